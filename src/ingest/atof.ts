@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { isObject, JsonNumber, type Json, type JsonObject } from '../json/value.js';
+import { parseRfc3339, fromEpochMicros, type Nanos } from './time.js';
+import { parseUuid } from './uuid.js';
+
+/** Where an event came from, for messages and for `explain`. */
+export interface Origin {
+  file: string;
+  line: number;
+}
+
+/**
+ * One ATOF 0.1 event as the exporter sees it (the reference's `Event`). `data` and `metadata` are
+ * undefined when absent or JSON `null` (serde reads an Option holding null as None).
+ */
+export interface AtofEvent {
+  kind: 'scope' | 'mark';
+  uuid: string;
+  parentUuid?: string;
+  ts: Nanos;
+  name: string;
+  data?: Json;
+  metadata?: Json;
+  scopeCategory?: 'start' | 'end';
+  category?: string;
+  categoryProfile?: JsonObject;
+  /** The event as read, for the root `extra.observed_events`. */
+  raw: JsonObject;
+  /** Position on the merged input timeline; breaks timestamp ties. */
+  seq: number;
+  origin?: Origin;
+}
+
+const uuidText = z.string().refine((s) => parseUuid(s) !== undefined, 'not a UUID');
+const timestamp = z.union([
+  z.string().refine((s) => parseRfc3339(s) !== undefined, 'not an RFC 3339 timestamp'),
+  z.custom<number | JsonNumber>(
+    (v) => (typeof v === 'number' && Number.isSafeInteger(v)) || (v instanceof JsonNumber && v.isIntegerLiteral),
+    'not an integer of epoch microseconds',
+  ),
+]);
+const optionalJson = z.unknown().optional();
+
+/** zod model of the ATOF 0.1 envelope; unknown keys are tolerated as the Rust reader does. */
+export const atofEnvelopeSchema = z.looseObject({
+  kind: z.enum(['scope', 'mark']),
+  atof_version: z.string(),
+  uuid: uuidText,
+  parent_uuid: uuidText.nullish(),
+  timestamp,
+  name: z.string(),
+  data: optionalJson,
+  data_schema: optionalJson,
+  metadata: optionalJson,
+  scope_category: z.enum(['start', 'end']).optional(),
+  attributes: z.array(z.string()).nullish(),
+  category: z.string().nullish(),
+  category_profile: z.record(z.string(), z.unknown()).nullish(),
+}).superRefine((v, ctx) => {
+  if (v.kind === 'scope' && v.scope_category === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['scope_category'], message: 'a scope event needs scope_category' });
+  }
+  if (v.kind === 'scope' && (v.category === undefined || v.category === null)) {
+    ctx.addIssue({ code: 'custom', path: ['category'], message: 'a scope event needs category' });
+  }
+});
+
+/** Detection: a line is meant as an ATOF event when it names an ATOF version and a kind. */
+export function looksLikeAtof(v: Json): v is JsonObject {
+  return isObject(v) && 'atof_version' in v && (v.kind === 'scope' || v.kind === 'mark');
+}
+
+export type DecodeResult = { ok: true; event: AtofEvent } | { ok: false; path: string; message: string };
+
+export function decodeAtof(raw: JsonObject, seq: number, origin?: Origin): DecodeResult {
+  const r = atofEnvelopeSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    return { ok: false, path: issue.path.join('.') || '(root)', message: issue.message };
+  }
+  const v = r.data;
+  const ts =
+    typeof v.timestamp === 'string'
+      ? (parseRfc3339(v.timestamp) as Nanos)
+      : fromEpochMicros(BigInt(typeof v.timestamp === 'number' ? v.timestamp : v.timestamp.text));
+  const event: AtofEvent = {
+    kind: v.kind,
+    uuid: parseUuid(v.uuid) as string,
+    ts,
+    name: v.name,
+    raw,
+    seq,
+  };
+  if (v.parent_uuid) event.parentUuid = parseUuid(v.parent_uuid);
+  if (v.data !== undefined && v.data !== null) event.data = v.data as Json;
+  if (v.metadata !== undefined && v.metadata !== null) event.metadata = v.metadata as Json;
+  if (v.kind === 'scope') event.scopeCategory = v.scope_category;
+  if (typeof v.category === 'string') event.category = v.category;
+  if (v.category_profile) event.categoryProfile = v.category_profile as JsonObject;
+  if (origin) event.origin = origin;
+  return { ok: true, event };
+}
+
+/** `category_profile.model_name` when it is a string. */
+export function profileModelName(e: AtofEvent): string | undefined {
+  const m = e.categoryProfile?.model_name;
+  return typeof m === 'string' ? m : undefined;
+}
+
+/** `category_profile.tool_call_id` when it is a string. */
+export function profileToolCallId(e: AtofEvent): string | undefined {
+  const id = e.categoryProfile?.tool_call_id;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -1,0 +1,76 @@
+/**
+ * Timestamps are nanoseconds since the Unix epoch as BigInt: RFC 3339 strings carry up to 9
+ * fractional digits, which a double cannot hold next to a 2026 epoch. Any offset is converted to UTC.
+ */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?(Z|z|[+-]\d{2}:?\d{2})$/;
+
+export type Nanos = bigint;
+
+export function parseRfc3339(text: string): Nanos | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, off] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  const ms = Date.UTC(Number(y), month - 1, day, hour, minute, second === 60 ? 59 : second);
+  if (Number.isNaN(ms)) return undefined;
+  let offsetMinutes = 0;
+  if (off !== 'Z' && off !== 'z') {
+    const sign = off.startsWith('-') ? -1 : 1;
+    const digits = off.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = Number(digits.slice(2, 4));
+    if (oh > 23 || om > 59) return undefined;
+    offsetMinutes = sign * (oh * 60 + om);
+  }
+  const fracNs = frac ? BigInt(frac.padEnd(9, '0')) : 0n;
+  const leap = second === 60 ? 1_000_000_000n : 0n;
+  return (BigInt(ms) - BigInt(offsetMinutes) * 60_000n) * 1_000_000n + fracNs + leap;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** Integer epoch microseconds, the other wire form of an ATOF timestamp. */
+export function fromEpochMicros(us: bigint): Nanos {
+  return us * 1000n;
+}
+
+const pad = (n: number | bigint, w: number) => String(n).padStart(w, '0');
+
+/**
+ * chrono's `to_rfc3339()` for a UTC time: no fraction when whole seconds, else 3, 6 or 9 digits,
+ * and `+00:00` instead of `Z`.
+ */
+export function formatRfc3339(ns: Nanos): string {
+  let secs = ns / 1_000_000_000n;
+  let sub = ns % 1_000_000_000n;
+  if (sub < 0n) {
+    sub += 1_000_000_000n;
+    secs -= 1n;
+  }
+  const date = new Date(Number(secs) * 1000);
+  const base =
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
+    `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
+  let frac = '';
+  if (sub !== 0n) {
+    if (sub % 1_000_000n === 0n) frac = '.' + pad(sub / 1_000_000n, 3);
+    else if (sub % 1000n === 0n) frac = '.' + pad(sub / 1000n, 6);
+    else frac = '.' + pad(sub, 9);
+  }
+  return `${base}${frac}+00:00`;
+}
+
+/** Unix seconds with millisecond precision (floor to whole ms), as the invocation extras carry them. */
+export function epochSecondsMillis(ns: Nanos): number {
+  let ms = ns / 1_000_000n;
+  if (ns < 0n && ns % 1_000_000n !== 0n) ms -= 1n;
+  return Number(ms) / 1000;
+}

@@ -1,0 +1,64 @@
+import { JsonNumber, type Json } from './value.js';
+
+/**
+ * Lossless JSON parsing. The fast path is `JSON.parse`; only text holding a number literal that a
+ * double would misrepresent for our purposes takes the slow path, where those literals are swapped
+ * for sentinel strings before `JSON.parse` and turned into {@link JsonNumber}s by a reviver. That keeps
+ * V8's parser (and its tolerance of deep nesting) for the structure.
+ */
+const RISKY = /\d\.\d*?0(?![\d])|\d[eE]|\d{16}/;
+const SENTINEL = '\u0000#n#';
+
+export function parseJson(text: string): Json {
+  if (!RISKY.test(text)) return JSON.parse(text) as Json;
+  const marked = markRiskyNumbers(text);
+  if (marked === text) return JSON.parse(text) as Json;
+  return JSON.parse(marked, revive) as Json;
+}
+
+function revive(_key: string, value: unknown): unknown {
+  if (typeof value === 'string' && value.startsWith(SENTINEL)) return new JsonNumber(value.slice(SENTINEL.length));
+  return value;
+}
+
+/** True when a number literal must be kept as text to stay exact / keep its integral-float form. */
+function needsLossless(lit: string): boolean {
+  if (/[.eE]/.test(lit)) return Number.isInteger(Number(lit));
+  return !Number.isSafeInteger(Number(lit));
+}
+
+function markRiskyNumbers(text: string): string {
+  let out = '';
+  let last = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i += 2;
+        else if (d === 34) break;
+        else i++;
+      }
+      i++;
+    } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
+      const start = i;
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) i++;
+        else break;
+      }
+      const lit = text.slice(start, i);
+      if (needsLossless(lit)) {
+        out += text.slice(last, start) + JSON.stringify(SENTINEL + lit);
+        last = i;
+      }
+    } else {
+      i++;
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
