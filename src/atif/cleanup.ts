@@ -1,0 +1,90 @@
+import { canonicalJson } from '../json/stringify.js';
+import type { Step } from './types.js';
+
+export type ToolStepRule =
+  | 'TOOLSTEP_BOUNDARY'
+  | 'TOOLSTEP_KEPT_NOT_PROJECTION_SHAPED'
+  | 'TOOLSTEP_KEPT_NO_KEYED_CALLS'
+  | 'TOOLSTEP_KEPT_NOT_ALL_OBSERVED_LATER'
+  | 'TOOLSTEP_REMOVED_PROJECTED_DUPLICATE';
+
+export interface ToolStepDecision {
+  step: Step;
+  rule: ToolStepRule;
+  detail?: string;
+}
+
+const callKey = (c: { tool_call_id: string; function_name: string; arguments: unknown }) =>
+  `${c.tool_call_id}\u0000${c.function_name}\u0000${canonicalJson(c.arguments as never)}`;
+
+function notProjectionShaped(s: Step): string | undefined {
+  if (s.message !== '') return 'MESSAGE_NOT_EMPTY';
+  if (s.observation) return 'HAS_OBSERVATION';
+  if (s.reasoning_content !== undefined) return 'HAS_REASONING_CONTENT';
+  if (s.reasoning_effort !== undefined) return 'HAS_REASONING_EFFORT';
+  if (s.llm_call_count !== 1) return 'LLM_CALL_COUNT_NOT_ONE';
+  if (!s.tool_calls || s.tool_calls.length === 0) return 'NO_TOOL_CALLS';
+  return undefined;
+}
+
+/**
+ * Removes "projected" agent steps: content-less, observation-less steps whose keyed tool calls all
+ * reappear, observed, in a later agent step of the same run of agent steps. Walks backwards; any
+ * non-agent step ends the run. Returns the kept steps and a decision per agent step.
+ */
+export function removeProjectedDuplicates(steps: Step[]): { steps: Step[]; decisions: ToolStepDecision[] } {
+  const observedLater = new Set<string>();
+  const keep = steps.map(() => true);
+  const decisions: ToolStepDecision[] = [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i];
+    if (s.source !== 'agent') {
+      observedLater.clear();
+      continue;
+    }
+    const keyed = (s.tool_calls ?? []).filter((c) => c.tool_call_id !== '');
+    const reason = notProjectionShaped(s);
+    if (reason) decisions.push({ step: s, rule: 'TOOLSTEP_KEPT_NOT_PROJECTION_SHAPED', detail: reason });
+    else if (keyed.length === 0) decisions.push({ step: s, rule: 'TOOLSTEP_KEPT_NO_KEYED_CALLS' });
+    else {
+      const missing = keyed.filter((c) => !observedLater.has(callKey(c))).map((c) => c.tool_call_id);
+      if (missing.length === 0) {
+        keep[i] = false;
+        decisions.push({ step: s, rule: 'TOOLSTEP_REMOVED_PROJECTED_DUPLICATE' });
+      } else {
+        decisions.push({ step: s, rule: 'TOOLSTEP_KEPT_NOT_ALL_OBSERVED_LATER', detail: missing.join(', ') });
+      }
+    }
+    const observedIds = new Set((s.observation?.results ?? []).map((r) => r.source_call_id).filter((x) => x !== undefined));
+    for (const c of keyed) if (observedIds.has(c.tool_call_id)) observedLater.add(callKey(c));
+  }
+  return { steps: steps.filter((_, i) => keep[i]), decisions: decisions.reverse() };
+}
+
+/**
+ * Tree-mode pruning: drops refs to children that were not kept, results left with neither content
+ * nor refs (nor, with structured results, a tool_result), emptied observations, and the system or
+ * dispatch steps that became empty.
+ */
+export function pruneSubagentRefs(steps: Step[], keptChildren: ReadonlySet<string>, keepToolResult: boolean): Step[] {
+  for (const s of steps) {
+    if (!s.observation) continue;
+    s.observation.results = s.observation.results.filter((r) => {
+      if (r.subagent_trajectory_ref) {
+        r.subagent_trajectory_ref = r.subagent_trajectory_ref.filter((ref) => ref.trajectory_id !== undefined && keptChildren.has(ref.trajectory_id));
+        if (r.subagent_trajectory_ref.length === 0) delete r.subagent_trajectory_ref;
+      }
+      return r.content !== undefined || r.subagent_trajectory_ref !== undefined || (keepToolResult && r.extra?.tool_result !== undefined);
+    });
+    if (s.observation.results.length === 0) delete s.observation;
+  }
+  return steps.filter(
+    (s) =>
+      !(s.source === 'system' && !s.observation && s.message === '' && s.extra === undefined) &&
+      !(s.source === 'agent' && s.llm_call_count === 0 && !s.observation && s.message === '' && s.extra === undefined),
+  );
+}
+
+export function renumber(steps: Step[]): void {
+  steps.forEach((s, i) => (s.step_id = i + 1));
+}

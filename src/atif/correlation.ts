@@ -1,0 +1,58 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import { profileToolCallId } from '../ingest/atof.js';
+import { canonicalJson } from '../json/stringify.js';
+import { extractToolCalls, normalizeToolArguments } from '../providers/tool-calls.js';
+
+/** How the pre-pass linked a tool scope to a tool-call id. */
+export type PrepassLink = { id: string; rule: 'EXPLICIT_ID' | 'NAME_ARGUMENTS_ORDINAL' };
+
+/**
+ * The tool-call correlation pre-pass: tool scope uuid → tool-call id. Explicit ids first; then tool
+ * executions without one are paired with unclaimed LLM tool calls of the same (name, canonical
+ * arguments) key, in order, but only when both sides have the same count for that key — with
+ * different counts the pass refuses to guess.
+ */
+export function correlateToolCalls(events: readonly AtofEvent[]): Map<string, PrepassLink> {
+  const links = new Map<string, PrepassLink>();
+  const executions: Array<{ uuid: string; key?: string }> = [];
+  const calls: Array<{ id: string; key?: string }> = [];
+  for (const e of events) {
+    if (e.kind !== 'scope') continue;
+    if (e.category === 'tool' && e.scopeCategory === 'start') {
+      const explicit = profileToolCallId(e);
+      if (explicit !== undefined) links.set(e.uuid, { id: explicit, rule: 'EXPLICIT_ID' });
+      const key = e.data === undefined ? undefined : matchKey(e.name, normalizeToolArguments(e.data));
+      executions.push({ uuid: e.uuid, key });
+    } else if (e.category === 'tool' && e.scopeCategory === 'end') {
+      const explicit = profileToolCallId(e);
+      if (explicit !== undefined) links.set(e.uuid, { id: explicit, rule: 'EXPLICIT_ID' });
+    } else if (e.category === 'llm' && e.scopeCategory === 'end' && e.data !== undefined) {
+      for (const c of extractToolCalls(e.data) ?? []) calls.push({ id: c.tool_call_id, key: matchKey(c.function_name, c.arguments) });
+    }
+  }
+  const consumed = new Set([...links.values()].map((l) => l.id));
+  const execByKey = groupBy(executions.filter((x) => !links.has(x.uuid)), (x) => x.key);
+  const callsByKey = groupBy(calls.filter((c) => !consumed.has(c.id)), (c) => c.key);
+  for (const [key, execs] of execByKey) {
+    const ids = callsByKey.get(key);
+    if (!ids || ids.length !== execs.length) continue;
+    execs.forEach((x, i) => links.set(x.uuid, { id: ids[i].id, rule: 'NAME_ARGUMENTS_ORDINAL' }));
+  }
+  return links;
+}
+
+function matchKey(name: string, args: Parameters<typeof canonicalJson>[0]): string | undefined {
+  return name === '' ? undefined : `${name}\u0000${canonicalJson(args)}`;
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    if (k === undefined) continue;
+    const list = m.get(k);
+    if (list) list.push(it);
+    else m.set(k, [it]);
+  }
+  return m;
+}

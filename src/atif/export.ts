@@ -1,0 +1,118 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import { parseUuid } from '../ingest/uuid.js';
+import type { Nanos } from '../ingest/time.js';
+import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass.js';
+import { removeProjectedDuplicates, pruneSubagentRefs, renumber, type ToolStepDecision } from './cleanup.js';
+import { correlateToolCalls } from './correlation.js';
+import type { FixSet } from './fixes.js';
+import { finalMetrics } from './metrics.js';
+import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
+import { AgentTree, isStepEvent } from './tree.js';
+import type { AgentInfo, Step, Trajectory } from './types.js';
+
+export interface ExportOptions {
+  sessionId: string;
+  agent: AgentInfo;
+  fixes: FixSet;
+  dedupe?: DedupeOptions;
+}
+
+/** What one agent's state machine produced, kept for explain. */
+export interface AgentConversion {
+  agentUuid?: string;
+  trajectoryId: string;
+  origins: Map<Step, StepOrigin>;
+  toolLinks: ToolLink[];
+  toolSteps: ToolStepDecision[];
+}
+
+export interface ExportResult {
+  /** Undefined when the trajectory had no steps and empty trajectories are not written. */
+  trajectory?: Trajectory;
+  mode: 'tree' | 'flat';
+  dedupe: DedupeResult;
+  conversions: AgentConversion[];
+}
+
+/** Timestamp order; ties keep timeline order (the reference's stable sort). */
+export function sortEvents(events: readonly AtofEvent[]): AtofEvent[] {
+  return [...events].sort((a, b) => (a.ts !== b.ts ? (a.ts < b.ts ? -1 : 1) : a.seq - b.seq));
+}
+
+/** The reference exporter (`events_to_trajectory`): one trajectory from one event list. */
+export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOptions): ExportResult {
+  const sorted = sortEvents(events);
+  const tree = new AgentTree(sorted);
+  const dedupe = runDedupe(sorted, opts.dedupe);
+  const nameMap = new Map<string, string>();
+  const startTs = new Map<string, Nanos>();
+  for (const e of sorted) {
+    if (e.scopeCategory !== 'start') continue;
+    nameMap.set(e.uuid, e.name);
+    startTs.set(e.uuid, e.ts);
+  }
+  const base = { nameMap, startTs, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes };
+  const conversions: AgentConversion[] = [];
+  const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
+  const treeUsable = sorted.every((e) => e.category === 'agent' || !isStepEvent(e) || tree.owner(e) !== undefined);
+
+  if (rootUuid === undefined || !treeUsable) {
+    const lookups: Lookups = { ...base, prepass: correlateToolCalls(sorted) };
+    const builder = new StepBuilder(lookups);
+    for (const e of sorted) builder.handle(e);
+    const { steps, decisions } = finishSteps(builder);
+    conversions.push({ trajectoryId: opts.sessionId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: decisions });
+    const trajectory = assemble(opts.sessionId, opts.sessionId, opts.agent, steps);
+    return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'flat', dedupe, conversions };
+  }
+
+  const owners = new Map<AtofEvent, string | undefined>(sorted.map((e) => [e, tree.owner(e)]));
+  const convert = (agentUuid: string, isRoot: boolean): Trajectory => {
+    const own = sorted.filter((e) => owners.get(e) === agentUuid);
+    const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own) });
+    for (const e of sorted) {
+      const child = tree.directChildStart(agentUuid, e);
+      if (child) builder.subagentStart(child, e);
+      else if (owners.get(e) === agentUuid) builder.handle(e);
+    }
+    const finished = finishSteps(builder);
+    const node = tree.nodes.get(agentUuid)!;
+    const children = node.children
+      .map((c) => convert(c, false))
+      .filter((t) => {
+        if (opts.fixes.has('no-empty-trajectories')) return t.steps.length > 0;
+        return t.steps.length > 0 || !tree.nodes.get(t.trajectory_id)?.referencedByParent;
+      });
+    const steps = pruneSubagentRefs(finished.steps, new Set(children.map((c) => c.trajectory_id)), opts.fixes.has('structured-tool-results'));
+    renumber(steps);
+    const trajectoryId = isRoot ? opts.sessionId : agentUuid;
+    conversions.push({ agentUuid, trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: finished.decisions });
+    const sessionId = isRoot ? opts.sessionId : (node.sessionId ?? opts.sessionId);
+    return assemble(sessionId, trajectoryId, opts.agent, steps, children);
+  };
+  const trajectory = convert(rootUuid, true);
+  return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'tree', dedupe, conversions };
+}
+
+function finishSteps(builder: StepBuilder): { steps: Step[]; decisions: ToolStepDecision[] } {
+  const result = removeProjectedDuplicates(builder.finish());
+  renumber(result.steps);
+  return result;
+}
+
+function keepTrajectory(t: Trajectory, fixes: FixSet): Trajectory | undefined {
+  return fixes.has('no-empty-trajectories') && t.steps.length === 0 ? undefined : t;
+}
+
+function assemble(sessionId: string, trajectoryId: string, agent: AgentInfo, steps: Step[], children: Trajectory[] = []): Trajectory {
+  const t: Trajectory = {
+    schema_version: 'ATIF-v1.7',
+    session_id: sessionId,
+    trajectory_id: trajectoryId,
+    agent: structuredClone(agent),
+    steps,
+    final_metrics: finalMetrics(steps),
+  };
+  if (children.length > 0) t.subagent_trajectories = children;
+  return t;
+}

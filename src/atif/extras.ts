@@ -1,0 +1,56 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import { epochSecondsMillis, type Nanos } from '../ingest/time.js';
+import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import type { Ancestry, Invocation } from './types.js';
+
+/** One level of ancestry: the event and its parent (named only when the parent's start was collected). */
+export function buildAncestry(e: AtofEvent, nameMap: ReadonlyMap<string, string>): Ancestry {
+  const a: Ancestry = { function_id: e.uuid, function_name: e.name };
+  if (e.parentUuid !== undefined) {
+    a.parent_id = e.parentUuid;
+    const parentName = nameMap.get(e.parentUuid);
+    if (parentName !== undefined) a.parent_name = parentName;
+  }
+  return a;
+}
+
+/** Invocation info; both timestamps only when the start is known (they come as a pair or not at all). */
+export function buildInvocation(startTs: Nanos | undefined, endTs: Nanos, invocationId: string): Invocation {
+  const inv: Invocation = { invocation_id: invocationId, status: 'completed', framework: 'nemo_relay' };
+  if (startTs !== undefined) {
+    inv.start_timestamp = epochSecondsMillis(startTs);
+    inv.end_timestamp = epochSecondsMillis(endTs);
+  }
+  return inv;
+}
+
+/** Result / tool-call `extra` describing the source event. */
+export function eventExtra(e: AtofEvent): JsonObject {
+  const extra: JsonObject = { event_name: e.name, event_uuid: e.uuid };
+  if (e.parentUuid !== undefined) extra.parent_event_uuid = e.parentUuid;
+  if (e.metadata !== undefined) extra.metadata = e.metadata;
+  return extra;
+}
+
+const DELEGATION_KEYS = [
+  'tool_call_id', 'toolCallId', 'source_call_id', 'sourceCallId', 'delegation_tool_call_id', 'delegationToolCallId',
+  'parent_tool_call_id', 'parentToolCallId',
+];
+
+/** The tool-call id a child agent's start names as its delegation, from the known key list. */
+export function delegationToolCallId(v: Json | undefined): string | undefined {
+  if (!isObject(v)) return undefined;
+  for (const k of DELEGATION_KEYS) {
+    const x = getOwn(v, k);
+    if (typeof x === 'string') return x;
+  }
+  const extra = getOwn(v, 'extra');
+  if (isObject(extra)) {
+    for (const k of DELEGATION_KEYS) {
+      const x = getOwn(extra, k);
+      if (typeof x === 'string') return x;
+    }
+  }
+  return undefined;
+}
+

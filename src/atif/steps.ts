@@ -1,0 +1,414 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import { profileModelName, profileToolCallId } from '../ingest/atof.js';
+import { formatRfc3339, type Nanos } from '../ingest/time.js';
+import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import { isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
+import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
+import { extractResponseMessage, responseReasoning } from '../providers/response.js';
+import { extractToolCalls, normalizeToolArguments } from '../providers/tool-calls.js';
+import { extractMetrics, fillMissingMetrics, type Metrics } from '../providers/usage.js';
+import type { PrepassLink } from './correlation.js';
+import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
+import type { FixSet } from './fixes.js';
+import { mergeObservationResult } from './observations.js';
+import type { AgentNode } from './tree.js';
+import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
+
+/** Read-only facts a state machine consults (the reference's EventLookupMaps). */
+export interface Lookups {
+  nameMap: ReadonlyMap<string, string>;
+  startTs: ReadonlyMap<string, Nanos>;
+  prepass: ReadonlyMap<string, PrepassLink>;
+  suppressed: ReadonlySet<string>;
+  supplemental: ReadonlyMap<string, Metrics>;
+  fixes: FixSet;
+}
+
+/** How a tool end found (or failed to find) its tool call; explain renders these. */
+export type ToolLinkRule = 'EXPLICIT_ID' | 'START_RECORD' | 'PREPASS_EXPLICIT_ID' | 'NAME_ARGUMENTS_ORDINAL' | 'UNIQUE_NAME' | 'NO_MATCH';
+
+export interface ToolLink {
+  toolUuid: string;
+  name: string;
+  rule: ToolLinkRule;
+  sourceCallId?: string;
+  /** How the observation result was placed when its batch was flushed. */
+  placement?: 'ATTACHED' | 'DEFERRED_THEN_ATTACHED' | 'STANDALONE' | 'DEFERRED_STANDALONE' | 'NO_DATA';
+}
+
+/** Which events produced a step (for `explain --step`). */
+export interface StepOrigin {
+  kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations';
+  events: string[];
+}
+
+interface PendingAgent {
+  step?: Step;
+  ancestry?: Ancestry;
+  invocation?: Invocation;
+  llmResponse?: Json;
+  toolAncestry: Ancestry[];
+  toolInvocations: Invocation[];
+  knownIds: string[];
+}
+
+interface Deferred {
+  result: ObservationResult;
+  timestamp?: string;
+  link?: ToolLink;
+}
+
+/** The reference's per-conversion state machine: events in timestamp order in, ATIF steps out. */
+export class StepBuilder {
+  readonly steps: Step[] = [];
+  readonly origins = new Map<Step, StepOrigin>();
+  readonly toolLinks: ToolLink[] = [];
+  private lastToolCallMap = new Map<string, string>();
+  private toolScopeCallIds = new Map<string, string>();
+  private activeToolCallId: string | undefined;
+  private pending: Array<{ result: ObservationResult; link?: ToolLink }> = [];
+  private pendingTs: string | undefined;
+  private deferred = new Map<string, Deferred[]>();
+  private deferredMeta = new Map<string, Array<[Ancestry, Invocation]>>();
+  private reasoningEffort: Json | undefined;
+  private current: PendingAgent = { toolAncestry: [], toolInvocations: [], knownIds: [] };
+
+  constructor(private readonly lookups: Lookups) {}
+
+  handle(e: AtofEvent): void {
+    if (e.category === 'llm' && this.lookups.suppressed.has(e.uuid)) return;
+    if (e.kind === 'mark') return this.mark(e);
+    if (e.category === 'llm') return e.scopeCategory === 'start' ? this.llmStart(e) : this.llmEnd(e);
+    if (e.category === 'tool') return e.scopeCategory === 'start' ? this.toolStart(e) : this.toolEnd(e);
+  }
+
+  private push(step: Step, origin: StepOrigin): void {
+    this.steps.push(step);
+    this.origins.set(step, origin);
+  }
+
+  // ---- LLM -----------------------------------------------------------------------------------
+
+  private llmStart(e: AtofEvent): void {
+    this.flush();
+    this.finalizeCurrent();
+    this.toolScopeCallIds.clear();
+    this.activeToolCallId = undefined;
+    if (e.data === undefined) return;
+    const body = unwrapLlmRequest(e.data);
+    this.reasoningEffort = requestReasoningEffort(body);
+    const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.nameMap) as unknown as JsonObject, llm_request: body };
+    this.push(
+      { step_id: 0, source: 'user', message: extractUserMessage(body).value, timestamp: formatRfc3339(e.ts), extra },
+      { kind: 'llm-start', events: [e.uuid] },
+    );
+  }
+
+  private llmEnd(e: AtofEvent): void {
+    this.flush();
+    if (e.data === undefined) return;
+    const data = e.data;
+    const toolCalls = extractToolCalls(data);
+    this.lastToolCallMap.clear();
+    const knownIds: string[] = [];
+    for (const c of toolCalls ?? []) {
+      if (c.function_name !== '') this.lastToolCallMap.set(c.function_name, c.tool_call_id);
+      knownIds.push(c.tool_call_id);
+    }
+    const step: Step = { step_id: 0, source: 'agent', message: extractResponseMessage(data).value, timestamp: formatRfc3339(e.ts) };
+    const model = profileModelName(e);
+    if (model !== undefined) step.model_name = model;
+    if (this.reasoningEffort !== undefined) step.reasoning_effort = this.reasoningEffort;
+    this.reasoningEffort = undefined;
+    const reasoning = responseReasoning(data);
+    if (reasoning !== undefined) step.reasoning_content = reasoning;
+    if (toolCalls) step.tool_calls = toolCalls;
+    const metrics = mergedMetrics(extractMetrics(data), this.lookups.supplemental.get(e.uuid));
+    if (metrics) step.metrics = metrics;
+    step.llm_call_count = 1;
+    this.push(step, { kind: 'llm-end', events: [e.uuid] });
+    // The previous agent step is replaced without being finalised: the reference's quirk Q1.
+    this.current = {
+      step,
+      ancestry: buildAncestry(e, this.lookups.nameMap),
+      invocation: buildInvocation(this.lookups.startTs.get(e.uuid), e.ts, e.uuid),
+      llmResponse: data,
+      toolAncestry: [],
+      toolInvocations: [],
+      knownIds,
+    };
+    for (const c of step.tool_calls ?? []) {
+      const deferred = this.deferred.get(c.tool_call_id);
+      if (deferred) {
+        this.deferred.delete(c.tool_call_id);
+        step.observation ??= { results: [] };
+        for (const d of deferred) {
+          if (d.link) d.link.placement = 'DEFERRED_THEN_ATTACHED';
+          this.mergeResult(step, d.result);
+        }
+      }
+      const meta = this.deferredMeta.get(c.tool_call_id);
+      if (meta) {
+        this.deferredMeta.delete(c.tool_call_id);
+        for (const [a, i] of meta) {
+          this.current.toolAncestry.push(a);
+          this.current.toolInvocations.push(i);
+        }
+      }
+    }
+  }
+
+  /** Writes the current agent step's `extra` (ancestry, invocation, response, tool metadata) and releases it. */
+  private finalizeCurrent(): void {
+    const cur = this.current;
+    if (!cur.step || !cur.ancestry) return;
+    const pairs = cur.toolAncestry.map((a, i) => [a, cur.toolInvocations[i]] as const);
+    if (cur.knownIds.length > 0 && pairs.length > 0) {
+      const rank = (inv: Invocation) => {
+        const idx = inv.invocation_id === undefined ? -1 : cur.knownIds.indexOf(inv.invocation_id);
+        return idx < 0 ? Number.MAX_SAFE_INTEGER : idx;
+      };
+      pairs.sort((x, y) => rank(x[1]) - rank(y[1]));
+    }
+    const extra: JsonObject = { ancestry: cur.ancestry as unknown as JsonObject };
+    if (cur.invocation) extra.invocation = cur.invocation as unknown as JsonObject;
+    if (cur.llmResponse !== undefined) extra.llm_response = cur.llmResponse;
+    if (pairs.length > 0) {
+      extra.tool_ancestry = pairs.map((p) => p[0] as unknown as JsonObject);
+      extra.tool_invocations = pairs.map((p) => p[1] as unknown as JsonObject);
+    }
+    cur.step.extra = extra;
+    this.current = { toolAncestry: [], toolInvocations: [], knownIds: cur.knownIds };
+  }
+
+  // ---- tools ---------------------------------------------------------------------------------
+
+  private uniqueIdByName(name: string): string | undefined {
+    const calls = this.current.step?.tool_calls ?? [];
+    const matches = calls.filter((c) => c.function_name === name);
+    return matches.length === 1 ? matches[0].tool_call_id : undefined;
+  }
+
+  private toolStart(e: AtofEvent): void {
+    const step = this.current.step;
+    let id = profileToolCallId(e) ?? this.toolScopeCallIds.get(e.uuid) ?? this.lookups.prepass.get(e.uuid)?.id ?? this.uniqueIdByName(e.name);
+    if (id === undefined && step) {
+      const sameName = (step.tool_calls ?? []).filter((c) => c.function_name === e.name).length;
+      // A synthetic id (the tool's uuid) only when it cannot be confused with one of several same-name calls.
+      if (sameName <= 1) id = e.uuid;
+    }
+    if (id === undefined) return;
+    this.toolScopeCallIds.set(e.uuid, id);
+    if (!step) return;
+    if (!this.current.knownIds.includes(id)) {
+      const calls = (step.tool_calls ??= []);
+      if (!calls.some((c) => c.tool_call_id === id)) {
+        const args: Json = e.data === undefined ? {} : e.data;
+        calls.push({
+          tool_call_id: id,
+          function_name: e.name,
+          arguments: this.lookups.fixes.has('object-arguments') ? normalizeToolArguments(args) : args,
+          extra: eventExtra(e),
+        });
+        if (e.name !== '') this.lastToolCallMap.set(e.name, id);
+      }
+      this.current.knownIds.push(id);
+    }
+    this.activeToolCallId = id;
+  }
+
+  private resolveToolEnd(e: AtofEvent): { id?: string; rule: ToolLinkRule } {
+    const explicit = profileToolCallId(e);
+    if (explicit !== undefined) return { id: explicit, rule: 'EXPLICIT_ID' };
+    const recorded = this.toolScopeCallIds.get(e.uuid);
+    if (recorded !== undefined) return { id: recorded, rule: 'START_RECORD' };
+    const pre = this.lookups.prepass.get(e.uuid);
+    if (pre) return { id: pre.id, rule: pre.rule === 'EXPLICIT_ID' ? 'PREPASS_EXPLICIT_ID' : 'NAME_ARGUMENTS_ORDINAL' };
+    const candidate = this.uniqueIdByName(e.name);
+    if (
+      candidate !== undefined &&
+      (this.current.knownIds.includes(candidate) ||
+        [...this.lastToolCallMap.values()].includes(candidate) ||
+        this.deferred.has(candidate) ||
+        this.deferredMeta.has(candidate))
+    ) {
+      return { id: candidate, rule: 'UNIQUE_NAME' };
+    }
+    return { rule: 'NO_MATCH' };
+  }
+
+  private toolEnd(e: AtofEvent): void {
+    const { id, rule } = this.resolveToolEnd(e);
+    const link: ToolLink = { toolUuid: e.uuid, name: e.name, rule, sourceCallId: id };
+    this.toolLinks.push(link);
+    if (e.data !== undefined) {
+      this.pendingTs ??= formatRfc3339(e.ts);
+      const result: ObservationResult = { ...this.resultContent(e.data), extra: eventExtra(e) };
+      if (id !== undefined) result.source_call_id = id;
+      this.pending.push({ result, link });
+    } else {
+      link.placement = 'NO_DATA';
+    }
+    if (this.activeToolCallId === id) this.activeToolCallId = undefined;
+    if (id === undefined) return;
+    const ancestry = buildAncestry(e, this.lookups.nameMap);
+    const invocation = buildInvocation(this.lookups.startTs.get(e.uuid), e.ts, id);
+    if (this.current.step && this.current.knownIds.includes(id)) {
+      this.current.toolAncestry.push(ancestry);
+      this.current.toolInvocations.push(invocation);
+    } else {
+      const list = this.deferredMeta.get(id);
+      if (list) list.push([ancestry, invocation]);
+      else this.deferredMeta.set(id, [[ancestry, invocation]]);
+    }
+  }
+
+  /** Result content: the raw value at the seed; with structured-tool-results only strings and part arrays. */
+  private resultContent(data: Json): Pick<ObservationResult, 'content'> & { structured?: Json } {
+    if (!this.lookups.fixes.has('structured-tool-results')) return data === null ? {} : { content: data };
+    if (typeof data === 'string' || isAtifContentParts(data)) return { content: data };
+    return data === null ? {} : { structured: data };
+  }
+
+  private mergeResult(step: Step, result: ObservationResult): void {
+    step.observation ??= { results: [] };
+    mergeObservationResult(step.observation, result, this.lookups.fixes.has('structured-tool-results'));
+  }
+
+  /** Routes the pending batch: attach to the current step, defer until a later LLM end names the id, or stand alone. */
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const ts = this.pendingTs;
+    this.pendingTs = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    const attached: ObservationResult[] = [];
+    const standalone: Array<{ result: ObservationResult; link?: ToolLink }> = [];
+    for (const item of batch) {
+      const r = finishResult(item.result);
+      const id = r.source_call_id;
+      if (id === undefined) {
+        if (item.link) item.link.placement = 'STANDALONE';
+        standalone.push({ result: r, link: item.link });
+      } else if (this.current.step?.tool_calls?.some((c) => c.tool_call_id === id)) {
+        if (item.link) item.link.placement = 'ATTACHED';
+        attached.push(r);
+      } else {
+        const list = this.deferred.get(id);
+        const d: Deferred = { result: r, timestamp: ts, link: item.link };
+        if (list) list.push(d);
+        else this.deferred.set(id, [d]);
+      }
+    }
+    if (attached.length > 0 && this.current.step) for (const r of attached) this.mergeResult(this.current.step, r);
+    if (standalone.length > 0) {
+      this.push(
+        { step_id: 0, source: 'system', message: '', timestamp: ts, observation: { results: standalone.map((s) => s.result) } },
+        { kind: 'standalone-observations', events: standalone.map((s) => s.link?.toolUuid).filter((u): u is string => !!u) },
+      );
+    }
+  }
+
+  // ---- marks and subagents -------------------------------------------------------------------
+
+  private mark(e: AtofEvent): void {
+    const hookName = isObject(e.metadata) ? getOwn(e.metadata, 'hook_event_name') : undefined;
+    if (e.name === 'llm.chunk' || hookName === 'llm.chunk') return;
+    this.flush();
+    const data = e.data;
+    if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;
+    const message = typeof hookName === 'string' && hookName !== '' ? hookName : e.name;
+    const extra: JsonObject = {
+      ancestry: buildAncestry(e, this.lookups.nameMap) as unknown as JsonObject,
+      event_payload: data,
+      invocation: { framework: 'nemo_relay', invocation_id: e.uuid, status: 'completed' },
+    };
+    this.push({ step_id: 0, source: 'system', message, timestamp: formatRfc3339(e.ts), extra }, { kind: 'mark', events: [e.uuid] });
+  }
+
+  /** A direct child agent starts: attach a ref to the delegating tool call, or synthesize a dispatch step. */
+  subagentStart(child: AgentNode, e: AtofEvent): void {
+    const candidate = delegationToolCallId(e.metadata) ?? delegationToolCallId(e.data) ?? this.activeToolCallId;
+    const accepted = candidate !== undefined && this.current.knownIds.includes(candidate) ? candidate : undefined;
+    this.flush();
+    const ref: SubagentRef = { trajectory_id: child.uuid, extra: { name: child.name, scope_uuid: child.uuid } };
+    if (child.sessionId !== undefined) ref.session_id = child.sessionId;
+    const step = this.current.step;
+    if (accepted !== undefined && step?.tool_calls?.some((c) => c.tool_call_id === accepted)) {
+      step.observation ??= { results: [] };
+      const existing = step.observation.results.find((r) => r.source_call_id === accepted);
+      if (existing) (existing.subagent_trajectory_ref ??= []).push(ref);
+      else step.observation.results.push({ source_call_id: accepted, subagent_trajectory_ref: [ref], extra: eventExtra(e) });
+      return;
+    }
+    this.finalizeCurrent();
+    const id = `subagent:${child.uuid}`;
+    const args: JsonObject = { name: child.name };
+    if (e.data !== undefined) args.payload = e.data;
+    if (child.sessionId !== undefined) args.session_id = child.sessionId;
+    const call: ToolCall = { tool_call_id: id, function_name: child.name, arguments: args, extra: eventExtra(e) };
+    this.push(
+      {
+        step_id: 0,
+        source: 'agent',
+        message: '',
+        timestamp: formatRfc3339(e.ts),
+        tool_calls: [call],
+        observation: { results: [{ source_call_id: id, subagent_trajectory_ref: [{ ...ref }], extra: eventExtra(e) }] },
+        llm_call_count: 0,
+      },
+      { kind: 'dispatch', events: [e.uuid] },
+    );
+  }
+
+  // ---- end -----------------------------------------------------------------------------------
+
+  /** Flush, emit leftover deferred results as one standalone step, finalise. Cleanup and numbering follow. */
+  finish(): Step[] {
+    this.flush();
+    if (this.deferred.size > 0) {
+      const all = [...this.deferred.values()].flat();
+      this.deferred.clear();
+      // Stable sort by the batch timestamp text; ties keep first-deferred order (the reference uses hash order).
+      const keyed = all.map((d, i) => ({ d, i }));
+      keyed.sort((a, b) => cmpOptString(a.d.timestamp, b.d.timestamp) || a.i - b.i);
+      if (keyed.length > 0) {
+        this.deferredMeta.clear();
+        for (const { d } of keyed) if (d.link) d.link.placement = 'DEFERRED_STANDALONE';
+        const results = keyed.map(({ d }) => {
+          const r = { ...d.result };
+          delete r.source_call_id;
+          return r;
+        });
+        this.push(
+          { step_id: 0, source: 'system', message: '', timestamp: keyed.find((k) => k.d.timestamp !== undefined)?.d.timestamp, observation: { results } },
+          { kind: 'deferred-observations', events: keyed.map((k) => k.d.link?.toolUuid).filter((u): u is string => !!u) },
+        );
+      }
+    }
+    this.finalizeCurrent();
+    return this.steps;
+  }
+}
+
+/** Moves a structured value (kept aside by resultContent) into `extra.tool_result`. */
+function finishResult(r: ObservationResult & { structured?: Json }): ObservationResult {
+  if (r.structured === undefined) return r;
+  const { structured, ...rest } = r;
+  rest.extra = { ...(rest.extra ?? {}), tool_result: structured };
+  return rest;
+}
+
+function cmpOptString(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  return a < b ? -1 : 1;
+}
+
+function mergedMetrics(primary: Metrics | undefined, supplemental: Metrics | undefined): Metrics | undefined {
+  if (!supplemental) return primary;
+  if (!primary) return structuredClone(supplemental);
+  fillMissingMetrics(primary, supplemental);
+  return primary;
+}

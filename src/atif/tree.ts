@@ -1,0 +1,121 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import type { Nanos } from '../ingest/time.js';
+import { isObject } from '../json/value.js';
+import { delegationToolCallId } from './extras.js';
+
+export interface AgentNode {
+  uuid: string;
+  name: string;
+  sessionId?: string;
+  /** The parent delegated to this agent (role `subagent` or a delegation tool-call id): drop it when empty. */
+  referencedByParent: boolean;
+  parentAgent?: string;
+  children: string[];
+  startTs: Nanos;
+  /** First appearance on the timeline; breaks start-time ties (the reference uses hash order there). */
+  order: number;
+}
+
+const role = (e: AtofEvent): string | undefined => {
+  const r = isObject(e.metadata) ? e.metadata.nemo_relay_scope_role : undefined;
+  return typeof r === 'string' ? r : undefined;
+};
+const isAgentStart = (e: AtofEvent) => e.scopeCategory === 'start' && e.category === 'agent';
+
+/**
+ * The agent-scope tree of a sorted event list: agent starts become nodes, except `turn` scopes
+ * nested inside a real agent (they are transparent); ownership walks up the scope-parent map.
+ */
+export class AgentTree {
+  readonly nodes = new Map<string, AgentNode>();
+  readonly roots: string[] = [];
+  private readonly scopeParent = new Map<string, string>();
+  private readonly agents = new Set<string>();
+
+  constructor(events: readonly AtofEvent[]) {
+    const roles = new Map<string, string | undefined>();
+    for (const e of events) {
+      if (e.scopeCategory !== 'start') continue;
+      if (e.parentUuid !== undefined) this.scopeParent.set(e.uuid, e.parentUuid);
+      if (e.category === 'agent') roles.set(e.uuid, role(e));
+    }
+    for (const e of events) {
+      if (!isAgentStart(e)) continue;
+      if (role(e) !== 'turn' || this.nearestNonTurnAgent(e.parentUuid, roles, e.uuid) === undefined) this.agents.add(e.uuid);
+    }
+    let order = 0;
+    for (const e of events) {
+      if (!isAgentStart(e) || !this.agents.has(e.uuid)) continue;
+      const sessionId = isObject(e.metadata) && typeof e.metadata.session_id === 'string' ? e.metadata.session_id : undefined;
+      const previous = this.nodes.get(e.uuid);
+      const node: AgentNode = {
+        uuid: e.uuid,
+        name: e.name,
+        referencedByParent: role(e) === 'subagent' || delegationToolCallId(e.metadata) !== undefined || delegationToolCallId(e.data) !== undefined,
+        children: [],
+        startTs: e.ts,
+        order: previous ? previous.order : order++,
+      };
+      if (sessionId !== undefined) node.sessionId = sessionId;
+      const parent = this.nearestAgent(e.parentUuid, e.uuid);
+      if (parent !== undefined) node.parentAgent = parent;
+      this.nodes.set(e.uuid, node); // several starts for one uuid: the last wins
+    }
+    const byStart = (a: string, b: string) => {
+      const x = this.nodes.get(a)!;
+      const y = this.nodes.get(b)!;
+      return x.startTs !== y.startTs ? (x.startTs < y.startTs ? -1 : 1) : x.order - y.order;
+    };
+    const ordered = [...this.nodes.values()].sort((a, b) => a.order - b.order);
+    for (const n of ordered) {
+      if (n.parentAgent === undefined) this.roots.push(n.uuid);
+      else this.nodes.get(n.parentAgent)?.children.push(n.uuid);
+    }
+    this.roots.sort(byStart);
+    for (const n of this.nodes.values()) n.children.sort(byStart);
+  }
+
+  private nearestAgent(start: string | undefined, excluded?: string): string | undefined {
+    const seen = new Set<string>();
+    for (let cur = start; cur !== undefined && !seen.has(cur); cur = this.scopeParent.get(cur)) {
+      seen.add(cur); // a cycle in parent_uuid ends the walk instead of looping forever
+      if (cur !== excluded && this.agents.has(cur)) return cur;
+    }
+    return undefined;
+  }
+
+  private nearestNonTurnAgent(start: string | undefined, roles: Map<string, string | undefined>, excluded: string): string | undefined {
+    const seen = new Set<string>();
+    for (let cur = start; cur !== undefined && !seen.has(cur); cur = this.scopeParent.get(cur)) {
+      seen.add(cur);
+      if (cur !== excluded && roles.has(cur) && roles.get(cur) !== 'turn') return cur;
+    }
+    return undefined;
+  }
+
+  /** The agent that owns an event: an agent event is its own owner; others walk up from their parent. */
+  owner(e: AtofEvent): string | undefined {
+    if (e.category === 'agent') return this.agents.has(e.uuid) ? e.uuid : undefined;
+    return this.nearestAgent(e.parentUuid);
+  }
+
+  /** The child node when `e` is the start of a direct child agent of `parent`. */
+  directChildStart(parent: string, e: AtofEvent): AgentNode | undefined {
+    if (!isAgentStart(e)) return undefined;
+    const child = this.nodes.get(e.uuid);
+    return child && child.parentAgent === parent ? child : undefined;
+  }
+
+  /** The exporter's root: the session id when it names an agent, else the only root. */
+  chooseRoot(sessionUuid: string | undefined): string | undefined {
+    if (sessionUuid !== undefined && this.nodes.has(sessionUuid)) return sessionUuid;
+    return this.roots.length === 1 ? this.roots[0] : undefined;
+  }
+}
+
+/** Events that become steps; in tree mode each needs an owning agent. */
+export function isStepEvent(e: AtofEvent): boolean {
+  if (e.kind === 'mark') return true;
+  if (e.category === 'llm') return true;
+  return e.category === 'tool' && e.scopeCategory === 'end';
+}

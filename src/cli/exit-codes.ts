@@ -1,0 +1,31 @@
+/**
+ * The exit-code table. These numbers are part of the CLI's contract: documented in the README and
+ * never renumbered.
+ */
+export const EXIT = {
+  /** Success. */
+  OK: 0,
+  /** Completed with problems: --strict skips or rejections, a validate failure, a diff difference. */
+  PROBLEMS: 1,
+  /** Usage error, or an input that does not exist. */
+  USAGE: 2,
+  /** An input could not be read or parsed at all. */
+  UNREADABLE: 3,
+  /** An output could not be written. */
+  OUTPUT: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error that ends the command with a given exit code and a message for stderr. */
+export class CliError extends Error {
+  constructor(
+    readonly exitCode: ExitCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const usageError = (message: string) => new CliError(EXIT.USAGE, message);

@@ -1,0 +1,22 @@
+/** Everything a command touches outside itself, injected so commands run in tests without a process. */
+export interface CliIO {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  stdin: NodeJS.ReadableStream;
+  stdinIsTTY: boolean;
+  stderrIsTTY: boolean;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

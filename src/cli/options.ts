@@ -1,0 +1,61 @@
+import { Option } from 'commander';
+import { FIXES, PROFILE_NAMES } from '../atif/fixes.js';
+
+export type CommandName = 'convert' | 'explain' | 'diff' | 'validate' | 'schema' | 'profiles';
+
+/** One row of the option table: commander, the help text and the README are all fed from here. */
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  commands: readonly CommandName[];
+  default?: string | boolean | string[];
+  choices?: readonly string[];
+  /** Repeatable: each use appends to a list. */
+  repeatable?: boolean;
+  /** A `--no-x <value>` option that is not commander's negation of `--x` stores under this key. */
+  attribute?: string;
+}
+
+const EXPORT: CommandName[] = ['convert', 'explain', 'diff'];
+
+export const OPTION_TABLE: readonly OptionSpec[] = [
+  { flags: '-o, --output <path>', description: "'-' for NDJSON on stdout, a directory (existing, or ending in '/') for one file per trajectory, else one pretty JSON file", commands: ['convert'], default: '-' },
+  { flags: '--filename-template <template>', description: 'file name per trajectory in an output directory; must contain {session_id}', commands: ['convert'], default: 'trajectory-{session_id}.json' },
+  { flags: '--session-id <id>', description: 'export every event as one trajectory with this session id (the exporter API) instead of one per top-level agent', commands: EXPORT },
+  { flags: '--agent-name <name>', description: 'agent.name of every trajectory', commands: EXPORT, default: 'NeMo Relay' },
+  { flags: '--agent-version <version>', description: 'agent.version of every trajectory', commands: EXPORT },
+  { flags: '--model-name <name>', description: "agent.model_name ('' leaves it unset)", commands: EXPORT, default: 'unknown' },
+  { flags: '--profile <name>', description: 'behaviour profile: default (reference + named fixes) or relay-0.3 (the reference, quirks included)', commands: EXPORT, default: 'default', choices: PROFILE_NAMES },
+  { flags: '--fix <name>', description: 'enable a named fix on top of the profile (repeatable)', commands: EXPORT, repeatable: true, choices: FIXES.map((f) => f.name) },
+  { flags: '--no-fix <name>', description: 'disable a named fix of the profile (repeatable)', commands: EXPORT, repeatable: true, choices: FIXES.map((f) => f.name), attribute: 'noFix' },
+  { flags: '--no-observed-events', description: "leave out the root extra.observed_events (the raw ATOF events) that the reference plugin writes", commands: ['convert'] },
+  { flags: '--no-dedupe', description: 'keep every LLM span (skip the hook/gateway dedupe pass)', commands: ['convert'] },
+  { flags: '--strict', description: 'exit 1 when any input line was skipped or rejected', commands: ['convert', 'explain', 'validate'] },
+  { flags: '--report <file>', description: 'write the line accounting and per-trajectory counts as JSON', commands: ['convert'] },
+  { flags: '--json', description: 'print a machine-readable JSON report', commands: ['convert', 'explain', 'diff', 'validate', 'profiles'] },
+  { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['convert', 'explain', 'diff', 'validate'] },
+  { flags: '--verbose', description: 'print every skipped or rejected line on stderr', commands: ['convert', 'explain'] },
+  { flags: '--no-color', description: 'no colours in human output (also off when NO_COLOR is set or stdout is not a TTY)', commands: ['explain', 'diff', 'validate', 'profiles'] },
+];
+
+/** The commander options of one command, built from the table. */
+export function optionsFor(command: CommandName): Option[] {
+  return OPTION_TABLE.filter((o) => o.commands.includes(command)).map((spec) => {
+    const opt = new Option(spec.flags, spec.description);
+    if (spec.choices && !spec.repeatable) opt.choices(spec.choices as string[]);
+    if (spec.repeatable) {
+      const allowed = spec.choices;
+      opt.argParser((value: string, previous: string[] | undefined) => {
+        if (allowed && !allowed.includes(value)) throw new Error(`'${value}' is not one of: ${allowed.join(', ')}`);
+        return [...(previous ?? []), value];
+      });
+    }
+    if (spec.attribute) {
+      const attribute = spec.attribute;
+      opt.negate = false;
+      opt.attributeName = () => attribute;
+    }
+    if (spec.default !== undefined) opt.default(spec.default);
+    return opt;
+  });
+}

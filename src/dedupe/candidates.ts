@@ -1,0 +1,130 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import { profileModelName } from '../ingest/atof.js';
+import type { Nanos } from '../ingest/time.js';
+import { canonicalJson } from '../json/stringify.js';
+import { unwrapLlmRequest } from '../providers/content.js';
+import { extractUserMessage } from '../providers/request.js';
+import { extractResponseMessage } from '../providers/response.js';
+import { extractToolCalls } from '../providers/tool-calls.js';
+import { extractMetrics, type Metrics } from '../providers/usage.js';
+import { eventFidelity, gatewayMarker, hookMarker, nonExactMarker, type Fidelity } from './fidelity.js';
+import { collectKeys, type CorrelationKeys } from './keys.js';
+
+export type Eligibility = 'CANDIDATE' | 'NOT_CANDIDATE_NO_START' | 'NOT_CANDIDATE_NO_END' | 'NOT_CANDIDATE_START_NO_DATA' | 'NOT_CANDIDATE_END_NO_DATA';
+
+/** A flag with the event and metadata key that set it (for explain). */
+export interface Marker {
+  event: 'start' | 'end';
+  key: string;
+}
+
+/** One complete LLM span as the dedupe pass compares it. Signatures are computed once, here. */
+export interface SpanCandidate {
+  uuid: string;
+  name: string;
+  parentUuid?: string;
+  startTs: Nanos;
+  endTs: Nanos;
+  requestSignature: string;
+  requestBranch: string;
+  responseSignature: string;
+  responseBranch: string;
+  keys: CorrelationKeys;
+  modelName?: string;
+  modelFrom?: 'start' | 'end';
+  score: number;
+  startFidelity: Fidelity;
+  endFidelity: Fidelity;
+  endMetrics?: Metrics;
+  hook?: Marker;
+  gateway?: Marker;
+  nonExact?: Marker;
+  /** The end lists tool calls (they still feed tool correlation when the span is suppressed). */
+  endHasToolCalls: boolean;
+}
+
+/** Every uuid seen with category `llm`, with its eligibility and (when eligible) its candidate. */
+export interface LlmSpan {
+  uuid: string;
+  name: string;
+  eligibility: Eligibility;
+  candidate?: SpanCandidate;
+  startCount: number;
+  endCount: number;
+}
+
+/**
+ * Groups `llm` events by uuid (the last start and last end in time order win) and builds candidates
+ * for spans with a start and an end that both carry data. `events` must be timestamp-sorted.
+ */
+export function collectLlmSpans(events: readonly AtofEvent[]): LlmSpan[] {
+  const groups = new Map<string, { start?: AtofEvent; end?: AtofEvent; name: string; starts: number; ends: number }>();
+  for (const e of events) {
+    if (e.category !== 'llm') continue;
+    let g = groups.get(e.uuid);
+    if (!g) groups.set(e.uuid, (g = { name: e.name, starts: 0, ends: 0 }));
+    if (e.scopeCategory === 'start') {
+      g.start = e;
+      g.starts++;
+    } else if (e.scopeCategory === 'end') {
+      g.end = e;
+      g.ends++;
+    }
+  }
+  const spans: LlmSpan[] = [];
+  for (const [uuid, g] of groups) {
+    const base = { uuid, name: g.start?.name ?? g.end?.name ?? g.name, startCount: g.starts, endCount: g.ends };
+    if (!g.start) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_NO_START' });
+    else if (!g.end) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_NO_END' });
+    else if (g.start.data === undefined) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_START_NO_DATA' });
+    else if (g.end.data === undefined) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_END_NO_DATA' });
+    else spans.push({ ...base, eligibility: 'CANDIDATE', candidate: buildCandidate(uuid, g.start, g.end) });
+  }
+  return spans;
+}
+
+function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent): SpanCandidate {
+  const request = extractUserMessage(unwrapLlmRequest(start.data!));
+  const response = extractResponseMessage(end.data!);
+  const keys: CorrelationKeys = new Map();
+  collectKeys('start', start.metadata, start.data, keys);
+  collectKeys('end', end.metadata, end.data, keys);
+  const startFidelity = eventFidelity(start.metadata);
+  const endFidelity = eventFidelity(end.metadata);
+  const c: SpanCandidate = {
+    uuid,
+    name: start.name,
+    startTs: start.ts,
+    endTs: end.ts,
+    requestSignature: canonicalJson(request.value),
+    requestBranch: request.branch,
+    responseSignature: canonicalJson(response.value),
+    responseBranch: response.branch,
+    keys,
+    score: Math.max(startFidelity.score, endFidelity.score),
+    startFidelity,
+    endFidelity,
+    endHasToolCalls: extractToolCalls(end.data!) !== undefined,
+  };
+  const parent = start.parentUuid ?? end.parentUuid;
+  if (parent) c.parentUuid = parent;
+  const startModel = profileModelName(start);
+  const endModel = profileModelName(end);
+  if (startModel !== undefined) [c.modelName, c.modelFrom] = [startModel, 'start'];
+  else if (endModel !== undefined) [c.modelName, c.modelFrom] = [endModel, 'end'];
+  const metrics = extractMetrics(end.data!);
+  if (metrics) c.endMetrics = metrics;
+  const marker = (f: (m: AtofEvent['metadata']) => string | undefined): Marker | undefined => {
+    const s = f(start.metadata);
+    if (s) return { event: 'start', key: s };
+    const e = f(end.metadata);
+    return e ? { event: 'end', key: e } : undefined;
+  };
+  const hook = marker(hookMarker);
+  const gateway = marker(gatewayMarker);
+  const nonExact = marker(nonExactMarker);
+  if (hook) c.hook = hook;
+  if (gateway) c.gateway = gateway;
+  if (nonExact) c.nonExact = nonExact;
+  return c;
+}

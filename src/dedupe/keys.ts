@@ -1,0 +1,49 @@
+import { stringAt, type Json } from '../json/value.js';
+import { unwrapLlmRequest } from '../providers/content.js';
+
+/** Paths that carry a request id; all share the `request:` namespace. */
+const REQUEST_PATHS = [
+  'api_call_id', 'apiCallId', 'request_id', 'requestId', 'request.id', 'metadata.request_id', 'metadata.requestId',
+  'extra.api_call_id', 'extra.apiCallId', 'extra.request_id', 'extra.requestId', 'llm_correlation_request_id',
+];
+/** Paths that carry a generation id (`generation:` namespace; never matches a request id). */
+const GENERATION_PATHS = [
+  'generation_id', 'generationId', 'generation.id', 'metadata.generation_id', 'metadata.generationId',
+  'extra.generation_id', 'extra.generationId', 'llm_correlation_generation_id',
+];
+
+export interface KeyOrigin {
+  event: 'start' | 'end';
+  source: 'metadata' | 'data' | 'unwrapped';
+  path: string;
+}
+
+/** Correlation keys (`request:<id>` / `generation:<id>`) with every place each was found. */
+export type CorrelationKeys = Map<string, KeyOrigin[]>;
+
+export function collectKeys(event: 'start' | 'end', metadata: Json | undefined, data: Json | undefined, into: CorrelationKeys): void {
+  if (metadata !== undefined) scan(metadata, { event, source: 'metadata' }, into);
+  if (data !== undefined) {
+    scan(data, { event, source: 'data' }, into);
+    scan(unwrapLlmRequest(data), { event, source: 'unwrapped' }, into);
+  }
+}
+
+function scan(value: Json, at: Omit<KeyOrigin, 'path'>, into: CorrelationKeys): void {
+  for (const [kind, paths] of [['request', REQUEST_PATHS], ['generation', GENERATION_PATHS]] as const) {
+    for (const path of paths) {
+      const v = stringAt(value, path);
+      if (v === undefined || v === '') continue;
+      const key = `${kind}:${v}`;
+      const origins = into.get(key);
+      const origin = { ...at, path };
+      if (origins) origins.push(origin);
+      else into.set(key, [origin]);
+    }
+  }
+}
+
+export function sharedKeys(a: CorrelationKeys, b: CorrelationKeys): string[] {
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  return [...small.keys()].filter((k) => big.has(k)).sort();
+}

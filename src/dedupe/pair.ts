@@ -1,0 +1,102 @@
+import type { SpanCandidate } from './candidates.js';
+import { sharedKeys } from './keys.js';
+
+export type PairRule =
+  | 'KEPT_NO_PARENT'
+  | 'KEPT_PARENT_MISMATCH'
+  | 'KEPT_MODEL_MISMATCH'
+  | 'KEPT_NO_OVERLAP'
+  | 'KEPT_NOT_COMPLEMENTARY'
+  | 'KEPT_NO_SHARED_KEY'
+  | 'KEPT_EQUAL_FIDELITY'
+  | 'MERGED_SAME_PAYLOAD'
+  | 'MERGED_COMPLEMENTARY_REQUEST_SIGNATURE'
+  | 'MERGED_COMPLEMENTARY_CORRELATION_KEY';
+
+export type MatchBasis = 'SAME_PAYLOAD' | 'COMPLEMENTARY_REQUEST_SIGNATURE' | 'COMPLEMENTARY_CORRELATION_KEY';
+
+/** The values each predicate compared, in evaluation order; absent entries were not reached. */
+export interface PairChecks {
+  parent: { pass: boolean; left?: string; right?: string };
+  model?: { pass: boolean; left?: string; right?: string };
+  overlap?: { pass: boolean; gapNs: string; touching: boolean };
+  payload?: { pass: boolean; requestEqual: boolean; responseEqual: boolean };
+  complementary?: { pass: boolean; reason?: 'NO_NON_EXACT_HOOK_SIDE' | 'COUNTERPART_NOT_GATEWAY'; hookSide?: 'left' | 'right' };
+  evidence?: { requestSignature: boolean; sharedKeys: string[] };
+  fidelity?: { left: number; right: number };
+}
+
+/** One pair decision, a value that explain renders as is. `left` is the earlier span in evaluation order. */
+export interface PairDecision {
+  left: string;
+  right: string;
+  rule: PairRule;
+  basis?: MatchBasis;
+  checks: PairChecks;
+  /** For MERGED_*: the lower-fidelity span, which is dropped, and the one that stays. */
+  suppressed?: string;
+  canonical?: string;
+  /** Which fix of the active profile changed this decision, if one did. */
+  fix?: string;
+}
+
+export interface PairOptions {
+  /** Extra tie-break used by a fix profile; returns the span that stays, or undefined to keep both. */
+  tieBreak?: (l: SpanCandidate, r: SpanCandidate, basis: MatchBasis) => SpanCandidate | undefined;
+  tieBreakFix?: string;
+}
+
+/**
+ * The reference's "same physical request" test plus the survivor rule, with every predicate's values
+ * recorded. Predicates short-circuit in the reference's order: parent, model, overlap, payload, then
+ * the complementary hook/gateway rule.
+ */
+export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions = {}): PairDecision {
+  const checks: PairChecks = { parent: { pass: false, left: l.parentUuid, right: r.parentUuid } };
+  const d = (rule: PairRule): PairDecision => ({ left: l.uuid, right: r.uuid, rule, checks });
+  if (l.parentUuid === undefined || r.parentUuid === undefined) return d('KEPT_NO_PARENT');
+  if (l.parentUuid !== r.parentUuid) return d('KEPT_PARENT_MISMATCH');
+  checks.parent.pass = true;
+
+  const modelPass = l.modelName === undefined || r.modelName === undefined || l.modelName === r.modelName;
+  checks.model = { pass: modelPass, left: l.modelName, right: r.modelName };
+  if (!modelPass) return d('KEPT_MODEL_MISMATCH');
+
+  const overlapPass = l.startTs <= r.endTs && r.startTs <= l.endTs;
+  // Positive gap = time between the windows; negative = length of the shared interval.
+  const gap = l.startTs <= r.startTs ? r.startTs - l.endTs : l.startTs - r.endTs;
+  checks.overlap = { pass: overlapPass, gapNs: gap.toString(), touching: gap === 0n };
+  if (!overlapPass) return d('KEPT_NO_OVERLAP');
+
+  const requestEqual = l.requestSignature === r.requestSignature;
+  const responseEqual = l.responseSignature === r.responseSignature;
+  checks.payload = { pass: requestEqual && responseEqual, requestEqual, responseEqual };
+  let basis: MatchBasis;
+  if (requestEqual && responseEqual) {
+    basis = 'SAME_PAYLOAD';
+  } else {
+    const leftHook = Boolean(l.nonExact && l.hook && r.gateway);
+    const rightHook = Boolean(r.nonExact && r.hook && l.gateway);
+    if (!leftHook && !rightHook) {
+      const someNonExactHook = Boolean((l.nonExact && l.hook) || (r.nonExact && r.hook));
+      checks.complementary = { pass: false, reason: someNonExactHook ? 'COUNTERPART_NOT_GATEWAY' : 'NO_NON_EXACT_HOOK_SIDE' };
+      return d('KEPT_NOT_COMPLEMENTARY');
+    }
+    checks.complementary = { pass: true, hookSide: leftHook ? 'left' : 'right' };
+    const shared = requestEqual ? [] : sharedKeys(l.keys, r.keys);
+    checks.evidence = { requestSignature: requestEqual, sharedKeys: shared };
+    if (requestEqual) basis = 'COMPLEMENTARY_REQUEST_SIGNATURE';
+    else if (shared.length > 0) basis = 'COMPLEMENTARY_CORRELATION_KEY';
+    else return d('KEPT_NO_SHARED_KEY');
+  }
+
+  checks.fidelity = { left: l.score, right: r.score };
+  if (l.score === r.score) {
+    const winner = opts.tieBreak?.(l, r, basis);
+    if (!winner) return { ...d('KEPT_EQUAL_FIDELITY'), basis };
+    const loser = winner === l ? r : l;
+    return { ...d(`MERGED_${basis}`), basis, suppressed: loser.uuid, canonical: winner.uuid, fix: opts.tieBreakFix };
+  }
+  const [canonical, suppressed] = l.score > r.score ? [l, r] : [r, l];
+  return { ...d(`MERGED_${basis}`), basis, suppressed: suppressed.uuid, canonical: canonical.uuid };
+}

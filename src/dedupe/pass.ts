@@ -1,0 +1,146 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import { fillMissingMetrics, type Metrics } from '../providers/usage.js';
+import { collectLlmSpans, type LlmSpan, type SpanCandidate } from './candidates.js';
+import { decidePair, type PairDecision, type PairOptions } from './pair.js';
+
+export type SpanState = 'SPAN_NOT_CANDIDATE' | 'SPAN_UNMATCHED' | 'SPAN_KEPT_TIED' | 'SPAN_SURVIVOR' | 'SPAN_SUPPRESSED';
+
+export type WarningCode =
+  | 'W_MULTI_MATCH'
+  | 'W_METRICS_LOST'
+  | 'W_METRICS_ORDER_DEPENDENT'
+  | 'W_SURVIVOR_NON_EXACT'
+  | 'W_TOUCHING_OVERLAP'
+  | 'W_HOOK_AND_GATEWAY'
+  | 'W_INVERTED_WINDOW'
+  | 'W_SUPPRESSED_TOOL_CALLS_IN_CORRELATION'
+  | 'W_DUPLICATE_EVENT';
+
+export interface SpanOutcome {
+  span: LlmSpan;
+  state: SpanState;
+  suppressedBy: string[];
+  absorbed: string[];
+  warnings: WarningCode[];
+}
+
+/** Everything the dedupe pass decided, as data. */
+export interface DedupeResult {
+  spans: SpanOutcome[];
+  /** Decisions for every pair of candidates under one parent whose windows overlap, in evaluation order. */
+  pairs: PairDecision[];
+  suppressed: Set<string>;
+  /** Metrics a surviving span takes from the spans it suppressed (fill-missing). */
+  supplemental: Map<string, Metrics>;
+}
+
+export interface DedupeOptions extends PairOptions {
+  /** When false, no span is suppressed (the `--no-dedupe` view); decisions are still recorded. */
+  enabled?: boolean;
+}
+
+/** Evaluation order: (start, end, uuid) — documented and stable, unlike the reference's hash order. */
+export function compareCandidates(a: SpanCandidate, b: SpanCandidate): number {
+  if (a.startTs !== b.startTs) return a.startTs < b.startTs ? -1 : 1;
+  if (a.endTs !== b.endTs) return a.endTs < b.endTs ? -1 : 1;
+  return a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0;
+}
+
+/**
+ * Pairs worth evaluating: same non-null parent and overlapping windows (no other pair can merge).
+ * Per parent, candidates are sorted by start and each is compared only with the later-starting
+ * ones whose start is within its window: O(n log n + overlapping pairs), not O(n²).
+ */
+export function overlappingPairs(candidates: readonly SpanCandidate[]): Array<[SpanCandidate, SpanCandidate]> {
+  const byParent = new Map<string, SpanCandidate[]>();
+  for (const c of candidates) {
+    if (c.parentUuid === undefined) continue;
+    const list = byParent.get(c.parentUuid);
+    if (list) list.push(c);
+    else byParent.set(c.parentUuid, [c]);
+  }
+  const out: Array<[SpanCandidate, SpanCandidate]> = [];
+  for (const list of byParent.values()) {
+    list.sort(compareCandidates);
+    for (let i = 0; i < list.length; i++) {
+      const l = list[i];
+      for (let j = i + 1; j < list.length && list[j].startTs <= l.endTs; j++) {
+        if (l.startTs <= list[j].endTs) out.push([l, list[j]]);
+      }
+    }
+  }
+  return out.sort((a, b) => compareCandidates(a[0], b[0]) || compareCandidates(a[1], b[1]));
+}
+
+/** The dedupe pass over a timestamp-sorted event list. */
+export function runDedupe(events: readonly AtofEvent[], opts: DedupeOptions = {}): DedupeResult {
+  const spans = collectLlmSpans(events);
+  const candidates = spans.flatMap((s) => (s.candidate ? [s.candidate] : []));
+  const pairs = overlappingPairs(candidates).map(([l, r]) => decidePair(l, r, opts));
+  return summarize(spans, pairs, opts.enabled !== false);
+}
+
+/** Folds pair decisions into span states, the suppressed set and supplemental metrics. */
+export function summarize(spans: LlmSpan[], pairs: PairDecision[], enabled = true): DedupeResult {
+  const byUuid = new Map(spans.map((s) => [s.uuid, s]));
+  const suppressed = new Set<string>();
+  const supplemental = new Map<string, Metrics>();
+  const suppressedBy = new Map<string, string[]>();
+  const partners = new Map<string, string[]>();
+  const absorbed = new Map<string, string[]>();
+  const conflicts = new Set<string>();
+  const tied = new Set<string>();
+  const touching = new Set<string>();
+  const canonicals = new Set<string>();
+  for (const p of pairs) {
+    if (p.rule === 'KEPT_EQUAL_FIDELITY') [p.left, p.right].forEach((u) => tied.add(u));
+    if (!p.basis) continue;
+    for (const [a, b] of [[p.left, p.right], [p.right, p.left]]) {
+      partners.set(a, [...(partners.get(a) ?? []), b]);
+      if (p.checks.overlap?.touching) touching.add(a);
+    }
+    if (!p.suppressed || !p.canonical || !enabled) continue;
+    suppressed.add(p.suppressed);
+    canonicals.add(p.canonical);
+    suppressedBy.set(p.suppressed, [...(suppressedBy.get(p.suppressed) ?? []), p.canonical]);
+    const m = byUuid.get(p.suppressed)?.candidate?.endMetrics;
+    if (m) {
+      const entry = supplemental.get(p.canonical) ?? {};
+      if (supplemental.has(p.canonical) && conflictsWith(entry, m)) conflicts.add(p.canonical);
+      fillMissingMetrics(entry, m);
+      supplemental.set(p.canonical, entry);
+      absorbed.set(p.canonical, [...(absorbed.get(p.canonical) ?? []), p.suppressed]);
+    }
+  }
+  const outcomes: SpanOutcome[] = spans.map((span) => {
+    const c = span.candidate;
+    const warnings: WarningCode[] = [];
+    if (span.startCount > 1 || span.endCount > 1) warnings.push('W_DUPLICATE_EVENT');
+    let state: SpanState;
+    if (!c) state = 'SPAN_NOT_CANDIDATE';
+    else if (suppressed.has(span.uuid)) state = 'SPAN_SUPPRESSED';
+    else if (canonicals.has(span.uuid)) state = 'SPAN_SURVIVOR';
+    else if (tied.has(span.uuid)) state = 'SPAN_KEPT_TIED';
+    else state = 'SPAN_UNMATCHED';
+    if (c) {
+      if ((partners.get(span.uuid)?.length ?? 0) > 1) warnings.push('W_MULTI_MATCH');
+      if (state === 'SPAN_SUPPRESSED' && supplemental.has(span.uuid)) warnings.push('W_METRICS_LOST');
+      if (conflicts.has(span.uuid)) warnings.push('W_METRICS_ORDER_DEPENDENT');
+      if (state === 'SPAN_SURVIVOR' && c.nonExact) {
+        const losers = pairs.filter((p) => p.canonical === span.uuid).map((p) => byUuid.get(p.suppressed!)?.candidate);
+        if (losers.some((o) => o && !o.nonExact)) warnings.push('W_SURVIVOR_NON_EXACT');
+      }
+      if (touching.has(span.uuid)) warnings.push('W_TOUCHING_OVERLAP');
+      if (c.hook && c.gateway) warnings.push('W_HOOK_AND_GATEWAY');
+      if (c.endTs < c.startTs) warnings.push('W_INVERTED_WINDOW');
+      if (state === 'SPAN_SUPPRESSED' && c.endHasToolCalls) warnings.push('W_SUPPRESSED_TOOL_CALLS_IN_CORRELATION');
+    }
+    return { span, state, suppressedBy: suppressedBy.get(span.uuid) ?? [], absorbed: absorbed.get(span.uuid) ?? [], warnings };
+  });
+  return { spans: outcomes, pairs, suppressed, supplemental };
+}
+
+function conflictsWith(a: Metrics, b: Metrics): boolean {
+  const keys = ['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd'] as const;
+  return keys.some((k) => a[k] !== undefined && b[k] !== undefined && String(a[k]) !== String(b[k]));
+}

@@ -1,0 +1,164 @@
+/**
+ * Where every input line went. Each line read ends in exactly one bucket, so the run summary,
+ * `--report` and `--strict` can show that nothing vanished: `used` (by record kind), `skipped` (by
+ * reason: not an error by itself, but under `--strict` anything other than a blank line is) or
+ * `rejected` (a record of a known kind that failed validation, with the schema path at fault).
+ */
+
+/** Record kinds the reader recognises; only `atof` is read so far, the others arrive with their readers. */
+export type RecordKind = 'atof' | 'hook' | 'gateway' | 'har';
+
+export type SkipReason =
+  | 'blank'
+  | 'not-json'
+  | 'invalid-utf8'
+  | 'too-long'
+  | 'unknown-record'
+  | 'unsupported-route'
+  | 'duplicate-event';
+
+/** A rejection names the kind the line was recognised as and failed to be. */
+export type RejectReason = `invalid-${RecordKind}`;
+
+export interface LineRef {
+  file: string;
+  line: number;
+}
+
+/** One remembered instance of a reason; `path` is the schema path at fault (rejections only). */
+export interface Example extends LineRef {
+  path?: string;
+  message?: string;
+}
+
+export interface ReasonSummary {
+  count: number;
+  /** The first few occurrences in input order; fewer than `count` once the cap is reached. */
+  examples: Example[];
+}
+
+export interface Problem extends ReasonSummary {
+  bucket: 'skipped' | 'rejected';
+  reason: SkipReason | RejectReason;
+}
+
+/** The `--report` shape. Reasons and kinds are listed in name order so reports diff cleanly. */
+export interface AccountingReport {
+  total: number;
+  used: { total: number; byKind: Partial<Record<RecordKind, number>> };
+  skipped: { total: number; byReason: Partial<Record<SkipReason, ReasonSummary>> };
+  rejected: { total: number; byReason: Partial<Record<RejectReason, ReasonSummary>> };
+}
+
+export const DEFAULT_EXAMPLES_PER_REASON = 20;
+
+export class LineAccounting {
+  private readonly used = new Map<RecordKind, number>();
+  private readonly skipped = new Map<SkipReason, ReasonSummary>();
+  private readonly rejected = new Map<RejectReason, ReasonSummary>();
+  private readonly examplesPerReason: number;
+
+  constructor(options: { examplesPerReason?: number } = {}) {
+    this.examplesPerReason = options.examplesPerReason ?? DEFAULT_EXAMPLES_PER_REASON;
+  }
+
+  use(kind: RecordKind): void {
+    this.used.set(kind, (this.used.get(kind) ?? 0) + 1);
+  }
+
+  skip(reason: SkipReason, where: LineRef, message?: string): void {
+    this.note(this.skipped, reason, exampleOf(where, undefined, message));
+  }
+
+  reject(reason: RejectReason, where: LineRef, fault: { path: string; message: string }): void {
+    this.note(this.rejected, reason, exampleOf(where, fault.path, fault.message));
+  }
+
+  /**
+   * Moves a line already counted as used into `skipped`, for stages that find out later that a record
+   * adds nothing (a duplicate event found by dedupe), keeping the one-bucket-per-line invariant.
+   */
+  reclassifyAsSkipped(kind: RecordKind, reason: SkipReason, where: LineRef, message?: string): void {
+    const count = this.used.get(kind) ?? 0;
+    if (count === 0) throw new Error(`accounting: no used '${kind}' line to reclassify (${where.file}:${where.line})`);
+    this.used.set(kind, count - 1);
+    this.skip(reason, where, message);
+  }
+
+  usedCount(kind?: RecordKind): number {
+    return kind === undefined ? sum(this.used.values()) : (this.used.get(kind) ?? 0);
+  }
+
+  skippedCount(reason?: SkipReason): number {
+    return reason === undefined ? sumCounts(this.skipped) : (this.skipped.get(reason)?.count ?? 0);
+  }
+
+  rejectedCount(reason?: RejectReason): number {
+    return reason === undefined ? sumCounts(this.rejected) : (this.rejected.get(reason)?.count ?? 0);
+  }
+
+  /** Lines accounted for; equals the number of lines read when every line was recorded once. */
+  total(): number {
+    return this.usedCount() + this.skippedCount() + this.rejectedCount();
+  }
+
+  /** What `--strict` fails on: every rejection and every skip except blank lines; rejections first. */
+  problems(): Problem[] {
+    const rejected = sortedEntries(this.rejected).map(([reason, s]) => ({ bucket: 'rejected' as const, reason, ...copy(s) }));
+    const skipped = sortedEntries(this.skipped)
+      .filter(([reason]) => reason !== 'blank')
+      .map(([reason, s]) => ({ bucket: 'skipped' as const, reason, ...copy(s) }));
+    return [...rejected, ...skipped];
+  }
+
+  toJSON(): AccountingReport {
+    return {
+      total: this.total(),
+      used: { total: this.usedCount(), byKind: Object.fromEntries(sortedEntries(this.used)) },
+      skipped: { total: this.skippedCount(), byReason: summaries(this.skipped) },
+      rejected: { total: this.rejectedCount(), byReason: summaries(this.rejected) },
+    };
+  }
+
+  private note<R extends string>(bucket: Map<R, ReasonSummary>, reason: R, example: Example): void {
+    let summary = bucket.get(reason);
+    if (!summary) {
+      summary = { count: 0, examples: [] };
+      bucket.set(reason, summary);
+    }
+    summary.count++;
+    if (summary.examples.length < this.examplesPerReason) summary.examples.push(example);
+  }
+}
+
+function exampleOf(where: LineRef, path: string | undefined, message: string | undefined): Example {
+  const example: Example = { file: where.file, line: where.line };
+  if (path !== undefined) example.path = path;
+  if (message !== undefined) example.message = message;
+  return example;
+}
+
+function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+function sumCounts(bucket: Map<string, ReasonSummary>): number {
+  let total = 0;
+  for (const s of bucket.values()) total += s.count;
+  return total;
+}
+
+function sortedEntries<K extends string, V>(map: Map<K, V>): [K, V][] {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Copies so that a caller holding a report cannot alter the live tallies. */
+function copy(s: ReasonSummary): ReasonSummary {
+  return { count: s.count, examples: s.examples.map((e) => ({ ...e })) };
+}
+
+function summaries<R extends string>(bucket: Map<R, ReasonSummary>): Partial<Record<R, ReasonSummary>> {
+  return Object.fromEntries(sortedEntries(bucket).map(([reason, s]) => [reason, copy(s)])) as Partial<Record<R, ReasonSummary>>;
+}

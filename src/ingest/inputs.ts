@@ -1,0 +1,199 @@
+import { createReadStream, type Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
+
+/**
+ * Turning command-line arguments into an ordered list of input sources. Only names are resolved
+ * here; files are opened lazily by {@link InputSource.open} so that a long list costs no descriptors.
+ */
+
+/** One input to read: a file (named as the user spelled it, or as found under a directory) or stdin (`-`). */
+export interface InputSource {
+  name: string;
+  open(): NodeJS.ReadableStream;
+}
+
+/**
+ * - `not-found`: a path that does not exist, a glob that matches nothing, a directory holding no inputs
+ *   (the CLI exits 2: a usage problem, never an empty success).
+ * - `no-input`: no arguments while stdin is a terminal (nothing to read; the CLI shows usage, exit 2).
+ * - `unreadable`: a source that exists but cannot be read: permissions, a directory where a file was
+ *   expected, a corrupt or truncated gzip stream (the CLI exits 3). Mostly raised while reading, by
+ *   `readLines` (after the lines before the damage were yielded); here only when a path cannot be inspected
+ *   or a directory listed.
+ */
+export type InputErrorKind = 'not-found' | 'no-input' | 'unreadable';
+
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    readonly kind: InputErrorKind,
+    /** The path as given (or `-` for stdin). */
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface InputEnv {
+  stdinIsTTY: boolean;
+  cwd: string;
+  /** Where `-` reads from; `process.stdin` unless a caller (a test, a library user) supplies another stream. */
+  stdin?: NodeJS.ReadableStream;
+}
+
+export const STDIN_NAME = '-';
+
+/** File names a directory walk picks up; explicit file arguments and glob matches are taken whatever their name. */
+const INPUT_FILE_NAME = /\.(ndjson|jsonl|har)(\.gz)?$/i;
+
+export function isInputFileName(name: string): boolean {
+  return INPUT_FILE_NAME.test(name);
+}
+
+/**
+ * Resolves arguments in order: each argument expands to one or more sources (a directory or a glob to
+ * its matches sorted by path), and the lists are concatenated. A file reached twice (named and also
+ * under a named directory, or by two globs) is read once, at its first position, so overlapping
+ * arguments never double-count lines. `-` likewise appears at most once: stdin can be read only once.
+ */
+export async function resolveInputs(args: string[], env: InputEnv): Promise<InputSource[]> {
+  if (args.length === 0) {
+    if (env.stdinIsTTY) {
+      throw new InputError('no-input', STDIN_NAME, 'no input given and standard input is a terminal');
+    }
+    return [stdinSource(env)];
+  }
+  const sources: InputSource[] = [];
+  const seen = new Set<string>();
+  for (const arg of args) {
+    const expanded = arg === STDIN_NAME ? [stdinSource(env)] : await resolveArgument(arg, env.cwd);
+    for (const source of expanded) {
+      const key = source.name === STDIN_NAME ? STDIN_NAME : resolve(env.cwd, source.name);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      sources.push(source);
+    }
+  }
+  return sources;
+}
+
+function stdinSource(env: InputEnv): InputSource {
+  const stream = env.stdin ?? process.stdin;
+  return { name: STDIN_NAME, open: () => stream };
+}
+
+function fileSource(name: string, cwd: string): InputSource {
+  const absolute = resolve(cwd, name);
+  return { name, open: () => createReadStream(absolute) };
+}
+
+/**
+ * An existing path wins over glob syntax, so a file literally named `run[1].ndjson` is still readable;
+ * only a path that does not exist is tried as a pattern.
+ */
+async function resolveArgument(arg: string, cwd: string): Promise<InputSource[]> {
+  const info = await statOrUndefined(resolve(cwd, arg), arg);
+  if (info) return info.isDirectory() ? resolveDirectory(arg, cwd) : [fileSource(arg, cwd)];
+  if (isDynamicPattern(arg)) return resolveGlob(arg, cwd);
+  throw new InputError('not-found', arg, `input not found: ${arg}`);
+}
+
+async function resolveDirectory(dir: string, cwd: string): Promise<InputSource[]> {
+  const names = await listInputFiles(dir, cwd);
+  if (names.length === 0) {
+    throw new InputError('not-found', dir, `no input files (*.ndjson, *.jsonl, *.har, optionally .gz) under ${dir}`);
+  }
+  return names.map((name) => fileSource(name, cwd));
+}
+
+/** Input files under `dir`, recursively, named relative to the directory as given, sorted by path. */
+async function listInputFiles(dir: string, cwd: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (relativeDir: string): Promise<void> => {
+    const entries = await readDirectory(resolve(cwd, relativeDir), relativeDir);
+    for (const entry of entries) {
+      const name = join(relativeDir, entry.name);
+      if (entry.isDirectory()) {
+        await walk(name);
+      } else if (isInputFileName(entry.name) && (await isFileOrLinkToFile(entry, resolve(cwd, name), name))) {
+        found.push(name);
+      }
+    }
+  };
+  await walk(dir);
+  return found.sort(comparePaths);
+}
+
+/**
+ * A symlink counts when it leads to a file. Symlinked directories are not descended: following them
+ * could loop, and a tree that links outside itself is better named explicitly.
+ */
+async function isFileOrLinkToFile(entry: Dirent, absolute: string, name: string): Promise<boolean> {
+  if (entry.isFile()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  return (await statOrUndefined(absolute, name))?.isFile() ?? false;
+}
+
+/**
+ * Glob matches that are directories are walked like directory arguments (so `logs/2026-*` works), and
+ * the whole expansion is sorted by path. An absolute pattern yields absolute names, a relative one
+ * names relative to `cwd`, so names read like what the user typed.
+ */
+async function resolveGlob(pattern: string, cwd: string): Promise<InputSource[]> {
+  const matches = await glob(pattern, {
+    cwd,
+    absolute: isAbsolute(pattern),
+    onlyFiles: false,
+    expandDirectories: false,
+  });
+  const names: string[] = [];
+  for (const match of matches) {
+    const name = match.endsWith('/') && match.length > 1 ? match.slice(0, -1) : match;
+    const info = await statOrUndefined(resolve(cwd, name), name);
+    if (info?.isDirectory()) names.push(...(await listInputFiles(name, cwd)));
+    else if (info) names.push(name);
+  }
+  if (names.length === 0) throw new InputError('not-found', pattern, `no input matches ${pattern}`);
+  return [...new Set(names)].sort(comparePaths).map((name) => fileSource(name, cwd));
+}
+
+/**
+ * Orders paths segment by segment by UTF-16 code unit: deterministic whatever the locale, and a
+ * directory's files stay together (`a/x` sorts before `a-b/x`, which plain string order would invert).
+ */
+export function comparePaths(a: string, b: string): number {
+  const as = a.split(/[\\/]/);
+  const bs = b.split(/[\\/]/);
+  const n = Math.min(as.length, bs.length);
+  for (let i = 0; i < n; i++) {
+    if (as[i] !== bs[i]) return as[i] < bs[i] ? -1 : 1;
+  }
+  return as.length - bs.length;
+}
+
+/** `stat`, with a missing path as undefined; `name` is the path as the user would recognise it. */
+async function statOrUndefined(absolute: string, name: string) {
+  try {
+    return await stat(absolute);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw new InputError('unreadable', name, `cannot inspect ${name}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function readDirectory(absolute: string, name: string): Promise<Dirent[]> {
+  try {
+    return await readdir(absolute, { withFileTypes: true });
+  } catch (error) {
+    throw new InputError('unreadable', name, `cannot list ${name}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,188 @@
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InputError, type InputSource } from './inputs.js';
+
+/**
+ * Line splitting over a byte stream, chunk by chunk: a file is never held in one string (multi-hundred
+ * MB logs overflow V8's string limit), only the current line is, and even that is capped.
+ */
+
+/**
+ * Longest line kept, in bytes, line terminator excluded. A longer line is reported as `too-long` and
+ * its remainder is skipped without being buffered, so one runaway line cannot exhaust memory.
+ * 64 MiB comfortably holds a large captured LLM response while staying far below V8's string limit.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export type LineError = 'invalid-utf8' | 'too-long';
+
+/** A decoded line, or a line that could not be decoded (its `bytes` is its length without terminator). */
+export type Line =
+  | { file: string; line: number; text: string }
+  | { file: string; line: number; error: LineError; bytes: number };
+
+export interface ReadLinesOptions {
+  /** Overrides {@link MAX_LINE_BYTES} (tests use a small value). */
+  maxLineBytes?: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/**
+ * `ignoreBOM` keeps the decoder from silently eating a BOM at the start of every line; a BOM is
+ * dropped only where it belongs, at the start of a file (see {@link decodeLine}).
+ */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The lines of one source, 1-based, `\n` or `\r\n` terminated, a final unterminated line included.
+ * Gzip is recognised by its magic bytes whatever the name. Read failures (missing permissions, a
+ * directory, a corrupt or truncated gzip stream) throw {@link InputError} `unreadable` naming the source.
+ */
+export async function* readLines(source: InputSource, options: ReadLinesOptions = {}): AsyncGenerator<Line> {
+  const splitter = new LineSplitter(source.name, options.maxLineBytes ?? MAX_LINE_BYTES);
+  try {
+    for await (const chunk of contentChunks(source.open())) yield* splitter.push(chunk);
+  } catch (error) {
+    throw asUnreadable(error, source.name);
+  }
+  yield* splitter.end();
+}
+
+function asUnreadable(error: unknown, name: string): InputError {
+  if (error instanceof InputError) return error;
+  const detail = (error as Error)?.message ?? String(error);
+  const what = isZlibError(error) ? 'corrupt or truncated gzip data' : 'cannot read';
+  return new InputError('unreadable', name, `${name}: ${what}: ${detail}`, { cause: error });
+}
+
+function isZlibError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
+/** The stream's bytes, gunzipped when they start with the gzip magic. */
+async function* contentChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  // A stream may deliver a single byte first (a pipe), so gather enough to see the magic number.
+  let head = Buffer.alloc(0);
+  while (head.length < GZIP_MAGIC.length) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head = Buffer.concat([head, toBuffer(next.value)]);
+  }
+  const rest = followedBy(head, chunks);
+  if (head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) yield* gunzip(rest);
+  else yield* rest;
+}
+
+async function* followedBy(head: Buffer, tail: AsyncIterator<Buffer | string>): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  try {
+    for (let next = await tail.next(); !next.done; next = await tail.next()) yield toBuffer(next.value);
+  } finally {
+    // Lets the underlying stream release its file when a consumer stops early.
+    await tail.return?.();
+  }
+}
+
+function toBuffer(chunk: Buffer | string): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+}
+
+async function* gunzip(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const source = Readable.from(compressed);
+  const inflater = createGunzip();
+  // `pipe` does not forward errors; a read error on the file must still end the iteration below.
+  source.on('error', (error) => inflater.destroy(error));
+  source.pipe(inflater);
+  try {
+    for await (const chunk of inflater) yield chunk as Buffer;
+  } finally {
+    source.destroy();
+    inflater.destroy();
+  }
+}
+
+/**
+ * The splitting state machine, free of I/O. Bytes of the current line are kept as a list of pieces
+ * (copied into one buffer only once the line is complete); past the limit it stops keeping them and
+ * only counts until the next newline.
+ */
+class LineSplitter {
+  private pieces: Buffer[] = [];
+  private pendingBytes = 0;
+  private overflowing = false;
+  /** Tracked even while overflowing, so a too-long line's size excludes its `\r\n` ending too. */
+  private endsWithCR = false;
+  private lineNumber = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly maxLineBytes: number,
+  ) {}
+
+  *push(chunk: Buffer): Generator<Line> {
+    let start = 0;
+    for (let newline = chunk.indexOf(LF, start); newline !== -1; newline = chunk.indexOf(LF, start)) {
+      this.take(chunk.subarray(start, newline));
+      yield this.finishLine();
+      start = newline + 1;
+    }
+    this.take(chunk.subarray(start));
+  }
+
+  *end(): Generator<Line> {
+    if (this.pendingBytes > 0) yield this.finishLine();
+  }
+
+  /**
+   * One byte of slack over the limit leaves room for the `\r` of a `\r\n` ending, so a line of exactly
+   * the limit is kept whichever line ending it has.
+   */
+  private take(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.pendingBytes += bytes.length;
+    this.endsWithCR = bytes[bytes.length - 1] === CR;
+    if (this.overflowing) return;
+    if (this.pendingBytes > this.maxLineBytes + 1) {
+      this.overflowing = true;
+      this.pieces = [];
+    } else {
+      this.pieces.push(bytes);
+    }
+  }
+
+  private finishLine(): Line {
+    this.lineNumber++;
+    const where = { file: this.file, line: this.lineNumber };
+    const total = this.pendingBytes;
+    const pieces = this.pieces;
+    const overflowing = this.overflowing;
+    const contentBytes = this.endsWithCR ? total - 1 : total;
+    this.pieces = [];
+    this.pendingBytes = 0;
+    this.overflowing = false;
+    this.endsWithCR = false;
+    if (overflowing || contentBytes > this.maxLineBytes) return { ...where, error: 'too-long', bytes: contentBytes };
+    const joined = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, total);
+    const bytes = joined.subarray(0, contentBytes);
+    return decodeLine(bytes, where, this.lineNumber === 1);
+  }
+}
+
+function decodeLine(bytes: Buffer, where: { file: string; line: number }, firstLine: boolean): Line {
+  const content = firstLine && startsWithBom(bytes) ? bytes.subarray(UTF8_BOM.length) : bytes;
+  try {
+    return { ...where, text: utf8.decode(content) };
+  } catch {
+    return { ...where, error: 'invalid-utf8', bytes: bytes.length };
+  }
+}
+
+function startsWithBom(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2];
+}

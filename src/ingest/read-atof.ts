@@ -1,0 +1,123 @@
+import { parseJson } from '../json/parse.js';
+import { isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
+import type { LineAccounting, LineRef } from './accounting.js';
+import { decodeAtof, looksLikeAtof, type AtofEvent } from './atof.js';
+import type { InputSource } from './inputs.js';
+import { readLines, type Line, type ReadLinesOptions } from './lines.js';
+
+/**
+ * Reading ATOF events out of NDJSON sources, with every line accounted for. Records of other kinds
+ * (hook, gateway, HAR) are counted as `unknown-record` skips until their readers exist; they plug in
+ * at {@link classifyRecord} and the switch in {@link readRecord}.
+ */
+
+export type RecordClass = 'atof' | 'unknown';
+
+/**
+ * Which record kind a parsed line is, from its fields alone (input-records.md). The place to add
+ * `hook` (`record: "hook"`, or a bare payload with `hook_event_name`), `gateway` (`record: "gateway"`)
+ * and `har` (an entry with `startedDateTime` + `request` + `response`, or a `{log: {entries}}` document).
+ */
+export function classifyRecord(value: Json): RecordClass {
+  return looksLikeAtof(value) ? 'atof' : 'unknown';
+}
+
+export type ReadAtofOptions = ReadLinesOptions;
+
+/**
+ * Events in input order (sources in the order given, then line order), yielded as they are read so a
+ * consumer can process a large input without holding it. `seq` counts the events yielded, from 0,
+ * across all sources: the tie-breaker that keeps input order among equal timestamps.
+ * Throws `InputError` (`unreadable`) when a source cannot be read.
+ */
+export async function* streamAtofEvents(
+  sources: readonly InputSource[],
+  acct: LineAccounting,
+  options: ReadAtofOptions = {},
+): AsyncGenerator<AtofEvent> {
+  let seq = 0;
+  for (const source of sources) {
+    for await (const line of readLines(source, options)) {
+      const event = readRecord(line, seq, acct);
+      if (event) {
+        seq++;
+        yield event;
+      }
+    }
+  }
+}
+
+/** All events of all sources, in input order; see {@link streamAtofEvents}. */
+export async function readAtofEvents(
+  sources: readonly InputSource[],
+  acct: LineAccounting,
+  options: ReadAtofOptions = {},
+): Promise<AtofEvent[]> {
+  const events: AtofEvent[] = [];
+  for await (const event of streamAtofEvents(sources, acct, options)) events.push(event);
+  return events;
+}
+
+/** Decides one line's bucket (recorded in `acct`) and returns its event when it is a valid ATOF event. */
+function readRecord(line: Line, seq: number, acct: LineAccounting): AtofEvent | undefined {
+  const where: LineRef = { file: line.file, line: line.line };
+  if ('error' in line) {
+    acct.skip(line.error, where, describeUndecodable(line.error, line.bytes));
+    return undefined;
+  }
+  if (isBlank(line.text)) {
+    acct.skip('blank', where);
+    return undefined;
+  }
+  let value: Json;
+  try {
+    value = parseJson(line.text);
+  } catch (error) {
+    acct.skip('not-json', where, (error as Error).message);
+    return undefined;
+  }
+  switch (classifyRecord(value)) {
+    case 'atof': {
+      // classifyRecord said 'atof' only because looksLikeAtof saw an object.
+      const decoded = decodeAtof(value as JsonObject, seq, where);
+      if (decoded.ok) {
+        acct.use('atof');
+        return decoded.event;
+      }
+      acct.reject('invalid-atof', where, { path: decoded.path, message: decoded.message });
+      return undefined;
+    }
+    case 'unknown':
+      acct.skip('unknown-record', where, describeUnknown(value));
+      return undefined;
+  }
+}
+
+/** JSON's own whitespace; anything else on a line (even a no-break space) makes it non-blank. */
+function isBlank(text: string): boolean {
+  return /^[ \t\r]*$/.test(text);
+}
+
+function describeUndecodable(error: 'invalid-utf8' | 'too-long', bytes: number): string {
+  return error === 'invalid-utf8'
+    ? `line of ${bytes} bytes is not valid UTF-8`
+    : `line of ${bytes} bytes is longer than the line limit`;
+}
+
+const KEYS_SHOWN = 5;
+
+/** A hint for the report: what the line held, since it matched no known record kind. */
+function describeUnknown(value: Json): string {
+  if (!isObject(value)) return `a JSON ${jsonTypeName(value)}, not a record object`;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return 'an empty object';
+  const shown = keys.slice(0, KEYS_SHOWN).join(', ');
+  return `an object matching no record kind (keys: ${shown}${keys.length > KEYS_SHOWN ? ', …' : ''})`;
+}
+
+function jsonTypeName(value: Json): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (isNumber(value)) return 'number';
+  return typeof value;
+}

@@ -1,0 +1,50 @@
+import { canonicalJson } from '../json/stringify.js';
+import { getOwn, hasOwn, isObject, type Json } from '../json/value.js';
+
+/** ATIF image media types the reference accepts inside a content part. */
+const IMAGE_MEDIA_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+/** An array in which every element is an ATIF text or image part (an empty array qualifies). */
+export function isAtifContentParts(v: Json | undefined): v is Json[] {
+  if (!Array.isArray(v)) return false;
+  return v.every((part) => {
+    if (!isObject(part)) return false;
+    const type = part.type;
+    if (type === 'text') return typeof part.text === 'string';
+    if (type === 'image') {
+      const src = part.source;
+      return isObject(src) && typeof src.media_type === 'string' && IMAGE_MEDIA_TYPES.has(src.media_type) && typeof src.path === 'string';
+    }
+    return false;
+  });
+}
+
+/** A value fit for an ATIF `message`: strings and part arrays as they are, null as "", anything else as its canonical JSON. */
+export function atifContentValue(v: Json): Json {
+  if (typeof v === 'string') return v;
+  if (v === null) return '';
+  if (isAtifContentParts(v)) return v;
+  return canonicalJson(v);
+}
+
+/** The runtime wraps LLM requests as `{headers, content}`; the body is `content` when both keys exist. */
+export function unwrapLlmRequest(data: Json): Json {
+  if (isObject(data) && hasOwn(data, 'content') && hasOwn(data, 'headers')) return getOwn(data, 'content') as Json;
+  return data;
+}
+
+/** A non-null own field of an object. */
+export function nonNullField(obj: Json | undefined, key: string): Json | undefined {
+  if (!isObject(obj)) return undefined;
+  const v = getOwn(obj, key);
+  return v === null || v === undefined ? undefined : v;
+}
+
+/** Texts of the blocks of one `type` in a content array (non-string texts are skipped). */
+export function blockTexts(content: Json[], type: string): string[] {
+  const out: string[] = [];
+  for (const block of content) {
+    if (isObject(block) && block.type === type && typeof block.text === 'string') out.push(block.text);
+  }
+  return out;
+}

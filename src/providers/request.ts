@@ -1,0 +1,65 @@
+import { getOwn, hasOwn, isObject, type Json } from '../json/value.js';
+import { atifContentValue, blockTexts, isAtifContentParts } from './content.js';
+
+/** Which request shape produced the user message (names used by `explain`). */
+export type RequestBranch = 'REQ_MESSAGES_LAST_USER' | 'REQ_RESPONSES_INPUT' | 'REQ_PROMPT' | 'REQ_WHOLE_BODY';
+
+export interface Extracted {
+  value: Json;
+  branch: string;
+}
+
+/**
+ * The latest user-facing message of an (unwrapped) LLM request: OpenAI Chat / Anthropic `messages`,
+ * then OpenAI Responses `input`, then `prompt`, else the whole body as ATIF content.
+ */
+export function extractUserMessage(body: Json): Extracted & { branch: RequestBranch } {
+  if (isObject(body)) {
+    const messages = getOwn(body, 'messages');
+    if (Array.isArray(messages)) {
+      for (let i = messages.length - 1; i >= 0; i--) {
+        const m = messages[i];
+        if (!isObject(m)) continue;
+        const role = getOwn(m, 'role');
+        if (typeof role === 'string' && role !== 'user') continue;
+        // The latest user-like message decides; without `content` the scan does not go further back.
+        if (hasOwn(m, 'content')) return { value: atifContentValue(getOwn(m, 'content') as Json), branch: 'REQ_MESSAGES_LAST_USER' };
+        break;
+      }
+    }
+    if (hasOwn(body, 'input')) {
+      const fromInput = responsesInputMessage(getOwn(body, 'input') as Json);
+      if (fromInput !== undefined) return { value: fromInput, branch: 'REQ_RESPONSES_INPUT' };
+    }
+    if (hasOwn(body, 'prompt')) return { value: atifContentValue(getOwn(body, 'prompt') as Json), branch: 'REQ_PROMPT' };
+  }
+  return { value: atifContentValue(body), branch: 'REQ_WHOLE_BODY' };
+}
+
+function responsesInputMessage(input: Json): Json | undefined {
+  if (typeof input === 'string') return input;
+  if (!Array.isArray(input)) return undefined;
+  for (let i = input.length - 1; i >= 0; i--) {
+    const item = input[i];
+    if (!isObject(item) || getOwn(item, 'role') !== 'user' || !hasOwn(item, 'content')) continue;
+    const msg = responsesContentMessage(getOwn(item, 'content') as Json);
+    if (msg !== undefined) return msg;
+  }
+  return undefined;
+}
+
+function responsesContentMessage(content: Json): Json | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  let texts = blockTexts(content, 'input_text');
+  if (texts.length === 0) texts = blockTexts(content, 'text');
+  if (texts.length === 0) return isAtifContentParts(content) ? content : undefined;
+  return texts.length === 1 ? texts[0] : texts.join('\n');
+}
+
+/** `reasoning_effort` of a request body, when present and non-null (any JSON type, as the reference keeps it). */
+export function requestReasoningEffort(body: Json): Json | undefined {
+  if (!isObject(body)) return undefined;
+  const v = getOwn(body, 'reasoning_effort');
+  return v === null || v === undefined ? undefined : v;
+}

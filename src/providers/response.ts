@@ -1,0 +1,61 @@
+import { getOwn, isObject, type Json } from '../json/value.js';
+import { atifContentValue, blockTexts, nonNullField } from './content.js';
+import { choiceMessageField, toolCallArray } from './tool-calls.js';
+
+export type ResponseBranch =
+  | 'RESP_CONTENT'
+  | 'RESP_ASSISTANT_MESSAGE'
+  | 'RESP_CHOICES_MESSAGE'
+  | 'RESP_ANSWER'
+  | 'RESP_RESPONSES_OUTPUT'
+  | 'RESP_TOOL_CALLS_ONLY'
+  | 'RESP_WHOLE_BODY';
+
+/**
+ * The assistant message of an LLM response: normalised `content`, Hermes `assistant_message`, the
+ * first chat choice, `answer`, OpenAI Responses output text, "" for tool-call-only answers, else the
+ * whole response as ATIF content.
+ */
+export function extractResponseMessage(data: Json): { value: Json; branch: ResponseBranch } {
+  if (isObject(data)) {
+    const content = nonNullField(data, 'content');
+    if (content !== undefined) return { value: atifContentValue(content), branch: 'RESP_CONTENT' };
+    const assistant = nonNullField(getOwn(data, 'assistant_message'), 'content');
+    if (assistant !== undefined) return { value: atifContentValue(assistant), branch: 'RESP_ASSISTANT_MESSAGE' };
+    const choice = choiceMessageField(data, 'content');
+    if (choice !== undefined && choice !== null) return { value: atifContentValue(choice), branch: 'RESP_CHOICES_MESSAGE' };
+    const answer = nonNullField(data, 'answer');
+    if (answer !== undefined) return { value: atifContentValue(answer), branch: 'RESP_ANSWER' };
+    const output = responsesOutputText(data);
+    if (output !== undefined) return { value: output, branch: 'RESP_RESPONSES_OUTPUT' };
+    if (toolCallArray(data) !== undefined) return { value: '', branch: 'RESP_TOOL_CALLS_ONLY' };
+  }
+  return { value: atifContentValue(data), branch: 'RESP_WHOLE_BODY' };
+}
+
+function responsesOutputText(data: Json): string | undefined {
+  if (!isObject(data)) return undefined;
+  const outputText = getOwn(data, 'output_text');
+  if (typeof outputText === 'string') return outputText;
+  const output = getOwn(data, 'output');
+  if (!Array.isArray(output)) return undefined;
+  const texts: string[] = [];
+  for (const item of output) {
+    if (!isObject(item)) continue;
+    if (item.type === 'message') {
+      const content = getOwn(item, 'content');
+      if (Array.isArray(content)) texts.push(...blockTexts(content, 'output_text'));
+    } else if (item.type === 'output_text' && typeof item.text === 'string') {
+      texts.push(item.text);
+    }
+  }
+  if (texts.length === 0) return undefined;
+  return texts.length === 1 ? texts[0] : texts.join('\n');
+}
+
+/** `reasoning` of a response when it is a string (other reasoning shapes are not read at the seed). */
+export function responseReasoning(data: Json): string | undefined {
+  if (!isObject(data)) return undefined;
+  const r = getOwn(data, 'reasoning');
+  return typeof r === 'string' ? r : undefined;
+}

@@ -1,0 +1,132 @@
+import { parseJson } from '../json/parse.js';
+import { getOwn, isObject, setOwn, type Json, type JsonObject } from '../json/value.js';
+
+/** A tool call promoted from an LLM response, in ATIF's shape. */
+export interface PromotedToolCall {
+  tool_call_id: string;
+  function_name: string;
+  arguments: Json;
+  extra?: JsonObject;
+}
+
+/**
+ * `R` of the chat-completions rules: `raw_response` when that key is present (whatever its type),
+ * else the response itself; then `choices[0].message.<field>`.
+ */
+export function choiceMessageField(data: Json, field: string): Json | undefined {
+  if (!isObject(data)) return undefined;
+  const r = Object.prototype.hasOwnProperty.call(data, 'raw_response') ? data.raw_response : data;
+  if (!isObject(r)) return undefined;
+  const choices = getOwn(r, 'choices');
+  if (!Array.isArray(choices) || choices.length === 0) return undefined;
+  const first = choices[0];
+  if (!isObject(first)) return undefined;
+  const message = getOwn(first, 'message');
+  if (!isObject(message)) return undefined;
+  return getOwn(message, field);
+}
+
+/** The chat-style tool-call array: top-level, Hermes `assistant_message`, or the first choice's message. */
+export function toolCallArray(data: Json): Json[] | undefined {
+  if (!isObject(data)) return undefined;
+  const top = getOwn(data, 'tool_calls');
+  if (Array.isArray(top)) return top;
+  const assistant = getOwn(data, 'assistant_message');
+  if (isObject(assistant)) {
+    const calls = getOwn(assistant, 'tool_calls');
+    if (Array.isArray(calls)) return calls;
+  }
+  const fromChoice = choiceMessageField(data, 'tool_calls');
+  return Array.isArray(fromChoice) ? fromChoice : undefined;
+}
+
+function responsesFunctionCallItems(data: Json): Json[] | undefined {
+  if (!isObject(data)) return undefined;
+  const output = getOwn(data, 'output');
+  if (!Array.isArray(output)) return undefined;
+  const items = output.filter((item) => isObject(item) && item.type === 'function_call');
+  return items.length > 0 ? items : undefined;
+}
+
+/** First key of the chain that is present, then the string test (no falling through on a wrong type). */
+function firstPresentString(objs: Array<JsonObject | undefined>, keys: string[][]): string {
+  for (const [i, group] of keys.entries()) {
+    const obj = objs[i];
+    if (!obj) continue;
+    for (const k of group) {
+      if (Object.prototype.hasOwnProperty.call(obj, k)) {
+        const v = obj[k];
+        return typeof v === 'string' ? v : '';
+      }
+    }
+  }
+  return '';
+}
+
+/** Tool-call `arguments` as an object: JSON strings parsed, scalars wrapped as `{value}`, junk as `{raw}`. */
+export function normalizeToolArguments(raw: Json | undefined): Json {
+  if (raw === undefined || raw === null) return {};
+  if (isObject(raw)) return raw;
+  if (typeof raw === 'string') {
+    let parsed: Json;
+    try {
+      parsed = parseJson(raw);
+    } catch {
+      return { raw };
+    }
+    return isObject(parsed) ? parsed : { value: parsed };
+  }
+  return { value: raw };
+}
+
+const CALL_KEYS = new Set(['id', 'tool_call_id', 'call_id', 'type', 'function', 'name', 'tool_name', 'function_name', 'arguments', 'args']);
+
+function toolCallExtra(call: JsonObject): JsonObject | undefined {
+  const extra: JsonObject = {};
+  for (const k of Object.keys(call)) if (!CALL_KEYS.has(k)) setOwn(extra, k, call[k]);
+  const fn = getOwn(call, 'function');
+  if (isObject(fn)) {
+    const fnExtra: JsonObject = {};
+    for (const k of Object.keys(fn)) if (k !== 'name' && k !== 'arguments') setOwn(fnExtra, k, fn[k]);
+    if (Object.keys(fnExtra).length > 0) extra.function = fnExtra;
+  }
+  return Object.keys(extra).length > 0 ? extra : undefined;
+}
+
+/**
+ * Tool-call promotion from an LLM response (seed rules): chat-style arrays first (an empty one is
+ * skipped as a whole), else Responses `function_call` items. One non-object element voids them all.
+ */
+export function extractToolCalls(data: Json): PromotedToolCall[] | undefined {
+  let source = toolCallArray(data);
+  if (!source || source.length === 0) source = responsesFunctionCallItems(data);
+  if (!source) return undefined;
+  const calls: PromotedToolCall[] = [];
+  for (const [index, element] of source.entries()) {
+    if (!isObject(element)) return undefined;
+    const fn = isObject(element.function) ? (element.function as JsonObject) : undefined;
+    let id = firstPresentString([element], [['id', 'tool_call_id', 'call_id']]);
+    const name = firstPresentNameChain(element, fn);
+    if (id === '' && name !== '') id = `${name}:${index + 1}`;
+    const fnArgs = firstPresentValue(fn, ['arguments']);
+    const rawArgs = fnArgs !== undefined ? fnArgs : firstPresentValue(element, ['arguments', 'args']);
+    if (id === '' && name === '') continue;
+    const call: PromotedToolCall = { tool_call_id: id, function_name: name, arguments: normalizeToolArguments(rawArgs) };
+    const extra = toolCallExtra(element);
+    if (extra) call.extra = extra;
+    calls.push(call);
+  }
+  return calls.length > 0 ? calls : undefined;
+}
+
+function firstPresentValue(obj: JsonObject | undefined, keys: string[]): Json | undefined {
+  if (!obj) return undefined;
+  for (const k of keys) if (Object.prototype.hasOwnProperty.call(obj, k)) return obj[k];
+  return undefined;
+}
+
+function firstPresentNameChain(element: JsonObject, fn: JsonObject | undefined): string {
+  const fnName = firstPresentValue(fn, ['name']);
+  const v = fnName !== undefined ? fnName : firstPresentValue(element, ['name', 'tool_name', 'function_name']);
+  return typeof v === 'string' ? v : '';
+}

@@ -1,0 +1,95 @@
+import { addU64, asU64, getOwn, isNumber, isObject, numberValue, setOwn, type Json, type JsonNumber, type JsonObject } from '../json/value.js';
+
+export type U64 = number | JsonNumber;
+
+/** ATIF step metrics as the reference extracts them from a response's usage object. */
+export interface Metrics {
+  prompt_tokens?: U64;
+  completion_tokens?: U64;
+  cached_tokens?: U64;
+  cost_usd?: number;
+  prompt_token_ids?: U64[];
+  completion_token_ids?: U64[];
+  logprobs?: number[];
+  extra?: JsonObject;
+}
+
+const KNOWN = new Set(['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd', 'prompt_token_ids', 'completion_token_ids', 'logprobs']);
+
+/** `token_usage` when present (even if not an object, which then hides `usage`), else `usage`. */
+function usageObject(data: Json): JsonObject | undefined {
+  if (!isObject(data)) return undefined;
+  const u = Object.prototype.hasOwnProperty.call(data, 'token_usage') ? data.token_usage : getOwn(data, 'usage');
+  return isObject(u) ? u : undefined;
+}
+
+function firstU64(usage: JsonObject, keys: string[]): U64 | undefined {
+  for (const k of keys) {
+    const v = asU64(getOwn(usage, k));
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/**
+ * Token metrics of an LLM response (seed rules, all providers): prompt from `prompt_tokens|input_tokens`,
+ * completion from `completion_tokens|output_tokens`, cached from `cached_tokens`, then
+ * `prompt_tokens_details.cached_tokens`, then Anthropic's cache read + creation. No counts → no metrics.
+ */
+export function extractMetrics(data: Json): Metrics | undefined {
+  const usage = usageObject(data);
+  if (!usage) return undefined;
+  const prompt = firstU64(usage, ['prompt_tokens', 'input_tokens']);
+  const completion = firstU64(usage, ['completion_tokens', 'output_tokens']);
+  let cached = firstU64(usage, ['cached_tokens']);
+  if (cached === undefined) {
+    const details = getOwn(usage, 'prompt_tokens_details');
+    if (isObject(details)) cached = asU64(getOwn(details, 'cached_tokens'));
+  }
+  if (cached === undefined) {
+    for (const k of ['cache_read_input_tokens', 'cache_creation_input_tokens']) {
+      const v = asU64(getOwn(usage, k));
+      if (v !== undefined) cached = cached === undefined ? v : addU64(cached, v);
+    }
+  }
+  if (prompt === undefined && completion === undefined && cached === undefined) return undefined;
+  const m: Metrics = {};
+  if (prompt !== undefined) m.prompt_tokens = prompt;
+  if (completion !== undefined) m.completion_tokens = completion;
+  if (cached !== undefined) m.cached_tokens = cached;
+  const cost = getOwn(usage, 'cost_usd');
+  if (isNumber(cost)) m.cost_usd = numberValue(cost);
+  const pIds = getOwn(usage, 'prompt_token_ids');
+  if (Array.isArray(pIds)) m.prompt_token_ids = pIds.map(asU64).filter((x): x is U64 => x !== undefined);
+  const cIds = getOwn(usage, 'completion_token_ids');
+  if (Array.isArray(cIds)) m.completion_token_ids = cIds.map(asU64).filter((x): x is U64 => x !== undefined);
+  const lp = getOwn(usage, 'logprobs');
+  if (Array.isArray(lp)) m.logprobs = lp.filter(isNumber).map(numberValue);
+  const extra: JsonObject = {};
+  for (const k of Object.keys(usage)) if (!KNOWN.has(k)) setOwn(extra, k, usage[k]);
+  if (Object.keys(extra).length > 0) m.extra = extra;
+  return m;
+}
+
+/** Fill-missing merge: each field of `into` left empty takes `from`'s; `extra` gains only new keys. */
+export function fillMissingMetrics(into: Metrics, from: Metrics): void {
+  if (into.prompt_tokens === undefined && from.prompt_tokens !== undefined) into.prompt_tokens = from.prompt_tokens;
+  if (into.completion_tokens === undefined && from.completion_tokens !== undefined) into.completion_tokens = from.completion_tokens;
+  if (into.cached_tokens === undefined && from.cached_tokens !== undefined) into.cached_tokens = from.cached_tokens;
+  if (into.cost_usd === undefined && from.cost_usd !== undefined) into.cost_usd = from.cost_usd;
+  if (into.prompt_token_ids === undefined && from.prompt_token_ids !== undefined) into.prompt_token_ids = [...from.prompt_token_ids];
+  if (into.completion_token_ids === undefined && from.completion_token_ids !== undefined) into.completion_token_ids = [...from.completion_token_ids];
+  if (into.logprobs === undefined && from.logprobs !== undefined) into.logprobs = [...from.logprobs];
+  if (from.extra) {
+    if (!into.extra) into.extra = { ...from.extra };
+    else for (const k of Object.keys(from.extra)) if (!Object.prototype.hasOwnProperty.call(into.extra, k)) setOwn(into.extra, k, from.extra[k]);
+  }
+}
+
+/** Names of the fields `from` would fill in `into` (for explain's "absorbed metrics"). */
+export function missingFieldsFilled(into: Metrics | undefined, from: Metrics): string[] {
+  const fields = ['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd', 'prompt_token_ids', 'completion_token_ids', 'logprobs'] as const;
+  const out: string[] = fields.filter((f) => from[f] !== undefined && (into === undefined || into[f] === undefined));
+  for (const k of Object.keys(from.extra ?? {})) if (!into?.extra || !(k in into.extra)) out.push(`extra.${k}`);
+  return out;
+}

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { comparePaths, InputError, resolveInputs, type InputEnv } from '../src/ingest/inputs.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'ingest');
+const env: InputEnv = { stdinIsTTY: true, cwd: FIXTURES };
+
+async function namesOf(args: string[], e: InputEnv = env): Promise<string[]> {
+  return (await resolveInputs(args, e)).map((s) => s.name);
+}
+
+async function rejectsWith(promise: Promise<unknown>, kind: InputError['kind'], path: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof InputError, `expected InputError, got ${String(error)}`);
+    assert.equal(error.kind, kind);
+    assert.equal(error.path, path);
+    return true;
+  });
+}
+
+describe('resolveInputs: directories', () => {
+  it('walks recursively, keeps only input file names, and sorts by path segment', async () => {
+    assert.deepEqual(await namesOf(['tree']), [
+      'tree/a-b/d.ndjson',
+      'tree/a.jsonl',
+      'tree/b.ndjson',
+      'tree/sub/deeper/e.har',
+    ]);
+  });
+
+  it('takes an explicit file whatever its name', async () => {
+    assert.deepEqual(await namesOf(['tree/sub/notes.txt']), ['tree/sub/notes.txt']);
+  });
+
+  it('keeps argument order and reads a file reached twice only once, at its first position', async () => {
+    assert.deepEqual(await namesOf(['tree/b.ndjson', 'tree', 'tree/a.jsonl']), [
+      'tree/b.ndjson',
+      'tree/a-b/d.ndjson',
+      'tree/a.jsonl',
+      'tree/sub/deeper/e.har',
+    ]);
+  });
+
+  it('opens files relative to cwd', async () => {
+    const [source] = await resolveInputs(['tree/b.ndjson'], env);
+    const chunks: Buffer[] = [];
+    for await (const chunk of source.open()) chunks.push(chunk as Buffer);
+    assert.equal(Buffer.concat(chunks).toString('utf8'), '{"file":"b"}\n');
+  });
+});
+
+describe('resolveInputs: temporary trees', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relay-atif-inputs-'));
+    await mkdir(join(dir, 'logs', 'day1'), { recursive: true });
+    await mkdir(join(dir, 'empty', 'nested'), { recursive: true });
+    await writeFile(join(dir, 'logs', 'day1', 'x.ndjson.gz'), '');
+    await writeFile(join(dir, 'logs', 'y.JSONL'), '');
+    await writeFile(join(dir, 'logs', 'z.har.gz'), '');
+    await writeFile(join(dir, 'logs', 'w.txt.gz'), '');
+    await writeFile(join(dir, 'empty', 'nested', 'readme.md'), '');
+    await writeFile(join(dir, 'run[1].ndjson'), '');
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  it('includes .gz variants and matches extensions case-insensitively', async () => {
+    assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir }), ['logs/day1/x.ndjson.gz', 'logs/y.JSONL', 'logs/z.har.gz']);
+  });
+
+  it('throws not-found for a directory holding no inputs', async () => {
+    await rejectsWith(resolveInputs(['empty'], { ...env, cwd: dir }), 'not-found', 'empty');
+  });
+
+  it('reads an existing file whose name looks like a glob as that file', async () => {
+    assert.deepEqual(await namesOf(['run[1].ndjson'], { ...env, cwd: dir }), ['run[1].ndjson']);
+  });
+
+  it('names matches of an absolute glob absolutely', async () => {
+    assert.deepEqual(await namesOf([join(dir, 'logs', '*.gz')], env), [join(dir, 'logs', 'w.txt.gz'), join(dir, 'logs', 'z.har.gz')]);
+  });
+});
+
+describe('resolveInputs: globs', () => {
+  it('expands a quoted pattern, sorted', async () => {
+    assert.deepEqual(await namesOf(['tree/**/*.ndjson']), ['tree/a-b/d.ndjson', 'tree/b.ndjson']);
+  });
+
+  it('takes every file a glob names, and walks directories it matches', async () => {
+    assert.deepEqual(await namesOf(['tree/sub/*']), ['tree/sub/deeper/e.har', 'tree/sub/notes.txt']);
+  });
+
+  it('throws not-found for a glob with no match', async () => {
+    await rejectsWith(resolveInputs(['tree/**/*.nothing'], env), 'not-found', 'tree/**/*.nothing');
+  });
+});
+
+describe('resolveInputs: stdin and missing paths', () => {
+  const stdin = Readable.from([Buffer.from('{}\n')]);
+
+  it('maps - to the given stdin stream, once', async () => {
+    const sources = await resolveInputs(['-', 'tree/b.ndjson', '-'], { ...env, stdin });
+    assert.deepEqual(sources.map((s) => s.name), ['-', 'tree/b.ndjson']);
+    assert.equal(sources[0].open(), stdin);
+  });
+
+  it('reads stdin when there are no arguments and stdin is not a terminal', async () => {
+    const sources = await resolveInputs([], { ...env, stdinIsTTY: false, stdin });
+    assert.deepEqual(sources.map((s) => s.name), ['-']);
+  });
+
+  it('throws no-input when there are no arguments and stdin is a terminal', async () => {
+    await rejectsWith(resolveInputs([], env), 'no-input', '-');
+  });
+
+  it('throws not-found naming a missing path', async () => {
+    await rejectsWith(resolveInputs(['tree', 'nope/missing.ndjson'], env), 'not-found', 'nope/missing.ndjson');
+  });
+});
+
+describe('comparePaths', () => {
+  it('orders segment by segment by code unit', () => {
+    const sorted = ['b', 'a-b/x', 'a/y', 'a/x/z', 'B', 'a/x'].sort(comparePaths);
+    assert.deepEqual(sorted, ['B', 'a/x', 'a/x/z', 'a/y', 'a-b/x', 'b']);
+  });
+});

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { InputError, type InputSource } from '../src/ingest/inputs.js';
+import { MAX_LINE_BYTES, readLines, type Line, type ReadLinesOptions } from '../src/ingest/lines.js';
+
+/** A source delivering exactly the given chunks, so tests control where chunk boundaries fall. */
+function chunked(name: string, ...chunks: (string | Buffer | number[])[]): InputSource {
+  const buffers = chunks.map((c) => (Buffer.isBuffer(c) ? c : typeof c === 'string' ? Buffer.from(c) : Buffer.from(c)));
+  return { name, open: () => Readable.from(buffers) };
+}
+
+function fileSource(path: string, name = path): InputSource {
+  return { name, open: () => createReadStream(path) };
+}
+
+async function collect(source: InputSource, options?: ReadLinesOptions): Promise<Line[]> {
+  const lines: Line[] = [];
+  for await (const line of readLines(source, options)) lines.push(line);
+  return lines;
+}
+
+async function texts(source: InputSource, options?: ReadLinesOptions): Promise<string[]> {
+  return (await collect(source, options)).map((l) => ('text' in l ? l.text : `<${l.error}:${l.bytes}>`));
+}
+
+async function rejectsUnreadable(source: InputSource): Promise<void> {
+  await assert.rejects(collect(source), (error: unknown) => {
+    assert.ok(error instanceof InputError, `expected InputError, got ${String(error)}`);
+    assert.equal(error.kind, 'unreadable');
+    assert.equal(error.path, source.name);
+    assert.match(error.message, new RegExp(source.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    return true;
+  });
+}
+
+describe('readLines: splitting', () => {
+  it('numbers lines from 1 with the file name', async () => {
+    assert.deepEqual(await collect(chunked('f', 'a\nb\n')), [
+      { file: 'f', line: 1, text: 'a' },
+      { file: 'f', line: 2, text: 'b' },
+    ]);
+  });
+
+  it('handles CRLF, blank lines and a final line without newline', async () => {
+    assert.deepEqual(await texts(chunked('f', 'a\r\n\r\n\nlast')), ['a', '', '', 'last']);
+  });
+
+  it('yields nothing for an empty stream and one blank line for a lone newline', async () => {
+    assert.deepEqual(await texts(chunked('f')), []);
+    assert.deepEqual(await texts(chunked('f', '\n')), ['']);
+  });
+
+  it('joins lines, CRLF pairs and multi-byte characters split across chunks', async () => {
+    const bytes = Buffer.from('{"k":"é€😀"}\r\nnext\r\n');
+    const oneByteChunks = [...bytes].map((b) => [b]);
+    assert.deepEqual(await texts(chunked('f', ...oneByteChunks)), ['{"k":"é€😀"}', 'next']);
+  });
+
+  it('drops a UTF-8 BOM at the start of the file only', async () => {
+    const bom = [0xef, 0xbb, 0xbf];
+    assert.deepEqual(await texts(chunked('f', bom, '{}\n', bom, '{}\n')), ['{}', '\ufeff{}']);
+  });
+
+  it('reports invalid UTF-8 as an error line instead of replacing it, and goes on', async () => {
+    const lines = await collect(chunked('f', 'ok\n', [0x7b, 0xff, 0xfe, 0x7d], '\r\nafter\n'));
+    assert.deepEqual(lines, [
+      { file: 'f', line: 1, text: 'ok' },
+      { file: 'f', line: 2, error: 'invalid-utf8', bytes: 4 },
+      { file: 'f', line: 3, text: 'after' },
+    ]);
+  });
+
+  it('yields a line before the stream ends (streaming, not whole-file)', async () => {
+    const stream = new PassThrough();
+    const lines = readLines({ name: 'live', open: () => stream });
+    stream.write('first\nsecond');
+    assert.deepEqual((await lines.next()).value, { file: 'live', line: 1, text: 'first' });
+    stream.end('\n');
+    assert.deepEqual((await lines.next()).value, { file: 'live', line: 2, text: 'second' });
+    assert.equal((await lines.next()).done, true);
+  });
+});
+
+describe('readLines: line length limit', () => {
+  const small = { maxLineBytes: 8 };
+
+  it('documents a 64 MiB default', () => {
+    assert.equal(MAX_LINE_BYTES, 64 * 1024 * 1024);
+  });
+
+  it('keeps a line of exactly the limit with either line ending', async () => {
+    assert.deepEqual(await texts(chunked('f', '12345678\n12345678\r\n'), small), ['12345678', '12345678']);
+  });
+
+  it('reports a longer line with its size and skips the rest of it across chunks', async () => {
+    const lines = await collect(chunked('f', 'ok\n1234567', '89abcdef', 'ghij\r', '\nafter\n'), small);
+    assert.deepEqual(lines, [
+      { file: 'f', line: 1, text: 'ok' },
+      { file: 'f', line: 2, error: 'too-long', bytes: 19 },
+      { file: 'f', line: 3, text: 'after' },
+    ]);
+  });
+
+  it('reports a too-long final line without newline', async () => {
+    assert.deepEqual(await texts(chunked('f', 'a\n', '123456789'), small), ['a', '<too-long:9>']);
+  });
+});
+
+describe('readLines: gzip and files', () => {
+  let dir = '';
+  const content = '{"n":1}\r\n\n{"n":2}';
+  const gz = gzipSync(content);
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relay-atif-lines-'));
+    await writeFile(join(dir, 'plain.ndjson'), content);
+    await writeFile(join(dir, 'named.ndjson.gz'), gz);
+    await writeFile(join(dir, 'disguised.ndjson'), gz);
+    await writeFile(join(dir, 'corrupt.ndjson.gz'), Buffer.concat([gz.subarray(0, 10), Buffer.alloc(20, 0x55)]));
+    await writeFile(join(dir, 'truncated.ndjson.gz'), gz.subarray(0, gz.length - 6));
+    await writeFile(join(dir, 'locked.ndjson'), content);
+    await chmod(join(dir, 'locked.ndjson'), 0o000);
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  const expected = ['{"n":1}', '', '{"n":2}'];
+
+  it('reads a plain file', async () => {
+    assert.deepEqual(await texts(fileSource(join(dir, 'plain.ndjson'))), expected);
+  });
+
+  it('gunzips a .gz file', async () => {
+    assert.deepEqual(await texts(fileSource(join(dir, 'named.ndjson.gz'))), expected);
+  });
+
+  it('gunzips by magic bytes whatever the name', async () => {
+    assert.deepEqual(await texts(fileSource(join(dir, 'disguised.ndjson'))), expected);
+  });
+
+  it('gunzips a stream whose magic number arrives one byte at a time (stdin)', async () => {
+    const byteByByte = [...gz].map((b) => [b]);
+    assert.deepEqual(await texts(chunked('-', ...byteByByte)), expected);
+  });
+
+  it('gunzips concatenated gzip members as one stream', async () => {
+    assert.deepEqual(await texts(chunked('-', gzipSync('a\nb'), gzipSync('c\n'))), ['a', 'bc']);
+  });
+
+  it('throws unreadable for corrupt gzip', async () => {
+    await rejectsUnreadable(fileSource(join(dir, 'corrupt.ndjson.gz')));
+  });
+
+  it('throws unreadable for truncated gzip', async () => {
+    await rejectsUnreadable(fileSource(join(dir, 'truncated.ndjson.gz')));
+  });
+
+  it('throws unreadable for a directory or a vanished file', async () => {
+    await rejectsUnreadable(fileSource(dir, 'a-directory'));
+    await rejectsUnreadable(fileSource(join(dir, 'gone.ndjson')));
+  });
+
+  it('throws unreadable for any read error of the stream, such as EACCES', async () => {
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    const failing = new Readable({ read() { this.destroy(denied); } });
+    await rejectsUnreadable({ name: 'denied.ndjson', open: () => failing });
+  });
+
+  const isRoot = process.getuid?.() === 0;
+  it('throws unreadable for a file without read permission', { skip: isRoot && 'root reads any file' }, async () => {
+    await rejectsUnreadable(fileSource(join(dir, 'locked.ndjson')));
+  });
+});
