@@ -28,6 +28,12 @@ export const FIXES = [
     origin: 'ATIF v1.7 validity (steps needs at least one step)',
     inDefault: true,
   },
+  {
+    name: 'scalar-reasoning-effort',
+    summary: 'a request reasoning_effort that is not a string or number is not copied to the agent step (it stays in llm_request)',
+    origin: 'ATIF v1.7 validity (reasoning_effort is a string or number)',
+    inDefault: true,
+  },
 ] as const satisfies readonly FixInfo[];
 
 export type FixName = (typeof FIXES)[number]['name'];

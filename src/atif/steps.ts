@@ -1,7 +1,7 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName, profileToolCallId } from '../ingest/atof.js';
 import { formatRfc3339, type Nanos } from '../ingest/time.js';
-import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
 import { isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import { extractResponseMessage, responseReasoning } from '../providers/response.js';
@@ -31,6 +31,8 @@ export interface ToolLink {
   toolUuid: string;
   name: string;
   rule: ToolLinkRule;
+  /** For START_RECORD: how the tool start found the id (SYNTHETIC_UUID when it made one up). */
+  via?: ToolLinkRule | 'SYNTHETIC_UUID';
   sourceCallId?: string;
   /** How the observation result was placed when its batch was flushed. */
   placement?: 'ATTACHED' | 'DEFERRED_THEN_ATTACHED' | 'STANDALONE' | 'DEFERRED_STANDALONE' | 'NO_DATA';
@@ -65,6 +67,7 @@ export class StepBuilder {
   readonly toolLinks: ToolLink[] = [];
   private lastToolCallMap = new Map<string, string>();
   private toolScopeCallIds = new Map<string, string>();
+  private toolStartRules = new Map<string, ToolLinkRule | 'SYNTHETIC_UUID'>();
   private activeToolCallId: string | undefined;
   private pending: Array<{ result: ObservationResult; link?: ToolLink }> = [];
   private pendingTs: string | undefined;
@@ -93,10 +96,13 @@ export class StepBuilder {
     this.flush();
     this.finalizeCurrent();
     this.toolScopeCallIds.clear();
+    this.toolStartRules.clear();
     this.activeToolCallId = undefined;
     if (e.data === undefined) return;
     const body = unwrapLlmRequest(e.data);
-    this.reasoningEffort = requestReasoningEffort(body);
+    const effort = requestReasoningEffort(body);
+    const scalar = typeof effort === 'string' || isNumber(effort);
+    this.reasoningEffort = scalar || !this.lookups.fixes.has('scalar-reasoning-effort') ? effort : undefined;
     const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.nameMap) as unknown as JsonObject, llm_request: body };
     this.push(
       { step_id: 0, source: 'user', message: extractUserMessage(body).value, timestamp: formatRfc3339(e.ts), extra },
@@ -191,13 +197,16 @@ export class StepBuilder {
 
   private toolStart(e: AtofEvent): void {
     const step = this.current.step;
-    let id = profileToolCallId(e) ?? this.toolScopeCallIds.get(e.uuid) ?? this.lookups.prepass.get(e.uuid)?.id ?? this.uniqueIdByName(e.name);
+    const found = this.resolveToolStart(e);
+    let id = found?.id;
+    let via: ToolLinkRule | 'SYNTHETIC_UUID' | undefined = found?.rule;
     if (id === undefined && step) {
       const sameName = (step.tool_calls ?? []).filter((c) => c.function_name === e.name).length;
       // A synthetic id (the tool's uuid) only when it cannot be confused with one of several same-name calls.
-      if (sameName <= 1) id = e.uuid;
+      if (sameName <= 1) [id, via] = [e.uuid, 'SYNTHETIC_UUID'];
     }
     if (id === undefined) return;
+    if (via !== undefined) this.toolStartRules.set(e.uuid, via);
     this.toolScopeCallIds.set(e.uuid, id);
     if (!step) return;
     if (!this.current.knownIds.includes(id)) {
@@ -215,6 +224,17 @@ export class StepBuilder {
       this.current.knownIds.push(id);
     }
     this.activeToolCallId = id;
+  }
+
+  private resolveToolStart(e: AtofEvent): { id: string; rule: ToolLinkRule } | undefined {
+    const explicit = profileToolCallId(e);
+    if (explicit !== undefined) return { id: explicit, rule: 'EXPLICIT_ID' };
+    const recorded = this.toolScopeCallIds.get(e.uuid);
+    if (recorded !== undefined) return { id: recorded, rule: 'START_RECORD' };
+    const pre = this.lookups.prepass.get(e.uuid);
+    if (pre) return { id: pre.id, rule: pre.rule === 'EXPLICIT_ID' ? 'PREPASS_EXPLICIT_ID' : 'NAME_ARGUMENTS_ORDINAL' };
+    const unique = this.uniqueIdByName(e.name);
+    return unique === undefined ? undefined : { id: unique, rule: 'UNIQUE_NAME' };
   }
 
   private resolveToolEnd(e: AtofEvent): { id?: string; rule: ToolLinkRule } {
@@ -240,6 +260,7 @@ export class StepBuilder {
   private toolEnd(e: AtofEvent): void {
     const { id, rule } = this.resolveToolEnd(e);
     const link: ToolLink = { toolUuid: e.uuid, name: e.name, rule, sourceCallId: id };
+    if (rule === 'START_RECORD') link.via = this.toolStartRules.get(e.uuid);
     this.toolLinks.push(link);
     if (e.data !== undefined) {
       this.pendingTs ??= formatRfc3339(e.ts);

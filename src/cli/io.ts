@@ -5,6 +5,8 @@ export interface CliIO {
   stdin: NodeJS.ReadableStream;
   stdinIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** Human output is coloured only on a terminal; optional so existing fakes read as "not a TTY". */
+  stdoutIsTTY?: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
 }
@@ -16,6 +18,7 @@ export function processIO(): CliIO {
     stdin: process.stdin,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
     env: process.env,
   };

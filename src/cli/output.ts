@@ -40,7 +40,7 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
     await writeFile(tmp, text);
     await rename(tmp, path);
   } catch (err) {
-    await rm(tmp, { force: true });
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
   }
 }

@@ -80,7 +80,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     const rejected = accounting.rejectedCount();
     const where = target.kind === 'stdout' ? 'stdout' : target.kind === 'file' ? target.path : `${target.path}/`;
     io.stderr.write(
-      `relay-atif: ${accounting.total()} lines, ${events.length} events → ${trajectories.length} trajectories (${where}); ${skipped} skipped, ${rejected} rejected\n`,
+      `relay-atif: ${accounting.total()} lines, ${events.length} events → ${trajectories.length} ${trajectories.length === 1 ? "trajectory" : "trajectories"} (${where}); ${skipped} skipped, ${rejected} rejected\n`,
     );
     const shown = flags.verbose ? problems : problems.slice(0, 5);
     for (const p of shown) io.stderr.write(`  ${describeProblem(p)}\n`);

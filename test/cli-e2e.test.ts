@@ -1,0 +1,110 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+// End to end: spawn the real bin (built by `npm test` before the tests run) the way a shell would.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'relay-atif.js');
+const SAMPLE = join(ROOT, 'samples', 'hermes-session.atof.ndjson');
+let work: string;
+
+function run(args: string[], opts: { input?: string | Buffer; cwd?: string } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? work, input: opts.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+before(() => {
+  work = mkdtempSync(join(tmpdir(), 'relay-atif-e2e-'));
+});
+
+test('stdin: NDJSON trajectories on stdout, the summary on stderr', () => {
+  const r = run(['convert', '-'], { input: readFileSync(SAMPLE) });
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 1);
+  const t = JSON.parse(lines[0]);
+  assert.equal(t.schema_version, 'ATIF-v1.7');
+  assert.equal(t.extra.observed_events.length, 14, 'the reference plugin keeps the raw events');
+  assert.match(r.stderr, /14 lines, 14 events → 1 trajectory/);
+});
+
+test('a directory input and -o DIR/ write one file per top-level agent', () => {
+  const dir = join(work, 'in-dir');
+  mkdirSync(join(dir, 'nested'), { recursive: true });
+  copyFileSync(SAMPLE, join(dir, 'nested', 'a.ndjson'));
+  writeFileSync(join(dir, 'ignored.txt'), 'not an input');
+  const r = run(['convert', dir, '-o', 'out-dir/']);
+  assert.equal(r.code, 0, r.stderr);
+  const files = readdirSync(join(work, 'out-dir'));
+  assert.deepEqual(files, ['trajectory-01972d4e-8a00-7000-8000-000000000001.json']);
+});
+
+test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () => {
+  writeFileSync(join(work, 'g1.jsonl.gz'), gzipSync(readFileSync(SAMPLE)));
+  writeFileSync(join(work, 'g2.log'), gzipSync(readFileSync(SAMPLE)));
+  const r = run(['convert', 'g1.*', '-o', 'one.json']);
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(readFileSync(join(work, 'one.json'), 'utf8'));
+  assert.equal(t.steps.length, 4);
+  const renamed = run(['convert', 'g2.log', '--no-observed-events']);
+  assert.equal(renamed.code, 0, renamed.stderr);
+  assert.equal(JSON.parse(renamed.stdout).extra, undefined);
+});
+
+test('-o FILE with several trajectories is a usage error naming the count', () => {
+  const two = readFileSync(SAMPLE, 'utf8') + readFileSync(SAMPLE, 'utf8').replaceAll('01972d4e-8a00-7000-8000-0000000000', '01972d4e-8a00-7000-8000-0000000001');
+  const r = run(['convert', '-', '-o', 'many.json'], { input: two });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /holds 2 trajectories/);
+  assert.equal(existsSync(join(work, 'many.json')), false);
+});
+
+test('exit codes: missing input 2, unreadable input 3, unwritable output 4, --strict with a bad line 1', () => {
+  const missing = run(['convert', 'nope.ndjson']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.ndjson/);
+  writeFileSync(join(work, 'broken.ndjson.gz'), gzipSync(readFileSync(SAMPLE)).subarray(0, 60));
+  const broken = run(['convert', 'broken.ndjson.gz']);
+  assert.equal(broken.code, 3, broken.stderr);
+  assert.match(broken.stderr, /broken\.ndjson\.gz/);
+  mkdirSync(join(work, 'ro'));
+  chmodSync(join(work, 'ro'), 0o500);
+  const unwritable = run(['convert', SAMPLE, '-o', join(work, 'ro', 'sub', 'x') + '/']);
+  if (process.getuid?.() !== 0) assert.equal(unwritable.code, 4, unwritable.stderr);
+  const blocked = run(['convert', SAMPLE, '-o', join(work, 'in-dir', 'ignored.txt', 'x.json')]);
+  assert.equal(blocked.code, 4, blocked.stderr);
+  const bad = readFileSync(SAMPLE, 'utf8') + '{"kind":"scope","atof_version":"0.1","uuid":"not-a-uuid"}\n';
+  writeFileSync(join(work, 'bad.ndjson'), bad);
+  const lenient = run(['convert', 'bad.ndjson']);
+  assert.equal(lenient.code, 0);
+  assert.match(lenient.stderr, /rejected invalid-atof: 1 line\(s\) \(first at bad\.ndjson:15/);
+  const strict = run(['convert', 'bad.ndjson', '--strict']);
+  assert.equal(strict.code, 1);
+});
+
+test('--report writes the line accounting as JSON', () => {
+  const r = run(['convert', SAMPLE, '--report', 'report.json', '-q']);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr, '');
+  const report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8'));
+  assert.equal(report.lines.total, 14);
+  assert.equal(report.lines.used.byKind.atof, 14);
+  assert.equal(report.trajectories[0].suppressed_llm_spans, 2);
+});
+
+test('same input, byte-identical output', () => {
+  const a = run(['convert', SAMPLE]);
+  const b = run(['convert', SAMPLE]);
+  assert.equal(a.stdout, b.stdout);
+});
+
+test('--version and --help exit 0; an unknown option exits 2', () => {
+  assert.equal(run(['--version']).code, 0);
+  assert.match(run(['convert', '--help']).stdout, /--filename-template/);
+  assert.equal(run(['convert', '--bogus']).code, 2);
+});
