@@ -7,7 +7,7 @@ import { correlateToolCalls } from './correlation.js';
 import type { FixSet } from './fixes.js';
 import { finalMetrics } from './metrics.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
-import { AgentTree, isStepEvent } from './tree.js';
+import { AgentTree, isStepEvent, type AgentNode } from './tree.js';
 import type { AgentInfo, Step, Trajectory } from './types.js';
 
 export interface ExportOptions {
@@ -66,14 +66,26 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'flat', dedupe, conversions };
   }
 
-  const owners = new Map<AtofEvent, string | undefined>(sorted.map((e) => [e, tree.owner(e)]));
+  // One pass buckets the timeline per agent: its own events, plus the starts of its direct children.
+  const perAgent = new Map<string, Array<{ e: AtofEvent; child?: AgentNode }>>();
+  const bucket = (agent: string) => {
+    let list = perAgent.get(agent);
+    if (!list) perAgent.set(agent, (list = []));
+    return list;
+  };
+  for (const e of sorted) {
+    const childNode = e.scopeCategory === 'start' && e.category === 'agent' ? tree.nodes.get(e.uuid) : undefined;
+    if (childNode?.parentAgent !== undefined) bucket(childNode.parentAgent).push({ e, child: childNode });
+    const owner = tree.owner(e); // a child's own start is owned by the child, where it is ignored
+    if (owner !== undefined) bucket(owner).push({ e });
+  }
   const convert = (agentUuid: string, isRoot: boolean): Trajectory => {
-    const own = sorted.filter((e) => owners.get(e) === agentUuid);
+    const items = perAgent.get(agentUuid) ?? [];
+    const own = items.filter((i) => !i.child).map((i) => i.e);
     const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own) });
-    for (const e of sorted) {
-      const child = tree.directChildStart(agentUuid, e);
+    for (const { e, child } of items) {
       if (child) builder.subagentStart(child, e);
-      else if (owners.get(e) === agentUuid) builder.handle(e);
+      else builder.handle(e);
     }
     const finished = finishSteps(builder);
     const node = tree.nodes.get(agentUuid)!;

@@ -45,33 +45,57 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
   }
 }
 
-/** Writes trajectories to the target; returns the paths written (empty for stdout). */
-export async function writeTrajectories(target: OutputTarget, trajectories: Trajectory[], template: string, io: CliIO): Promise<string[]> {
-  if (target.kind === 'stdout') {
-    for (const t of trajectories) io.stdout.write(canonicalJson(t as unknown as Json) + '\n');
-    return [];
+/**
+ * Writes trajectories as they are produced: NDJSON lines on stdout, or one file each in a directory.
+ * A single-file target holds its one trajectory until `close`, which checks the count.
+ */
+export class TrajectoryWriter {
+  readonly written: string[] = [];
+  private readonly usedNames = new Set<string>();
+  private held: Trajectory[] = [];
+  private dirReady = false;
+
+  constructor(
+    private readonly target: OutputTarget,
+    private readonly template: string,
+    private readonly io: CliIO,
+  ) {
+    if (target.kind === 'dir') checkTemplate(template);
   }
-  if (target.kind === 'file') {
-    if (trajectories.length !== 1) {
-      throw usageError(`-o ${target.path} names one file but the input holds ${trajectories.length} trajectories; give a directory (ending in '/') instead`);
+
+  async write(t: Trajectory): Promise<void> {
+    if (this.target.kind === 'stdout') {
+      this.io.stdout.write(canonicalJson(t as unknown as Json) + '\n');
+    } else if (this.target.kind === 'file') {
+      this.held.push(t);
+    } else {
+      await this.ensureDir(this.target.path);
+      const base = safeNamePart(t.session_id);
+      let name = this.template.replaceAll('{session_id}', base);
+      // Two session ids that sanitise to the same name get numbered, in output order.
+      for (let n = 2; this.usedNames.has(name); n++) name = this.template.replaceAll('{session_id}', `${base}-${n}`);
+      this.usedNames.add(name);
+      const path = join(this.target.path, name);
+      await writeAtomic(path, prettyJson(t as unknown as Json) + '\n');
+      this.written.push(path);
     }
-    await writeAtomic(target.path, prettyJson(trajectories[0] as unknown as Json) + '\n');
-    return [target.path];
   }
-  checkTemplate(template);
-  await mkdir(target.path, { recursive: true }).catch((err: Error) => {
-    throw new CliError(EXIT.OUTPUT, `cannot create output directory ${target.path}: ${err.message}`);
-  });
-  const used = new Set<string>();
-  const written: string[] = [];
-  for (const t of trajectories) {
-    let name = template.replaceAll('{session_id}', safeNamePart(t.session_id));
-    // Two session ids that sanitise to the same name get numbered, in output order.
-    for (let n = 2; used.has(name); n++) name = template.replaceAll('{session_id}', `${safeNamePart(t.session_id)}-${n}`);
-    used.add(name);
-    const path = join(target.path, name);
-    await writeAtomic(path, prettyJson(t as unknown as Json) + '\n');
-    written.push(path);
+
+  /** Finishes the output; returns the number of trajectories written. */
+  async close(total: number): Promise<void> {
+    if (this.target.kind !== 'file') return;
+    if (this.held.length !== 1) {
+      throw usageError(`-o ${this.target.path} names one file but the input holds ${total} trajectories; give a directory (ending in '/') instead`);
+    }
+    await writeAtomic(this.target.path, prettyJson(this.held[0] as unknown as Json) + '\n');
+    this.written.push(this.target.path);
   }
-  return written;
+
+  private async ensureDir(path: string): Promise<void> {
+    if (this.dirReady) return;
+    await mkdir(path, { recursive: true }).catch((err: Error) => {
+      throw new CliError(EXIT.OUTPUT, `cannot create output directory ${path}: ${err.message}`);
+    });
+    this.dirReady = true;
+  }
 }

@@ -15,7 +15,8 @@ export type SkipReason =
   | 'too-long'
   | 'unknown-record'
   | 'unsupported-route'
-  | 'duplicate-event';
+  | 'duplicate-event'
+  | 'late-event';
 
 /** A rejection names the kind the line was recognised as and failed to be. */
 export type RejectReason = `invalid-${RecordKind}`;

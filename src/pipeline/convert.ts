@@ -20,6 +20,7 @@ export interface ConvertedTrajectory {
   trajectory?: Trajectory;
   result: ExportResult;
   eventCount: number;
+  suppressedSpans: number;
 }
 
 /** Session id of a group of events under no top-level agent scope. */
@@ -27,19 +28,16 @@ export const UNSCOPED_SESSION_ID = 'unscoped';
 
 /** Events (in timeline order) → trajectories: the exporter per top-level agent scope, or once with --session-id. */
 export function convertEvents(events: readonly AtofEvent[], opts: ConvertOptions): ConvertedTrajectory[] {
-  const groups = opts.sessionId !== undefined ? [{ rootUuid: undefined, events: [...events], sessionId: opts.sessionId }] : groupByTopLevelAgent(events).map((g) => ({ ...g, sessionId: g.rootUuid ?? UNSCOPED_SESSION_ID }));
-  return groups.map((g) => {
-    const result = eventsToTrajectory(g.events, {
-      sessionId: g.sessionId,
-      agent: opts.agent,
-      fixes: opts.fixes,
-      dedupe: { enabled: opts.dedupe },
-    });
-    let trajectory = result.trajectory;
-    if (trajectory && opts.observedEvents && opts.sessionId === undefined) {
-      // The reference plugin writes every raw event of the scope beside the trajectory.
-      trajectory = { ...trajectory, extra: { observed_events: g.events.map((e) => e.raw as Json) } };
-    }
-    return { sessionId: g.sessionId, trajectory, result, eventCount: g.events.length };
-  });
+  if (opts.sessionId !== undefined) return [convertGroup(events, opts.sessionId, opts, false)];
+  return groupByTopLevelAgent(events).map((g) => convertGroup(g.events, g.rootUuid ?? UNSCOPED_SESSION_ID, opts, true));
+}
+
+/** One exporter run. `plugin` adds the root `extra.observed_events` the reference plugin writes. */
+export function convertGroup(events: readonly AtofEvent[], sessionId: string, opts: ConvertOptions, plugin: boolean): ConvertedTrajectory {
+  const result = eventsToTrajectory(events, { sessionId, agent: opts.agent, fixes: opts.fixes, dedupe: { enabled: opts.dedupe } });
+  let trajectory = result.trajectory;
+  if (trajectory && plugin && opts.observedEvents) {
+    trajectory = { ...trajectory, extra: { observed_events: events.map((e) => e.raw as Json) } };
+  }
+  return { sessionId, trajectory, result, eventCount: events.length, suppressedSpans: result.dedupe.suppressed.size };
 }

@@ -2,11 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import type { Problem } from '../../ingest/accounting.js';
 import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../atif/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
-import { convertEvents } from '../../pipeline/convert.js';
+import { convertEvents, type ConvertedTrajectory } from '../../pipeline/convert.js';
+import { StreamingConverter } from '../../pipeline/stream.js';
+import { LineAccounting } from '../../ingest/accounting.js';
+import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { loadEvents } from '../load.js';
-import { resolveOutput, writeTrajectories } from '../output.js';
+import { streamEvents } from '../load.js';
+import { resolveOutput, TrajectoryWriter } from '../output.js';
 import { VERSION } from '../version.js';
 
 export interface ExportFlags {
@@ -48,26 +51,42 @@ export function fixesOf(flags: ExportFlags) {
 
 export async function convertCommand(inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   const target = await resolveOutput(flags.output, io.cwd);
-  const { events, accounting } = await loadEvents(inputs, io);
-  const converted = convertEvents(events, {
-    sessionId: flags.sessionId,
-    agent: agentInfo(flags),
-    fixes: fixesOf(flags),
-    observedEvents: flags.observedEvents,
-    dedupe: flags.dedupe,
-  });
-  const trajectories = converted.flatMap((c) => (c.trajectory ? [c.trajectory] : []));
-  const written = await writeTrajectories(target, trajectories, flags.filenameTemplate, io);
+  const writer = new TrajectoryWriter(target, flags.filenameTemplate, io);
+  const accounting = new LineAccounting();
+  const options = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, dedupe: flags.dedupe };
+  // Only counts are kept per trajectory: trajectories and decision data are freed once written.
+  const converted: Array<{ sessionId: string; written: boolean; events: number; steps: number; suppressed_llm_spans: number }> = [];
+  let eventCount = 0;
+  const emit = async (done: ConvertedTrajectory[]) => {
+    for (const c of done) {
+      converted.push({ sessionId: c.sessionId, written: c.trajectory !== undefined, events: c.eventCount, steps: c.trajectory?.steps.length ?? 0, suppressed_llm_spans: c.suppressedSpans });
+      if (c.trajectory) await writer.write(c.trajectory);
+    }
+  };
+  if (flags.sessionId !== undefined) {
+    // One trajectory of everything: nothing can be written before the input ends.
+    const events: AtofEvent[] = [];
+    for await (const e of streamEvents(inputs, io, accounting)) events.push(e);
+    eventCount = events.length;
+    await emit(convertEvents(events, options));
+  } else {
+    const streamer = new StreamingConverter(options);
+    for await (const e of streamEvents(inputs, io, accounting)) {
+      eventCount++;
+      const { done, late } = streamer.push(e);
+      if (late) lateEvent(accounting, e);
+      await emit(done);
+    }
+    const { done, late } = streamer.finish();
+    for (const e of late) lateEvent(accounting, e);
+    await emit(done);
+  }
+  const trajectories = converted.filter((c) => c.written);
+  await writer.close(trajectories.length);
   const report = {
     lines: accounting.toJSON(),
-    trajectories: converted.map((c) => ({
-      session_id: c.sessionId,
-      written: c.trajectory !== undefined,
-      events: c.eventCount,
-      steps: c.trajectory?.steps.length ?? 0,
-      suppressed_llm_spans: c.result.dedupe.suppressed.size,
-    })),
-    outputs: written,
+    trajectories: converted.map(({ sessionId, ...counts }) => ({ session_id: sessionId, ...counts })),
+    outputs: writer.written,
   };
   if (flags.report) {
     await writeFile(flags.report, JSON.stringify(report, null, 2) + '\n').catch((err: Error) => {
@@ -75,12 +94,13 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     });
   }
   const problems = accounting.problems();
-  if (!flags.quiet) {
-    const skipped = accounting.skippedCount();
-    const rejected = accounting.rejectedCount();
+  if (flags.json) io.stderr.write(JSON.stringify(report) + '\n');
+  else if (!flags.quiet) {
     const where = target.kind === 'stdout' ? 'stdout' : target.kind === 'file' ? target.path : `${target.path}/`;
+    const empty = converted.length - trajectories.length;
     io.stderr.write(
-      `relay-atif: ${accounting.total()} lines, ${events.length} events → ${trajectories.length} ${trajectories.length === 1 ? "trajectory" : "trajectories"} (${where}); ${skipped} skipped, ${rejected} rejected\n`,
+      `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
+        `${empty > 0 ? `, ${empty} empty not written` : ''}; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`,
     );
     const shown = flags.verbose ? problems : problems.slice(0, 5);
     for (const p of shown) io.stderr.write(`  ${describeProblem(p)}\n`);
@@ -88,6 +108,11 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   }
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;
   return EXIT.OK;
+}
+
+function lateEvent(accounting: LineAccounting, e: AtofEvent): void {
+  const where = e.origin ?? { file: '?', line: 0 };
+  accounting.reclassifyAsSkipped('atof', 'late-event', where, `event ${e.uuid} arrived after its top-level agent scope ${'ended'}; the trajectory was already written`);
 }
 
 function describeProblem(p: Problem): string {

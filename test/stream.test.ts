@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { resolveFixes } from '../src/atif/fixes.js';
+import { sortEvents } from '../src/atif/export.js';
+import { convertEvents, type ConvertOptions } from '../src/pipeline/convert.js';
+import { StreamingConverter } from '../src/pipeline/stream.js';
+import { canonicalJson } from '../src/json/stringify.js';
+import type { Json } from '../src/json/value.js';
+import { conformanceCases } from './support/shared.js';
+import { at, ev, readNdjsonEvents, uuid } from './support/events.js';
+
+const options: ConvertOptions = { agent: { name: 'a', version: '1' }, fixes: resolveFixes('default'), observedEvents: true, dedupe: true };
+const bySession = (list: Array<{ sessionId: string; trajectory?: unknown }>) =>
+  Object.fromEntries(list.map((c) => [c.sessionId, c.trajectory ? canonicalJson(c.trajectory as Json) : null]));
+
+function streamAll(events: ReturnType<typeof readNdjsonEvents>) {
+  const s = new StreamingConverter(options);
+  const out = events.flatMap((e) => s.push(e).done);
+  return [...out, ...s.finish().done];
+}
+
+// Live streams arrive in emission order, where a scope's end follows its children; the conformance
+// inputs are deliberately shuffled, so they are replayed here in timestamp order.
+test('streaming gives the same trajectories as whole-input grouping on every conformance input', () => {
+  let compared = 0;
+  for (const c of conformanceCases()) {
+    const events = sortEvents(readNdjsonEvents(join(c.dir, 'input.ndjson'))).map((e, seq) => ({ ...e, seq }));
+    assert.deepEqual(bySession(streamAll(events)), bySession(convertEvents(events, options)), c.name);
+    compared++;
+  }
+  assert.ok(compared === 0 || compared === 125);
+});
+
+test('a top-level scope is exported when its end arrives; a later event of it is reported late', () => {
+  const top = uuid(1);
+  const s = new StreamingConverter(options);
+  const agent = (phase: string, ms: number) => ev({ category: 'agent', scope_category: phase, uuid: top, timestamp: at(ms), name: 'agent', parent_uuid: uuid(999) });
+  const mark = (n: number, ms: number) => ev({ kind: 'mark', uuid: uuid(n), parent_uuid: top, timestamp: at(ms), name: 'note', data: { n } });
+  assert.equal(s.push(agent('start', 0)).done.length, 0);
+  assert.equal(s.push(mark(2, 1)).done.length, 0);
+  const closed = s.push(agent('end', 2));
+  assert.equal(closed.done.length, 1);
+  assert.equal(closed.done[0].trajectory?.steps.length, 1);
+  assert.deepEqual(s.push(mark(3, 3)), { done: [], late: true });
+  assert.equal(s.finish().done.length, 0);
+});
+
+test('children that arrive before their parent wait for it, then join its scope', () => {
+  const top = uuid(1);
+  const s = new StreamingConverter(options);
+  const mark = ev({ kind: 'mark', uuid: uuid(2), parent_uuid: uuid(3), timestamp: at(2), name: 'early', data: 'x' });
+  const inner = ev({ category: 'function', scope_category: 'start', uuid: uuid(3), parent_uuid: top, timestamp: at(1), name: 'fn' });
+  const start = ev({ category: 'agent', scope_category: 'start', uuid: top, timestamp: at(0), name: 'agent' });
+  const end = ev({ category: 'agent', scope_category: 'end', uuid: top, timestamp: at(3), name: 'agent' });
+  for (const e of [mark, inner, start]) assert.deepEqual(s.push(e).done, []);
+  const { done } = s.push(end);
+  assert.equal(done.length, 1);
+  assert.equal(done[0].eventCount, 4);
+  assert.equal(done[0].trajectory?.steps[0].message, 'early');
+});
+
+test('events under no top-level agent become the unscoped trajectory at the end', () => {
+  const s = new StreamingConverter(options);
+  s.push(ev({ kind: 'mark', uuid: uuid(5), timestamp: at(0), name: 'orphan', data: 'x' }));
+  s.push(ev({ kind: 'mark', uuid: uuid(6), parent_uuid: uuid(5), timestamp: at(1), name: 'child of orphan', data: 'y' }));
+  s.push(ev({ kind: 'mark', uuid: uuid(7), parent_uuid: uuid(404), timestamp: at(2), name: 'parent never seen', data: 'z' }));
+  const { done } = s.finish();
+  assert.deepEqual(done.map((d) => [d.sessionId, d.eventCount]), [['unscoped', 3]]);
+});
