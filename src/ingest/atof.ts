@@ -26,6 +26,8 @@ export interface AtofEvent {
   categoryProfile?: JsonObject;
   /** The event as read, for the root `extra.observed_events`. */
   raw: JsonObject;
+  /** The line's text, when read from NDJSON: written back verbatim instead of re-serialising the event. */
+  rawText?: string;
   /** Position on the merged input timeline; breaks timestamp ties. */
   seq: number;
   origin?: Origin;

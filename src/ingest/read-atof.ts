@@ -82,6 +82,7 @@ function readRecord(line: Line, seq: number, acct: LineAccounting): AtofEvent | 
       const decoded = decodeAtof(value as JsonObject, seq, where);
       if (decoded.ok) {
         acct.use('atof');
+        decoded.event.rawText = line.text.trim();
         return decoded.event;
       }
       acct.reject('invalid-atof', where, { path: decoded.path, message: decoded.message });

@@ -1,4 +1,4 @@
-import { JsonNumber, isObject, type Json } from './value.js';
+import { JsonNumber, RawJson, type Json, type JsonObject } from './value.js';
 
 /**
  * Key order of serde_json's sorted maps: byte order of the UTF-8 encoding. UTF-16 code-unit order
@@ -18,56 +18,106 @@ export function compareKeys(a: string, b: string): number {
   return a.length - b.length;
 }
 
-function numberText(v: number | JsonNumber): string {
-  if (v instanceof JsonNumber) return v.text;
-  return Number.isFinite(v) ? JSON.stringify(v) : 'null';
-}
-
 /** Canonical JSON (the reference's `json_to_string`): compact, every object's keys sorted. */
 export function canonicalJson(v: Json | undefined): string {
-  if (v === undefined) return 'null';
-  const parts: string[] = [];
-  write(v, parts, '', '');
-  return parts.join('');
+  return v === undefined ? 'null' : viaNative(v, undefined);
 }
 
 /** Pretty JSON with sorted keys and 2-space indent (the reference plugin's file format). */
 export function prettyJson(v: Json): string {
-  const parts: string[] = [];
-  write(v, parts, '  ', '\n');
-  return parts.join('');
+  return viaNative(v, 2);
 }
 
-function write(v: Json, out: string[], indent: string, pad: string): void {
-  if (v === null) out.push('null');
-  else if (typeof v === 'string') out.push(JSON.stringify(v));
-  else if (typeof v === 'number' || v instanceof JsonNumber) out.push(numberText(v));
-  else if (typeof v === 'boolean') out.push(v ? 'true' : 'false');
-  else if (Array.isArray(v)) {
-    if (v.length === 0) return void out.push('[]');
-    const inner = pad + indent;
-    out.push('[');
-    v.forEach((item, i) => {
-      if (i > 0) out.push(',');
-      if (indent) out.push(inner);
-      write(item === undefined ? null : item, out, indent, inner);
-    });
-    if (indent) out.push(pad);
-    out.push(']');
-  } else if (isObject(v)) {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(compareKeys);
-    if (keys.length === 0) return void out.push('{}');
-    const inner = pad + indent;
-    out.push('{');
-    keys.forEach((k, i) => {
-      if (i > 0) out.push(',');
-      if (indent) out.push(inner);
-      out.push(JSON.stringify(k), indent ? ': ' : ':');
-      write(v[k] as Json, out, indent, inner);
-    });
-    if (indent) out.push(pad);
-    out.push('}');
-  } else {
-    out.push('null');
+/**
+ * Serialisation through the native JSON.stringify, which is several times faster than building the
+ * text in JavaScript: the value is first brought into a form whose insertion order is the sorted order
+ * (objects already in order are reused, not copied). What JSON.stringify cannot print — exact numbers,
+ * verbatim raw JSON, objects with integer-like keys (which V8 always enumerates first) — is printed by
+ * {@link compact} and spliced in through placeholders carrying a per-process nonce.
+ */
+const NONCE = Math.random().toString(36).slice(2, 10);
+const PLACEHOLDER = new RegExp(`"\\\\u0000${NONCE}:(\\d+)\\\\u0000"`, 'g');
+const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
+
+function viaNative(v: Json, indent: number | undefined): string {
+  const spliced: string[] = [];
+  const text = JSON.stringify(prepare(v, spliced), null, indent);
+  return spliced.length === 0 ? text : text.replace(PLACEHOLDER, (_m, i: string) => spliced[Number(i)]);
+}
+
+function placeholder(text: string, spliced: string[]): string {
+  spliced.push(text);
+  return `\u0000${NONCE}:${spliced.length - 1}\u0000`;
+}
+
+function prepare(v: Json, spliced: string[]): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof JsonNumber || v instanceof RawJson) return placeholder(v.text, spliced);
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const p = prepare(v[i], spliced);
+      if (p !== v[i] && !out) out = v.slice(0, i);
+      if (out) out.push(p);
+    }
+    return out ?? v;
   }
+  const keys = Object.keys(v);
+  let sorted = true;
+  for (let i = 0; i < keys.length; i++) {
+    const c = keys[i].charCodeAt(0);
+    if (c >= 48 && c <= 57 && INDEX_LIKE.test(keys[i])) return placeholder(compact(v), spliced);
+    if (i > 0 && compareKeys(keys[i - 1], keys[i]) > 0) sorted = false;
+  }
+  if (sorted) {
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const x = v[keys[i]];
+      const p = prepare(x, spliced);
+      if (p !== x && !out) {
+        out = {};
+        for (let j = 0; j < i; j++) put(out, keys[j], v[keys[j]]);
+      }
+      if (out) put(out, keys[i], p);
+    }
+    return out ?? v;
+  }
+  keys.sort(compareKeys);
+  const out: Record<string, unknown> = {};
+  for (const k of keys) put(out, k, prepare(v[k], spliced));
+  return out;
+}
+
+/** An own data property even for `__proto__` (assignment would set the prototype instead). */
+function put(o: Record<string, unknown>, k: string, value: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+  else o[k] = value;
+}
+
+function sortedKeys(o: JsonObject): string[] {
+  const keys = Object.keys(o);
+  return keys.length > 1 ? keys.sort(compareKeys) : keys;
+}
+
+// String concatenation (V8 ropes) beats collecting parts and joining on these hot paths.
+function compact(v: Json): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof JsonNumber || v instanceof RawJson) return v.text;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i > 0 ? ',' : '') + compact(v[i] === undefined ? null : v[i]);
+    return out + ']';
+  }
+  let out = '{';
+  let first = true;
+  for (const k of sortedKeys(v)) {
+    const x = v[k];
+    if (x === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(k) + ':' + compact(x);
+    first = false;
+  }
+  return out + '}';
 }

@@ -18,13 +18,21 @@ export class JsonNumber {
   }
 }
 
-export type Json = null | boolean | number | string | JsonNumber | Json[] | JsonObject;
+/**
+ * JSON text that is already serialised (an input line kept verbatim); the printers copy it as is.
+ * Only ever built from text that parsed as JSON.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+export type Json = null | boolean | number | string | JsonNumber | RawJson | Json[] | JsonObject;
 export interface JsonObject {
   [key: string]: Json;
 }
 
 export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber) && !(v instanceof RawJson);
 }
 
 export function isNumber(v: unknown): v is number | JsonNumber {
@@ -83,10 +91,14 @@ export function stringAt(v: Json | undefined, path: string): string | undefined 
   return typeof r === 'string' ? r : undefined;
 }
 
+const splitCache = new Map<string, string[]>();
+
 /** Value at a dot path through objects only; undefined when a step is missing. */
 export function valueAt(v: Json | undefined, path: string): Json | undefined {
+  let parts = splitCache.get(path);
+  if (!parts) splitCache.set(path, (parts = path.split('.')));
   let cur: Json | undefined = v;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     if (!isObject(cur)) return undefined;
     cur = getOwn(cur, part);
     if (cur === undefined) return undefined;

@@ -3,7 +3,7 @@ import type { FixSet } from '../atif/fixes.js';
 import { groupByTopLevelAgent } from '../atif/grouping.js';
 import type { AgentInfo, Trajectory } from '../atif/types.js';
 import type { AtofEvent } from '../ingest/atof.js';
-import type { Json } from '../json/value.js';
+import { RawJson } from '../json/value.js';
 
 export interface ConvertOptions {
   /** One trajectory of every event with this session id, instead of one per top-level agent. */
@@ -37,7 +37,8 @@ export function convertGroup(events: readonly AtofEvent[], sessionId: string, op
   const result = eventsToTrajectory(events, { sessionId, agent: opts.agent, fixes: opts.fixes, dedupe: { enabled: opts.dedupe } });
   let trajectory = result.trajectory;
   if (trajectory && plugin && opts.observedEvents) {
-    trajectory = { ...trajectory, extra: { observed_events: events.map((e) => e.raw as Json) } };
+    // Events read from NDJSON are written back as their input text, not re-serialised.
+    trajectory = { ...trajectory, extra: { observed_events: events.map((e) => (e.rawText !== undefined ? new RawJson(e.rawText) : e.raw)) } };
   }
   return { sessionId, trajectory, result, eventCount: events.length, suppressedSpans: result.dedupe.suppressed.size };
 }

@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.js';
+
+/**
+ * `npm run bench`: generates deterministic streams (10 MB and 100 MB of many sessions, one trajectory
+ * of 100,000 LLM spans, and 1 GB with --large), then measures `relay-atif convert` against a floor that
+ * only reads and JSON.parses the same lines. Writes BENCHMARKS.md.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WORK = join(ROOT, '.bench');
+const MB = 1024 * 1024;
+const large = process.argv.includes('--large');
+
+interface Measure {
+  seconds: number;
+  rssBytes: number;
+}
+
+function measure(args: string[]): Measure {
+  const rssFile = join(WORK, 'rss.txt');
+  const devnull = openSync('/dev/null', 'w');
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--require', join(ROOT, 'bench', 'rss.cjs'), ...args], {
+    stdio: ['ignore', devnull, 'pipe'],
+    env: { ...process.env, RELAY_BENCH_RSS: rssFile },
+    maxBuffer: 64 * MB,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  closeSync(devnull);
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { seconds, rssBytes: Number(readFileSync(rssFile, 'utf8')) };
+}
+
+interface Row {
+  name: string;
+  bytes: number;
+  events: number;
+  convert: Measure;
+  floor: Measure;
+}
+
+async function input(name: string, opts: Parameters<typeof generate>[1]): Promise<{ path: string; bytes: number; events: number }> {
+  const path = join(WORK, `${name}.ndjson`);
+  const meta = `${path}.meta.json`;
+  if (existsSync(path) && existsSync(meta)) {
+    const m = JSON.parse(readFileSync(meta, 'utf8'));
+    if (m.bytes === statSync(path).size && m.seed === opts.seed) return { path, ...m };
+  }
+  process.stderr.write(`generating ${name} …\n`);
+  const { bytes, events } = await generate(path, opts);
+  writeFileSync(meta, JSON.stringify({ bytes, events, seed: opts.seed }));
+  return { path, bytes, events };
+}
+
+function run(name: string, file: { path: string; bytes: number; events: number }): Row {
+  process.stderr.write(`measuring ${name} …\n`);
+  const floor = measure([join(ROOT, 'bench', 'floor.mjs'), file.path]);
+  const convert = measure([join(ROOT, 'bin', 'relay-atif.js'), 'convert', file.path, '-o', '-', '-q']);
+  return { name, bytes: file.bytes, events: file.events, convert, floor };
+}
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+async function main(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('build failed');
+  const rows: Row[] = [];
+  rows.push(run('10 MB, many sessions', await input('sessions-10mb', { seed: 1, targetBytes: 10 * MB })));
+  rows.push(run('100 MB, many sessions', await input('sessions-100mb', { seed: 2, targetBytes: 100 * MB })));
+  rows.push(run('one trajectory, 100,000 LLM spans', await input('spans-100k', { seed: 3, targetBytes: 0, singleTrajectoryLlmSpans: 100_000 })));
+  if (large) rows.push(run('1 GB, many sessions', await input('sessions-1gb', { seed: 4, targetBytes: 1024 * MB })));
+
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Produced by `npm run bench` (add `--large` for the 1 GB stream). Inputs are generated deterministically',
+    '(`bench/generate.ts`): Hermes-style sessions with turns, hook + gateway captures of the same LLM call',
+    '(merged by the dedupe pass), tool calls and subagents. `convert` is `relay-atif convert FILE -o -` (NDJSON',
+    'to /dev/null, default profile, root `extra.observed_events` included); the floor (`bench/floor.mjs`) only',
+    'reads the same lines and `JSON.parse`s them. Peak RSS is the process maximum resident set size.',
+    '',
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 1024 ** 3, 0)} GiB, ${platform()} ${release()}; Node ${process.version}.`,
+    '',
+    '| input | size | events | convert s | events/s | MB/s | peak RSS | floor s | floor RSS | convert / floor |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) =>
+      `| ${r.name} | ${fmt(r.bytes / MB)} MB | ${r.events} | ${fmt(r.convert.seconds, 2)} | ${fmt(r.events / r.convert.seconds, 0)} | ${fmt(r.bytes / MB / r.convert.seconds)} | ${fmt(r.convert.rssBytes / MB, 0)} MB | ${fmt(r.floor.seconds, 2)} | ${fmt(r.floor.rssBytes / MB, 0)} MB | ${fmt(r.convert.seconds / r.floor.seconds, 2)} |`,
+    ),
+    '',
+    'Targets (issue 6): convert / floor ≤ 3 on the 100 MB stream; the 100,000-span trajectory in under 10 s;',
+    'the 1 GB stream with peak RSS under 1.5 GB.',
+    '',
+  ];
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), lines.join('\n'));
+  process.stdout.write(lines.join('\n'));
+}
+
+await main();
