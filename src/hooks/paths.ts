@@ -1,0 +1,99 @@
+import { JsonNumber, getOwn, isObject, valueAt, type Json } from '../json/value.js';
+
+/**
+ * The path helpers of relay-cli.md §0.2–§0.5. Paths are dot-separated object keys (`extra.session_id`);
+ * a step never indexes into an array, and lookups use own properties only, so a payload key such as
+ * `__proto__` is read as data. Each `first…` helper also reports which path answered, so `explain`
+ * can say where an identifier came from.
+ */
+
+/** A value found at a path, with the path that held it. */
+export interface Found<T> {
+  value: T;
+  path: string;
+}
+
+/**
+ * The reference's string-like conversion: strings as they are, numbers in their JSON rendering,
+ * booleans as `true`/`false`; objects, arrays and null give nothing, and so does an empty result.
+ */
+export function stringLike(value: Json | undefined): string | undefined {
+  let text: string | undefined;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'boolean') text = value ? 'true' : 'false';
+  else if (value instanceof JsonNumber) text = value.text;
+  // serde_json prints exponents without a `+` (`1e21`); JavaScript prints `1e+21`.
+  else if (typeof value === 'number' && Number.isFinite(value)) text = String(value).replace('e+', 'e');
+  return text === undefined || text === '' ? undefined : text;
+}
+
+/**
+ * `string_at` (§0.2): `value_at` (json/value.ts `valueAt`, which returns a present `null` as null)
+ * then string-like conversion.
+ */
+export function stringAt(payload: Json | undefined, path: string): string | undefined {
+  return stringLike(valueAt(payload, path));
+}
+
+/**
+ * `first_string_at` (§0.2, adapters): the first path whose value is string-like and non-empty. It
+ * falls through absent, null, non-scalar and empty candidates.
+ */
+export function firstStringAt(payload: Json | undefined, paths: readonly string[]): Found<string> | undefined {
+  for (const path of paths) {
+    const value = stringAt(payload, path);
+    if (value !== undefined) return { value, path };
+  }
+  return undefined;
+}
+
+/**
+ * The adapters' chained `value_at(...).or_else(...)` over value paths (tool arguments and results):
+ * the first path whose key exists wins, even when it holds `null`.
+ */
+export function firstPresentAt(payload: Json | undefined, paths: readonly string[]): Found<Json> | undefined {
+  for (const path of paths) {
+    const value = valueAt(payload, path);
+    if (value !== undefined) return { value, path };
+  }
+  return undefined;
+}
+
+/** `json_value_at` (§0.3, alignment/session layer): the value at the first path that exists. */
+export function jsonValueAt(payload: Json | undefined, paths: readonly string[]): Json | undefined {
+  return firstPresentAt(payload, paths)?.value;
+}
+
+/**
+ * `json_string_at` (§0.3) with the seed's quirk: it does not fall through. When the first existing
+ * path holds null, an object, an array or `""`, the answer is absent even if a later path holds a
+ * usable string. The adapters never use it; the session and gateway layers do.
+ */
+export function jsonStringAt(payload: Json | undefined, paths: readonly string[]): string | undefined {
+  return stringLike(jsonValueAt(payload, paths));
+}
+
+/**
+ * `hermes_value_at` (§0.4): `payload[key]` when the key exists (even as null), else `payload.extra[key]`.
+ * Keys are single names, never paths.
+ */
+export function hermesValueAt(payload: Json | undefined, key: string): Json | undefined {
+  if (!isObject(payload)) return undefined;
+  const top = getOwn(payload, key);
+  if (top !== undefined) return top;
+  const extra = getOwn(payload, 'extra');
+  return isObject(extra) ? getOwn(extra, key) : undefined;
+}
+
+/** `hermes_string_at` (§0.4). A top-level `key: null` hides `extra.key` (the seed's quirk). */
+export function hermesStringAt(payload: Json | undefined, key: string): string | undefined {
+  return stringLike(hermesValueAt(payload, key));
+}
+
+/**
+ * `normalize_name` (§0.5): keeps ASCII letters and digits, lower-cased. Every hook-name comparison
+ * goes through it, so `PostToolUse`, `post_tool_use` and `POST-TOOL-USE` are one name.
+ */
+export function normalizeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+}
