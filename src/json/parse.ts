@@ -8,7 +8,7 @@ import { JsonNumber, type Json } from './value.js';
  */
 // A number in value position (after `:`, `[` or `,`) that is an integral float (`12.0`, `1e3`) or
 // has 16+ digits. Strings can match too (`"a:1.0,"`); that only costs the slow path, never correctness.
-const RISKY = /(?:^|[:[,])\s*-?\d+(?:\.\d*0\s*[,}\]]|(?:\.\d+)?[eE]|\d{15})/;
+const RISKY = /(?:^|[:[,])\s*-?\d+(?:\.\d*0\s*(?:[,}\]]|$)|(?:\.\d+)?[eE]|\d{15})/;
 const SENTINEL = '\u0000#n#';
 
 export function parseJson(text: string): Json {
