@@ -1,4 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { canonicalJson } from '../src/json/stringify.js';
+import type { Json } from '../src/json/value.js';
 
 /**
  * Deterministic generator of realistic ATOF streams for the benchmark: many coding-agent sessions,
@@ -46,7 +48,8 @@ class Emitter {
     return new Date(this.ms).toISOString().replace('Z', '+00:00');
   }
   async line(o: Record<string, unknown>): Promise<void> {
-    const text = JSON.stringify({ kind: 'scope', atof_version: '0.1', attributes: [], data: null, data_schema: null, metadata: null, category_profile: null, ...o }) + '\n';
+    // Written as NeMo-Relay's ATOF exporter writes: compact, keys sorted at every level.
+    const text = canonicalJson({ kind: 'scope', atof_version: '0.1', attributes: [], data: null, data_schema: null, metadata: null, category_profile: null, ...o } as Json) + '\n';
     this.bytes += Buffer.byteLength(text);
     this.events++;
     if (!this.out.write(text)) await new Promise<void>((res) => this.out.once("drain", () => res()));

@@ -1,5 +1,15 @@
+import { rmSync } from 'node:fs';
 import { processIO } from './io.js';
+import { pendingTempFiles } from './output.js';
 import { createProgram } from './program.js';
+
+// An interrupted run leaves no partial output: temp files are removed before exiting.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
+    process.exit(code);
+  });
+}
 
 const io = processIO();
 try {

@@ -1,8 +1,8 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Trajectory } from '../atif/types.js';
-import { canonicalJson, prettyJson } from '../json/stringify.js';
+import { jsonChunks } from '../json/stringify.js';
 import type { Json } from '../json/value.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -33,13 +33,30 @@ export function checkTemplate(template: string): void {
   if (template.includes('/') || template.includes('\\')) throw usageError('--filename-template must be a file name, not a path');
 }
 
-/** Writes text to `path` through a temp file and a rename, so a reader never sees a partial file. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
+/** Temp files still being written; removed if the process is interrupted (see main.ts). */
+export const pendingTempFiles = new Set<string>();
+
+/**
+ * Writes text (one string or a sequence of chunks) to `path` through a temp file and a rename, so a
+ * reader never sees a partial file.
+ */
+export async function writeAtomic(path: string, text: string | Iterable<string>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  pendingTempFiles.add(tmp);
   try {
-    await writeFile(tmp, text);
+    if (typeof text === 'string') await writeFile(tmp, text);
+    else {
+      const handle = await open(tmp, 'w');
+      try {
+        for (const chunk of text) await handle.write(chunk);
+      } finally {
+        await handle.close();
+      }
+    }
     await rename(tmp, path);
+    pendingTempFiles.delete(tmp);
   } catch (err) {
+    pendingTempFiles.delete(tmp);
     await rm(tmp, { force: true }).catch(() => undefined);
     throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
   }
@@ -65,7 +82,8 @@ export class TrajectoryWriter {
 
   async write(t: Trajectory): Promise<void> {
     if (this.target.kind === 'stdout') {
-      this.io.stdout.write(canonicalJson(t as unknown as Json) + '\n');
+      for (const chunk of jsonChunks(t as unknown as Json)) await writeOut(this.io, chunk);
+      await writeOut(this.io, '\n');
     } else if (this.target.kind === 'file') {
       this.held.push(t);
     } else {
@@ -76,7 +94,7 @@ export class TrajectoryWriter {
       for (let n = 2; this.usedNames.has(name); n++) name = this.template.replaceAll('{session_id}', `${base}-${n}`);
       this.usedNames.add(name);
       const path = join(this.target.path, name);
-      await writeAtomic(path, prettyJson(t as unknown as Json) + '\n');
+      await writeAtomic(path, withNewline(jsonChunks(t as unknown as Json, 2)));
       this.written.push(path);
     }
   }
@@ -87,7 +105,7 @@ export class TrajectoryWriter {
     if (this.held.length !== 1) {
       throw usageError(`-o ${this.target.path} names one file but the input holds ${total} trajectories; give a directory (ending in '/') instead`);
     }
-    await writeAtomic(this.target.path, prettyJson(this.held[0] as unknown as Json) + '\n');
+    await writeAtomic(this.target.path, withNewline(jsonChunks(this.held[0] as unknown as Json, 2)));
     this.written.push(this.target.path);
   }
 
@@ -98,4 +116,14 @@ export class TrajectoryWriter {
     });
     this.dirReady = true;
   }
+}
+
+function* withNewline(chunks: Iterable<string>): Generator<string> {
+  yield* chunks;
+  yield '\n';
+}
+
+/** Writes to stdout and waits when the pipe is full, so a large output is not buffered in memory. */
+async function writeOut(io: CliIO, chunk: string): Promise<void> {
+  if (io.stdout.write(chunk) === false && io.stdout.once) await new Promise<void>((res) => io.stdout.once!('drain', () => res()));
 }

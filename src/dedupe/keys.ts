@@ -25,7 +25,9 @@ export function collectKeys(event: 'start' | 'end', metadata: Json | undefined, 
   if (metadata !== undefined) scan(metadata, { event, source: 'metadata' }, into);
   if (data !== undefined) {
     scan(data, { event, source: 'data' }, into);
-    scan(unwrapLlmRequest(data), { event, source: 'unwrapped' }, into);
+    const unwrapped = unwrapLlmRequest(data);
+    // Without an envelope the reference scans the same value twice; once gives the same key set.
+    if (unwrapped !== data) scan(unwrapped, { event, source: 'unwrapped' }, into);
   }
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError, type InputSource } from './inputs.js';
@@ -35,7 +36,6 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
  * `ignoreBOM` keeps the decoder from silently eating a BOM at the start of every line; a BOM is
  * dropped only where it belongs, at the start of a file (see {@link decodeLine}).
  */
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * The lines of one source, 1-based, `\n` or `\r\n` terminated, a final unterminated line included.
@@ -176,11 +176,8 @@ class LineSplitter {
 
 function decodeLine(bytes: Buffer, where: { file: string; line: number }, firstLine: boolean): Line {
   const content = firstLine && startsWithBom(bytes) ? bytes.subarray(UTF8_BOM.length) : bytes;
-  try {
-    return { ...where, text: utf8.decode(content) };
-  } catch {
-    return { ...where, error: 'invalid-utf8', bytes: bytes.length };
-  }
+  // isUtf8 is a native validity check; toString never throws, so it must come first.
+  return isUtf8(content) ? { ...where, text: content.toString('utf8') } : { ...where, error: 'invalid-utf8', bytes: bytes.length };
 }
 
 function startsWithBom(bytes: Buffer): boolean {

@@ -6,7 +6,56 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
 
 export type Nanos = bigint;
 
+const dayMs = new Map<string, number>();
+
+/**
+ * Fast path for the form ATOF writers use (`2026-03-04T17:21:09.482913517+00:00` or `…Z`): fixed
+ * positions, the day's epoch cached. Anything else goes through the full parser.
+ */
+function parseCanonicalUtc(t: string): Nanos | undefined {
+  const n = t.length;
+  let end: number;
+  if (t.endsWith('+00:00')) end = n - 6;
+  else if (t.endsWith('Z')) end = n - 1;
+  else return undefined;
+  if (t.charCodeAt(10) !== 84 /* T */ || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
+  const day = t.slice(0, 10);
+  let base = dayMs.get(day);
+  if (base === undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+    const [y, m, d] = day.split('-').map(Number);
+    if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return undefined;
+    base = Date.UTC(y, m - 1, d);
+    if (dayMs.size > 10_000) dayMs.clear();
+    dayMs.set(day, base);
+  }
+  const hh = digits2(t, 11);
+  const mm = digits2(t, 14);
+  const ss = digits2(t, 17);
+  if (hh < 0 || mm < 0 || ss < 0 || hh > 23 || mm > 59 || ss > 59) return undefined;
+  let frac = 0n;
+  if (end > 19) {
+    if (t.charCodeAt(19) !== 46 /* . */ || end - 20 > 9 || end === 20) return undefined;
+    let f = 0;
+    for (let i = 20; i < end; i++) {
+      const c = t.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return undefined;
+      f = f * 10 + c;
+    }
+    frac = BigInt(f) * 10n ** BigInt(9 - (end - 20));
+  } else if (end !== 19) return undefined;
+  return BigInt(base + ((hh * 60 + mm) * 60 + ss) * 1000) * 1_000_000n + frac;
+}
+
+function digits2(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48;
+  const b = t.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
 export function parseRfc3339(text: string): Nanos | undefined {
+  const fast = parseCanonicalUtc(text);
+  if (fast !== undefined) return fast;
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, off] = m;

@@ -23,8 +23,12 @@ function revive(_key: string, value: unknown): unknown {
   return value;
 }
 
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 /** True when a number literal must be kept as text to stay exact / keep its integral-float form. */
 function needsLossless(lit: string): boolean {
+  // Malformed literals stay in place so that JSON.parse rejects them.
+  if (!JSON_NUMBER.test(lit)) return false;
   if (/[.eE]/.test(lit)) return Number.isInteger(Number(lit));
   return !Number.isSafeInteger(Number(lit));
 }

@@ -121,3 +121,76 @@ function compact(v: Json): string {
   }
   return out + '}';
 }
+
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * The same text as {@link canonicalJson} / {@link prettyJson} (indent 2), produced in pieces of about a
+ * megabyte: the upper levels of a large document (a trajectory's steps, its observed events, embedded
+ * trajectories) are walked here, deeper values are printed natively. A document larger than V8's
+ * string limit can still be written this way.
+ */
+export function* jsonChunks(v: Json, indent?: 2): Generator<string> {
+  let buf = '';
+  for (const piece of walk(v, indent, '\n', 0)) {
+    buf += piece;
+    if (buf.length >= CHUNK_CHARS) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** Containers worth walking: the root, long arrays, and objects holding a long array. */
+const LONG = 64;
+function worthWalking(v: Json, depth: number): boolean {
+  if (depth === 0) return true;
+  if (Array.isArray(v)) return v.length > LONG;
+  const o = v as JsonObject;
+  for (const k in o) {
+    const x = o[k];
+    if (Array.isArray(x) ? x.length > LONG : isPlainObject(x) && worthWalking(x, depth + 1)) return true;
+  }
+  return false;
+}
+
+function isPlainObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber) && !(v instanceof RawJson);
+}
+
+function* walk(v: Json, indent: 2 | undefined, pad: string, depth: number): Generator<string> {
+  if (v instanceof RawJson || v instanceof JsonNumber) return yield v.text;
+  if (v === null || typeof v !== 'object') return yield JSON.stringify(v) ?? 'null';
+  if (isEmpty(v) || !worthWalking(v, depth)) {
+    const text = indent ? prettyJson(v) : canonicalJson(v);
+    yield indent && text.includes('\n') ? text.replaceAll('\n', pad) : text;
+    return;
+  }
+  const inner = indent ? pad + '  ' : '';
+  const sep = indent ? ': ' : ':';
+  if (Array.isArray(v)) {
+    yield '[';
+    for (let i = 0; i < v.length; i++) {
+      yield (i > 0 ? ',' : '') + inner;
+      yield* walk(v[i] === undefined ? null : v[i], indent, inner, depth + 1);
+    }
+    yield (indent ? pad : '') + ']';
+    return;
+  }
+  const obj = v as JsonObject;
+  yield '{';
+  let first = true;
+  for (const k of Object.keys(obj).sort(compareKeys)) {
+    if (obj[k] === undefined) continue;
+    yield (first ? '' : ',') + inner + JSON.stringify(k) + sep;
+    first = false;
+    yield* walk(obj[k], indent, inner, depth + 1);
+  }
+  yield (indent ? pad : '') + '}';
+}
+
+function isEmpty(v: Json): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  return Object.keys(v as JsonObject).every((k) => (v as JsonObject)[k] === undefined);
+}

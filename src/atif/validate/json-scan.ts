@@ -1,0 +1,174 @@
+import type { JsonPath } from './path.js';
+
+/**
+ * A structural pass over JSON text for the two things `JSON.parse` cannot tell: keys repeated within
+ * an object (the last value wins, as in Python), and the `NaN` / `Infinity` / `-Infinity` tokens
+ * Python's json module accepts but JSON does not. Whatever a repeated key's earlier values held is
+ * dropped with them. Returns undefined when the text is not JSON-shaped; the real parser then says why.
+ */
+export type NonFiniteTokenText = 'NaN' | 'Infinity' | '-Infinity';
+
+export type ScanEntry =
+  | { kind: 'duplicate-key'; path: JsonPath }
+  | { kind: 'non-finite'; path: JsonPath; token: NonFiniteTokenText };
+
+export interface JsonScan {
+  /** Repeated keys and surviving non-finite tokens, in document order. */
+  entries: ScanEntry[];
+  /** Every non-finite token's [start, end) offsets, surviving or not, to replace them before parsing. */
+  tokenRanges: Array<readonly [number, number]>;
+}
+
+/** The entries found inside one value; undefined (the common case) when there are none. */
+type Entries = ScanEntry[] | undefined;
+
+type Frame =
+  | { kind: 'object'; path: JsonPath; members: Map<string, Entries>; duplicates: string[]; key?: string }
+  | { kind: 'array'; path: JsonPath; items: Entries[] };
+
+type Expecting = 'value' | 'key-or-end' | 'key' | 'after-value';
+
+const NON_FINITE: readonly NonFiniteTokenText[] = ['NaN', 'Infinity', '-Infinity'];
+/** A JSON number or literal, spelled exactly. */
+const SCALAR = /^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)$/;
+
+export function scanJsonText(text: string): JsonScan | undefined {
+  const tokenRanges: Array<readonly [number, number]> = [];
+  const stack: Frame[] = [];
+  let result: Entries;
+  let expecting = 'value' as Expecting; // also set by deliver(), which narrowing cannot see
+  let i = 0;
+
+  const top = (): Frame | undefined => stack[stack.length - 1];
+  const nextValuePath = (): JsonPath => {
+    const frame = top();
+    if (!frame) return [];
+    return frame.kind === 'object' ? [...frame.path, frame.key!] : [...frame.path, frame.items.length];
+  };
+  const deliver = (entries: Entries): void => {
+    const frame = top();
+    if (!frame) result = entries;
+    else if (frame.kind === 'array') frame.items.push(entries);
+    else {
+      const key = frame.key!;
+      if (frame.members.has(key) && !frame.duplicates.includes(key)) frame.duplicates.push(key);
+      frame.members.set(key, entries);
+    }
+    expecting = 'after-value';
+  };
+  const closeTop = (): void => {
+    const frame = stack.pop()!;
+    deliver(frame.kind === 'object' ? objectEntries(frame) : arrayEntries(frame.items));
+  };
+
+  for (;;) {
+    i = skipSpace(text, i);
+    const ch = text[i];
+    if (expecting === 'after-value') {
+      const frame = top();
+      if (!frame) break;
+      if (ch === ',') {
+        expecting = frame.kind === 'object' ? 'key' : 'value';
+        i++;
+      } else if ((ch === '}' && frame.kind === 'object') || (ch === ']' && frame.kind === 'array')) {
+        i++;
+        closeTop();
+      } else {
+        return undefined;
+      }
+    } else if (expecting === 'key' || expecting === 'key-or-end') {
+      if (ch === '}' && expecting === 'key-or-end') {
+        i++;
+        closeTop();
+        continue;
+      }
+      const end = stringEnd(text, i);
+      const key = end < 0 ? undefined : decodeString(text, i, end);
+      if (key === undefined) return undefined;
+      const frame = top() as Extract<Frame, { kind: 'object' }>;
+      frame.key = key;
+      i = skipSpace(text, end);
+      if (text[i] !== ':') return undefined;
+      i++;
+      expecting = 'value';
+    } else if (ch === '{') {
+      stack.push({ kind: 'object', path: nextValuePath(), members: new Map(), duplicates: [] });
+      expecting = 'key-or-end';
+      i++;
+    } else if (ch === '[') {
+      stack.push({ kind: 'array', path: nextValuePath(), items: [] });
+      i = skipSpace(text, i + 1);
+      if (text[i] === ']') {
+        i++;
+        closeTop();
+      }
+    } else {
+      const token = NON_FINITE.find((t) => text.startsWith(t, i));
+      const end = token ? i + token.length : ch === '"' ? stringEnd(text, i) : scalarEnd(text, i);
+      if (end <= i || (!token && ch !== '"' && !SCALAR.test(text.slice(i, end)))) return undefined;
+      if (token) tokenRanges.push([i, end]);
+      deliver(token ? [{ kind: 'non-finite', path: nextValuePath(), token }] : undefined);
+      i = end;
+    }
+  }
+  if (i !== text.length) return undefined;
+  return { entries: result ?? [], tokenRanges };
+}
+
+/** Python reports an object's repeated keys first, then what its (surviving) values contain. */
+function objectEntries(frame: Extract<Frame, { kind: 'object' }>): Entries {
+  const entries: ScanEntry[] = frame.duplicates.map((key) => ({ kind: 'duplicate-key', path: [...frame.path, key] }));
+  for (const member of frame.members.values()) if (member) entries.push(...member);
+  return entries.length > 0 ? entries : undefined;
+}
+
+function arrayEntries(items: readonly Entries[]): Entries {
+  const entries = items.flatMap((item) => item ?? []);
+  return entries.length > 0 ? entries : undefined;
+}
+
+function skipSpace(text: string, from: number): number {
+  let i = from;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    i++;
+  }
+  return i;
+}
+
+/** Index just past the closing quote of the string starting at `start`, or -1. */
+function stringEnd(text: string, start: number): number {
+  if (text[start] !== '"') return -1;
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i += 2;
+    else if (c === 0x22) return i + 1;
+    else i++;
+  }
+  return -1;
+}
+
+/** The key a string literal spells, or undefined when it is malformed (bad escape, raw control character). */
+function decodeString(text: string, start: number, end: number): string | undefined {
+  const literal = text.slice(start, end);
+  // Without escapes the key is the text between the quotes (raw control characters fail the parse later).
+  if (!literal.includes('\\')) return literal.slice(1, -1);
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** End of a number or a literal (`true`, `false`, `null`). */
+function scalarEnd(text: string, start: number): number {
+  let i = start;
+  while (i < text.length && isScalarChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function isScalarChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2b || c === 0x2d || c === 0x2e;
+}

@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { error, promoteWarnings, quote, type Finding } from './finding.js';
+import { structuralFindings } from './issues.js';
+import { loadTrajectoryJson } from './json-load.js';
+import { atifModel } from './model.js';
+import type { JsonPath } from './path.js';
+import { NonFiniteToken, isPyDict, prop, pyTypeName } from './py-values.js';
+import type { RuleContext } from './rule-context.js';
+import { stepContentRules } from './rules-content.js';
+import { finalMetricsRules, metricsRules } from './rules-metrics.js';
+import { stepIdSequence, stepRules } from './rules-steps.js';
+import { embeddedTrajectoryIds, subagentRefRules } from './rules-subagents.js';
+import { rootSessionIdRule, schemaVersionRules, toolDefinitionShape, totalStepsRule } from './rules-trajectory.js';
+import {
+  ATIF_VERSION_LABELS,
+  DEFAULT_VERSION,
+  V1_7,
+  atLeast,
+  isAtifVersionLabel,
+  versionLabel,
+  versionOfLabel,
+  type AtifVersion,
+} from './versions.js';
+
+export interface ValidateOptions {
+  /** Treat SHOULD-level findings as violations: warnings are reported with level 'error'. */
+  strict?: boolean;
+  /** Also require this exact `schema_version` (one of ATIF-v1.0 … ATIF-v1.8). */
+  requireVersion?: string;
+  /** Check that local image/audio paths exist (`media-missing`); see validateFile's `checkMedia`. */
+  mediaExists?: (mediaPath: string) => boolean;
+}
+
+/**
+ * Validates a parsed ATIF document with the rules of the version it declares (v1.0 … v1.8), embedded
+ * subagent trajectories with theirs. Every finding is collected; nothing stops at the first one.
+ * Numbers may be JsonNumber instances (src/json/value.ts); `NaN` tokens are NonFiniteToken instances
+ * when the document comes from {@link validateJson} / {@link validateFile}.
+ */
+export function validateTrajectory(doc: unknown, opts: ValidateOptions = {}): Finding[] {
+  const required = opts.requireVersion;
+  if (required !== undefined && !isAtifVersionLabel(required)) {
+    throw new RangeError(`requireVersion must be one of ${ATIF_VERSION_LABELS.join(', ')}, got ${required}`);
+  }
+  const findings = [
+    ...nonFiniteTokens(doc),
+    ...trajectoryFindings(doc, [], undefined, opts.mediaExists),
+    ...requiredVersion(doc, required),
+  ];
+  return opts.strict ? promoteWarnings(findings) : findings;
+}
+
+/** Validates JSON text or bytes (file contents): invalid JSON, duplicate keys, then the trajectory. */
+export function validateJson(input: Uint8Array | string, opts: ValidateOptions = {}): Finding[] {
+  const loaded = loadTrajectoryJson(input);
+  const findings = loaded.ok
+    ? [...loaded.findings, ...validateTrajectory(loaded.document, { ...opts, strict: false })]
+    : loaded.findings;
+  return opts.strict ? promoteWarnings(findings) : findings;
+}
+
+export interface ValidateFileOptions extends Omit<ValidateOptions, 'mediaExists'> {
+  /** Check that local media paths exist, relative to the file's directory. */
+  checkMedia?: boolean;
+}
+
+/** Reads and validates one trajectory file; an unreadable file is an `io` finding, not an exception. */
+export async function validateFile(path: string, opts: ValidateFileOptions = {}): Promise<Finding[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    return [error([], 'io', `cannot read file: ${(e as Error).message}`)];
+  }
+  const baseDir = dirname(resolve(path));
+  const mediaExists = opts.checkMedia
+    ? (mediaPath: string) => existsSync(isAbsolute(mediaPath) ? mediaPath : join(baseDir, mediaPath))
+    : undefined;
+  return validateJson(bytes, { strict: opts.strict, requireVersion: opts.requireVersion, mediaExists });
+}
+
+function trajectoryFindings(
+  doc: unknown,
+  at: JsonPath,
+  parentVersion: AtifVersion | undefined,
+  mediaExists: RuleContext['mediaExists'],
+): Finding[] {
+  const label = isPyDict(doc) ? prop(doc, 'schema_version') : undefined;
+  const version = versionOfLabel(label) ?? DEFAULT_VERSION;
+  const ctx: RuleContext = {
+    version,
+    versionLabel: typeof label === 'string' ? label : versionLabel(version),
+    mediaExists,
+  };
+  const structural = structuralFindings(atifModel(version).trajectory, doc, at);
+  if (!isPyDict(doc)) return structural;
+
+  const findings: Finding[] = [...schemaVersionRules(doc, at, ctx, parentVersion), ...structural];
+  if (!parentVersion) findings.push(...rootSessionIdRule(doc, at, ctx));
+  findings.push(...toolDefinitionShape(prop(doc, 'agent'), [...at, 'agent'], ctx));
+
+  const steps = prop(doc, 'steps');
+  const stepsPath = [...at, 'steps'];
+  if (Array.isArray(steps)) {
+    findings.push(...stepIdSequence(steps, stepsPath));
+    for (const [index, step] of steps.entries()) {
+      const stepPath = [...stepsPath, index];
+      findings.push(...stepRules(step, stepPath, ctx), ...stepContentRules(step, stepPath, ctx));
+      if (isPyDict(step)) findings.push(...metricsRules(prop(step, 'metrics'), [...stepPath, 'metrics']));
+    }
+  }
+  findings.push(...finalMetricsRules(prop(doc, 'final_metrics'), [...at, 'final_metrics']));
+
+  let embeddedIds: ReadonlySet<string> = new Set();
+  const subagents = prop(doc, 'subagent_trajectories');
+  if (atLeast(version, V1_7) && Array.isArray(subagents)) {
+    const subagentsPath = [...at, 'subagent_trajectories'];
+    for (const [index, sub] of subagents.entries()) {
+      findings.push(...trajectoryFindings(sub, [...subagentsPath, index], version, mediaExists));
+    }
+    const embedded = embeddedTrajectoryIds(subagents, subagentsPath);
+    findings.push(...embedded.findings);
+    embeddedIds = embedded.ids;
+  }
+  findings.push(...subagentRefRules(steps, stepsPath, embeddedIds, ctx));
+  findings.push(...totalStepsRule(doc, at));
+  return findings;
+}
+
+function requiredVersion(doc: unknown, required: string | undefined): Finding[] {
+  if (required === undefined || !isPyDict(doc)) return [];
+  const declared = prop(doc, 'schema_version');
+  if (declared === required) return [];
+  const shown = typeof declared === 'string' ? quote(declared) : pyTypeName(declared);
+  return [error(['schema_version'], 'require-version', `schema_version is ${shown} but ${quote(required)} is required`)];
+}
+
+/** NaN / Infinity tokens anywhere in the document (they are not JSON), in document order. */
+function nonFiniteTokens(doc: unknown): Finding[] {
+  const findings: Finding[] = [];
+  // An explicit stack: documents can nest deeper than the call stack allows.
+  const pending: Array<{ value: unknown; at: JsonPath }> = [{ value: doc, at: [] }];
+  while (pending.length > 0) {
+    const { value, at } = pending.pop()!;
+    if (value instanceof NonFiniteToken) {
+      findings.push(error(at, 'invalid-json-number', `${value.token} is not valid JSON`));
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], at: [...at, i] });
+    } else if (isPyDict(value)) {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) pending.push({ value: value[keys[i]!], at: [...at, keys[i]!] });
+    }
+  }
+  return findings;
+}
