@@ -30,12 +30,18 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--no-fix <name>', description: 'disable a named fix of the profile (repeatable)', commands: EXPORT, repeatable: true, choices: FIXES.map((f) => f.name), attribute: 'noFix' },
   { flags: '--no-observed-events', description: "leave out the root extra.observed_events (the raw ATOF events) that the reference plugin writes", commands: ['convert'] },
   { flags: '--no-dedupe', description: 'keep every LLM span (skip the hook/gateway dedupe pass)', commands: ['convert'] },
-  { flags: '--strict', description: 'exit 1 when any input line was skipped or rejected', commands: ['convert', 'explain', 'validate'] },
+  { flags: '--strict', description: 'exit 1 when any input line was skipped or rejected (validate: when any warning is found)', commands: ['convert', 'explain', 'validate'] },
   { flags: '--report <file>', description: 'write the line accounting and per-trajectory counts as JSON', commands: ['convert'] },
   { flags: '--json', description: 'print a machine-readable JSON report', commands: ['convert', 'explain', 'diff', 'validate', 'profiles'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['convert', 'explain', 'diff', 'validate'] },
   { flags: '--verbose', description: 'print every skipped or rejected line on stderr', commands: ['convert', 'explain'] },
   { flags: '--no-color', description: 'no colours in human output (also off when NO_COLOR is set or stdout is not a TTY)', commands: ['explain', 'diff', 'validate', 'profiles'] },
+  { flags: '--validate', description: 'validate every written trajectory (default: exit 1 when one is invalid)', commands: ['convert'] },
+  { flags: '--require-version <label>', description: 'fail documents whose schema_version is not this label (e.g. ATIF-v1.7)', commands: ['validate'] },
+  { flags: '--input', description: 'print the JSON Schema of the input record kinds instead', commands: ['schema'] },
+  { flags: '--span <id>', description: 'explain one LLM or tool span: a full uuid or a unique prefix', commands: ['explain'] },
+  { flags: '--step <n>', description: 'explain which events produced step N (with --trajectory)', commands: ['explain'] },
+  { flags: '--trajectory <id>', description: 'the trajectory (session id or subagent trajectory id) for --step; alone, limits the overview to it', commands: ['explain'] },
 ];
 
 /** The commander options of one command, built from the table. */

@@ -99,8 +99,9 @@ export class TrajectoryWriter {
     }
   }
 
-  /** Finishes the output; returns the number of trajectories written. */
+  /** Finishes the output (the single-file target is written here). */
   async close(total: number): Promise<void> {
+    if (this.target.kind === 'dir') await this.ensureDir(this.target.path); // exists even when nothing was written
     if (this.target.kind !== 'file') return;
     if (this.held.length !== 1) {
       throw usageError(`-o ${this.target.path} names one file but the input holds ${total} trajectories; give a directory (ending in '/') instead`);

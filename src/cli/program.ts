@@ -1,5 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { convertCommand, type ConvertFlags } from './commands/convert.js';
+import { diffCommand } from './commands/diff.js';
+import { explainCommand } from './commands/explain.js';
+import { profilesCommand } from './commands/profiles.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { optionsFor, type CommandName } from './options.js';
@@ -16,6 +21,11 @@ interface CommandSpec {
 
 const COMMANDS: CommandSpec[] = [
   { name: 'convert', args: '[inputs...]', summary: 'convert NDJSON logs / ATOF streams to ATIF v1.7 trajectories', handler: convertCommand as Handler },
+  { name: 'explain', args: '[inputs...]', summary: 'show why every LLM span was merged or kept apart (--span ID, --step N --trajectory ID)', handler: explainCommand as Handler },
+  { name: 'validate', args: '[files...]', summary: 'check ATIF trajectories (JSON files, or NDJSON one per line); every violation with its JSON path and rule', handler: validateCommand as Handler },
+  { name: 'schema', args: '', summary: 'print the JSON Schema of ATIF v1.7 (--input: of the input record kinds)', handler: schemaCommand as Handler },
+  { name: 'profiles', args: '', summary: 'list the profiles and the named fixes they enable', handler: profilesCommand as Handler },
+  { name: 'diff', args: '[inputs...]', summary: 'trajectories with vs without the dedupe pass; or diff A.json B.json (exit 0 equal, 1 different, 2 bad input)', handler: diffCommand as Handler },
 ];
 
 /**
@@ -31,9 +41,11 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
   for (const spec of COMMANDS) {
-    const cmd = program.command(`${spec.name} ${spec.args}`).description(spec.summary).exitOverride();
+    const cmd = program.command(`${spec.name} ${spec.args}`.trim()).description(spec.summary).exitOverride();
     for (const opt of optionsFor(spec.name)) cmd.addOption(opt);
-    cmd.action(async (args: string[], flags: Record<string, unknown>) => {
+    // commander passes the variadic argument first only when the command declares one.
+    cmd.action(async (...received: unknown[]) => {
+      const [args, flags] = spec.args ? [received[0] as string[], received[1]] : [[], received[0]];
       exitCode = await spec.handler(args ?? [], flags as never, io);
     });
   }

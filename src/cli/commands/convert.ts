@@ -5,6 +5,7 @@ import type { AgentInfo } from '../../atif/types.js';
 import { convertEvents, type ConvertedTrajectory } from '../../pipeline/convert.js';
 import { StreamingConverter } from '../../pipeline/stream.js';
 import { LineAccounting } from '../../ingest/accounting.js';
+import { validateTrajectory } from '../../atif/validate/index.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -28,6 +29,7 @@ export interface ConvertFlags extends ExportFlags {
   observedEvents: boolean;
   dedupe: boolean;
   strict?: boolean;
+  validate?: boolean;
   report?: string;
   json?: boolean;
   quiet?: boolean;
@@ -57,8 +59,14 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   // Only counts are kept per trajectory: trajectories and decision data are freed once written.
   const converted: Array<{ sessionId: string; written: boolean; events: number; steps: number; suppressed_llm_spans: number }> = [];
   let eventCount = 0;
+  let invalid = 0;
   const emit = async (done: ConvertedTrajectory[]) => {
     for (const c of done) {
+      if (flags.validate && c.trajectory) {
+        const findings = validateTrajectory(c.trajectory).filter((f) => f.level === 'error');
+        if (findings.length > 0) invalid++;
+        for (const f of findings.slice(0, 20)) io.stderr.write(`relay-atif: invalid trajectory ${c.sessionId}: ${f.path}: ${f.message} [${f.rule}]\n`);
+      }
       converted.push({ sessionId: c.sessionId, written: c.trajectory !== undefined, events: c.eventCount, steps: c.trajectory?.steps.length ?? 0, suppressed_llm_spans: c.suppressedSpans });
       if (c.trajectory) await writer.write(c.trajectory);
     }
@@ -106,6 +114,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     for (const p of shown) io.stderr.write(`  ${describeProblem(p)}\n`);
     if (shown.length < problems.length) io.stderr.write(`  … ${problems.length - shown.length} more kinds (--verbose, --report FILE)\n`);
   }
+  if (invalid > 0) return EXIT.PROBLEMS;
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;
   return EXIT.OK;
 }

@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { chalkFor, stylesFor } from '../../explain/palette.js';
+import { dedupeDiffReport } from '../../diff/dedupe-diff.js';
+import { renderDedupeDiff, renderTrajectoryDiff } from '../../diff/render.js';
+import { diffTrajectories } from '../../diff/trajectory-diff.js';
+import { parseJson } from '../../json/parse.js';
+import { isObject, type Json, type JsonObject } from '../../json/value.js';
+import { convertEvents } from '../../pipeline/convert.js';
+import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+import { loadEvents } from '../load.js';
+import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
+import { emit, finishReport, type ReportFlags } from './explain.js';
+
+export type DiffFlags = ExportFlags & ReportFlags;
+
+/**
+ * `diff A.json B.json` compares two ATIF files (exit 0 equal, 1 different, 2 bad input); any other
+ * arguments are event inputs, converted with and without the dedupe pass and compared.
+ */
+export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
+  const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
+  if (inputs.length === 2 && inputs.every((p) => p.toLowerCase().endsWith('.json'))) {
+    const [a, b] = await Promise.all(inputs.map((p) => readTrajectory(p, io)));
+    const differences = diffTrajectories(a, b);
+    const json = { a: inputs[0], b: inputs[1], equal: differences.length === 0, differences } as unknown as Json;
+    emit(io, flags, json, () => renderTrajectoryDiff(differences, { a: inputs[0], b: inputs[1] }, styles));
+    return differences.length === 0 ? EXIT.OK : EXIT.PROBLEMS;
+  }
+  const { events, accounting } = await loadEvents(inputs, io);
+  const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: false };
+  const report = dedupeDiffReport(convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false }), flags.profile);
+  emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
+  const code = finishReport(accounting, events.length, flags, io);
+  return report.changed ? EXIT.PROBLEMS : code;
+}
+
+/** One ATIF trajectory file; anything else (unreadable, not JSON, no schema_version) is bad input: exit 2. */
+async function readTrajectory(path: string, io: CliIO): Promise<JsonObject> {
+  const text = await readFile(resolve(io.cwd, path), 'utf8').catch((err: Error) => {
+    throw usageError(`cannot read ${path}: ${err.message}`);
+  });
+  let value: Json;
+  try {
+    value = parseJson(text);
+  } catch (err) {
+    throw usageError(`${path} is not a JSON document: ${(err as Error).message}`);
+  }
+  if (!isObject(value) || typeof value.schema_version !== 'string') {
+    throw usageError(`${path} is not an ATIF trajectory (a JSON object with schema_version)`);
+  }
+  return value;
+}

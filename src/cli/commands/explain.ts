@@ -1,0 +1,102 @@
+import type { AtofEvent } from '../../ingest/atof.js';
+import type { LineAccounting } from '../../ingest/accounting.js';
+import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
+import { renderOverview } from '../../explain/render-overview.js';
+import { renderSpan, renderTool } from '../../explain/render-span.js';
+import { renderStep } from '../../explain/render-step.js';
+import { describeUuid, indexSpans, lookupSpan, overview } from '../../explain/report.js';
+import { stepReport } from '../../explain/step-report.js';
+import { trajectoryIds } from '../../explain/table-report.js';
+import { prettyJson } from '../../json/stringify.js';
+import type { Json } from '../../json/value.js';
+import { convertEvents, type ConvertedTrajectory } from '../../pipeline/convert.js';
+import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+import { loadEvents } from '../load.js';
+import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
+
+/** Flags every reporting command (explain, diff) shares. */
+export interface ReportFlags {
+  json?: boolean;
+  /** false after --no-color. */
+  color?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  strict?: boolean;
+}
+
+export interface ExplainFlags extends ExportFlags, ReportFlags {
+  span?: string;
+  step?: string;
+  trajectory?: string;
+}
+
+/** How many known spans an "unknown span" error lists. */
+const LISTED = 20;
+
+export async function explainCommand(inputs: string[], flags: ExplainFlags, io: CliIO): Promise<ExitCode> {
+  if (flags.span !== undefined && flags.step !== undefined) throw usageError('--span and --step cannot be combined');
+  const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
+  const { events, accounting } = await loadEvents(inputs, io);
+  const converted = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: false, dedupe: true });
+  const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
+  const index = indexSpans(converted);
+  if (flags.span !== undefined) {
+    const found = lookupSpan(index, flags.span);
+    if (found.kind === 'ambiguous') {
+      throw usageError(`span '${flags.span}' is ambiguous; it matches:\n${found.candidates.map((u) => `  ${describeUuid(index, u)}`).join('\n')}`);
+    }
+    if (found.kind === 'unknown') {
+      const listed = found.known.slice(0, LISTED).map((u) => `  ${describeUuid(index, u)}`);
+      if (found.known.length > LISTED) listed.push(`  … ${found.known.length - LISTED} more (relay-atif explain lists them all)`);
+      throw usageError(`no LLM or tool span matches '${flags.span}'; known spans:\n${listed.join('\n') || '  (none)'}`);
+    }
+    emit(io, flags, found.report as unknown as Json, () => (found.kind === 'llm' ? renderSpan(found.report, styles) : renderTool(found.report, styles)));
+  } else if (stepId !== undefined) {
+    explainStep(converted, events, stepId, flags, io, styles);
+  } else {
+    const shown = flags.trajectory === undefined ? converted : [groupOf(converted, flags.trajectory)];
+    const report = overview(shown, flags.profile, index);
+    emit(io, flags, report as unknown as Json, () => renderOverview(report, styles));
+  }
+  return finishReport(accounting, events.length, flags, io);
+}
+
+function explainStep(converted: ConvertedTrajectory[], events: AtofEvent[], stepId: number, flags: ExplainFlags, io: CliIO, styles: Styles): void {
+  const all = converted.flatMap(trajectoryIds);
+  const trajectoryId = flags.trajectory ?? (all.length === 1 ? all[0] : undefined);
+  if (trajectoryId === undefined) throw usageError(`--step needs --trajectory; the trajectories are:\n${all.map((t) => `  ${t}`).join('\n')}`);
+  const group = groupOf(converted, trajectoryId);
+  const byUuid = new Map<string, AtofEvent[]>();
+  for (const e of events) byUuid.set(e.uuid, [...(byUuid.get(e.uuid) ?? []), e]);
+  const report = stepReport(group, trajectoryId, stepId, byUuid);
+  if (!report) throw usageError(`trajectory ${trajectoryId} has no step ${stepId} in the output`);
+  emit(io, flags, report as unknown as Json, () => renderStep(report, styles));
+}
+
+/** The conversion that produced trajectory `id` (a session id or a subagent trajectory id). */
+function groupOf(converted: ConvertedTrajectory[], id: string): ConvertedTrajectory {
+  const found = converted.find((c) => c.sessionId === id || trajectoryIds(c).includes(id));
+  if (!found) throw usageError(`no trajectory '${id}'; the trajectories are:\n${converted.flatMap(trajectoryIds).map((t) => `  ${t}`).join('\n') || '  (none)'}`);
+  return found;
+}
+
+function parseStepId(text: string): number {
+  if (!/^[1-9]\d*$/.test(text)) throw usageError(`--step must be a step number (1, 2, …), got '${text}'`);
+  return Number(text);
+}
+
+/** One JSON document (never coloured) or the human rendering. */
+export function emit(io: CliIO, flags: ReportFlags, json: Json, human: () => string): void {
+  io.stdout.write(flags.json ? prettyJson(json) + '\n' : human());
+}
+
+/** The stderr summary of what was read (like convert's), and --strict's verdict on skipped lines. */
+export function finishReport(accounting: LineAccounting, events: number, flags: ReportFlags, io: CliIO): ExitCode {
+  const problems = accounting.problems();
+  if (!flags.quiet) {
+    io.stderr.write(`relay-atif: ${accounting.total()} lines, ${events} events; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`);
+    if (flags.verbose) for (const p of problems) io.stderr.write(`  ${p.bucket} ${p.reason}: ${p.count} line(s)\n`);
+  }
+  return flags.strict && problems.length > 0 ? EXIT.PROBLEMS : EXIT.OK;
+}

@@ -1,0 +1,22 @@
+import { FIXES, PROFILE_NAMES, resolveFixes } from '../../atif/fixes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+
+export interface ProfilesFlags {
+  json?: boolean;
+}
+
+/** `relay-atif profiles`: each profile and each named fix with its origin. */
+export async function profilesCommand(_args: string[], flags: ProfilesFlags, io: CliIO): Promise<ExitCode> {
+  const profiles = PROFILE_NAMES.map((name) => ({ name, fixes: [...resolveFixes(name)] }));
+  if (flags.json) {
+    io.stdout.write(JSON.stringify({ profiles, fixes: FIXES }, null, 2) + '\n');
+    return EXIT.OK;
+  }
+  io.stdout.write('Profiles:\n');
+  io.stdout.write('  relay-0.3  NeMo-Relay 0.3 exporter (40bd7a03c), quirks included; no fixes\n');
+  io.stdout.write('  default    relay-0.3 plus the fixes marked *\n\nFixes (--fix NAME / --no-fix NAME):\n');
+  const width = Math.max(...FIXES.map((f) => f.name.length));
+  for (const f of FIXES) io.stdout.write(`${f.inDefault ? '*' : ' '} ${f.name.padEnd(width)}  ${f.summary} (${f.origin})\n`);
+  return EXIT.OK;
+}

@@ -1,0 +1,83 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Chalk } from 'chalk';
+import { hasErrors, validateJson, type Finding } from '../../atif/validate/index.js';
+import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+
+export interface ValidateFlags {
+  strict?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  requireVersion?: string;
+}
+
+interface DocumentReport {
+  file: string;
+  /** 1-based line for NDJSON inputs (one trajectory per line); absent for a JSON document. */
+  line?: number;
+  valid: boolean;
+  findings: Finding[];
+}
+
+/** A file holding one JSON document, or NDJSON with one trajectory per line (what `convert -o -` writes). */
+function documentsOf(text: string): Array<{ line?: number; text: string }> {
+  const trimmed = text.trim();
+  const lines = trimmed.split('\n');
+  if (lines.length > 1 && lines.every((l) => l.trim() === '' || (l.trimStart().startsWith('{') && l.trimEnd().endsWith('}')))) {
+    return lines.map((l, i) => ({ line: i + 1, text: l })).filter((d) => d.text.trim() !== '');
+  }
+  return [{ text }];
+}
+
+async function readInput(name: string, io: CliIO): Promise<string> {
+  if (name === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  const path = resolve(io.cwd, name);
+  const st = await stat(path).catch(() => undefined);
+  if (!st) throw usageError(`no such file: ${name}`);
+  if (st.isDirectory()) throw usageError(`${name} is a directory; give the trajectory files`);
+  return readFile(path, 'utf8').catch((err: Error) => {
+    throw new CliError(EXIT.UNREADABLE, `cannot read ${name}: ${err.message}`);
+  });
+}
+
+/** `relay-atif validate FILES...`: every violation with a JSON path and a rule id, collected, not fail-fast. */
+export async function validateCommand(files: string[], flags: ValidateFlags, io: CliIO): Promise<ExitCode> {
+  const inputs = files.length > 0 ? files : io.stdinIsTTY ? [] : ['-'];
+  if (inputs.length === 0) throw usageError('give the trajectory files to validate (or pipe them on stdin)');
+  const reports: DocumentReport[] = [];
+  for (const file of inputs) {
+    for (const doc of documentsOf(await readInput(file, io))) {
+      let findings: Finding[];
+      try {
+        findings = validateJson(doc.text, { requireVersion: flags.requireVersion });
+      } catch (err) {
+        throw usageError((err as Error).message);
+      }
+      const failed = hasErrors(findings) || (flags.strict === true && findings.length > 0);
+      reports.push({ file, ...(doc.line !== undefined ? { line: doc.line } : {}), valid: !failed, findings });
+    }
+  }
+  const failed = reports.filter((r) => !r.valid).length;
+  if (flags.json) {
+    io.stdout.write(JSON.stringify({ valid: failed === 0, documents: reports }, null, 2) + '\n');
+  } else {
+    const c = new Chalk({ level: flags.color === false || io.env.NO_COLOR || !io.stdoutIsTTY ? 0 : 1 });
+    for (const r of reports) {
+      const where = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
+      for (const f of r.findings) {
+        const level = f.level === 'error' ? c.red('error') : c.yellow('warning');
+        io.stdout.write(`${where}: ${level}: ${f.path}: ${f.message} [${f.rule}]\n`);
+      }
+    }
+    if (!flags.quiet) {
+      io.stderr.write(`relay-atif: ${reports.length - failed} of ${reports.length} trajectories valid${flags.strict ? ' (strict: warnings fail)' : ''}\n`);
+    }
+  }
+  return failed > 0 ? EXIT.PROBLEMS : EXIT.OK;
+}

@@ -1,0 +1,89 @@
+import { getOwn, isObject, type Json } from '../json/value.js';
+
+/** A pairing of A's and B's steps: [index in A, index in B]; an index alone means only that side has it. */
+export type Aligned = { a: number; b: number; moved?: boolean } | { a: number; b?: undefined } | { a?: undefined; b: number };
+
+/**
+ * The identity of a step, when it has one: its LLM span (`extra.ancestry.function_id`) with its
+ * source — a span gives a user and an agent step — and the occurrence count for repeats.
+ */
+function stepKeys(steps: readonly Json[]): Array<string | undefined> {
+  const seen = new Map<string, number>();
+  return steps.map((s) => {
+    const ancestry = isObject(s) ? getOwn(s, 'extra') : undefined;
+    const id = isObject(ancestry) ? getOwn(ancestry, 'ancestry') : undefined;
+    const fid = isObject(id) ? getOwn(id, 'function_id') : undefined;
+    if (typeof fid !== 'string') return undefined;
+    const base = `${String(isObject(s) ? getOwn(s, 'source') : '')}\u0000${fid}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return `${base}\u0000${n}`;
+  });
+}
+
+/**
+ * Step alignment: steps with the same ancestry key are matched; the longest run of such matches that
+ * keeps both orders becomes the anchors, and between anchors the steps without a key are matched by
+ * position. A keyed match that would cross an anchor is still a match, flagged as moved.
+ */
+export function alignSteps(a: readonly Json[], b: readonly Json[]): Aligned[] {
+  const ka = stepKeys(a);
+  const kb = stepKeys(b);
+  const bByKey = new Map<string, number>();
+  kb.forEach((k, j) => k !== undefined && bByKey.set(k, j));
+  const keyed: Array<[number, number]> = [];
+  ka.forEach((k, i) => {
+    const j = k === undefined ? undefined : bByKey.get(k);
+    if (j !== undefined) keyed.push([i, j]);
+  });
+  const anchors = longestIncreasing(keyed);
+  const crossing = keyed.filter((p) => !anchors.includes(p));
+  const matchedA = new Set(keyed.map(([i]) => i));
+  const matchedB = new Set(keyed.map(([, j]) => j));
+  const out: Aligned[] = [];
+  let [i, j] = [0, 0];
+  for (const [ai, bj] of [...anchors, [a.length, b.length] as [number, number]]) {
+    // In the gap, steps without a key pair up by position; a key the other side lacks is only removed or added.
+    const gapA = range(i, ai).filter((x) => ka[x] === undefined);
+    const gapB = range(j, bj).filter((y) => kb[y] === undefined);
+    const gap: Aligned[] = [];
+    for (let k = 0; k < Math.max(gapA.length, gapB.length); k++) {
+      if (k < gapA.length && k < gapB.length) gap.push({ a: gapA[k], b: gapB[k] });
+      else if (k < gapA.length) gap.push({ a: gapA[k] });
+      else gap.push({ b: gapB[k] });
+    }
+    for (const x of range(i, ai)) if (ka[x] !== undefined && !matchedA.has(x)) gap.push({ a: x });
+    for (const y of range(j, bj)) if (kb[y] !== undefined && !matchedB.has(y)) gap.push({ b: y });
+    // A's steps in A order, then the steps only B has, in B order.
+    gap.sort((x, y) => (x.a ?? Infinity) - (y.a ?? Infinity) || (x.b ?? Infinity) - (y.b ?? Infinity));
+    out.push(...gap);
+    if (ai < a.length) out.push({ a: ai, b: bj });
+    [i, j] = [ai + 1, bj + 1];
+  }
+  for (const [x, y] of crossing) out.push({ a: x, b: y, moved: true });
+  return out;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
+}
+
+/** Longest subsequence of pairs (already increasing in the first index) that also increases in the second. */
+function longestIncreasing(pairs: Array<[number, number]>): Array<[number, number]> {
+  const tails: number[] = [];
+  const prev: number[] = new Array(pairs.length).fill(-1);
+  pairs.forEach(([, y], k) => {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pairs[tails[mid]][1] < y) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[k] = tails[lo - 1];
+    tails[lo] = k;
+  });
+  const out: Array<[number, number]> = [];
+  for (let k = tails.length > 0 ? tails[tails.length - 1] : -1; k >= 0; k = prev[k]) out.push(pairs[k]);
+  return out.reverse();
+}

@@ -1,0 +1,105 @@
+import { producedSteps, stepsOfSpan, type ProducedStep } from '../explain/produced.js';
+import type { Json } from '../json/value.js';
+import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import { otherDifferences } from './dedupe-other.js';
+import { childPath, diffJson, type Difference } from './json-diff.js';
+import { stepPaths } from './run-paths.js';
+
+export interface RemovedStep {
+  trajectory_id: string;
+  /** The step's number in the trajectory without dedupe. */
+  step_id: number;
+  path: string;
+  source: string;
+  span: string;
+  span_name: string;
+  /** Every decision that suppressed the span, with the span that stayed. */
+  decisions: Array<{ rule: string; kept: string; kept_name: string }>;
+}
+
+export interface MovedMetric {
+  trajectory_id: string;
+  /** The survivor's agent step, numbered as with dedupe. */
+  step_id: number;
+  span: string;
+  path: string;
+  without: Json | null;
+  with: Json | null;
+  /** The suppressed spans whose end metrics were folded in (fill-missing). */
+  from: string[];
+}
+
+export interface DedupeDiff {
+  session_id: string;
+  removed_steps: RemovedStep[];
+  moved_metrics: MovedMetric[];
+  /** `final_metrics` of each trajectory, without → with. */
+  final_metrics: Difference[];
+  /** Everything else that changed (observation placement, step extras …), A = without, B = with;
+   *  steps are matched by the events that produced them. */
+  other_differences: Difference[];
+}
+
+export interface DedupeDiffReport {
+  profile: string;
+  changed: boolean;
+  trajectories: DedupeDiff[];
+}
+
+const agentStepOf = (produced: ProducedStep[], uuid: string) => stepsOfSpan(produced, uuid).find((p) => p.origin?.kind === 'llm-end');
+
+/**
+ * What the dedupe pass changed in one trajectory, read from the two conversions' records: the
+ * steps of suppressed spans (with the deciding pair), the metrics survivors took over, and the rest.
+ */
+export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTrajectory): DedupeDiff {
+  const dedupe = withDedupe.result.dedupe;
+  const names = new Map(dedupe.spans.map((o) => [o.span.uuid, o.span.name]));
+  const [producedWith, producedWithout] = [producedSteps(withDedupe), producedSteps(without)];
+  const pathsWithout = stepPaths(without.trajectory);
+  // Paths (in the trajectory without dedupe) whose differences the first two lists already explain.
+  const removedPaths = new Set<string>();
+  const survivorPaths: string[] = [];
+
+  const removed: RemovedStep[] = [];
+  for (const p of producedWithout) {
+    const uuid = p.origin && (p.origin.kind === 'llm-start' || p.origin.kind === 'llm-end') ? p.origin.events[0] : undefined;
+    if (uuid === undefined || !dedupe.suppressed.has(uuid)) continue;
+    const path = pathsWithout.get(p.step)!;
+    removedPaths.add(path);
+    removed.push({
+      trajectory_id: p.trajectoryId,
+      step_id: p.step.step_id,
+      path,
+      source: p.step.source,
+      span: uuid,
+      span_name: names.get(uuid) ?? '',
+      decisions: dedupe.pairs
+        .filter((d) => d.suppressed === uuid && d.canonical !== undefined)
+        .map((d) => ({ rule: d.rule, kept: d.canonical!, kept_name: names.get(d.canonical!) ?? '' })),
+    });
+  }
+
+  const moved: MovedMetric[] = [];
+  for (const o of dedupe.spans) {
+    if (o.state !== 'SPAN_SURVIVOR' || !dedupe.supplemental.has(o.span.uuid)) continue;
+    const [after, before] = [agentStepOf(producedWith, o.span.uuid), agentStepOf(producedWithout, o.span.uuid)];
+    if (!after || !before) continue;
+    const found: Difference[] = [];
+    diffJson((before.step.metrics ?? {}) as unknown as Json, (after.step.metrics ?? {}) as unknown as Json, 'metrics', found);
+    survivorPaths.push(childPath(pathsWithout.get(before.step)!, 'metrics'));
+    for (const d of found) {
+      moved.push({ trajectory_id: after.trajectoryId, step_id: after.step.step_id, span: o.span.uuid, path: d.path, without: d.a ?? null, with: d.b ?? null, from: [...o.absorbed] });
+    }
+  }
+
+  const { finals, other } = otherDifferences(withDedupe, without, { removedStepPaths: removedPaths, survivorMetricPaths: survivorPaths });
+  return { session_id: withDedupe.sessionId, removed_steps: removed, moved_metrics: moved, final_metrics: finals, other_differences: other };
+}
+
+/** Pairs the two conversions of the same events (same grouping, same order). */
+export function dedupeDiffReport(withDedupe: readonly ConvertedTrajectory[], without: readonly ConvertedTrajectory[], profile: string): DedupeDiffReport {
+  const trajectories = withDedupe.map((c, i) => dedupeDiff(c, without[i]));
+  const changed = trajectories.some((t) => t.removed_steps.length + t.moved_metrics.length + t.final_metrics.length + t.other_differences.length > 0);
+  return { profile, changed, trajectories };
+}

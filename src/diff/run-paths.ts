@@ -1,0 +1,49 @@
+import type { Step, Trajectory } from '../atif/types.js';
+import type { ProducedStep } from '../explain/produced.js';
+import type { Json, JsonObject } from '../json/value.js';
+import { childPath } from './json-diff.js';
+
+/** JSON path of every written step (root steps, then subagents recursively). */
+export function stepPaths(t: Trajectory | undefined, path = '$', into = new Map<Step, string>()): Map<Step, string> {
+  if (!t) return into;
+  t.steps.forEach((s, i) => into.set(s, childPath(childPath(path, 'steps'), i)));
+  t.subagent_trajectories?.forEach((c, i) => stepPaths(c, childPath(childPath(path, 'subagent_trajectories'), i), into));
+  return into;
+}
+
+/** Trajectory id → the trajectory and its JSON path. */
+export function trajectoriesById(t: Trajectory | undefined, path = '$', into = new Map<string, { trajectory: Trajectory; path: string }>()) {
+  if (!t) return into;
+  into.set(t.trajectory_id, { trajectory: t, path });
+  t.subagent_trajectories?.forEach((c, i) => trajectoriesById(c, childPath(childPath(path, 'subagent_trajectories'), i), into));
+  return into;
+}
+
+/**
+ * Each step keyed by its trajectory, origin kind and events (with a count for repeats): the same
+ * key in two conversions of the same events is the same step, whatever its ancestry says.
+ */
+export function keyedSteps(produced: readonly ProducedStep[]): Array<[string, ProducedStep]> {
+  const seen = new Map<string, number>();
+  return produced.map((p) => {
+    const base = `${p.trajectoryId} ${p.origin?.kind ?? 'unknown'} ${p.origin?.events.join(',') ?? ''}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return [`${base} #${n}`, p];
+  });
+}
+
+/** A trajectory without its steps and subagents (those are compared one by one). */
+export function scalarFields(t: Trajectory): JsonObject {
+  const { steps: _steps, subagent_trajectories: _children, ...rest } = t;
+  return rest as unknown as JsonObject;
+}
+
+/** A step without its number: renumbering follows from removed steps and is not a change of its own. */
+export function withoutStepId(s: Step): Json {
+  const { step_id: _id, ...rest } = s;
+  return rest as unknown as Json;
+}
+
+/** `path` is `prefix` or lies under it. */
+export const within = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);

@@ -1,0 +1,52 @@
+import type { AgentConversion } from '../atif/export.js';
+import type { StepOrigin } from '../atif/steps.js';
+import type { Step, Trajectory } from '../atif/types.js';
+import type { ConvertedTrajectory } from '../pipeline/convert.js';
+
+/** A step of the written output with the events that produced it. */
+export interface ProducedStep {
+  trajectoryId: string;
+  step: Step;
+  origin?: StepOrigin;
+  conversion: AgentConversion;
+}
+
+/** Trajectory id → its written steps, walking subagent trajectories. */
+export function writtenSteps(t: Trajectory | undefined, into = new Map<string, Step[]>()): Map<string, Step[]> {
+  if (!t) return into;
+  into.set(t.trajectory_id, t.steps);
+  for (const child of t.subagent_trajectories ?? []) writtenSteps(child, into);
+  return into;
+}
+
+/**
+ * The steps that made it into the written trajectory, each with its origin. The state machine's
+ * origin map also holds steps that cleanup removed later; those are left out here, and the step
+ * objects are the ones written, so their `step_id` is final.
+ */
+export function producedSteps(c: ConvertedTrajectory): ProducedStep[] {
+  const written = writtenSteps(c.trajectory);
+  const out: ProducedStep[] = [];
+  for (const conversion of c.result.conversions) {
+    for (const step of written.get(conversion.trajectoryId) ?? []) {
+      out.push({ trajectoryId: conversion.trajectoryId, step, origin: conversion.origins.get(step), conversion });
+    }
+  }
+  return out;
+}
+
+/** The written steps an LLM span produced (its user step from the start, its agent step from the end). */
+export function stepsOfSpan(produced: readonly ProducedStep[], uuid: string): ProducedStep[] {
+  return produced.filter((p) => (p.origin?.kind === 'llm-start' || p.origin?.kind === 'llm-end') && p.origin.events.includes(uuid));
+}
+
+/** `W_EXTRA_DROPPED_INTERLEAVED` (atif-dedupe.md §3.4) is read off the written agent step, not from the pass. */
+export const EXTRA_DROPPED = 'W_EXTRA_DROPPED_INTERLEAVED';
+
+/**
+ * LLM spans whose written agent step has no `extra`: a second kept span ended before the step was
+ * finalised (atif-dedupe.md §2.7). The exporter records no warning for it; the output shows it.
+ */
+export function extraDroppedSpans(produced: readonly ProducedStep[]): Set<string> {
+  return new Set(produced.filter((p) => p.origin?.kind === 'llm-end' && p.step.extra === undefined).flatMap((p) => p.origin!.events));
+}

@@ -1,0 +1,81 @@
+import type { ChecksJson } from './pairs.js';
+import type { Styles } from './palette.js';
+import { formatDuration } from './format.js';
+import { cell, renderTable, type Cell } from './table.js';
+import type { Overview, PairRow, SpanRow, TrajectoryOverview } from './table-report.js';
+
+/** The overview of every trajectory: spans, non-candidates, pairs and per-rule counts. */
+export function renderOverview(o: Overview, s: Styles): string {
+  if (o.trajectories.length === 0) return 'no trajectories (no events)\n';
+  return o.trajectories.map((t) => renderTrajectory(t, o.profile, s)).join('\n');
+}
+
+function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles): string {
+  const short = new Map(t.spans.map((r) => [r.span, r.short]));
+  const sh = (u: string | undefined) => (u === undefined ? '' : (short.get(u) ?? u));
+  const lines = [s.head(`trajectory ${t.session_id}`) + s.dim(` (${t.mode} mode, profile ${profile})`)];
+  const candidates = t.spans.filter((r) => r.eligibility === 'CANDIDATE');
+  const others = t.spans.filter((r) => r.eligibility !== 'CANDIDATE');
+  lines.push('', s.head(`LLM span candidates (${candidates.length})`));
+  if (candidates.length > 0) {
+    const header = ['span', 'name', 'source', 'model', 'start', 'length', 'fidelity', 'state', 'warnings'].map((h) => cell(h, s.dim));
+    lines.push(...renderTable([header, ...candidates.map((r) => spanCells(r, s))]));
+  } else lines.push('  (none)');
+  if (others.length > 0) {
+    lines.push('', s.head(`Not candidates (${others.length}): never compared, passed through as is`));
+    lines.push(...renderTable(others.map((r) => [cell(r.short, s.id), cell(r.name), cell(r.eligibility, s.warn)])));
+  }
+  lines.push('', s.head(`Pairs past the parent check (${t.pairs.length}, in evaluation order)`));
+  if (t.pairs.length > 0) {
+    const header = ['left', 'right', 'rule', 'outcome'].map((h) => cell(h, s.dim));
+    lines.push(...renderTable([header, ...t.pairs.map((p) => [cell(sh(p.left), s.id), cell(sh(p.right), s.id), cell(p.rule, s.rule), cell(pairOutcome(p))])]));
+  } else lines.push('  (none)');
+  const counts = Object.entries(t.rule_counts);
+  if (counts.length > 0) {
+    lines.push('', s.head('Pairs per rule'));
+    lines.push(...renderTable(counts.map(([rule, n]) => [cell(rule, s.rule), cell(String(n))])));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function spanCells(r: SpanRow, s: Styles): Cell[] {
+  return [
+    cell(r.short, s.id),
+    cell(r.name),
+    cell(r.source ?? ''),
+    cell(r.model ?? '-'),
+    cell(r.window?.start ?? ''),
+    cell(r.window ? formatDuration(BigInt(r.window.duration_ns)) : ''),
+    cell(r.fidelity === undefined ? '' : String(r.fidelity)),
+    cell(r.state, s.state),
+    cell(r.warnings.join(' '), s.warn),
+  ];
+}
+
+/** One line saying what a pair's rule meant here, from the values its checks recorded. */
+export function pairOutcome(p: PairRow): string {
+  const c: ChecksJson = p.checks;
+  switch (p.rule) {
+    case 'MERGED_SAME_PAYLOAD':
+    case 'MERGED_COMPLEMENTARY_REQUEST_SIGNATURE':
+    case 'MERGED_COMPLEMENTARY_CORRELATION_KEY':
+      return `${p.suppressed === p.left ? 'left' : 'right'} suppressed: fidelity ${c.fidelity?.left} vs ${c.fidelity?.right}${p.fix ? ` [fix ${p.fix}]` : ''}`;
+    case 'KEPT_EQUAL_FIDELITY':
+      return `same request (${p.basis}) but fidelity ties at ${c.fidelity?.left}: both kept`;
+    case 'KEPT_MODEL_MISMATCH':
+      return `models ${JSON.stringify(c.model?.left)} vs ${JSON.stringify(c.model?.right)}`;
+    case 'KEPT_NO_OVERLAP':
+      return `windows ${formatDuration(BigInt(c.overlap?.gap_ns ?? '0'))} apart`;
+    case 'KEPT_NOT_COMPLEMENTARY':
+      return `${differing(c)}; ${c.complementary?.reason}`;
+    case 'KEPT_NO_SHARED_KEY':
+      return `${differing(c)}; no shared correlation key`;
+    default:
+      return '';
+  }
+}
+
+function differing(c: ChecksJson): string {
+  const which = [c.payload?.request_equal ? '' : 'request', c.payload?.response_equal ? '' : 'response'].filter(Boolean);
+  return `${which.join(' and ')} signature${which.length > 1 ? 's differ' : ' differs'}`;
+}

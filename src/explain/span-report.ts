@@ -1,0 +1,100 @@
+import type { LlmSpan } from '../dedupe/candidates.js';
+import type { PairDecision } from '../dedupe/pair.js';
+import type { SpanOutcome, SpanState } from '../dedupe/pass.js';
+import type { Json } from '../json/value.js';
+import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import { metricsJson, spanFacts, type SpanFacts } from './facts.js';
+import { checksJson, crossParentOverlaps, sameParentPairs, type ChecksJson } from './pairs.js';
+import { EXTRA_DROPPED, extraDroppedSpans, producedSteps, stepsOfSpan } from './produced.js';
+
+export interface SpanPairJson {
+  other: string;
+  other_name: string;
+  /** Which side of the recorded decision this span is (its checks are written left/right). */
+  side: 'left' | 'right';
+  rule: string;
+  basis?: string;
+  suppressed?: string;
+  canonical?: string;
+  fix?: string;
+  checks: ChecksJson;
+}
+
+export interface SpanReport {
+  kind: 'llm';
+  span: string;
+  short: string;
+  name: string;
+  session_id: string;
+  eligibility: LlmSpan['eligibility'];
+  state: SpanState;
+  events: { starts: number; ends: number };
+  facts: SpanFacts | null;
+  /** Decisions against every other candidate under the same parent, in evaluation order. */
+  pairs: SpanPairJson[];
+  /** Overlapping candidates under another parent (or without one): never merged, and why. */
+  other_parents: SpanPairJson[];
+  suppressed_by: string[];
+  metrics: {
+    end: Json | null;
+    /** What this span took from the spans it suppressed (fill-missing; its own values win). */
+    supplemental: Json | null;
+    absorbed_from: string[];
+    /** Its end metrics were offered to these suppressors (fill-missing). */
+    given_to: string[];
+    /** Metrics it absorbed although it was suppressed itself: they reach no step (W_METRICS_LOST). */
+    lost: Json | null;
+  };
+  warnings: string[];
+  steps: Array<{ trajectory_id: string; step_id: number; source: string }>;
+}
+
+export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: ReadonlyMap<string, string>): SpanReport {
+  const { span } = outcome;
+  const cand = span.candidate;
+  const dedupe = c.result.dedupe;
+  const byUuid = new Map(dedupe.spans.map((o) => [o.span.uuid, o.span]));
+  const asRow = (p: PairDecision): SpanPairJson => {
+    const side = p.left === span.uuid ? 'left' : 'right';
+    const otherUuid = side === 'left' ? p.right : p.left;
+    const other = byUuid.get(otherUuid)!;
+    const [left, right] = side === 'left' ? [cand!, other.candidate!] : [other.candidate!, cand!];
+    const row: SpanPairJson = { other: otherUuid, other_name: other.name, side, rule: p.rule, checks: checksJson(p.checks, { left, right }) };
+    if (p.basis) row.basis = p.basis;
+    if (p.suppressed) row.suppressed = p.suppressed;
+    if (p.canonical) row.canonical = p.canonical;
+    if (p.fix) row.fix = p.fix;
+    return row;
+  };
+  const pairs = cand ? sameParentPairs(dedupe, span.uuid).map(asRow) : [];
+  const otherParents = cand ? crossParentOverlaps(dedupe, span.uuid).map(asRow) : [];
+  const supplemental = dedupe.supplemental.get(span.uuid);
+  const suppressed = outcome.state === 'SPAN_SUPPRESSED';
+  const produced = producedSteps(c);
+  const steps = stepsOfSpan(produced, span.uuid);
+  const warnings: string[] = [...outcome.warnings];
+  if (extraDroppedSpans(produced).has(span.uuid)) warnings.push(EXTRA_DROPPED);
+  return {
+    kind: 'llm',
+    span: span.uuid,
+    short: short.get(span.uuid) ?? span.uuid,
+    name: span.name,
+    session_id: c.sessionId,
+    eligibility: span.eligibility,
+    state: outcome.state,
+    events: { starts: span.startCount, ends: span.endCount },
+    facts: cand ? spanFacts(cand) : null,
+    pairs,
+    other_parents: otherParents,
+    suppressed_by: [...outcome.suppressedBy],
+    metrics: {
+      end: metricsJson(cand?.endMetrics),
+      supplemental: suppressed ? null : metricsJson(supplemental),
+      absorbed_from: [...outcome.absorbed],
+      given_to: cand?.endMetrics && suppressed ? [...outcome.suppressedBy] : [],
+      lost: suppressed ? metricsJson(supplemental) : null,
+    },
+    warnings,
+    steps: steps.map((s) => ({ trajectory_id: s.trajectoryId, step_id: s.step.step_id, source: s.step.source })),
+  };
+}

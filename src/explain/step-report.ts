@@ -1,0 +1,104 @@
+import type { StepOrigin } from '../atif/steps.js';
+import type { AtofEvent } from '../ingest/atof.js';
+import { formatRfc3339 } from '../ingest/time.js';
+import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import { producedSteps } from './produced.js';
+import { stepOfLink } from './tool-report.js';
+
+export interface EventJson {
+  uuid: string;
+  name: string;
+  kind: 'scope' | 'mark';
+  category: string | null;
+  scope_category: string | null;
+  timestamp: string;
+  file: string | null;
+  line: number | null;
+}
+
+export interface StepReport {
+  session_id: string;
+  trajectory_id: string;
+  step_id: number;
+  source: string;
+  timestamp: string | null;
+  origin: { kind: StepOrigin['kind']; events: EventJson[] } | null;
+  /** For a step of an LLM span: the dedupe outcome of that span. */
+  span: { uuid: string; name: string; state: string; suppressed_by: string[]; absorbed_from: string[] } | null;
+  /** For an agent step: what the projected duplicate tool-call cleanup decided. */
+  tool_step: { rule: string; detail: string | null } | null;
+  tool_results: Array<{ tool: string; name: string; rule: string; source_call_id: string | null; placement: string | null }>;
+}
+
+/** Which of a uuid's events a step of this origin kind came from. */
+function producedBy(kind: StepOrigin['kind'], e: AtofEvent): boolean {
+  switch (kind) {
+    case 'llm-start':
+      return e.category === 'llm' && e.scopeCategory === 'start';
+    case 'llm-end':
+      return e.category === 'llm' && e.scopeCategory === 'end';
+    case 'mark':
+      return e.kind === 'mark';
+    case 'dispatch':
+      return e.category === 'agent' && e.scopeCategory === 'start';
+    case 'standalone-observations':
+    case 'deferred-observations':
+      return e.category === 'tool' && e.scopeCategory === 'end';
+  }
+}
+
+const eventJson = (e: AtofEvent): EventJson => ({
+  uuid: e.uuid,
+  name: e.name,
+  kind: e.kind,
+  category: e.category ?? null,
+  scope_category: e.scopeCategory ?? null,
+  timestamp: formatRfc3339(e.ts),
+  file: e.origin?.file ?? null,
+  line: e.origin?.line ?? null,
+});
+
+/** Step `stepId` of trajectory `trajectoryId`, or undefined when that step is not in the output. */
+export function stepReport(
+  c: ConvertedTrajectory,
+  trajectoryId: string,
+  stepId: number,
+  eventsByUuid: ReadonlyMap<string, readonly AtofEvent[]>,
+): StepReport | undefined {
+  const produced = producedSteps(c);
+  const target = produced.find((p) => p.trajectoryId === trajectoryId && p.step.step_id === stepId);
+  if (!target) return undefined;
+  const { step, origin, conversion } = target;
+  const report: StepReport = {
+    session_id: c.sessionId,
+    trajectory_id: trajectoryId,
+    step_id: step.step_id,
+    source: step.source,
+    timestamp: step.timestamp ?? null,
+    origin: origin
+      ? { kind: origin.kind, events: origin.events.flatMap((u) => (eventsByUuid.get(u) ?? []).filter((e) => producedBy(origin.kind, e)).map(eventJson)) }
+      : null,
+    span: null,
+    tool_step: null,
+    tool_results: [],
+  };
+  if (origin && (origin.kind === 'llm-start' || origin.kind === 'llm-end')) {
+    const outcome = c.result.dedupe.spans.find((o) => o.span.uuid === origin.events[0]);
+    if (outcome) {
+      report.span = {
+        uuid: outcome.span.uuid,
+        name: outcome.span.name,
+        state: outcome.state,
+        suppressed_by: [...outcome.suppressedBy],
+        absorbed_from: [...outcome.absorbed],
+      };
+    }
+  }
+  const decision = conversion.toolSteps.find((d) => d.step === step);
+  if (decision) report.tool_step = { rule: decision.rule, detail: decision.detail ?? null };
+  for (const link of conversion.toolLinks) {
+    if (stepOfLink(produced, link, trajectoryId)?.step !== step) continue;
+    report.tool_results.push({ tool: link.toolUuid, name: link.name, rule: link.rule, source_call_id: link.sourceCallId ?? null, placement: link.placement ?? null });
+  }
+  return report;
+}

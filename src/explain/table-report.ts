@@ -1,0 +1,107 @@
+import type { Eligibility } from '../dedupe/candidates.js';
+import type { PairDecision } from '../dedupe/pair.js';
+import { compareCandidates, type SpanOutcome, type SpanState } from '../dedupe/pass.js';
+import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import { sourceOf, type SpanSource } from './facts.js';
+import { windowJson } from './format.js';
+import { checksJson, countRules, sameParentPairs, type ChecksJson } from './pairs.js';
+import { EXTRA_DROPPED, extraDroppedSpans, producedSteps } from './produced.js';
+
+/** One LLM span in the overview; candidate-only fields are absent for non-candidates. */
+export interface SpanRow {
+  span: string;
+  short: string;
+  name: string;
+  eligibility: Eligibility;
+  state: SpanState;
+  source?: SpanSource;
+  model?: string | null;
+  window?: ReturnType<typeof windowJson>;
+  fidelity?: number;
+  suppressed_by: string[];
+  absorbed_from: string[];
+  warnings: string[];
+}
+
+export interface PairRow {
+  left: string;
+  right: string;
+  rule: string;
+  basis?: string;
+  suppressed?: string;
+  canonical?: string;
+  fix?: string;
+  checks: ChecksJson;
+}
+
+export interface TrajectoryOverview {
+  session_id: string;
+  mode: 'tree' | 'flat';
+  /** The trajectory ids this conversion produced (root first), for --step --trajectory. */
+  trajectory_ids: string[];
+  spans: SpanRow[];
+  /** Every pair past the parent check, in evaluation order. */
+  pairs: PairRow[];
+  rule_counts: Record<string, number>;
+}
+
+export interface Overview {
+  profile: string;
+  trajectories: TrajectoryOverview[];
+}
+
+/** Candidates in evaluation order first, then the spans that never were candidates, in input order. */
+function orderedOutcomes(spans: readonly SpanOutcome[]): SpanOutcome[] {
+  const candidates = spans.filter((o) => o.span.candidate).sort((a, b) => compareCandidates(a.span.candidate!, b.span.candidate!));
+  return [...candidates, ...spans.filter((o) => !o.span.candidate)];
+}
+
+export function spanRow(o: SpanOutcome, short: ReadonlyMap<string, string>, extraDropped: ReadonlySet<string> = new Set()): SpanRow {
+  const row: SpanRow = {
+    span: o.span.uuid,
+    short: short.get(o.span.uuid) ?? o.span.uuid,
+    name: o.span.name,
+    eligibility: o.span.eligibility,
+    state: o.state,
+    suppressed_by: [...o.suppressedBy],
+    absorbed_from: [...o.absorbed],
+    warnings: extraDropped.has(o.span.uuid) ? [...o.warnings, EXTRA_DROPPED] : [...o.warnings],
+  };
+  const c = o.span.candidate;
+  if (c) {
+    row.source = sourceOf(c);
+    row.model = c.modelName ?? null;
+    row.window = windowJson(c.startTs, c.endTs);
+    row.fidelity = c.score;
+  }
+  return row;
+}
+
+export function pairRow(p: PairDecision): PairRow {
+  const row: PairRow = { left: p.left, right: p.right, rule: p.rule, checks: checksJson(p.checks) };
+  if (p.basis) row.basis = p.basis;
+  if (p.suppressed) row.suppressed = p.suppressed;
+  if (p.canonical) row.canonical = p.canonical;
+  if (p.fix) row.fix = p.fix;
+  return row;
+}
+
+export function trajectoryOverview(c: ConvertedTrajectory, short: ReadonlyMap<string, string>): TrajectoryOverview {
+  const pairs = sameParentPairs(c.result.dedupe);
+  const extraDropped = extraDroppedSpans(producedSteps(c));
+  return {
+    session_id: c.sessionId,
+    mode: c.result.mode,
+    trajectory_ids: trajectoryIds(c),
+    spans: orderedOutcomes(c.result.dedupe.spans).map((o) => spanRow(o, short, extraDropped)),
+    pairs: pairs.map(pairRow),
+    rule_counts: countRules(pairs),
+  };
+}
+
+/** Root first (the session id), then subagents in the order the exporter finished them. */
+export function trajectoryIds(c: ConvertedTrajectory): string[] {
+  const ids = c.result.conversions.map((conv) => conv.trajectoryId);
+  const root = ids.indexOf(c.sessionId);
+  return root <= 0 ? ids : [c.sessionId, ...ids.filter((_, i) => i !== root)];
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CASES, ROOT, runCli } from './support/cli.js';
+
+const T1 = join(CASES, 'exporter_dedupes_overlapping_hook_and_gateway_llm_spans', 'input.ndjson');
+const T3 = join(CASES, 'exporter_keeps_overlapping_non_exact_hook_and_gateway_spans_without_shared_request_key', 'input.ndjson');
+const SEED = ['--profile', 'relay-0.3', '--session-id', 'session-1'];
+const A = 'test/fixtures/explain/atif-a.json';
+const B = 'test/fixtures/explain/atif-b.json';
+
+describe('diff [inputs...]: with vs without the dedupe pass', () => {
+  it('T1: the gateway steps are removed by MERGED_SAME_PAYLOAD, its usage moves to the hook step (exit 1)', async () => {
+    const r = await runCli(['diff', T1, ...SEED, '--json', '-q']);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.changed, true);
+    const [t] = report.trajectories;
+    assert.deepEqual(
+      t.removed_steps.map((s: any) => [s.step_id, s.source, s.span_name, s.decisions.map((d: any) => [d.rule, d.kept_name])]),
+      [
+        [2, 'user', 'openai.chat_completions', [['MERGED_SAME_PAYLOAD', 'openrouter']]],
+        [3, 'agent', 'openai.chat_completions', [['MERGED_SAME_PAYLOAD', 'openrouter']]],
+      ],
+    );
+    assert.deepEqual(
+      t.moved_metrics.map((m: any) => [m.step_id, m.path, m.without, m.with]),
+      [
+        [2, 'metrics.completion_tokens', null, 3],
+        [2, 'metrics.extra', null, { total_tokens: 10 }],
+        [2, 'metrics.prompt_tokens', null, 7],
+      ],
+    );
+    assert.deepEqual(t.final_metrics, [{ path: '$.final_metrics.total_steps', kind: 'changed', a: 4, b: 2 }]);
+    assert.deepEqual(t.other_differences, []);
+  });
+
+  it('T3: both spans are kept, so dedupe changes nothing (exit 0)', async () => {
+    const r = await runCli(['diff', T3, ...SEED, '--json', '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).changed, false);
+  });
+
+  it('explains the other differences from the runs’ records: a cleanup removal, a dropped extra', async () => {
+    const loop = await runCli(['diff', 'test/fixtures/explain/hook-summary-tool-loop.ndjson', '--json', '-q']);
+    assert.equal(loop.code, 1, loop.stderr);
+    assert.deepEqual(
+      JSON.parse(loop.stdout).trajectories[0].other_differences.map((d: any) => [d.kind, d.path, d.note]),
+      [['added', '$.steps[1]', 'without dedupe this step was removed: TOOLSTEP_REMOVED_PROJECTED_DUPLICATE']],
+    );
+    const t2 = join(CASES, 'exporter_prefers_gateway_span_over_non_exact_hook_summary', 'input.ndjson');
+    const interleaved = await runCli(['diff', t2, ...SEED, '--json', '-q']);
+    assert.deepEqual(
+      JSON.parse(interleaved.stdout).trajectories[0].other_differences.map((d: any) => [d.kind, d.path, d.b_path, d.note]),
+      [['added', '$.steps[2].extra', '$.steps[1].extra', 'W_EXTRA_DROPPED_INTERLEAVED without dedupe']],
+    );
+  });
+});
+
+describe('diff A.json B.json in process', () => {
+  it('reports JSON paths with both values', async () => {
+    const r = await runCli(['diff', A, B, '--json']);
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.equal, false);
+    assert.deepEqual(report.differences.find((d: any) => d.kind === 'changed' && d.a === 'ok'), {
+      path: '$.steps[1].message',
+      b_path: '$.steps[3].message',
+      kind: 'changed',
+      a: 'ok',
+      b: 'okay',
+    });
+  });
+});
+
+/** The built CLI, spawned the way CI would run it. */
+function runBin(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, 'bin', 'relay-atif.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 70) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('diff A.json B.json end to end (the built bin): exit 0 equal, 1 different, 2 bad input', () => {
+  let dir = '';
+  before(async () => {
+    assert.ok(existsSync(join(ROOT, 'dist', 'cli', 'commands', 'diff.js')), 'dist/ has no diff command: run `npm run build` first');
+    dir = await mkdtemp(join(tmpdir(), 'relay-atif-diff-'));
+    await writeFile(join(dir, 'broken.json'), '{"schema_version": ');
+    await writeFile(join(dir, 'not-atif.json'), '{"steps": []}');
+    // A's trajectory with every object's keys reversed and no indentation: the same document.
+    const reverse = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reverse) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverse(x)])) : v;
+    await writeFile(join(dir, 'reordered.json'), JSON.stringify(reverse(JSON.parse(await readFile(join(ROOT, A), 'utf8')))));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('0 when equal (key order and formatting do not count)', async () => {
+    const r = await runBin(['diff', join(ROOT, A), 'reordered.json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /equal/);
+  });
+
+  it('1 when they differ', async () => {
+    const r = await runBin(['diff', A, B], ROOT);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /~ \$\.steps\[1\]\.message ↔ \$\.steps\[3\]\.message: "ok" → "okay"/);
+    assert.doesNotMatch(r.stdout, /\x1b\[/);
+  });
+
+  for (const [name, file, message] of [
+    ['a missing file', 'missing.json', /cannot read missing\.json/],
+    ['a file that is not JSON', 'broken.json', /broken\.json is not a JSON document/],
+    ['JSON that is not a trajectory', 'not-atif.json', /not-atif\.json is not an ATIF trajectory/],
+  ] as const) {
+    it(`2 for ${name}`, async () => {
+      const r = await runBin(['diff', join(ROOT, A), file], dir);
+      assert.equal(r.code, 2, r.stdout);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, '');
+    });
+  }
+});

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { alignSteps } from '../src/diff/align.js';
+import { childPath, diffJson, type Difference } from '../src/diff/json-diff.js';
+import { diffTrajectories } from '../src/diff/trajectory-diff.js';
+import { parseJson } from '../src/json/parse.js';
+import type { Json, JsonObject } from '../src/json/value.js';
+
+const user = (id: number, fid?: string, message = `q${id}`) => ({ step_id: id, source: 'user', message, ...(fid ? { extra: { ancestry: { function_id: fid, function_name: 'llm' } } } : {}) });
+const agent = (id: number, fid?: string, message = `a${id}`) => ({ ...user(id, fid, message), source: 'agent' });
+const traj = (steps: object[], extra: object = {}): JsonObject =>
+  ({ schema_version: 'ATIF-v1.7', session_id: 's', trajectory_id: 's', agent: { name: 'x', version: '1' }, steps, final_metrics: { total_steps: steps.length }, ...extra }) as unknown as JsonObject;
+const renumber = (steps: Array<{ step_id: number }>) => steps.map((s, i) => ({ ...s, step_id: i + 1 }));
+const summary = (ds: Difference[]) => ds.map((d) => `${d.kind} ${d.path}${d.b_path ? ` ${d.b_path}` : ''}`);
+
+describe('diffJson', () => {
+  it('ignores key order and number spelling, compares big integers exactly', () => {
+    const out: Difference[] = [];
+    diffJson(parseJson('{"a":1,"b":[1.0,2],"n":9007199254740993}'), parseJson('{"n":9007199254740993,"b":[1,2.0],"a":1e0}'), '$', out);
+    assert.deepEqual(out, []);
+    diffJson(parseJson('{"n":9007199254740993}'), parseJson('{"n":9007199254740992}'), '$', out);
+    assert.deepEqual(summary(out), ['changed $.n']);
+  });
+
+  it('reports added, removed and changed values by JSON path', () => {
+    const out: Difference[] = [];
+    diffJson({ a: 1, gone: true, list: [1, 2], 'odd key': 'x' } as Json, { a: 2, list: [1], 'odd key': 'y', added: null } as Json, '$', out);
+    assert.deepEqual(summary(out), ['changed $.a', 'added $.added', 'removed $.gone', 'removed $.list[1]', 'changed $["odd key"]']);
+    assert.equal(childPath('$', 'a-b'), '$["a-b"]');
+  });
+});
+
+describe('alignSteps', () => {
+  it('matches by function_id and source, then steps without one by position between anchors', () => {
+    const a = [user(1, 'X'), agent(2, 'X'), agent(3), user(4, 'Y')] as unknown as Json[];
+    const b = [user(1, 'X'), user(2, 'G'), agent(3, 'X'), agent(4), user(5, 'Y')] as unknown as Json[];
+    assert.deepEqual(alignSteps(a, b), [{ a: 0, b: 0 }, { b: 1 }, { a: 1, b: 2 }, { a: 2, b: 3 }, { a: 3, b: 4 }]);
+  });
+});
+
+describe('diffTrajectories', () => {
+  it('equal trajectories have no differences', () => {
+    const t = traj([user(1, 'X'), agent(2, 'X')]);
+    assert.deepEqual(diffTrajectories(t, structuredClone(t)), []);
+  });
+
+  it('one removed step is one difference, not a cascade of renumbered steps', () => {
+    const steps = [user(1, 'X'), agent(2, 'X'), user(3, 'Y'), agent(4, 'Y')];
+    const a = traj(steps);
+    const b = traj(renumber([steps[0], steps[1], steps[3]]), { final_metrics: { total_steps: 4 } });
+    assert.deepEqual(summary(diffTrajectories(a, b)), ['removed $.steps[2]']);
+  });
+
+  it('a changed step is reported at both paths when alignment shifted it', () => {
+    const a = traj([user(1, 'X'), agent(2, 'X', 'old')], { final_metrics: { total_steps: 3 } });
+    const b = traj(renumber([user(1, 'X'), user(0, 'G'), agent(2, 'X', 'new')]));
+    const d = diffTrajectories(a, b);
+    assert.deepEqual(summary(d), ['added $.steps[1]', 'changed $.steps[1].message $.steps[2].message']);
+    assert.deepEqual([d[1].a, d[1].b], ['old', 'new']);
+  });
+
+  it('a step_id that disagrees with its position is a difference', () => {
+    const a = traj([user(1, 'X'), agent(2, 'X')]);
+    const b = traj([user(1, 'X'), agent(3, 'X', 'a2')]);
+    assert.deepEqual(summary(diffTrajectories(a, b)), ['changed $.steps[1].step_id']);
+  });
+
+  it('reordered steps are reported as moved even when renumbered', () => {
+    const a = traj([user(1, 'X'), user(2, 'Y')]);
+    const b = traj(renumber([user(2, 'Y'), user(1, 'X')]));
+    const d = diffTrajectories(a, b);
+    assert.ok(d.some((x) => x.kind === 'moved'), JSON.stringify(d));
+  });
+
+  it('steps without ancestry are compared by position', () => {
+    const a = traj([user(1, undefined, 'same'), agent(2, undefined, 'before')]);
+    const b = traj([user(1, undefined, 'same'), agent(2, undefined, 'after')]);
+    assert.deepEqual(summary(diffTrajectories(a, b)), ['changed $.steps[1].message']);
+  });
+
+  it('subagent trajectories are matched by trajectory_id', () => {
+    const child = (id: string, message: string) => ({ ...traj([user(1, undefined, message)]), trajectory_id: id });
+    const a = traj([], { subagent_trajectories: [child('c1', 'x'), child('c2', 'y')] });
+    const b = traj([], { subagent_trajectories: [child('c2', 'y'), child('c1', 'z')] });
+    assert.deepEqual(summary(diffTrajectories(a, b)), ['changed $.subagent_trajectories[0].steps[0].message $.subagent_trajectories[1].steps[0].message', 'moved $.subagent_trajectories[1] $.subagent_trajectories[0]']);
+  });
+
+  it('a list present on one side only is a difference even when empty', () => {
+    const a = traj([], { subagent_trajectories: [] });
+    const b = traj([]);
+    assert.deepEqual(summary(diffTrajectories(a, b)), ['removed $.subagent_trajectories']);
+  });
+});

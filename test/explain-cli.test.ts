@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { join } from 'node:path';
+import { CASES, runCli, runJson } from './support/cli.js';
+
+const MERGE = 'test/fixtures/explain/merge-and-tools.ndjson';
+const CHAIN = 'test/fixtures/explain/chain-and-tie.ndjson';
+const u = (tail: string) => `01970000-0000-7000-8000-${tail.padStart(12, '0')}`;
+const ANSI = /\x1b\[/;
+
+interface SpanJson {
+  span: string;
+  state: string;
+  eligibility: string;
+  pairs: Array<{ other: string; side: string; rule: string; basis?: string; checks: Record<string, any> }>;
+  metrics: { end: unknown; supplemental: unknown; absorbed_from: string[]; given_to: string[]; lost: unknown };
+  warnings: string[];
+  steps: Array<{ step_id: number; source: string }>;
+  facts: Record<string, any> | null;
+}
+
+describe('explain: overview', () => {
+  it('lists every span with its source and state, every pair past the parent check, and a count per rule', async () => {
+    const r = await runJson<{ profile: string; trajectories: any[] }>(['explain', CHAIN, '--session-id', 's']);
+    assert.equal(r.profile, 'default');
+    const [t] = r.trajectories;
+    assert.equal(t.session_id, 's');
+    const state = Object.fromEntries(t.spans.map((s: any) => [s.span, s.state]));
+    assert.deepEqual(state, {
+      [u('e1')]: 'SPAN_SURVIVOR',
+      [u('e2')]: 'SPAN_SUPPRESSED',
+      [u('e3')]: 'SPAN_SUPPRESSED',
+      [u('e4')]: 'SPAN_UNMATCHED',
+      [u('e5')]: 'SPAN_UNMATCHED',
+      [u('e6')]: 'SPAN_UNMATCHED',
+      [u('f1')]: 'SPAN_KEPT_TIED',
+      [u('f2')]: 'SPAN_KEPT_TIED',
+    });
+    // The root-level span (no parent) is in no pair; the two parents give 10 + 1 pairs.
+    assert.equal(t.pairs.length, 11);
+    assert.ok(t.pairs.every((p: any) => p.left !== u('e6') && p.right !== u('e6')));
+    assert.deepEqual(t.rule_counts, {
+      KEPT_MODEL_MISMATCH: 3,
+      KEPT_NO_OVERLAP: 4,
+      KEPT_NOT_COMPLEMENTARY: 1,
+      KEPT_EQUAL_FIDELITY: 1,
+      MERGED_SAME_PAYLOAD: 1,
+      MERGED_COMPLEMENTARY_CORRELATION_KEY: 1,
+    });
+    const e2 = t.spans.find((s: any) => s.span === u('e2'));
+    assert.deepEqual(e2.warnings, ['W_MULTI_MATCH', 'W_METRICS_LOST']);
+    assert.equal(e2.window.start, '2026-01-01T00:00:00.001+00:00');
+    assert.equal(e2.window.duration_ns, '8000000');
+    // The interleaved tie: the agent step of the span that ended first lost its extra.
+    assert.deepEqual(t.spans.find((s: any) => s.span === u('f2')).warnings, ['W_EXTRA_DROPPED_INTERLEAVED']);
+  });
+
+  it('lists spans that never were candidates with their reason', async () => {
+    const r = await runJson<{ trajectories: any[] }>(['explain', MERGE]);
+    const failed = r.trajectories[0].spans.find((s: any) => s.span === u('c1'));
+    assert.equal(failed.eligibility, 'NOT_CANDIDATE_END_NO_DATA');
+    assert.equal(failed.state, 'SPAN_NOT_CANDIDATE');
+    const human = await runCli(['explain', MERGE, '-q']);
+    assert.match(human.stdout, /Not candidates \(1\)[^\n]*\n\s+01970000-0000-7000-8000-0000000000c\s+openai\.chat_completions\s+NOT_CANDIDATE_END_NO_DATA/);
+  });
+
+  it('--trajectory limits the overview; an unknown one is exit 2 with the known ids', async () => {
+    const ok = await runJson<{ trajectories: any[] }>(['explain', MERGE, '--trajectory', 'unscoped']);
+    assert.equal(ok.trajectories.length, 1);
+    const bad = await runCli(['explain', MERGE, '--trajectory', 'nope', '-q']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /no trajectory 'nope'; the trajectories are:\n {2}unscoped/);
+  });
+});
+
+describe('explain --span', () => {
+  it('shows a decision against every candidate under the same parent, overlapping or not, in evaluation order', async () => {
+    const r = await runJson<SpanJson>(['explain', CHAIN, '--span', u('e2')]);
+    assert.deepEqual(r.pairs.map((p) => [p.other, p.side, p.rule]), [
+      [u('e1'), 'right', 'MERGED_SAME_PAYLOAD'],
+      [u('e3'), 'left', 'MERGED_COMPLEMENTARY_CORRELATION_KEY'],
+      [u('e4'), 'left', 'KEPT_MODEL_MISMATCH'],
+      [u('e5'), 'left', 'KEPT_NO_OVERLAP'],
+    ]);
+    const [, key, model, overlap] = r.pairs.map((p) => p.checks);
+    assert.deepEqual(key.evidence, { request_signature: false, shared_keys: ['request:k'], left_keys: ['request:k'], right_keys: ['request:k'] });
+    assert.deepEqual(key.complementary, { pass: true, hook_side: 'right', left: { hook: false, gateway: true, non_exact: false }, right: { hook: true, gateway: false, non_exact: true } });
+    assert.deepEqual(model.model, { pass: false, left: 'm1', right: 'm2' });
+    assert.equal(model.overlap, undefined, 'predicates after the failing one were not reached');
+    assert.deepEqual(overlap.overlap, { pass: false, gap_ns: '21000000', touching: false });
+  });
+
+  it('reports the facts with the branch, key origin and marker key that produced each', async () => {
+    const r = await runJson<SpanJson>(['explain', CHAIN, '--span', u('e3')]);
+    const f = r.facts!;
+    assert.deepEqual(f.request, { branch: 'REQ_WHOLE_BODY', signature: '"{\\"message_count\\":1}"' });
+    assert.deepEqual(f.keys, [{ key: 'request:k', origins: [{ event: 'start', source: 'metadata', path: 'api_call_id' }, { event: 'end', source: 'metadata', path: 'api_call_id' }] }]);
+    assert.deepEqual(f.markers.non_exact, { event: 'start', key: 'provider_payload_exact' });
+    assert.deepEqual(f.fidelity.start, { rule: 'FIDELITY_NON_EXACT', score: 30 });
+    assert.deepEqual(f.model, { name: 'm1', from: 'start' });
+  });
+
+  it('shows metrics absorbed by a survivor, and metrics lost in a suppressed span', async () => {
+    const survivor = await runJson<SpanJson>(['explain', CHAIN, '--span', u('e1')]);
+    assert.equal(survivor.state, 'SPAN_SURVIVOR');
+    assert.deepEqual(survivor.metrics.absorbed_from, [u('e2')]);
+    assert.deepEqual(survivor.metrics.supplemental, { prompt_tokens: 3, completion_tokens: 1 });
+    assert.deepEqual(survivor.steps, [{ trajectory_id: 'unscoped', step_id: 1, source: 'user' }, { trajectory_id: 'unscoped', step_id: 2, source: 'agent' }]);
+    const chained = await runJson<SpanJson>(['explain', CHAIN, '--span', u('e2')]);
+    assert.deepEqual(chained.metrics.given_to, [u('e1')]);
+    assert.deepEqual(chained.metrics.lost, { prompt_tokens: 9, completion_tokens: 9, cached_tokens: 4 });
+    assert.deepEqual(chained.steps, []);
+  });
+
+  it('names overlapping candidates under another parent, which are never merged (KEPT_PARENT_MISMATCH)', async () => {
+    const input = join(CASES, 'gen-dd-g07-identical-across-subagents', 'input.ndjson');
+    const r = await runJson<SpanJson & { other_parents: SpanJson['pairs'] }>(['explain', input, '--span', '019ebbf7-d1bb-707f']);
+    assert.deepEqual(r.pairs, []);
+    assert.deepEqual(
+      r.other_parents.map((p) => [p.other, p.rule, p.checks.parent]),
+      [['019ebbf7-d1bb-7fe7-8c94-5a660900000a', 'KEPT_PARENT_MISMATCH', { pass: false, left: '019ebbf7-d1bb-7e4c-bb8f-5a6609000007', right: '019ebbf7-d1bb-7935-87ae-5a6609000008' }]],
+    );
+  });
+
+  it('explains a span that never was a candidate', async () => {
+    const r = await runJson<SpanJson>(['explain', MERGE, '--span', u('c1')]);
+    assert.equal(r.state, 'SPAN_NOT_CANDIDATE');
+    assert.equal(r.eligibility, 'NOT_CANDIDATE_END_NO_DATA');
+    assert.equal(r.facts, null);
+    assert.deepEqual(r.pairs, []);
+  });
+
+  it('accepts the short form the overview prints (a unique prefix), and ids without hyphens', async () => {
+    const overview = await runJson<{ trajectories: any[] }>(['explain', MERGE]);
+    for (const row of overview.trajectories[0].spans) {
+      assert.ok(row.short.length < row.span.length, 'the short form is shorter here');
+      assert.equal((await runJson<SpanJson>(['explain', MERGE, '--span', row.short])).span, row.span);
+    }
+    const r = await runJson<SpanJson>(['explain', CHAIN, '--span', '019700000000700080000000000000e3']);
+    assert.equal(r.span, u('e3'));
+  });
+
+  it('an ambiguous prefix is exit 2 listing the candidates', async () => {
+    const r = await runCli(['explain', CHAIN, '--span', '01970000-0000-7000-8000-0000000000f', '-q']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /span '01970000-0000-7000-8000-0000000000f' is ambiguous; it matches:\n {2}01970000-0000-7000-8000-0000000000f1 {2}llm gateway-a \(unscoped\)\n {2}01970000-0000-7000-8000-0000000000f2 {2}llm gateway-b/);
+  });
+
+  it('an unknown id is exit 2 listing the known spans', async () => {
+    const r = await runCli(['explain', MERGE, '--span', 'ffff', '-q']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no LLM or tool span matches 'ffff'; known spans:\n/);
+    assert.match(r.stderr, /01970000-0000-7000-8000-0000000000d1 {2}tool ls \(unscoped\)/);
+  });
+
+  it('for a tool span: the correlation rule and where the result went', async () => {
+    const attached = await runJson<any>(['explain', MERGE, '--span', u('d1')]);
+    assert.deepEqual(attached.links, [
+      { trajectory_id: 'unscoped', rule: 'EXPLICIT_ID', source_call_id: 'call_1', placement: 'ATTACHED', step: { trajectory_id: 'unscoped', step_id: 2, source: 'agent' } },
+    ]);
+    const standalone = await runJson<any>(['explain', MERGE, '--span', u('d2')]);
+    assert.deepEqual(standalone.links, [
+      { trajectory_id: 'unscoped', rule: 'NO_MATCH', source_call_id: null, placement: 'STANDALONE', step: { trajectory_id: 'unscoped', step_id: 3, source: 'system' } },
+    ]);
+  });
+});
+
+describe('explain --step', () => {
+  it('names the events that produced the step and the decisions on it', async () => {
+    const r = await runJson<any>(['explain', MERGE, '--step', '2', '--trajectory', 'unscoped']);
+    assert.equal(r.source, 'agent');
+    assert.equal(r.origin.kind, 'llm-end');
+    assert.deepEqual(r.origin.events.map((e: any) => [e.uuid, e.scope_category, e.file, e.line]), [[u('a1'), 'end', MERGE, 4]]);
+    assert.equal(r.span.state, 'SPAN_SURVIVOR');
+    assert.deepEqual(r.span.absorbed_from, [u('b1')]);
+    assert.deepEqual(r.tool_step, { rule: 'TOOLSTEP_KEPT_NOT_PROJECTION_SHAPED', detail: 'MESSAGE_NOT_EMPTY' });
+    assert.deepEqual(r.tool_results.map((t: any) => [t.tool, t.rule, t.placement]), [[u('d1'), 'EXPLICIT_ID', 'ATTACHED']]);
+  });
+
+  it('a standalone observation step names its tool ends', async () => {
+    const r = await runJson<any>(['explain', MERGE, '--step', '3']);
+    assert.equal(r.origin.kind, 'standalone-observations');
+    assert.deepEqual(r.origin.events.map((e: any) => e.uuid), [u('d2')]);
+  });
+
+  it('rejects a bad step number, a missing step and --span with --step (exit 2)', async () => {
+    for (const args of [['--step', '0'], ['--step', 'x'], ['--step', '99'], ['--step', '1', '--span', u('a1')]]) {
+      const r = await runCli(['explain', MERGE, ...args, '-q']);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.equal(r.stdout, '');
+    }
+  });
+});
+
+describe('explain: colours', () => {
+  const args = ['explain', MERGE, '-q'];
+  it('colours human output on a TTY', async () => {
+    assert.match((await runCli(args, { stdoutIsTTY: true })).stdout, ANSI);
+  });
+  it('no colours when stdout is not a TTY, under NO_COLOR, or with --no-color', async () => {
+    assert.doesNotMatch((await runCli(args, { stdoutIsTTY: false })).stdout, ANSI);
+    assert.doesNotMatch((await runCli(args, { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).stdout, ANSI);
+    assert.doesNotMatch((await runCli([...args, '--no-color'], { stdoutIsTTY: true })).stdout, ANSI);
+  });
+  it('--json is never coloured', async () => {
+    const r = await runCli([...args, '--json', '--span', u('a1')], { stdoutIsTTY: true });
+    assert.doesNotMatch(r.stdout, ANSI);
+    JSON.parse(r.stdout);
+  });
+  it('colours do not change the text', async () => {
+    const plain = (await runCli(args)).stdout;
+    const coloured = (await runCli(args, { stdoutIsTTY: true })).stdout;
+    assert.equal(coloured.replace(/\x1b\[[0-9;]*m/g, ''), plain);
+  });
+});
+
+describe('explain: run summary and --strict', () => {
+  it('prints the line summary on stderr unless -q; --strict fails on skipped lines', async () => {
+    const r = await runCli(['explain', MERGE]);
+    assert.match(r.stderr, /^relay-atif: 9 lines, 9 events; 0 skipped, 0 rejected\n$/);
+    assert.equal((await runCli(['explain', MERGE, '--strict', '-q'])).code, 0);
+  });
+});

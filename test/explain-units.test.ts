@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatDuration, windowJson } from '../src/explain/format.js';
+import { matchSpanId, shortIds } from '../src/explain/ids.js';
+import { chalkFor } from '../src/explain/palette.js';
+import { renderTable, cell } from '../src/explain/table.js';
+
+describe('shortIds', () => {
+  it('gives the shortest unique prefix, at least 13 characters, never ending on a hyphen', () => {
+    const ids = shortIds([
+      '019dca57-727b-7e29-92a2-020684000006',
+      '019dca57-727b-79ba-8966-020684000007',
+      '019dca57-5bc2-7fd3-8efc-020684000003',
+    ]);
+    assert.deepEqual([...ids.values()].sort(), ['019dca57-5bc2', '019dca57-727b-79', '019dca57-727b-7e']);
+    assert.equal(shortIds(['01950000-0000-7000-8003-000000000002', '01950000-0000-7000-8003-000000000003']).get('01950000-0000-7000-8003-000000000002'), '01950000-0000-7000-8003-000000000002');
+  });
+
+  it('every short form resolves back to its uuid', () => {
+    const uuids = ['019dca57-727b-7e29-92a2-020684000006', '019dca57-727b-79ba-8966-020684000007', '019dca57-5bc2-7fd3-8efc-020684000003'];
+    for (const [u, s] of shortIds(uuids)) assert.deepEqual(matchSpanId(s, uuids), { kind: 'one', uuid: u });
+  });
+});
+
+describe('matchSpanId', () => {
+  const known = ['01970000-0000-7000-8000-0000000000e1', '01970000-0000-7000-8000-0000000000e2'];
+  it('matches a full uuid in any case and without hyphens', () => {
+    assert.deepEqual(matchSpanId('01970000-0000-7000-8000-0000000000E1', known), { kind: 'one', uuid: known[0] });
+    assert.deepEqual(matchSpanId('019700000000700080000000000000e2', known), { kind: 'one', uuid: known[1] });
+  });
+  it('reports an ambiguous prefix with every match, and an unknown or empty one', () => {
+    assert.deepEqual(matchSpanId('0197', known), { kind: 'ambiguous', uuids: known });
+    assert.deepEqual(matchSpanId('ffff', known), { kind: 'unknown' });
+    assert.deepEqual(matchSpanId('', known), { kind: 'unknown' });
+  });
+});
+
+describe('format', () => {
+  it('renders nanosecond spans exactly', () => {
+    assert.equal(formatDuration(250n), '250ns');
+    assert.equal(formatDuration(1_500n), '1.5µs');
+    assert.equal(formatDuration(3_000_000n), '3ms');
+    assert.equal(formatDuration(5_448_000_001n), '5.448000001s');
+    assert.equal(formatDuration(-2_000_000n), '-2ms');
+  });
+  it('windows carry RFC 3339 ends and the length as a string (BigInt never reaches JSON)', () => {
+    const w = windowJson(1767225600_001_000_000n, 1767225600_003_000_001n);
+    assert.deepEqual(w, { start: '2026-01-01T00:00:00.001+00:00', end: '2026-01-01T00:00:00.003000001+00:00', duration_ns: '2000001' });
+    assert.doesNotThrow(() => JSON.stringify(w));
+  });
+});
+
+describe('chalkFor', () => {
+  it('colours only on a TTY, without NO_COLOR and without --no-color', () => {
+    assert.ok(chalkFor({ env: {}, stdoutIsTTY: true }).level > 0);
+    assert.equal(chalkFor({ env: {}, stdoutIsTTY: false }).level, 0);
+    assert.equal(chalkFor({ env: {}, stdoutIsTTY: undefined }).level, 0);
+    assert.equal(chalkFor({ env: { NO_COLOR: '1' }, stdoutIsTTY: true }).level, 0);
+    assert.equal(chalkFor({ env: {}, stdoutIsTTY: true, color: false }).level, 0);
+    // no-color.org: an empty NO_COLOR does not count.
+    assert.ok(chalkFor({ env: { NO_COLOR: '' }, stdoutIsTTY: true }).level > 0);
+  });
+});
+
+describe('renderTable', () => {
+  it('pads by visible width, ignores colour codes, and leaves no trailing blanks', () => {
+    const red = (s: string) => `\x1b[31m${s}\x1b[39m`;
+    const lines = renderTable([
+      [cell('a', red), cell('long'), cell('')],
+      [cell('bbb'), cell('x'), cell('z')],
+    ]);
+    assert.deepEqual(lines, ['  \x1b[31ma  \x1b[39m  long', '  bbb  x     z']);
+  });
+});
