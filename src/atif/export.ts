@@ -24,6 +24,8 @@ export interface AgentConversion {
   origins: Map<Step, StepOrigin>;
   toolLinks: ToolLink[];
   toolSteps: ToolStepDecision[];
+  /** LLM spans whose agent step lost its `extra` (W_EXTRA_DROPPED_INTERLEAVED). */
+  extraDropped: string[];
 }
 
 export interface ExportResult {
@@ -61,7 +63,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const builder = new StepBuilder(lookups);
     for (const e of sorted) builder.handle(e);
     const { steps, decisions } = finishSteps(builder);
-    conversions.push({ trajectoryId: opts.sessionId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: decisions });
+    conversions.push({ trajectoryId: opts.sessionId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: decisions, extraDropped: builder.extraDropped });
     const trajectory = assemble(opts.sessionId, opts.sessionId, opts.agent, steps);
     return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'flat', dedupe, conversions };
   }
@@ -98,7 +100,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const steps = pruneSubagentRefs(finished.steps, new Set(children.map((c) => c.trajectory_id)), opts.fixes.has('structured-tool-results'));
     renumber(steps);
     const trajectoryId = isRoot ? opts.sessionId : agentUuid;
-    conversions.push({ agentUuid, trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: finished.decisions });
+    conversions.push({ agentUuid, trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: finished.decisions, extraDropped: builder.extraDropped });
     const sessionId = isRoot ? opts.sessionId : (node.sessionId ?? opts.sessionId);
     return assemble(sessionId, trajectoryId, opts.agent, steps, children);
   };

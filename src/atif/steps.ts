@@ -36,6 +36,8 @@ export interface ToolLink {
   sourceCallId?: string;
   /** How the observation result was placed when its batch was flushed. */
   placement?: 'ATTACHED' | 'DEFERRED_THEN_ATTACHED' | 'STANDALONE' | 'DEFERRED_STANDALONE' | 'NO_DATA';
+  /** The step that received the result. */
+  step?: Step;
 }
 
 /** Which events produced a step (for `explain --step`). */
@@ -65,6 +67,8 @@ export class StepBuilder {
   readonly steps: Step[] = [];
   readonly origins = new Map<Step, StepOrigin>();
   readonly toolLinks: ToolLink[] = [];
+  /** LLM spans whose agent step lost its `extra`: another LLM end replaced it before finalisation (quirk Q1). */
+  readonly extraDropped: string[] = [];
   private lastToolCallMap = new Map<string, string>();
   private toolScopeCallIds = new Map<string, string>();
   private toolStartRules = new Map<string, ToolLinkRule | 'SYNTHETIC_UUID'>();
@@ -134,6 +138,8 @@ export class StepBuilder {
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
     // The previous agent step is replaced without being finalised: the reference's quirk Q1.
+    const replaced = this.current.step && this.current.ancestry ? this.origins.get(this.current.step)?.events[0] : undefined;
+    if (replaced !== undefined) this.extraDropped.push(replaced);
     this.current = {
       step,
       ancestry: buildAncestry(e, this.lookups.nameMap),
@@ -149,7 +155,7 @@ export class StepBuilder {
         this.deferred.delete(c.tool_call_id);
         step.observation ??= { results: [] };
         for (const d of deferred) {
-          if (d.link) d.link.placement = 'DEFERRED_THEN_ATTACHED';
+          if (d.link) [d.link.placement, d.link.step] = ['DEFERRED_THEN_ATTACHED', step];
           this.mergeResult(step, d.result);
         }
       }
@@ -312,7 +318,7 @@ export class StepBuilder {
         if (item.link) item.link.placement = 'STANDALONE';
         standalone.push({ result: r, link: item.link });
       } else if (this.current.step?.tool_calls?.some((c) => c.tool_call_id === id)) {
-        if (item.link) item.link.placement = 'ATTACHED';
+        if (item.link) [item.link.placement, item.link.step] = ['ATTACHED', this.current.step];
         attached.push(r);
       } else {
         const list = this.deferred.get(id);
@@ -323,8 +329,10 @@ export class StepBuilder {
     }
     if (attached.length > 0 && this.current.step) for (const r of attached) this.mergeResult(this.current.step, r);
     if (standalone.length > 0) {
+      const step: Step = { step_id: 0, source: 'system', message: '', timestamp: ts, observation: { results: standalone.map((s) => s.result) } };
+      for (const s of standalone) if (s.link) s.link.step = step;
       this.push(
-        { step_id: 0, source: 'system', message: '', timestamp: ts, observation: { results: standalone.map((s) => s.result) } },
+        step,
         { kind: 'standalone-observations', events: standalone.map((s) => s.link?.toolUuid).filter((u): u is string => !!u) },
       );
     }
@@ -395,14 +403,15 @@ export class StepBuilder {
       keyed.sort((a, b) => cmpOptString(a.d.timestamp, b.d.timestamp) || a.i - b.i);
       if (keyed.length > 0) {
         this.deferredMeta.clear();
-        for (const { d } of keyed) if (d.link) d.link.placement = 'DEFERRED_STANDALONE';
         const results = keyed.map(({ d }) => {
           const r = { ...d.result };
           delete r.source_call_id;
           return r;
         });
+        const step: Step = { step_id: 0, source: 'system', message: '', timestamp: keyed.find((k) => k.d.timestamp !== undefined)?.d.timestamp, observation: { results } };
+        for (const { d } of keyed) if (d.link) [d.link.placement, d.link.step] = ['DEFERRED_STANDALONE', step];
         this.push(
-          { step_id: 0, source: 'system', message: '', timestamp: keyed.find((k) => k.d.timestamp !== undefined)?.d.timestamp, observation: { results } },
+          step,
           { kind: 'deferred-observations', events: keyed.map((k) => k.d.link?.toolUuid).filter((u): u is string => !!u) },
         );
       }

@@ -40,13 +40,13 @@ export function stepsOfSpan(produced: readonly ProducedStep[], uuid: string): Pr
   return produced.filter((p) => (p.origin?.kind === 'llm-start' || p.origin?.kind === 'llm-end') && p.origin.events.includes(uuid));
 }
 
-/** `W_EXTRA_DROPPED_INTERLEAVED` (atif-dedupe.md §3.4) is read off the written agent step, not from the pass. */
+/** `W_EXTRA_DROPPED_INTERLEAVED` (atif-dedupe.md §3.4), recorded by the step builder. */
 export const EXTRA_DROPPED = 'W_EXTRA_DROPPED_INTERLEAVED';
 
 /**
- * LLM spans whose written agent step has no `extra`: a second kept span ended before the step was
- * finalised (atif-dedupe.md §2.7). The exporter records no warning for it; the output shows it.
+ * LLM spans whose agent step lost its `extra`: a second kept span ended before the step was
+ * finalised (atif-dedupe.md §2.7), as the state machine recorded it.
  */
-export function extraDroppedSpans(produced: readonly ProducedStep[]): Set<string> {
-  return new Set(produced.filter((p) => p.origin?.kind === 'llm-end' && p.step.extra === undefined).flatMap((p) => p.origin!.events));
+export function extraDroppedSpans(c: ConvertedTrajectory): Set<string> {
+  return new Set(c.result.conversions.flatMap((conversion) => conversion.extraDropped));
 }

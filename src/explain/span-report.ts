@@ -73,7 +73,7 @@ export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: 
   const produced = producedSteps(c);
   const steps = stepsOfSpan(produced, span.uuid);
   const warnings: string[] = [...outcome.warnings];
-  if (extraDroppedSpans(produced).has(span.uuid)) warnings.push(EXTRA_DROPPED);
+  if (extraDroppedSpans(c).has(span.uuid)) warnings.push(EXTRA_DROPPED);
   return {
     kind: 'llm',
     span: span.uuid,

@@ -5,7 +5,7 @@ import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { sourceOf, type SpanSource } from './facts.js';
 import { windowJson } from './format.js';
 import { checksJson, countRules, sameParentPairs, type ChecksJson } from './pairs.js';
-import { EXTRA_DROPPED, extraDroppedSpans, producedSteps } from './produced.js';
+import { EXTRA_DROPPED, extraDroppedSpans } from './produced.js';
 
 /** One LLM span in the overview; candidate-only fields are absent for non-candidates. */
 export interface SpanRow {
@@ -88,7 +88,7 @@ export function pairRow(p: PairDecision): PairRow {
 
 export function trajectoryOverview(c: ConvertedTrajectory, short: ReadonlyMap<string, string>): TrajectoryOverview {
   const pairs = sameParentPairs(c.result.dedupe);
-  const extraDropped = extraDroppedSpans(producedSteps(c));
+  const extraDropped = extraDroppedSpans(c);
   return {
     session_id: c.sessionId,
     mode: c.result.mode,

@@ -42,20 +42,9 @@ export interface ToolReport {
   links: ToolLinkJson[];
 }
 
-/**
- * Where the result of one tool end landed. Standalone steps name their tool ends in their origin;
- * an attached result sits in the agent step that lists its id and holds a result for it.
- */
+/** Where the result of one tool end landed, as the step builder recorded it (if the step was written). */
 export function stepOfLink(produced: readonly ProducedStep[], link: ToolLink, trajectoryId: string): ProducedStep | undefined {
-  const mine = produced.filter((p) => p.trajectoryId === trajectoryId);
-  if (link.placement === 'STANDALONE' || link.placement === 'DEFERRED_STANDALONE') {
-    return mine.find((p) => (p.origin?.kind === 'standalone-observations' || p.origin?.kind === 'deferred-observations') && p.origin.events.includes(link.toolUuid));
-  }
-  if ((link.placement === 'ATTACHED' || link.placement === 'DEFERRED_THEN_ATTACHED') && link.sourceCallId !== undefined) {
-    const id = link.sourceCallId;
-    return mine.find((p) => p.step.tool_calls?.some((t) => t.tool_call_id === id) && p.step.observation?.results.some((r) => r.source_call_id === id));
-  }
-  return undefined;
+  return link.step ? produced.find((p) => p.trajectoryId === trajectoryId && p.step === link.step) : undefined;
 }
 
 /** The tool links of one tool uuid (one per tool end), or undefined when no tool end has it. */
