@@ -1,0 +1,78 @@
+import type { GatewayExchange } from '../ingest/records/exchange.js';
+import type { Json, JsonObject } from '../json/value.js';
+import { observableHeaders } from './headers.js';
+import { gatewayConversationId, gatewayGenerationId, gatewayRequestId, gatewaySubagentId, isStreamingRequest, requestModelName } from './identifiers.js';
+import { routeRequest, type GatewayProvider, type GatewayRoute } from './routes.js';
+import { resolveGatewaySession, type GatewaySessionResolution } from './session-chain.js';
+
+/**
+ * What the gateway knows about an LLM call at request arrival (the reference's `LlmGatewayStart`),
+ * before any session state is consulted: §2.2 request preparation, §2.3 session id, §2.4 identifiers.
+ */
+export interface LlmGatewayStart {
+  captureId: string;
+  route: GatewayRoute;
+  /** The chain's session id; §2.5 may still rewrite it through an alias. */
+  sessionId?: string;
+  /** How the chain decided, link by link (for `explain`). */
+  session: GatewaySessionResolution;
+  provider: GatewayProvider;
+  modelName?: string;
+  subagentId?: string;
+  conversationId?: string;
+  generationId?: string;
+  requestId?: string;
+  /** The LLM request envelope: recorded headers and the parsed body (`null` when not JSON). */
+  request: { headers: JsonObject; content: Json };
+  streaming: boolean;
+  /** `{"gateway_path": <path without query>}`, merged with alias metadata when §2.5 rewrites the start. */
+  metadata: Json;
+}
+
+export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRoute): LlmGatewayStart {
+  const session = resolveGatewaySession(exchange, route);
+  const start: LlmGatewayStart = {
+    captureId: exchange.id,
+    route,
+    session,
+    provider: route.provider,
+    request: { headers: observableHeaders(exchange.headers), content: exchange.body ?? null },
+    streaming: isStreamingRequest(exchange.body),
+    metadata: { gateway_path: exchange.path },
+  };
+  assignDefined(start, 'sessionId', session.sessionId);
+  assignDefined(start, 'modelName', requestModelName(exchange.body));
+  assignDefined(start, 'subagentId', gatewaySubagentId(exchange));
+  assignDefined(start, 'conversationId', gatewayConversationId(exchange));
+  assignDefined(start, 'generationId', gatewayGenerationId(exchange));
+  assignDefined(start, 'requestId', gatewayRequestId(exchange));
+  return start;
+}
+
+function assignDefined<K extends keyof LlmGatewayStart>(start: LlmGatewayStart, key: K, value: LlmGatewayStart[K] | undefined): void {
+  if (value !== undefined) start[key] = value;
+}
+
+/** What an exchange is to the gateway: an LLM call (with its start), or one of the cases without events. */
+export type PreparedExchange =
+  | { kind: 'llm'; start: LlmGatewayStart }
+  /** `/models`: proxied, no session touched. */
+  | { kind: 'models-proxy'; route: GatewayRoute }
+  /** 405 with an empty body; nothing else happens. */
+  | { kind: 'method-not-allowed'; route: GatewayRoute; method: string }
+  /** 404 (router) / "unsupported gateway path" (handler). */
+  | { kind: 'unsupported-path'; message: string };
+
+export function prepareGatewayExchange(exchange: GatewayExchange): PreparedExchange {
+  const decision = routeRequest(exchange.method, exchange.path);
+  switch (decision.kind) {
+    case 'llm':
+      return { kind: 'llm', start: buildLlmGatewayStart(exchange, decision.route) };
+    case 'models-proxy':
+      return { kind: 'models-proxy', route: decision.route };
+    case 'method-not-allowed':
+      return { kind: 'method-not-allowed', route: decision.route, method: decision.method };
+    case 'unsupported-path':
+      return { kind: 'unsupported-path', message: decision.message };
+  }
+}

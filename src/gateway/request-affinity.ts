@@ -1,0 +1,102 @@
+import { parseJson } from '../json/parse.js';
+import { getOwn, isObject, type Json } from '../json/value.js';
+import { splitRustWhitespace, trimRust, trimRustStart } from '../providers/sse/unicode-whitespace.js';
+
+/**
+ * Request affinity (relay-cli.md §2.6.3): a key made of the latest user task text of an LLM request,
+ * so later calls replaying the same task without a subagent id can be paired with the subagent that
+ * first owned it.
+ */
+export const REQUEST_AFFINITY_KEY_MIN_CHARS = 24;
+export const REQUEST_AFFINITY_KEY_MAX_CHARS = 4096;
+
+/** The key of a request body: normalized task text of at least 24 characters, cut at 4096; else undefined. */
+export function requestAffinityKey(content: Json): string | undefined {
+  const text = userTaskText(content);
+  if (text === undefined) return undefined;
+  const normalized = splitRustWhitespace(text).join(' ');
+  const chars = [...normalized]; // Unicode scalar values, as Rust's `chars()` counts them
+  if (chars.length < REQUEST_AFFINITY_KEY_MIN_CHARS) return undefined;
+  return chars.slice(0, REQUEST_AFFINITY_KEY_MAX_CHARS).join('');
+}
+
+/** `messages` (last user message with text), else `input` (string, or items scanned the same way), else `prompt`. */
+function userTaskText(content: Json): string | undefined {
+  if (!isObject(content)) return undefined;
+  const messages = getOwn(content, 'messages');
+  if (Array.isArray(messages)) {
+    const fromMessages = lastUserText(messages);
+    if (fromMessages !== undefined) return fromMessages;
+  }
+  const input = getOwn(content, 'input');
+  if (typeof input === 'string') {
+    const candidate = candidateText(input);
+    if (candidate !== undefined) return candidate;
+  } else if (Array.isArray(input)) {
+    const fromInput = lastUserText(input);
+    if (fromInput !== undefined) return fromInput;
+  }
+  const prompt = getOwn(content, 'prompt');
+  return typeof prompt === 'string' ? candidateText(prompt) : undefined;
+}
+
+/** Messages from last to first; the first user message that yields text wins. */
+function lastUserText(messages: Json[]): string | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (!isObject(message) || getOwn(message, 'role') !== 'user') continue;
+    const text = contentText(getOwn(message, 'content'));
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
+function contentText(content: Json | undefined): string | undefined {
+  if (typeof content === 'string') return candidateText(content);
+  if (!Array.isArray(content)) return undefined;
+  for (let i = content.length - 1; i >= 0; i--) {
+    const block = content[i];
+    const type = isObject(block) ? getOwn(block, 'type') : undefined;
+    // Only a string `type` can disqualify a block; tool results, images and the like are skipped.
+    if (typeof type === 'string' && type !== 'text' && type !== 'input_text') continue;
+    const text = isObject(block) ? getOwn(block, 'text') : undefined;
+    if (typeof text !== 'string') continue;
+    const candidate = candidateText(text);
+    if (candidate !== undefined) return candidate;
+  }
+  return undefined;
+}
+
+/** Trimmed, non-empty and not a serialized JSON object or array. */
+function candidateText(text: string): string | undefined {
+  const cleaned = trimRust(text);
+  if (cleaned === '' || looksLikeJsonPayload(cleaned)) return undefined;
+  return cleaned;
+}
+
+function looksLikeJsonPayload(text: string): boolean {
+  const trimmed = trimRustStart(text);
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return false;
+  try {
+    const parsed = parseJson(trimmed);
+    return isObject(parsed) || Array.isArray(parsed);
+  } catch {
+    return false;
+  }
+}
+
+/** Statuses confident enough to teach the affinity map (session.rs `owner_status_teaches_request_affinity`). */
+const TEACHING_STATUSES = new Set(['explicit', 'single_hint', 'matched_hint', 'active_subagent', 'subagent_start', 'request_affinity']);
+
+/** key → owning subagent id, or null once two owners claimed the same key (never usable again this turn). */
+export type RequestAffinityMap = ReadonlyMap<string, string | null>;
+
+/** `record_llm_request_affinity`: the map after learning from one resolved call. */
+export function learnRequestAffinity(map: RequestAffinityMap, content: Json, ownerSubagentId: string | undefined, status: string): RequestAffinityMap {
+  if (!TEACHING_STATUSES.has(status) || ownerSubagentId === undefined) return map;
+  const key = requestAffinityKey(content);
+  if (key === undefined) return map;
+  if (!map.has(key)) return new Map(map).set(key, ownerSubagentId);
+  if (map.get(key) === ownerSubagentId) return map;
+  return new Map(map).set(key, null);
+}

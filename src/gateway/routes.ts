@@ -1,0 +1,77 @@
+import type { SseWireFormat } from '../providers/sse/assemble.js';
+
+/**
+ * The gateway's route taxonomy (relay-cli.md §2.1). Paths match exactly as sent (no trailing-slash
+ * or prefix tolerance, query ignored), as the live router does.
+ */
+export type GatewayRouteKind = 'OpenAiResponses' | 'OpenAiChatCompletions' | 'OpenAiModels' | 'AnthropicMessages' | 'AnthropicCountTokens';
+
+/** The provider name, which is also the LLM event `name`. */
+export type GatewayProvider = 'openai.responses' | 'openai.chat_completions' | 'openai.models' | 'anthropic.messages' | 'anthropic.count_tokens';
+
+/** Agent kind given to a session that a gateway call creates (alignment `agent_kind_for_gateway_provider`). */
+export type GatewayAgentKind = 'codex' | 'claude-code' | 'gateway';
+
+export interface GatewayRoute {
+  kind: GatewayRouteKind;
+  provider: GatewayProvider;
+  method: 'POST' | 'GET';
+  /** `/models` is a pure proxy: no session is touched and no event is emitted. */
+  emitsLlmEvents: boolean;
+  /** The streaming codec; without one a `"stream": true` call is piped through unmanaged. */
+  streamFormat?: SseWireFormat;
+}
+
+const RESPONSES: GatewayRoute = { kind: 'OpenAiResponses', provider: 'openai.responses', method: 'POST', emitsLlmEvents: true, streamFormat: 'openai-responses' };
+const CHAT: GatewayRoute = { kind: 'OpenAiChatCompletions', provider: 'openai.chat_completions', method: 'POST', emitsLlmEvents: true, streamFormat: 'openai-chat' };
+const MODELS: GatewayRoute = { kind: 'OpenAiModels', provider: 'openai.models', method: 'GET', emitsLlmEvents: false };
+const MESSAGES: GatewayRoute = { kind: 'AnthropicMessages', provider: 'anthropic.messages', method: 'POST', emitsLlmEvents: true, streamFormat: 'anthropic-messages' };
+const COUNT_TOKENS: GatewayRoute = { kind: 'AnthropicCountTokens', provider: 'anthropic.count_tokens', method: 'POST', emitsLlmEvents: true };
+
+const BY_PATH: ReadonlyMap<string, GatewayRoute> = new Map([
+  ['/responses', RESPONSES],
+  ['/v1/responses', RESPONSES],
+  ['/chat/completions', CHAT],
+  ['/v1/chat/completions', CHAT],
+  ['/models', MODELS],
+  ['/v1/models', MODELS],
+  ['/v1/messages', MESSAGES],
+  ['/v1/messages/count_tokens', COUNT_TOKENS],
+]);
+
+export const GATEWAY_ROUTES: readonly GatewayRoute[] = [RESPONSES, CHAT, MODELS, MESSAGES, COUNT_TOKENS];
+
+/** `ProviderRoute::from_path`: the route of a URL path (without query), or undefined. */
+export function routeForPath(path: string): GatewayRoute | undefined {
+  return BY_PATH.get(path);
+}
+
+export function routeForKind(kind: GatewayRouteKind): GatewayRoute {
+  return GATEWAY_ROUTES.find((r) => r.kind === kind) as GatewayRoute;
+}
+
+/** What the live server does with a request line, before any session logic. */
+export type RouteDecision =
+  | { kind: 'llm'; route: GatewayRoute }
+  | { kind: 'models-proxy'; route: GatewayRoute }
+  | { kind: 'method-not-allowed'; route: GatewayRoute; method: string }
+  | { kind: 'unsupported-path'; path: string; message: string };
+
+/**
+ * Router + handler checks: unknown path → 404, wrong method → 405 with an empty body (the models
+ * handler checks for GET itself; axum serves HEAD through a GET route, and that handler refuses it
+ * too), `/models` → proxied without events, anything else → an LLM call.
+ */
+export function routeRequest(method: string, path: string): RouteDecision {
+  const route = routeForPath(path);
+  if (!route) return { kind: 'unsupported-path', path, message: `unsupported gateway path ${path}` };
+  if (method !== route.method) return { kind: 'method-not-allowed', route, method };
+  return route.emitsLlmEvents ? { kind: 'llm', route } : { kind: 'models-proxy', route };
+}
+
+/** Provider → agent kind of a session the call has to create (§2.5 step 4). */
+export function agentKindForProvider(provider: string): GatewayAgentKind {
+  if (provider === 'anthropic.messages' || provider === 'anthropic.count_tokens') return 'claude-code';
+  if (provider === 'openai.responses') return 'codex';
+  return 'gateway';
+}

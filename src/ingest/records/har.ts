@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { getOwn, isObject, numberValue, type Json, type JsonObject } from '../../json/value.js';
+import { parseRfc3339, type Nanos } from '../time.js';
+import { decodeBody, type BodySource } from './body.js';
+import type { DecodeExchangeResult, GatewayExchange, GatewayResponse } from './exchange.js';
+import { NOT_CAPTURED, type DecodeOptions } from './gateway.js';
+import { headersFromPairs, isEventStreamType } from './headers.js';
+import { httpStatus, jsonNumber, rfc3339 } from './schema-parts.js';
+import { splitRequestTarget } from './target.js';
+
+/**
+ * HAR 1.2 entries (input-records.md §4), as browsers, mitmproxy and most HTTP recorders write them.
+ * Unknown keys (`_error`, `timings`, `cache`, …) are tolerated. HAR bodies are already decoded from
+ * their content-encoding by the recorder; only `encoding: "base64"` is undone.
+ */
+
+const harHeaders = z.array(z.looseObject({ name: z.string(), value: z.string() }));
+
+const harPostData = z.looseObject({
+  mimeType: z.string().optional(),
+  text: z.string().optional(),
+  // Not in HAR 1.2 for requests, but some recorders write binary request bodies this way.
+  encoding: z.string().optional(),
+});
+
+const harContent = z.looseObject({
+  mimeType: z.string().optional(),
+  text: z.string().optional(),
+  encoding: z.string().optional(),
+});
+
+export const harEntrySchema = z.looseObject({
+  startedDateTime: rfc3339,
+  time: jsonNumber.optional(),
+  request: z.looseObject({
+    method: z.string().min(1),
+    url: z.string().min(1),
+    headers: harHeaders.optional(),
+    postData: harPostData.nullish(),
+  }),
+  response: z
+    .looseObject({
+      status: httpStatus,
+      headers: harHeaders.optional(),
+      content: harContent.nullish(),
+      _error: z.string().nullish(),
+    })
+    .nullish(),
+});
+
+/** Detection of one HAR entry on a line: the three members every HAR entry has. */
+export function looksLikeHarEntry(v: Json): v is JsonObject {
+  return isObject(v) && typeof v.startedDateTime === 'string' && isObject(v.request) && 'response' in v;
+}
+
+/** A whole HAR document (`{"log": {"entries": [...]}}`), read as its entries. */
+export function isHarDocument(v: Json): v is JsonObject & { log: JsonObject & { entries: Json[] } } {
+  if (!isObject(v)) return false;
+  const log = getOwn(v, 'log');
+  return isObject(log) && Array.isArray(getOwn(log, 'entries'));
+}
+
+export function decodeHarEntry(raw: JsonObject, options: DecodeOptions = {}): DecodeExchangeResult {
+  const r = harEntrySchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    return { ok: false, path: issue.path.join('.') || '(root)', message: issue.message };
+  }
+  const v = r.data;
+  // HAR has no entry id; `_id` is what some recorders add.
+  const ownId = getOwn(raw, '_id');
+  const id = typeof ownId === 'string' && ownId !== '' ? ownId : options.fallbackId;
+  if (id === undefined) return { ok: false, path: '_id', message: 'a HAR entry needs an id (none given and no fallback)' };
+  const startedNs = parseRfc3339(v.startedDateTime) as Nanos;
+  const target = splitRequestTarget(v.request.url);
+  const body = decodeBody(harBodySource(v.request.postData?.text, v.request.postData?.encoding));
+  const exchange: GatewayExchange = {
+    id,
+    source: 'har',
+    startedNs,
+    method: v.request.method.toUpperCase(),
+    path: target.path,
+    headers: headersFromPairs((v.request.headers ?? []).map((h) => [h.name, h.value] as const)),
+    body: body.json,
+    response: null,
+  };
+  if (target.query !== undefined) exchange.query = target.query;
+  const bodyError = body.readError ?? body.jsonError;
+  if (bodyError) exchange.bodyError = bodyError;
+  const ended = endOf(startedNs, v.time);
+  if (ended !== undefined) exchange.endedNs = ended;
+  const response = v.response;
+  // Browsers record a failed request as status 0 with `_error`.
+  if (!response || numberValue(response.status) === 0) {
+    exchange.error = response?._error || 'no response (HAR status 0)';
+    return { ok: true, exchange };
+  }
+  exchange.response = decodeHarResponse(response);
+  return { ok: true, exchange };
+}
+
+function harBodySource(text: string | undefined, encoding: string | undefined): BodySource {
+  if (text === undefined) return { form: 'none' };
+  return encoding?.toLowerCase() === 'base64' ? { form: 'base64', base64: text } : { form: 'text', text };
+}
+
+/** `startedDateTime + time` (milliseconds, fractional allowed); a negative or missing time means unknown. */
+function endOf(startedNs: Nanos, time: Parameters<typeof numberValue>[0] | undefined): Nanos | undefined {
+  if (time === undefined) return undefined;
+  const ms = numberValue(time);
+  if (!Number.isFinite(ms) || ms < 0) return undefined;
+  return startedNs + BigInt(Math.round(ms * 1_000_000));
+}
+
+function decodeHarResponse(r: NonNullable<z.infer<typeof harEntrySchema>['response']>): GatewayResponse {
+  const headers = headersFromPairs((r.headers ?? []).map((h) => [h.name, h.value] as const));
+  const body = decodeBody(harBodySource(r.content?.text ?? undefined, r.content?.encoding));
+  const out: GatewayResponse = { status: numberValue(r.status), headers, bodyBytes: body.byteLength };
+  if (body.json !== undefined) out.body = body.json;
+  if (body.text !== undefined) {
+    out.bodyText = body.text;
+    if (isEventStreamType(r.content?.mimeType ?? headers.first.get('content-type'))) out.sseText = body.text;
+  }
+  if (body.readError) out.bodyError = body.readError;
+  else if (typeof r.content?.text !== 'string') out.bodyError = NOT_CAPTURED;
+  return out;
+}

@@ -1,0 +1,138 @@
+import { asU64, isObject, type Json, type JsonObject } from '../../json/value.js';
+import { parseJson } from '../../json/parse.js';
+import { copyObject, member, stringMember } from './json-access.js';
+import { U64KeyedMap } from './u64-keys.js';
+
+/**
+ * Anthropic Messages stream → the message object, as the live `AnthropicMessagesStreamingCodec`
+ * does: `message_start` gives id/type/role/model/usage; `content_block_start` sets the block
+ * skeleton at its index; text, `partial_json` and citation deltas accumulate into that block;
+ * `message_delta` sets stop reason/sequence and replaces usage. Thinking and signature deltas are
+ * not accumulated (the skeleton is kept as it started).
+ */
+export function assembleAnthropicMessages(events: readonly Json[]): JsonObject {
+  const state = new MessageState();
+  for (const event of events) state.observe(event);
+  return state.finalize();
+}
+
+interface BlockState {
+  skeleton: JsonObject;
+  text?: string;
+  partialJson?: string;
+  citations?: Json[];
+}
+
+class MessageState {
+  private id?: string;
+  private type?: string;
+  private role?: string;
+  private model?: string;
+  /** A present `usage: null` is kept: the reference stores whatever JSON it was given. */
+  private usage?: Json;
+  private stopReason?: string;
+  private stopSequence?: Json;
+  private readonly blocks = new U64KeyedMap<BlockState>();
+
+  observe(event: Json): void {
+    switch (stringMember(event, 'type') ?? '') {
+      case 'message_start':
+        return this.observeMessageStart(member(event, 'message'));
+      case 'content_block_start':
+        return this.observeBlockStart(event);
+      case 'content_block_delta':
+        return this.observeBlockDelta(event);
+      case 'message_delta':
+        return this.observeMessageDelta(event);
+      default:
+        // content_block_stop, message_stop, ping and future event types carry nothing to assemble.
+        return;
+    }
+  }
+
+  private observeMessageStart(message: Json | undefined): void {
+    if (message === undefined) return;
+    this.id = stringMember(message, 'id') ?? this.id;
+    this.model = stringMember(message, 'model') ?? this.model;
+    this.role = stringMember(message, 'role') ?? this.role;
+    this.type = stringMember(message, 'type') ?? this.type;
+    const usage = member(message, 'usage');
+    if (usage !== undefined) this.usage = usage;
+  }
+
+  private observeBlockStart(event: Json): void {
+    const index = asU64(member(event, 'index'));
+    const block = member(event, 'content_block');
+    if (index === undefined || !isObject(block)) return;
+    // A repeated start for the same index starts the block over.
+    this.blocks.set(index, { skeleton: block });
+  }
+
+  private observeBlockDelta(event: Json): void {
+    const index = asU64(member(event, 'index'));
+    const delta = member(event, 'delta');
+    if (index === undefined || delta === undefined) return;
+    const block = this.blocks.lookup(index);
+    if (!block) return;
+    switch (stringMember(delta, 'type') ?? '') {
+      case 'text_delta': {
+        const text = stringMember(delta, 'text');
+        if (text !== undefined) block.text = (block.text ?? '') + text;
+        return;
+      }
+      case 'input_json_delta': {
+        const partial = stringMember(delta, 'partial_json');
+        if (partial !== undefined) block.partialJson = (block.partialJson ?? '') + partial;
+        return;
+      }
+      case 'citations_delta': {
+        const citation = member(delta, 'citation');
+        if (citation !== undefined) (block.citations ??= []).push(citation);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private observeMessageDelta(event: Json): void {
+    const delta = member(event, 'delta');
+    if (delta !== undefined) {
+      this.stopReason = stringMember(delta, 'stop_reason') ?? this.stopReason;
+      const seq = member(delta, 'stop_sequence');
+      if (seq !== undefined) this.stopSequence = seq;
+    }
+    const usage = member(event, 'usage');
+    if (usage !== undefined) this.usage = usage;
+  }
+
+  finalize(): JsonObject {
+    const out: JsonObject = {};
+    if (this.id !== undefined) out.id = this.id;
+    if (this.type !== undefined) out.type = this.type;
+    if (this.role !== undefined) out.role = this.role;
+    if (this.model !== undefined) out.model = this.model;
+    out.content = this.blocks.sorted().map(([, block]) => finalizeBlock(block));
+    if (this.stopReason !== undefined) out.stop_reason = this.stopReason;
+    if (this.stopSequence !== undefined) out.stop_sequence = this.stopSequence;
+    if (this.usage !== undefined) out.usage = this.usage;
+    return out;
+  }
+}
+
+function finalizeBlock(block: BlockState): JsonObject {
+  const out = copyObject(block.skeleton);
+  if (block.text !== undefined) out.text = block.text;
+  if (block.partialJson !== undefined) {
+    // A truncated or malformed tool input is kept as the raw concatenation rather than dropped.
+    let input: Json;
+    try {
+      input = parseJson(block.partialJson);
+    } catch {
+      input = block.partialJson;
+    }
+    out.input = input;
+  }
+  if (block.citations !== undefined) out.citations = block.citations;
+  return out;
+}

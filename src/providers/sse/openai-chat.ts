@@ -1,0 +1,112 @@
+import { asU64, type Json, type JsonNumber, type JsonObject } from '../../json/value.js';
+import { member, stringMember } from './json-access.js';
+import { indexOrZero, U64KeyedMap } from './u64-keys.js';
+
+/**
+ * OpenAI Chat Completions stream → the `chat.completion` object a non-streamed call returns, as the
+ * live `OpenAIChatStreamingCodec` assembles it: the first `id`/`object`/`created`/`model` seen, the
+ * last non-null `usage`, and per choice index the role, concatenated content deltas, last finish
+ * reason and tool calls (per tool-call index: last id/type/name, concatenated argument text).
+ */
+export function assembleOpenAiChat(chunks: readonly Json[]): JsonObject {
+  const state = new ChatState();
+  for (const chunk of chunks) state.observe(chunk);
+  return state.finalize();
+}
+
+interface ToolCallState {
+  id?: string;
+  type?: string;
+  name?: string;
+  arguments: string;
+}
+
+interface ChoiceState {
+  role?: string;
+  content: string;
+  /** `content: null` (tool-call-only answers) is kept apart from an empty string that was streamed. */
+  hasContent: boolean;
+  finishReason?: string;
+  toolCalls: U64KeyedMap<ToolCallState>;
+}
+
+class ChatState {
+  private id?: string;
+  private object?: string;
+  private created?: number | JsonNumber;
+  private model?: string;
+  private usage?: Json;
+  private readonly choices = new U64KeyedMap<ChoiceState>();
+
+  observe(chunk: Json): void {
+    // Repeated on every chunk: the first value is canonical.
+    this.id ??= stringMember(chunk, 'id');
+    this.object ??= stringMember(chunk, 'object');
+    this.created ??= asU64(member(chunk, 'created'));
+    this.model ??= stringMember(chunk, 'model');
+    const usage = member(chunk, 'usage');
+    // Streams may send `usage: null` on every chunk and the real usage on the last one only.
+    if (usage !== undefined && usage !== null) this.usage = usage;
+    const choices = member(chunk, 'choices');
+    if (!Array.isArray(choices)) return;
+    for (const choice of choices) this.observeChoice(choice);
+  }
+
+  private observeChoice(choice: Json): void {
+    const state = this.choices.getOrInsert(indexOrZero(member(choice, 'index')), () => ({
+      content: '',
+      hasContent: false,
+      toolCalls: new U64KeyedMap<ToolCallState>(),
+    }));
+    state.finishReason = stringMember(choice, 'finish_reason') ?? state.finishReason;
+    const delta = member(choice, 'delta');
+    if (delta === undefined) return;
+    state.role = stringMember(delta, 'role') ?? state.role;
+    const content = stringMember(delta, 'content');
+    if (content !== undefined) {
+      state.content += content;
+      state.hasContent = true;
+    }
+    const toolCalls = member(delta, 'tool_calls');
+    if (!Array.isArray(toolCalls)) return;
+    for (const call of toolCalls) {
+      const tc = state.toolCalls.getOrInsert(indexOrZero(member(call, 'index')), () => ({ arguments: '' }));
+      tc.id = stringMember(call, 'id') ?? tc.id;
+      tc.type = stringMember(call, 'type') ?? tc.type;
+      const fn = member(call, 'function');
+      if (fn === undefined) continue;
+      tc.name = stringMember(fn, 'name') ?? tc.name;
+      const args = stringMember(fn, 'arguments');
+      if (args !== undefined) tc.arguments += args;
+    }
+  }
+
+  finalize(): JsonObject {
+    const out: JsonObject = {};
+    if (this.id !== undefined) out.id = this.id;
+    // The assembled object is a `chat.completion`, not a `chat.completion.chunk`.
+    if (this.object !== undefined) out.object = this.object.endsWith('.chunk') ? this.object.slice(0, -'.chunk'.length) : this.object;
+    if (this.created !== undefined) out.created = this.created;
+    if (this.model !== undefined) out.model = this.model;
+    out.choices = this.choices.sorted().map(([index, choice]) => finalizeChoice(index, choice));
+    if (this.usage !== undefined) out.usage = this.usage;
+    return out;
+  }
+}
+
+function finalizeChoice(index: number | JsonNumber, choice: ChoiceState): JsonObject {
+  const message: JsonObject = {
+    role: choice.role ?? 'assistant',
+    content: choice.hasContent ? choice.content : null,
+  };
+  if (choice.toolCalls.size > 0) {
+    message.tool_calls = choice.toolCalls.sorted().map(([, tc]) => {
+      const call: JsonObject = {};
+      if (tc.id !== undefined) call.id = tc.id;
+      call.type = tc.type ?? 'function';
+      call.function = { name: tc.name ?? '', arguments: tc.arguments };
+      return call;
+    });
+  }
+  return { index, message, finish_reason: choice.finishReason ?? null };
+}

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { learnRequestAffinity, requestAffinityKey } from '../src/gateway/request-affinity.js';
+
+const TASK = 'Refactor the parser module and add tests for it';
+
+describe('request affinity key (§2.6.3)', () => {
+  it('takes the last user message with text, scanning blocks last to first and skipping tool results', () => {
+    const key = requestAffinityKey({
+      messages: [
+        { role: 'user', content: 'An older user message that is long enough' },
+        { role: 'assistant', content: 'ok' },
+        { role: 'user', content: [{ type: 'text', text: TASK }, { type: 'tool_result', text: 'ignored tool output here!!' }, { type: 'image' }] },
+      ],
+    });
+    assert.equal(key, TASK);
+  });
+
+  it('falls back to an earlier user message when the latest yields no text, but not when its text is short', () => {
+    assert.equal(requestAffinityKey({ messages: [{ role: 'user', content: TASK }, { role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }), TASK);
+    assert.equal(requestAffinityKey({ messages: [{ role: 'user', content: TASK }, { role: 'user', content: 'short' }] }), undefined);
+  });
+
+  it('reads Responses input (string or user items with input_text) and then prompt', () => {
+    assert.equal(requestAffinityKey({ input: TASK }), TASK);
+    assert.equal(requestAffinityKey({ input: [{ role: 'user', content: [{ type: 'input_text', text: TASK }] }] }), TASK);
+    assert.equal(requestAffinityKey({ messages: [], prompt: TASK }), TASK);
+  });
+
+  it('normalizes whitespace, rejects JSON-looking text and cuts at 4096 characters', () => {
+    assert.equal(requestAffinityKey({ input: '  Refactor\tthe\u3000parser\n\nmodule and add tests  ' }), 'Refactor the parser module and add tests');
+    assert.equal(requestAffinityKey({ input: '{"task": "Refactor the parser module and add tests"}' }), undefined);
+    assert.equal(requestAffinityKey({ input: '[not json but long enough to be a key]' }), '[not json but long enough to be a key]');
+    const long = 'é'.repeat(5000);
+    assert.equal([...(requestAffinityKey({ input: long }) ?? '')].length, 4096);
+    assert.equal(requestAffinityKey({ input: '😀'.repeat(24) }), '😀'.repeat(24), '24 scalar values, though 48 UTF-16 units');
+    assert.equal(requestAffinityKey({ input: '😀'.repeat(23) }), undefined);
+  });
+
+  it('learns from confident statuses only, and marks a key claimed by two owners ambiguous', () => {
+    const content = { input: TASK };
+    const empty = new Map<string, string | null>();
+    assert.equal(learnRequestAffinity(empty, content, 'w1', 'sticky_last_owner'), empty);
+    assert.equal(learnRequestAffinity(empty, content, undefined, 'explicit'), empty);
+    const learned = learnRequestAffinity(empty, content, 'w1', 'explicit');
+    assert.equal(learned.get(TASK), 'w1');
+    assert.equal(learnRequestAffinity(learned, content, 'w1', 'matched_hint'), learned);
+    assert.equal(learnRequestAffinity(learned, content, 'w2', 'single_hint').get(TASK), null);
+  });
+});

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { GatewayExchange } from '../src/ingest/records/exchange.js';
+import { decodeHarEntry, isHarDocument, looksLikeHarEntry } from '../src/ingest/records/har.js';
+import { parseRfc3339 } from '../src/ingest/time.js';
+import { parseJson } from '../src/json/parse.js';
+import type { Json, JsonObject } from '../src/json/value.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'gateway');
+const har = parseJson(readFileSync(join(FIXTURES, 'session.har'), 'utf8'));
+
+function entries(): JsonObject[] {
+  assert.ok(isHarDocument(har));
+  return har.log.entries as JsonObject[];
+}
+
+function decode(entry: JsonObject, fallbackId = 'session.har#1'): GatewayExchange {
+  const r = decodeHarEntry(entry, { fallbackId });
+  assert.ok(r.ok, r.ok ? '' : `${r.path}: ${r.message}`);
+  return r.exchange;
+}
+
+describe('HAR entries', () => {
+  it('recognises a whole HAR document and single entries', () => {
+    assert.equal(isHarDocument(har), true);
+    assert.equal(isHarDocument(parseJson('{"log":{}}')), false);
+    assert.equal(entries().every((e) => looksLikeHarEntry(e)), true);
+    assert.equal(looksLikeHarEntry(parseJson('{"record":"gateway"}')), false);
+  });
+
+  it('decodes a streamed Anthropic call: url path, query, headers, body, SSE and end time', () => {
+    const x = decode(entries()[0]);
+    assert.equal(x.id, 'session.har#1');
+    assert.equal(x.source, 'har');
+    assert.equal(x.method, 'POST');
+    assert.deepEqual([x.path, x.query], ['/v1/messages', 'beta=true']);
+    assert.equal(x.headers.first.get('x-claude-code-session-id'), 'claude-abc', 'first value wins, names are case-insensitive');
+    assert.equal((x.body as { model: string }).model, 'claude-sonnet-4-5');
+    const started = parseRfc3339('2026-05-29T19:18:00.200Z') as bigint;
+    assert.equal(x.startedNs, started);
+    assert.equal(x.endedNs, started + 2_700_500_000n);
+    assert.equal(x.response?.status, 200);
+    assert.match(x.response?.sseText ?? '', /^event: message_start/);
+  });
+
+  it('decodes a base64 response body, and takes the entry id from _id', () => {
+    const x = decode(entries()[1]);
+    assert.equal(x.id, 'har-models');
+    assert.equal(x.method, 'GET');
+    assert.deepEqual(x.response?.body, { data: [] });
+  });
+
+  it('reads status 0 as a transport failure with the recorder error, and time -1 as no end', () => {
+    const x = decode(entries()[2]);
+    assert.equal(x.response, null);
+    assert.equal(x.error, 'net::ERR_CONNECTION_REFUSED');
+    assert.equal(x.endedNs, undefined);
+  });
+
+  it('rejects an entry without a request url, naming the field', () => {
+    const { request: _r, ...rest } = entries()[0];
+    const bad = { ...rest, request: { method: 'POST' } } as unknown as JsonObject;
+    const r = decodeHarEntry(bad, { fallbackId: 'x' });
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.path, 'request.url');
+  });
+
+  it('skips HTTP/2 pseudo-headers', () => {
+    const entry = structuredClone(entries()[1]) as { request: { headers: Json[] } } & JsonObject;
+    entry.request.headers = [{ name: ':authority', value: 'x' }, { name: 'Accept', value: '*/*' }];
+    assert.deepEqual(decode(entry).headers.list, [['accept', '*/*']]);
+  });
+});
