@@ -81,7 +81,8 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const owner = tree.owner(e); // a child's own start is owned by the child, where it is ignored
     if (owner !== undefined) bucket(owner).push({ e });
   }
-  const convert = (agentUuid: string, isRoot: boolean): Trajectory => {
+  const convert = (agentUuid: string, children: Trajectory[]): Trajectory => {
+    const isRoot = agentUuid === rootUuid;
     const items = perAgent.get(agentUuid) ?? [];
     const own = items.filter((i) => !i.child).map((i) => i.e);
     const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own) });
@@ -91,20 +92,33 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     }
     const finished = finishSteps(builder);
     const node = tree.nodes.get(agentUuid)!;
-    const children = node.children
-      .map((c) => convert(c, false))
-      .filter((t) => {
-        if (opts.fixes.has('no-empty-trajectories')) return t.steps.length > 0;
-        return t.steps.length > 0 || !tree.nodes.get(t.trajectory_id)?.referencedByParent;
-      });
-    const steps = pruneSubagentRefs(finished.steps, new Set(children.map((c) => c.trajectory_id)), opts.fixes.has('structured-tool-results'));
+    const kept = children.filter((t) => {
+      if (opts.fixes.has('no-empty-trajectories')) return t.steps.length > 0;
+      return t.steps.length > 0 || !tree.nodes.get(t.trajectory_id)?.referencedByParent;
+    });
+    const steps = pruneSubagentRefs(finished.steps, new Set(kept.map((c) => c.trajectory_id)), opts.fixes.has('structured-tool-results'));
     renumber(steps);
     const trajectoryId = isRoot ? opts.sessionId : agentUuid;
     conversions.push({ agentUuid, trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: finished.decisions, extraDropped: builder.extraDropped });
     const sessionId = isRoot ? opts.sessionId : (node.sessionId ?? opts.sessionId);
-    return assemble(sessionId, trajectoryId, opts.agent, steps, children);
+    return assemble(sessionId, trajectoryId, opts.agent, steps, kept);
   };
-  const trajectory = convert(rootUuid, true);
+  // Children before parents (post-order), without recursion: agent nesting can be thousands deep.
+  const done = new Map<string, Trajectory>();
+  const stack: Array<{ uuid: string; expanded: boolean }> = [{ uuid: rootUuid, expanded: false }];
+  while (stack.length > 0) {
+    const top = stack.pop()!;
+    const node = tree.nodes.get(top.uuid)!;
+    if (!top.expanded) {
+      stack.push({ uuid: top.uuid, expanded: true });
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ uuid: node.children[i], expanded: false });
+      continue;
+    }
+    const children = node.children.map((c) => done.get(c)!);
+    node.children.forEach((c) => done.delete(c));
+    done.set(top.uuid, convert(top.uuid, children));
+  }
+  const trajectory = done.get(rootUuid)!;
   return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'tree', dedupe, conversions };
 }
 

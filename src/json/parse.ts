@@ -15,12 +15,31 @@ export function parseJson(text: string): Json {
   if (!RISKY.test(text)) return JSON.parse(text) as Json;
   const marked = markRiskyNumbers(text);
   if (marked === text) return JSON.parse(text) as Json;
-  return JSON.parse(marked, revive) as Json;
+  return reviveSentinels(JSON.parse(marked) as Json);
 }
 
-function revive(_key: string, value: unknown): unknown {
-  if (typeof value === 'string' && value.startsWith(SENTINEL)) return new JsonNumber(value.slice(SENTINEL.length));
-  return value;
+/** Turns sentinel strings back into JsonNumbers, walking with an explicit stack (no depth limit). */
+function reviveSentinels(root: Json): Json {
+  const revive = (v: Json): Json => (typeof v === 'string' && v.startsWith(SENTINEL) ? new JsonNumber(v.slice(SENTINEL.length)) : v);
+  const top = revive(root);
+  const stack: Json[] = [top];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        v[i] = revive(v[i]);
+        if (typeof v[i] === 'object' && v[i] !== null) stack.push(v[i]);
+      }
+    } else if (v !== null && typeof v === 'object' && !(v instanceof JsonNumber)) {
+      const o = v as Record<string, Json>;
+      for (const k of Object.keys(o)) {
+        const x = revive(o[k]);
+        if (x !== o[k]) Object.defineProperty(o, k, { value: x, enumerable: true, writable: true, configurable: true });
+        if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+    }
+  }
+  return top;
 }
 
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;

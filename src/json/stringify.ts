@@ -41,8 +41,63 @@ const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
 
 function viaNative(v: Json, indent: number | undefined): string {
   const spliced: string[] = [];
-  const text = JSON.stringify(prepare(v, spliced), null, indent);
+  let text: string;
+  try {
+    text = JSON.stringify(prepare(v, spliced), null, indent);
+  } catch (err) {
+    // Nesting deeper than the call stack allows (thousands of levels): the explicit-stack printer.
+    if (err instanceof RangeError) return iterativeJson(v, indent);
+    throw err;
+  }
   return spliced.length === 0 ? text : text.replace(PLACEHOLDER, (_m, i: string) => spliced[Number(i)]);
+}
+
+/**
+ * The same text as the native path, printed with an explicit stack instead of recursion, so that no
+ * nesting depth can overflow the call stack. Slower; used only when the native path cannot cope.
+ */
+export function iterativeJson(root: Json, indent: number | undefined): string {
+  const out: string[] = [];
+  const unit = indent ? ' '.repeat(indent) : '';
+  // Indentation grows with depth, so pretty text of deep nesting is quadratic in size: past this
+  // depth, subtrees are printed compactly.
+  const maxPad = unit.length * 64;
+  type Frame = { items?: Json[]; o?: JsonObject; keys?: string[]; i: number; pad: string; pretty: boolean };
+  const stack: Frame[] = [];
+  const open = (v: Json, pad: string, pretty: boolean): void => {
+    if (v === null || typeof v !== 'object') return void out.push(v === undefined ? 'null' : (JSON.stringify(v) ?? 'null'));
+    if (v instanceof JsonNumber || v instanceof RawJson) return void out.push(v.text);
+    const deepEnough = pretty && pad.length < maxPad;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return void out.push('[]');
+      out.push('[');
+      stack.push({ items: v, i: 0, pad, pretty: deepEnough });
+      return;
+    }
+    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(compareKeys);
+    if (keys.length === 0) return void out.push('{}');
+    out.push('{');
+    stack.push({ o: v, keys, i: 0, pad, pretty: deepEnough });
+  };
+  open(root, '', unit !== '');
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    const len = f.items ? f.items.length : f.keys!.length;
+    if (f.i >= len) {
+      stack.pop();
+      out.push((f.pretty ? '\n' + f.pad : '') + (f.items ? ']' : '}'));
+      continue;
+    }
+    const i = f.i++;
+    const childPad = f.pretty ? f.pad + unit : f.pad;
+    out.push((i > 0 ? ',' : '') + (f.pretty ? '\n' + childPad : ''));
+    if (f.items) open(f.items[i] === undefined ? null : f.items[i], childPad, f.pretty);
+    else {
+      out.push(JSON.stringify(f.keys![i]) + (f.pretty ? ': ' : ':'));
+      open(f.o![f.keys![i]], childPad, f.pretty);
+    }
+  }
+  return out.join('');
 }
 
 function placeholder(text: string, spliced: string[]): string {
@@ -142,15 +197,18 @@ export function* jsonChunks(v: Json, indent?: 2): Generator<string> {
   if (buf) yield buf;
 }
 
-/** Containers worth walking: the root, long arrays, and objects holding a long array. */
+/** Containers worth walking: the root, long arrays, and objects holding a long array (one level down). */
 const LONG = 64;
+const MAX_WALK_DEPTH = 8;
 function worthWalking(v: Json, depth: number): boolean {
   if (depth === 0) return true;
+  if (depth >= MAX_WALK_DEPTH) return false;
   if (Array.isArray(v)) return v.length > LONG;
   const o = v as JsonObject;
   for (const k in o) {
     const x = o[k];
-    if (Array.isArray(x) ? x.length > LONG : isPlainObject(x) && worthWalking(x, depth + 1)) return true;
+    if (Array.isArray(x) && x.length > LONG) return true;
+    if (isPlainObject(x)) for (const k2 in x) if (Array.isArray(x[k2]) && (x[k2] as Json[]).length > LONG) return true;
   }
   return false;
 }

@@ -81,51 +81,80 @@ export async function validateFile(path: string, opts: ValidateFileOptions = {})
   return validateJson(bytes, { strict: opts.strict, requireVersion: opts.requireVersion, mediaExists });
 }
 
+interface TrajectoryFrame {
+  doc: Record<string, unknown>;
+  at: JsonPath;
+  version: AtifVersion;
+  ctx: RuleContext;
+  steps: unknown;
+  stepsPath: JsonPath;
+  subagents?: unknown[];
+  subagentsPath: JsonPath;
+  next: number;
+}
+
+/**
+ * Findings of a trajectory and, in place, those of its embedded trajectories (the order the reference
+ * reports them in). Embedded trajectories are walked with an explicit stack: nesting can be thousands
+ * of levels deep.
+ */
 function trajectoryFindings(
-  doc: unknown,
-  at: JsonPath,
-  parentVersion: AtifVersion | undefined,
+  root: unknown,
+  rootAt: JsonPath,
+  rootParentVersion: AtifVersion | undefined,
   mediaExists: RuleContext['mediaExists'],
 ): Finding[] {
-  const label = isPyDict(doc) ? prop(doc, 'schema_version') : undefined;
-  const version = versionOfLabel(label) ?? DEFAULT_VERSION;
-  const ctx: RuleContext = {
-    version,
-    versionLabel: typeof label === 'string' ? label : versionLabel(version),
-    mediaExists,
+  const findings: Finding[] = [];
+  const stack: TrajectoryFrame[] = [];
+  const enter = (doc: unknown, at: JsonPath, parentVersion: AtifVersion | undefined): void => {
+    const label = isPyDict(doc) ? prop(doc, 'schema_version') : undefined;
+    const version = versionOfLabel(label) ?? DEFAULT_VERSION;
+    const ctx: RuleContext = { version, versionLabel: typeof label === 'string' ? label : versionLabel(version), mediaExists };
+    const structural = structuralFindings(atifModel(version).trajectory, doc, at);
+    if (!isPyDict(doc)) return void findings.push(...structural);
+    findings.push(...schemaVersionRules(doc, at, ctx, parentVersion), ...structural);
+    if (!parentVersion) findings.push(...rootSessionIdRule(doc, at, ctx));
+    findings.push(...toolDefinitionShape(prop(doc, 'agent'), [...at, 'agent'], ctx));
+    const steps = prop(doc, 'steps');
+    const stepsPath = [...at, 'steps'];
+    if (Array.isArray(steps)) {
+      findings.push(...stepIdSequence(steps, stepsPath));
+      for (const [index, step] of steps.entries()) {
+        const stepPath = [...stepsPath, index];
+        findings.push(...stepRules(step, stepPath, ctx), ...stepContentRules(step, stepPath, ctx));
+        if (isPyDict(step)) findings.push(...metricsRules(prop(step, 'metrics'), [...stepPath, 'metrics']));
+      }
+    }
+    findings.push(...finalMetricsRules(prop(doc, 'final_metrics'), [...at, 'final_metrics']));
+    const subagents = prop(doc, 'subagent_trajectories');
+    stack.push({
+      doc, at, version, ctx, steps, stepsPath,
+      subagents: atLeast(version, V1_7) && Array.isArray(subagents) ? subagents : undefined,
+      subagentsPath: [...at, 'subagent_trajectories'],
+      next: 0,
+    });
   };
-  const structural = structuralFindings(atifModel(version).trajectory, doc, at);
-  if (!isPyDict(doc)) return structural;
-
-  const findings: Finding[] = [...schemaVersionRules(doc, at, ctx, parentVersion), ...structural];
-  if (!parentVersion) findings.push(...rootSessionIdRule(doc, at, ctx));
-  findings.push(...toolDefinitionShape(prop(doc, 'agent'), [...at, 'agent'], ctx));
-
-  const steps = prop(doc, 'steps');
-  const stepsPath = [...at, 'steps'];
-  if (Array.isArray(steps)) {
-    findings.push(...stepIdSequence(steps, stepsPath));
-    for (const [index, step] of steps.entries()) {
-      const stepPath = [...stepsPath, index];
-      findings.push(...stepRules(step, stepPath, ctx), ...stepContentRules(step, stepPath, ctx));
-      if (isPyDict(step)) findings.push(...metricsRules(prop(step, 'metrics'), [...stepPath, 'metrics']));
+  const leave = (f: TrajectoryFrame): void => {
+    let embeddedIds: ReadonlySet<string> = new Set();
+    if (f.subagents) {
+      const embedded = embeddedTrajectoryIds(f.subagents, f.subagentsPath);
+      findings.push(...embedded.findings);
+      embeddedIds = embedded.ids;
     }
-  }
-  findings.push(...finalMetricsRules(prop(doc, 'final_metrics'), [...at, 'final_metrics']));
-
-  let embeddedIds: ReadonlySet<string> = new Set();
-  const subagents = prop(doc, 'subagent_trajectories');
-  if (atLeast(version, V1_7) && Array.isArray(subagents)) {
-    const subagentsPath = [...at, 'subagent_trajectories'];
-    for (const [index, sub] of subagents.entries()) {
-      findings.push(...trajectoryFindings(sub, [...subagentsPath, index], version, mediaExists));
+    findings.push(...subagentRefRules(f.steps, f.stepsPath, embeddedIds, f.ctx));
+    findings.push(...totalStepsRule(f.doc, f.at));
+  };
+  enter(root, rootAt, rootParentVersion);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    if (f.subagents && f.next < f.subagents.length) {
+      const index = f.next++;
+      enter(f.subagents[index], [...f.subagentsPath, index], f.version);
+      continue;
     }
-    const embedded = embeddedTrajectoryIds(subagents, subagentsPath);
-    findings.push(...embedded.findings);
-    embeddedIds = embedded.ids;
+    stack.pop();
+    leave(f);
   }
-  findings.push(...subagentRefRules(steps, stepsPath, embeddedIds, ctx));
-  findings.push(...totalStepsRule(doc, at));
   return findings;
 }
 

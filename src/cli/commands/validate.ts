@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Chalk } from 'chalk';
-import { hasErrors, validateJson, type Finding } from '../../atif/validate/index.js';
+import { ATIF_VERSION_LABELS, hasErrors, isAtifVersionLabel, validateJson, type Finding } from '../../atif/validate/index.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 
@@ -48,17 +48,15 @@ async function readInput(name: string, io: CliIO): Promise<string> {
 
 /** `relay-atif validate FILES...`: every violation with a JSON path and a rule id, collected, not fail-fast. */
 export async function validateCommand(files: string[], flags: ValidateFlags, io: CliIO): Promise<ExitCode> {
+  if (flags.requireVersion !== undefined && !isAtifVersionLabel(flags.requireVersion)) {
+    throw usageError(`--require-version must be one of ${ATIF_VERSION_LABELS.join(', ')} (got '${flags.requireVersion}')`);
+  }
   const inputs = files.length > 0 ? files : io.stdinIsTTY ? [] : ['-'];
   if (inputs.length === 0) throw usageError('give the trajectory files to validate (or pipe them on stdin)');
   const reports: DocumentReport[] = [];
   for (const file of inputs) {
     for (const doc of documentsOf(await readInput(file, io))) {
-      let findings: Finding[];
-      try {
-        findings = validateJson(doc.text, { requireVersion: flags.requireVersion });
-      } catch (err) {
-        throw usageError((err as Error).message);
-      }
+      const findings = validateJson(doc.text, { requireVersion: flags.requireVersion });
       const failed = hasErrors(findings) || (flags.strict === true && findings.length > 0);
       reports.push({ file, ...(doc.line !== undefined ? { line: doc.line } : {}), valid: !failed, findings });
     }
