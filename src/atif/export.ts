@@ -104,18 +104,26 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     return assemble(sessionId, trajectoryId, opts.agent, steps, kept);
   };
   // Children before parents (post-order), without recursion: agent nesting can be thousands deep.
+  // A parent_uuid cycle can make an agent its own ancestor: each agent is entered once, and a child
+  // met again on the way down is left out rather than looping.
   const done = new Map<string, Trajectory>();
+  const entered = new Set<string>([rootUuid]);
+  const childrenOf = new Map<string, string[]>();
   const stack: Array<{ uuid: string; expanded: boolean }> = [{ uuid: rootUuid, expanded: false }];
   while (stack.length > 0) {
     const top = stack.pop()!;
     const node = tree.nodes.get(top.uuid)!;
     if (!top.expanded) {
+      const fresh = node.children.filter((c) => !entered.has(c));
+      fresh.forEach((c) => entered.add(c));
+      childrenOf.set(top.uuid, fresh);
       stack.push({ uuid: top.uuid, expanded: true });
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ uuid: node.children[i], expanded: false });
+      for (let i = fresh.length - 1; i >= 0; i--) stack.push({ uuid: fresh[i], expanded: false });
       continue;
     }
-    const children = node.children.map((c) => done.get(c)!);
-    node.children.forEach((c) => done.delete(c));
+    const kids = childrenOf.get(top.uuid)!;
+    const children = kids.map((c) => done.get(c)!);
+    kids.forEach((c) => done.delete(c));
     done.set(top.uuid, convert(top.uuid, children));
   }
   const trajectory = done.get(rootUuid)!;

@@ -43,6 +43,12 @@ export interface Problem extends ReasonSummary {
   reason: SkipReason | RejectReason;
 }
 
+/** One problem line as it is counted. */
+export interface LineProblem extends Example {
+  bucket: 'skipped' | 'rejected';
+  reason: SkipReason | RejectReason;
+}
+
 /** The `--report` shape. Reasons and kinds are listed in name order so reports diff cleanly. */
 export interface AccountingReport {
   total: number;
@@ -58,9 +64,12 @@ export class LineAccounting {
   private readonly skipped = new Map<SkipReason, ReasonSummary>();
   private readonly rejected = new Map<RejectReason, ReasonSummary>();
   private readonly examplesPerReason: number;
+  private readonly onProblem?: (problem: LineProblem) => void;
 
-  constructor(options: { examplesPerReason?: number } = {}) {
+  /** `onProblem` sees every skip (except blank lines) and rejection as it is counted: `--strict` stops there. */
+  constructor(options: { examplesPerReason?: number; onProblem?: (problem: LineProblem) => void } = {}) {
     this.examplesPerReason = options.examplesPerReason ?? DEFAULT_EXAMPLES_PER_REASON;
+    this.onProblem = options.onProblem;
   }
 
   use(kind: RecordKind): void {
@@ -69,10 +78,12 @@ export class LineAccounting {
 
   skip(reason: SkipReason, where: LineRef, message?: string): void {
     this.note(this.skipped, reason, exampleOf(where, undefined, message));
+    if (reason !== 'blank') this.onProblem?.({ bucket: 'skipped', reason, ...exampleOf(where, undefined, message) });
   }
 
   reject(reason: RejectReason, where: LineRef, fault: { path: string; message: string }): void {
     this.note(this.rejected, reason, exampleOf(where, fault.path, fault.message));
+    this.onProblem?.({ bucket: 'rejected', reason, ...exampleOf(where, fault.path, fault.message) });
   }
 
   /**

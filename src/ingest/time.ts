@@ -2,7 +2,8 @@
  * Timestamps are nanoseconds since the Unix epoch as BigInt: RFC 3339 strings carry up to 9
  * fractional digits, which a double cannot hold next to a 2026 epoch. Any offset is converted to UTC.
  */
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?(Z|z|[+-]\d{2}:?\d{2})$/;
+// The zone is optional: a timestamp without one is read as UTC (documented; the reference rejects it).
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?(Z|z|[+-]\d{2}:?\d{2})?$/;
 
 export type Nanos = bigint;
 
@@ -69,7 +70,7 @@ export function parseRfc3339(text: string): Nanos | undefined {
   const ms = Date.UTC(Number(y), month - 1, day, hour, minute, second === 60 ? 59 : second);
   if (Number.isNaN(ms)) return undefined;
   let offsetMinutes = 0;
-  if (off !== 'Z' && off !== 'z') {
+  if (off !== undefined && off !== 'Z' && off !== 'z') {
     const sign = off.startsWith('-') ? -1 : 1;
     const digits = off.slice(1).replace(':', '');
     const oh = Number(digits.slice(0, 2));

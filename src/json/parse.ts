@@ -48,6 +48,7 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 function needsLossless(lit: string): boolean {
   // Malformed literals stay in place so that JSON.parse rejects them.
   if (!JSON_NUMBER.test(lit)) return false;
+  if (!Number.isFinite(Number(lit))) return true; // 1e400: a double would turn it into Infinity
   if (/[.eE]/.test(lit)) return Number.isInteger(Number(lit));
   return !Number.isSafeInteger(Number(lit));
 }

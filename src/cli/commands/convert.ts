@@ -9,7 +9,8 @@ import { validateTrajectory } from '../../atif/validate/index.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { streamEvents } from '../load.js';
+import { recordOptions, streamEvents, type Loaded } from '../load.js';
+import { describeReplay, isReconstructed } from '../../pipeline/raw.js';
 import { resolveOutput, TrajectoryWriter } from '../output.js';
 import { VERSION } from '../version.js';
 
@@ -21,6 +22,8 @@ export interface ExportFlags {
   profile: ProfileName;
   fix?: string[];
   noFix?: string[];
+  /** The agent of bare hook payloads (`--agent`). */
+  agent?: string;
 }
 
 export interface ConvertFlags extends ExportFlags {
@@ -54,12 +57,24 @@ export function fixesOf(flags: ExportFlags) {
 export async function convertCommand(inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   const target = await resolveOutput(flags.output, io.cwd);
   const writer = new TrajectoryWriter(target, flags.filenameTemplate, io);
-  const accounting = new LineAccounting();
+  // --strict stops at the first problem line and names it; lenient runs count problems and go on.
+  const accounting = new LineAccounting({
+    onProblem: flags.strict
+      ? (p) => {
+          throw new CliError(EXIT.PROBLEMS, `--strict: ${p.file}:${p.line}: ${p.bucket} (${p.reason})${p.path ? ` at ${p.path}` : ''}${p.message ? `: ${p.message}` : ''}`);
+        }
+      : undefined,
+  });
   const options = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, dedupe: flags.dedupe };
   // Only counts are kept per trajectory: trajectories and decision data are freed once written.
   const converted: Array<{ sessionId: string; written: boolean; events: number; steps: number; suppressed_llm_spans: number }> = [];
   let eventCount = 0;
   let invalid = 0;
+  // Raw records are replayed at the end of input; the replay reports here what it did.
+  const readOptions = recordOptions(flags);
+  let replay: Loaded['replay'];
+  const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
+  let lateReconstructed = 0;
   const emit = async (done: ConvertedTrajectory[]) => {
     for (const c of done) {
       if (flags.validate && c.trajectory) {
@@ -74,15 +89,17 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   if (flags.sessionId !== undefined) {
     // One trajectory of everything: nothing can be written before the input ends.
     const events: AtofEvent[] = [];
-    for await (const e of streamEvents(inputs, io, accounting)) events.push(e);
+    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed)) events.push(e);
     eventCount = events.length;
     await emit(convertEvents(events, options));
   } else {
     const streamer = new StreamingConverter(options);
-    for await (const e of streamEvents(inputs, io, accounting)) {
+    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed)) {
       eventCount++;
       const { done, late } = streamer.push(e);
-      if (late) lateEvent(accounting, e);
+      // A reconstructed event has no input line to reclassify: it is counted apart.
+      if (late && isReconstructed(e)) lateReconstructed++;
+      else if (late) lateEvent(accounting, e);
       await emit(done);
     }
     const { done, late } = streamer.finish();
@@ -95,6 +112,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     lines: accounting.toJSON(),
     trajectories: converted.map(({ sessionId, ...counts }) => ({ session_id: sessionId, ...counts })),
     outputs: writer.written,
+    ...(replay ? { replay: { ...replay.stats, late_reconstructed_events: lateReconstructed } } : {}),
   };
   if (flags.report) {
     await writeFile(flags.report, JSON.stringify(report, null, 2) + '\n').catch((err: Error) => {
@@ -110,6 +128,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
       `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`,
     );
+    if (replay) for (const note of describeReplay(replay.stats, lateReconstructed)) io.stderr.write(`  ${note}\n`);
     const shown = flags.verbose ? problems : problems.slice(0, 5);
     for (const p of shown) io.stderr.write(`  ${describeProblem(p)}\n`);
     if (shown.length < problems.length) io.stderr.write(`  … ${problems.length - shown.length} more kinds (--verbose, --report FILE)\n`);

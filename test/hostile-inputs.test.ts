@@ -1,0 +1,180 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './support/cli.js';
+
+// One test per hostile input of issue 7: the exact message and exit code, and what is written.
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'relay-atif-hostile-'));
+});
+
+const U = (n: number) => `01980000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+const T = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString().replace('Z', '+00:00');
+const scope = (o: Record<string, unknown>) => JSON.stringify({ kind: 'scope', atof_version: '0.1', attributes: [], ...o });
+const agent = (phase: 'start' | 'end', n: number, ms: number, parent: number | null = null) =>
+  scope({ uuid: U(n), parent_uuid: parent === null ? null : U(parent), timestamp: T(ms), name: `agent-${n}`, scope_category: phase, category: 'agent' });
+const llm = (phase: 'start' | 'end', n: number, ms: number, parent: number, data: unknown, extra: Record<string, unknown> = {}) =>
+  scope({ uuid: U(n), parent_uuid: U(parent), timestamp: T(ms), name: 'llm', scope_category: phase, category: 'llm', data, ...extra });
+/** A valid one-session stream with the given lines inserted before the agent end. */
+const session = (...middle: string[]) => [agent('start', 1, 0), llm('start', 2, 1, 1, { prompt: 'hi' }), llm('end', 2, 2, 1, { content: 'hello' }), ...middle, agent('end', 1, 100)];
+
+function write(name: string, lines: Array<string | Buffer>): string {
+  const path = join(dir, name);
+  writeFileSync(path, Buffer.concat(lines.map((l) => Buffer.concat([Buffer.isBuffer(l) ? l : Buffer.from(l), Buffer.from('\n')]))));
+  return path;
+}
+
+async function convert(path: string, ...flags: string[]) {
+  const r = await runCli(['convert', path, ...flags], { cwd: dir });
+  const trajectories = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return { ...r, trajectories };
+}
+
+test('a truncated line is a counted not-json skip; --strict stops there with exit 1', async () => {
+  const lines = session();
+  const path = write('truncated.ndjson', [...lines.slice(0, 2), lines[2].slice(0, 40), ...lines.slice(3)]);
+  const lenient = await convert(path);
+  assert.equal(lenient.code, 0);
+  assert.match(lenient.stderr, /skipped not-json: 1 line\(s\) \(first at .*truncated\.ndjson:3: /);
+  const strict = await convert(path, '--strict');
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /--strict: .*truncated\.ndjson:3: skipped \(not-json\): /);
+});
+
+test('invalid UTF-8 is a counted skip, never replaced silently', async () => {
+  const bad = Buffer.concat([Buffer.from(session()[1].slice(0, 30)), Buffer.from([0xc3, 0x28]), Buffer.from(session()[1].slice(30))]);
+  const r = await convert(write('utf8.ndjson', [session()[0], bad, ...session().slice(2)]));
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /skipped invalid-utf8: 1 line\(s\) \(first at .*utf8\.ndjson:2: line of \d+ bytes is not valid UTF-8\)/);
+});
+
+test('a wrong JSON type in a field is a rejection naming the zod path', async () => {
+  const wrong = scope({ uuid: U(3), parent_uuid: U(1), timestamp: T(3), name: 42, scope_category: 'start', category: 'tool' });
+  const r = await convert(write('types.ndjson', session(wrong)), '--strict');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--strict: .*types\.ndjson:4: rejected \(invalid-atof\) at name: /);
+});
+
+test('duplicated and deleted lines: nothing crashes, every line is accounted', async () => {
+  const lines = session();
+  const r = await convert(write('dup.ndjson', [lines[0], lines[1], lines[1], lines[2], lines[2], lines[3]]), '--json');
+  assert.equal(r.code, 0);
+  const report = JSON.parse(r.stderr.trim());
+  assert.equal(report.lines.total, 6);
+  assert.equal(report.lines.used.total, 6);
+  assert.equal(r.trajectories[0].steps.length, 4, 'each duplicate start/end is processed as the reference does');
+});
+
+test('deep nesting in a payload (100,000 levels) converts and validates', async () => {
+  const deep = '['.repeat(100_000) + '"bottom"' + ']'.repeat(100_000);
+  const line = llm('end', 5, 5, 1, null).replace('"data":null', `"data":{"content":${deep}}`);
+  const r = await convert(write('deep.ndjson', session(llm('start', 5, 4, 1, { prompt: 'x' }), line)), '--validate');
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.includes('bottom'));
+});
+
+test('a line over the size limit is a too-long skip (limit set by RELAY_ATIF_MAX_LINE_BYTES)', async () => {
+  const path = write('long.ndjson', session(llm('start', 6, 4, 1, { prompt: 'x'.repeat(5000) })));
+  const r = await runCli(['convert', path], { cwd: dir, env: { RELAY_ATIF_MAX_LINE_BYTES: '4096' } });
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /skipped too-long: 1 line\(s\) \(first at .*long\.ndjson:4: line 4 is 5\d\d\d bytes, over the 4096-byte limit/);
+});
+
+test('enormous token counts stay exact, or are refused as counts, never wrapped', async () => {
+  const end = (n: number, usage: string) => llm('end', n, n + 1, 1, null).replace('"data":null', `"data":{"content":"x","usage":{"prompt_tokens":${usage},"completion_tokens":1}}`);
+  const path = write('numbers.ndjson', session(llm('start', 7, 6, 1, { prompt: 'a' }), end(7, '9007199254740993'), llm('start', 9, 9, 1, { prompt: 'b' }), end(9, '18446744073709551616')));
+  const r = await convert(path);
+  assert.equal(r.code, 0);
+  assert.ok(r.stdout.includes('"prompt_tokens":9007199254740993'), 'exact past 2^53');
+  assert.ok(r.stdout.includes('"total_prompt_tokens":9007199254740993'), 'summed exactly');
+  assert.ok(r.stdout.includes('"prompt_tokens":18446744073709551616}'), 'beyond u64: kept verbatim in extra-free usage, not as a count');
+});
+
+test('timestamps without a zone are UTC; other offsets are normalised to UTC', async () => {
+  const lines = [agent('start', 1, 0), llm('start', 2, 1, 1, { prompt: 'hi' }).replace(/"timestamp":"[^"]+"/, '"timestamp":"2026-01-01T00:00:00.001"'), llm('end', 2, 2, 1, { content: 'x' }).replace(/"timestamp":"[^"]+"/, '"timestamp":"2026-01-01T05:30:00.002+05:30"'), agent('end', 1, 100)];
+  const r = await convert(write('zones.ndjson', lines));
+  assert.equal(r.code, 0);
+  assert.deepEqual(r.trajectories[0].steps.map((s: { timestamp: string }) => s.timestamp), ['2026-01-01T00:00:00.001+00:00', '2026-01-01T00:00:00.002+00:00']);
+});
+
+test('equal timestamps keep input order; an end before its start is converted as given', async () => {
+  const same = [agent('start', 1, 0), llm('start', 2, 5, 1, { prompt: 'first' }), llm('end', 2, 5, 1, { content: 'a' }), llm('start', 3, 5, 1, { prompt: 'second' }), llm('end', 3, 5, 1, { content: 'b' }), agent('end', 1, 9)];
+  const r = await convert(write('ties.ndjson', same));
+  assert.deepEqual(r.trajectories[0].steps.map((s: { message: string }) => s.message), ['first', 'a', 'second', 'b']);
+  const inverted = await convert(write('inverted.ndjson', [agent('start', 1, 0), llm('end', 2, 1, 1, { content: 'early end' }), llm('start', 2, 5, 1, { prompt: 'late start' }), agent('end', 1, 9)]));
+  assert.equal(inverted.code, 0);
+  assert.deepEqual(inverted.trajectories[0].steps.map((s: { source: string }) => s.source), ['agent', 'user']);
+});
+
+test('unpaired starts and ends convert; nothing is invented', async () => {
+  const r = await convert(write('unpaired.ndjson', [agent('start', 1, 0), llm('start', 2, 1, 1, { prompt: 'never answered' }), llm('end', 3, 2, 1, { content: 'never asked' })]));
+  assert.equal(r.code, 0);
+  assert.deepEqual(r.trajectories[0].steps.map((s: { source: string }) => s.source), ['user', 'agent']);
+});
+
+test('a cycle in parent_uuid ends, with every event accounted', async () => {
+  const cyc = [scope({ uuid: U(1), parent_uuid: U(2), timestamp: T(0), name: 'a', scope_category: 'start', category: 'agent' }), scope({ uuid: U(2), parent_uuid: U(1), timestamp: T(1), name: 'b', scope_category: 'start', category: 'agent' }), llm('start', 3, 2, 2, { prompt: 'x' }), llm('end', 3, 3, 2, { content: 'y' })];
+  const r = await convert(write('cycle.ndjson', cyc), '--json');
+  assert.equal(r.code, 0);
+  assert.equal(JSON.parse(r.stderr.trim()).lines.used.total, 4);
+});
+
+test('10,000-deep agent nesting converts without a stack overflow (the reference crashes near 3,000)', async () => {
+  const N = 10_000;
+  const lines: string[] = [];
+  for (let i = 1; i <= N; i++) lines.push(agent('start', i, i, i === 1 ? null : i - 1));
+  lines.push(llm('start', N + 1, N + 1, N, { prompt: 'deepest' }), llm('end', N + 1, N + 2, N, { content: 'ok' }));
+  for (let i = N; i >= 1; i--) lines.push(agent('end', i, 3 * N - i, i === 1 ? null : i - 1));
+  const r = await convert(write('nested.ndjson', lines), '--validate', '--no-observed-events');
+  assert.equal(r.code, 0, r.stderr.slice(0, 500));
+  let t = r.trajectories[0];
+  let depth = 0;
+  while (t.subagent_trajectories) [t, depth] = [t.subagent_trajectories[0], depth + 1];
+  assert.equal(depth, N - 1);
+  assert.equal(t.steps[0].message, 'deepest');
+});
+
+test('__proto__ and constructor keys in payloads are data, never prototype pollution', async () => {
+  const evil = llm('start', 4, 4, 1, null).replace('"data":null', '"data":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prompt":"p"},"metadata":{"__proto__":{"polluted":true}}');
+  const r = await convert(write('proto.ndjson', session(evil)));
+  assert.equal(r.code, 0);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.ok(r.stdout.includes('"__proto__":{"polluted":true}'), 'kept as an ordinary key');
+});
+
+test('hostile session ids and templates never leave the output directory', async () => {
+  const path = write('plain.ndjson', session());
+  for (const [id, expected] of [
+    ['../../escape', 'trajectory-.._.._escape.json'],
+    ['/etc/passwd', 'trajectory-_etc_passwd.json'],
+    ['nul\u0000byte', 'trajectory-nul_byte.json'],
+    ['..', 'trajectory-__.json'],
+    ['x'.repeat(10_000), `trajectory-${'x'.repeat(120)}.json`],
+  ] as const) {
+    const out = mkdtempSync(join(dir, 'out-'));
+    const r = await runCli(['convert', path, '--session-id', id, '-o', out + '/', '-q'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(out), [expected]);
+  }
+  const bad = await runCli(['convert', path, '-o', join(dir, 'o') + '/', '--filename-template', '../{session_id}.json'], { cwd: dir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--filename-template must be a file name, not a path/);
+  const missing = await runCli(['convert', path, '-o', join(dir, 'o2') + '/', '--filename-template', 'fixed.json'], { cwd: dir });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--filename-template must contain \{session_id\}/);
+  assert.equal(existsSync(join(dir, 'o2')), false);
+});
+
+test('a failed write leaves no temp file behind', async () => {
+  const path = write('ok.ndjson', session());
+  const blocker = join(dir, 'blocker');
+  writeFileSync(blocker, 'a file where a directory should be');
+  const r = await runCli(['convert', path, '-o', join(blocker, 'x.json')], { cwd: dir });
+  assert.equal(r.code, 4);
+  assert.match(r.stderr, /cannot write .*blocker\/x\.json/);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal(readFileSync(blocker, 'utf8'), 'a file where a directory should be');
+});
