@@ -1,4 +1,4 @@
-import { stringAt, type Json } from '../json/value.js';
+import { isObject, stringAt, type Json } from '../json/value.js';
 import { unwrapLlmRequest } from '../providers/content.js';
 
 /** Paths that carry a request id; all share the `request:` namespace. */
@@ -31,17 +31,30 @@ export function collectKeys(event: 'start' | 'end', metadata: Json | undefined, 
   }
 }
 
+/**
+ * Paths grouped by their first key, so a scan only looks up the paths whose first key the object
+ * has; `rank` keeps the order of the full list, which decides the order of recorded origins.
+ */
+type PathEntry = { kind: 'request' | 'generation'; path: string; rank: number };
+const BY_FIRST_KEY = new Map<string, PathEntry[]>();
+[...REQUEST_PATHS.map((path) => ({ kind: 'request' as const, path })), ...GENERATION_PATHS.map((path) => ({ kind: 'generation' as const, path }))].forEach((entry, rank) => {
+  const first = entry.path.split('.')[0];
+  BY_FIRST_KEY.set(first, [...(BY_FIRST_KEY.get(first) ?? []), { ...entry, rank }]);
+});
+
 function scan(value: Json, at: Omit<KeyOrigin, 'path'>, into: CorrelationKeys): void {
-  for (const [kind, paths] of [['request', REQUEST_PATHS], ['generation', GENERATION_PATHS]] as const) {
-    for (const path of paths) {
-      const v = stringAt(value, path);
-      if (v === undefined || v === '') continue;
-      const key = `${kind}:${v}`;
-      const origins = into.get(key);
-      const origin = { ...at, path };
-      if (origins) origins.push(origin);
-      else into.set(key, [origin]);
-    }
+  if (!isObject(value)) return;
+  const hits: PathEntry[] = [];
+  for (const key of Object.keys(value)) hits.push(...(BY_FIRST_KEY.get(key) ?? []));
+  hits.sort((a, b) => a.rank - b.rank);
+  for (const { kind, path } of hits) {
+    const v = stringAt(value, path);
+    if (v === undefined || v === '') continue;
+    const key = `${kind}:${v}`;
+    const origins = into.get(key);
+    const origin = { ...at, path };
+    if (origins) origins.push(origin);
+    else into.set(key, [origin]);
   }
 }
 
