@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { atofEnvelopeSchema, decodeAtof } from '../src/ingest/atof.js';
+import { JsonNumber, type JsonObject } from '../src/json/value.js';
+
+// decodeAtof checks valid events by hand and asks zod only to describe failures: both must accept
+// exactly the same envelopes.
+const valueOf = <T>(xs: T[]) => fc.constantFrom(...xs);
+const UUID = '0197c4e2-3a10-7b21-9c4d-5e6f70819201';
+const field = {
+  kind: valueOf(['scope', 'mark', 'Scope', 1, null, undefined]),
+  atof_version: valueOf(['0.1', '', 1, undefined]),
+  uuid: valueOf([UUID, UUID.toUpperCase(), `{${UUID}}`, UUID.replaceAll('-', ''), 'not-a-uuid', 7, undefined]),
+  parent_uuid: valueOf([UUID, null, undefined, 'x', 3]),
+  timestamp: valueOf(['2026-03-04T17:21:09.482913517+00:00', '2026-03-04T17:21:09Z', '2026-03-04T17:21:09', '2026-02-30T00:00:00Z', 'yesterday', 1772644874002118, 1.5, new JsonNumber('12.0'), new JsonNumber('99999999999999999999'), null, undefined]),
+  name: valueOf(['n', '', 1, null, undefined]),
+  scope_category: valueOf(['start', 'end', 'START', null, undefined]),
+  category: valueOf(['llm', 'tool', 'agent', 'custom-thing', null, undefined, 5]),
+  attributes: valueOf([[], ['streaming'], [1], null, undefined, 'x']),
+  category_profile: valueOf([{}, { model_name: 'm' }, null, undefined, [], 'x']),
+  data: valueOf([null, undefined, {}, 'x']),
+  metadata: valueOf([null, undefined, { a: 1 }]),
+};
+
+test('the hand-written fast path accepts exactly what the zod schema accepts', () => {
+  fc.assert(
+    fc.property(fc.record(field), (rec) => {
+      const raw = Object.fromEntries(Object.entries(rec).filter(([, v]) => v !== undefined)) as JsonObject;
+      const fast = decodeAtof(raw, 0);
+      const zod = atofEnvelopeSchema.safeParse(raw).success;
+      assert.equal(fast.ok, zod, JSON.stringify(raw));
+    }),
+    { numRuns: 3000, seed: 7 },
+  );
+});
+
+test('a failure names the zod path', () => {
+  const r = decodeAtof({ kind: 'scope', atof_version: '0.1', uuid: UUID, timestamp: 'yesterday', name: 'n', scope_category: 'start', category: 'llm' }, 0);
+  assert.deepEqual(r, { ok: false, path: 'timestamp', message: 'not an RFC 3339 timestamp' });
+});
