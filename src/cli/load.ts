@@ -1,14 +1,28 @@
+import { parseHookAgentKind } from '../hooks/index.js';
 import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs } from '../ingest/inputs.js';
-import { readAtofEvents, streamAtofEvents } from '../ingest/read-atof.js';
-import { CliError, EXIT } from './exit-codes.js';
+import { streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
+import { hasRawRecords, replayRecords } from '../pipeline/raw.js';
+import type { AttributionLog } from '../sessions/attribution.js';
+import type { ReplayStats } from '../sessions/replay.js';
+import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
 export interface Loaded {
   events: AtofEvent[];
   accounting: LineAccounting;
   inputs: string[];
+  /** Set when the input held raw records and the session replay ran. */
+  replay?: { attributions: AttributionLog; stats: ReplayStats };
+}
+
+/** The `--agent` option (the agent of bare hook payloads) as the record reader wants it. */
+export function recordOptions(flags: { agent?: string }): ReadRecordsOptions {
+  if (flags.agent === undefined) return {};
+  const agent = parseHookAgentKind(flags.agent);
+  if (agent === undefined) throw usageError(`--agent must be claude-code, codex, cursor or hermes (got '${flags.agent}')`);
+  return { agent };
 }
 
 /** Maps input failures onto the exit-code table. */
@@ -17,24 +31,54 @@ export function inputFailure(err: unknown): never {
   throw err;
 }
 
-/** Events one at a time, as the inputs are read (memory stays bounded by what the consumer keeps). */
-export async function* streamEvents(args: string[], io: CliIO, accounting: LineAccounting): AsyncGenerator<AtofEvent> {
+/**
+ * Events one at a time: ATOF events as the inputs are read (memory stays bounded by what the
+ * consumer keeps); raw records are gathered and, at the end of input, replayed into the events the
+ * live runtime would have emitted, which follow in emission order. `replay` receives what the replay did.
+ */
+export async function* streamEvents(
+  args: string[],
+  io: CliIO,
+  accounting: LineAccounting,
+  options: ReadRecordsOptions = {},
+  replay?: (outcome: NonNullable<Loaded['replay']>) => void,
+): AsyncGenerator<AtofEvent> {
+  const raw: InputRecord[] = [];
+  let records = 0;
   try {
     const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
-    yield* streamAtofEvents(sources, accounting);
+    for await (const record of streamRecords(sources, accounting, options)) {
+      records++;
+      if (record.kind === 'atof') yield record.event;
+      else raw.push(record);
+    }
   } catch (err) {
     inputFailure(err);
   }
+  if (raw.length === 0) return;
+  const result = replayRecords(raw, { firstSeq: records });
+  replay?.({ attributions: result.attributions, stats: result.stats });
+  yield* result.events;
 }
 
-/** Resolves and reads every input, mapping input failures onto the exit-code table. */
-export async function loadEvents(args: string[], io: CliIO): Promise<Loaded> {
+/**
+ * Resolves and reads every input, mapping input failures onto the exit-code table. ATOF-only input
+ * is returned as read; with raw records, everything is merged onto one timeline and replayed.
+ */
+export async function loadEvents(args: string[], io: CliIO, options: ReadRecordsOptions = {}): Promise<Loaded> {
   const accounting = new LineAccounting();
+  const records: InputRecord[] = [];
+  let inputs: string[] = [];
   try {
     const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
-    const events = await readAtofEvents(sources, accounting);
-    return { events, accounting, inputs: sources.map((s) => s.name) };
+    inputs = sources.map((s) => s.name);
+    for await (const record of streamRecords(sources, accounting, options)) records.push(record);
   } catch (err) {
     inputFailure(err);
   }
+  if (!hasRawRecords(records)) {
+    return { events: records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])), accounting, inputs };
+  }
+  const result = replayRecords(records);
+  return { events: result.events, accounting, inputs, replay: { attributions: result.attributions, stats: result.stats } };
 }

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { FIXES, PROFILE_NAMES } from '../atif/fixes.js';
 
-export type CommandName = 'convert' | 'explain' | 'diff' | 'validate' | 'schema' | 'profiles';
+export type CommandName = 'convert' | 'explain' | 'diff' | 'validate' | 'schema' | 'profiles' | 'events';
 
 /** One row of the option table: commander, the help text and the README are all fed from here. */
 export interface OptionSpec {
@@ -42,6 +42,11 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--span <id>', description: 'explain one LLM or tool span: a full uuid or a unique prefix', commands: ['explain'] },
   { flags: '--step <n>', description: 'explain which events produced step N (with --trajectory)', commands: ['explain'] },
   { flags: '--trajectory <id>', description: 'the trajectory (session id or subagent trajectory id) for --step; alone, limits the overview to it', commands: ['explain'] },
+  { flags: '--agent <name>', description: 'the agent of bare hook payloads (lines with hook_event_name and no "record"): claude-code, codex, cursor or hermes', commands: ['convert', 'explain', 'events'] },
+  { flags: '--request <id>', description: 'explain how one gateway call was attributed to a session: a capture id, or its LLM span uuid (or a unique prefix)', commands: ['explain'] },
+  { flags: '--strict', description: 'exit 1 when any input line was skipped or rejected', commands: ['events'] },
+  { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['events'] },
+  { flags: '--verbose', description: 'print every skipped or rejected line kind on stderr', commands: ['events'] },
 ];
 
 /** The commander options of one command, built from the table. */

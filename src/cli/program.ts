@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { convertCommand, type ConvertFlags } from './commands/convert.js';
 import { diffCommand } from './commands/diff.js';
+import { eventsCommand } from './commands/events.js';
 import { explainCommand } from './commands/explain.js';
 import { profilesCommand } from './commands/profiles.js';
 import { schemaCommand } from './commands/schema.js';
@@ -26,6 +27,7 @@ const COMMANDS: CommandSpec[] = [
   { name: 'schema', args: '', summary: 'print the JSON Schema of ATIF v1.7 (--input: of the input record kinds)', handler: schemaCommand as Handler },
   { name: 'profiles', args: '', summary: 'list the profiles and the named fixes they enable', handler: profilesCommand as Handler },
   { name: 'diff', args: '[inputs...]', summary: 'trajectories with vs without the dedupe pass; or diff A.json B.json (exit 0 equal, 1 different, 2 bad input)', handler: diffCommand as Handler },
+  { name: 'events', args: '[inputs...]', summary: 'the ATOF stream the live runtime would have written for hook logs and gateway captures (NDJSON, canonical JSON)', handler: eventsCommand as Handler },
 ];
 
 /**

@@ -6,18 +6,15 @@ import type { InputSource } from './inputs.js';
 import { readLines, type Line, type ReadLinesOptions } from './lines.js';
 
 /**
- * Reading ATOF events out of NDJSON sources, with every line accounted for. Records of other kinds
- * (hook, gateway, HAR) are counted as `unknown-record` skips until their readers exist; they plug in
- * at {@link classifyRecord} and the switch in {@link readRecord}.
+ * Reading ATOF events out of NDJSON sources, with every line accounted for: the reader for inputs
+ * that are ATOF streams only. Every other line, raw hook and gateway records included, is an
+ * `unknown-record` skip here; `read-records.ts` reads all record kinds (and shares the line
+ * handling below), and the CLI uses that one.
  */
 
 export type RecordClass = 'atof' | 'unknown';
 
-/**
- * Which record kind a parsed line is, from its fields alone (input-records.md). The place to add
- * `hook` (`record: "hook"`, or a bare payload with `hook_event_name`), `gateway` (`record: "gateway"`)
- * and `har` (an entry with `startedDateTime` + `request` + `response`, or a `{log: {entries}}` document).
- */
+/** Whether a parsed line is an ATOF event, from its fields alone (input-records.md §1). */
 export function classifyRecord(value: Json): RecordClass {
   return looksLikeAtof(value) ? 'atof' : 'unknown';
 }
@@ -58,8 +55,11 @@ export async function readAtofEvents(
   return events;
 }
 
-/** Decides one line's bucket (recorded in `acct`) and returns its event when it is a valid ATOF event. */
-function readRecord(line: Line, seq: number, acct: LineAccounting): AtofEvent | undefined {
+/**
+ * The JSON value of one line, or undefined after accounting the line as an undecodable, blank or
+ * non-JSON skip. Shared by every record reader.
+ */
+export function parseLine(line: Line, acct: LineAccounting): Json | undefined {
   const where: LineRef = { file: line.file, line: line.line };
   if ('error' in line) {
     acct.skip(line.error, where, describeUndecodable(line.error, line.bytes));
@@ -69,13 +69,19 @@ function readRecord(line: Line, seq: number, acct: LineAccounting): AtofEvent | 
     acct.skip('blank', where);
     return undefined;
   }
-  let value: Json;
   try {
-    value = parseJson(line.text);
+    return parseJson(line.text);
   } catch (error) {
     acct.skip('not-json', where, (error as Error).message);
     return undefined;
   }
+}
+
+/** Decides one line's bucket (recorded in `acct`) and returns its event when it is a valid ATOF event. */
+function readRecord(line: Line, seq: number, acct: LineAccounting): AtofEvent | undefined {
+  const value = parseLine(line, acct);
+  if (value === undefined || 'error' in line) return undefined;
+  const where: LineRef = { file: line.file, line: line.line };
   switch (classifyRecord(value)) {
     case 'atof': {
       // classifyRecord said 'atof' only because looksLikeAtof saw an object.
@@ -95,7 +101,7 @@ function readRecord(line: Line, seq: number, acct: LineAccounting): AtofEvent | 
 }
 
 /** JSON's own whitespace; anything else on a line (even a no-break space) makes it non-blank. */
-function isBlank(text: string): boolean {
+export function isBlank(text: string): boolean {
   return /^[ \t\r]*$/.test(text);
 }
 
@@ -108,7 +114,7 @@ function describeUndecodable(error: 'invalid-utf8' | 'too-long', bytes: number):
 const KEYS_SHOWN = 5;
 
 /** A hint for the report: what the line held, since it matched no known record kind. */
-function describeUnknown(value: Json): string {
+export function describeUnknown(value: Json): string {
   if (!isObject(value)) return `a JSON ${jsonTypeName(value)}, not a record object`;
   const keys = Object.keys(value);
   if (keys.length === 0) return 'an empty object';

@@ -12,7 +12,8 @@ import type { Json } from '../../json/value.js';
 import { convertEvents, type ConvertedTrajectory } from '../../pipeline/convert.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { loadEvents } from '../load.js';
+import { loadEvents, recordOptions, type Loaded } from '../load.js';
+import { lookupRequest, renderRequest } from '../../sessions/attribution-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 
 /** Flags every reporting command (explain, diff) shares. */
@@ -29,15 +30,21 @@ export interface ExplainFlags extends ExportFlags, ReportFlags {
   span?: string;
   step?: string;
   trajectory?: string;
+  /** A gateway capture id or LLM span uuid: how that call was attributed to a session. */
+  request?: string;
 }
 
 /** How many known spans an "unknown span" error lists. */
 const LISTED = 20;
 
 export async function explainCommand(inputs: string[], flags: ExplainFlags, io: CliIO): Promise<ExitCode> {
-  if (flags.span !== undefined && flags.step !== undefined) throw usageError('--span and --step cannot be combined');
+  if ([flags.span, flags.step, flags.request].filter((f) => f !== undefined).length > 1) throw usageError('--span, --step and --request cannot be combined');
   const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
-  const { events, accounting } = await loadEvents(inputs, io);
+  const { events, accounting, replay } = await loadEvents(inputs, io, recordOptions(flags));
+  if (flags.request !== undefined) {
+    explainRequest(flags.request, replay, flags, io);
+    return finishReport(accounting, events.length, flags, io);
+  }
   const converted = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: false, dedupe: true });
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   const index = indexSpans(converted);
@@ -60,6 +67,20 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     emit(io, flags, report as unknown as Json, () => renderOverview(report, styles));
   }
   return finishReport(accounting, events.length, flags, io);
+}
+
+/** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
+function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainFlags, io: CliIO): void {
+  if (!replay) throw usageError('--request needs gateway captures in the input (there are none: the input holds ATOF events only)');
+  const found = lookupRequest(replay.attributions, query);
+  if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches the LLM spans:\n${found.candidates.map((u) => `  ${u}`).join('\n')}`);
+  if (found.kind === 'unknown') {
+    const listed = found.captureIds.slice(0, LISTED).map((id) => `  ${id}`);
+    if (found.captureIds.length > LISTED) listed.push(`  … ${found.captureIds.length - LISTED} more`);
+    throw usageError(`no gateway capture or LLM span matches '${query}'; the capture ids are:\n${listed.join('\n') || '  (none)'}`);
+  }
+  const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
+  emit(io, flags, { query, requests: found.attributions } as unknown as Json, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
 }
 
 function explainStep(converted: ConvertedTrajectory[], events: AtofEvent[], stepId: number, flags: ExplainFlags, io: CliIO, styles: Styles): void {

@@ -1,0 +1,35 @@
+import { canonicalJson } from '../../json/stringify.js';
+import type { ExitCode } from '../exit-codes.js';
+import type { CliIO } from '../io.js';
+import { loadEvents, recordOptions } from '../load.js';
+import { finishReport, type ReportFlags } from './explain.js';
+
+export interface EventsFlags extends ReportFlags {
+  agent?: string;
+}
+
+/** Bytes gathered before a write: few, large writes, with backpressure between them. */
+const CHUNK = 1 << 20;
+
+/**
+ * `events`: the reconstructed ATOF stream, one canonical JSON event per line, in emission order:
+ * what the live runtime's ATOF exporter would have written for these hooks and gateway captures.
+ * ATOF events of the input pass through at their place on the timeline.
+ */
+export async function eventsCommand(inputs: string[], flags: EventsFlags, io: CliIO): Promise<ExitCode> {
+  const { events, accounting } = await loadEvents(inputs, io, recordOptions(flags));
+  let buffer = '';
+  for (const event of events) {
+    buffer += canonicalJson(event.raw) + '\n';
+    if (buffer.length >= CHUNK) {
+      await write(io, buffer);
+      buffer = '';
+    }
+  }
+  if (buffer !== '') await write(io, buffer);
+  return finishReport(accounting, events.length, flags, io);
+}
+
+async function write(io: CliIO, text: string): Promise<void> {
+  if (io.stdout.write(text) === false && io.stdout.once) await new Promise<void>((resolve) => io.stdout.once!('drain', () => resolve()));
+}

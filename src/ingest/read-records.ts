@@ -1,0 +1,320 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { llmEndTimestampNs } from '../gateway/llm-events.js';
+import { prepareGatewayExchange, type LlmGatewayStart } from '../gateway/llm-start.js';
+import { gatewayCallOutcome, type GatewayCallOutcome } from '../gateway/upstream-outcome.js';
+import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from '../hooks/index.js';
+import { parseJson } from '../json/parse.js';
+import { canonicalJson } from '../json/stringify.js';
+import { getOwn, hasOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import type { LineAccounting, LineRef, RecordKind } from './accounting.js';
+import { decodeAtof, looksLikeAtof, type AtofEvent } from './atof.js';
+import type { InputSource } from './inputs.js';
+import { readLines, type Line, type ReadLinesOptions } from './lines.js';
+import { describeUnknown, isBlank, parseLine } from './read-atof.js';
+import type { DecodeExchangeResult, GatewayExchange } from './records/exchange.js';
+import { decodeGatewayRecord, looksLikeGatewayRecord } from './records/gateway.js';
+import { decodeHarEntry, isHarDocument, looksLikeHarEntry } from './records/har.js';
+import { headerValues, rfc3339 } from './records/schema-parts.js';
+import { parseRfc3339, type Nanos } from './time.js';
+
+/**
+ * Reading every record kind of input-records.md (ATOF events, hook records and bare hook payloads,
+ * gateway captures, HAR entries and whole HAR documents) with each line in exactly one accounting
+ * bucket, and merging them onto one timeline (§ intro: by timestamp, ties in input order).
+ */
+
+// ── classification ──────────────────────────────────────────────────────────────────────────────
+
+export type RecordKindClass = 'atof' | 'hook' | 'bare-hook' | 'gateway' | 'har-entry' | 'har-document' | 'unknown';
+
+/** The record kind of a parsed line, from its fields alone. A `record` naming no known kind is unknown. */
+export function classifyRecordKind(value: Json): RecordKindClass {
+  if (looksLikeAtof(value)) return 'atof';
+  if (!isObject(value)) return 'unknown';
+  if (hasOwn(value, 'record')) return value.record === 'hook' ? 'hook' : looksLikeGatewayRecord(value) ? 'gateway' : 'unknown';
+  if (looksLikeHarEntry(value)) return 'har-entry';
+  if (isHarDocument(value)) return 'har-document';
+  if (hasOwn(value, 'hook_event_name')) return 'bare-hook';
+  return 'unknown';
+}
+
+/** zod model of a hook record (input-records.md §2); unknown keys are tolerated. */
+export const hookRecordSchema = z
+  .looseObject({
+    record: z.literal('hook'),
+    agent: z.string().refine((s) => parseHookAgentKind(s) !== undefined, 'not a hook agent (claude-code, codex, cursor or hermes)'),
+    received_at: rfc3339,
+    headers: headerValues.optional(),
+    payload: z.unknown(),
+  })
+  .superRefine((v, ctx) => {
+    if (!hasOwn(v, 'payload')) ctx.addIssue({ code: 'custom', path: ['payload'], message: 'a hook record needs payload (any JSON value)' });
+  });
+
+// ── records ─────────────────────────────────────────────────────────────────────────────────────
+
+interface RecordBase {
+  /** Position in input order (file order, then line order): the timeline's tie-breaker. */
+  order: number;
+  origin: LineRef;
+}
+
+export interface HookRecord extends RecordBase {
+  kind: 'hook';
+  agent: HookAgentKind;
+  headers: HookHeaders;
+  payload: Json;
+  /** Arrival time: `received_at`; for a bare payload its own `timestamp`, else that of the record before it in its file. */
+  atNs: Nanos;
+  /** False for a bare payload that carried no timestamp (ordered by position only). */
+  timed: boolean;
+  bare: boolean;
+  /** Seed of the ids this record's events get: derived from its content, so the same input gives the same ids. */
+  seed: string;
+}
+
+export interface GatewayRecord extends RecordBase {
+  kind: 'gateway';
+  exchange: GatewayExchange;
+  /** The LLM call as the gateway prepared it at arrival (routes without LLM events never get here). */
+  start: LlmGatewayStart;
+  outcome: GatewayCallOutcome;
+  seed: string;
+}
+
+export interface AtofRecord extends RecordBase {
+  kind: 'atof';
+  event: AtofEvent;
+}
+
+export type InputRecord = HookRecord | GatewayRecord | AtofRecord;
+
+export interface ReadRecordsOptions extends ReadLinesOptions {
+  /** The agent of bare hook payloads (`--agent`); without it they are rejected. */
+  agent?: HookAgentKind;
+}
+
+/**
+ * Every record of every source, in input order, yielded as read. A source whose first line opens a
+ * multi-line JSON document is read whole, and a HAR document is accounted entry by entry (an entry's
+ * "line" is its 1-based index in `log.entries`); any other document falls back to line accounting.
+ */
+export async function* streamRecords(sources: readonly InputSource[], acct: LineAccounting, options: ReadRecordsOptions = {}): AsyncGenerator<InputRecord> {
+  const reader = new RecordReader(acct, options);
+  for (const source of sources) {
+    reader.startSource();
+    let pending: Line[] | undefined;
+    for await (const line of readLines(source, options)) {
+      if (pending) {
+        pending.push(line);
+        continue;
+      }
+      if (reader.atSourceStart && 'text' in line && opensDocument(line.text)) {
+        pending = [line];
+        continue;
+      }
+      if (!('text' in line) || !isBlank(line.text)) reader.atSourceStart = false;
+      yield* reader.readLine(line);
+    }
+    if (pending) yield* reader.readDocument(pending, source.name);
+  }
+}
+
+/** A first line that starts a JSON object but is not one by itself: a pretty-printed document. */
+function opensDocument(text: string): boolean {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return false;
+  try {
+    parseJson(trimmed);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+class RecordReader {
+  private order = 0;
+  private readonly seen = new Map<string, number>();
+  /** The last timestamp met in the current source: where an untimed bare payload is placed. */
+  private lastNs: Nanos = 0n;
+  atSourceStart = true;
+
+  constructor(
+    private readonly acct: LineAccounting,
+    private readonly options: ReadRecordsOptions,
+  ) {}
+
+  startSource(): void {
+    this.lastNs = 0n;
+    this.atSourceStart = true;
+  }
+
+  *readLine(line: Line): Generator<InputRecord> {
+    const value = parseLine(line, this.acct);
+    if (value === undefined || !('text' in line)) return;
+    yield* this.readValue(value, { file: line.file, line: line.line }, line.text.trim());
+  }
+
+  /** A whole document: a HAR file is read as its entries; anything else is accounted line by line. */
+  *readDocument(lines: Line[], file: string): Generator<InputRecord> {
+    let doc: Json | undefined;
+    if (lines.every((l) => 'text' in l)) {
+      try {
+        doc = parseJson(lines.map((l) => ('text' in l ? l.text : '')).join('\n'));
+      } catch {
+        doc = undefined;
+      }
+    }
+    if (doc === undefined || !isHarDocument(doc)) {
+      for (const line of lines) yield* this.readLine(line);
+      return;
+    }
+    yield* this.readHarEntries(doc.log.entries, file, (index) => ({ file, line: index + 1 }));
+  }
+
+  private *readValue(value: Json, where: LineRef, text: string): Generator<InputRecord> {
+    switch (classifyRecordKind(value)) {
+      case 'atof': {
+        const decoded = decodeAtof(value as JsonObject, this.order, where);
+        if (!decoded.ok) return this.acct.reject('invalid-atof', where, { path: decoded.path, message: decoded.message });
+        this.acct.use('atof');
+        decoded.event.rawText = text;
+        this.lastNs = decoded.event.ts;
+        return yield { kind: 'atof', event: decoded.event, order: this.order++, origin: where };
+      }
+      case 'hook':
+        return yield* this.readHook(value as JsonObject, where, text);
+      case 'bare-hook':
+        return yield* this.readBareHook(value as JsonObject, where, text);
+      case 'gateway':
+        return yield* this.readExchange('gateway', decodeGatewayRecord(value as JsonObject, { fallbackId: `${where.file}:${where.line}` }), where, text);
+      case 'har-entry':
+        return yield* this.readExchange('har', decodeHarEntry(value as JsonObject, { fallbackId: `${where.file}:${where.line}` }), where, text);
+      case 'har-document': {
+        // A HAR document on one line: each entry stands for one unit of this line.
+        const entries = (value as JsonObject & { log: { entries: Json[] } }).log.entries;
+        return yield* this.readHarEntries(entries, where.file, () => where);
+      }
+      case 'unknown':
+        return this.acct.skip('unknown-record', where, describeUnknown(value));
+    }
+  }
+
+  private *readHarEntries(entries: Json[], file: string, whereOf: (index: number) => LineRef): Generator<InputRecord> {
+    if (entries.length === 0) return this.acct.skip('unknown-record', whereOf(0), 'a HAR document with no entries');
+    for (const [index, entry] of entries.entries()) {
+      const where = whereOf(index);
+      if (!isObject(entry)) {
+        this.acct.reject('invalid-har', where, { path: `log.entries.${index}`, message: 'a HAR entry must be an object' });
+        continue;
+      }
+      const decoded = decodeHarEntry(entry, { fallbackId: `${file}:entries[${index}]` });
+      yield* this.readExchange('har', decoded, where, canonicalJson(entry));
+    }
+  }
+
+  private *readHook(value: JsonObject, where: LineRef, text: string): Generator<InputRecord> {
+    const parsed = hookRecordSchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return this.acct.reject('invalid-hook', where, { path: issue.path.join('.') || '(root)', message: issue.message });
+    }
+    const atNs = parseRfc3339(parsed.data.received_at) as Nanos;
+    this.lastNs = atNs;
+    this.acct.use('hook');
+    yield {
+      kind: 'hook',
+      agent: parseHookAgentKind(parsed.data.agent) as HookAgentKind,
+      headers: (parsed.data.headers ?? {}) as HookHeaders,
+      payload: getOwn(value, 'payload') as Json,
+      atNs,
+      timed: true,
+      bare: false,
+      seed: this.seedOf(text),
+      order: this.order++,
+      origin: where,
+    };
+  }
+
+  private *readBareHook(value: JsonObject, where: LineRef, text: string): Generator<InputRecord> {
+    const agent = this.options.agent;
+    if (agent === undefined) {
+      return this.acct.reject('invalid-hook', where, {
+        path: '(root)',
+        message: 'a bare hook payload (hook_event_name without "record") needs the agent: pass --agent claude-code|codex|cursor|hermes',
+      });
+    }
+    const own = getOwn(value, 'timestamp');
+    const ownNs = typeof own === 'string' ? parseRfc3339(own) : undefined;
+    if (ownNs !== undefined) this.lastNs = ownNs;
+    this.acct.use('hook');
+    yield { kind: 'hook', agent, headers: {}, payload: value, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
+  }
+
+  private *readExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, decoded: DecodeExchangeResult, where: LineRef, text: string): Generator<InputRecord> {
+    if (!decoded.ok) return this.acct.reject(`invalid-${kind}`, where, { path: decoded.path, message: decoded.message });
+    const exchange = decoded.exchange;
+    this.lastNs = exchange.startedNs;
+    const prepared = prepareGatewayExchange(exchange);
+    if (prepared.kind !== 'llm') return this.acct.skip('unsupported-route', where, unsupportedReason(prepared, exchange));
+    this.acct.use(kind);
+    yield { kind: 'gateway', exchange, start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start), seed: this.seedOf(text), order: this.order++, origin: where };
+  }
+
+  /** A digest of the record text, numbered when the same text occurs again (a duplicated hook still gets its own ids). */
+  private seedOf(text: string): string {
+    const digest = createHash('sha256').update(text).digest('hex').slice(0, 32);
+    const occurrence = this.seen.get(digest) ?? 0;
+    this.seen.set(digest, occurrence + 1);
+    return `${digest}#${occurrence}`;
+  }
+}
+
+function unsupportedReason(prepared: Exclude<ReturnType<typeof prepareGatewayExchange>, { kind: 'llm' }>, exchange: GatewayExchange): string {
+  switch (prepared.kind) {
+    case 'models-proxy':
+      return `${exchange.method} ${exchange.path} is proxied without LLM events or session activity`;
+    case 'method-not-allowed':
+      return `${prepared.method} is not allowed on ${exchange.path} (405, nothing recorded)`;
+    case 'unsupported-path':
+      return `${prepared.message} (404, nothing recorded)`;
+  }
+}
+
+// ── the timeline ────────────────────────────────────────────────────────────────────────────────
+
+/** One instant of the offline replay (relay-cli.md §3.12). */
+export type TimelinePoint =
+  | { kind: 'atof'; atNs: Nanos; order: number; record: AtofRecord }
+  | { kind: 'hook'; atNs: Nanos; order: number; record: HookRecord }
+  /** §2.3–§2.7 run here. */
+  | { kind: 'gateway-arrival'; atNs: Nanos; order: number; record: GatewayRecord }
+  /** LLM end, response hints and the in-flight decrement (§2.8–§2.9); absent for calls that never completed. */
+  | { kind: 'gateway-completion'; atNs: Nanos; order: number; record: GatewayRecord };
+
+/** Whether a gateway call has a completion point: an unmanaged stream finishes at arrival, an incomplete one never. */
+export function completesLater(outcome: GatewayCallOutcome): boolean {
+  return outcome.kind !== 'incomplete' && outcome.kind !== 'unmanaged-stream';
+}
+
+/** All points by time; ties keep input order (file, then line). */
+export function buildTimeline(records: Iterable<InputRecord>): TimelinePoint[] {
+  const points: TimelinePoint[] = [];
+  for (const record of records) {
+    const order = record.order;
+    switch (record.kind) {
+      case 'atof':
+        points.push({ kind: 'atof', atNs: record.event.ts, order, record });
+        break;
+      case 'hook':
+        points.push({ kind: 'hook', atNs: record.atNs, order, record });
+        break;
+      case 'gateway':
+        points.push({ kind: 'gateway-arrival', atNs: record.exchange.startedNs, order, record });
+        if (completesLater(record.outcome)) points.push({ kind: 'gateway-completion', atNs: llmEndTimestampNs(record.exchange), order, record });
+        break;
+    }
+  }
+  return points.sort((a, b) => (a.atNs !== b.atNs ? (a.atNs < b.atNs ? -1 : 1) : a.order - b.order));
+}

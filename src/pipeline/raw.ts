@@ -1,0 +1,48 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import { buildTimeline, type InputRecord } from '../ingest/read-records.js';
+import { replayTimeline, type ReplayOptions, type ReplayResult, type ReplayStats } from '../sessions/replay.js';
+
+/**
+ * Raw records (hooks, gateway captures, HAR) → the ATOF events the live runtime would have written:
+ * the merged timeline, then the session replay. The exporter downstream is the same as for ATOF input.
+ */
+
+const reconstructed = new WeakSet<AtofEvent>();
+
+/** Replays `records` (ATOF records among them pass through at their place on the timeline). */
+export function replayRecords(records: readonly InputRecord[], options: ReplayOptions = {}): ReplayResult {
+  const result = replayTimeline(buildTimeline(records), options);
+  const passedThrough = new Set(records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])));
+  for (const event of result.events) if (!passedThrough.has(event)) reconstructed.add(event);
+  return result;
+}
+
+/** True for an event the replay built (as opposed to an ATOF line of the input): it has no input line of its own. */
+export function isReconstructed(event: AtofEvent): boolean {
+  return reconstructed.has(event);
+}
+
+/** Whether any record needs the replay (anything besides ATOF events). */
+export function hasRawRecords(records: readonly InputRecord[]): boolean {
+  return records.some((r) => r.kind !== 'atof');
+}
+
+/** Lines for the run summary: what the replay did that the line counts do not show. */
+export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
+  const notes = [
+    `replayed ${stats.hooks} hook${plural(stats.hooks)} and ${stats.gatewayCalls} gateway call${plural(stats.gatewayCalls)}` +
+      `; ${stats.idleClosures} turn${plural(stats.idleClosures)} closed by the idle timeout, ${stats.shutdownSessions} session${plural(stats.shutdownSessions)} closed at the end of input (gateway_shutdown)`,
+  ];
+  if (stats.untimedHooks > 0) {
+    notes.push(`${stats.untimedHooks} bare hook payload${plural(stats.untimedHooks)} had no timestamp: ordered by position, timed as the record before them in their file`);
+  }
+  if (stats.droppedHooks > 0) notes.push(`${stats.droppedHooks} hook${plural(stats.droppedHooks)} produced no events (uncorrelatable, as live)`);
+  if (lateEvents > 0) {
+    notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output`);
+  }
+  return notes;
+}
+
+function plural(n: number): string {
+  return n === 1 ? '' : 's';
+}

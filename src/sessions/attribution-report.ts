@@ -1,0 +1,80 @@
+import type { Styles } from '../explain/palette.js';
+import type { SessionLink } from '../gateway/session-chain.js';
+import type { AliasDecision, AttributionLog, GatewayAttribution } from './attribution.js';
+
+/**
+ * `explain --request`: the recorded attribution of one gateway call, rendered for people. The JSON
+ * form is the {@link GatewayAttribution} records themselves.
+ */
+
+export type RequestLookup =
+  | { kind: 'found'; attributions: GatewayAttribution[] }
+  | { kind: 'ambiguous'; candidates: string[] }
+  | { kind: 'unknown'; captureIds: string[] };
+
+/** A capture id (exact), else an LLM span uuid (exact or a unique prefix). */
+export function lookupRequest(log: AttributionLog, query: string): RequestLookup {
+  const byCapture = log.forCapture(query);
+  if (byCapture.length > 0) return { kind: 'found', attributions: byCapture };
+  const wanted = query.toLowerCase();
+  const spans = log.llmSpans().filter((uuid) => uuid.startsWith(wanted));
+  if (spans.length === 1) return { kind: 'found', attributions: [log.forLlmSpan(spans[0]) as GatewayAttribution] };
+  if (spans.length > 1) return { kind: 'ambiguous', candidates: spans };
+  return { kind: 'unknown', captureIds: [...new Set(log.all.map((a) => a.captureId))] };
+}
+
+const CHAIN: readonly SessionLink[] = ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY', 'OPENAI_BODY_SESSION_ID'];
+const LINK_WIDTH = Math.max(...CHAIN.map((l) => l.length));
+
+export function renderRequest(a: GatewayAttribution, s: Styles): string {
+  const out: string[] = [];
+  const where = a.origin ? `  (${a.origin.file}:${a.origin.line})` : '';
+  out.push(`${s.head('request')} ${s.id(a.captureId)}  ${a.method} ${a.path} → ${a.provider}${s.dim(where)}`);
+  out.push(`  arrived ${a.startedAt}${a.endedAt ? `, completed ${a.endedAt}` : ', never completed'}; outcome ${a.outcome}`);
+  out.push(s.head('session id chain') + s.dim(' (the first link that applies wins)'));
+  const chosen = a.chain.link === undefined ? CHAIN.length : CHAIN.indexOf(a.chain.link);
+  CHAIN.forEach((link, i) => {
+    const name = link.padEnd(LINK_WIDTH);
+    const rejected = a.chain.rejected.find((r) => r.link === link);
+    if (i === chosen) out.push(`  ${i + 1} ${s.rule(name)}  ${s.good('chose')} ${JSON.stringify(a.chain.sessionId)}`);
+    else if (rejected) out.push(`  ${i + 1} ${s.rule(name)}  ${s.dim('no:')} ${rejected.detail} ${s.dim(`[${rejected.reason}]`)}`);
+    else out.push(`  ${i + 1} ${s.rule(name)}  ${s.dim('not reached')}`);
+  });
+  if (a.chain.link === undefined) out.push(`  ${s.warn('no link applied')}: the request names no session`);
+  out.push(`${s.head('alias')}    ${describeAlias(a.alias, s)}`);
+  out.push(`${s.head('session')}  ${s.rule(a.selection.rule)} → ${s.id(a.selection.sessionId)} ${describeSelection(a)}`);
+  const o = a.owner;
+  const parent = o.parentScopeUuid ? ` under ${o.parentScopeName ?? 'scope'} ${s.id(o.parentScopeUuid)}` : '';
+  const source = o.source !== undefined ? `, source ${o.source}` : '';
+  out.push(`${s.head('owner')}    ${s.rule(o.rule)} → llm_correlation_status ${o.status}${source}${o.subagentId ? `, subagent ${o.subagentId}` : ''}${parent}`);
+  for (const skip of o.skipped) out.push(`           ${s.dim(`${skip.rule}: ${skip.reason}`)}`);
+  out.push(`${s.head('LLM span')} ${a.llmSpan ? s.id(a.llmSpan) : s.dim('none (an unmanaged stream emits no LLM events)')}`);
+  return out.join('\n') + '\n';
+}
+
+function describeAlias(alias: AliasDecision, s: Styles): string {
+  switch (alias.rule) {
+    case 'NO_SESSION_ID':
+      return `${s.rule(alias.rule)}: nothing to rewrite`;
+    case 'NO_ALIAS':
+      return `${s.rule(alias.rule)}: ${JSON.stringify(alias.sessionId)} is no aliased child session and no child start waits for it`;
+    case 'ALIAS_REWRITE':
+      return `${s.rule(alias.rule)}: child session ${JSON.stringify(alias.childSessionId)} is subagent ${JSON.stringify(alias.subagentId)} of ${JSON.stringify(alias.parentSessionId)}`;
+    case 'PENDING_CHILD_PROMOTED':
+      return `${s.rule(alias.rule)}: the waiting start of child ${JSON.stringify(alias.childSessionId)} became subagent ${JSON.stringify(alias.subagentId)} of ${JSON.stringify(alias.parentSessionId)}`;
+    case 'PENDING_CHILD_DISCARDED':
+      return `${s.rule(alias.rule)}: child ${JSON.stringify(alias.childSessionId)} already had activity, so its waiting start was dropped`;
+  }
+}
+
+function describeSelection(a: GatewayAttribution): string {
+  const created = a.selection.createdSession ? `(created, agent kind ${a.selection.agentKind ?? 'gateway'} from the provider)` : '(existing session)';
+  switch (a.selection.rule) {
+    case 'SESSION_ID':
+      return created;
+    case 'SINGLE_ACTIVE_SESSION':
+      return `(no session id: the only session the gateway held)`;
+    case 'GATEWAY_FALLBACK_SESSION':
+      return `(no session id, and the gateway did not hold exactly one session: all unattributed traffic shares it) ${created}`;
+  }
+}

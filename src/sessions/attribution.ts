@@ -1,0 +1,81 @@
+import type { OwnerRule } from '../gateway/owner-resolution.js';
+import type { RejectedLink, SessionLink } from '../gateway/session-chain.js';
+import type { SessionSelectionRule } from '../gateway/session-selection.js';
+import type { GatewayCallOutcome } from '../gateway/upstream-outcome.js';
+import type { LineRef } from '../ingest/accounting.js';
+
+/**
+ * How a gateway call was attributed, recorded as data while the replay runs (like the dedupe
+ * decisions), so `explain --request` renders what happened instead of re-deriving it.
+ */
+
+/** What §2.5 step 2 did with the chain's session id. Names are part of the CLI's contract. */
+export type AliasDecision =
+  | { rule: 'NO_SESSION_ID' }
+  | { rule: 'NO_ALIAS'; sessionId: string }
+  /** The id is a child session aliased to a parent's subagent: the call moves there. */
+  | { rule: 'ALIAS_REWRITE'; childSessionId: string; parentSessionId: string; subagentId: string }
+  /** A child start was pending for the id: promoted now, then rewritten as an alias. */
+  | { rule: 'PENDING_CHILD_PROMOTED'; childSessionId: string; parentSessionId: string; subagentId: string }
+  /** A child start was pending but the child already had activity: the pending start is discarded. */
+  | { rule: 'PENDING_CHILD_DISCARDED'; childSessionId: string; parentSessionId: string };
+
+export interface OwnerDecision {
+  rule: OwnerRule;
+  /** `llm_correlation_status` as written on the LLM start. */
+  status: string;
+  source?: string;
+  subagentId?: string;
+  /** The LLM's parent scope. */
+  parentScopeUuid?: string;
+  parentScopeName?: string;
+  /** Why each earlier rule did not apply, in order. */
+  skipped: Array<{ rule: OwnerRule; reason: string }>;
+  /** The hook event whose hint was consumed. */
+  hintEventName?: string;
+}
+
+export interface GatewayAttribution {
+  captureId: string;
+  origin?: LineRef;
+  method: string;
+  path: string;
+  provider: string;
+  /** RFC 3339 request arrival and response completion (absent when the call never completed). */
+  startedAt: string;
+  endedAt?: string;
+  chain: { sessionId?: string; link?: SessionLink; rejected: RejectedLink[] };
+  alias: AliasDecision;
+  selection: { rule: SessionSelectionRule; sessionId: string; createdSession: boolean; agentKind?: string };
+  owner: OwnerDecision;
+  outcome: GatewayCallOutcome['kind'];
+  /** The LLM span uuid; absent for an unmanaged stream, which emits no LLM events. */
+  llmSpan?: string;
+}
+
+/** Every attribution in timeline order, indexed by capture id (ids may repeat) and by LLM span uuid. */
+export class AttributionLog {
+  readonly all: GatewayAttribution[] = [];
+  private readonly byCaptureId = new Map<string, GatewayAttribution[]>();
+  private readonly byLlmSpan = new Map<string, GatewayAttribution>();
+
+  add(attribution: GatewayAttribution): void {
+    this.all.push(attribution);
+    const list = this.byCaptureId.get(attribution.captureId);
+    if (list) list.push(attribution);
+    else this.byCaptureId.set(attribution.captureId, [attribution]);
+    if (attribution.llmSpan !== undefined) this.byLlmSpan.set(attribution.llmSpan, attribution);
+  }
+
+  forCapture(captureId: string): GatewayAttribution[] {
+    return this.byCaptureId.get(captureId) ?? [];
+  }
+
+  forLlmSpan(uuid: string): GatewayAttribution | undefined {
+    return this.byLlmSpan.get(uuid);
+  }
+
+  llmSpans(): string[] {
+    return [...this.byLlmSpan.keys()];
+  }
+}

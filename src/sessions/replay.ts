@@ -1,0 +1,136 @@
+import { headerString as gatewayHeader } from '../gateway/headers.js';
+import { adaptHook, headerString as hookHeader, seededUuids } from '../hooks/index.js';
+import type { AtofEvent } from '../ingest/atof.js';
+import type { GatewayRecord, TimelinePoint } from '../ingest/read-records.js';
+import type { Nanos } from '../ingest/time.js';
+import type { TranscriptReader } from './alignment/codex-child.js';
+import type { AttributionLog } from './attribution.js';
+import { AtofEmitter, type Moment } from './emitter.js';
+import { SessionManager, type GatewayCall } from './manager.js';
+import { IDLE_TIMEOUT_NS } from './session.js';
+
+/**
+ * The offline replay of relay-cli.md §3.12: one timeline of hook arrivals, gateway request
+ * arrivals and response completions drives the session manager exactly as the live gateway's
+ * requests would, with the idle sweeper ticking on record time and a shutdown at the end of input.
+ * Input ATOF events on the timeline pass through unchanged at their place.
+ */
+
+export const IDLE_SWEEP_INTERVAL_NS = 5_000_000_000n;
+
+export interface ReplayOptions {
+  readTranscript?: TranscriptReader;
+  /** `seq` of the first event: events read before the replay (streamed ATOF input) keep theirs. */
+  firstSeq?: number;
+}
+
+export interface ReplayStats {
+  hooks: number;
+  /** Bare hook payloads without a timestamp: placed by position after the record before them. */
+  untimedHooks: number;
+  /** Hooks whose adapter deliberately produced no events (Hermes uncorrelatable `pre_tool_call`). */
+  droppedHooks: number;
+  gatewayCalls: number;
+  /** Turns the idle sweeper closed. */
+  idleClosures: number;
+  /** Sessions still open at the end of input, closed by the emulated gateway shutdown. */
+  shutdownSessions: number;
+}
+
+export interface ReplayResult {
+  /** Every event in emission order: what the live ATOF exporter would have written, line by line. */
+  events: AtofEvent[];
+  attributions: AttributionLog;
+  stats: ReplayStats;
+}
+
+export function replayTimeline(points: readonly TimelinePoint[], options: ReplayOptions = {}): ReplayResult {
+  const events: AtofEvent[] = [];
+  const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
+  const manager = new SessionManager(emitter, { readTranscript: options.readTranscript });
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, gatewayCalls: 0, idleClosures: 0, shutdownSessions: 0 };
+  const calls = new Map<GatewayRecord, GatewayCall>();
+  const firstRaw = points.find((p) => p.kind !== 'atof');
+  const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
+
+  for (const point of points) {
+    if (point.kind !== 'atof' && sweeper) stats.idleClosures += sweeper.runUntil(point.atNs, manager, emitter);
+    switch (point.kind) {
+      case 'atof':
+        emitter.passThrough(point.record.event);
+        break;
+      case 'hook': {
+        const record = point.record;
+        emitter.moment = { ...momentAt(point.atNs, `${record.seed}:events`), origin: record.origin };
+        const outcome = adaptHook(record.agent, record.payload, { headers: record.headers, ids: seededUuids(`${record.seed}:adapter`, unixMs(point.atNs)) });
+        manager.applyHookEvents(outcome.events, (name) => hookHeader(record.headers, name));
+        stats.hooks++;
+        if (!record.timed) stats.untimedHooks++;
+        if (outcome.dropped) stats.droppedHooks++;
+        break;
+      }
+      case 'gateway-arrival': {
+        const { exchange, start, outcome, seed, origin } = point.record;
+        emitter.moment = { ...momentAt(point.atNs, `${seed}:arrival`), origin };
+        const info = { captureId: exchange.id, origin, method: exchange.method, path: exchange.path, startedNs: exchange.startedNs, endedNs: exchange.endedNs };
+        calls.set(point.record, manager.beginGatewayCall(start, outcome, (name) => gatewayHeader(exchange.headers, name), info));
+        stats.gatewayCalls++;
+        break;
+      }
+      case 'gateway-completion': {
+        const call = calls.get(point.record);
+        if (!call) break;
+        emitter.moment = { ...momentAt(point.atNs, `${point.record.seed}:completion`), origin: point.record.origin };
+        manager.finishGatewayCall(call);
+        calls.delete(point.record);
+        break;
+      }
+    }
+  }
+
+  // End of input: the live gateway would shut down (transparent runs do when the agent exits).
+  const lastNs = points.at(-1)?.atNs ?? 0n;
+  emitter.moment = momentAt(lastNs, 'shutdown');
+  stats.shutdownSessions = [...manager.sessions.values()].filter((s) => s.agentScope || s.turnScope).length;
+  manager.closeAll('gateway_shutdown');
+  return { events, attributions: manager.attributions, stats };
+}
+
+/**
+ * The idle sweeper (§3.10) on record time: it ticks every 5 s from the first raw record, and a turn
+ * idle for 30 s closes at the first tick after that. Only ticks that can close something are
+ * visited, so long gaps between records cost nothing. A tick at the same instant as a record runs
+ * before it.
+ */
+class IdleSweeper {
+  constructor(private readonly originNs: Nanos) {}
+
+  runUntil(untilNs: Nanos, manager: SessionManager, emitter: AtofEmitter): number {
+    let closed = 0;
+    for (let due = manager.nextIdleAtNs(); due !== undefined; due = manager.nextIdleAtNs()) {
+      const tick = this.firstTickAtOrAfter(due);
+      if (tick > untilNs) break;
+      emitter.moment = momentAt(tick, 'idle-sweep');
+      closed += manager.closeIdleSessions(tick, IDLE_TIMEOUT_NS, 'idle_timeout');
+    }
+    return closed;
+  }
+
+  private firstTickAtOrAfter(ns: Nanos): Nanos {
+    if (ns <= this.originNs) return this.originNs;
+    const steps = (ns - this.originNs + IDLE_SWEEP_INTERVAL_NS - 1n) / IDLE_SWEEP_INTERVAL_NS;
+    return this.originNs + steps * IDLE_SWEEP_INTERVAL_NS;
+  }
+}
+
+function momentAt(atNs: Nanos, seed: string): Moment {
+  return { atNs, ids: seededUuids(`${seed}@${atNs}`, unixMs(atNs)) };
+}
+
+const MAX_UUID_MS = 2 ** 48 - 1;
+
+/** The UUIDv7 time field: the record time in whole milliseconds, kept inside the field's range. */
+function unixMs(ns: Nanos): number {
+  const ms = Number(ns / 1_000_000n);
+  return Math.min(Math.max(ms, 0), MAX_UUID_MS);
+}

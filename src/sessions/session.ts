@@ -1,0 +1,360 @@
+import type { AgentKind } from '../hooks/index.js';
+import { mergeMetadata } from '../hooks/index.js';
+import type { LlmHint } from '../gateway/llm-hints.js';
+import { llmOwnerMetadata } from '../gateway/owner-metadata.js';
+import { cleanupCorrelationState, type OwnerState, type PendingLlmHint, type StickyOwner, type StickyOwnerSource } from '../gateway/owner-resolution.js';
+import type { RequestAffinityMap } from '../gateway/request-affinity.js';
+import { toolHintsFromResponse, type ResponseToolHint } from '../gateway/response-tool-hints.js';
+import type { Nanos } from '../ingest/time.js';
+import type { Json, JsonObject } from '../json/value.js';
+import { aliasedTurnSubagentId } from './alignment/alias-routing.js';
+import type { SessionConfig } from './config.js';
+import type { AtofEmitter, ScopeHandle } from './emitter.js';
+import { payloadOf, type SessionInput, type SessionInputOf } from './events.js';
+
+/**
+ * One session's state and scope lifecycle (relay-cli.md §3.2, §3.5, §3.6; session.rs `Session`).
+ * Tool, LLM and gateway handlers live beside it (session-tools.ts, session-llms.ts) and work on
+ * this state; everything here emits through the shared emitter at the replay's current moment.
+ */
+
+export interface PendingToolHint {
+  hint: ResponseToolHint;
+  insertedAtNs: Nanos;
+}
+
+/** Harnesses with a meaningful session boundary get a session agent scope; Claude Code and Codex only turns. */
+export function emitsSessionAgentScope(kind: AgentKind): boolean {
+  return kind !== 'claude-code' && kind !== 'codex';
+}
+
+export const IDLE_TIMEOUT_NS = 30_000_000_000n;
+
+export class Session {
+  started = false;
+  sessionMetadata: Json = null;
+  agentScope?: ScopeHandle;
+  turnScope?: ScopeHandle;
+  turnIndex = 0;
+  /** Set when a root-owned LLM completed in the open turn; boxed because the response may be JSON null. */
+  lastTurnLlmOutput?: { value: Json };
+  readonly subagents = new Map<string, ScopeHandle>();
+  /** Start order of the active subagents (closed in reverse at turn close). */
+  readonly subagentOrder: string[] = [];
+  readonly completedSubagents = new Set<string>();
+  /** Hook-observed LLM calls (Hermes), by api_call_id. */
+  readonly hookLlms = new Map<string, ScopeHandle>();
+  readonly tools = new Map<string, ScopeHandle>();
+  pendingLlmHints: PendingLlmHint[] = [];
+  pendingToolHints: PendingToolHint[] = [];
+  requestAffinity: RequestAffinityMap = new Map();
+  stickyOwner?: StickyOwner;
+  lastActivityNs: Nanos;
+  activeGatewayCalls = 0;
+  /** The session's scope stack above its root: the agent scope and the open turn, as pushed. */
+  private readonly stack: ScopeHandle[] = [];
+
+  constructor(
+    readonly sessionId: string,
+    public agentKind: AgentKind,
+    readonly config: SessionConfig,
+    readonly emitter: AtofEmitter,
+    /** The implicit root of the session's scope stack: referenced as a parent, never emitted. */
+    readonly rootUuid: string,
+  ) {
+    this.lastActivityNs = emitter.moment.atNs;
+  }
+
+  get nowNs(): Nanos {
+    return this.emitter.moment.atNs;
+  }
+
+  /** A child session can become a subagent only while nothing has been opened for it (§3.3). */
+  isEmpty(): boolean {
+    return !this.started && !this.agentScope && !this.turnScope && this.subagents.size === 0 && this.hookLlms.size === 0 && this.tools.size === 0;
+  }
+
+  isIdleAt(nowNs: Nanos, timeoutNs: Nanos = IDLE_TIMEOUT_NS): boolean {
+    return this.turnScope !== undefined && this.activeGatewayCalls === 0 && this.hookLlms.size === 0 && this.tools.size === 0 && nowNs - this.lastActivityNs >= timeoutNs;
+  }
+
+  touch(): void {
+    this.lastActivityNs = this.nowNs;
+  }
+
+  beginGatewayCall(): void {
+    this.touch();
+    this.activeGatewayCalls++;
+  }
+
+  finishGatewayCall(): void {
+    this.touch();
+    if (this.activeGatewayCalls > 0) this.activeGatewayCalls--;
+  }
+
+  /** The turn scope, else the session agent scope: where unowned work attaches. */
+  rootWorkScope(): ScopeHandle | undefined {
+    return this.turnScope ?? this.agentScope;
+  }
+
+  /** The parent a runtime call without an explicit parent gets: the top of the session stack. */
+  stackTop(): string {
+    return this.stack[this.stack.length - 1]?.uuid ?? this.rootUuid;
+  }
+
+  // ── session agent scope and turns ─────────────────────────────────────────────────────────────
+
+  /** `scope_metadata`: process config, session metadata, the event's, then the identity keys (nulls skipped). */
+  scopeMetadata(eventMetadata: Json): Json {
+    const identity: JsonObject = {
+      session_id: this.sessionId,
+      agent_kind: this.agentKind,
+      gateway_config_profile: this.config.profile ?? null,
+      plugin_config: this.config.pluginConfig ?? null,
+      gateway_mode: this.config.gatewayMode ?? null,
+    };
+    return mergeMetadata(mergeMetadata(mergeMetadata(this.config.metadata ?? null, this.sessionMetadata), eventMetadata), identity);
+  }
+
+  startAgent(event: SessionInputOf<'AgentStarted'>): void {
+    this.agentKind = event.agentKind;
+    this.started = true;
+    this.sessionMetadata = mergeMetadata(this.sessionMetadata, event.metadata);
+    this.ensureAgentStarted(event.metadata);
+  }
+
+  ensureAgentStarted(eventMetadata: Json): void {
+    if (this.agentScope || !emitsSessionAgentScope(this.agentKind)) return;
+    const metadata = mergeMetadata(this.scopeMetadata(eventMetadata), { nemo_relay_scope_role: 'session' });
+    this.agentScope = this.push({ parentUuid: this.stackTop(), name: this.agentKind, category: 'agent', data: null, metadata });
+  }
+
+  /** PromptSubmitted: a new user turn (the previous one is superseded), or only a mark for an aliased child. */
+  startTurn(event: SessionInputOf<'PromptSubmitted'>): void {
+    if (aliasedTurnSubagentId(event.metadata) !== undefined) {
+      this.ensureTurnStarted(event.metadata);
+      this.mark('prompt_submitted', event);
+      return;
+    }
+    if (this.turnScope) this.closeTurnForReason('superseded_by_next_turn');
+    this.openTurn(event.metadata, event.payload, 'user_prompt');
+  }
+
+  ensureTurnStarted(eventMetadata: Json): void {
+    if (!this.turnScope) this.openTurn(eventMetadata, null, 'implicit');
+  }
+
+  private openTurn(eventMetadata: Json, input: Json, source: 'user_prompt' | 'implicit'): void {
+    this.ensureAgentStarted(eventMetadata);
+    this.turnIndex++;
+    const metadata = mergeMetadata(this.scopeMetadata(eventMetadata), { nemo_relay_scope_role: 'turn', turn_index: this.turnIndex, turn_source: source });
+    this.turnScope = this.push({ parentUuid: this.agentScope?.uuid ?? this.stackTop(), name: `${this.agentKind}-turn`, category: 'agent', data: input, metadata });
+    this.lastTurnLlmOutput = undefined;
+  }
+
+  /** TurnEnded: closes the aliased child's subagent, else the turn (its output per §3.5.2). */
+  endTurn(event: SessionInputOf<'TurnEnded'>): void {
+    const subagentId = aliasedTurnSubagentId(event.metadata);
+    if (subagentId !== undefined) {
+      this.closeSubagentScope(subagentId, event.payload);
+      return;
+    }
+    this.closeTurn(event.payload, 'closed_by_turn_end');
+  }
+
+  /** Closes the turn with `{"status": reason}` as its default output; returns the subagents it closed. */
+  closeTurnForReason(reason: string): string[] {
+    return this.closeTurn({ status: reason }, reason);
+  }
+
+  /**
+   * In order: hook LLMs, tools, subagents (reverse start order), then the turn itself with the last
+   * root-owned LLM response as output when there was one. Gateway LLM calls are not closed here.
+   */
+  private closeTurn(output: Json, reason: string): string[] {
+    if (!this.turnScope) return [];
+    const status = { status: reason };
+    for (const [id, handle] of [...this.hookLlms]) {
+      this.hookLlms.delete(id);
+      this.emitter.endScope(handle, { data: status, metadata: status });
+    }
+    for (const [id, handle] of [...this.tools]) {
+      this.tools.delete(id);
+      this.emitter.endScope(handle, { data: status, metadata: status });
+    }
+    const closed: string[] = [];
+    for (let id = this.subagentOrder.pop(); id !== undefined; id = this.subagentOrder.pop()) {
+      this.closeSubagentScope(id, status);
+      closed.push(id);
+    }
+    const turnOutput = this.lastTurnLlmOutput ? this.lastTurnLlmOutput.value : output;
+    this.lastTurnLlmOutput = undefined;
+    this.clearCorrelationState();
+    this.pop(this.turnScope, turnOutput);
+    this.turnScope = undefined;
+    return closed;
+  }
+
+  /** AgentEnded: a no-op for a session that never started; else the turn, then the agent scope. */
+  endAgent(event: SessionInputOf<'AgentEnded'>): void {
+    if (!this.started && !this.agentScope && !this.turnScope) return;
+    this.closeTurnForReason('closed_by_agent_end');
+    this.clearCorrelationState();
+    this.closeAgentScope(event.payload);
+    this.started = false;
+  }
+
+  /** `close_all` at gateway shutdown: sessions with an agent or turn scope are closed with the reason. */
+  closeForShutdown(reason: string): void {
+    if (!this.agentScope && !this.turnScope) return;
+    this.closeTurnForReason(reason);
+    this.clearCorrelationState();
+    this.closeAgentScope({ status: reason });
+    this.started = false;
+  }
+
+  private closeAgentScope(output: Json): void {
+    if (!this.agentScope) return;
+    this.pop(this.agentScope, output);
+    this.agentScope = undefined;
+  }
+
+  // ── subagents ─────────────────────────────────────────────────────────────────────────────────
+
+  /** A subagent scope under the turn; a duplicate start is ignored; a start beside active siblings claims the next unhinted LLM. */
+  startSubagent(event: SessionInputOf<'SubagentStarted'>): void {
+    this.ensureTurnStarted(event.metadata);
+    if (this.subagents.has(event.subagentId)) return;
+    const hasSibling = this.subagents.size > 0;
+    const turn = this.turnScope as ScopeHandle;
+    const metadata = mergeMetadata(event.metadata, { nemo_relay_scope_role: 'subagent' });
+    // Each subagent runs on its own stack seeded with the turn, so its parent is the turn explicitly.
+    const scope = this.emitter.startScope({ parentUuid: turn.uuid, name: `subagent:${event.subagentId}`, category: 'agent', data: event.payload, metadata });
+    this.completedSubagents.delete(event.subagentId);
+    if (hasSibling) this.setStickyOwner(event.subagentId, 'subagent-start');
+    this.subagentOrder.push(event.subagentId);
+    this.subagents.set(event.subagentId, scope);
+  }
+
+  /** SubagentEnded: ignored once completed; a mark when it never started; else the scope closes. */
+  endSubagent(event: SessionInputOf<'SubagentEnded'>): void {
+    if (this.completedSubagents.has(event.subagentId)) return;
+    this.ensureTurnStarted(event.metadata);
+    if (!this.subagents.has(event.subagentId)) {
+      this.mark('subagent_end_without_start', event);
+      return;
+    }
+    this.closeSubagentScope(event.subagentId, event.payload);
+  }
+
+  /** Closes one subagent and forgets what pointed at it (tool hints, affinity, sticky owner). */
+  closeSubagentScope(subagentId: string, output: Json): boolean {
+    const scope = this.subagents.get(subagentId);
+    if (!scope) return false;
+    this.subagents.delete(subagentId);
+    this.emitter.endScope(scope, { data: output });
+    const at = this.subagentOrder.indexOf(subagentId);
+    if (at >= 0) this.subagentOrder.splice(at, 1);
+    this.completedSubagents.add(subagentId);
+    this.pendingToolHints = this.pendingToolHints.filter((p) => p.hint.subagentId !== subagentId);
+    const affinity = new Map(this.requestAffinity);
+    for (const [key, owner] of affinity) if (owner === subagentId) affinity.delete(key);
+    this.requestAffinity = affinity;
+    if (this.stickyOwner?.subagentId === subagentId) this.stickyOwner = undefined;
+    return true;
+  }
+
+  // ── marks ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** A mark under the turn (opened implicitly if needed) carrying the hook payload and metadata. */
+  mark(name: string, event: SessionInput): void {
+    this.ensureTurnStarted(event.metadata);
+    this.emitter.mark(this.stackTop(), name, payloadOf(event), event.metadata);
+  }
+
+  // ── correlation state ─────────────────────────────────────────────────────────────────────────
+
+  setStickyOwner(subagentId: string | undefined, source: StickyOwnerSource): void {
+    if (source === 'llm') {
+      // An LLM resolution always overwrites, so a root-owned LLM clears the sticky owner.
+      this.stickyOwner = subagentId === undefined ? undefined : { subagentId, updatedAtNs: this.nowNs, source };
+    } else if (subagentId !== undefined) {
+      this.stickyOwner = { subagentId, updatedAtNs: this.nowNs, source };
+    }
+  }
+
+  /** TTL expiry of hints and the sticky owner, on the record clock. */
+  cleanupCorrelationState(): void {
+    this.applyOwnerState(cleanupCorrelationState(this.ownerSnapshot(), this.nowNs));
+  }
+
+  clearCorrelationState(): void {
+    this.pendingLlmHints = [];
+    this.pendingToolHints = [];
+    this.requestAffinity = new Map();
+    this.stickyOwner = undefined;
+  }
+
+  addLlmHint(hint: LlmHint): void {
+    this.pendingLlmHints = [...this.pendingLlmHints, { hint, insertedAtNs: this.nowNs }];
+  }
+
+  /** Tool calls a response (or a hint payload) proposes, remembered for the tool hooks that follow. */
+  addToolHintsFromResponse(response: Json, ownerSubagentId: string | undefined): void {
+    this.cleanupCorrelationState();
+    const hints = toolHintsFromResponse(response, ownerSubagentId).map((hint) => ({ hint, insertedAtNs: this.nowNs }));
+    this.pendingToolHints = [...this.pendingToolHints, ...hints];
+  }
+
+  /** A root-owned response becomes the turn's output; every response may leave tool hints. */
+  recordCompletedLlmResponse(response: Json, ownerSubagentId: string | undefined): void {
+    if (ownerSubagentId === undefined) this.recordTurnLlmOutput(response);
+    this.addToolHintsFromResponse(response, ownerSubagentId);
+  }
+
+  recordTurnLlmOutput(response: Json): void {
+    if (this.turnScope) this.lastTurnLlmOutput = { value: response };
+  }
+
+  /** The owner subagent's provider fields that LLM spans carry (Codex thread, Hermes bridge). */
+  subagentLlmMetadata(subagentId: string): Json {
+    const scope = this.subagents.get(subagentId);
+    return scope ? llmOwnerMetadata(scope.metadata) : null;
+  }
+
+  /** The correlation state as the pure owner-resolution functions read it. */
+  ownerSnapshot(): OwnerState<PendingToolHint> {
+    const subagents = new Map([...this.subagents].map(([id, scope]) => [id, { scopeUuid: scope.uuid, metadata: scope.metadata }]));
+    const state: OwnerState<PendingToolHint> = {
+      subagents,
+      pendingLlmHints: this.pendingLlmHints,
+      pendingToolHints: this.pendingToolHints,
+      requestAffinity: this.requestAffinity,
+    };
+    const root = this.rootWorkScope();
+    if (root) state.rootWorkScopeUuid = root.uuid;
+    if (this.stickyOwner) state.stickyOwner = this.stickyOwner;
+    return state;
+  }
+
+  applyOwnerState(state: OwnerState<PendingToolHint>): void {
+    this.pendingLlmHints = [...state.pendingLlmHints];
+    this.pendingToolHints = [...state.pendingToolHints];
+    this.requestAffinity = state.requestAffinity;
+    this.stickyOwner = state.stickyOwner;
+  }
+
+  // ── the session stack ─────────────────────────────────────────────────────────────────────────
+
+  private push(start: Parameters<AtofEmitter['startScope']>[0]): ScopeHandle {
+    const scope = this.emitter.startScope(start);
+    this.stack.push(scope);
+    return scope;
+  }
+
+  private pop(scope: ScopeHandle, output: Json): void {
+    const at = this.stack.findIndex((s) => s.uuid === scope.uuid);
+    if (at >= 0) this.stack.splice(at, 1);
+    this.emitter.endScope(scope, { data: output });
+  }
+}

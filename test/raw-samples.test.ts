@@ -1,0 +1,141 @@
+/**
+ * The raw samples end to end, through the built bin the way a shell runs it (`npm test` builds
+ * first): each converts to one valid ATIF trajectory per top-level scope with no duplicated LLM
+ * step; `explain` shows how each gateway call found its session and which hook/gateway pairs were
+ * merged; output is byte-identical from run to run; `events | convert` equals `convert`.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'relay-atif.js');
+const VALIDATOR = join(ROOT, '..', 'shared', 'tools', 'atif_validate.py');
+const hasValidator = existsSync(VALIDATOR) && spawnSync('python3', ['--version']).status === 0;
+
+const CLAUDE = 'samples/claude-code-session.ndjson';
+const CODEX = 'samples/codex-session.ndjson';
+const HERMES = 'samples/hermes-gateway-session.ndjson';
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0, `relay-atif ${args.join(' ')}: ${r.stderr}`);
+  return r;
+}
+
+const json = <T>(args: string[]): T => JSON.parse(run([...args, '--json', '-q']).stdout) as T;
+
+interface Step {
+  source: string;
+  llm_call_count?: number;
+}
+interface Trajectory {
+  steps: Step[];
+}
+interface Attribution {
+  captureId: string;
+  chain: { link?: string; sessionId?: string; rejected: Array<{ link: string; reason: string }> };
+  selection: { rule: string };
+  owner: { rule: string; status: string };
+}
+
+let work: string;
+before(() => {
+  work = mkdtempSync(join(tmpdir(), 'relay-atif-raw-'));
+});
+
+function convertToDir(sample: string): Trajectory[] {
+  const dir = join(work, sample.replace(/\W/g, '_'));
+  run(['convert', sample, '-o', `${dir}/`, '-q']);
+  return readdirSync(dir).map((f) => {
+    const path = join(dir, f);
+    if (hasValidator) {
+      const v = spawnSync('python3', [VALIDATOR, path], { encoding: 'utf8' });
+      assert.equal(v.status, 0, `${f} is valid ATIF: ${v.stdout}${v.stderr}`);
+    }
+    return JSON.parse(readFileSync(path, 'utf8')) as Trajectory;
+  });
+}
+
+describe('raw samples convert to valid trajectories without duplicated LLM steps', () => {
+  for (const [sample, calls] of [[CLAUDE, 2], [CODEX, 2], [HERMES, 2]] as const) {
+    it(`${sample}: one trajectory, one agent step per model call`, () => {
+      const trajectories = convertToDir(sample);
+      assert.equal(trajectories.length, 1, 'one top-level scope');
+      const agentSteps = trajectories[0].steps.filter((s) => s.source === 'agent');
+      assert.equal(agentSteps.length, calls);
+    });
+  }
+});
+
+describe('explain on the raw samples', () => {
+  it('the Hermes sample: its gateway calls found their session through the OpenAI body session_id', () => {
+    for (const capture of ['cap-h1', 'cap-h2']) {
+      const report = json<{ requests: Attribution[] }>(['explain', HERMES, '--request', capture]);
+      assert.equal(report.requests.length, 1);
+      const a = report.requests[0];
+      assert.deepEqual([a.chain.link, a.chain.sessionId, a.selection.rule], ['OPENAI_BODY_SESSION_ID', 'hermes-7f3a', 'SESSION_ID']);
+      assert.deepEqual(a.chain.rejected.map((r) => r.link), ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY']);
+    }
+    const human = run(['explain', HERMES, '--request', 'cap-h1', '-q']).stdout;
+    assert.match(human, /4 OPENAI_BODY_SESSION_ID\s+chose "hermes-7f3a"/);
+    assert.match(human, /owner\s+SINGLE_HINT → llm_correlation_status single_hint, source pre_llm_call/);
+  });
+
+  it('the Hermes sample: both hook/gateway pairs are merged, one span of each pair suppressed', () => {
+    const overview = json<{ trajectories: Array<{ rule_counts: Record<string, number>; spans: Array<{ state: string }> }> }>(['explain', HERMES]);
+    const t = overview.trajectories[0];
+    assert.equal(t.rule_counts.MERGED_SAME_PAYLOAD, 1);
+    assert.equal(t.rule_counts.MERGED_COMPLEMENTARY_CORRELATION_KEY, 1);
+    assert.equal(t.spans.filter((s) => s.state === 'SPAN_SUPPRESSED').length, 2);
+  });
+
+  it('an LLM span uuid finds its request too; the Claude and Codex samples use the Claude header and Codex routing', () => {
+    const claude = json<{ requests: Attribution[] }>(['explain', CLAUDE, '--request', 'cap-c1']).requests[0];
+    assert.deepEqual([claude.chain.link, claude.owner.status], ['HEADER_CLAUDE_CODE_SESSION_ID', 'single_hint']);
+    const codex = json<{ requests: Array<Attribution & { llmSpan: string }> }>(['explain', CODEX, '--request', 'cap-x2']).requests[0];
+    assert.deepEqual([codex.chain.link, codex.chain.sessionId], ['CODEX_PROMPT_CACHE_KEY', '019a5c1e-7d2b-7c3e-9f10-codexthread1']);
+    const bySpan = json<{ requests: Attribution[] }>(['explain', CODEX, '--request', codex.llmSpan.slice(0, 23)]).requests[0];
+    assert.equal(bySpan.captureId, 'cap-x2');
+  });
+});
+
+describe('determinism and equivalence', () => {
+  it('convert and events are byte-identical from run to run', () => {
+    assert.equal(run(['convert', 'samples/', '-q']).stdout, run(['convert', 'samples/', '-q']).stdout);
+    assert.equal(run(['events', 'samples/', '-q']).stdout, run(['events', 'samples/', '-q']).stdout);
+  });
+
+  it('events | convert gives the trajectories convert gives', () => {
+    for (const sample of [CLAUDE, HERMES]) {
+      const events = run(['events', sample, '-q']).stdout;
+      assert.equal(run(['convert', '-', '-q'], events).stdout, run(['convert', sample, '-q']).stdout, sample);
+    }
+  });
+});
+
+describe('convert with raw records', () => {
+  it('reports the replay, and counts a reconstructed event that comes after its written scope apart from the lines', () => {
+    const lines = [
+      { record: 'hook', agent: 'claude-code', received_at: '2026-05-30T09:00:00Z', payload: { hook_event_name: 'UserPromptSubmit', session_id: 'c9', prompt: 'hi' } },
+      {
+        record: 'gateway', id: 'slow', started_at: '2026-05-30T09:00:01Z', ended_at: '2026-05-30T09:00:06Z', path: '/v1/messages',
+        headers: { 'x-claude-code-session-id': 'c9' }, body: { model: 'claude', messages: [] }, response: { status: 200, body: { content: [] } },
+      },
+      // The turn ends (and its trajectory is written) before the slow response completes, as it can live.
+      { record: 'hook', agent: 'claude-code', received_at: '2026-05-30T09:00:02Z', payload: { hook_event_name: 'Stop', session_id: 'c9' } },
+    ];
+    const input = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const r = spawnSync(process.execPath, [BIN, 'convert', '-', '--json'], { cwd: work, input, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stderr) as { lines: { total: number; used: { byKind: Record<string, number> }; skipped: { total: number } }; replay: Record<string, number> };
+    assert.deepEqual([report.lines.total, report.lines.used.byKind, report.lines.skipped.total], [3, { gateway: 1, hook: 2 }, 0]);
+    assert.equal(report.replay.hooks, 2);
+    assert.equal(report.replay.gatewayCalls, 1);
+    assert.equal(report.replay.late_reconstructed_events, 1);
+  });
+});
