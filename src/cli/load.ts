@@ -6,6 +6,7 @@ import { streamRecords, type InputRecord, type ReadRecordsOptions } from '../ing
 import { hasRawRecords, replayRecords } from '../pipeline/raw.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
+import { Progress } from './progress.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
@@ -25,6 +26,15 @@ export function recordOptions(flags: { agent?: string }): ReadRecordsOptions {
   return { agent };
 }
 
+/**
+ * Reader limits from the environment: RELAY_ATIF_MAX_LINE_BYTES lowers the per-line limit (default
+ * 64 MiB); a longer line is a counted `too-long` skip.
+ */
+function withEnvLimits(options: ReadRecordsOptions, io: CliIO): ReadRecordsOptions {
+  const n = Number(io.env.RELAY_ATIF_MAX_LINE_BYTES);
+  return Number.isSafeInteger(n) && n > 0 ? { maxLineBytes: n, ...options } : options;
+}
+
 /** Maps input failures onto the exit-code table. */
 export function inputFailure(err: unknown): never {
   if (err instanceof InputError) throw new CliError(err.kind === 'unreadable' ? EXIT.UNREADABLE : EXIT.USAGE, err.message);
@@ -42,18 +52,24 @@ export async function* streamEvents(
   accounting: LineAccounting,
   options: ReadRecordsOptions = {},
   replay?: (outcome: NonNullable<Loaded['replay']>) => void,
+  showProgress = false,
 ): AsyncGenerator<AtofEvent> {
   const raw: InputRecord[] = [];
   let records = 0;
+  let progress: Progress | undefined;
   try {
     const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
-    for await (const record of streamRecords(sources, accounting, options)) {
+    progress = await Progress.start(sources, io, showProgress);
+    for await (const record of streamRecords(sources.map((s) => progress!.track(s)), accounting, withEnvLimits(options, io))) {
       records++;
+      progress.event();
       if (record.kind === 'atof') yield record.event;
       else raw.push(record);
     }
   } catch (err) {
     inputFailure(err);
+  } finally {
+    progress?.stop();
   }
   if (raw.length === 0) return;
   const result = replayRecords(raw, { firstSeq: records });
@@ -72,7 +88,7 @@ export async function loadEvents(args: string[], io: CliIO, options: ReadRecords
   try {
     const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
     inputs = sources.map((s) => s.name);
-    for await (const record of streamRecords(sources, accounting, options)) records.push(record);
+    for await (const record of streamRecords(sources, accounting, withEnvLimits(options, io))) records.push(record);
   } catch (err) {
     inputFailure(err);
   }

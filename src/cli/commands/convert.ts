@@ -89,12 +89,12 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   if (flags.sessionId !== undefined) {
     // One trajectory of everything: nothing can be written before the input ends.
     const events: AtofEvent[] = [];
-    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed)) events.push(e);
+    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, !flags.quiet && !flags.json)) events.push(e);
     eventCount = events.length;
     await emit(convertEvents(events, options));
   } else {
     const streamer = new StreamingConverter(options);
-    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed)) {
+    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, !flags.quiet && !flags.json)) {
       eventCount++;
       const { done, late } = streamer.push(e);
       // A reconstructed event has no input line to reclassify: it is counted apart.
