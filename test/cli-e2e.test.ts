@@ -47,13 +47,24 @@ test('a directory input and -o DIR/ write one file per top-level agent', () => {
 test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () => {
   writeFileSync(join(work, 'g1.jsonl.gz'), gzipSync(readFileSync(SAMPLE)));
   writeFileSync(join(work, 'g2.log'), gzipSync(readFileSync(SAMPLE)));
-  const r = run(['convert', 'g1.*', '-o', 'one.json', '--profile', 'relay-0.3']);
+  const r = run(['convert', 'g1.*', '-o', 'one.json']);
   assert.equal(r.code, 0, r.stderr);
   const t = JSON.parse(readFileSync(join(work, 'one.json'), 'utf8'));
   assert.equal(t.steps.length, 3, 'user, agent (tool call), agent: the tool-result continuation writes no user step (no-repeated-user-step)');
   const renamed = run(['convert', 'g2.log', '--no-observed-events']);
   assert.equal(renamed.code, 0, renamed.stderr);
   assert.equal(JSON.parse(renamed.stdout).extra, undefined);
+});
+
+test('a .har document: LLM entries become gateway calls, other routes are counted skips', () => {
+  const r = run(['convert', join(ROOT, 'test', 'fixtures', 'gateway', 'session.har'), '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout.trim());
+  assert.equal(t.schema_version, 'ATIF-v1.7');
+  assert.ok(t.steps.some((s: { source: string }) => s.source === 'agent'));
+  const report = JSON.parse(r.stderr.trim().split('\n').find((l) => l.startsWith('{'))!);
+  assert.equal(report.lines.skipped.byReason['unsupported-route'].count, 1);
+  assert.equal(report.lines.used.byKind.har, 2);
 });
 
 test('-o FILE with several trajectories is a usage error naming the count', () => {

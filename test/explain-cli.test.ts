@@ -21,8 +21,9 @@ interface SpanJson {
 
 describe('explain: overview', () => {
   it('lists every span with its source and state, every pair past the parent check, and a count per rule', async () => {
-    const r = await runJson<{ profile: string; trajectories: any[] }>(['explain', CHAIN, '--session-id', 's']);
-    assert.equal(r.profile, 'default');
+    // relay-0.3: the chain loses metrics and the tie keeps both spans (the default profile fixes both, test/fixes-dedupe.test.ts).
+    const r = await runJson<{ profile: string; trajectories: any[] }>(['explain', CHAIN, '--session-id', 's', '--profile', 'relay-0.3']);
+    assert.equal(r.profile, 'relay-0.3');
     const [t] = r.trajectories;
     assert.equal(t.session_id, 's');
     const state = Object.fromEntries(t.spans.map((s: any) => [s.span, s.state]));
@@ -101,12 +102,12 @@ describe('explain --span', () => {
   });
 
   it('shows metrics absorbed by a survivor, and metrics lost in a suppressed span', async () => {
-    const survivor = await runJson<SpanJson>(['explain', CHAIN, '--span', u('e1')]);
+    const survivor = await runJson<SpanJson>(['explain', CHAIN, '--span', u('e1'), '--profile', 'relay-0.3']);
     assert.equal(survivor.state, 'SPAN_SURVIVOR');
     assert.deepEqual(survivor.metrics.absorbed_from, [u('e2')]);
     assert.deepEqual(survivor.metrics.supplemental, { prompt_tokens: 3, completion_tokens: 1 });
     assert.deepEqual(survivor.steps, [{ trajectory_id: 'unscoped', step_id: 1, source: 'user' }, { trajectory_id: 'unscoped', step_id: 2, source: 'agent' }]);
-    const chained = await runJson<SpanJson>(['explain', CHAIN, '--span', u('e2')]);
+    const chained = await runJson<SpanJson>(['explain', CHAIN, '--span', u('e2'), '--profile', 'relay-0.3']);
     assert.deepEqual(chained.metrics.given_to, [u('e1')]);
     assert.deepEqual(chained.metrics.lost, { prompt_tokens: 9, completion_tokens: 9, cached_tokens: 4 });
     assert.deepEqual(chained.steps, []);

@@ -93,6 +93,23 @@ test('enormous token counts stay exact, or are refused as counts, never wrapped'
   assert.ok(r.stdout.includes('"prompt_tokens":18446744073709551616}'), 'beyond u64: kept verbatim in extra-free usage, not as a count');
 });
 
+test('an exact count merged from a suppressed span stays a number (found by the fuzzer)', async () => {
+  const hook = { hook_event_name: 'pre_api_request' };
+  const gateway = { gateway_path: '/v1/chat/completions' };
+  const req = { messages: [{ role: 'user', content: 'q' }] };
+  const lines = [
+    agent('start', 1, 0),
+    llm('start', 2, 1, 1, req, { metadata: hook }),
+    llm('start', 3, 2, 1, req, { metadata: gateway }),
+    llm('end', 3, 3, 1, null, { metadata: gateway }).replace('"data":null', '"data":{"choices":[{"message":{"content":"a"}}],"usage":{"prompt_tokens":9007199254740993}}'),
+    llm('end', 2, 4, 1, { choices: [{ message: { content: 'a' } }] }, { metadata: hook }),
+    agent('end', 1, 9),
+  ];
+  const r = await convert(write('merged-big.ndjson', lines), '--validate');
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.includes('"metrics":{"prompt_tokens":9007199254740993}'));
+});
+
 test('timestamps without a zone are UTC; other offsets are normalised to UTC', async () => {
   const lines = [agent('start', 1, 0), llm('start', 2, 1, 1, { prompt: 'hi' }).replace(/"timestamp":"[^"]+"/, '"timestamp":"2026-01-01T00:00:00.001"'), llm('end', 2, 2, 1, { content: 'x' }).replace(/"timestamp":"[^"]+"/, '"timestamp":"2026-01-01T05:30:00.002+05:30"'), agent('end', 1, 100)];
   const r = await convert(write('zones.ndjson', lines));

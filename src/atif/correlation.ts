@@ -1,6 +1,7 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { profileToolCallId } from '../ingest/atof.js';
 import { canonicalJson } from '../json/stringify.js';
+import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
 import { extractToolCalls, normalizeToolArguments } from '../providers/tool-calls.js';
 
 /** How the pre-pass linked a tool scope to a tool-call id. */
@@ -12,7 +13,7 @@ export type PrepassLink = { id: string; rule: 'EXPLICIT_ID' | 'NAME_ARGUMENTS_OR
  * arguments) key, in order, but only when both sides have the same count for that key — with
  * different counts the pass refuses to guess.
  */
-export function correlateToolCalls(events: readonly AtofEvent[]): Map<string, PrepassLink> {
+export function correlateToolCalls(events: readonly AtofEvent[], rules: ProviderRules = SEED_RULES): Map<string, PrepassLink> {
   const links = new Map<string, PrepassLink>();
   const executions: Array<{ uuid: string; key?: string }> = [];
   const calls: Array<{ id: string; key?: string }> = [];
@@ -27,7 +28,7 @@ export function correlateToolCalls(events: readonly AtofEvent[]): Map<string, Pr
       const explicit = profileToolCallId(e);
       if (explicit !== undefined) links.set(e.uuid, { id: explicit, rule: 'EXPLICIT_ID' });
     } else if (e.category === 'llm' && e.scopeCategory === 'end' && e.data !== undefined) {
-      for (const c of extractToolCalls(e.data) ?? []) calls.push({ id: c.tool_call_id, key: matchKey(c.function_name, c.arguments) });
+      for (const c of extractToolCalls(e.data, rules) ?? []) calls.push({ id: c.tool_call_id, key: matchKey(c.function_name, c.arguments) });
     }
   }
   const consumed = new Set([...links.values()].map((l) => l.id));

@@ -1,11 +1,14 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { parseUuid } from '../ingest/uuid.js';
 import type { Nanos } from '../ingest/time.js';
+import { dedupeFixOptions } from '../dedupe/fix-options.js';
 import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass.js';
+import type { ProviderRules } from '../providers/rules.js';
 import { removeProjectedDuplicates, pruneSubagentRefs, renumber, type ToolStepDecision } from './cleanup.js';
 import { correlateToolCalls } from './correlation.js';
 import type { FixSet } from './fixes.js';
 import { finalMetrics } from './metrics.js';
+import { startModelName } from './step-model.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
 import { AgentTree, isStepEvent, type AgentNode } from './tree.js';
 import type { AgentInfo, Step, Trajectory } from './types.js';
@@ -14,6 +17,7 @@ export interface ExportOptions {
   sessionId: string;
   agent: AgentInfo;
   fixes: FixSet;
+  /** Overrides of the dedupe options; the options the active fixes imply apply underneath. */
   dedupe?: DedupeOptions;
 }
 
@@ -45,21 +49,27 @@ export function sortEvents(events: readonly AtofEvent[]): AtofEvent[] {
 export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOptions): ExportResult {
   const sorted = sortEvents(events);
   const tree = new AgentTree(sorted);
-  const dedupe = runDedupe(sorted, opts.dedupe);
+  const rules = providerRules(opts.fixes);
+  const dedupe = runDedupe(sorted, { ...dedupeFixOptions(opts.fixes, rules), ...opts.dedupe });
   const nameMap = new Map<string, string>();
   const startTs = new Map<string, Nanos>();
+  const llmEnds = new Map<string, boolean>();
+  const llmStartModels = new Map<string, string>();
   for (const e of sorted) {
+    if (e.category === 'llm' && e.scopeCategory === 'end') llmEnds.set(e.uuid, llmEnds.get(e.uuid) === true || e.data !== undefined);
     if (e.scopeCategory !== 'start') continue;
     nameMap.set(e.uuid, e.name);
     startTs.set(e.uuid, e.ts);
+    const model = e.category === 'llm' ? startModelName(e) : undefined;
+    if (model !== undefined) llmStartModels.set(e.uuid, model);
   }
-  const base = { nameMap, startTs, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes };
+  const base = { nameMap, startTs, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, llmEnds, llmStartModels };
   const conversions: AgentConversion[] = [];
   const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
   const treeUsable = sorted.every((e) => e.category === 'agent' || !isStepEvent(e) || tree.owner(e) !== undefined);
 
   if (rootUuid === undefined || !treeUsable) {
-    const lookups: Lookups = { ...base, prepass: correlateToolCalls(sorted) };
+    const lookups: Lookups = { ...base, prepass: correlateToolCalls(sorted, rules) };
     const builder = new StepBuilder(lookups);
     for (const e of sorted) builder.handle(e);
     const { steps, decisions } = finishSteps(builder);
@@ -85,7 +95,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const isRoot = agentUuid === rootUuid;
     const items = perAgent.get(agentUuid) ?? [];
     const own = items.filter((i) => !i.child).map((i) => i.e);
-    const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own) });
+    const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own, rules) });
     for (const { e, child } of items) {
       if (child) builder.subagentStart(child, e);
       else builder.handle(e);
@@ -128,6 +138,11 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   }
   const trajectory = done.get(rootUuid)!;
   return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'tree', dedupe, conversions };
+}
+
+/** The provider-shape rules the active fixes switch on. */
+export function providerRules(fixes: FixSet): ProviderRules {
+  return { anthropicMessages: fixes.has('anthropic-tool-use') };
 }
 
 function finishSteps(builder: StepBuilder): { steps: Step[]; decisions: ToolStepDecision[] } {

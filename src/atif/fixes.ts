@@ -34,6 +34,72 @@ export const FIXES = [
     origin: 'ATIF v1.7 validity (reasoning_effort is a string or number)',
     inDefault: true,
   },
+  {
+    name: 'no-repeated-user-step',
+    summary: 'a continuation (tool-result turn) or a retry of a response-less attempt writes no user step; its request goes to its agent step as extra.llm_request',
+    origin: 'NeMo-Relay #545 (turn state), #957 (response-less retries)',
+    inDefault: true,
+  },
+  {
+    name: 'response-model',
+    summary: "the agent step's model_name is the response's model, then the end's profile model, then the paired start's model",
+    origin: 'NeMo-Relay #399, #543, #547',
+    inDefault: true,
+  },
+  {
+    name: 'anthropic-tool-use',
+    summary: 'Anthropic Messages tool_use blocks become tool calls (arguments from input) and the message is the joined text blocks',
+    origin: 'NeMo-Relay #203',
+    inDefault: true,
+  },
+  {
+    name: 'keep-interleaved-extra',
+    summary: 'an LLM end finalises the agent step it replaces, so interleaved calls keep their extra (ancestry, invocation, llm_response, tool metadata)',
+    origin: 'NeMo-Relay #937 (quirk Q1)',
+    inDefault: true,
+  },
+  {
+    name: 'signature-tool-calls',
+    summary: 'the dedupe response signature includes the promoted tool calls, so tool-only answers with different calls never match',
+    origin: 'NeMo-Relay #205',
+    inDefault: true,
+  },
+  {
+    name: 'dedupe-cross-round',
+    summary: 'a span is the same request as at most one of two partners that do not overlap each other (shared key first, then the larger overlap); the other pair is KEPT_CROSS_ROUND',
+    origin: 'atif-dedupe.md §5 E7: a late hook span suppressed the next round\'s real call',
+    inDefault: true,
+  },
+  {
+    name: 'dedupe-chain-metrics',
+    summary: 'usage a suppressed span took from spans it suppressed is passed on to its own suppressors instead of being lost',
+    origin: 'atif-dedupe.md §5 E1: usage lost in chains (W_METRICS_LOST)',
+    inDefault: true,
+  },
+  {
+    name: 'dedupe-tie-break',
+    summary: 'the same request at equal fidelity keeps one span: gateway over non-gateway, then the earlier start, then the smaller uuid (not when their correlation keys say they are distinct calls, nor when the windows only touch)',
+    origin: 'atif-dedupe.md §5 E2: equal-fidelity duplicates were both kept',
+    inDefault: true,
+  },
+  {
+    name: 'codex-client-metadata-session',
+    summary: 'a Codex Responses request is attributed to its client_metadata.session_id (the hook session) before its prompt_cache_key (link CODEX_CLIENT_METADATA_SESSION_ID)',
+    origin: 'NeMo-Relay #395',
+    inDefault: true,
+  },
+  {
+    name: 'single-synthetic-session-id',
+    summary: "the events of one hook without a session id share one hook-<uuid> session (an id-less prompt or stop hook is no longer split in two)",
+    origin: 'NeMo-Relay #318 (HEAD adapters draw the fallback id once per hook)',
+    inDefault: true,
+  },
+  {
+    name: 'json-null-fallthrough',
+    summary: 'multi-path string look-ups of the gateway and session layers skip a null, object, array or empty value and try the next path',
+    origin: 'NeMo-Relay #318 (HEAD json_string_at = string_at_any)',
+    inDefault: true,
+  },
 ] as const satisfies readonly FixInfo[];
 
 export type FixName = (typeof FIXES)[number]['name'];

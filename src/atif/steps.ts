@@ -6,11 +6,14 @@ import { isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import { extractResponseMessage, responseReasoning } from '../providers/response.js';
 import { extractToolCalls, normalizeToolArguments } from '../providers/tool-calls.js';
+import type { ProviderRules } from '../providers/rules.js';
 import { extractMetrics, fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
-import type { FixSet } from './fixes.js';
+import type { FixName, FixSet } from './fixes.js';
 import { mergeObservationResult } from './observations.js';
+import { stepModelName } from './step-model.js';
+import { UserTurns } from './user-turns.js';
 import type { AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
 
@@ -22,6 +25,12 @@ export interface Lookups {
   suppressed: ReadonlySet<string>;
   supplemental: ReadonlyMap<string, Metrics>;
   fixes: FixSet;
+  /** Provider-shape rules of the active fixes. */
+  rules: ProviderRules;
+  /** LLM span uuid → whether any of its end events carries a response. */
+  llmEnds: ReadonlyMap<string, boolean>;
+  /** LLM span uuid → the model its start names (profile, else request). */
+  llmStartModels: ReadonlyMap<string, string>;
 }
 
 /** How a tool end found (or failed to find) its tool call; explain renders these. */
@@ -44,12 +53,16 @@ export interface ToolLink {
 export interface StepOrigin {
   kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations';
   events: string[];
+  /** The fixes of the active profile that changed this step (explain names them). */
+  fixes?: FixName[];
 }
 
 interface PendingAgent {
   step?: Step;
   ancestry?: Ancestry;
   invocation?: Invocation;
+  /** A request whose user step was not written (no-repeated-user-step). */
+  llmRequest?: Json;
   llmResponse?: Json;
   toolAncestry: Ancestry[];
   toolInvocations: Invocation[];
@@ -79,8 +92,18 @@ export class StepBuilder {
   private deferredMeta = new Map<string, Array<[Ancestry, Invocation]>>();
   private reasoningEffort: Json | undefined;
   private current: PendingAgent = { toolAncestry: [], toolInvocations: [], knownIds: [] };
+  /** Requests of LLM starts that wrote no user step, by span uuid, for that span's agent step. */
+  private readonly stashedRequests = new Map<string, Json>();
+  private readonly userTurns: UserTurns | undefined;
 
-  constructor(private readonly lookups: Lookups) {}
+  constructor(private readonly lookups: Lookups) {
+    if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds);
+  }
+
+  private markFix(step: Step, fix: FixName): void {
+    const origin = this.origins.get(step);
+    if (origin && !origin.fixes?.includes(fix)) (origin.fixes ??= []).push(fix);
+  }
 
   handle(e: AtofEvent): void {
     if (e.category === 'llm' && this.lookups.suppressed.has(e.uuid)) return;
@@ -107,6 +130,10 @@ export class StepBuilder {
     const effort = requestReasoningEffort(body);
     const scalar = typeof effort === 'string' || isNumber(effort);
     this.reasoningEffort = scalar || !this.lookups.fixes.has('scalar-reasoning-effort') ? effort : undefined;
+    if (this.userTurns?.atStart(e, body) !== undefined) {
+      this.stashedRequests.set(e.uuid, body);
+      return;
+    }
     const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.nameMap) as unknown as JsonObject, llm_request: body };
     this.push(
       { step_id: 0, source: 'user', message: extractUserMessage(body).value, timestamp: formatRfc3339(e.ts), extra },
@@ -116,17 +143,21 @@ export class StepBuilder {
 
   private llmEnd(e: AtofEvent): void {
     this.flush();
+    this.userTurns?.atEnd(e);
     if (e.data === undefined) return;
     const data = e.data;
-    const toolCalls = extractToolCalls(data);
+    const rules = this.lookups.rules;
+    const toolCalls = extractToolCalls(data, rules);
     this.lastToolCallMap.clear();
     const knownIds: string[] = [];
     for (const c of toolCalls ?? []) {
       if (c.function_name !== '') this.lastToolCallMap.set(c.function_name, c.tool_call_id);
       knownIds.push(c.tool_call_id);
     }
-    const step: Step = { step_id: 0, source: 'agent', message: extractResponseMessage(data).value, timestamp: formatRfc3339(e.ts) };
-    const model = profileModelName(e);
+    const message = extractResponseMessage(data, rules);
+    const step: Step = { step_id: 0, source: 'agent', message: message.value, timestamp: formatRfc3339(e.ts) };
+    const profileModel = profileModelName(e);
+    const model = this.lookups.fixes.has('response-model') ? stepModelName(e, this.lookups.llmStartModels.get(e.uuid)) : profileModel;
     if (model !== undefined) step.model_name = model;
     if (this.reasoningEffort !== undefined) step.reasoning_effort = this.reasoningEffort;
     this.reasoningEffort = undefined;
@@ -137,13 +168,17 @@ export class StepBuilder {
     if (metrics) step.metrics = metrics;
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
-    // The previous agent step is replaced without being finalised: the reference's quirk Q1.
-    const replaced = this.current.step && this.current.ancestry ? this.origins.get(this.current.step)?.events[0] : undefined;
-    if (replaced !== undefined) this.extraDropped.push(replaced);
+    if (model !== profileModel) this.markFix(step, 'response-model');
+    if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
+    this.replaceCurrent();
+    const request = this.stashedRequests.get(e.uuid);
+    this.stashedRequests.delete(e.uuid);
+    if (request !== undefined) this.markFix(step, 'no-repeated-user-step');
     this.current = {
       step,
       ancestry: buildAncestry(e, this.lookups.nameMap),
       invocation: buildInvocation(this.lookups.startTs.get(e.uuid), e.ts, e.uuid),
+      llmRequest: request,
       llmResponse: data,
       toolAncestry: [],
       toolInvocations: [],
@@ -170,6 +205,22 @@ export class StepBuilder {
     }
   }
 
+  /**
+   * An LLM end takes over as the current agent step. At the seed the previous one is dropped
+   * without being finalised (quirk Q1: it keeps no `extra`); keep-interleaved-extra finalises it.
+   */
+  private replaceCurrent(): void {
+    const replaced = this.current.step && this.current.ancestry ? this.current.step : undefined;
+    if (!replaced) return;
+    if (this.lookups.fixes.has('keep-interleaved-extra')) {
+      this.finalizeCurrent();
+      this.markFix(replaced, 'keep-interleaved-extra');
+    } else {
+      const uuid = this.origins.get(replaced)?.events[0];
+      if (uuid !== undefined) this.extraDropped.push(uuid);
+    }
+  }
+
   /** Writes the current agent step's `extra` (ancestry, invocation, response, tool metadata) and releases it. */
   private finalizeCurrent(): void {
     const cur = this.current;
@@ -184,6 +235,7 @@ export class StepBuilder {
     }
     const extra: JsonObject = { ancestry: cur.ancestry as unknown as JsonObject };
     if (cur.invocation) extra.invocation = cur.invocation as unknown as JsonObject;
+    if (cur.llmRequest !== undefined) extra.llm_request = cur.llmRequest;
     if (cur.llmResponse !== undefined) extra.llm_response = cur.llmResponse;
     if (pairs.length > 0) {
       extra.tool_ancestry = pairs.map((p) => p[0] as unknown as JsonObject);
@@ -438,7 +490,12 @@ function cmpOptString(a: string | undefined, b: string | undefined): number {
 
 function mergedMetrics(primary: Metrics | undefined, supplemental: Metrics | undefined): Metrics | undefined {
   if (!supplemental) return primary;
-  if (!primary) return structuredClone(supplemental);
+  // A copy that keeps JsonNumber instances (structuredClone would turn them into plain objects).
+  if (!primary) {
+    const copy: Metrics = {};
+    fillMissingMetrics(copy, supplemental);
+    return copy;
+  }
   fillMissingMetrics(primary, supplemental);
   return primary;
 }

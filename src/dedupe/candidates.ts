@@ -2,10 +2,12 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName } from '../ingest/atof.js';
 import type { Nanos } from '../ingest/time.js';
 import { canonicalJson } from '../json/stringify.js';
+import type { Json, JsonObject } from '../json/value.js';
 import { unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage } from '../providers/request.js';
 import { extractResponseMessage } from '../providers/response.js';
-import { extractToolCalls } from '../providers/tool-calls.js';
+import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
+import { extractToolCalls, type PromotedToolCall } from '../providers/tool-calls.js';
 import { extractMetrics, type Metrics } from '../providers/usage.js';
 import { eventFidelity, gatewayMarker, hookMarker, nonExactMarker, type Fidelity } from './fidelity.js';
 import { collectKeys, type CorrelationKeys } from './keys.js';
@@ -28,6 +30,8 @@ export interface SpanCandidate {
   requestSignature: string;
   requestBranch: string;
   responseSignature: string;
+  /** With signature-tool-calls: the seed's message-only signature, so explain can name the fix when only tool calls differ. */
+  responseMessageSignature?: string;
   responseBranch: string;
   keys: CorrelationKeys;
   modelName?: string;
@@ -41,6 +45,14 @@ export interface SpanCandidate {
   nonExact?: Marker;
   /** The end lists tool calls (they still feed tool correlation when the span is suppressed). */
   endHasToolCalls: boolean;
+}
+
+/** How candidates read payloads: the seed's rules unless fixes say otherwise. */
+export interface CandidateOptions {
+  /** Provider-shape rules for the response message and tool calls (anthropic-tool-use). */
+  rules?: ProviderRules;
+  /** The response signature covers the promoted tool calls too (signature-tool-calls, HEAD #205). */
+  signatureToolCalls?: boolean;
 }
 
 /** Every uuid seen with category `llm`, with its eligibility and (when eligible) its candidate. */
@@ -57,7 +69,7 @@ export interface LlmSpan {
  * Groups `llm` events by uuid (the last start and last end in time order win) and builds candidates
  * for spans with a start and an end that both carry data. `events` must be timestamp-sorted.
  */
-export function collectLlmSpans(events: readonly AtofEvent[]): LlmSpan[] {
+export function collectLlmSpans(events: readonly AtofEvent[], opts: CandidateOptions = {}): LlmSpan[] {
   const groups = new Map<string, { start?: AtofEvent; end?: AtofEvent; name: string; starts: number; ends: number }>();
   for (const e of events) {
     if (e.category !== 'llm') continue;
@@ -78,14 +90,16 @@ export function collectLlmSpans(events: readonly AtofEvent[]): LlmSpan[] {
     else if (!g.end) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_NO_END' });
     else if (g.start.data === undefined) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_START_NO_DATA' });
     else if (g.end.data === undefined) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_END_NO_DATA' });
-    else spans.push({ ...base, eligibility: 'CANDIDATE', candidate: buildCandidate(uuid, g.start, g.end) });
+    else spans.push({ ...base, eligibility: 'CANDIDATE', candidate: buildCandidate(uuid, g.start, g.end, opts) });
   }
   return spans;
 }
 
-function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent): SpanCandidate {
+function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: CandidateOptions): SpanCandidate {
+  const rules = opts.rules ?? SEED_RULES;
   const request = extractUserMessage(unwrapLlmRequest(start.data!));
-  const response = extractResponseMessage(end.data!);
+  const response = extractResponseMessage(end.data!, rules);
+  const toolCalls = extractToolCalls(end.data!, rules);
   const keys: CorrelationKeys = new Map();
   collectKeys('start', start.metadata, start.data, keys);
   collectKeys('end', end.metadata, end.data, keys);
@@ -98,14 +112,16 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent): SpanCan
     endTs: end.ts,
     requestSignature: canonicalJson(request.value),
     requestBranch: request.branch,
-    responseSignature: canonicalJson(response.value),
+    // HEAD's signature is {message, tool_calls}: tool-only answers with different calls differ.
+    responseSignature: canonicalJson(opts.signatureToolCalls ? { message: response.value, tool_calls: toolCallsJson(toolCalls) } : response.value),
     responseBranch: response.branch,
     keys,
     score: Math.max(startFidelity.score, endFidelity.score),
     startFidelity,
     endFidelity,
-    endHasToolCalls: extractToolCalls(end.data!) !== undefined,
+    endHasToolCalls: toolCalls !== undefined,
   };
+  if (opts.signatureToolCalls) c.responseMessageSignature = canonicalJson(response.value);
   const parent = start.parentUuid ?? end.parentUuid;
   if (parent) c.parentUuid = parent;
   const startModel = profileModelName(start);
@@ -127,4 +143,14 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent): SpanCan
   if (gateway) c.gateway = gateway;
   if (nonExact) c.nonExact = nonExact;
   return c;
+}
+
+/** Promoted tool calls as JSON (extra only when present), `null` when there are none. */
+function toolCallsJson(calls: PromotedToolCall[] | undefined): Json {
+  if (!calls) return null;
+  return calls.map((c) => {
+    const o: JsonObject = { tool_call_id: c.tool_call_id, function_name: c.function_name, arguments: c.arguments };
+    if (c.extra) o.extra = c.extra;
+    return o;
+  });
 }

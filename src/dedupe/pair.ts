@@ -1,3 +1,4 @@
+import type { FixName } from '../atif/fixes.js';
 import type { SpanCandidate } from './candidates.js';
 import { sharedKeys } from './keys.js';
 
@@ -9,6 +10,7 @@ export type PairRule =
   | 'KEPT_NOT_COMPLEMENTARY'
   | 'KEPT_NO_SHARED_KEY'
   | 'KEPT_EQUAL_FIDELITY'
+  | 'KEPT_CROSS_ROUND'
   | 'MERGED_SAME_PAYLOAD'
   | 'MERGED_COMPLEMENTARY_REQUEST_SIGNATURE'
   | 'MERGED_COMPLEMENTARY_CORRELATION_KEY';
@@ -24,6 +26,11 @@ export interface PairChecks {
   complementary?: { pass: boolean; reason?: 'NO_NON_EXACT_HOOK_SIDE' | 'COUNTERPART_NOT_GATEWAY'; hookSide?: 'left' | 'right' };
   evidence?: { requestSignature: boolean; sharedKeys: string[] };
   fidelity?: { left: number; right: number };
+  /**
+   * dedupe-cross-round: the pair matched, but one side was already matched with `keptWith`, a span
+   * whose window does not overlap the other side's; one call cannot be both.
+   */
+  rounds?: { pass: boolean; keptWith: string };
 }
 
 /** One pair decision, a value that explain renders as is. `left` is the earlier span in evaluation order. */
@@ -36,8 +43,15 @@ export interface PairDecision {
   /** For MERGED_*: the lower-fidelity span, which is dropped, and the one that stays. */
   suppressed?: string;
   canonical?: string;
-  /** Which fix of the active profile changed this decision, if one did. */
+  /** Which fix of the active profile changed this decision, if one did (several joined by ", "). */
   fix?: string;
+}
+
+const joinFixes = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : `${a}, ${b}`);
+
+/** The decision with `fix` added to the fixes that changed it. */
+export function withFix(p: PairDecision, fix: FixName): PairDecision {
+  return { ...p, fix: joinFixes(p.fix, fix) };
 }
 
 export interface PairOptions {
@@ -53,7 +67,8 @@ export interface PairOptions {
  */
 export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions = {}): PairDecision {
   const checks: PairChecks = { parent: { pass: false, left: l.parentUuid, right: r.parentUuid } };
-  const d = (rule: PairRule): PairDecision => ({ left: l.uuid, right: r.uuid, rule, checks });
+  let fix: string | undefined;
+  const d = (rule: PairRule): PairDecision => ({ left: l.uuid, right: r.uuid, rule, checks, ...(fix === undefined ? {} : { fix }) });
   if (l.parentUuid === undefined || r.parentUuid === undefined) return d('KEPT_NO_PARENT');
   if (l.parentUuid !== r.parentUuid) return d('KEPT_PARENT_MISMATCH');
   checks.parent.pass = true;
@@ -71,6 +86,9 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
   const requestEqual = l.requestSignature === r.requestSignature;
   const responseEqual = l.responseSignature === r.responseSignature;
   checks.payload = { pass: requestEqual && responseEqual, requestEqual, responseEqual };
+  // The answers differ only in their tool calls: the seed's message-only signature would have matched.
+  const messageOnly = l.responseMessageSignature;
+  if (requestEqual && !responseEqual && messageOnly !== undefined && messageOnly === r.responseMessageSignature) fix = 'signature-tool-calls' satisfies FixName;
   let basis: MatchBasis;
   if (requestEqual && responseEqual) {
     basis = 'SAME_PAYLOAD';
@@ -95,7 +113,7 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
     const winner = opts.tieBreak?.(l, r, basis);
     if (!winner) return { ...d('KEPT_EQUAL_FIDELITY'), basis };
     const loser = winner === l ? r : l;
-    return { ...d(`MERGED_${basis}`), basis, suppressed: loser.uuid, canonical: winner.uuid, fix: opts.tieBreakFix };
+    return { ...d(`MERGED_${basis}`), basis, suppressed: loser.uuid, canonical: winner.uuid, fix: joinFixes(fix, opts.tieBreakFix) };
   }
   const [canonical, suppressed] = l.score > r.score ? [l, r] : [r, l];
   return { ...d(`MERGED_${basis}`), basis, suppressed: suppressed.uuid, canonical: canonical.uuid };

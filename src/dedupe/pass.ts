@@ -1,7 +1,12 @@
 import type { AtofEvent } from '../ingest/atof.js';
-import { fillMissingMetrics, type Metrics } from '../providers/usage.js';
-import { collectLlmSpans, type LlmSpan, type SpanCandidate } from './candidates.js';
-import { decidePair, type PairDecision, type PairOptions } from './pair.js';
+import { fillMissingMetrics, metricsConflict, type Metrics } from '../providers/usage.js';
+import { collectLlmSpans, type CandidateOptions, type LlmSpan, type SpanCandidate } from './candidates.js';
+import { passOnChainedMetrics } from './chain.js';
+import { compareCandidates } from './order.js';
+import { decidePair, withFix, type PairDecision, type PairOptions } from './pair.js';
+import { separateRounds } from './rounds.js';
+
+export { compareCandidates };
 
 export type SpanState = 'SPAN_NOT_CANDIDATE' | 'SPAN_UNMATCHED' | 'SPAN_KEPT_TIED' | 'SPAN_SURVIVOR' | 'SPAN_SUPPRESSED';
 
@@ -34,16 +39,18 @@ export interface DedupeResult {
   supplemental: Map<string, Metrics>;
 }
 
-export interface DedupeOptions extends PairOptions {
-  /** When false, no span is suppressed (the `--no-dedupe` view); decisions are still recorded. */
-  enabled?: boolean;
+/** How the pass folds decisions into suppression and metrics. */
+export interface SummaryOptions {
+  /** dedupe-chain-metrics: metrics of a suppressed survivor pass on to its suppressors. */
+  chainMetrics?: boolean;
 }
 
-/** Evaluation order: (start, end, uuid) — documented and stable, unlike the reference's hash order. */
-export function compareCandidates(a: SpanCandidate, b: SpanCandidate): number {
-  if (a.startTs !== b.startTs) return a.startTs < b.startTs ? -1 : 1;
-  if (a.endTs !== b.endTs) return a.endTs < b.endTs ? -1 : 1;
-  return a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0;
+/** Everything that changes the pass; the seed's behaviour when empty. */
+export interface DedupeOptions extends PairOptions, CandidateOptions, SummaryOptions {
+  /** When false, no span is suppressed (the `--no-dedupe` view); decisions are still recorded. */
+  enabled?: boolean;
+  /** dedupe-cross-round: a span matches at most one of two partners that do not overlap each other. */
+  crossRound?: boolean;
 }
 
 /**
@@ -74,14 +81,23 @@ export function overlappingPairs(candidates: readonly SpanCandidate[]): Array<[S
 
 /** The dedupe pass over a timestamp-sorted event list. */
 export function runDedupe(events: readonly AtofEvent[], opts: DedupeOptions = {}): DedupeResult {
-  const spans = collectLlmSpans(events);
+  const spans = collectLlmSpans(events, opts);
   const candidates = spans.flatMap((s) => (s.candidate ? [s.candidate] : []));
   const pairs = overlappingPairs(candidates).map(([l, r]) => decidePair(l, r, opts));
-  return summarize(spans, pairs, opts.enabled !== false);
+  return summarize(spans, reviewPairs(pairs, candidates, opts), opts.enabled !== false, opts);
+}
+
+/**
+ * The fixes that look at several decisions at once, applied to the per-pair decisions (the
+ * overlapping ones, or all pairs: the others have no basis and pass through unchanged).
+ */
+export function reviewPairs(pairs: PairDecision[], candidates: readonly SpanCandidate[], opts: DedupeOptions): PairDecision[] {
+  if (!opts.crossRound) return pairs;
+  return separateRounds(pairs, new Map(candidates.map((c) => [c.uuid, c])));
 }
 
 /** Folds pair decisions into span states, the suppressed set and supplemental metrics. */
-export function summarize(spans: LlmSpan[], pairs: PairDecision[], enabled = true): DedupeResult {
+export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = true, opts: SummaryOptions = {}): DedupeResult {
   const byUuid = new Map(spans.map((s) => [s.uuid, s]));
   const suppressed = new Set<string>();
   const supplemental = new Map<string, Metrics>();
@@ -92,7 +108,7 @@ export function summarize(spans: LlmSpan[], pairs: PairDecision[], enabled = tru
   const tied = new Set<string>();
   const touching = new Set<string>();
   const canonicals = new Set<string>();
-  for (const p of pairs) {
+  for (const p of decided) {
     if (p.rule === 'KEPT_EQUAL_FIDELITY') [p.left, p.right].forEach((u) => tied.add(u));
     if (!p.basis) continue;
     for (const [a, b] of [[p.left, p.right], [p.right, p.left]]) {
@@ -106,11 +122,17 @@ export function summarize(spans: LlmSpan[], pairs: PairDecision[], enabled = tru
     const m = byUuid.get(p.suppressed)?.candidate?.endMetrics;
     if (m) {
       const entry = supplemental.get(p.canonical) ?? {};
-      if (supplemental.has(p.canonical) && conflictsWith(entry, m)) conflicts.add(p.canonical);
+      if (supplemental.has(p.canonical) && metricsConflict(entry, m)) conflicts.add(p.canonical);
       fillMissingMetrics(entry, m);
       supplemental.set(p.canonical, entry);
       absorbed.set(p.canonical, [...(absorbed.get(p.canonical) ?? []), p.suppressed]);
     }
+  }
+  let pairs = decided;
+  if (enabled && opts.chainMetrics) {
+    const endMetrics = (uuid: string) => byUuid.get(uuid)?.candidate?.endMetrics;
+    const changed = passOnChainedMetrics(decided, { suppressedBy, supplemental, absorbed, conflicts, endMetrics });
+    pairs = decided.map((p) => (changed.has(p) ? withFix(p, 'dedupe-chain-metrics') : p));
   }
   const outcomes: SpanOutcome[] = spans.map((span) => {
     const c = span.candidate;
@@ -138,9 +160,4 @@ export function summarize(spans: LlmSpan[], pairs: PairDecision[], enabled = tru
     return { span, state, suppressedBy: suppressedBy.get(span.uuid) ?? [], absorbed: absorbed.get(span.uuid) ?? [], warnings };
   });
   return { spans: outcomes, pairs, suppressed, supplemental };
-}
-
-function conflictsWith(a: Metrics, b: Metrics): boolean {
-  const keys = ['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd'] as const;
-  return keys.some((k) => a[k] !== undefined && b[k] !== undefined && String(a[k]) !== String(b[k]));
 }

@@ -11,6 +11,7 @@ export const PAIR_RULES: readonly PairRule[] = [
   'KEPT_NOT_COMPLEMENTARY',
   'KEPT_NO_SHARED_KEY',
   'KEPT_EQUAL_FIDELITY',
+  'KEPT_CROSS_ROUND',
   'MERGED_SAME_PAYLOAD',
   'MERGED_COMPLEMENTARY_REQUEST_SIGNATURE',
   'MERGED_COMPLEMENTARY_CORRELATION_KEY',
@@ -100,6 +101,8 @@ export interface ChecksJson {
   };
   evidence?: { request_signature: boolean; shared_keys: string[]; left_keys?: string[]; right_keys?: string[] };
   fidelity?: { left: number; right: number };
+  /** dedupe-cross-round: the partner this pair gave way to. */
+  rounds?: { pass: boolean; kept_with: string };
 }
 
 export interface FlagsJson {
@@ -137,5 +140,6 @@ export function checksJson(checks: PairChecks, values?: { left: SpanCandidate; r
     if (values) [out.evidence.left_keys, out.evidence.right_keys] = [[...values.left.keys.keys()].sort(), [...values.right.keys.keys()].sort()];
   }
   if (checks.fidelity) out.fidelity = { left: checks.fidelity.left, right: checks.fidelity.right };
+  if (checks.rounds) out.rounds = { pass: checks.rounds.pass, kept_with: checks.rounds.keptWith };
   return out;
 }

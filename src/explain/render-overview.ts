@@ -52,16 +52,25 @@ function spanCells(r: SpanRow, s: Styles): Cell[] {
   ];
 }
 
-/** One line saying what a pair's rule meant here, from the values its checks recorded. */
+/** One line saying what a pair's rule meant here, and the fix that changed it, if one did. */
 export function pairOutcome(p: PairRow): string {
+  const text = ruleOutcome(p);
+  if (!p.fix) return text;
+  return `${text}${text === '' ? '' : ' '}[fix ${p.fix}]`;
+}
+
+/** What a pair's rule meant here, from the values its checks recorded. */
+function ruleOutcome(p: PairRow): string {
   const c: ChecksJson = p.checks;
   switch (p.rule) {
     case 'MERGED_SAME_PAYLOAD':
     case 'MERGED_COMPLEMENTARY_REQUEST_SIGNATURE':
     case 'MERGED_COMPLEMENTARY_CORRELATION_KEY':
-      return `${p.suppressed === p.left ? 'left' : 'right'} suppressed: fidelity ${c.fidelity?.left} vs ${c.fidelity?.right}${p.fix ? ` [fix ${p.fix}]` : ''}`;
+      return `${p.suppressed === p.left ? 'left' : 'right'} suppressed: fidelity ${c.fidelity?.left} vs ${c.fidelity?.right}`;
     case 'KEPT_EQUAL_FIDELITY':
       return `same request (${p.basis}) but fidelity ties at ${c.fidelity?.left}: both kept`;
+    case 'KEPT_CROSS_ROUND':
+      return `matched, but one side is already the same call as ${c.rounds?.kept_with}, which does not overlap the other side: both kept`;
     case 'KEPT_MODEL_MISMATCH':
       return `models ${JSON.stringify(c.model?.left)} vs ${JSON.stringify(c.model?.right)}`;
     case 'KEPT_NO_OVERLAP':

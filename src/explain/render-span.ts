@@ -60,6 +60,10 @@ export function renderSpan(r: SpanReport, s: Styles): string {
   const metricLines: Array<[string, string]> = [];
   if (m.supplemental !== null) metricLines.push(['absorbed', `${metricsText(m.supplemental)} from ${m.absorbed_from.join(', ')} (fill-missing: its own values win)`]);
   if (m.given_to.length > 0) metricLines.push(['given', `its end metrics went to ${m.given_to.join(', ')} (fill-missing)`]);
+  // Absorbed by a suppressed span and not lost: dedupe-chain-metrics passed them on to its suppressors.
+  if (m.lost === null && r.state === 'SPAN_SUPPRESSED' && m.absorbed_from.length > 0) {
+    metricLines.push(['passed on', `metrics absorbed from ${m.absorbed_from.join(', ')} went on to ${r.suppressed_by.join(', ')} [fix dedupe-chain-metrics]`]);
+  }
   if (m.lost !== null) metricLines.push(['lost', `${metricsText(m.lost)} absorbed from ${m.absorbed_from.join(', ')} reach no step: this span is suppressed`]);
   if (metricLines.length === 0) metricLines.push(['moved', 'nothing']);
   out.push(...renderTable(metricLines.map(([k, v]) => [cell(k, s.dim), cell(v)])));
@@ -120,10 +124,14 @@ function renderPair(p: SpanPairJson, n: number, s: Styles): string[] {
   }
   if (c.fidelity) {
     const [a, b] = mine(c.fidelity.left, c.fidelity.right);
-    const verdict = a === b ? 'tie: both kept' : a > b ? 'the other span is suppressed' : 'this span is suppressed';
-    rows.push(['fidelity', a === b ? s.warn('=') : mark(true), `this ${a} vs other ${b}: ${verdict}${p.fix ? ` [fix ${p.fix}]` : ''}`]);
+    // The decision says who was suppressed: a fix can break a tie (dedupe-tie-break) or keep a pair apart (dedupe-cross-round).
+    const loser = p.suppressed === undefined ? '' : p.suppressed === p.other ? 'the other span is suppressed' : 'this span is suppressed';
+    const verdict = loser === '' ? (a === b ? 'tie: both kept' : 'both kept') : a === b ? `tie broken: ${loser}` : loser;
+    rows.push(['fidelity', a === b ? s.warn('=') : mark(true), `this ${a} vs other ${b}: ${verdict}`]);
   }
-  const head = `  ${n}. vs ${s.id(p.other)} ${p.other_name}  ${s.rule(p.rule)}${p.basis && !p.rule.endsWith(p.basis) ? s.dim(` (basis ${p.basis})`) : ''}`;
+  if (c.rounds) rows.push(['rounds', mark(c.rounds.pass), `one side is already the same call as ${c.rounds.kept_with}, whose window does not overlap the other side: a different round`]);
+  const basis = p.basis && !p.rule.endsWith(p.basis) ? s.dim(` (basis ${p.basis})`) : '';
+  const head = `  ${n}. vs ${s.id(p.other)} ${p.other_name}  ${s.rule(p.rule)}${basis}${p.fix ? s.warn(` [changed by fix ${p.fix}]`) : ''}`;
   return [head, ...renderTable(rows.map(([k, m, v]) => [cell(k, s.dim), cell(m), cell(v)]), '     ')];
 }
 

@@ -29,6 +29,7 @@ export function renderStep(r: StepReport, s: Styles): string {
     out.push(`  LLM span ${s.id(r.span.uuid)} ${r.span.name}: ${s.state(r.span.state)}${extra.length ? ` (${extra.join('; ')})` : ''}`);
     out.push(s.dim(`  (explain --span ${r.span.uuid} shows its pair decisions)`));
   }
+  if (r.fixes) out.push(`  changed by fix: ${r.fixes.join(', ')} (relay-atif profiles describes each)`);
   if (r.tool_step) out.push(`  projected tool-call cleanup: ${r.tool_step.rule}${r.tool_step.detail ? ` (${r.tool_step.detail})` : ''}`);
   if (r.tool_results.length > 0) {
     out.push('  tool results in this step:');

@@ -28,6 +28,8 @@ export interface StepReport {
   /** For an agent step: what the projected duplicate tool-call cleanup decided. */
   tool_step: { rule: string; detail: string | null } | null;
   tool_results: Array<{ tool: string; name: string; rule: string; source_call_id: string | null; placement: string | null }>;
+  /** The fixes of the active profile that changed this step; absent when none did. */
+  fixes?: string[];
 }
 
 /** Which of a uuid's events a step of this origin kind came from. */
@@ -94,6 +96,7 @@ export function stepReport(
       };
     }
   }
+  if (origin?.fixes?.length) report.fixes = [...origin.fixes];
   const decision = conversion.toolSteps.find((d) => d.step === step);
   if (decision) report.tool_step = { rule: decision.rule, detail: decision.detail ?? null };
   for (const link of conversion.toolLinks) {

@@ -1,9 +1,12 @@
 import { getOwn, isObject, type Json } from '../json/value.js';
+import { anthropicMessageText } from './anthropic.js';
 import { atifContentValue, blockTexts, nonNullField } from './content.js';
+import { SEED_RULES, type ProviderRules } from './rules.js';
 import { choiceMessageField, toolCallArray } from './tool-calls.js';
 
 export type ResponseBranch =
   | 'RESP_CONTENT'
+  | 'RESP_ANTHROPIC_TEXT_BLOCKS'
   | 'RESP_ASSISTANT_MESSAGE'
   | 'RESP_CHOICES_MESSAGE'
   | 'RESP_ANSWER'
@@ -14,12 +17,17 @@ export type ResponseBranch =
 /**
  * The assistant message of an LLM response: normalised `content`, Hermes `assistant_message`, the
  * first chat choice, `answer`, OpenAI Responses output text, "" for tool-call-only answers, else the
- * whole response as ATIF content.
+ * whole response as ATIF content. With `rules.anthropicMessages` an Anthropic Messages `content`
+ * array reads as its joined text blocks.
  */
-export function extractResponseMessage(data: Json): { value: Json; branch: ResponseBranch } {
+export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_RULES): { value: Json; branch: ResponseBranch } {
   if (isObject(data)) {
     const content = nonNullField(data, 'content');
-    if (content !== undefined) return { value: atifContentValue(content), branch: 'RESP_CONTENT' };
+    if (content !== undefined) {
+      const text = rules.anthropicMessages ? anthropicMessageText(data, content) : undefined;
+      if (text !== undefined) return { value: text, branch: 'RESP_ANTHROPIC_TEXT_BLOCKS' };
+      return { value: atifContentValue(content), branch: 'RESP_CONTENT' };
+    }
     const assistant = nonNullField(getOwn(data, 'assistant_message'), 'content');
     if (assistant !== undefined) return { value: atifContentValue(assistant), branch: 'RESP_ASSISTANT_MESSAGE' };
     const choice = choiceMessageField(data, 'content');

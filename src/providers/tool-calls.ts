@@ -1,5 +1,7 @@
 import { parseJson } from '../json/parse.js';
 import { getOwn, isObject, setOwn, type Json, type JsonObject } from '../json/value.js';
+import { anthropicToolUseBlocks } from './anthropic.js';
+import { SEED_RULES, type ProviderRules } from './rules.js';
 
 /** A tool call promoted from an LLM response, in ATIF's shape. */
 export interface PromotedToolCall {
@@ -80,10 +82,12 @@ export function normalizeToolArguments(raw: Json | undefined): Json {
 }
 
 const CALL_KEYS = new Set(['id', 'tool_call_id', 'call_id', 'type', 'function', 'name', 'tool_name', 'function_name', 'arguments', 'args']);
+/** With Anthropic rules `input` is an argument source, so it is not copied to `extra` either. */
+const CALL_KEYS_WITH_INPUT = new Set([...CALL_KEYS, 'input']);
 
-function toolCallExtra(call: JsonObject): JsonObject | undefined {
+function toolCallExtra(call: JsonObject, known: ReadonlySet<string>): JsonObject | undefined {
   const extra: JsonObject = {};
-  for (const k of Object.keys(call)) if (!CALL_KEYS.has(k)) setOwn(extra, k, call[k]);
+  for (const k of Object.keys(call)) if (!known.has(k)) setOwn(extra, k, call[k]);
   const fn = getOwn(call, 'function');
   if (isObject(fn)) {
     const fnExtra: JsonObject = {};
@@ -95,12 +99,16 @@ function toolCallExtra(call: JsonObject): JsonObject | undefined {
 
 /**
  * Tool-call promotion from an LLM response (seed rules): chat-style arrays first (an empty one is
- * skipped as a whole), else Responses `function_call` items. One non-object element voids them all.
+ * skipped as a whole), else Responses `function_call` items, else (Anthropic rules) `tool_use`
+ * blocks. One non-object element voids them all.
  */
-export function extractToolCalls(data: Json): PromotedToolCall[] | undefined {
+export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES): PromotedToolCall[] | undefined {
   let source = toolCallArray(data);
   if (!source || source.length === 0) source = responsesFunctionCallItems(data);
+  if (!source && rules.anthropicMessages) source = anthropicToolUseBlocks(data);
   if (!source) return undefined;
+  const argumentKeys = rules.anthropicMessages ? ['arguments', 'args', 'input'] : ['arguments', 'args'];
+  const known = rules.anthropicMessages ? CALL_KEYS_WITH_INPUT : CALL_KEYS;
   const calls: PromotedToolCall[] = [];
   for (const [index, element] of source.entries()) {
     if (!isObject(element)) return undefined;
@@ -109,10 +117,10 @@ export function extractToolCalls(data: Json): PromotedToolCall[] | undefined {
     const name = firstPresentNameChain(element, fn);
     if (id === '' && name !== '') id = `${name}:${index + 1}`;
     const fnArgs = firstPresentValue(fn, ['arguments']);
-    const rawArgs = fnArgs !== undefined ? fnArgs : firstPresentValue(element, ['arguments', 'args']);
+    const rawArgs = fnArgs !== undefined ? fnArgs : firstPresentValue(element, argumentKeys);
     if (id === '' && name === '') continue;
     const call: PromotedToolCall = { tool_call_id: id, function_name: name, arguments: normalizeToolArguments(rawArgs) };
-    const extra = toolCallExtra(element);
+    const extra = toolCallExtra(element, known);
     if (extra) call.extra = extra;
     calls.push(call);
   }

@@ -86,6 +86,12 @@ export function fillMissingMetrics(into: Metrics, from: Metrics): void {
   }
 }
 
+/** Both set a scalar field and disagree on it: a fill-missing fold keeps whichever came first. */
+export function metricsConflict(a: Metrics, b: Metrics): boolean {
+  const keys = ['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd'] as const;
+  return keys.some((k) => a[k] !== undefined && b[k] !== undefined && String(a[k]) !== String(b[k]));
+}
+
 /** Names of the fields `from` would fill in `into` (for explain's "absorbed metrics"). */
 export function missingFieldsFilled(into: Metrics | undefined, from: Metrics): string[] {
   const fields = ['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd', 'prompt_token_ids', 'completion_token_ids', 'logprobs'] as const;

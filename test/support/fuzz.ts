@@ -198,6 +198,7 @@ export async function runCase(seed: number, index: number, base: Buffer[][], wor
       const doc = parseJson(d) as { extra?: { observed_events?: unknown } };
       delete doc.extra?.observed_events; // the input events, free-form under extra: nothing to validate
       const errors = validateTrajectory(doc).filter((f) => f.level === 'error');
+      if (errors.length > 0 && process.env.FUZZ_DUMP) writeFileSync(process.env.FUZZ_DUMP, d);
       if (errors.length > 0) fail(`invalid ATIF written: ${errors[0].path}: ${errors[0].message} [${errors[0].rule}]`);
     }
   }

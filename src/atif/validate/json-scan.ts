@@ -22,9 +22,21 @@ export interface JsonScan {
 /** The entries found inside one value; undefined (the common case) when there are none. */
 type Entries = ScanEntry[] | undefined;
 
+/**
+ * Where a container sits, as a link to its parent's position: copying the whole path into every
+ * frame would make deep documents quadratic. Paths are built only for entries.
+ */
+type Position = { parent?: Position; key: string | number } | undefined;
+
+function pathOf(position: Position): JsonPath {
+  const path: Array<string | number> = [];
+  for (let p = position; p; p = p.parent) path.push(p.key);
+  return path.reverse() as JsonPath;
+}
+
 type Frame =
-  | { kind: 'object'; path: JsonPath; members: Map<string, Entries>; duplicates: string[]; key?: string }
-  | { kind: 'array'; path: JsonPath; items: Entries[] };
+  | { kind: 'object'; at: Position; members: Map<string, Entries>; duplicates: string[]; key?: string }
+  | { kind: 'array'; at: Position; items: Entries[] };
 
 type Expecting = 'value' | 'key-or-end' | 'key' | 'after-value';
 
@@ -40,10 +52,10 @@ export function scanJsonText(text: string): JsonScan | undefined {
   let i = 0;
 
   const top = (): Frame | undefined => stack[stack.length - 1];
-  const nextValuePath = (): JsonPath => {
+  const nextValuePosition = (): Position => {
     const frame = top();
-    if (!frame) return [];
-    return frame.kind === 'object' ? [...frame.path, frame.key!] : [...frame.path, frame.items.length];
+    if (!frame) return undefined;
+    return { parent: frame.at, key: frame.kind === 'object' ? frame.key! : frame.items.length };
   };
   const deliver = (entries: Entries): void => {
     const frame = top();
@@ -92,11 +104,11 @@ export function scanJsonText(text: string): JsonScan | undefined {
       i++;
       expecting = 'value';
     } else if (ch === '{') {
-      stack.push({ kind: 'object', path: nextValuePath(), members: new Map(), duplicates: [] });
+      stack.push({ kind: 'object', at: nextValuePosition(), members: new Map(), duplicates: [] });
       expecting = 'key-or-end';
       i++;
     } else if (ch === '[') {
-      stack.push({ kind: 'array', path: nextValuePath(), items: [] });
+      stack.push({ kind: 'array', at: nextValuePosition(), items: [] });
       i = skipSpace(text, i + 1);
       if (text[i] === ']') {
         i++;
@@ -107,7 +119,7 @@ export function scanJsonText(text: string): JsonScan | undefined {
       const end = token ? i + token.length : ch === '"' ? stringEnd(text, i) : scalarEnd(text, i);
       if (end <= i || (!token && ch !== '"' && !SCALAR.test(text.slice(i, end)))) return undefined;
       if (token) tokenRanges.push([i, end]);
-      deliver(token ? [{ kind: 'non-finite', path: nextValuePath(), token }] : undefined);
+      deliver(token ? [{ kind: 'non-finite', path: pathOf(nextValuePosition()), token }] : undefined);
       i = end;
     }
   }
@@ -117,7 +129,7 @@ export function scanJsonText(text: string): JsonScan | undefined {
 
 /** Python reports an object's repeated keys first, then what its (surviving) values contain. */
 function objectEntries(frame: Extract<Frame, { kind: 'object' }>): Entries {
-  const entries: ScanEntry[] = frame.duplicates.map((key) => ({ kind: 'duplicate-key', path: [...frame.path, key] }));
+  const entries: ScanEntry[] = frame.duplicates.map((key) => ({ kind: 'duplicate-key', path: [...pathOf(frame.at), key] }));
   for (const member of frame.members.values()) if (member) entries.push(...member);
   return entries.length > 0 ? entries : undefined;
 }

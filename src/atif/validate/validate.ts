@@ -169,17 +169,26 @@ function requiredVersion(doc: unknown, required: string | undefined): Finding[] 
 /** NaN / Infinity tokens anywhere in the document (they are not JSON), in document order. */
 function nonFiniteTokens(doc: unknown): Finding[] {
   const findings: Finding[] = [];
-  // An explicit stack: documents can nest deeper than the call stack allows.
-  const pending: Array<{ value: unknown; at: JsonPath }> = [{ value: doc, at: [] }];
+  // An explicit stack: documents can nest deeper than the call stack allows. Each entry links to its
+  // parent instead of carrying a copy of its path, so deep documents stay linear; a path is built
+  // only for a finding.
+  type Entry = { value: unknown; key?: string | number; parent?: Entry };
+  const pathOf = (e: Entry): JsonPath => {
+    const path: Array<string | number> = [];
+    for (let cur: Entry | undefined = e; cur?.parent; cur = cur.parent) path.push(cur.key!);
+    return path.reverse() as JsonPath;
+  };
+  const pending: Entry[] = [{ value: doc }];
   while (pending.length > 0) {
-    const { value, at } = pending.pop()!;
+    const entry = pending.pop()!;
+    const value = entry.value;
     if (value instanceof NonFiniteToken) {
-      findings.push(error(at, 'invalid-json-number', `${value.token} is not valid JSON`));
+      findings.push(error(pathOf(entry), 'invalid-json-number', `${value.token} is not valid JSON`));
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], at: [...at, i] });
+      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], key: i, parent: entry });
     } else if (isPyDict(value)) {
       const keys = Object.keys(value);
-      for (let i = keys.length - 1; i >= 0; i--) pending.push({ value: value[keys[i]!], at: [...at, keys[i]!] });
+      for (let i = keys.length - 1; i >= 0; i--) pending.push({ value: value[keys[i]!], key: keys[i]!, parent: entry });
     }
   }
   return findings;

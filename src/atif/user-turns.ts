@@ -1,0 +1,63 @@
+import type { AtofEvent } from '../ingest/atof.js';
+import { canonicalJson } from '../json/stringify.js';
+import type { Json } from '../json/value.js';
+import { requestTurnState } from '../providers/turn-state.js';
+
+/** Why an LLM start writes no user step under `no-repeated-user-step`. */
+export type RepeatedTurn = 'continuation' | 'retry';
+
+interface Attempt {
+  uuid: string;
+  parentUuid?: string;
+  name: string;
+  body: Json;
+}
+
+/**
+ * Decides whether an LLM start repeats the user step of a turn that already has one (fix
+ * `no-repeated-user-step`):
+ * - a continuation (#545): the request's latest non-instruction message is a tool round trip, and
+ *   the span's own end (with a response) is still to come, so the request can travel to its agent
+ *   step (HEAD writes the user step of an unanswered continuation, and so does this);
+ * - a retry (#957): the previous LLM start got no response, and this one sends the same request
+ *   (same parent, name and whole body) after that attempt ended without one, or it never ended.
+ */
+export class UserTurns {
+  private lastResponseless: Attempt | undefined;
+  private readonly answered = new Set<string>();
+  private readonly endedEmpty = new Set<string>();
+
+  /** `ends`: LLM span uuid → whether any of its end events carries a response. */
+  constructor(private readonly ends: ReadonlyMap<string, boolean>) {}
+
+  /**
+   * Called for every LLM start with data; undefined means it writes its user step. A retry that
+   * fails again writes none either: its request is the one the turn's user step already holds.
+   */
+  atStart(e: AtofEvent, body: Json): RepeatedTurn | undefined {
+    const attempt: Attempt = { uuid: e.uuid, parentUuid: e.parentUuid, name: e.name, body };
+    const previous = this.lastResponseless;
+    const retry = previous !== undefined && this.retries(previous, attempt);
+    const answerFollows = this.ends.get(e.uuid) === true && !this.answered.has(e.uuid);
+    this.lastResponseless = answerFollows ? undefined : attempt;
+    if (answerFollows && requestTurnState(body) === 'continuation') return 'continuation';
+    return retry ? 'retry' : undefined;
+  }
+
+  private retries(previous: Attempt, attempt: Attempt): boolean {
+    const over = this.endedEmpty.has(previous.uuid) || !this.ends.has(previous.uuid);
+    if (!over || previous.parentUuid !== attempt.parentUuid || previous.name !== attempt.name) return false;
+    // Last, as it prints whole conversations: only a response-less attempt is ever compared.
+    return canonicalJson(previous.body) === canonicalJson(attempt.body);
+  }
+
+  /** Called for every LLM end: one with a response closes the turn's retry window. */
+  atEnd(e: AtofEvent): void {
+    if (e.data === undefined) {
+      this.endedEmpty.add(e.uuid);
+      return;
+    }
+    this.answered.add(e.uuid);
+    this.lastResponseless = undefined;
+  }
+}

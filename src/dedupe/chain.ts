@@ -1,0 +1,67 @@
+import { fillMissingMetrics, metricsConflict, type Metrics } from '../providers/usage.js';
+import type { PairDecision } from './pair.js';
+
+/** The state `summarize` folds pair decisions into, shared with the chain pass. */
+export interface MetricsFold {
+  /** Suppressed span → the spans that suppressed it, in pair order. */
+  suppressedBy: ReadonlyMap<string, readonly string[]>;
+  /** Span → metrics it took from the spans it suppressed. */
+  supplemental: Map<string, Metrics>;
+  /** Span → the spans whose metrics it took. */
+  absorbed: Map<string, string[]>;
+  /** Spans that took conflicting values from two partners. */
+  conflicts: Set<string>;
+  /** A span's own end metrics. */
+  endMetrics: (uuid: string) => Metrics | undefined;
+}
+
+/**
+ * `dedupe-chain-metrics` (atif-dedupe.md §5 E1). At the seed, metrics a span takes from the spans it
+ * suppressed are lost when it is suppressed itself (W_METRICS_LOST). Here they are passed on, by
+ * the same fill-missing rule, to every span that suppressed it, until they reach a survivor. What
+ * travels is what the span's own agent step would have shown: its own values first, then what it
+ * absorbed (its own values already reached its suppressors, so they are no new conflict there).
+ * Suppression always points to a higher-ranked span, so the graph has no cycle; spans are handled
+ * once all their own suppressed spans have passed their metrics on (Kahn's order, no recursion).
+ * Returns the decisions whose suppressed span's metrics travelled on this way.
+ */
+export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: MetricsFold): Set<PairDecision> {
+  const { suppressedBy, supplemental, absorbed, conflicts, endMetrics } = fold;
+  const waiting = new Map<string, number>();
+  for (const suppressors of suppressedBy.values()) {
+    for (const c of suppressors) if (suppressedBy.has(c)) waiting.set(c, (waiting.get(c) ?? 0) + 1);
+  }
+  const queue = [...suppressedBy.keys()].filter((s) => !waiting.get(s));
+  const passedOn = new Set<string>();
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i];
+    const absorbedHere = supplemental.get(s);
+    const entry = absorbedHere && effectiveMetrics(endMetrics(s), absorbedHere);
+    for (const c of suppressedBy.get(s) ?? []) {
+      if (entry) {
+        const into = supplemental.get(c) ?? {};
+        if (supplemental.has(c) && metricsConflict(into, entry)) conflicts.add(c);
+        fillMissingMetrics(into, entry);
+        supplemental.set(c, into);
+        absorbed.set(c, [...(absorbed.get(c) ?? []), ...(absorbed.get(s) ?? []).filter((a) => !absorbed.get(c)?.includes(a))]);
+      }
+      if (!suppressedBy.has(c)) continue;
+      const left = waiting.get(c)! - 1;
+      waiting.set(c, left);
+      if (left === 0) queue.push(c);
+    }
+    if (entry) {
+      supplemental.delete(s); // it reached the suppressors: nothing is lost in this span any more
+      passedOn.add(s);
+    }
+  }
+  return new Set(pairs.filter((p) => p.canonical !== undefined && passedOn.has(p.canonical) && absorbed.get(p.canonical)?.includes(p.suppressed!)));
+}
+
+/** What a suppressed span's agent step would have shown: its own metrics, gaps filled from what it absorbed. */
+function effectiveMetrics(own: Metrics | undefined, absorbed: Metrics): Metrics {
+  const m: Metrics = {};
+  if (own) fillMissingMetrics(m, own);
+  fillMissingMetrics(m, absorbed);
+  return m;
+}

@@ -1,0 +1,40 @@
+import type { SpanCandidate } from './candidates.js';
+import { sharedKeys } from './keys.js';
+import { withFix, type PairDecision } from './pair.js';
+import { compareCandidates } from './order.js';
+
+const overlaps = (a: SpanCandidate, b: SpanCandidate) => a.startTs <= b.endTs && b.startTs <= a.endTs;
+const overlapLength = (a: SpanCandidate, b: SpanCandidate) => (a.endTs < b.endTs ? a.endTs : b.endTs) - (a.startTs > b.startTs ? a.startTs : b.startTs);
+
+/**
+ * `dedupe-cross-round` (atif-dedupe.md §5 E7). One physical call is recorded inside one time window,
+ * so a span cannot be the same request as two partners whose windows do not even overlap each
+ * other: that is a late span reaching into the next round (a hook whose post event comes after the
+ * next call started, with the same last user message and an equal answer). Matched pairs are
+ * accepted best first (a shared correlation key, then the longer overlap, then evaluation order);
+ * a pair whose side already has an accepted partner that does not overlap the other side becomes
+ * KEPT_CROSS_ROUND. Pairs without a basis are returned as they are.
+ */
+export function separateRounds(pairs: readonly PairDecision[], byUuid: ReadonlyMap<string, SpanCandidate>): PairDecision[] {
+  const ranked = pairs
+    .filter((p) => p.basis !== undefined)
+    .map((p) => ({ p, l: byUuid.get(p.left)!, r: byUuid.get(p.right)! }))
+    .map((x) => ({ ...x, keyed: sharedKeys(x.l.keys, x.r.keys).length > 0, overlap: overlapLength(x.l, x.r) }))
+    .sort((a, b) => Number(b.keyed) - Number(a.keyed) || (a.overlap !== b.overlap ? (a.overlap > b.overlap ? -1 : 1) : 0) || compareCandidates(a.l, b.l) || compareCandidates(a.r, b.r));
+  const accepted = new Map<string, SpanCandidate[]>();
+  const keptApart = new Map<PairDecision, string>();
+  const conflict = (side: SpanCandidate, other: SpanCandidate) => accepted.get(side.uuid)?.find((a) => !overlaps(a, other));
+  for (const { p, l, r } of ranked) {
+    const blocker = conflict(l, r) ?? conflict(r, l);
+    if (blocker) {
+      keptApart.set(p, blocker.uuid);
+      continue;
+    }
+    for (const [a, b] of [[l, r], [r, l]]) accepted.set(a.uuid, [...(accepted.get(a.uuid) ?? []), b]);
+  }
+  return pairs.map((p) => {
+    const keptWith = keptApart.get(p);
+    if (keptWith === undefined) return p;
+    return withFix({ left: p.left, right: p.right, rule: 'KEPT_CROSS_ROUND', checks: { ...p.checks, rounds: { pass: false, keptWith } } }, 'dedupe-cross-round');
+  });
+}

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { FIXES, resolveFixes } from '../src/atif/fixes.js';
+import { ROOT, runCli } from './support/cli.js';
+import { convertText, fixture } from './fixes-support.js';
+
+/** The fixes of issue 8 beyond the ATIF-validity ones; each has its own fixture. */
+const ISSUE_8 = [
+  'no-repeated-user-step',
+  'response-model',
+  'anthropic-tool-use',
+  'keep-interleaved-extra',
+  'signature-tool-calls',
+  'dedupe-cross-round',
+  'dedupe-chain-metrics',
+  'dedupe-tie-break',
+] as const;
+
+describe('the fix registry', () => {
+  it('lists every fix of issue 8 with its origin, in the default profile and not in relay-0.3', async () => {
+    const out = await runCli(['profiles', '--json']);
+    const r = JSON.parse(out.stdout) as { profiles: Array<{ name: string; fixes: string[] }>; fixes: Array<{ name: string; origin: string; inDefault: boolean }> };
+    const byName = new Map(r.fixes.map((f) => [f.name, f]));
+    for (const name of ISSUE_8) {
+      assert.ok(byName.get(name)?.origin, `${name} has an origin`);
+      assert.equal(byName.get(name)?.inDefault, true, name);
+    }
+    assert.deepEqual(r.profiles.find((p) => p.name === 'relay-0.3')?.fixes, []);
+    assert.deepEqual(r.profiles.find((p) => p.name === 'default')?.fixes, FIXES.filter((f) => f.inDefault).map((f) => f.name));
+    assert.deepEqual([...resolveFixes('default', [], ['dedupe-tie-break'])].includes('dedupe-tie-break'), false);
+  });
+
+  it('the human listing names each fix and its NeMo-Relay PR or reason', async () => {
+    const r = await runCli(['profiles']);
+    assert.match(r.stdout, /\* no-repeated-user-step +.*NeMo-Relay #545/);
+    assert.match(r.stdout, /\* dedupe-cross-round +.*E7/);
+  });
+});
+
+describe('each fix against its fixture', () => {
+  for (const name of ISSUE_8) {
+    describe(name, () => {
+      it('has a fixture', () => assert.ok(existsSync(join(ROOT, fixture(name)))));
+
+      it('the default profile differs from relay-0.3, and so does relay-0.3 with only this fix', async () => {
+        const seed = await convertText(name, '--profile', 'relay-0.3');
+        assert.notEqual(await convertText(name), seed);
+        assert.notEqual(await convertText(name, '--profile', 'relay-0.3', '--fix', name), seed);
+      });
+
+      it('--no-fix restores the relay-0.3 output exactly', async () => {
+        assert.equal(await convertText(name, '--no-fix', name), await convertText(name, '--profile', 'relay-0.3'));
+      });
+
+      it('the default output is valid ATIF v1.7', async () => {
+        const r = await runCli(['convert', fixture(name), '--session-id', 's', '-o', '-', '-q', '--validate']);
+        assert.equal(r.code, 0, r.stderr);
+      });
+    });
+  }
+});

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eventsToTrajectory } from '../src/atif/export.js';
+import { resolveFixes, type FixName, type ProfileName } from '../src/atif/fixes.js';
+import { stepModelName, startModelName } from '../src/atif/step-model.js';
+import type { AtofEvent } from '../src/ingest/atof.js';
+import type { Json } from '../src/json/value.js';
+import { extractResponseMessage } from '../src/providers/response.js';
+import { extractToolCalls } from '../src/providers/tool-calls.js';
+import { requestTurnState } from '../src/providers/turn-state.js';
+import { runJson } from './support/cli.js';
+import { at, ev, P, uuid } from './support/events.js';
+import { byDefault, fixture, overview, renumbered, seed, sources, span, without } from './fixes-support.js';
+
+const agent = { name: 'a', version: '1' };
+const toAtif = (events: AtofEvent[], profile: ProfileName = 'default', disable: FixName[] = []) =>
+  eventsToTrajectory(events, { sessionId: 's', agent, fixes: resolveFixes(profile, [], disable) }).trajectory!;
+const llm = (n: number, ms: number, phase: 'start' | 'end', data: Json | null, extra: Record<string, unknown> = {}) =>
+  ev({ category: 'llm', scope_category: phase, uuid: uuid(n), parent_uuid: P, timestamp: at(ms), name: 'llm', data, ...extra });
+const user = (content: Json) => ({ role: 'user', content });
+const chat = (...messages: Json[]) => ({ messages });
+const answer = (text: string) => ({ choices: [{ message: { role: 'assistant', content: text } }] });
+const stepAt = (name: string, step: number) => runJson<{ fixes?: string[] }>(['explain', fixture(name), '--session-id', 's', '--step', String(step)]);
+
+describe('no-repeated-user-step (#545, #957)', () => {
+  const N = 'no-repeated-user-step';
+
+  it('drops the continuation and retry user steps; their requests go to their agent steps', async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.deepEqual(sources(s0), ['user', 'agent', 'user', 'agent', 'user', 'user', 'agent']);
+    assert.deepEqual(sources(d), ['user', 'agent', 'agent', 'user', 'agent']);
+    // Exactly the seed without step 3 (the tool-result continuation repeating "list the files") and
+    // step 6 (the retry of the failed call); the failed attempt's user step keeps the turn's time.
+    const expected = renumbered(s0.steps.filter((_, i) => i !== 2 && i !== 5));
+    expected[2].extra!.llm_request = s0.steps[2].extra!.llm_request;
+    expected[4].extra!.llm_request = s0.steps[5].extra!.llm_request;
+    assert.deepEqual(d.steps, expected);
+    assert.equal(d.steps[3].timestamp, s0.steps[4].timestamp);
+    assert.deepEqual(d.final_metrics, { ...s0.final_metrics, total_steps: 5 });
+  });
+
+  it('explain --step names the fix on the agent step that carries the request', async () => {
+    assert.deepEqual((await stepAt(N, 3)).fixes, ['no-repeated-user-step']);
+    assert.equal((await stepAt(N, 2)).fixes, undefined);
+  });
+
+  it('an unanswered continuation keeps its user step and its request stays there', () => {
+    const tool = { role: 'tool', tool_call_id: 'c1', content: 'ok' };
+    const t = toAtif([llm(1, 0, 'start', chat(user('q'), tool)), llm(2, 5, 'start', chat(user('next'))), llm(2, 9, 'end', answer('a'))]);
+    assert.deepEqual(sources(t), ['user', 'user', 'agent']);
+    assert.equal(t.steps[2].extra?.llm_request, undefined);
+  });
+
+  it('Anthropic tool_result turns continue; a user message with text opens a turn', () => {
+    const toolResult = { type: 'tool_result', tool_use_id: 't1', content: 'ok' };
+    const continued = toAtif([llm(1, 0, 'start', chat(user([toolResult]))), llm(1, 9, 'end', answer('a'))]);
+    assert.deepEqual(sources(continued), ['agent']);
+    assert.deepEqual(continued.steps[0].extra?.llm_request, chat(user([toolResult])));
+    const fresh = toAtif([llm(1, 0, 'start', chat(user([toolResult, { type: 'text', text: 'also this' }]))), llm(1, 9, 'end', answer('a'))]);
+    assert.deepEqual(sources(fresh), ['user', 'agent']);
+  });
+
+  it('a retry needs the same request after the failed attempt ended; several failures give one user step', () => {
+    const req = chat(user('q'));
+    const failedThenOk = [llm(1, 0, 'start', req), llm(1, 2, 'end', null), llm(2, 3, 'start', req), llm(2, 4, 'end', null), llm(3, 5, 'start', req), llm(3, 9, 'end', answer('a'))];
+    assert.deepEqual(sources(toAtif(failedThenOk)), ['user', 'agent']);
+    assert.deepEqual(sources(toAtif(failedThenOk, 'relay-0.3')), ['user', 'user', 'user', 'agent']);
+    const otherRequest = [llm(1, 0, 'start', req), llm(1, 2, 'end', null), llm(2, 3, 'start', chat(user('other'))), llm(2, 9, 'end', answer('a'))];
+    assert.deepEqual(sources(toAtif(otherRequest)), ['user', 'user', 'agent']);
+    // The first attempt ends (without a response) after the second started: two concurrent calls.
+    const concurrent = [llm(1, 0, 'start', req), llm(2, 1, 'start', req), llm(1, 2, 'end', null), llm(2, 9, 'end', answer('a'))];
+    assert.deepEqual(sources(toAtif(concurrent)), ['user', 'user', 'agent']);
+  });
+
+  it('reads the turn state from chat messages, Responses input and prompt', () => {
+    assert.equal(requestTurnState(chat(user('q'), { role: 'assistant', content: 'a' })), 'continuation');
+    assert.equal(requestTurnState(chat(user('q'), { role: 'system', content: 'be brief' })), 'fresh', 'instructions are skipped');
+    assert.equal(requestTurnState(chat({ content: 'role-less' })), 'fresh');
+    assert.equal(requestTurnState(chat(user(null))), 'fresh');
+    assert.equal(requestTurnState(chat(user({ type: 'tool_use', id: 'x' }))), 'continuation');
+    assert.equal(requestTurnState({ input: 'hi' }), 'fresh');
+    assert.equal(requestTurnState({ input: [{ type: 'message', role: 'user', content: 'q' }, { type: 'function_call_output', call_id: 'c', output: 'ok' }] }), 'continuation');
+    assert.equal(requestTurnState({ input: [{ type: 'function_call_output' }, { type: 'message', role: 'user', content: 'q' }, { role: 'assistant' }] }), 'fresh', 'untyped items say nothing');
+    assert.equal(requestTurnState({ prompt: '' }), 'fresh');
+    assert.equal(requestTurnState({ other: 1 }), undefined);
+  });
+});
+
+describe('response-model (#399, #543, #547)', () => {
+  const N = 'response-model';
+
+  it("the agent step's model is the response's, else the paired start's", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    const models = (t: typeof s0) => t.steps.filter((s) => s.source === 'agent').map((s) => s.model_name ?? null);
+    assert.deepEqual(models(s0), ['gpt-4.1', null]);
+    assert.deepEqual(models(d), ['gpt-4.1-2025-04-14', 'gpt-4.1-mini']);
+    assert.deepEqual(without(d.steps, 'model_name'), without(s0.steps, 'model_name'));
+    assert.deepEqual((await stepAt(N, 4)).fixes, ['response-model']);
+  });
+
+  it('follows the fallback chain: annotation, response body, Gemini modelVersion, end profile, start', () => {
+    const end = (data: Json, extra: Record<string, unknown> = {}) => ev({ category: 'llm', scope_category: 'end', uuid: uuid(1), timestamp: at(0), name: 'llm', data, ...extra });
+    assert.equal(stepModelName(end({ model: 'raw' }, { category_profile: { annotated_response: { model: 'annotated' }, model_name: 'p' } }), 's'), 'annotated');
+    assert.equal(stepModelName(end({ model: 'raw' }, { category_profile: { model_name: 'p' } }), 's'), 'raw');
+    assert.equal(stepModelName(end({ candidates: [], modelVersion: 'gemini-2.5-pro-001' }), 's'), 'gemini-2.5-pro-001');
+    assert.equal(stepModelName(end({ modelVersion: 'not gemini' }, { category_profile: { model_name: 'p' } }), 's'), 'p');
+    assert.equal(stepModelName(end({ model: 5 }), 's'), 's', 'a non-string model is no model');
+    const start = (data: Json, profile?: Record<string, unknown>) => ev({ category: 'llm', scope_category: 'start', uuid: uuid(1), timestamp: at(0), name: 'llm', data, category_profile: profile ?? null });
+    assert.equal(startModelName(start({ headers: {}, content: { model: 'wrapped' } })), 'wrapped');
+    assert.equal(startModelName(start({ model: 'bare' }, { model_name: 'profile' })), 'profile');
+    assert.equal(startModelName(start({ messages: [] })), undefined);
+  });
+});
+
+describe('anthropic-tool-use (#203)', () => {
+  const N = 'anthropic-tool-use';
+
+  it('tool_use blocks become the tool calls and the message is the text blocks', async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    const [a0, a] = [s0.steps[1], d.steps[1]];
+    assert.equal(typeof a0.message, 'string');
+    assert.match(a0.message as string, /^\[\{"text":"Let me read it\.","type":"text"\},\{"id":"toolu_01"/, 'the seed stringifies the block array');
+    // At the seed the call only exists because the tool start synthesized it (with the event's extra).
+    assert.deepEqual(a0.tool_calls?.map((c) => [c.tool_call_id, c.extra?.event_name]), [['toolu_01', 'read']]);
+    assert.equal(a.message, 'Let me read it.');
+    assert.deepEqual(a.tool_calls, [{ tool_call_id: 'toolu_01', function_name: 'read', arguments: { path: 'a.txt' } }]);
+    assert.deepEqual(without(d.steps, 'message', 'tool_calls'), without(s0.steps, 'message', 'tool_calls'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, ['anthropic-tool-use']);
+  });
+
+  it('reads input as arguments, keeps it out of extra, and gives "" for a tool-only message', () => {
+    const rules = { anthropicMessages: true };
+    const toolOnly = { type: 'message', content: [{ type: 'tool_use', id: 't', name: 'sh', input: { cmd: 'ls' }, cache_control: { type: 'ephemeral' } }] };
+    assert.deepEqual(extractToolCalls(toolOnly, rules), [{ tool_call_id: 't', function_name: 'sh', arguments: { cmd: 'ls' }, extra: { cache_control: { type: 'ephemeral' } } }]);
+    assert.equal(extractToolCalls(toolOnly), undefined, 'not at the seed');
+    assert.deepEqual(extractResponseMessage(toolOnly, rules), { value: '', branch: 'RESP_ANTHROPIC_TEXT_BLOCKS' });
+    const texts = { type: 'message', content: [{ type: 'text', text: 'a' }, { type: 'text', text: '  ' }, { type: 'text', text: 'b' }] };
+    assert.equal(extractResponseMessage(texts, rules).value, 'a\nb', 'blank blocks are left out');
+    assert.deepEqual(extractResponseMessage(texts).value, texts.content, 'the seed keeps a text-part array as parts');
+    const notAnthropic = { content: [{ type: 'text', text: 'a' }] };
+    assert.deepEqual(extractResponseMessage(notAnthropic, rules).branch, 'RESP_CONTENT', 'only type "message" responses');
+  });
+
+  it('the tool-correlation pre-pass sees the promoted calls too', () => {
+    const response = { type: 'message', content: [{ type: 'tool_use', id: 'toolu_9', name: 'read', input: { path: 'x' } }] };
+    // The tool ran before the LLM end was recorded and names no id: only the keyed pre-pass can link it.
+    const events = [
+      ev({ category: 'tool', scope_category: 'start', uuid: uuid(5), parent_uuid: P, timestamp: at(1), name: 'read', data: { path: 'x' } }),
+      ev({ category: 'tool', scope_category: 'end', uuid: uuid(5), parent_uuid: P, timestamp: at(2), name: 'read', data: 'contents' }),
+      llm(1, 3, 'end', response),
+    ];
+    const d = toAtif(events);
+    assert.deepEqual(d.steps.map((s) => [s.source, s.observation?.results.map((r) => r.source_call_id)]), [['agent', ['toolu_9']]]);
+    assert.equal(toAtif(events, 'relay-0.3').steps[0].source, 'system', 'the seed leaves the result standalone');
+  });
+});
+
+describe('keep-interleaved-extra (#937)', () => {
+  const N = 'keep-interleaved-extra';
+
+  it('the agent step of the call that ended first keeps its extra', async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.equal(s0.steps[2].extra, undefined, 'quirk Q1 at the seed');
+    const extra = d.steps[2].extra as Record<string, any>;
+    assert.equal(extra.ancestry.function_id, span('f1'));
+    assert.equal(extra.invocation.invocation_id, span('f1'));
+    assert.equal(extra.llm_response.choices[0].message.content, 'a.txt is a list.');
+    assert.deepEqual(without(d.steps, 'extra'), without(s0.steps, 'extra'));
+    assert.deepEqual(d.steps[3], s0.steps[3]);
+  });
+
+  it('explain no longer reports W_EXTRA_DROPPED_INTERLEAVED and names the fix on the step', async () => {
+    const warnings = async (...flags: string[]) => (await overview(N, ...flags)).trajectories[0].spans.find((s) => s.span === span('f1'))!.warnings;
+    assert.deepEqual(await warnings('--profile', 'relay-0.3'), ['W_EXTRA_DROPPED_INTERLEAVED']);
+    assert.deepEqual(await warnings(), []);
+    assert.deepEqual((await stepAt(N, 3)).fixes, ['keep-interleaved-extra']);
+  });
+});
