@@ -5,7 +5,7 @@ import { error, promoteWarnings, quote, type Finding } from './finding.js';
 import { structuralFindings } from './issues.js';
 import { loadTrajectoryJson } from './json-load.js';
 import { atifModel } from './model.js';
-import type { JsonPath } from './path.js';
+import { formatPath, type JsonPath } from './path.js';
 import { NonFiniteToken, isPyDict, prop, pyTypeName } from './py-values.js';
 import type { RuleContext } from './rule-context.js';
 import { stepContentRules } from './rules-content.js';
@@ -81,22 +81,37 @@ export async function validateFile(path: string, opts: ValidateFileOptions = {})
   return validateJson(bytes, { strict: opts.strict, requireVersion: opts.requireVersion, mediaExists });
 }
 
+/** An embedded trajectory's place, linked to its parent's (paths are built only for findings). */
+type Place = { parent?: Place; segments: JsonPath };
+
+function placePath(place: Place | undefined): JsonPath {
+  const parts: JsonPath[] = [];
+  for (let p = place; p; p = p.parent) parts.push(p.segments);
+  return parts.reverse().flat();
+}
+
+/** Findings computed at `$` of an embedded trajectory, moved to its real place in the document. */
+function rebase(findings: Finding[], place: Place | undefined): Finding[] {
+  if (!place || findings.length === 0) return findings;
+  const prefix = formatPath(placePath(place));
+  return findings.map((f) => ({ ...f, path: prefix + f.path.slice(1) }));
+}
+
 interface TrajectoryFrame {
   doc: Record<string, unknown>;
-  at: JsonPath;
+  place: Place | undefined;
   version: AtifVersion;
   ctx: RuleContext;
   steps: unknown;
-  stepsPath: JsonPath;
   subagents?: unknown[];
-  subagentsPath: JsonPath;
   next: number;
 }
 
 /**
  * Findings of a trajectory and, in place, those of its embedded trajectories (the order the reference
- * reports them in). Embedded trajectories are walked with an explicit stack: nesting can be thousands
- * of levels deep.
+ * reports them in). Embedded trajectories are walked with an explicit stack and checked at a relative
+ * `$`, their findings moved to the real path afterwards: nesting can be thousands of levels deep, and
+ * rules working on long absolute paths would make that quadratic.
  */
 function trajectoryFindings(
   root: unknown,
@@ -106,50 +121,50 @@ function trajectoryFindings(
 ): Finding[] {
   const findings: Finding[] = [];
   const stack: TrajectoryFrame[] = [];
-  const enter = (doc: unknown, at: JsonPath, parentVersion: AtifVersion | undefined): void => {
+  const rootPlace: Place | undefined = rootAt.length > 0 ? { segments: rootAt } : undefined;
+  const at: JsonPath = [];
+  const stepsPath: JsonPath = ['steps'];
+  const enter = (doc: unknown, place: Place | undefined, parentVersion: AtifVersion | undefined): void => {
     const label = isPyDict(doc) ? prop(doc, 'schema_version') : undefined;
     const version = versionOfLabel(label) ?? DEFAULT_VERSION;
     const ctx: RuleContext = { version, versionLabel: typeof label === 'string' ? label : versionLabel(version), mediaExists };
     const structural = structuralFindings(atifModel(version).trajectory, doc, at);
-    if (!isPyDict(doc)) return void findings.push(...structural);
-    findings.push(...schemaVersionRules(doc, at, ctx, parentVersion), ...structural);
-    if (!parentVersion) findings.push(...rootSessionIdRule(doc, at, ctx));
-    findings.push(...toolDefinitionShape(prop(doc, 'agent'), [...at, 'agent'], ctx));
+    if (!isPyDict(doc)) return void findings.push(...rebase(structural, place));
+    const own: Finding[] = [...schemaVersionRules(doc, at, ctx, parentVersion), ...structural];
+    if (!parentVersion) own.push(...rootSessionIdRule(doc, at, ctx));
+    own.push(...toolDefinitionShape(prop(doc, 'agent'), ['agent'], ctx));
     const steps = prop(doc, 'steps');
-    const stepsPath = [...at, 'steps'];
     if (Array.isArray(steps)) {
-      findings.push(...stepIdSequence(steps, stepsPath));
+      own.push(...stepIdSequence(steps, stepsPath));
       for (const [index, step] of steps.entries()) {
         const stepPath = [...stepsPath, index];
-        findings.push(...stepRules(step, stepPath, ctx), ...stepContentRules(step, stepPath, ctx));
-        if (isPyDict(step)) findings.push(...metricsRules(prop(step, 'metrics'), [...stepPath, 'metrics']));
+        own.push(...stepRules(step, stepPath, ctx), ...stepContentRules(step, stepPath, ctx));
+        if (isPyDict(step)) own.push(...metricsRules(prop(step, 'metrics'), [...stepPath, 'metrics']));
       }
     }
-    findings.push(...finalMetricsRules(prop(doc, 'final_metrics'), [...at, 'final_metrics']));
+    own.push(...finalMetricsRules(prop(doc, 'final_metrics'), ['final_metrics']));
+    findings.push(...rebase(own, place));
     const subagents = prop(doc, 'subagent_trajectories');
-    stack.push({
-      doc, at, version, ctx, steps, stepsPath,
-      subagents: atLeast(version, V1_7) && Array.isArray(subagents) ? subagents : undefined,
-      subagentsPath: [...at, 'subagent_trajectories'],
-      next: 0,
-    });
+    stack.push({ doc, place, version, ctx, steps, subagents: atLeast(version, V1_7) && Array.isArray(subagents) ? subagents : undefined, next: 0 });
   };
   const leave = (f: TrajectoryFrame): void => {
+    const own: Finding[] = [];
     let embeddedIds: ReadonlySet<string> = new Set();
     if (f.subagents) {
-      const embedded = embeddedTrajectoryIds(f.subagents, f.subagentsPath);
-      findings.push(...embedded.findings);
+      const embedded = embeddedTrajectoryIds(f.subagents, ['subagent_trajectories']);
+      own.push(...embedded.findings);
       embeddedIds = embedded.ids;
     }
-    findings.push(...subagentRefRules(f.steps, f.stepsPath, embeddedIds, f.ctx));
-    findings.push(...totalStepsRule(f.doc, f.at));
+    own.push(...subagentRefRules(f.steps, stepsPath, embeddedIds, f.ctx));
+    own.push(...totalStepsRule(f.doc, at));
+    findings.push(...rebase(own, f.place));
   };
-  enter(root, rootAt, rootParentVersion);
+  enter(root, rootPlace, rootParentVersion);
   while (stack.length > 0) {
     const f = stack[stack.length - 1];
     if (f.subagents && f.next < f.subagents.length) {
       const index = f.next++;
-      enter(f.subagents[index], [...f.subagentsPath, index], f.version);
+      enter(f.subagents[index], { parent: f.place, segments: ['subagent_trajectories', index] }, f.version);
       continue;
     }
     stack.pop();
