@@ -1,3 +1,4 @@
+import type { FixSet } from '../atif/fixes.js';
 import { parseHookAgentKind } from '../hooks/index.js';
 import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
@@ -44,7 +45,8 @@ export function inputFailure(err: unknown): never {
 /**
  * Events one at a time: ATOF events as the inputs are read (memory stays bounded by what the
  * consumer keeps); raw records are gathered and, at the end of input, replayed into the events the
- * live runtime would have emitted, which follow in emission order. `replay` receives what the replay did.
+ * live runtime would have emitted, which follow in emission order. `replay` receives what the replay did;
+ * `fixes` (the active profile's) shape the replay, relay-0.3 when none.
  */
 export async function* streamEvents(
   args: string[],
@@ -53,6 +55,7 @@ export async function* streamEvents(
   options: ReadRecordsOptions = {},
   replay?: (outcome: NonNullable<Loaded['replay']>) => void,
   showProgress = false,
+  fixes?: FixSet,
 ): AsyncGenerator<AtofEvent> {
   const raw: InputRecord[] = [];
   let records = 0;
@@ -72,16 +75,17 @@ export async function* streamEvents(
     progress?.stop();
   }
   if (raw.length === 0) return;
-  const result = replayRecords(raw, { firstSeq: records });
+  const result = replayRecords(raw, { firstSeq: records, fixes });
   replay?.({ attributions: result.attributions, stats: result.stats });
   yield* result.events;
 }
 
 /**
  * Resolves and reads every input, mapping input failures onto the exit-code table. ATOF-only input
- * is returned as read; with raw records, everything is merged onto one timeline and replayed.
+ * is returned as read; with raw records, everything is merged onto one timeline and replayed with
+ * the active profile's `fixes` (relay-0.3 when none).
  */
-export async function loadEvents(args: string[], io: CliIO, options: ReadRecordsOptions = {}): Promise<Loaded> {
+export async function loadEvents(args: string[], io: CliIO, options: ReadRecordsOptions = {}, fixes?: FixSet): Promise<Loaded> {
   const accounting = new LineAccounting();
   const records: InputRecord[] = [];
   let inputs: string[] = [];
@@ -95,6 +99,6 @@ export async function loadEvents(args: string[], io: CliIO, options: ReadRecords
   if (!hasRawRecords(records)) {
     return { events: records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])), accounting, inputs };
   }
-  const result = replayRecords(records);
+  const result = replayRecords(records, { fixes });
   return { events: result.events, accounting, inputs, replay: { attributions: result.attributions, stats: result.stats } };
 }

@@ -17,6 +17,8 @@ export interface OptionSpec {
 }
 
 const EXPORT: CommandName[] = ['convert', 'explain', 'diff'];
+/** The raw-log fixes change the replay, so `events` takes the profile options too. */
+const PROFILED: CommandName[] = [...EXPORT, 'events'];
 
 export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '-o, --output <path>', description: "'-' for NDJSON on stdout, a directory (existing, or ending in '/') for one file per trajectory, else one pretty JSON file", commands: ['convert'], default: '-' },
@@ -25,9 +27,9 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--agent-name <name>', description: 'agent.name of every trajectory', commands: EXPORT, default: 'NeMo Relay' },
   { flags: '--agent-version <version>', description: 'agent.version of every trajectory', commands: EXPORT },
   { flags: '--model-name <name>', description: "agent.model_name ('' leaves it unset)", commands: EXPORT, default: 'unknown' },
-  { flags: '--profile <name>', description: 'behaviour profile: default (reference + named fixes) or relay-0.3 (the reference, quirks included)', commands: EXPORT, default: 'default', choices: PROFILE_NAMES },
-  { flags: '--fix <name>', description: 'enable a named fix on top of the profile (repeatable)', commands: EXPORT, repeatable: true, choices: FIXES.map((f) => f.name) },
-  { flags: '--no-fix <name>', description: 'disable a named fix of the profile (repeatable)', commands: EXPORT, repeatable: true, choices: FIXES.map((f) => f.name), attribute: 'noFix' },
+  { flags: '--profile <name>', description: 'behaviour profile: default (reference + named fixes) or relay-0.3 (the reference, quirks included)', commands: PROFILED, default: 'default', choices: PROFILE_NAMES },
+  { flags: '--fix <name>', description: 'enable a named fix on top of the profile (repeatable)', commands: PROFILED, repeatable: true, choices: FIXES.map((f) => f.name) },
+  { flags: '--no-fix <name>', description: 'disable a named fix of the profile (repeatable)', commands: PROFILED, repeatable: true, choices: FIXES.map((f) => f.name), attribute: 'noFix' },
   { flags: '--no-observed-events', description: "leave out the root extra.observed_events (the raw ATOF events) that the reference plugin writes", commands: ['convert'] },
   { flags: '--no-dedupe', description: 'keep every LLM span (skip the hook/gateway dedupe pass)', commands: ['convert'] },
   { flags: '--strict', description: 'exit 1 when any input line was skipped or rejected (validate: when any warning is found)', commands: ['convert', 'explain', 'validate'] },

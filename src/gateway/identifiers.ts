@@ -12,9 +12,12 @@ type Request = Pick<GatewayExchange, 'headers' | 'body'>;
 
 export const SUBAGENT_HEADER = 'x-nemo-relay-subagent-id';
 
-/** `gateway_identifier`: the dedicated header, else the first existing body path (seed: no fall-through). */
-export function gatewayIdentifier(request: Request, headerName: string, bodyPaths: ReadonlyArray<readonly string[]>): string | undefined {
-  return headerString(request.headers, headerName) ?? jsonStringAt(request.body, bodyPaths);
+/**
+ * `gateway_identifier`: the dedicated header, else the first existing body path (seed: no
+ * fall-through; `fallThrough` is fix `json-null-fallthrough`, see `jsonStringAt`).
+ */
+export function gatewayIdentifier(request: Request, headerName: string, bodyPaths: ReadonlyArray<readonly string[]>, fallThrough = false): string | undefined {
+  return headerString(request.headers, headerName) ?? jsonStringAt(request.body, bodyPaths, fallThrough);
 }
 
 /** Header only: body fields that look like subagent ids are provider payload, not scope identity. */
@@ -22,18 +25,18 @@ export function gatewaySubagentId(request: Request): string | undefined {
   return headerString(request.headers, SUBAGENT_HEADER);
 }
 
-export function gatewayConversationId(request: Request): string | undefined {
-  return gatewayIdentifier(request, 'x-nemo-relay-conversation-id', [['conversation_id'], ['conversationId'], ['conversation', 'id']]);
+export function gatewayConversationId(request: Request, fallThrough = false): string | undefined {
+  return gatewayIdentifier(request, 'x-nemo-relay-conversation-id', [['conversation_id'], ['conversationId'], ['conversation', 'id']], fallThrough);
 }
 
-export function gatewayGenerationId(request: Request): string | undefined {
-  return gatewayIdentifier(request, 'x-nemo-relay-generation-id', [['generation_id'], ['generationId'], ['generation', 'id']]);
+export function gatewayGenerationId(request: Request, fallThrough = false): string | undefined {
+  return gatewayIdentifier(request, 'x-nemo-relay-generation-id', [['generation_id'], ['generationId'], ['generation', 'id']], fallThrough);
 }
 
 /** The transport `x-request-id` is a weak last resort, kept for debugging correlation. */
-export function gatewayRequestId(request: Request): string | undefined {
+export function gatewayRequestId(request: Request, fallThrough = false): string | undefined {
   return (
-    gatewayIdentifier(request, 'x-nemo-relay-request-id', [['request_id'], ['requestId'], ['request', 'id'], ['metadata', 'request_id']]) ??
+    gatewayIdentifier(request, 'x-nemo-relay-request-id', [['request_id'], ['requestId'], ['request', 'id'], ['metadata', 'request_id']], fallThrough) ??
     headerString(request.headers, 'x-request-id')
   );
 }

@@ -18,11 +18,26 @@ export function jsonValueAt(payload: Json | undefined, paths: ReadonlyArray<read
 /**
  * `json_string_at` (seed): the first existing path decides. Its value must be string-like and
  * non-empty, else the result is absent even when a later path holds a good string (no fall-through:
- * `{"conversation_id": null, "conversationId": "c"}` gives nothing).
+ * `{"conversation_id": null, "conversationId": "c"}` gives nothing). `fallThrough` (fix
+ * `json-null-fallthrough`) reads HEAD's way instead: {@link jsonStringAtAny}.
  */
-export function jsonStringAt(payload: Json | undefined, paths: ReadonlyArray<readonly string[]>): string | undefined {
+export function jsonStringAt(payload: Json | undefined, paths: ReadonlyArray<readonly string[]>, fallThrough = false): string | undefined {
+  if (fallThrough) return jsonStringAtAny(payload, paths);
   const v = jsonValueAt(payload, paths);
   return v === undefined ? undefined : stringLike(v);
+}
+
+/**
+ * HEAD's `string_at_any` (fix `json-null-fallthrough`, relay-cli.md §5.2): a path that exists but
+ * holds null, an object, an array or `""` is skipped, so a later path can still supply the string.
+ */
+export function jsonStringAtAny(payload: Json | undefined, paths: ReadonlyArray<readonly string[]>): string | undefined {
+  for (const path of paths) {
+    const v = valueAtPath(payload, path);
+    const text = v === undefined ? undefined : stringLike(v);
+    if (text !== undefined) return text;
+  }
+  return undefined;
 }
 
 /** String-like conversion: strings as they are, numbers as serde prints them, booleans as words; "" is absent. */

@@ -3,7 +3,7 @@ import type { Json, JsonObject } from '../json/value.js';
 import { observableHeaders } from './headers.js';
 import { gatewayConversationId, gatewayGenerationId, gatewayRequestId, gatewaySubagentId, isStreamingRequest, requestModelName } from './identifiers.js';
 import { routeRequest, type GatewayProvider, type GatewayRoute } from './routes.js';
-import { resolveGatewaySession, type GatewaySessionResolution } from './session-chain.js';
+import { resolveGatewaySession, type GatewaySessionResolution, type SessionChainOptions } from './session-chain.js';
 
 /**
  * What the gateway knows about an LLM call at request arrival (the reference's `LlmGatewayStart`),
@@ -29,8 +29,15 @@ export interface LlmGatewayStart {
   metadata: Json;
 }
 
-export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRoute): LlmGatewayStart {
-  const session = resolveGatewaySession(exchange, route);
+/** The raw-log fixes that change what the gateway reads from a request (none: the relay-0.3 gateway). */
+export interface GatewayStartOptions extends SessionChainOptions {
+  /** Fix `json-null-fallthrough`: body identifiers skip a null, non-scalar or empty first candidate. */
+  jsonStringFallThrough?: boolean;
+}
+
+export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRoute, options: GatewayStartOptions = {}): LlmGatewayStart {
+  const session = resolveGatewaySession(exchange, route, options);
+  const fallThrough = options.jsonStringFallThrough ?? false;
   const start: LlmGatewayStart = {
     captureId: exchange.id,
     route,
@@ -43,9 +50,9 @@ export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRo
   assignDefined(start, 'sessionId', session.sessionId);
   assignDefined(start, 'modelName', requestModelName(exchange.body));
   assignDefined(start, 'subagentId', gatewaySubagentId(exchange));
-  assignDefined(start, 'conversationId', gatewayConversationId(exchange));
-  assignDefined(start, 'generationId', gatewayGenerationId(exchange));
-  assignDefined(start, 'requestId', gatewayRequestId(exchange));
+  assignDefined(start, 'conversationId', gatewayConversationId(exchange, fallThrough));
+  assignDefined(start, 'generationId', gatewayGenerationId(exchange, fallThrough));
+  assignDefined(start, 'requestId', gatewayRequestId(exchange, fallThrough));
   return start;
 }
 

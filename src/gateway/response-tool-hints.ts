@@ -19,10 +19,11 @@ export interface ResponseToolHint {
 
 type Paths = ReadonlyArray<readonly string[]>;
 
-export function toolHintsFromResponse(response: Json, ownerSubagentId: string | undefined): ResponseToolHint[] {
+/** `fallThrough`: fix `json-null-fallthrough` for the id and name look-ups (see `jsonStringAt`). */
+export function toolHintsFromResponse(response: Json, ownerSubagentId: string | undefined, fallThrough = false): ResponseToolHint[] {
   const hints: ResponseToolHint[] = [];
   const push = (object: Json, source: ResponseToolHint['source'], ids: Paths, names: Paths, args: Paths) => {
-    const hint = toolHint(object, ownerSubagentId, source, ids, names, args);
+    const hint = toolHint(object, ownerSubagentId, source, { ids, names, args }, fallThrough);
     if (hint) hints.push(hint);
   };
   const choices = member(response, 'choices');
@@ -51,10 +52,17 @@ export function toolHintsFromResponse(response: Json, ownerSubagentId: string | 
 }
 
 /** A hint needs an id, or a name together with non-null arguments: name-only hints over-match. */
-function toolHint(object: Json, subagentId: string | undefined, source: ResponseToolHint['source'], ids: Paths, names: Paths, args: Paths): ResponseToolHint | undefined {
-  const toolCallId = jsonStringAt(object, ids);
-  const toolName = jsonStringAt(object, names);
-  const raw = jsonValueAt(object, args);
+function toolHint(
+  object: Json,
+  subagentId: string | undefined,
+  source: ResponseToolHint['source'],
+  paths: { ids: Paths; names: Paths; args: Paths },
+  fallThrough: boolean,
+): ResponseToolHint | undefined {
+  const toolCallId = jsonStringAt(object, paths.ids, fallThrough);
+  const toolName = jsonStringAt(object, paths.names, fallThrough);
+  // Arguments are a value look-up: a present null still stops it, at HEAD too (`value_at_any`).
+  const raw = jsonValueAt(object, paths.args);
   const argumentsValue = raw === undefined ? null : parseArgumentString(raw);
   if (toolCallId === undefined && (toolName === undefined || argumentsValue === null)) return undefined;
   const hint: ResponseToolHint = { arguments: argumentsValue, source };

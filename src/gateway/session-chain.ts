@@ -15,10 +15,22 @@ import type { GatewayRoute, GatewayRouteKind } from './routes.js';
  *   4. OpenAI-compatible body `session_id` (Chat Completions or Responses only): a JSON string whose
  *      Unicode-whitespace-trimmed value is non-empty; the trimmed value is the id.
  * Every link that did not apply before the winner is recorded with the reason, for `explain`.
+ *
+ * Fix `codex-client-metadata-session` (NeMo-Relay #395, §5.3) inserts a link before 3: on the same
+ * Codex requests, a string-like non-empty `client_metadata.session_id` (the hook-compatible root
+ * session id newer Codex sends) wins over `prompt_cache_key` (its rollout/thread id). Both links
+ * share 3's preconditions (HEAD checks them once for both fields), so a request that is no Codex
+ * request is rejected once, by CODEX_PROMPT_CACHE_KEY, exactly as relay-0.3 records it.
  */
 
 /** Link names are a CLI contract (`explain` prints them). */
-export type SessionLink = 'HEADER_RELAY_SESSION_ID' | 'HEADER_CLAUDE_CODE_SESSION_ID' | 'CODEX_PROMPT_CACHE_KEY' | 'OPENAI_BODY_SESSION_ID';
+export type SessionLink =
+  | 'HEADER_RELAY_SESSION_ID'
+  | 'HEADER_CLAUDE_CODE_SESSION_ID'
+  /** Only in the chain of fix `codex-client-metadata-session`. */
+  | 'CODEX_CLIENT_METADATA_SESSION_ID'
+  | 'CODEX_PROMPT_CACHE_KEY'
+  | 'OPENAI_BODY_SESSION_ID';
 
 export type LinkRejection =
   | 'HEADER_ABSENT'
@@ -26,6 +38,8 @@ export type LinkRejection =
   | 'HEADER_NOT_VISIBLE_ASCII'
   | 'ROUTE_NOT_OPENAI_RESPONSES'
   | 'CODEX_INSTALLATION_ID_MISSING'
+  | 'CLIENT_METADATA_SESSION_ID_ABSENT'
+  | 'CLIENT_METADATA_SESSION_ID_NOT_STRING_LIKE'
   | 'PROMPT_CACHE_KEY_ABSENT'
   | 'PROMPT_CACHE_KEY_NOT_STRING_LIKE'
   | 'ROUTE_NOT_OPENAI_COMPATIBLE'
@@ -43,8 +57,15 @@ export interface RejectedLink {
 export interface GatewaySessionResolution {
   sessionId?: string;
   link: SessionLink | undefined;
-  /** Why each link before the chosen one (all four when none applied) did not apply, in chain order. */
+  /** Why each link before the chosen one (all of them when none applied) did not apply, in chain order. */
   rejected: RejectedLink[];
+  /** Set when a fix's link chose the id (the relay-0.3 chain would have decided otherwise). */
+  fix?: 'codex-client-metadata-session';
+}
+
+export interface SessionChainOptions {
+  /** Fix `codex-client-metadata-session`: read `client_metadata.session_id` before `prompt_cache_key`. */
+  codexClientMetadataSession?: boolean;
 }
 
 export const RELAY_SESSION_HEADER = 'x-nemo-relay-session-id';
@@ -54,20 +75,36 @@ type LinkOutcome = { ok: true; sessionId: string } | { ok: false; reason: LinkRe
 
 type Request = Pick<GatewayExchange, 'headers' | 'body'>;
 
-const CHAIN: ReadonlyArray<[SessionLink, (req: Request, route: GatewayRouteKind) => LinkOutcome]> = [
-  ['HEADER_RELAY_SESSION_ID', (req) => headerLink(req, RELAY_SESSION_HEADER)],
-  ['HEADER_CLAUDE_CODE_SESSION_ID', (req) => headerLink(req, CLAUDE_CODE_SESSION_HEADER)],
-  ['CODEX_PROMPT_CACHE_KEY', codexPromptCacheLink],
-  ['OPENAI_BODY_SESSION_ID', openAiBodySessionLink],
-];
+/** `undefined`: the link does not apply and leaves the reason to the link after it. */
+type LinkRule = (req: Request, route: GatewayRouteKind) => LinkOutcome | undefined;
 
-export function resolveGatewaySession(request: Request, route: GatewayRouteKind | GatewayRoute): GatewaySessionResolution {
+const LINK_RULES: Readonly<Record<SessionLink, LinkRule>> = {
+  HEADER_RELAY_SESSION_ID: (req) => headerLink(req, RELAY_SESSION_HEADER),
+  HEADER_CLAUDE_CODE_SESSION_ID: (req) => headerLink(req, CLAUDE_CODE_SESSION_HEADER),
+  CODEX_CLIENT_METADATA_SESSION_ID: codexClientMetadataSessionLink,
+  CODEX_PROMPT_CACHE_KEY: codexPromptCacheLink,
+  OPENAI_BODY_SESSION_ID: openAiBodySessionLink,
+};
+
+/** The links in the order they are tried. */
+export function sessionChainLinks(options: SessionChainOptions = {}): SessionLink[] {
+  const codex: SessionLink[] = options.codexClientMetadataSession ? ['CODEX_CLIENT_METADATA_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY'] : ['CODEX_PROMPT_CACHE_KEY'];
+  return ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', ...codex, 'OPENAI_BODY_SESSION_ID'];
+}
+
+export function resolveGatewaySession(request: Request, route: GatewayRouteKind | GatewayRoute, options: SessionChainOptions = {}): GatewaySessionResolution {
   const kind = typeof route === 'string' ? route : route.kind;
   const rejected: RejectedLink[] = [];
-  for (const [link, evaluate] of CHAIN) {
-    const outcome = evaluate(request, kind);
-    if (outcome.ok) return { sessionId: outcome.sessionId, link, rejected };
-    rejected.push({ link, reason: outcome.reason, detail: outcome.detail });
+  for (const link of sessionChainLinks(options)) {
+    const outcome = LINK_RULES[link](request, kind);
+    if (outcome === undefined) continue;
+    if (!outcome.ok) {
+      rejected.push({ link, reason: outcome.reason, detail: outcome.detail });
+      continue;
+    }
+    const resolution: GatewaySessionResolution = { sessionId: outcome.sessionId, link, rejected };
+    if (link === 'CODEX_CLIENT_METADATA_SESSION_ID') resolution.fix = 'codex-client-metadata-session';
+    return resolution;
   }
   return { link: undefined, rejected };
 }
@@ -83,8 +120,8 @@ function headerLink(req: Request, name: string): LinkOutcome {
   return { ok: false, reason: read.reason, detail };
 }
 
-/** Codex sends no session header; with its client metadata present the prompt-cache key is the thread id. */
-function codexPromptCacheLink(req: Request, route: GatewayRouteKind): LinkOutcome {
+/** Why a request is not a Codex request whose body may name its session (`undefined` when it is). */
+function notCodexRequest(req: Request, route: GatewayRouteKind): LinkOutcome | undefined {
   if (route !== 'OpenAiResponses') {
     return { ok: false, reason: 'ROUTE_NOT_OPENAI_RESPONSES', detail: `Codex prompt-cache routing applies to OpenAI Responses only, not ${route}` };
   }
@@ -93,6 +130,28 @@ function codexPromptCacheLink(req: Request, route: GatewayRouteKind): LinkOutcom
   if (typeof installation !== 'string' || installation === '') {
     return { ok: false, reason: 'CODEX_INSTALLATION_ID_MISSING', detail: 'body.client_metadata["x-codex-installation-id"] is not a non-empty string, so prompt_cache_key is not a Codex thread id' };
   }
+  return undefined;
+}
+
+/**
+ * Fix `codex-client-metadata-session`: newer Codex sends the hook session id (the one its hooks
+ * carry) in `client_metadata.session_id`, while `prompt_cache_key` is the rollout/thread id.
+ */
+function codexClientMetadataSessionLink(req: Request, route: GatewayRouteKind): LinkOutcome | undefined {
+  if (notCodexRequest(req, route)) return undefined;
+  const value = valueAtPath(req.body, ['client_metadata', 'session_id']);
+  if (value === undefined) return { ok: false, reason: 'CLIENT_METADATA_SESSION_ID_ABSENT', detail: 'Codex request without body.client_metadata.session_id' };
+  const sessionId = stringLike(value);
+  if (sessionId === undefined) {
+    return { ok: false, reason: 'CLIENT_METADATA_SESSION_ID_NOT_STRING_LIKE', detail: 'body.client_metadata.session_id is empty or not a string, number or boolean' };
+  }
+  return { ok: true, sessionId };
+}
+
+/** Codex sends no session header; with its client metadata present the prompt-cache key is the thread id. */
+function codexPromptCacheLink(req: Request, route: GatewayRouteKind): LinkOutcome {
+  const notCodex = notCodexRequest(req, route);
+  if (notCodex) return notCodex;
   const key = valueAtPath(req.body, ['prompt_cache_key']);
   if (key === undefined) return { ok: false, reason: 'PROMPT_CACHE_KEY_ABSENT', detail: 'Codex request without body.prompt_cache_key' };
   const sessionId = stringLike(key);

@@ -16,6 +16,11 @@ export interface HookInput {
   headers?: HookHeaders;
   /** Source of the UUIDs behind synthetic `hook-…` and `tool-…` ids. */
   ids: UuidSource;
+  /**
+   * Present with fix `single-synthetic-session-id`: the one `hook-…` id of this hook, drawn by its
+   * first event that needs it and reused by the others. Absent, every event draws its own (seed).
+   */
+  syntheticSession?: { id?: string };
 }
 
 export interface Sourced<T> {
@@ -65,7 +70,8 @@ export const LLM_HINT_PATHS = {
 
 /**
  * Session id: relay header → Claude header (for every agent) → payload paths → `hook-<uuid>`.
- * The synthetic id is drawn anew on every call, as the seed does per event (§1.2 quirk).
+ * The synthetic id is drawn anew on every call, as the seed does per event (§1.2 quirk), unless the
+ * hook shares one (`syntheticSession`, as HEAD does).
  */
 export function sessionIdOf(input: HookInput): Sourced<string> {
   for (const header of [HOOK_HEADER.relaySessionId, HOOK_HEADER.claudeCodeSessionId]) {
@@ -74,7 +80,15 @@ export function sessionIdOf(input: HookInput): Sourced<string> {
   }
   const found = firstStringAt(input.payload, SESSION_ID_PATHS);
   if (found !== undefined) return { value: found.value, source: `payload:${found.path}` };
-  return { value: `hook-${input.ids.next()}`, source: 'synthetic' };
+  return { value: syntheticSessionId(input), source: 'synthetic' };
+}
+
+function syntheticSessionId(input: HookInput): string {
+  const shared = input.syntheticSession;
+  if (shared === undefined) return `hook-${input.ids.next()}`;
+  // Drawn lazily, so a one-event hook uses the same uuid as the seed would.
+  shared.id ??= `hook-${input.ids.next()}`;
+  return shared.id;
 }
 
 /** The raw hook event name, or `unknown`, which classifies as a hook mark rather than failing. */

@@ -20,6 +20,11 @@ export interface HookContext {
   headers?: HookHeaders;
   /** Source of the UUIDs for ids the hook lacks; seed it per record (see `seededUuids`). */
   ids: UuidSource;
+  /**
+   * Fix `single-synthetic-session-id`: the events of a hook without a session id share one
+   * `hook-<uuid>` session (HEAD), instead of one each (the seed splits a prompt or stop hook in two).
+   */
+  oneSyntheticSessionPerHook?: boolean;
 }
 
 const ADAPTERS: Readonly<Record<HookAgentKind, (input: AdapterInput) => AdapterResult>> = {
@@ -36,7 +41,9 @@ const ADAPTERS: Readonly<Record<HookAgentKind, (input: AdapterInput) => AdapterR
  */
 export function adaptHook(agent: HookAgentKind, payload: Json, context: HookContext): HookOutcome {
   const eventName = eventNameOf(payload);
-  const result = ADAPTERS[agent]({ payload, headers: context.headers, ids: context.ids });
+  const input: AdapterInput = { payload, headers: context.headers, ids: context.ids };
+  if (context.oneSyntheticSessionPerHook) input.syntheticSession = {};
+  const result = ADAPTERS[agent](input);
   const outcome: HookOutcome = { agent, eventName, normalizedName: normalizeName(eventName), events: result.events, response: result.response };
   if (result.dropped !== undefined) outcome.dropped = result.dropped;
   return outcome;

@@ -68,8 +68,11 @@ export function jsonValueAt(payload: Json | undefined, paths: readonly string[])
  * `json_string_at` (§0.3) with the seed's quirk: it does not fall through. When the first existing
  * path holds null, an object, an array or `""`, the answer is absent even if a later path holds a
  * usable string. The adapters never use it; the session and gateway layers do.
+ * `fallThrough` (fix `json-null-fallthrough`) is HEAD's `string_at_any` instead, which skips such
+ * candidates exactly as `firstStringAt` does (§5.2).
  */
-export function jsonStringAt(payload: Json | undefined, paths: readonly string[]): string | undefined {
+export function jsonStringAt(payload: Json | undefined, paths: readonly string[], fallThrough = false): string | undefined {
+  if (fallThrough) return firstStringAt(payload, paths)?.value;
   return stringLike(jsonValueAt(payload, paths));
 }
 

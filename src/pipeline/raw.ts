@@ -9,7 +9,7 @@ import { replayTimeline, type ReplayOptions, type ReplayResult, type ReplayStats
 
 const reconstructed = new WeakSet<AtofEvent>();
 
-/** Replays `records` (ATOF records among them pass through at their place on the timeline). */
+/** Replays `records` (ATOF records among them pass through at their place on the timeline); `options.fixes` are the active profile's. */
 export function replayRecords(records: readonly InputRecord[], options: ReplayOptions = {}): ReplayResult {
   const result = replayTimeline(buildTimeline(records), options);
   const passedThrough = new Set(records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])));

@@ -1,5 +1,5 @@
 import type { Styles } from '../explain/palette.js';
-import type { SessionLink } from '../gateway/session-chain.js';
+import { sessionChainLinks, type SessionLink } from '../gateway/session-chain.js';
 import type { AliasDecision, AttributionLog, GatewayAttribution } from './attribution.js';
 
 /**
@@ -23,8 +23,15 @@ export function lookupRequest(log: AttributionLog, query: string): RequestLookup
   return { kind: 'unknown', captureIds: [...new Set(log.all.map((a) => a.captureId))] };
 }
 
-const CHAIN: readonly SessionLink[] = ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY', 'OPENAI_BODY_SESSION_ID'];
-const LINK_WIDTH = Math.max(...CHAIN.map((l) => l.length));
+/**
+ * The links the call's chain had: the relay-0.3 chain, or with fix `codex-client-metadata-session`
+ * when its link was reached (chose or was rejected). A call decided by a header before that link
+ * shows the relay-0.3 rows, which are the same up to the decision.
+ */
+function chainOf(a: GatewayAttribution): readonly SessionLink[] {
+  const reached = (link: SessionLink) => a.chain.link === link || a.chain.rejected.some((r) => r.link === link);
+  return sessionChainLinks({ codexClientMetadataSession: reached('CODEX_CLIENT_METADATA_SESSION_ID') });
+}
 
 export function renderRequest(a: GatewayAttribution, s: Styles): string {
   const out: string[] = [];
@@ -32,15 +39,18 @@ export function renderRequest(a: GatewayAttribution, s: Styles): string {
   out.push(`${s.head('request')} ${s.id(a.captureId)}  ${a.method} ${a.path} → ${a.provider}${s.dim(where)}`);
   out.push(`  arrived ${a.startedAt}${a.endedAt ? `, completed ${a.endedAt}` : ', never completed'}; outcome ${a.outcome}`);
   out.push(s.head('session id chain') + s.dim(' (the first link that applies wins)'));
-  const chosen = a.chain.link === undefined ? CHAIN.length : CHAIN.indexOf(a.chain.link);
-  CHAIN.forEach((link, i) => {
-    const name = link.padEnd(LINK_WIDTH);
+  const chain = chainOf(a);
+  const width = Math.max(...chain.map((l) => l.length));
+  const chosen = a.chain.link === undefined ? chain.length : chain.indexOf(a.chain.link);
+  chain.forEach((link, i) => {
+    const name = link.padEnd(width);
     const rejected = a.chain.rejected.find((r) => r.link === link);
     if (i === chosen) out.push(`  ${i + 1} ${s.rule(name)}  ${s.good('chose')} ${JSON.stringify(a.chain.sessionId)}`);
     else if (rejected) out.push(`  ${i + 1} ${s.rule(name)}  ${s.dim('no:')} ${rejected.detail} ${s.dim(`[${rejected.reason}]`)}`);
     else out.push(`  ${i + 1} ${s.rule(name)}  ${s.dim('not reached')}`);
   });
   if (a.chain.link === undefined) out.push(`  ${s.warn('no link applied')}: the request names no session`);
+  if (a.chain.fix !== undefined) out.push(`  changed by fix: ${a.chain.fix} (relay-atif profiles describes it)`);
   out.push(`${s.head('alias')}    ${describeAlias(a.alias, s)}`);
   out.push(`${s.head('session')}  ${s.rule(a.selection.rule)} → ${s.id(a.selection.sessionId)} ${describeSelection(a)}`);
   const o = a.owner;

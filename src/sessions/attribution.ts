@@ -1,5 +1,5 @@
 import type { OwnerRule } from '../gateway/owner-resolution.js';
-import type { RejectedLink, SessionLink } from '../gateway/session-chain.js';
+import type { GatewaySessionResolution, RejectedLink, SessionLink } from '../gateway/session-chain.js';
 import type { SessionSelectionRule } from '../gateway/session-selection.js';
 import type { GatewayCallOutcome } from '../gateway/upstream-outcome.js';
 import type { LineRef } from '../ingest/accounting.js';
@@ -44,7 +44,8 @@ export interface GatewayAttribution {
   /** RFC 3339 request arrival and response completion (absent when the call never completed). */
   startedAt: string;
   endedAt?: string;
-  chain: { sessionId?: string; link?: SessionLink; rejected: RejectedLink[] };
+  /** `fix`: the fix whose link chose the session id, when one did. */
+  chain: { sessionId?: string; link?: SessionLink; rejected: RejectedLink[]; fix?: GatewaySessionResolution['fix'] };
   alias: AliasDecision;
   selection: { rule: SessionSelectionRule; sessionId: string; createdSession: boolean; agentKind?: string };
   owner: OwnerDecision;

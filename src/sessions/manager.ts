@@ -29,6 +29,8 @@ import { IDLE_TIMEOUT_NS, Session } from './session.js';
 export interface ManagerOptions {
   /** Source of Codex transcript first lines (§3.7.1); without one, transcripts are not consulted. */
   readTranscript?: TranscriptReader;
+  /** Fix `json-null-fallthrough` in the session and alignment look-ups (HEAD `string_at_any`). */
+  jsonStringFallThrough?: boolean;
 }
 
 /** What the gateway knows about one exchange besides the start: for the attribution record. */
@@ -54,13 +56,17 @@ export interface GatewayCall {
 
 export class SessionManager {
   readonly sessions = new Map<string, Session>();
-  readonly alignment = new AlignmentState();
+  readonly alignment: AlignmentState;
   readonly attributions = new AttributionLog();
+  private readonly fallThrough: boolean;
 
   constructor(
     readonly emitter: AtofEmitter,
     private readonly options: ManagerOptions = {},
-  ) {}
+  ) {
+    this.fallThrough = options.jsonStringFallThrough ?? false;
+    this.alignment = new AlignmentState(this.fallThrough);
+  }
 
   /** `apply_events`: one hook's events, strictly in order (§3.3). */
   applyHookEvents(events: readonly SessionInput[], readHeader: HeaderReader): void {
@@ -69,7 +75,7 @@ export class SessionManager {
       let event = copyEvent(original);
       // 1. A child session start naming its parent is promoted or kept pending, not applied.
       if (event.type === 'AgentStarted') {
-        const child = pendingSubagentStart(event, this.options.readTranscript);
+        const child = pendingSubagentStart(event, this.options.readTranscript, this.fallThrough);
         if (child) {
           event = child.pending.event;
           if (this.queueOrPromoteChildStart(child.childSessionId, child.pending, config)) continue;
@@ -77,7 +83,7 @@ export class SessionManager {
       }
       // 2–3. Alias routing, then a Hermes parent-side subagent start that names a child session.
       event = this.alignment.routeEvent(event);
-      const explicit = event.type === 'SubagentStarted' ? hermesExplicitAlias(event) : undefined;
+      const explicit = event.type === 'SubagentStarted' ? hermesExplicitAlias(event, this.fallThrough) : undefined;
       if (explicit) event = { ...event, metadata: mergeMetadata(event.metadata, explicit.scopeMetadata) };
       const sessionId = event.sessionId;
       const isAgentStarted = event.type === 'AgentStarted';
@@ -163,7 +169,7 @@ export class SessionManager {
   }
 
   private createSession(sessionId: string, agentKind: AgentKind, config: SessionConfig): Session {
-    const session = new Session(sessionId, agentKind, config, this.emitter, this.emitter.newUuid());
+    const session = new Session(sessionId, agentKind, config, this.emitter, this.emitter.newUuid(), this.fallThrough);
     this.sessions.set(sessionId, session);
     return session;
   }
@@ -254,6 +260,7 @@ export class SessionManager {
     const chain: GatewayAttribution['chain'] = { rejected: start.session.rejected };
     if (start.session.sessionId !== undefined) chain.sessionId = start.session.sessionId;
     if (start.session.link !== undefined) chain.link = start.session.link;
+    if (start.session.fix !== undefined) chain.fix = start.session.fix;
     const owner: GatewayAttribution['owner'] = { rule: resolution.rule, status: resolution.status, skipped: resolution.skipped };
     if (resolution.source !== undefined) owner.source = resolution.source;
     if (resolution.subagentId !== undefined) owner.subagentId = resolution.subagentId;

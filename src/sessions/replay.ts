@@ -1,4 +1,6 @@
+import type { FixSet } from '../atif/fixes.js';
 import { headerString as gatewayHeader } from '../gateway/headers.js';
+import { buildLlmGatewayStart } from '../gateway/llm-start.js';
 import { adaptHook, headerString as hookHeader, seededUuids } from '../hooks/index.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import type { GatewayRecord, TimelinePoint } from '../ingest/read-records.js';
@@ -7,6 +9,7 @@ import type { TranscriptReader } from './alignment/codex-child.js';
 import type { AttributionLog } from './attribution.js';
 import { AtofEmitter, type Moment } from './emitter.js';
 import { SessionManager, type GatewayCall } from './manager.js';
+import { rawFixOptions } from './raw-fixes.js';
 import { IDLE_TIMEOUT_NS } from './session.js';
 
 /**
@@ -22,6 +25,8 @@ export interface ReplayOptions {
   readTranscript?: TranscriptReader;
   /** `seq` of the first event: events read before the replay (streamed ATOF input) keep theirs. */
   firstSeq?: number;
+  /** The active profile's fixes; the raw-log ones change the replay. None: relay-0.3 exactly. */
+  fixes?: FixSet;
 }
 
 export interface ReplayStats {
@@ -47,7 +52,8 @@ export interface ReplayResult {
 export function replayTimeline(points: readonly TimelinePoint[], options: ReplayOptions = {}): ReplayResult {
   const events: AtofEvent[] = [];
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
-  const manager = new SessionManager(emitter, { readTranscript: options.readTranscript });
+  const fixes = rawFixOptions(options.fixes ?? new Set());
+  const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
   const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, gatewayCalls: 0, idleClosures: 0, shutdownSessions: 0 };
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
@@ -62,7 +68,7 @@ export function replayTimeline(points: readonly TimelinePoint[], options: Replay
       case 'hook': {
         const record = point.record;
         emitter.moment = { ...momentAt(point.atNs, `${record.seed}:events`), origin: record.origin };
-        const outcome = adaptHook(record.agent, record.payload, { headers: record.headers, ids: seededUuids(`${record.seed}:adapter`, unixMs(point.atNs)) });
+        const outcome = adaptHook(record.agent, record.payload, { headers: record.headers, ids: seededUuids(`${record.seed}:adapter`, unixMs(point.atNs)), ...fixes.hooks });
         manager.applyHookEvents(outcome.events, (name) => hookHeader(record.headers, name));
         stats.hooks++;
         if (!record.timed) stats.untimedHooks++;
@@ -70,7 +76,9 @@ export function replayTimeline(points: readonly TimelinePoint[], options: Replay
         break;
       }
       case 'gateway-arrival': {
-        const { exchange, start, outcome, seed, origin } = point.record;
+        const { exchange, outcome, seed, origin } = point.record;
+        // The reader prepared the start as relay-0.3 does; it is read again with the active fixes.
+        const start = buildLlmGatewayStart(exchange, point.record.start.route, fixes.gateway);
         emitter.moment = { ...momentAt(point.atNs, `${seed}:arrival`), origin };
         const info = { captureId: exchange.id, origin, method: exchange.method, path: exchange.path, startedNs: exchange.startedNs, endedNs: exchange.endedNs };
         calls.set(point.record, manager.beginGatewayCall(start, outcome, (name) => gatewayHeader(exchange.headers, name), info));

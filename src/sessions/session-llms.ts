@@ -45,7 +45,7 @@ export function endHookLlm(session: Session, event: SessionInputOf<'LlmEnded'>):
   let handle = session.hookLlms.get(event.apiCallId);
   if (handle) session.hookLlms.delete(event.apiCallId);
   else handle = openHookLlm(session, event, owner);
-  if (jsonStringAt(owner.metadata, ['llm_correlation_subagent_id']) === undefined) session.recordTurnLlmOutput(event.response);
+  if (jsonStringAt(owner.metadata, ['llm_correlation_subagent_id'], session.jsonStringFallThrough) === undefined) session.recordTurnLlmOutput(event.response);
   session.emitter.endScope(handle, { data: event.response, metadata: owner.metadata });
 }
 
@@ -55,7 +55,7 @@ export function endHookLlm(session: Session, event: SessionInputOf<'LlmEnded'>):
  * fields are added; otherwise the turn is.
  */
 function hookLlmOwner(session: Session, metadata: Json): { parent?: ScopeHandle; metadata: Json } {
-  const subagentId = jsonStringAt(metadata, ['llm_correlation_subagent_id']);
+  const subagentId = jsonStringAt(metadata, ['llm_correlation_subagent_id'], session.jsonStringFallThrough);
   const scope = subagentId === undefined ? undefined : session.subagents.get(subagentId);
   if (subagentId === undefined || !scope) return { parent: session.rootWorkScope(), metadata };
   session.setStickyOwner(subagentId, 'llm');

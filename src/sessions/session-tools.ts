@@ -85,7 +85,7 @@ export function startTool(session: Session, event: SessionInputOf<'ToolStarted'>
  */
 export function endTool(session: Session, event: SessionInputOf<'ToolEnded'>): void {
   session.ensureTurnStarted(event.metadata);
-  const completedAgent = completedSubagentFromAgentTool(event);
+  const completedAgent = completedSubagentFromAgentTool(event, session.jsonStringFallThrough);
   const explicitSubagent = event.subagentId !== undefined && session.subagents.has(event.subagentId) ? event.subagentId : undefined;
   let handle = session.tools.get(event.toolCallId);
   if (handle) session.tools.delete(event.toolCallId);

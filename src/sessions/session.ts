@@ -61,6 +61,8 @@ export class Session {
     readonly emitter: AtofEmitter,
     /** The implicit root of the session's scope stack: referenced as a parent, never emitted. */
     readonly rootUuid: string,
+    /** Fix `json-null-fallthrough`: multi-path string look-ups skip a null or unusable first candidate. */
+    readonly jsonStringFallThrough = false,
   ) {
     this.lastActivityNs = emitter.moment.atNs;
   }
@@ -131,7 +133,7 @@ export class Session {
 
   /** PromptSubmitted: a new user turn (the previous one is superseded), or only a mark for an aliased child. */
   startTurn(event: SessionInputOf<'PromptSubmitted'>): void {
-    if (aliasedTurnSubagentId(event.metadata) !== undefined) {
+    if (aliasedTurnSubagentId(event.metadata, this.jsonStringFallThrough) !== undefined) {
       this.ensureTurnStarted(event.metadata);
       this.mark('prompt_submitted', event);
       return;
@@ -154,7 +156,7 @@ export class Session {
 
   /** TurnEnded: closes the aliased child's subagent, else the turn (its output per §3.5.2). */
   endTurn(event: SessionInputOf<'TurnEnded'>): void {
-    const subagentId = aliasedTurnSubagentId(event.metadata);
+    const subagentId = aliasedTurnSubagentId(event.metadata, this.jsonStringFallThrough);
     if (subagentId !== undefined) {
       this.closeSubagentScope(subagentId, event.payload);
       return;
@@ -302,7 +304,7 @@ export class Session {
   /** Tool calls a response (or a hint payload) proposes, remembered for the tool hooks that follow. */
   addToolHintsFromResponse(response: Json, ownerSubagentId: string | undefined): void {
     this.cleanupCorrelationState();
-    const hints = toolHintsFromResponse(response, ownerSubagentId).map((hint) => ({ hint, insertedAtNs: this.nowNs }));
+    const hints = toolHintsFromResponse(response, ownerSubagentId, this.jsonStringFallThrough).map((hint) => ({ hint, insertedAtNs: this.nowNs }));
     this.pendingToolHints = [...this.pendingToolHints, ...hints];
   }
 

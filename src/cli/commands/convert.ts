@@ -45,7 +45,7 @@ export function agentInfo(flags: ExportFlags): AgentInfo {
   return agent;
 }
 
-export function fixesOf(flags: ExportFlags) {
+export function fixesOf(flags: Pick<ExportFlags, 'profile' | 'fix' | 'noFix'>) {
   const names = (list: string[] = []): FixName[] =>
     list.map((n) => {
       if (!isFixName(n)) throw usageError(`unknown fix '${n}' (see 'relay-atif profiles')`);
@@ -89,12 +89,12 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   if (flags.sessionId !== undefined) {
     // One trajectory of everything: nothing can be written before the input ends.
     const events: AtofEvent[] = [];
-    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, !flags.quiet && !flags.json)) events.push(e);
+    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, !flags.quiet && !flags.json, options.fixes)) events.push(e);
     eventCount = events.length;
     await emit(convertEvents(events, options));
   } else {
     const streamer = new StreamingConverter(options);
-    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, !flags.quiet && !flags.json)) {
+    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, !flags.quiet && !flags.json, options.fixes)) {
       eventCount++;
       const { done, late } = streamer.push(e);
       // A reconstructed event has no input line to reclassify: it is counted apart.

@@ -28,8 +28,9 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
     emit(io, flags, json, () => renderTrajectoryDiff(differences, { a: inputs[0], b: inputs[1] }, styles));
     return differences.length === 0 ? EXIT.OK : EXIT.PROBLEMS;
   }
-  const { events, accounting } = await loadEvents(inputs, io);
-  const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: false };
+  const fixes = fixesOf(flags);
+  const { events, accounting } = await loadEvents(inputs, io, {}, fixes);
+  const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
   const report = dedupeDiffReport(convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false }), flags.profile);
   emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
   const code = finishReport(accounting, events.length, flags, io);

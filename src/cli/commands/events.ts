@@ -2,9 +2,11 @@ import { canonicalJson } from '../../json/stringify.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadEvents, recordOptions } from '../load.js';
+import { fixesOf, type ExportFlags } from './convert.js';
 import { finishReport, type ReportFlags } from './explain.js';
 
-export interface EventsFlags extends ReportFlags {
+/** `--profile`, `--fix`, `--no-fix`: the raw-log fixes change the replay. */
+export interface EventsFlags extends ReportFlags, Pick<ExportFlags, 'profile' | 'fix' | 'noFix'> {
   agent?: string;
 }
 
@@ -17,7 +19,7 @@ const CHUNK = 1 << 20;
  * ATOF events of the input pass through at their place on the timeline.
  */
 export async function eventsCommand(inputs: string[], flags: EventsFlags, io: CliIO): Promise<ExitCode> {
-  const { events, accounting } = await loadEvents(inputs, io, recordOptions(flags));
+  const { events, accounting } = await loadEvents(inputs, io, recordOptions(flags), fixesOf(flags));
   let buffer = '';
   for (const event of events) {
     buffer += canonicalJson(event.raw) + '\n';

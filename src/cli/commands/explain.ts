@@ -40,12 +40,13 @@ const LISTED = 20;
 export async function explainCommand(inputs: string[], flags: ExplainFlags, io: CliIO): Promise<ExitCode> {
   if ([flags.span, flags.step, flags.request].filter((f) => f !== undefined).length > 1) throw usageError('--span, --step and --request cannot be combined');
   const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
-  const { events, accounting, replay } = await loadEvents(inputs, io, recordOptions(flags));
+  const fixes = fixesOf(flags);
+  const { events, accounting, replay } = await loadEvents(inputs, io, recordOptions(flags), fixes);
   if (flags.request !== undefined) {
     explainRequest(flags.request, replay, flags, io);
     return finishReport(accounting, events.length, flags, io);
   }
-  const converted = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: false, dedupe: true });
+  const converted = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   const index = indexSpans(converted);
   if (flags.span !== undefined) {

@@ -50,8 +50,9 @@ export function routeEventThroughAlias(event: SessionInput, aliases: ReadonlyMap
 
 /**
  * The subagent a turn-level event belongs to when it came from an aliased child (its TurnEnded closes
- * that subagent, its PromptSubmitted is only a mark). Seed `json_string_at`: the first existing key decides.
+ * that subagent, its PromptSubmitted is only a mark). Seed `json_string_at`: the first existing key
+ * decides, unless `fallThrough` (fix `json-null-fallthrough`).
  */
-export function aliasedTurnSubagentId(metadata: Json): string | undefined {
-  return jsonStringAt(metadata, ['hermes_child_subagent_id', 'subagent_id', 'codex_subagent_session_id', 'subagent_session_id']);
+export function aliasedTurnSubagentId(metadata: Json, fallThrough = false): string | undefined {
+  return jsonStringAt(metadata, ['hermes_child_subagent_id', 'subagent_id', 'codex_subagent_session_id', 'subagent_session_id'], fallThrough);
 }

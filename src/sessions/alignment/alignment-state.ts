@@ -15,6 +15,9 @@ export class AlignmentState {
   readonly completedAliases = new Map<string, SessionAlias>();
   readonly pending = new Map<string, PendingSubagentStart>();
 
+  /** `jsonStringFallThrough`: fix `json-null-fallthrough` for the bridge fields it reads. */
+  constructor(private readonly jsonStringFallThrough = false) {}
+
   clear(): void {
     this.aliases.clear();
     this.completedAliases.clear();
@@ -52,7 +55,7 @@ export class AlignmentState {
    */
   alignExplicitSubagentEnd(event: SessionInput): SessionInput {
     if (event.type !== 'SubagentEnded') return event;
-    const child = hermesChildSessionOf(event);
+    const child = hermesChildSessionOf(event, this.jsonStringFallThrough);
     if (child === undefined) return event;
     const alias = this.aliases.get(child) ?? this.completedAliases.get(child);
     if (!alias || event.sessionId !== alias.parentSessionId) return event;

@@ -16,9 +16,9 @@ export interface PendingSubagentStart {
   context: SubagentSessionContext;
 }
 
-/** Codex first (payload, metadata, transcript), then a Hermes bridge. */
-export function subagentSessionContext(event: SessionInputOf<'AgentStarted'>, readTranscript?: TranscriptReader): SubagentSessionContext | undefined {
-  return codexSubagentContext(event, readTranscript) ?? hermesSubagentContext(event);
+/** Codex first (payload, metadata, transcript), then a Hermes bridge. `fallThrough`: fix `json-null-fallthrough`. */
+export function subagentSessionContext(event: SessionInputOf<'AgentStarted'>, readTranscript?: TranscriptReader, fallThrough = false): SubagentSessionContext | undefined {
+  return codexSubagentContext(event, readTranscript, fallThrough) ?? hermesSubagentContext(event, fallThrough);
 }
 
 /**
@@ -29,8 +29,9 @@ export function subagentSessionContext(event: SessionInputOf<'AgentStarted'>, re
 export function pendingSubagentStart(
   event: SessionInputOf<'AgentStarted'>,
   readTranscript?: TranscriptReader,
+  fallThrough = false,
 ): { childSessionId: string; pending: PendingSubagentStart } | undefined {
-  const context = subagentSessionContext(event, readTranscript);
+  const context = subagentSessionContext(event, readTranscript, fallThrough);
   if (!context || context.parentSessionId === event.sessionId) return undefined;
   const augmented = { ...event, metadata: context.provider === 'codex' ? augmentCodexMetadata(event.metadata, context) : hermesScopeMetadata(event.metadata, context) };
   return { childSessionId: event.sessionId, pending: { event: augmented, context } };

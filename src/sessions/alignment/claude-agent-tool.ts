@@ -14,14 +14,18 @@ const TERMINAL = new Set(['completed', 'complete', 'success', 'succeeded', 'fail
 const TERMINAL_EVIDENCE_KEYS = ['content', 'output', 'totalDurationMs', 'totalTokens', 'totalToolUseCount', 'durationMs', 'usage'];
 const SUBAGENT_ID_PATHS = ['agentId', 'agent_id', 'subagentId', 'subagent_id'];
 
-/** The subagent a Claude `Agent` tool end reports as finished, or undefined. */
-export function completedSubagentFromAgentTool(event: Pick<SessionInputOf<'ToolEnded'>, 'agentKind' | 'toolName' | 'result'>): string | undefined {
+/**
+ * The subagent a Claude `Agent` tool end reports as finished, or undefined. `fallThrough`: fix
+ * `json-null-fallthrough` (`{"agentId": null, "agent_id": "w"}` names `w`; the seed finds nothing).
+ */
+export function completedSubagentFromAgentTool(event: Pick<SessionInputOf<'ToolEnded'>, 'agentKind' | 'toolName' | 'result'>, fallThrough = false): string | undefined {
   if (event.agentKind !== 'claude-code' || event.toolName !== 'Agent') return undefined;
   if (!isTerminalResult(event.result)) return undefined;
-  return jsonStringAt(event.result, SUBAGENT_ID_PATHS);
+  return jsonStringAt(event.result, SUBAGENT_ID_PATHS, fallThrough);
 }
 
 function isTerminalResult(result: Json): boolean {
+  // One path: the seed and HEAD read it alike.
   const raw = jsonStringAt(result, ['status']);
   if (raw !== undefined) {
     // trim (Unicode), ASCII lower-case, '-' and ' ' to '_'.

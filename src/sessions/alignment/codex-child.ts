@@ -33,14 +33,17 @@ const NICKNAME_PATHS = nicknamePaths('agent_nickname');
 const ROLE_PATHS = nicknamePaths('agent_role');
 const DEPTH_PATHS = PREFIXES.map((p) => `${p}${SPAWN}.depth`);
 
-/** The thread-spawn context in one JSON value (seed `json_string_at`: the first existing path decides). */
-export function codexContextFromValue(value: Json | undefined): CodexSubagentContext | undefined {
-  const parentSessionId = jsonStringAt(value, PARENT_PATHS);
+/**
+ * The thread-spawn context in one JSON value (seed `json_string_at`: the first existing path decides;
+ * `fallThrough` is fix `json-null-fallthrough`).
+ */
+export function codexContextFromValue(value: Json | undefined, fallThrough = false): CodexSubagentContext | undefined {
+  const parentSessionId = jsonStringAt(value, PARENT_PATHS, fallThrough);
   if (parentSessionId === undefined) return undefined;
   const context: CodexSubagentContext = { provider: 'codex', parentSessionId };
-  const nickname = jsonStringAt(value, NICKNAME_PATHS);
-  const role = jsonStringAt(value, ROLE_PATHS);
-  const depth = jsonStringAt(value, DEPTH_PATHS);
+  const nickname = jsonStringAt(value, NICKNAME_PATHS, fallThrough);
+  const role = jsonStringAt(value, ROLE_PATHS, fallThrough);
+  const depth = jsonStringAt(value, DEPTH_PATHS, fallThrough);
   if (nickname !== undefined) context.nickname = nickname;
   if (role !== undefined) context.role = role;
   if (depth !== undefined) context.depth = depth;
@@ -48,20 +51,21 @@ export function codexContextFromValue(value: Json | undefined): CodexSubagentCon
 }
 
 /** Payload, then metadata, then the transcript's first line; a thread naming itself as parent is no child. */
-export function codexSubagentContext(event: SessionInputOf<'AgentStarted'>, readTranscript?: TranscriptReader): CodexSubagentContext | undefined {
+export function codexSubagentContext(event: SessionInputOf<'AgentStarted'>, readTranscript?: TranscriptReader, fallThrough = false): CodexSubagentContext | undefined {
   if (event.agentKind !== 'codex') return undefined;
-  const context = codexContextFromValue(event.payload) ?? codexContextFromValue(event.metadata) ?? contextFromTranscript(event, readTranscript);
+  const context =
+    codexContextFromValue(event.payload, fallThrough) ?? codexContextFromValue(event.metadata, fallThrough) ?? contextFromTranscript(event, readTranscript, fallThrough);
   return context && context.parentSessionId !== event.sessionId ? context : undefined;
 }
 
-function contextFromTranscript(event: SessionInputOf<'AgentStarted'>, readTranscript: TranscriptReader | undefined): CodexSubagentContext | undefined {
+function contextFromTranscript(event: SessionInputOf<'AgentStarted'>, readTranscript: TranscriptReader | undefined, fallThrough: boolean): CodexSubagentContext | undefined {
   if (!readTranscript) return undefined;
   const path = jsonStringAt(event.metadata, ['transcript_path']) ?? jsonStringAt(event.payload, ['transcript_path']);
   if (path === undefined) return undefined;
   const line = readTranscript(path);
   if (line === undefined) return undefined;
   try {
-    return codexContextFromValue(parseJson(line.trim()));
+    return codexContextFromValue(parseJson(line.trim()), fallThrough);
   } catch {
     return undefined;
   }

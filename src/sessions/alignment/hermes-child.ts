@@ -23,17 +23,21 @@ const CHILD_SESSION_PATHS = withExtra(['child_session_id', 'childSessionId', 'su
 const PARENT_SESSION_PATHS = ['parent_session_id', 'parentSessionId', 'parent.session_id', 'extra.parent_session_id', 'extra.parentSessionId', 'extra.parent.session_id'];
 const SUBAGENT_PATHS = withExtra(['child_subagent_id', 'childSubagentId', 'subagent_id', 'subagentId', 'agent_id']);
 
-/** The bridge read from the payload, then the metadata; without a child session id there is none. */
-export function hermesContextFromValues(defaultParentSessionId: string, payload: Json, metadata: Json): HermesSubagentContext | undefined {
-  const childSessionId = jsonStringAt(payload, CHILD_SESSION_PATHS) ?? jsonStringAt(metadata, CHILD_SESSION_PATHS);
+/**
+ * The bridge read from the payload, then the metadata; without a child session id there is none.
+ * `fallThrough`: fix `json-null-fallthrough` for every look-up.
+ */
+export function hermesContextFromValues(defaultParentSessionId: string, payload: Json, metadata: Json, fallThrough = false): HermesSubagentContext | undefined {
+  const read = (paths: readonly string[]) => jsonStringAt(payload, paths, fallThrough) ?? jsonStringAt(metadata, paths, fallThrough);
+  const childSessionId = read(CHILD_SESSION_PATHS);
   if (childSessionId === undefined) return undefined;
   const context: HermesSubagentContext = {
     provider: 'hermes',
-    parentSessionId: jsonStringAt(payload, PARENT_SESSION_PATHS) ?? jsonStringAt(metadata, PARENT_SESSION_PATHS) ?? defaultParentSessionId,
-    subagentId: jsonStringAt(payload, SUBAGENT_PATHS) ?? jsonStringAt(metadata, SUBAGENT_PATHS) ?? childSessionId,
+    parentSessionId: read(PARENT_SESSION_PATHS) ?? defaultParentSessionId,
+    subagentId: read(SUBAGENT_PATHS) ?? childSessionId,
     childSessionId,
   };
-  const optional = (key: string) => jsonStringAt(payload, [key, `extra.${key}`]) ?? jsonStringAt(metadata, [key, `extra.${key}`]);
+  const optional = (key: string) => read([key, `extra.${key}`]);
   const parentTurnId = optional('parent_turn_id');
   const childRole = optional('child_role');
   const childGoal = optional('child_goal');
@@ -44,9 +48,9 @@ export function hermesContextFromValues(defaultParentSessionId: string, payload:
 }
 
 /** Child-side path: a Hermes session start that names a different parent session (handled as a pending start). */
-export function hermesSubagentContext(event: SessionInputOf<'AgentStarted'>): HermesSubagentContext | undefined {
+export function hermesSubagentContext(event: SessionInputOf<'AgentStarted'>, fallThrough = false): HermesSubagentContext | undefined {
   if (event.agentKind !== 'hermes') return undefined;
-  const context = hermesContextFromValues(event.sessionId, event.payload, event.metadata);
+  const context = hermesContextFromValues(event.sessionId, event.payload, event.metadata, fallThrough);
   return context && context.parentSessionId !== event.sessionId ? context : undefined;
 }
 
@@ -58,17 +62,17 @@ export interface HermesExplicitAlias {
 }
 
 /** Parent-side path: a Hermes `subagent_start` whose bridge names another session as the child. */
-export function hermesExplicitAlias(event: SessionInputOf<'SubagentStarted'>): HermesExplicitAlias | undefined {
+export function hermesExplicitAlias(event: SessionInputOf<'SubagentStarted'>, fallThrough = false): HermesExplicitAlias | undefined {
   if (event.agentKind !== 'hermes') return undefined;
-  const context = hermesContextFromValues(event.sessionId, event.payload, event.metadata);
+  const context = hermesContextFromValues(event.sessionId, event.payload, event.metadata, fallThrough);
   if (!context || context.childSessionId === event.sessionId) return undefined;
   return { childSessionId: context.childSessionId, alias: hermesAlias(context), scopeMetadata: hermesScopeMetadata(event.metadata, context) };
 }
 
 /** The child session a Hermes subagent end speaks of, if any. */
-export function hermesChildSessionOf(event: SessionInputOf<'SubagentEnded'>): string | undefined {
+export function hermesChildSessionOf(event: SessionInputOf<'SubagentEnded'>, fallThrough = false): string | undefined {
   if (event.agentKind !== 'hermes') return undefined;
-  return hermesContextFromValues(event.sessionId, event.payload, event.metadata)?.childSessionId;
+  return hermesContextFromValues(event.sessionId, event.payload, event.metadata, fallThrough)?.childSessionId;
 }
 
 export function hermesAlias(context: HermesSubagentContext): SessionAlias {

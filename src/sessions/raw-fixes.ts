@@ -1,0 +1,22 @@
+import type { FixSet } from '../atif/fixes.js';
+import type { GatewayStartOptions } from '../gateway/llm-start.js';
+
+/**
+ * The raw-log fixes of the active profile, split by the replay stage each one changes: the hook
+ * adapters, the gateway's reading of a request, and the session and alignment look-ups. With no
+ * fixes every stage behaves as relay-0.3 (the seed).
+ */
+export interface RawFixOptions {
+  hooks: { oneSyntheticSessionPerHook: boolean };
+  gateway: GatewayStartOptions;
+  sessions: { jsonStringFallThrough: boolean };
+}
+
+export function rawFixOptions(fixes: FixSet): RawFixOptions {
+  const fallThrough = fixes.has('json-null-fallthrough');
+  return {
+    hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id') },
+    gateway: { codexClientMetadataSession: fixes.has('codex-client-metadata-session'), jsonStringFallThrough: fallThrough },
+    sessions: { jsonStringFallThrough: fallThrough },
+  };
+}

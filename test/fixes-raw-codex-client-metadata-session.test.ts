@@ -1,0 +1,102 @@
+/**
+ * Fix `codex-client-metadata-session` (NeMo-Relay #395, relay-cli.md §5.3): on a Codex Responses
+ * request, `client_metadata.session_id` (the session its hooks carry) is read before
+ * `prompt_cache_key` (its rollout/thread id). Fixture: a Codex session `codex-root` whose first
+ * request names it in client metadata and a rollout id as prompt-cache key; a second request of an
+ * older client carries only the prompt-cache key.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { resolveGatewaySession, type GatewaySessionResolution } from '../src/gateway/session-chain.js';
+import { headersFromObject } from '../src/ingest/records/headers.js';
+import type { Json } from '../src/json/value.js';
+import { runCli } from './support/cli.js';
+import { attribution, events, rawFixture, registryAndProfileTests, SEED, starts } from './fixes-raw-support.js';
+
+const FIX = 'codex-client-metadata-session';
+const rejected = (r: Pick<GatewaySessionResolution, 'rejected'>) => r.rejected.map((x) => `${x.link}:${x.reason}`);
+const HEADERS_ABSENT = ['HEADER_RELAY_SESSION_ID:HEADER_ABSENT', 'HEADER_CLAUDE_CODE_SESSION_ID:HEADER_ABSENT'];
+
+describe(FIX, () => {
+  registryAndProfileTests(FIX);
+
+  it('relay-0.3 attributes the call to its prompt-cache key, a session of its own; the fix to the hook session', async () => {
+    const seed = await attribution(FIX, 'cap-meta', ...SEED);
+    assert.deepEqual([seed.chain.link, seed.chain.sessionId, seed.selection.createdSession], ['CODEX_PROMPT_CACHE_KEY', 'rollout-thread-7', true]);
+    assert.equal(seed.chain.fix, undefined);
+    const fixed = await attribution(FIX, 'cap-meta');
+    assert.deepEqual([fixed.chain.link, fixed.chain.sessionId, fixed.selection.createdSession], ['CODEX_CLIENT_METADATA_SESSION_ID', 'codex-root', false]);
+    assert.equal(fixed.chain.fix, FIX);
+    // The links before the new one were rejected for the same reasons in both profiles.
+    assert.deepEqual(rejected(seed.chain), HEADERS_ABSENT);
+    assert.deepEqual(rejected(fixed.chain), HEADERS_ABSENT);
+  });
+
+  it('a request without client_metadata.session_id records the rejection and still uses the prompt-cache key', async () => {
+    const fixed = await attribution(FIX, 'cap-old');
+    assert.deepEqual([fixed.chain.link, fixed.chain.sessionId, fixed.chain.fix], ['CODEX_PROMPT_CACHE_KEY', 'codex-root', undefined]);
+    assert.deepEqual(rejected(fixed.chain), [...HEADERS_ABSENT, 'CODEX_CLIENT_METADATA_SESSION_ID:CLIENT_METADATA_SESSION_ID_ABSENT']);
+    assert.deepEqual(rejected((await attribution(FIX, 'cap-old', ...SEED)).chain), HEADERS_ABSENT);
+  });
+
+  it('in the replay, the first call sits in the turn of codex-root instead of a turn of rollout-thread-7', async () => {
+    for (const [flags, session] of [[SEED, 'rollout-thread-7'], [[], 'codex-root']] as const) {
+      const list = await events(FIX, ...flags);
+      const turns = new Map(starts(list, 'agent').map((e) => [e.uuid, e.metadata?.session_id]));
+      const firstLlm = starts(list, 'llm')[0];
+      assert.equal(turns.get(firstLlm.parent_uuid as string), session, flags.join(' ') || 'default');
+    }
+  });
+
+  it('explain --request names the new link and the fix; relay-0.3 shows its four links', async () => {
+    const human = (await runCli(['explain', rawFixture(FIX), '--request', 'cap-meta', '-q', '--no-color'])).stdout;
+    assert.match(human, /3 CODEX_CLIENT_METADATA_SESSION_ID\s+chose "codex-root"/);
+    assert.match(human, /4 CODEX_PROMPT_CACHE_KEY\s+not reached/);
+    assert.match(human, /changed by fix: codex-client-metadata-session/);
+    const seed = (await runCli(['explain', rawFixture(FIX), '--request', 'cap-meta', '-q', '--no-color', ...SEED])).stdout;
+    assert.match(seed, /3 CODEX_PROMPT_CACHE_KEY\s+chose "rollout-thread-7"/);
+    assert.doesNotMatch(seed, /CODEX_CLIENT_METADATA_SESSION_ID|changed by fix/);
+  });
+});
+
+describe(`${FIX}: the chain link (library)`, () => {
+  const codex = (clientMetadata: Record<string, Json>, extra: Record<string, Json> = {}) => ({
+    prompt_cache_key: 'thread',
+    client_metadata: { 'x-codex-installation-id': 'install-1', ...clientMetadata },
+    ...extra,
+  });
+  const resolve = (body: Json, headers: Record<string, string> = {}, route: 'OpenAiResponses' | 'OpenAiChatCompletions' = 'OpenAiResponses') =>
+    resolveGatewaySession({ headers: headersFromObject(headers), body }, route, { codexClientMetadataSession: true });
+
+  it('reads client_metadata.session_id string-like, as HEAD json_string_at does', () => {
+    assert.equal(resolve(codex({ session_id: 'root' })).sessionId, 'root');
+    assert.equal(resolve(codex({ session_id: 42 })).sessionId, '42');
+  });
+
+  it('a null, empty or object session id is rejected with its reason, and the prompt-cache key decides', () => {
+    for (const value of [null, '', { id: 'x' }]) {
+      const r = resolve(codex({ session_id: value }));
+      assert.deepEqual([r.link, r.sessionId], ['CODEX_PROMPT_CACHE_KEY', 'thread']);
+      assert.deepEqual(rejected(r).at(-1), 'CODEX_CLIENT_METADATA_SESSION_ID:CLIENT_METADATA_SESSION_ID_NOT_STRING_LIKE');
+    }
+  });
+
+  it('only on Codex requests: without the installation id or off Responses the rejections are relay-0.3\'s', () => {
+    const noInstallation = { prompt_cache_key: 'thread', client_metadata: { session_id: 'root' }, session_id: 'body' };
+    const seed = resolveGatewaySession({ headers: headersFromObject({}), body: noInstallation }, 'OpenAiResponses');
+    assert.deepEqual(resolve(noInstallation), seed);
+    assert.equal(seed.link, 'OPENAI_BODY_SESSION_ID');
+    const chat = resolve(codex({ session_id: 'root' }, { session_id: 'body' }), {}, 'OpenAiChatCompletions');
+    assert.deepEqual(rejected(chat), [...HEADERS_ABSENT, 'CODEX_PROMPT_CACHE_KEY:ROUTE_NOT_OPENAI_RESPONSES']);
+  });
+
+  it('the session headers still come first', () => {
+    const r = resolve(codex({ session_id: 'root' }), { 'x-nemo-relay-session-id': 'explicit' });
+    assert.deepEqual([r.link, r.sessionId, r.fix], ['HEADER_RELAY_SESSION_ID', 'explicit', undefined]);
+  });
+
+  it('without the option the chain is relay-0.3\'s', () => {
+    const r = resolveGatewaySession({ headers: headersFromObject({}), body: codex({ session_id: 'root' }) }, 'OpenAiResponses');
+    assert.deepEqual([r.link, r.sessionId, rejected(r)], ['CODEX_PROMPT_CACHE_KEY', 'thread', HEADERS_ABSENT]);
+  });
+});

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { FIXES, type FixName } from '../src/atif/fixes.js';
+import type { GatewayAttribution } from '../src/sessions/attribution.js';
+import { ROOT, runCli, runJson } from './support/cli.js';
+
+/**
+ * Helpers for test/fixes-raw-*.test.ts: each raw-log fix has a fixture
+ * `test/fixtures/fixes-raw/<fix name>.ndjson` of hook and gateway records, compared through the
+ * replayed ATOF stream (`relay-atif events`), which no exporter fix touches.
+ */
+export const rawFixture = (name: FixName) => `test/fixtures/fixes-raw/${name}.ndjson`;
+
+/** One replayed ATOF event as `events` prints it. */
+export interface EventJson {
+  kind: string;
+  name: string;
+  category: string;
+  scope_category?: string;
+  uuid: string;
+  parent_uuid: string | null;
+  timestamp: string;
+  data: unknown;
+  metadata: Record<string, unknown> | null;
+}
+
+/** `relay-atif events` stdout for a fixture under the given profile flags. */
+export async function eventsText(name: FixName, ...flags: string[]): Promise<string> {
+  const r = await runCli(['events', rawFixture(name), '-q', ...flags]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout;
+}
+
+export async function events(name: FixName, ...flags: string[]): Promise<EventJson[]> {
+  return (await eventsText(name, ...flags)).trim().split('\n').map((line) => JSON.parse(line) as EventJson);
+}
+
+/** The recorded attribution of one gateway capture (`explain --request ID --json`). */
+export async function attribution(name: FixName, captureId: string, ...flags: string[]): Promise<GatewayAttribution> {
+  const report = await runJson<{ requests: GatewayAttribution[] }>(['explain', rawFixture(name), '--request', captureId, ...flags]);
+  assert.equal(report.requests.length, 1);
+  return report.requests[0];
+}
+
+export const SEED = ['--profile', 'relay-0.3'] as const;
+
+/** Scope starts of a category, e.g. the turns. */
+export const starts = (list: EventJson[], category: string) => list.filter((e) => e.kind === 'scope' && e.category === category && e.scope_category === 'start');
+
+/**
+ * What every raw-log fix must show (issue 8): it is registered with its origin and in the default
+ * profile; on its fixture the default replay differs from relay-0.3, relay-0.3 plus only this fix
+ * gives the default replay (the fixture exercises no other fix), and `--no-fix` restores relay-0.3.
+ */
+export function registryAndProfileTests(name: FixName): void {
+  it('is registered with its origin and enabled by default', () => {
+    const info = FIXES.find((f) => f.name === name);
+    assert.ok(info?.origin, 'an origin');
+    assert.equal(info?.inDefault, true);
+    assert.ok(existsSync(join(ROOT, rawFixture(name))), 'a fixture');
+  });
+
+  it('the default replay differs from relay-0.3, and relay-0.3 with only this fix is the default replay', async () => {
+    const seed = await eventsText(name, ...SEED);
+    const byDefault = await eventsText(name);
+    assert.notEqual(byDefault, seed);
+    assert.equal(await eventsText(name, ...SEED, '--fix', name), byDefault);
+  });
+
+  it('--no-fix restores the relay-0.3 replay exactly', async () => {
+    assert.equal(await eventsText(name, '--no-fix', name), await eventsText(name, ...SEED));
+  });
+}
