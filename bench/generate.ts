@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { canonicalJson } from '../src/json/stringify.js';
 import type { Json } from '../src/json/value.js';
+import { rng } from '../test/support/rng.js';
 
 /**
  * Deterministic generator of realistic ATOF streams for the benchmark: many coding-agent sessions,
@@ -8,17 +9,6 @@ import type { Json } from '../src/json/value.js';
  * dedupe pass merges), tool calls with results, and subagents. Same seed and size → same bytes.
  */
 
-/** mulberry32: small, fast, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'cache parser vector budget lease module token queue router worker planner schema trace replica window cursor buffer span branch ledger'.split(' ');
 const TOOLS = ['read_file', 'write_file', 'terminal', 'search_files', 'web_search'];

@@ -284,24 +284,27 @@ export class StepBuilder {
     this.activeToolCallId = id;
   }
 
-  private resolveToolStart(e: AtofEvent): { id: string; rule: ToolLinkRule } | undefined {
+  /** The id a tool event names or was given: its own explicit id, the record of its start, the pre-pass. */
+  private knownToolId(e: AtofEvent): { id: string; rule: ToolLinkRule } | undefined {
     const explicit = profileToolCallId(e);
     if (explicit !== undefined) return { id: explicit, rule: 'EXPLICIT_ID' };
     const recorded = this.toolScopeCallIds.get(e.uuid);
     if (recorded !== undefined) return { id: recorded, rule: 'START_RECORD' };
     const pre = this.lookups.prepass.get(e.uuid);
     if (pre) return { id: pre.id, rule: pre.rule === 'EXPLICIT_ID' ? 'PREPASS_EXPLICIT_ID' : 'NAME_ARGUMENTS_ORDINAL' };
+    return undefined;
+  }
+
+  private resolveToolStart(e: AtofEvent): { id: string; rule: ToolLinkRule } | undefined {
+    const known = this.knownToolId(e);
+    if (known) return known;
     const unique = this.uniqueIdByName(e.name);
     return unique === undefined ? undefined : { id: unique, rule: 'UNIQUE_NAME' };
   }
 
   private resolveToolEnd(e: AtofEvent): { id?: string; rule: ToolLinkRule } {
-    const explicit = profileToolCallId(e);
-    if (explicit !== undefined) return { id: explicit, rule: 'EXPLICIT_ID' };
-    const recorded = this.toolScopeCallIds.get(e.uuid);
-    if (recorded !== undefined) return { id: recorded, rule: 'START_RECORD' };
-    const pre = this.lookups.prepass.get(e.uuid);
-    if (pre) return { id: pre.id, rule: pre.rule === 'EXPLICIT_ID' ? 'PREPASS_EXPLICIT_ID' : 'NAME_ARGUMENTS_ORDINAL' };
+    const known = this.knownToolId(e);
+    if (known) return known;
     const candidate = this.uniqueIdByName(e.name);
     if (
       candidate !== undefined &&

@@ -8,6 +8,8 @@ import { createProgram } from '../../src/cli/program.js';
 import { parseJson } from '../../src/json/parse.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { CASES, hasShared } from './shared.js';
+import { rng } from './rng.js';
+export { rng };
 
 /**
  * The reliability fuzzer (issue 7): valid streams are corrupted at random and converted in-process;
@@ -15,17 +17,6 @@ import { CASES, hasShared } from './shared.js';
  * `npm run fuzz` (scripts/fuzz.ts).
  */
 
-/** mulberry32, seeded: a case is reproducible from (seed, index). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ROOT = new URL('../../', import.meta.url);
 
