@@ -1,3 +1,4 @@
+import type { PairRow } from '../src/explain/table-report.js';
 import assert from 'node:assert/strict';
 import type { Step, Trajectory } from '../src/atif/types.js';
 import { runCli, runJson } from './support/cli.js';
@@ -38,16 +39,7 @@ export function renumbered(steps: Step[]): Step[] {
   return steps.map((s, i) => ({ ...structuredClone(s), step_id: i + 1 }));
 }
 
-export interface PairJson {
-  left: string;
-  right: string;
-  rule: string;
-  basis?: string;
-  suppressed?: string;
-  canonical?: string;
-  fix?: string;
-  checks: Record<string, any>;
-}
+export type PairJson = PairRow;
 
 export interface OverviewJson {
   profile: string;

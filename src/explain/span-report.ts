@@ -1,3 +1,4 @@
+import type { PairOutcomeJson } from './table-report.js';
 import type { LlmSpan } from '../dedupe/candidates.js';
 import type { PairDecision } from '../dedupe/pair.js';
 import type { SpanOutcome, SpanState } from '../dedupe/pass.js';
@@ -7,17 +8,11 @@ import { metricsJson, spanFacts, type SpanFacts } from './facts.js';
 import { checksJson, crossParentOverlaps, sameParentPairs, type ChecksJson } from './pairs.js';
 import { EXTRA_DROPPED, extraDroppedSpans, producedSteps, stepsOfSpan } from './produced.js';
 
-export interface SpanPairJson {
+export interface SpanPairJson extends PairOutcomeJson {
   other: string;
   other_name: string;
   /** Which side of the recorded decision this span is (its checks are written left/right). */
   side: 'left' | 'right';
-  rule: string;
-  basis?: string;
-  suppressed?: string;
-  canonical?: string;
-  fix?: string;
-  checks: ChecksJson;
 }
 
 export interface SpanReport {

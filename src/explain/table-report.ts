@@ -23,15 +23,19 @@ export interface SpanRow {
   warnings: string[];
 }
 
-export interface PairRow {
-  left: string;
-  right: string;
+/** A recorded pair decision as JSON: the rule and the values each predicate compared. */
+export interface PairOutcomeJson {
   rule: string;
   basis?: string;
   suppressed?: string;
   canonical?: string;
   fix?: string;
   checks: ChecksJson;
+}
+
+export interface PairRow extends PairOutcomeJson {
+  left: string;
+  right: string;
 }
 
 export interface TrajectoryOverview {
