@@ -13,7 +13,7 @@ import type { AtofEvent } from '../src/ingest/atof.js';
 import { canonicalJson } from '../src/json/stringify.js';
 import type { Json } from '../src/json/value.js';
 import { P, llmSpan, uuid } from './support/events.js';
-import { byDefault, convert, overview, renumbered, seed, sources, span, without, type OverviewJson } from './fixes-support.js';
+import { byDefault, convert, overview, renumbered, seed, sources, span, without, type OverviewJson } from './support/fixes.js';
 
 const chat = (text: string): Json => ({ messages: [{ role: 'user', content: text }] });
 const answer = (text: string | null, extra: Record<string, Json> = {}): Json => ({ choices: [{ message: { content: text, ...extra } }] });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FIXES, resolveFixes } from '../src/atif/fixes.js';
 import { ROOT, runCli } from './support/cli.js';
-import { convertText, fixture } from './fixes-support.js';
+import { convertText, fixture } from './support/fixes.js';
 
 /** The fixes of issue 8 beyond the ATIF-validity ones; each has its own fixture. */
 const ISSUE_8 = [

@@ -11,7 +11,7 @@ import { resolveGatewaySession, type GatewaySessionResolution } from '../src/gat
 import { headersFromObject } from '../src/ingest/records/headers.js';
 import type { Json } from '../src/json/value.js';
 import { runCli } from './support/cli.js';
-import { attribution, events, rawFixture, registryAndProfileTests, SEED, starts } from './fixes-raw-support.js';
+import { attribution, events, rawFixture, registryAndProfileTests, SEED, starts } from './support/fixes-raw.js';
 
 const FIX = 'codex-client-metadata-session';
 const rejected = (r: Pick<GatewaySessionResolution, 'rejected'>) => r.rejected.map((x) => `${x.link}:${x.reason}`);

@@ -13,7 +13,7 @@ import { jsonStringAt } from '../src/hooks/index.js';
 import { headersFromObject } from '../src/ingest/records/headers.js';
 import type { Json } from '../src/json/value.js';
 import { codexContextFromValue } from '../src/sessions/alignment/codex-child.js';
-import { events, registryAndProfileTests, SEED, type EventJson } from './fixes-raw-support.js';
+import { events, registryAndProfileTests, SEED, type EventJson } from './support/fixes-raw.js';
 
 const FIX = 'json-null-fallthrough';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { adaptHook, seededUuids, type HookAgentKind } from '../src/hooks/index.js';
 import type { Json } from '../src/json/value.js';
-import { attribution, events, registryAndProfileTests, SEED, starts } from './fixes-raw-support.js';
+import { attribution, events, registryAndProfileTests, SEED, starts } from './support/fixes-raw.js';
 
 const FIX = 'single-synthetic-session-id';
 

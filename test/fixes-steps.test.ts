@@ -10,7 +10,7 @@ import { extractToolCalls } from '../src/providers/tool-calls.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { runJson } from './support/cli.js';
 import { at, ev, P, uuid } from './support/events.js';
-import { byDefault, fixture, overview, renumbered, seed, sources, span, without } from './fixes-support.js';
+import { byDefault, fixture, overview, renumbered, seed, sources, span, without } from './support/fixes.js';
 
 const agent = { name: 'a', version: '1' };
 const toAtif = (events: AtofEvent[], profile: ProfileName = 'default', disable: FixName[] = []) =>

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { FIXES, type FixName } from '../src/atif/fixes.js';
-import type { GatewayAttribution } from '../src/sessions/attribution.js';
-import { ROOT, runCli, runJson } from './support/cli.js';
+import { FIXES, type FixName } from '../../src/atif/fixes.js';
+import type { GatewayAttribution } from '../../src/sessions/attribution.js';
+import { ROOT, runCli, runJson } from './cli.js';
 
 /**
  * Helpers for test/fixes-raw-*.test.ts: each raw-log fix has a fixture

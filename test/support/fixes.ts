@@ -1,7 +1,7 @@
-import type { PairRow } from '../src/explain/table-report.js';
+import type { PairRow } from '../../src/explain/table-report.js';
 import assert from 'node:assert/strict';
-import type { Step, Trajectory } from '../src/atif/types.js';
-import { runCli, runJson } from './support/cli.js';
+import type { Step, Trajectory } from '../../src/atif/types.js';
+import { runCli, runJson } from './cli.js';
 
 /** Helpers for test/fixes-*.test.ts: each fix has a fixture `test/fixtures/fixes/<fix name>.ndjson`. */
 export const fixture = (name: string) => `test/fixtures/fixes/${name}.ndjson`;
