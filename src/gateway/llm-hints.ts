@@ -1,17 +1,12 @@
+import type { HintIdentifiers } from '../hooks/types.js';
+
 /**
  * LLM hints: what hook events tell the session about an upcoming LLM call (§3.6.6), and how well a
  * pending hint matches a gateway call (relay-cli.md §2.6.2).
  */
-export interface LlmHint {
+export interface LlmHint extends HintIdentifiers {
   /** The raw hook event name; becomes `llm_correlation_source` when the hint is consumed. */
   eventName: string;
-  subagentId?: string;
-  agentId?: string;
-  agentType?: string;
-  conversationId?: string;
-  generationId?: string;
-  requestId?: string;
-  model?: string;
 }
 
 /** The identifiers of a gateway call that hints are matched against. */

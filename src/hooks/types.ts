@@ -74,8 +74,8 @@ export interface SubagentEvent extends SessionEvent {
   subagentIdSource: FieldSource;
 }
 
-/** A private correlation hint for nearby gateway LLM calls; it becomes no ATOF event by itself. */
-export interface LlmHintEvent extends SessionEvent {
+/** What a hint hook says about an upcoming LLM call; the gateway matches calls against these. */
+export interface HintIdentifiers {
   subagentId?: string;
   agentId?: string;
   agentType?: string;
@@ -84,6 +84,9 @@ export interface LlmHintEvent extends SessionEvent {
   requestId?: string;
   model?: string;
 }
+
+/** A private correlation hint for nearby gateway LLM calls; it becomes no ATOF event by itself. */
+export interface LlmHintEvent extends SessionEvent, HintIdentifiers {}
 
 export interface ToolEvent extends SessionEvent {
   toolCallId: string;
