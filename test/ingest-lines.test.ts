@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { isUtf8 } from 'node:buffer';
+import fc from 'fast-check';
 import { InputError, type InputSource } from '../src/ingest/inputs.js';
 import { MAX_LINE_BYTES, readLines, type Line, type ReadLinesOptions } from '../src/ingest/lines.js';
 
@@ -174,5 +176,49 @@ describe('readLines: gzip and files', () => {
   const isRoot = process.getuid?.() === 0;
   it('throws unreadable for a file without read permission', { skip: isRoot && 'root reads any file' }, async () => {
     await rejectsUnreadable(fileSource(join(dir, 'locked.ndjson')));
+  });
+});
+
+describe('readLines: chunking never changes the lines', () => {
+  /** The specification, one line at a time over the whole input: split on LF, drop one CR before it, BOM only on line 1. */
+  function reference(bytes: Buffer, max: number): string[] {
+    const out: string[] = [];
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i < bytes.length && bytes[i] !== 0x0a) continue;
+      if (i === bytes.length && start === bytes.length) break;
+      let line = bytes.subarray(start, i);
+      if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+      const content = out.length === 0 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? line.subarray(3) : line;
+      if (line.length > max) out.push(`<too-long:${line.length}>`);
+      else if (!isUtf8(content)) out.push(`<invalid-utf8:${line.length}>`);
+      else out.push(content.toString('utf8'));
+      start = i + 1;
+    }
+    return out;
+  }
+
+  it('matches the one-line-at-a-time reference for random bytes and random chunk boundaries', async () => {
+    const alphabet = [0x0a, 0x0d, 0x61, 0x7b, 0xef, 0xbb, 0xbf, 0xc3, 0xa9, 0xff, 0xe2, 0x82, 0xac];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }),
+        fc.array(fc.integer({ min: 1, max: 20 }), { maxLength: 10 }),
+        fc.integer({ min: 1, max: 12 }),
+        async (bytes, cuts, max) => {
+          const input = Buffer.from(bytes);
+          const chunks: Buffer[] = [];
+          let at = 0;
+          for (const c of cuts) {
+            if (at >= input.length) break;
+            chunks.push(input.subarray(at, at + c));
+            at += c;
+          }
+          if (at < input.length) chunks.push(input.subarray(at));
+          assert.deepEqual(await texts(chunked('p', ...chunks), { maxLineBytes: max }), reference(input, max));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /** Everything a command touches outside itself, injected so commands run in tests without a process. */
 export interface CliIO {
   stdout: { write(chunk: string): unknown; once?(event: 'drain', listener: () => void): unknown };
@@ -8,6 +10,8 @@ export interface CliIO {
   /** Human output is coloured only on a terminal; optional so existing fakes read as "not a TTY". */
   stdoutIsTTY?: boolean;
   cwd: string;
+  /** Cores this process may use: the default of `--jobs` (1 when absent, as in tests). */
+  cores?: number;
   env: Record<string, string | undefined>;
 }
 
@@ -20,6 +24,7 @@ export function processIO(): CliIO {
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     cwd: process.cwd(),
+    cores: availableParallelism(),
     env: process.env,
   };
 }

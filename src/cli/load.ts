@@ -3,7 +3,7 @@ import { parseHookAgentKind } from '../hooks/index.js';
 import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs } from '../ingest/inputs.js';
-import { streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
+import { streamRecordBatches, streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import { hasRawRecords, replayRecords } from '../pipeline/raw.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
@@ -43,12 +43,13 @@ export function inputFailure(err: unknown): never {
 }
 
 /**
- * Events one at a time: ATOF events as the inputs are read (memory stays bounded by what the
- * consumer keeps); raw records are gathered and, at the end of input, replayed into the events the
- * live runtime would have emitted, which follow in emission order. `replay` receives what the replay did;
- * `fixes` (the active profile's) shape the replay, relay-0.3 when none.
+ * Events in batches (a batch per chunk of input read): ATOF events as the inputs are read (memory
+ * stays bounded by what the consumer keeps); raw records are gathered and, at the end of input,
+ * replayed into the events the live runtime would have emitted, which follow in emission order.
+ * `replay` receives what the replay did; `fixes` (the active profile's) shape the replay, relay-0.3
+ * when none.
  */
-export async function* streamEvents(
+export async function* streamEventBatches(
   args: string[],
   io: CliIO,
   accounting: LineAccounting,
@@ -56,18 +57,22 @@ export async function* streamEvents(
   replay?: (outcome: NonNullable<Loaded['replay']>) => void,
   showProgress = false,
   fixes?: FixSet,
-): AsyncGenerator<AtofEvent> {
+): AsyncGenerator<AtofEvent[]> {
   const raw: InputRecord[] = [];
   let records = 0;
   let progress: Progress | undefined;
   try {
     const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
     progress = await Progress.start(sources, io, showProgress);
-    for await (const record of streamRecords(sources.map((s) => progress!.track(s)), accounting, withEnvLimits(options, io))) {
-      records++;
-      progress.event();
-      if (record.kind === 'atof') yield record.event;
-      else raw.push(record);
+    for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, withEnvLimits(options, io))) {
+      const events: AtofEvent[] = [];
+      for (const record of batch) {
+        records++;
+        progress.event();
+        if (record.kind === 'atof') events.push(record.event);
+        else raw.push(record);
+      }
+      if (events.length > 0) yield events;
     }
   } catch (err) {
     inputFailure(err);
@@ -77,7 +82,12 @@ export async function* streamEvents(
   if (raw.length === 0) return;
   const result = replayRecords(raw, { firstSeq: records, fixes });
   replay?.({ attributions: result.attributions, stats: result.stats });
-  yield* result.events;
+  if (result.events.length > 0) yield result.events;
+}
+
+/** The events of {@link streamEventBatches} one at a time. */
+export async function* streamEvents(...args: Parameters<typeof streamEventBatches>): AsyncGenerator<AtofEvent> {
+  for await (const batch of streamEventBatches(...args)) yield* batch;
 }
 
 /**

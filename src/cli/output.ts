@@ -1,9 +1,7 @@
 import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Trajectory } from '../atif/types.js';
-import { jsonChunks } from '../json/stringify.js';
-import type { Json } from '../json/value.js';
+import type { OutputFormat } from '../pipeline/exported.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
@@ -64,12 +62,13 @@ export async function writeAtomic(path: string, text: string | Iterable<string>)
 
 /**
  * Writes trajectories as they are produced: NDJSON lines on stdout, or one file each in a directory.
- * A single-file target holds its one trajectory until `close`, which checks the count.
+ * A single-file target holds its one trajectory until `close`, which checks the count. Trajectories
+ * arrive as text already in {@link TrajectoryWriter.format} (printed here or on a worker thread).
  */
 export class TrajectoryWriter {
   readonly written: string[] = [];
   private readonly usedNames = new Set<string>();
-  private held: Trajectory[] = [];
+  private held: Iterable<string>[] = [];
   private dirReady = false;
 
   constructor(
@@ -80,21 +79,26 @@ export class TrajectoryWriter {
     if (target.kind === 'dir') checkTemplate(template);
   }
 
-  async write(t: Trajectory): Promise<void> {
+  /** Stdout gets one compact line per trajectory; files get pretty JSON. */
+  get format(): OutputFormat {
+    return this.target.kind === 'stdout' ? 'ndjson' : 'pretty';
+  }
+
+  /** Writes one trajectory's text (newline included), named after its session id in a directory. */
+  async write(sessionId: string, text: Iterable<string>): Promise<void> {
     if (this.target.kind === 'stdout') {
-      for (const chunk of jsonChunks(t as unknown as Json)) await writeOut(this.io, chunk);
-      await writeOut(this.io, '\n');
+      for (const chunk of text) await writeOut(this.io, chunk);
     } else if (this.target.kind === 'file') {
-      this.held.push(t);
+      this.held.push(text);
     } else {
       await this.ensureDir(this.target.path);
-      const base = safeNamePart(t.session_id);
+      const base = safeNamePart(sessionId);
       let name = this.template.replaceAll('{session_id}', base);
       // Two session ids that sanitise to the same name get numbered, in output order.
       for (let n = 2; this.usedNames.has(name); n++) name = this.template.replaceAll('{session_id}', `${base}-${n}`);
       this.usedNames.add(name);
       const path = join(this.target.path, name);
-      await writeAtomic(path, withNewline(jsonChunks(t as unknown as Json, 2)));
+      await writeAtomic(path, text);
       this.written.push(path);
     }
   }
@@ -106,7 +110,7 @@ export class TrajectoryWriter {
     if (this.held.length !== 1) {
       throw usageError(`-o ${this.target.path} names one file but the input holds ${total} trajectories; give a directory (ending in '/') instead`);
     }
-    await writeAtomic(this.target.path, withNewline(jsonChunks(this.held[0] as unknown as Json, 2)));
+    await writeAtomic(this.target.path, this.held[0]);
     this.written.push(this.target.path);
   }
 
@@ -117,11 +121,6 @@ export class TrajectoryWriter {
     });
     this.dirReady = true;
   }
-}
-
-function* withNewline(chunks: Iterable<string>): Generator<string> {
-  yield* chunks;
-  yield '\n';
 }
 
 /** Writes to stdout and waits when the pipe is full, so a large output is not buffered in memory. */

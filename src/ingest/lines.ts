@@ -43,13 +43,25 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
  * directory, a corrupt or truncated gzip stream) throw {@link InputError} `unreadable` naming the source.
  */
 export async function* readLines(source: InputSource, options: ReadLinesOptions = {}): AsyncGenerator<Line> {
+  for await (const batch of readLineBatches(source, options)) yield* batch;
+}
+
+/**
+ * The same lines, a batch per chunk read: a consumer that handles a batch synchronously pays the
+ * cost of asynchronous iteration once per chunk instead of once per line.
+ */
+export async function* readLineBatches(source: InputSource, options: ReadLinesOptions = {}): AsyncGenerator<Line[]> {
   const splitter = new LineSplitter(source.name, options.maxLineBytes ?? MAX_LINE_BYTES);
   try {
-    for await (const chunk of contentChunks(source.open())) yield* splitter.push(chunk);
+    for await (const chunk of contentChunks(source.open())) {
+      const batch = splitter.push(chunk);
+      if (batch.length > 0) yield batch;
+    }
   } catch (error) {
     throw asUnreadable(error, source.name);
   }
-  yield* splitter.end();
+  const last = splitter.end();
+  if (last.length > 0) yield last;
 }
 
 function asUnreadable(error: unknown, name: string): InputError {
@@ -125,18 +137,55 @@ class LineSplitter {
     private readonly maxLineBytes: number,
   ) {}
 
-  *push(chunk: Buffer): Generator<Line> {
+  /** The lines completed by `chunk`. */
+  push(chunk: Buffer): Line[] {
+    const out: Line[] = [];
     let start = 0;
-    for (let newline = chunk.indexOf(LF, start); newline !== -1; newline = chunk.indexOf(LF, start)) {
-      this.take(chunk.subarray(start, newline));
-      yield this.finishLine();
+    let newline = chunk.indexOf(LF);
+    if (newline !== -1 && (this.pendingBytes > 0 || this.overflowing)) {
+      // The end of a line begun in an earlier chunk.
+      this.take(chunk.subarray(0, newline));
+      out.push(this.finishLine());
       start = newline + 1;
     }
+    const last = chunk.lastIndexOf(LF);
+    if (last >= start) {
+      // Lines wholly inside this chunk: decoded with one call when the bytes allow it.
+      if (!this.decodeRegion(chunk.subarray(start, last), out)) {
+        for (newline = chunk.indexOf(LF, start); newline !== -1 && newline <= last; newline = chunk.indexOf(LF, start)) {
+          this.take(chunk.subarray(start, newline));
+          out.push(this.finishLine());
+          start = newline + 1;
+        }
+      }
+      start = last + 1;
+    }
     this.take(chunk.subarray(start));
+    return out;
   }
 
-  *end(): Generator<Line> {
-    if (this.pendingBytes > 0) yield this.finishLine();
+  /**
+   * Complete lines (the region holds no final newline) decoded at once and split on `\n` — a UTF-8
+   * sequence never contains that byte, so splitting text or bytes is the same. False (nothing done)
+   * when a line of the region might need the per-line path: invalid UTF-8, a BOM at the start of
+   * the file, or a region longer than the line limit.
+   */
+  private decodeRegion(region: Buffer, out: Line[]): boolean {
+    if (region.length > this.maxLineBytes || !isUtf8(region) || (this.lineNumber === 0 && startsWithBom(region))) return false;
+    const text = region.toString('utf8');
+    let from = 0;
+    for (;;) {
+      const to = text.indexOf('\n', from);
+      const end = to === -1 ? text.length : to;
+      const line = text.charCodeAt(end - 1) === CR && end > from ? text.slice(from, end - 1) : text.slice(from, end);
+      out.push({ file: this.file, line: ++this.lineNumber, text: line });
+      if (to === -1) return true;
+      from = to + 1;
+    }
+  }
+
+  end(): Line[] {
+    return this.pendingBytes > 0 ? [this.finishLine()] : [];
   }
 
   /**

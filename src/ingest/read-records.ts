@@ -10,7 +10,7 @@ import { getOwn, hasOwn, isObject, type Json, type JsonObject } from '../json/va
 import type { LineAccounting, LineRef, RecordKind } from './accounting.js';
 import { decodeAtof, looksLikeAtof, type AtofEvent } from './atof.js';
 import type { InputSource } from './inputs.js';
-import { readLines, type Line, type ReadLinesOptions } from './lines.js';
+import { readLineBatches, type Line, type ReadLinesOptions } from './lines.js';
 import { describeUnknown, isBlank, parseLine } from './read-atof.js';
 import type { DecodeExchangeResult, GatewayExchange } from './records/exchange.js';
 import { decodeGatewayRecord, looksLikeGatewayRecord } from './records/gateway.js';
@@ -93,6 +93,11 @@ export type InputRecord = HookRecord | GatewayRecord | AtofRecord;
 export interface ReadRecordsOptions extends ReadLinesOptions {
   /** The agent of bare hook payloads (`--agent`); without it they are rejected. */
   agent?: HookAgentKind;
+  /**
+   * ATOF events keep only their envelope and line text (see {@link envelopeOf}): for a consumer that
+   * only routes events and re-reads payloads from `rawText` elsewhere (the worker threads of --jobs).
+   */
+  envelopeOnly?: boolean;
 }
 
 /**
@@ -101,23 +106,39 @@ export interface ReadRecordsOptions extends ReadLinesOptions {
  * "line" is its 1-based index in `log.entries`); any other document falls back to line accounting.
  */
 export async function* streamRecords(sources: readonly InputSource[], acct: LineAccounting, options: ReadRecordsOptions = {}): AsyncGenerator<InputRecord> {
+  for await (const batch of streamRecordBatches(sources, acct, options)) yield* batch;
+}
+
+/** The same records, a batch per chunk of input read (see `readLineBatches`). */
+export async function* streamRecordBatches(sources: readonly InputSource[], acct: LineAccounting, options: ReadRecordsOptions = {}): AsyncGenerator<InputRecord[]> {
   const reader = new RecordReader(acct, options);
   for (const source of sources) {
     reader.startSource();
     let pending: Line[] | undefined;
-    for await (const line of readLines(source, options)) {
-      if (pending) {
-        pending.push(line);
-        continue;
+    for await (const lines of readLineBatches(source, options)) {
+      const out: InputRecord[] = [];
+      for (const line of lines) {
+        if (pending) {
+          pending.push(line);
+          continue;
+        }
+        if (reader.atSourceStart && 'text' in line && opensDocument(line.text)) {
+          pending = [line];
+          continue;
+        }
+        if (!('text' in line) || !isBlank(line.text)) reader.atSourceStart = false;
+        try {
+          for (const record of reader.readLine(line)) out.push(record);
+        } catch (err) {
+          // A problem that stops the run (--strict) comes after the records read before it: those
+          // go out first, so that one of them that is itself a problem is the one reported.
+          if (out.length > 0) yield out;
+          throw err;
+        }
       }
-      if (reader.atSourceStart && 'text' in line && opensDocument(line.text)) {
-        pending = [line];
-        continue;
-      }
-      if (!('text' in line) || !isBlank(line.text)) reader.atSourceStart = false;
-      yield* reader.readLine(line);
+      if (out.length > 0) yield out;
     }
-    if (pending) yield* reader.readDocument(pending, source.name);
+    if (pending) yield [...reader.readDocument(pending, source.name)];
   }
 }
 
@@ -151,9 +172,35 @@ class RecordReader {
   }
 
   *readLine(line: Line): Generator<InputRecord> {
+    if (this.options.envelopeOnly && 'text' in line) {
+      const record = this.readEnvelope(line.text, { file: line.file, line: line.line });
+      if (record) return yield record;
+    }
     const value = parseLine(line, this.acct);
     if (value === undefined || !('text' in line)) return;
     yield* this.readValue(value, { file: line.file, line: line.line }, line.text.trim());
+  }
+
+  /**
+   * The fast path of envelope-only reading: a line that plain `JSON.parse` reads as a valid ATOF event
+   * with a string timestamp. Numbers cannot change that verdict (only a numeric timestamp is checked
+   * for exactness, and those take the full path), so the outcome is the full reader's; every other
+   * line returns undefined and takes the full path, which gives it the same bucket and message.
+   */
+  private readEnvelope(text: string, where: LineRef): AtofRecord | undefined {
+    let value: Json;
+    try {
+      value = JSON.parse(text) as Json;
+    } catch {
+      return undefined;
+    }
+    if (!looksLikeAtof(value) || typeof value.timestamp === 'number') return undefined;
+    const decoded = decodeAtof(value, this.order, where);
+    if (!decoded.ok) return undefined;
+    this.acct.use('atof');
+    const event = envelopeOf(decoded.event, text.trim());
+    this.lastNs = event.ts;
+    return { kind: 'atof', event, order: this.order++, origin: where };
   }
 
   /** A whole document: a HAR file is read as its entries; anything else is accounted line by line. */
@@ -269,6 +316,22 @@ class RecordReader {
     this.seen.set(digest, occurrence + 1);
     return `${digest}#${occurrence}`;
   }
+}
+
+const NO_PAYLOAD: JsonObject = Object.freeze({}) as JsonObject;
+
+/**
+ * An event with what grouping reads (ids, kind, category, time, position) and its line text; the
+ * payload (`raw`, `data`, `metadata`, `category_profile`) is left behind, so that holding routed events
+ * costs little. The payload is read again from `rawText` where the event is converted.
+ */
+function envelopeOf(e: AtofEvent, rawText: string): AtofEvent {
+  const out: AtofEvent = { kind: e.kind, uuid: e.uuid, ts: e.ts, name: e.name, raw: NO_PAYLOAD, rawText, seq: e.seq };
+  if (e.parentUuid !== undefined) out.parentUuid = e.parentUuid;
+  if (e.scopeCategory !== undefined) out.scopeCategory = e.scopeCategory;
+  if (e.category !== undefined) out.category = e.category;
+  if (e.origin !== undefined) out.origin = e.origin;
+  return out;
 }
 
 function unsupportedReason(prepared: Exclude<ReturnType<typeof prepareGatewayExchange>, { kind: 'llm' }>, exchange: GatewayExchange): string {

@@ -1,41 +1,50 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions, type ConvertedTrajectory } from './convert.js';
 
-interface OpenGroup {
-  root: string;
-  events: AtofEvent[];
+/**
+ * Where the grouper files events: `add` is called in filing order for each top-level scope, `close`
+ * when that scope is complete, `unscoped` once at the end of input. What a completed group becomes
+ * (a trajectory converted here, or work handed to a worker thread) is the sink's business.
+ */
+export interface GroupSink<R> {
+  add(root: string, e: AtofEvent): void;
+  /** The scope `root` is complete; its events are those added, in filing order, or by `seq` when `resort`. */
+  close(root: string, resort: boolean): R;
+  /** Events under no top-level scope, in input order. */
+  unscoped(events: AtofEvent[]): R;
 }
 
 /**
  * Streaming grouping: events arrive in input order; each top-level agent scope (an agent start whose
- * parent has not been seen) collects the events whose parent chain reaches it, and is exported the
+ * parent has not been seen) collects the events whose parent chain reaches it, and is closed the
  * moment its end event arrives — as the reference plugin's dispatcher does — so memory holds only the
  * scopes still open. Events whose chain does not (yet) reach a top-level scope wait; at the end of
- * input they go to their scope if one appeared, else to the `unscoped` trajectory. An event for a scope
- * already exported is returned as late (the live exporter is gone by then too).
+ * input they go to their scope if one appeared, else to the unscoped group. An event for a scope
+ * already closed is returned as late (the live exporter is gone by then too).
  */
-export class StreamingConverter {
+export class TopLevelGrouper<R> {
   private readonly rootOf = new Map<string, string | null>();
   private readonly parentOf = new Map<string, string>();
-  private readonly open = new Map<string, OpenGroup>();
+  /** Open top-level scopes, in opening order, and whether their start event has been filed. */
+  private readonly open = new Map<string, { started: boolean }>();
   private readonly closed = new Set<string>();
   private readonly seen = new Set<string>();
   private unscoped: AtofEvent[] = [];
   /** Events whose parent chain ends at a uuid not seen yet, keyed by that uuid. */
   private waiting = new Map<string, AtofEvent[]>();
 
-  constructor(private readonly opts: ConvertOptions) {}
+  constructor(private readonly sink: GroupSink<R>) {}
 
-  /** Adds one event; returns trajectories completed by it and whether the event arrived too late. */
-  push(e: AtofEvent): { done: ConvertedTrajectory[]; late: boolean } {
+  /** Adds one event; returns what the groups it completed became, and whether the event arrived too late. */
+  push(e: AtofEvent): { done: R[]; late: boolean } {
     if (e.parentUuid !== undefined && !this.parentOf.has(e.uuid)) this.parentOf.set(e.uuid, e.parentUuid);
     const isTop = e.kind === 'scope' && e.scopeCategory === 'start' && e.category === 'agent' && !this.rootOf.has(e.uuid) && !this.knows(e.parentUuid);
     if (isTop && !this.closed.has(e.uuid)) {
       this.rootOf.set(e.uuid, e.uuid);
-      this.open.set(e.uuid, { root: e.uuid, events: [] });
+      this.open.set(e.uuid, { started: false });
     }
     this.seen.add(e.uuid);
-    const done: ConvertedTrajectory[] = [];
+    const done: R[] = [];
     const late = this.place(e, done);
     // Events that were waiting for this uuid can now follow their chain further.
     const released = this.waiting.get(e.uuid);
@@ -47,7 +56,7 @@ export class StreamingConverter {
   }
 
   /** Files an event under its scope (closing the scope at its end), or parks it; true when it is late. */
-  private place(e: AtofEvent, done: ConvertedTrajectory[]): boolean {
+  private place(e: AtofEvent, done: R[]): boolean {
     const { root, missing } = this.resolve(e.uuid);
     if (root === undefined) {
       if (missing === undefined) {
@@ -61,31 +70,28 @@ export class StreamingConverter {
     }
     if (this.closed.has(root)) return true;
     const group = this.open.get(root)!;
-    group.events.push(e);
-    if (e.uuid === root && e.scopeCategory === 'end' && group.events.some((x) => x.uuid === root && x.scopeCategory === 'start')) {
-      done.push(this.close(group));
-    }
+    this.sink.add(root, e);
+    if (e.uuid === root && e.scopeCategory === 'start') group.started = true;
+    if (e.uuid === root && e.scopeCategory === 'end' && group.started) done.push(this.close(root, false));
     return false;
   }
 
-  /** End of input: every open scope, then the unscoped remainder. */
-  finish(): { done: ConvertedTrajectory[]; late: AtofEvent[] } {
+  /** End of input: every open scope (in opening order), then the unscoped remainder. */
+  finish(): { done: R[]; late: AtofEvent[] } {
     // Whatever still waits has a parent that never appeared: it belongs to no top-level scope.
     const unscoped = [...this.unscoped, ...[...this.waiting.values()].flat()].sort((a, b) => a.seq - b.seq);
     this.waiting.clear();
     this.unscoped = [];
-    const done = [...this.open.values()].map((g) => {
-      g.events.sort((a, b) => a.seq - b.seq); // released events rejoin their scope in input order
-      return this.close(g);
-    });
-    if (unscoped.length > 0) done.push(convertGroup(unscoped, UNSCOPED_SESSION_ID, this.opts, true));
+    // Released events rejoin their scope in input order.
+    const done = [...this.open.keys()].map((root) => this.close(root, true));
+    if (unscoped.length > 0) done.push(this.sink.unscoped(unscoped));
     return { done, late: [] };
   }
 
-  private close(g: OpenGroup): ConvertedTrajectory {
-    this.open.delete(g.root);
-    this.closed.add(g.root);
-    return convertGroup(g.events, g.root, this.opts, true);
+  private close(root: string, resort: boolean): R {
+    this.open.delete(root);
+    this.closed.add(root);
+    return this.sink.close(root, resort);
   }
 
   private knows(uuid: string | undefined): boolean {
@@ -97,6 +103,17 @@ export class StreamingConverter {
    * uuid on it that has not been seen (`missing`). A cycle has neither.
    */
   private resolve(uuid: string): { root?: string; missing?: string } {
+    // The common case first: the event is a root, or a child of an event already resolved.
+    const own = this.rootOf.get(uuid);
+    if (own) return { root: own };
+    const parent = this.parentOf.get(uuid);
+    if (parent === undefined) return {};
+    if (!this.knows(parent)) return { missing: parent };
+    const inherited = parent !== uuid ? this.rootOf.get(parent) : undefined;
+    if (inherited) {
+      this.rootOf.set(uuid, inherited);
+      return { root: inherited };
+    }
     const path: string[] = [];
     const seen = new Set<string>();
     let cur: string | undefined = uuid;
@@ -116,5 +133,40 @@ export class StreamingConverter {
     }
     if (root !== undefined) for (const p of path) this.rootOf.set(p, root);
     return { root };
+  }
+}
+
+/** The in-process sink: each completed group is converted on the spot. */
+export class ConvertingSink implements GroupSink<ConvertedTrajectory> {
+  private readonly groups = new Map<string, AtofEvent[]>();
+
+  /** `prepare` turns the events of a group into those the exporter reads (e.g. re-reads payloads dropped at input). */
+  constructor(
+    private readonly opts: ConvertOptions,
+    private readonly prepare: (events: AtofEvent[]) => AtofEvent[] = (events) => events,
+  ) {}
+
+  add(root: string, e: AtofEvent): void {
+    const list = this.groups.get(root);
+    if (list) list.push(e);
+    else this.groups.set(root, [e]);
+  }
+
+  close(root: string, resort: boolean): ConvertedTrajectory {
+    const events = this.groups.get(root) ?? [];
+    this.groups.delete(root);
+    if (resort) events.sort((a, b) => a.seq - b.seq);
+    return convertGroup(this.prepare(events), root, this.opts, true);
+  }
+
+  unscoped(events: AtofEvent[]): ConvertedTrajectory {
+    return convertGroup(this.prepare(events), UNSCOPED_SESSION_ID, this.opts, true);
+  }
+}
+
+/** Streaming conversion in this thread: the grouper with the converting sink. */
+export class StreamingConverter extends TopLevelGrouper<ConvertedTrajectory> {
+  constructor(opts: ConvertOptions) {
+    super(new ConvertingSink(opts));
   }
 }

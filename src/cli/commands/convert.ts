@@ -2,14 +2,16 @@ import { writeFile } from 'node:fs/promises';
 import type { Problem } from '../../ingest/accounting.js';
 import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../atif/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
-import { convertEvents, type ConvertedTrajectory } from '../../pipeline/convert.js';
-import { StreamingConverter } from '../../pipeline/stream.js';
+import { convertEvents, type ConvertOptions } from '../../pipeline/convert.js';
+import { exportConverted, type ExportedTrajectory, type OutputFormat } from '../../pipeline/exported.js';
+import { Eventual, OrderedQueue } from '../../pipeline/parallel/eventual.js';
+import { ParallelSink } from '../../pipeline/parallel/sink.js';
+import { ConvertingSink, TopLevelGrouper, type GroupSink } from '../../pipeline/stream.js';
 import { LineAccounting } from '../../ingest/accounting.js';
-import { validateTrajectory } from '../../atif/validate/index.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { recordOptions, streamEvents, type Loaded } from '../load.js';
+import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
 import { describeReplay, isReconstructed } from '../../pipeline/raw.js';
 import { resolveOutput, TrajectoryWriter } from '../output.js';
 import { VERSION } from '../version.js';
@@ -37,6 +39,7 @@ export interface ConvertFlags extends ExportFlags {
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  jobs?: string;
 }
 
 export function agentInfo(flags: ExportFlags): AgentInfo {
@@ -66,6 +69,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
       : undefined,
   });
   const options = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, dedupe: flags.dedupe };
+  const jobs = jobsOf(flags, io);
   // Only counts are kept per trajectory: trajectories and decision data are freed once written.
   const converted: Array<{ sessionId: string; written: boolean; events: number; steps: number; suppressed_llm_spans: number }> = [];
   let eventCount = 0;
@@ -75,36 +79,46 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   let replay: Loaded['replay'];
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
-  const emit = async (done: ConvertedTrajectory[]) => {
-    for (const c of done) {
-      if (flags.validate && c.trajectory) {
-        const findings = validateTrajectory(c.trajectory).filter((f) => f.level === 'error');
-        if (findings.length > 0) invalid++;
-        for (const f of findings.slice(0, 20)) io.stderr.write(`relay-atif: invalid trajectory ${c.sessionId}: ${f.path}: ${f.message} [${f.rule}]\n`);
-      }
-      converted.push({ sessionId: c.sessionId, written: c.trajectory !== undefined, events: c.eventCount, steps: c.trajectory?.steps.length ?? 0, suppressed_llm_spans: c.suppressedSpans });
-      if (c.trajectory) await writer.write(c.trajectory);
-    }
+  const emit = async (x: ExportedTrajectory) => {
+    if (x.errorCount > 0) invalid++;
+    for (const f of x.errors) io.stderr.write(`relay-atif: invalid trajectory ${x.sessionId}: ${f.path}: ${f.message} [${f.rule}]\n`);
+    converted.push({ sessionId: x.sessionId, written: x.text !== undefined, events: x.eventCount, steps: x.steps, suppressed_llm_spans: x.suppressedSpans });
+    if (x.text) await writer.write(x.sessionId, x.text);
   };
+  const validate = flags.validate === true;
+  const progress = !flags.quiet && !flags.json;
   if (flags.sessionId !== undefined) {
     // One trajectory of everything: nothing can be written before the input ends.
     const events: AtofEvent[] = [];
-    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, !flags.quiet && !flags.json, options.fixes)) events.push(e);
+    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, progress, options.fixes)) events.push(e);
     eventCount = events.length;
-    await emit(convertEvents(events, options));
+    for (const c of convertEvents(events, options)) await emit(exportConverted(c, writer.format, validate));
   } else {
-    const streamer = new StreamingConverter(options);
-    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, !flags.quiet && !flags.json, options.fixes)) {
-      eventCount++;
-      const { done, late } = streamer.push(e);
-      // A reconstructed event has no input line to reclassify: it is counted apart.
-      if (late && isReconstructed(e)) lateReconstructed++;
-      else if (late) lateEvent(accounting, e);
-      await emit(done);
+    // With workers, this thread only routes events (their payloads are read again where they are
+    // converted); results are written in the order their scopes closed, whatever thread made them.
+    const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, startAfterChars: startAfterChars(io) }) : undefined;
+    const grouper = new TopLevelGrouper<Eventual<ExportedTrajectory>>(parallel ?? inThread(options, writer.format, validate));
+    const queue = new OrderedQueue(emit, 4 * jobs);
+    try {
+      for await (const batch of streamEventBatches(inputs, io, accounting, { ...readOptions, envelopeOnly: parallel !== undefined }, replayed, progress, options.fixes)) {
+        for (const e of batch) {
+          eventCount++;
+          const { done, late } = grouper.push(e);
+          // A reconstructed event has no input line to reclassify: it is counted apart.
+          if (late && isReconstructed(e)) lateReconstructed++;
+          else if (late) lateEvent(accounting, e);
+          if (done.length > 0) await queue.add(done);
+        }
+        const caughtUp = parallel?.ready();
+        if (caughtUp) await caughtUp;
+      }
+      const { done, late } = grouper.finish();
+      for (const e of late) lateEvent(accounting, e);
+      await queue.add(done);
+      await queue.flush();
+    } finally {
+      await parallel?.shutdown();
     }
-    const { done, late } = streamer.finish();
-    for (const e of late) lateEvent(accounting, e);
-    await emit(done);
   }
   const trajectories = converted.filter((c) => c.written);
   await writer.close(trajectories.length);
@@ -136,6 +150,33 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   if (invalid > 0) return EXIT.PROBLEMS;
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;
   return EXIT.OK;
+}
+
+/** The in-thread sink of `--jobs 1`: each group is converted where it closes. */
+function inThread(options: ConvertOptions, format: OutputFormat, validate: boolean): GroupSink<Eventual<ExportedTrajectory>> {
+  const sink = new ConvertingSink(options);
+  return {
+    add: (root, e) => sink.add(root, e),
+    close: (root, resort) => Eventual.resolved(exportConverted(sink.close(root, resort), format, validate)),
+    unscoped: (events) => Eventual.resolved(exportConverted(sink.unscoped(events), format, validate)),
+  };
+}
+
+/** `--jobs`: at least 1; by default the number of cores the process may use. */
+function jobsOf(flags: ConvertFlags, io: CliIO): number {
+  if (flags.jobs === undefined) return io.cores ?? 1;
+  const n = Number(flags.jobs);
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_JOBS) throw usageError(`--jobs must be a whole number from 1 to ${MAX_JOBS} (got '${flags.jobs}')`);
+  return n;
+}
+
+const MAX_JOBS = 256;
+/** Workers start once this much input text has been routed (RELAY_ATIF_JOBS_AFTER_BYTES overrides it): below it, threads cost more than they save. */
+const JOBS_AFTER_CHARS = 8 * 1024 * 1024;
+
+function startAfterChars(io: CliIO): number {
+  const n = Number(io.env.RELAY_ATIF_JOBS_AFTER_BYTES);
+  return io.env.RELAY_ATIF_JOBS_AFTER_BYTES !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : JOBS_AFTER_CHARS;
 }
 
 function lateEvent(accounting: LineAccounting, e: AtofEvent): void {

@@ -1,0 +1,53 @@
+import { validateTrajectory, type Finding } from '../atif/validate/index.js';
+import { jsonChunks } from '../json/stringify.js';
+import type { Json } from '../json/value.js';
+import type { ConvertedTrajectory } from './convert.js';
+
+/** How trajectories are written: one compact line each (NDJSON), or pretty JSON with sorted keys. */
+export type OutputFormat = 'ndjson' | 'pretty';
+
+/** Validation errors shown per trajectory; the rest are only counted. */
+export const ERRORS_SHOWN = 20;
+
+/**
+ * A converted trajectory reduced to what the output and the run report need: its text and its counts.
+ * The same shape whether it was converted in this thread or on a worker.
+ */
+export interface ExportedTrajectory {
+  sessionId: string;
+  eventCount: number;
+  steps: number;
+  suppressedSpans: number;
+  /** The document in the output format, newline included, in pieces; absent for an empty trajectory that is not written. */
+  text?: Iterable<string>;
+  /** With validation: the first error findings, and how many errors there were. */
+  errors: Finding[];
+  errorCount: number;
+}
+
+/**
+ * Reduces a conversion result. The text is produced lazily (a large trajectory is written piece by
+ * piece); `materialize` prints it now, for a result that must leave the thread.
+ */
+export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, validate: boolean, materialize = false): ExportedTrajectory {
+  const t = c.trajectory;
+  const errors = validate && t ? validateTrajectory(t).filter((f) => f.level === 'error') : [];
+  const out: ExportedTrajectory = {
+    sessionId: c.sessionId,
+    eventCount: c.eventCount,
+    steps: t?.steps.length ?? 0,
+    suppressedSpans: c.suppressedSpans,
+    errors: errors.slice(0, ERRORS_SHOWN),
+    errorCount: errors.length,
+  };
+  if (t) {
+    const text = documentText(t as unknown as Json, format);
+    out.text = materialize ? [...text] : text;
+  }
+  return out;
+}
+
+function* documentText(t: Json, format: OutputFormat): Generator<string> {
+  yield* format === 'ndjson' ? jsonChunks(t) : jsonChunks(t, 2);
+  yield '\n';
+}

@@ -1,0 +1,49 @@
+import type { FixName } from '../../atif/fixes.js';
+import type { AgentInfo } from '../../atif/types.js';
+import type { Origin } from '../../ingest/atof.js';
+import type { ExportedTrajectory, OutputFormat } from '../exported.js';
+
+/**
+ * Messages between the main thread and the export workers of `--jobs`. Events travel as their JSON
+ * text (a worker parses it again: cheaper than cloning parsed objects, and exact), grouped per batch.
+ */
+
+/** What every worker is started with (the conversion options, in a form that survives cloning). */
+export interface WorkerInit {
+  agent: AgentInfo;
+  fixes: FixName[];
+  observedEvents: boolean;
+  dedupe: boolean;
+  format: OutputFormat;
+  validate: boolean;
+}
+
+/**
+ * Events on the wire, a batch at a time, column by column (cheaper to clone than an object per
+ * event): the group each belongs to, its text — the line it was read from, or, for an event the
+ * replay built, its canonical JSON — its input position and its origin.
+ */
+export interface WireBatch {
+  groups: number[];
+  texts: string[];
+  seqs: number[];
+  /** Origin per event; an empty file name means none. */
+  files: string[];
+  lines: number[];
+  /** Indices of events built by the raw-record replay: they have no input line, so their text is not written back as one. */
+  reconstructed: number[];
+}
+
+export type ToWorker =
+  | { type: 'events'; batch: WireBatch; chars: number }
+  /** The group is complete: convert it (sorting by `seq` first when `resort`). */
+  | { type: 'close'; group: number; sessionId: string; resort: boolean };
+
+/** A worker's result: the exported trajectory, its text already printed. */
+export type RemoteExported = ExportedTrajectory & { text?: string[] };
+
+export type FromWorker =
+  /** A batch was parsed; `chars` of input text no longer wait in the worker's queue. */
+  | { type: 'read'; chars: number }
+  | { type: 'done'; group: number; exported: RemoteExported }
+  | { type: 'failed'; message: string; stack?: string };

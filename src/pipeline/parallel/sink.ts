@@ -1,0 +1,95 @@
+import type { AtofEvent } from '../../ingest/atof.js';
+import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions } from '../convert.js';
+import { exportConverted, type ExportedTrajectory, type OutputFormat } from '../exported.js';
+import type { GroupSink } from '../stream.js';
+import { Eventual } from './eventual.js';
+import { WorkerPool } from './pool.js';
+import { withPayload } from './wire.js';
+
+export interface ParallelOptions {
+  convert: ConvertOptions;
+  format: OutputFormat;
+  validate: boolean;
+  /** Worker threads to use (at least 2; one thread is what the in-process sink is for). */
+  jobs: number;
+  /**
+   * Input text routed before the workers start. Groups opened before then are converted here:
+   * on a small input, starting threads would cost more than it saves.
+   */
+  startAfterChars: number;
+}
+
+type Placement = { where: 'here'; events: AtofEvent[] } | { where: 'worker'; slot: number; group: number; chars: number };
+
+/**
+ * The sink of `--jobs N`: every top-level group goes, when it opens, to the least-loaded worker (or
+ * stays in this thread while the input is still small), and its result is an {@link Eventual} that the
+ * writer awaits in closing order — so the output does not depend on N or on timing. Events arrive here
+ * without their payload (`envelopeOnly` reading); both sides read it again from the line text.
+ */
+export class ParallelSink implements GroupSink<Eventual<ExportedTrajectory>> {
+  private pool?: WorkerPool;
+  private routedChars = 0;
+  private nextGroup = 0;
+  private readonly groups = new Map<string, Placement>();
+
+  constructor(private readonly opts: ParallelOptions) {}
+
+  add(root: string, e: AtofEvent): void {
+    let placement = this.groups.get(root);
+    if (!placement) {
+      placement = this.place();
+      this.groups.set(root, placement);
+    }
+    this.routedChars += e.rawText?.length ?? 0;
+    if (placement.where === 'here') placement.events.push(e);
+    else this.send(placement, e);
+  }
+
+  close(root: string, resort: boolean): Eventual<ExportedTrajectory> {
+    const placement = this.groups.get(root);
+    this.groups.delete(root);
+    if (placement?.where === 'worker') return this.closeRemote(placement, root, resort);
+    const events = placement?.events ?? [];
+    if (resort) events.sort((a, b) => a.seq - b.seq);
+    return this.convertHere(events, root);
+  }
+
+  unscoped(events: AtofEvent[]): Eventual<ExportedTrajectory> {
+    const placement = this.place();
+    if (placement.where === 'here') return this.convertHere(events, UNSCOPED_SESSION_ID);
+    for (const e of events) this.send(placement, e);
+    return this.closeRemote(placement, UNSCOPED_SESSION_ID, false);
+  }
+
+  /** Undefined while reading may go on; else resolves once the workers have caught up with the input. */
+  ready(): Promise<void> | undefined {
+    return this.pool?.ready();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.pool?.shutdown();
+  }
+
+  private place(): Placement {
+    if (!this.pool && this.routedChars >= this.opts.startAfterChars) {
+      const { convert, format, validate } = this.opts;
+      this.pool = new WorkerPool(this.opts.jobs, { agent: convert.agent, fixes: [...convert.fixes], observedEvents: convert.observedEvents, dedupe: convert.dedupe, format, validate });
+    }
+    if (!this.pool) return { where: 'here', events: [] };
+    return { where: 'worker', slot: this.pool.leastLoaded(), group: this.nextGroup++, chars: 0 };
+  }
+
+  private send(p: Extract<Placement, { where: 'worker' }>, e: AtofEvent): void {
+    p.chars += this.pool!.send(p.slot, e, p.group);
+  }
+
+  private closeRemote(p: Extract<Placement, { where: 'worker' }>, sessionId: string, resort: boolean): Eventual<ExportedTrajectory> {
+    return Eventual.of(this.pool!.close(p.slot, p.group, sessionId, resort, p.chars));
+  }
+
+  private convertHere(events: AtofEvent[], sessionId: string): Eventual<ExportedTrajectory> {
+    const c = convertGroup(events.map(withPayload), sessionId, this.opts.convert, true);
+    return Eventual.resolved(exportConverted(c, this.opts.format, this.opts.validate));
+  }
+}

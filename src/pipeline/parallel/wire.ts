@@ -1,0 +1,63 @@
+import { decodeAtof, type AtofEvent } from '../../ingest/atof.js';
+import { parseJson } from '../../json/parse.js';
+import { canonicalJson } from '../../json/stringify.js';
+import { isObject } from '../../json/value.js';
+import type { WireBatch } from './protocol.js';
+
+/** A batch being filled on the main thread. */
+export class BatchBuilder {
+  batch: WireBatch = emptyBatch();
+  chars = 0;
+
+  add(e: AtofEvent, group: number): number {
+    const b = this.batch;
+    const text = e.rawText ?? canonicalJson(e.raw);
+    if (e.rawText === undefined) b.reconstructed.push(b.texts.length);
+    b.groups.push(group);
+    b.texts.push(text);
+    b.seqs.push(e.seq);
+    b.files.push(e.origin?.file ?? '');
+    b.lines.push(e.origin?.line ?? 0);
+    this.chars += text.length;
+    return text.length;
+  }
+
+  /** The batch so far, leaving this builder empty. */
+  take(): WireBatch {
+    const b = this.batch;
+    this.batch = emptyBatch();
+    this.chars = 0;
+    return b;
+  }
+}
+
+function emptyBatch(): WireBatch {
+  return { groups: [], texts: [], seqs: [], files: [], lines: [], reconstructed: [] };
+}
+
+/**
+ * The full events of a batch, read again from their text. The main thread decoded the same text
+ * before routing it, so a failure here is a bug, not bad input.
+ */
+export function* eventsOf(b: WireBatch): Generator<{ group: number; event: AtofEvent }> {
+  let r = 0;
+  for (let i = 0; i < b.texts.length; i++) {
+    const reconstructed = b.reconstructed[r] === i;
+    if (reconstructed) r++;
+    const origin = b.files[i] === '' ? undefined : { file: b.files[i], line: b.lines[i] };
+    yield { group: b.groups[i], event: decodeText(b.texts[i], b.seqs[i], origin, !reconstructed) };
+  }
+}
+
+function decodeText(text: string, seq: number, origin: AtofEvent['origin'], fromLine: boolean): AtofEvent {
+  const value = parseJson(text);
+  const decoded = isObject(value) ? decodeAtof(value, seq, origin) : undefined;
+  if (!decoded?.ok) throw new Error(`internal: a routed event (input position ${seq}) no longer decodes`);
+  if (fromLine) decoded.event.rawText = text;
+  return decoded.event;
+}
+
+/** The full event of one read with its payload left behind (`envelopeOnly`): read again from its line. */
+export function withPayload(e: AtofEvent): AtofEvent {
+  return e.rawText === undefined ? e : decodeText(e.rawText, e.seq, e.origin, true);
+}

@@ -1,0 +1,37 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AtofEvent } from '../../ingest/atof.js';
+import { convertGroup, type ConvertOptions } from '../convert.js';
+import { exportConverted } from '../exported.js';
+import type { FromWorker, RemoteExported, ToWorker, WorkerInit } from './protocol.js';
+import { eventsOf } from './wire.js';
+
+/**
+ * An export worker: collects the events of the groups routed to it, converts a group when the main
+ * thread closes it, and sends back its printed text and counts.
+ */
+const init = workerData as WorkerInit;
+const options: ConvertOptions = { agent: init.agent, fixes: new Set(init.fixes), observedEvents: init.observedEvents, dedupe: init.dedupe };
+const groups = new Map<number, AtofEvent[]>();
+const port = parentPort!;
+const send = (msg: FromWorker) => port.postMessage(msg);
+
+port.on('message', (msg: ToWorker) => {
+  try {
+    if (msg.type === 'events') {
+      for (const { group, event } of eventsOf(msg.batch)) {
+        const list = groups.get(group);
+        if (list) list.push(event);
+        else groups.set(group, [event]);
+      }
+      send({ type: 'read', chars: msg.chars });
+    } else {
+      const events = groups.get(msg.group) ?? [];
+      groups.delete(msg.group);
+      if (msg.resort) events.sort((a, b) => a.seq - b.seq);
+      const exported = exportConverted(convertGroup(events, msg.sessionId, options, true), init.format, init.validate, true);
+      send({ type: 'done', group: msg.group, exported: exported as RemoteExported });
+    }
+  } catch (err) {
+    send({ type: 'failed', message: (err as Error).message, stack: (err as Error).stack });
+  }
+});

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { LineAccounting } from '../src/ingest/accounting.js';
+import { streamRecords, type InputRecord } from '../src/ingest/read-records.js';
+import { Readable } from 'node:stream';
+import { runCli, type CliRun } from './support/cli.js';
+import { conformanceCases } from './support/shared.js';
+
+// Workers start at once (no size threshold), so that small test inputs exercise them.
+const EAGER = { env: { RELAY_ATIF_JOBS_AFTER_BYTES: '0' } };
+
+async function inThreadAndOnWorkers(args: string[], jobs = 3): Promise<[CliRun, CliRun]> {
+  const one = await runCli([...args, '--jobs', '1']);
+  const many = await runCli([...args, '--jobs', String(jobs)], EAGER);
+  return [one, many];
+}
+
+function assertSameRun(one: CliRun, many: CliRun): void {
+  assert.equal(many.code, one.code, many.stderr);
+  assert.equal(many.stdout, one.stdout);
+  assert.equal(many.stderr, one.stderr);
+}
+
+const inputs = conformanceCases().map((c) => join(c.dir, 'input.ndjson'));
+
+test('--jobs 3 writes exactly what --jobs 1 writes, report included, on every conformance input at once', { skip: inputs.length === 0 }, async () => {
+  for (const profile of ['default', 'relay-0.3']) {
+    const [one, many] = await inThreadAndOnWorkers(['convert', ...inputs, '-o', '-', '--json', '--validate', '--profile', profile]);
+    assertSameRun(one, many);
+    assert.ok(one.stdout.split('\n').length > 50, 'the inputs make many trajectories');
+  }
+});
+
+test('--jobs sends events the raw-record replay built (no input line of their own) as their JSON', async () => {
+  const [one, many] = await inThreadAndOnWorkers(['convert', 'samples/', '-o', '-', '--json']);
+  assertSameRun(one, many);
+  assert.match(one.stderr, /"replay"/);
+});
+
+test('--jobs: directory and single-file outputs are the same files', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-jobs-'));
+  try {
+    const [one, many] = await Promise.all([1, 2].map(async (jobs) => {
+      const out = join(dir, `j${jobs}`) + '/';
+      const r = await runCli(['convert', 'samples/hermes-session.atof.ndjson', 'samples/claude-code-session.ndjson', '-o', out, '-q', '--jobs', String(jobs)], EAGER);
+      assert.equal(r.code, 0, r.stderr);
+      const names = (await readdir(out)).sort();
+      return Promise.all(names.map(async (n) => [n, await readFile(join(out, n), 'utf8')]));
+    }));
+    assert.ok(one.length > 0);
+    assert.deepEqual(many, one);
+    const single = join(dir, 'one.json');
+    const r = await runCli(['convert', 'samples/hermes-session.atof.ndjson', '-o', single, '-q', '--jobs', '2'], EAGER);
+    assert.equal(r.code, 0, r.stderr);
+    const r1 = await runCli(['convert', 'samples/hermes-session.atof.ndjson', '-o', '-', '-q', '--jobs', '1']);
+    assert.deepEqual(JSON.parse(await readFile(single, 'utf8')), JSON.parse(r1.stdout));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('--jobs: late, waiting and unscoped events, and problem lines, are handled as in one thread', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-jobs-'));
+  try {
+    const uuid = (n: number) => `0198a000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString();
+    const ev = (o: Record<string, unknown>) => JSON.stringify({ atof_version: '0.1', kind: 'scope', attributes: [], data: null, metadata: null, ...o });
+    const lines = [
+      ev({ kind: 'mark', uuid: uuid(3), parent_uuid: uuid(2), timestamp: at(1), name: 'waits for its parent', data: { n: 1.0 } }),
+      ev({ uuid: uuid(1), timestamp: at(0), name: 'agent', category: 'agent', scope_category: 'start' }),
+      ev({ uuid: uuid(2), parent_uuid: uuid(1), timestamp: at(1), name: 'fn', category: 'function', scope_category: 'start' }),
+      '{"not": "a record"}',
+      'not json',
+      ev({ uuid: uuid(2), parent_uuid: uuid(1), timestamp: at(2), name: 'fn', category: 'function', scope_category: 'end' }),
+      ev({ uuid: uuid(1), timestamp: at(3), name: 'agent', category: 'agent', scope_category: 'end' }),
+      ev({ kind: 'mark', uuid: uuid(4), parent_uuid: uuid(1), timestamp: at(4), name: 'late' }),
+      ev({ kind: 'mark', uuid: uuid(5), parent_uuid: uuid(404), timestamp: at(5), name: 'unscoped', data: 12345678901234567890 }),
+      ev({ kind: 'mark', uuid: uuid(6), timestamp: 1767225600000000, name: 'numeric timestamp' }),
+      ev({ uuid: uuid(7), timestamp: 'yesterday', name: 'bad', category: 'agent', scope_category: 'start' }),
+    ];
+    const file = join(dir, 'mixed.ndjson');
+    await writeFile(file, lines.join('\n') + '\n');
+    const [one, many] = await inThreadAndOnWorkers(['convert', file, '-o', '-', '--json']);
+    assertSameRun(one, many);
+    assert.match(one.stderr, /late-event/);
+    const [strictOne, strictMany] = await inThreadAndOnWorkers(['convert', file, '-o', '-', '--strict', '-q']);
+    assertSameRun(strictOne, strictMany);
+    assert.equal(strictOne.code, 1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('--jobs must be a whole number from 1', async () => {
+  for (const bad of ['0', '-2', 'two', '1.5']) {
+    const r = await runCli(['convert', 'samples/', '-o', '-', '--jobs', bad]);
+    assert.equal(r.code, 2, bad);
+    assert.match(r.stderr, /--jobs must be a whole number/);
+  }
+});
+
+test('envelope-only reading accounts every line as the full reader does, and keeps each event\'s line', async () => {
+  const texts = [
+    '{"atof_version":"0.1","kind":"mark","uuid":"0198a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:00Z","name":"m","data":{"x":1.0}}',
+    '{"atof_version":"0.1","kind":"mark","uuid":"0198a000-0000-7000-8000-000000000002","timestamp":1.5e3,"name":"m"}',
+    '{"atof_version":"0.1","kind":"mark","uuid":"0198a000-0000-7000-8000-000000000003","timestamp":17672256000000000000000,"name":"m"}',
+    '{"atof_version":"0.1","kind":"scope","uuid":"0198a000-0000-7000-8000-000000000004","timestamp":"2026-01-01T00:00:00Z","name":"s"}',
+    '{"atof_version":"0.1","kind":"mark","uuid":"not-a-uuid","timestamp":"2026-01-01T00:00:00Z","name":"m"}',
+    '{"atof_version":"0.1","kind":"mark",',
+    '',
+    '{"record":"hook","agent":"claude-code","received_at":"2026-01-01T00:00:00Z","payload":{"hook_event_name":"SessionStart","session_id":"s"}}',
+  ];
+  const read = async (envelopeOnly: boolean) => {
+    const acct = new LineAccounting();
+    const records: InputRecord[] = [];
+    const source = { name: 'in.ndjson', open: () => Readable.from([Buffer.from(texts.join('\n'))]) };
+    for await (const r of streamRecords([source], acct, { envelopeOnly })) records.push(r);
+    const summary = records.map((r) => (r.kind === 'atof' ? `atof ${r.event.uuid} ${r.event.seq} ${r.event.ts} ${r.event.rawText}` : `${r.kind} ${r.order}`));
+    return { summary, accounting: acct.toJSON() };
+  };
+  assert.deepEqual(await read(true), await read(false));
+});
+
