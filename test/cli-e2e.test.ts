@@ -119,3 +119,12 @@ test('--version and --help exit 0; an unknown option exits 2', () => {
   assert.match(run(['convert', '--help']).stdout, /--filename-template/);
   assert.equal(run(['convert', '--bogus']).code, 2);
 });
+
+test('a reader that stops early ends the run quietly with 141 (as SIGPIPE would), not a stack trace', async () => {
+  const { generate } = await import('../bench/generate.js');
+  const input = join(work, 'big.ndjson');
+  await generate(input, { seed: 5, targetBytes: 2 * 1024 * 1024 });
+  const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" convert "${input}" -o - -q --jobs 1 | head -c 10 > /dev/null; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  assert.match(r.stdout, /status=141/);
+  assert.equal(r.stderr, '');
+});

@@ -13,6 +13,8 @@ export const EXIT = {
   UNREADABLE: 3,
   /** An output could not be written. */
   OUTPUT: 4,
+  /** Stdout was closed by its reader before the output ended (the status of a process SIGPIPE ends). */
+  BROKEN_PIPE: 141,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
