@@ -39,7 +39,10 @@ interface Row {
   name: string;
   bytes: number;
   events: number;
+  /** `convert` with its default `--jobs` (the number of cores). */
   convert: Measure;
+  /** `convert --jobs 1`: everything on the main thread. */
+  single: Measure;
   floor: Measure;
 }
 
@@ -56,11 +59,20 @@ async function input(name: string, opts: Parameters<typeof generate>[1]): Promis
   return { path, bytes, events };
 }
 
-function run(name: string, file: { path: string; bytes: number; events: number }): Row {
+/** The median wall time of `runs` runs (a noisy machine skews single runs), with the largest peak RSS. */
+function measureMedian(args: string[], runs: number): Measure {
+  const all = Array.from({ length: runs }, () => measure(args));
+  const seconds = all.map((m) => m.seconds).sort((a, b) => a - b)[Math.floor(runs / 2)];
+  return { seconds, rssBytes: Math.max(...all.map((m) => m.rssBytes)) };
+}
+
+function run(name: string, file: { path: string; bytes: number; events: number }, runs: number): Row {
   process.stderr.write(`measuring ${name} …\n`);
-  const floor = measure([join(ROOT, 'bench', 'floor.mjs'), file.path]);
-  const convert = measure([join(ROOT, 'bin', 'relay-atif.js'), 'convert', file.path, '-o', '-', '-q']);
-  return { name, bytes: file.bytes, events: file.events, convert, floor };
+  const convertArgs = [join(ROOT, 'bin', 'relay-atif.js'), 'convert', file.path, '-o', '-', '-q'];
+  const floor = measureMedian([join(ROOT, 'bench', 'floor.mjs'), file.path], runs);
+  const convert = measureMedian(convertArgs, runs);
+  const single = measureMedian([...convertArgs, '--jobs', '1'], runs);
+  return { name, bytes: file.bytes, events: file.events, convert, single, floor };
 }
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
@@ -70,10 +82,10 @@ async function main(): Promise<void> {
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
   const rows: Row[] = [];
-  rows.push(run('10 MB, many sessions', await input('sessions-10mb', { seed: 1, targetBytes: 10 * MB })));
-  rows.push(run('100 MB, many sessions', await input('sessions-100mb', { seed: 2, targetBytes: 100 * MB })));
-  rows.push(run('one trajectory, 100,000 LLM spans', await input('spans-100k', { seed: 3, targetBytes: 0, singleTrajectoryLlmSpans: 100_000 })));
-  if (large) rows.push(run('1 GB, many sessions', await input('sessions-1gb', { seed: 4, targetBytes: 1024 * MB })));
+  rows.push(run('10 MB, many sessions', await input('sessions-10mb', { seed: 1, targetBytes: 10 * MB }), 3));
+  rows.push(run('100 MB, many sessions', await input('sessions-100mb', { seed: 2, targetBytes: 100 * MB }), 3));
+  rows.push(run('one trajectory, 100,000 LLM spans', await input('spans-100k', { seed: 3, targetBytes: 0, singleTrajectoryLlmSpans: 100_000 }), 3));
+  if (large) rows.push(run('1 GB, many sessions', await input('sessions-1gb', { seed: 4, targetBytes: 1024 * MB }), 1));
 
   const lines = [
     '# Benchmarks',
@@ -82,14 +94,16 @@ async function main(): Promise<void> {
     '(`bench/generate.ts`): Hermes-style sessions with turns, hook + gateway captures of the same LLM call',
     '(merged by the dedupe pass), tool calls and subagents. `convert` is `relay-atif convert FILE -o -` (NDJSON',
     'to /dev/null, default profile, root `extra.observed_events` included); the floor (`bench/floor.mjs`) only',
-    'reads the same lines and `JSON.parse`s them. Peak RSS is the process maximum resident set size.',
+    'reads the same lines and `JSON.parse`s them. `convert` runs with its default `--jobs` (one export worker',
+    'per core); `--jobs 1` keeps everything on the main thread. Times are the median of 3 runs (1 for the',
+    '1 GB stream); peak RSS is the largest process maximum resident set size (worker threads included).',
     '',
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 1024 ** 3, 0)} GiB, ${platform()} ${release()}; Node ${process.version}.`,
     '',
-    '| input | size | events | convert s | events/s | MB/s | peak RSS | floor s | floor RSS | convert / floor |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| input | size | events | convert s | events/s | MB/s | peak RSS | `--jobs 1` s | `--jobs 1` RSS | floor s | floor RSS | convert / floor |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
-      `| ${r.name} | ${fmt(r.bytes / MB)} MB | ${r.events} | ${fmt(r.convert.seconds, 2)} | ${fmt(r.events / r.convert.seconds, 0)} | ${fmt(r.bytes / MB / r.convert.seconds)} | ${fmt(r.convert.rssBytes / MB, 0)} MB | ${fmt(r.floor.seconds, 2)} | ${fmt(r.floor.rssBytes / MB, 0)} MB | ${fmt(r.convert.seconds / r.floor.seconds, 2)} |`,
+      `| ${r.name} | ${fmt(r.bytes / MB)} MB | ${r.events} | ${fmt(r.convert.seconds, 2)} | ${fmt(r.events / r.convert.seconds, 0)} | ${fmt(r.bytes / MB / r.convert.seconds)} | ${fmt(r.convert.rssBytes / MB, 0)} MB | ${fmt(r.single.seconds, 2)} | ${fmt(r.single.rssBytes / MB, 0)} MB | ${fmt(r.floor.seconds, 2)} | ${fmt(r.floor.rssBytes / MB, 0)} MB | ${fmt(r.convert.seconds / r.floor.seconds, 2)} |`,
     ),
     '',
     'Targets (issue 6): convert / floor ≤ 3 on the 100 MB stream; the 100,000-span trajectory in under 10 s;',
