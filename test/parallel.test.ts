@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { LineAccounting } from '../src/ingest/accounting.js';
 import { streamRecords, type InputRecord } from '../src/ingest/read-records.js';
 import { Readable } from 'node:stream';
@@ -102,25 +103,68 @@ test('--jobs must be a whole number from 1', async () => {
   }
 });
 
-test('envelope-only reading accounts every line as the full reader does, and keeps each event\'s line', async () => {
+async function readBoth(texts: string[]) {
+  const read = async (envelopeOnly: boolean) => {
+    const acct = new LineAccounting();
+    const records: InputRecord[] = [];
+    const source = { name: 'in.ndjson', open: () => Readable.from([Buffer.from(texts.join('\n'))]) };
+    for await (const r of streamRecords([source], acct, { envelopeOnly })) records.push(r);
+    const summary = records.map((r) =>
+      r.kind === 'atof'
+        ? [r.event.uuid, r.event.parentUuid, r.event.kind, r.event.scopeCategory, r.event.category, r.event.name, r.event.seq, String(r.event.ts), r.event.rawText, r.event.origin]
+        : [r.kind, r.order],
+    );
+    return { summary, accounting: acct.toJSON() };
+  };
+  return [await read(true), await read(false)];
+}
+
+test("envelope-only reading accounts every line as the full reader does, and keeps each event's envelope and line", async () => {
   const texts = [
     '{"atof_version":"0.1","kind":"mark","uuid":"0198a000-0000-7000-8000-000000000001","timestamp":"2026-01-01T00:00:00Z","name":"m","data":{"x":1.0}}',
     '{"atof_version":"0.1","kind":"mark","uuid":"0198a000-0000-7000-8000-000000000002","timestamp":1.5e3,"name":"m"}',
     '{"atof_version":"0.1","kind":"mark","uuid":"0198a000-0000-7000-8000-000000000003","timestamp":17672256000000000000000,"name":"m"}',
     '{"atof_version":"0.1","kind":"scope","uuid":"0198a000-0000-7000-8000-000000000004","timestamp":"2026-01-01T00:00:00Z","name":"s"}',
     '{"atof_version":"0.1","kind":"mark","uuid":"not-a-uuid","timestamp":"2026-01-01T00:00:00Z","name":"m"}',
+    '{"atof_version":"0.1","kind":"mark","uuid":"0198a000-0000-7000-8000-000000000005","timestamp":"2026-01-01T00:00:00Z","name":"m","data":{"x":01}}',
     '{"atof_version":"0.1","kind":"mark",',
     '',
     '{"record":"hook","agent":"claude-code","received_at":"2026-01-01T00:00:00Z","payload":{"hook_event_name":"SessionStart","session_id":"s"}}',
   ];
-  const read = async (envelopeOnly: boolean) => {
-    const acct = new LineAccounting();
-    const records: InputRecord[] = [];
-    const source = { name: 'in.ndjson', open: () => Readable.from([Buffer.from(texts.join('\n'))]) };
-    for await (const r of streamRecords([source], acct, { envelopeOnly })) records.push(r);
-    const summary = records.map((r) => (r.kind === 'atof' ? `atof ${r.event.uuid} ${r.event.seq} ${r.event.ts} ${r.event.rawText}` : `${r.kind} ${r.order}`));
-    return { summary, accounting: acct.toJSON() };
-  };
-  assert.deepEqual(await read(true), await read(false));
+  const [envelope, full] = await readBoth(texts);
+  assert.deepEqual(envelope, full);
 });
 
+test('envelope-only reading agrees with the full reader on random and damaged ATOF lines', async () => {
+  const uuidArb = fc.oneof(fc.uuid(), fc.constantFrom('not-a-uuid', '0198A000-0000-7000-8000-00000000000A', '{0198a000-0000-7000-8000-000000000001}'));
+  const event = fc.record(
+    {
+      atof_version: fc.constantFrom('0.1', 0.1),
+      kind: fc.constantFrom('scope', 'mark', 'other'),
+      uuid: uuidArb,
+      parent_uuid: fc.option(uuidArb),
+      timestamp: fc.oneof(fc.constantFrom('2026-01-01T00:00:00.123+00:00', '2026-01-01T00:00:00Z', '2026-13-01T00:00:00Z', 'later'), fc.integer({ min: 0, max: 2 ** 53 })),
+      name: fc.oneof(fc.string(), fc.constant(7)),
+      scope_category: fc.constantFrom('start', 'end', 'middle'),
+      category: fc.option(fc.constantFrom('agent', 'llm', 'tool')),
+      attributes: fc.oneof(fc.constant(null), fc.array(fc.string()), fc.constant([1])),
+      category_profile: fc.oneof(fc.constant(null), fc.dictionary(fc.string(), fc.jsonValue()), fc.constant('p')),
+      data: fc.jsonValue(),
+      metadata: fc.jsonValue(),
+    },
+    { requiredKeys: ['kind', 'uuid', 'timestamp'] },
+  );
+  const line = fc.tuple(event, fc.nat(), fc.nat({ max: 2 }), fc.constantFrom('', '"', ',', '}', '0', '\\', ' '), fc.boolean()).map(([e, at, cut, put, damage]) => {
+    const text = JSON.stringify(e);
+    if (!damage) return text;
+    const i = at % text.length;
+    return text.slice(0, i) + put + text.slice(i + cut);
+  });
+  await fc.assert(
+    fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 8 }), async (texts) => {
+      const [envelope, full] = await readBoth(texts);
+      assert.deepEqual(envelope, full);
+    }),
+    { numRuns: 300 },
+  );
+});
