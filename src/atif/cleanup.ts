@@ -1,5 +1,5 @@
 import { canonicalJson } from '../json/stringify.js';
-import type { Step } from './types.js';
+import type { ObservationResult, Step, ToolCall } from './types.js';
 
 export type ToolStepRule =
   | 'TOOLSTEP_BOUNDARY'
@@ -33,7 +33,7 @@ function notProjectionShaped(s: Step): string | undefined {
  * non-agent step ends the run. Returns the kept steps and a decision per agent step.
  */
 export function removeProjectedDuplicates(steps: Step[]): { steps: Step[]; decisions: ToolStepDecision[] } {
-  const observedLater = new Set<string>();
+  const observedLater = new ObservedCalls();
   const keep = steps.map(() => true);
   const decisions: ToolStepDecision[] = [];
   for (let i = steps.length - 1; i >= 0; i--) {
@@ -47,7 +47,7 @@ export function removeProjectedDuplicates(steps: Step[]): { steps: Step[]; decis
     if (reason) decisions.push({ step: s, rule: 'TOOLSTEP_KEPT_NOT_PROJECTION_SHAPED', detail: reason });
     else if (keyed.length === 0) decisions.push({ step: s, rule: 'TOOLSTEP_KEPT_NO_KEYED_CALLS' });
     else {
-      const missing = keyed.filter((c) => !observedLater.has(callKey(c))).map((c) => c.tool_call_id);
+      const missing = keyed.filter((c) => !observedLater.has(c)).map((c) => c.tool_call_id);
       if (missing.length === 0) {
         keep[i] = false;
         decisions.push({ step: s, rule: 'TOOLSTEP_REMOVED_PROJECTED_DUPLICATE' });
@@ -55,10 +55,35 @@ export function removeProjectedDuplicates(steps: Step[]): { steps: Step[]; decis
         decisions.push({ step: s, rule: 'TOOLSTEP_KEPT_NOT_ALL_OBSERVED_LATER', detail: missing.join(', ') });
       }
     }
-    const observedIds = new Set((s.observation?.results ?? []).map((r) => r.source_call_id).filter((x) => x !== undefined));
-    for (const c of keyed) if (observedIds.has(c.tool_call_id)) observedLater.add(callKey(c));
+    const results = s.observation?.results ?? [];
+    for (const c of keyed) if (results.some((r) => r.source_call_id === c.tool_call_id)) observedLater.add(c);
   }
   return { steps: steps.filter((_, i) => keep[i]), decisions: decisions.reverse() };
+}
+
+/**
+ * The observed tool calls of the later agent steps of a run, compared by {@link callKey}. Keys print
+ * the arguments, so they are made only once a projection-shaped step is checked against them, which
+ * most runs never need.
+ */
+class ObservedCalls {
+  private readonly calls: ToolCall[] = [];
+  private keys: Set<string> | undefined;
+
+  add(c: ToolCall): void {
+    this.calls.push(c);
+    this.keys?.add(callKey(c));
+  }
+
+  has(c: ToolCall): boolean {
+    this.keys ??= new Set(this.calls.map(callKey));
+    return this.keys.has(callKey(c));
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+    this.keys = undefined;
+  }
 }
 
 /**
@@ -67,15 +92,15 @@ export function removeProjectedDuplicates(steps: Step[]): { steps: Step[]; decis
  * dispatch steps that became empty.
  */
 export function pruneSubagentRefs(steps: Step[], keptChildren: ReadonlySet<string>, keepToolResult: boolean): Step[] {
+  const holdsSomething = (r: ObservationResult) => r.content !== undefined || r.subagent_trajectory_ref !== undefined || (keepToolResult && r.extra?.tool_result !== undefined);
   for (const s of steps) {
     if (!s.observation) continue;
-    s.observation.results = s.observation.results.filter((r) => {
-      if (r.subagent_trajectory_ref) {
-        r.subagent_trajectory_ref = r.subagent_trajectory_ref.filter((ref) => ref.trajectory_id !== undefined && keptChildren.has(ref.trajectory_id));
-        if (r.subagent_trajectory_ref.length === 0) delete r.subagent_trajectory_ref;
-      }
-      return r.content !== undefined || r.subagent_trajectory_ref !== undefined || (keepToolResult && r.extra?.tool_result !== undefined);
-    });
+    for (const r of s.observation.results) {
+      if (!r.subagent_trajectory_ref) continue;
+      r.subagent_trajectory_ref = r.subagent_trajectory_ref.filter((ref) => ref.trajectory_id !== undefined && keptChildren.has(ref.trajectory_id));
+      if (r.subagent_trajectory_ref.length === 0) delete r.subagent_trajectory_ref;
+    }
+    if (!s.observation.results.every(holdsSomething)) s.observation.results = s.observation.results.filter(holdsSomething);
     if (s.observation.results.length === 0) delete s.observation;
   }
   return steps.filter(

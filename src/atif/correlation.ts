@@ -15,25 +15,29 @@ export type PrepassLink = { id: string; rule: 'EXPLICIT_ID' | 'NAME_ARGUMENTS_OR
  */
 export function correlateToolCalls(events: readonly AtofEvent[], rules: ProviderRules = SEED_RULES): Map<string, PrepassLink> {
   const links = new Map<string, PrepassLink>();
-  const executions: Array<{ uuid: string; key?: string }> = [];
-  const calls: Array<{ id: string; key?: string }> = [];
+  const starts: AtofEvent[] = [];
+  const llmEnds: AtofEvent[] = [];
   for (const e of events) {
     if (e.kind !== 'scope') continue;
-    if (e.category === 'tool' && e.scopeCategory === 'start') {
+    if (e.category === 'tool' && e.scopeCategory !== undefined) {
       const explicit = profileToolCallId(e);
       if (explicit !== undefined) links.set(e.uuid, { id: explicit, rule: 'EXPLICIT_ID' });
-      const key = e.data === undefined ? undefined : matchKey(e.name, normalizeToolArguments(e.data));
-      executions.push({ uuid: e.uuid, key });
-    } else if (e.category === 'tool' && e.scopeCategory === 'end') {
-      const explicit = profileToolCallId(e);
-      if (explicit !== undefined) links.set(e.uuid, { id: explicit, rule: 'EXPLICIT_ID' });
+      if (e.scopeCategory === 'start') starts.push(e);
     } else if (e.category === 'llm' && e.scopeCategory === 'end' && e.data !== undefined) {
-      for (const c of extractToolCalls(e.data, rules) ?? []) calls.push({ id: c.tool_call_id, key: matchKey(c.function_name, c.arguments) });
+      llmEnds.push(e);
     }
   }
+  // Keys (canonical arguments) are built only for executions left without an id, and LLM tool
+  // calls are read only when there are any: with explicit ids everywhere, neither is needed.
+  const executions = starts.filter((e) => !links.has(e.uuid)).map((e) => ({ uuid: e.uuid, key: e.data === undefined ? undefined : matchKey(e.name, normalizeToolArguments(e.data)) }));
+  if (executions.length === 0) return links;
   const consumed = new Set([...links.values()].map((l) => l.id));
-  const execByKey = groupBy(executions.filter((x) => !links.has(x.uuid)), (x) => x.key);
-  const callsByKey = groupBy(calls.filter((c) => !consumed.has(c.id)), (c) => c.key);
+  const calls: Array<{ id: string; key?: string }> = [];
+  for (const e of llmEnds) {
+    for (const c of extractToolCalls(e.data!, rules) ?? []) if (!consumed.has(c.tool_call_id)) calls.push({ id: c.tool_call_id, key: matchKey(c.function_name, c.arguments) });
+  }
+  const execByKey = groupBy(executions, (x) => x.key);
+  const callsByKey = groupBy(calls, (c) => c.key);
   for (const [key, execs] of execByKey) {
     const ids = callsByKey.get(key);
     if (!ids || ids.length !== execs.length) continue;

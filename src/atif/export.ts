@@ -1,6 +1,5 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { parseUuid } from '../ingest/uuid.js';
-import type { Nanos } from '../ingest/time.js';
 import { dedupeFixOptions } from '../dedupe/fix-options.js';
 import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass.js';
 import type { ProviderRules } from '../providers/rules.js';
@@ -40,6 +39,12 @@ export interface ExportResult {
   conversions: AgentConversion[];
 }
 
+/** An agent's events in timeline order; the starts of its direct children are among them, mapped to the child. */
+interface AgentBucket {
+  items: AtofEvent[];
+  childStarts: Map<AtofEvent, AgentNode>;
+}
+
 /** Timestamp order; ties keep timeline order (the reference's stable sort). */
 export function sortEvents(events: readonly AtofEvent[]): AtofEvent[] {
   const order = (a: AtofEvent, b: AtofEvent) => (a.ts !== b.ts ? (a.ts < b.ts ? -1 : 1) : a.seq - b.seq);
@@ -54,24 +59,24 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   const tree = new AgentTree(sorted);
   const rules = providerRules(opts.fixes);
   const dedupe = runDedupe(sorted, { ...dedupeFixOptions(opts.fixes, rules), ...opts.dedupe });
-  const nameMap = new Map<string, string>();
-  const startTs = new Map<string, Nanos>();
+  const starts = new Map<string, AtofEvent>();
   const llmEnds = new Map<string, boolean>();
   const llmStartModels = new Map<string, string>();
   for (const e of sorted) {
-    if (e.category === 'llm' && e.scopeCategory === 'end') llmEnds.set(e.uuid, llmEnds.get(e.uuid) === true || e.data !== undefined);
+    // Whether any end of the span carries a response: a later end without one does not undo it.
+    if (e.category === 'llm' && e.scopeCategory === 'end' && (e.data !== undefined || !llmEnds.has(e.uuid))) llmEnds.set(e.uuid, e.data !== undefined);
     if (e.scopeCategory !== 'start') continue;
-    nameMap.set(e.uuid, e.name);
-    startTs.set(e.uuid, e.ts);
+    starts.set(e.uuid, e);
     const model = e.category === 'llm' ? startModelName(e) : undefined;
     if (model !== undefined) llmStartModels.set(e.uuid, model);
   }
-  const base = { nameMap, startTs, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, llmEnds, llmStartModels };
+  const base = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, llmEnds, llmStartModels };
   const conversions: AgentConversion[] = [];
   const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
-  const treeUsable = sorted.every((e) => e.category === 'agent' || !isStepEvent(e) || tree.owner(e) !== undefined);
+  const owners = rootUuid === undefined ? [] : sorted.map((e) => tree.owner(e));
+  const treeUsable = rootUuid !== undefined && sorted.every((e, i) => e.category === 'agent' || !isStepEvent(e) || owners[i] !== undefined);
 
-  if (rootUuid === undefined || !treeUsable) {
+  if (!treeUsable) {
     const lookups: Lookups = { ...base, prepass: correlateToolCalls(sorted, rules) };
     const builder = new StepBuilder(lookups);
     for (const e of sorted) builder.handle(e);
@@ -82,24 +87,29 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   }
 
   // One pass buckets the timeline per agent: its own events, plus the starts of its direct children.
-  const perAgent = new Map<string, Array<{ e: AtofEvent; child?: AgentNode }>>();
+  const perAgent = new Map<string, AgentBucket>();
   const bucket = (agent: string) => {
-    let list = perAgent.get(agent);
-    if (!list) perAgent.set(agent, (list = []));
-    return list;
+    let b = perAgent.get(agent);
+    if (!b) perAgent.set(agent, (b = { items: [], childStarts: new Map() }));
+    return b;
   };
-  for (const e of sorted) {
+  sorted.forEach((e, i) => {
     const childNode = e.scopeCategory === 'start' && e.category === 'agent' ? tree.nodes.get(e.uuid) : undefined;
-    if (childNode?.parentAgent !== undefined) bucket(childNode.parentAgent).push({ e, child: childNode });
-    const owner = tree.owner(e); // a child's own start is owned by the child, where it is ignored
-    if (owner !== undefined) bucket(owner).push({ e });
-  }
+    if (childNode?.parentAgent !== undefined) {
+      const b = bucket(childNode.parentAgent);
+      b.items.push(e);
+      b.childStarts.set(e, childNode);
+    }
+    const owner = owners[i]; // a child's own start is owned by the child, where it is ignored
+    if (owner !== undefined) bucket(owner).items.push(e);
+  });
   const convert = (agentUuid: string, children: Trajectory[]): Trajectory => {
     const isRoot = agentUuid === rootUuid;
-    const items = perAgent.get(agentUuid) ?? [];
-    const own = items.filter((i) => !i.child).map((i) => i.e);
+    const { items, childStarts } = perAgent.get(agentUuid) ?? { items: [], childStarts: new Map() };
+    const own = childStarts.size === 0 ? items : items.filter((e) => !childStarts.has(e));
     const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own, rules) });
-    for (const { e, child } of items) {
+    for (const e of items) {
+      const child = childStarts.get(e);
       if (child) builder.subagentStart(child, e);
       else builder.handle(e);
     }

@@ -3,12 +3,17 @@ import { epochSecondsMillis, type Nanos } from '../ingest/time.js';
 import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
 import type { Ancestry, Invocation } from './types.js';
 
+/*
+ * The objects built here (and the steps, tool calls and metrics built elsewhere) get their keys in
+ * sorted order: the printer then writes them as they are instead of copying each into sorted order.
+ */
+
 /** One level of ancestry: the event and its parent (named only when the parent's start was collected). */
-export function buildAncestry(e: AtofEvent, nameMap: ReadonlyMap<string, string>): Ancestry {
+export function buildAncestry(e: AtofEvent, starts: ReadonlyMap<string, AtofEvent>): Ancestry {
   const a: Ancestry = { function_id: e.uuid, function_name: e.name };
   if (e.parentUuid !== undefined) {
     a.parent_id = e.parentUuid;
-    const parentName = nameMap.get(e.parentUuid);
+    const parentName = starts.get(e.parentUuid)?.name;
     if (parentName !== undefined) a.parent_name = parentName;
   }
   return a;
@@ -16,19 +21,21 @@ export function buildAncestry(e: AtofEvent, nameMap: ReadonlyMap<string, string>
 
 /** Invocation info; both timestamps only when the start is known (they come as a pair or not at all). */
 export function buildInvocation(startTs: Nanos | undefined, endTs: Nanos, invocationId: string): Invocation {
-  const inv: Invocation = { invocation_id: invocationId, status: 'completed', framework: 'nemo_relay' };
-  if (startTs !== undefined) {
-    inv.start_timestamp = epochSecondsMillis(startTs);
-    inv.end_timestamp = epochSecondsMillis(endTs);
-  }
-  return inv;
+  if (startTs === undefined) return { framework: 'nemo_relay', invocation_id: invocationId, status: 'completed' };
+  return {
+    end_timestamp: epochSecondsMillis(endTs),
+    framework: 'nemo_relay',
+    invocation_id: invocationId,
+    start_timestamp: epochSecondsMillis(startTs),
+    status: 'completed',
+  };
 }
 
 /** Result / tool-call `extra` describing the source event. */
 export function eventExtra(e: AtofEvent): JsonObject {
   const extra: JsonObject = { event_name: e.name, event_uuid: e.uuid };
-  if (e.parentUuid !== undefined) extra.parent_event_uuid = e.parentUuid;
   if (e.metadata !== undefined) extra.metadata = e.metadata;
+  if (e.parentUuid !== undefined) extra.parent_event_uuid = e.parentUuid;
   return extra;
 }
 

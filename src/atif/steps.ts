@@ -1,6 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName, profileToolCallId } from '../ingest/atof.js';
-import { formatRfc3339, type Nanos } from '../ingest/time.js';
+import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
 import { isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
@@ -19,8 +19,8 @@ import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCa
 
 /** Read-only facts a state machine consults (the reference's EventLookupMaps). */
 export interface Lookups {
-  nameMap: ReadonlyMap<string, string>;
-  startTs: ReadonlyMap<string, Nanos>;
+  /** Scope uuid → its start event (the last one, when there are several). */
+  starts: ReadonlyMap<string, AtofEvent>;
   prepass: ReadonlyMap<string, PrepassLink>;
   suppressed: ReadonlySet<string>;
   supplemental: ReadonlyMap<string, Metrics>;
@@ -134,9 +134,9 @@ export class StepBuilder {
       this.stashedRequests.set(e.uuid, body);
       return;
     }
-    const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.nameMap) as unknown as JsonObject, llm_request: body };
+    const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body };
     this.push(
-      { step_id: 0, source: 'user', message: extractUserMessage(body).value, timestamp: formatRfc3339(e.ts), extra },
+      { extra, message: extractUserMessage(body).value, source: 'user', step_id: 0, timestamp: formatRfc3339(e.ts) },
       { kind: 'llm-start', events: [e.uuid] },
     );
   }
@@ -176,8 +176,8 @@ export class StepBuilder {
     if (request !== undefined) this.markFix(step, 'no-repeated-user-step');
     this.current = {
       step,
-      ancestry: buildAncestry(e, this.lookups.nameMap),
-      invocation: buildInvocation(this.lookups.startTs.get(e.uuid), e.ts, e.uuid),
+      ancestry: buildAncestry(e, this.lookups.starts),
+      invocation: buildInvocation(this.lookups.starts.get(e.uuid)?.ts, e.ts, e.uuid),
       llmRequest: request,
       llmResponse: data,
       toolAncestry: [],
@@ -272,10 +272,10 @@ export class StepBuilder {
       if (!calls.some((c) => c.tool_call_id === id)) {
         const args: Json = e.data === undefined ? {} : e.data;
         calls.push({
-          tool_call_id: id,
-          function_name: e.name,
           arguments: this.lookups.fixes.has('object-arguments') ? normalizeToolArguments(args) : args,
           extra: eventExtra(e),
+          function_name: e.name,
+          tool_call_id: id,
         });
         if (e.name !== '') this.lastToolCallMap.set(e.name, id);
       }
@@ -325,16 +325,14 @@ export class StepBuilder {
     this.toolLinks.push(link);
     if (e.data !== undefined) {
       this.pendingTs ??= formatRfc3339(e.ts);
-      const result: ObservationResult = { ...this.resultContent(e.data), extra: eventExtra(e) };
-      if (id !== undefined) result.source_call_id = id;
-      this.pending.push({ result, link });
+      this.pending.push({ result: this.toolResult(e, e.data, id), link });
     } else {
       link.placement = 'NO_DATA';
     }
     if (this.activeToolCallId === id) this.activeToolCallId = undefined;
     if (id === undefined) return;
-    const ancestry = buildAncestry(e, this.lookups.nameMap);
-    const invocation = buildInvocation(this.lookups.startTs.get(e.uuid), e.ts, id);
+    const ancestry = buildAncestry(e, this.lookups.starts);
+    const invocation = buildInvocation(this.lookups.starts.get(e.uuid)?.ts, e.ts, id);
     if (this.current.step && this.current.knownIds.includes(id)) {
       this.current.toolAncestry.push(ancestry);
       this.current.toolInvocations.push(invocation);
@@ -345,11 +343,17 @@ export class StepBuilder {
     }
   }
 
-  /** Result content: the raw value at the seed; with structured-tool-results only strings and part arrays. */
-  private resultContent(data: Json): Pick<ObservationResult, 'content'> & { structured?: Json } {
-    if (!this.lookups.fixes.has('structured-tool-results')) return data === null ? {} : { content: data };
-    if (typeof data === 'string' || isAtifContentParts(data)) return { content: data };
-    return data === null ? {} : { structured: data };
+  /**
+   * The result of a tool end's data. Content is the raw value at the seed; with structured-tool-results
+   * only strings and part arrays, other values are kept aside for `extra.tool_result` (see finishResult).
+   * Built whole, keys in sorted order: the printer writes it without copying.
+   */
+  private toolResult(e: AtofEvent, data: Json, id: string | undefined): ObservationResult & { structured?: Json } {
+    const extra = eventExtra(e);
+    const asContent = !this.lookups.fixes.has('structured-tool-results') || typeof data === 'string' || isAtifContentParts(data);
+    const r: ObservationResult & { structured?: Json } = data === null ? { extra } : asContent ? { content: data, extra } : { extra, structured: data };
+    if (id !== undefined) r.source_call_id = id;
+    return r;
   }
 
   private mergeResult(step: Step, result: ObservationResult): void {
@@ -384,7 +388,7 @@ export class StepBuilder {
     }
     if (attached.length > 0 && this.current.step) for (const r of attached) this.mergeResult(this.current.step, r);
     if (standalone.length > 0) {
-      const step: Step = { step_id: 0, source: 'system', message: '', timestamp: ts, observation: { results: standalone.map((s) => s.result) } };
+      const step: Step = { message: '', observation: { results: standalone.map((s) => s.result) }, source: 'system', step_id: 0, timestamp: ts };
       for (const s of standalone) if (s.link) s.link.step = step;
       this.push(
         step,
@@ -403,11 +407,11 @@ export class StepBuilder {
     if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;
     const message = typeof hookName === 'string' && hookName !== '' ? hookName : e.name;
     const extra: JsonObject = {
-      ancestry: buildAncestry(e, this.lookups.nameMap) as unknown as JsonObject,
+      ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject,
       event_payload: data,
       invocation: { framework: 'nemo_relay', invocation_id: e.uuid, status: 'completed' },
     };
-    this.push({ step_id: 0, source: 'system', message, timestamp: formatRfc3339(e.ts), extra }, { kind: 'mark', events: [e.uuid] });
+    this.push({ extra, message, source: 'system', step_id: 0, timestamp: formatRfc3339(e.ts) }, { kind: 'mark', events: [e.uuid] });
   }
 
   /** A direct child agent starts: attach a ref to the delegating tool call, or synthesize a dispatch step. */
@@ -463,7 +467,7 @@ export class StepBuilder {
           delete r.source_call_id;
           return r;
         });
-        const step: Step = { step_id: 0, source: 'system', message: '', timestamp: keyed.find((k) => k.d.timestamp !== undefined)?.d.timestamp, observation: { results } };
+        const step: Step = { message: '', observation: { results }, source: 'system', step_id: 0, timestamp: keyed.find((k) => k.d.timestamp !== undefined)?.d.timestamp };
         for (const { d } of keyed) if (d.link) [d.link.placement, d.link.step] = ['DEFERRED_STANDALONE', step];
         this.push(
           step,
@@ -476,7 +480,7 @@ export class StepBuilder {
   }
 }
 
-/** Moves a structured value (kept aside by resultContent) into `extra.tool_result`. */
+/** Moves a structured value (kept aside by toolResult) into `extra.tool_result`. */
 function finishResult(r: ObservationResult & { structured?: Json }): ObservationResult {
   if (r.structured === undefined) return r;
   const { structured, ...rest } = r;

@@ -20,6 +20,9 @@ const role = (e: AtofEvent): string | undefined => {
   const r = isObject(e.metadata) ? e.metadata.nemo_relay_scope_role : undefined;
   return typeof r === 'string' ? r : undefined;
 };
+/** Steps up the parent chain walked before cycle detection starts (see AgentTree.walkUp). */
+const SHORT_WALK = 16;
+
 const isAgentStart = (e: AtofEvent) => e.scopeCategory === 'start' && e.category === 'agent';
 
 /**
@@ -29,23 +32,20 @@ const isAgentStart = (e: AtofEvent) => e.scopeCategory === 'start' && e.category
 export class AgentTree {
   readonly nodes = new Map<string, AgentNode>();
   readonly roots: string[] = [];
-  private readonly scopeParent = new Map<string, string>();
   private readonly agents = new Set<string>();
+  /** Scope uuid → parent uuid; built on first use, as walks that start at an agent (most) never need it. */
+  private scopeParent: Map<string, string> | undefined;
 
-  constructor(events: readonly AtofEvent[]) {
+  constructor(private readonly events: readonly AtofEvent[]) {
     const roles = new Map<string, string | undefined>();
-    for (const e of events) {
-      if (e.scopeCategory !== 'start') continue;
-      if (e.parentUuid !== undefined) this.scopeParent.set(e.uuid, e.parentUuid);
-      if (e.category === 'agent') roles.set(e.uuid, role(e));
-    }
-    for (const e of events) {
-      if (!isAgentStart(e)) continue;
+    const agentStarts = events.filter(isAgentStart);
+    for (const e of agentStarts) roles.set(e.uuid, role(e));
+    for (const e of agentStarts) {
       if (role(e) !== 'turn' || this.nearestNonTurnAgent(e.parentUuid, roles, e.uuid) === undefined) this.agents.add(e.uuid);
     }
     let order = 0;
-    for (const e of events) {
-      if (!isAgentStart(e) || !this.agents.has(e.uuid)) continue;
+    for (const e of agentStarts) {
+      if (!this.agents.has(e.uuid)) continue;
       const sessionId = isObject(e.metadata) && typeof e.metadata.session_id === 'string' ? e.metadata.session_id : undefined;
       const previous = this.nodes.get(e.uuid);
       const node: AgentNode = {
@@ -76,21 +76,37 @@ export class AgentTree {
   }
 
   private nearestAgent(start: string | undefined, excluded?: string): string | undefined {
-    const seen = new Set<string>();
-    for (let cur = start; cur !== undefined && !seen.has(cur); cur = this.scopeParent.get(cur)) {
-      seen.add(cur); // a cycle in parent_uuid ends the walk instead of looping forever
-      if (cur !== excluded && this.agents.has(cur)) return cur;
+    return this.walkUp(start, (cur) => cur !== excluded && this.agents.has(cur));
+  }
+
+  private nearestNonTurnAgent(start: string | undefined, roles: Map<string, string | undefined>, excluded: string): string | undefined {
+    return this.walkUp(start, (cur) => cur !== excluded && roles.has(cur) && roles.get(cur) !== 'turn');
+  }
+
+  /**
+   * The first scope up the parent chain from `start` (itself included) that `accept`s. A cycle in
+   * parent_uuid ends the walk instead of looping forever; the visited set that detects it is only
+   * started past a few steps, as nearly every walk (one per event) ends within one or two.
+   */
+  private walkUp(start: string | undefined, accept: (uuid: string) => boolean): string | undefined {
+    let seen: Set<string> | undefined;
+    for (let cur = start, steps = 0; cur !== undefined; cur = this.parentOf(cur), steps++) {
+      if (steps >= SHORT_WALK) {
+        seen ??= new Set();
+        if (seen.has(cur)) return undefined;
+        seen.add(cur);
+      }
+      if (accept(cur)) return cur;
     }
     return undefined;
   }
 
-  private nearestNonTurnAgent(start: string | undefined, roles: Map<string, string | undefined>, excluded: string): string | undefined {
-    const seen = new Set<string>();
-    for (let cur = start; cur !== undefined && !seen.has(cur); cur = this.scopeParent.get(cur)) {
-      seen.add(cur);
-      if (cur !== excluded && roles.has(cur) && roles.get(cur) !== 'turn') return cur;
+  private parentOf(uuid: string): string | undefined {
+    if (!this.scopeParent) {
+      this.scopeParent = new Map();
+      for (const e of this.events) if (e.scopeCategory === 'start' && e.parentUuid !== undefined) this.scopeParent.set(e.uuid, e.parentUuid);
     }
-    return undefined;
+    return this.scopeParent.get(uuid);
   }
 
   /** The agent that owns an event: an agent event is its own owner; others walk up from their parent. */

@@ -2,7 +2,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName } from '../ingest/atof.js';
 import type { Nanos } from '../ingest/time.js';
 import { canonicalJson } from '../json/stringify.js';
-import type { Json, JsonObject } from '../json/value.js';
+import type { Json } from '../json/value.js';
 import { unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage } from '../providers/request.js';
 import { extractResponseMessage } from '../providers/response.js';
@@ -85,14 +85,19 @@ export function collectLlmSpans(events: readonly AtofEvent[], opts: CandidateOpt
   }
   const spans: LlmSpan[] = [];
   for (const [uuid, g] of groups) {
-    const base = { uuid, name: g.start?.name ?? g.end?.name ?? g.name, startCount: g.starts, endCount: g.ends };
-    if (!g.start) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_NO_START' });
-    else if (!g.end) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_NO_END' });
-    else if (g.start.data === undefined) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_START_NO_DATA' });
-    else if (g.end.data === undefined) spans.push({ ...base, eligibility: 'NOT_CANDIDATE_END_NO_DATA' });
-    else spans.push({ ...base, eligibility: 'CANDIDATE', candidate: buildCandidate(uuid, g.start, g.end, opts) });
+    const span: LlmSpan = { uuid, name: g.start?.name ?? g.end?.name ?? g.name, eligibility: eligibility(g.start, g.end), startCount: g.starts, endCount: g.ends };
+    if (span.eligibility === 'CANDIDATE') span.candidate = buildCandidate(uuid, g.start!, g.end!, opts);
+    spans.push(span);
   }
   return spans;
+}
+
+function eligibility(start: AtofEvent | undefined, end: AtofEvent | undefined): Eligibility {
+  if (!start) return 'NOT_CANDIDATE_NO_START';
+  if (!end) return 'NOT_CANDIDATE_NO_END';
+  if (start.data === undefined) return 'NOT_CANDIDATE_START_NO_DATA';
+  if (end.data === undefined) return 'NOT_CANDIDATE_END_NO_DATA';
+  return 'CANDIDATE';
 }
 
 function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: CandidateOptions): SpanCandidate {
@@ -105,6 +110,7 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
   collectKeys('end', end.metadata, end.data, keys);
   const startFidelity = eventFidelity(start.metadata);
   const endFidelity = eventFidelity(end.metadata);
+  const messageSignature = canonicalJson(response.value);
   const c: SpanCandidate = {
     uuid,
     name: start.name,
@@ -113,7 +119,7 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
     requestSignature: canonicalJson(request.value),
     requestBranch: request.branch,
     // HEAD's signature is {message, tool_calls}: tool-only answers with different calls differ.
-    responseSignature: canonicalJson(opts.signatureToolCalls ? { message: response.value, tool_calls: toolCallsJson(toolCalls) } : response.value),
+    responseSignature: opts.signatureToolCalls ? withToolCallsSignature(messageSignature, toolCalls) : messageSignature,
     responseBranch: response.branch,
     keys,
     score: Math.max(startFidelity.score, endFidelity.score),
@@ -121,7 +127,7 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
     endFidelity,
     endHasToolCalls: toolCalls !== undefined,
   };
-  if (opts.signatureToolCalls) c.responseMessageSignature = canonicalJson(response.value);
+  if (opts.signatureToolCalls) c.responseMessageSignature = messageSignature;
   const parent = start.parentUuid ?? end.parentUuid;
   if (parent) c.parentUuid = parent;
   const startModel = profileModelName(start);
@@ -130,27 +136,32 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
   else if (endModel !== undefined) [c.modelName, c.modelFrom] = [endModel, 'end'];
   const metrics = extractMetrics(end.data!);
   if (metrics) c.endMetrics = metrics;
-  const marker = (f: (m: AtofEvent['metadata']) => string | undefined): Marker | undefined => {
-    const s = f(start.metadata);
-    if (s) return { event: 'start', key: s };
-    const e = f(end.metadata);
-    return e ? { event: 'end', key: e } : undefined;
-  };
-  const hook = marker(hookMarker);
-  const gateway = marker(gatewayMarker);
-  const nonExact = marker(nonExactMarker);
+  const hook = marker(hookMarker, start, end);
+  const gateway = marker(gatewayMarker, start, end);
+  const nonExact = marker(nonExactMarker, start, end);
   if (hook) c.hook = hook;
   if (gateway) c.gateway = gateway;
   if (nonExact) c.nonExact = nonExact;
   return c;
 }
 
-/** Promoted tool calls as JSON (extra only when present), `null` when there are none. */
+/** The key a marker test finds in the start's metadata, else in the end's. */
+function marker(find: (m: AtofEvent['metadata']) => string | undefined, start: AtofEvent, end: AtofEvent): Marker | undefined {
+  const s = find(start.metadata);
+  if (s) return { event: 'start', key: s };
+  const e = find(end.metadata);
+  return e ? { event: 'end', key: e } : undefined;
+}
+
+/**
+ * canonicalJson({message, tool_calls}) from the message's own signature: the keys are in sorted
+ * order, so the message text is spliced in rather than printed a second time.
+ */
+function withToolCallsSignature(messageSignature: string, calls: PromotedToolCall[] | undefined): string {
+  return `{"message":${messageSignature},"tool_calls":${canonicalJson(toolCallsJson(calls))}}`;
+}
+
+/** Promoted tool calls as JSON (they are plain objects in ATIF's shape), `null` when there are none. */
 function toolCallsJson(calls: PromotedToolCall[] | undefined): Json {
-  if (!calls) return null;
-  return calls.map((c) => {
-    const o: JsonObject = { tool_call_id: c.tool_call_id, function_name: c.function_name, arguments: c.arguments };
-    if (c.extra) o.extra = c.extra;
-    return o;
-  });
+  return calls ? (calls as unknown as Json[]) : null;
 }

@@ -11,9 +11,22 @@ export type FidelityRule =
   | 'FIDELITY_DEFAULT';
 
 export interface Fidelity {
-  rule: FidelityRule;
-  score: number;
+  readonly rule: FidelityRule;
+  readonly score: number;
 }
+
+/** One shared, frozen value per row: a span holds two of them, and there are only eight. */
+const row = (rule: FidelityRule, score: number): Fidelity => Object.freeze({ rule, score });
+const FIDELITY = {
+  noMetadata: row('FIDELITY_NO_METADATA', 50),
+  projection: row('FIDELITY_PROJECTION', 10),
+  nonExact: row('FIDELITY_NON_EXACT', 30),
+  exact: row('FIDELITY_EXACT', 100),
+  hookCorrelated: row('FIDELITY_HOOK_CORRELATED', 95),
+  hook: row('FIDELITY_HOOK', 90),
+  gateway: row('FIDELITY_GATEWAY', 50),
+  default: row('FIDELITY_DEFAULT', 50),
+};
 
 /**
  * How faithful one LLM event's payload is to the provider exchange, read from its metadata only.
@@ -21,14 +34,14 @@ export interface Fidelity {
  * scores 30, not 95.
  */
 export function eventFidelity(metadata: Json | undefined): Fidelity {
-  if (!isObject(metadata)) return { rule: 'FIDELITY_NO_METADATA', score: 50 };
-  if (metadata.projection === true) return { rule: 'FIDELITY_PROJECTION', score: 10 };
-  if (metadata.provider_payload_exact === false) return { rule: 'FIDELITY_NON_EXACT', score: 30 };
-  if (metadata.provider_payload_exact === true) return { rule: 'FIDELITY_EXACT', score: 100 };
-  if (hasOwn(metadata, 'fidelity_source') || hasOwn(metadata, 'api_call_id')) return { rule: 'FIDELITY_HOOK_CORRELATED', score: 95 };
-  if (hasOwn(metadata, 'hook_event_name')) return { rule: 'FIDELITY_HOOK', score: 90 };
-  if (hasOwn(metadata, 'gateway_path') || hasOwn(metadata, 'llm_correlation_source')) return { rule: 'FIDELITY_GATEWAY', score: 50 };
-  return { rule: 'FIDELITY_DEFAULT', score: 50 };
+  if (!isObject(metadata)) return FIDELITY.noMetadata;
+  if (metadata.projection === true) return FIDELITY.projection;
+  if (metadata.provider_payload_exact === false) return FIDELITY.nonExact;
+  if (metadata.provider_payload_exact === true) return FIDELITY.exact;
+  if (hasOwn(metadata, 'fidelity_source') || hasOwn(metadata, 'api_call_id')) return FIDELITY.hookCorrelated;
+  if (hasOwn(metadata, 'hook_event_name')) return FIDELITY.hook;
+  if (hasOwn(metadata, 'gateway_path') || hasOwn(metadata, 'llm_correlation_source')) return FIDELITY.gateway;
+  return FIDELITY.default;
 }
 
 /** The metadata key that marks an event as hook-instrumented, if any. */

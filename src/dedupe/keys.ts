@@ -22,12 +22,12 @@ export interface KeyOrigin {
 export type CorrelationKeys = Map<string, KeyOrigin[]>;
 
 export function collectKeys(event: 'start' | 'end', metadata: Json | undefined, data: Json | undefined, into: CorrelationKeys): void {
-  if (metadata !== undefined) scan(metadata, { event, source: 'metadata' }, into);
+  if (metadata !== undefined) scan(metadata, event, 'metadata', into);
   if (data !== undefined) {
-    scan(data, { event, source: 'data' }, into);
+    scan(data, event, 'data', into);
     const unwrapped = unwrapLlmRequest(data);
     // Without an envelope the reference scans the same value twice; once gives the same key set.
-    if (unwrapped !== data) scan(unwrapped, { event, source: 'unwrapped' }, into);
+    if (unwrapped !== data) scan(unwrapped, event, 'unwrapped', into);
   }
 }
 
@@ -42,17 +42,29 @@ const BY_FIRST_KEY = new Map<string, PathEntry[]>();
   BY_FIRST_KEY.set(first, [...(BY_FIRST_KEY.get(first) ?? []), { ...entry, rank }]);
 });
 
-function scan(value: Json, at: Omit<KeyOrigin, 'path'>, into: CorrelationKeys): void {
+// Runs six times per LLM span, and usually finds one first key or none: `for…in` walks the keys
+// without a list, and the paths of a single first key are used as they are (already in rank order).
+function scan(value: Json, event: KeyOrigin['event'], source: KeyOrigin['source'], into: CorrelationKeys): void {
   if (!isObject(value)) return;
-  const hits: PathEntry[] = [];
-  for (const key of Object.keys(value)) hits.push(...(BY_FIRST_KEY.get(key) ?? []));
-  hits.sort((a, b) => a.rank - b.rank);
+  let hits: PathEntry[] | undefined;
+  let merged = false;
+  for (const key in value) {
+    const entries = BY_FIRST_KEY.get(key);
+    if (!entries) continue;
+    if (!hits) hits = entries;
+    else {
+      hits = [...hits, ...entries];
+      merged = true;
+    }
+  }
+  if (!hits) return;
+  if (merged) hits.sort((a, b) => a.rank - b.rank);
   for (const { kind, path } of hits) {
     const v = stringAt(value, path);
     if (v === undefined || v === '') continue;
     const key = `${kind}:${v}`;
     const origins = into.get(key);
-    const origin = { ...at, path };
+    const origin: KeyOrigin = { event, source, path };
     if (origins) origins.push(origin);
     else into.set(key, [origin]);
   }
@@ -61,4 +73,11 @@ function scan(value: Json, at: Omit<KeyOrigin, 'path'>, into: CorrelationKeys): 
 export function sharedKeys(a: CorrelationKeys, b: CorrelationKeys): string[] {
   const [small, big] = a.size <= b.size ? [a, b] : [b, a];
   return [...small.keys()].filter((k) => big.has(k)).sort();
+}
+
+/** Whether two key sets share a key ({@link sharedKeys} non-empty, without building the list). */
+export function shareKey(a: CorrelationKeys, b: CorrelationKeys): boolean {
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  for (const k of small.keys()) if (big.has(k)) return true;
+  return false;
 }

@@ -68,7 +68,13 @@ export interface PairOptions {
 export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions = {}): PairDecision {
   const checks: PairChecks = { parent: { pass: false, left: l.parentUuid, right: r.parentUuid } };
   let fix: string | undefined;
-  const d = (rule: PairRule): PairDecision => ({ left: l.uuid, right: r.uuid, rule, checks, ...(fix === undefined ? {} : { fix }) });
+  const d = (rule: PairRule, basis?: MatchBasis, canonical?: SpanCandidate): PairDecision => {
+    const out: PairDecision = { left: l.uuid, right: r.uuid, rule, checks };
+    if (basis !== undefined) out.basis = basis;
+    if (canonical) [out.canonical, out.suppressed] = [canonical.uuid, canonical === l ? r.uuid : l.uuid];
+    if (fix !== undefined) out.fix = fix;
+    return out;
+  };
   if (l.parentUuid === undefined || r.parentUuid === undefined) return d('KEPT_NO_PARENT');
   if (l.parentUuid !== r.parentUuid) return d('KEPT_PARENT_MISMATCH');
   checks.parent.pass = true;
@@ -111,10 +117,9 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
   checks.fidelity = { left: l.score, right: r.score };
   if (l.score === r.score) {
     const winner = opts.tieBreak?.(l, r, basis);
-    if (!winner) return { ...d('KEPT_EQUAL_FIDELITY'), basis };
-    const loser = winner === l ? r : l;
-    return { ...d(`MERGED_${basis}`), basis, suppressed: loser.uuid, canonical: winner.uuid, fix: joinFixes(fix, opts.tieBreakFix) };
+    if (!winner) return d('KEPT_EQUAL_FIDELITY', basis);
+    fix = joinFixes(fix, opts.tieBreakFix);
+    return d(`MERGED_${basis}`, basis, winner);
   }
-  const [canonical, suppressed] = l.score > r.score ? [l, r] : [r, l];
-  return { ...d(`MERGED_${basis}`), basis, suppressed: suppressed.uuid, canonical: canonical.uuid };
+  return d(`MERGED_${basis}`, basis, l.score > r.score ? l : r);
 }

@@ -24,9 +24,9 @@ export type WarningCode =
 export interface SpanOutcome {
   span: LlmSpan;
   state: SpanState;
-  suppressedBy: string[];
-  absorbed: string[];
-  warnings: WarningCode[];
+  suppressedBy: readonly string[];
+  absorbed: readonly string[];
+  warnings: readonly WarningCode[];
 }
 
 /** Everything the dedupe pass decided, as data. */
@@ -82,7 +82,8 @@ export function overlappingPairs(candidates: readonly SpanCandidate[]): Array<[S
 /** The dedupe pass over a timestamp-sorted event list. */
 export function runDedupe(events: readonly AtofEvent[], opts: DedupeOptions = {}): DedupeResult {
   const spans = collectLlmSpans(events, opts);
-  const candidates = spans.flatMap((s) => (s.candidate ? [s.candidate] : []));
+  const candidates: SpanCandidate[] = [];
+  for (const s of spans) if (s.candidate) candidates.push(s.candidate);
   const pairs = overlappingPairs(candidates).map(([l, r]) => decidePair(l, r, opts));
   return summarize(spans, reviewPairs(pairs, candidates, opts), opts.enabled !== false, opts);
 }
@@ -96,36 +97,44 @@ export function reviewPairs(pairs: PairDecision[], candidates: readonly SpanCand
   return separateRounds(pairs, new Map(candidates.map((c) => [c.uuid, c])));
 }
 
+/** The empty list most spans share in their outcome (one fewer object kept per span). */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Folds pair decisions into span states, the suppressed set and supplemental metrics. */
 export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = true, opts: SummaryOptions = {}): DedupeResult {
-  const byUuid = new Map(spans.map((s) => [s.uuid, s]));
+  const byUuid = new Map<string, LlmSpan>();
+  for (const s of spans) byUuid.set(s.uuid, s);
   const suppressed = new Set<string>();
   const supplemental = new Map<string, Metrics>();
   const suppressedBy = new Map<string, string[]>();
-  const partners = new Map<string, string[]>();
+  const partnerCount = new Map<string, number>();
   const absorbed = new Map<string, string[]>();
   const conflicts = new Set<string>();
   const tied = new Set<string>();
   const touching = new Set<string>();
   const canonicals = new Set<string>();
+  /** Spans that suppressed an exact one (for W_SURVIVOR_NON_EXACT). */
+  const beatExact = new Set<string>();
   for (const p of decided) {
     if (p.rule === 'KEPT_EQUAL_FIDELITY') [p.left, p.right].forEach((u) => tied.add(u));
     if (!p.basis) continue;
-    for (const [a, b] of [[p.left, p.right], [p.right, p.left]]) {
-      partners.set(a, [...(partners.get(a) ?? []), b]);
-      if (p.checks.overlap?.touching) touching.add(a);
+    for (const u of [p.left, p.right]) {
+      partnerCount.set(u, (partnerCount.get(u) ?? 0) + 1);
+      if (p.checks.overlap?.touching) touching.add(u);
     }
     if (!p.suppressed || !p.canonical || !enabled) continue;
     suppressed.add(p.suppressed);
     canonicals.add(p.canonical);
-    suppressedBy.set(p.suppressed, [...(suppressedBy.get(p.suppressed) ?? []), p.canonical]);
-    const m = byUuid.get(p.suppressed)?.candidate?.endMetrics;
+    append(suppressedBy, p.suppressed, p.canonical);
+    const loser = byUuid.get(p.suppressed)?.candidate;
+    if (loser && !loser.nonExact) beatExact.add(p.canonical);
+    const m = loser?.endMetrics;
     if (m) {
       const entry = supplemental.get(p.canonical) ?? {};
       if (supplemental.has(p.canonical) && metricsConflict(entry, m)) conflicts.add(p.canonical);
       fillMissingMetrics(entry, m);
       supplemental.set(p.canonical, entry);
-      absorbed.set(p.canonical, [...(absorbed.get(p.canonical) ?? []), p.suppressed]);
+      append(absorbed, p.canonical, p.suppressed);
     }
   }
   let pairs = decided;
@@ -145,19 +154,28 @@ export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = t
     else if (tied.has(span.uuid)) state = 'SPAN_KEPT_TIED';
     else state = 'SPAN_UNMATCHED';
     if (c) {
-      if ((partners.get(span.uuid)?.length ?? 0) > 1) warnings.push('W_MULTI_MATCH');
+      if ((partnerCount.get(span.uuid) ?? 0) > 1) warnings.push('W_MULTI_MATCH');
       if (state === 'SPAN_SUPPRESSED' && supplemental.has(span.uuid)) warnings.push('W_METRICS_LOST');
       if (conflicts.has(span.uuid)) warnings.push('W_METRICS_ORDER_DEPENDENT');
-      if (state === 'SPAN_SURVIVOR' && c.nonExact) {
-        const losers = pairs.filter((p) => p.canonical === span.uuid).map((p) => byUuid.get(p.suppressed!)?.candidate);
-        if (losers.some((o) => o && !o.nonExact)) warnings.push('W_SURVIVOR_NON_EXACT');
-      }
+      if (state === 'SPAN_SURVIVOR' && c.nonExact && beatExact.has(span.uuid)) warnings.push('W_SURVIVOR_NON_EXACT');
       if (touching.has(span.uuid)) warnings.push('W_TOUCHING_OVERLAP');
       if (c.hook && c.gateway) warnings.push('W_HOOK_AND_GATEWAY');
       if (c.endTs < c.startTs) warnings.push('W_INVERTED_WINDOW');
       if (state === 'SPAN_SUPPRESSED' && c.endHasToolCalls) warnings.push('W_SUPPRESSED_TOOL_CALLS_IN_CORRELATION');
     }
-    return { span, state, suppressedBy: suppressedBy.get(span.uuid) ?? [], absorbed: absorbed.get(span.uuid) ?? [], warnings };
+    return {
+      span,
+      state,
+      suppressedBy: suppressedBy.get(span.uuid) ?? NONE,
+      absorbed: absorbed.get(span.uuid) ?? NONE,
+      warnings: warnings.length > 0 ? warnings : NONE,
+    };
   });
   return { spans: outcomes, pairs, suppressed, supplemental };
+}
+
+function append(lists: Map<string, string[]>, key: string, value: string): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }

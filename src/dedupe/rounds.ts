@@ -1,5 +1,5 @@
 import type { SpanCandidate } from './candidates.js';
-import { sharedKeys } from './keys.js';
+import { shareKey } from './keys.js';
 import { withFix, type PairDecision } from './pair.js';
 import { compareCandidates } from './order.js';
 
@@ -16,21 +16,29 @@ const overlapLength = (a: SpanCandidate, b: SpanCandidate) => (a.endTs < b.endTs
  * KEPT_CROSS_ROUND. Pairs without a basis are returned as they are.
  */
 export function separateRounds(pairs: readonly PairDecision[], byUuid: ReadonlyMap<string, SpanCandidate>): PairDecision[] {
-  const ranked = pairs
-    .filter((p) => p.basis !== undefined)
-    .map((p) => ({ p, l: byUuid.get(p.left)!, r: byUuid.get(p.right)! }))
-    .map((x) => ({ ...x, keyed: sharedKeys(x.l.keys, x.r.keys).length > 0, overlap: overlapLength(x.l, x.r) }))
-    .sort((a, b) => Number(b.keyed) - Number(a.keyed) || (a.overlap !== b.overlap ? (a.overlap > b.overlap ? -1 : 1) : 0) || compareCandidates(a.l, b.l) || compareCandidates(a.r, b.r));
+  const ranked: Array<{ p: PairDecision; l: SpanCandidate; r: SpanCandidate; keyed: boolean; overlap: bigint }> = [];
+  for (const p of pairs) {
+    if (p.basis === undefined) continue;
+    const l = byUuid.get(p.left)!;
+    const r = byUuid.get(p.right)!;
+    ranked.push({ p, l, r, keyed: shareKey(l.keys, r.keys), overlap: overlapLength(l, r) });
+  }
+  ranked.sort((a, b) => Number(b.keyed) - Number(a.keyed) || (a.overlap !== b.overlap ? (a.overlap > b.overlap ? -1 : 1) : 0) || compareCandidates(a.l, b.l) || compareCandidates(a.r, b.r));
   const accepted = new Map<string, SpanCandidate[]>();
   const keptApart = new Map<PairDecision, string>();
   const conflict = (side: SpanCandidate, other: SpanCandidate) => accepted.get(side.uuid)?.find((a) => !overlaps(a, other));
+  const accept = (side: SpanCandidate, partner: SpanCandidate) => {
+    const list = accepted.get(side.uuid);
+    if (list) list.push(partner);
+    else accepted.set(side.uuid, [partner]);
+  };
   for (const { p, l, r } of ranked) {
     const blocker = conflict(l, r) ?? conflict(r, l);
-    if (blocker) {
-      keptApart.set(p, blocker.uuid);
-      continue;
+    if (blocker) keptApart.set(p, blocker.uuid);
+    else {
+      accept(l, r);
+      accept(r, l);
     }
-    for (const [a, b] of [[l, r], [r, l]]) accepted.set(a.uuid, [...(accepted.get(a.uuid) ?? []), b]);
   }
   return pairs.map((p) => {
     const keptWith = keptApart.get(p);

@@ -40,6 +40,7 @@ const PLACEHOLDER = new RegExp(`"\\\\u0000${NONCE}:(\\d+)\\\\u0000"`, 'g');
 const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
 
 function viaNative(v: Json, indent: number | undefined): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v); // scalars (most signatures) need no preparation
   const spliced: string[] = [];
   let text: string;
   try {
@@ -74,7 +75,7 @@ export function iterativeJson(root: Json, indent: number | undefined): string {
       stack.push({ items: v, i: 0, pad, pretty: deepEnough });
       return;
     }
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort(compareKeys);
+    const keys = sortedKeys(v).filter((k) => v[k] !== undefined);
     if (keys.length === 0) return void out.push('{}');
     out.push('{');
     stack.push({ o: v, keys, i: 0, pad, pretty: deepEnough });
@@ -117,30 +118,48 @@ function prepare(v: Json, spliced: string[]): unknown {
     }
     return out ?? v;
   }
-  const keys = Object.keys(v);
-  let sorted = true;
-  for (let i = 0; i < keys.length; i++) {
-    const c = keys[i].charCodeAt(0);
-    if (c >= 48 && c <= 57 && INDEX_LIKE.test(keys[i])) return placeholder(compact(v), spliced);
-    if (i > 0 && compareKeys(keys[i - 1], keys[i]) > 0) sorted = false;
-  }
-  if (sorted) {
-    let out: Record<string, unknown> | undefined;
-    for (let i = 0; i < keys.length; i++) {
-      const x = v[keys[i]];
-      const p = prepare(x, spliced);
-      if (p !== x && !out) {
-        out = {};
-        for (let j = 0; j < i; j++) put(out, keys[j], v[keys[j]]);
-      }
-      if (out) put(out, keys[i], p);
-    }
-    return out ?? v;
-  }
-  keys.sort(compareKeys);
+  const order = keyOrder(v);
+  if (order === 'INDEX_KEYS') return placeholder(compact(v), spliced);
+  if (order === 'SORTED') return prepareSorted(v, spliced);
   const out: Record<string, unknown> = {};
-  for (const k of keys) put(out, k, prepare(v[k], spliced));
+  for (const k of sortedKeys(v)) put(out, k, prepare(v[k], spliced));
   return out;
+}
+
+/**
+ * Whether an object's keys are already in sorted order, or include an integer-like key (which V8
+ * always enumerates first, so no insertion order can place it). `for…in` reads V8's cached key list
+ * of the object's shape: unlike Object.keys, it allocates nothing, and most objects pass.
+ */
+function keyOrder(o: JsonObject): 'SORTED' | 'UNSORTED' | 'INDEX_KEYS' {
+  let order: 'SORTED' | 'UNSORTED' = 'SORTED';
+  let prev: string | undefined;
+  for (const k in o) {
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && INDEX_LIKE.test(k)) return 'INDEX_KEYS';
+    if (prev !== undefined && compareKeys(prev, k) > 0) order = 'UNSORTED';
+    prev = k;
+  }
+  return order;
+}
+
+/** An object in sorted order is reused as it is, unless one of its values must be replaced. */
+function prepareSorted(v: JsonObject, spliced: string[]): unknown {
+  let out: Record<string, unknown> | undefined;
+  for (const k in v) {
+    const x = v[k];
+    // Most values are scalars, which print as they are: no call for them.
+    const p = x === null || typeof x !== 'object' ? x : prepare(x, spliced);
+    if (p !== x && !out) {
+      out = {};
+      for (const j in v) {
+        if (j === k) break;
+        put(out, j, v[j]);
+      }
+    }
+    if (out) put(out, k, p);
+  }
+  return out ?? v;
 }
 
 /** An own data property even for `__proto__` (assignment would set the prototype instead). */
@@ -149,9 +168,22 @@ function put(o: Record<string, unknown>, k: string, value: unknown): void {
   else o[k] = value;
 }
 
+/** Key lists up to this length are sorted in place by insertion (see sortedKeys). */
+const SHORT_KEY_LIST = 16;
+
+/** An object's keys in {@link compareKeys} order. */
 function sortedKeys(o: JsonObject): string[] {
   const keys = Object.keys(o);
-  return keys.length > 1 ? keys.sort(compareKeys) : keys;
+  if (keys.length > SHORT_KEY_LIST) return keys.sort(compareKeys);
+  // Insertion sort: Array.prototype.sort allocates work space on every call, which on the many
+  // small objects printed here made it the largest source of garbage.
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && compareKeys(keys[j], k) > 0; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 // String concatenation (V8 ropes) beats collecting parts and joining on these hot paths.
@@ -187,7 +219,7 @@ const CHUNK_CHARS = 1 << 20;
  */
 export function* jsonChunks(v: Json, indent?: 2): Generator<string> {
   let buf = '';
-  for (const piece of walk(v, indent, '\n', 0)) {
+  for (const piece of walked(v, 0) ? walk(v as Json[] | JsonObject, indent, '\n', 0) : [printed(v, indent, '\n')]) {
     buf += piece;
     if (buf.length >= CHUNK_CHARS) {
       yield buf;
@@ -200,13 +232,12 @@ export function* jsonChunks(v: Json, indent?: 2): Generator<string> {
 /** Containers worth walking: the root, long arrays, and objects holding a long array (one level down). */
 const LONG = 64;
 const MAX_WALK_DEPTH = 8;
-function worthWalking(v: Json, depth: number): boolean {
+function worthWalking(v: Json[] | JsonObject, depth: number): boolean {
   if (depth === 0) return true;
   if (depth >= MAX_WALK_DEPTH) return false;
   if (Array.isArray(v)) return v.length > LONG;
-  const o = v as JsonObject;
-  for (const k in o) {
-    const x = o[k];
+  for (const k in v) {
+    const x = v[k];
     if (Array.isArray(x) && x.length > LONG) return true;
     if (isPlainObject(x)) for (const k2 in x) if (Array.isArray(x[k2]) && (x[k2] as Json[]).length > LONG) return true;
   }
@@ -217,38 +248,44 @@ function isPlainObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber) && !(v instanceof RawJson);
 }
 
-function* walk(v: Json, indent: 2 | undefined, pad: string, depth: number): Generator<string> {
-  if (v instanceof RawJson || v instanceof JsonNumber) return yield v.text;
-  if (v === null || typeof v !== 'object') return yield JSON.stringify(v) ?? 'null';
-  if (isEmpty(v) || !worthWalking(v, depth)) {
-    const text = indent ? prettyJson(v) : canonicalJson(v);
-    yield indent && text.includes('\n') ? text.replaceAll('\n', pad) : text;
-    return;
-  }
-  const inner = indent ? pad + '  ' : '';
-  const sep = indent ? ': ' : ':';
-  if (Array.isArray(v)) {
-    yield '[';
-    for (let i = 0; i < v.length; i++) {
-      yield (i > 0 ? ',' : '') + inner;
-      yield* walk(v[i] === undefined ? null : v[i], indent, inner, depth + 1);
-    }
-    yield (indent ? pad : '') + ']';
-    return;
-  }
-  const obj = v as JsonObject;
-  yield '{';
-  let first = true;
-  for (const k of Object.keys(obj).sort(compareKeys)) {
-    if (obj[k] === undefined) continue;
-    yield (first ? '' : ',') + inner + JSON.stringify(k) + sep;
-    first = false;
-    yield* walk(obj[k], indent, inner, depth + 1);
-  }
-  yield (indent ? pad : '') + '}';
+/** Whether {@link walk} descends into a value at this depth; other values are {@link printed} whole. */
+function walked(v: Json, depth: number): boolean {
+  return (Array.isArray(v) || isPlainObject(v)) && !isEmpty(v) && worthWalking(v, depth);
 }
 
-function isEmpty(v: Json): boolean {
+/** A value printed in one piece, its lines indented to sit at `pad`. */
+function printed(v: Json, indent: 2 | undefined, pad: string): string {
+  if (v instanceof RawJson || v instanceof JsonNumber) return v.text;
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  const text = indent ? prettyJson(v) : canonicalJson(v);
+  return indent && text.includes('\n') ? text.replaceAll('\n', pad) : text;
+}
+
+/**
+ * The pieces of a walked container. A member printed whole goes out in one piece with its
+ * separator and key; only walked members take a nested generator.
+ */
+function* walk(v: Json[] | JsonObject, indent: 2 | undefined, pad: string, depth: number): Generator<string> {
+  const inner = indent ? pad + '  ' : '';
+  const sep = indent ? ': ' : ':';
+  const keys = Array.isArray(v) ? undefined : sortedKeys(v).filter((k) => v[k] !== undefined);
+  const count = keys ? keys.length : (v as Json[]).length;
+  yield keys ? '{' : '[';
+  for (let i = 0; i < count; i++) {
+    const x = keys ? (v as JsonObject)[keys[i]] : ((v as Json[])[i] ?? null);
+    const lead = (i > 0 ? ',' : '') + inner + (keys ? JSON.stringify(keys[i]) + sep : '');
+    if (walked(x, depth + 1)) {
+      yield lead;
+      yield* walk(x as Json[] | JsonObject, indent, inner, depth + 1);
+    } else {
+      yield lead + printed(x, indent, inner);
+    }
+  }
+  yield (indent ? pad : '') + (keys ? '}' : ']');
+}
+
+function isEmpty(v: Json[] | JsonObject): boolean {
   if (Array.isArray(v)) return v.length === 0;
-  return Object.keys(v as JsonObject).every((k) => (v as JsonObject)[k] === undefined);
+  for (const k in v) if (v[k] !== undefined) return false;
+  return true;
 }

@@ -50,21 +50,6 @@ function responsesFunctionCallItems(data: Json): Json[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
-/** First key of the chain that is present, then the string test (no falling through on a wrong type). */
-function firstPresentString(objs: Array<JsonObject | undefined>, keys: string[][]): string {
-  for (const [i, group] of keys.entries()) {
-    const obj = objs[i];
-    if (!obj) continue;
-    for (const k of group) {
-      if (Object.prototype.hasOwnProperty.call(obj, k)) {
-        const v = obj[k];
-        return typeof v === 'string' ? v : '';
-      }
-    }
-  }
-  return '';
-}
-
 /** Tool-call `arguments` as an object: JSON strings parsed, scalars wrapped as `{value}`, junk as `{raw}`. */
 export function normalizeToolArguments(raw: Json | undefined): Json {
   if (raw === undefined || raw === null) return {};
@@ -81,20 +66,30 @@ export function normalizeToolArguments(raw: Json | undefined): Json {
   return { value: raw };
 }
 
+/** Where a call's id, name and arguments are read: the first key present wins. */
+const ID_KEYS = ['id', 'tool_call_id', 'call_id'];
+const NAME_KEYS = ['name', 'tool_name', 'function_name'];
+const FUNCTION_NAME_KEYS = ['name'];
+const FUNCTION_ARGUMENT_KEYS = ['arguments'];
+const ARGUMENT_KEYS = ['arguments', 'args'];
+/** With Anthropic rules `input` is an argument source too. */
+const ARGUMENT_KEYS_WITH_INPUT = [...ARGUMENT_KEYS, 'input'];
+
 const CALL_KEYS = new Set(['id', 'tool_call_id', 'call_id', 'type', 'function', 'name', 'tool_name', 'function_name', 'arguments', 'args']);
 /** With Anthropic rules `input` is an argument source, so it is not copied to `extra` either. */
 const CALL_KEYS_WITH_INPUT = new Set([...CALL_KEYS, 'input']);
 
+/** The fields of a call (and of its `function`) that ATIF has no place for; undefined when there are none, as is usual. */
 function toolCallExtra(call: JsonObject, known: ReadonlySet<string>): JsonObject | undefined {
-  const extra: JsonObject = {};
-  for (const k of Object.keys(call)) if (!known.has(k)) setOwn(extra, k, call[k]);
+  let extra: JsonObject | undefined;
+  for (const k of Object.keys(call)) if (!known.has(k)) setOwn((extra ??= {}), k, call[k]);
   const fn = getOwn(call, 'function');
   if (isObject(fn)) {
-    const fnExtra: JsonObject = {};
-    for (const k of Object.keys(fn)) if (k !== 'name' && k !== 'arguments') setOwn(fnExtra, k, fn[k]);
-    if (Object.keys(fnExtra).length > 0) extra.function = fnExtra;
+    let fnExtra: JsonObject | undefined;
+    for (const k of Object.keys(fn)) if (k !== 'name' && k !== 'arguments') setOwn((fnExtra ??= {}), k, fn[k]);
+    if (fnExtra) (extra ??= {}).function = fnExtra;
   }
-  return Object.keys(extra).length > 0 ? extra : undefined;
+  return extra;
 }
 
 /**
@@ -107,34 +102,37 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
   if (!source || source.length === 0) source = responsesFunctionCallItems(data);
   if (!source && rules.anthropicMessages) source = anthropicToolUseBlocks(data);
   if (!source) return undefined;
-  const argumentKeys = rules.anthropicMessages ? ['arguments', 'args', 'input'] : ['arguments', 'args'];
+  const argumentKeys = rules.anthropicMessages ? ARGUMENT_KEYS_WITH_INPUT : ARGUMENT_KEYS;
   const known = rules.anthropicMessages ? CALL_KEYS_WITH_INPUT : CALL_KEYS;
   const calls: PromotedToolCall[] = [];
-  for (const [index, element] of source.entries()) {
+  for (let index = 0; index < source.length; index++) {
+    const element = source[index];
     if (!isObject(element)) return undefined;
     const fn = isObject(element.function) ? (element.function as JsonObject) : undefined;
-    let id = firstPresentString([element], [['id', 'tool_call_id', 'call_id']]);
+    // The first id key present decides, whatever its type (no falling through to the next key).
+    const idValue = firstPresentValue(element, ID_KEYS);
+    let id = typeof idValue === 'string' ? idValue : '';
     const name = firstPresentNameChain(element, fn);
     if (id === '' && name !== '') id = `${name}:${index + 1}`;
-    const fnArgs = firstPresentValue(fn, ['arguments']);
+    const fnArgs = firstPresentValue(fn, FUNCTION_ARGUMENT_KEYS);
     const rawArgs = fnArgs !== undefined ? fnArgs : firstPresentValue(element, argumentKeys);
     if (id === '' && name === '') continue;
-    const call: PromotedToolCall = { tool_call_id: id, function_name: name, arguments: normalizeToolArguments(rawArgs) };
+    const args = normalizeToolArguments(rawArgs);
     const extra = toolCallExtra(element, known);
-    if (extra) call.extra = extra;
-    calls.push(call);
+    // Keys in sorted order, which the printer writes without copying the object.
+    calls.push(extra ? { arguments: args, extra, function_name: name, tool_call_id: id } : { arguments: args, function_name: name, tool_call_id: id });
   }
   return calls.length > 0 ? calls : undefined;
 }
 
-function firstPresentValue(obj: JsonObject | undefined, keys: string[]): Json | undefined {
+function firstPresentValue(obj: JsonObject | undefined, keys: readonly string[]): Json | undefined {
   if (!obj) return undefined;
   for (const k of keys) if (Object.prototype.hasOwnProperty.call(obj, k)) return obj[k];
   return undefined;
 }
 
 function firstPresentNameChain(element: JsonObject, fn: JsonObject | undefined): string {
-  const fnName = firstPresentValue(fn, ['name']);
-  const v = fnName !== undefined ? fnName : firstPresentValue(element, ['name', 'tool_name', 'function_name']);
+  const fnName = firstPresentValue(fn, FUNCTION_NAME_KEYS);
+  const v = fnName !== undefined ? fnName : firstPresentValue(element, NAME_KEYS);
   return typeof v === 'string' ? v : '';
 }

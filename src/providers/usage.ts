@@ -53,37 +53,45 @@ export function extractMetrics(data: Json): Metrics | undefined {
     }
   }
   if (prompt === undefined && completion === undefined && cached === undefined) return undefined;
+  // Fields are set in sorted key order, which the printer can write without copying the object.
   const m: Metrics = {};
-  if (prompt !== undefined) m.prompt_tokens = prompt;
-  if (completion !== undefined) m.completion_tokens = completion;
   if (cached !== undefined) m.cached_tokens = cached;
-  const cost = getOwn(usage, 'cost_usd');
-  if (isNumber(cost)) m.cost_usd = numberValue(cost);
-  const pIds = getOwn(usage, 'prompt_token_ids');
-  if (Array.isArray(pIds)) m.prompt_token_ids = pIds.map(asU64).filter((x): x is U64 => x !== undefined);
   const cIds = getOwn(usage, 'completion_token_ids');
   if (Array.isArray(cIds)) m.completion_token_ids = cIds.map(asU64).filter((x): x is U64 => x !== undefined);
+  if (completion !== undefined) m.completion_tokens = completion;
+  const cost = getOwn(usage, 'cost_usd');
+  if (isNumber(cost)) m.cost_usd = numberValue(cost);
+  const extra = unknownFields(usage);
+  if (extra) m.extra = extra;
   const lp = getOwn(usage, 'logprobs');
   if (Array.isArray(lp)) m.logprobs = lp.filter(isNumber).map(numberValue);
-  const extra: JsonObject = {};
-  for (const k of Object.keys(usage)) if (!KNOWN.has(k)) setOwn(extra, k, usage[k]);
-  if (Object.keys(extra).length > 0) m.extra = extra;
+  const pIds = getOwn(usage, 'prompt_token_ids');
+  if (Array.isArray(pIds)) m.prompt_token_ids = pIds.map(asU64).filter((x): x is U64 => x !== undefined);
+  if (prompt !== undefined) m.prompt_tokens = prompt;
   return m;
+}
+
+/** The usage fields metrics do not name (they go to `extra`), if any. */
+function unknownFields(usage: JsonObject): JsonObject | undefined {
+  let extra: JsonObject | undefined;
+  for (const k of Object.keys(usage)) if (!KNOWN.has(k)) setOwn((extra ??= {}), k, usage[k]);
+  return extra;
 }
 
 /** Fill-missing merge: each field of `into` left empty takes `from`'s; `extra` gains only new keys. */
 export function fillMissingMetrics(into: Metrics, from: Metrics): void {
-  if (into.prompt_tokens === undefined && from.prompt_tokens !== undefined) into.prompt_tokens = from.prompt_tokens;
-  if (into.completion_tokens === undefined && from.completion_tokens !== undefined) into.completion_tokens = from.completion_tokens;
+  // In sorted key order, like extractMetrics: a copy filled into an empty object needs no reordering to print.
   if (into.cached_tokens === undefined && from.cached_tokens !== undefined) into.cached_tokens = from.cached_tokens;
-  if (into.cost_usd === undefined && from.cost_usd !== undefined) into.cost_usd = from.cost_usd;
-  if (into.prompt_token_ids === undefined && from.prompt_token_ids !== undefined) into.prompt_token_ids = [...from.prompt_token_ids];
   if (into.completion_token_ids === undefined && from.completion_token_ids !== undefined) into.completion_token_ids = [...from.completion_token_ids];
-  if (into.logprobs === undefined && from.logprobs !== undefined) into.logprobs = [...from.logprobs];
+  if (into.completion_tokens === undefined && from.completion_tokens !== undefined) into.completion_tokens = from.completion_tokens;
+  if (into.cost_usd === undefined && from.cost_usd !== undefined) into.cost_usd = from.cost_usd;
   if (from.extra) {
     if (!into.extra) into.extra = { ...from.extra };
     else for (const k of Object.keys(from.extra)) if (!Object.prototype.hasOwnProperty.call(into.extra, k)) setOwn(into.extra, k, from.extra[k]);
   }
+  if (into.logprobs === undefined && from.logprobs !== undefined) into.logprobs = [...from.logprobs];
+  if (into.prompt_token_ids === undefined && from.prompt_token_ids !== undefined) into.prompt_token_ids = [...from.prompt_token_ids];
+  if (into.prompt_tokens === undefined && from.prompt_tokens !== undefined) into.prompt_tokens = from.prompt_tokens;
 }
 
 /** Both set a scalar field and disagree on it: a fill-missing fold keeps whichever came first. */
