@@ -38,7 +38,7 @@ export const pendingTempFiles = new Set<string>();
  * Writes text (one string or a sequence of chunks) to `path` through a temp file and a rename, so a
  * reader never sees a partial file.
  */
-export async function writeAtomic(path: string, text: string | Iterable<string>): Promise<void> {
+export async function writeAtomic(path: string, text: string | Iterable<string | Uint8Array>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   pendingTempFiles.add(tmp);
   try {
@@ -46,7 +46,7 @@ export async function writeAtomic(path: string, text: string | Iterable<string>)
     else {
       const handle = await open(tmp, 'w');
       try {
-        for (const chunk of text) await handle.write(chunk);
+        for (const chunk of text) await (typeof chunk === 'string' ? handle.write(chunk) : handle.write(chunk));
       } finally {
         await handle.close();
       }
@@ -68,7 +68,7 @@ export async function writeAtomic(path: string, text: string | Iterable<string>)
 export class TrajectoryWriter {
   readonly written: string[] = [];
   private readonly usedNames = new Set<string>();
-  private held: Iterable<string>[] = [];
+  private held: Iterable<string | Uint8Array>[] = [];
   private dirReady = false;
 
   constructor(
@@ -85,7 +85,7 @@ export class TrajectoryWriter {
   }
 
   /** Writes one trajectory's text (newline included), named after its session id in a directory. */
-  async write(sessionId: string, text: Iterable<string>): Promise<void> {
+  async write(sessionId: string, text: Iterable<string | Uint8Array>): Promise<void> {
     if (this.target.kind === 'stdout') {
       for (const chunk of text) await writeOut(this.io, chunk);
     } else if (this.target.kind === 'file') {
@@ -124,6 +124,6 @@ export class TrajectoryWriter {
 }
 
 /** Writes to stdout and waits when the pipe is full, so a large output is not buffered in memory. */
-async function writeOut(io: CliIO, chunk: string): Promise<void> {
+async function writeOut(io: CliIO, chunk: string | Uint8Array): Promise<void> {
   if (io.stdout.write(chunk) === false && io.stdout.once) await new Promise<void>((res) => io.stdout.once!('drain', () => res()));
 }

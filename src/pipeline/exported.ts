@@ -18,8 +18,11 @@ export interface ExportedTrajectory {
   eventCount: number;
   steps: number;
   suppressedSpans: number;
-  /** The document in the output format, newline included, in pieces; absent for an empty trajectory that is not written. */
-  text?: Iterable<string>;
+  /**
+   * The document in the output format, newline included, in pieces (UTF-8 bytes when it was printed
+   * on a worker); absent for an empty trajectory that is not written.
+   */
+  text?: Iterable<string | Uint8Array>;
   /** With validation: the first error findings, and how many errors there were. */
   errors: Finding[];
   errorCount: number;
@@ -27,9 +30,10 @@ export interface ExportedTrajectory {
 
 /**
  * Reduces a conversion result. The text is produced lazily (a large trajectory is written piece by
- * piece); `materialize` prints it now, for a result that must leave the thread.
+ * piece); `encode` prints it now as UTF-8 bytes, for a result that leaves its thread (moved, not
+ * copied, and written without encoding on the other side).
  */
-export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, validate: boolean, materialize = false): ExportedTrajectory {
+export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, validate: boolean, encode = false): ExportedTrajectory {
   const t = c.trajectory;
   const errors = validate && t ? validateTrajectory(t).filter((f) => f.level === 'error') : [];
   const out: ExportedTrajectory = {
@@ -42,10 +46,12 @@ export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, va
   };
   if (t) {
     const text = documentText(t as unknown as Json, format);
-    out.text = materialize ? [...text] : text;
+    out.text = encode ? Array.from(text, (chunk) => UTF8.encode(chunk)) : text;
   }
   return out;
 }
+
+const UTF8 = new TextEncoder();
 
 function* documentText(t: Json, format: OutputFormat): Generator<string> {
   yield* format === 'ndjson' ? jsonChunks(t) : jsonChunks(t, 2);

@@ -98,7 +98,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     // converted); results are written in the order their scopes closed, whatever thread made them.
     const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, startAfterChars: startAfterChars(io) }) : undefined;
     const grouper = new TopLevelGrouper<Eventual<ExportedTrajectory>>(parallel ?? inThread(options, writer.format, validate));
-    const queue = new OrderedQueue(emit, 4 * jobs);
+    const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
     try {
       for await (const batch of streamEventBatches(inputs, io, accounting, { ...readOptions, envelopeOnly: parallel !== undefined }, replayed, progress, options.fixes)) {
         for (const e of batch) {
@@ -171,6 +171,11 @@ function jobsOf(flags: ConvertFlags, io: CliIO): number {
 }
 
 const MAX_JOBS = 256;
+/**
+ * Finished results kept waiting behind an unfinished one, per job: enough that a slow group does
+ * not stall the reading (and so the other workers), bounded so that memory stays bounded.
+ */
+const RESULTS_AHEAD = 64;
 /** Workers start once this much input text has been routed (RELAY_ATIF_JOBS_AFTER_BYTES overrides it): below it, threads cost more than they save. */
 const JOBS_AFTER_CHARS = 8 * 1024 * 1024;
 

@@ -39,8 +39,8 @@ export type ToWorker =
   /** The group is complete: convert it (sorting by `seq` first when `resort`). */
   | { type: 'close'; group: number; sessionId: string; resort: boolean };
 
-/** A worker's result: the exported trajectory, its text already printed. */
-export type RemoteExported = ExportedTrajectory & { text?: string[] };
+/** A worker's result: the exported trajectory, its text already printed as UTF-8. */
+export type RemoteExported = ExportedTrajectory & { text?: Uint8Array[] };
 
 export type FromWorker =
   /** A batch was parsed; `chars` of input text no longer wait in the worker's queue. */

@@ -29,7 +29,8 @@ port.on('message', (msg: ToWorker) => {
       groups.delete(msg.group);
       if (msg.resort) events.sort((a, b) => a.seq - b.seq);
       const exported = exportConverted(convertGroup(events, msg.sessionId, options, true), init.format, init.validate, true);
-      send({ type: 'done', group: msg.group, exported: exported as RemoteExported });
+      const remote = exported as RemoteExported; // printed as bytes: `encode` was asked
+      port.postMessage({ type: 'done', group: msg.group, exported: remote } satisfies FromWorker, (remote.text ?? []).map((b) => b.buffer as ArrayBuffer));
     }
   } catch (err) {
     send({ type: 'failed', message: (err as Error).message, stack: (err as Error).stack });
