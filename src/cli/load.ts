@@ -1,8 +1,9 @@
+import { stat } from 'node:fs/promises';
 import type { FixSet } from '../atif/fixes.js';
 import { parseHookAgentKind } from '../hooks/index.js';
 import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
-import { InputError, resolveInputs } from '../ingest/inputs.js';
+import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
 import { streamRecordBatches, streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import { hasRawRecords, replayRecords } from '../pipeline/raw.js';
 import type { AttributionLog } from '../sessions/attribution.js';
@@ -42,29 +43,33 @@ export function inputFailure(err: unknown): never {
   throw err;
 }
 
+export interface StreamOptions {
+  read?: ReadRecordsOptions;
+  /** Receives what the replay of raw records did (called only when there were raw records). */
+  replay?: (outcome: NonNullable<Loaded['replay']>) => void;
+  /** Draws the progress bar when stderr is a terminal and the input is large. */
+  progress?: boolean;
+  /** The active profile's fixes, which shape the replay (relay-0.3 when none). */
+  fixes?: FixSet;
+  /** Receives the total size of the inputs once they are resolved (undefined when one is stdin). */
+  inputBytes?: (bytes: number | undefined) => void;
+}
+
 /**
  * Events in batches (a batch per chunk of input read): ATOF events as the inputs are read (memory
  * stays bounded by what the consumer keeps); raw records are gathered and, at the end of input,
  * replayed into the events the live runtime would have emitted, which follow in emission order.
- * `replay` receives what the replay did; `fixes` (the active profile's) shape the replay, relay-0.3
- * when none.
  */
-export async function* streamEventBatches(
-  args: string[],
-  io: CliIO,
-  accounting: LineAccounting,
-  options: ReadRecordsOptions = {},
-  replay?: (outcome: NonNullable<Loaded['replay']>) => void,
-  showProgress = false,
-  fixes?: FixSet,
-): AsyncGenerator<AtofEvent[]> {
+export async function* streamEventBatches(args: string[], io: CliIO, accounting: LineAccounting, options: StreamOptions = {}): AsyncGenerator<AtofEvent[]> {
   const raw: InputRecord[] = [];
   let records = 0;
   let progress: Progress | undefined;
   try {
     const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
-    progress = await Progress.start(sources, io, showProgress);
-    for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, withEnvLimits(options, io))) {
+    const bytes = await totalSize(sources);
+    options.inputBytes?.(bytes);
+    progress = Progress.start(bytes, io, options.progress ?? false);
+    for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, withEnvLimits(options.read ?? {}, io))) {
       const events: AtofEvent[] = [];
       for (const record of batch) {
         records++;
@@ -80,14 +85,21 @@ export async function* streamEventBatches(
     progress?.stop();
   }
   if (raw.length === 0) return;
-  const result = replayRecords(raw, { firstSeq: records, fixes });
-  replay?.({ attributions: result.attributions, stats: result.stats });
+  const result = replayRecords(raw, { firstSeq: records, fixes: options.fixes });
+  options.replay?.({ attributions: result.attributions, stats: result.stats });
   if (result.events.length > 0) yield result.events;
 }
 
 /** The events of {@link streamEventBatches} one at a time. */
 export async function* streamEvents(...args: Parameters<typeof streamEventBatches>): AsyncGenerator<AtofEvent> {
   for await (const batch of streamEventBatches(...args)) yield* batch;
+}
+
+/** The summed size of file inputs; undefined when one is stdin (or cannot be inspected). */
+async function totalSize(sources: readonly InputSource[]): Promise<number | undefined> {
+  if (sources.some((s) => s.name === '-')) return undefined;
+  const sizes = await Promise.all(sources.map((s) => stat(s.name).then((st) => st.size, () => undefined)));
+  return sizes.some((n) => n === undefined) ? undefined : sizes.reduce((a: number, b) => a + b!, 0);
 }
 
 /**

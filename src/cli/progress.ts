@@ -1,5 +1,4 @@
 import { SingleBar } from 'cli-progress';
-import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import type { InputSource } from '../ingest/inputs.js';
 import type { CliIO } from './io.js';
@@ -18,12 +17,10 @@ export class Progress {
   private events = 0;
   private readonly started = Date.now();
 
-  static async start(sources: readonly InputSource[], io: CliIO, enabled: boolean): Promise<Progress> {
+  /** `total`: the inputs' size in bytes, undefined when unknown (stdin). */
+  static start(total: number | undefined, io: CliIO, enabled: boolean): Progress {
     const p = new Progress();
-    if (!enabled || !io.stderrIsTTY || sources.some((s) => s.name === '-')) return p;
-    const sizes = await Promise.all(sources.map((s) => stat(s.name).then((st) => st.size, () => 0)));
-    const total = sizes.reduce((a, b) => a + b, 0);
-    if (total < PROGRESS_MIN_BYTES) return p;
+    if (!enabled || !io.stderrIsTTY || total === undefined || total < PROGRESS_MIN_BYTES) return p;
     p.bar = new SingleBar(
       {
         stream: io.stderr as unknown as NodeJS.WritableStream,

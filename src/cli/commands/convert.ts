@@ -90,7 +90,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   if (flags.sessionId !== undefined) {
     // One trajectory of everything: nothing can be written before the input ends.
     const events: AtofEvent[] = [];
-    for await (const e of streamEvents(inputs, io, accounting, readOptions, replayed, progress, options.fixes)) events.push(e);
+    for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, fixes: options.fixes })) events.push(e);
     eventCount = events.length;
     for (const c of convertEvents(events, options)) await emit(exportConverted(c, writer.format, validate));
   } else {
@@ -100,7 +100,14 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     const grouper = new TopLevelGrouper<Eventual<ExportedTrajectory>>(parallel ?? inThread(options, writer.format, validate));
     const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
     try {
-      for await (const batch of streamEventBatches(inputs, io, accounting, { ...readOptions, envelopeOnly: parallel !== undefined }, replayed, progress, options.fixes)) {
+      const stream = streamEventBatches(inputs, io, accounting, {
+        read: { ...readOptions, envelopeOnly: parallel !== undefined },
+        replay: replayed,
+        progress,
+        fixes: options.fixes,
+        inputBytes: (bytes) => parallel?.expectInput(bytes),
+      });
+      for await (const batch of stream) {
         for (const e of batch) {
           eventCount++;
           const { done, late } = grouper.push(e);

@@ -13,8 +13,9 @@ export interface ParallelOptions {
   /** Worker threads to use (at least 2; one thread is what the in-process sink is for). */
   jobs: number;
   /**
-   * Input text routed before the workers start. Groups opened before then are converted here:
-   * on a small input, starting threads would cost more than it saves.
+   * Input size from which workers are worth starting: an input known to be this large starts them at
+   * once, one of unknown size once this much text has been routed. Groups opened before then are
+   * converted here: on a small input, starting threads would cost more than it saves.
    */
   startAfterChars: number;
 }
@@ -62,6 +63,11 @@ export class ParallelSink implements GroupSink<Eventual<ExportedTrajectory>> {
     return this.closeRemote(placement, UNSCOPED_SESSION_ID, false);
   }
 
+  /** The total input size when known (files), before the first event: a large input starts the workers at once. */
+  expectInput(bytes: number | undefined): void {
+    if (bytes !== undefined && bytes >= this.opts.startAfterChars) this.startPool();
+  }
+
   /** Undefined while reading may go on; else resolves once the workers have caught up with the input. */
   ready(): Promise<void> | undefined {
     return this.pool?.ready();
@@ -72,12 +78,15 @@ export class ParallelSink implements GroupSink<Eventual<ExportedTrajectory>> {
   }
 
   private place(): Placement {
-    if (!this.pool && this.routedChars >= this.opts.startAfterChars) {
-      const { convert, format, validate } = this.opts;
-      this.pool = new WorkerPool(this.opts.jobs, { agent: convert.agent, fixes: [...convert.fixes], observedEvents: convert.observedEvents, dedupe: convert.dedupe, format, validate });
-    }
+    if (this.routedChars >= this.opts.startAfterChars) this.startPool();
     if (!this.pool) return { where: 'here', events: [] };
     return { where: 'worker', slot: this.pool.leastLoaded(), group: this.nextGroup++, chars: 0 };
+  }
+
+  private startPool(): void {
+    if (this.pool) return;
+    const { convert, format, validate } = this.opts;
+    this.pool = new WorkerPool(this.opts.jobs, { agent: convert.agent, fixes: [...convert.fixes], observedEvents: convert.observedEvents, dedupe: convert.dedupe, format, validate });
   }
 
   private send(p: Extract<Placement, { where: 'worker' }>, e: AtofEvent): void {
