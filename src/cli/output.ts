@@ -34,11 +34,27 @@ export function checkTemplate(template: string): void {
 /** Temp files still being written; removed if the process is interrupted (see main.ts). */
 export const pendingTempFiles = new Set<string>();
 
+/** Text as it reaches the writer: pieces of a document, strings or UTF-8 bytes, possibly still arriving. */
+export type Pieces = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+
+/** A failure of the pieces' source (not of the file): passed on as it is, not as an output error. */
+class SourceFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+async function* guarded(pieces: Pieces): AsyncGenerator<string | Uint8Array> {
+  try {
+    yield* pieces;
+  } catch (err) {
+    throw new SourceFailure(err);
+  }
+}
+
 /**
- * Writes text (one string or a sequence of chunks) to `path` through a temp file and a rename, so a
- * reader never sees a partial file.
+ * Writes text (one string or its pieces) to `path` through a temp file and a rename, so a reader
+ * never sees a partial file.
  */
-export async function writeAtomic(path: string, text: string | Iterable<string | Uint8Array>): Promise<void> {
+export async function writeAtomic(path: string, text: string | Pieces): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   pendingTempFiles.add(tmp);
   try {
@@ -46,7 +62,7 @@ export async function writeAtomic(path: string, text: string | Iterable<string |
     else {
       const handle = await open(tmp, 'w');
       try {
-        for (const chunk of text) await (typeof chunk === 'string' ? handle.write(chunk) : handle.write(chunk));
+        for await (const piece of guarded(text)) await (typeof piece === 'string' ? handle.write(piece) : handle.write(piece));
       } finally {
         await handle.close();
       }
@@ -56,6 +72,7 @@ export async function writeAtomic(path: string, text: string | Iterable<string |
   } catch (err) {
     pendingTempFiles.delete(tmp);
     await rm(tmp, { force: true }).catch(() => undefined);
+    if (err instanceof SourceFailure) throw err.cause;
     throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
   }
 }
@@ -68,7 +85,7 @@ export async function writeAtomic(path: string, text: string | Iterable<string |
 export class TrajectoryWriter {
   readonly written: string[] = [];
   private readonly usedNames = new Set<string>();
-  private held: Iterable<string | Uint8Array>[] = [];
+  private held: Array<string | Uint8Array>[] = [];
   private dirReady = false;
 
   constructor(
@@ -84,12 +101,21 @@ export class TrajectoryWriter {
     return this.target.kind === 'stdout' ? 'ndjson' : 'pretty';
   }
 
-  /** Writes one trajectory's text (newline included), named after its session id in a directory. */
-  async write(sessionId: string, text: Iterable<string | Uint8Array>): Promise<void> {
+  /**
+   * Writes one trajectory's text (newline included) as its pieces come, named after its session id in
+   * a directory. No pieces (an empty trajectory that is not written): nothing is written.
+   */
+  async write(sessionId: string, text: Pieces): Promise<void> {
+    const pieces = inOrder(text);
+    const first = await pieces.next();
+    if (first.done) return;
+    const all = prepend(first.value, pieces);
     if (this.target.kind === 'stdout') {
-      for (const chunk of text) await writeOut(this.io, chunk);
+      for await (const piece of all) await writeOut(this.io, piece);
     } else if (this.target.kind === 'file') {
-      this.held.push(text);
+      const held: Array<string | Uint8Array> = [];
+      for await (const piece of all) held.push(piece);
+      this.held.push(held);
     } else {
       await this.ensureDir(this.target.path);
       const base = safeNamePart(sessionId);
@@ -98,7 +124,7 @@ export class TrajectoryWriter {
       for (let n = 2; this.usedNames.has(name); n++) name = this.template.replaceAll('{session_id}', `${base}-${n}`);
       this.usedNames.add(name);
       const path = join(this.target.path, name);
-      await writeAtomic(path, text);
+      await writeAtomic(path, all);
       this.written.push(path);
     }
   }
@@ -126,4 +152,13 @@ export class TrajectoryWriter {
 /** Writes to stdout and waits when the pipe is full, so a large output is not buffered in memory. */
 async function writeOut(io: CliIO, chunk: string | Uint8Array): Promise<void> {
   if (io.stdout.write(chunk) === false && io.stdout.once) await new Promise<void>((res) => io.stdout.once!('drain', () => res()));
+}
+
+async function* inOrder(pieces: Pieces): AsyncGenerator<string | Uint8Array> {
+  yield* pieces;
+}
+
+async function* prepend<T>(first: T, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
 }

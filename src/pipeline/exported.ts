@@ -20,7 +20,7 @@ export interface ExportedTrajectory {
   suppressedSpans: number;
   /**
    * The document in the output format, newline included, in pieces (UTF-8 bytes when it was printed
-   * on a worker); absent for an empty trajectory that is not written.
+   * on a worker); absent for an empty trajectory that is not written. Printed as it is iterated.
    */
   text?: Iterable<string | Uint8Array>;
   /** With validation: the first error findings, and how many errors there were. */
@@ -28,12 +28,8 @@ export interface ExportedTrajectory {
   errorCount: number;
 }
 
-/**
- * Reduces a conversion result. The text is produced lazily (a large trajectory is written piece by
- * piece); `encode` prints it now as UTF-8 bytes, for a result that leaves its thread (moved, not
- * copied, and written without encoding on the other side).
- */
-export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, validate: boolean, encode = false): ExportedTrajectory {
+/** Reduces a conversion result. The text is produced lazily: a large trajectory is printed piece by piece. */
+export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, validate: boolean): ExportedTrajectory {
   const t = c.trajectory;
   const errors = validate && t ? validateTrajectory(t).filter((f) => f.level === 'error') : [];
   const out: ExportedTrajectory = {
@@ -45,13 +41,10 @@ export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, va
     errorCount: errors.length,
   };
   if (t) {
-    const text = documentText(t as unknown as Json, format);
-    out.text = encode ? Array.from(text, (chunk) => UTF8.encode(chunk)) : text;
+    out.text = documentText(t as unknown as Json, format);
   }
   return out;
 }
-
-const UTF8 = new TextEncoder();
 
 function* documentText(t: Json, format: OutputFormat): Generator<string> {
   yield* format === 'ndjson' ? jsonChunks(t) : jsonChunks(t, 2);

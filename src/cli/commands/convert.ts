@@ -3,8 +3,8 @@ import type { Problem } from '../../ingest/accounting.js';
 import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../atif/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
 import { convertEvents, type ConvertOptions } from '../../pipeline/convert.js';
-import { exportConverted, type ExportedTrajectory, type OutputFormat } from '../../pipeline/exported.js';
-import { Eventual, OrderedQueue } from '../../pipeline/parallel/eventual.js';
+import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';
+import { localOutput, OrderedQueue, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { ConvertingSink, TopLevelGrouper, type GroupSink } from '../../pipeline/stream.js';
 import { LineAccounting } from '../../ingest/accounting.js';
@@ -79,11 +79,12 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   let replay: Loaded['replay'];
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
-  const emit = async (x: ExportedTrajectory) => {
+  const emit = async (item: OutputItem) => {
+    await writer.write(item.sessionId, item.text());
+    const x = await item.summary();
     if (x.errorCount > 0) invalid++;
     for (const f of x.errors) io.stderr.write(`relay-atif: invalid trajectory ${x.sessionId}: ${f.path}: ${f.message} [${f.rule}]\n`);
-    converted.push({ sessionId: x.sessionId, written: x.text !== undefined, events: x.eventCount, steps: x.steps, suppressed_llm_spans: x.suppressedSpans });
-    if (x.text) await writer.write(x.sessionId, x.text);
+    converted.push({ sessionId: x.sessionId, written: x.written, events: x.eventCount, steps: x.steps, suppressed_llm_spans: x.suppressedSpans });
   };
   const validate = flags.validate === true;
   const progress = !flags.quiet && !flags.json;
@@ -92,12 +93,12 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     const events: AtofEvent[] = [];
     for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, fixes: options.fixes })) events.push(e);
     eventCount = events.length;
-    for (const c of convertEvents(events, options)) await emit(exportConverted(c, writer.format, validate));
+    for (const c of convertEvents(events, options)) await emit(localOutput(exportConverted(c, writer.format, validate)));
   } else {
     // With workers, this thread only routes events (their payloads are read again where they are
     // converted); results are written in the order their scopes closed, whatever thread made them.
     const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, startAfterChars: startAfterChars(io) }) : undefined;
-    const grouper = new TopLevelGrouper<Eventual<ExportedTrajectory>>(parallel ?? inThread(options, writer.format, validate));
+    const grouper = new TopLevelGrouper<OutputItem>(parallel ?? inThread(options, writer.format, validate));
     const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
     try {
       const stream = streamEventBatches(inputs, io, accounting, {
@@ -160,12 +161,12 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
 }
 
 /** The in-thread sink of `--jobs 1`: each group is converted where it closes. */
-function inThread(options: ConvertOptions, format: OutputFormat, validate: boolean): GroupSink<Eventual<ExportedTrajectory>> {
+function inThread(options: ConvertOptions, format: OutputFormat, validate: boolean): GroupSink<OutputItem> {
   const sink = new ConvertingSink(options);
   return {
     add: (root, e) => sink.add(root, e),
-    close: (root, resort) => Eventual.resolved(exportConverted(sink.close(root, resort), format, validate)),
-    unscoped: (events) => Eventual.resolved(exportConverted(sink.unscoped(events), format, validate)),
+    close: (root, resort) => localOutput(exportConverted(sink.close(root, resort), format, validate)),
+    unscoped: (events) => localOutput(exportConverted(sink.unscoped(events), format, validate)),
   };
 }
 

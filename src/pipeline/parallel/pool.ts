@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { AtofEvent } from '../../ingest/atof.js';
-import type { FromWorker, RemoteExported, ToWorker, WorkerInit } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { RemoteOutput } from './remote-output.js';
 import { BatchBuilder } from './wire.js';
 
 /** Events are posted in batches of about this many characters (one message per event would cost more than the event). */
@@ -33,7 +34,7 @@ function startWorker(init: WorkerInit): Worker {
  */
 export class WorkerPool {
   private readonly slots: Slot[];
-  private readonly pending = new Map<number, { resolve: (r: RemoteExported) => void; reject: (e: Error) => void; slot: Slot; chars: number }>();
+  private readonly pending = new Map<number, { output: RemoteOutput; slot: Slot; chars: number }>();
   private unread = 0;
   private drained: Array<() => void> = [];
   private failure?: Error;
@@ -69,15 +70,15 @@ export class WorkerPool {
     return chars;
   }
 
-  /** Converts group `group` on its slot; resolves with the result in the output format. */
-  close(slotIndex: number, group: number, sessionId: string, resort: boolean, chars: number): Promise<RemoteExported> {
+  /** Converts group `group` on its slot; its text and counts arrive in the returned output. */
+  close(slotIndex: number, group: number, sessionId: string, resort: boolean, chars: number): RemoteOutput {
     this.check();
     const slot = this.slots[slotIndex];
     this.flush(slot);
-    return new Promise((resolve, reject) => {
-      this.pending.set(group, { resolve, reject, slot, chars });
-      this.post(slot, { type: 'close', group, sessionId, resort });
-    });
+    const output = new RemoteOutput(sessionId);
+    this.pending.set(group, { output, slot, chars });
+    this.post(slot, { type: 'close', group, sessionId, resort });
+    return output;
   }
 
   /** Undefined when reading may go on; else a promise that resolves once the workers have caught up. */
@@ -107,12 +108,14 @@ export class WorkerPool {
     if (msg.type === 'read') {
       this.unread -= msg.chars;
       if (this.unread <= MAX_UNREAD_CHARS) for (const wake of this.drained.splice(0)) wake();
+    } else if (msg.type === 'text') {
+      this.pending.get(msg.group)?.output.push(msg.bytes);
     } else if (msg.type === 'done') {
       const p = this.pending.get(msg.group);
       if (!p) return;
       this.pending.delete(msg.group);
       p.slot.load -= p.chars;
-      p.resolve(msg.exported);
+      p.output.finish(msg.exported);
     } else {
       const err = new Error(`export worker: ${msg.message}`);
       if (msg.stack) err.stack = msg.stack;
@@ -123,7 +126,7 @@ export class WorkerPool {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
-    for (const p of this.pending.values()) p.reject(err);
+    for (const p of this.pending.values()) p.output.fail(err);
     this.pending.clear();
     for (const wake of this.drained.splice(0)) wake();
   }

@@ -1,7 +1,8 @@
 import type { FixName } from '../../atif/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
 import type { Origin } from '../../ingest/atof.js';
-import type { ExportedTrajectory, OutputFormat } from '../exported.js';
+import type { OutputFormat } from '../exported.js';
+import type { ExportSummary } from '../output-queue.js';
 
 /**
  * Messages between the main thread and the export workers of `--jobs`. Events travel as their JSON
@@ -39,11 +40,15 @@ export type ToWorker =
   /** The group is complete: convert it (sorting by `seq` first when `resort`). */
   | { type: 'close'; group: number; sessionId: string; resort: boolean };
 
-/** A worker's result: the exported trajectory, its text already printed as UTF-8. */
-export type RemoteExported = ExportedTrajectory & { text?: Uint8Array[] };
 
 export type FromWorker =
   /** A batch was parsed; `chars` of input text no longer wait in the worker's queue. */
   | { type: 'read'; chars: number }
-  | { type: 'done'; group: number; exported: RemoteExported }
+  /**
+   * A piece of a group's printed text as UTF-8, moved (not copied) to the main thread as soon as it is
+   * printed: a worker never holds a large trajectory's whole text, nor counts it against its heap.
+   */
+  | { type: 'text'; group: number; bytes: Uint8Array }
+  /** The group's counts, after the last piece of its text. */
+  | { type: 'done'; group: number; exported: ExportSummary }
   | { type: 'failed'; message: string; stack?: string };

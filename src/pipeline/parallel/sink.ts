@@ -1,8 +1,8 @@
 import type { AtofEvent } from '../../ingest/atof.js';
 import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions } from '../convert.js';
-import { exportConverted, type ExportedTrajectory, type OutputFormat } from '../exported.js';
+import { exportConverted, type OutputFormat } from '../exported.js';
 import type { GroupSink } from '../stream.js';
-import { Eventual } from './eventual.js';
+import { localOutput, type OutputItem } from '../output-queue.js';
 import { WorkerPool } from './pool.js';
 import { withPayload } from './wire.js';
 
@@ -24,11 +24,11 @@ type Placement = { where: 'here'; events: AtofEvent[] } | { where: 'worker'; slo
 
 /**
  * The sink of `--jobs N`: every top-level group goes, when it opens, to the least-loaded worker (or
- * stays in this thread while the input is still small), and its result is an {@link Eventual} that the
- * writer awaits in closing order — so the output does not depend on N or on timing. Events arrive here
+ * stays in this thread while the input is still small), and its result is an {@link OutputItem} that the
+ * writer writes in closing order — so the output does not depend on N or on timing. Events arrive here
  * without their payload (`envelopeOnly` reading); both sides read it again from the line text.
  */
-export class ParallelSink implements GroupSink<Eventual<ExportedTrajectory>> {
+export class ParallelSink implements GroupSink<OutputItem> {
   private pool?: WorkerPool;
   private routedChars = 0;
   private nextGroup = 0;
@@ -47,7 +47,7 @@ export class ParallelSink implements GroupSink<Eventual<ExportedTrajectory>> {
     else this.send(placement, e);
   }
 
-  close(root: string, resort: boolean): Eventual<ExportedTrajectory> {
+  close(root: string, resort: boolean): OutputItem {
     const placement = this.groups.get(root);
     this.groups.delete(root);
     if (placement?.where === 'worker') return this.closeRemote(placement, root, resort);
@@ -56,7 +56,7 @@ export class ParallelSink implements GroupSink<Eventual<ExportedTrajectory>> {
     return this.convertHere(events, root);
   }
 
-  unscoped(events: AtofEvent[]): Eventual<ExportedTrajectory> {
+  unscoped(events: AtofEvent[]): OutputItem {
     const placement = this.place();
     if (placement.where === 'here') return this.convertHere(events, UNSCOPED_SESSION_ID);
     for (const e of events) this.send(placement, e);
@@ -93,12 +93,12 @@ export class ParallelSink implements GroupSink<Eventual<ExportedTrajectory>> {
     p.chars += this.pool!.send(p.slot, e, p.group);
   }
 
-  private closeRemote(p: Extract<Placement, { where: 'worker' }>, sessionId: string, resort: boolean): Eventual<ExportedTrajectory> {
-    return Eventual.of(this.pool!.close(p.slot, p.group, sessionId, resort, p.chars));
+  private closeRemote(p: Extract<Placement, { where: 'worker' }>, sessionId: string, resort: boolean): OutputItem {
+    return this.pool!.close(p.slot, p.group, sessionId, resort, p.chars);
   }
 
-  private convertHere(events: AtofEvent[], sessionId: string): Eventual<ExportedTrajectory> {
+  private convertHere(events: AtofEvent[], sessionId: string): OutputItem {
     const c = convertGroup(events.map(withPayload), sessionId, this.opts.convert, true);
-    return Eventual.resolved(exportConverted(c, this.opts.format, this.opts.validate));
+    return localOutput(exportConverted(c, this.opts.format, this.opts.validate));
   }
 }

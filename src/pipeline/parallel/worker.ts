@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { convertGroup, type ConvertOptions } from '../convert.js';
 import { exportConverted } from '../exported.js';
-import type { FromWorker, RemoteExported, ToWorker, WorkerInit } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { eventsOf } from './wire.js';
 
 /**
@@ -13,6 +13,7 @@ const init = workerData as WorkerInit;
 const options: ConvertOptions = { agent: init.agent, fixes: new Set(init.fixes), observedEvents: init.observedEvents, dedupe: init.dedupe };
 const groups = new Map<number, AtofEvent[]>();
 const port = parentPort!;
+const UTF8 = new TextEncoder();
 const send = (msg: FromWorker) => port.postMessage(msg);
 
 port.on('message', (msg: ToWorker) => {
@@ -28,9 +29,12 @@ port.on('message', (msg: ToWorker) => {
       const events = groups.get(msg.group) ?? [];
       groups.delete(msg.group);
       if (msg.resort) events.sort((a, b) => a.seq - b.seq);
-      const exported = exportConverted(convertGroup(events, msg.sessionId, options, true), init.format, init.validate, true);
-      const remote = exported as RemoteExported; // printed as bytes: `encode` was asked
-      port.postMessage({ type: 'done', group: msg.group, exported: remote } satisfies FromWorker, (remote.text ?? []).map((b) => b.buffer as ArrayBuffer));
+      const { text, ...counts } = exportConverted(convertGroup(events, msg.sessionId, options, true), init.format, init.validate);
+      for (const chunk of text ?? []) {
+        const bytes = UTF8.encode(chunk as string);
+        port.postMessage({ type: 'text', group: msg.group, bytes } satisfies FromWorker, [bytes.buffer]);
+      }
+      send({ type: 'done', group: msg.group, exported: { ...counts, written: text !== undefined } });
     }
   } catch (err) {
     send({ type: 'failed', message: (err as Error).message, stack: (err as Error).stack });
