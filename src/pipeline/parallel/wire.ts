@@ -50,7 +50,12 @@ export function* eventsOf(b: WireBatch): Generator<{ group: number; event: AtofE
 }
 
 function decodeText(text: string, seq: number, origin: AtofEvent['origin'], fromLine: boolean): AtofEvent {
-  const value = parseJson(text);
+  let value;
+  try {
+    value = parseJson(text);
+  } catch (err) {
+    throw new Error(`internal: a routed event (input position ${seq}) no longer parses: ${(err as Error).message}`);
+  }
   const decoded = isObject(value) ? decodeAtof(value, seq, origin) : undefined;
   if (!decoded?.ok) throw new Error(`internal: a routed event (input position ${seq}) no longer decodes`);
   if (fromLine) decoded.event.rawText = text;

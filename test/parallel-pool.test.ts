@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AtofEvent } from '../src/ingest/atof.js';
+import { WorkerPool } from '../src/pipeline/parallel/pool.js';
+import { RemoteOutput } from '../src/pipeline/parallel/remote-output.js';
+import type { ExportSummary } from '../src/pipeline/output-queue.js';
+
+const summary: ExportSummary = { sessionId: 's', eventCount: 1, steps: 0, suppressedSpans: 0, errors: [], errorCount: 0, written: true };
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+test('a remote output hands over pieces as they arrive, in order, then its counts', async () => {
+  const out = new RemoteOutput('s');
+  const seen: string[] = [];
+  const reading = (async () => {
+    for await (const piece of out.text()) seen.push(Buffer.from(piece).toString());
+  })();
+  out.push(bytes('{"a":'));
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(seen, ['{"a":']);
+  assert.equal(out.ready, false);
+  out.push(bytes('1}\n'));
+  out.finish(summary);
+  await reading;
+  assert.deepEqual(seen, ['{"a":', '1}\n']);
+  assert.equal(out.ready, true);
+  assert.deepEqual(await out.summary(), summary);
+});
+
+test('a remote output that fails makes its reader fail', async () => {
+  const out = new RemoteOutput('s');
+  out.push(bytes('x'));
+  out.fail(new Error('worker gone'));
+  await assert.rejects(async () => {
+    for await (const _piece of out.text());
+  }, /worker gone/);
+});
+
+test('a worker that cannot decode what it was sent fails the group, and the pool, with the reason', async () => {
+  const pool = new WorkerPool(1, { agent: { name: 'a', version: '1' }, fixes: [], observedEvents: true, dedupe: true, format: 'ndjson', validate: false });
+  try {
+    const broken: AtofEvent = { kind: 'mark', uuid: '0198a000-0000-7000-8000-000000000001', ts: 0n, name: 'm', raw: {}, rawText: '{"not":"an event"', seq: 0 };
+    pool.send(0, broken, 1);
+    const out = pool.close(0, 1, 's', false, broken.rawText!.length);
+    await assert.rejects(async () => {
+      for await (const _piece of out.text());
+    }, /internal: a routed event \(input position 0\) no longer parses/);
+    assert.throws(() => pool.send(0, broken, 2), /no longer parses/);
+  } finally {
+    await pool.shutdown();
+  }
+});
