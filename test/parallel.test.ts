@@ -95,6 +95,28 @@ test('--jobs: late, waiting and unscoped events, and problem lines, are handled 
   }
 });
 
+test('--jobs: a --strict stop still writes every trajectory that closed before the problem line', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-jobs-'));
+  try {
+    const uuid = (n: number) => `0198a000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+    const lines: string[] = [];
+    for (let t = 0; t < 20; t++) {
+      for (const phase of ['start', 'end']) {
+        lines.push(JSON.stringify({ atof_version: '0.1', kind: 'scope', uuid: uuid(t + 1), timestamp: `2026-01-01T00:00:${String(t).padStart(2, '0')}Z`, name: 'agent', category: 'agent', scope_category: phase }));
+      }
+    }
+    lines.push('not json');
+    const file = join(dir, 'stops.ndjson');
+    await writeFile(file, lines.join('\n') + '\n');
+    const [one, many] = await inThreadAndOnWorkers(['convert', file, '-o', '-', '--strict', '-q', '--no-fix', 'no-empty-trajectories']);
+    assertSameRun(one, many);
+    assert.equal(one.code, 1);
+    assert.equal(one.stdout.trim().split('\n').length, 20);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('--jobs must be a whole number from 1', async () => {
   for (const bad of ['0', '-2', 'two', '1.5']) {
     const r = await runCli(['convert', 'samples/', '-o', '-', '--jobs', bad]);

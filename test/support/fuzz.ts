@@ -143,23 +143,34 @@ export async function runCase(seed: number, index: number, base: Buffer[][], wor
     throw new InvariantViolation(`case ${index} (seed ${seed}, ${mutations.join('+')}, ${args.slice(3).join(' ')}): ${what}`);
   };
 
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (s: string | Uint8Array) => ((stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), true) },
-    stderr: { write: (s: string) => ((stderr += s), true) },
-    stdin: Readable.from(toDir ? [] : [text]),
-    stdinIsTTY: true,
-    stderrIsTTY: false,
-    stdoutIsTTY: false,
-    cwd: dir,
-    env: {},
+  // One stdout case in 64 also runs on worker threads, which must change nothing.
+  const onWorkers = !toDir && r() < 1 / 64;
+  const run = async (jobs: number) => {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIO = {
+      stdout: { write: (s: string | Uint8Array) => ((stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), true) },
+      stderr: { write: (s: string) => ((stderr += s), true) },
+      stdin: Readable.from(toDir ? [] : [text]),
+      stdinIsTTY: true,
+      stderrIsTTY: false,
+      stdoutIsTTY: false,
+      cwd: dir,
+      env: { RELAY_ATIF_JOBS_AFTER_BYTES: '0' },
+    };
+    try {
+      const code = await createProgram(io).run([...args, '--jobs', String(jobs)]);
+      return { code, stdout, stderr };
+    } catch (err) {
+      return fail(`uncaught ${(err as Error).stack}`);
+    }
   };
-  let code: number;
-  try {
-    code = await createProgram(io).run(args);
-  } catch (err) {
-    return fail(`uncaught ${(err as Error).stack}`);
+  const { code, stdout, stderr } = await run(1);
+  if (onWorkers) {
+    const parallel = await run(3);
+    if (parallel.code !== code || parallel.stdout !== stdout || parallel.stderr !== stderr) {
+      fail(`--jobs 3 gave another result than --jobs 1: exit ${parallel.code} vs ${code}; stderr ${JSON.stringify(parallel.stderr.slice(0, 400))} vs ${JSON.stringify(stderr.slice(0, 400))}`);
+    }
   }
   if (!(Object.values(EXIT) as number[]).includes(code)) fail(`exit code ${code} is not in the table: ${stderr}`);
   if (({} as Record<string, unknown>).polluted !== undefined) fail('Object.prototype was polluted');

@@ -124,6 +124,11 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
       for (const e of late) lateEvent(accounting, e);
       await queue.add(done);
       await queue.flush();
+    } catch (err) {
+      // A run stopped by its input (--strict, an unreadable source) still writes what closed before
+      // the stop, as it does without workers; a failing output is not written to again.
+      if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT) await queue.flush();
+      throw err;
     } finally {
       await parallel?.shutdown();
     }
