@@ -6,19 +6,18 @@ import { RemoteOutput } from '../src/pipeline/parallel/remote-output.js';
 import type { ExportSummary } from '../src/pipeline/output-queue.js';
 
 const summary: ExportSummary = { sessionId: 's', eventCount: 1, steps: 0, suppressedSpans: 0, errors: [], errorCount: 0, written: true };
-const bytes = (s: string) => new TextEncoder().encode(s);
 
 test('a remote output hands over pieces as they arrive, in order, then its counts', async () => {
   const out = new RemoteOutput('s');
   const seen: string[] = [];
   const reading = (async () => {
-    for await (const piece of out.text()) seen.push(Buffer.from(piece).toString());
+    for await (const piece of out.text()) seen.push(piece);
   })();
-  out.push(bytes('{"a":'));
+  out.push('{"a":');
   await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(seen, ['{"a":']);
   assert.equal(out.ready, false);
-  out.push(bytes('1}\n'));
+  out.push('1}\n');
   out.finish(summary);
   await reading;
   assert.deepEqual(seen, ['{"a":', '1}\n']);
@@ -28,7 +27,7 @@ test('a remote output hands over pieces as they arrive, in order, then its count
 
 test('a remote output that fails makes its reader fail', async () => {
   const out = new RemoteOutput('s');
-  out.push(bytes('x'));
+  out.push('x');
   out.fail(new Error('worker gone'));
   await assert.rejects(async () => {
     for await (const _piece of out.text());

@@ -110,7 +110,7 @@ export class WorkerPool {
       this.unread -= msg.chars;
       if (this.unread <= MAX_UNREAD_CHARS) for (const wake of this.drained.splice(0)) wake();
     } else if (msg.type === 'text') {
-      this.pending.get(msg.group)?.output.push(msg.bytes);
+      this.pending.get(msg.group)?.output.push(msg.piece);
     } else if (msg.type === 'done') {
       const p = this.pending.get(msg.group);
       if (!p) return;

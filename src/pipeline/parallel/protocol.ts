@@ -45,10 +45,11 @@ export type FromWorker =
   /** A batch was parsed; `chars` of input text no longer wait in the worker's queue. */
   | { type: 'read'; chars: number }
   /**
-   * A piece of a group's printed text as UTF-8, moved (not copied) to the main thread as soon as it is
-   * printed: a worker never holds a large trajectory's whole text, nor counts it against its heap.
+   * A piece of a group's printed text, sent as soon as it is printed: a worker never holds a large
+   * trajectory's whole text. Sent as a string: cloning one is a copy, and the UTF-8 encoding is left
+   * to the main thread's write (encoding here took longer than the copy, on the busiest thread).
    */
-  | { type: 'text'; group: number; bytes: Uint8Array }
+  | { type: 'text'; group: number; piece: string }
   /** The group's counts, after the last piece of its text. */
   | { type: 'done'; group: number; exported: ExportSummary }
   | { type: 'failed'; message: string; stack?: string };

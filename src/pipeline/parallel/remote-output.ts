@@ -6,7 +6,7 @@ import type { ExportSummary, OutputItem } from '../output-queue.js';
  * after its last piece; `finish` brings the counts, `fail` a worker failure.
  */
 export class RemoteOutput implements OutputItem {
-  private readonly pieces: Uint8Array[] = [];
+  private readonly pieces: string[] = [];
   private done?: ExportSummary;
   private failure?: Error;
   private wake?: () => void;
@@ -17,7 +17,7 @@ export class RemoteOutput implements OutputItem {
     return this.done !== undefined;
   }
 
-  push(piece: Uint8Array): void {
+  push(piece: string): void {
     this.pieces.push(piece);
     this.notify();
   }
@@ -32,7 +32,7 @@ export class RemoteOutput implements OutputItem {
     this.notify();
   }
 
-  async *text(): AsyncGenerator<Uint8Array> {
+  async *text(): AsyncGenerator<string> {
     for (;;) {
       if (this.failure) throw this.failure;
       const piece = this.pieces.shift();

@@ -13,7 +13,6 @@ const init = workerData as WorkerInit;
 const options: ConvertOptions = { agent: init.agent, fixes: new Set(init.fixes), observedEvents: init.observedEvents, dedupe: init.dedupe };
 const groups = new Map<number, AtofEvent[]>();
 const port = parentPort!;
-const UTF8 = new TextEncoder();
 const send = (msg: FromWorker) => port.postMessage(msg);
 
 port.on('message', (msg: ToWorker) => {
@@ -30,10 +29,7 @@ port.on('message', (msg: ToWorker) => {
       groups.delete(msg.group);
       if (msg.resort) events.sort((a, b) => a.seq - b.seq);
       const { text, ...counts } = exportConverted(convertGroup(events, msg.sessionId, options, true), init.format, init.validate);
-      for (const chunk of text ?? []) {
-        const bytes = UTF8.encode(chunk as string);
-        port.postMessage({ type: 'text', group: msg.group, bytes } satisfies FromWorker, [bytes.buffer]);
-      }
+      for (const piece of text ?? []) send({ type: 'text', group: msg.group, piece: piece as string });
       send({ type: 'done', group: msg.group, exported: { ...counts, written: text !== undefined } });
     }
   } catch (err) {
