@@ -34,15 +34,15 @@ export function checkTemplate(template: string): void {
 /** Temp files still being written; removed if the process is interrupted (see main.ts). */
 export const pendingTempFiles = new Set<string>();
 
-/** Text as it reaches the writer: pieces of a document, strings or UTF-8 bytes, possibly still arriving. */
-export type Pieces = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+/** Text as it reaches the writer: pieces of a document, possibly still arriving. */
+export type Pieces = Iterable<string> | AsyncIterable<string>;
 
 /** A failure of the pieces' source (not of the file): passed on as it is, not as an output error. */
 class SourceFailure {
   constructor(readonly cause: unknown) {}
 }
 
-async function* guarded(pieces: Pieces): AsyncGenerator<string | Uint8Array> {
+async function* guarded(pieces: Pieces): AsyncGenerator<string> {
   try {
     yield* pieces;
   } catch (err) {
@@ -62,7 +62,7 @@ export async function writeAtomic(path: string, text: string | Pieces): Promise<
     else {
       const handle = await open(tmp, 'w');
       try {
-        for await (const piece of guarded(text)) await (typeof piece === 'string' ? handle.write(piece) : handle.write(piece));
+        for await (const piece of guarded(text)) await handle.write(piece);
       } finally {
         await handle.close();
       }
@@ -85,7 +85,7 @@ export async function writeAtomic(path: string, text: string | Pieces): Promise<
 export class TrajectoryWriter {
   readonly written: string[] = [];
   private readonly usedNames = new Set<string>();
-  private held: Array<string | Uint8Array>[] = [];
+  private held: string[][] = [];
   private dirReady = false;
 
   constructor(
@@ -113,7 +113,7 @@ export class TrajectoryWriter {
     if (this.target.kind === 'stdout') {
       for await (const piece of all) await writeOut(this.io, piece);
     } else if (this.target.kind === 'file') {
-      const held: Array<string | Uint8Array> = [];
+      const held: string[] = [];
       for await (const piece of all) held.push(piece);
       this.held.push(held);
     } else {
@@ -150,11 +150,11 @@ export class TrajectoryWriter {
 }
 
 /** Writes to stdout and waits when the pipe is full, so a large output is not buffered in memory. */
-async function writeOut(io: CliIO, chunk: string | Uint8Array): Promise<void> {
+async function writeOut(io: CliIO, chunk: string): Promise<void> {
   if (io.stdout.write(chunk) === false && io.stdout.once) await new Promise<void>((res) => io.stdout.once!('drain', () => res()));
 }
 
-async function* inOrder(pieces: Pieces): AsyncGenerator<string | Uint8Array> {
+async function* inOrder(pieces: Pieces): AsyncGenerator<string> {
   yield* pieces;
 }
 

@@ -18,11 +18,8 @@ export interface ExportedTrajectory {
   eventCount: number;
   steps: number;
   suppressedSpans: number;
-  /**
-   * The document in the output format, newline included, in pieces (UTF-8 bytes when it was printed
-   * on a worker); absent for an empty trajectory that is not written. Printed as it is iterated.
-   */
-  text?: Iterable<string | Uint8Array>;
+  /** The document in the output format, newline included, in pieces; absent for an empty trajectory that is not written. Printed as it is iterated. */
+  text?: Iterable<string>;
   /** With validation: the first error findings, and how many errors there were. */
   errors: Finding[];
   errorCount: number;

@@ -27,7 +27,7 @@ export async function runCli(args: string[], fake: FakeEnv = {}): Promise<CliRun
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
-    stdout: { write: (s: string | Uint8Array) => (stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
+    stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     stdin: Readable.from([]),
     stdinIsTTY: true,
