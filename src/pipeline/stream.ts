@@ -14,6 +14,11 @@ export interface GroupSink<R> {
   unscoped(events: AtofEvent[]): R;
 }
 
+interface UuidNode {
+  parent?: string;
+  root?: string;
+}
+
 /**
  * Streaming grouping: events arrive in input order; each top-level agent scope (an agent start whose
  * parent has not been seen) collects the events whose parent chain reaches it, and is closed the
@@ -23,12 +28,14 @@ export interface GroupSink<R> {
  * already closed is returned as late (the live exporter is gone by then too).
  */
 export class TopLevelGrouper<R> {
-  private readonly rootOf = new Map<string, string | null>();
-  private readonly parentOf = new Map<string, string>();
+  /**
+   * Every uuid seen: its parent (from the first of its events that names one) and, once resolved, its
+   * top-level scope. One map, so that filing an event costs one or two lookups.
+   */
+  private readonly nodes = new Map<string, UuidNode>();
   /** Open top-level scopes, in opening order, and whether their start event has been filed. */
   private readonly open = new Map<string, { started: boolean }>();
   private readonly closed = new Set<string>();
-  private readonly seen = new Set<string>();
   private unscoped: AtofEvent[] = [];
   /** Events whose parent chain ends at a uuid not seen yet, keyed by that uuid. */
   private waiting = new Map<string, AtofEvent[]>();
@@ -37,13 +44,16 @@ export class TopLevelGrouper<R> {
 
   /** Adds one event; returns what the groups it completed became, and whether the event arrived too late. */
   push(e: AtofEvent): { done: R[]; late: boolean } {
-    if (e.parentUuid !== undefined && !this.parentOf.has(e.uuid)) this.parentOf.set(e.uuid, e.parentUuid);
-    const isTop = e.kind === 'scope' && e.scopeCategory === 'start' && e.category === 'agent' && !this.rootOf.has(e.uuid) && !this.knows(e.parentUuid);
+    // Whether the parent was seen is decided before this event counts as seen (a uuid may name itself).
+    const parentSeen = e.parentUuid !== undefined && this.nodes.has(e.parentUuid);
+    let node = this.nodes.get(e.uuid);
+    if (!node) this.nodes.set(e.uuid, (node = { parent: e.parentUuid }));
+    else if (node.parent === undefined) node.parent = e.parentUuid;
+    const isTop = e.kind === 'scope' && e.scopeCategory === 'start' && e.category === 'agent' && node.root === undefined && !parentSeen;
     if (isTop && !this.closed.has(e.uuid)) {
-      this.rootOf.set(e.uuid, e.uuid);
+      node.root = e.uuid;
       this.open.set(e.uuid, { started: false });
     }
-    this.seen.add(e.uuid);
     const done: R[] = [];
     const late = this.place(e, done);
     // Events that were waiting for this uuid can now follow their chain further.
@@ -94,44 +104,35 @@ export class TopLevelGrouper<R> {
     return this.sink.close(root, resort);
   }
 
-  private knows(uuid: string | undefined): boolean {
-    return uuid !== undefined && this.seen.has(uuid);
-  }
-
   /**
    * The top-level scope a uuid belongs to, following parents; while the chain is incomplete, the first
    * uuid on it that has not been seen (`missing`). A cycle has neither.
    */
   private resolve(uuid: string): { root?: string; missing?: string } {
     // The common case first: the event is a root, or a child of an event already resolved.
-    const own = this.rootOf.get(uuid);
-    if (own) return { root: own };
-    const parent = this.parentOf.get(uuid);
-    if (parent === undefined) return {};
-    if (!this.knows(parent)) return { missing: parent };
-    const inherited = parent !== uuid ? this.rootOf.get(parent) : undefined;
-    if (inherited) {
-      this.rootOf.set(uuid, inherited);
-      return { root: inherited };
-    }
-    const path: string[] = [];
-    const seen = new Set<string>();
+    const node = this.nodes.get(uuid)!;
+    if (node.root) return { root: node.root };
+    if (node.parent === undefined) return {};
+    const parentNode = this.nodes.get(node.parent);
+    if (!parentNode) return { missing: node.parent };
+    if (node.parent !== uuid && parentNode.root) return { root: (node.root = parentNode.root) };
+    const path: UuidNode[] = [];
+    const visited = new Set<string>();
     let cur: string | undefined = uuid;
     let root: string | undefined;
-    while (cur !== undefined && !seen.has(cur)) {
-      const cached = this.rootOf.get(cur);
-      if (cached) {
-        root = cached;
+    while (cur !== undefined && !visited.has(cur)) {
+      const at: UuidNode = this.nodes.get(cur)!;
+      if (at.root) {
+        root = at.root;
         break;
       }
-      seen.add(cur);
-      path.push(cur);
-      const parent = this.parentOf.get(cur);
-      if (parent === undefined) return {};
-      if (!this.knows(parent)) return { missing: parent };
-      cur = parent;
+      visited.add(cur);
+      path.push(at);
+      if (at.parent === undefined) return {};
+      if (!this.nodes.has(at.parent)) return { missing: at.parent };
+      cur = at.parent;
     }
-    if (root !== undefined) for (const p of path) this.rootOf.set(p, root);
+    if (root !== undefined) for (const at of path) at.root = root;
     return { root };
   }
 }
