@@ -34,19 +34,21 @@ function parseCanonicalUtc(t: string): Nanos | undefined {
   const mm = digits2(t, 14);
   const ss = digits2(t, 17);
   if (hh < 0 || mm < 0 || ss < 0 || hh > 23 || mm > 59 || ss > 59) return undefined;
-  let frac = 0n;
+  let frac = 0;
   if (end > 19) {
     if (t.charCodeAt(19) !== 46 /* . */ || end - 20 > 9 || end === 20) return undefined;
-    let f = 0;
     for (let i = 20; i < end; i++) {
       const c = t.charCodeAt(i) - 48;
       if (c < 0 || c > 9) return undefined;
-      f = f * 10 + c;
+      frac = frac * 10 + c;
     }
-    frac = BigInt(f) * 10n ** BigInt(9 - (end - 20));
+    frac *= POW10[9 - (end - 20)];
   } else if (end !== 19) return undefined;
-  return BigInt(base + ((hh * 60 + mm) * 60 + ss) * 1000) * 1_000_000n + frac;
+  // Whole seconds fit a double exactly, and so do nanoseconds within a second: one BigInt step joins them.
+  return BigInt(base / 1000 + (hh * 60 + mm) * 60 + ss) * 1_000_000_000n + BigInt(frac);
 }
+
+const POW10 = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
 function digits2(t: string, i: number): number {
   const a = t.charCodeAt(i) - 48;
@@ -92,30 +94,46 @@ export function fromEpochMicros(us: bigint): Nanos {
   return us * 1000n;
 }
 
-const pad = (n: number | bigint, w: number) => String(n).padStart(w, '0');
+const pad = (n: number, w: number) => String(n).padStart(w, '0');
+
+/** Date's range (±100,000,000 days) in seconds. */
+const MAX_DATE_SECS = 8.64e12;
+
+/** The `YYYY-MM-DDT` prefix of the last day formatted: consecutive timestamps nearly always share it. */
+let lastDay = NaN;
+let lastDayText = '';
 
 /**
  * chrono's `to_rfc3339()` for a UTC time: no fraction when whole seconds, else 3, 6 or 9 digits,
  * and `+00:00` instead of `Z`.
  */
 export function formatRfc3339(ns: Nanos): string {
-  let secs = ns / 1_000_000_000n;
-  let sub = ns % 1_000_000_000n;
-  if (sub < 0n) {
-    sub += 1_000_000_000n;
-    secs -= 1n;
+  let secsBig = ns / 1_000_000_000n;
+  let subBig = ns % 1_000_000_000n;
+  if (subBig < 0n) {
+    subBig += 1_000_000_000n;
+    secsBig -= 1n;
   }
-  const date = new Date(Number(secs) * 1000);
-  const base =
-    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
-    `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
+  // Seconds (within Date's range) and nanoseconds are exact doubles: the rest is Number arithmetic.
+  const secs = Number(secsBig);
+  const sub = Number(subBig);
   let frac = '';
-  if (sub !== 0n) {
-    if (sub % 1_000_000n === 0n) frac = '.' + pad(sub / 1_000_000n, 3);
-    else if (sub % 1000n === 0n) frac = '.' + pad(sub / 1000n, 6);
+  if (sub !== 0) {
+    if (sub % 1_000_000 === 0) frac = '.' + pad(sub / 1_000_000, 3);
+    else if (sub % 1000 === 0) frac = '.' + pad(sub / 1000, 6);
     else frac = '.' + pad(sub, 9);
   }
-  return `${base}${frac}+00:00`;
+  // Outside Date's range every field has always printed as NaN; such output stays as it was.
+  if (!(Math.abs(secs) <= MAX_DATE_SECS)) return `0NaN-NaN-NaNTNaN:NaN:NaN${frac}+00:00`;
+  const day = Math.floor(secs / 86_400);
+  if (day !== lastDay) {
+    const date = new Date(day * 86_400_000);
+    lastDayText = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}T`;
+    lastDay = day;
+  }
+  const s = secs - day * 86_400;
+  const hms = `${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor(s / 60) % 60, 2)}:${pad(s % 60, 2)}`;
+  return `${lastDayText}${hms}${frac}+00:00`;
 }
 
 /** Unix seconds with millisecond precision (floor to whole ms), as the invocation extras carry them. */
