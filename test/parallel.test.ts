@@ -25,6 +25,16 @@ function assertSameRun(one: CliRun, many: CliRun): void {
   assert.equal(many.stderr, one.stderr);
 }
 
+/** Runs `fn` in a fresh temporary directory, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-jobs-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const inputs = conformanceCases().map((c) => join(c.dir, 'input.ndjson'));
 
 test('--jobs 3 writes exactly what --jobs 1 writes, report included, on every conformance input at once', { skip: inputs.length === 0 }, async () => {
@@ -42,8 +52,7 @@ test('--jobs sends events the raw-record replay built (no input line of their ow
 });
 
 test('--jobs: directory and single-file outputs are the same files', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-jobs-'));
-  try {
+  await inTempDir(async (dir) => {
     const [one, many] = await Promise.all([1, 2].map(async (jobs) => {
       const out = join(dir, `j${jobs}`) + '/';
       const r = await runCli(['convert', 'samples/hermes-session.atof.ndjson', 'samples/claude-code-session.ndjson', '-o', out, '-q', '--jobs', String(jobs)], EAGER);
@@ -58,14 +67,11 @@ test('--jobs: directory and single-file outputs are the same files', async () =>
     assert.equal(r.code, 0, r.stderr);
     const r1 = await runCli(['convert', 'samples/hermes-session.atof.ndjson', '-o', '-', '-q', '--jobs', '1']);
     assert.deepEqual(JSON.parse(await readFile(single, 'utf8')), JSON.parse(r1.stdout));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('--jobs: late, waiting and unscoped events, and problem lines, are handled as in one thread', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-jobs-'));
-  try {
+  await inTempDir(async (dir) => {
     const uuid = (n: number) => `0198a000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
     const at = (ms: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString();
     const ev = (o: Record<string, unknown>) => JSON.stringify({ atof_version: '0.1', kind: 'scope', attributes: [], data: null, metadata: null, ...o });
@@ -90,14 +96,11 @@ test('--jobs: late, waiting and unscoped events, and problem lines, are handled 
     const [strictOne, strictMany] = await inThreadAndOnWorkers(['convert', file, '-o', '-', '--strict', '-q']);
     assertSameRun(strictOne, strictMany);
     assert.equal(strictOne.code, 1);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('--jobs: a --strict stop still writes every trajectory that closed before the problem line', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-jobs-'));
-  try {
+  await inTempDir(async (dir) => {
     const uuid = (n: number) => `0198a000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
     const lines: string[] = [];
     for (let t = 0; t < 20; t++) {
@@ -112,9 +115,7 @@ test('--jobs: a --strict stop still writes every trajectory that closed before t
     assertSameRun(one, many);
     assert.equal(one.code, 1);
     assert.equal(one.stdout.trim().split('\n').length, 20);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('--jobs must be a whole number from 1', async () => {
