@@ -141,11 +141,7 @@ export class TopLevelGrouper<R> {
 export class ConvertingSink implements GroupSink<ConvertedTrajectory> {
   private readonly groups = new Map<string, AtofEvent[]>();
 
-  /** `prepare` turns the events of a group into those the exporter reads (e.g. re-reads payloads dropped at input). */
-  constructor(
-    private readonly opts: ConvertOptions,
-    private readonly prepare: (events: AtofEvent[]) => AtofEvent[] = (events) => events,
-  ) {}
+  constructor(private readonly opts: ConvertOptions) {}
 
   add(root: string, e: AtofEvent): void {
     const list = this.groups.get(root);
@@ -157,11 +153,11 @@ export class ConvertingSink implements GroupSink<ConvertedTrajectory> {
     const events = this.groups.get(root) ?? [];
     this.groups.delete(root);
     if (resort) events.sort((a, b) => a.seq - b.seq);
-    return convertGroup(this.prepare(events), root, this.opts, true);
+    return convertGroup(events, root, this.opts, true);
   }
 
   unscoped(events: AtofEvent[]): ConvertedTrajectory {
-    return convertGroup(this.prepare(events), UNSCOPED_SESSION_ID, this.opts, true);
+    return convertGroup(events, UNSCOPED_SESSION_ID, this.opts, true);
   }
 }
 

@@ -95,7 +95,7 @@ export class WorkerPool {
   }
 
   private flush(slot: Slot): void {
-    if (slot.batch.batch.texts.length === 0) return;
+    if (slot.batch.isEmpty) return;
     const chars = slot.batch.chars;
     this.unread += chars;
     this.post(slot, { type: 'events', batch: slot.batch.take(), chars });

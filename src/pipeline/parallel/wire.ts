@@ -6,8 +6,13 @@ import type { WireBatch } from './protocol.js';
 
 /** A batch being filled on the main thread. */
 export class BatchBuilder {
-  batch: WireBatch = emptyBatch();
+  private batch: WireBatch = emptyBatch();
+  /** Text queued so far. */
   chars = 0;
+
+  get isEmpty(): boolean {
+    return this.batch.texts.length === 0;
+  }
 
   add(e: AtofEvent, group: number): number {
     const b = this.batch;
