@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,14 @@ test('--jobs 3 writes exactly what --jobs 1 writes, report included, on every co
     assertSameRun(one, many);
     assert.ok(one.stdout.split('\n').length > 50, 'the inputs make many trajectories');
   }
+});
+
+test('--jobs on stdin (size unknown): groups opened before the workers start stay here, later ones go to them', { skip: inputs.length === 0 }, async () => {
+  const text = inputs.map((f) => readFileSync(f, 'utf8')).join('\n');
+  const one = await runCli(['convert', '-', '-o', '-', '--json', '--jobs', '1'], { stdin: text });
+  // The workers start once half the input has been routed.
+  const many = await runCli(['convert', '-', '-o', '-', '--json', '--jobs', '2'], { stdin: text, env: { RELAY_ATIF_JOBS_AFTER_BYTES: String(Math.floor(text.length / 2)) } });
+  assertSameRun(one, many);
 });
 
 test('--jobs sends events the raw-record replay built (no input line of their own) as their JSON', async () => {
@@ -131,7 +140,7 @@ async function readBoth(texts: string[]) {
     const acct = new LineAccounting();
     const records: InputRecord[] = [];
     const source = { name: 'in.ndjson', open: () => Readable.from([Buffer.from(texts.join('\n'))]) };
-    for await (const r of streamRecords([source], acct, { envelopeOnly })) records.push(r);
+    for await (const r of streamRecords([source], acct, { envelopeOnly: () => envelopeOnly })) records.push(r);
     const summary = records.map((r) =>
       r.kind === 'atof'
         ? [r.event.uuid, r.event.parentUuid, r.event.kind, r.event.scopeCategory, r.event.category, r.event.name, r.event.seq, String(r.event.ts), r.event.rawText, r.event.origin]

@@ -94,10 +94,11 @@ export interface ReadRecordsOptions extends ReadLinesOptions {
   /** The agent of bare hook payloads (`--agent`); without it they are rejected. */
   agent?: HookAgentKind;
   /**
-   * ATOF events keep only their envelope and line text (see {@link envelopeOf}): for a consumer that
-   * only routes events and re-reads payloads from `rawText` elsewhere (the worker threads of --jobs).
+   * Asked per line: whether ATOF events keep only their envelope and line text (see
+   * {@link envelopeOf}), for a consumer that only routes them and re-reads payloads from `rawText`
+   * elsewhere (the worker threads of --jobs, once started).
    */
-  envelopeOnly?: boolean;
+  envelopeOnly?: () => boolean;
 }
 
 /**
@@ -172,7 +173,7 @@ class RecordReader {
   }
 
   *readLine(line: Line): Generator<InputRecord> {
-    if (this.options.envelopeOnly && 'text' in line) {
+    if (this.options.envelopeOnly?.() && 'text' in line) {
       const record = this.readEnvelope(line.text, { file: line.file, line: line.line });
       if (record) return yield record;
     }
@@ -320,6 +321,11 @@ class RecordReader {
 }
 
 const NO_PAYLOAD: JsonObject = Object.freeze({}) as JsonObject;
+
+/** Whether an event was read envelope-only: its payload is still in its line text only. */
+export function isEnvelope(e: AtofEvent): boolean {
+  return e.raw === NO_PAYLOAD;
+}
 
 /**
  * An event with what grouping reads (ids, kind, category, time, position) and its line text; the

@@ -20,6 +20,8 @@ export interface FakeEnv {
   env?: Record<string, string | undefined>;
   stdoutIsTTY?: boolean;
   cwd?: string;
+  /** What stdin holds (else it is an empty terminal). */
+  stdin?: string;
 }
 
 /** Runs the CLI in-process on a fake IO that collects stdout and stderr. */
@@ -29,8 +31,8 @@ export async function runCli(args: string[], fake: FakeEnv = {}): Promise<CliRun
   const io: CliIO = {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    stdin: Readable.from([]),
-    stdinIsTTY: true,
+    stdin: Readable.from(fake.stdin === undefined ? [] : [Buffer.from(fake.stdin)]),
+    stdinIsTTY: fake.stdin === undefined,
     stderrIsTTY: false,
     stdoutIsTTY: fake.stdoutIsTTY ?? false,
     cwd: fake.cwd ?? ROOT,

@@ -102,7 +102,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
     try {
       const stream = streamEventBatches(inputs, io, accounting, {
-        read: { ...readOptions, envelopeOnly: parallel !== undefined },
+        read: { ...readOptions, envelopeOnly: () => parallel?.routing ?? false },
         replay: replayed,
         progress,
         fixes: options.fixes,

@@ -25,8 +25,9 @@ type Placement = { where: 'here'; events: AtofEvent[] } | { where: 'worker'; slo
 /**
  * The sink of `--jobs N`: every top-level group goes, when it opens, to the least-loaded worker (or
  * stays in this thread while the input is still small), and its result is an {@link OutputItem} that the
- * writer writes in closing order — so the output does not depend on N or on timing. Events arrive here
- * without their payload (`envelopeOnly` reading); both sides read it again from the line text.
+ * writer writes in closing order — so the output does not depend on N or on timing. Once the workers
+ * run, events arrive here without their payload (`envelopeOnly` reading): it is read again from the
+ * line text where the group is converted.
  */
 export class ParallelSink implements GroupSink<OutputItem> {
   private pool?: WorkerPool;
@@ -66,6 +67,11 @@ export class ParallelSink implements GroupSink<OutputItem> {
   /** The total input size when known (files), before the first event: a large input starts the workers at once. */
   expectInput(bytes: number | undefined): void {
     if (bytes !== undefined && bytes >= this.opts.startAfterChars) this.startPool();
+  }
+
+  /** Whether events go to workers from now on (so this thread needs only their envelopes). */
+  get routing(): boolean {
+    return this.pool !== undefined;
   }
 
   /** Undefined while reading may go on; else resolves once the workers have caught up with the input. */

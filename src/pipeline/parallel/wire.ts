@@ -1,4 +1,5 @@
 import { decodeAtof, type AtofEvent } from '../../ingest/atof.js';
+import { isEnvelope } from '../../ingest/read-records.js';
 import { parseJson } from '../../json/parse.js';
 import { canonicalJson } from '../../json/stringify.js';
 import { isObject } from '../../json/value.js';
@@ -69,5 +70,5 @@ function decodeText(text: string, seq: number, origin: AtofEvent['origin'], from
 
 /** The full event of one read with its payload left behind (`envelopeOnly`): read again from its line. */
 export function withPayload(e: AtofEvent): AtofEvent {
-  return e.rawText === undefined ? e : decodeText(e.rawText, e.seq, e.origin, true);
+  return isEnvelope(e) ? decodeText(e.rawText!, e.seq, e.origin, true) : e;
 }
