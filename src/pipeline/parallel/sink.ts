@@ -34,13 +34,20 @@ export class ParallelSink implements GroupSink<OutputItem> {
   private routedChars = 0;
   private nextGroup = 0;
   private readonly groups = new Map<string, Placement>();
+  /**
+   * The first group stays in this thread, read in full while it is open: workers only pay when there
+   * are several groups to convert at once, and a log that is one long session (a common case, and the
+   * one where routing costs most) is then converted exactly as with --jobs 1.
+   */
+  private first?: { root: string; open: boolean };
 
   constructor(private readonly opts: ParallelOptions) {}
 
   add(root: string, e: AtofEvent): void {
     let placement = this.groups.get(root);
     if (!placement) {
-      placement = this.place();
+      placement = this.first ? this.place() : { where: 'here', events: [] };
+      this.first ??= { root, open: true };
       this.groups.set(root, placement);
     }
     this.routedChars += e.rawText?.length ?? 0;
@@ -51,6 +58,7 @@ export class ParallelSink implements GroupSink<OutputItem> {
   close(root: string, resort: boolean): OutputItem {
     const placement = this.groups.get(root);
     this.groups.delete(root);
+    if (this.first?.root === root) this.first.open = false;
     if (placement?.where === 'worker') return this.closeRemote(placement, root, resort);
     const events = placement?.events ?? [];
     if (resort) events.sort((a, b) => a.seq - b.seq);
@@ -71,7 +79,7 @@ export class ParallelSink implements GroupSink<OutputItem> {
 
   /** Whether events go to workers from now on (so this thread needs only their envelopes). */
   get routing(): boolean {
-    return this.pool !== undefined;
+    return this.pool !== undefined && !this.first?.open;
   }
 
   /** Undefined while reading may go on; else resolves once the workers have caught up with the input. */
