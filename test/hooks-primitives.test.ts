@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** The primitive helpers of relay-cli.md §0, whose exact semantics every later rule depends on. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -151,6 +152,22 @@ describe('seededUuids (synthetic ids)', () => {
     const again = seededUuids('record-1', 1_780_000_000_000);
     assert.deepEqual([again.next(), again.next()], [a, b]);
     assert.notEqual(seededUuids('record-2', 1_780_000_000_000).next(), a);
+  });
+
+  it('derives each id from SHA-256 of the seed and a call counter, as documented (ids already written stay the same)', () => {
+    // The documented recipe, byte by byte: digest bytes 0–15, the time in bytes 0–5, version 7, RFC 4122 variant.
+    const byRecipe = (seed: string, unixMs: number, counter: number): string => {
+      const bytes = createHash('sha256').update(`${seed}\u0000${counter}`).digest().subarray(0, 16);
+      for (let i = 5, t = unixMs; i >= 0; i--, t = Math.floor(t / 256)) bytes[i] = t % 256;
+      bytes[6] = 0x70 | (bytes[6] & 0x0f);
+      bytes[8] = 0x80 | (bytes[8] & 0x3f);
+      const hex = bytes.toString('hex');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    };
+    for (const [seed, ms] of [['record-1', 1_780_000_000_000], ['a:b@17', 0], ['ünïcode', 2 ** 48 - 1], ['', 12345]] as const) {
+      const ids = seededUuids(seed, ms);
+      for (let counter = 0; counter < 40; counter++) assert.equal(ids.next(), byRecipe(seed, ms, counter), `${seed} #${counter}`);
+    }
   });
 
   it('rejects times a UUIDv7 cannot hold', () => {

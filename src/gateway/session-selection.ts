@@ -60,14 +60,17 @@ export interface SessionSelection {
  * The (possibly rewritten) session id; else the only session the manager holds, whatever its state;
  * else the shared `gateway-gateway` session of all unattributed traffic.
  */
-export function selectGatewaySession(sessionId: string | undefined, existingSessionIds: ReadonlySet<string>, provider: string): SessionSelection {
+/** The sessions that exist, as selection reads them: a Set of ids, or the manager's map itself (not copied per call). */
+export type ExistingSessions = Pick<ReadonlySet<string> | ReadonlyMap<string, unknown>, 'size' | 'has' | 'keys'>;
+
+export function selectGatewaySession(sessionId: string | undefined, existingSessionIds: ExistingSessions, provider: string): SessionSelection {
   let sessionKey: string;
   let rule: SessionSelectionRule;
   if (sessionId !== undefined) {
     sessionKey = sessionId;
     rule = 'SESSION_ID';
   } else if (existingSessionIds.size === 1) {
-    sessionKey = existingSessionIds.values().next().value as string;
+    sessionKey = existingSessionIds.keys().next().value as string;
     rule = 'SINGLE_ACTIVE_SESSION';
   } else {
     sessionKey = GATEWAY_FALLBACK_SESSION_ID;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Where the adapters get the UUIDs for ids a hook did not carry (`hook-<uuid>` sessions,
@@ -24,18 +24,15 @@ export function seededUuids(seed: string, unixMs = 0): UuidSource {
     throw new RangeError(`UUIDv7 time must be a whole number of milliseconds in [0, 2^48), got ${unixMs}`);
   }
   let counter = 0;
+  const timeHex = unixMs.toString(16).padStart(12, '0');
+  const time = timeHex.slice(0, 8);
+  const time4 = timeHex.slice(8, 12);
   return {
     next(): string {
-      const bytes = createHash('sha256').update(`${seed}\u0000${counter++}`).digest().subarray(0, 16);
-      let time = unixMs;
-      for (let i = 5; i >= 0; i--) {
-        bytes[i] = time % 256;
-        time = Math.floor(time / 256);
-      }
-      bytes[6] = 0x70 | (bytes[6] & 0x0f); // version 7
-      bytes[8] = 0x80 | (bytes[8] & 0x3f); // RFC 4122 variant
-      const hex = bytes.toString('hex');
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+      // The first 16 bytes of the digest, in hex, with the time field and the version and variant bits set.
+      const hex = hash('sha256', `${seed}\u0000${counter++}`, 'hex');
+      const variant = (0x8 | (parseInt(hex[16], 16) & 0x3)).toString(16);
+      return `${time}-${time4}-7${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     },
   };
 }

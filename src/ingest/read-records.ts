@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { llmEndTimestampNs } from '../gateway/llm-events.js';
 import { prepareGatewayExchange, type LlmGatewayStart } from '../gateway/llm-start.js';
@@ -313,7 +313,7 @@ class RecordReader {
 
   /** A digest of the record text, numbered when the same text occurs again (a duplicated hook still gets its own ids). */
   private seedOf(text: string): string {
-    const digest = createHash('sha256').update(text).digest('hex').slice(0, 32);
+    const digest = hash('sha256', text, 'hex').slice(0, 32);
     const occurrence = this.seen.get(digest) ?? 0;
     this.seen.set(digest, occurrence + 1);
     return `${digest}#${occurrence}`;

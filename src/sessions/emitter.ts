@@ -105,37 +105,39 @@ export class AtofEmitter {
   mark(parentUuid: string, name: string, data: Json, metadata: Json): void {
     const uuid = this.newUuid();
     const ts = this.stamp();
+    // Keys in sorted order, the order they are printed in: the printer then reuses the object as it is.
     const raw: JsonObject = {
-      kind: 'mark',
       atof_version: '0.1',
-      uuid,
-      parent_uuid: parentUuid,
-      timestamp: formatRfc3339(ts),
-      name,
-      data,
-      data_schema: null,
-      metadata,
       category: null,
       category_profile: null,
+      data,
+      data_schema: null,
+      kind: 'mark',
+      metadata,
+      name,
+      parent_uuid: parentUuid,
+      timestamp: formatRfc3339(ts),
+      uuid,
     };
     this.push({ kind: 'mark', uuid, parentUuid, ts, name, raw }, data, metadata);
   }
 
   private emitScope(handle: ScopeHandle, phase: 'start' | 'end', ts: Nanos, data: Json, metadata: Json, profile: JsonObject | null): void {
+    // Keys in sorted order (see mark).
     const raw: JsonObject = {
-      kind: 'scope',
       atof_version: '0.1',
-      uuid: handle.uuid,
-      parent_uuid: handle.parentUuid,
-      timestamp: formatRfc3339(ts),
-      name: handle.name,
-      data,
-      data_schema: null,
-      metadata,
-      scope_category: phase,
       attributes: handle.attributes,
       category: handle.category,
       category_profile: profile,
+      data,
+      data_schema: null,
+      kind: 'scope',
+      metadata,
+      name: handle.name,
+      parent_uuid: handle.parentUuid,
+      scope_category: phase,
+      timestamp: formatRfc3339(ts),
+      uuid: handle.uuid,
     };
     const event: Omit<AtofEvent, 'seq'> = { kind: 'scope', uuid: handle.uuid, parentUuid: handle.parentUuid, ts, name: handle.name, raw, scopeCategory: phase, category: handle.category };
     if (profile) event.categoryProfile = profile;

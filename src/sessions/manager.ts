@@ -58,6 +58,11 @@ export class SessionManager {
   readonly sessions = new Map<string, Session>();
   readonly alignment: AlignmentState;
   readonly attributions = new AttributionLog();
+  /** Sessions that opened a turn and may still hold it (see {@link turnHoldersInMap}). */
+  private readonly turnHolders = new Set<Session>();
+  /** Creation order, which is the map's order (sessions are only ever added by createSession). */
+  private readonly createdAt = new WeakMap<Session, number>();
+  private created = 0;
   private readonly fallThrough: boolean;
 
   constructor(
@@ -117,7 +122,7 @@ export class SessionManager {
   beginGatewayCall(original: LlmGatewayStart, outcome: GatewayCallOutcome, readHeader: HeaderReader, info: GatewayCallInfo): GatewayCall {
     const config = sessionConfigFromHeaders(readHeader);
     const { start, alias } = this.resolveStartAlias(original, config);
-    const selection = selectGatewaySession(start.sessionId, new Set(this.sessions.keys()), start.provider);
+    const selection = selectGatewaySession(start.sessionId, this.sessions, start.provider);
     const session = this.sessions.get(selection.sessionKey) ?? this.createSession(selection.sessionKey, selection.agentKind ?? 'gateway', config);
     const { resolution, metadata } = prepareGatewayCall(session, start);
     const events = gatewayLlmEvents(start, outcome, metadata);
@@ -139,9 +144,12 @@ export class SessionManager {
     this.sessions.get(call.sessionId)?.finishGatewayCall();
   }
 
-  /** The idle sweeper at `nowNs` (§3.10): closes idle turns; returns how many it closed. */
+  /** The idle sweeper at `nowNs` (§3.10): closes idle turns, in the map's order; returns how many it closed. */
   closeIdleSessions(nowNs: Nanos, timeoutNs: Nanos = IDLE_TIMEOUT_NS, reason = 'idle_timeout'): number {
-    const idle = [...this.sessions].filter(([, session]) => session.isIdleAt(nowNs, timeoutNs));
+    const idle = this.turnHoldersInMap()
+      .filter((session) => session.isIdleAt(nowNs, timeoutNs))
+      .sort((a, b) => this.createdAt.get(a)! - this.createdAt.get(b)!)
+      .map((session) => [session.sessionId, session] as const);
     for (const [sessionId, session] of idle) {
       const closedSubagents = session.closeTurnForReason(reason);
       if (session.isEmpty()) this.sessions.delete(sessionId);
@@ -153,7 +161,7 @@ export class SessionManager {
   /** The earliest record time at which some session becomes idle, if any can. */
   nextIdleAtNs(timeoutNs: Nanos = IDLE_TIMEOUT_NS): Nanos | undefined {
     let earliest: Nanos | undefined;
-    for (const session of this.sessions.values()) {
+    for (const session of this.turnHoldersInMap()) {
       if (!session.isIdleAt(session.lastActivityNs + timeoutNs, timeoutNs)) continue;
       const due = session.lastActivityNs + timeoutNs;
       if (earliest === undefined || due < earliest) earliest = due;
@@ -171,7 +179,23 @@ export class SessionManager {
   private createSession(sessionId: string, agentKind: AgentKind, config: SessionConfig): Session {
     const session = new Session(sessionId, agentKind, config, this.emitter, this.emitter.newUuid(), this.fallThrough);
     this.sessions.set(sessionId, session);
+    this.createdAt.set(session, this.created++);
+    session.onTurnOpened = (s) => this.turnHolders.add(s);
     return session;
+  }
+
+  /**
+   * The sessions of the map that have a turn open (only those can go idle), found without visiting
+   * every session ever seen: a log of thousands of sessions would make each sweep step linear. A
+   * session leaves the set once found without a turn, and comes back when it opens one.
+   */
+  private turnHoldersInMap(): Session[] {
+    const out: Session[] = [];
+    for (const session of this.turnHolders) {
+      if (session.turnScope !== undefined && this.sessions.get(session.sessionId) === session) out.push(session);
+      else this.turnHolders.delete(session);
+    }
+    return out;
   }
 
   private hasActivity(sessionId: string): boolean {
