@@ -132,6 +132,23 @@ describe('record time drives TTLs, the idle sweep and the shutdown (§3.10, §3.
     assert.equal(result.stats.idleClosures, 1);
   });
 
+  it('turns idle at the same tick close in the order their sessions were created, not the order the turns opened', async () => {
+    const session = (id: string, seconds: number, payload: JsonObject) => hookRecord('claude-code', seconds, { session_id: id, ...payload });
+    const result = await replayLines([
+      session('first', 0, { hook_event_name: 'SessionStart', source: 'startup' }),
+      session('second', 1, { hook_event_name: 'UserPromptSubmit', prompt: 'b' }),
+      session('first', 2, { hook_event_name: 'UserPromptSubmit', prompt: 'a' }),
+      session('third', 100, { hook_event_name: 'SessionStart', source: 'startup' }),
+    ]);
+    // Idle from 31 s and 32 s: both close at the 35 s tick, the older session first.
+    const ends = result.events.filter((e) => e.name === 'claude-code-turn' && e.scopeCategory === 'end');
+    assert.deepEqual(ends.map((e) => [(e.metadata as JsonObject).session_id, (e.data as JsonObject).status, e.ts]), [
+      ['first', 'idle_timeout', parseRfc3339(at(35))],
+      ['second', 'idle_timeout', parseRfc3339(at(35))],
+    ]);
+    assert.equal(result.stats.idleClosures, 2);
+  });
+
   it('a turn with an open tool is never idle', async () => {
     const result = await replayLines([claude(0, { hook_event_name: 'PreToolUse', tool_use_id: 't1', tool_name: 'Bash', tool_input: {} }), claude(200, { hook_event_name: 'PostToolUse', tool_use_id: 't1', tool_name: 'Bash' })]);
     assert.equal(result.stats.idleClosures, 0);

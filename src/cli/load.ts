@@ -5,7 +5,7 @@ import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
 import { streamRecordBatches, streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
-import { hasRawRecords, replayRecords } from '../pipeline/raw.js';
+import { hasRawRecords, replayRecords, replayRecordsInBatches } from '../pipeline/raw.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { Progress } from './progress.js';
@@ -69,7 +69,9 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
     const bytes = await totalSize(sources);
     options.inputBytes?.(bytes);
     progress = Progress.start(bytes, io, options.progress ?? false);
-    for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, withEnvLimits(options.read ?? {}, io))) {
+    // Raw records wait for the replay at the end of input: held as their text, not decoded.
+    const read = withEnvLimits({ ...options.read, holdRaw: true }, io);
+    for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, read)) {
       const events: AtofEvent[] = [];
       for (const record of batch) {
         records++;
@@ -85,9 +87,12 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
     progress?.stop();
   }
   if (raw.length === 0) return;
-  const result = replayRecords(raw, { firstSeq: records, fixes: options.fixes });
-  options.replay?.({ attributions: result.attributions, stats: result.stats });
-  if (result.events.length > 0) yield result.events;
+  // Replayed events go on as they are emitted: a trajectory is written when its scope closes, not after the whole replay.
+  const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes });
+  for (let step = replay.next(); ; step = replay.next()) {
+    if (step.done) return options.replay?.(step.value);
+    yield step.value;
+  }
 }
 
 /** The events of {@link streamEventBatches} one at a time. */

@@ -1,8 +1,20 @@
 import { rmSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { EXIT } from './exit-codes.js';
 import { processIO } from './io.js';
 import { pendingTempFiles } from './output.js';
 import { createProgram } from './program.js';
+
+// Old-generation growth at most 2x the live data after each full collection. V8's default lets the
+// heap grow up to 4x while a long run allocates fast, so a 1 GB stream with raw records peaked at
+// 1.9 GB of memory for about 320 MB of live data; with this it peaks at 1.2 GB, and the measured
+// speed (npm run bench) does not change. A flag given to node itself (NODE_OPTIONS) wins.
+if (!hasNodeFlag('heap-growing-percent')) setFlagsFromString('--heap-growing-percent=100');
+
+function hasNodeFlag(name: string): boolean {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return given.some((a) => a.replace(/_/g, '-').startsWith(`--${name}`));
+}
 
 // An interrupted run leaves no partial output: temp files are removed before exiting.
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

@@ -12,10 +12,11 @@ import { decodeAtof, looksLikeAtof, type AtofEvent } from './atof.js';
 import type { InputSource } from './inputs.js';
 import { readLineBatches, type Line, type ReadLinesOptions } from './lines.js';
 import { describeUnknown, isBlank, parseLine } from './read-atof.js';
-import type { DecodeExchangeResult, GatewayExchange } from './records/exchange.js';
-import { decodeGatewayRecord, looksLikeGatewayRecord } from './records/gateway.js';
-import { decodeHarEntry, isHarDocument, looksLikeHarEntry } from './records/har.js';
+import type { GatewayExchange } from './records/exchange.js';
+import { looksLikeGatewayRecord } from './records/gateway.js';
+import { isHarDocument, looksLikeHarEntry } from './records/har.js';
 import { headerValues, rfc3339 } from './records/schema-parts.js';
+import { decodeExchange, heldGateway, heldHook } from './held-records.js';
 import { parseRfc3339, type Nanos } from './time.js';
 
 /**
@@ -81,6 +82,10 @@ export interface GatewayRecord extends RecordBase {
   start: LlmGatewayStart;
   outcome: GatewayCallOutcome;
   seed: string;
+  /** The request's arrival on the timeline (the exchange's start). */
+  arrivalNs: Nanos;
+  /** The response's completion on the timeline; absent for a call that never completes (see completesLater). */
+  completionNs?: Nanos;
 }
 
 export interface AtofRecord extends RecordBase {
@@ -93,6 +98,12 @@ export type InputRecord = HookRecord | GatewayRecord | AtofRecord;
 export interface ReadRecordsOptions extends ReadLinesOptions {
   /** The agent of bare hook payloads (`--agent`); without it they are rejected. */
   agent?: HookAgentKind;
+  /**
+   * Hook and gateway records keep only their text and their place on the timeline; their payloads
+   * are decoded again, exactly as read, when first asked for (see held-records.ts). For a consumer
+   * that holds raw records until the end of input: they then cost about their own size in memory.
+   */
+  holdRaw?: boolean;
   /**
    * Asked per line: whether ATOF events keep only their envelope and line text (see
    * {@link envelopeOf}), for a consumer that only routes them and re-reads payloads from `rawText`
@@ -237,9 +248,9 @@ class RecordReader {
       case 'bare-hook':
         return yield* this.readBareHook(value as JsonObject, where, text);
       case 'gateway':
-        return yield* this.readExchange('gateway', decodeGatewayRecord(value as JsonObject, { fallbackId: `${where.file}:${where.line}` }), where, text);
+        return yield* this.readExchange('gateway', value as JsonObject, `${where.file}:${where.line}`, where, text);
       case 'har-entry':
-        return yield* this.readExchange('har', decodeHarEntry(value as JsonObject, { fallbackId: `${where.file}:${where.line}` }), where, text);
+        return yield* this.readExchange('har', value as JsonObject, `${where.file}:${where.line}`, where, text);
       case 'har-document': {
         // A HAR document on one line: each entry stands for one unit of this line.
         const entries = (value as JsonObject & { log: { entries: Json[] } }).log.entries;
@@ -258,8 +269,7 @@ class RecordReader {
         this.acct.reject('invalid-har', where, { path: `log.entries.${index}`, message: 'a HAR entry must be an object' });
         continue;
       }
-      const decoded = decodeHarEntry(entry, { fallbackId: `${file}:entries[${index}]` });
-      yield* this.readExchange('har', decoded, where, canonicalJson(entry));
+      yield* this.readExchange('har', entry, `${file}:entries[${index}]`, where, canonicalJson(entry));
     }
   }
 
@@ -272,11 +282,10 @@ class RecordReader {
     const atNs = parseRfc3339(parsed.data.received_at) as Nanos;
     this.lastNs = atNs;
     this.acct.use('hook');
-    yield {
+    const record: Omit<HookRecord, 'payload'> = {
       kind: 'hook',
       agent: parseHookAgentKind(parsed.data.agent) as HookAgentKind,
       headers: (parsed.data.headers ?? {}) as HookHeaders,
-      payload: getOwn(value, 'payload') as Json,
       atNs,
       timed: true,
       bare: false,
@@ -284,6 +293,7 @@ class RecordReader {
       order: this.order++,
       origin: where,
     };
+    yield this.options.holdRaw ? heldHook(record, text, 'record') : { ...record, payload: getOwn(value, 'payload') as Json };
   }
 
   private *readBareHook(value: JsonObject, where: LineRef, text: string): Generator<InputRecord> {
@@ -298,17 +308,31 @@ class RecordReader {
     const ownNs = typeof own === 'string' ? parseRfc3339(own) : undefined;
     if (ownNs !== undefined) this.lastNs = ownNs;
     this.acct.use('hook');
-    yield { kind: 'hook', agent, headers: {}, payload: value, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
+    const record: Omit<HookRecord, 'payload'> = { kind: 'hook', agent, headers: {}, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
+    yield this.options.holdRaw ? heldHook(record, text, 'bare') : { ...record, payload: value };
   }
 
-  private *readExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, decoded: DecodeExchangeResult, where: LineRef, text: string): Generator<InputRecord> {
+  private *readExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, value: JsonObject, fallbackId: string, where: LineRef, text: string): Generator<InputRecord> {
+    const decoded = decodeExchange(kind, value, fallbackId);
     if (!decoded.ok) return this.acct.reject(`invalid-${kind}`, where, { path: decoded.path, message: decoded.message });
     const exchange = decoded.exchange;
     this.lastNs = exchange.startedNs;
     const prepared = prepareGatewayExchange(exchange);
     if (prepared.kind !== 'llm') return this.acct.skip('unsupported-route', where, unsupportedReason(prepared, exchange));
     this.acct.use(kind);
-    yield { kind: 'gateway', exchange, start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start), seed: this.seedOf(text), order: this.order++, origin: where };
+    const outcome = gatewayCallOutcome(exchange, prepared.start);
+    const record: GatewayRecord = {
+      kind: 'gateway',
+      exchange,
+      start: prepared.start,
+      outcome,
+      seed: this.seedOf(text),
+      order: this.order++,
+      origin: where,
+      arrivalNs: exchange.startedNs,
+    };
+    if (completesLater(outcome)) record.completionNs = llmEndTimestampNs(exchange);
+    yield this.options.holdRaw ? heldGateway(record, text, kind, fallbackId) : record;
   }
 
   /** A digest of the record text, numbered when the same text occurs again (a duplicated hook still gets its own ids). */
@@ -381,8 +405,8 @@ export function buildTimeline(records: Iterable<InputRecord>): TimelinePoint[] {
         points.push({ kind: 'hook', atNs: record.atNs, order, record });
         break;
       case 'gateway':
-        points.push({ kind: 'gateway-arrival', atNs: record.exchange.startedNs, order, record });
-        if (completesLater(record.outcome)) points.push({ kind: 'gateway-completion', atNs: llmEndTimestampNs(record.exchange), order, record });
+        points.push({ kind: 'gateway-arrival', atNs: record.arrivalNs, order, record });
+        if (record.completionNs !== undefined) points.push({ kind: 'gateway-completion', atNs: record.completionNs, order, record });
         break;
     }
   }

@@ -1,6 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { buildTimeline, type InputRecord } from '../ingest/read-records.js';
-import { replayTimeline, type ReplayOptions, type ReplayResult, type ReplayStats } from '../sessions/replay.js';
+import { replayInBatches, replayTimeline, type ReplayOptions, type ReplayResult, type ReplayStats } from '../sessions/replay.js';
 
 /**
  * Raw records (hooks, gateway captures, HAR) → the ATOF events the live runtime would have written:
@@ -15,6 +15,24 @@ export function replayRecords(records: readonly InputRecord[], options: ReplayOp
   const passedThrough = new Set(records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])));
   for (const event of result.events) if (!passedThrough.has(event)) reconstructed.add(event);
   return result;
+}
+
+/**
+ * The replay of {@link replayRecords}, its events handed on in batches as they are emitted (what
+ * completes early can be written while later records are replayed). Takes the records over:
+ * `records` is emptied, and each record is let go of once replayed, so that records held in compact
+ * form (`holdRaw`) are freed as the replay goes. Returns the attributions and stats.
+ */
+export function* replayRecordsInBatches(records: InputRecord[], options: ReplayOptions = {}): Generator<AtofEvent[], Omit<ReplayResult, 'events'>> {
+  const points = buildTimeline(records);
+  const passedThrough = new Set(records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])));
+  records.length = 0;
+  const replay = replayInBatches(points, { ...options, release: true });
+  for (let step = replay.next(); ; step = replay.next()) {
+    if (step.done) return step.value;
+    for (const event of step.value) if (!passedThrough.has(event)) reconstructed.add(event);
+    yield step.value;
+  }
 }
 
 /** True for an event the replay built (as opposed to an ATOF line of the input): it has no input line of its own. */

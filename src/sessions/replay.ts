@@ -51,6 +51,27 @@ export interface ReplayResult {
 
 export function replayTimeline(points: readonly TimelinePoint[], options: ReplayOptions = {}): ReplayResult {
   const events: AtofEvent[] = [];
+  const replay = replayInBatches(points, options);
+  for (let step = replay.next(); ; step = replay.next()) {
+    if (step.done) return { events, ...step.value };
+    for (const e of step.value) events.push(e);
+  }
+}
+
+/** Emitted events are handed on in batches of about this many. */
+const BATCH_EVENTS = 4096;
+
+/**
+ * The same replay, handing on its events in batches as it goes (so a consumer can write what
+ * completes while later records are still being replayed); returns the attributions and stats.
+ * With `release`, each point is let go of (its array slot cleared) once replayed, so that a record
+ * held for the replay can be freed after its last point.
+ */
+export function* replayInBatches(
+  points: readonly TimelinePoint[] | TimelinePoint[],
+  options: ReplayOptions & { release?: boolean } = {},
+): Generator<AtofEvent[], Omit<ReplayResult, 'events'>> {
+  let events: AtofEvent[] = [];
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
   const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
@@ -58,8 +79,11 @@ export function replayTimeline(points: readonly TimelinePoint[], options: Replay
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
   const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
+  const lastNs = points.at(-1)?.atNs ?? 0n;
 
-  for (const point of points) {
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i];
+    if (options.release) (points as TimelinePoint[])[i] = RELEASED;
     if (point.kind !== 'atof' && sweeper) stats.idleClosures += sweeper.runUntil(point.atNs, manager, emitter);
     switch (point.kind) {
       case 'atof':
@@ -81,7 +105,9 @@ export function replayTimeline(points: readonly TimelinePoint[], options: Replay
         const start = buildLlmGatewayStart(exchange, point.record.start.route, fixes.gateway);
         emitter.moment = { ...momentAt(point.atNs, `${seed}:arrival`), origin };
         const info = { captureId: exchange.id, origin, method: exchange.method, path: exchange.path, startedNs: exchange.startedNs, endedNs: exchange.endedNs };
-        calls.set(point.record, manager.beginGatewayCall(start, outcome, (name) => gatewayHeader(exchange.headers, name), info));
+        const call = manager.beginGatewayCall(start, outcome, (name) => gatewayHeader(exchange.headers, name), info);
+        // Kept for the completion only when there is one (a call that never completes holds nothing).
+        if (point.record.completionNs !== undefined) calls.set(point.record, call);
         stats.gatewayCalls++;
         break;
       }
@@ -94,15 +120,22 @@ export function replayTimeline(points: readonly TimelinePoint[], options: Replay
         break;
       }
     }
+    if (events.length >= BATCH_EVENTS) {
+      yield events;
+      events = [];
+    }
   }
 
   // End of input: the live gateway would shut down (transparent runs do when the agent exits).
-  const lastNs = points.at(-1)?.atNs ?? 0n;
   emitter.moment = momentAt(lastNs, 'shutdown');
   stats.shutdownSessions = [...manager.sessions.values()].filter((s) => s.agentScope || s.turnScope).length;
   manager.closeAll('gateway_shutdown');
-  return { events, attributions: manager.attributions, stats };
+  if (events.length > 0) yield events;
+  return { attributions: manager.attributions, stats };
 }
+
+/** What a released slot of the timeline holds: nothing that keeps a record alive. */
+const RELEASED = { kind: 'atof', atNs: 0n, order: -1, record: undefined } as unknown as TimelinePoint;
 
 /**
  * The idle sweeper (§3.10) on record time: it ticks every 5 s from the first raw record, and a turn

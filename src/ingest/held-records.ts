@@ -1,0 +1,124 @@
+import { prepareGatewayExchange } from '../gateway/llm-start.js';
+import { gatewayCallOutcome } from '../gateway/upstream-outcome.js';
+import { parseJson } from '../json/parse.js';
+import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import type { RecordKind } from './accounting.js';
+import type { GatewayRecord, HookRecord } from './read-records.js';
+import type { DecodeExchangeResult } from './records/exchange.js';
+import { decodeGatewayRecord } from './records/gateway.js';
+import { decodeHarEntry } from './records/har.js';
+
+/**
+ * Raw records held until the replay at the end of input (`holdRaw`): a hook or gateway record keeps
+ * its text and its place on the timeline, not its decoded payload, which is read again from the text
+ * — by the same decoders, so exactly as it was read — when the replay asks for it. Decoded payloads
+ * are several times the size of their text: a log with hundreds of megabytes of hook and gateway
+ * records would otherwise be held decoded in full.
+ */
+
+/**
+ * The text as held: its UTF-8 bytes, outside the JavaScript heap. A line's text is a slice of the
+ * whole chunk it was read from, which holding the string would keep alive (with every other line of
+ * the chunk); the bytes are a copy of this line alone. Text that UTF-8 cannot carry unchanged (a lone
+ * surrogate, possible only in re-printed HAR entries) is kept as it is.
+ */
+type HeldText = Buffer | string;
+
+function holdText(text: string): HeldText {
+  // String.prototype.isWellFormed is in Node 20, not yet in the ES2022 library typings.
+  return (text as string & { isWellFormed(): boolean }).isWellFormed() ? Buffer.from(text, 'utf8') : text;
+}
+
+function readText(held: HeldText): string {
+  return typeof held === 'string' ? held : held.toString('utf8');
+}
+
+/** A gateway capture or HAR entry, decoded; `fallbackId` names the capture when it has no id of its own. */
+export function decodeExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, value: JsonObject, fallbackId: string): DecodeExchangeResult {
+  return kind === 'gateway' ? decodeGatewayRecord(value, { fallbackId }) : decodeHarEntry(value, { fallbackId });
+}
+
+/**
+ * A hook record whose payload is read again from its text at each use (the replay reads it once): a
+ * hook record line (`record`) holds it under `payload`, a bare payload line (`bare`) is the payload.
+ */
+export function heldHook(record: Omit<HookRecord, 'payload'>, text: string, form: 'record' | 'bare'): HookRecord {
+  return new HeldHook(record, holdText(text), form === 'bare');
+}
+
+/**
+ * A gateway record whose exchange, prepared start and outcome are decoded again from its text when
+ * first asked for, and kept while the record is (the replay lets go of a record after its last point).
+ */
+export function heldGateway(record: GatewayRecord, text: string, kind: Extract<RecordKind, 'gateway' | 'har'>, fallbackId: string): GatewayRecord {
+  return new HeldGateway(record, holdText(text), kind, fallbackId);
+}
+
+// Classes, not objects with their own getters: one shape for all, a few dozen bytes per record.
+
+class HeldHook implements HookRecord {
+  readonly kind = 'hook';
+  readonly agent: HookRecord['agent'];
+  readonly headers: HookRecord['headers'];
+  readonly atNs: HookRecord['atNs'];
+  readonly timed: boolean;
+  readonly bare: boolean;
+  readonly seed: string;
+  readonly order: number;
+  readonly origin: HookRecord['origin'];
+
+  constructor(
+    record: Omit<HookRecord, 'payload'>,
+    private readonly text: HeldText,
+    private readonly isPayload: boolean,
+  ) {
+    ({ agent: this.agent, headers: this.headers, atNs: this.atNs, timed: this.timed, bare: this.bare, seed: this.seed, order: this.order, origin: this.origin } = record);
+  }
+
+  get payload(): Json {
+    const value = parseJson(readText(this.text));
+    return this.isPayload ? value : (getOwn(value as JsonObject, 'payload') as Json);
+  }
+}
+
+class HeldGateway implements GatewayRecord {
+  readonly kind = 'gateway';
+  readonly seed: string;
+  readonly order: number;
+  readonly origin: GatewayRecord['origin'];
+  readonly arrivalNs: GatewayRecord['arrivalNs'];
+  readonly completionNs?: GatewayRecord['completionNs'];
+  private decoded?: Pick<GatewayRecord, 'exchange' | 'start' | 'outcome'>;
+
+  constructor(
+    record: GatewayRecord,
+    private readonly text: HeldText,
+    private readonly source: Extract<RecordKind, 'gateway' | 'har'>,
+    private readonly fallbackId: string,
+  ) {
+    ({ seed: this.seed, order: this.order, origin: this.origin, arrivalNs: this.arrivalNs } = record);
+    if (record.completionNs !== undefined) this.completionNs = record.completionNs;
+  }
+
+  get exchange(): GatewayRecord['exchange'] {
+    return this.decode().exchange;
+  }
+
+  get start(): GatewayRecord['start'] {
+    return this.decode().start;
+  }
+
+  get outcome(): GatewayRecord['outcome'] {
+    return this.decode().outcome;
+  }
+
+  private decode(): Pick<GatewayRecord, 'exchange' | 'start' | 'outcome'> {
+    if (this.decoded) return this.decoded;
+    const value = parseJson(readText(this.text));
+    const result = isObject(value) ? decodeExchange(this.source, value, this.fallbackId) : undefined;
+    const prepared = result?.ok ? prepareGatewayExchange(result.exchange) : undefined;
+    // The same text decoded the same way when it was read: anything else is a bug, not bad input.
+    if (!result?.ok || prepared?.kind !== 'llm') throw new Error(`internal: the held gateway record at input position ${this.order} no longer decodes`);
+    return (this.decoded = { exchange: result.exchange, start: prepared.start, outcome: gatewayCallOutcome(result.exchange, prepared.start) });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Raw records held for the replay (`holdRaw`): what the streaming converter keeps of hook and gateway
+ * records until the end of input. Held, a record must read back exactly as it was read, and the
+ * replay in batches (which lets go of each record once replayed) must emit what the whole replay does.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { InputSource } from '../src/ingest/inputs.js';
+import type { InputRecord } from '../src/ingest/read-records.js';
+import { canonicalJson } from '../src/json/stringify.js';
+import { replayRecords, replayRecordsInBatches } from '../src/pipeline/raw.js';
+import { gatewayRecord, hookRecord, ndjson, readAll } from './fixtures/sessions/records.js';
+import { Readable } from 'node:stream';
+
+const SAMPLES = ['claude-code-session.ndjson', 'codex-session.ndjson', 'hermes-gateway-session.ndjson'].map((name) => new URL(`../samples/${name}`, import.meta.url));
+
+function file(url: URL): InputSource {
+  return { name: url.pathname, open: () => Readable.from([readFileSync(url)]) };
+}
+
+/** Every source kind of a raw record: hook records, a bare payload, gateway captures (JSON and SSE), a HAR document. */
+function sources(): InputSource[] {
+  return [
+    ...SAMPLES.map(file),
+    ndjson('extra.ndjson', [
+      hookRecord('claude-code', 0, { session_id: 'c9', hook_event_name: 'UserPromptSubmit', prompt: 'hi ✓' }, { 'x-nemo-relay-session-id': 'c9' }),
+      gatewayRecord('cap-9', 1, { path: '/v1/messages', headers: { 'x-claude-code-session-id': 'c9' }, body: { model: 'claude', messages: [], temperature: 1.0 }, response: { content: [{ type: 'text', text: 'ok' }] } }),
+      { session_id: 'h9', hook_event_name: 'pre_llm_call', timestamp: '2026-05-30T09:00:02Z' },
+      { session_id: 'h9', hook_event_name: 'post_llm_call' },
+    ]),
+    file(new URL('./fixtures/gateway/session.har', import.meta.url)),
+  ];
+}
+
+/** What the replay reads of a record (getters included), as a plain object. */
+function readBack(r: InputRecord): unknown {
+  switch (r.kind) {
+    case 'hook':
+      return { agent: r.agent, headers: r.headers, payload: r.payload, atNs: r.atNs, timed: r.timed, bare: r.bare, seed: r.seed, order: r.order, origin: r.origin };
+    case 'gateway':
+      return { exchange: r.exchange, start: r.start, outcome: r.outcome, seed: r.seed, order: r.order, origin: r.origin, arrivalNs: r.arrivalNs, completionNs: r.completionNs };
+    case 'atof':
+      return canonicalJson(r.event.raw);
+  }
+}
+
+describe('raw records held for the replay', () => {
+  it('read back exactly as they were read: payloads, exchanges, prepared starts, outcomes, places', async () => {
+    const plain = await readAll(sources(), { agent: 'hermes' });
+    const held = await readAll(sources(), { agent: 'hermes', holdRaw: true });
+    assert.ok(plain.records.length > 30);
+    assert.ok(plain.records.some((r) => r.kind === 'gateway') && plain.records.some((r) => r.kind === 'hook' && r.bare));
+    assert.deepEqual(held.records.map(readBack), plain.records.map(readBack));
+    assert.deepEqual(held.accounting.toJSON(), plain.accounting.toJSON());
+  });
+
+  it('replay in batches, letting go of each record, emits what the whole replay emits', async () => {
+    const whole = replayRecords((await readAll(sources(), { agent: 'hermes' })).records);
+    const records = (await readAll(sources(), { agent: 'hermes', holdRaw: true })).records;
+    const replay = replayRecordsInBatches(records, {});
+    const events = [];
+    let step = replay.next();
+    for (; !step.done; step = replay.next()) events.push(...step.value);
+    assert.equal(records.length, 0, 'the records were taken over');
+    assert.ok(whole.events.length > 50);
+    assert.deepEqual(events.map((e) => canonicalJson(e.raw)), whole.events.map((e) => canonicalJson(e.raw)));
+    assert.deepEqual(step.value.stats, whole.stats);
+    assert.deepEqual(step.value.attributions.all, whole.attributions.all);
+  });
+});
