@@ -20,9 +20,9 @@ export type GatewayCallOutcome =
   | { kind: 'streamed'; status: number; chunkMarks: JsonObject[]; response: JsonObject; streamError?: string; notes: string[] };
 
 export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayStart): GatewayCallOutcome {
+  const early = earlyOutcome(exchange, start);
+  if (early) return early;
   const format = start.route.streamFormat;
-  if (start.streaming && !format) return { kind: 'unmanaged-stream' };
-  if (exchange.endedNs === undefined && !exchange.error) return { kind: 'incomplete' };
   const response = exchange.response;
   if (!response) return { kind: 'transport-error', message: exchange.error ?? 'no response was captured' };
   const notes = response.bodyError ? [response.bodyError] : [];
@@ -38,6 +38,17 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
   // A body that broke off mid-read is a transport failure for a buffered call.
   if (response.error) return { kind: 'transport-error', message: response.error };
   return { kind: 'buffered', status: response.status, response: bufferedResult(response), notes };
+}
+
+/**
+ * The outcomes decided before the response is read: a stream piped through unmanaged, or a call
+ * that never completed. Any other call completes (so it has a completion point on the timeline),
+ * which a reader can know without assembling its stream.
+ */
+export function earlyOutcome(exchange: GatewayExchange, start: LlmGatewayStart): Extract<GatewayCallOutcome, { kind: 'unmanaged-stream' | 'incomplete' }> | undefined {
+  if (start.streaming && !start.route.streamFormat) return { kind: 'unmanaged-stream' };
+  if (exchange.endedNs === undefined && !exchange.error) return { kind: 'incomplete' };
+  return undefined;
 }
 
 /** The response as the runtime's LLM result: parsed JSON, else the body's byte count. */

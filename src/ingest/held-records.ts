@@ -50,9 +50,12 @@ export function heldHook(record: Omit<HookRecord, 'payload'>, text: string, form
  * A gateway record whose exchange, prepared start and outcome are decoded again from its text when
  * first asked for, and kept while the record is (the replay lets go of a record after its last point).
  */
-export function heldGateway(record: GatewayRecord, text: string, kind: Extract<RecordKind, 'gateway' | 'har'>, fallbackId: string): GatewayRecord {
+export function heldGateway(record: GatewayPlace, text: string, kind: Extract<RecordKind, 'gateway' | 'har'>, fallbackId: string): GatewayRecord {
   return new HeldGateway(record, holdText(text), kind, fallbackId);
 }
+
+/** What places a gateway record on the timeline: all a held one keeps besides its text. */
+export type GatewayPlace = Omit<GatewayRecord, 'kind' | 'exchange' | 'start' | 'outcome'>;
 
 // Classes, not objects with their own getters: one shape for all, a few dozen bytes per record.
 
@@ -91,7 +94,7 @@ class HeldGateway implements GatewayRecord {
   private decoded?: Pick<GatewayRecord, 'exchange' | 'start' | 'outcome'>;
 
   constructor(
-    record: GatewayRecord,
+    record: GatewayPlace,
     private readonly text: HeldText,
     private readonly source: Extract<RecordKind, 'gateway' | 'har'>,
     private readonly fallbackId: string,

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { llmEndTimestampNs } from '../gateway/llm-events.js';
 import { prepareGatewayExchange, type LlmGatewayStart } from '../gateway/llm-start.js';
-import { gatewayCallOutcome, type GatewayCallOutcome } from '../gateway/upstream-outcome.js';
+import { earlyOutcome, gatewayCallOutcome, type GatewayCallOutcome } from '../gateway/upstream-outcome.js';
 import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from '../hooks/index.js';
 import { parseJson } from '../json/parse.js';
 import { canonicalJson } from '../json/stringify.js';
@@ -320,19 +320,11 @@ class RecordReader {
     const prepared = prepareGatewayExchange(exchange);
     if (prepared.kind !== 'llm') return this.acct.skip('unsupported-route', where, unsupportedReason(prepared, exchange));
     this.acct.use(kind);
-    const outcome = gatewayCallOutcome(exchange, prepared.start);
-    const record: GatewayRecord = {
-      kind: 'gateway',
-      exchange,
-      start: prepared.start,
-      outcome,
-      seed: this.seedOf(text),
-      order: this.order++,
-      origin: where,
-      arrivalNs: exchange.startedNs,
-    };
-    if (completesLater(outcome)) record.completionNs = llmEndTimestampNs(exchange);
-    yield this.options.holdRaw ? heldGateway(record, text, kind, fallbackId) : record;
+    const place = { seed: this.seedOf(text), order: this.order++, origin: where, arrivalNs: exchange.startedNs };
+    // Whether the call completes is known without its outcome: a held record assembles its stream only when replayed.
+    const completionNs = earlyOutcome(exchange, prepared.start) === undefined ? llmEndTimestampNs(exchange) : undefined;
+    const timed = completionNs === undefined ? place : { ...place, completionNs };
+    yield this.options.holdRaw ? heldGateway(timed, text, kind, fallbackId) : { kind: 'gateway', exchange, start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start), ...timed };
   }
 
   /** A digest of the record text, numbered when the same text occurs again (a duplicated hook still gets its own ids). */

@@ -29,8 +29,18 @@ export function decodeBody(source: BodySource): DecodedBody {
   switch (source.form) {
     case 'none':
       return { byteLength: 0 };
-    case 'json':
-      return { json: source.value, byteLength: Buffer.byteLength(JSON.stringify(source.value) ?? 'null') };
+    case 'json': {
+      // The length is read only where a body is not JSON: printing a large request again for it is
+      // left until (if ever) it is asked for.
+      const value = source.value;
+      let length: number | undefined;
+      return {
+        json: value,
+        get byteLength() {
+          return (length ??= Buffer.byteLength(JSON.stringify(value) ?? 'null'));
+        },
+      };
+    }
     case 'text':
       return fromText(source.text, Buffer.byteLength(source.text));
     case 'base64': {
@@ -66,4 +76,9 @@ function fromText(text: string, byteLength: number): DecodedBody {
   } catch (error) {
     return { text, byteLength, jsonError: text === '' ? 'body is empty' : `body is not JSON: ${(error as Error).message}` };
   }
+}
+
+/** A response with its body's byte count, read from the decoded body only when asked for (see the json case). */
+export function withBodyBytes<R extends object>(response: R, body: DecodedBody): R & { bodyBytes: number } {
+  return Object.defineProperty(response, 'bodyBytes', { enumerable: true, configurable: true, get: () => body.byteLength }) as R & { bodyBytes: number };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isObject, JsonNumber, numberValue, type Json, type JsonObject } from '../../json/value.js';
 import { parseRfc3339, type Nanos } from '../time.js';
-import { decodeBody, type BodySource } from './body.js';
+import { decodeBody, withBodyBytes, type BodySource } from './body.js';
 import type { DecodeExchangeResult, GatewayExchange, GatewayResponse } from './exchange.js';
 import { headersFromObject, isEventStreamType, type HeaderSet } from './headers.js';
 import { atMostOneOf, headerValues, httpStatus, jsonNumber, rfc3339 } from './schema-parts.js';
@@ -106,7 +106,7 @@ function decodeResponse(v: z.infer<typeof gatewayResponseSchema>): GatewayRespon
     return withError({ status, headers, bodyText: v.sse, bodyBytes: Buffer.byteLength(v.sse), sseText: v.sse }, v.error);
   }
   const body = decodeBody(bodySource(v, headers));
-  const out: GatewayResponse = { status, headers, bodyBytes: body.byteLength };
+  const out: GatewayResponse = withBodyBytes({ status, headers }, body);
   if (body.json !== undefined) out.body = body.json;
   if (body.text !== undefined) {
     out.bodyText = body.text;

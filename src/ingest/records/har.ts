@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getOwn, isObject, numberValue, type Json, type JsonObject } from '../../json/value.js';
 import { parseRfc3339, type Nanos } from '../time.js';
-import { decodeBody, type BodySource } from './body.js';
+import { decodeBody, withBodyBytes, type BodySource } from './body.js';
 import type { DecodeExchangeResult, GatewayExchange, GatewayResponse } from './exchange.js';
 import { NOT_CAPTURED, type DecodeOptions } from './gateway.js';
 import { headersFromPairs, isEventStreamType } from './headers.js';
@@ -115,7 +115,7 @@ function endOf(startedNs: Nanos, time: Parameters<typeof numberValue>[0] | undef
 function decodeHarResponse(r: NonNullable<z.infer<typeof harEntrySchema>['response']>): GatewayResponse {
   const headers = headersFromPairs((r.headers ?? []).map((h) => [h.name, h.value] as const));
   const body = decodeBody(harBodySource(r.content?.text ?? undefined, r.content?.encoding));
-  const out: GatewayResponse = { status: numberValue(r.status), headers, bodyBytes: body.byteLength };
+  const out: GatewayResponse = withBodyBytes({ status: numberValue(r.status), headers }, body);
   if (body.json !== undefined) out.body = body.json;
   if (body.text !== undefined) {
     out.bodyText = body.text;
