@@ -139,25 +139,21 @@ function notCodexRequest(req: Request, route: GatewayRouteKind): LinkOutcome | u
  */
 function codexClientMetadataSessionLink(req: Request, route: GatewayRouteKind): LinkOutcome | undefined {
   if (notCodexRequest(req, route)) return undefined;
-  const value = valueAtPath(req.body, ['client_metadata', 'session_id']);
-  if (value === undefined) return { ok: false, reason: 'CLIENT_METADATA_SESSION_ID_ABSENT', detail: 'Codex request without body.client_metadata.session_id' };
-  const sessionId = stringLike(value);
-  if (sessionId === undefined) {
-    return { ok: false, reason: 'CLIENT_METADATA_SESSION_ID_NOT_STRING_LIKE', detail: 'body.client_metadata.session_id is empty or not a string, number or boolean' };
-  }
-  return { ok: true, sessionId };
+  return stringLikeAt(req, ['client_metadata', 'session_id'], 'CLIENT_METADATA_SESSION_ID_ABSENT', 'CLIENT_METADATA_SESSION_ID_NOT_STRING_LIKE');
 }
 
 /** Codex sends no session header; with its client metadata present the prompt-cache key is the thread id. */
 function codexPromptCacheLink(req: Request, route: GatewayRouteKind): LinkOutcome {
-  const notCodex = notCodexRequest(req, route);
-  if (notCodex) return notCodex;
-  const key = valueAtPath(req.body, ['prompt_cache_key']);
-  if (key === undefined) return { ok: false, reason: 'PROMPT_CACHE_KEY_ABSENT', detail: 'Codex request without body.prompt_cache_key' };
-  const sessionId = stringLike(key);
-  if (sessionId === undefined) {
-    return { ok: false, reason: 'PROMPT_CACHE_KEY_NOT_STRING_LIKE', detail: 'body.prompt_cache_key is empty or not a string, number or boolean' };
-  }
+  return notCodexRequest(req, route) ?? stringLikeAt(req, ['prompt_cache_key'], 'PROMPT_CACHE_KEY_ABSENT', 'PROMPT_CACHE_KEY_NOT_STRING_LIKE');
+}
+
+/** The session id a Codex link reads from a body path: a non-empty string, number or boolean. */
+function stringLikeAt(req: Request, path: string[], absent: LinkRejection, notStringLike: LinkRejection): LinkOutcome {
+  const at = `body.${path.join('.')}`;
+  const value = valueAtPath(req.body, path);
+  if (value === undefined) return { ok: false, reason: absent, detail: `Codex request without ${at}` };
+  const sessionId = stringLike(value);
+  if (sessionId === undefined) return { ok: false, reason: notStringLike, detail: `${at} is empty or not a string, number or boolean` };
   return { ok: true, sessionId };
 }
 
