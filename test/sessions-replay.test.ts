@@ -12,6 +12,7 @@ import type { Json, JsonObject } from '../src/json/value.js';
 import { gatewayStart, Harness, llmEnded, llmStarted, agentStarted, promptSubmitted, toolEnded, toolStarted, hookMark } from './fixtures/sessions/harness.js';
 import { at, gatewayRecord, hookRecord, ndjson, readAll, replayLines } from './fixtures/sessions/records.js';
 import { replayRecords } from '../src/pipeline/raw.js';
+import { Session } from '../src/sessions/session.js';
 
 const claude = (seconds: number, payload: JsonObject) => hookRecord('claude-code', seconds, { session_id: 'c1', ...payload });
 const names = (events: AtofEvent[]) => events.map((e) => `${e.kind === 'mark' ? 'mark' : e.scopeCategory} ${e.name}`);
@@ -147,6 +148,32 @@ describe('record time drives TTLs, the idle sweep and the shutdown (§3.10, §3.
       ['second', 'idle_timeout', parseRfc3339(at(35))],
     ]);
     assert.equal(result.stats.idleClosures, 2);
+  });
+
+  it('the idle sweep looks only at sessions holding a turn: a log of many finished sessions does not make each step visit them all', async () => {
+    const lines: Json[] = [];
+    const sessions = 300;
+    for (let i = 0; i < sessions; i++) {
+      // Codex reports no session end: every session stays known to the manager until the end of input.
+      const t = i * 3;
+      lines.push(hookRecord('codex', t, { session_id: `s${i}`, hook_event_name: 'SessionStart', source: 'startup' }));
+      lines.push(hookRecord('codex', t + 1, { session_id: `s${i}`, hook_event_name: 'UserPromptSubmit', prompt: 'p' }));
+      lines.push(hookRecord('codex', t + 2, { session_id: `s${i}`, hook_event_name: 'Stop' }));
+    }
+    const original = Session.prototype.isIdleAt;
+    let checks = 0;
+    Session.prototype.isIdleAt = function (this: Session, ...args: Parameters<Session['isIdleAt']>) {
+      checks++;
+      return original.apply(this, args);
+    };
+    try {
+      const result = await replayLines(lines);
+      assert.equal(result.stats.idleClosures, 0);
+    } finally {
+      Session.prototype.isIdleAt = original;
+    }
+    // Visiting every session seen at every step would be about sessions × records / 2 = 135,000 checks.
+    assert.ok(checks < 4 * lines.length, `${checks} idle checks for ${lines.length} records`);
   });
 
   it('a turn with an open tool is never idle', async () => {
