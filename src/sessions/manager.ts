@@ -146,7 +146,7 @@ export class SessionManager {
 
   /** The idle sweeper at `nowNs` (§3.10): closes idle turns, in the map's order; returns how many it closed. */
   closeIdleSessions(nowNs: Nanos, timeoutNs: Nanos = IDLE_TIMEOUT_NS, reason = 'idle_timeout'): number {
-    const idle = this.turnHoldersInMap()
+    const idle = [...this.turnHoldersInMap()]
       .filter((session) => session.isIdleAt(nowNs, timeoutNs))
       .sort((a, b) => this.createdAt.get(a)! - this.createdAt.get(b)!)
       .map((session) => [session.sessionId, session] as const);
@@ -187,15 +187,14 @@ export class SessionManager {
   /**
    * The sessions of the map that have a turn open (only those can go idle), found without visiting
    * every session ever seen: a log of thousands of sessions would make each sweep step linear. A
-   * session leaves the set once found without a turn, and comes back when it opens one.
+   * session leaves the set once found without a turn (or no longer in the map), and comes back when
+   * it opens one. Asked at every step of the replay, so nothing is allocated.
    */
-  private turnHoldersInMap(): Session[] {
-    const out: Session[] = [];
+  private turnHoldersInMap(): ReadonlySet<Session> {
     for (const session of this.turnHolders) {
-      if (session.turnScope !== undefined && this.sessions.get(session.sessionId) === session) out.push(session);
-      else this.turnHolders.delete(session);
+      if (session.turnScope === undefined || this.sessions.get(session.sessionId) !== session) this.turnHolders.delete(session);
     }
-    return out;
+    return this.turnHolders;
   }
 
   private hasActivity(sessionId: string): boolean {
