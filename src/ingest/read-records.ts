@@ -84,7 +84,7 @@ export interface GatewayRecord extends RecordBase {
   seed: string;
   /** The request's arrival on the timeline (the exchange's start). */
   arrivalNs: Nanos;
-  /** The response's completion on the timeline; absent for a call that never completes (see completesLater). */
+  /** The response's completion on the timeline; absent for a call that never completes or is piped through unmanaged (see earlyOutcome). */
   completionNs?: Nanos;
 }
 
@@ -323,8 +323,8 @@ class RecordReader {
     const place = { seed: this.seedOf(text), order: this.order++, origin: where, arrivalNs: exchange.startedNs };
     // Whether the call completes is known without its outcome: a held record assembles its stream only when replayed.
     const completionNs = earlyOutcome(exchange, prepared.start) === undefined ? llmEndTimestampNs(exchange) : undefined;
-    const timed = completionNs === undefined ? place : { ...place, completionNs };
-    yield this.options.holdRaw ? heldGateway(timed, text, kind, fallbackId) : { kind: 'gateway', exchange, start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start), ...timed };
+    const placed = completionNs === undefined ? place : { ...place, completionNs };
+    yield this.options.holdRaw ? heldGateway(placed, text, kind, fallbackId) : { kind: 'gateway', exchange, start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start), ...placed };
   }
 
   /** A digest of the record text, numbered when the same text occurs again (a duplicated hook still gets its own ids). */
@@ -378,11 +378,6 @@ export type TimelinePoint =
   | { kind: 'gateway-arrival'; atNs: Nanos; order: number; record: GatewayRecord }
   /** LLM end, response hints and the in-flight decrement (§2.8–§2.9); absent for calls that never completed. */
   | { kind: 'gateway-completion'; atNs: Nanos; order: number; record: GatewayRecord };
-
-/** Whether a gateway call has a completion point: an unmanaged stream finishes at arrival, an incomplete one never. */
-export function completesLater(outcome: GatewayCallOutcome): boolean {
-  return outcome.kind !== 'incomplete' && outcome.kind !== 'unmanaged-stream';
-}
 
 /** All points by time; ties keep input order (file, then line). */
 export function buildTimeline(records: Iterable<InputRecord>): TimelinePoint[] {

@@ -1,6 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { buildTimeline, type InputRecord } from '../ingest/read-records.js';
-import { replayInBatches, replayTimeline, type ReplayOptions, type ReplayResult, type ReplayStats } from '../sessions/replay.js';
+import { replayInBatches, type ReplayOptions, type ReplayResult, type ReplayStats } from '../sessions/replay.js';
 
 /**
  * Raw records (hooks, gateway captures, HAR) → the ATOF events the live runtime would have written:
@@ -11,10 +11,12 @@ const reconstructed = new WeakSet<AtofEvent>();
 
 /** Replays `records` (ATOF records among them pass through at their place on the timeline); `options.fixes` are the active profile's. */
 export function replayRecords(records: readonly InputRecord[], options: ReplayOptions = {}): ReplayResult {
-  const result = replayTimeline(buildTimeline(records), options);
-  const passedThrough = new Set(records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])));
-  for (const event of result.events) if (!passedThrough.has(event)) reconstructed.add(event);
-  return result;
+  const events: AtofEvent[] = [];
+  const replay = replayRecordsInBatches([...records], options);
+  for (let step = replay.next(); ; step = replay.next()) {
+    if (step.done) return { events, ...step.value };
+    for (const e of step.value) events.push(e);
+  }
 }
 
 /**
