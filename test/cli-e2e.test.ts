@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,8 @@ const BIN = join(ROOT, 'bin', 'relay-atif.js');
 const SAMPLE = join(ROOT, 'samples', 'hermes-session.atof.ndjson');
 let work: string;
 
-function run(args: string[], opts: { input?: string | Buffer; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? work, input: opts.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+function run(args: string[], opts: { input?: string | Buffer; cwd?: string; timeout?: number } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? work, input: opts.input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: opts.timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -89,6 +89,16 @@ test('exit codes: missing input 2, unreadable input 3, unwritable output 4, --st
   if (process.getuid?.() !== 0) assert.equal(unwritable.code, 4, unwritable.stderr);
   const blocked = run(['convert', SAMPLE, '-o', join(work, 'in-dir', 'ignored.txt', 'x.json')]);
   assert.equal(blocked.code, 4, blocked.stderr);
+  // Where the kernel answers ENOENT for a child of a directory that exists (/proc), Node's recursive
+  // mkdir spins forever: the run must end, with the output exit code. A dangling link on the way too.
+  symlinkSync(join(work, 'no-such-target'), join(work, 'dangling'));
+  const dangling = run(['convert', SAMPLE, '-o', join(work, 'dangling', 'out') + '/'], { timeout: 20_000 });
+  assert.equal(dangling.code, 4, dangling.stderr);
+  assert.match(dangling.stderr, /cannot create output directory .*dangling/);
+  if (existsSync('/proc/self')) {
+    const proc = run(['convert', SAMPLE, '-o', '/proc/relay-atif-nope/'], { timeout: 20_000 });
+    assert.equal(proc.code, 4, proc.stderr);
+  }
   const bad = readFileSync(SAMPLE, 'utf8') + '{"kind":"scope","atof_version":"0.1","uuid":"not-a-uuid"}\n';
   writeFileSync(join(work, 'bad.ndjson'), bad);
   const lenient = run(['convert', 'bad.ndjson']);

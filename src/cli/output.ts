@@ -1,9 +1,10 @@
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { OutputFormat } from '../pipeline/exported.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { makeDirectory } from './make-directory.js';
 
 export type OutputTarget = { kind: 'stdout' } | { kind: 'dir'; path: string } | { kind: 'file'; path: string };
 
@@ -142,7 +143,7 @@ export class TrajectoryWriter {
 
   private async ensureDir(path: string): Promise<void> {
     if (this.dirReady) return;
-    await mkdir(path, { recursive: true }).catch((err: Error) => {
+    await makeDirectory(path).catch((err: Error) => {
       throw new CliError(EXIT.OUTPUT, `cannot create output directory ${path}: ${err.message}`);
     });
     this.dirReady = true;

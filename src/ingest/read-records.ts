@@ -105,6 +105,12 @@ export interface ReadRecordsOptions extends ReadLinesOptions {
    */
   holdRaw?: boolean;
   /**
+   * With `holdRaw`: the first raw records, while their texts total at most this many characters, stay
+   * decoded as read (which takes more memory than the text: see load.ts); only later ones are held as
+   * text. Spares the replay a second decode of a log's first megabytes. Default 0.
+   */
+  keepDecodedChars?: number;
+  /**
    * Asked per line: whether ATOF events keep only their envelope and line text (see
    * {@link envelopeOf}), for a consumer that only routes them and re-reads payloads from `rawText`
    * elsewhere (the worker threads of --jobs, once started).
@@ -171,6 +177,8 @@ class RecordReader {
   private readonly seen = new Map<string, number>();
   /** The last timestamp met in the current source: where an untimed bare payload is placed. */
   private lastNs: Nanos = 0n;
+  /** Characters of raw-record text kept decoded so far (see `keepDecodedChars`). */
+  private decodedChars = 0;
   atSourceStart = true;
 
   constructor(
@@ -293,7 +301,7 @@ class RecordReader {
       order: this.order++,
       origin: where,
     };
-    yield this.options.holdRaw ? heldHook(record, text, 'record') : { ...record, payload: getOwn(value, 'payload') as Json };
+    yield this.holds(text) ? heldHook(record, text, 'record') : { ...record, payload: getOwn(value, 'payload') as Json };
   }
 
   private *readBareHook(value: JsonObject, where: LineRef, text: string): Generator<InputRecord> {
@@ -309,7 +317,7 @@ class RecordReader {
     if (ownNs !== undefined) this.lastNs = ownNs;
     this.acct.use('hook');
     const record: Omit<HookRecord, 'payload'> = { kind: 'hook', agent, headers: {}, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
-    yield this.options.holdRaw ? heldHook(record, text, 'bare') : { ...record, payload: value };
+    yield this.holds(text) ? heldHook(record, text, 'bare') : { ...record, payload: value };
   }
 
   private *readExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, value: JsonObject, fallbackId: string, where: LineRef, text: string): Generator<InputRecord> {
@@ -324,7 +332,15 @@ class RecordReader {
     // Whether the call completes is known without its outcome: a held record assembles its stream only when replayed.
     const completionNs = earlyOutcome(exchange, prepared.start) === undefined ? llmEndTimestampNs(exchange) : undefined;
     const placed = completionNs === undefined ? place : { ...place, completionNs };
-    yield this.options.holdRaw ? heldGateway(placed, text, kind, fallbackId) : { kind: 'gateway', exchange, start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start), ...placed };
+    yield this.holds(text) ? heldGateway(placed, text, kind, fallbackId) : { kind: 'gateway', exchange, start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start), ...placed };
+  }
+
+  /** Whether a raw record is held as its text (`holdRaw`), rather than kept decoded. */
+  private holds(text: string): boolean {
+    if (!this.options.holdRaw) return false;
+    if (this.decodedChars + text.length > (this.options.keepDecodedChars ?? 0)) return true;
+    this.decodedChars += text.length;
+    return false;
   }
 
   /** A digest of the record text, numbered when the same text occurs again (a duplicated hook still gets its own ids). */
