@@ -68,4 +68,24 @@ describe('raw records held for the replay', () => {
     assert.deepEqual(step.value.stats, whole.stats);
     assert.deepEqual(step.value.attributions.all, whole.attributions.all);
   });
+
+  it('keepDecodedChars: the first records, up to that much text, stay decoded; the rest are held; they read back the same', async () => {
+    const plain = await readAll(sources(), { agent: 'hermes' });
+    const raw = plain.records.filter((r) => r.kind !== 'atof');
+    // A budget that ends partway: the records before it stay decoded (plain objects), the rest are held.
+    const budget = raw.slice(0, 10).reduce((n, r) => n + readFileLine(r.origin.file, r.origin.line).length, 0);
+    const mixed = await readAll(sources(), { agent: 'hermes', holdRaw: true, keepDecodedChars: budget });
+    const mixedRaw = mixed.records.filter((r) => r.kind !== 'atof');
+    const isHeld = (r: InputRecord) => Object.getPrototypeOf(r) !== Object.prototype;
+    assert.deepEqual(mixedRaw.map(isHeld), mixedRaw.map((_, i) => i >= 10));
+    assert.deepEqual(mixed.records.map(readBack), plain.records.map(readBack));
+    const none = await readAll(sources(), { agent: 'hermes', holdRaw: true, keepDecodedChars: Number.MAX_SAFE_INTEGER });
+    assert.ok(none.records.every((r) => !isHeld(r)));
+    assert.deepEqual(replayRecords(mixed.records).events.map((e) => canonicalJson(e.raw)), replayRecords(plain.records).events.map((e) => canonicalJson(e.raw)));
+  });
 });
+
+/** The text of a line of a sample file (the first ten raw records are all in the first sample). */
+function readFileLine(name: string, line: number): string {
+  return readFileSync(name, 'utf8').split('\n')[line - 1].trim();
+}
