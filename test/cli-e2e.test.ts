@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,35 @@ test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () =
   const renamed = run(['convert', 'g2.log', '--no-observed-events']);
   assert.equal(renamed.code, 0, renamed.stderr);
   assert.equal(JSON.parse(renamed.stdout).extra, undefined);
+});
+
+test('-o through a symbolic link or to a device or FIFO writes to what it names, never replacing it', async () => {
+  // A link to a file: the file gets the trajectory, the link stays a link.
+  writeFileSync(join(work, 'real.json'), 'old');
+  symlinkSync(join(work, 'real.json'), join(work, 'link.json'));
+  const viaLink = run(['convert', SAMPLE, '-o', 'link.json', '-q']);
+  assert.equal(viaLink.code, 0, viaLink.stderr);
+  assert.ok(lstatSync(join(work, 'link.json')).isSymbolicLink());
+  assert.equal(JSON.parse(readFileSync(join(work, 'real.json'), 'utf8')).schema_version, 'ATIF-v1.7');
+  // A link to /dev/null (a character device): written to, both left as they were (renaming would replace the link).
+  symlinkSync('/dev/null', join(work, 'null.json'));
+  const toDevice = run(['convert', SAMPLE, '-o', 'null.json', '-q']);
+  assert.equal(toDevice.code, 0, toDevice.stderr);
+  assert.ok(lstatSync(join(work, 'null.json')).isSymbolicLink());
+  assert.ok(statSync('/dev/null').isCharacterDevice());
+  // A FIFO: a reader on the other end receives the trajectory; the FIFO stays a FIFO.
+  if (process.platform !== 'win32' && spawnSync('mkfifo', [join(work, 'pipe.json')]).status === 0) {
+    const reader = spawn('cat', [join(work, 'pipe.json')]);
+    const received: Buffer[] = [];
+    reader.stdout.on('data', (b: Buffer) => received.push(b));
+    const closed = new Promise((done) => reader.on('close', done));
+    const writer = spawn(process.execPath, [BIN, 'convert', SAMPLE, '-o', 'pipe.json', '-q'], { cwd: work });
+    const code = await new Promise((done) => writer.on('close', done));
+    await closed;
+    assert.equal(code, 0);
+    assert.ok(lstatSync(join(work, 'pipe.json')).isFIFO());
+    assert.equal(JSON.parse(Buffer.concat(received).toString('utf8')).schema_version, 'ATIF-v1.7');
+  }
 });
 
 test('a .har document: LLM entries become gateway calls, other routes are counted skips', () => {

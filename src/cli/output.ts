@@ -1,4 +1,4 @@
-import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { OutputFormat } from '../pipeline/exported.js';
@@ -53,9 +53,17 @@ async function* guarded(pieces: Pieces): AsyncGenerator<string> {
 
 /**
  * Writes text (one string or its pieces) to `path` through a temp file and a rename, so a reader
- * never sees a partial file.
+ * never sees a partial file. A symbolic link is followed; a device or FIFO is written to directly.
  */
 export async function writeAtomic(path: string, text: string | Pieces): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  // A symbolic link is written through (to what it names), not replaced by a file.
+  if (st?.isSymbolicLink()) {
+    const target = await realpath(path).catch(() => undefined);
+    return target === undefined ? writeThrough(path, text) : writeAtomic(target, text);
+  }
+  // A device, FIFO or socket (`-o /dev/stdout`, a named pipe) is written to; renaming over it would replace it.
+  if (st && !st.isFile() && !st.isDirectory()) return writeThrough(path, text);
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   pendingTempFiles.add(tmp);
   try {
@@ -73,6 +81,21 @@ export async function writeAtomic(path: string, text: string | Pieces): Promise<
   } catch (err) {
     pendingTempFiles.delete(tmp);
     await rm(tmp, { force: true }).catch(() => undefined);
+    if (err instanceof SourceFailure) throw err.cause;
+    throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Writes text straight to `path` (opened for writing, following links): for targets that are not plain files. */
+async function writeThrough(path: string, text: string | Pieces): Promise<void> {
+  try {
+    const handle = await open(path, 'w');
+    try {
+      for await (const piece of guarded(typeof text === 'string' ? [text] : text)) await handle.write(piece);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
     if (err instanceof SourceFailure) throw err.cause;
     throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
   }
