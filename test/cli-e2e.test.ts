@@ -153,6 +153,15 @@ test('same input, byte-identical output', () => {
   assert.equal(a.stdout, b.stdout);
 });
 
+test('an unknown fix name is a usage error (2) naming the valid ones, in every command that takes --fix', () => {
+  for (const args of [['convert', SAMPLE, '--fix', 'bogus'], ['convert', SAMPLE, '--no-fix', 'bogus'], ['events', SAMPLE, '--fix', 'bogus']]) {
+    const r = run(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /'bogus' is not one of: structured-tool-results/);
+    assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/);
+  }
+});
+
 test('--version and --help exit 0; an unknown option exits 2', () => {
   assert.equal(run(['--version']).code, 0);
   assert.match(run(['convert', '--help']).stdout, /--filename-template/);

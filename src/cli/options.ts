@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { FIXES, PROFILE_NAMES } from '../atif/fixes.js';
 
 export type CommandName = 'convert' | 'explain' | 'diff' | 'validate' | 'schema' | 'profiles' | 'events';
@@ -32,11 +32,11 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--no-fix <name>', description: 'disable a named fix of the profile (repeatable)', commands: PROFILED, repeatable: true, choices: FIXES.map((f) => f.name), attribute: 'noFix' },
   { flags: '--no-observed-events', description: "leave out the root extra.observed_events (the raw ATOF events) that the reference plugin writes", commands: ['convert'] },
   { flags: '--no-dedupe', description: 'keep every LLM span (skip the hook/gateway dedupe pass)', commands: ['convert'] },
-  { flags: '--strict', description: 'exit 1 when any input line was skipped or rejected (validate: when any warning is found)', commands: ['convert', 'explain', 'validate'] },
+  { flags: '--strict', description: 'exit 1 when any input line was skipped (blank lines aside) or rejected (validate: when any warning is found)', commands: ['convert', 'explain', 'validate'] },
   { flags: '--report <file>', description: 'write the line accounting and per-trajectory counts as JSON', commands: ['convert'] },
   { flags: '--json', description: 'print a machine-readable JSON report', commands: ['convert', 'explain', 'diff', 'validate', 'profiles'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['convert', 'explain', 'diff', 'validate'] },
-  { flags: '--verbose', description: 'print every skipped or rejected line on stderr', commands: ['convert', 'explain'] },
+  { flags: '--verbose', description: 'print every kind of skipped or rejected line (not only the first five), each with its first line, on stderr', commands: ['convert', 'explain'] },
   { flags: '--no-color', description: 'no colours in human output (also off when NO_COLOR is set or stdout is not a TTY)', commands: ['explain', 'diff', 'validate', 'profiles'] },
   { flags: '--jobs <n>', description: 'convert on N threads: the main one and N-1 export workers (default: the number of cores; 1: the main thread only); the output is the same for every N', commands: ['convert'] },
   { flags: '--validate', description: 'validate every written trajectory (default: exit 1 when one is invalid)', commands: ['convert'] },
@@ -47,7 +47,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--trajectory <id>', description: 'the trajectory (session id or subagent trajectory id) for --step; alone, limits the overview to it', commands: ['explain'] },
   { flags: '--agent <name>', description: 'the agent of bare hook payloads (lines with hook_event_name and no "record"): claude-code, codex, cursor or hermes', commands: ['convert', 'explain', 'events'] },
   { flags: '--request <id>', description: 'explain how one gateway call was attributed to a session: a capture id, or its LLM span uuid (or a unique prefix)', commands: ['explain'] },
-  { flags: '--strict', description: 'exit 1 when any input line was skipped or rejected', commands: ['events'] },
+  { flags: '--strict', description: 'exit 1 when any input line was skipped (blank lines aside) or rejected', commands: ['events'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['events'] },
   { flags: '--verbose', description: 'print every skipped or rejected line kind on stderr', commands: ['events'] },
 ];
@@ -60,7 +60,7 @@ export function optionsFor(command: CommandName): Option[] {
     if (spec.repeatable) {
       const allowed = spec.choices;
       opt.argParser((value: string, previous: string[] | undefined) => {
-        if (allowed && !allowed.includes(value)) throw new Error(`'${value}' is not one of: ${allowed.join(', ')}`);
+        if (allowed && !allowed.includes(value)) throw new InvalidArgumentError(`'${value}' is not one of: ${allowed.join(', ')}`);
         return [...(previous ?? []), value];
       });
     }
