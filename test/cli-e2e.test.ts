@@ -147,6 +147,19 @@ test('--report writes the line accounting as JSON', () => {
   assert.equal(report.trajectories[0].suppressed_llm_spans, 2);
 });
 
+test('--strict --report: the run stops at the problem line (exit 1) and still writes its report, replacing an older one', () => {
+  writeFileSync(join(work, 'strict-report.json'), '{"from":"an earlier run"}');
+  writeFileSync(join(work, 'one-bad.ndjson'), readFileSync(SAMPLE, 'utf8') + 'not json\n');
+  const r = run(['convert', 'one-bad.ndjson', '--strict', '--report', 'strict-report.json', '-q']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /--strict: one-bad\.ndjson:15: skipped \(not-json\)/);
+  const report = JSON.parse(readFileSync(join(work, 'strict-report.json'), 'utf8'));
+  assert.equal(report.lines.total, 15);
+  assert.equal(report.lines.skipped.byReason['not-json'].examples[0].line, 15);
+  assert.match(report.stopped, /one-bad\.ndjson:15/);
+  assert.deepEqual(readdirSync(work).filter((f) => f.includes('strict-report') && f.endsWith('.tmp')), [], 'written through a temp file, none left');
+});
+
 test('same input, byte-identical output', () => {
   const a = run(['convert', SAMPLE]);
   const b = run(['convert', SAMPLE]);

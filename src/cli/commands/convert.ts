@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Problem } from '../../ingest/accounting.js';
 import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../atif/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
@@ -13,7 +13,7 @@ import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
 import { describeReplay, isReconstructed } from '../../pipeline/raw.js';
-import { resolveOutput, TrajectoryWriter } from '../output.js';
+import { resolveOutput, TrajectoryWriter, writeAtomic } from '../output.js';
 import { VERSION } from '../version.js';
 
 export interface ExportFlags {
@@ -88,64 +88,69 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   };
   const validate = flags.validate === true;
   const progress = !flags.quiet && !flags.json;
-  if (flags.sessionId !== undefined) {
-    // One trajectory of everything: nothing can be written before the input ends.
-    const events: AtofEvent[] = [];
-    for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, fixes: options.fixes })) events.push(e);
-    eventCount = events.length;
-    for (const c of convertEvents(events, options)) await emit(localOutput(exportConverted(c, writer.format, validate)));
-  } else {
-    // With workers, this thread only routes events (their payloads are read again where they are
-    // converted); results are written in the order their scopes closed, whatever thread made them.
-    const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, startAfterChars: startAfterChars(io) }) : undefined;
-    const grouper = new TopLevelGrouper<OutputItem>(parallel ?? inThread(options, writer.format, validate));
-    const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
-    try {
-      const stream = streamEventBatches(inputs, io, accounting, {
-        read: { ...readOptions, envelopeOnly: () => parallel?.routing ?? false },
-        replay: replayed,
-        progress,
-        fixes: options.fixes,
-        inputBytes: (bytes) => parallel?.expectInput(bytes),
-      });
-      for await (const batch of stream) {
-        for (const e of batch) {
-          eventCount++;
-          const { done, late } = grouper.push(e);
-          // A reconstructed event has no input line to reclassify: it is counted apart.
-          if (late && isReconstructed(e)) lateReconstructed++;
-          else if (late) lateEvent(accounting, e);
-          if (done.length > 0) await queue.add(done);
+  // A --strict stop still leaves its report (what was read up to the problem line, and why it stopped).
+  let stop: CliError | undefined;
+  try {
+    if (flags.sessionId !== undefined) {
+      // One trajectory of everything: nothing can be written before the input ends.
+      const events: AtofEvent[] = [];
+      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, fixes: options.fixes })) events.push(e);
+      eventCount = events.length;
+      for (const c of convertEvents(events, options)) await emit(localOutput(exportConverted(c, writer.format, validate)));
+    } else {
+      // With workers, this thread only routes events (their payloads are read again where they are
+      // converted); results are written in the order their scopes closed, whatever thread made them.
+      const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, startAfterChars: startAfterChars(io) }) : undefined;
+      const grouper = new TopLevelGrouper<OutputItem>(parallel ?? inThread(options, writer.format, validate));
+      const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
+      try {
+        const stream = streamEventBatches(inputs, io, accounting, {
+          read: { ...readOptions, envelopeOnly: () => parallel?.routing ?? false },
+          replay: replayed,
+          progress,
+          fixes: options.fixes,
+          inputBytes: (bytes) => parallel?.expectInput(bytes),
+        });
+        for await (const batch of stream) {
+          for (const e of batch) {
+            eventCount++;
+            const { done, late } = grouper.push(e);
+            // A reconstructed event has no input line to reclassify: it is counted apart.
+            if (late && isReconstructed(e)) lateReconstructed++;
+            else if (late) lateEvent(accounting, e);
+            if (done.length > 0) await queue.add(done);
+          }
+          const caughtUp = parallel?.ready();
+          if (caughtUp) await caughtUp;
         }
-        const caughtUp = parallel?.ready();
-        if (caughtUp) await caughtUp;
+        const { done, late } = grouper.finish();
+        for (const e of late) lateEvent(accounting, e);
+        await queue.add(done);
+        await queue.flush();
+      } catch (err) {
+        // A run stopped by its input (--strict, an unreadable source) still writes what closed before
+        // the stop, as it does without workers; a failing output is not written to again.
+        if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT) await queue.flush();
+        throw err;
+      } finally {
+        await parallel?.shutdown();
       }
-      const { done, late } = grouper.finish();
-      for (const e of late) lateEvent(accounting, e);
-      await queue.add(done);
-      await queue.flush();
-    } catch (err) {
-      // A run stopped by its input (--strict, an unreadable source) still writes what closed before
-      // the stop, as it does without workers; a failing output is not written to again.
-      if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT) await queue.flush();
-      throw err;
-    } finally {
-      await parallel?.shutdown();
     }
+  } catch (err) {
+    if (!(flags.report && err instanceof CliError && err.exitCode === EXIT.PROBLEMS)) throw err;
+    stop = err;
   }
   const trajectories = converted.filter((c) => c.written);
-  await writer.close(trajectories.length);
+  if (!stop) await writer.close(trajectories.length);
   const report = {
     lines: accounting.toJSON(),
     trajectories: converted.map(({ sessionId, ...counts }) => ({ session_id: sessionId, ...counts })),
     outputs: writer.written,
     ...(replay ? { replay: { ...replay.stats, late_reconstructed_events: lateReconstructed } } : {}),
+    ...(stop ? { stopped: stop.message } : {}),
   };
-  if (flags.report) {
-    await writeFile(flags.report, JSON.stringify(report, null, 2) + '\n').catch((err: Error) => {
-      throw new CliError(EXIT.OUTPUT, `cannot write report ${flags.report}: ${err.message}`);
-    });
-  }
+  if (flags.report) await writeAtomic(resolve(io.cwd, flags.report), JSON.stringify(report, null, 2) + '\n');
+  if (stop) throw stop;
   const problems = accounting.problems();
   if (flags.json) io.stderr.write(JSON.stringify(report) + '\n');
   else if (!flags.quiet) {
