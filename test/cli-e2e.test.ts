@@ -160,6 +160,18 @@ test('--strict --report: the run stops at the problem line (exit 1) and still wr
   assert.deepEqual(readdirSync(work).filter((f) => f.includes('strict-report') && f.endsWith('.tmp')), [], 'written through a temp file, none left');
 });
 
+test('--validate --json: stderr is the JSON report alone, the findings in it (exit 1 for an invalid trajectory)', { skip: !existsSync(join(ROOT, '..', 'shared', 'conformance')) }, () => {
+  // The reference's own output for this case breaks an ATIF rule (relay-0.3 reproduces it).
+  const input = join(ROOT, '..', 'shared', 'conformance', 'cases', 'exporter_attaches_subagent_ref_to_delegating_tool_observation', 'input.ndjson');
+  const r = run(['convert', input, '--profile', 'relay-0.3', '--validate', '--json']);
+  assert.equal(r.code, 1);
+  const report = JSON.parse(r.stderr);
+  assert.ok(report.validation_errors.length > 0);
+  assert.ok(report.validation_errors.every((f: { session_id: string; rule: string }) => f.session_id === report.trajectories[0].session_id && f.rule));
+  const plain = run(['convert', input, '--profile', 'relay-0.3', '--validate']);
+  assert.match(plain.stderr, /relay-atif: invalid trajectory /);
+});
+
 test('same input, byte-identical output', () => {
   const a = run(['convert', SAMPLE]);
   const b = run(['convert', SAMPLE]);

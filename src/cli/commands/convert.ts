@@ -74,6 +74,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   const converted: Array<{ sessionId: string; written: boolean; events: number; steps: number; suppressed_llm_spans: number }> = [];
   let eventCount = 0;
   let invalid = 0;
+  const validationErrors: Array<{ session_id: string; path: string; message: string; rule: string }> = [];
   // Raw records are replayed at the end of input; the replay reports here what it did.
   const readOptions = recordOptions(flags);
   let replay: Loaded['replay'];
@@ -83,7 +84,11 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     await writer.write(item.sessionId, item.text());
     const x = await item.summary();
     if (x.errorCount > 0) invalid++;
-    for (const f of x.errors) io.stderr.write(`relay-atif: invalid trajectory ${x.sessionId}: ${f.path}: ${f.message} [${f.rule}]\n`);
+    // With --json, stderr carries the JSON report only: the findings are in it.
+    for (const f of x.errors) {
+      if (flags.json) validationErrors.push({ session_id: x.sessionId, path: f.path, message: f.message, rule: f.rule });
+      else io.stderr.write(`relay-atif: invalid trajectory ${x.sessionId}: ${f.path}: ${f.message} [${f.rule}]\n`);
+    }
     converted.push({ sessionId: x.sessionId, written: x.written, events: x.eventCount, steps: x.steps, suppressed_llm_spans: x.suppressedSpans });
   };
   const validate = flags.validate === true;
@@ -147,6 +152,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     trajectories: converted.map(({ sessionId, ...counts }) => ({ session_id: sessionId, ...counts })),
     outputs: writer.written,
     ...(replay ? { replay: { ...replay.stats, late_reconstructed_events: lateReconstructed } } : {}),
+    ...(validationErrors.length > 0 ? { validation_errors: validationErrors } : {}),
     ...(stop ? { stopped: stop.message } : {}),
   };
   if (flags.report) await writeAtomic(resolve(io.cwd, flags.report), JSON.stringify(report, null, 2) + '\n');
