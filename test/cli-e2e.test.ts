@@ -85,6 +85,22 @@ test('-o through a symbolic link or to a device or FIFO writes to what it names,
   }
 });
 
+test('observed events: in a pretty file printed like the rest (indented, keys sorted); on stdout each is its input line', () => {
+  const lines = readFileSync(SAMPLE, 'utf8').trim().split('\n');
+  // The first event re-written with spaces and its keys in reverse order.
+  const first = JSON.parse(lines[0]);
+  const loose = '{ ' + Object.keys(first).reverse().map((k) => `${JSON.stringify(k)}: ${JSON.stringify(first[k])}`).join(', ') + ' }';
+  writeFileSync(join(work, 'loose.ndjson'), [loose, ...lines.slice(1)].join('\n') + '\n');
+  const file = run(['convert', 'loose.ndjson', '-o', 'loose.json', '-q']);
+  assert.equal(file.code, 0, file.stderr);
+  const text = readFileSync(join(work, 'loose.json'), 'utf8');
+  assert.match(text, /"observed_events": \[\n      \{\n        "atof_version": "0\.1",\n        "attributes": \[\],/);
+  assert.ok(!text.includes(loose), 'no input line copied into a pretty file');
+  const stdout = run(['convert', 'loose.ndjson', '-q']);
+  assert.ok(stdout.stdout.includes(loose), 'NDJSON output keeps each observed event as its input line');
+  assert.deepEqual(JSON.parse(stdout.stdout).extra, JSON.parse(text).extra);
+});
+
 test('a .har document: LLM entries become gateway calls, other routes are counted skips', () => {
   const r = run(['convert', join(ROOT, 'test', 'fixtures', 'gateway', 'session.har'), '--json']);
   assert.equal(r.code, 0, r.stderr);

@@ -11,6 +11,12 @@ export interface ConvertOptions {
   agent: AgentInfo;
   fixes: FixSet;
   observedEvents: boolean;
+  /**
+   * Observed events read from input lines are written as their line text (compact output: NDJSON);
+   * otherwise each is printed from its parsed value, as the rest of the document is (pretty files:
+   * indented, keys sorted, as the reference plugin writes them).
+   */
+  observedVerbatim?: boolean;
   dedupe: boolean;
 }
 
@@ -37,8 +43,9 @@ export function convertGroup(events: readonly AtofEvent[], sessionId: string, op
   const result = eventsToTrajectory(events, { sessionId, agent: opts.agent, fixes: opts.fixes, dedupe: { enabled: opts.dedupe } });
   let trajectory = result.trajectory;
   if (trajectory && plugin && opts.observedEvents) {
-    // Events read from NDJSON are written back as their input text, not re-serialised.
-    trajectory = { ...trajectory, extra: { observed_events: events.map((e) => (e.rawText !== undefined ? new RawJson(e.rawText) : e.raw)) } };
+    // For compact output, events read from NDJSON are written back as their input text, not re-serialised.
+    const verbatim = opts.observedVerbatim === true;
+    trajectory = { ...trajectory, extra: { observed_events: events.map((e) => (verbatim && e.rawText !== undefined ? new RawJson(e.rawText) : e.raw)) } };
   }
   return { sessionId, trajectory, result, eventCount: events.length, suppressedSpans: result.dedupe.suppressed.size };
 }

@@ -68,7 +68,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
         }
       : undefined,
   });
-  const options = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, dedupe: flags.dedupe };
+  const options = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, observedVerbatim: writer.format === 'ndjson', dedupe: flags.dedupe };
   const jobs = jobsOf(flags, io);
   // Only counts are kept per trajectory: trajectories and decision data are freed once written.
   const converted: Array<{ sessionId: string; written: boolean; events: number; steps: number; suppressed_llm_spans: number }> = [];

@@ -10,7 +10,7 @@ import { eventsOf } from './wire.js';
  * thread closes it, and sends back its printed text and counts.
  */
 const init = workerData as WorkerInit;
-const options: ConvertOptions = { agent: init.agent, fixes: new Set(init.fixes), observedEvents: init.observedEvents, dedupe: init.dedupe };
+const options: ConvertOptions = { agent: init.agent, fixes: new Set(init.fixes), observedEvents: init.observedEvents, observedVerbatim: init.format === 'ndjson', dedupe: init.dedupe };
 const groups = new Map<number, AtofEvent[]>();
 const port = parentPort!;
 const send = (msg: FromWorker) => port.postMessage(msg);
