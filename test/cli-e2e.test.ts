@@ -101,6 +101,21 @@ test('observed events: in a pretty file printed like the rest (indented, keys so
   assert.deepEqual(JSON.parse(stdout.stdout).extra, JSON.parse(text).extra);
 });
 
+test('a truncated .gz input: every trajectory complete before the damage is written, to stdout and to files alike (exit 3)', () => {
+  // The sample 50 times over, each copy with its own uuids, gzipped and cut halfway.
+  const sample = readFileSync(SAMPLE, 'utf8');
+  const copies = Array.from({ length: 50 }, (_, i) => sample.replaceAll('-8000-', `-8${String(i).padStart(3, '0')}-`)).join('');
+  const gz = gzipSync(copies);
+  writeFileSync(join(work, 'cut.ndjson.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+  const toStdout = run(['convert', 'cut.ndjson.gz', '-q']);
+  assert.equal(toStdout.code, 3, toStdout.stderr);
+  const lines = toStdout.stdout.trim().split('\n').length;
+  assert.ok(lines > 5, `${lines} trajectories before the damage`);
+  const toFiles = run(['convert', 'cut.ndjson.gz', '-o', 'cut-out/', '-q']);
+  assert.equal(toFiles.code, 3, toFiles.stderr);
+  assert.equal(readdirSync(join(work, 'cut-out')).filter((f) => f.endsWith('.json')).length, lines);
+});
+
 test('a .har document: LLM entries become gateway calls, other routes are counted skips', () => {
   const r = run(['convert', join(ROOT, 'test', 'fixtures', 'gateway', 'session.har'), '--json']);
   assert.equal(r.code, 0, r.stderr);

@@ -105,19 +105,52 @@ function toBuffer(chunk: Buffer | string): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 }
 
+/**
+ * The gunzipped bytes, every one the inflater produced before an error included: a truncated or
+ * corrupt file still yields what precedes the damage (whose lines are read and converted, then the
+ * run fails as unreadable). Iterating the inflater directly would drop its buffered output at the
+ * error, so how much is lost would depend on how fast the consumer reads.
+ */
 async function* gunzip(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   const source = Readable.from(compressed);
   const inflater = createGunzip();
+  const ready: Buffer[] = [];
+  let failure: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  inflater.on('data', (chunk: Buffer) => {
+    ready.push(chunk);
+    if (ready.length >= INFLATED_AHEAD) inflater.pause(); // bounded read-ahead
+    notify();
+  });
+  inflater.on('end', () => ((ended = true), notify()));
+  inflater.on('error', (error) => ((failure = error), notify()));
   // `pipe` does not forward errors; a read error on the file must still end the iteration below.
   source.on('error', (error) => inflater.destroy(error));
   source.pipe(inflater);
   try {
-    for await (const chunk of inflater) yield chunk as Buffer;
+    for (;;) {
+      const chunk = ready.shift();
+      if (chunk) {
+        if (inflater.isPaused() && ready.length < INFLATED_AHEAD / 2) inflater.resume();
+        yield chunk;
+      } else if (failure) throw failure;
+      else if (ended) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
   } finally {
     source.destroy();
     inflater.destroy();
   }
 }
+
+/** Inflated chunks (of up to 16 KiB) held ahead of the consumer at most. */
+const INFLATED_AHEAD = 64;
 
 /**
  * The splitting state machine, free of I/O. Bytes of the current line are kept as a list of pieces
