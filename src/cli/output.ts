@@ -1,4 +1,4 @@
-import { lstat, open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { OutputFormat } from '../pipeline/exported.js';
@@ -67,38 +67,34 @@ export async function writeAtomic(path: string, text: string | Pieces): Promise<
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   pendingTempFiles.add(tmp);
   try {
-    if (typeof text === 'string') await writeFile(tmp, text);
-    else {
-      const handle = await open(tmp, 'w');
-      try {
-        for await (const piece of guarded(text)) await handle.write(piece);
-      } finally {
-        await handle.close();
-      }
-    }
+    await writeAll(tmp, text);
     await rename(tmp, path);
     pendingTempFiles.delete(tmp);
   } catch (err) {
     pendingTempFiles.delete(tmp);
     await rm(tmp, { force: true }).catch(() => undefined);
-    if (err instanceof SourceFailure) throw err.cause;
-    throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
+    outputFailure(path, err);
   }
 }
 
 /** Writes text straight to `path` (opened for writing, following links): for targets that are not plain files. */
 async function writeThrough(path: string, text: string | Pieces): Promise<void> {
+  await writeAll(path, text).catch((err: unknown) => outputFailure(path, err));
+}
+
+async function writeAll(path: string, text: string | Pieces): Promise<void> {
+  const handle = await open(path, 'w');
   try {
-    const handle = await open(path, 'w');
-    try {
-      for await (const piece of guarded(typeof text === 'string' ? [text] : text)) await handle.write(piece);
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    if (err instanceof SourceFailure) throw err.cause;
-    throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
+    for await (const piece of guarded(typeof text === 'string' ? [text] : text)) await handle.write(piece);
+  } finally {
+    await handle.close();
   }
+}
+
+/** A failure of the pieces' source passes on as it is; anything else is an output error naming the path. */
+function outputFailure(path: string, err: unknown): never {
+  if (err instanceof SourceFailure) throw err.cause;
+  throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
 }
 
 /**
