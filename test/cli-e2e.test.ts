@@ -133,6 +133,11 @@ test('-o FILE with several trajectories is a usage error naming the count', () =
   assert.equal(r.code, 2);
   assert.match(r.stderr, /holds 2 trajectories/);
   assert.equal(existsSync(join(work, 'many.json')), false);
+  // None at all is no usage error: nothing is written, as on stdout or in a directory.
+  const none = run(['convert', '-', '-o', 'none.json'], { input: '\n' });
+  assert.equal(none.code, 0, none.stderr);
+  assert.match(none.stderr, /→ 0 trajectories/);
+  assert.equal(existsSync(join(work, 'none.json')), false);
 });
 
 test('exit codes: missing input 2, unreadable input 3, unwritable output 4, --strict with a bad line 1', () => {

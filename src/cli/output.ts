@@ -153,6 +153,8 @@ export class TrajectoryWriter {
   async close(total: number): Promise<void> {
     if (this.target.kind === 'dir') await this.ensureDir(this.target.path); // exists even when nothing was written
     if (this.target.kind !== 'file') return;
+    // No trajectory: nothing to write, as on stdout or in a directory (the summary says 0).
+    if (this.held.length === 0) return;
     if (this.held.length !== 1) {
       throw usageError(`-o ${this.target.path} names one file but the input holds ${total} trajectories; give a directory (ending in '/') instead`);
     }
