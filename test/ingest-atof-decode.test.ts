@@ -10,7 +10,7 @@ const valueOf = <T>(xs: T[]) => fc.constantFrom(...xs);
 const UUID = '0197c4e2-3a10-7b21-9c4d-5e6f70819201';
 const field = {
   kind: valueOf(['scope', 'mark', 'Scope', 1, null, undefined]),
-  atof_version: valueOf(['0.1', '', 1, undefined]),
+  atof_version: valueOf(['0.1', '0.2', '0.10', '1.0', '0', 'banana', '', 1, undefined]),
   uuid: valueOf([UUID, UUID.toUpperCase(), `{${UUID}}`, UUID.replaceAll('-', ''), 'not-a-uuid', 7, undefined]),
   parent_uuid: valueOf([UUID, null, undefined, 'x', 3]),
   timestamp: valueOf(['2026-03-04T17:21:09.482913517+00:00', '2026-03-04T17:21:09Z', '2026-03-04T17:21:09', '2026-02-30T00:00:00Z', 'yesterday', 1772644874002118, 1.5, new JsonNumber('12.0'), new JsonNumber('99999999999999999999'), null, undefined]),
@@ -33,6 +33,14 @@ test('the hand-written fast path accepts exactly what the zod schema accepts', (
     }),
     { numRuns: 3000, seed: 7 },
   );
+});
+
+test('any 0.x version is read; another major (or no MAJOR.MINOR) is rejected at atof_version (spec §2: fail fast)', () => {
+  const event = (atof_version: string) => ({ kind: 'mark', atof_version, uuid: UUID, timestamp: '2026-03-04T17:21:09Z', name: 'n' });
+  for (const v of ['0.1', '0.2', '0.17']) assert.equal(decodeAtof(event(v), 0).ok, true, v);
+  for (const v of ['1.0', '2.1', 'banana', '0', '0.1.0', '']) {
+    assert.deepEqual(decodeAtof(event(v), 0), { ok: false, path: 'atof_version', message: 'unsupported ATOF version: this reads 0.x ("MAJOR.MINOR")' }, v);
+  }
 });
 
 test('a failure names the zod path', () => {

@@ -42,11 +42,13 @@ const timestamp = z.union([
   ),
 ]);
 const optionalJson = z.unknown().optional();
+/** `"MAJOR.MINOR"` with major 0: any 0.x is read; another major is not ATOF 0.1's format (spec §2: fail fast). */
+const READABLE_VERSION = /^0\.\d+$/;
 
 /** zod model of the ATOF 0.1 envelope; unknown keys are tolerated as the Rust reader does. */
 export const atofEnvelopeSchema = z.looseObject({
   kind: z.enum(['scope', 'mark']),
-  atof_version: z.string(),
+  atof_version: z.string().refine((s) => READABLE_VERSION.test(s), 'unsupported ATOF version: this reads 0.x ("MAJOR.MINOR")'),
   uuid: uuidText,
   parent_uuid: uuidText.nullish(),
   timestamp,
@@ -92,7 +94,7 @@ const nullish = (v: unknown) => v === undefined || v === null;
 
 function fastDecode(raw: JsonObject, seq: number): AtofEvent | undefined {
   const kind = raw.kind;
-  if ((kind !== 'scope' && kind !== 'mark') || typeof raw.atof_version !== 'string' || typeof raw.name !== 'string') return undefined;
+  if ((kind !== 'scope' && kind !== 'mark') || typeof raw.atof_version !== 'string' || !READABLE_VERSION.test(raw.atof_version) || typeof raw.name !== 'string') return undefined;
   if (typeof raw.uuid !== 'string') return undefined;
   const uuid = parseUuid(raw.uuid);
   if (uuid === undefined) return undefined;
