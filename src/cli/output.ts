@@ -172,7 +172,7 @@ export class TrajectoryWriter {
 }
 
 /** Writes to stdout and waits when the pipe is full, so a large output is not buffered in memory. */
-async function writeOut(io: CliIO, chunk: string): Promise<void> {
+export async function writeOut(io: CliIO, chunk: string): Promise<void> {
   if (io.stdout.write(chunk) === false && io.stdout.once) await new Promise<void>((res) => io.stdout.once!('drain', () => res()));
 }
 

@@ -2,6 +2,7 @@ import { canonicalJson } from '../../json/stringify.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadEvents, recordOptions } from '../load.js';
+import { writeOut } from '../output.js';
 import { fixesOf, type ExportFlags } from './convert.js';
 import { finishReport, type ReportFlags } from './explain.js';
 
@@ -24,14 +25,10 @@ export async function eventsCommand(inputs: string[], flags: EventsFlags, io: Cl
   for (const event of events) {
     buffer += canonicalJson(event.raw) + '\n';
     if (buffer.length >= CHUNK) {
-      await write(io, buffer);
+      await writeOut(io, buffer);
       buffer = '';
     }
   }
-  if (buffer !== '') await write(io, buffer);
+  if (buffer !== '') await writeOut(io, buffer);
   return finishReport(accounting, events.length, flags, io);
-}
-
-async function write(io: CliIO, text: string): Promise<void> {
-  if (io.stdout.write(text) === false && io.stdout.once) await new Promise<void>((resolve) => io.stdout.once!('drain', () => resolve()));
 }
