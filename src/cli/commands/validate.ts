@@ -1,9 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Chalk } from 'chalk';
 import { ATIF_VERSION_LABELS, hasErrors, isAtifVersionLabel, validateJson, type Finding } from '../../atif/validate/index.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
+import { trajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
 
 export interface ValidateFlags {
   strict?: boolean;
@@ -21,29 +23,23 @@ interface DocumentReport {
   findings: Finding[];
 }
 
-/** A file holding one JSON document, or NDJSON with one trajectory per line (what `convert -o -` writes). */
-function documentsOf(text: string): Array<{ line?: number; text: string }> {
-  const trimmed = text.trim();
-  const lines = trimmed.split('\n');
-  if (lines.length > 1 && lines.every((l) => l.trim() === '' || (l.trimStart().startsWith('{') && l.trimEnd().endsWith('}')))) {
-    return lines.map((l, i) => ({ line: i + 1, text: l })).filter((d) => d.text.trim() !== '');
-  }
-  return [{ text }];
-}
-
-async function readInput(name: string, io: CliIO): Promise<string> {
-  if (name === '-') {
-    const chunks: Buffer[] = [];
-    for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-    return Buffer.concat(chunks).toString('utf8');
-  }
+/** The chunks of one input ('-': stdin), after checking that a named file can be read. */
+async function openInput(name: string, io: CliIO): Promise<AsyncIterable<Buffer | string>> {
+  if (name === '-') return io.stdin as AsyncIterable<Buffer | string>;
   const path = resolve(io.cwd, name);
   const st = await stat(path).catch(() => undefined);
   if (!st) throw usageError(`no such file: ${name}`);
   if (st.isDirectory()) throw usageError(`${name} is a directory; give the trajectory files`);
-  return readFile(path, 'utf8').catch((err: Error) => {
-    throw new CliError(EXIT.UNREADABLE, `cannot read ${name}: ${err.message}`);
-  });
+  return createReadStream(path);
+}
+
+async function* documentsOf(name: string, io: CliIO): AsyncGenerator<TrajectoryDocument> {
+  try {
+    yield* trajectoryDocuments(await openInput(name, io));
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(EXIT.UNREADABLE, `cannot read ${name}: ${(err as Error).message}`);
+  }
 }
 
 /** `relay-atif validate FILES...`: every violation with a JSON path and a rule id, collected, not fail-fast. */
@@ -55,8 +51,8 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   if (inputs.length === 0) throw usageError('give the trajectory files to validate (or pipe them on stdin)');
   const reports: DocumentReport[] = [];
   for (const file of inputs) {
-    for (const doc of documentsOf(await readInput(file, io))) {
-      const findings = validateJson(doc.text, { requireVersion: flags.requireVersion });
+    for await (const doc of documentsOf(file, io)) {
+      const findings = validateJson(doc.bytes, { requireVersion: flags.requireVersion });
       const failed = hasErrors(findings) || (flags.strict === true && findings.length > 0);
       reports.push({ file, ...(doc.line !== undefined ? { line: doc.line } : {}), valid: !failed, findings });
     }

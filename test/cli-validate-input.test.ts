@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trajectoryDocuments } from '../src/cli/trajectory-documents.js';
+import { runCli } from './support/cli.js';
+
+/** The documents of a text delivered in chunks of `size` bytes (so lines straddle chunk boundaries). */
+async function documents(text: string, size = 3): Promise<Array<{ line?: number; text: string }>> {
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+  const out: Array<{ line?: number; text: string }> = [];
+  for await (const d of trajectoryDocuments(chunks)) out.push({ ...(d.line !== undefined ? { line: d.line } : {}), text: Buffer.from(d.bytes).toString() });
+  return out;
+}
+
+test('NDJSON: one document per non-blank line, numbered, whatever the chunking; a broken line is still its own document', async () => {
+  const text = '{"a":1}\n\n{"b":\n{"c":3}\r\n{"d":4}';
+  for (const size of [1, 2, 5, 64]) {
+    assert.deepEqual(await documents(text, size), [
+      { line: 1, text: '{"a":1}' },
+      { line: 3, text: '{"b":' },
+      { line: 4, text: '{"c":3}\r' },
+      { line: 5, text: '{"d":4}' },
+    ]);
+  }
+});
+
+test('a pretty-printed document (its first line is not JSON alone) is one document, held whole', async () => {
+  const text = '\n{\n  "a": 1,\n  "b": [\n    2\n  ]\n}\n';
+  for (const size of [1, 4, 1000]) assert.deepEqual(await documents(text, size), [{ text }]);
+});
+
+test('a single line is reported as a document (no line number), as is an input with no line at all', async () => {
+  assert.deepEqual(await documents('{"a":1}\n'), [{ text: '{"a":1}' }]);
+  assert.deepEqual(await documents('\n \n'), [{ text: '\n \n' }]);
+  assert.deepEqual(await documents(''), [{ text: '' }]);
+});
+
+test('the first line decides with the validator\'s reading of JSON: NaN is a value (reported later as invalid-json-number)', async () => {
+  assert.deepEqual(await documents('{"x":NaN}\n{"y":1}\n'), [
+    { line: 1, text: '{"x":NaN}' },
+    { line: 2, text: '{"y":1}' },
+  ]);
+});
+
+test('validate on convert NDJSON output with one damaged line names that line and still checks the others', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-atif-validate-'));
+  const out = join(dir, 'out.ndjson');
+  const converted = await runCli(['convert', 'samples/', '-q']);
+  assert.equal(converted.code, 0, converted.stderr);
+  const lines = converted.stdout.trimEnd().split('\n');
+  assert.ok(lines.length >= 3, 'the sample converts to several trajectories');
+  lines[1] = lines[1].slice(0, 200);
+  writeFileSync(out, lines.join('\n') + '\n');
+  const r = await runCli(['validate', '--json', out]);
+  assert.equal(r.code, 1);
+  const report = JSON.parse(r.stdout) as { documents: Array<{ line?: number; valid: boolean; findings: Array<{ rule: string }> }> };
+  assert.deepEqual(report.documents.map((d) => d.line), lines.map((_, i) => i + 1));
+  assert.deepEqual(report.documents.map((d) => d.valid), lines.map((_, i) => i !== 1));
+  assert.equal(report.documents[1].findings[0].rule, 'invalid-json');
+});
