@@ -127,6 +127,28 @@ test('a .har document: LLM entries become gateway calls, other routes are counte
   assert.equal(report.lines.used.byKind.har, 2);
 });
 
+test('a pretty-printed .har that does not parse is one explained problem: every line a not-json skip naming the document and the failing line', () => {
+  const lines = readFileSync(join(ROOT, 'test', 'fixtures', 'gateway', 'session.har'), 'utf8').split('\n');
+  lines[40] += ' garbage';
+  const file = join(work, 'damaged.har');
+  writeFileSync(file, lines.join('\n'));
+  const r = run(['convert', file, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stderr.trim());
+  const nonBlank = lines.filter((l) => l.trim() !== '').length;
+  assert.equal(report.lines.skipped.byReason['not-json'].count, nonBlank);
+  assert.equal(report.lines.total, lines.length - 1, 'every line of the file (it ends with a newline) is accounted');
+  assert.match(report.lines.skipped.byReason['not-json'].examples[0].message, /^line 1 opens a multi-line JSON document .* does not parse: .*\(line 41\)$/);
+  // The same damage in the first record of an NDJSON file is that line's problem alone.
+  const ndjson = join(work, 'broken-first.ndjson');
+  writeFileSync(ndjson, '{"atof_version":"0.1","kind":\n' + readFileSync(SAMPLE, 'utf8'));
+  const n = run(['convert', ndjson, '--json']);
+  assert.equal(n.code, 0, n.stderr);
+  const nReport = JSON.parse(n.stderr.trim());
+  assert.equal(nReport.lines.skipped.byReason['not-json'].count, 1);
+  assert.ok(nReport.lines.used.byKind.atof > 0);
+});
+
 test('-o FILE with several trajectories is a usage error naming the count', () => {
   const two = readFileSync(SAMPLE, 'utf8') + readFileSync(SAMPLE, 'utf8').replaceAll('01972d4e-8a00-7000-8000-0000000000', '01972d4e-8a00-7000-8000-0000000001');
   const r = run(['convert', '-', '-o', 'many.json'], { input: two });

@@ -16,7 +16,7 @@ const LF = 0x0a;
  * is one JSON document (a pretty-printed trajectory file), held whole, as its validation needs.
  * An NDJSON input of a single line is reported as a document (no line number), as a file is.
  */
-export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<TrajectoryDocument> {
+export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<TrajectoryDocument> {
   // A field, not a local: the line handler below changes it, which narrowing of a local would not see.
   const input = { form: 'undecided' as 'undecided' | 'ndjson' | 'document' };
   const isDocument = () => input.form === 'document';

@@ -160,6 +160,27 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
   }
 }
 
+/** Where a JSON.parse message's character position falls, as a line of the document (or nothing). */
+function lineOfPosition(text: string, message: string, firstLine: number): string {
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return '';
+  let line = firstLine;
+  const end = Math.min(Number(at[1]), text.length);
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) line++;
+  return ` (line ${line})`;
+}
+
+/** Whether the first non-blank line after the first is a JSON object by itself: NDJSON whose first line is broken. */
+function continuesAsNdjson(lines: Line[]): boolean {
+  const next = lines.slice(1).find((l) => !('text' in l) || !isBlank(l.text));
+  if (next === undefined || !('text' in next)) return false;
+  try {
+    return isObject(parseJson(next.text));
+  } catch {
+    return false;
+  }
+}
+
 /** A first line that starts a JSON object but is not one by itself: a pretty-printed document. */
 function opensDocument(text: string): boolean {
   const trimmed = text.trim();
@@ -224,15 +245,30 @@ class RecordReader {
     return { kind: 'atof', event, order: this.order++, origin: where };
   }
 
-  /** A whole document: a HAR file is read as its entries; anything else is accounted line by line. */
+  /**
+   * A whole document: a HAR file is read as its entries. A document that does not parse is one
+   * problem, not one per line: each of its lines is a `not-json` skip that says so (a truncated
+   * pretty-printed HAR, say), unless what follows its first line is NDJSON (a broken first record,
+   * read line by line as usual). Anything else is accounted line by line.
+   */
   *readDocument(lines: Line[], file: string): Generator<InputRecord> {
     let doc: Json | undefined;
+    let failure: string | undefined;
     if (lines.every((l) => 'text' in l)) {
+      const text = lines.map((l) => ('text' in l ? l.text : '')).join('\n');
       try {
-        doc = parseJson(lines.map((l) => ('text' in l ? l.text : '')).join('\n'));
-      } catch {
-        doc = undefined;
+        doc = parseJson(text);
+      } catch (err) {
+        failure = `${(err as Error).message}${lineOfPosition(text, (err as Error).message, lines[0].line)}`;
       }
+    }
+    if (failure !== undefined && !continuesAsNdjson(lines)) {
+      const message = `line ${lines[0].line} opens a multi-line JSON document (a pretty-printed HAR file?) that does not parse: ${failure}`;
+      for (const line of lines) {
+        if ('text' in line && !isBlank(line.text)) this.acct.skip('not-json', { file: line.file, line: line.line }, message);
+        else yield* this.readLine(line);
+      }
+      return;
     }
     if (doc === undefined || !isHarDocument(doc)) {
       for (const line of lines) yield* this.readLine(line);
