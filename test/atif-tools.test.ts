@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventsToTrajectory } from '../src/atif/export.js';
-import { resolveFixes } from '../src/atif/fixes.js';
+import { resolveFixes } from '../src/profiles/fixes.js';
 import type { AtofEvent } from '../src/ingest/atof.js';
 import type { Json } from '../src/json/value.js';
 import { at, ev, uuid } from './support/events.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { resolveFixes } from '../src/atif/fixes.js';
+import { resolveFixes } from '../src/profiles/fixes.js';
 import { convertEvents } from '../src/pipeline/convert.js';
 import { canonicalJson } from '../src/json/stringify.js';
 import { parseJson } from '../src/json/parse.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { providerRules, sortEvents } from '../src/atif/export.js';
-import { resolveFixes, type FixName, type ProfileName } from '../src/atif/fixes.js';
+import { resolveFixes, type FixName, type ProfileName } from '../src/profiles/fixes.js';
 import { collectLlmSpans, type SpanCandidate } from '../src/dedupe/candidates.js';
 import { dedupeFixOptions } from '../src/dedupe/fix-options.js';
 import { decidePair, type PairDecision } from '../src/dedupe/pair.js';

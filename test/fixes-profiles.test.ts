@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FIXES, resolveFixes } from '../src/atif/fixes.js';
+import { FIXES, resolveFixes } from '../src/profiles/fixes.js';
 import { ROOT, runCli } from './support/cli.js';
 import { convertText, fixture } from './support/fixes.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventsToTrajectory } from '../src/atif/export.js';
-import { resolveFixes, type FixName, type ProfileName } from '../src/atif/fixes.js';
+import { resolveFixes, type FixName, type ProfileName } from '../src/profiles/fixes.js';
 import { stepModelName, startModelName } from '../src/atif/step-model.js';
 import type { AtofEvent } from '../src/ingest/atof.js';
 import type { Json } from '../src/json/value.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveFixes } from '../src/atif/fixes.js';
+import { resolveFixes } from '../src/profiles/fixes.js';
 import type { Trajectory } from '../src/atif/types.js';
 import { adaptHook, seededUuids, type NormalizedEvent } from '../src/hooks/index.js';
 import { canonicalJson } from '../src/json/stringify.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { resolveFixes } from '../src/atif/fixes.js';
+import { resolveFixes } from '../src/profiles/fixes.js';
 import { sortEvents } from '../src/atif/export.js';
 import { convertEvents, type ConvertOptions } from '../src/pipeline/convert.js';
 import { StreamingConverter } from '../src/pipeline/stream.js';

@@ -5,7 +5,7 @@ import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass
 import type { ProviderRules } from '../providers/rules.js';
 import { removeProjectedDuplicates, pruneSubagentRefs, renumber, type ToolStepDecision } from './cleanup.js';
 import { correlateToolCalls } from './correlation.js';
-import type { FixSet } from './fixes.js';
+import type { FixSet } from '../profiles/fixes.js';
 import { finalMetrics } from './metrics.js';
 import { startModelName } from './step-model.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';

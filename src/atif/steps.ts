@@ -10,7 +10,7 @@ import type { ProviderRules } from '../providers/rules.js';
 import { extractMetrics, fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
-import type { FixName, FixSet } from './fixes.js';
+import type { FixName, FixSet } from '../profiles/fixes.js';
 import { mergeObservationResult } from './observations.js';
 import { stepModelName } from './step-model.js';
 import { UserTurns } from './user-turns.js';

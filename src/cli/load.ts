@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { FixSet } from '../atif/fixes.js';
+import type { FixSet } from '../profiles/fixes.js';
 import { parseHookAgentKind } from '../hooks/index.js';
 import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { FIXES, PROFILE_NAMES } from '../atif/fixes.js';
+import { FIXES, PROFILE_NAMES } from '../profiles/fixes.js';
 
 export type CommandName = 'convert' | 'explain' | 'diff' | 'validate' | 'schema' | 'profiles' | 'events';
 

@@ -1,4 +1,4 @@
-import type { FixSet } from '../atif/fixes.js';
+import type { FixSet } from '../profiles/fixes.js';
 import type { ProviderRules } from '../providers/rules.js';
 import type { DedupeOptions } from './pass.js';
 import { tieBreak } from './tie-break.js';

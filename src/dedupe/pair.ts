@@ -1,4 +1,4 @@
-import type { FixName } from '../atif/fixes.js';
+import type { FixName } from '../profiles/fixes.js';
 import type { SpanCandidate } from './candidates.js';
 import { sharedKeys } from './keys.js';
 

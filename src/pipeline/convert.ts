@@ -1,5 +1,5 @@
 import { eventsToTrajectory, type ExportResult } from '../atif/export.js';
-import type { FixSet } from '../atif/fixes.js';
+import type { FixSet } from '../profiles/fixes.js';
 import { groupByTopLevelAgent } from '../atif/grouping.js';
 import type { AgentInfo, Trajectory } from '../atif/types.js';
 import type { AtofEvent } from '../ingest/atof.js';

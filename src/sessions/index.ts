@@ -8,7 +8,6 @@ export { SessionManager, type GatewayCall, type GatewayCallInfo, type ManagerOpt
 export { AtofEmitter, type Moment, type ScopeHandle } from './emitter.js';
 export { Session, emitsSessionAgentScope, IDLE_TIMEOUT_NS } from './session.js';
 export { AttributionLog, type AliasDecision, type GatewayAttribution, type OwnerDecision } from './attribution.js';
-export { lookupRequest, renderRequest, type RequestLookup } from './attribution-report.js';
 export { sessionConfigFromHeaders, type HeaderReader, type SessionConfig } from './config.js';
 export type { SessionInput, SessionInputOf } from './events.js';
 export type { TranscriptReader } from './alignment/codex-child.js';

@@ -1,4 +1,4 @@
-import type { FixSet } from '../atif/fixes.js';
+import type { FixSet } from '../profiles/fixes.js';
 import type { GatewayStartOptions } from '../gateway/llm-start.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { FixSet } from '../atif/fixes.js';
+import type { FixSet } from '../profiles/fixes.js';
 import { headerString as gatewayHeader } from '../gateway/headers.js';
 import { buildLlmGatewayStart } from '../gateway/llm-start.js';
 import { adaptHook, headerString as hookHeader, seededUuids } from '../hooks/index.js';

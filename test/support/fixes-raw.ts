@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { FIXES, type FixName } from '../../src/atif/fixes.js';
+import { FIXES, type FixName } from '../../src/profiles/fixes.js';
 import type { GatewayAttribution } from '../../src/sessions/attribution.js';
 import { ROOT, runCli, runJson } from './cli.js';
 

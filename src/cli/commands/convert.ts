@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Problem } from '../../ingest/accounting.js';
-import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../atif/fixes.js';
+import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
 import { convertEvents, type ConvertOptions } from '../../pipeline/convert.js';
 import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';

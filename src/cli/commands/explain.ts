@@ -13,7 +13,7 @@ import { convertEvents, type ConvertedTrajectory } from '../../pipeline/convert.
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadEvents, recordOptions, type Loaded } from '../load.js';
-import { lookupRequest, renderRequest } from '../../sessions/attribution-report.js';
+import { lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 
 /** Flags every reporting command (explain, diff) shares. */

@@ -1,4 +1,4 @@
-import { FIXES, PROFILE_NAMES, resolveFixes } from '../../atif/fixes.js';
+import { FIXES, PROFILE_NAMES, resolveFixes } from '../../profiles/fixes.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 

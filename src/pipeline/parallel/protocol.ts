@@ -1,4 +1,4 @@
-import type { FixName } from '../../atif/fixes.js';
+import type { FixName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
 import type { Origin } from '../../ingest/atof.js';
 import type { OutputFormat } from '../exported.js';

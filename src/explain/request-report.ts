@@ -1,6 +1,6 @@
-import type { Styles } from '../explain/palette.js';
+import type { Styles } from './palette.js';
 import { sessionChainLinks, type SessionLink } from '../gateway/session-chain.js';
-import type { AliasDecision, AttributionLog, GatewayAttribution } from './attribution.js';
+import type { AliasDecision, AttributionLog, GatewayAttribution } from '../sessions/attribution.js';
 
 /**
  * `explain --request`: the recorded attribution of one gateway call, rendered for people. The JSON
