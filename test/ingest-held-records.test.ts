@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { preparedLlmCall } from '../src/gateway/capture-route.js';
 import type { InputSource } from '../src/ingest/inputs.js';
 import type { InputRecord } from '../src/ingest/read-records.js';
 import { canonicalJson } from '../src/json/stringify.js';
@@ -39,7 +40,7 @@ function readBack(r: InputRecord): unknown {
     case 'hook':
       return { agent: r.agent, headers: r.headers, payload: r.payload, atNs: r.atNs, timed: r.timed, bare: r.bare, seed: r.seed, order: r.order, origin: r.origin };
     case 'gateway':
-      return { exchange: r.exchange, start: r.start, outcome: r.outcome, seed: r.seed, order: r.order, origin: r.origin, arrivalNs: r.arrivalNs, completionNs: r.completionNs };
+      return { exchange: r.exchange, ...preparedLlmCall(r.exchange), seed: r.seed, order: r.order, origin: r.origin, arrivalNs: r.arrivalNs, completionNs: r.completionNs };
     case 'atof':
       return canonicalJson(r.event.raw);
   }

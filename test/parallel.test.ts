@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { LineAccounting } from '../src/ingest/accounting.js';
+import { routeCapture } from '../src/gateway/capture-route.js';
 import { streamRecords, type InputRecord } from '../src/ingest/read-records.js';
 import { Readable } from 'node:stream';
 import { runCli, type CliRun } from './support/cli.js';
@@ -140,7 +141,7 @@ async function readBoth(texts: string[]) {
     const acct = new LineAccounting();
     const records: InputRecord[] = [];
     const source = { name: 'in.ndjson', open: () => Readable.from([Buffer.from(texts.join('\n'))]) };
-    for await (const r of streamRecords([source], acct, { envelopeOnly: () => envelopeOnly })) records.push(r);
+    for await (const r of streamRecords([source], acct, { envelopeOnly: () => envelopeOnly, routeCapture })) records.push(r);
     const summary = records.map((r) =>
       r.kind === 'atof'
         ? [r.event.uuid, r.event.parentUuid, r.event.kind, r.event.scopeCategory, r.event.category, r.event.name, r.event.seq, String(r.event.ts), r.event.rawText, r.event.origin]

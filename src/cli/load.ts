@@ -4,6 +4,7 @@ import { parseHookAgentKind } from '../hooks/index.js';
 import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
+import { routeCapture } from '../gateway/capture-route.js';
 import { streamRecordBatches, streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import { hasRawRecords, replayRecords, replayRecordsInBatches } from '../pipeline/raw.js';
 import type { AttributionLog } from '../sessions/attribution.js';
@@ -20,8 +21,11 @@ export interface Loaded {
   replay?: { attributions: AttributionLog; stats: ReplayStats };
 }
 
+/** What a command sets of the record reader; the stages it is composed with are added here. */
+export type ReaderFlags = Omit<ReadRecordsOptions, 'routeCapture'>;
+
 /** The `--agent` option (the agent of bare hook payloads) as the record reader wants it. */
-export function recordOptions(flags: { agent?: string }): ReadRecordsOptions {
+export function recordOptions(flags: { agent?: string }): ReaderFlags {
   if (flags.agent === undefined) return {};
   const agent = parseHookAgentKind(flags.agent);
   if (agent === undefined) throw usageError(`--agent must be claude-code, codex, cursor or hermes (got '${flags.agent}')`);
@@ -32,9 +36,11 @@ export function recordOptions(flags: { agent?: string }): ReadRecordsOptions {
  * Reader limits from the environment: RELAY_ATIF_MAX_LINE_BYTES lowers the per-line limit (default
  * 64 MiB); a longer line is a counted `too-long` skip.
  */
-function withEnvLimits(options: ReadRecordsOptions, io: CliIO): ReadRecordsOptions {
+function readerOptions(options: ReaderFlags, io: CliIO): ReadRecordsOptions {
   const n = Number(io.env.RELAY_ATIF_MAX_LINE_BYTES);
-  return Number.isSafeInteger(n) && n > 0 ? { maxLineBytes: n, ...options } : options;
+  // The reader asks the gateway stage which captures are LLM calls.
+  const composed = { ...options, routeCapture };
+  return Number.isSafeInteger(n) && n > 0 ? { maxLineBytes: n, ...composed } : composed;
 }
 
 /** Maps input failures onto the exit-code table. */
@@ -44,7 +50,7 @@ export function inputFailure(err: unknown): never {
 }
 
 export interface StreamOptions {
-  read?: ReadRecordsOptions;
+  read?: ReaderFlags;
   /** Receives what the replay of raw records did (called only when there were raw records). */
   replay?: (outcome: NonNullable<Loaded['replay']>) => void;
   /** Draws the progress bar when stderr is a terminal and the input is large. */
@@ -71,7 +77,7 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
     progress = Progress.start(bytes, io, options.progress ?? false);
     // Raw records wait for the replay at the end of input: past the first few megabytes (kept decoded,
     // which spares the replay a second decode), held as their text.
-    const read = withEnvLimits({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS }, io);
+    const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS }, io);
     for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, read)) {
       const events: AtofEvent[] = [];
       for (const record of batch) {
@@ -122,14 +128,14 @@ async function totalSize(sources: readonly InputSource[]): Promise<number | unde
  * is returned as read; with raw records, everything is merged onto one timeline and replayed with
  * the active profile's `fixes` (relay-0.3 when none).
  */
-export async function loadEvents(args: string[], io: CliIO, options: ReadRecordsOptions = {}, fixes?: FixSet): Promise<Loaded> {
+export async function loadEvents(args: string[], io: CliIO, options: ReaderFlags = {}, fixes?: FixSet): Promise<Loaded> {
   const accounting = new LineAccounting();
   const records: InputRecord[] = [];
   let inputs: string[] = [];
   try {
     const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
     inputs = sources.map((s) => s.name);
-    for await (const record of streamRecords(sources, accounting, withEnvLimits(options, io))) records.push(record);
+    for await (const record of streamRecords(sources, accounting, readerOptions(options, io))) records.push(record);
   } catch (err) {
     inputFailure(err);
   }

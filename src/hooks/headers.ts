@@ -1,8 +1,7 @@
-/**
- * Request headers of a hook (or gateway) record: names in any case; a value may be a list, of which
- * only the first is read, as the live server reads only the first of a repeated header.
- */
-export type HookHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+import type { HookHeaders } from '../ingest/records/hook-agent.js';
+
+/** Request headers of a hook (or gateway) record, as the record carries them. */
+export type { HookHeaders };
 
 // A header value the HTTP stack would hand over: visible ASCII (0x20–0x7E) or tab.
 const VISIBLE_ASCII = /^[\t\x20-\x7e]*$/;

@@ -93,10 +93,5 @@ export function hermesStringAt(payload: Json | undefined, key: string): string |
   return stringLike(hermesValueAt(payload, key));
 }
 
-/**
- * `normalize_name` (§0.5): keeps ASCII letters and digits, lower-cased. Every hook-name comparison
- * goes through it, so `PostToolUse`, `post_tool_use` and `POST-TOOL-USE` are one name.
- */
-export function normalizeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
-}
+// `normalize_name` (§0.5) is also how a hook record's agent is read, in ingest.
+export { normalizeName } from '../ingest/records/hook-agent.js';

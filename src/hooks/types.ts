@@ -1,9 +1,11 @@
 import type { Json, JsonObject } from '../json/value.js';
 
-/** The reference's `AgentKind` strings (model.rs). `gateway` is only ever created by the session layer. */
-export type AgentKind = 'codex' | 'claude-code' | 'cursor' | 'hermes' | 'gateway';
+import type { HookAgentKind } from '../ingest/records/hook-agent.js';
+
 /** The kinds that have a hook endpoint (`/hooks/<kind>`) and so an adapter. */
-export type HookAgentKind = Exclude<AgentKind, 'gateway'>;
+export type { HookAgentKind };
+/** The reference's `AgentKind` strings (model.rs). `gateway` is only ever created by the session layer. */
+export type AgentKind = HookAgentKind | 'gateway';
 
 /**
  * Where an extracted field came from, for `explain`: a header, a payload path, a generated id

@@ -1,5 +1,3 @@
-import { prepareGatewayExchange } from '../gateway/llm-start.js';
-import { gatewayCallOutcome } from '../gateway/upstream-outcome.js';
 import { parseJson } from '../json/parse.js';
 import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
 import type { RecordKind } from './accounting.js';
@@ -55,7 +53,7 @@ export function heldGateway(record: GatewayPlace, text: string, kind: Extract<Re
 }
 
 /** What places a gateway record on the timeline: all a held one keeps besides its text. */
-export type GatewayPlace = Omit<GatewayRecord, 'kind' | 'exchange' | 'start' | 'outcome'>;
+export type GatewayPlace = Omit<GatewayRecord, 'kind' | 'exchange'>;
 
 // Classes, not objects with their own getters: one shape for all, a few dozen bytes per record.
 
@@ -91,7 +89,7 @@ class HeldGateway implements GatewayRecord {
   readonly origin: GatewayRecord['origin'];
   readonly arrivalNs: GatewayRecord['arrivalNs'];
   readonly completionNs?: GatewayRecord['completionNs'];
-  private decoded?: Pick<GatewayRecord, 'exchange' | 'start' | 'outcome'>;
+  private decoded?: GatewayRecord['exchange'];
 
   constructor(
     record: GatewayPlace,
@@ -104,24 +102,15 @@ class HeldGateway implements GatewayRecord {
   }
 
   get exchange(): GatewayRecord['exchange'] {
-    return this.decode().exchange;
+    return this.decode();
   }
 
-  get start(): GatewayRecord['start'] {
-    return this.decode().start;
-  }
-
-  get outcome(): GatewayRecord['outcome'] {
-    return this.decode().outcome;
-  }
-
-  private decode(): Pick<GatewayRecord, 'exchange' | 'start' | 'outcome'> {
+  private decode(): GatewayRecord['exchange'] {
     if (this.decoded) return this.decoded;
     const value = parseJson(readText(this.text));
     const result = isObject(value) ? decodeExchange(this.source, value, this.fallbackId) : undefined;
-    const prepared = result?.ok ? prepareGatewayExchange(result.exchange) : undefined;
     // The same text decoded the same way when it was read: anything else is a bug, not bad input.
-    if (!result?.ok || prepared?.kind !== 'llm') throw new Error(`internal: the held gateway record at input position ${this.order} no longer decodes`);
-    return (this.decoded = { exchange: result.exchange, start: prepared.start, outcome: gatewayCallOutcome(result.exchange, prepared.start) });
+    if (!result?.ok) throw new Error(`internal: the held gateway record at input position ${this.order} no longer decodes`);
+    return (this.decoded = result.exchange);
   }
 }

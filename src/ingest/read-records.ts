@@ -1,9 +1,5 @@
 import { hash } from 'node:crypto';
 import { z } from 'zod';
-import { llmEndTimestampNs } from '../gateway/llm-events.js';
-import { prepareGatewayExchange, type LlmGatewayStart } from '../gateway/llm-start.js';
-import { earlyOutcome, gatewayCallOutcome, type GatewayCallOutcome } from '../gateway/upstream-outcome.js';
-import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from '../hooks/index.js';
 import { parseJson } from '../json/parse.js';
 import { canonicalJson } from '../json/stringify.js';
 import { getOwn, hasOwn, isObject, type Json, type JsonObject } from '../json/value.js';
@@ -14,6 +10,7 @@ import { readLineBatches, type Line, type ReadLinesOptions } from './lines.js';
 import { describeUnknown, isBlank, parseLine } from './read-atof.js';
 import type { GatewayExchange } from './records/exchange.js';
 import { looksLikeGatewayRecord } from './records/gateway.js';
+import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from './records/hook-agent.js';
 import { isHarDocument, looksLikeHarEntry } from './records/har.js';
 import { headerValues, rfc3339 } from './records/schema-parts.js';
 import { decodeExchange, heldGateway, heldHook } from './held-records.js';
@@ -75,12 +72,10 @@ export interface HookRecord extends RecordBase {
   seed: string;
 }
 
+/** A capture of an LLM call (routes without LLM events never get here). */
 export interface GatewayRecord extends RecordBase {
   kind: 'gateway';
   exchange: GatewayExchange;
-  /** The LLM call as the gateway prepared it at arrival (routes without LLM events never get here). */
-  start: LlmGatewayStart;
-  outcome: GatewayCallOutcome;
   seed: string;
   /** The request's arrival on the timeline (the exchange's start). */
   arrivalNs: Nanos;
@@ -95,7 +90,15 @@ export interface AtofRecord extends RecordBase {
 
 export type InputRecord = HookRecord | GatewayRecord | AtofRecord;
 
+/** What the gateway stage says of a capture as it is read (see `routeCapture` in gateway/). */
+export type CaptureRoute = { llm: true; completionNs?: Nanos } | { llm: false; reason: string };
+
 export interface ReadRecordsOptions extends ReadLinesOptions {
+  /**
+   * The gateway's routes, asked for each capture as it is read: this stage knows capture formats,
+   * not routes. A capture of a route without LLM events is an `unsupported-route` skip.
+   */
+  routeCapture: (exchange: GatewayExchange) => CaptureRoute;
   /** The agent of bare hook payloads (`--agent`); without it they are rejected. */
   agent?: HookAgentKind;
   /**
@@ -123,12 +126,12 @@ export interface ReadRecordsOptions extends ReadLinesOptions {
  * multi-line JSON document is read whole, and a HAR document is accounted entry by entry (an entry's
  * "line" is its 1-based index in `log.entries`); any other document falls back to line accounting.
  */
-export async function* streamRecords(sources: readonly InputSource[], acct: LineAccounting, options: ReadRecordsOptions = {}): AsyncGenerator<InputRecord> {
+export async function* streamRecords(sources: readonly InputSource[], acct: LineAccounting, options: ReadRecordsOptions): AsyncGenerator<InputRecord> {
   for await (const batch of streamRecordBatches(sources, acct, options)) yield* batch;
 }
 
 /** The same records, a batch per chunk of input read (see `readLineBatches`). */
-export async function* streamRecordBatches(sources: readonly InputSource[], acct: LineAccounting, options: ReadRecordsOptions = {}): AsyncGenerator<InputRecord[]> {
+export async function* streamRecordBatches(sources: readonly InputSource[], acct: LineAccounting, options: ReadRecordsOptions): AsyncGenerator<InputRecord[]> {
   const reader = new RecordReader(acct, options);
   for (const source of sources) {
     reader.startSource();
@@ -361,14 +364,12 @@ class RecordReader {
     if (!decoded.ok) return this.acct.reject(`invalid-${kind}`, where, { path: decoded.path, message: decoded.message });
     const exchange = decoded.exchange;
     this.lastNs = exchange.startedNs;
-    const prepared = prepareGatewayExchange(exchange);
-    if (prepared.kind !== 'llm') return this.acct.skip('unsupported-route', where, unsupportedReason(prepared, exchange));
+    const route = this.options.routeCapture(exchange);
+    if (!route.llm) return this.acct.skip('unsupported-route', where, route.reason);
     this.acct.use(kind);
     const place = { seed: this.seedOf(text), order: this.order++, origin: where, arrivalNs: exchange.startedNs };
-    // Whether the call completes is known without its outcome: a held record assembles its stream only when replayed.
-    const completionNs = earlyOutcome(exchange, prepared.start) === undefined ? llmEndTimestampNs(exchange) : undefined;
-    const placed = completionNs === undefined ? place : { ...place, completionNs };
-    yield this.holds(text) ? heldGateway(placed, text, kind, fallbackId) : { kind: 'gateway', exchange, start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start), ...placed };
+    const placed = route.completionNs === undefined ? place : { ...place, completionNs: route.completionNs };
+    yield this.holds(text) ? heldGateway(placed, text, kind, fallbackId) : { kind: 'gateway', exchange, ...placed };
   }
 
   /** Whether a raw record is held as its text (`holdRaw`), rather than kept decoded. */
@@ -407,17 +408,6 @@ function envelopeOf(e: AtofEvent, rawText: string): AtofEvent {
   if (e.category !== undefined) out.category = e.category;
   if (e.origin !== undefined) out.origin = e.origin;
   return out;
-}
-
-function unsupportedReason(prepared: Exclude<ReturnType<typeof prepareGatewayExchange>, { kind: 'llm' }>, exchange: GatewayExchange): string {
-  switch (prepared.kind) {
-    case 'models-proxy':
-      return `${exchange.method} ${exchange.path} is proxied without LLM events or session activity`;
-    case 'method-not-allowed':
-      return `${prepared.method} is not allowed on ${exchange.path} (405, nothing recorded)`;
-    case 'unsupported-path':
-      return `${prepared.message} (404, nothing recorded)`;
-  }
 }
 
 // ── the timeline ────────────────────────────────────────────────────────────────────────────────

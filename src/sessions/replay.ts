@@ -1,6 +1,7 @@
 import type { FixSet } from '../profiles/fixes.js';
 import { headerString as gatewayHeader } from '../gateway/headers.js';
 import { buildLlmGatewayStart } from '../gateway/llm-start.js';
+import { preparedLlmCall } from '../gateway/capture-route.js';
 import { adaptHook, headerString as hookHeader, seededUuids } from '../hooks/index.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import type { GatewayRecord, TimelinePoint } from '../ingest/read-records.js';
@@ -100,9 +101,11 @@ export function* replayInBatches(
         break;
       }
       case 'gateway-arrival': {
-        const { exchange, outcome, seed, origin } = point.record;
-        // The reader prepared the start as relay-0.3 does; it is read again with the active fixes.
-        const start = buildLlmGatewayStart(exchange, point.record.start.route, fixes.gateway);
+        const { exchange, seed, origin } = point.record;
+        // The call as relay-0.3 prepares it, then its start read again with the active fixes.
+        const prepared = preparedLlmCall(exchange);
+        const outcome = prepared.outcome;
+        const start = buildLlmGatewayStart(exchange, prepared.start.route, fixes.gateway);
         emitter.moment = { ...momentAt(point.atNs, `${seed}:arrival`), origin };
         const info = { captureId: exchange.id, origin, method: exchange.method, path: exchange.path, startedNs: exchange.startedNs, endedNs: exchange.endedNs };
         const call = manager.beginGatewayCall(start, outcome, (name) => gatewayHeader(exchange.headers, name), info);
