@@ -4,7 +4,7 @@ import { headersFromObject } from '../src/ingest/records/headers.js';
 import { observableHeaders } from '../src/gateway/headers.js';
 import { gatewayConversationId, gatewayRequestId, requestModelName } from '../src/gateway/identifiers.js';
 import { jsonStringAt } from '../src/gateway/json-paths.js';
-import { mergeJson, mergeMetadata } from '../src/gateway/metadata.js';
+import { mergeJson, mergeMetadata } from '../src/hooks/merge.js';
 import { routeRequest } from '../src/gateway/routes.js';
 import { serdeNumberText } from '../src/gateway/serde-number.js';
 import { parseJson } from '../src/json/parse.js';

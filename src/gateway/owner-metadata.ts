@@ -1,6 +1,6 @@
 import { getOwn, isObject, setOwn, type Json, type JsonObject } from '../json/value.js';
 import type { LlmHint } from './llm-hints.js';
-import { mergeMetadata } from './metadata.js';
+import { mergeMetadata } from '../hooks/merge.js';
 
 /**
  * Metadata an LLM start carries about who owns it (relay-cli.md §2.7): correlation fields, and the

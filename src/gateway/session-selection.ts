@@ -1,6 +1,6 @@
 import type { Json } from '../json/value.js';
 import type { LlmGatewayStart } from './llm-start.js';
-import { mergeMetadata } from './metadata.js';
+import { mergeMetadata } from '../hooks/merge.js';
 import { agentKindForProvider, type GatewayAgentKind } from './routes.js';
 
 /**
