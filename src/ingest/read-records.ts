@@ -37,6 +37,16 @@ export function classifyRecordKind(value: Json): RecordKindClass {
   return 'unknown';
 }
 
+/** What each record kind is called in messages. */
+const RECORD_NAMES: Record<Exclude<RecordKindClass, 'unknown'>, string> = {
+  atof: 'ATOF event',
+  hook: 'hook record',
+  'bare-hook': 'hook payload',
+  gateway: 'gateway capture',
+  'har-entry': 'HAR entry',
+  'har-document': 'HAR document',
+};
+
 /** zod model of a hook record (input-records.md §2); unknown keys are tolerated. */
 export const hookRecordSchema = z
   .looseObject({
@@ -138,29 +148,59 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
     let pending: Line[] | undefined;
     for await (const lines of readLineBatches(source, options)) {
       const out: InputRecord[] = [];
-      for (const line of lines) {
-        if (pending) {
-          pending.push(line);
-          continue;
-        }
-        if (reader.atSourceStart && 'text' in line && opensDocument(line.text)) {
-          pending = [line];
-          continue;
-        }
+      const read = (line: Line) => {
         if (!('text' in line) || !isBlank(line.text)) reader.atSourceStart = false;
-        try {
-          for (const record of reader.readLine(line)) out.push(record);
-        } catch (err) {
-          // A problem that stops the run (--strict) comes after the records read before it: those
-          // go out first, so that one of them that is itself a problem is the one reported.
-          if (out.length > 0) yield out;
-          throw err;
+        for (const record of reader.readLine(line)) out.push(record);
+      };
+      try {
+        for (const line of lines) {
+          if (pending) {
+            if (!isStandaloneRecord(line)) {
+              pending.push(line);
+              continue;
+            }
+            // A record on a line of its own: NDJSON whose first line is broken, not a document. The
+            // held lines are read as lines, and reading streams again (nothing more is held).
+            const held = pending;
+            pending = undefined;
+            for (const h of held) read(h);
+            read(line);
+            continue;
+          }
+          if (reader.atSourceStart && 'text' in line && opensDocument(line.text)) {
+            pending = [line];
+            continue;
+          }
+          read(line);
         }
+      } catch (err) {
+        // A problem that stops the run (--strict) comes after the records read before it: those
+        // go out first, so that one of them that is itself a problem is the one reported.
+        if (out.length > 0) yield out;
+        throw err;
       }
       if (out.length > 0) yield out;
     }
     if (pending) yield [...reader.readDocument(pending, source.name)];
   }
+}
+
+/**
+ * A line that is by itself an input record other than a HAR entry (an ATOF event, a hook record or
+ * payload, a gateway capture): it never stands on a line of its own inside a pretty-printed document.
+ */
+function isStandaloneRecord(line: Line): boolean {
+  if (!('text' in line)) return false;
+  const text = line.text.trim();
+  if (!text.startsWith('{') || !text.endsWith('}')) return false;
+  let value: Json;
+  try {
+    value = JSON.parse(text) as Json;
+  } catch {
+    return false;
+  }
+  const kind = classifyRecordKind(value);
+  return kind === 'atof' || kind === 'hook' || kind === 'bare-hook' || kind === 'gateway';
 }
 
 /** Where a JSON.parse message's character position falls, as a line of the document (or nothing). */
@@ -173,15 +213,19 @@ function lineOfPosition(text: string, message: string, firstLine: number): strin
   return ` (line ${line})`;
 }
 
-/** Whether the first non-blank line after the first is a JSON object by itself: NDJSON whose first line is broken. */
+/**
+ * Whether a line after the first is a JSON object by itself: then the lines are NDJSON whose first line
+ * is broken (of records no line ever looked like before the end of input), and are read as lines.
+ */
 function continuesAsNdjson(lines: Line[]): boolean {
-  const next = lines.slice(1).find((l) => !('text' in l) || !isBlank(l.text));
-  if (next === undefined || !('text' in next)) return false;
-  try {
-    return isObject(parseJson(next.text));
-  } catch {
-    return false;
-  }
+  return lines.slice(1).some((l) => {
+    if (!('text' in l) || !l.text.trimStart().startsWith('{')) return false;
+    try {
+      return isObject(JSON.parse(l.text) as Json);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** A first line that starts a JSON object but is not one by itself: a pretty-printed document. */
@@ -251,8 +295,8 @@ class RecordReader {
   /**
    * A whole document: a HAR file is read as its entries. A document that does not parse is one
    * problem, not one per line: each of its lines is a `not-json` skip that says so (a truncated
-   * pretty-printed HAR, say), unless what follows its first line is NDJSON (a broken first record,
-   * read line by line as usual). Anything else is accounted line by line.
+   * pretty-printed HAR, say), unless a later line is a JSON object by itself (NDJSON with a broken
+   * first line, read line by line as usual). Anything else is accounted line by line.
    */
   *readDocument(lines: Line[], file: string): Generator<InputRecord> {
     let doc: Json | undefined;
@@ -273,7 +317,19 @@ class RecordReader {
       }
       return;
     }
-    if (doc === undefined || !isHarDocument(doc)) {
+    if (doc !== undefined && !isHarDocument(doc)) {
+      // Valid JSON, but no input: one explained kind of skip rather than a parse error per line.
+      const last = lines[lines.length - 1].line;
+      const kind = classifyRecordKind(doc);
+      const what = kind === 'unknown' ? describeUnknown(doc) : `a pretty-printed ${RECORD_NAMES[kind]}, which is read only on one line`;
+      const message = `lines ${lines[0].line}–${last} are one JSON document, not NDJSON records or a HAR file: ${what}`;
+      for (const line of lines) {
+        if ('text' in line && !isBlank(line.text)) this.acct.skip('unknown-record', { file: line.file, line: line.line }, message);
+        else yield* this.readLine(line);
+      }
+      return;
+    }
+    if (doc === undefined) {
       for (const line of lines) yield* this.readLine(line);
       return;
     }

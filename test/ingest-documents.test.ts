@@ -1,0 +1,72 @@
+/**
+ * A source whose first line opens a multi-line JSON document: a pretty-printed HAR file is read as its
+ * entries; anything else must neither lose the valid lines of an NDJSON log whose first line is
+ * broken, nor hold such a log in memory, nor report a valid JSON document as a parse error per line.
+ */
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { routeCapture } from '../src/gateway/capture-route.js';
+import { LineAccounting } from '../src/ingest/accounting.js';
+import type { InputSource } from '../src/ingest/inputs.js';
+import { streamRecordBatches } from '../src/ingest/read-records.js';
+import type { Json } from '../src/json/value.js';
+import { at, ndjson, readAll } from './fixtures/sessions/records.js';
+
+const atof = (n: number) =>
+  JSON.stringify({ atof_version: '0.1', kind: 'mark', name: 'm', uuid: `0197c4e2-3a10-7b21-9c4d-5e6f7081${String(1000 + n)}`, timestamp: at(n) } as Json);
+
+const reasons = (accounting: LineAccounting) => {
+  const r = accounting.toJSON();
+  return { used: r.used.total, skipped: Object.fromEntries(Object.entries(r.skipped.byReason).map(([k, v]) => [k, v!.count])) };
+};
+
+describe('a first line that opens a JSON document', () => {
+  it('NDJSON whose first two lines are broken keeps every valid line', async () => {
+    const { records, accounting } = await readAll([ndjson('log.ndjson', ['{"atof_version":"0.1","kind":', '{"oops', atof(1), atof(2), atof(3)])]);
+    assert.equal(records.length, 3);
+    assert.deepEqual(reasons(accounting), { used: 3, skipped: { 'not-json': 2 } });
+  });
+
+  it('streams again from the first record on a line of its own: records come out before the input ends', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const source: InputSource = {
+      name: 'live.ndjson',
+      open: () =>
+        Readable.from(
+          (async function* () {
+            yield Buffer.from(`{"atof_version":"0.1","kind":\n${atof(1)}\n${atof(2)}\n`);
+            await gate; // the rest of a long log, not written yet
+            yield Buffer.from(`${atof(3)}\n`);
+          })(),
+        ),
+    };
+    const batches = streamRecordBatches([source], new LineAccounting(), { routeCapture });
+    const first = await batches.next();
+    assert.equal(first.done, false);
+    assert.equal(first.value!.length, 2, 'the records read so far, before the input ends');
+    release();
+    const rest: number[] = [];
+    for await (const b of batches) rest.push(b.length);
+    assert.deepEqual(rest, [1]);
+  });
+
+  it('a truncated pretty document is one explained problem: each line a not-json skip naming the failing line', async () => {
+    const lines = ['{', '  "log": {', '    "entries": [', '      {', '        "startedDateTime": "2026-05-30T09:00:00Z",'];
+    const { records, accounting } = await readAll([ndjson('cut.har', lines)]);
+    assert.equal(records.length, 0);
+    assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'not-json': 5 } });
+    const example = accounting.toJSON().skipped.byReason['not-json']!.examples[0];
+    assert.match(example.message ?? '', /^line 1 opens a multi-line JSON document .* does not parse: /);
+  });
+
+  it('a valid pretty document that is no input says so once per line, as unknown-record, naming what it is', async () => {
+    const event = JSON.stringify(JSON.parse(atof(1)), null, 2).split('\n');
+    const { accounting } = await readAll([ndjson('event.json', event)]);
+    assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'unknown-record': event.length } });
+    assert.match(accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /lines 1–\d+ are one JSON document.*a pretty-printed ATOF event/);
+    const other = await readAll([ndjson('other.json', ['{', '  "schema_version": "ATIF-v1.7"', '}'])]);
+    assert.match(other.accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /keys: schema_version/);
+  });
+});
