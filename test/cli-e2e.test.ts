@@ -218,6 +218,26 @@ test('--strict --report: the run stops at the problem line (exit 1) and still wr
   assert.deepEqual(readdirSync(work).filter((f) => f.includes('strict-report') && f.endsWith('.tmp')), [], 'written through a temp file, none left');
 });
 
+test('--strict --json: a stopped run still prints its JSON report alone on stderr (exit 1)', () => {
+  writeFileSync(join(work, 'one-bad-json.ndjson'), readFileSync(SAMPLE, 'utf8') + 'not json\n');
+  const r = run(['convert', 'one-bad-json.ndjson', '--strict', '--json', '-o', '/dev/null']);
+  assert.equal(r.code, 1, r.stderr);
+  const report = JSON.parse(r.stderr);
+  assert.match(report.stopped, /--strict: one-bad-json\.ndjson:15: skipped \(not-json\)/);
+  assert.equal(report.lines.total, 15);
+});
+
+test('--report never overwrites the output, and - is refused (it would be a file named "-")', () => {
+  const same = run(['convert', SAMPLE, '-o', 'same.json', '--report', 'same.json']);
+  assert.equal(same.code, 2, same.stderr);
+  assert.match(same.stderr, /--report same\.json is the output file of -o/);
+  assert.equal(existsSync(join(work, 'same.json')), false, 'nothing written');
+  const dash = run(['convert', SAMPLE, '-o', 'dash.json', '--report', '-']);
+  assert.equal(dash.code, 2, dash.stderr);
+  assert.equal(existsSync(join(work, '-')), false);
+  assert.equal(existsSync(join(work, 'dash.json')), false);
+});
+
 test('--validate --json: stderr is the JSON report alone, the findings in it (exit 1 for an invalid trajectory)', { skip: !existsSync(join(ROOT, '..', 'shared', 'conformance')) }, () => {
   // The reference's own output for this case breaks an ATIF rule (relay-0.3 reproduces it).
   const input = join(ROOT, '..', 'shared', 'conformance', 'cases', 'exporter_attaches_subagent_ref_to_delegating_tool_observation', 'input.ndjson');

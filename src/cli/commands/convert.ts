@@ -13,7 +13,7 @@ import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
 import { describeReplay, isReconstructed } from '../../pipeline/raw.js';
-import { resolveOutput, TrajectoryWriter, writeAtomic } from '../output.js';
+import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from '../output.js';
 import { VERSION } from '../version.js';
 
 export interface ExportFlags {
@@ -59,6 +59,7 @@ export function fixesOf(flags: Pick<ExportFlags, 'profile' | 'fix' | 'noFix'>) {
 
 export async function convertCommand(inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   const target = await resolveOutput(flags.output, io.cwd);
+  const reportPath = flags.report === undefined ? undefined : reportPathOf(flags.report, target, io.cwd);
   const writer = new TrajectoryWriter(target, flags.filenameTemplate, io);
   // --strict stops at the first problem line and names it; lenient runs count problems and go on.
   const accounting = new LineAccounting({
@@ -142,7 +143,8 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
       }
     }
   } catch (err) {
-    if (!(flags.report && err instanceof CliError && err.exitCode === EXIT.PROBLEMS)) throw err;
+    // With --report or --json, a --strict stop is reported like any run (`stopped` says why).
+    if (!((flags.report || flags.json) && err instanceof CliError && err.exitCode === EXIT.PROBLEMS)) throw err;
     stop = err;
   }
   const trajectories = converted.filter((c) => c.written);
@@ -155,10 +157,12 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     ...(validationErrors.length > 0 ? { validation_errors: validationErrors } : {}),
     ...(stop ? { stopped: stop.message } : {}),
   };
-  if (flags.report) await writeAtomic(resolve(io.cwd, flags.report), JSON.stringify(report, null, 2) + '\n');
-  if (stop) throw stop;
+  if (reportPath) await writeAtomic(reportPath, JSON.stringify(report, null, 2) + '\n');
+  // --json: stderr carries the JSON report alone, a stopped run's included.
+  if (stop && !flags.json) throw stop;
   const problems = accounting.problems();
   if (flags.json) io.stderr.write(JSON.stringify(report) + '\n');
+  if (stop) return stop.exitCode;
   else if (!flags.quiet) {
     const where = target.kind === 'stdout' ? 'stdout' : target.kind === 'file' ? target.path : `${target.path}/`;
     const empty = converted.length - trajectories.length;
@@ -174,6 +178,14 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   if (invalid > 0) return EXIT.PROBLEMS;
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;
   return EXIT.OK;
+}
+
+/** Where `--report` writes: a file that is not the output (checked before anything is read or written). */
+function reportPathOf(report: string, target: OutputTarget, cwd: string): string {
+  if (report === '-') throw usageError("--report takes a file name ('-' is not stdout here: --json prints the report on stderr)");
+  const path = resolve(cwd, report);
+  if (target.kind === 'file' && path === target.path) throw usageError(`--report ${report} is the output file of -o; give the report another name`);
+  return path;
 }
 
 /** The in-thread sink of `--jobs 1`: each group is converted where it closes. */
