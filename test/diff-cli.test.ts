@@ -77,6 +77,17 @@ describe('diff A.json B.json in process', () => {
   });
 });
 
+describe('diff with one .json trajectory and one event log', () => {
+  it('is a usage error naming both, not a dedupe diff that reads the trajectory as events', async () => {
+    for (const args of [[A, 'samples/hermes-session.atof.ndjson'], ['samples/hermes-session.atof.ndjson', A]]) {
+      const r = await runCli(['diff', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /got the trajectory .*atif-a\.json with samples\/hermes-session\.atof\.ndjson/);
+      assert.equal(r.stdout, '');
+    }
+  });
+});
+
 /** The built CLI, spawned the way CI would run it. */
 function runBin(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

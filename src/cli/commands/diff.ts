@@ -21,7 +21,13 @@ export type DiffFlags = ExportFlags & ReportFlags;
  */
 export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
-  if (inputs.length === 2 && inputs.every((p) => p.toLowerCase().endsWith('.json'))) {
+  const isTrajectoryFile = (p: string) => p.toLowerCase().endsWith('.json');
+  // One .json trajectory beside an event log is neither mode: say so rather than read the .json as events.
+  if (inputs.length === 2 && isTrajectoryFile(inputs[0]) !== isTrajectoryFile(inputs[1])) {
+    const [json, other] = isTrajectoryFile(inputs[0]) ? inputs : [inputs[1], inputs[0]];
+    throw usageError(`diff compares two .json trajectories (diff A.json B.json) or the dedupe pass on event logs; got the trajectory ${json} with ${other}`);
+  }
+  if (inputs.length === 2 && inputs.every(isTrajectoryFile)) {
     const [a, b] = await Promise.all(inputs.map((p) => readTrajectory(p, io)));
     const differences = diffTrajectories(a, b);
     const json = { a: inputs[0], b: inputs[1], equal: differences.length === 0, differences } as unknown as Json;
