@@ -279,3 +279,13 @@ test('a reader that stops early ends the run quietly with 141 (as SIGPIPE would)
   assert.match(r.stdout, /status=141/);
   assert.equal(r.stderr, '');
 });
+
+test('events and explain name each problem kind with its first line, as convert does', () => {
+  const input = join(ROOT, 'test', 'fixtures', 'ingest', 'mixed.ndjson');
+  for (const args of [['events', input], ['explain', input], ['convert', input, '-o', '/dev/null']]) {
+    const r = run(args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^ {2}skipped not-json: 1 line\(s\) \(first at .*mixed\.ndjson:3: /m, args[0]);
+    assert.match(r.stderr, /^ {2}rejected invalid-atof: 1 line\(s\) \(first at .*mixed\.ndjson:5 at scope_category: /m, args[0]);
+  }
+});

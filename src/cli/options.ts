@@ -36,7 +36,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--report <file>', description: 'write the line accounting and per-trajectory counts as JSON', commands: ['convert'] },
   { flags: '--json', description: 'print a machine-readable JSON report', commands: ['convert', 'explain', 'diff', 'validate', 'profiles'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['convert', 'explain', 'diff', 'validate'] },
-  { flags: '--verbose', description: 'print every kind of skipped or rejected line (not only the first five), each with its first line, on stderr', commands: ['convert'] },
+  { flags: '--verbose', description: 'print every kind of skipped or rejected line (not only the first five), each with its first line, on stderr', commands: ['convert', 'explain', 'events'] },
   { flags: '--no-color', description: 'no colours in human output (also off when NO_COLOR is set or stdout is not a TTY)', commands: ['explain', 'diff', 'validate', 'profiles'] },
   { flags: '--jobs <n>', description: 'convert on N threads: the main one and N-1 export workers (default: the number of cores; 1: the main thread only); the output is the same for every N', commands: ['convert'] },
   { flags: '--validate', description: 'validate every written trajectory (default: exit 1 when one is invalid)', commands: ['convert'] },
@@ -49,7 +49,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--request <id>', description: 'explain how one gateway call was attributed to a session: a capture id, or its LLM span uuid (or a unique prefix)', commands: ['explain'] },
   { flags: '--strict', description: 'exit 1 when any input line was skipped (blank lines aside) or rejected', commands: ['events'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['events'] },
-  { flags: '--verbose', description: 'print every kind of skipped or rejected line, with its count, on stderr', commands: ['explain', 'events'] },
 ];
 
 /** The commander options of one command, built from the table. */

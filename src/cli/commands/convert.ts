@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import type { Problem } from '../../ingest/accounting.js';
 import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
 import { convertEvents, type ConvertOptions } from '../../pipeline/convert.js';
@@ -11,6 +10,7 @@ import { LineAccounting } from '../../ingest/accounting.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
+import { writeProblems } from '../problems.js';
 import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
 import { describeReplay, isReconstructed } from '../../pipeline/raw.js';
 import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from '../output.js';
@@ -163,7 +163,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   const problems = accounting.problems();
   if (flags.json) io.stderr.write(JSON.stringify(report) + '\n');
   if (stop) return stop.exitCode;
-  else if (!flags.quiet) {
+  if (!flags.json && !flags.quiet) {
     const where = target.kind === 'stdout' ? 'stdout' : target.kind === 'file' ? target.path : `${target.path}/`;
     const empty = converted.length - trajectories.length;
     io.stderr.write(
@@ -171,9 +171,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`,
     );
     if (replay) for (const note of describeReplay(replay.stats, lateReconstructed)) io.stderr.write(`  ${note}\n`);
-    const shown = flags.verbose ? problems : problems.slice(0, 5);
-    for (const p of shown) io.stderr.write(`  ${describeProblem(p)}\n`);
-    if (shown.length < problems.length) io.stderr.write(`  … ${problems.length - shown.length} more kinds (--verbose, --report FILE)\n`);
+    writeProblems(problems, flags.verbose, io);
   }
   if (invalid > 0) return EXIT.PROBLEMS;
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;
@@ -227,10 +225,4 @@ function startAfterChars(io: CliIO): number {
 function lateEvent(accounting: LineAccounting, e: AtofEvent): void {
   const where = e.origin ?? { file: '?', line: 0 };
   accounting.reclassifyAsSkipped('atof', 'late-event', where, `event ${e.uuid} arrived after its top-level agent scope ${'ended'}; the trajectory was already written`);
-}
-
-function describeProblem(p: Problem): string {
-  const first = p.examples[0];
-  const at = first ? ` (first at ${first.file}:${first.line}${first.path ? ` at ${first.path}` : ''}${first.message ? `: ${first.message}` : ''})` : '';
-  return `${p.bucket} ${p.reason}: ${p.count} line(s)${at}`;
 }

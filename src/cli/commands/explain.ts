@@ -12,6 +12,7 @@ import type { Json } from '../../json/value.js';
 import { convertEvents, type ConvertedTrajectory } from '../../pipeline/convert.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
+import { writeProblems } from '../problems.js';
 import { loadEvents, recordOptions, type Loaded } from '../load.js';
 import { lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
@@ -118,7 +119,7 @@ export function finishReport(accounting: LineAccounting, events: number, flags: 
   const problems = accounting.problems();
   if (!flags.quiet) {
     io.stderr.write(`relay-atif: ${accounting.total()} lines, ${events} events; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`);
-    if (flags.verbose) for (const p of problems) io.stderr.write(`  ${p.bucket} ${p.reason}: ${p.count} line(s)\n`);
+    writeProblems(problems, flags.verbose, io);
   }
   return flags.strict && problems.length > 0 ? EXIT.PROBLEMS : EXIT.OK;
 }

@@ -1,0 +1,22 @@
+import type { Problem } from '../ingest/accounting.js';
+import type { CliIO } from './io.js';
+
+/** Problem kinds a run summary names without --verbose. */
+const KINDS_SHOWN = 5;
+
+/**
+ * The problem lines of a run under its summary, one kind per line with its count and first line (file,
+ * line, schema path, message): the first five kinds, or every kind with `verbose`. Every command that
+ * reads input says the same.
+ */
+export function writeProblems(problems: readonly Problem[], verbose: boolean | undefined, io: CliIO): void {
+  const shown = verbose ? problems : problems.slice(0, KINDS_SHOWN);
+  for (const p of shown) io.stderr.write(`  ${describeProblem(p)}\n`);
+  if (shown.length < problems.length) io.stderr.write(`  … ${problems.length - shown.length} more kinds (--verbose, --report FILE)\n`);
+}
+
+function describeProblem(p: Problem): string {
+  const first = p.examples[0];
+  const at = first ? ` (first at ${first.file}:${first.line}${first.path ? ` at ${first.path}` : ''}${first.message ? `: ${first.message}` : ''})` : '';
+  return `${p.bucket} ${p.reason}: ${p.count} line(s)${at}`;
+}
