@@ -6,11 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { gatewayRecord } from './fixtures/sessions/records.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'relay-atif.js');
@@ -101,6 +102,16 @@ describe('explain on the raw samples', () => {
     assert.deepEqual([codex.chain.link, codex.chain.sessionId], ['CODEX_PROMPT_CACHE_KEY', '019a5c1e-7d2b-7c3e-9f10-codexthread1']);
     const bySpan = json<{ requests: Attribution[] }>(['explain', CODEX, '--request', codex.llmSpan.slice(0, 23)]).requests[0];
     assert.equal(bySpan.captureId, 'cap-x2');
+  });
+
+  it('a capture id prefix finds its capture when unique, and lists the captures when not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-atif-request-'));
+    const log = join(dir, 'calls.ndjson');
+    writeFileSync(log, [gatewayRecord('alpha-1', 0, {}), gatewayRecord('beta-1', 5, {})].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    assert.equal(json<{ requests: Attribution[] }>(['explain', log, '--request', 'alp']).requests[0].captureId, 'alpha-1');
+    const two = spawnSync(process.execPath, [BIN, 'explain', CLAUDE, '--request', 'cap-c', '-q'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(two.status, 2);
+    assert.match(two.stderr, /request 'cap-c' is ambiguous; it matches these captures and LLM spans:\n {2}cap-c1\n {2}cap-c2\n/);
   });
 });
 

@@ -12,15 +12,18 @@ export type RequestLookup =
   | { kind: 'ambiguous'; candidates: string[] }
   | { kind: 'unknown'; captureIds: string[] };
 
-/** A capture id (exact), else an LLM span uuid (exact or a unique prefix). */
+/** A capture id (exact), else a unique prefix of a capture id or of an LLM span uuid. */
 export function lookupRequest(log: AttributionLog, query: string): RequestLookup {
   const byCapture = log.forCapture(query);
   if (byCapture.length > 0) return { kind: 'found', attributions: byCapture };
+  const captureIds = [...new Set(log.all.map((a) => a.captureId))];
+  const captures = query === '' ? [] : captureIds.filter((id) => id.startsWith(query));
   const wanted = query.toLowerCase();
   const spans = log.llmSpans().filter((uuid) => uuid.startsWith(wanted));
+  if (captures.length + spans.length > 1) return { kind: 'ambiguous', candidates: [...captures, ...spans] };
+  if (captures.length === 1) return { kind: 'found', attributions: log.forCapture(captures[0]) };
   if (spans.length === 1) return { kind: 'found', attributions: [log.forLlmSpan(spans[0]) as GatewayAttribution] };
-  if (spans.length > 1) return { kind: 'ambiguous', candidates: spans };
-  return { kind: 'unknown', captureIds: [...new Set(log.all.map((a) => a.captureId))] };
+  return { kind: 'unknown', captureIds };
 }
 
 /**

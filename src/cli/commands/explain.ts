@@ -75,7 +75,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
 function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainFlags, io: CliIO): void {
   if (!replay) throw usageError('--request needs gateway captures in the input (there are none: the input holds ATOF events only)');
   const found = lookupRequest(replay.attributions, query);
-  if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches the LLM spans:\n${found.candidates.map((u) => `  ${u}`).join('\n')}`);
+  if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches these captures and LLM spans:\n${found.candidates.map((u) => `  ${u}`).join('\n')}`);
   if (found.kind === 'unknown') {
     const listed = found.captureIds.slice(0, LISTED).map((id) => `  ${id}`);
     if (found.captureIds.length > LISTED) listed.push(`  … ${found.captureIds.length - LISTED} more`);
