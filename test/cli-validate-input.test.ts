@@ -33,6 +33,26 @@ test('a pretty-printed document (its first line is not JSON alone) is one docume
   for (const size of [1, 4, 1000]) assert.deepEqual(await documents(text, size), [{ text }]);
 });
 
+test('a damaged first line does not hide the rest: the first line that is an object by itself makes it NDJSON', async () => {
+  const text = '{"broken":\n\n{"a":1}\n{"b":2}\n{"c":';
+  for (const size of [1, 3, 7, 64]) {
+    assert.deepEqual(await documents(text, size), [
+      { line: 1, text: '{"broken":' },
+      { line: 3, text: '{"a":1}' },
+      { line: 4, text: '{"b":2}' },
+      { line: 5, text: '{"c":' },
+    ]);
+  }
+  // Only at the last line, without a newline.
+  assert.deepEqual(await documents('{"broken":\n{"a":1}', 4), [
+    { line: 1, text: '{"broken":' },
+    { line: 2, text: '{"a":1}' },
+  ]);
+  // A pretty document has no such line, not even with an empty object in it.
+  const pretty = '{\n  "a": {},\n  "b": [\n    {}\n  ]\n}\n';
+  assert.deepEqual(await documents(pretty, 5), [{ text: pretty }]);
+});
+
 test('a single line is reported as a document (no line number), as is an input with no line at all', async () => {
   assert.deepEqual(await documents('{"a":1}\n'), [{ text: '{"a":1}' }]);
   assert.deepEqual(await documents('\n \n'), [{ text: '\n \n' }]);
@@ -61,4 +81,11 @@ test('validate on convert NDJSON output with one damaged line names that line an
   assert.deepEqual(report.documents.map((d) => d.line), lines.map((_, i) => i + 1));
   assert.deepEqual(report.documents.map((d) => d.valid), lines.map((_, i) => i !== 1));
   assert.equal(report.documents[1].findings[0].rule, 'invalid-json');
+});
+
+test('a document that is not JSON is reported with the line and column of the failure', async () => {
+  const { validateJson } = await import('../src/atif/validate/index.js');
+  const [finding] = validateJson('{\n "a": 1,\n}');
+  assert.equal(finding.rule, 'invalid-json');
+  assert.match(finding.message, /at position 11 \(line 3, column 1\)$/);
 });

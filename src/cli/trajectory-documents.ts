@@ -9,67 +9,113 @@ export interface TrajectoryDocument {
 const LF = 0x0a;
 
 /**
- * The trajectories of one `validate` input, read chunk by chunk. What the first non-blank line says
- * decides the form: a complete JSON value there means NDJSON (what `convert -o -` writes), one
- * trajectory per non-blank line, each checked on its own, so a broken line is reported at its line
- * and the others are still checked, and no more than one line is held at a time. Otherwise the input
- * is one JSON document (a pretty-printed trajectory file), held whole, as its validation needs.
- * An NDJSON input of a single line is reported as a document (no line number), as a file is.
+ * The trajectories of one `validate` input, read chunk by chunk. NDJSON (what `convert -o -` writes)
+ * is one trajectory per non-blank line, each checked on its own, so a broken line is reported at its
+ * line and the others are still checked, and no more than one line is held at a time. An input is
+ * NDJSON when its first non-blank line is a JSON value by itself, or when a later line is a JSON
+ * object by itself (its first line is damaged: a pretty-printed document never has one). Otherwise
+ * it is one JSON document (a pretty-printed trajectory file), held whole, as its validation needs. An
+ * NDJSON input of a single line is reported as a document (no line number), as a file is.
  */
 export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<TrajectoryDocument> {
-  // A field, not a local: the line handler below changes it, which narrowing of a local would not see.
-  const input = { form: 'undecided' as 'undecided' | 'ndjson' | 'document' };
-  const isDocument = () => input.form === 'document';
+  let form: 'undecided' | 'ndjson' | 'document' = 'undecided';
+  // Everything read while the form may still be a document.
   const whole: Buffer[] = [];
   let carry: Buffer[] = [];
   let lineNo = 0;
-  let first: TrajectoryDocument | undefined;
-  let count = 0;
-
-  // Returns the documents a completed line yields (none for a blank line or a document's line).
-  const completeLine = (bytes: Buffer): TrajectoryDocument[] => {
-    lineNo++;
-    if (input.form === 'document') return [];
-    if (isBlank(bytes)) return [];
-    if (input.form === 'undecided') input.form = isJsonValue(bytes) ? 'ndjson' : 'document';
-    if (input.form === 'document') return [];
-    count++;
-    const doc = { line: lineNo, bytes };
-    if (count === 1) {
-      first = doc;
-      return [];
-    }
-    return count === 2 ? [first!, doc] : [doc];
-  };
+  const docs = new NumberedDocuments();
 
   for await (const raw of chunks) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-    if (input.form !== 'ndjson') whole.push(chunk);
-    if (input.form === 'document') continue;
+    if (form !== 'ndjson') whole.push(chunk);
     let start = 0;
     for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, start)) {
       const piece = chunk.subarray(start, lf);
       const line = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
       carry = [];
       start = lf + 1;
-      yield* completeLine(line);
-      if (isDocument()) break;
+      lineNo++;
+      if (form === 'ndjson') {
+        yield* docs.add(lineNo, line);
+        continue;
+      }
+      if (isBlank(line)) continue;
+      if (form === 'undecided') {
+        form = isJsonValue(line) ? 'ndjson' : 'document';
+        if (form === 'ndjson') yield* docs.add(lineNo, line);
+        continue;
+      }
+      if (!isObjectLine(line)) continue;
+      // NDJSON after a damaged first line: every line read so far becomes its own document.
+      form = 'ndjson';
+      const { lines, rest } = splitLines(Buffer.concat(whole));
+      whole.length = 0;
+      for (const [i, held] of lines.entries()) yield* docs.add(i + 1, held);
+      lineNo = lines.length;
+      if (rest.length > 0) carry.push(rest);
+      start = chunk.length; // the rest of this chunk was in `whole`
+      break;
     }
-    if (input.form === 'ndjson') whole.length = 0;
-    if (!isDocument() && start < chunk.length) carry.push(chunk.subarray(start));
+    if (form === 'ndjson') whole.length = 0;
+    if (start < chunk.length) carry.push(chunk.subarray(start));
   }
-  if (input.form !== 'document' && carry.length > 0) yield* completeLine(Buffer.concat(carry));
-  if (input.form === 'ndjson') {
-    if (count === 1) yield { bytes: first!.bytes };
-    return;
+  if (carry.length > 0) {
+    const line = Buffer.concat(carry);
+    lineNo++;
+    if (form === 'ndjson') yield* docs.add(lineNo, line);
+    else if (form === 'undecided' && !isBlank(line) && isJsonValue(line)) return yield { bytes: line };
+    else if (form === 'document' && isObjectLine(line)) {
+      const { lines, rest } = splitLines(Buffer.concat(whole));
+      for (const [i, held] of [...lines, rest].entries()) yield* docs.add(i + 1, held);
+      form = 'ndjson';
+    }
   }
+  if (form === 'ndjson') return yield* docs.end();
   // One document, or an input with no non-blank line (reported as not JSON, as the reference does).
   yield { bytes: Buffer.concat(whole) };
+}
+
+/** NDJSON documents with their line numbers, except that an input of one line is one unnumbered document. */
+class NumberedDocuments {
+  private first?: TrajectoryDocument;
+  private count = 0;
+
+  *add(line: number, bytes: Buffer): Generator<TrajectoryDocument> {
+    if (isBlank(bytes)) return;
+    const doc = { line, bytes };
+    if (++this.count === 1) {
+      this.first = doc;
+      return;
+    }
+    if (this.count === 2) yield this.first!;
+    yield doc;
+  }
+
+  *end(): Generator<TrajectoryDocument> {
+    if (this.count === 1) yield { bytes: this.first!.bytes };
+  }
+}
+
+/** The complete lines of a buffer, and what follows the last newline. */
+function splitLines(buf: Buffer): { lines: Buffer[]; rest: Buffer } {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let lf = buf.indexOf(LF); lf !== -1; lf = buf.indexOf(LF, start)) {
+    lines.push(buf.subarray(start, lf));
+    start = lf + 1;
+  }
+  return { lines, rest: buf.subarray(start) };
 }
 
 function isBlank(bytes: Buffer): boolean {
   for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
   return true;
+}
+
+/** A non-empty JSON object on one line: never a line of a pretty-printed document. */
+function isObjectLine(bytes: Buffer): boolean {
+  const text = bytes.toString('utf8').trim();
+  return text.length > 2 && text.startsWith('{') && text.endsWith('}') && scanJsonText(text) !== undefined;
 }
 
 /** Whether the line is a JSON value by itself, as the validator reads JSON (NaN and Infinity included). */

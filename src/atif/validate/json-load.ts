@@ -48,14 +48,28 @@ export function loadTrajectoryJson(input: Uint8Array | string): LoadedJson {
   return { ok: true, document, findings };
 }
 
-/** The scan says where structure breaks but not why; JSON.parse's message does. */
+/** The scan says where structure breaks but not why; JSON.parse's message does, and where, as line and column. */
 function syntaxErrorIn(text: string): string {
   try {
     JSON.parse(text);
     return 'malformed JSON';
   } catch (e) {
-    return (e as Error).message;
+    return withLineColumn((e as Error).message, text);
   }
+}
+
+/** A message naming a character position, with that position as a 1-based line and column too. */
+function withLineColumn(message: string, text: string): string {
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return message;
+  const position = Math.min(Number(at[1]), text.length);
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < position; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return `${message} (line ${line}, column ${position - lineStart + 1})`;
 }
 
 function failed(message: string): LoadedJson {
