@@ -89,3 +89,18 @@ test('a document that is not JSON is reported with the line and column of the fa
   assert.equal(finding.rule, 'invalid-json');
   assert.match(finding.message, /at position 11 \(line 3, column 1\)$/);
 });
+
+test('validate reads gzip by its magic bytes, as convert does; a truncated one is unreadable (exit 3)', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const converted = await runCli(['convert', 'samples/', '-q']);
+  const dir = mkdtempSync(join(tmpdir(), 'relay-atif-validate-gz-'));
+  const gz = gzipSync(converted.stdout);
+  writeFileSync(join(dir, 'out.ndjson.gz'), gz);
+  writeFileSync(join(dir, 'cut.gz'), gz.subarray(0, 200));
+  const whole = await runCli(['validate', '--json', join(dir, 'out.ndjson.gz')]);
+  assert.equal(whole.code, 0, whole.stderr);
+  assert.equal(JSON.parse(whole.stdout).documents.length, converted.stdout.trimEnd().split('\n').length);
+  const cut = await runCli(['validate', join(dir, 'cut.gz')]);
+  assert.equal(cut.code, 3);
+  assert.match(cut.stderr, /cannot read .*cut\.gz/);
+});

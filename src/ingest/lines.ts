@@ -76,8 +76,8 @@ function isZlibError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('Z_');
 }
 
-/** The stream's bytes, gunzipped when they start with the gzip magic. */
-async function* contentChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+/** The stream's bytes, gunzipped when they start with the gzip magic (as every input is read). */
+export async function* contentChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   // A stream may deliver a single byte first (a pipe), so gather enough to see the magic number.
   let head = Buffer.alloc(0);

@@ -6,6 +6,7 @@ import { ATIF_VERSION_LABELS, hasErrors, isAtifVersionLabel, validateJson, type 
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { trajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
+import { contentChunks } from '../../ingest/lines.js';
 
 export interface ValidateFlags {
   strict?: boolean;
@@ -24,8 +25,8 @@ interface DocumentReport {
 }
 
 /** The chunks of one input ('-': stdin), after checking that a named file can be read. */
-async function openInput(name: string, io: CliIO): Promise<AsyncIterable<Buffer | string>> {
-  if (name === '-') return io.stdin as AsyncIterable<Buffer | string>;
+async function openInput(name: string, io: CliIO): Promise<NodeJS.ReadableStream> {
+  if (name === '-') return io.stdin;
   const path = resolve(io.cwd, name);
   const st = await stat(path).catch(() => undefined);
   if (!st) throw usageError(`no such file: ${name}`);
@@ -35,7 +36,8 @@ async function openInput(name: string, io: CliIO): Promise<AsyncIterable<Buffer 
 
 async function* documentsOf(name: string, io: CliIO): AsyncGenerator<TrajectoryDocument> {
   try {
-    yield* trajectoryDocuments(await openInput(name, io));
+    // Gzip is recognised by its magic bytes, as convert reads its inputs.
+    yield* trajectoryDocuments(contentChunks(await openInput(name, io)));
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(EXIT.UNREADABLE, `cannot read ${name}: ${(err as Error).message}`);
