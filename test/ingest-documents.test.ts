@@ -12,6 +12,9 @@ import type { InputSource } from '../src/ingest/inputs.js';
 import { streamRecordBatches } from '../src/ingest/read-records.js';
 import type { Json } from '../src/json/value.js';
 import { at, ndjson, readAll } from './fixtures/sessions/records.js';
+import { readFileSync } from 'node:fs';
+
+const HAR_TEXT = readFileSync(new URL('./fixtures/gateway/session.har', import.meta.url), 'utf8');
 
 const atof = (n: number) =>
   JSON.stringify({ atof_version: '0.1', kind: 'mark', name: 'm', uuid: `0197c4e2-3a10-7b21-9c4d-5e6f7081${String(1000 + n)}`, timestamp: at(n) } as Json);
@@ -68,5 +71,23 @@ describe('a first line that opens a JSON document', () => {
     assert.match(accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /lines 1–\d+ are one JSON document.*a pretty-printed ATOF event/);
     const other = await readAll([ndjson('other.json', ['{', '  "schema_version": "ATIF-v1.7"', '}'])]);
     assert.match(other.accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /keys: schema_version/);
+  });
+});
+
+describe('HAR entries named by the line they start on', () => {
+  it('finds the first line of every element of log.entries, strings and nesting skipped', async () => {
+    const { harEntryLines } = await import('../src/ingest/records/har-lines.js');
+    const text = ['{', '  "log": {', '    "pages": [{"x": ","}, {}],', '    "entries": [', '      {"a": "]\\" ,"},', '', '      {', '        "b": [1, {"c": 2}]', '      }', '    ]', '  }', '}'].join('\n');
+    assert.deepEqual(harEntryLines(text, 1, 2), [5, 7]);
+    assert.deepEqual(harEntryLines(text, 10, 2), [14, 16], 'counted from the document\'s first line');
+    assert.equal(harEntryLines(text, 1, 3), undefined, 'a count that does not match: numbered by index instead');
+    assert.equal(harEntryLines('{"log": {"entries": [{}]}, "log": {"entries": [{}]}}', 1, 1), undefined, 'a repeated log');
+    assert.deepEqual(harEntryLines('{"log":{"entries":[ ]}}', 1, 0), []);
+  });
+
+  it('the fixture: --strict and the accounting name the line of the GET entry', async () => {
+    const { accounting } = await readAll([{ name: 'session.har', open: () => Readable.from([Buffer.from(HAR_TEXT)]) }]);
+    const skipped = accounting.toJSON().skipped.byReason['unsupported-route']!.examples[0];
+    assert.equal(skipped.line, HAR_TEXT.split('\n').findIndex((l, i, all) => l.trim() === '{' && all[i + 1]?.includes('"startedDateTime": "2026-05-29T19:18:05.000Z"')) + 1);
   });
 });

@@ -84,7 +84,9 @@ describe('reading records, every line in one bucket', () => {
     // Three entries: a Messages call (used), GET /v1/models (proxied, skipped) and a call that never got a response (used).
     assert.equal(report.total, 3);
     assert.deepEqual(report.used.byKind, { har: 2 });
-    assert.deepEqual(report.skipped.byReason['unsupported-route']?.examples.map((e) => e.line), [2]);
+    // An entry is named by the line it starts on: the GET entry's `{` is on line 75 of the fixture.
+    assert.deepEqual(report.skipped.byReason['unsupported-route']?.examples.map((e) => e.line), [75]);
+    assert.equal(readFileSync(HAR, 'utf8').split('\n')[75].trim(), '"startedDateTime": "2026-05-29T19:18:05.000Z",');
     const exchanges = records.flatMap((r) => (r.kind === 'gateway' ? [r.exchange] : []));
     assert.deepEqual(exchanges.map((x) => [x.id, x.path]), [['capture.txt:entries[0]', '/v1/messages'], ['capture.txt:entries[2]', '/v1/chat/completions']]);
   });

@@ -12,6 +12,7 @@ import type { GatewayExchange } from './records/exchange.js';
 import { looksLikeGatewayRecord } from './records/gateway.js';
 import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from './records/hook-agent.js';
 import { isHarDocument, looksLikeHarEntry } from './records/har.js';
+import { harEntryLines } from './records/har-lines.js';
 import { headerValues, rfc3339 } from './records/schema-parts.js';
 import { decodeExchange, heldGateway, heldHook } from './held-records.js';
 import { parseRfc3339, type Nanos } from './time.js';
@@ -133,8 +134,8 @@ export interface ReadRecordsOptions extends ReadLinesOptions {
 
 /**
  * Every record of every source, in input order, yielded as read. A source whose first line opens a
- * multi-line JSON document is read whole, and a HAR document is accounted entry by entry (an entry's
- * "line" is its 1-based index in `log.entries`); any other document falls back to line accounting.
+ * multi-line JSON document is read whole, and a HAR document is accounted entry by entry (each entry
+ * one unit, named by the line it starts on); any other document is accounted line by line.
  */
 export async function* streamRecords(sources: readonly InputSource[], acct: LineAccounting, options: ReadRecordsOptions): AsyncGenerator<InputRecord> {
   for await (const batch of streamRecordBatches(sources, acct, options)) yield* batch;
@@ -301,8 +302,9 @@ class RecordReader {
   *readDocument(lines: Line[], file: string): Generator<InputRecord> {
     let doc: Json | undefined;
     let failure: string | undefined;
+    let text = '';
     if (lines.every((l) => 'text' in l)) {
-      const text = lines.map((l) => ('text' in l ? l.text : '')).join('\n');
+      text = lines.map((l) => ('text' in l ? l.text : '')).join('\n');
       try {
         doc = parseJson(text);
       } catch (err) {
@@ -333,7 +335,9 @@ class RecordReader {
       for (const line of lines) yield* this.readLine(line);
       return;
     }
-    yield* this.readHarEntries(doc.log.entries, file, (index) => ({ file, line: index + 1 }));
+    // Each entry is one unit, named by the line it starts on (by its index if that cannot be told).
+    const starts = harEntryLines(text, lines[0].line, doc.log.entries.length);
+    yield* this.readHarEntries(doc.log.entries, file, (index) => ({ file, line: starts ? starts[index] : index + 1 }));
   }
 
   private *readValue(value: Json, where: LineRef, text: string): Generator<InputRecord> {
