@@ -227,11 +227,28 @@ test('--strict --json: a stopped run still prints its JSON report alone on stder
   assert.equal(report.lines.total, 15);
 });
 
-test('--report never overwrites the output, and - is refused (it would be a file named "-")', () => {
+test('--report and -o never overwrite an output or an input (real paths compared), and --report - is refused', () => {
   const same = run(['convert', SAMPLE, '-o', 'same.json', '--report', 'same.json']);
   assert.equal(same.code, 2, same.stderr);
   assert.match(same.stderr, /--report same\.json is the output file of -o/);
   assert.equal(existsSync(join(work, 'same.json')), false, 'nothing written');
+  // Through a symbolic link, onto a trajectory file of -o DIR/, onto an input: refused, nothing written.
+  symlinkSync('linked-out.json', join(work, 'linked-report.json'));
+  const linked = run(['convert', SAMPLE, '-o', 'linked-out.json', '--report', 'linked-report.json']);
+  assert.equal(linked.code, 2, linked.stderr);
+  assert.equal(existsSync(join(work, 'linked-out.json')), false);
+  const inDir = run(['convert', SAMPLE, '-o', 'guard-dir/', '--report', 'guard-dir/trajectory-x.json']);
+  assert.equal(inDir.code, 2, inDir.stderr);
+  assert.match(inDir.stderr, /has the name of a trajectory file of -o guard-dir\//);
+  copyFileSync(SAMPLE, join(work, 'guard-in.ndjson'));
+  for (const args of [['--report', 'guard-in.ndjson'], ['-o', 'guard-in.ndjson']]) {
+    const onInput = run(['convert', 'guard-in.ndjson', ...args]);
+    assert.equal(onInput.code, 2, onInput.stderr);
+    assert.match(onInput.stderr, /is one of the inputs/);
+    assert.equal(readFileSync(join(work, 'guard-in.ndjson'), 'utf8'), readFileSync(SAMPLE, 'utf8'));
+  }
+  const beside = run(['convert', SAMPLE, '-o', 'guard-ok/', '--report', 'guard-ok/report.json', '-q']);
+  assert.equal(beside.code, 0, beside.stderr);
   const dash = run(['convert', SAMPLE, '-o', 'dash.json', '--report', '-']);
   assert.equal(dash.code, 2, dash.stderr);
   assert.equal(existsSync(join(work, '-')), false);

@@ -11,9 +11,10 @@ import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { writeProblems } from '../problems.js';
+import { checkedOutputs } from '../output-guards.js';
 import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
 import { describeReplay, isReconstructed } from '../../pipeline/raw.js';
-import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from '../output.js';
+import { resolveOutput, TrajectoryWriter, writeAtomic } from '../output.js';
 import { VERSION } from '../version.js';
 
 export interface ExportFlags {
@@ -59,7 +60,7 @@ export function fixesOf(flags: Pick<ExportFlags, 'profile' | 'fix' | 'noFix'>) {
 
 export async function convertCommand(inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   const target = await resolveOutput(flags.output, io.cwd);
-  const reportPath = flags.report === undefined ? undefined : reportPathOf(flags.report, target, io.cwd);
+  const reportPath = await checkedOutputs({ inputs, output: flags.output, target, template: flags.filenameTemplate, report: flags.report, cwd: io.cwd });
   const writer = new TrajectoryWriter(target, flags.filenameTemplate, io);
   // --strict stops at the first problem line and names it; lenient runs count problems and go on.
   const accounting = new LineAccounting({
@@ -176,14 +177,6 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   if (invalid > 0) return EXIT.PROBLEMS;
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;
   return EXIT.OK;
-}
-
-/** Where `--report` writes: a file that is not the output (checked before anything is read or written). */
-function reportPathOf(report: string, target: OutputTarget, cwd: string): string {
-  if (report === '-') throw usageError("--report takes a file name ('-' is not stdout here: --json prints the report on stderr)");
-  const path = resolve(cwd, report);
-  if (target.kind === 'file' && path === target.path) throw usageError(`--report ${report} is the output file of -o; give the report another name`);
-  return path;
 }
 
 /** The in-thread sink of `--jobs 1`: each group is converted where it closes. */

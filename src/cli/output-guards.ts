@@ -1,0 +1,53 @@
+import { readlink, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { usageError } from './exit-codes.js';
+import type { OutputTarget } from './output.js';
+
+/**
+ * What convert writes must not land on what it reads or on another of its outputs: checked before
+ * anything is read or written, on real paths (a symbolic link names its target). Returns the report
+ * path. Inputs are the file arguments themselves (files found in directories or by globs are not
+ * looked at: those are read by extension, and outputs are `.json`).
+ */
+export async function checkedOutputs(opts: { inputs: string[]; output: string; target: OutputTarget; template: string; report?: string; cwd: string }): Promise<string | undefined> {
+  const { target, report, cwd } = opts;
+  const inputs = new Set<string>();
+  for (const arg of opts.inputs) {
+    if (arg === '-') continue;
+    const path = resolve(cwd, arg);
+    if ((await stat(path).catch(() => undefined))?.isFile()) inputs.add(await realPath(path));
+  }
+  if (target.kind === 'file' && inputs.has(await realPath(target.path))) throw usageError(`-o ${opts.output} is one of the inputs; write the trajectory elsewhere`);
+  if (report === undefined) return undefined;
+  if (report === '-') throw usageError("--report takes a file name ('-' is not stdout here: --json prints the report on stderr)");
+  const path = resolve(cwd, report);
+  const real = await realPath(path);
+  if (inputs.has(real)) throw usageError(`--report ${report} is one of the inputs; give the report another name`);
+  if (target.kind === 'file' && real === (await realPath(target.path))) throw usageError(`--report ${report} is the output file of -o; give the report another name`);
+  if (target.kind === 'dir' && dirname(real) === (await realPath(target.path)) && templatePattern(opts.template).test(basename(real))) {
+    throw usageError(`--report ${report} has the name of a trajectory file of -o ${opts.output}; give the report another name`);
+  }
+  return path;
+}
+
+/**
+ * The real path of a file; for one that does not exist yet, of its directory joined with its name,
+ * after following a dangling symbolic link to the file it would create.
+ */
+async function realPath(path: string, hops = 0): Promise<string> {
+  const whole = await realpath(path).catch(() => undefined);
+  if (whole !== undefined) return whole;
+  const link = hops < MAX_LINK_HOPS ? await readlink(path).catch(() => undefined) : undefined;
+  if (link !== undefined) return realPath(resolve(dirname(path), link), hops + 1);
+  const dir = await realpath(dirname(path)).catch(() => dirname(path));
+  return join(dir, basename(path));
+}
+
+/** Symbolic links followed at most (as the kernel's own limit). */
+const MAX_LINK_HOPS = 40;
+
+/** The file names a `--filename-template` can produce. */
+function templatePattern(template: string): RegExp {
+  const [before, ...after] = template.split('{session_id}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${before}.+${after.join('.+')}$`);
+}
