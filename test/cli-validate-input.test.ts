@@ -48,8 +48,8 @@ test('a damaged first line does not hide the rest: the first line that is an obj
     { line: 1, text: '{"broken":' },
     { line: 2, text: '{"a":1}' },
   ]);
-  // A pretty document has no such line, not even with an empty object in it.
-  const pretty = '{\n  "a": {},\n  "b": [\n    {}\n  ]\n}\n';
+  // A valid document stays one, even with a line that is an object by itself (written compactly).
+  const pretty = '{\n  "a": {},\n  "steps": [\n    {"x": 1},\n    {"y": 2}\n  ]\n}\n';
   assert.deepEqual(await documents(pretty, 5), [{ text: pretty }]);
 });
 

@@ -11,11 +11,11 @@ const LF = 0x0a;
 /**
  * The trajectories of one `validate` input, read chunk by chunk. NDJSON (what `convert -o -` writes)
  * is one trajectory per non-blank line, each checked on its own, so a broken line is reported at its
- * line and the others are still checked, and no more than one line is held at a time. An input is
- * NDJSON when its first non-blank line is a JSON value by itself, or when a later line is a JSON
- * object by itself (its first line is damaged: a pretty-printed document never has one). Otherwise
- * it is one JSON document (a pretty-printed trajectory file), held whole, as its validation needs. An
- * NDJSON input of a single line is reported as a document (no line number), as a file is.
+ * line and the others are still checked. An input is NDJSON when its first non-blank line is a JSON
+ * value by itself (then no more than one line is held at a time), or when it is not JSON as a whole
+ * but a later line is a JSON object by itself (its first line is damaged). Otherwise it is one JSON
+ * document (a pretty-printed trajectory file), held whole, as its validation needs. An NDJSON input
+ * of a single line is reported as a document (no line number), as a file is.
  */
 export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<TrajectoryDocument> {
   let form: 'undecided' | 'ndjson' | 'document' = 'undecided';
@@ -24,6 +24,8 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
   let carry: Buffer[] = [];
   let lineNo = 0;
   const docs = new NumberedDocuments();
+  // After a first line that is not JSON by itself: whether a later line is a JSON object by itself.
+  let sawObjectLine = false;
 
   for await (const raw of chunks) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
@@ -45,16 +47,7 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
         if (form === 'ndjson') yield* docs.add(lineNo, line);
         continue;
       }
-      if (!isObjectLine(line)) continue;
-      // NDJSON after a damaged first line: every line read so far becomes its own document.
-      form = 'ndjson';
-      const { lines, rest } = splitLines(Buffer.concat(whole));
-      whole.length = 0;
-      for (const [i, held] of lines.entries()) yield* docs.add(i + 1, held);
-      lineNo = lines.length;
-      if (rest.length > 0) carry.push(rest);
-      start = chunk.length; // the rest of this chunk was in `whole`
-      break;
+      if (!sawObjectLine && isObjectLine(line)) sawObjectLine = true;
     }
     if (form === 'ndjson') whole.length = 0;
     if (start < chunk.length) carry.push(chunk.subarray(start));
@@ -64,15 +57,19 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
     lineNo++;
     if (form === 'ndjson') yield* docs.add(lineNo, line);
     else if (form === 'undecided' && !isBlank(line) && isJsonValue(line)) return yield { bytes: line };
-    else if (form === 'document' && isObjectLine(line)) {
-      const { lines, rest } = splitLines(Buffer.concat(whole));
-      for (const [i, held] of [...lines, rest].entries()) yield* docs.add(i + 1, held);
-      form = 'ndjson';
-    }
+    else if (form === 'document' && !sawObjectLine && isObjectLine(line)) sawObjectLine = true;
   }
   if (form === 'ndjson') return yield* docs.end();
+  const bytes = Buffer.concat(whole);
+  // A document that is not JSON but has a line that is a JSON object by itself: NDJSON whose first
+  // line is damaged, each line its own document. (A valid document stays one, whatever its lines.)
+  if (form === 'document' && sawObjectLine && scanJsonText(bytes.toString('utf8')) === undefined) {
+    const { lines, rest } = splitLines(bytes);
+    for (const [i, held] of [...lines, rest].entries()) yield* docs.add(i + 1, held);
+    return yield* docs.end();
+  }
   // One document, or an input with no non-blank line (reported as not JSON, as the reference does).
-  yield { bytes: Buffer.concat(whole) };
+  yield { bytes };
 }
 
 /** NDJSON documents with their line numbers, except that an input of one line is one unnumbered document. */
