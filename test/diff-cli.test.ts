@@ -79,12 +79,15 @@ describe('diff A.json B.json in process', () => {
 
 describe('diff with one .json trajectory and one event log', () => {
   it('is a usage error naming both, not a dedupe diff that reads the trajectory as events', async () => {
-    for (const args of [[A, 'samples/hermes-session.atof.ndjson'], ['samples/hermes-session.atof.ndjson', A]]) {
+    for (const args of [[A, 'samples/hermes-session.atof.ndjson'], ['samples/hermes-session.atof.ndjson', A], [A, A, 'samples/hermes-session.atof.ndjson']]) {
       const r = await runCli(['diff', ...args]);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /got the trajectory .*atif-a\.json with samples\/hermes-session\.atof\.ndjson/);
       assert.equal(r.stdout, '');
     }
+    const one = await runCli(['diff', A]);
+    assert.equal(one.code, 2);
+    assert.match(one.stderr, /got 1 \.json file$/m);
   });
 });
 

@@ -91,3 +91,26 @@ describe('HAR entries named by the line they start on', () => {
     assert.equal(skipped.line, HAR_TEXT.split('\n').findIndex((l, i, all) => l.trim() === '{' && all[i + 1]?.includes('"startedDateTime": "2026-05-29T19:18:05.000Z"')) + 1);
   });
 });
+
+describe('HAR documents: what cannot be told, and documents with an unreadable line', () => {
+  it('an escaped key near the top is not guessed at, and an entry then names the document\'s first line', async () => {
+    const { harEntryLines } = await import('../src/ingest/records/har-lines.js');
+    assert.equal(harEntryLines('{"log": {"entries": [{}]}, "l\\u006fg": {"entries": [{}]}}', 1, 1), undefined);
+    const { accounting } = await readAll([ndjson('none.har', ['', '{', ' "log": {', '  "entries": []', ' }', '}'])]);
+    assert.deepEqual(accounting.toJSON().skipped.byReason['unknown-record']!.examples.map((e) => e.line), [2], 'a HAR without entries: its first line');
+  });
+
+  it('a line that cannot be read inside a pretty document: that line keeps its reason, the others say which line broke it', async () => {
+    const lines = HAR_TEXT.split('\n');
+    const source: InputSource = { name: 'bad.har', open: () => Readable.from([Buffer.concat([Buffer.from(lines.slice(0, 44).join('\n') + '\n'), Buffer.from([0x22, 0xff, 0x22, 0x0a]), Buffer.from(lines.slice(45).join('\n'))])]) };
+    const { accounting } = await readAll([source]);
+    const report = accounting.toJSON();
+    assert.equal(report.skipped.byReason['invalid-utf8']!.count, 1);
+    assert.match(report.skipped.byReason['not-json']!.examples[0].message ?? '', /does not parse: its line 45 is not valid UTF-8$/);
+  });
+
+  it('a truncated pretty document with an empty object on a line of its own is still one problem', async () => {
+    const { accounting } = await readAll([ndjson('cut.har', ['{', ' "log": {', '  "entries": [', '   {', '    "queryString": [', '     {}', '    ],'])]);
+    assert.deepEqual(Object.keys(accounting.toJSON().skipped.byReason), ['not-json']);
+  });
+});

@@ -112,6 +112,8 @@ describe('explain on the raw samples', () => {
     const two = spawnSync(process.execPath, [BIN, 'explain', CLAUDE, '--request', 'cap-c', '-q'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(two.status, 2);
     assert.match(two.stderr, /request 'cap-c' is ambiguous; it matches these captures and LLM spans:\n {2}cap-c1\n {2}cap-c2\n/);
+    const empty = spawnSync(process.execPath, [BIN, 'explain', CLAUDE, '--request', '', '-q'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(empty.status, 2, 'an empty request is a usage error, not a prefix of everything');
   });
 });
 

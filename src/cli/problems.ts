@@ -9,10 +9,11 @@ const KINDS_SHOWN = 5;
  * line, schema path, message): the first five kinds, or every kind with `verbose`. Every command that
  * reads input says the same.
  */
-export function writeProblems(problems: readonly Problem[], verbose: boolean | undefined, io: CliIO): void {
-  const shown = verbose ? problems : problems.slice(0, KINDS_SHOWN);
+export function writeProblems(problems: readonly Problem[], opts: { verbose?: boolean; hasReport: boolean }, io: CliIO): void {
+  const shown = opts.verbose ? problems : problems.slice(0, KINDS_SHOWN);
   for (const p of shown) io.stderr.write(`  ${describeProblem(p)}\n`);
-  if (shown.length < problems.length) io.stderr.write(`  … ${problems.length - shown.length} more kinds (--verbose, --report FILE)\n`);
+  // Only commands that take --report point to it.
+  if (shown.length < problems.length) io.stderr.write(`  … ${problems.length - shown.length} more kinds (--verbose${opts.hasReport ? ', --report FILE' : ''})\n`);
 }
 
 function describeProblem(p: Problem): string {

@@ -215,14 +215,16 @@ function lineOfPosition(text: string, message: string, firstLine: number): strin
 }
 
 /**
- * Whether a line after the first is a JSON object by itself: then the lines are NDJSON whose first line
+ * Whether a line after the first is a non-empty JSON object by itself (`{}` may be a line of a pretty
+ * document): then the lines are NDJSON whose first line
  * is broken (of records no line ever looked like before the end of input), and are read as lines.
  */
 function continuesAsNdjson(lines: Line[]): boolean {
   return lines.slice(1).some((l) => {
     if (!('text' in l) || !l.text.trimStart().startsWith('{')) return false;
     try {
-      return isObject(JSON.parse(l.text) as Json);
+      const value = JSON.parse(l.text) as Json;
+      return isObject(value) && Object.keys(value).length > 0;
     } catch {
       return false;
     }
@@ -303,7 +305,10 @@ class RecordReader {
     let doc: Json | undefined;
     let failure: string | undefined;
     let text = '';
-    if (lines.every((l) => 'text' in l)) {
+    const unreadable = lines.find((l) => !('text' in l));
+    if (unreadable && 'error' in unreadable) {
+      failure = `its line ${unreadable.line} is ${unreadable.error === 'invalid-utf8' ? 'not valid UTF-8' : 'too long'}`;
+    } else {
       text = lines.map((l) => ('text' in l ? l.text : '')).join('\n');
       try {
         doc = parseJson(text);
@@ -313,6 +318,7 @@ class RecordReader {
     }
     if (failure !== undefined && !continuesAsNdjson(lines)) {
       const message = `line ${lines[0].line} opens a multi-line JSON document (a pretty-printed HAR file?) that does not parse: ${failure}`;
+      // The unreadable line keeps its own reason (invalid-utf8, too-long); the others are the document's.
       for (const line of lines) {
         if ('text' in line && !isBlank(line.text)) this.acct.skip('not-json', { file: line.file, line: line.line }, message);
         else yield* this.readLine(line);
@@ -335,9 +341,10 @@ class RecordReader {
       for (const line of lines) yield* this.readLine(line);
       return;
     }
-    // Each entry is one unit, named by the line it starts on (by its index if that cannot be told).
+    // Each entry is one unit, named by the line it starts on; by the document's first line when that
+    // cannot be told (and for a document without entries).
     const starts = harEntryLines(text, lines[0].line, doc.log.entries.length);
-    yield* this.readHarEntries(doc.log.entries, file, (index) => ({ file, line: starts ? starts[index] : index + 1 }));
+    yield* this.readHarEntries(doc.log.entries, file, (index) => ({ file, line: starts?.[index] ?? lines[0].line }));
   }
 
   private *readValue(value: Json, where: LineRef, text: string): Generator<InputRecord> {

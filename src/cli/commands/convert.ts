@@ -172,7 +172,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`,
     );
     if (replay) for (const note of describeReplay(replay.stats, lateReconstructed)) io.stderr.write(`  ${note}\n`);
-    writeProblems(problems, flags.verbose, io);
+    writeProblems(problems, { verbose: flags.verbose, hasReport: true }, io);
   }
   if (invalid > 0) return EXIT.PROBLEMS;
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;

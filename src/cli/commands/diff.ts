@@ -22,10 +22,14 @@ export type DiffFlags = ExportFlags & ReportFlags;
 export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   const isTrajectoryFile = (p: string) => p.toLowerCase().endsWith('.json');
-  // One .json trajectory beside an event log is neither mode: say so rather than read the .json as events.
-  if (inputs.length === 2 && isTrajectoryFile(inputs[0]) !== isTrajectoryFile(inputs[1])) {
-    const [json, other] = isTrajectoryFile(inputs[0]) ? inputs : [inputs[1], inputs[0]];
-    throw usageError(`diff compares two .json trajectories (diff A.json B.json) or the dedupe pass on event logs; got the trajectory ${json} with ${other}`);
+  // A .json trajectory beside event logs (or more than two trajectories) is neither mode: say so rather
+  // than read the .json as events.
+  const json = inputs.filter(isTrajectoryFile);
+  if (json.length > 0 && (json.length < inputs.length || inputs.length !== 2)) {
+    const other = inputs.find((p) => !isTrajectoryFile(p));
+    throw usageError(
+      `diff compares two .json trajectories (diff A.json B.json) or the dedupe pass on event logs; got ${other === undefined ? `${json.length} .json file${json.length === 1 ? '' : 's'}` : `the trajectory ${json[0]} with ${other}`}`,
+    );
   }
   if (inputs.length === 2 && inputs.every(isTrajectoryFile)) {
     const [a, b] = await Promise.all(inputs.map((p) => readTrajectory(p, io)));

@@ -74,6 +74,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
 function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainFlags, io: CliIO): void {
   if (!replay) throw usageError('--request needs gateway captures in the input (there are none: the input holds ATOF events only)');
+  if (query.trim() === '') throw usageError('--request needs a capture id or LLM span uuid (or a prefix of one)');
   const found = lookupRequest(replay.attributions, query);
   if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches these captures and LLM spans:\n${found.candidates.map((u) => `  ${u}`).join('\n')}`);
   if (found.kind === 'unknown') {
@@ -119,7 +120,7 @@ export function finishReport(accounting: LineAccounting, events: number, flags: 
   const problems = accounting.problems();
   if (!flags.quiet) {
     io.stderr.write(`relay-atif: ${accounting.total()} lines, ${events} events; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`);
-    writeProblems(problems, flags.verbose, io);
+    writeProblems(problems, { verbose: flags.verbose, hasReport: false }, io);
   }
   return flags.strict && problems.length > 0 ? EXIT.PROBLEMS : EXIT.OK;
 }

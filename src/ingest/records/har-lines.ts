@@ -4,8 +4,8 @@
  * built). A HAR entry is accounted as one input unit; with this, messages name the line a reader
  * finds it at in a pretty-printed file, rather than its index.
  *
- * Returns undefined when the text does not have exactly `count` entries where expected (a repeated
- * `log` or `entries` key, whose last value JSON.parse keeps): the caller then numbers entries by index.
+ * Returns undefined when the text does not have exactly `count` entries where expected, or when that
+ * cannot be told (a repeated `log` or `entries` key, whose last value JSON.parse keeps; an escaped key).
  */
 export function harEntryLines(text: string, firstLine: number, count: number): number[] | undefined {
   const lines: number[] = [];
@@ -42,6 +42,8 @@ export function harEntryLines(text: string, firstLine: number, count: number): n
         break;
       }
       case 0x3a: // ':' — the string before it is the key of the value that follows
+        // An escaped key near the top may spell `log` or `entries` (JSON.parse reads it so): not told here.
+        if (depth <= 2 && lastString?.includes('\\')) return undefined;
         keys[depth] = lastString;
         break;
       case 0x7b: // '{'
