@@ -37,11 +37,14 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 
 // A reader that stops early (`relay-atif convert … | head`) closes the pipe: end quietly, with the
 // status of a process that SIGPIPE ended (Node ignores that signal, so writes fail with EPIPE instead).
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
-  process.exit(EXIT.BROKEN_PIPE);
-});
+// The same for stderr (`relay-atif … 2>&1 | head`).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
+    process.exit(EXIT.BROKEN_PIPE);
+  });
+}
 
 const io = processIO();
 try {
