@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { z } from 'zod';
+import { errorLineColumn } from '../json/error-position.js';
 import { parseJson } from '../json/parse.js';
 import { canonicalJson } from '../json/stringify.js';
 import { getOwn, hasOwn, isObject, type Json, type JsonObject } from '../json/value.js';
@@ -206,12 +207,8 @@ function isStandaloneRecord(line: Line): boolean {
 
 /** Where a JSON.parse message's character position falls, as a line of the document (or nothing). */
 function lineOfPosition(text: string, message: string, firstLine: number): string {
-  const at = /at position (\d+)/.exec(message);
-  if (!at) return '';
-  let line = firstLine;
-  const end = Math.min(Number(at[1]), text.length);
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) line++;
-  return ` (line ${line})`;
+  const at = errorLineColumn(message, text);
+  return at ? ` (line ${firstLine + at.line - 1})` : '';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { errorLineColumn } from '../../json/error-position.js';
 import { parseJson } from '../../json/parse.js';
 import { error, quote, warning, type Finding } from './finding.js';
 import { scanJsonText } from './json-scan.js';
@@ -60,16 +61,8 @@ function syntaxErrorIn(text: string): string {
 
 /** A message naming a character position, with that position as a 1-based line and column too. */
 function withLineColumn(message: string, text: string): string {
-  const at = /at position (\d+)/.exec(message);
-  if (!at) return message;
-  const position = Math.min(Number(at[1]), text.length);
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < position; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return `${message} (line ${line}, column ${position - lineStart + 1})`;
+  const at = errorLineColumn(message, text);
+  return at ? `${message} (line ${at.line}, column ${at.column})` : message;
 }
 
 function failed(message: string): LoadedJson {
