@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { convertCommand, type ConvertFlags } from './commands/convert.js';
+import { convertCommand } from './commands/convert.js';
 import { diffCommand } from './commands/diff.js';
 import { eventsCommand } from './commands/events.js';
 import { explainCommand } from './commands/explain.js';

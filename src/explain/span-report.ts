@@ -5,7 +5,7 @@ import type { SpanOutcome, SpanState } from '../dedupe/pass.js';
 import type { Json } from '../json/value.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { metricsJson, spanFacts, type SpanFacts } from './facts.js';
-import { checksJson, crossParentOverlaps, sameParentPairs, type ChecksJson } from './pairs.js';
+import { checksJson, crossParentOverlaps, sameParentPairs } from './pairs.js';
 import { EXTRA_DROPPED, extraDroppedSpans, producedSteps, stepsOfSpan } from './produced.js';
 
 export interface SpanPairJson extends PairOutcomeJson {

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
 import { convertEvents, type ConvertOptions } from '../../pipeline/convert.js';

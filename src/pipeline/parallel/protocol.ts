@@ -1,6 +1,5 @@
 import type { FixName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
-import type { Origin } from '../../ingest/atof.js';
 import type { OutputFormat } from '../exported.js';
 import type { ExportSummary } from '../output-queue.js';
 
