@@ -302,7 +302,7 @@ class RecordReader {
     let doc: Json | undefined;
     let failure: string | undefined;
     let text = '';
-    const unreadable = lines.find((l) => !('text' in l));
+    const unreadable = lines.find((l) => 'error' in l);
     if (unreadable && 'error' in unreadable) {
       failure = `its line ${unreadable.line} is ${unreadable.error === 'invalid-utf8' ? 'not valid UTF-8' : 'too long'}`;
     } else {
@@ -314,25 +314,15 @@ class RecordReader {
       }
     }
     if (failure !== undefined && !continuesAsNdjson(lines)) {
-      const message = `line ${lines[0].line} opens a multi-line JSON document (a pretty-printed HAR file?) that does not parse: ${failure}`;
       // The unreadable line keeps its own reason (invalid-utf8, too-long); the others are the document's.
-      for (const line of lines) {
-        if ('text' in line && !isBlank(line.text)) this.acct.skip('not-json', { file: line.file, line: line.line }, message);
-        else yield* this.readLine(line);
-      }
-      return;
+      return yield* this.skipDocument(lines, 'not-json', `line ${lines[0].line} opens a multi-line JSON document (a pretty-printed HAR file?) that does not parse: ${failure}`);
     }
     if (doc !== undefined && !isHarDocument(doc)) {
       // Valid JSON, but no input: one explained kind of skip rather than a parse error per line.
       const last = lines[lines.length - 1].line;
       const kind = classifyRecordKind(doc);
       const what = kind === 'unknown' ? describeUnknown(doc) : `a pretty-printed ${RECORD_NAMES[kind]}, which is read only on one line`;
-      const message = `lines ${lines[0].line}–${last} are one JSON document, not NDJSON records or a HAR file: ${what}`;
-      for (const line of lines) {
-        if ('text' in line && !isBlank(line.text)) this.acct.skip('unknown-record', { file: line.file, line: line.line }, message);
-        else yield* this.readLine(line);
-      }
-      return;
+      return yield* this.skipDocument(lines, 'unknown-record', `lines ${lines[0].line}–${last} are one JSON document, not NDJSON records or a HAR file: ${what}`);
     }
     if (doc === undefined) {
       for (const line of lines) yield* this.readLine(line);
@@ -342,6 +332,14 @@ class RecordReader {
     // cannot be told (and for a document without entries).
     const starts = harEntryLines(text, lines[0].line, doc.log.entries.length);
     yield* this.readHarEntries(doc.log.entries, file, (index) => ({ file, line: starts?.[index] ?? lines[0].line }));
+  }
+
+  /** A document's lines as one kind of skip with one message; blank and unreadable lines keep their own. */
+  private *skipDocument(lines: Line[], reason: 'not-json' | 'unknown-record', message: string): Generator<InputRecord> {
+    for (const line of lines) {
+      if ('text' in line && !isBlank(line.text)) this.acct.skip(reason, { file: line.file, line: line.line }, message);
+      else yield* this.readLine(line);
+    }
   }
 
   private *readValue(value: Json, where: LineRef, text: string): Generator<InputRecord> {
