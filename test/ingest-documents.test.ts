@@ -114,3 +114,49 @@ describe('HAR documents: what cannot be told, and documents with an unreadable l
     assert.deepEqual(Object.keys(accounting.toJSON().skipped.byReason), ['not-json']);
   });
 });
+
+describe('a pretty-printed document anywhere in a stream (`cat a.har b.ndjson | relay-atif convert -`)', () => {
+  const harLines = HAR_TEXT.replace(/\n$/, '').split('\n');
+  const getEntryLine = harLines.findIndex((l, i) => l.trim() === '{' && harLines[i + 1]?.includes('"startedDateTime": "2026-05-29T19:18:05.000Z"')) + 1;
+
+  it('a HAR document followed by NDJSON: its entries, then the records after it', async () => {
+    const { records, accounting } = await readAll([ndjson('all.ndjson', [...harLines, atof(1), atof(2)])]);
+    assert.deepEqual(records.map((r) => r.kind), ['gateway', 'gateway', 'atof', 'atof']);
+    assert.deepEqual(reasons(accounting), { used: 4, skipped: { 'unsupported-route': 1 } });
+  });
+
+  it('a HAR document between NDJSON lines: entries are named by the lines they start on in the stream', async () => {
+    const { records, accounting } = await readAll([ndjson('mid.ndjson', [atof(1), atof(2), ...harLines, atof(3)])]);
+    assert.deepEqual(records.map((r) => r.kind), ['atof', 'atof', 'gateway', 'gateway', 'atof']);
+    assert.equal(accounting.toJSON().skipped.byReason['unsupported-route']!.examples[0].line, 2 + getEntryLine);
+  });
+
+  it('two HAR documents back to back are two documents', async () => {
+    const { records, accounting } = await readAll([ndjson('two.ndjson', [...harLines, ...harLines])]);
+    assert.equal(records.length, 4);
+    assert.deepEqual(accounting.toJSON().skipped.byReason['unsupported-route']!.examples.map((e) => e.line), [getEntryLine, harLines.length + getEntryLine]);
+  });
+
+  it('a broken record line in the middle is still one not-json skip, and the records after it are read', async () => {
+    const { records, accounting } = await readAll([ndjson('log.ndjson', [atof(1), '{"atof_version":"0.1","kind":', atof(2), atof(3)])]);
+    assert.equal(records.length, 3);
+    assert.deepEqual(reasons(accounting), { used: 3, skipped: { 'not-json': 1 } });
+  });
+
+  it('brackets inside strings do not end a document early', async () => {
+    const doc = ['{', '  "log": {', '    "comment": "} ] \\" {",', '    "entries": []', '  }', '}'];
+    const { accounting } = await readAll([ndjson('s.ndjson', [atof(1), ...doc, atof(2)])]);
+    assert.deepEqual(reasons(accounting), { used: 2, skipped: { 'unknown-record': 1 } });
+    assert.equal(accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message, 'a HAR document with no entries');
+  });
+});
+
+describe('a record cut off at the end of a log', () => {
+  it('is a plain not-json skip with the parser\'s message, not a "multi-line document"', async () => {
+    const { records, accounting } = await readAll([ndjson('live.ndjson', [atof(1), atof(2), '{"atof_version":"0.1","kind":"ma'])]);
+    assert.equal(records.length, 2);
+    const example = accounting.toJSON().skipped.byReason['not-json']!.examples[0];
+    assert.equal(example.line, 3);
+    assert.doesNotMatch(example.message ?? '', /document/);
+  });
+});

@@ -148,6 +148,8 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
   for (const source of sources) {
     reader.startSource();
     let pending: Line[] | undefined;
+    /** Brackets the held document has opened and not closed yet, as far as its lines go. */
+    let depth = 0;
     for await (const lines of readLineBatches(source, options)) {
       const out: InputRecord[] = [];
       const read = (line: Line) => {
@@ -159,18 +161,27 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
           if (pending) {
             if (!isStandaloneRecord(line)) {
               pending.push(line);
+              if ('text' in line) depth += bracketBalance(line.text);
+              // Its brackets are all closed: the document ends here (a HAR file in `cat a.har b.ndjson`,
+              // or one in the middle of a stream), and reading goes on line by line after it.
+              if (depth <= 0) {
+                for (const record of reader.readDocument(pending, source.name)) out.push(record);
+                pending = undefined;
+              }
               continue;
             }
-            // A record on a line of its own: NDJSON whose first line is broken, not a document. The
-            // held lines are read as lines, and reading streams again (nothing more is held).
+            // A record on a line of its own: NDJSON with a broken line, not a document. The held lines
+            // are read as lines, and reading streams again (nothing more is held).
             const held = pending;
             pending = undefined;
             for (const h of held) read(h);
             read(line);
             continue;
           }
-          if (reader.atSourceStart && 'text' in line && opensDocument(line.text)) {
+          if ('text' in line && (reader.atSourceStart || mayOpenDocument(line.text)) && opensDocument(line.text)) {
+            reader.atSourceStart = false;
             pending = [line];
+            depth = bracketBalance(line.text);
             continue;
           }
           read(line);
@@ -228,7 +239,40 @@ function continuesAsNdjson(lines: Line[]): boolean {
   });
 }
 
-/** A first line that starts a JSON object but is not one by itself: a pretty-printed document. */
+/**
+ * A line that may open a pretty-printed document after the first line of a source: it starts an
+ * object and does not end one. (A cheap test, so that a record line is never parsed twice; the first
+ * line of a source is always asked {@link opensDocument}.)
+ */
+function mayOpenDocument(text: string): boolean {
+  // Asked of every line: the usual record line (`{…}` with nothing around it) is told by two characters.
+  if (text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125 /* } */) return false;
+  const trimmed = text.trim();
+  return trimmed.startsWith('{') && !trimmed.endsWith('}');
+}
+
+/**
+ * Brackets a line opens minus those it closes, outside strings. Summed over the lines of a held
+ * document, it comes back to zero on the line that ends the document (when it is valid JSON; a
+ * string cannot span lines, so each line is scanned on its own).
+ */
+function bracketBalance(text: string): number {
+  let balance = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) balance++;
+    else if (c === 125 /* } */ || c === 93 /* ] */) balance--;
+  }
+  return balance;
+}
+
+/** A line that starts a JSON object but is not one by itself: the first line of a pretty-printed document. */
 function opensDocument(text: string): boolean {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{')) return false;
@@ -312,6 +356,11 @@ class RecordReader {
       } catch (err) {
         failure = `${(err as Error).message}${lineOfPosition(text, (err as Error).message, lines[0].line)}`;
       }
+    }
+    // One line that does not parse (a log's last record cut off) is a broken line, not a document.
+    if (failure !== undefined && lines.filter((l) => !('text' in l) || !isBlank(l.text)).length === 1) {
+      for (const line of lines) yield* this.readLine(line);
+      return;
     }
     if (failure !== undefined && !continuesAsNdjson(lines)) {
       // The unreadable line keeps its own reason (invalid-utf8, too-long); the others are the document's.
