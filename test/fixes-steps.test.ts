@@ -6,6 +6,8 @@ import { stepModelName, startModelName } from '../src/atif/step-model.js';
 import type { AtofEvent } from '../src/ingest/atof.js';
 import type { Json } from '../src/json/value.js';
 import { extractResponseMessage } from '../src/providers/response.js';
+import * as requestModule from '../src/providers/request.js';
+import { validateTrajectory } from '../src/atif/validate/index.js';
 import { extractToolCalls } from '../src/providers/tool-calls.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { runJson } from './support/cli.js';
@@ -174,5 +176,52 @@ describe('keep-interleaved-extra (#937)', () => {
     assert.deepEqual(await warnings('--profile', 'relay-0.3'), ['W_EXTRA_DROPPED_INTERLEAVED']);
     assert.deepEqual(await warnings(), []);
     assert.deepEqual((await stepAt(N, 3)).fixes, ['keep-interleaved-extra']);
+  });
+});
+
+describe('closed-content-parts (ATIF v1.7: ContentPart and ImageSource are closed)', () => {
+  const cached = { type: 'text', text: 'hello', cache_control: { type: 'ephemeral' } };
+  const image = { type: 'image', source: { media_type: 'image/png', path: 'images/a.png', detail: 'high' } };
+  const request = { messages: [user([cached, image])] };
+  const response = { choices: [{ message: { role: 'assistant', content: [{ type: 'text', text: 'hi', annotations: [] }] } }] };
+  const events = () => [
+    llm(1, 0, 'start', request),
+    llm(1, 5, 'end', response),
+    ev({ category: 'tool', scope_category: 'start', uuid: uuid(5), parent_uuid: P, timestamp: at(6), name: 'mcp', data: {} }),
+    ev({ category: 'tool', scope_category: 'end', uuid: uuid(5), parent_uuid: P, timestamp: at(7), name: 'mcp', data: [{ type: 'text', text: 'out', annotations: null }] }),
+  ];
+
+  it('messages and tool results keep only the keys ATIF allows; what was sent stays in extra', () => {
+    const d = toAtif(events());
+    assert.deepEqual(d.steps[0].message, [{ text: 'hello', type: 'text' }, { source: { media_type: 'image/png', path: 'images/a.png' }, type: 'image' }]);
+    assert.deepEqual((d.steps[0].extra as any).llm_request, request, 'the request as sent');
+    assert.deepEqual(d.steps[1].message, [{ text: 'hi', type: 'text' }]);
+    const result = d.steps[1].observation!.results[0]; // the tool call's result, on the agent step
+    assert.deepEqual(result.content, [{ text: 'out', type: 'text' }]);
+    assert.deepEqual(result.extra?.tool_result, [{ type: 'text', text: 'out', annotations: null }]);
+    assert.deepEqual(validateTrajectory(d).filter((f) => f.level === 'error'), []);
+  });
+
+  it('relay-0.3 passes provider keys through, which ATIF forbids', () => {
+    const s0 = toAtif(events(), 'relay-0.3');
+    assert.deepEqual(s0.steps[0].message, [cached, image]);
+    assert.deepEqual(validateTrajectory(s0).filter((f) => f.level === 'error').map((f) => f.path).sort(), [
+      '$.steps[0].message[0].cache_control',
+      '$.steps[0].message[1].source.detail',
+      '$.steps[1].message[0].annotations',
+      '$.steps[1].observation.results[0].content[0].annotations',
+    ]);
+  });
+
+  it('parts already closed are written as they are, and the fix is not named on the step', () => {
+    const closed = [{ type: 'text', text: 'plain' }];
+    const t = toAtif([llm(1, 0, 'start', { messages: [user(closed)] }), llm(1, 5, 'end', answer('a'))]);
+    assert.equal(t.steps[0].message, (t.steps[0].extra as any).llm_request.messages[0].content, 'the same array, not a copy');
+  });
+
+  it('the dedupe signature still reads the parts as sent: requests that differ only by cache_control stay different', () => {
+    const [a, b] = [{ messages: [user([cached])] }, { messages: [user([{ type: 'text', text: 'hello' }])] }];
+    const { extractUserMessage } = requestModule;
+    assert.notDeepEqual(extractUserMessage(a).value, extractUserMessage(b).value);
   });
 });

@@ -2,7 +2,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName, profileToolCallId } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
-import { isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
+import { closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import { extractResponseMessage, responseReasoning } from '../providers/response.js';
 import { extractToolCalls, normalizeToolArguments } from '../providers/tool-calls.js';
@@ -135,10 +135,15 @@ export class StepBuilder {
       return;
     }
     const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body };
-    this.push(
-      { extra, message: extractUserMessage(body).value, source: 'user', step_id: 0, timestamp: formatRfc3339(e.ts) },
-      { kind: 'llm-start', events: [e.uuid] },
-    );
+    const message = extractUserMessage(body).value;
+    const step: Step = { extra, message: this.closedMessage(message), source: 'user', step_id: 0, timestamp: formatRfc3339(e.ts) };
+    this.push(step, { kind: 'llm-start', events: [e.uuid] });
+    if (step.message !== message) this.markFix(step, 'closed-content-parts');
+  }
+
+  /** A message as written: with closed-content-parts, parts keep only ATIF's keys (the request or response in `extra` keeps them all). */
+  private closedMessage(message: Json): Json {
+    return Array.isArray(message) && this.lookups.fixes.has('closed-content-parts') ? closedContentParts(message) : message;
   }
 
   private llmEnd(e: AtofEvent): void {
@@ -155,7 +160,7 @@ export class StepBuilder {
       knownIds.push(c.tool_call_id);
     }
     const message = extractResponseMessage(data, rules);
-    const step: Step = { step_id: 0, source: 'agent', message: message.value, timestamp: formatRfc3339(e.ts) };
+    const step: Step = { step_id: 0, source: 'agent', message: this.closedMessage(message.value), timestamp: formatRfc3339(e.ts) };
     const profileModel = profileModelName(e);
     const model = this.lookups.fixes.has('response-model') ? stepModelName(e, this.lookups.llmStartModels.get(e.uuid)) : profileModel;
     if (model !== undefined) step.model_name = model;
@@ -170,6 +175,7 @@ export class StepBuilder {
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
+    if (step.message !== message.value) this.markFix(step, 'closed-content-parts');
     this.replaceCurrent();
     const request = this.stashedRequests.get(e.uuid);
     this.stashedRequests.delete(e.uuid);
@@ -352,6 +358,9 @@ export class StepBuilder {
     const extra = eventExtra(e);
     const asContent = !this.lookups.fixes.has('structured-tool-results') || typeof data === 'string' || isAtifContentParts(data);
     const r: ObservationResult & { structured?: Json } = data === null ? { extra } : asContent ? { content: data, extra } : { extra, structured: data };
+    // Parts with provider keys: the closed parts are the content, the parts as sent go to extra.tool_result.
+    const closed = asContent && Array.isArray(data) && this.lookups.fixes.has('closed-content-parts') ? closedContentParts(data) : data;
+    if (closed !== data) [r.content, r.structured] = [closed, data];
     if (id !== undefined) r.source_call_id = id;
     return r;
   }

@@ -17,6 +17,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'closed-content-parts',
+    summary: 'content parts written to a step message or a tool result keep only the keys ATIF allows (no cache_control, citations, annotations); a tool result\'s parts as sent go to its extra.tool_result',
+    origin: 'ATIF v1.7 validity (ContentPart and ImageSource are closed); atif-v1.7-spec.md §7 item 2: Claude Code blocks carry cache_control',
+    inDefault: true,
+  },
+  {
     name: 'object-arguments',
     summary: 'tool calls synthesized from tool starts get object arguments (strings parsed, scalars wrapped)',
     origin: 'ATIF v1.7 validity (arguments must be an object)',

@@ -19,6 +19,38 @@ export function isAtifContentParts(v: Json | undefined): v is Json[] {
   });
 }
 
+/**
+ * ATIF content parts with only the keys ATIF allows: `{text, type}` for text, `{source: {media_type,
+ * path}, type}` for an image. Provider annotations (Anthropic `cache_control`, `citations`, OpenAI
+ * `annotations`, an image's `detail`) make a part invalid ATIF, since ContentPart and ImageSource are
+ * closed. `parts` must pass {@link isAtifContentParts}; returned as it is when nothing is to be dropped.
+ */
+export function closedContentParts(parts: Json[]): Json[] {
+  return parts.every(isClosedPart) ? parts : parts.map(closedPart);
+}
+
+function isClosedPart(part: Json): boolean {
+  if (!isObject(part)) return true;
+  if (part.type === 'text') return hasOnlyKeys(part, 'text', 'type');
+  return hasOnlyKeys(part, 'source', 'type') && isObject(part.source) && hasOnlyKeys(part.source, 'media_type', 'path');
+}
+
+function closedPart(part: Json): Json {
+  if (!isObject(part) || isClosedPart(part)) return part;
+  if (part.type === 'text') return { text: part.text, type: 'text' };
+  const source = part.source as Record<string, Json>;
+  return { source: { media_type: source.media_type, path: source.path }, type: part.type };
+}
+
+function hasOnlyKeys(o: Record<string, Json>, a: string, b: string): boolean {
+  let n = 0;
+  for (const k in o) {
+    if (k !== a && k !== b) return false;
+    n++;
+  }
+  return n === 2;
+}
+
 /** A value fit for an ATIF `message`: strings and part arrays as they are, null as "", anything else as its canonical JSON. */
 export function atifContentValue(v: Json): Json {
   if (typeof v === 'string') return v;
