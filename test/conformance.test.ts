@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { resolveFixes } from '../src/profiles/fixes.js';
-import { convertEvents } from '../src/pipeline/convert.js';
+import { convertEvents } from '../src/pipeline/stream.js';
 import { canonicalJson } from '../src/json/stringify.js';
 import { parseJson } from '../src/json/parse.js';
 import type { Json } from '../src/json/value.js';
@@ -21,7 +21,7 @@ for (const c of cases) {
   test(`relay-0.3 reproduces the reference: ${c.name}`, () => {
     const events = readNdjsonEvents(join(c.dir, 'input.ndjson'));
     const agent = { name: c.options.agent_name, version: c.options.agent_version, ...(c.options.model_name ? { model_name: c.options.model_name } : {}) };
-    const [out] = convertEvents(events, { sessionId: c.options.session_id, agent, fixes: resolveFixes('relay-0.3'), observedEvents: false, dedupe: true });
+    const [out] = convertEvents(events, { sessionId: c.options.session_id, agent, fixes: resolveFixes('relay-0.3'), observedEvents: false, dedupe: true }).trajectories;
     assert.ok(out.trajectory, 'relay-0.3 always writes a trajectory');
     const ours = parseJson(canonicalJson(out.trajectory as unknown as Json));
     const diff = jsonDiff(ours, readJsonFile(join(c.dir, 'reference.json')));

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES, runCli, runJson } from './support/cli.js';
 
@@ -221,5 +223,44 @@ describe('explain: run summary and --strict', () => {
     const r = await runCli(['explain', MERGE]);
     assert.match(r.stderr, /^relay-atif: 9 lines, 9 events; 0 skipped, 0 rejected\n$/);
     assert.equal((await runCli(['explain', MERGE, '--strict', '-q'])).code, 0);
+  });
+});
+
+describe('explain and diff describe what convert writes', () => {
+  // The LLM end arrives after its top-level agent ended: convert skips it (late-event), so the
+  // trajectory has the user step only.
+  const late = [
+    { kind: 'scope', scope_category: 'start', category: 'agent', name: 'root', uuid: u('1'), parent_uuid: null, timestamp: '2026-01-01T00:00:00Z', data: null },
+    { kind: 'scope', scope_category: 'start', category: 'llm', name: 'gw', uuid: u('2'), parent_uuid: u('1'), timestamp: '2026-01-01T00:00:01Z', data: { messages: [{ role: 'user', content: 'hi' }] } },
+    { kind: 'scope', scope_category: 'end', category: 'agent', name: 'root', uuid: u('1'), parent_uuid: null, timestamp: '2026-01-01T00:00:03Z', data: null },
+    { kind: 'scope', scope_category: 'end', category: 'llm', name: 'gw', uuid: u('2'), parent_uuid: u('1'), timestamp: '2026-01-01T00:00:02Z', data: { choices: [{ message: { role: 'assistant', content: 'hello' } }] } },
+  ].map((e) => JSON.stringify({ atof_version: '0.1', attributes: [], ...e }));
+  const write = (lines: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-late-'));
+    writeFileSync(join(dir, 'late.ndjson'), lines.join('\n') + '\n');
+    return join(dir, 'late.ndjson');
+  };
+
+  it('an event after its top-level scope ended: no step for it, and the same late-event skip as convert', async () => {
+    const file = write(late);
+    const converted = await runCli(['convert', file, '-o', '-']);
+    assert.deepEqual(JSON.parse(converted.stdout).steps.map((s: any) => s.source), ['user']);
+    const step = await runCli(['explain', file, '--step', '2', '--trajectory', u('1')]);
+    assert.equal(step.code, 2);
+    assert.match(step.stderr, /has no step 2 in the output/);
+    const overview = await runCli(['explain', file]);
+    assert.match(overview.stderr, /4 lines, 3 events; 1 skipped/);
+    assert.match(overview.stderr, /late-event: 1 line\(s\) \(first at .*late\.ndjson:4/);
+    assert.match(converted.stderr, /4 lines, 3 events → 1 trajectory/, 'convert no longer counts the skipped event');
+    const diff = await runJson<{ trajectories: Array<{ session_id: string }> }>(['diff', file]);
+    assert.deepEqual(diff.trajectories.map((t) => t.session_id), [u('1')]);
+  });
+
+  it('a log given twice: the second copy is late for a closed scope, not a duplicate of every span', async () => {
+    const file = write([...late.slice(0, 2), late[3], late[2]]);
+    const twice = await runJson<{ trajectories: Array<{ spans: Array<{ warnings: string[] }> }> }>(['explain', file, file]);
+    assert.deepEqual(twice.trajectories.flatMap((t) => t.spans.flatMap((s) => s.warnings)), []);
+    const once = await runJson(['explain', file]);
+    assert.deepEqual(twice, once);
   });
 });

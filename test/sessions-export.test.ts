@@ -11,13 +11,13 @@ import type { Trajectory } from '../src/atif/types.js';
 import { adaptHook, seededUuids, type NormalizedEvent } from '../src/hooks/index.js';
 import { canonicalJson } from '../src/json/stringify.js';
 import type { Json, JsonObject } from '../src/json/value.js';
-import { convertEvents } from '../src/pipeline/convert.js';
+import { convertEvents } from '../src/pipeline/stream.js';
 import { agentEnded, agentStarted, Harness, hookMark, llmEnded, llmStarted, promptSubmitted } from './fixtures/sessions/harness.js';
 
 const OPTIONS = { agent: { name: 'NeMo Relay', version: '0.3.0' }, fixes: resolveFixes('relay-0.3'), observedEvents: true, dedupe: true };
 
 function trajectories(h: Harness): Trajectory[] {
-  return convertEvents(h.events, OPTIONS).flatMap((c) => (c.trajectory ? [c.trajectory] : []));
+  return convertEvents(h.events, OPTIONS).trajectories.flatMap((c) => (c.trajectory ? [c.trajectory] : []));
 }
 
 /** The trajectory whose observed events carry `sessionId` (the Rust helper `read_atif_for_session`). */

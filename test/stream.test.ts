@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { resolveFixes } from '../src/profiles/fixes.js';
 import { sortEvents } from '../src/atif/export.js';
-import { convertEvents, type ConvertOptions } from '../src/pipeline/convert.js';
+import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions } from '../src/pipeline/convert.js';
+import { groupByTopLevelAgent } from './support/grouping.js';
 import { StreamingConverter } from '../src/pipeline/stream.js';
 import { canonicalJson } from '../src/json/stringify.js';
 import type { Json } from '../src/json/value.js';
@@ -26,7 +27,8 @@ test('streaming gives the same trajectories as whole-input grouping on every con
   let compared = 0;
   for (const c of conformanceCases()) {
     const events = sortEvents(readNdjsonEvents(join(c.dir, 'input.ndjson'))).map((e, seq) => ({ ...e, seq }));
-    assert.deepEqual(bySession(streamAll(events)), bySession(convertEvents(events, options)), c.name);
+    const whole = groupByTopLevelAgent(events).map((g) => convertGroup(g.events, g.rootUuid ?? UNSCOPED_SESSION_ID, options, true));
+    assert.deepEqual(bySession(streamAll(events)), bySession(whole), c.name);
     compared++;
   }
   assert.ok(compared === 0 || compared === 125);

@@ -1,6 +1,5 @@
 import { eventsToTrajectory, type ExportResult } from '../atif/export.js';
 import type { FixSet } from '../profiles/fixes.js';
-import { groupByTopLevelAgent } from '../atif/grouping.js';
 import type { AgentInfo, Trajectory } from '../atif/types.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { RawJson } from '../json/value.js';
@@ -31,12 +30,6 @@ export interface ConvertedTrajectory {
 
 /** Session id of a group of events under no top-level agent scope. */
 export const UNSCOPED_SESSION_ID = 'unscoped';
-
-/** Events (in timeline order) → trajectories: the exporter per top-level agent scope, or once with --session-id. */
-export function convertEvents(events: readonly AtofEvent[], opts: ConvertOptions): ConvertedTrajectory[] {
-  if (opts.sessionId !== undefined) return [convertGroup(events, opts.sessionId, opts, false)];
-  return groupByTopLevelAgent(events).map((g) => convertGroup(g.events, g.rootUuid ?? UNSCOPED_SESSION_ID, opts, true));
-}
 
 /** One exporter run. `plugin` adds the root `extra.observed_events` the reference plugin writes. */
 export function convertGroup(events: readonly AtofEvent[], sessionId: string, opts: ConvertOptions, plugin: boolean): ConvertedTrajectory {

@@ -167,3 +167,29 @@ export class StreamingConverter extends TopLevelGrouper<ConvertedTrajectory> {
     super(new ConvertingSink(opts));
   }
 }
+
+/** A whole input converted: its trajectories, and the events that came too late for theirs. */
+export interface ConvertedInput {
+  /** In the order `convert` writes them: as their top-level scopes closed, then those still open at the end. */
+  trajectories: ConvertedTrajectory[];
+  /** Events that arrived after their top-level scope had closed: in no trajectory (as live, and as `convert` skips them). */
+  late: AtofEvent[];
+}
+
+/**
+ * Events (in input order) → trajectories, grouped exactly as `convert` groups a stream (so that
+ * `explain` and `diff` describe what `convert` writes); with `sessionId`, one trajectory of everything.
+ */
+export function convertEvents(events: readonly AtofEvent[], opts: ConvertOptions): ConvertedInput {
+  if (opts.sessionId !== undefined) return { trajectories: [convertGroup(events, opts.sessionId, opts, false)], late: [] };
+  const converter = new StreamingConverter(opts);
+  const trajectories: ConvertedTrajectory[] = [];
+  const late: AtofEvent[] = [];
+  for (const e of events) {
+    const pushed = converter.push(e);
+    trajectories.push(...pushed.done);
+    if (pushed.late) late.push(e);
+  }
+  trajectories.push(...converter.finish().done);
+  return { trajectories, late };
+}

@@ -1,10 +1,10 @@
 import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
-import { convertEvents, type ConvertOptions } from '../../pipeline/convert.js';
+import type { ConvertOptions } from '../../pipeline/convert.js';
 import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';
 import { localOutput, OrderedQueue, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
-import { ConvertingSink, TopLevelGrouper, type GroupSink } from '../../pipeline/stream.js';
+import { convertEvents, ConvertingSink, TopLevelGrouper, type GroupSink } from '../../pipeline/stream.js';
 import { LineAccounting } from '../../ingest/accounting.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
@@ -12,7 +12,8 @@ import type { CliIO } from '../io.js';
 import { writeProblems } from '../problems.js';
 import { checkedOutputs } from '../output-guards.js';
 import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
-import { describeReplay, isReconstructed } from '../../pipeline/raw.js';
+import { describeReplay } from '../../pipeline/raw.js';
+import { accountLateEvents } from '../late-events.js';
 import { resolveOutput, TrajectoryWriter, writeAtomic } from '../output.js';
 import { VERSION } from '../version.js';
 
@@ -102,7 +103,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
       const events: AtofEvent[] = [];
       for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, fixes: options.fixes })) events.push(e);
       eventCount = events.length;
-      for (const c of convertEvents(events, options)) await emit(localOutput(exportConverted(c, writer.format, validate)));
+      for (const c of convertEvents(events, options).trajectories) await emit(localOutput(exportConverted(c, writer.format, validate)));
     } else {
       // With workers, this thread only routes events (their payloads are read again where they are
       // converted); results are written in the order their scopes closed, whatever thread made them.
@@ -119,18 +120,16 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
         });
         for await (const batch of stream) {
           for (const e of batch) {
-            eventCount++;
             const { done, late } = grouper.push(e);
-            // A reconstructed event has no input line to reclassify: it is counted apart.
-            if (late && isReconstructed(e)) lateReconstructed++;
-            else if (late) lateEvent(accounting, e);
+            // A late event is in no trajectory: an input line becomes a skip, a reconstructed event is counted apart.
+            if (late) lateReconstructed += accountLateEvents(accounting, [e]);
+            else eventCount++;
             if (done.length > 0) await queue.add(done);
           }
           const caughtUp = parallel?.ready();
           if (caughtUp) await caughtUp;
         }
-        const { done, late } = grouper.finish();
-        for (const e of late) lateEvent(accounting, e);
+        const { done } = grouper.finish();
         await queue.add(done);
         await queue.flush();
       } catch (err) {
@@ -214,7 +213,3 @@ function startAfterChars(io: CliIO): number {
   return io.env.RELAY_ATIF_JOBS_AFTER_BYTES !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : JOBS_AFTER_CHARS;
 }
 
-function lateEvent(accounting: LineAccounting, e: AtofEvent): void {
-  const where = e.origin ?? { file: '?', line: 0 };
-  accounting.reclassifyAsSkipped('atof', 'late-event', where, `event ${e.uuid} arrived after its top-level agent scope ${'ended'}; the trajectory was already written`);
-}

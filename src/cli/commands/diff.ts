@@ -6,7 +6,8 @@ import { renderDedupeDiff, renderTrajectoryDiff } from '../../diff/render.js';
 import { diffTrajectories } from '../../diff/trajectory-diff.js';
 import { parseJson } from '../../json/parse.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
-import { convertEvents } from '../../pipeline/convert.js';
+import { convertEvents } from '../../pipeline/stream.js';
+import { accountLateEvents } from '../late-events.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadEvents } from '../load.js';
@@ -41,9 +42,12 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const fixes = fixesOf(flags);
   const { events, accounting } = await loadEvents(inputs, io, {}, fixes);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
-  const report = dedupeDiffReport(convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false }), flags.profile);
+  const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
+  // The grouping does not depend on the pass: the late events are the same in both.
+  accountLateEvents(accounting, withPass.late);
+  const report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
   emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
-  const code = finishReport(accounting, events.length, flags, io);
+  const code = finishReport(accounting, events.length - withPass.late.length, flags, io);
   return report.changed ? EXIT.PROBLEMS : code;
 }
 

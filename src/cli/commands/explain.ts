@@ -9,7 +9,9 @@ import { stepReport } from '../../explain/step-report.js';
 import { trajectoryIds } from '../../explain/table-report.js';
 import { prettyJson } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
-import { convertEvents, type ConvertedTrajectory } from '../../pipeline/convert.js';
+import type { ConvertedTrajectory } from '../../pipeline/convert.js';
+import { convertEvents } from '../../pipeline/stream.js';
+import { accountLateEvents } from '../late-events.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { writeProblems } from '../problems.js';
@@ -47,7 +49,9 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     explainRequest(flags.request, replay, flags, io);
     return finishReport(accounting, events.length, flags, io);
   }
-  const converted = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
+  // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
+  const { trajectories: converted, late } = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
+  accountLateEvents(accounting, late);
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   const index = indexSpans(converted);
   if (flags.span !== undefined) {
@@ -68,7 +72,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     const report = overview(shown, flags.profile, index);
     emit(io, flags, report as unknown as Json, () => renderOverview(report, styles));
   }
-  return finishReport(accounting, events.length, flags, io);
+  return finishReport(accounting, events.length - late.length, flags, io);
 }
 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */

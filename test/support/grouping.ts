@@ -1,4 +1,9 @@
-import type { AtofEvent } from '../ingest/atof.js';
+/**
+ * The whole-input grouping, kept as a test oracle: on an input in emission order (every scope's
+ * events before its end), the streaming grouping that `convert`, `explain` and `diff` use must agree
+ * with it. (On other inputs they differ by design: events after their scope closed are late.)
+ */
+import type { AtofEvent } from '../../src/ingest/atof.js';
 
 /** Events of one top-level agent scope (the reference plugin feeds one exporter per such scope). */
 export interface EventGroup {
