@@ -77,6 +77,9 @@ test('pair rules one by one', () => {
   const merged = rule(hook(1), gw(2));
   assert.equal(merged.rule, 'MERGED_SAME_PAYLOAD');
   assert.equal(merged.suppressed, uuid(2), 'the plain hook (90) beats the gateway (50)');
+  assert.equal(merged.checks.overlap?.gapNs, '-8000000', 'the hook window (0–10 ms) holds the gateway one (1–9 ms): they share 8 ms');
+  assert.equal(rule(hook(1, { start: 2, end: 20 }), gw(2)).checks.overlap?.gapNs, '-7000000', 'partial overlap: 2–9 ms');
+  assert.equal(rule(hook(1, { end: 0 }), gw(2)).checks.overlap?.gapNs, '1000000', 'disjoint: 1 ms apart');
   assert.equal(rule(hook(1), gw(2, { response: answer('other') })).rule, 'KEPT_NOT_COMPLEMENTARY');
   assert.equal(rule(hook(1, { startMeta: SUMMARY_HOOK('k'), endMeta: SUMMARY_HOOK('k'), request: { n: 2 } }), gw(2)).checks.complementary?.pass, true);
   assert.equal(rule(hook(1, { startMeta: SUMMARY_HOOK('k'), endMeta: SUMMARY_HOOK('k'), request: { n: 2 } }), gw(2)).rule, 'KEPT_NO_SHARED_KEY');

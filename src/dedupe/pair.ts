@@ -84,8 +84,9 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
   if (!modelPass) return d('KEPT_MODEL_MISMATCH');
 
   const overlapPass = l.startTs <= r.endTs && r.startTs <= l.endTs;
-  // Positive gap = time between the windows; negative = length of the shared interval.
-  const gap = l.startTs <= r.startTs ? r.startTs - l.endTs : l.startTs - r.endTs;
+  // Positive gap = time between the windows; negative = length of the shared interval (the later
+  // start to the earlier end, also when one window holds the other); zero = a single shared instant.
+  const gap = (l.startTs > r.startTs ? l.startTs : r.startTs) - (l.endTs < r.endTs ? l.endTs : r.endTs);
   checks.overlap = { pass: overlapPass, gapNs: gap.toString(), touching: gap === 0n };
   if (!overlapPass) return d('KEPT_NO_OVERLAP');
 
