@@ -87,7 +87,7 @@ describe('diff with one .json trajectory and one event log', () => {
     }
     const one = await runCli(['diff', A]);
     assert.equal(one.code, 2);
-    assert.match(one.stderr, /got 1 \.json file$/m);
+    assert.match(one.stderr, /got 1 trajectory file$/m);
   });
 });
 
@@ -139,4 +139,59 @@ describe('diff A.json B.json end to end (the built bin): exit 0 equal, 1 differe
       assert.equal(r.stdout, '');
     });
   }
+});
+
+describe('diff A B: the mode follows what the files hold, not their names', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relay-diff-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const compact = async (name: string, from: string, extra = '') => {
+    const text = JSON.stringify(JSON.parse(await readFile(join(ROOT, from), 'utf8'))) + '\n' + extra;
+    await writeFile(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  it('NDJSON trajectories as convert -o - writes them, gzipped too: the structural diff, exit 1 when they differ', async () => {
+    const [a, b] = [await compact('a.ndjson', A), await compact('b.ndjson', B)];
+    const differ = await runCli(['diff', a, b, '--json']);
+    assert.equal(differ.code, 1, differ.stderr);
+    const pretty = await runCli(['diff', A, B, '--json']);
+    assert.deepEqual(JSON.parse(differ.stdout).differences, JSON.parse(pretty.stdout).differences);
+    assert.equal((await runCli(['diff', a, a])).code, 0);
+    const { gzipSync } = await import('node:zlib');
+    await writeFile(join(dir, 'a.json.gz'), gzipSync(await readFile(a)));
+    await writeFile(join(dir, 'b.gz'), gzipSync(await readFile(b)));
+    assert.equal((await runCli(['diff', join(dir, 'a.json.gz'), join(dir, 'b.gz')])).code, 1);
+  });
+
+  it('a file of several trajectories, or a trajectory beside an event log, is a usage error (exit 2)', async () => {
+    const two = await compact('two.ndjson', A, JSON.stringify(JSON.parse(await readFile(join(ROOT, B), 'utf8'))) + '\n');
+    const several = await runCli(['diff', two, await compact('one.ndjson', A)]);
+    assert.equal(several.code, 2);
+    assert.match(several.stderr, /two\.ndjson holds 2 trajectories/);
+    const mixed = await runCli(['diff', await compact('t.ndjson', A), T1]);
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /the trajectory .*t\.ndjson with .*input\.ndjson/);
+  });
+
+  it('a bare hook log takes --agent, as in convert and explain', async () => {
+    await writeFile(join(dir, 'bare.ndjson'), '{"hook_event_name":"UserPromptSubmit","session_id":"s1","prompt":"hi"}\n');
+    const without = await runCli(['diff', join(dir, 'bare.ndjson')]);
+    assert.match(without.stderr, /pass --agent/);
+    const r = await runCli(['diff', join(dir, 'bare.ndjson'), '--agent', 'claude-code']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /1 lines, 2 events; 0 skipped, 0 rejected/);
+  });
+
+  it('convert names a trajectory given as input, and validate reads nothing on stdin as no trajectory', async () => {
+    const r = await runCli(['convert', await compact('in.ndjson', A), '-o', '-']);
+    assert.match(r.stderr, /an ATIF trajectory \(ATIF-v1\.\d\), not an input record: validate and diff read trajectories/);
+    const empty = await runCli(['validate'], { stdin: '' });
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.match(empty.stderr, /0 of 0 trajectories valid/);
+  });
 });

@@ -70,7 +70,7 @@ describe('a first line that opens a JSON document', () => {
     assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'unknown-record': event.length } });
     assert.match(accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /lines 1–\d+ are one JSON document.*a pretty-printed ATOF event/);
     const other = await readAll([ndjson('other.json', ['{', '  "schema_version": "ATIF-v1.7"', '}'])]);
-    assert.match(other.accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /keys: schema_version/);
+    assert.match(other.accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /an ATIF trajectory \(ATIF-v1\.7\), not an input record/);
   });
 });
 

@@ -1,4 +1,10 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { scanJsonText } from '../atif/validate/json-scan.js';
+import { contentChunks } from '../ingest/lines.js';
+import { CliError, EXIT, usageError } from './exit-codes.js';
+import type { CliIO } from './io.js';
 
 /** One trajectory to validate: its bytes and, in an NDJSON input, its 1-based line. */
 export interface TrajectoryDocument {
@@ -118,4 +124,31 @@ function isObjectLine(bytes: Buffer): boolean {
 /** Whether the line is a JSON value by itself, as the validator reads JSON (NaN and Infinity included). */
 function isJsonValue(bytes: Buffer): boolean {
   return scanJsonText(bytes.toString('utf8').trim()) !== undefined;
+}
+
+/** The chunks of one input ('-': stdin), after checking that a named file can be read. */
+async function openInput(name: string, io: CliIO): Promise<NodeJS.ReadableStream> {
+  if (name === '-') return io.stdin;
+  const path = resolve(io.cwd, name);
+  const st = await stat(path).catch(() => undefined);
+  if (!st) throw usageError(`no such file: ${name}`);
+  if (st.isDirectory()) throw usageError(`${name} is a directory; give the trajectory files`);
+  return createReadStream(path);
+}
+
+/**
+ * The trajectories of one named input ('-': stdin), gzip recognised by its magic bytes as convert
+ * reads its inputs. Nothing at all on stdin is no trajectory (`convert … | validate` when nothing was
+ * converted); an empty file is one document, which is not JSON.
+ */
+export async function* readTrajectoryDocuments(name: string, io: CliIO): AsyncGenerator<TrajectoryDocument> {
+  try {
+    for await (const doc of trajectoryDocuments(contentChunks(await openInput(name, io)))) {
+      if (name === '-' && doc.line === undefined && isBlank(Buffer.from(doc.bytes))) return;
+      yield doc;
+    }
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(EXIT.UNREADABLE, `cannot read ${name}: ${(err as Error).message}`);
+  }
 }

@@ -118,6 +118,10 @@ export function describeUnknown(value: Json): string {
   if (!isObject(value)) return `a JSON ${jsonTypeName(value)}, not a record object`;
   const keys = Object.keys(value);
   if (keys.length === 0) return 'an empty object';
+  // Output given back as input (`convert out.ndjson`): say what it is and which commands read it.
+  if (typeof value.schema_version === 'string' && value.schema_version.startsWith('ATIF')) {
+    return `an ATIF trajectory (${value.schema_version}), not an input record: validate and diff read trajectories`;
+  }
   const shown = keys.slice(0, KEYS_SHOWN).join(', ');
   return `an object matching no record kind (keys: ${shown}${keys.length > KEYS_SHOWN ? ', …' : ''})`;
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chalkFor, stylesFor } from '../../explain/palette.js';
 import { dedupeDiffReport } from '../../diff/dedupe-diff.js';
@@ -10,7 +10,8 @@ import { convertEvents } from '../../pipeline/stream.js';
 import { accountLateEvents } from '../late-events.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { loadEvents } from '../load.js';
+import { loadEvents, recordOptions } from '../load.js';
+import { readTrajectoryDocuments } from '../trajectory-documents.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 import { emit, finishReport, type ReportFlags } from './explain.js';
 
@@ -22,25 +23,27 @@ export type DiffFlags = ExportFlags & ReportFlags;
  */
 export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
-  const isTrajectoryFile = (p: string) => p.toLowerCase().endsWith('.json');
-  // A .json trajectory beside event logs (or more than two trajectories) is neither mode: say so rather
-  // than read the .json as events.
-  const json = inputs.filter(isTrajectoryFile);
-  if (json.length > 0 && (json.length < inputs.length || inputs.length !== 2)) {
-    const other = inputs.find((p) => !isTrajectoryFile(p));
+  // The mode follows what the inputs hold, not their names: convert's NDJSON output, a .json.gz or
+  // <(…) are trajectories too. Only files are looked into (stdin could not be read twice).
+  const held = await Promise.all(inputs.map((p) => (inputs.length === 2 || isJsonName(p) ? trajectoriesIn(p, io) : undefined)));
+  const trajectoryInputs = inputs.filter((_, i) => held[i] !== undefined);
+  if (trajectoryInputs.length > 0 && (trajectoryInputs.length < inputs.length || inputs.length !== 2)) {
+    const other = inputs.find((_, i) => held[i] === undefined);
     throw usageError(
-      `diff compares two .json trajectories (diff A.json B.json) or the dedupe pass on event logs; got ${other === undefined ? `${json.length} .json file${json.length === 1 ? '' : 's'}` : `the trajectory ${json[0]} with ${other}`}`,
+      `diff compares two trajectories (diff A.json B.json) or the dedupe pass on event logs; got ${other === undefined ? `${trajectoryInputs.length} trajectory file${trajectoryInputs.length === 1 ? '' : 's'}` : `the trajectory ${trajectoryInputs[0]} with ${other}`}`,
     );
   }
-  if (inputs.length === 2 && inputs.every(isTrajectoryFile)) {
-    const [a, b] = await Promise.all(inputs.map((p) => readTrajectory(p, io)));
+  if (trajectoryInputs.length === 2) {
+    const [a, b] = held.map((list, i) => single(list!, inputs[i]));
     const differences = diffTrajectories(a, b);
     const json = { a: inputs[0], b: inputs[1], equal: differences.length === 0, differences } as unknown as Json;
     emit(io, flags, json, () => renderTrajectoryDiff(differences, { a: inputs[0], b: inputs[1] }, styles));
     return differences.length === 0 ? EXIT.OK : EXIT.PROBLEMS;
   }
+  const bad = inputs.find(isJsonName);
+  if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
   const fixes = fixesOf(flags);
-  const { events, accounting } = await loadEvents(inputs, io, {}, fixes);
+  const { events, accounting } = await loadEvents(inputs, io, recordOptions(flags), fixes);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
   // The grouping does not depend on the pass: the late events are the same in both.
@@ -51,19 +54,41 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   return report.changed ? EXIT.PROBLEMS : code;
 }
 
-/** One ATIF trajectory file; anything else (unreadable, not JSON, no schema_version) is bad input: exit 2. */
-async function readTrajectory(path: string, io: CliIO): Promise<JsonObject> {
-  const text = await readFile(resolve(io.cwd, path), 'utf8').catch((err: Error) => {
-    throw usageError(`cannot read ${path}: ${err.message}`);
-  });
-  let value: Json;
-  try {
-    value = parseJson(text);
-  } catch (err) {
-    throw usageError(`${path} is not a JSON document: ${(err as Error).message}`);
+const isJsonName = (p: string) => /\.json(\.gz)?$/i.test(p);
+
+/**
+ * The ATIF trajectories a file holds (a pretty JSON document, or NDJSON as convert writes it), or
+ * undefined when it holds something else (event logs). A file named .json must be trajectories.
+ */
+async function trajectoriesIn(path: string, io: CliIO): Promise<JsonObject[] | undefined> {
+  // A pipe (stdin, <(…)) cannot be looked into and then read again as events: it is read as events.
+  const st = path === '-' ? undefined : await stat(resolve(io.cwd, path)).catch(() => undefined);
+  if (!st?.isFile()) {
+    if (isJsonName(path)) throw usageError(`cannot read ${path}: ${st ? 'not a regular file' : 'no such file'}`);
+    return undefined;
   }
-  if (!isObject(value) || typeof value.schema_version !== 'string') {
-    throw usageError(`${path} is not an ATIF trajectory (a JSON object with schema_version)`);
+  const out: JsonObject[] = [];
+  for await (const doc of readTrajectoryDocuments(path, io)) {
+    const where = doc.line === undefined ? path : `${path}:${doc.line}`;
+    let value: Json;
+    try {
+      value = parseJson(Buffer.from(doc.bytes).toString('utf8'));
+    } catch (err) {
+      // Not JSON as a first document: event input (a HAR file, a broken log), unless named .json.
+      if (out.length === 0 && !isJsonName(path)) return undefined;
+      throw usageError(`${where} is not a JSON document: ${(err as Error).message}`);
+    }
+    if (!isObject(value) || typeof value.schema_version !== 'string') {
+      if (out.length === 0 && !isJsonName(path)) return undefined;
+      throw usageError(`${where} is not an ATIF trajectory (a JSON object with schema_version)`);
+    }
+    out.push(value);
   }
-  return value;
+  return out.length > 0 || isJsonName(path) ? out : undefined;
+}
+
+/** The one trajectory of a diffed file. */
+function single(list: JsonObject[], path: string): JsonObject {
+  if (list.length === 1) return list[0];
+  throw usageError(`${path} holds ${list.length} trajectories; diff compares one trajectory with another (split an NDJSON file into one per line)`);
 }
