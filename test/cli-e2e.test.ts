@@ -309,3 +309,15 @@ test('events and explain name each problem kind with its first line, as convert 
     assert.match(r.stderr, /^ {2}rejected invalid-atof: 1 line\(s\) \(first at .*mixed\.ndjson:5 at scope_category: /m, args[0]);
   }
 });
+
+test('events says what the replay did, untimed bare payloads included, as convert does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-events-'));
+  const input = join(dir, 'bare.ndjson');
+  writeFileSync(input, '{"hook_event_name":"UserPromptSubmit","session_id":"s1","prompt":"hi"}\n');
+  for (const command of ['events', 'convert']) {
+    const r = run([command, input, '--agent', 'claude-code', ...(command === 'convert' ? ['-o', '/dev/null'] : [])]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^ {2}replayed 1 hook and 0 gateway calls/m, command);
+    assert.match(r.stderr, /^ {2}1 bare hook payload had no timestamp/m, command);
+  }
+});

@@ -14,10 +14,13 @@ const renumber = (steps: Array<{ step_id: number }>) => steps.map((s, i) => ({ .
 const summary = (ds: Difference[]) => ds.map((d) => `${d.kind} ${d.path}${d.b_path ? ` ${d.b_path}` : ''}`);
 
 describe('diffJson', () => {
-  it('ignores key order and number spelling, compares big integers exactly', () => {
+  it('ignores key order and the spelling of a number, not whether it is an integer literal; compares big integers exactly', () => {
     const out: Difference[] = [];
-    diffJson(parseJson('{"a":1,"b":[1.0,2],"n":9007199254740993}'), parseJson('{"n":9007199254740993,"b":[1,2.0],"a":1e0}'), '$', out);
+    diffJson(parseJson('{"a":1.0,"b":[1.50,2],"c":-0,"n":9007199254740993}'), parseJson('{"n":9007199254740993,"b":[1.5,2],"a":1e0,"c":0}'), '$', out);
     assert.deepEqual(out, []);
+    diffJson(parseJson('{"prompt_tokens":5,"b":[1.0]}'), parseJson('{"prompt_tokens":5.0,"b":[1]}'), '$', out);
+    assert.deepEqual(summary(out), ['changed $.b[0]', 'changed $.prompt_tokens'], 'validate rejects 5.0 as a token count: a diff must show it');
+    out.length = 0;
     diffJson(parseJson('{"n":9007199254740993}'), parseJson('{"n":9007199254740992}'), '$', out);
     assert.deepEqual(summary(out), ['changed $.n']);
   });

@@ -24,14 +24,17 @@ export function childPath(path: string, key: string | number): string {
 }
 
 /**
- * Numbers are equal when they denote the same value, whatever their text (`1` = `1.0` = `1e0`), and
- * integers beyond 2^53 are compared exactly.
+ * Numbers are equal when they denote the same value in the same kind of literal: `1.0` = `1e0`, and
+ * integers beyond 2^53 are compared exactly, but `5` ≠ `5.0`: ATIF counts must be integer literals
+ * (validate rejects `5.0`), so a golden diff must see that change.
  */
 export function sameNumber(a: number | JsonNumber, b: number | JsonNumber): boolean {
   const text = (v: number | JsonNumber) => (v instanceof JsonNumber ? v.text : String(v));
   const [x, y] = [text(a), text(b)];
   if (x === y) return true;
-  if (/^-?\d+$/.test(x) && /^-?\d+$/.test(y)) return BigInt(x) === BigInt(y);
+  const [xInt, yInt] = [/^-?\d+$/.test(x), /^-?\d+$/.test(y)];
+  if (xInt !== yInt) return false;
+  if (xInt) return BigInt(x) === BigInt(y);
   return Number(x) === Number(y);
 }
 

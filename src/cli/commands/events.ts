@@ -2,6 +2,7 @@ import { canonicalJson } from '../../json/stringify.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadEvents, recordOptions } from '../load.js';
+import { describeReplay } from '../../pipeline/raw.js';
 import { writeOut } from '../output.js';
 import { fixesOf, type ExportFlags } from './convert.js';
 import { finishReport, type ReportFlags } from './explain.js';
@@ -20,7 +21,7 @@ const CHUNK = 1 << 20;
  * ATOF events of the input pass through at their place on the timeline.
  */
 export async function eventsCommand(inputs: string[], flags: EventsFlags, io: CliIO): Promise<ExitCode> {
-  const { events, accounting } = await loadEvents(inputs, io, recordOptions(flags), fixesOf(flags));
+  const { events, accounting, replay } = await loadEvents(inputs, io, recordOptions(flags), fixesOf(flags));
   let buffer = '';
   for (const event of events) {
     buffer += canonicalJson(event.raw) + '\n';
@@ -30,5 +31,6 @@ export async function eventsCommand(inputs: string[], flags: EventsFlags, io: Cl
     }
   }
   if (buffer !== '') await writeOut(io, buffer);
-  return finishReport(accounting, events.length, flags, io);
+  // What the replay did (untimed bare payloads among it), as convert says it.
+  return finishReport(accounting, events.length, flags, io, replay ? describeReplay(replay.stats) : []);
 }

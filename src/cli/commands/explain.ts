@@ -77,7 +77,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
 function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainFlags, io: CliIO): void {
-  if (!replay) throw usageError('--request needs gateway captures in the input (there are none: the input holds ATOF events only)');
+  if (!replay) throw usageError('--request needs gateway captures in the input (it holds none)');
   if (query.trim() === '') throw usageError('--request needs a capture id or LLM span uuid (or a prefix of one)');
   const found = lookupRequest(replay.attributions, query);
   if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches these captures and LLM spans:\n${found.candidates.map((u) => `  ${u}`).join('\n')}`);
@@ -120,10 +120,11 @@ export function emit(io: CliIO, flags: ReportFlags, json: Json, human: () => str
 }
 
 /** The stderr summary of what was read (like convert's), and --strict's verdict on skipped lines. */
-export function finishReport(accounting: LineAccounting, events: number, flags: ReportFlags, io: CliIO): ExitCode {
+export function finishReport(accounting: LineAccounting, events: number, flags: ReportFlags, io: CliIO, notes: readonly string[] = []): ExitCode {
   const problems = accounting.problems();
   if (!flags.quiet) {
     io.stderr.write(`relay-atif: ${accounting.total()} lines, ${events} events; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`);
+    for (const note of notes) io.stderr.write(`  ${note}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: false }, io);
   }
   return flags.strict && problems.length > 0 ? EXIT.PROBLEMS : EXIT.OK;
