@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CASES, runCli, runJson } from './support/cli.js';
+import { CASES, ROOT, runCli, runJson } from './support/cli.js';
 
 const MERGE = 'test/fixtures/explain/merge-and-tools.ndjson';
 const CHAIN = 'test/fixtures/explain/chain-and-tie.ndjson';
@@ -254,6 +254,16 @@ describe('explain and diff describe what convert writes', () => {
     assert.match(converted.stderr, /4 lines, 3 events → 1 trajectory/, 'convert no longer counts the skipped event');
     const diff = await runJson<{ trajectories: Array<{ session_id: string }> }>(['diff', file]);
     assert.deepEqual(diff.trajectories.map((t) => t.session_id), [u('1')]);
+  });
+
+  it('with raw records in the input too: events are taken in convert\'s order, so the same event is late', async () => {
+    const raw = readFileSync(join(ROOT, 'samples', 'hermes-gateway-session.ndjson'), 'utf8').trim().split('\n');
+    const file = write([...late, ...raw]);
+    const converted = await runCli(['convert', file, '-o', mkdtempSync(join(tmpdir(), 'relay-late-out-')) + '/']);
+    const explained = await runCli(['explain', file]);
+    const summary = (stderr: string) => stderr.split('\n').filter((l) => /late-event|replayed|lines, \d+ events/.test(l)).map((l) => l.replace(/ → .*?;/, ';'));
+    assert.deepEqual(summary(explained.stderr), summary(converted.stderr));
+    assert.match(explained.stderr, /late-event: 1 line\(s\) \(first at .*late\.ndjson:4/);
   });
 
   it('a log given twice: the second copy is late for a closed scope, not a duplicate of every span', async () => {

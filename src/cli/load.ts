@@ -16,7 +16,6 @@ import type { CliIO } from './io.js';
 export interface Loaded {
   events: AtofEvent[];
   accounting: LineAccounting;
-  inputs: string[];
   /** Set when the input held raw records and the session replay ran. */
   replay?: { attributions: AttributionLog; stats: ReplayStats };
 }
@@ -124,6 +123,19 @@ async function totalSize(sources: readonly InputSource[]): Promise<number | unde
 }
 
 /**
+ * Every event as `convert` reads it: ATOF events in input order, then the events the replay of raw
+ * records rebuilt (numbered after every record). For commands that must describe what `convert`
+ * writes (explain, diff); `events` prints the replay's merged timeline instead ({@link loadEvents}).
+ */
+export async function loadEventsAsConverted(args: string[], io: CliIO, options: ReaderFlags = {}, fixes?: FixSet): Promise<Loaded> {
+  const accounting = new LineAccounting();
+  const events: AtofEvent[] = [];
+  let replay: Loaded['replay'];
+  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r) })) events.push(...batch);
+  return { events, accounting, replay };
+}
+
+/**
  * Resolves and reads every input, mapping input failures onto the exit-code table. ATOF-only input
  * is returned as read; with raw records, everything is merged onto one timeline and replayed with
  * the active profile's `fixes` (relay-0.3 when none).
@@ -131,17 +143,15 @@ async function totalSize(sources: readonly InputSource[]): Promise<number | unde
 export async function loadEvents(args: string[], io: CliIO, options: ReaderFlags = {}, fixes?: FixSet): Promise<Loaded> {
   const accounting = new LineAccounting();
   const records: InputRecord[] = [];
-  let inputs: string[] = [];
   try {
     const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
-    inputs = sources.map((s) => s.name);
     for await (const record of streamRecords(sources, accounting, readerOptions(options, io))) records.push(record);
   } catch (err) {
     inputFailure(err);
   }
   if (!hasRawRecords(records)) {
-    return { events: records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])), accounting, inputs };
+    return { events: records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])), accounting };
   }
   const result = replayRecords(records, { fixes });
-  return { events: result.events, accounting, inputs, replay: { attributions: result.attributions, stats: result.stats } };
+  return { events: result.events, accounting, replay: { attributions: result.attributions, stats: result.stats } };
 }

@@ -8,9 +8,10 @@ import { parseJson } from '../../json/parse.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import { accountLateEvents } from '../late-events.js';
+import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { loadEvents, recordOptions } from '../load.js';
+import { loadEventsAsConverted, recordOptions } from '../load.js';
 import { readTrajectoryDocuments } from '../trajectory-documents.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 import { emit, finishReport, type ReportFlags } from './explain.js';
@@ -43,14 +44,14 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const bad = inputs.find(isJsonName);
   if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
   const fixes = fixesOf(flags);
-  const { events, accounting } = await loadEvents(inputs, io, recordOptions(flags), fixes);
+  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
   // The grouping does not depend on the pass: the late events are the same in both.
-  accountLateEvents(accounting, withPass.late);
+  const lateReconstructed = accountLateEvents(accounting, withPass.late);
   const report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
   emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
-  const code = finishReport(accounting, events.length - withPass.late.length, flags, io);
+  const code = finishReport(accounting, events.length - withPass.late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
   return report.changed ? EXIT.PROBLEMS : code;
 }
 

@@ -12,10 +12,11 @@ import type { Json } from '../../json/value.js';
 import type { ConvertedTrajectory } from '../../pipeline/convert.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import { accountLateEvents } from '../late-events.js';
+import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { writeProblems } from '../problems.js';
-import { loadEvents, recordOptions, type Loaded } from '../load.js';
+import { loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
 import { lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 
@@ -44,14 +45,14 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   if ([flags.span, flags.step, flags.request].filter((f) => f !== undefined).length > 1) throw usageError('--span, --step and --request cannot be combined');
   const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
   const fixes = fixesOf(flags);
-  const { events, accounting, replay } = await loadEvents(inputs, io, recordOptions(flags), fixes);
+  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
   if (flags.request !== undefined) {
     explainRequest(flags.request, replay, flags, io);
     return finishReport(accounting, events.length, flags, io);
   }
   // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
   const { trajectories: converted, late } = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
-  accountLateEvents(accounting, late);
+  const lateReconstructed = accountLateEvents(accounting, late);
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   const index = indexSpans(converted);
   if (flags.span !== undefined) {
@@ -72,7 +73,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     const report = overview(shown, flags.profile, index);
     emit(io, flags, report as unknown as Json, () => renderOverview(report, styles));
   }
-  return finishReport(accounting, events.length - late.length, flags, io);
+  return finishReport(accounting, events.length - late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
 }
 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
