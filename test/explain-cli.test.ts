@@ -205,6 +205,13 @@ describe('explain: colours', () => {
     assert.doesNotMatch((await runCli(args, { stdoutIsTTY: false })).stdout, ANSI);
     assert.doesNotMatch((await runCli(args, { stdoutIsTTY: true, env: { NO_COLOR: '1' } })).stdout, ANSI);
     assert.doesNotMatch((await runCli([...args, '--no-color'], { stdoutIsTTY: true })).stdout, ANSI);
+    for (const env of [{ FORCE_COLOR: '0' }, { TERM: 'dumb' }]) assert.doesNotMatch((await runCli(args, { stdoutIsTTY: true, env })).stdout, ANSI, JSON.stringify(env));
+  });
+  it('validate follows the same rules', async () => {
+    const bad = 'test/fixtures/explain/atif-a.json';
+    const run = async (env: Record<string, string>) => (await runCli(['validate', bad, '--require-version', 'ATIF-v1.0'], { stdoutIsTTY: true, env })).stdout;
+    assert.match(await run({}), ANSI);
+    for (const env of [{ NO_COLOR: '1' }, { FORCE_COLOR: '0' }, { TERM: 'dumb' }]) assert.doesNotMatch(await run(env), ANSI);
   });
   it('--json is never coloured', async () => {
     const r = await runCli([...args, '--json', '--span', u('a1')], { stdoutIsTTY: true });

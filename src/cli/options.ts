@@ -37,7 +37,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--json', description: 'print a machine-readable JSON report', commands: ['convert', 'explain', 'diff', 'validate', 'profiles'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['convert', 'explain', 'diff', 'validate'] },
   { flags: '--verbose', description: 'print every kind of skipped or rejected line (not only the first five), each with its first line, on stderr', commands: ['convert', 'explain', 'diff', 'events'] },
-  { flags: '--no-color', description: 'no colours in human output (also off when NO_COLOR is set or stdout is not a TTY)', commands: ['explain', 'diff', 'validate', 'profiles'] },
+  { flags: '--no-color', description: 'no colours in human output (also off when NO_COLOR is set, FORCE_COLOR=0, TERM=dumb, or stdout is not a TTY)', commands: ['explain', 'diff', 'validate', 'profiles'] },
   { flags: '--jobs <n>', description: 'convert on N threads: the main one and N-1 export workers (default: the number of cores; 1: the main thread only); the output is the same for every N', commands: ['convert'] },
   { flags: '--validate', description: 'validate every written trajectory (default: exit 1 when one is invalid)', commands: ['convert'] },
   { flags: '--require-version <label>', description: 'fail documents whose schema_version is not this label (e.g. ATIF-v1.7)', commands: ['validate'] },

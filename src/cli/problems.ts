@@ -1,4 +1,4 @@
-import type { Problem } from '../ingest/accounting.js';
+import type { LineAccounting, Problem } from '../ingest/accounting.js';
 import type { CliIO } from './io.js';
 
 /** Problem kinds a run summary names without --verbose. */
@@ -20,4 +20,10 @@ function describeProblem(p: Problem): string {
   const first = p.examples[0];
   const at = first ? ` (first at ${first.file}:${first.line}${first.path ? ` at ${first.path}` : ''}${first.message ? `: ${first.message}` : ''})` : '';
   return `${p.bucket} ${p.reason}: ${p.count} line(s)${at}`;
+}
+
+/** "N skipped, M rejected" for a run summary; blank lines, which no problem line lists, are said apart. */
+export function skipCounts(accounting: LineAccounting): string {
+  const blank = accounting.skippedCount('blank');
+  return `${accounting.skippedCount()} skipped${blank > 0 ? ` (${blank} blank)` : ''}, ${accounting.rejectedCount()} rejected`;
 }

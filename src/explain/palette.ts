@@ -9,12 +9,14 @@ export interface ColorContext {
 
 /**
  * The chalk instance for human output: no colours under NO_COLOR (set and non-empty, per no-color.org),
- * with --no-color, or when stdout is not a terminal. An instance, not the global, so tests and
+ * FORCE_COLOR=0 or TERM=dumb, with --no-color, or when stdout is not a terminal. An instance, not the global, so tests and
  * concurrent commands never share a level.
  */
 export function chalkFor(ctx: ColorContext): ChalkInstance {
   const noColorEnv = ctx.env.NO_COLOR !== undefined && ctx.env.NO_COLOR !== '';
-  const off = noColorEnv || ctx.color === false || !ctx.stdoutIsTTY;
+  // The other conventions a terminal user may rely on: FORCE_COLOR=0 and a dumb terminal.
+  const declined = ctx.env.FORCE_COLOR === '0' || ctx.env.FORCE_COLOR === 'false' || ctx.env.TERM === 'dumb';
+  const off = noColorEnv || declined || ctx.color === false || !ctx.stdoutIsTTY;
   return new Chalk({ level: off ? 0 : Math.max(chalk.level, 1) as 1 | 2 | 3 });
 }
 

@@ -9,7 +9,7 @@ import { LineAccounting } from '../../ingest/accounting.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { writeProblems } from '../problems.js';
+import { skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs } from '../output-guards.js';
 import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
 import { describeReplay } from '../../pipeline/raw.js';
@@ -167,7 +167,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     const empty = converted.length - trajectories.length;
     io.stderr.write(
       `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
-        `${empty > 0 ? `, ${empty} empty not written` : ''}; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`,
+        `${empty > 0 ? `, ${empty} empty not written` : ''}; ${skipCounts(accounting)}\n`,
     );
     if (replay) for (const note of describeReplay(replay.stats, lateReconstructed)) io.stderr.write(`  ${note}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: true }, io);

@@ -15,7 +15,7 @@ import { accountLateEvents } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { writeProblems } from '../problems.js';
+import { skipCounts, writeProblems } from '../problems.js';
 import { loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
 import { lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
@@ -124,7 +124,7 @@ export function emit(io: CliIO, flags: ReportFlags, json: Json, human: () => str
 export function finishReport(accounting: LineAccounting, events: number, flags: ReportFlags, io: CliIO, notes: readonly string[] = []): ExitCode {
   const problems = accounting.problems();
   if (!flags.quiet) {
-    io.stderr.write(`relay-atif: ${accounting.total()} lines, ${events} events; ${accounting.skippedCount()} skipped, ${accounting.rejectedCount()} rejected\n`);
+    io.stderr.write(`relay-atif: ${accounting.total()} lines, ${events} events; ${skipCounts(accounting)}\n`);
     for (const note of notes) io.stderr.write(`  ${note}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: false }, io);
   }

@@ -1,4 +1,4 @@
-import { Chalk } from 'chalk';
+import { chalkFor } from '../../explain/palette.js';
 import { ATIF_VERSION_LABELS, hasErrors, isAtifVersionLabel, validateJson, type Finding } from '../../atif/validate/index.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -39,7 +39,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   if (flags.json) {
     io.stdout.write(JSON.stringify({ valid: failed === 0, documents: reports }, null, 2) + '\n');
   } else {
-    const c = new Chalk({ level: flags.color === false || io.env.NO_COLOR || !io.stdoutIsTTY ? 0 : 1 });
+    const c = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
     for (const r of reports) {
       const where = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
       for (const f of r.findings) {
