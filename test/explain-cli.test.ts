@@ -209,7 +209,7 @@ describe('explain: colours', () => {
   });
   it('validate follows the same rules', async () => {
     const bad = 'test/fixtures/explain/atif-a.json';
-    const run = async (env: Record<string, string>) => (await runCli(['validate', bad, '--require-version', 'ATIF-v1.0'], { stdoutIsTTY: true, env })).stdout;
+    const run = async (env: Record<string, string | undefined>) => (await runCli(['validate', bad, '--require-version', 'ATIF-v1.0'], { stdoutIsTTY: true, env })).stdout;
     assert.match(await run({}), ANSI);
     for (const env of [{ NO_COLOR: '1' }, { FORCE_COLOR: '0' }, { TERM: 'dumb' }]) assert.doesNotMatch(await run(env), ANSI);
   });

@@ -11,13 +11,13 @@ test('a remote output hands over pieces as they arrive, in order, then its count
   const out = new RemoteOutput('s');
   const seen: string[] = [];
   const reading = (async () => {
-    for await (const piece of out.text()) seen.push(piece);
+    for await (const piece of out.text()) seen.push(Buffer.from(piece).toString());
   })();
-  out.push('{"a":');
+  out.push(Buffer.from('{"a":'));
   await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(seen, ['{"a":']);
   assert.equal(out.ready, false);
-  out.push('1}\n');
+  out.push(Buffer.from('1}\n'));
   out.finish(summary);
   await reading;
   assert.deepEqual(seen, ['{"a":', '1}\n']);
@@ -27,7 +27,7 @@ test('a remote output hands over pieces as they arrive, in order, then its count
 
 test('a remote output that fails makes its reader fail', async () => {
   const out = new RemoteOutput('s');
-  out.push('x');
+  out.push(Buffer.from('x'));
   out.fail(new Error('worker gone'));
   await assert.rejects(async () => {
     for await (const _piece of out.text());

@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 
 /** Everything a command touches outside itself, injected so commands run in tests without a process. */
 export interface CliIO {
-  stdout: { write(chunk: string): unknown; once?(event: 'drain', listener: () => void): unknown };
+  /** Data: text, or UTF-8 bytes (trajectories are printed as bytes). */
+  stdout: { write(chunk: string | Uint8Array): unknown; once?(event: 'drain', listener: () => void): unknown };
   stderr: { write(chunk: string): unknown };
   stdin: NodeJS.ReadableStream;
   stdinIsTTY: boolean;

@@ -35,15 +35,16 @@ export function checkTemplate(template: string): void {
 /** Temp files still being written; removed if the process is interrupted (see main.ts). */
 export const pendingTempFiles = new Set<string>();
 
-/** Text as it reaches the writer: pieces of a document, possibly still arriving. */
-export type Pieces = Iterable<string> | AsyncIterable<string>;
+/** Text as it reaches the writer: pieces of a document (strings, or UTF-8 bytes), possibly still arriving. */
+export type Piece = string | Uint8Array;
+export type Pieces = Iterable<Piece> | AsyncIterable<Piece>;
 
 /** A failure of the pieces' source (not of the file): passed on as it is, not as an output error. */
 class SourceFailure {
   constructor(readonly cause: unknown) {}
 }
 
-async function* guarded(pieces: Pieces): AsyncGenerator<string> {
+async function* guarded(pieces: Pieces): AsyncGenerator<Piece> {
   try {
     yield* pieces;
   } catch (err) {
@@ -85,7 +86,7 @@ async function writeThrough(path: string, text: string | Pieces): Promise<void> 
 async function writeAll(path: string, text: string | Pieces): Promise<void> {
   const handle = await open(path, 'w');
   try {
-    for await (const piece of guarded(typeof text === 'string' ? [text] : text)) await handle.write(piece);
+    for await (const piece of guarded(typeof text === 'string' ? [text] : text)) await (typeof piece === 'string' ? handle.write(piece) : handle.write(piece));
   } finally {
     await handle.close();
   }
@@ -105,7 +106,7 @@ function outputFailure(path: string, err: unknown): never {
 export class TrajectoryWriter {
   readonly written: string[] = [];
   private readonly usedNames = new Set<string>();
-  private held: string[][] = [];
+  private held: Piece[][] = [];
   private dirReady = false;
 
   constructor(
@@ -133,7 +134,7 @@ export class TrajectoryWriter {
     if (this.target.kind === 'stdout') {
       for await (const piece of all) await writeOut(this.io, piece);
     } else if (this.target.kind === 'file') {
-      const held: string[] = [];
+      const held: Piece[] = [];
       for await (const piece of all) held.push(piece);
       this.held.push(held);
     } else {
@@ -172,11 +173,11 @@ export class TrajectoryWriter {
 }
 
 /** Writes to stdout and waits when the pipe is full, so a large output is not buffered in memory. */
-export async function writeOut(io: CliIO, chunk: string): Promise<void> {
+export async function writeOut(io: CliIO, chunk: Piece): Promise<void> {
   if (io.stdout.write(chunk) === false && io.stdout.once) await new Promise<void>((res) => io.stdout.once!('drain', () => res()));
 }
 
-async function* inOrder(pieces: Pieces): AsyncGenerator<string> {
+async function* inOrder(pieces: Pieces): AsyncGenerator<Piece> {
   yield* pieces;
 }
 

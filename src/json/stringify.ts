@@ -209,24 +209,44 @@ function compact(v: Json): string {
   return out + '}';
 }
 
-const CHUNK_CHARS = 1 << 20;
+/**
+ * The text of {@link canonicalJson} / {@link prettyJson} (indent 2) as a sequence of pieces: the upper
+ * levels of a large document (a trajectory's steps, its observed events, embedded trajectories) are
+ * walked here, deeper values are printed natively. A document larger than V8's string limit can still
+ * be written this way; {@link utf8Chunks} turns the pieces into bytes.
+ */
+export function* jsonPieces(v: Json, indent?: 2): Generator<string> {
+  if (walked(v, 0)) yield* walk(v as Json[] | JsonObject, indent, '\n', 0);
+  else yield printed(v, indent, '\n');
+}
+
+const CHUNK_BYTES = 1 << 20;
 
 /**
- * The same text as {@link canonicalJson} / {@link prettyJson} (indent 2), produced in pieces of about a
- * megabyte: the upper levels of a large document (a trajectory's steps, its observed events, embedded
- * trajectories) are walked here, deeper values are printed natively. A document larger than V8's
- * string limit can still be written this way.
+ * Text pieces as UTF-8 in chunks of about a megabyte, each piece encoded straight into its chunk.
+ * (Joining thousands of pieces into a megabyte string and encoding that cost about twice as much: V8
+ * must first flatten the string it built.) Every chunk owns its memory, so a chunk can be transferred
+ * to another thread or held by a writer.
  */
-export function* jsonChunks(v: Json, indent?: 2): Generator<string> {
-  let buf = '';
-  for (const piece of walked(v, 0) ? walk(v as Json[] | JsonObject, indent, '\n', 0) : [printed(v, indent, '\n')]) {
-    buf += piece;
-    if (buf.length >= CHUNK_CHARS) {
-      yield buf;
-      buf = '';
+export function* utf8Chunks(pieces: Iterable<string>): Generator<Uint8Array> {
+  let chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  let used = 0;
+  for (const piece of pieces) {
+    // At most 3 bytes per UTF-16 unit: a piece that may not fit closes the chunk first.
+    if (used + piece.length * 3 > chunk.length) {
+      if (used > 0) yield chunk.subarray(0, used);
+      if (piece.length * 3 > CHUNK_BYTES) {
+        yield Buffer.from(piece, 'utf8'); // a piece larger than a chunk goes out on its own
+        chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+        used = 0;
+        continue;
+      }
+      chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      used = 0;
     }
+    used += chunk.write(piece, used, 'utf8');
   }
-  if (buf) yield buf;
+  if (used > 0) yield chunk.subarray(0, used);
 }
 
 /** Containers worth walking: the root, long arrays, and objects holding a long array (one level down). */

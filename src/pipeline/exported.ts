@@ -1,5 +1,5 @@
 import { validateTrajectory, type Finding } from '../atif/validate/index.js';
-import { jsonChunks } from '../json/stringify.js';
+import { jsonPieces, utf8Chunks } from '../json/stringify.js';
 import type { Json } from '../json/value.js';
 import type { ConvertedTrajectory } from './convert.js';
 
@@ -19,7 +19,7 @@ export interface ExportedTrajectory {
   steps: number;
   suppressedSpans: number;
   /** The document in the output format, newline included, in pieces; absent for an empty trajectory that is not written. Printed as it is iterated. */
-  text?: Iterable<string>;
+  text?: Iterable<Uint8Array>;
   /** With validation: the first error findings, and how many errors there were. */
   errors: Finding[];
   errorCount: number;
@@ -43,7 +43,11 @@ export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, va
   return out;
 }
 
-function* documentText(t: Json, format: OutputFormat): Generator<string> {
-  yield* format === 'ndjson' ? jsonChunks(t) : jsonChunks(t, 2);
+function documentText(t: Json, format: OutputFormat): Generator<Uint8Array> {
+  return utf8Chunks(withNewline(format === 'ndjson' ? jsonPieces(t) : jsonPieces(t, 2)));
+}
+
+function* withNewline(pieces: Iterable<string>): Generator<string> {
+  yield* pieces;
   yield '\n';
 }

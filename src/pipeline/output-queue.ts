@@ -12,7 +12,7 @@ export interface OutputItem {
   /** Everything is here: writing it will not wait. */
   readonly ready: boolean;
   /** The printed text, piece by piece; nothing for an empty trajectory that is not written. Iterated once. */
-  text(): AsyncIterable<string> | Iterable<string>;
+  text(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   /** The counts, complete once the text has been consumed. */
   summary(): Promise<ExportSummary>;
 }

@@ -29,7 +29,7 @@ export async function runCli(args: string[], fake: FakeEnv = {}): Promise<CliRun
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
+    stdout: { write: (s: string | Uint8Array) => (stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
     stderr: { write: (s: string) => (stderr += s) },
     stdin: Readable.from(fake.stdin === undefined ? [] : [Buffer.from(fake.stdin)]),
     stdinIsTTY: fake.stdin === undefined,

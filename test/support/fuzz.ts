@@ -149,7 +149,7 @@ export async function runCase(seed: number, index: number, base: Buffer[][], wor
     let stdout = '';
     let stderr = '';
     const io: CliIO = {
-      stdout: { write: (s: string) => ((stdout += s), true) },
+      stdout: { write: (s: string | Uint8Array) => ((stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), true) },
       stderr: { write: (s: string) => ((stderr += s), true) },
       stdin: Readable.from(toDir ? [] : [text]),
       stdinIsTTY: true,

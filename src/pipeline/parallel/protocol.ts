@@ -44,11 +44,11 @@ export type FromWorker =
   /** A batch was parsed; `chars` of input text no longer wait in the worker's queue. */
   | { type: 'read'; chars: number }
   /**
-   * A piece of a group's printed text, sent as soon as it is printed: a worker never holds a large
-   * trajectory's whole text. Sent as a string: cloning one is a copy, and the UTF-8 encoding is left
-   * to the main thread's write (encoding here took longer than the copy, on the busiest thread).
+   * A chunk of a group's printed text (UTF-8), sent as soon as it is printed, its memory transferred,
+   * not copied: a worker never holds a large trajectory's whole text, and the main thread writes the
+   * bytes as they come (encoding them there, from a string sent across, cost the busier thread more).
    */
-  | { type: 'text'; group: number; piece: string }
+  | { type: 'text'; group: number; piece: Uint8Array }
   /** The group's counts, after the last piece of its text. */
   | { type: 'done'; group: number; exported: ExportSummary }
   | { type: 'failed'; message: string; stack?: string };

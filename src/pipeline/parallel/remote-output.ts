@@ -6,7 +6,7 @@ import type { ExportSummary, OutputItem } from '../output-queue.js';
  * after its last piece; `finish` brings the counts, `fail` a worker failure.
  */
 export class RemoteOutput implements OutputItem {
-  private readonly pieces: string[] = [];
+  private readonly pieces: Uint8Array[] = [];
   private done?: ExportSummary;
   private failure?: Error;
   private wake?: () => void;
@@ -17,7 +17,7 @@ export class RemoteOutput implements OutputItem {
     return this.done !== undefined;
   }
 
-  push(piece: string): void {
+  push(piece: Uint8Array): void {
     this.pieces.push(piece);
     this.notify();
   }
@@ -32,7 +32,7 @@ export class RemoteOutput implements OutputItem {
     this.notify();
   }
 
-  async *text(): AsyncGenerator<string> {
+  async *text(): AsyncGenerator<Uint8Array> {
     for (;;) {
       if (this.failure) throw this.failure;
       const piece = this.pieces.shift();

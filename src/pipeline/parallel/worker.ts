@@ -29,7 +29,7 @@ port.on('message', (msg: ToWorker) => {
       groups.delete(msg.group);
       if (msg.resort) events.sort((a, b) => a.seq - b.seq);
       const { text, ...counts } = exportConverted(convertGroup(events, msg.sessionId, options, true), init.format, init.validate);
-      for (const piece of text ?? []) send({ type: 'text', group: msg.group, piece });
+      for (const piece of text ?? []) port.postMessage({ type: 'text', group: msg.group, piece } satisfies FromWorker, [piece.buffer as ArrayBuffer]);
       send({ type: 'done', group: msg.group, exported: { ...counts, written: text !== undefined } });
     }
   } catch (err) {
