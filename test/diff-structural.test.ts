@@ -68,6 +68,12 @@ describe('diffTrajectories', () => {
     assert.deepEqual(summary(diffTrajectories(a, b)), ['changed $.steps[1].step_id']);
   });
 
+  it('a step removed without renumbering the rest: the removal, not "4 → 4" for each id left as it was', () => {
+    const a = traj([user(1, 'X'), agent(2, 'X'), user(3, 'Y'), agent(4, 'Y')]);
+    const b = traj([user(1, 'X'), user(3, 'Y'), agent(4, 'Y')]);
+    assert.deepEqual(summary(diffTrajectories(a, b)), ['changed $.final_metrics.total_steps', 'removed $.steps[1]']);
+  });
+
   it('reordered steps are reported as moved even when renumbered', () => {
     const a = traj([user(1, 'X'), user(2, 'Y')]);
     const b = traj(renumber([user(2, 'Y'), user(1, 'X')]));

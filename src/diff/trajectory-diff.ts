@@ -44,9 +44,10 @@ function diffSteps(a: Json[], b: Json[], path: string, bPath: string, out: Diffe
       const [sa, sb] = [a[m.a], b[m.b]];
       const [pa, pb] = [childPath(path, m.a), childPath(bPath, m.b)];
       if (m.moved) out.push({ path: pa, b_path: pb, kind: 'moved' });
-      // A step_id is a difference only when it disagrees with the step's position: the alignment
-      // already reports the step that shifted the numbering, and renumbering is not a second change.
-      if (positionOffset(sa, m.a) !== positionOffset(sb, m.b)) {
+      // A step_id is a difference only when it changed and disagrees with the step's position: the
+      // alignment already reports the step that shifted the numbering, and renumbering is not a
+      // second change (nor is an unchanged id at a shifted position).
+      if (!sameId(stepIdOf(sa), stepIdOf(sb)) && positionOffset(sa, m.a) !== positionOffset(sb, m.b)) {
         out.push(withB({ path: childPath(pa, 'step_id'), kind: 'changed', a: stepIdOf(sa), b: stepIdOf(sb) }, childPath(pb, 'step_id')));
       }
       diffJson(withoutStepId(sa), withoutStepId(sb), pa, out, pb);
@@ -54,6 +55,7 @@ function diffSteps(a: Json[], b: Json[], path: string, bPath: string, out: Diffe
   }
 }
 
+const sameId = (x: Json, y: Json): boolean => JSON.stringify(x) === JSON.stringify(y);
 const stepIdOf = (s: Json): Json => (isObject(s) ? (getOwn(s, 'step_id') ?? null) : null);
 
 function positionOffset(s: Json, index: number): string {
