@@ -148,7 +148,8 @@ describe('convert with raw records', () => {
     const report = JSON.parse(r.stderr) as { lines: { total: number; used: { byKind: Record<string, number> }; skipped: { total: number } }; replay: Record<string, number> };
     assert.deepEqual([report.lines.total, report.lines.used.byKind, report.lines.skipped.total], [3, { gateway: 1, hook: 2 }, 0]);
     assert.equal(report.replay.hooks, 2);
-    assert.equal(report.replay.gatewayCalls, 1);
+    assert.equal(report.replay.gateway_calls, 1);
     assert.equal(report.replay.late_reconstructed_events, 1);
+    assert.ok(Object.keys(report.replay).every((k: string) => /^[a-z_]+$/.test(k)), 'snake_case, as the rest of the report');
   });
 });

@@ -13,6 +13,7 @@ import { skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs } from '../output-guards.js';
 import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
 import { describeReplay } from '../../pipeline/raw.js';
+import type { ReplayStats } from '../../sessions/replay.js';
 import { accountLateEvents } from '../late-events.js';
 import { resolveOutput, TrajectoryWriter, writeAtomic } from '../output.js';
 import { VERSION } from '../version.js';
@@ -152,7 +153,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     lines: accounting.toJSON(),
     trajectories: converted.map(({ sessionId, ...counts }) => ({ session_id: sessionId, ...counts })),
     outputs: writer.written,
-    ...(replay ? { replay: { ...replay.stats, late_reconstructed_events: lateReconstructed } } : {}),
+    ...(replay ? { replay: replayReport(replay.stats, lateReconstructed) } : {}),
     ...(validationErrors.length > 0 ? { validation_errors: validationErrors } : {}),
     ...(stop ? { stopped: stop.message } : {}),
   };
@@ -175,6 +176,19 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   if (invalid > 0) return EXIT.PROBLEMS;
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;
   return EXIT.OK;
+}
+
+/** What the replay did, in the report's snake_case like every other key of it. */
+function replayReport(stats: ReplayStats, lateReconstructed: number) {
+  return {
+    hooks: stats.hooks,
+    untimed_hooks: stats.untimedHooks,
+    dropped_hooks: stats.droppedHooks,
+    gateway_calls: stats.gatewayCalls,
+    idle_closures: stats.idleClosures,
+    shutdown_sessions: stats.shutdownSessions,
+    late_reconstructed_events: lateReconstructed,
+  };
 }
 
 /** The in-thread sink of `--jobs 1`: each group is converted where it closes. */
