@@ -25,6 +25,7 @@ test('a piece larger than a chunk goes out on its own; every chunk owns its memo
   assert.equal(owners.size, chunks.length, 'no two chunks share an ArrayBuffer (no pool slab)');
   assert.ok(chunks.every((c) => c.byteOffset === 0));
   assert.deepEqual([...utf8Chunks([])], []);
+  assert.ok([...utf8Chunks(['{"a":1}'])][0].buffer.byteLength <= 16 * 1024, 'a short document takes a short chunk');
 });
 
 test('the pieces of a document are its canonical or pretty text', () => {

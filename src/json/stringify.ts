@@ -220,33 +220,40 @@ export function* jsonPieces(v: Json, indent?: 2): Generator<string> {
   else yield printed(v, indent, '\n');
 }
 
+/** Chunks start small (most trajectories are a few kilobytes) and double up to a megabyte. */
+const FIRST_CHUNK_BYTES = 16 * 1024;
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Text pieces as UTF-8 in chunks of about a megabyte, each piece encoded straight into its chunk.
- * (Joining thousands of pieces into a megabyte string and encoding that cost about twice as much: V8
- * must first flatten the string it built.) Every chunk owns its memory, so a chunk can be transferred
- * to another thread or held by a writer.
+ * Text pieces as UTF-8 in chunks of up to about a megabyte, each piece encoded straight into its
+ * chunk. (Joining thousands of pieces into a megabyte string and encoding that cost about twice as
+ * much: V8 must first flatten the string it built.) Every chunk owns its memory, so a chunk can be
+ * transferred to another thread or held by a writer; a short document takes a short chunk.
  */
 export function* utf8Chunks(pieces: Iterable<string>): Generator<Uint8Array> {
-  let chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  let chunk: Buffer | undefined;
+  let size = FIRST_CHUNK_BYTES;
   let used = 0;
   for (const piece of pieces) {
     // At most 3 bytes per UTF-16 unit: a piece that may not fit closes the chunk first.
-    if (used + piece.length * 3 > chunk.length) {
-      if (used > 0) yield chunk.subarray(0, used);
-      if (piece.length * 3 > CHUNK_BYTES) {
+    const most = piece.length * 3;
+    if (chunk === undefined || used + most > chunk.length) {
+      if (chunk !== undefined && used > 0) {
+        yield chunk.subarray(0, used);
+        size = Math.min(CHUNK_BYTES, size * 2);
+      }
+      if (most > CHUNK_BYTES) {
         yield Buffer.from(piece, 'utf8'); // a piece larger than a chunk goes out on its own
-        chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+        chunk = undefined;
         used = 0;
         continue;
       }
-      chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      chunk = Buffer.allocUnsafeSlow(Math.max(size, most));
       used = 0;
     }
     used += chunk.write(piece, used, 'utf8');
   }
-  if (used > 0) yield chunk.subarray(0, used);
+  if (chunk !== undefined && used > 0) yield chunk.subarray(0, used);
 }
 
 /** Containers worth walking: the root, long arrays, and objects holding a long array (one level down). */
