@@ -14,7 +14,7 @@ import { runCli } from './support/cli.js';
 import { attribution, events, rawFixture, registryAndProfileTests, SEED, starts } from './support/fixes-raw.js';
 
 const FIX = 'codex-client-metadata-session';
-const rejected = (r: Pick<GatewaySessionResolution, 'rejected'>) => r.rejected.map((x) => `${x.link}:${x.reason}`);
+const rejected = (r: { rejected: GatewaySessionResolution['rejected'] | Array<{ link: string; reason: string }> }) => r.rejected.map((x) => `${x.link}:${x.reason}`);
 const HEADERS_ABSENT = ['HEADER_RELAY_SESSION_ID:HEADER_ABSENT', 'HEADER_CLAUDE_CODE_SESSION_ID:HEADER_ABSENT'];
 
 describe(FIX, () => {
@@ -22,10 +22,10 @@ describe(FIX, () => {
 
   it('relay-0.3 attributes the call to its prompt-cache key, a session of its own; the fix to the hook session', async () => {
     const seed = await attribution(FIX, 'cap-meta', ...SEED);
-    assert.deepEqual([seed.chain.link, seed.chain.sessionId, seed.selection.createdSession], ['CODEX_PROMPT_CACHE_KEY', 'rollout-thread-7', true]);
+    assert.deepEqual([seed.chain.link, seed.chain.session_id, seed.selection.created_session], ['CODEX_PROMPT_CACHE_KEY', 'rollout-thread-7', true]);
     assert.equal(seed.chain.fix, undefined);
     const fixed = await attribution(FIX, 'cap-meta');
-    assert.deepEqual([fixed.chain.link, fixed.chain.sessionId, fixed.selection.createdSession], ['CODEX_CLIENT_METADATA_SESSION_ID', 'codex-root', false]);
+    assert.deepEqual([fixed.chain.link, fixed.chain.session_id, fixed.selection.created_session], ['CODEX_CLIENT_METADATA_SESSION_ID', 'codex-root', false]);
     assert.equal(fixed.chain.fix, FIX);
     // The links before the new one were rejected for the same reasons in both profiles.
     assert.deepEqual(rejected(seed.chain), HEADERS_ABSENT);
@@ -34,7 +34,7 @@ describe(FIX, () => {
 
   it('a request without client_metadata.session_id records the rejection and still uses the prompt-cache key', async () => {
     const fixed = await attribution(FIX, 'cap-old');
-    assert.deepEqual([fixed.chain.link, fixed.chain.sessionId, fixed.chain.fix], ['CODEX_PROMPT_CACHE_KEY', 'codex-root', undefined]);
+    assert.deepEqual([fixed.chain.link, fixed.chain.session_id, fixed.chain.fix], ['CODEX_PROMPT_CACHE_KEY', 'codex-root', undefined]);
     assert.deepEqual(rejected(fixed.chain), [...HEADERS_ABSENT, 'CODEX_CLIENT_METADATA_SESSION_ID:CLIENT_METADATA_SESSION_ID_ABSENT']);
     assert.deepEqual(rejected((await attribution(FIX, 'cap-old', ...SEED)).chain), HEADERS_ABSENT);
   });

@@ -30,10 +30,10 @@ describe(FIX, () => {
 
   it('so the gateway call finds the only session and its hint instead of the shared fallback session', async () => {
     const seed = await attribution(FIX, 'cap-hi', ...SEED);
-    assert.deepEqual([seed.selection.rule, seed.selection.sessionId, seed.owner.status], ['GATEWAY_FALLBACK_SESSION', 'gateway-gateway', 'agent_fallback']);
+    assert.deepEqual([seed.selection.rule, seed.selection.session_id, seed.owner.status], ['GATEWAY_FALLBACK_SESSION', 'gateway-gateway', 'agent_fallback']);
     const fixed = await attribution(FIX, 'cap-hi');
     assert.equal(fixed.selection.rule, 'SINGLE_ACTIVE_SESSION');
-    assert.match(fixed.selection.sessionId, /^hook-/);
+    assert.match(fixed.selection.session_id, /^hook-/);
     assert.deepEqual([fixed.owner.status, fixed.owner.source], ['single_hint', 'UserPromptSubmit']);
   });
 });

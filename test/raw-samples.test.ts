@@ -38,8 +38,8 @@ interface Trajectory {
   steps: Step[];
 }
 interface Attribution {
-  captureId: string;
-  chain: { link?: string; sessionId?: string; rejected: Array<{ link: string; reason: string }> };
+  capture_id: string;
+  chain: { link?: string; session_id?: string; rejected: Array<{ link: string; reason: string }> };
   selection: { rule: string };
   owner: { rule: string; status: string };
 }
@@ -79,7 +79,9 @@ describe('explain on the raw samples', () => {
       const report = json<{ requests: Attribution[] }>(['explain', HERMES, '--request', capture]);
       assert.equal(report.requests.length, 1);
       const a = report.requests[0];
-      assert.deepEqual([a.chain.link, a.chain.sessionId, a.selection.rule], ['OPENAI_BODY_SESSION_ID', 'hermes-7f3a', 'SESSION_ID']);
+      const keys = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(keys) : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : []);
+      assert.deepEqual(keys(report).filter((k) => /[A-Z]/.test(k)), [], 'snake_case keys, as every JSON document of the CLI');
+      assert.deepEqual([a.chain.link, a.chain.session_id, a.selection.rule], ['OPENAI_BODY_SESSION_ID', 'hermes-7f3a', 'SESSION_ID']);
       assert.deepEqual(a.chain.rejected.map((r) => r.link), ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY']);
     }
     const human = run(['explain', HERMES, '--request', 'cap-h1', '-q']).stdout;
@@ -98,17 +100,17 @@ describe('explain on the raw samples', () => {
   it('an LLM span uuid finds its request too; the Claude and Codex samples use the Claude header and Codex routing', () => {
     const claude = json<{ requests: Attribution[] }>(['explain', CLAUDE, '--request', 'cap-c1']).requests[0];
     assert.deepEqual([claude.chain.link, claude.owner.status], ['HEADER_CLAUDE_CODE_SESSION_ID', 'single_hint']);
-    const codex = json<{ requests: Array<Attribution & { llmSpan: string }> }>(['explain', CODEX, '--request', 'cap-x2']).requests[0];
-    assert.deepEqual([codex.chain.link, codex.chain.sessionId], ['CODEX_PROMPT_CACHE_KEY', '019a5c1e-7d2b-7c3e-9f10-codexthread1']);
-    const bySpan = json<{ requests: Attribution[] }>(['explain', CODEX, '--request', codex.llmSpan.slice(0, 23)]).requests[0];
-    assert.equal(bySpan.captureId, 'cap-x2');
+    const codex = json<{ requests: Array<Attribution & { llm_span: string }> }>(['explain', CODEX, '--request', 'cap-x2']).requests[0];
+    assert.deepEqual([codex.chain.link, codex.chain.session_id], ['CODEX_PROMPT_CACHE_KEY', '019a5c1e-7d2b-7c3e-9f10-codexthread1']);
+    const bySpan = json<{ requests: Attribution[] }>(['explain', CODEX, '--request', codex.llm_span.slice(0, 23)]).requests[0];
+    assert.equal(bySpan.capture_id, 'cap-x2');
   });
 
   it('a capture id prefix finds its capture when unique, and lists the captures when not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'relay-atif-request-'));
     const log = join(dir, 'calls.ndjson');
     writeFileSync(log, [gatewayRecord('alpha-1', 0, {}), gatewayRecord('beta-1', 5, {})].map((r) => JSON.stringify(r)).join('\n') + '\n');
-    assert.equal(json<{ requests: Attribution[] }>(['explain', log, '--request', 'alp']).requests[0].captureId, 'alpha-1');
+    assert.equal(json<{ requests: Attribution[] }>(['explain', log, '--request', 'alp']).requests[0].capture_id, 'alpha-1');
     const two = spawnSync(process.execPath, [BIN, 'explain', CLAUDE, '--request', 'cap-c', '-q'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(two.status, 2);
     assert.match(two.stderr, /request 'cap-c' is ambiguous; it matches these captures and LLM spans:\n {2}cap-c1\n {2}cap-c2\n/);

@@ -1,10 +1,11 @@
 import type { Styles } from './palette.js';
 import { sessionChainLinks, type SessionLink } from '../gateway/session-chain.js';
 import type { AliasDecision, AttributionLog, GatewayAttribution } from '../sessions/attribution.js';
+import { isObject, type Json, type JsonObject } from '../json/value.js';
 
 /**
  * `explain --request`: the recorded attribution of one gateway call, rendered for people. The JSON
- * form is the {@link GatewayAttribution} records themselves.
+ * form is the {@link GatewayAttribution} records themselves, keys in snake_case ({@link attributionsJson}).
  */
 
 export type RequestLookup =
@@ -90,4 +91,21 @@ function describeSelection(a: GatewayAttribution): string {
     case 'GATEWAY_FALLBACK_SESSION':
       return `(no session id, and the gateway did not hold exactly one session: all unattributed traffic shares it) ${created}`;
   }
+}
+
+/**
+ * Attributions as `--json` prints them: the keys in snake_case, as in every other JSON document of
+ * the CLI (the recorded data is camelCase, as the code is). Every key of an attribution is a field
+ * name of ours, never input data, so the conversion cannot touch what was read.
+ */
+export function attributionsJson(attributions: readonly GatewayAttribution[]): Json {
+  return snakeKeys(attributions as unknown as Json);
+}
+
+function snakeKeys(v: Json): Json {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (!isObject(v)) return v;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = snakeKeys(x);
+  return out;
 }

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { FIXES, type FixName } from '../../src/profiles/fixes.js';
-import type { GatewayAttribution } from '../../src/sessions/attribution.js';
 import { ROOT, runCli, runJson } from './cli.js';
 
 /**
@@ -38,8 +37,15 @@ export async function events(name: FixName, ...flags: string[]): Promise<EventJs
 }
 
 /** The recorded attribution of one gateway capture (`explain --request ID --json`). */
-export async function attribution(name: FixName, captureId: string, ...flags: string[]): Promise<GatewayAttribution> {
-  const report = await runJson<{ requests: GatewayAttribution[] }>(['explain', rawFixture(name), '--request', captureId, ...flags]);
+/** What `explain --request --json` prints of one gateway call (the fields these tests read). */
+export interface AttributionJson {
+  chain: { link?: string; session_id?: string; fix?: string; rejected: Array<{ link: string; reason: string }> };
+  selection: { rule: string; session_id: string; created_session: boolean };
+  owner: { rule: string; status: string; source?: string };
+}
+
+export async function attribution(name: FixName, captureId: string, ...flags: string[]): Promise<AttributionJson> {
+  const report = await runJson<{ requests: AttributionJson[] }>(['explain', rawFixture(name), '--request', captureId, ...flags]);
   assert.equal(report.requests.length, 1);
   return report.requests[0];
 }

@@ -17,7 +17,7 @@ import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
 import { loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
-import { lookupRequest, renderRequest } from '../../explain/request-report.js';
+import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 
 /** Flags every reporting command (explain, diff) shares. */
@@ -88,7 +88,7 @@ function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainF
     throw usageError(`no gateway capture or LLM span matches '${query}'; the capture ids are:\n${listed.join('\n') || '  (none)'}`);
   }
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
-  emit(io, flags, { query, requests: found.attributions } as unknown as Json, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
+  emit(io, flags, { query, requests: attributionsJson(found.attributions) }, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
 }
 
 function explainStep(converted: ConvertedTrajectory[], events: AtofEvent[], stepId: number, flags: ExplainFlags, io: CliIO, styles: Styles): void {
