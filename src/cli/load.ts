@@ -131,7 +131,7 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, options: 
   const accounting = new LineAccounting();
   const events: AtofEvent[] = [];
   let replay: Loaded['replay'];
-  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r) })) events.push(...batch);
+  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r) })) for (const e of batch) events.push(e);
   return { events, accounting, replay };
 }
 

@@ -187,9 +187,10 @@ export function convertEvents(events: readonly AtofEvent[], opts: ConvertOptions
   const late: AtofEvent[] = [];
   for (const e of events) {
     const pushed = converter.push(e);
-    trajectories.push(...pushed.done);
+    for (const t of pushed.done) trajectories.push(t);
     if (pushed.late) late.push(e);
   }
-  trajectories.push(...converter.finish().done);
+  // A loop, not a spread: the scopes still open at the end may be many.
+  for (const t of converter.finish().done) trajectories.push(t);
   return { trajectories, late };
 }

@@ -24,8 +24,8 @@ export type DiffFlags = ExportFlags & ReportFlags;
  */
 export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
-  // The mode follows what the inputs hold, not their names: convert's NDJSON output, a .json.gz or
-  // <(…) are trajectories too. Only files are looked into (stdin could not be read twice).
+  // The mode follows what the inputs hold, not their names: convert's NDJSON output or a .json.gz
+  // are trajectories too. Only regular files are looked into (a pipe could not be read twice).
   const held = await Promise.all(inputs.map((p) => (inputs.length === 2 || isJsonName(p) ? trajectoriesIn(p, io) : undefined)));
   const trajectoryInputs = inputs.filter((_, i) => held[i] !== undefined);
   if (trajectoryInputs.length > 0 && (trajectoryInputs.length < inputs.length || inputs.length !== 2)) {
