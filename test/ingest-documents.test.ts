@@ -160,3 +160,36 @@ describe('a record cut off at the end of a log', () => {
     assert.doesNotMatch(example.message ?? '', /document/);
   });
 });
+
+describe('where a held document ends when its brackets never close, or close inside a line', () => {
+  const harLines = HAR_TEXT.replace(/\n$/, '').split('\n');
+  const kinds = (records: Array<{ kind: string }>) => records.map((r) => r.kind);
+
+  it('a cut-off line, then a pretty HAR: the HAR opens at its `{` and is read; the cut line is one not-json skip', async () => {
+    const { records, accounting } = await readAll([ndjson('s.ndjson', ['{"record":"hook","agent":"claude-code","rece', ...harLines, atof(1)])]);
+    assert.deepEqual(kinds(records), ['gateway', 'gateway', 'atof']);
+    assert.deepEqual(reasons(accounting), { used: 3, skipped: { 'not-json': 1, 'unsupported-route': 1 } });
+  });
+
+  it('a truncated HAR, then a whole one: the second is read, the first is one explained problem', async () => {
+    const { records, accounting } = await readAll([ndjson('s.ndjson', [...harLines.slice(0, 4), ...harLines])]);
+    assert.deepEqual(kinds(records), ['gateway', 'gateway']);
+    assert.equal(accounting.toJSON().skipped.byReason['not-json']!.count, 4);
+    assert.match(accounting.toJSON().skipped.byReason['not-json']!.examples[0].message ?? '', /^line 1 opens a multi-line JSON document/);
+  });
+
+  it('a HAR without a final newline, then more input on its last line: the document ends at its last bracket', async () => {
+    const last = harLines.length - 1;
+    const joined = [...harLines.slice(0, last), harLines[last] + atof(1), atof(2)];
+    const a = await readAll([ndjson('s.ndjson', joined)]);
+    assert.deepEqual(kinds(a.records), ['gateway', 'gateway', 'atof', 'atof']);
+    const twice = [...harLines.slice(0, last), harLines[last] + harLines[0], ...harLines.slice(1)];
+    const b = await readAll([ndjson('s.ndjson', twice)]);
+    assert.deepEqual(kinds(b.records), ['gateway', 'gateway', 'gateway', 'gateway']);
+  });
+
+  it('a byte-order mark opening a HAR in the middle of a stream', async () => {
+    const { records } = await readAll([ndjson('s.ndjson', [atof(1), '\uFEFF' + harLines[0], ...harLines.slice(1)])]);
+    assert.deepEqual(kinds(records), ['atof', 'gateway', 'gateway']);
+  });
+});

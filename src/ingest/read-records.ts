@@ -156,32 +156,49 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
         if (!('text' in line) || !isBlank(line.text)) reader.atSourceStart = false;
         for (const record of reader.readLine(line)) out.push(record);
       };
+      const endDocument = () => {
+        for (const record of reader.readDocument(pending!, source.name)) out.push(record);
+        pending = undefined;
+      };
       try {
-        for (const line of lines) {
+        for (let line of lines) {
+          if (pending && 'text' in line && line.text === '{') {
+            // A `{` alone at the start of a line opens a document (nested objects are indented):
+            // the one held is over, though its brackets never closed (a cut-off line or file before it).
+            endDocument();
+          }
           if (pending) {
             if (!isStandaloneRecord(line)) {
-              pending.push(line);
-              if ('text' in line) depth += bracketBalance(line.text);
-              // Its brackets are all closed: the document ends here (a HAR file in `cat a.har b.ndjson`,
-              // or one in the middle of a stream), and reading goes on line by line after it.
-              if (depth <= 0) {
-                for (const record of reader.readDocument(pending, source.name)) out.push(record);
-                pending = undefined;
+              const scan = 'text' in line ? documentEnd(line.text, depth) : { depth };
+              depth = scan.depth;
+              if (scan.end === undefined || !('text' in line)) {
+                pending.push(line);
+                // Its brackets are all closed: the document ends here (a HAR file in `cat a.har
+                // b.ndjson`, or one in the middle of a stream), and reading goes on line by line after it.
+                if (depth <= 0) endDocument();
+                continue;
               }
+              // The document ends inside the line (a file without a final newline, then the next one):
+              // its part goes with the document, the rest is read as a line of its own.
+              pending.push({ ...line, text: line.text.slice(0, scan.end) });
+              endDocument();
+              const rest = line.text.slice(scan.end);
+              if (isBlank(rest)) continue;
+              line = { ...line, text: rest };
+            } else {
+              // A record on a line of its own: NDJSON with a broken line, not a document. The held lines
+              // are read as lines, and reading streams again (nothing more is held).
+              const held = pending;
+              pending = undefined;
+              for (const h of held) read(h);
+              read(line);
               continue;
             }
-            // A record on a line of its own: NDJSON with a broken line, not a document. The held lines
-            // are read as lines, and reading streams again (nothing more is held).
-            const held = pending;
-            pending = undefined;
-            for (const h of held) read(h);
-            read(line);
-            continue;
           }
           if ('text' in line && (reader.atSourceStart || mayOpenDocument(line.text)) && opensDocument(line.text)) {
             reader.atSourceStart = false;
             pending = [line];
-            depth = bracketBalance(line.text);
+            depth = documentEnd(line.text, 0).depth;
             continue;
           }
           read(line);
@@ -252,12 +269,11 @@ function mayOpenDocument(text: string): boolean {
 }
 
 /**
- * Brackets a line opens minus those it closes, outside strings. Summed over the lines of a held
- * document, it comes back to zero on the line that ends the document (when it is valid JSON; a
- * string cannot span lines, so each line is scanned on its own).
+ * The brackets a held document has open after one more of its lines (opened minus closed, outside
+ * strings), and where in the line they all closed, if they did before its last character: then the
+ * document ends inside the line. (A string cannot span lines, so each line is scanned on its own.)
  */
-function bracketBalance(text: string): number {
-  let balance = 0;
+function documentEnd(text: string, depth: number): { depth: number; end?: number } {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
@@ -266,10 +282,13 @@ function bracketBalance(text: string): number {
         if (d === 92 /* \ */) i++;
         else if (d === 34) break;
       }
-    } else if (c === 123 /* { */ || c === 91 /* [ */) balance++;
-    else if (c === 125 /* } */ || c === 93 /* ] */) balance--;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+    else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+      if (depth === 0 && !isBlank(text.slice(i + 1))) return { depth, end: i + 1 };
+    }
   }
-  return balance;
+  return { depth };
 }
 
 /** A line that starts a JSON object but is not one by itself: the first line of a pretty-printed document. */
@@ -350,7 +369,8 @@ class RecordReader {
     if (unreadable && 'error' in unreadable) {
       failure = `its line ${unreadable.line} is ${unreadable.error === 'invalid-utf8' ? 'not valid UTF-8' : 'too long'}`;
     } else {
-      text = lines.map((l) => ('text' in l ? l.text : '')).join('\n');
+      // A byte-order mark can open a document in the middle of a stream (`cat a.ndjson b.har`).
+      text = lines.map((l) => ('text' in l ? l.text : '')).join('\n').replace(/^\uFEFF/, '');
       try {
         doc = parseJson(text);
       } catch (err) {
