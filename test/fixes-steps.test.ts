@@ -225,3 +225,15 @@ describe('closed-content-parts (ATIF v1.7: ContentPart and ImageSource are close
     assert.notDeepEqual(extractUserMessage(a).value, extractUserMessage(b).value);
   });
 });
+
+describe('closed-content-parts without structured-tool-results', () => {
+  it('a tool result that is an array but not ATIF parts is written as at the seed, not a crash', () => {
+    const events = [
+      ev({ category: 'tool', scope_category: 'start', uuid: uuid(5), parent_uuid: P, timestamp: at(1), name: 'read', data: {} }),
+      ev({ category: 'tool', scope_category: 'end', uuid: uuid(5), parent_uuid: P, timestamp: at(2), name: 'read', data: [{ type: 'document', title: 'x' }, { type: 'image' }] }),
+    ];
+    for (const t of [toAtif(events, 'default', ['structured-tool-results']), toAtif(events, 'relay-0.3')]) {
+      assert.deepEqual(t.steps[0].observation!.results[0].content, [{ type: 'document', title: 'x' }, { type: 'image' }]);
+    }
+  });
+});

@@ -143,7 +143,7 @@ export class StepBuilder {
 
   /** A message as written: with closed-content-parts, parts keep only ATIF's keys (the request or response in `extra` keeps them all). */
   private closedMessage(message: Json): Json {
-    return Array.isArray(message) && this.lookups.fixes.has('closed-content-parts') ? closedContentParts(message) : message;
+    return this.lookups.fixes.has('closed-content-parts') && isAtifContentParts(message) ? closedContentParts(message) : message;
   }
 
   private llmEnd(e: AtofEvent): void {
@@ -359,7 +359,8 @@ export class StepBuilder {
     const asContent = !this.lookups.fixes.has('structured-tool-results') || typeof data === 'string' || isAtifContentParts(data);
     const r: ObservationResult & { structured?: Json } = data === null ? { extra } : asContent ? { content: data, extra } : { extra, structured: data };
     // Parts with provider keys: the closed parts are the content, the parts as sent go to extra.tool_result.
-    const closed = asContent && Array.isArray(data) && this.lookups.fixes.has('closed-content-parts') ? closedContentParts(data) : data;
+    // (Only ATIF parts: without structured-tool-results, any array is written as content, as at the seed.)
+    const closed = asContent && this.lookups.fixes.has('closed-content-parts') && isAtifContentParts(data) ? closedContentParts(data) : data;
     if (closed !== data) [r.content, r.structured] = [closed, data];
     if (id !== undefined) r.source_call_id = id;
     return r;

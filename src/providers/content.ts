@@ -38,8 +38,9 @@ function isClosedPart(part: Json): boolean {
 function closedPart(part: Json): Json {
   if (!isObject(part) || isClosedPart(part)) return part;
   if (part.type === 'text') return { text: part.text, type: 'text' };
-  const source = part.source as Record<string, Json>;
-  return { source: { media_type: source.media_type, path: source.path }, type: part.type };
+  // Not an ATIF image part (the caller checks): left as it is rather than guessed at.
+  if (!isObject(part.source)) return part;
+  return { source: { media_type: part.source.media_type, path: part.source.path }, type: part.type };
 }
 
 function hasOnlyKeys(o: Record<string, Json>, a: string, b: string): boolean {
