@@ -190,8 +190,10 @@ describe('diff A B: the mode follows what the files hold, not their names', () =
   it('convert names a trajectory given as input, and validate reads nothing on stdin as no trajectory', async () => {
     const r = await runCli(['convert', await compact('in.ndjson', A), '-o', '-']);
     assert.match(r.stderr, /an ATIF trajectory \(ATIF-v1\.\d\), not an input record: validate and diff read trajectories/);
-    const empty = await runCli(['validate'], { stdin: '' });
-    assert.equal(empty.code, 0, empty.stderr);
-    assert.match(empty.stderr, /0 of 0 trajectories valid/);
+    for (const stdin of ['', '\n\n', ' \r\n']) {
+      const empty = await runCli(['validate'], { stdin });
+      assert.equal(empty.code, 0, empty.stderr);
+      assert.match(empty.stderr, /0 of 0 trajectories valid/);
+    }
   });
 });

@@ -21,6 +21,9 @@ describe('diffJson', () => {
     diffJson(parseJson('{"prompt_tokens":5,"b":[1.0]}'), parseJson('{"prompt_tokens":5.0,"b":[1]}'), '$', out);
     assert.deepEqual(summary(out), ['changed $.b[0]', 'changed $.prompt_tokens'], 'validate rejects 5.0 as a token count: a diff must show it');
     out.length = 0;
+    diffJson(parseJson('{"big":1e400,"same":1E400}'), parseJson('{"big":1e401,"same":1e400}'), '$', out);
+    assert.deepEqual(summary(out), ['changed $.big'], 'beyond a double, the text is the value');
+    out.length = 0;
     diffJson(parseJson('{"n":9007199254740993}'), parseJson('{"n":9007199254740992}'), '$', out);
     assert.deepEqual(summary(out), ['changed $.n']);
   });

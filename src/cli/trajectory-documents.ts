@@ -111,7 +111,7 @@ function splitLines(buf: Buffer): { lines: Buffer[]; rest: Buffer } {
 }
 
 function isBlank(bytes: Buffer): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return false;
   return true;
 }
 

@@ -35,7 +35,10 @@ export function sameNumber(a: number | JsonNumber, b: number | JsonNumber): bool
   const [xInt, yInt] = [/^-?\d+$/.test(x), /^-?\d+$/.test(y)];
   if (xInt !== yInt) return false;
   if (xInt) return BigInt(x) === BigInt(y);
-  return Number(x) === Number(y);
+  const [vx, vy] = [Number(x), Number(y)];
+  // Beyond a double's range (`1e400`, `1e401`) the value is only in the text.
+  if (!Number.isFinite(vx) || !Number.isFinite(vy)) return x.toLowerCase() === y.toLowerCase();
+  return vx === vy;
 }
 
 const isNum = (v: Json): v is number | JsonNumber => typeof v === 'number' || v instanceof JsonNumber;
