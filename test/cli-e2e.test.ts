@@ -295,6 +295,10 @@ test('a reader that stops early ends the run quietly with 141 (as SIGPIPE would)
   const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" convert "${input}" -o - -q --jobs 1 | head -c 10 > /dev/null; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
   assert.match(r.stdout, /status=141/);
   assert.equal(r.stderr, '');
+  // The same when the pipe is named as the output file (one trajectory, larger than a pipe holds).
+  const named = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" convert "${input}" --session-id one -o /dev/stdout -q --jobs 1 | head -c 10 > /dev/null; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  assert.match(named.stdout, /status=141/);
+  assert.equal(named.stderr, '');
   // The same when the closed pipe is stderr's: its reader (`true`) is gone before the summary is written.
   const onStderr = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" convert "${SAMPLE}" -o /dev/null 2>&1 >/dev/null | true; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
   assert.match(onStderr.stdout, /status=141/);

@@ -95,6 +95,8 @@ async function writeAll(path: string, text: string | Pieces): Promise<void> {
 /** A failure of the pieces' source passes on as it is; anything else is an output error naming the path. */
 function outputFailure(path: string, err: unknown): never {
   if (err instanceof SourceFailure) throw err.cause;
+  // A pipe named as the output (`-o /dev/stdout | head`) closed by its reader: as for stdout, a quiet 141.
+  if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new CliError(EXIT.BROKEN_PIPE, '');
   throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
 }
 

@@ -63,7 +63,8 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
           return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
         }
         if (err instanceof CliError) {
-          io.stderr.write(`relay-atif: ${err.message}\n`);
+          // An error without a message (a closed output pipe) ends quietly.
+          if (err.message !== '') io.stderr.write(`relay-atif: ${err.message}\n`);
           return err.exitCode;
         }
         throw err;
