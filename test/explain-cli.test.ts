@@ -281,3 +281,20 @@ describe('explain and diff describe what convert writes', () => {
     assert.deepEqual(twice, once);
   });
 });
+
+describe('explain --step names closed-content-parts on a tool result it trimmed', () => {
+  it('as it does on a message', async () => {
+    const events = [
+      { kind: 'scope', scope_category: 'start', category: 'agent', name: 'root', uuid: u('1'), parent_uuid: null, timestamp: '2026-01-01T00:00:00Z', data: null },
+      { kind: 'scope', scope_category: 'start', category: 'tool', name: 'mcp', uuid: u('2'), parent_uuid: u('1'), timestamp: '2026-01-01T00:00:01Z', data: {} },
+      { kind: 'scope', scope_category: 'end', category: 'tool', name: 'mcp', uuid: u('2'), parent_uuid: u('1'), timestamp: '2026-01-01T00:00:02Z', data: [{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } }] },
+      { kind: 'scope', scope_category: 'end', category: 'agent', name: 'root', uuid: u('1'), parent_uuid: null, timestamp: '2026-01-01T00:00:03Z', data: null },
+    ].map((e) => JSON.stringify({ atof_version: '0.1', attributes: [], ...e }));
+    const dir = mkdtempSync(join(tmpdir(), 'relay-closed-'));
+    writeFileSync(join(dir, 'tool.ndjson'), events.join('\n') + '\n');
+    const step = await runJson<{ fixes?: string[] }>(['explain', join(dir, 'tool.ndjson'), '--step', '1', '--trajectory', u('1')]);
+    assert.deepEqual(step.fixes, ['closed-content-parts']);
+    const seed = await runJson<{ fixes?: string[] }>(['explain', join(dir, 'tool.ndjson'), '--step', '1', '--trajectory', u('1'), '--profile', 'relay-0.3']);
+    assert.equal(seed.fixes, undefined);
+  });
+});

@@ -94,6 +94,8 @@ export class StepBuilder {
   private current: PendingAgent = { toolAncestry: [], toolInvocations: [], knownIds: [] };
   /** Requests of LLM starts that wrote no user step, by span uuid, for that span's agent step. */
   private readonly stashedRequests = new Map<string, Json>();
+  /** Tool results whose parts closed-content-parts closed: the step that takes one names the fix. */
+  private readonly closedResults = new WeakSet<ObservationResult>();
   private readonly userTurns: UserTurns | undefined;
 
   constructor(private readonly lookups: Lookups) {
@@ -361,12 +363,16 @@ export class StepBuilder {
     // Parts with provider keys: the closed parts are the content, the parts as sent go to extra.tool_result.
     // (Only ATIF parts: without structured-tool-results, any array is written as content, as at the seed.)
     const closed = asContent && this.lookups.fixes.has('closed-content-parts') && isAtifContentParts(data) ? closedContentParts(data) : data;
-    if (closed !== data) [r.content, r.structured] = [closed, data];
+    if (closed !== data) {
+      [r.content, r.structured] = [closed, data];
+      this.closedResults.add(r);
+    }
     if (id !== undefined) r.source_call_id = id;
     return r;
   }
 
   private mergeResult(step: Step, result: ObservationResult): void {
+    if (this.closedResults.has(result)) this.markFix(step, 'closed-content-parts');
     step.observation ??= { results: [] };
     mergeObservationResult(step.observation, result, this.lookups.fixes.has('structured-tool-results'));
   }
@@ -382,6 +388,7 @@ export class StepBuilder {
     const standalone: Array<{ result: ObservationResult; link?: ToolLink }> = [];
     for (const item of batch) {
       const r = finishResult(item.result);
+      if (this.closedResults.has(item.result)) this.closedResults.add(r);
       const id = r.source_call_id;
       if (id === undefined) {
         if (item.link) item.link.placement = 'STANDALONE';
@@ -404,6 +411,7 @@ export class StepBuilder {
         step,
         { kind: 'standalone-observations', events: standalone.map((s) => s.link?.toolUuid).filter((u): u is string => !!u) },
       );
+      if (standalone.some((x) => this.closedResults.has(x.result))) this.markFix(step, 'closed-content-parts');
     }
   }
 
@@ -483,6 +491,7 @@ export class StepBuilder {
           step,
           { kind: 'deferred-observations', events: keyed.map((k) => k.d.link?.toolUuid).filter((u): u is string => !!u) },
         );
+        if (keyed.some((k) => this.closedResults.has(k.d.result))) this.markFix(step, 'closed-content-parts');
       }
     }
     this.finalizeCurrent();
