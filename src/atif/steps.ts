@@ -143,9 +143,13 @@ export class StepBuilder {
     if (step.message !== message) this.markFix(step, 'closed-content-parts');
   }
 
-  /** A message as written: with closed-content-parts, parts keep only ATIF's keys (the request or response in `extra` keeps them all). */
+  /**
+   * A message as written: with closed-content-parts, parts keep only ATIF's keys (the request or
+   * response in `extra` keeps them all). A message array is always ATIF parts: the extractors
+   * return no other (providers/content.ts `atifContentValue`), so it is not checked again here.
+   */
   private closedMessage(message: Json): Json {
-    return this.lookups.fixes.has('closed-content-parts') && isAtifContentParts(message) ? closedContentParts(message) : message;
+    return Array.isArray(message) && this.lookups.fixes.has('closed-content-parts') ? closedContentParts(message) : message;
   }
 
   private llmEnd(e: AtofEvent): void {

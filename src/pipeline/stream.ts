@@ -87,7 +87,7 @@ export class TopLevelGrouper<R> {
   }
 
   /** End of input: every open scope (in opening order), then the unscoped remainder. */
-  finish(): { done: R[]; late: AtofEvent[] } {
+  finish(): { done: R[] } {
     // Whatever still waits has a parent that never appeared: it belongs to no top-level scope.
     const unscoped = [...this.unscoped, ...[...this.waiting.values()].flat()].sort((a, b) => a.seq - b.seq);
     this.waiting.clear();
@@ -95,7 +95,7 @@ export class TopLevelGrouper<R> {
     // Released events rejoin their scope in input order.
     const done = [...this.open.keys()].map((root) => this.close(root, true));
     if (unscoped.length > 0) done.push(this.sink.unscoped(unscoped));
-    return { done, late: [] };
+    return { done };
   }
 
   private close(root: string, resort: boolean): R {
