@@ -56,6 +56,25 @@ test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () =
   assert.equal(JSON.parse(renamed.stdout).extra, undefined);
 });
 
+
+test('-o FILE refuses a second trajectory as soon as it comes, in one thread or with workers, and writes nothing', () => {
+  const dir = join(work, 'two-sessions');
+  mkdirSync(dir);
+  copyFileSync(join(ROOT, 'samples', 'hermes-session.atof.ndjson'), join(dir, 'a.ndjson'));
+  copyFileSync(join(ROOT, 'samples', 'claude-code-session.ndjson'), join(dir, 'b.ndjson'));
+  for (const jobs of ['1', '2']) {
+    const r = spawnSync(process.execPath, [BIN, 'convert', dir, '-o', 'two.json', '--jobs', jobs], {
+      cwd: work,
+      encoding: 'utf8',
+      // Workers from the first byte, so that the second trajectory is refused while a worker holds it.
+      env: { ...process.env, NO_COLOR: '1', RELAY_ATIF_JOBS_AFTER_BYTES: '0' },
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /-o \S*\/two\.json names one file but the input holds more than one trajectory \(01972d4e-8a00-7000-8000-000000000001, then [0-9a-f-]{36}\); give a directory/, jobs);
+    assert.ok(!existsSync(join(work, 'two.json')), 'nothing is written');
+    assert.deepEqual(readdirSync(work).filter((f) => f.includes('two.json')), [], 'no temp file is left');
+  }
+});
 test('-o through a symbolic link or to a device or FIFO writes to what it names, never replacing it', async () => {
   // A link to a file: the file gets the trajectory, the link stays a link.
   writeFileSync(join(work, 'real.json'), 'old');

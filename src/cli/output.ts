@@ -102,13 +102,17 @@ function outputFailure(path: string, err: unknown): never {
 
 /**
  * Writes trajectories as they are produced: NDJSON lines on stdout, or one file each in a directory.
- * A single-file target holds its one trajectory until `close`, which checks the count. Trajectories
+ * A single-file target holds its one trajectory until `close` and refuses a second. Trajectories
  * arrive as text already in {@link TrajectoryWriter.format} (printed here or on a worker thread).
  */
 export class TrajectoryWriter {
   readonly written: string[] = [];
   private readonly usedNames = new Set<string>();
-  private held: Piece[][] = [];
+  /** The one trajectory of a single-file target, written at `close`, and its session id. */
+  private held?: Piece[];
+  private heldId?: string;
+  /** Set when a trajectory was refused (a second one for a single-file target): nothing more is written. */
+  refused = false;
   private dirReady = false;
 
   constructor(
@@ -136,9 +140,15 @@ export class TrajectoryWriter {
     if (this.target.kind === 'stdout') {
       for await (const piece of all) await writeOut(this.io, piece);
     } else if (this.target.kind === 'file') {
+      // Refused as soon as a second trajectory comes, not after the whole input has been converted.
+      if (this.heldId !== undefined) {
+        this.refused = true;
+        throw usageError(`-o ${this.target.path} names one file but the input holds more than one trajectory (${this.heldId}, then ${sessionId}); give a directory (ending in '/') instead`);
+      }
       const held: Piece[] = [];
       for await (const piece of all) held.push(piece);
-      this.held.push(held);
+      this.held = held;
+      this.heldId = sessionId;
     } else {
       await this.ensureDir(this.target.path);
       const base = safeNamePart(sessionId);
@@ -153,15 +163,11 @@ export class TrajectoryWriter {
   }
 
   /** Finishes the output (the single-file target is written here). */
-  async close(total: number): Promise<void> {
+  async close(): Promise<void> {
     if (this.target.kind === 'dir') await this.ensureDir(this.target.path); // exists even when nothing was written
-    if (this.target.kind !== 'file') return;
     // No trajectory: nothing to write, as on stdout or in a directory (the summary says 0).
-    if (this.held.length === 0) return;
-    if (this.held.length !== 1) {
-      throw usageError(`-o ${this.target.path} names one file but the input holds ${total} trajectories; give a directory (ending in '/') instead`);
-    }
-    await writeAtomic(this.target.path, this.held[0]);
+    if (this.target.kind !== 'file' || this.held === undefined) return;
+    await writeAtomic(this.target.path, this.held);
     this.written.push(this.target.path);
   }
 

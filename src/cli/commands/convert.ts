@@ -136,7 +136,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
       } catch (err) {
         // A run stopped by its input (--strict, an unreadable source) still writes what closed before
         // the stop, as it does without workers; a failing output is not written to again.
-        if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT) await queue.flush();
+        if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT && !writer.refused) await queue.flush();
         throw err;
       } finally {
         await parallel?.shutdown();
@@ -148,7 +148,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
     stop = err;
   }
   const trajectories = converted.filter((c) => c.written);
-  if (!stop) await writer.close(trajectories.length);
+  if (!stop) await writer.close();
   const report = {
     lines: accounting.toJSON(),
     trajectories: converted.map(({ sessionId, ...counts }) => ({ session_id: sessionId, ...counts })),
