@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { buildTimeline, classifyRecordKind } from '../src/ingest/read-records.js';
 import { parseJson } from '../src/json/parse.js';
@@ -89,6 +90,15 @@ describe('reading records, every line in one bucket', () => {
     assert.equal(readFileSync(HAR, 'utf8').split('\n')[75].trim(), '"startedDateTime": "2026-05-29T19:18:05.000Z",');
     const exchanges = records.flatMap((r) => (r.kind === 'gateway' ? [r.exchange] : []));
     assert.deepEqual(exchanges.map((x) => [x.id, x.path]), [['capture.txt:entries[0]', '/v1/messages'], ['capture.txt:entries[2]', '/v1/chat/completions']]);
+  });
+
+  it('names the entries of a second HAR in the same stream by its line too: no two captures share a name', async () => {
+    const text = readFileSync(HAR, 'utf8');
+    const second = text.split('\n').length + (text.endsWith('\n') ? 0 : 1); // the line the second copy starts on
+    const both = text.endsWith('\n') ? text + text : `${text}\n${text}`;
+    const { records } = await readAll([{ name: '-', open: () => Readable.from([Buffer.from(both)]) }]);
+    const ids = records.flatMap((r) => (r.kind === 'gateway' ? [r.exchange.id] : []));
+    assert.deepEqual(ids, ['-:entries[0]', '-:entries[2]', `-:${second}:entries[0]`, `-:${second}:entries[2]`]);
   });
 
   it('reads HAR entries one per line, and a one-line HAR document', async () => {

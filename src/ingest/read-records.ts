@@ -400,7 +400,7 @@ class RecordReader {
     // Each entry is one unit, named by the line it starts on; by the document's first line when that
     // cannot be told (and for a document without entries).
     const starts = harEntryLines(text, lines[0].line, doc.log.entries.length);
-    yield* this.readHarEntries(doc.log.entries, file, (index) => ({ file, line: starts?.[index] ?? lines[0].line }));
+    yield* this.readHarEntries(doc.log.entries, file, lines[0].line, (index) => ({ file, line: starts?.[index] ?? lines[0].line }));
   }
 
   /** A document's lines as one kind of skip with one message; blank and unreadable lines keep their own. */
@@ -432,22 +432,28 @@ class RecordReader {
       case 'har-document': {
         // A HAR document on one line: each entry stands for one unit of this line.
         const entries = (value as JsonObject & { log: { entries: Json[] } }).log.entries;
-        return yield* this.readHarEntries(entries, where.file, () => where);
+        return yield* this.readHarEntries(entries, where.file, where.line, () => where);
       }
       case 'unknown':
         return this.acct.skip('unknown-record', where, describeUnknown(value));
     }
   }
 
-  private *readHarEntries(entries: Json[], file: string, whereOf: (index: number) => LineRef): Generator<InputRecord> {
+  /**
+   * The entries of a HAR document that starts at line `docLine` of `file`. An entry without an id of its
+   * own is named by its place: `file:entries[i]`, with the document's line when it is not the first
+   * (several HARs in one stream, as `cat a.har b.har |` gives, must not share names).
+   */
+  private *readHarEntries(entries: Json[], file: string, docLine: number, whereOf: (index: number) => LineRef): Generator<InputRecord> {
     if (entries.length === 0) return this.acct.skip('unknown-record', whereOf(0), 'a HAR document with no entries');
+    const prefix = docLine === 1 ? file : `${file}:${docLine}`;
     for (const [index, entry] of entries.entries()) {
       const where = whereOf(index);
       if (!isObject(entry)) {
         this.acct.reject('invalid-har', where, { path: `log.entries.${index}`, message: 'a HAR entry must be an object' });
         continue;
       }
-      yield* this.readExchange('har', entry, `${file}:entries[${index}]`, where, canonicalJson(entry));
+      yield* this.readExchange('har', entry, `${prefix}:entries[${index}]`, where, canonicalJson(entry));
     }
   }
 
