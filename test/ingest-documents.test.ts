@@ -64,6 +64,15 @@ describe('a first line that opens a JSON document', () => {
     assert.match(example.message ?? '', /^line 1 opens a multi-line JSON document .* does not parse: /);
   });
 
+  it('a pretty document with a syntax error is described on one line, however the parser quotes it', async () => {
+    const lines = ['{', '  "log": {', '    "entries": [', '      {"request": {"method": "POST",', '        "url": x', '      }}', '    ]', '  }', '}'];
+    const { accounting } = await readAll([ndjson('bad.har', lines)]);
+    assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'not-json': 9 } });
+    const message = accounting.toJSON().skipped.byReason['not-json']!.examples[0].message ?? '';
+    assert.match(message, /^line 1 opens a multi-line JSON document .* does not parse: .*"url": x/);
+    assert.doesNotMatch(message, /\n/, 'a diagnostic is one line');
+  });
+
   it('a valid pretty document that is no input says so once per line, as unknown-record, naming what it is', async () => {
     const event = JSON.stringify(JSON.parse(atof(1)), null, 2).split('\n');
     const { accounting } = await readAll([ndjson('event.json', event)]);

@@ -374,7 +374,9 @@ class RecordReader {
       try {
         doc = parseJson(text);
       } catch (err) {
-        failure = `${(err as Error).message}${lineOfPosition(text, (err as Error).message, lines[0].line)}`;
+        // The parser may quote the text around the error, line breaks and all: a diagnostic is one line.
+        const message = (err as Error).message;
+        failure = `${message.replace(/\s*\n\s*/g, ' ')}${lineOfPosition(text, message, lines[0].line)}`;
       }
     }
     // One line that does not parse (a log's last record cut off) is a broken line, not a document.
