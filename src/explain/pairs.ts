@@ -21,9 +21,36 @@ export function candidatesOf(dedupe: DedupeResult): SpanCandidate[] {
   return dedupe.spans.flatMap((o) => (o.span.candidate ? [o.span.candidate] : []));
 }
 
+/** Candidates per parent (spans without a parent are in no same-parent pair). */
+function byParent(dedupe: DedupeResult): Map<string, SpanCandidate[]> {
+  const groups = new Map<string, SpanCandidate[]>();
+  for (const c of candidatesOf(dedupe)) {
+    if (c.parentUuid === undefined) continue;
+    const list = groups.get(c.parentUuid);
+    if (list) list.push(c);
+    else groups.set(c.parentUuid, [c]);
+  }
+  return groups;
+}
+
+/**
+ * Past this many same-parent pairs in one trajectory, the overview lists only the pairs whose windows
+ * overlap (those the pass decided: the only ones that can merge) and counts the others per rule. A
+ * long session under one agent has n² / 2 pairs: 100,000 LLM calls would be 5 billion rows.
+ */
+export const MAX_LISTED_PAIRS = 10_000;
+
+/** How many pairs get past the parent check: n(n-1)/2 per parent. */
+export function sameParentPairCount(dedupe: DedupeResult): number {
+  let total = 0;
+  for (const list of byParent(dedupe).values()) total += (list.length * (list.length - 1)) / 2;
+  return total;
+}
+
 /**
  * Every pair of candidates under one parent (the pairs that get past the parent check), in
- * evaluation order: by left span, then right span, each in (start, end, uuid) order.
+ * evaluation order: by left span, then right span, each in (start, end, uuid) order. With `only`,
+ * the pairs of that span (one pass over its parent's candidates, not over every pair).
  *
  * The pass records decisions only for overlapping pairs (the only ones that can merge). Those are
  * used as recorded; the others are decided here with the same pure `decidePair`, which stops at the
@@ -31,27 +58,59 @@ export function candidatesOf(dedupe: DedupeResult): SpanCandidate[] {
  */
 export function sameParentPairs(dedupe: DedupeResult, only?: string): PairDecision[] {
   const recorded = new Map(dedupe.pairs.map((p) => [`${p.left} ${p.right}`, p]));
-  const byParent = new Map<string, SpanCandidate[]>();
-  for (const c of candidatesOf(dedupe)) {
-    if (c.parentUuid === undefined) continue;
-    const list = byParent.get(c.parentUuid);
-    if (list) list.push(c);
-    else byParent.set(c.parentUuid, [c]);
-  }
-  const out: Array<{ l: SpanCandidate; r: SpanCandidate; d: PairDecision }> = [];
-  for (const list of byParent.values()) {
-    if (only !== undefined && !list.some((c) => c.uuid === only)) continue;
-    list.sort(compareCandidates);
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        const [l, r] = [list[i], list[j]];
-        if (only !== undefined && l.uuid !== only && r.uuid !== only) continue;
-        out.push({ l, r, d: recorded.get(`${l.uuid} ${r.uuid}`) ?? decidePair(l, r) });
-      }
+  const decided = (l: SpanCandidate, r: SpanCandidate) => ({ l, r, d: recorded.get(`${l.uuid} ${r.uuid}`) ?? decidePair(l, r) });
+  const out: Array<ReturnType<typeof decided>> = [];
+  const groups = byParent(dedupe);
+  if (only !== undefined) {
+    const me = candidatesOf(dedupe).find((c) => c.uuid === only);
+    for (const o of (me?.parentUuid !== undefined && groups.get(me.parentUuid)) || []) {
+      if (o !== me) out.push(compareCandidates(me!, o) < 0 ? decided(me!, o) : decided(o, me!));
+    }
+  } else {
+    for (const list of groups.values()) {
+      list.sort(compareCandidates);
+      for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) out.push(decided(list[i], list[j]));
     }
   }
   out.sort((a, b) => compareCandidates(a.l, b.l) || compareCandidates(a.r, b.r));
   return out.map((x) => x.d);
+}
+
+/**
+ * Pairs per rule over every same-parent pair, in the §3.2 order, without listing them: the pairs the
+ * pass recorded (every overlapping one) by their rule, and the others — which `decidePair` stops at
+ * the model check (both models known and different) or else at the overlap check — by counting.
+ * The same counts as tallying {@link sameParentPairs} (test/explain-scale.test.ts checks that), in time
+ * linear in the spans and the recorded pairs.
+ */
+export function sameParentRuleCounts(dedupe: DedupeResult): Record<string, number> {
+  const n: Partial<Record<PairRule, number>> = {};
+  const add = (rule: PairRule, k: number) => void (n[rule] = (n[rule] ?? 0) + k);
+  let unrecorded = 0;
+  let unrecordedMismatch = 0;
+  for (const list of byParent(dedupe).values()) {
+    unrecorded += (list.length * (list.length - 1)) / 2;
+    // Pairs of known, different models: all pairs of spans with a model, less those of one model.
+    const perModel = new Map<string, number>();
+    let known = 0;
+    for (const c of list) {
+      if (c.modelName === undefined) continue;
+      known++;
+      perModel.set(c.modelName, (perModel.get(c.modelName) ?? 0) + 1);
+    }
+    unrecordedMismatch += (known * (known - 1)) / 2;
+    for (const m of perModel.values()) unrecordedMismatch -= (m * (m - 1)) / 2;
+  }
+  for (const p of dedupe.pairs) {
+    add(p.rule, 1);
+    unrecorded--;
+    if (p.checks.model?.pass === false) unrecordedMismatch--;
+  }
+  add('KEPT_MODEL_MISMATCH', unrecordedMismatch);
+  add('KEPT_NO_OVERLAP', unrecorded - unrecordedMismatch);
+  const counts: Record<string, number> = {};
+  for (const rule of PAIR_RULES) if ((n[rule] ?? 0) > 0) counts[rule] = n[rule]!;
+  return counts;
 }
 
 /**
@@ -69,16 +128,6 @@ export function crossParentOverlaps(dedupe: DedupeResult, uuid: string): PairDec
     .filter((o) => o !== me && (me.parentUuid === undefined || o.parentUuid !== me.parentUuid) && overlaps(o))
     .sort(compareCandidates)
     .map((o) => (compareCandidates(me, o) < 0 ? decidePair(me, o) : decidePair(o, me)));
-}
-
-/** Pairs per rule, in the §3.2 order, rules with no pair left out. */
-export function countRules(pairs: readonly PairDecision[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const rule of PAIR_RULES) {
-    const n = pairs.filter((p) => p.rule === rule).length;
-    if (n > 0) counts[rule] = n;
-  }
-  return counts;
 }
 
 export interface ChecksJson {

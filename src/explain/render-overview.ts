@@ -19,21 +19,27 @@ function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles): st
   lines.push('', s.head(`LLM span candidates (${candidates.length})`));
   if (candidates.length > 0) {
     const header = ['span', 'name', 'source', 'model', 'start', 'length', 'fidelity', 'state', 'warnings'].map((h) => cell(h, s.dim));
-    lines.push(...renderTable([header, ...candidates.map((r) => spanCells(r, s))]));
+    for (const line of renderTable([header, ...candidates.map((r) => spanCells(r, s))])) lines.push(line);
   } else lines.push('  (none)');
   if (others.length > 0) {
     lines.push('', s.head(`Not candidates (${others.length}): never compared, passed through as is`));
-    lines.push(...renderTable(others.map((r) => [cell(r.short, s.id), cell(r.name), cell(r.eligibility, s.warn)])));
+    for (const line of renderTable(others.map((r) => [cell(r.short, s.id), cell(r.name), cell(r.eligibility, s.warn)]))) lines.push(line);
   }
-  lines.push('', s.head(`Pairs past the parent check (${t.pairs.length}, in evaluation order)`));
+  const unlisted = t.unlisted_pairs ?? 0;
+  const total = t.pairs.length + unlisted;
+  lines.push(
+    '',
+    s.head(`Pairs past the parent check (${total}, in evaluation order)`) +
+      (unlisted > 0 ? s.dim(` — too many to list: only the ${t.pairs.length} whose windows overlap; the other ${unlisted} are counted per rule below`) : ''),
+  );
   if (t.pairs.length > 0) {
     const header = ['left', 'right', 'rule', 'outcome'].map((h) => cell(h, s.dim));
-    lines.push(...renderTable([header, ...t.pairs.map((p) => [cell(sh(p.left), s.id), cell(sh(p.right), s.id), cell(p.rule, s.rule), cell(pairOutcome(p))])]));
+    for (const line of renderTable([header, ...t.pairs.map((p) => [cell(sh(p.left), s.id), cell(sh(p.right), s.id), cell(p.rule, s.rule), cell(pairOutcome(p))])])) lines.push(line);
   } else lines.push('  (none)');
   const counts = Object.entries(t.rule_counts);
   if (counts.length > 0) {
     lines.push('', s.head('Pairs per rule'));
-    lines.push(...renderTable(counts.map(([rule, n]) => [cell(rule, s.rule), cell(String(n))])));
+    for (const line of renderTable(counts.map(([rule, n]) => [cell(rule, s.rule), cell(String(n))]))) lines.push(line);
   }
   return lines.join('\n') + '\n';
 }

@@ -32,10 +32,10 @@ export function renderSpan(r: SpanReport, s: Styles): string {
     );
     if (f.end_has_tool_calls) facts.push(['tool calls', 'its end lists tool calls (they feed tool correlation even when the span is suppressed)']);
   }
-  out.push(...renderTable(facts.map(([k, v]) => [cell(k, s.dim), cell(v)])));
+  for (const line of renderTable(facts.map(([k, v]) => [cell(k, s.dim), cell(v)]))) out.push(line);
   if (f && f.keys.length > 0) {
     out.push('', s.head('Correlation keys'));
-    out.push(...renderTable(f.keys.map((k) => [cell(k.key), cell(k.origins.map((o) => `${o.event} ${o.source} ${o.path}`).join('; '), s.dim)])));
+    for (const line of renderTable(f.keys.map((k) => [cell(k.key), cell(k.origins.map((o) => `${o.event} ${o.source} ${o.path}`).join('; '), s.dim)]))) out.push(line);
   } else if (f) out.push('', s.head('Correlation keys') + ' (none)');
 
   out.push('', s.head(`Pair decisions (${r.pairs.length}, in evaluation order)`));
@@ -66,14 +66,14 @@ export function renderSpan(r: SpanReport, s: Styles): string {
   }
   if (m.lost !== null) metricLines.push(['lost', `${metricsText(m.lost)} absorbed from ${m.absorbed_from.join(', ')} reach no step: this span is suppressed`]);
   if (metricLines.length === 0) metricLines.push(['moved', 'nothing']);
-  out.push(...renderTable(metricLines.map(([k, v]) => [cell(k, s.dim), cell(v)])));
+  for (const line of renderTable(metricLines.map(([k, v]) => [cell(k, s.dim), cell(v)]))) out.push(line);
 
   out.push('', s.head('Steps in the output'));
   if (r.steps.length === 0) out.push(`  none${r.state === 'SPAN_SUPPRESSED' ? ': both events of a suppressed span are skipped' : ''}`);
-  else out.push(...renderTable(r.steps.map((st) => [cell(`step ${st.step_id}`), cell(st.source), cell(`trajectory ${st.trajectory_id}`, s.dim)])));
+  else for (const line of renderTable(r.steps.map((st) => [cell(`step ${st.step_id}`), cell(st.source), cell(`trajectory ${st.trajectory_id}`, s.dim)]))) out.push(line);
   if (r.warnings.length > 0) {
     out.push('', s.head('Warnings'));
-    out.push(...r.warnings.map((w) => `  ${s.warn(w)}`));
+    for (const line of r.warnings.map((w) => `  ${s.warn(w)}`)) out.push(line);
   }
   return out.join('\n') + '\n';
 }
@@ -159,7 +159,7 @@ export function renderTool(r: ToolReport, s: Styles): string {
       ['placement', l.placement ? `${l.placement}: ${PLACEMENT_TEXT[l.placement]}` : 'not recorded'],
       ['step', l.step ? `step ${l.step.step_id} (${l.step.source}) of trajectory ${l.step.trajectory_id}` : 'none'],
     ];
-    out.push(...renderTable(rows.map(([k, v]) => [cell(k, s.dim), cell(v)])));
+    for (const line of renderTable(rows.map(([k, v]) => [cell(k, s.dim), cell(v)]))) out.push(line);
   });
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@ import { compareCandidates, type SpanOutcome, type SpanState } from '../dedupe/p
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { sourceOf, type SpanSource } from './facts.js';
 import { windowJson } from './format.js';
-import { checksJson, countRules, sameParentPairs, type ChecksJson } from './pairs.js';
+import { checksJson, MAX_LISTED_PAIRS, sameParentPairCount, sameParentPairs, sameParentRuleCounts, type ChecksJson } from './pairs.js';
 import { EXTRA_DROPPED, extraDroppedSpans } from './produced.js';
 
 /** One LLM span in the overview; candidate-only fields are absent for non-candidates. */
@@ -44,9 +44,15 @@ export interface TrajectoryOverview {
   /** The trajectory ids this conversion produced (root first), for --step --trajectory. */
   trajectory_ids: string[];
   spans: SpanRow[];
-  /** Every pair past the parent check, in evaluation order. */
+  /**
+   * Every pair past the parent check, in evaluation order; past {@link MAX_LISTED_PAIRS} of them, only
+   * those whose windows overlap (the others are in `rule_counts` and `unlisted_pairs`).
+   */
   pairs: PairRow[];
+  /** Pairs past the parent check per rule, listed or not. */
   rule_counts: Record<string, number>;
+  /** Present when pairs are left out of `pairs`: how many (all of them kept apart by the model or overlap check). */
+  unlisted_pairs?: number;
 }
 
 export interface Overview {
@@ -91,16 +97,21 @@ export function pairRow(p: PairDecision): PairRow {
 }
 
 export function trajectoryOverview(c: ConvertedTrajectory, short: ReadonlyMap<string, string>): TrajectoryOverview {
-  const pairs = sameParentPairs(c.result.dedupe);
+  const dedupe = c.result.dedupe;
+  const total = sameParentPairCount(dedupe);
+  // The pairs the pass recorded are every overlapping one, already in evaluation order.
+  const pairs = total <= MAX_LISTED_PAIRS ? sameParentPairs(dedupe) : dedupe.pairs;
   const extraDropped = extraDroppedSpans(c);
-  return {
+  const overview: TrajectoryOverview = {
     session_id: c.sessionId,
     mode: c.result.mode,
     trajectory_ids: trajectoryIds(c),
-    spans: orderedOutcomes(c.result.dedupe.spans).map((o) => spanRow(o, short, extraDropped)),
+    spans: orderedOutcomes(dedupe.spans).map((o) => spanRow(o, short, extraDropped)),
     pairs: pairs.map(pairRow),
-    rule_counts: countRules(pairs),
+    rule_counts: sameParentRuleCounts(dedupe),
   };
+  if (pairs.length < total) overview.unlisted_pairs = total - pairs.length;
+  return overview;
 }
 
 /** Root first (the session id), then subagents in the order the exporter finished them. */

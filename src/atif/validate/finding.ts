@@ -21,6 +21,14 @@ export function warning(path: JsonPath, rule: string, message: string): Finding 
   return { level: 'warning', path: formatPath(path), rule, message };
 }
 
+/**
+ * Appends every item (findings can number in the hundreds of thousands: one per step of a long
+ * trajectory; a spread into `push` would overflow the call stack).
+ */
+export function appendAll<T>(into: T[], items: Iterable<T>): void {
+  for (const item of items) into.push(item);
+}
+
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.level === 'error');
 }

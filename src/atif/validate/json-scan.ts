@@ -1,3 +1,4 @@
+import { appendAll } from './finding.js';
 import type { JsonPath } from './path.js';
 
 /**
@@ -130,7 +131,7 @@ export function scanJsonText(text: string): JsonScan | undefined {
 /** Python reports an object's repeated keys first, then what its (surviving) values contain. */
 function objectEntries(frame: Extract<Frame, { kind: 'object' }>): Entries {
   const entries: ScanEntry[] = frame.duplicates.map((key) => ({ kind: 'duplicate-key', path: [...pathOf(frame.at), key] }));
-  for (const member of frame.members.values()) if (member) entries.push(...member);
+  for (const member of frame.members.values()) if (member) appendAll(entries, member);
   return entries.length > 0 ? entries : undefined;
 }
 

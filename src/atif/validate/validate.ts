@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { error, promoteWarnings, quote, type Finding } from './finding.js';
+import { appendAll, error, promoteWarnings, quote, type Finding } from './finding.js';
 import { structuralFindings } from './issues.js';
 import { loadTrajectoryJson } from './json-load.js';
 import { atifModel } from './model.js';
@@ -129,21 +129,22 @@ function trajectoryFindings(
     const version = versionOfLabel(label) ?? DEFAULT_VERSION;
     const ctx: RuleContext = { version, versionLabel: typeof label === 'string' ? label : versionLabel(version), mediaExists };
     const structural = structuralFindings(atifModel(version).trajectory, doc, at);
-    if (!isPyDict(doc)) return void findings.push(...rebase(structural, place));
+    if (!isPyDict(doc)) return appendAll(findings, rebase(structural, place));
     const own: Finding[] = [...schemaVersionRules(doc, at, ctx, parentVersion), ...structural];
-    if (!parentVersion) own.push(...rootSessionIdRule(doc, at, ctx));
-    own.push(...toolDefinitionShape(prop(doc, 'agent'), ['agent'], ctx));
+    if (!parentVersion) appendAll(own, rootSessionIdRule(doc, at, ctx));
+    appendAll(own, toolDefinitionShape(prop(doc, 'agent'), ['agent'], ctx));
     const steps = prop(doc, 'steps');
     if (Array.isArray(steps)) {
-      own.push(...stepIdSequence(steps, stepsPath));
+      appendAll(own, stepIdSequence(steps, stepsPath));
       for (const [index, step] of steps.entries()) {
         const stepPath = [...stepsPath, index];
-        own.push(...stepRules(step, stepPath, ctx), ...stepContentRules(step, stepPath, ctx));
-        if (isPyDict(step)) own.push(...metricsRules(prop(step, 'metrics'), [...stepPath, 'metrics']));
+        appendAll(own, stepRules(step, stepPath, ctx));
+        appendAll(own, stepContentRules(step, stepPath, ctx));
+        if (isPyDict(step)) appendAll(own, metricsRules(prop(step, 'metrics'), [...stepPath, 'metrics']));
       }
     }
-    own.push(...finalMetricsRules(prop(doc, 'final_metrics'), ['final_metrics']));
-    findings.push(...rebase(own, place));
+    appendAll(own, finalMetricsRules(prop(doc, 'final_metrics'), ['final_metrics']));
+    appendAll(findings, rebase(own, place));
     const subagents = prop(doc, 'subagent_trajectories');
     stack.push({ doc, place, version, ctx, steps, subagents: atLeast(version, V1_7) && Array.isArray(subagents) ? subagents : undefined, next: 0 });
   };
@@ -152,12 +153,12 @@ function trajectoryFindings(
     let embeddedIds: ReadonlySet<string> = new Set();
     if (f.subagents) {
       const embedded = embeddedTrajectoryIds(f.subagents, ['subagent_trajectories']);
-      own.push(...embedded.findings);
+      appendAll(own, embedded.findings);
       embeddedIds = embedded.ids;
     }
-    own.push(...subagentRefRules(f.steps, stepsPath, embeddedIds, f.ctx));
-    own.push(...totalStepsRule(f.doc, at));
-    findings.push(...rebase(own, f.place));
+    appendAll(own, subagentRefRules(f.steps, stepsPath, embeddedIds, f.ctx));
+    appendAll(own, totalStepsRule(f.doc, at));
+    appendAll(findings, rebase(own, f.place));
   };
   enter(root, rootPlace, rootParentVersion);
   while (stack.length > 0) {
