@@ -6,6 +6,7 @@ import { sortEvents } from '../src/atif/export.js';
 import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions } from '../src/pipeline/convert.js';
 import { groupByTopLevelAgent } from './support/grouping.js';
 import { StreamingConverter } from '../src/pipeline/stream.js';
+import { localOutput, OrderedQueue } from '../src/pipeline/output-queue.js';
 import { canonicalJson } from '../src/json/stringify.js';
 import type { Json } from '../src/json/value.js';
 import { conformanceCases } from './support/shared.js';
@@ -69,4 +70,14 @@ test('events under no top-level agent become the unscoped trajectory at the end'
   s.push(ev({ kind: 'mark', uuid: uuid(7), parent_uuid: uuid(404), timestamp: at(2), name: 'parent never seen', data: 'z' }));
   const { done } = s.finish();
   assert.deepEqual(done.map((d) => [d.sessionId, d.eventCount]), [['unscoped', 3]]);
+});
+
+test('the output queue takes the scopes still open at the end of input however many there are, and writes them in order', async () => {
+  const written: string[] = [];
+  const queue = new OrderedQueue(async (item) => void written.push(item.sessionId), 8);
+  const open = Array.from({ length: 200_000 }, (_, i) => localOutput({ sessionId: `s${i}`, eventCount: 1, steps: 0, suppressedSpans: 0, errors: [], errorCount: 0 }));
+  await queue.add(open); // one call with every group: a spread into push overflowed the call stack here
+  await queue.flush();
+  assert.equal(written.length, 200_000);
+  assert.deepEqual([written[0], written[199_999]], ['s0', 's199999']);
 });

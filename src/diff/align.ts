@@ -56,7 +56,7 @@ export function alignSteps(a: readonly Json[], b: readonly Json[]): Aligned[] {
     for (const y of range(j, bj)) if (kb[y] !== undefined && !matchedB.has(y)) gap.push({ b: y });
     // A's steps in A order, then the steps only B has, in B order.
     gap.sort((x, y) => (x.a ?? Infinity) - (y.a ?? Infinity) || (x.b ?? Infinity) - (y.b ?? Infinity));
-    out.push(...gap);
+    for (const x of gap) out.push(x);
     if (ai < a.length) out.push({ a: ai, b: bj });
     [i, j] = [ai + 1, bj + 1];
   }

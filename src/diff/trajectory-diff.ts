@@ -81,7 +81,7 @@ function diffChildren(a: Json[], b: Json[], path: string, bPath: string, out: Di
     if (j < lastJ) out.push({ path: childPath(path, i), b_path: childPath(bPath, j), kind: 'moved' });
     lastJ = Math.max(lastJ, j);
     const tb = b[j];
-    if (isObject(ta) && isObject(tb)) out.push(...diffTrajectories(ta, tb, childPath(path, i), childPath(bPath, j)));
+    if (isObject(ta) && isObject(tb)) for (const d of diffTrajectories(ta, tb, childPath(path, i), childPath(bPath, j))) out.push(d);
     else diffJson(ta, tb, childPath(path, i), out, childPath(bPath, j));
   });
   b.forEach((tb, j) => usedB.has(j) || out.push({ path: childPath(bPath, j), kind: 'added', b: tb }));

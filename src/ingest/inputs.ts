@@ -155,7 +155,7 @@ async function resolveGlob(pattern: string, cwd: string): Promise<InputSource[]>
   for (const match of matches) {
     const name = match.endsWith('/') && match.length > 1 ? match.slice(0, -1) : match;
     const info = await statOrUndefined(resolve(cwd, name), name);
-    if (info?.isDirectory()) names.push(...(await listInputFiles(name, cwd)));
+    if (info?.isDirectory()) for (const file of await listInputFiles(name, cwd)) names.push(file); // a directory may hold very many files
     else if (info) names.push(name);
   }
   if (names.length === 0) throw new InputError('not-found', pattern, `no input matches ${pattern}`);

@@ -42,7 +42,7 @@ export class OrderedQueue {
   ) {}
 
   async add(items: OutputItem[]): Promise<void> {
-    this.items.push(...items);
+    for (const item of items) this.items.push(item); // a loop: the scopes still open at the end of input may be many
     while (this.items.length > 0 && (this.items[0].ready || this.items.length > this.limit)) await this.write(this.items.shift()!);
   }
 
