@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DedupeResult } from '../src/dedupe/pass.js';
+import { agentStepsBySpan, producedSteps, stepsOfSpan } from '../src/explain/produced.js';
 import { MAX_LISTED_PAIRS, PAIR_RULES, sameParentPairCount, sameParentPairs, sameParentRuleCounts } from '../src/explain/pairs.js';
 import { resolveFixes } from '../src/profiles/fixes.js';
 import { convertEvents } from '../src/pipeline/stream.js';
@@ -67,6 +68,24 @@ describe('pair counts without listing the pairs', () => {
     // 10 pairs: a–e merge (same payload); model mismatches: c with a, b, e (3); the other 6 do not overlap.
     assert.deepEqual(sameParentRuleCounts(dedupe), { KEPT_MODEL_MISMATCH: 3, KEPT_NO_OVERLAP: 6, MERGED_SAME_PAYLOAD: 1 });
     assert.deepEqual(sameParentRuleCounts(dedupe), tally(dedupe));
+  });
+});
+
+describe('indexes that replace a scan per span', () => {
+  it('agentStepsBySpan finds for every span the agent step a scan of the produced steps finds (conformance inputs)', () => {
+    let spans = 0;
+    for (const c of conformanceCases()) {
+      const events = readNdjsonEvents(join(c.dir, 'input.ndjson'));
+      for (const t of convertEvents(events, { agent: AGENT, fixes: resolveFixes('default'), observedEvents: false, dedupe: false }).trajectories) {
+        const produced = producedSteps(t);
+        const index = agentStepsBySpan(produced);
+        for (const o of t.result.dedupe.spans) {
+          assert.equal(index.get(o.span.uuid), stepsOfSpan(produced, o.span.uuid).find((p) => p.origin?.kind === 'llm-end'), `${c.name}: ${o.span.uuid}`);
+          spans++;
+        }
+      }
+    }
+    if (conformanceCases().length > 0) assert.ok(spans > 100);
   });
 });
 

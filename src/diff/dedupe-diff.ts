@@ -1,4 +1,5 @@
-import { producedSteps, stepsOfSpan, type ProducedStep } from '../explain/produced.js';
+import { agentStepsBySpan, producedSteps } from '../explain/produced.js';
+import type { PairDecision } from '../dedupe/pair.js';
 import type { Json } from '../json/value.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { otherDifferences } from './dedupe-other.js';
@@ -46,8 +47,6 @@ export interface DedupeDiffReport {
   trajectories: DedupeDiff[];
 }
 
-const agentStepOf = (produced: ProducedStep[], uuid: string) => stepsOfSpan(produced, uuid).find((p) => p.origin?.kind === 'llm-end');
-
 /**
  * What the dedupe pass changed in one trajectory, read from the two conversions' records: the
  * steps of suppressed spans (with the deciding pair), the metrics survivors took over, and the rest.
@@ -60,6 +59,16 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
   // Paths (in the trajectory without dedupe) whose differences the first two lists already explain.
   const removedPaths = new Set<string>();
   const survivorPaths: string[] = [];
+
+  // Indexed once: a long session has tens of thousands of suppressed spans and survivors.
+  const suppressedBy = new Map<string, PairDecision[]>();
+  for (const d of dedupe.pairs) {
+    if (d.suppressed === undefined || d.canonical === undefined) continue;
+    const list = suppressedBy.get(d.suppressed);
+    if (list) list.push(d);
+    else suppressedBy.set(d.suppressed, [d]);
+  }
+  const [agentStepWith, agentStepWithout] = [agentStepsBySpan(producedWith), agentStepsBySpan(producedWithout)];
 
   const removed: RemovedStep[] = [];
   for (const p of producedWithout) {
@@ -74,16 +83,14 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
       source: p.step.source,
       span: uuid,
       span_name: names.get(uuid) ?? '',
-      decisions: dedupe.pairs
-        .filter((d) => d.suppressed === uuid && d.canonical !== undefined)
-        .map((d) => ({ rule: d.rule, kept: d.canonical!, kept_name: names.get(d.canonical!) ?? '' })),
+      decisions: (suppressedBy.get(uuid) ?? []).map((d) => ({ rule: d.rule, kept: d.canonical!, kept_name: names.get(d.canonical!) ?? '' })),
     });
   }
 
   const moved: MovedMetric[] = [];
   for (const o of dedupe.spans) {
     if (o.state !== 'SPAN_SURVIVOR' || !dedupe.supplemental.has(o.span.uuid)) continue;
-    const [after, before] = [agentStepOf(producedWith, o.span.uuid), agentStepOf(producedWithout, o.span.uuid)];
+    const [after, before] = [agentStepWith.get(o.span.uuid), agentStepWithout.get(o.span.uuid)];
     if (!after || !before) continue;
     const found: Difference[] = [];
     diffJson((before.step.metrics ?? {}) as unknown as Json, (after.step.metrics ?? {}) as unknown as Json, 'metrics', found);

@@ -40,6 +40,19 @@ export function stepsOfSpan(produced: readonly ProducedStep[], uuid: string): Pr
   return produced.filter((p) => (p.origin?.kind === 'llm-start' || p.origin?.kind === 'llm-end') && p.origin.events.includes(uuid));
 }
 
+/**
+ * For each LLM span, the first step its end produced (its agent step), as `stepsOfSpan` would find it:
+ * one pass, for callers that ask about every span.
+ */
+export function agentStepsBySpan(produced: readonly ProducedStep[]): Map<string, ProducedStep> {
+  const out = new Map<string, ProducedStep>();
+  for (const p of produced) {
+    if (p.origin?.kind !== 'llm-end') continue;
+    for (const uuid of p.origin.events) if (!out.has(uuid)) out.set(uuid, p);
+  }
+  return out;
+}
+
 /** `W_EXTRA_DROPPED_INTERLEAVED` (atif-dedupe.md §3.4), recorded by the step builder. */
 export const EXTRA_DROPPED = 'W_EXTRA_DROPPED_INTERLEAVED';
 
