@@ -197,3 +197,33 @@ describe('diff A B: the mode follows what the files hold, not their names', () =
     }
   });
 });
+
+describe('diff through pipes (`<(…)`, stdin): looked into once, then read on', () => {
+  const bash = (script: string) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', ['-c', script], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 70) : 0, stdout, stderr });
+      });
+    });
+  const bin = `"${process.execPath}" "${join(ROOT, 'bin', 'relay-atif.js')}"`;
+
+  it('two trajectories from process substitution are compared as trajectories (they were read as events: "no trajectories", exit 0)', async () => {
+    const different = await bash(`${bin} diff <(cat ${A}) <(cat ${B})`);
+    assert.equal(different.code, 1, different.stderr);
+    assert.match(different.stdout, /~ \$\.steps\[1\]\.message ↔ \$\.steps\[3\]\.message: "ok" → "okay"/);
+    const same = await bash(`${bin} diff <(cat ${A}) - < ${A}`);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stdout, /equal/);
+  });
+
+  it('event logs from pipes (gzipped or not) give the dedupe diff of the same files read by name', async () => {
+    const [x, y] = ['samples/hermes-gateway-session.ndjson', 'samples/claude-code-session.ndjson'];
+    const byName = await bash(`${bin} diff ${x} ${y}`);
+    assert.equal(byName.code, 1, byName.stderr);
+    assert.match(byName.stdout, /removed steps/);
+    for (const piped of [`${bin} diff <(cat ${x}) <(cat ${y})`, `cat ${x} | ${bin} diff - <(gzip -c ${y})`]) {
+      const r = await bash(piped);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [byName.code, byName.stdout, byName.stderr], piped);
+    }
+  });
+});

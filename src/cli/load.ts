@@ -58,6 +58,8 @@ export interface StreamOptions {
   fixes?: FixSet;
   /** Receives the total size of the inputs once they are resolved (undefined when one is stdin). */
   inputBytes?: (bytes: number | undefined) => void;
+  /** Inputs already opened by the command (see {@link InputEnv.opened}). */
+  opened?: ReadonlyMap<string, InputSource>;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
   let records = 0;
   let progress: Progress | undefined;
   try {
-    const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
+    const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });
     const bytes = await totalSize(sources);
     options.inputBytes?.(bytes);
     progress = Progress.start(bytes, io, options.progress ?? false);
@@ -127,11 +129,11 @@ async function totalSize(sources: readonly InputSource[]): Promise<number | unde
  * records rebuilt (numbered after every record). For commands that must describe what `convert`
  * writes (explain, diff); `events` prints the replay's merged timeline instead ({@link loadEvents}).
  */
-export async function loadEventsAsConverted(args: string[], io: CliIO, options: ReaderFlags = {}, fixes?: FixSet): Promise<Loaded> {
+export async function loadEventsAsConverted(args: string[], io: CliIO, options: ReaderFlags = {}, fixes?: FixSet, opened?: ReadonlyMap<string, InputSource>): Promise<Loaded> {
   const accounting = new LineAccounting();
   const events: AtofEvent[] = [];
   let replay: Loaded['replay'];
-  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r) })) for (const e of batch) events.push(e);
+  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r), opened })) for (const e of batch) events.push(e);
   return { events, accounting, replay };
 }
 

@@ -1,7 +1,9 @@
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { scanJsonText } from '../atif/validate/json-scan.js';
+import type { InputSource } from '../ingest/inputs.js';
 import { contentChunks } from '../ingest/lines.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -151,4 +153,46 @@ export async function* readTrajectoryDocuments(name: string, io: CliIO): AsyncGe
     if (err instanceof CliError) throw err;
     throw new CliError(EXIT.UNREADABLE, `cannot read ${name}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * One input that cannot be opened twice (stdin, a pipe such as `<(…)`) read as trajectory documents,
+ * every byte read kept: when it turns out to hold something else (an event log), `rewound()` is a
+ * source that reads it from its start, the kept bytes and then the rest.
+ */
+export async function recordedTrajectoryDocuments(name: string, io: CliIO): Promise<{ documents: AsyncIterator<TrajectoryDocument>; rewound(): InputSource }> {
+  const raw = ((await openInput(name, io)) as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const kept: Buffer[] = [];
+  const asBuffer = (chunk: Buffer | string) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  // Pulled only when the documents are: nothing is read ahead, so the rest starts where they stopped.
+  const recording = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        const r = await raw.next();
+        if (!r.done) kept.push(asBuffer(r.value));
+        return r;
+      },
+    }),
+  } as unknown as NodeJS.ReadableStream;
+  const docs = trajectoryDocuments(contentChunks(recording));
+  const documents: AsyncIterator<TrajectoryDocument> = {
+    next: async () => {
+      try {
+        for (;;) {
+          const r = await docs.next();
+          // Nothing at all on stdin is no trajectory, as readTrajectoryDocuments has it.
+          if (!r.done && name === '-' && r.value.line === undefined && isBlank(Buffer.from(r.value.bytes))) continue;
+          return r;
+        }
+      } catch (err) {
+        if (err instanceof CliError) throw err;
+        throw new CliError(EXIT.UNREADABLE, `cannot read ${name}: ${(err as Error).message}`);
+      }
+    },
+  };
+  async function* again(): AsyncGenerator<Buffer> {
+    yield* kept;
+    for (let r = await raw.next(); !r.done; r = await raw.next()) yield asBuffer(r.value);
+  }
+  return { documents, rewound: () => ({ name, open: () => Readable.from(again()) }) };
 }

@@ -43,6 +43,11 @@ export interface InputEnv {
   cwd: string;
   /** Where `-` reads from; `process.stdin` unless a caller (a test, a library user) supplies another stream. */
   stdin?: NodeJS.ReadableStream;
+  /**
+   * Sources a caller has already opened, by argument: a pipe it looked into (and must not open again)
+   * is read from where the caller left it, under the name the user gave.
+   */
+  opened?: ReadonlyMap<string, InputSource>;
 }
 
 export const STDIN_NAME = '-';
@@ -70,7 +75,8 @@ export async function resolveInputs(args: string[], env: InputEnv): Promise<Inpu
   const sources: InputSource[] = [];
   const seen = new Set<string>();
   for (const arg of args) {
-    const expanded = arg === STDIN_NAME ? [stdinSource(env)] : await resolveArgument(arg, env.cwd);
+    const given = env.opened?.get(arg);
+    const expanded = given ? [given] : arg === STDIN_NAME ? [stdinSource(env)] : await resolveArgument(arg, env.cwd);
     for (const source of expanded) {
       const key = source.name === STDIN_NAME ? STDIN_NAME : resolve(env.cwd, source.name);
       if (seen.has(key)) continue;

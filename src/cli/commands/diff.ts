@@ -12,7 +12,8 @@ import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadEventsAsConverted, recordOptions } from '../load.js';
-import { readTrajectoryDocuments } from '../trajectory-documents.js';
+import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
+import type { InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 import { emit, finishReport, type ReportFlags } from './explain.js';
 
@@ -25,8 +26,12 @@ export type DiffFlags = ExportFlags & ReportFlags;
 export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   // The mode follows what the inputs hold, not their names: convert's NDJSON output or a .json.gz
-  // are trajectories too. Only regular files are looked into (a pipe could not be read twice).
-  const held = await Promise.all(inputs.map((p) => (inputs.length === 2 || isJsonName(p) ? trajectoriesIn(p, io) : undefined)));
+  // are trajectories too, and so is what `<(relay-atif convert …)` pipes in.
+  const looked = await Promise.all(inputs.map((p): Promise<Looked> | Looked => (inputs.length === 2 || isJsonName(p) ? lookInto(p, io) : {})));
+  const held = looked.map((l) => ('trajectories' in l ? l.trajectories : undefined));
+  // A pipe that holds events is read on from where it was looked into.
+  const opened = new Map<string, InputSource>();
+  looked.forEach((l, i) => 'events' in l && l.events && opened.set(inputs[i], l.events));
   const trajectoryInputs = inputs.filter((_, i) => held[i] !== undefined);
   if (trajectoryInputs.length > 0 && (trajectoryInputs.length < inputs.length || inputs.length !== 2)) {
     const other = inputs.find((_, i) => held[i] === undefined);
@@ -44,7 +49,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const bad = inputs.find(isJsonName);
   if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
   const fixes = fixesOf(flags);
-  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
+  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
   // The grouping does not depend on the pass: the late events are the same in both.
@@ -57,19 +62,34 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
 
 const isJsonName = (p: string) => /\.json(\.gz)?$/i.test(p);
 
+type Looked = { trajectories: JsonObject[] } | { events?: InputSource };
+
 /**
- * The ATIF trajectories a file holds (a pretty JSON document, or NDJSON as convert writes it), or
- * undefined when it holds something else (event logs). A file named .json must be trajectories.
+ * What an input holds: its ATIF trajectories (a pretty JSON document, or NDJSON as convert writes
+ * it), or else events. A regular file holding events is read again by name; stdin or a pipe, which
+ * cannot be opened twice, comes back as a source that reads it from its start. A file named .json
+ * must hold trajectories.
  */
-async function trajectoriesIn(path: string, io: CliIO): Promise<JsonObject[] | undefined> {
-  // A pipe (stdin, <(…)) cannot be looked into and then read again as events: it is read as events.
+async function lookInto(path: string, io: CliIO): Promise<Looked> {
   const st = path === '-' ? undefined : await stat(resolve(io.cwd, path)).catch(() => undefined);
-  if (!st?.isFile()) {
-    if (isJsonName(path)) throw usageError(`cannot read ${path}: ${st ? 'not a regular file' : 'no such file'}`);
-    return undefined;
+  if (st?.isFile()) {
+    const trajectories = await trajectoriesOf(path, readTrajectoryDocuments(path, io)[Symbol.asyncIterator]());
+    return trajectories ? { trajectories } : {};
   }
+  if (path !== '-' && (!st || st.isDirectory())) {
+    if (isJsonName(path)) throw usageError(`cannot read ${path}: ${st ? 'not a regular file' : 'no such file'}`);
+    return {}; // not found, or a directory of event logs: the event reader says which
+  }
+  const recorded = await recordedTrajectoryDocuments(path, io);
+  const trajectories = await trajectoriesOf(path, recorded.documents);
+  return trajectories ? { trajectories } : { events: recorded.rewound() };
+}
+
+/** The trajectories of an input's documents, or undefined when its first document is no trajectory (events). */
+async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocument>): Promise<JsonObject[] | undefined> {
   const out: JsonObject[] = [];
-  for await (const doc of readTrajectoryDocuments(path, io)) {
+  for (let next = await docs.next(); !next.done; next = await docs.next()) {
+    const doc = next.value;
     const where = doc.line === undefined ? path : `${path}:${doc.line}`;
     let value: Json;
     try {
