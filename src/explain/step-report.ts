@@ -3,7 +3,6 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { producedSteps } from './produced.js';
-import { stepOfLink } from './tool-report.js';
 
 export interface EventJson {
   uuid: string;
@@ -100,7 +99,8 @@ export function stepReport(
   const decision = conversion.toolSteps.find((d) => d.step === step);
   if (decision) report.tool_step = { rule: decision.rule, detail: decision.detail ?? null };
   for (const link of conversion.toolLinks) {
-    if (stepOfLink(produced, link, trajectoryId)?.step !== step) continue;
+    // The step is this trajectory's (found above), so a link naming it is a link to it: no search per link.
+    if (link.step !== step) continue;
     report.tool_results.push({ tool: link.toolUuid, name: link.name, rule: link.rule, source_call_id: link.sourceCallId ?? null, placement: link.placement ?? null });
   }
   return report;
