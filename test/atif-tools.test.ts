@@ -88,3 +88,12 @@ test('default profile: no empty trajectory, no non-scalar reasoning_effort', () 
   assert.deepEqual(exportFlat([start, end]).trajectory?.steps[1].reasoning_effort, { effort: 'high' });
   assert.equal(exportFlat([start, end], 'default').trajectory?.steps[1].reasoning_effort, undefined);
 });
+
+test('a call a tool start adds to one step stays off another step read from the same response body', () => {
+  // Two LLM ends that hold the very same response object (readings of a response are shared within a
+  // conversion): the tool start's call X joins the first agent step only.
+  const shared = calls(['A', 'f', {}]);
+  const r = exportFlat([llmEnd(1, 0, shared), tool('start', 2, 1, 'g', {}, 'X'), tool('end', 2, 2, 'g', 'done', 'X'), llmEnd(3, 3, shared)]);
+  const agentSteps = r.trajectory!.steps.filter((s) => s.source === 'agent');
+  assert.deepEqual(agentSteps.map((s) => (s.tool_calls ?? []).map((c) => c.tool_call_id)), [['A', 'X'], ['A']]);
+});

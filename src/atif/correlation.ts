@@ -1,8 +1,9 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { profileToolCallId } from '../ingest/atof.js';
 import { canonicalJson } from '../json/stringify.js';
-import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
-import { extractToolCalls, normalizeToolArguments } from '../providers/tool-calls.js';
+import { ResponseReadings } from '../providers/readings.js';
+import { SEED_RULES } from '../providers/rules.js';
+import { normalizeToolArguments } from '../providers/tool-calls.js';
 
 /** How the pre-pass linked a tool scope to a tool-call id. */
 export type PrepassLink = { id: string; rule: 'EXPLICIT_ID' | 'NAME_ARGUMENTS_ORDINAL' };
@@ -13,7 +14,7 @@ export type PrepassLink = { id: string; rule: 'EXPLICIT_ID' | 'NAME_ARGUMENTS_OR
  * arguments) key, in order, but only when both sides have the same count for that key — with
  * different counts the pass refuses to guess.
  */
-export function correlateToolCalls(events: readonly AtofEvent[], rules: ProviderRules = SEED_RULES): Map<string, PrepassLink> {
+export function correlateToolCalls(events: readonly AtofEvent[], readings: ResponseReadings = new ResponseReadings(SEED_RULES)): Map<string, PrepassLink> {
   const links = new Map<string, PrepassLink>();
   const starts: AtofEvent[] = [];
   const llmEnds: AtofEvent[] = [];
@@ -34,7 +35,7 @@ export function correlateToolCalls(events: readonly AtofEvent[], rules: Provider
   const consumed = new Set([...links.values()].map((l) => l.id));
   const calls: Array<{ id: string; key?: string }> = [];
   for (const e of llmEnds) {
-    for (const c of extractToolCalls(e.data!, rules) ?? []) if (!consumed.has(c.tool_call_id)) calls.push({ id: c.tool_call_id, key: matchKey(c.function_name, c.arguments) });
+    for (const c of readings.toolCallsOf(e.data!) ?? []) if (!consumed.has(c.tool_call_id)) calls.push({ id: c.tool_call_id, key: matchKey(c.function_name, c.arguments) });
   }
   const execByKey = groupBy(executions, (x) => x.key);
   const callsByKey = groupBy(calls, (c) => c.key);

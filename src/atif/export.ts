@@ -2,6 +2,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { parseUuid } from '../ingest/uuid.js';
 import { dedupeFixOptions } from '../dedupe/fix-options.js';
 import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass.js';
+import { ResponseReadings } from '../providers/readings.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { removeProjectedDuplicates, pruneSubagentRefs, renumber, type ToolStepDecision } from './cleanup.js';
 import { correlateToolCalls } from './correlation.js';
@@ -58,7 +59,9 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   const sorted = sortEvents(events);
   const tree = new AgentTree(sorted);
   const rules = providerRules(opts.fixes);
-  const dedupe = runDedupe(sorted, { ...dedupeFixOptions(opts.fixes, rules), ...opts.dedupe });
+  // Responses are read once for the dedupe pass, the tool-call pre-pass and the steps.
+  const readings = new ResponseReadings(rules);
+  const dedupe = runDedupe(sorted, { ...dedupeFixOptions(opts.fixes, rules), readings, ...opts.dedupe });
   const starts = new Map<string, AtofEvent>();
   const llmEnds = new Map<string, boolean>();
   const llmStartModels = new Map<string, string>();
@@ -70,14 +73,14 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const model = e.category === 'llm' ? startModelName(e) : undefined;
     if (model !== undefined) llmStartModels.set(e.uuid, model);
   }
-  const base = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, llmEnds, llmStartModels };
+  const base = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels };
   const conversions: AgentConversion[] = [];
   const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
   const owners = rootUuid === undefined ? [] : sorted.map((e) => tree.owner(e));
   const treeUsable = rootUuid !== undefined && sorted.every((e, i) => e.category === 'agent' || !isStepEvent(e) || owners[i] !== undefined);
 
   if (!treeUsable) {
-    const lookups: Lookups = { ...base, prepass: correlateToolCalls(sorted, rules) };
+    const lookups: Lookups = { ...base, prepass: correlateToolCalls(sorted, readings) };
     const builder = new StepBuilder(lookups);
     for (const e of sorted) builder.handle(e);
     const { steps, decisions } = finishSteps(builder);
@@ -107,7 +110,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const isRoot = agentUuid === rootUuid;
     const { items, childStarts } = perAgent.get(agentUuid) ?? { items: [], childStarts: new Map() };
     const own = childStarts.size === 0 ? items : items.filter((e) => !childStarts.has(e));
-    const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own, rules) });
+    const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own, readings) });
     for (const e of items) {
       const child = childStarts.get(e);
       if (child) builder.subagentStart(child, e);

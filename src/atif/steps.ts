@@ -4,8 +4,9 @@ import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
 import { closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
-import { extractResponseMessage, responseReasoning } from '../providers/response.js';
-import { extractToolCalls, normalizeToolArguments } from '../providers/tool-calls.js';
+import type { ResponseReadings } from '../providers/readings.js';
+import { responseReasoning } from '../providers/response.js';
+import { normalizeToolArguments } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { extractMetrics, fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
@@ -27,6 +28,8 @@ export interface Lookups {
   fixes: FixSet;
   /** Provider-shape rules of the active fixes. */
   rules: ProviderRules;
+  /** Responses as the dedupe pass read them (shared: not to be changed). */
+  readings: ResponseReadings;
   /** LLM span uuid → whether any of its end events carries a response. */
   llmEnds: ReadonlyMap<string, boolean>;
   /** LLM span uuid → the model its start names (profile, else request). */
@@ -157,15 +160,15 @@ export class StepBuilder {
     this.userTurns?.atEnd(e);
     if (e.data === undefined) return;
     const data = e.data;
-    const rules = this.lookups.rules;
-    const toolCalls = extractToolCalls(data, rules);
+    const readings = this.lookups.readings;
+    const toolCalls = readings.toolCallsOf(data);
     this.lastToolCallMap.clear();
     const knownIds: string[] = [];
     for (const c of toolCalls ?? []) {
       if (c.function_name !== '') this.lastToolCallMap.set(c.function_name, c.tool_call_id);
       knownIds.push(c.tool_call_id);
     }
-    const message = extractResponseMessage(data, rules);
+    const message = readings.messageOf(data);
     const step: Step = { step_id: 0, source: 'agent', message: this.closedMessage(message.value), timestamp: formatRfc3339(e.ts) };
     const profileModel = profileModelName(e);
     const model = this.lookups.fixes.has('response-model') ? stepModelName(e, this.lookups.llmStartModels.get(e.uuid)) : profileModel;
@@ -174,7 +177,8 @@ export class StepBuilder {
     this.reasoningEffort = undefined;
     const reasoning = responseReasoning(data);
     if (reasoning !== undefined) step.reasoning_content = reasoning;
-    if (toolCalls) step.tool_calls = toolCalls;
+    // A copy: a tool start may add a call to the step's list, and the readings are shared.
+    if (toolCalls) step.tool_calls = [...toolCalls];
     const metrics = mergedMetrics(extractMetrics(data), this.lookups.supplemental.get(e.uuid));
     if (metrics) step.metrics = metrics;
     step.llm_call_count = 1;

@@ -5,9 +5,9 @@ import { canonicalJson } from '../json/stringify.js';
 import type { Json } from '../json/value.js';
 import { unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage } from '../providers/request.js';
-import { extractResponseMessage } from '../providers/response.js';
 import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
-import { extractToolCalls, type PromotedToolCall } from '../providers/tool-calls.js';
+import { ResponseReadings } from '../providers/readings.js';
+import type { PromotedToolCall } from '../providers/tool-calls.js';
 import { extractMetrics, type Metrics } from '../providers/usage.js';
 import { eventFidelity, gatewayMarker, hookMarker, nonExactMarker, type Fidelity } from './fidelity.js';
 import { collectKeys, type CorrelationKeys } from './keys.js';
@@ -53,6 +53,8 @@ export interface CandidateOptions {
   rules?: ProviderRules;
   /** The response signature covers the promoted tool calls too (signature-tool-calls, HEAD #205). */
   signatureToolCalls?: boolean;
+  /** Response readings shared with the rest of the conversion (made here when absent); their rules win over `rules`. */
+  readings?: ResponseReadings;
 }
 
 /** Every uuid seen with category `llm`, with its eligibility and (when eligible) its candidate. */
@@ -69,7 +71,8 @@ export interface LlmSpan {
  * Groups `llm` events by uuid (the last start and last end in time order win) and builds candidates
  * for spans with a start and an end that both carry data. `events` must be timestamp-sorted.
  */
-export function collectLlmSpans(events: readonly AtofEvent[], opts: CandidateOptions = {}): LlmSpan[] {
+export function collectLlmSpans(events: readonly AtofEvent[], options: CandidateOptions = {}): LlmSpan[] {
+  const opts = options.readings ? options : { ...options, readings: new ResponseReadings(options.rules ?? SEED_RULES) };
   const groups = new Map<string, { start?: AtofEvent; end?: AtofEvent; name: string; starts: number; ends: number }>();
   for (const e of events) {
     if (e.category !== 'llm') continue;
@@ -101,10 +104,10 @@ function eligibility(start: AtofEvent | undefined, end: AtofEvent | undefined): 
 }
 
 function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: CandidateOptions): SpanCandidate {
-  const rules = opts.rules ?? SEED_RULES;
+  const readings = opts.readings!;
   const request = extractUserMessage(unwrapLlmRequest(start.data!));
-  const response = extractResponseMessage(end.data!, rules);
-  const toolCalls = extractToolCalls(end.data!, rules);
+  const response = readings.messageOf(end.data!);
+  const toolCalls = readings.toolCallsOf(end.data!);
   const keys: CorrelationKeys = new Map();
   collectKeys('start', start.metadata, start.data, keys);
   collectKeys('end', end.metadata, end.data, keys);
@@ -157,11 +160,11 @@ function marker(find: (m: AtofEvent['metadata']) => string | undefined, start: A
  * canonicalJson({message, tool_calls}) from the message's own signature: the keys are in sorted
  * order, so the message text is spliced in rather than printed a second time.
  */
-function withToolCallsSignature(messageSignature: string, calls: PromotedToolCall[] | undefined): string {
+function withToolCallsSignature(messageSignature: string, calls: readonly PromotedToolCall[] | undefined): string {
   return `{"message":${messageSignature},"tool_calls":${canonicalJson(toolCallsJson(calls))}}`;
 }
 
 /** Promoted tool calls as JSON (they are plain objects in ATIF's shape), `null` when there are none. */
-function toolCallsJson(calls: PromotedToolCall[] | undefined): Json {
+function toolCallsJson(calls: readonly PromotedToolCall[] | undefined): Json {
   return calls ? (calls as unknown as Json[]) : null;
 }
