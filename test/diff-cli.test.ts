@@ -89,6 +89,12 @@ describe('diff with one .json trajectory and one event log', () => {
     assert.equal(one.code, 2);
     assert.match(one.stderr, /got 1 trajectory file$/m);
   });
+
+  it('names an input that does not exist as such, not as an event log beside a trajectory', async () => {
+    const r = await runCli(['diff', 'samples/no-such-log.ndjson', A]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /input not found: samples\/no-such-log\.ndjson/);
+  });
 });
 
 /** The built CLI, spawned the way CI would run it. */

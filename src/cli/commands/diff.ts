@@ -11,9 +11,9 @@ import { accountLateEvents } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { loadEventsAsConverted, recordOptions } from '../load.js';
+import { inputFailure, loadEventsAsConverted, recordOptions } from '../load.js';
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
-import type { InputSource } from '../../ingest/inputs.js';
+import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 import { emit, finishReport, type ReportFlags } from './explain.js';
 
@@ -35,6 +35,8 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const trajectoryInputs = inputs.filter((_, i) => held[i] !== undefined);
   if (trajectoryInputs.length > 0 && (trajectoryInputs.length < inputs.length || inputs.length !== 2)) {
     const other = inputs.find((_, i) => held[i] === undefined);
+    // An input that does not exist is that, not an event log beside a trajectory.
+    if (other !== undefined && !opened.has(other)) await resolveInputs([other], { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin }).catch(inputFailure);
     throw usageError(
       `diff compares two trajectories (diff A.json B.json) or the dedupe pass on event logs; got ${other === undefined ? `${trajectoryInputs.length} trajectory file${trajectoryInputs.length === 1 ? '' : 's'}` : `the trajectory ${trajectoryInputs[0]} with ${other}`}`,
     );
