@@ -4,6 +4,10 @@ import { formatDuration, windowJson } from '../src/explain/format.js';
 import { matchSpanId, shortIds } from '../src/explain/ids.js';
 import { chalkFor } from '../src/explain/palette.js';
 import { renderTable, cell } from '../src/explain/table.js';
+import { emit } from '../src/cli/commands/explain.js';
+import type { CliIO } from '../src/cli/io.js';
+import { prettyJson } from '../src/json/stringify.js';
+import { JsonNumber, type Json } from '../src/json/value.js';
 
 describe('shortIds', () => {
   it('gives the shortest unique prefix, at least 13 characters, never ending on a hyphen', () => {
@@ -70,5 +74,28 @@ describe('renderTable', () => {
       [cell('bbb'), cell('x'), cell('z')],
     ]);
     assert.deepEqual(lines, ['  \x1b[31ma  \x1b[39m  long', '  bbb  x     z']);
+  });
+});
+
+describe('emit: reports written piece by piece', () => {
+  const capture = () => {
+    const chunks: Array<string | Uint8Array> = [];
+    const io = { stdout: { write: (c: string | Uint8Array) => (chunks.push(c), true) } } as unknown as CliIO;
+    const text = () => chunks.map((c) => (typeof c === 'string' ? c : Buffer.from(c).toString('utf8'))).join('');
+    return { io, chunks, text };
+  };
+
+  it('a JSON report in pieces is the pretty document, byte for byte, however long its arrays', () => {
+    const report = { trajectories: Array.from({ length: 300 }, (_, i) => ({ session_id: `s${i}`, pairs: Array.from({ length: 70 }, (_, j) => ({ left: `l${j}`, rule: 'KEPT_NO_OVERLAP', n: new JsonNumber('1.50') })) })) } as unknown as Json;
+    const out = capture();
+    emit(out.io, { json: true }, report, () => 'unused');
+    assert.equal(out.text(), prettyJson(report) + '\n');
+    assert.ok(out.chunks.length > 2, 'written in several chunks, not one string');
+  });
+
+  it('a human report given as pieces is written piece by piece', () => {
+    const out = capture();
+    emit(out.io, {}, null, () => ['a\n', '\nb\n']);
+    assert.deepEqual(out.chunks, ['a\n', '\nb\n']);
   });
 });

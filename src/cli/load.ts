@@ -6,11 +6,14 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
 import { routeCapture } from '../gateway/capture-route.js';
 import { streamRecordBatches, streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
+import type { ConvertOptions, ConvertedTrajectory } from '../pipeline/convert.js';
 import { hasRawRecords, replayRecords, replayRecordsInBatches } from '../pipeline/raw.js';
+import { StreamingConverter } from '../pipeline/stream.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { Progress } from './progress.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
+import { accountLateEvents } from './late-events.js';
 import type { CliIO } from './io.js';
 
 export interface Loaded {
@@ -135,6 +138,39 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, options: 
   let replay: Loaded['replay'];
   for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r), opened })) for (const e of batch) events.push(e);
   return { events, accounting, replay };
+}
+
+/** What {@link convertStreamed} read, once every trajectory has been handed on. */
+export interface StreamedInput {
+  accounting: LineAccounting;
+  replay?: Loaded['replay'];
+  /** Events read, less those that came after their top-level scope had closed. */
+  events: number;
+  /** Late events the replay built (late input lines are skips in the accounting). */
+  lateReconstructed: number;
+}
+
+/**
+ * The inputs converted as `convert` groups and converts them, each trajectory handed to `visit` as
+ * its top-level scope closes (then those still open at the end): no event is kept once its
+ * trajectory has been visited. Late events are accounted as in `convert`.
+ */
+export async function convertStreamed(args: string[], io: CliIO, options: ReaderFlags, fixes: FixSet, convert: ConvertOptions, visit: (c: ConvertedTrajectory) => void): Promise<StreamedInput> {
+  const accounting = new LineAccounting();
+  let replay: Loaded['replay'];
+  let events = 0;
+  let lateReconstructed = 0;
+  const converter = new StreamingConverter(convert);
+  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r) })) {
+    for (const e of batch) {
+      const { done, late } = converter.push(e);
+      if (late) lateReconstructed += accountLateEvents(accounting, [e]);
+      else events++;
+      for (const c of done) visit(c);
+    }
+  }
+  for (const c of converter.finish().done) visit(c);
+  return { accounting, replay, events, lateReconstructed };
 }
 
 /**

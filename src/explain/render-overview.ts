@@ -4,10 +4,10 @@ import { formatDuration } from './format.js';
 import { cell, renderTable, type Cell } from './table.js';
 import type { Overview, PairRow, SpanRow, TrajectoryOverview } from './table-report.js';
 
-/** The overview of every trajectory: spans, non-candidates, pairs and per-rule counts. */
-export function renderOverview(o: Overview, s: Styles): string {
-  if (o.trajectories.length === 0) return 'no trajectories (no events)\n';
-  return o.trajectories.map((t) => renderTrajectory(t, o.profile, s)).join('\n');
+/** The overview of every trajectory: spans, non-candidates, pairs and per-rule counts; a piece per trajectory. */
+export function* renderOverview(o: Overview, s: Styles): Generator<string> {
+  if (o.trajectories.length === 0) return yield 'no trajectories (no events)\n';
+  for (const [i, t] of o.trajectories.entries()) yield (i > 0 ? '\n' : '') + renderTrajectory(t, o.profile, s);
 }
 
 function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles): string {

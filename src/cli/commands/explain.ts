@@ -4,10 +4,10 @@ import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
 import { renderOverview } from '../../explain/render-overview.js';
 import { renderSpan, renderTool } from '../../explain/render-span.js';
 import { renderStep } from '../../explain/render-step.js';
-import { describeUuid, indexSpans, lookupSpan, overview } from '../../explain/report.js';
+import { describeUuid, indexSpans, lookupSpan, OverviewCollector } from '../../explain/report.js';
 import { stepReport } from '../../explain/step-report.js';
 import { trajectoryIds } from '../../explain/table-report.js';
-import { prettyJson } from '../../json/stringify.js';
+import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
 import type { ConvertedTrajectory } from '../../pipeline/convert.js';
 import { convertEvents } from '../../pipeline/stream.js';
@@ -16,7 +16,7 @@ import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
-import { loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
+import { convertStreamed, loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 
@@ -45,6 +45,8 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   if ([flags.span, flags.step, flags.request].filter((f) => f !== undefined).length > 1) throw usageError('--span, --step and --request cannot be combined');
   const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
   const fixes = fixesOf(flags);
+  const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
+  if (flags.span === undefined && stepId === undefined && flags.request === undefined && flags.sessionId === undefined) return explainOverview(inputs, flags, io, styles);
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
   if (flags.request !== undefined) {
     explainRequest(flags.request, replay, flags, io);
@@ -53,7 +55,6 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
   const { trajectories: converted, late } = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
   const lateReconstructed = accountLateEvents(accounting, late);
-  const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   const index = indexSpans(converted);
   if (flags.span !== undefined) {
     const found = lookupSpan(index, flags.span);
@@ -69,11 +70,30 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   } else if (stepId !== undefined) {
     explainStep(converted, events, stepId, flags, io, styles);
   } else {
-    const shown = flags.trajectory === undefined ? converted : [groupOf(converted, flags.trajectory)];
-    const report = overview(shown, flags.profile, index);
-    emit(io, flags, report as unknown as Json, () => renderOverview(report, styles));
+    // --session-id: one trajectory of every event, which the exporter API sees whole.
+    const collector = new OverviewCollector(flags.trajectory);
+    for (const c of converted) collector.add(c);
+    showOverview(collector, flags, io, styles);
   }
   return finishReport(accounting, events.length - late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
+}
+
+/**
+ * The overview, read as `convert` streams: each trajectory is reduced to its rows as it closes, so a
+ * log of gigabytes is explained in the memory of its open trajectories and the rows.
+ */
+async function explainOverview(inputs: string[], flags: ExplainFlags, io: CliIO, styles: Styles): Promise<ExitCode> {
+  const collector = new OverviewCollector(flags.trajectory);
+  const convert = { agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: false, dedupe: true };
+  const read = await convertStreamed(inputs, io, recordOptions(flags), convert.fixes, convert, (c) => collector.add(c));
+  showOverview(collector, flags, io, styles);
+  return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
+}
+
+function showOverview(collector: OverviewCollector, flags: ExplainFlags, io: CliIO, styles: Styles): void {
+  const report = collector.finish(flags.profile);
+  if (!report) throw unknownTrajectory(flags.trajectory!, collector.trajectoryIds);
+  emit(io, flags, report as unknown as Json, () => renderOverview(report, styles));
 }
 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
@@ -106,8 +126,12 @@ function explainStep(converted: ConvertedTrajectory[], events: AtofEvent[], step
 /** The conversion that produced trajectory `id` (a session id or a subagent trajectory id). */
 function groupOf(converted: ConvertedTrajectory[], id: string): ConvertedTrajectory {
   const found = converted.find((c) => c.sessionId === id || trajectoryIds(c).includes(id));
-  if (!found) throw usageError(`no trajectory '${id}'; the trajectories are:\n${converted.flatMap(trajectoryIds).map((t) => `  ${t}`).join('\n') || '  (none)'}`);
+  if (!found) throw unknownTrajectory(id, converted.flatMap(trajectoryIds));
   return found;
+}
+
+function unknownTrajectory(id: string, known: readonly string[]) {
+  return usageError(`no trajectory '${id}'; the trajectories are:\n${known.map((t) => `  ${t}`).join('\n') || '  (none)'}`);
 }
 
 function parseStepId(text: string): number {
@@ -115,9 +139,19 @@ function parseStepId(text: string): number {
   return Number(text);
 }
 
-/** One JSON document (never coloured) or the human rendering. */
-export function emit(io: CliIO, flags: ReportFlags, json: Json, human: () => string): void {
-  io.stdout.write(flags.json ? prettyJson(json) + '\n' : human());
+/**
+ * One JSON document (never coloured) or the human rendering, written piece by piece: the report on a
+ * large log is longer than the longest string V8 can hold.
+ */
+export function emit(io: CliIO, flags: ReportFlags, json: Json, human: () => string | Iterable<string>): void {
+  if (flags.json) {
+    for (const chunk of utf8Chunks(jsonPieces(json, 2))) io.stdout.write(chunk);
+    io.stdout.write('\n');
+    return;
+  }
+  const text = human();
+  if (typeof text === 'string') io.stdout.write(text);
+  else for (const piece of text) io.stdout.write(piece);
 }
 
 /** The stderr summary of what was read (like convert's), and --strict's verdict on skipped lines. */
