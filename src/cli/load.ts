@@ -6,9 +6,8 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
 import { routeCapture } from '../gateway/capture-route.js';
 import { streamRecordBatches, streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
-import type { ConvertOptions, ConvertedTrajectory } from '../pipeline/convert.js';
 import { hasRawRecords, replayRecords, replayRecordsInBatches } from '../pipeline/raw.js';
-import { StreamingConverter } from '../pipeline/stream.js';
+import { CompletingSink, TopLevelGrouper } from '../pipeline/stream.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { Progress } from './progress.js';
@@ -140,7 +139,7 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, options: 
   return { events, accounting, replay };
 }
 
-/** What {@link convertStreamed} read, once every trajectory has been handed on. */
+/** What {@link groupStreamed} read, once every group has been handed on. */
 export interface StreamedInput {
   accounting: LineAccounting;
   replay?: Loaded['replay'];
@@ -151,17 +150,23 @@ export interface StreamedInput {
 }
 
 /**
- * The inputs converted as `convert` groups and converts them, each trajectory handed to `visit` as
- * its top-level scope closes (then those still open at the end): no event is kept once its
- * trajectory has been visited. Late events are accounted as in `convert`.
+ * The inputs grouped as `convert` groups them, each group's events handed to `complete` as its
+ * top-level scope closes (then those still open at the end), and what that made to `visit`: no event
+ * is kept once its group is complete. Late events are accounted as in `convert`.
  */
-export async function convertStreamed(args: string[], io: CliIO, options: ReaderFlags, fixes: FixSet, convert: ConvertOptions, visit: (c: ConvertedTrajectory) => void): Promise<StreamedInput> {
+export async function groupStreamed<R>(
+  args: string[],
+  io: CliIO,
+  read: { options: ReaderFlags; fixes: FixSet; opened?: ReadonlyMap<string, InputSource> },
+  complete: (events: AtofEvent[], sessionId: string) => R,
+  visit: (r: R) => void,
+): Promise<StreamedInput> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
   let events = 0;
   let lateReconstructed = 0;
-  const converter = new StreamingConverter(convert);
-  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r) })) {
+  const converter = new TopLevelGrouper(new CompletingSink(complete));
+  for await (const batch of streamEventBatches(args, io, accounting, { read: read.options, fixes: read.fixes, opened: read.opened, replay: (r) => (replay = r) })) {
     for (const e of batch) {
       const { done, late } = converter.push(e);
       if (late) lateReconstructed += accountLateEvents(accounting, [e]);

@@ -106,7 +106,11 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
 
 /** Pairs the two conversions of the same events (same grouping, same order). */
 export function dedupeDiffReport(withDedupe: readonly ConvertedTrajectory[], without: readonly ConvertedTrajectory[], profile: string): DedupeDiffReport {
-  const trajectories = withDedupe.map((c, i) => dedupeDiff(c, without[i]));
+  return reportOf(withDedupe.map((c, i) => dedupeDiff(c, without[i])), profile);
+}
+
+/** The report of trajectories already compared (one at a time, as they were converted). */
+export function reportOf(trajectories: DedupeDiff[], profile: string): DedupeDiffReport {
   const changed = trajectories.some((t) => t.removed_steps.length + t.moved_metrics.length + t.final_metrics.length + t.other_differences.length > 0);
   return { profile, changed, trajectories };
 }

@@ -137,11 +137,11 @@ export class TopLevelGrouper<R> {
   }
 }
 
-/** The in-process sink: each completed group is converted on the spot. */
-export class ConvertingSink implements GroupSink<ConvertedTrajectory> {
+/** The in-process sink: each completed group's events, in filing order, go to `complete` on the spot. */
+export class CompletingSink<R> implements GroupSink<R> {
   private readonly groups = new Map<string, AtofEvent[]>();
 
-  constructor(private readonly opts: ConvertOptions) {}
+  constructor(private readonly complete: (events: AtofEvent[], sessionId: string) => R) {}
 
   add(root: string, e: AtofEvent): void {
     const list = this.groups.get(root);
@@ -149,15 +149,22 @@ export class ConvertingSink implements GroupSink<ConvertedTrajectory> {
     else this.groups.set(root, [e]);
   }
 
-  close(root: string, resort: boolean): ConvertedTrajectory {
+  close(root: string, resort: boolean): R {
     const events = this.groups.get(root) ?? [];
     this.groups.delete(root);
     if (resort) events.sort((a, b) => a.seq - b.seq);
-    return convertGroup(events, root, this.opts, true);
+    return this.complete(events, root);
   }
 
-  unscoped(events: AtofEvent[]): ConvertedTrajectory {
-    return convertGroup(events, UNSCOPED_SESSION_ID, this.opts, true);
+  unscoped(events: AtofEvent[]): R {
+    return this.complete(events, UNSCOPED_SESSION_ID);
+  }
+}
+
+/** The sink that converts each completed group, as the reference plugin's exporter does. */
+export class ConvertingSink extends CompletingSink<ConvertedTrajectory> {
+  constructor(opts: ConvertOptions) {
+    super((events, sessionId) => convertGroup(events, sessionId, opts, true));
   }
 }
 

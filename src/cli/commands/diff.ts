@@ -1,17 +1,18 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chalkFor, stylesFor } from '../../explain/palette.js';
-import { dedupeDiffReport } from '../../diff/dedupe-diff.js';
+import { dedupeDiff, dedupeDiffReport, reportOf, type DedupeDiff, type DedupeDiffReport } from '../../diff/dedupe-diff.js';
 import { renderDedupeDiff, renderTrajectoryDiff } from '../../diff/render.js';
 import { diffTrajectories } from '../../diff/trajectory-diff.js';
 import { parseJson } from '../../json/parse.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
+import { convertGroup } from '../../pipeline/convert.js';
 import { convertEvents } from '../../pipeline/stream.js';
-import { accountLateEvents } from '../late-events.js';
+import type { AtofEvent } from '../../ingest/atof.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { inputFailure, loadEventsAsConverted, recordOptions } from '../load.js';
+import { groupStreamed, inputFailure, loadEventsAsConverted, recordOptions, type StreamedInput } from '../load.js';
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
@@ -51,14 +52,26 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const bad = inputs.find(isJsonName);
   if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
   const fixes = fixesOf(flags);
-  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
-  const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
-  // The grouping does not depend on the pass: the late events are the same in both.
-  const lateReconstructed = accountLateEvents(accounting, withPass.late);
-  const report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
+  let report: DedupeDiffReport;
+  let read: StreamedInput;
+  if (flags.sessionId === undefined) {
+    // Group by group as convert streams them: each is converted with and without the pass, compared
+    // and let go, so a log of gigabytes is compared in the memory of its open groups and the report.
+    const diffs: DedupeDiff[] = [];
+    const complete = (events: AtofEvent[], sessionId: string) =>
+      dedupeDiff(convertGroup(events, sessionId, { ...common, dedupe: true }, true), convertGroup(events, sessionId, { ...common, dedupe: false }, true));
+    read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes, opened }, complete, (d) => diffs.push(d));
+    report = reportOf(diffs, flags.profile);
+  } else {
+    // One trajectory of every event (the exporter API), which needs them all.
+    const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
+    const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
+    report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
+    read = { accounting, replay, events: events.length, lateReconstructed: 0 };
+  }
   emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
-  const code = finishReport(accounting, events.length - withPass.late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
+  const code = finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
   return report.changed ? EXIT.PROBLEMS : code;
 }
 

@@ -9,14 +9,14 @@ import { stepReport } from '../../explain/step-report.js';
 import { trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
-import type { ConvertedTrajectory } from '../../pipeline/convert.js';
+import { convertGroup, type ConvertedTrajectory } from '../../pipeline/convert.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import { accountLateEvents } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
-import { convertStreamed, loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
+import { groupStreamed, loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 
@@ -85,7 +85,8 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
 async function explainOverview(inputs: string[], flags: ExplainFlags, io: CliIO, styles: Styles): Promise<ExitCode> {
   const collector = new OverviewCollector(flags.trajectory);
   const convert = { agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: false, dedupe: true };
-  const read = await convertStreamed(inputs, io, recordOptions(flags), convert.fixes, convert, (c) => collector.add(c));
+  const complete = (events: AtofEvent[], sessionId: string) => convertGroup(events, sessionId, convert, true);
+  const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes: convert.fixes }, complete, (c) => collector.add(c));
   showOverview(collector, flags, io, styles);
   return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
 }
