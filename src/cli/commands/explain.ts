@@ -1,4 +1,5 @@
 import type { AtofEvent } from '../../ingest/atof.js';
+import type { FixSet } from '../../profiles/fixes.js';
 import type { LineAccounting } from '../../ingest/accounting.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
 import { renderOverview } from '../../explain/render-overview.js';
@@ -46,7 +47,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
   const fixes = fixesOf(flags);
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
-  if (flags.span === undefined && stepId === undefined && flags.request === undefined && flags.sessionId === undefined) return explainOverview(inputs, flags, io, styles);
+  if (flags.span === undefined && stepId === undefined && flags.request === undefined && flags.sessionId === undefined) return explainOverview(inputs, flags, fixes, io, styles);
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
   if (flags.request !== undefined) {
     explainRequest(flags.request, replay, flags, io);
@@ -82,11 +83,11 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
  * The overview, read as `convert` streams: each trajectory is reduced to its rows as it closes, so a
  * log of gigabytes is explained in the memory of its open trajectories and the rows.
  */
-async function explainOverview(inputs: string[], flags: ExplainFlags, io: CliIO, styles: Styles): Promise<ExitCode> {
+async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
   const collector = new OverviewCollector(flags.trajectory);
-  const convert = { agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: false, dedupe: true };
+  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
   const complete = (events: AtofEvent[], sessionId: string) => convertGroup(events, sessionId, convert, true);
-  const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes: convert.fixes }, complete, (c) => collector.add(c));
+  const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes }, complete, (c) => collector.add(c));
   showOverview(collector, flags, io, styles);
   return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
 }
