@@ -139,6 +139,18 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, options: 
   return { events, accounting, replay };
 }
 
+/**
+ * The inputs read through to the replay's records, keeping no event: for what needs only the session
+ * attribution (`explain --request`). Counts every event read.
+ */
+export async function readForReplay(args: string[], io: CliIO, options: ReaderFlags, fixes: FixSet): Promise<Omit<Loaded, 'events'> & { events: number }> {
+  const accounting = new LineAccounting();
+  let replay: Loaded['replay'];
+  let events = 0;
+  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r) })) events += batch.length;
+  return { accounting, replay, events };
+}
+
 /** What {@link groupStreamed} read, once every group has been handed on. */
 export interface StreamedInput {
   accounting: LineAccounting;

@@ -17,7 +17,7 @@ import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
-import { groupStreamed, loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
+import { groupStreamed, loadEventsAsConverted, readForReplay, recordOptions, type Loaded } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 
@@ -47,12 +47,14 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
   const fixes = fixesOf(flags);
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
-  if (flags.span === undefined && stepId === undefined && flags.request === undefined && flags.sessionId === undefined) return explainOverview(inputs, flags, fixes, io, styles);
-  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
   if (flags.request !== undefined) {
-    explainRequest(flags.request, replay, flags, io);
-    return finishReport(accounting, events.length, flags, io);
+    // The attribution is the replay's record: no event needs keeping.
+    const read = await readForReplay(inputs, io, recordOptions(flags), fixes);
+    explainRequest(flags.request, read.replay, flags, io);
+    return finishReport(read.accounting, read.events, flags, io);
   }
+  if (flags.span === undefined && stepId === undefined && flags.sessionId === undefined) return explainOverview(inputs, flags, fixes, io, styles);
+  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
   // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
   const { trajectories: converted, late } = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
   const lateReconstructed = accountLateEvents(accounting, late);
