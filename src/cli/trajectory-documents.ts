@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { scanJsonText } from '../atif/validate/json-scan.js';
 import type { InputSource } from '../ingest/inputs.js';
-import { contentChunks } from '../ingest/lines.js';
+import { contentChunks, toBuffer } from '../ingest/lines.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
@@ -144,8 +144,13 @@ async function openInput(name: string, io: CliIO): Promise<NodeJS.ReadableStream
  * converted); an empty file is one document, which is not JSON.
  */
 export async function* readTrajectoryDocuments(name: string, io: CliIO): AsyncGenerator<TrajectoryDocument> {
+  yield* documentsOf(name, () => openInput(name, io));
+}
+
+/** The documents of a stream, its read errors as exit 3 naming the input; nothing at all on stdin is none. */
+async function* documentsOf(name: string, open: () => Promise<NodeJS.ReadableStream>): AsyncGenerator<TrajectoryDocument> {
   try {
-    for await (const doc of trajectoryDocuments(contentChunks(await openInput(name, io)))) {
+    for await (const doc of trajectoryDocuments(contentChunks(await open()))) {
       if (name === '-' && doc.line === undefined && isBlank(Buffer.from(doc.bytes))) return;
       yield doc;
     }
@@ -163,36 +168,19 @@ export async function* readTrajectoryDocuments(name: string, io: CliIO): AsyncGe
 export async function recordedTrajectoryDocuments(name: string, io: CliIO): Promise<{ documents: AsyncIterator<TrajectoryDocument>; rewound(): InputSource }> {
   const raw = ((await openInput(name, io)) as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const kept: Buffer[] = [];
-  const asBuffer = (chunk: Buffer | string) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   // Pulled only when the documents are: nothing is read ahead, so the rest starts where they stopped.
   const recording = {
     [Symbol.asyncIterator]: () => ({
       next: async () => {
         const r = await raw.next();
-        if (!r.done) kept.push(asBuffer(r.value));
+        if (!r.done) kept.push(toBuffer(r.value));
         return r;
       },
     }),
   } as unknown as NodeJS.ReadableStream;
-  const docs = trajectoryDocuments(contentChunks(recording));
-  const documents: AsyncIterator<TrajectoryDocument> = {
-    next: async () => {
-      try {
-        for (;;) {
-          const r = await docs.next();
-          // Nothing at all on stdin is no trajectory, as readTrajectoryDocuments has it.
-          if (!r.done && name === '-' && r.value.line === undefined && isBlank(Buffer.from(r.value.bytes))) continue;
-          return r;
-        }
-      } catch (err) {
-        if (err instanceof CliError) throw err;
-        throw new CliError(EXIT.UNREADABLE, `cannot read ${name}: ${(err as Error).message}`);
-      }
-    },
-  };
   async function* again(): AsyncGenerator<Buffer> {
     yield* kept;
-    for (let r = await raw.next(); !r.done; r = await raw.next()) yield asBuffer(r.value);
+    for (let r = await raw.next(); !r.done; r = await raw.next()) yield toBuffer(r.value);
   }
-  return { documents, rewound: () => ({ name, open: () => Readable.from(again()) }) };
+  return { documents: documentsOf(name, async () => recording), rewound: () => ({ name, open: () => Readable.from(again()) }) };
 }

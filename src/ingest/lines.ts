@@ -101,7 +101,8 @@ async function* followedBy(head: Buffer, tail: AsyncIterator<Buffer | string>): 
   }
 }
 
-function toBuffer(chunk: Buffer | string): Buffer {
+/** A stream chunk as bytes (a stream in text mode yields strings). */
+export function toBuffer(chunk: Buffer | string): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 }
 
