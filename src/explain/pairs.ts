@@ -40,13 +40,6 @@ function byParent(dedupe: DedupeResult): Map<string, SpanCandidate[]> {
  */
 export const MAX_LISTED_PAIRS = 10_000;
 
-/** How many pairs get past the parent check: n(n-1)/2 per parent. */
-export function sameParentPairCount(dedupe: DedupeResult): number {
-  let total = 0;
-  for (const list of byParent(dedupe).values()) total += (list.length * (list.length - 1)) / 2;
-  return total;
-}
-
 /**
  * Every pair of candidates under one parent (the pairs that get past the parent check), in
  * evaluation order: by left span, then right span, each in (start, end, uuid) order. With `only`,

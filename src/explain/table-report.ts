@@ -4,7 +4,7 @@ import { compareCandidates, type SpanOutcome, type SpanState } from '../dedupe/p
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { sourceOf, type SpanSource } from './facts.js';
 import { windowJson } from './format.js';
-import { checksJson, MAX_LISTED_PAIRS, sameParentPairCount, sameParentPairs, sameParentRuleCounts, type ChecksJson } from './pairs.js';
+import { checksJson, MAX_LISTED_PAIRS, sameParentPairs, sameParentRuleCounts, type ChecksJson } from './pairs.js';
 import { EXTRA_DROPPED, extraDroppedSpans } from './produced.js';
 
 /** One LLM span in the overview; candidate-only fields are absent for non-candidates. */
@@ -98,7 +98,9 @@ export function pairRow(p: PairDecision): PairRow {
 
 export function trajectoryOverview(c: ConvertedTrajectory, short: ReadonlyMap<string, string>): TrajectoryOverview {
   const dedupe = c.result.dedupe;
-  const total = sameParentPairCount(dedupe);
+  const ruleCounts = sameParentRuleCounts(dedupe);
+  let total = 0;
+  for (const n of Object.values(ruleCounts)) total += n;
   // The pairs the pass recorded are every overlapping one, already in evaluation order.
   const pairs = total <= MAX_LISTED_PAIRS ? sameParentPairs(dedupe) : dedupe.pairs;
   const extraDropped = extraDroppedSpans(c);
@@ -108,7 +110,7 @@ export function trajectoryOverview(c: ConvertedTrajectory, short: ReadonlyMap<st
     trajectory_ids: trajectoryIds(c),
     spans: orderedOutcomes(dedupe.spans).map((o) => spanRow(o, short, extraDropped)),
     pairs: pairs.map(pairRow),
-    rule_counts: sameParentRuleCounts(dedupe),
+    rule_counts: ruleCounts,
   };
   if (pairs.length < total) overview.unlisted_pairs = total - pairs.length;
   return overview;
