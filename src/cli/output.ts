@@ -111,8 +111,6 @@ export class TrajectoryWriter {
   /** The one trajectory of a single-file target, written at `close`, and its session id. */
   private held?: Piece[];
   private heldId?: string;
-  /** Set when a trajectory was refused (a second one for a single-file target): nothing more is written. */
-  refused = false;
   private dirReady = false;
 
   constructor(
@@ -142,7 +140,6 @@ export class TrajectoryWriter {
     } else if (this.target.kind === 'file') {
       // Refused as soon as a second trajectory comes, not after the whole input has been converted.
       if (this.heldId !== undefined) {
-        this.refused = true;
         throw usageError(`-o ${this.target.path} names one file but the input holds more than one trajectory (${this.heldId}, then ${sessionId}); give a directory (ending in '/') instead`);
       }
       const held: Piece[] = [];

@@ -135,8 +135,9 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
         await queue.flush();
       } catch (err) {
         // A run stopped by its input (--strict, an unreadable source) still writes what closed before
-        // the stop, as it does without workers; a failing output is not written to again.
-        if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT && !writer.refused) await queue.flush();
+        // the stop, as it does without workers; a failing output is not written to again, nor one
+        // that refused what it was given (a usage error: a second trajectory for -o FILE).
+        if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT && err.exitCode !== EXIT.USAGE) await queue.flush();
         throw err;
       } finally {
         await parallel?.shutdown();
