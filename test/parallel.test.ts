@@ -61,6 +61,24 @@ test('--jobs sends events the raw-record replay built (no input line of their ow
   assert.match(one.stderr, /"replay"/);
 });
 
+test('--jobs: a built event is written back as the text it crossed to its worker in, exact numbers and all', async () => {
+  // The worker writes a built event's observed copy as the JSON it was sent as: that text must be
+  // what printing the event gives, numbers a double would change (1.0, 20 digits, 1e2) included.
+  const sample = readFileSync('samples/claude-code-session.ndjson', 'utf8');
+  const text = sample.replaceAll('"model":"claude-sonnet-4-5"', '"model":"claude-sonnet-4-5","temperature":1.0,"seed":12345678901234567890,"top_p":1e2');
+  assert.notEqual(text, sample);
+  await inTempDir(async (dir) => {
+    const input = join(dir, 'numbers.ndjson');
+    await writeFile(input, text);
+    const [one, many] = await inThreadAndOnWorkers(['convert', input, '-o', '-']);
+    assertSameRun(one, many);
+    // Each built LLM start carries them twice: in its observed copy and in its step's llm_request.
+    for (const literal of ['"seed":12345678901234567890,', '"temperature":1.0,', '"top_p":1e2}']) {
+      assert.equal(many.stdout.split(literal).length - 1, 4, literal);
+    }
+  });
+});
+
 test('--jobs: directory and single-file outputs are the same files', async () => {
   await inTempDir(async (dir) => {
     const [one, many] = await Promise.all([1, 2].map(async (jobs) => {

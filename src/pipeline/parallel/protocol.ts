@@ -30,8 +30,6 @@ export interface WireBatch {
   /** Origin per event; an empty file name means none. */
   files: string[];
   lines: number[];
-  /** Indices of events built by the raw-record replay: they have no input line, so their text is not written back as one. */
-  reconstructed: number[];
 }
 
 export type ToWorker =

@@ -18,7 +18,6 @@ export class BatchBuilder {
   add(e: AtofEvent, group: number): number {
     const b = this.batch;
     const text = e.rawText ?? canonicalJson(e.raw);
-    if (e.rawText === undefined) b.reconstructed.push(b.texts.length);
     b.groups.push(group);
     b.texts.push(text);
     b.seqs.push(e.seq);
@@ -38,7 +37,7 @@ export class BatchBuilder {
 }
 
 function emptyBatch(): WireBatch {
-  return { groups: [], texts: [], seqs: [], files: [], lines: [], reconstructed: [] };
+  return { groups: [], texts: [], seqs: [], files: [], lines: [] };
 }
 
 /**
@@ -46,16 +45,18 @@ function emptyBatch(): WireBatch {
  * before routing it, so a failure here is a bug, not bad input.
  */
 export function* eventsOf(b: WireBatch): Generator<{ group: number; event: AtofEvent }> {
-  let r = 0;
   for (let i = 0; i < b.texts.length; i++) {
-    const reconstructed = b.reconstructed[r] === i;
-    if (reconstructed) r++;
     const origin = b.files[i] === '' ? undefined : { file: b.files[i], line: b.lines[i] };
-    yield { group: b.groups[i], event: decodeText(b.texts[i], b.seqs[i], origin, !reconstructed) };
+    yield { group: b.groups[i], event: decodeText(b.texts[i], b.seqs[i], origin) };
   }
 }
 
-function decodeText(text: string, seq: number, origin: AtofEvent['origin'], fromLine: boolean): AtofEvent {
+/**
+ * The event of one wire text, which it keeps as its `rawText`: for a line, the line; for an event the
+ * replay built, its canonical JSON — exactly what printing it would give (the text was printed from
+ * the event), so that its observed copy is not printed a second time.
+ */
+function decodeText(text: string, seq: number, origin: AtofEvent['origin']): AtofEvent {
   let value;
   try {
     value = parseJson(text);
@@ -64,11 +65,11 @@ function decodeText(text: string, seq: number, origin: AtofEvent['origin'], from
   }
   const decoded = isObject(value) ? decodeAtof(value, seq, origin) : undefined;
   if (!decoded?.ok) throw new Error(`internal: a routed event (input position ${seq}) no longer decodes`);
-  if (fromLine) decoded.event.rawText = text;
+  decoded.event.rawText = text;
   return decoded.event;
 }
 
 /** The full event of one read with its payload left behind (`envelopeOnly`): read again from its line. */
 export function withPayload(e: AtofEvent): AtofEvent {
-  return isEnvelope(e) ? decodeText(e.rawText!, e.seq, e.origin, true) : e;
+  return isEnvelope(e) ? decodeText(e.rawText!, e.seq, e.origin) : e;
 }
