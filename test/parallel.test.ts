@@ -112,6 +112,9 @@ test('--jobs: late, waiting and unscoped events, and problem lines, are handled 
       ev({ uuid: uuid(2), parent_uuid: uuid(1), timestamp: at(2), name: 'fn', category: 'function', scope_category: 'end' }),
       ev({ uuid: uuid(1), timestamp: at(3), name: 'agent', category: 'agent', scope_category: 'end' }),
       ev({ kind: 'mark', uuid: uuid(4), parent_uuid: uuid(1), timestamp: at(4), name: 'late' }),
+      // Waits for uuid(9), which then turns out to be late: both are late-event skips.
+      ev({ kind: 'mark', uuid: uuid(8), parent_uuid: uuid(9), timestamp: at(4), name: 'waits, then late' }),
+      ev({ kind: 'mark', uuid: uuid(9), parent_uuid: uuid(2), timestamp: at(4), name: 'late, under a closed child scope' }),
       ev({ kind: 'mark', uuid: uuid(5), parent_uuid: uuid(404), timestamp: at(5), name: 'unscoped', data: 12345678901234567890 }),
       ev({ kind: 'mark', uuid: uuid(6), timestamp: 1767225600000000, name: 'numeric timestamp' }),
       ev({ uuid: uuid(7), timestamp: 'yesterday', name: 'bad', category: 'agent', scope_category: 'start' }),
@@ -120,7 +123,10 @@ test('--jobs: late, waiting and unscoped events, and problem lines, are handled 
     await writeFile(file, lines.join('\n') + '\n');
     const [one, many] = await inThreadAndOnWorkers(['convert', file, '-o', '-', '--json']);
     assertSameRun(one, many);
-    assert.match(one.stderr, /late-event/);
+    const report = JSON.parse(one.stderr) as { lines: { skipped: { byReason: Record<string, { count: number }> } }; trajectories: Array<{ session_id: string; events: number }> };
+    assert.equal(report.lines.skipped.byReason['late-event'].count, 3, one.stderr);
+    // Every line is accounted once: the late ones in no trajectory, the rest in one.
+    assert.deepEqual(report.trajectories.map((t) => [t.session_id, t.events]), [[uuid(1), 5], ['unscoped', 2]]);
     const [strictOne, strictMany] = await inThreadAndOnWorkers(['convert', file, '-o', '-', '--strict', '-q']);
     assertSameRun(strictOne, strictMany);
     assert.equal(strictOne.code, 1);

@@ -45,8 +45,28 @@ test('a top-level scope is exported when its end arrives; a later event of it is
   const closed = s.push(agent('end', 2));
   assert.equal(closed.done.length, 1);
   assert.equal(closed.done[0].trajectory?.steps.length, 1);
-  assert.deepEqual(s.push(mark(3, 3)), { done: [], late: true });
+  const late = mark(3, 3);
+  assert.deepEqual(s.push(late), { done: [], late: [late] });
   assert.equal(s.finish().done.length, 0);
+});
+
+test('an event waiting for a parent that turns out to belong to a closed scope is late too, not lost', () => {
+  const top = uuid(1);
+  const s = new StreamingConverter(options);
+  const agent = (phase: string, ms: number) => ev({ category: 'agent', scope_category: phase, uuid: top, timestamp: at(ms), name: 'agent', parent_uuid: uuid(999) });
+  s.push(agent('start', 0));
+  s.push(ev({ category: 'function', scope_category: 'start', uuid: uuid(2), parent_uuid: top, timestamp: at(1), name: 'fn' }));
+  assert.equal(s.push(agent('end', 2)).done.length, 1);
+  // uuid(4) names uuid(3), not seen yet: it waits. uuid(3) then names a uuid of the closed scope.
+  const waiting = ev({ kind: 'mark', uuid: uuid(4), parent_uuid: uuid(3), timestamp: at(3), name: 'early', data: 'x' });
+  const child = ev({ kind: 'mark', uuid: uuid(3), parent_uuid: uuid(2), timestamp: at(4), name: 'late', data: 'y' });
+  assert.deepEqual(s.push(waiting), { done: [], late: [] });
+  assert.deepEqual(s.push(child), { done: [], late: [waiting, child] });
+  // Their own uuids now name the closed scope too, as a parent and as an event.
+  const grandchild = ev({ kind: 'mark', uuid: uuid(5), parent_uuid: uuid(4), timestamp: at(5), name: 'later', data: 'z' });
+  assert.deepEqual(s.push(grandchild).late, [grandchild]);
+  assert.deepEqual(s.push(ev({ kind: 'mark', uuid: uuid(3), timestamp: at(6), name: 'again', data: 'w' })).late.length, 1);
+  assert.deepEqual(s.finish().done, [], 'nothing is left over for an unscoped trajectory');
 });
 
 test('children that arrive before their parent wait for it, then join its scope', () => {

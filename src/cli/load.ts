@@ -181,8 +181,8 @@ export async function groupStreamed<R>(
   for await (const batch of streamEventBatches(args, io, accounting, { read: read.options, fixes: read.fixes, opened: read.opened, replay: (r) => (replay = r) })) {
     for (const e of batch) {
       const { done, late } = converter.push(e);
-      if (late) lateReconstructed += accountLateEvents(accounting, [e]);
-      else events++;
+      events += 1 - late.length;
+      if (late.length > 0) lateReconstructed += accountLateEvents(accounting, late);
       for (const c of done) visit(c);
     }
   }

@@ -1,4 +1,5 @@
 import type { AtofEvent } from '../ingest/atof.js';
+import { UuidSet } from '../ingest/uuid-set.js';
 import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions, type ConvertedTrajectory } from './convert.js';
 
 /**
@@ -19,6 +20,13 @@ interface UuidNode {
   root?: string;
 }
 
+/** What filing one event did: the groups it completed, and the events found to have come too late. */
+export interface Pushed<R> {
+  done: R[];
+  /** The event itself, and any event that was waiting for it, when they belong to a scope already closed (in input order). */
+  late: AtofEvent[];
+}
+
 /**
  * Streaming grouping: events arrive in input order; each top-level agent scope (an agent start whose
  * parent has not been seen) collects the events whose parent chain reaches it, and is closed the
@@ -29,61 +37,75 @@ interface UuidNode {
  */
 export class TopLevelGrouper<R> {
   /**
-   * Every uuid seen: its parent (from the first of its events that names one) and, once resolved, its
-   * top-level scope. One map, so that filing an event costs one or two lookups.
+   * The uuids of open scopes, of waiting and of unscoped events: each one's parent (from the first of
+   * its events that names one) and, once resolved, its top-level scope. One map, so that filing an
+   * event costs one or two lookups.
    */
   private readonly nodes = new Map<string, UuidNode>();
-  /** Open top-level scopes, in opening order, and whether their start event has been filed. */
-  private readonly open = new Map<string, { started: boolean }>();
-  private readonly closed = new Set<string>();
+  /** Open top-level scopes, in opening order: whether their start event has been filed, and their uuids. */
+  private readonly open = new Map<string, { started: boolean; members: string[] }>();
+  /**
+   * Every uuid of every closed scope, 16 bytes each: an event naming one as its own uuid or its parent
+   * comes too late. (Kept as nodes, they would make memory grow with the whole input.)
+   */
+  private readonly gone = new UuidSet();
   private unscoped: AtofEvent[] = [];
   /** Events whose parent chain ends at a uuid not seen yet, keyed by that uuid. */
   private waiting = new Map<string, AtofEvent[]>();
 
   constructor(private readonly sink: GroupSink<R>) {}
 
-  /** Adds one event; returns what the groups it completed became, and whether the event arrived too late. */
-  push(e: AtofEvent): { done: R[]; late: boolean } {
+  /** Adds one event; returns what the groups it completed became, and the events that came too late. */
+  push(e: AtofEvent): Pushed<R> {
+    const out: Pushed<R> = { done: [], late: [] };
+    // Nothing waits for a uuid already seen, so a late event releases nothing.
+    if (this.gone.has(e.uuid)) {
+      out.late.push(e);
+      return out;
+    }
     // Whether the parent was seen is decided before this event counts as seen (a uuid may name itself).
-    const parentSeen = e.parentUuid !== undefined && this.nodes.has(e.parentUuid);
+    const parentSeen = e.parentUuid !== undefined && (this.nodes.has(e.parentUuid) || this.gone.has(e.parentUuid));
     let node = this.nodes.get(e.uuid);
     if (!node) this.nodes.set(e.uuid, (node = { parent: e.parentUuid }));
     else if (node.parent === undefined) node.parent = e.parentUuid;
     const isTop = e.kind === 'scope' && e.scopeCategory === 'start' && e.category === 'agent' && node.root === undefined && !parentSeen;
-    if (isTop && !this.closed.has(e.uuid)) {
+    if (isTop) {
       node.root = e.uuid;
-      this.open.set(e.uuid, { started: false });
+      this.open.set(e.uuid, { started: false, members: [e.uuid] });
     }
-    const done: R[] = [];
-    const late = this.place(e, done);
+    this.place(e, out);
     // Events that were waiting for this uuid can now follow their chain further.
     const released = this.waiting.get(e.uuid);
     if (released) {
       this.waiting.delete(e.uuid);
-      for (const w of released) this.place(w, done);
+      for (const w of released) this.place(w, out);
+      // Late ones in input order, as they are reported.
+      if (out.late.length > 1) out.late.sort((a, b) => a.seq - b.seq);
     }
-    return { done, late };
+    return out;
   }
 
-  /** Files an event under its scope (closing the scope at its end), or parks it; true when it is late. */
-  private place(e: AtofEvent, done: R[]): boolean {
-    const { root, missing } = this.resolve(e.uuid);
+  /** Files an event under its scope (closing the scope at its end), parks it, or finds it late. */
+  private place(e: AtofEvent, out: Pushed<R>): void {
+    const { root, missing, late } = this.resolve(e.uuid);
+    if (late) {
+      out.late.push(e);
+      return;
+    }
     if (root === undefined) {
       if (missing === undefined) {
         this.unscoped.push(e); // its chain ends at an event outside every top-level scope (or loops)
-        return false;
+        return;
       }
       const list = this.waiting.get(missing);
       if (list) list.push(e);
       else this.waiting.set(missing, [e]);
-      return false;
+      return;
     }
-    if (this.closed.has(root)) return true;
     const group = this.open.get(root)!;
     this.sink.add(root, e);
     if (e.uuid === root && e.scopeCategory === 'start') group.started = true;
-    if (e.uuid === root && e.scopeCategory === 'end' && group.started) done.push(this.close(root, false));
-    return false;
+    if (e.uuid === root && e.scopeCategory === 'end' && group.started) out.done.push(this.close(root, false, true));
   }
 
   /** End of input: every open scope (in opening order), then the unscoped remainder. */
@@ -92,31 +114,35 @@ export class TopLevelGrouper<R> {
     const unscoped = [...this.unscoped, ...[...this.waiting.values()].flat()].sort((a, b) => a.seq - b.seq);
     this.waiting.clear();
     this.unscoped = [];
-    // Released events rejoin their scope in input order.
-    const done = [...this.open.keys()].map((root) => this.close(root, true));
+    // Released events rejoin their scope in input order. No event follows: closed uuids need no keeping.
+    const done = [...this.open.keys()].map((root) => this.close(root, true, false));
     if (unscoped.length > 0) done.push(this.sink.unscoped(unscoped));
     return { done };
   }
 
-  private close(root: string, resort: boolean): R {
+  private close(root: string, resort: boolean, remember: boolean): R {
+    const { members } = this.open.get(root)!;
     this.open.delete(root);
-    this.closed.add(root);
+    for (const uuid of members) {
+      this.nodes.delete(uuid);
+      if (remember) this.gone.add(uuid);
+    }
     return this.sink.close(root, resort);
   }
 
   /**
-   * The top-level scope a uuid belongs to, following parents; while the chain is incomplete, the first
-   * uuid on it that has not been seen (`missing`). A cycle has neither.
+   * The open top-level scope a uuid belongs to, following parents; while the chain is incomplete, the
+   * first uuid on it that has not been seen (`missing`); `late` when it reaches a closed scope (then
+   * every uuid on the way is one of its uuids too). A cycle has none of these.
    */
-  private resolve(uuid: string): { root?: string; missing?: string } {
+  private resolve(uuid: string): { root?: string; missing?: string; late?: true } {
     // The common case first: the event is a root, or a child of an event already resolved.
     const node = this.nodes.get(uuid)!;
     if (node.root) return { root: node.root };
     if (node.parent === undefined) return {};
     const parentNode = this.nodes.get(node.parent);
-    if (!parentNode) return { missing: node.parent };
-    if (node.parent !== uuid && parentNode.root) return { root: (node.root = parentNode.root) };
-    const path: UuidNode[] = [];
+    if (parentNode && node.parent !== uuid && parentNode.root) return { root: this.join(uuid, node, parentNode.root) };
+    const path: string[] = [];
     const visited = new Set<string>();
     let cur: string | undefined = uuid;
     let root: string | undefined;
@@ -127,13 +153,27 @@ export class TopLevelGrouper<R> {
         break;
       }
       visited.add(cur);
-      path.push(at);
+      path.push(cur);
       if (at.parent === undefined) return {};
-      if (!this.nodes.has(at.parent)) return { missing: at.parent };
+      if (!this.nodes.has(at.parent)) {
+        if (!this.gone.has(at.parent)) return { missing: at.parent };
+        for (const u of path) {
+          this.nodes.delete(u);
+          this.gone.add(u);
+        }
+        return { late: true };
+      }
       cur = at.parent;
     }
-    if (root !== undefined) for (const at of path) at.root = root;
+    if (root !== undefined) for (const u of path) this.join(u, this.nodes.get(u)!, root);
     return { root };
+  }
+
+  /** Records that `uuid` belongs to the open scope `root`. */
+  private join(uuid: string, node: UuidNode, root: string): string {
+    node.root = root;
+    this.open.get(root)!.members.push(uuid);
+    return root;
   }
 }
 
@@ -195,7 +235,7 @@ export function convertEvents(events: readonly AtofEvent[], opts: ConvertOptions
   for (const e of events) {
     const pushed = converter.push(e);
     for (const t of pushed.done) trajectories.push(t);
-    if (pushed.late) late.push(e);
+    for (const l of pushed.late) late.push(l);
   }
   // A loop, not a spread: the scopes still open at the end may be many.
   for (const t of converter.finish().done) trajectories.push(t);

@@ -122,9 +122,10 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
         for await (const batch of stream) {
           for (const e of batch) {
             const { done, late } = grouper.push(e);
-            // A late event is in no trajectory: an input line becomes a skip, a reconstructed event is counted apart.
-            if (late) lateReconstructed += accountLateEvents(accounting, [e]);
-            else eventCount++;
+            // A late event is in no trajectory: an input line becomes a skip, a reconstructed event is
+            // counted apart. (It may be one pushed earlier, which waited for its parent until now.)
+            eventCount += 1 - late.length;
+            if (late.length > 0) lateReconstructed += accountLateEvents(accounting, late);
             if (done.length > 0) await queue.add(done);
           }
           const caughtUp = parallel?.ready();
