@@ -69,6 +69,20 @@ test('an event waiting for a parent that turns out to belong to a closed scope i
   assert.deepEqual(s.finish().done, [], 'nothing is left over for an unscoped trajectory');
 });
 
+test('two events of one uuid waiting for the same parent are both late when it is', () => {
+  const top = uuid(1);
+  const s = new StreamingConverter(options);
+  s.push(ev({ category: 'agent', scope_category: 'start', uuid: top, timestamp: at(0), name: 'agent', parent_uuid: uuid(999) }));
+  s.push(ev({ category: 'agent', scope_category: 'end', uuid: top, timestamp: at(1), name: 'agent', parent_uuid: uuid(999) }));
+  const start = ev({ category: 'function', scope_category: 'start', uuid: uuid(4), parent_uuid: uuid(3), timestamp: at(2), name: 'fn' });
+  const end = ev({ category: 'function', scope_category: 'end', uuid: uuid(4), parent_uuid: uuid(3), timestamp: at(3), name: 'fn' });
+  const parent = ev({ kind: 'mark', uuid: uuid(3), parent_uuid: top, timestamp: at(4), name: 'late', data: 'y' });
+  assert.deepEqual(s.push(start).late, []);
+  assert.deepEqual(s.push(end).late, []);
+  assert.deepEqual(s.push(parent).late, [start, end, parent]);
+  assert.deepEqual(s.finish().done, []);
+});
+
 test('children that arrive before their parent wait for it, then join its scope', () => {
   const top = uuid(1);
   const s = new StreamingConverter(options);

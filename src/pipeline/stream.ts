@@ -136,8 +136,10 @@ export class TopLevelGrouper<R> {
    * every uuid on the way is one of its uuids too). A cycle has none of these.
    */
   private resolve(uuid: string): { root?: string; missing?: string; late?: true } {
+    // Gone already: an event waiting beside another of the same uuid, which was just found late.
+    const node = this.nodes.get(uuid);
+    if (!node) return this.gone.has(uuid) ? { late: true } : {};
     // The common case first: the event is a root, or a child of an event already resolved.
-    const node = this.nodes.get(uuid)!;
     if (node.root) return { root: node.root };
     if (node.parent === undefined) return {};
     const parentNode = this.nodes.get(node.parent);
