@@ -20,12 +20,13 @@ export class UuidSet {
   }
 
   add(uuid: string): void {
+    // Room first (at most three quarters full): growing reuses `key`, so it comes before the packing.
+    if ((this.packed + 1) * 4 > this.filled.length * 3) this.grow();
     if (!this.pack(uuid)) {
       this.others.add(uuid);
       return;
     }
     if (this.slotOf() >= 0) return;
-    if ((this.packed + 1) * 4 > this.filled.length * 3) this.grow();
     this.insert();
     this.packed++;
   }
@@ -87,10 +88,9 @@ export class UuidSet {
     this.words.set(this.key, s * 4);
   }
 
-  /** Doubles the table; the uuid being added stays in `key`. */
+  /** Doubles the table (through `key`). */
   private grow(): void {
     const { words, filled } = this;
-    const adding = this.key.slice();
     this.words = new Uint32Array(words.length * 2);
     this.filled = new Uint8Array(filled.length * 2);
     for (let s = 0; s < filled.length; s++) {
@@ -98,7 +98,6 @@ export class UuidSet {
       this.key.set(words.subarray(s * 4, s * 4 + 4));
       this.insert();
     }
-    this.key.set(adding);
   }
 }
 

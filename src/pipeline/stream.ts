@@ -58,14 +58,14 @@ export class TopLevelGrouper<R> {
   /** Adds one event; returns what the groups it completed became, and the events that came too late. */
   push(e: AtofEvent): Pushed<R> {
     const out: Pushed<R> = { done: [], late: [] };
-    // Nothing waits for a uuid already seen, so a late event releases nothing.
-    if (this.gone.has(e.uuid)) {
+    let node = this.nodes.get(e.uuid);
+    // A uuid of a closed scope (no longer a node) is late; nothing waits for a uuid already seen.
+    if (!node && this.gone.has(e.uuid)) {
       out.late.push(e);
       return out;
     }
     // Whether the parent was seen is decided before this event counts as seen (a uuid may name itself).
     const parentSeen = e.parentUuid !== undefined && (this.nodes.has(e.parentUuid) || this.gone.has(e.parentUuid));
-    let node = this.nodes.get(e.uuid);
     if (!node) this.nodes.set(e.uuid, (node = { parent: e.parentUuid }));
     else if (node.parent === undefined) node.parent = e.parentUuid;
     const isTop = e.kind === 'scope' && e.scopeCategory === 'start' && e.category === 'agent' && node.root === undefined && !parentSeen;
