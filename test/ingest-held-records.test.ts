@@ -13,6 +13,8 @@ import { canonicalJson } from '../src/json/stringify.js';
 import { replayRecords, replayRecordsInBatches } from '../src/pipeline/raw.js';
 import { gatewayRecord, hookRecord, ndjson, readAll } from './fixtures/sessions/records.js';
 import { Readable } from 'node:stream';
+import { TextSpill } from '../src/ingest/spill.js';
+import { tmpdir } from 'node:os';
 
 const SAMPLES = ['claude-code-session.ndjson', 'codex-session.ndjson', 'hermes-gateway-session.ndjson'].map((name) => new URL(`../samples/${name}`, import.meta.url));
 
@@ -54,6 +56,21 @@ describe('raw records held for the replay', () => {
     assert.ok(plain.records.some((r) => r.kind === 'gateway') && plain.records.some((r) => r.kind === 'hook' && r.bare));
     assert.deepEqual(held.records.map(readBack), plain.records.map(readBack));
     assert.deepEqual(held.accounting.toJSON(), plain.accounting.toJSON());
+  });
+
+  it('held past a memory budget in a spill file: read back and replayed exactly as held in memory', async () => {
+    const plain = await readAll(sources(), { agent: 'hermes' });
+    // A small write chunk, so that the samples' text goes through the file, not only the write buffer.
+    const spill = new TextSpill(2_000, tmpdir(), 4_096);
+    try {
+      const spilled = await readAll(sources(), { agent: 'hermes', holdRaw: true, spill });
+      assert.ok(spill.spilledBytes > 10_000, 'most of the raw text went to the file');
+      assert.deepEqual(spilled.records.map(readBack), plain.records.map(readBack));
+      const again = await readAll(sources(), { agent: 'hermes', holdRaw: true, spill });
+      assert.deepEqual(replayRecords(again.records).events.map((e) => canonicalJson(e.raw)), replayRecords(plain.records).events.map((e) => canonicalJson(e.raw)));
+    } finally {
+      spill.close();
+    }
   });
 
   it('replay in batches, letting go of each record, emits what the whole replay emits', async () => {

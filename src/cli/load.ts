@@ -4,6 +4,7 @@ import { parseHookAgentKind } from '../hooks/index.js';
 import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
+import { TextSpill } from '../ingest/spill.js';
 import { routeCapture } from '../gateway/capture-route.js';
 import { streamRecordBatches, streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import { hasRawRecords, replayRecords, replayRecordsInBatches } from '../pipeline/raw.js';
@@ -73,35 +74,40 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
   const raw: InputRecord[] = [];
   let records = 0;
   let progress: Progress | undefined;
+  // Raw records wait for the replay at the end of input: past the first few megabytes (kept decoded,
+  // which spares the replay a second decode), held as their text, and past some more, in a file.
+  const spill = new TextSpill(HELD_IN_MEMORY_BYTES);
   try {
-    const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });
-    const bytes = await totalSize(sources);
-    options.inputBytes?.(bytes);
-    progress = Progress.start(bytes, io, options.progress ?? false);
-    // Raw records wait for the replay at the end of input: past the first few megabytes (kept decoded,
-    // which spares the replay a second decode), held as their text.
-    const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS }, io);
-    for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, read)) {
-      const events: AtofEvent[] = [];
-      for (const record of batch) {
-        records++;
-        progress.event();
-        if (record.kind === 'atof') events.push(record.event);
-        else raw.push(record);
+    try {
+      const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });
+      const bytes = await totalSize(sources);
+      options.inputBytes?.(bytes);
+      progress = Progress.start(bytes, io, options.progress ?? false);
+      const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io);
+      for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, read)) {
+        const events: AtofEvent[] = [];
+        for (const record of batch) {
+          records++;
+          progress.event();
+          if (record.kind === 'atof') events.push(record.event);
+          else raw.push(record);
+        }
+        if (events.length > 0) yield events;
       }
-      if (events.length > 0) yield events;
+    } catch (err) {
+      inputFailure(err);
+    } finally {
+      progress?.stop();
     }
-  } catch (err) {
-    inputFailure(err);
+    if (raw.length === 0) return;
+    // Replayed events go on as they are emitted: a trajectory is written when its scope closes, not after the whole replay.
+    const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes });
+    for (let step = replay.next(); ; step = replay.next()) {
+      if (step.done) return options.replay?.(step.value);
+      yield step.value;
+    }
   } finally {
-    progress?.stop();
-  }
-  if (raw.length === 0) return;
-  // Replayed events go on as they are emitted: a trajectory is written when its scope closes, not after the whole replay.
-  const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes });
-  for (let step = replay.next(); ; step = replay.next()) {
-    if (step.done) return options.replay?.(step.value);
-    yield step.value;
+    spill.close();
   }
 }
 
@@ -113,6 +119,13 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
  * records are 23 MB of text, about 0.4 s of CPU in the replay, which runs alone on the main thread).
  */
 const KEEP_DECODED_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Raw-record text held in memory, past the records kept decoded, before the rest goes to a temporary
+ * file (TextSpill): what holding raw records costs in memory stays bounded however large the log. The
+ * replay reads the file back in about the order it was written, a megabyte at a time.
+ */
+const HELD_IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 /** The events of {@link streamEventBatches} one at a time. */
 export async function* streamEvents(...args: Parameters<typeof streamEventBatches>): AsyncGenerator<AtofEvent> {

@@ -5,6 +5,7 @@ import type { GatewayRecord, HookRecord } from './read-records.js';
 import type { DecodeExchangeResult } from './records/exchange.js';
 import { decodeGatewayRecord } from './records/gateway.js';
 import { decodeHarEntry } from './records/har.js';
+import { SpilledText, type TextSpill } from './spill.js';
 
 /**
  * Raw records held until the replay at the end of input (`holdRaw`): a hook or gateway record keeps
@@ -20,15 +21,19 @@ import { decodeHarEntry } from './records/har.js';
  * the chunk); the bytes are a copy of this line alone. Text that UTF-8 cannot carry unchanged (a lone
  * surrogate, possible only in re-printed HAR entries) is kept as it is.
  */
-type HeldText = Buffer | string;
+type HeldText = Buffer | SpilledText | string;
 
-function holdText(text: string): HeldText {
+/** The text as held: past the spill's memory budget, in its file. */
+function holdText(text: string, spill: TextSpill | undefined): HeldText {
   // String.prototype.isWellFormed is in Node 20, not yet in the ES2022 library typings.
-  return (text as string & { isWellFormed(): boolean }).isWellFormed() ? Buffer.from(text, 'utf8') : text;
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  return spill ? spill.hold(bytes) : bytes;
 }
 
 function readText(held: HeldText): string {
-  return typeof held === 'string' ? held : held.toString('utf8');
+  if (typeof held === 'string') return held;
+  return held instanceof SpilledText ? held.toString() : held.toString('utf8');
 }
 
 /** A gateway capture or HAR entry, decoded; `fallbackId` names the capture when it has no id of its own. */
@@ -40,16 +45,16 @@ export function decodeExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, val
  * A hook record whose payload is read again from its text at each use (the replay reads it once): a
  * hook record line (`record`) holds it under `payload`, a bare payload line (`bare`) is the payload.
  */
-export function heldHook(record: Omit<HookRecord, 'payload'>, text: string, form: 'record' | 'bare'): HookRecord {
-  return new HeldHook(record, holdText(text), form === 'bare');
+export function heldHook(record: Omit<HookRecord, 'payload'>, text: string, form: 'record' | 'bare', spill?: TextSpill): HookRecord {
+  return new HeldHook(record, holdText(text, spill), form === 'bare');
 }
 
 /**
  * A gateway record whose exchange, prepared start and outcome are decoded again from its text when
  * first asked for, and kept while the record is (the replay lets go of a record after its last point).
  */
-export function heldGateway(record: GatewayPlace, text: string, kind: Extract<RecordKind, 'gateway' | 'har'>, fallbackId: string): GatewayRecord {
-  return new HeldGateway(record, holdText(text), kind, fallbackId);
+export function heldGateway(record: GatewayPlace, text: string, kind: Extract<RecordKind, 'gateway' | 'har'>, fallbackId: string, spill?: TextSpill): GatewayRecord {
+  return new HeldGateway(record, holdText(text, spill), kind, fallbackId);
 }
 
 /** What places a gateway record on the timeline: all a held one keeps besides its text. */

@@ -16,6 +16,7 @@ import { isHarDocument, looksLikeHarEntry } from './records/har.js';
 import { harEntryLines } from './records/har-lines.js';
 import { headerValues, rfc3339 } from './records/schema-parts.js';
 import { decodeExchange, heldGateway, heldHook } from './held-records.js';
+import type { TextSpill } from './spill.js';
 import { parseRfc3339, type Nanos } from './time.js';
 
 /**
@@ -125,6 +126,8 @@ export interface ReadRecordsOptions extends ReadLinesOptions {
    * text. Spares the replay a second decode of a log's first megabytes. Default 0.
    */
   keepDecodedChars?: number;
+  /** With `holdRaw`: where held text goes (past its memory budget, to a temporary file). Default: memory. */
+  spill?: TextSpill;
   /**
    * Asked per line: whether ATOF events keep only their envelope and line text (see
    * {@link envelopeOf}), for a consumer that only routes them and re-reads payloads from `rawText`
@@ -479,7 +482,7 @@ class RecordReader {
       order: this.order++,
       origin: where,
     };
-    yield this.holds(text) ? heldHook(record, text, 'record') : { ...record, payload: getOwn(value, 'payload') as Json };
+    yield this.holds(text) ? heldHook(record, text, 'record', this.options.spill) : { ...record, payload: getOwn(value, 'payload') as Json };
   }
 
   private *readBareHook(value: JsonObject, where: LineRef, text: string): Generator<InputRecord> {
@@ -495,7 +498,7 @@ class RecordReader {
     if (ownNs !== undefined) this.lastNs = ownNs;
     this.acct.use('hook');
     const record: Omit<HookRecord, 'payload'> = { kind: 'hook', agent, headers: {}, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
-    yield this.holds(text) ? heldHook(record, text, 'bare') : { ...record, payload: value };
+    yield this.holds(text) ? heldHook(record, text, 'bare', this.options.spill) : { ...record, payload: value };
   }
 
   private *readExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, value: JsonObject, fallbackId: string, where: LineRef, text: string): Generator<InputRecord> {
@@ -508,7 +511,7 @@ class RecordReader {
     this.acct.use(kind);
     const place = { seed: this.seedOf(text), order: this.order++, origin: where, arrivalNs: exchange.startedNs };
     const placed = route.completionNs === undefined ? place : { ...place, completionNs: route.completionNs };
-    yield this.holds(text) ? heldGateway(placed, text, kind, fallbackId) : { kind: 'gateway', exchange, ...placed };
+    yield this.holds(text) ? heldGateway(placed, text, kind, fallbackId, this.options.spill) : { kind: 'gateway', exchange, ...placed };
   }
 
   /** Whether a raw record is held as its text (`holdRaw`), rather than kept decoded. */
