@@ -47,6 +47,10 @@ interface Row {
   /** `convert --jobs 1`: everything on the main thread. */
   single: Measure;
   floor: Measure;
+  /** Every round's convert / floor (each round runs both back to back): how far the machine's drift moves the ratio. */
+  ratios: number[];
+  /** Every round's convert wall time. */
+  convertSeconds: number[];
 }
 
 async function input(name: string, opts: Parameters<typeof generate>[1]): Promise<{ path: string; bytes: number; events: number }> {
@@ -84,7 +88,16 @@ function run(name: string, file: { path: string; bytes: number; events: number }
     convert.push(measure(convertArgs));
     single.push(measure([...convertArgs, '--jobs', '1']));
   }
-  return { name, bytes: file.bytes, events: file.events, convert: median(convert), single: median(single), floor: median(floor) };
+  const ratios = convert.map((c, i) => c.seconds / floor[i].seconds);
+  const convertSeconds = convert.map((c) => c.seconds);
+  return { name, bytes: file.bytes, events: file.events, convert: median(convert), single: median(single), floor: median(floor), ratios, convertSeconds };
+}
+
+/** The smallest and largest of a few numbers, as `a–b` (one number alone as itself). */
+function range(xs: number[], digits: number): string {
+  const lo = fmt(Math.min(...xs), digits);
+  const hi = fmt(Math.max(...xs), digits);
+  return lo === hi ? lo : `${lo}–${hi}`;
 }
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
@@ -99,8 +112,8 @@ function targets(rows: Row[]): string[] {
     return `- ${what}: ${value}, ${verdict(ok)}`;
   };
   return [
-    line('convert / floor ≤ 3 on the 100 MB stream', row('100 MB, many'), (r) => [r.convert.seconds / r.floor.seconds <= 3, fmt(r.convert.seconds / r.floor.seconds, 2)]),
-    line('the 100,000-span trajectory in under 10 s', row('one trajectory'), (r) => [r.convert.seconds < 10, `${fmt(r.convert.seconds, 2)} s`]),
+    line('convert / floor ≤ 3 on the 100 MB stream', row('100 MB, many'), (r) => [r.convert.seconds / r.floor.seconds <= 3, `${fmt(r.convert.seconds / r.floor.seconds, 2)} (rounds: ${range(r.ratios, 2)})`]),
+    line('the 100,000-span trajectory in under 10 s', row('one trajectory'), (r) => [r.convert.seconds < 10, `${fmt(r.convert.seconds, 2)} s (runs: ${range(r.convertSeconds, 2)} s)`]),
     line('the 1 GB stream with peak RSS under 1.5 GB', row('1 GB'), (r) => [r.convert.rssBytes < 1.5 * 1024 * MB, `${fmt(r.convert.rssBytes / MB, 0)} MB`]),
   ];
 }
@@ -150,16 +163,18 @@ async function main(): Promise<void> {
     'shows the rest on its own). `convert` is `relay-atif convert FILE -o -` (NDJSON',
     'to /dev/null, default profile, root `extra.observed_events` included); the floor (`bench/floor.mjs`) only',
     'reads the same lines and `JSON.parse`s them. `convert` runs with its default `--jobs` (one thread per core:',
-    'the main thread and export workers for the rest); `--jobs 1` keeps everything on the main thread. Times are the median of 3 runs, the three programs',
-    'taking turns (1 run for the',
-    '1 GB stream); peak RSS is the largest process maximum resident set size (worker threads included).',
+    'the main thread and export workers for the rest); `--jobs 1` keeps everything on the main thread. Times are',
+    'the median of 3 rounds (1 for the 1 GB stream), each round running the three programs in turn; the last',
+    'column divides the median convert time by the median floor time, with each round\'s own ratio beside it',
+    '(this machine\'s speed drifts by tens of percent within minutes). Peak RSS is the largest process maximum',
+    'resident set size (worker threads included).',
     '',
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 1024 ** 3, 0)} GiB, ${platform()} ${release()}; Node ${process.version}.`,
     '',
     '| input | size | records | convert s | CPU s | records/s | MB/s | peak RSS | `--jobs 1` s | CPU s | RSS | floor s | CPU s | RSS | convert / floor |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
-      `| ${r.name} | ${fmt(r.bytes / MB)} MB | ${r.events} | ${fmt(r.convert.seconds, 2)} | ${fmt(r.convert.cpuSeconds, 2)} | ${fmt(r.events / r.convert.seconds, 0)} | ${fmt(r.bytes / MB / r.convert.seconds)} | ${fmt(r.convert.rssBytes / MB, 0)} MB | ${fmt(r.single.seconds, 2)} | ${fmt(r.single.cpuSeconds, 2)} | ${fmt(r.single.rssBytes / MB, 0)} MB | ${fmt(r.floor.seconds, 2)} | ${fmt(r.floor.cpuSeconds, 2)} | ${fmt(r.floor.rssBytes / MB, 0)} MB | ${fmt(r.convert.seconds / r.floor.seconds, 2)} |`,
+      `| ${r.name} | ${fmt(r.bytes / MB)} MB | ${r.events} | ${fmt(r.convert.seconds, 2)} | ${fmt(r.convert.cpuSeconds, 2)} | ${fmt(r.events / r.convert.seconds, 0)} | ${fmt(r.bytes / MB / r.convert.seconds)} | ${fmt(r.convert.rssBytes / MB, 0)} MB | ${fmt(r.single.seconds, 2)} | ${fmt(r.single.cpuSeconds, 2)} | ${fmt(r.single.rssBytes / MB, 0)} MB | ${fmt(r.floor.seconds, 2)} | ${fmt(r.floor.cpuSeconds, 2)} | ${fmt(r.floor.rssBytes / MB, 0)} MB | ${fmt(r.convert.seconds / r.floor.seconds, 2)} (${range(r.ratios, 2)}) |`,
     ),
     '',
     'CPU s is the CPU time of the whole process, user + system, every thread (export workers, and V8\'s garbage',
