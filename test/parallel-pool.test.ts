@@ -4,6 +4,9 @@ import type { AtofEvent } from '../src/ingest/atof.js';
 import { WorkerPool } from '../src/pipeline/parallel/pool.js';
 import { RemoteOutput } from '../src/pipeline/parallel/remote-output.js';
 import type { ExportSummary } from '../src/pipeline/output-queue.js';
+import { ParallelSink } from '../src/pipeline/parallel/sink.js';
+import { resolveFixes } from '../src/profiles/fixes.js';
+import { at, ev, uuid } from './support/events.js';
 
 const summary: ExportSummary = { sessionId: 's', eventCount: 1, steps: 0, suppressedSpans: 0, errors: [], errorCount: 0, written: true };
 
@@ -46,5 +49,25 @@ test('a worker that cannot decode what it was sent fails the group, and the pool
     assert.throws(() => pool.send(0, broken, 2), /no longer parses/);
   } finally {
     await pool.shutdown();
+  }
+});
+
+test('a large input starts its workers with its second trajectory: a log that is one long session starts none', async () => {
+  const options = { agent: { name: 'a', version: '1' }, fixes: resolveFixes('default'), observedEvents: true, dedupe: true };
+  const sink = new ParallelSink({ convert: options, format: 'ndjson', validate: false, jobs: 2, startAfterChars: 1 });
+  const agent = (n: number, phase: string, ms: number) => ev({ category: 'agent', scope_category: phase, uuid: uuid(n), timestamp: at(ms), name: 'agent', parent_uuid: uuid(999) });
+  try {
+    sink.expectInput(1_000_000);
+    sink.add(uuid(1), agent(1, 'start', 0));
+    sink.add(uuid(1), agent(1, 'end', 1));
+    const first = sink.close(uuid(1), false);
+    assert.equal(sink.routing, false, 'one trajectory, converted here: no worker started');
+    sink.add(uuid(2), agent(2, 'start', 2));
+    assert.equal(sink.routing, true, 'the second trajectory started them');
+    sink.add(uuid(2), agent(2, 'end', 3));
+    const second = sink.close(uuid(2), false);
+    assert.deepEqual([(await first.summary()).sessionId, (await second.summary()).sessionId], [uuid(1), uuid(2)]);
+  } finally {
+    await sink.shutdown();
   }
 });

@@ -18,9 +18,10 @@ export interface ParallelOptions {
    */
   jobs: number;
   /**
-   * Input size from which workers are worth starting: an input known to be this large starts them at
-   * once, one of unknown size once this much text has been routed. Groups opened before then are
-   * converted here: on a small input, starting threads would cost more than it saves.
+   * Input size from which workers are worth starting: an input known to be this large starts them as
+   * soon as a second group opens (the first is converted here anyway), one of unknown size once this
+   * much text has been routed. Groups opened before then are converted here: on a small input, starting
+   * threads would cost more than it saves.
    */
   startAfterChars: number;
 }
@@ -37,6 +38,8 @@ type Placement = { where: 'here'; events: AtofEvent[] } | { where: 'worker'; slo
 export class ParallelSink implements GroupSink<OutputItem> {
   private pool?: WorkerPool;
   private routedChars = 0;
+  /** The input is known to be large enough for workers (see expectInput). */
+  private large = false;
   private nextGroup = 0;
   private readonly groups = new Map<string, Placement>();
   /**
@@ -77,9 +80,13 @@ export class ParallelSink implements GroupSink<OutputItem> {
     return this.closeRemote(placement, UNSCOPED_SESSION_ID, false);
   }
 
-  /** The total input size when known (files), before the first event: a large input starts the workers at once. */
+  /**
+   * The total input size when known (files), before the first event: a large input starts the workers
+   * with its second group. (Not before: a log that is one long session never needs them, and a worker
+   * idling beside it would still cost its start-up, its compiler and its heap.)
+   */
   expectInput(bytes: number | undefined): void {
-    if (bytes !== undefined && bytes >= this.opts.startAfterChars) this.startPool();
+    if (bytes !== undefined && bytes >= this.opts.startAfterChars) this.large = true;
   }
 
   /** Whether events go to workers from now on (so this thread needs only their envelopes). */
@@ -97,7 +104,7 @@ export class ParallelSink implements GroupSink<OutputItem> {
   }
 
   private place(): Placement {
-    if (this.routedChars >= this.opts.startAfterChars) this.startPool();
+    if (this.large || this.routedChars >= this.opts.startAfterChars) this.startPool();
     if (!this.pool) return { where: 'here', events: [] };
     return { where: 'worker', slot: this.pool.leastLoaded(), group: this.nextGroup++, chars: 0 };
   }
