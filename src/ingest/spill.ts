@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 /**
  * Where raw-record text waits for the replay at the end of input (see held-records.ts). The first
- * `memoryBytes` of it stay in memory; the rest goes to a temporary file, so that a log of many
- * gigabytes of hook and gateway records is held in about that much memory plus a few dozen bytes per
- * record, not in its own size. The file is unlinked as soon as it is open (Linux, macOS): nothing is
+ * `memoryBytes` of it stay in memory; the rest goes to a temporary file, so that the text of a log of
+ * many gigabytes of hook and gateway records takes about that much memory (and a few dozen bytes per
+ * record for where its text is), not its own size. The file is unlinked as soon as it is open (Linux, macOS): nothing is
  * left behind, however the process ends. Where that cannot be done, or a write fails (a full disk),
  * the text simply stays in memory.
  */
@@ -66,7 +66,7 @@ export class TextSpill {
     return this.window.bytes.subarray(0, length);
   }
 
-  /** Bytes held in the file (for tests and reports). */
+  /** Bytes of text given to the file (written or about to be). */
   get spilledBytes(): number {
     return this.written + this.pendingBytes;
   }
