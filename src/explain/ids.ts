@@ -30,12 +30,13 @@ export type IdMatch = { kind: 'one'; uuid: string } | { kind: 'ambiguous'; uuids
 
 /** A full uuid or a prefix of one (any case; hyphens optional) against the known span uuids. */
 export function matchSpanId(query: string, known: Iterable<string>): IdMatch {
-  const q = compact(query);
-  const hits = [...new Set(known)].filter((u) => compact(u).startsWith(q)).sort();
+  const q = compactId(query);
+  const hits = [...new Set(known)].filter((u) => compactId(u).startsWith(q)).sort();
   if (q === '' || hits.length === 0) return { kind: 'unknown' };
-  const exact = hits.find((u) => compact(u) === q);
+  const exact = hits.find((u) => compactId(u) === q);
   if (exact) return { kind: 'one', uuid: exact };
   return hits.length === 1 ? { kind: 'one', uuid: hits[0] } : { kind: 'ambiguous', uuids: hits };
 }
 
-const compact = (s: string) => s.toLowerCase().replace(/-/g, '');
+/** A span id as queries are compared with it: lower case, without hyphens. */
+export const compactId = (s: string) => s.toLowerCase().replace(/-/g, '');

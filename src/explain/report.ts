@@ -1,25 +1,63 @@
 import type { SpanOutcome } from '../dedupe/pass.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
-import { matchSpanId, shortIds } from './ids.js';
+import { compactId, matchSpanId, shortIds } from './ids.js';
 import { spanReport, type SpanReport } from './span-report.js';
 import { trajectoryIds, trajectoryOverview, type Overview, type TrajectoryOverview } from './table-report.js';
 import { toolReport, type ToolReport } from './tool-report.js';
 
-/** What `--span` can name: every LLM span (candidate or not) and every tool span with a tool end. */
+/**
+ * What `--span` can name: every LLM span (candidate or not) and every tool span with a tool end, each
+ * with its name and trajectory; `at` / `converted` where the query may resolve to it (see SpanFinder).
+ */
 export interface SpanIndex {
-  llm: Map<string, { converted: ConvertedTrajectory; outcome: SpanOutcome }>;
-  tool: Map<string, { converted: ConvertedTrajectory; name: string }>;
+  llm: Map<string, { sessionId: string; name: string; at?: { converted: ConvertedTrajectory; outcome: SpanOutcome } }>;
+  tool: Map<string, { sessionId: string; name: string; converted?: ConvertedTrajectory }>;
   short: Map<string, string>;
 }
 
-export function indexSpans(converted: readonly ConvertedTrajectory[]): SpanIndex {
-  const llm: SpanIndex['llm'] = new Map();
-  const tool: SpanIndex['tool'] = new Map();
-  for (const c of converted) {
-    for (const outcome of c.result.dedupe.spans) llm.set(outcome.span.uuid, { converted: c, outcome });
-    for (const conv of c.result.conversions) for (const link of conv.toolLinks) tool.set(link.toolUuid, { converted: c, name: link.name });
+/**
+ * The spans a `--span` query is looked up among, indexed one conversion at a time as `convert`
+ * streams them: each conversion is let go once indexed, unless it holds a span the query may resolve
+ * to (see `keeps`), so memory holds a line per span, not the input's events. A uuid met again (in a
+ * later trajectory) is described by the later one, as an index of every conversion would.
+ */
+export class SpanFinder {
+  private readonly index: SpanIndex = { llm: new Map(), tool: new Map(), short: new Map() };
+  private readonly query: string;
+  /** Distinct uuids the query is a prefix of but not equal to: past one, only an exact match can answer. */
+  private readonly prefixHits = new Set<string>();
+
+  constructor(query: string) {
+    this.query = compactId(query);
   }
-  return { llm, tool, short: shortIds([...llm.keys(), ...tool.keys()]) };
+
+  add(c: ConvertedTrajectory): void {
+    for (const outcome of c.result.dedupe.spans) {
+      const uuid = outcome.span.uuid;
+      this.index.llm.set(uuid, { sessionId: c.sessionId, name: outcome.span.name, at: this.keeps(uuid) ? { converted: c, outcome } : undefined });
+    }
+    for (const conv of c.result.conversions) {
+      for (const link of conv.toolLinks) this.index.tool.set(link.toolUuid, { sessionId: c.sessionId, name: link.name, converted: this.keeps(link.toolUuid) ? c : undefined });
+    }
+  }
+
+  finish(): SpanIndex {
+    this.index.short = shortIds([...this.index.llm.keys(), ...this.index.tool.keys()]);
+    return this.index;
+  }
+
+  /**
+   * Whether the conversion holding `uuid` must be kept: the query names it exactly, or it is the first
+   * uuid the query is a prefix of (a second one makes the query ambiguous, unless one matches exactly).
+   * So at most two conversions are kept, however many spans the input has.
+   */
+  private keeps(uuid: string): boolean {
+    const id = compactId(uuid);
+    if (this.query === '' || !id.startsWith(this.query)) return false;
+    if (id === this.query) return true;
+    this.prefixHits.add(uuid);
+    return this.prefixHits.size === 1;
+  }
 }
 
 /**
@@ -69,14 +107,20 @@ export function lookupSpan(index: SpanIndex, query: string): SpanLookup {
   if (m.kind === 'unknown') return { kind: 'unknown', known: known.sort() };
   if (m.kind === 'ambiguous') return { kind: 'ambiguous', candidates: m.uuids };
   const llm = index.llm.get(m.uuid);
-  if (llm) return { kind: 'llm', report: spanReport(llm.converted, llm.outcome, index.short) };
-  return { kind: 'tool', report: toolReport(index.tool.get(m.uuid)!.converted, m.uuid, index.short)! };
+  if (llm) return { kind: 'llm', report: spanReport(kept(llm.at, m.uuid).converted, kept(llm.at, m.uuid).outcome, index.short) };
+  return { kind: 'tool', report: toolReport(kept(index.tool.get(m.uuid)!.converted, m.uuid), m.uuid, index.short)! };
+}
+
+/** The conversion kept for the span a query resolved to (SpanFinder keeps exactly those). */
+function kept<T>(value: T | undefined, uuid: string): T {
+  if (value === undefined) throw new Error(`internal: the conversion holding span ${uuid} was not kept`);
+  return value;
 }
 
 /** How a uuid in a candidate list is described in an error message. */
 export function describeUuid(index: SpanIndex, uuid: string): string {
   const llm = index.llm.get(uuid);
-  if (llm) return `${uuid}  llm ${llm.outcome.span.name} (${llm.converted.sessionId})`;
+  if (llm) return `${uuid}  llm ${llm.name} (${llm.sessionId})`;
   const tool = index.tool.get(uuid);
-  return tool ? `${uuid}  tool ${tool.name} (${tool.converted.sessionId})` : uuid;
+  return tool ? `${uuid}  tool ${tool.name} (${tool.sessionId})` : uuid;
 }

@@ -5,7 +5,7 @@ import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
 import { renderOverview } from '../../explain/render-overview.js';
 import { renderSpan, renderTool } from '../../explain/render-span.js';
 import { renderStep } from '../../explain/render-step.js';
-import { describeUuid, indexSpans, lookupSpan, OverviewCollector } from '../../explain/report.js';
+import { describeUuid, lookupSpan, OverviewCollector, SpanFinder, type SpanIndex } from '../../explain/report.js';
 import { stepReport } from '../../explain/step-report.js';
 import { trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
@@ -53,23 +53,18 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     explainRequest(flags.request, read.replay, flags, io);
     return finishReport(read.accounting, read.events, flags, io);
   }
-  if (flags.span === undefined && stepId === undefined && flags.sessionId === undefined) return explainOverview(inputs, flags, fixes, io, styles);
+  if (flags.sessionId === undefined && stepId === undefined) {
+    if (flags.span === undefined) return explainOverview(inputs, flags, fixes, io, styles);
+    return explainSpanStreamed(inputs, flags.span, flags, fixes, io, styles);
+  }
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
   // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
   const { trajectories: converted, late } = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
   const lateReconstructed = accountLateEvents(accounting, late);
-  const index = indexSpans(converted);
   if (flags.span !== undefined) {
-    const found = lookupSpan(index, flags.span);
-    if (found.kind === 'ambiguous') {
-      throw usageError(`span '${flags.span}' is ambiguous; it matches:\n${found.candidates.map((u) => `  ${describeUuid(index, u)}`).join('\n')}`);
-    }
-    if (found.kind === 'unknown') {
-      const listed = found.known.slice(0, LISTED).map((u) => `  ${describeUuid(index, u)}`);
-      if (found.known.length > LISTED) listed.push(`  … ${found.known.length - LISTED} more (relay-atif explain lists them all)`);
-      throw usageError(`no LLM or tool span matches '${flags.span}'; known spans:\n${listed.join('\n') || '  (none)'}`);
-    }
-    emit(io, flags, found.report as unknown as Json, () => (found.kind === 'llm' ? renderSpan(found.report, styles) : renderTool(found.report, styles)));
+    const finder = new SpanFinder(flags.span);
+    for (const c of converted) finder.add(c);
+    showSpan(finder.finish(), flags.span, flags, io, styles);
   } else if (stepId !== undefined) {
     explainStep(converted, events, stepId, flags, io, styles);
   } else {
@@ -79,6 +74,33 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     showOverview(collector, flags, io, styles);
   }
   return finishReport(accounting, events.length - late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
+}
+
+/**
+ * `--span`, read as `convert` streams: each trajectory is indexed as it closes and let go, unless it
+ * holds a span the query may name (see SpanFinder).
+ */
+async function explainSpanStreamed(inputs: string[], query: string, flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
+  const finder = new SpanFinder(query);
+  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  const complete = (events: AtofEvent[], sessionId: string) => convertGroup(events, sessionId, convert, true);
+  const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes }, complete, (c) => finder.add(c));
+  showSpan(finder.finish(), query, flags, io, styles);
+  return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
+}
+
+/** The report of the span `query` names, or the usage error that says why there is none. */
+function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io: CliIO, styles: Styles): void {
+  const found = lookupSpan(index, query);
+  if (found.kind === 'ambiguous') {
+    throw usageError(`span '${query}' is ambiguous; it matches:\n${found.candidates.map((u) => `  ${describeUuid(index, u)}`).join('\n')}`);
+  }
+  if (found.kind === 'unknown') {
+    const listed = found.known.slice(0, LISTED).map((u) => `  ${describeUuid(index, u)}`);
+    if (found.known.length > LISTED) listed.push(`  … ${found.known.length - LISTED} more (relay-atif explain lists them all)`);
+    throw usageError(`no LLM or tool span matches '${query}'; known spans:\n${listed.join('\n') || '  (none)'}`);
+  }
+  emit(io, flags, found.report as unknown as Json, () => (found.kind === 'llm' ? renderSpan(found.report, styles) : renderTool(found.report, styles)));
 }
 
 /**
