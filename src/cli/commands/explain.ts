@@ -53,7 +53,8 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     explainRequest(flags.request, read.replay, flags, io);
     return finishReport(read.accounting, read.events, flags, io);
   }
-  if (flags.sessionId === undefined && stepId === undefined) {
+  if (flags.sessionId === undefined) {
+    if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, styles);
     if (flags.span === undefined) return explainOverview(inputs, flags, fixes, io, styles);
     return explainSpanStreamed(inputs, flags.span, flags, fixes, io, styles);
   }
@@ -66,7 +67,11 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     for (const c of converted) finder.add(c);
     showSpan(finder.finish(), flags.span, flags, io, styles);
   } else if (stepId !== undefined) {
-    explainStep(converted, events, stepId, flags, io, styles);
+    // One conversion of every event (--session-id): the trajectory, or one of its subagents'.
+    const all = converted.flatMap(trajectoryIds);
+    const id = chooseTrajectory(all, flags);
+    const c = converted.find((x) => x.sessionId === id || trajectoryIds(x).includes(id));
+    showStep(id, stepId, c && { converted: c, events }, all, flags, io, styles);
   } else {
     // --session-id: one trajectory of every event, which the exporter API sees whole.
     const collector = new OverviewCollector(flags.trajectory);
@@ -137,23 +142,49 @@ function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainF
   emit(io, flags, { query, requests: attributionsJson(found.attributions) }, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
 }
 
-function explainStep(converted: ConvertedTrajectory[], events: AtofEvent[], stepId: number, flags: ExplainFlags, io: CliIO, styles: Styles): void {
-  const all = converted.flatMap(trajectoryIds);
-  const trajectoryId = flags.trajectory ?? (all.length === 1 ? all[0] : undefined);
-  if (trajectoryId === undefined) throw usageError(`--step needs --trajectory; the trajectories are:\n${all.map((t) => `  ${t}`).join('\n')}`);
-  const group = groupOf(converted, trajectoryId);
-  const byUuid = new Map<string, AtofEvent[]>();
-  for (const e of events) byUuid.set(e.uuid, [...(byUuid.get(e.uuid) ?? []), e]);
-  const report = stepReport(group, trajectoryId, stepId, byUuid);
-  if (!report) throw usageError(`trajectory ${trajectoryId} has no step ${stepId} in the output`);
-  emit(io, flags, report as unknown as Json, () => renderStep(report, styles));
+/**
+ * `--step`, read as `convert` streams: only the conversion that produced the trajectory asked for
+ * (with `--trajectory`; else the first, which must be the only one) is kept, with its events.
+ */
+async function explainStepStreamed(inputs: string[], stepId: number, flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
+  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  const all: string[] = [];
+  let group: Group | undefined;
+  const complete = (events: AtofEvent[], sessionId: string): Group => ({ converted: convertGroup(events, sessionId, convert, true), events });
+  const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes }, complete, (g) => {
+    const ids = trajectoryIds(g.converted);
+    for (const id of ids) all.push(id);
+    if (!group && (flags.trajectory === undefined || g.converted.sessionId === flags.trajectory || ids.includes(flags.trajectory))) group = g;
+  });
+  showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io, styles);
+  return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
 }
 
-/** The conversion that produced trajectory `id` (a session id or a subagent trajectory id). */
-function groupOf(converted: ConvertedTrajectory[], id: string): ConvertedTrajectory {
-  const found = converted.find((c) => c.sessionId === id || trajectoryIds(c).includes(id));
-  if (!found) throw unknownTrajectory(id, converted.flatMap(trajectoryIds));
-  return found;
+/** A conversion and the events it was made of. */
+interface Group {
+  converted: ConvertedTrajectory;
+  events: readonly AtofEvent[];
+}
+
+/** The trajectory `--step` is asked of: `--trajectory`, or the only one there is. */
+function chooseTrajectory(all: readonly string[], flags: ExplainFlags): string {
+  const id = flags.trajectory ?? (all.length === 1 ? all[0] : undefined);
+  if (id === undefined) throw usageError(`--step needs --trajectory; the trajectories are:\n${all.map((t) => `  ${t}`).join('\n')}`);
+  return id;
+}
+
+/** Step `stepId` of trajectory `trajectoryId`, which `group` produced (a session id or a subagent trajectory id). */
+function showStep(trajectoryId: string, stepId: number, group: Group | undefined, all: readonly string[], flags: ExplainFlags, io: CliIO, styles: Styles): void {
+  if (!group) throw unknownTrajectory(trajectoryId, all);
+  const byUuid = new Map<string, AtofEvent[]>();
+  for (const e of group.events) {
+    const list = byUuid.get(e.uuid);
+    if (list) list.push(e);
+    else byUuid.set(e.uuid, [e]);
+  }
+  const report = stepReport(group.converted, trajectoryId, stepId, byUuid);
+  if (!report) throw usageError(`trajectory ${trajectoryId} has no step ${stepId} in the output`);
+  emit(io, flags, report as unknown as Json, () => renderStep(report, styles));
 }
 
 function unknownTrajectory(id: string, known: readonly string[]) {
