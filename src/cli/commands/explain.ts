@@ -17,7 +17,7 @@ import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
-import { groupStreamed, loadEventsAsConverted, readForReplay, recordOptions, type Loaded } from '../load.js';
+import { groupStreamed, loadEventsAsConverted, readForReplay, recordOptions, type Loaded, type StreamedInput } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 
@@ -87,10 +87,22 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
  */
 async function explainSpanStreamed(inputs: string[], query: string, flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
   const finder = new SpanFinder(query);
-  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
-  const complete = (events: AtofEvent[], sessionId: string) => convertGroup(events, sessionId, convert, true);
-  const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes }, complete, (c) => finder.add(c));
+  const read = await eachConverted(inputs, flags, fixes, io, (c) => finder.add(c));
   showSpan(finder.finish(), query, flags, io, styles);
+  return finishStreamed(read, flags, io);
+}
+
+/**
+ * The inputs grouped as `convert` streams them, each trajectory converted as explain sees it and
+ * handed to `visit` with its events as its scope closes (then let go, unless `visit` keeps it).
+ */
+function eachConverted(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, visit: (c: ConvertedTrajectory, events: readonly AtofEvent[]) => void): Promise<StreamedInput> {
+  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  return groupStreamed(inputs, io, { options: recordOptions(flags), fixes }, (events, sessionId) => visit(convertGroup(events, sessionId, convert, true), events), () => {});
+}
+
+/** The run summary of a streamed read. */
+function finishStreamed(read: StreamedInput, flags: ExplainFlags, io: CliIO): ExitCode {
   return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
 }
 
@@ -114,11 +126,9 @@ function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io: CliI
  */
 async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
   const collector = new OverviewCollector(flags.trajectory);
-  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
-  const complete = (events: AtofEvent[], sessionId: string) => convertGroup(events, sessionId, convert, true);
-  const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes }, complete, (c) => collector.add(c));
+  const read = await eachConverted(inputs, flags, fixes, io, (c) => collector.add(c));
   showOverview(collector, flags, io, styles);
-  return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
+  return finishStreamed(read, flags, io);
 }
 
 function showOverview(collector: OverviewCollector, flags: ExplainFlags, io: CliIO, styles: Styles): void {
@@ -147,17 +157,15 @@ function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainF
  * (with `--trajectory`; else the first, which must be the only one) is kept, with its events.
  */
 async function explainStepStreamed(inputs: string[], stepId: number, flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
-  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
   const all: string[] = [];
   let group: Group | undefined;
-  const complete = (events: AtofEvent[], sessionId: string): Group => ({ converted: convertGroup(events, sessionId, convert, true), events });
-  const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes }, complete, (g) => {
-    const ids = trajectoryIds(g.converted);
+  const read = await eachConverted(inputs, flags, fixes, io, (converted, events) => {
+    const ids = trajectoryIds(converted);
     for (const id of ids) all.push(id);
-    if (!group && (flags.trajectory === undefined || g.converted.sessionId === flags.trajectory || ids.includes(flags.trajectory))) group = g;
+    if (!group && (flags.trajectory === undefined || converted.sessionId === flags.trajectory || ids.includes(flags.trajectory))) group = { converted, events };
   });
   showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io, styles);
-  return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
+  return finishStreamed(read, flags, io);
 }
 
 /** A conversion and the events it was made of. */
