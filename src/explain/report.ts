@@ -2,7 +2,7 @@ import type { SpanOutcome } from '../dedupe/pass.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { compactId, matchSpanId, shortIds } from './ids.js';
 import { spanReport, type SpanReport } from './span-report.js';
-import { trajectoryIds, trajectoryOverview, type Overview, type TrajectoryOverview } from './table-report.js';
+import { producedTrajectory, trajectoryIds, trajectoryOverview, type Overview, type TrajectoryOverview } from './table-report.js';
 import { toolReport, type ToolReport } from './tool-report.js';
 
 /**
@@ -79,7 +79,7 @@ export class OverviewCollector {
     for (const id of ids) this.trajectoryIds.push(id);
     for (const o of c.result.dedupe.spans) this.spans.add(o.span.uuid);
     for (const conv of c.result.conversions) for (const link of conv.toolLinks) this.spans.add(link.toolUuid);
-    const wanted = this.only === undefined || (this.rows.length === 0 && (c.sessionId === this.only || ids.includes(this.only)));
+    const wanted = this.only === undefined || (this.rows.length === 0 && producedTrajectory(c, this.only, ids));
     if (wanted) this.rows.push(trajectoryOverview(c, NO_SHORT_IDS));
   }
 

@@ -122,3 +122,8 @@ export function trajectoryIds(c: ConvertedTrajectory): string[] {
   const root = ids.indexOf(c.sessionId);
   return root <= 0 ? ids : [c.sessionId, ...ids.filter((_, i) => i !== root)];
 }
+
+/** Whether `c` is the conversion that produced trajectory `id`: its session id, or one of its trajectory ids (`ids`). */
+export function producedTrajectory(c: ConvertedTrajectory, id: string, ids: readonly string[] = trajectoryIds(c)): boolean {
+  return c.sessionId === id || ids.includes(id);
+}

@@ -7,7 +7,7 @@ import { renderSpan, renderTool } from '../../explain/render-span.js';
 import { renderStep } from '../../explain/render-step.js';
 import { describeUuid, lookupSpan, OverviewCollector, SpanFinder, type SpanIndex } from '../../explain/report.js';
 import { stepReport } from '../../explain/step-report.js';
-import { trajectoryIds } from '../../explain/table-report.js';
+import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
 import { convertGroup, type ConvertedTrajectory } from '../../pipeline/convert.js';
@@ -70,7 +70,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     // One conversion of every event (--session-id): the trajectory, or one of its subagents'.
     const all = converted.flatMap(trajectoryIds);
     const id = chooseTrajectory(all, flags);
-    const c = converted.find((x) => x.sessionId === id || trajectoryIds(x).includes(id));
+    const c = converted.find((x) => producedTrajectory(x, id));
     showStep(id, stepId, c && { converted: c, events }, all, flags, io, styles);
   } else {
     // --session-id: one trajectory of every event, which the exporter API sees whole.
@@ -162,7 +162,7 @@ async function explainStepStreamed(inputs: string[], stepId: number, flags: Expl
   const read = await eachConverted(inputs, flags, fixes, io, (converted, events) => {
     const ids = trajectoryIds(converted);
     for (const id of ids) all.push(id);
-    if (!group && (flags.trajectory === undefined || converted.sessionId === flags.trajectory || ids.includes(flags.trajectory))) group = { converted, events };
+    if (!group && (flags.trajectory === undefined || producedTrajectory(converted, flags.trajectory, ids))) group = { converted, events };
   });
   showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io, styles);
   return finishStreamed(read, flags, io);
