@@ -14,8 +14,10 @@ import { replayRecords, replayRecordsInBatches } from '../src/pipeline/raw.js';
 import { gatewayRecord, hookRecord, ndjson, readAll } from './fixtures/sessions/records.js';
 import { Readable } from 'node:stream';
 import { TextSpill } from '../src/ingest/spill.js';
+import { eventJson, printedEvent } from '../src/ingest/held-records.js';
 import { tmpdir } from 'node:os';
 
+const ATOF_SAMPLE = new URL('../samples/hermes-session.atof.ndjson', import.meta.url);
 const SAMPLES = ['claude-code-session.ndjson', 'codex-session.ndjson', 'hermes-gateway-session.ndjson'].map((name) => new URL(`../samples/${name}`, import.meta.url));
 
 function file(url: URL): InputSource {
@@ -85,6 +87,31 @@ describe('raw records held for the replay', () => {
     assert.deepEqual(events.map((e) => canonicalJson(e.raw)), whole.events.map((e) => canonicalJson(e.raw)));
     assert.deepEqual(step.value.stats, whole.stats);
     assert.deepEqual(step.value.attributions.all, whole.attributions.all);
+  });
+
+  it('ATOF events held as their printed text (`events`): placed, replayed and printed as decoded ones, in memory or spilled', async () => {
+    const withAtof = () => [...sources(), file(ATOF_SAMPLE)];
+    const plain = await readAll(withAtof(), { agent: 'hermes' });
+    for (const budget of [Number.MAX_SAFE_INTEGER, 0]) {
+      const spill = new TextSpill(budget, tmpdir(), 4_096);
+      try {
+        const held = await readAll(withAtof(), { agent: 'hermes', holdRaw: true, spill });
+        for (const r of held.records) if (r.kind === 'atof') r.event = printedEvent(r.event, spill);
+        const atof = held.records.filter((r) => r.kind === 'atof');
+        const plainAtof = plain.records.filter((r) => r.kind === 'atof');
+        assert.ok(atof.length > 10);
+        assert.equal(spill.spilledBytes > 0, budget === 0, 'with no memory budget, the printed text is in the file');
+        // Nothing of the payload is kept; the envelope is read again from the text when asked for.
+        assert.ok(atof.every((r) => Object.keys(r.event.raw).length === 0));
+        assert.deepEqual(
+          atof.map((r) => [r.event.uuid, r.event.kind, r.event.name, r.event.ts, eventJson(r.event)]),
+          plainAtof.map((r) => [r.event.uuid, r.event.kind, r.event.name, r.event.ts, canonicalJson(r.event.raw)]),
+        );
+        assert.deepEqual(replayRecords(held.records).events.map(eventJson), replayRecords(plain.records).events.map((e) => canonicalJson(e.raw)));
+      } finally {
+        spill.close();
+      }
+    }
   });
 
   it('keepDecodedChars: the first records, up to that much text, stay decoded; the rest are held; they read back the same', async () => {

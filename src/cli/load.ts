@@ -6,8 +6,9 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
 import { TextSpill } from '../ingest/spill.js';
 import { routeCapture } from '../gateway/capture-route.js';
-import { streamRecordBatches, streamRecords, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
-import { hasRawRecords, replayRecords, replayRecordsInBatches } from '../pipeline/raw.js';
+import { printedEvent } from '../ingest/held-records.js';
+import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
+import { replayInTimeOrder, replayRecordsInBatches } from '../pipeline/raw.js';
 import { CompletingSink, TopLevelGrouper } from '../pipeline/stream.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
@@ -204,22 +205,48 @@ export async function groupStreamed<R>(
 }
 
 /**
- * Resolves and reads every input, mapping input failures onto the exit-code table. ATOF-only input
- * is returned as read; with raw records, everything is merged onto one timeline and replayed with
- * the active profile's `fixes` (relay-0.3 when none).
+ * What `events` prints, in batches: ATOF-only input in input order; with raw records, the replay's
+ * merged timeline, ATOF events passing through at their place. No event's place is known before the
+ * end of input, so every record is held until then: ATOF events as the canonical JSON they are printed
+ * as, raw records as their text (see held-records.ts), each past a memory budget in a temporary file.
+ * Memory holds a few hundred bytes per record, not the input. Calls `replay` when the replay ran.
  */
-export async function loadEvents(args: string[], io: CliIO, options: ReaderFlags = {}, fixes?: FixSet): Promise<Loaded> {
-  const accounting = new LineAccounting();
+export async function* streamTimelineEvents(args: string[], io: CliIO, accounting: LineAccounting, options: { read?: ReaderFlags; fixes?: FixSet; replay?: StreamOptions['replay'] } = {}): AsyncGenerator<AtofEvent[]> {
   const records: InputRecord[] = [];
+  let raw = false;
+  const spill = new TextSpill(HELD_IN_MEMORY_BYTES);
   try {
-    const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
-    for await (const record of streamRecords(sources, accounting, readerOptions(options, io))) records.push(record);
-  } catch (err) {
-    inputFailure(err);
+    try {
+      const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
+      const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io);
+      for await (const batch of streamRecordBatches(sources, accounting, read)) {
+        for (const record of batch) {
+          if (record.kind === 'atof') record.event = printedEvent(record.event, spill);
+          else raw = true;
+          records.push(record);
+        }
+      }
+    } catch (err) {
+      inputFailure(err);
+    }
+    if (!raw) {
+      // Nothing to replay: the events as read, let go of a batch at a time.
+      for (let at = 0; at < records.length; at += PRINT_BATCH) {
+        const batch = records.slice(at, at + PRINT_BATCH).map((r) => (r as AtofRecord).event);
+        records.fill(undefined as unknown as InputRecord, at, at + PRINT_BATCH);
+        yield batch;
+      }
+      return;
+    }
+    const replay = replayInTimeOrder(records, { fixes: options.fixes });
+    for (let step = replay.next(); ; step = replay.next()) {
+      if (step.done) return options.replay?.(step.value);
+      yield step.value;
+    }
+  } finally {
+    spill.close();
   }
-  if (!hasRawRecords(records)) {
-    return { events: records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])), accounting };
-  }
-  const result = replayRecords(records, { fixes });
-  return { events: result.events, accounting, replay: { attributions: result.attributions, stats: result.stats } };
 }
+
+/** Events of ATOF-only input handed on at a time by {@link streamTimelineEvents}. */
+const PRINT_BATCH = 4096;

@@ -1,6 +1,8 @@
 import { parseJson } from '../json/parse.js';
+import { canonicalJson } from '../json/stringify.js';
 import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
 import type { RecordKind } from './accounting.js';
+import { decodeAtof, type AtofEvent } from './atof.js';
 import type { GatewayRecord, HookRecord } from './read-records.js';
 import type { DecodeExchangeResult } from './records/exchange.js';
 import { decodeGatewayRecord } from './records/gateway.js';
@@ -60,6 +62,22 @@ export function heldGateway(record: GatewayPlace, text: string, kind: Extract<Re
 /** What places a gateway record on the timeline: all a held one keeps besides its text. */
 export type GatewayPlace = Omit<GatewayRecord, 'kind' | 'exchange'>;
 
+/**
+ * An ATOF event held until the end of input as the canonical JSON that `events` prints for it (in
+ * memory, or past the spill's budget in its file), with the envelope that places it on the timeline.
+ * Its payload is not kept (`raw` is empty): the printed text is the whole event.
+ */
+export function printedEvent(e: AtofEvent, spill?: TextSpill): AtofEvent {
+  return new PrintedEvent(e.ts, e.seq, holdText(canonicalJson(e.raw), spill));
+}
+
+/** The canonical JSON of an event, as `events` prints it: for a held one ({@link printedEvent}), its text. */
+export function eventJson(e: AtofEvent): string {
+  return e instanceof PrintedEvent ? readText(e.printed) : canonicalJson(e.raw);
+}
+
+const NO_PAYLOAD: JsonObject = Object.freeze({}) as JsonObject;
+
 // Classes, not objects with their own getters: one shape for all, a few dozen bytes per record.
 
 class HeldHook implements HookRecord {
@@ -117,5 +135,36 @@ class HeldGateway implements GatewayRecord {
     // The same text decoded the same way when it was read: anything else is a bug, not bad input.
     if (!result?.ok) throw new Error(`internal: the held gateway record at input position ${this.order} no longer decodes`);
     return (this.decoded = result.exchange);
+  }
+}
+
+class PrintedEvent implements AtofEvent {
+  readonly raw = NO_PAYLOAD;
+
+  constructor(
+    readonly ts: AtofEvent['ts'],
+    public seq: number,
+    readonly printed: HeldText,
+  ) {}
+
+  // Only the time places the event; the rest of its envelope is read again from its text if asked for
+  // (nothing on the way to the output asks), so that a held event costs a few dozen bytes.
+  get kind(): AtofEvent['kind'] {
+    return this.envelope().kind;
+  }
+
+  get uuid(): string {
+    return this.envelope().uuid;
+  }
+
+  get name(): string {
+    return this.envelope().name;
+  }
+
+  private envelope(): AtofEvent {
+    const value = parseJson(readText(this.printed));
+    const decoded = isObject(value) ? decodeAtof(value, this.seq) : undefined;
+    if (!decoded?.ok) throw new Error(`internal: a held ATOF event (input position ${this.seq}) no longer decodes`);
+    return decoded.event;
   }
 }

@@ -26,15 +26,23 @@ export function replayRecords(records: readonly InputRecord[], options: ReplayOp
  * form (`holdRaw`) are freed as the replay goes. Returns the attributions and stats.
  */
 export function* replayRecordsInBatches(records: InputRecord[], options: ReplayOptions = {}): Generator<AtofEvent[], Omit<ReplayResult, 'events'>> {
-  const points = buildTimeline(records);
   const passedThrough = new Set(records.flatMap((r) => (r.kind === 'atof' ? [r.event] : [])));
-  records.length = 0;
-  const replay = replayInBatches(points, { ...options, release: true });
+  const replay = replayInTimeOrder(records, options);
   for (let step = replay.next(); ; step = replay.next()) {
     if (step.done) return step.value;
     for (const event of step.value) if (!passedThrough.has(event)) reconstructed.add(event);
     yield step.value;
   }
+}
+
+/**
+ * The same replay without telling its events apart (for a consumer that never asks
+ * {@link isReconstructed}): `records` is emptied, and each record let go of once replayed.
+ */
+export function replayInTimeOrder(records: InputRecord[], options: ReplayOptions = {}): Generator<AtofEvent[], Omit<ReplayResult, 'events'>> {
+  const points = buildTimeline(records);
+  records.length = 0;
+  return replayInBatches(points, { ...options, release: true });
 }
 
 /** True for an event the replay built (as opposed to an ATOF line of the input): it has no input line of its own. */

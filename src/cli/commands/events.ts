@@ -1,7 +1,8 @@
-import { canonicalJson } from '../../json/stringify.js';
+import { eventJson } from '../../ingest/held-records.js';
+import { LineAccounting } from '../../ingest/accounting.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { loadEvents, recordOptions } from '../load.js';
+import { recordOptions, streamTimelineEvents, type Loaded } from '../load.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { writeOut } from '../output.js';
 import { fixesOf, type ExportFlags } from './convert.js';
@@ -21,16 +22,21 @@ const CHUNK = 1 << 20;
  * ATOF events of the input pass through at their place on the timeline.
  */
 export async function eventsCommand(inputs: string[], flags: EventsFlags, io: CliIO): Promise<ExitCode> {
-  const { events, accounting, replay } = await loadEvents(inputs, io, recordOptions(flags), fixesOf(flags));
+  const accounting = new LineAccounting();
+  let replay: Loaded['replay'];
+  let events = 0;
   let buffer = '';
-  for (const event of events) {
-    buffer += canonicalJson(event.raw) + '\n';
-    if (buffer.length >= CHUNK) {
-      await writeOut(io, buffer);
-      buffer = '';
+  for await (const batch of streamTimelineEvents(inputs, io, accounting, { read: recordOptions(flags), fixes: fixesOf(flags), replay: (r) => (replay = r) })) {
+    for (const event of batch) {
+      buffer += eventJson(event) + '\n';
+      if (buffer.length >= CHUNK) {
+        await writeOut(io, buffer);
+        buffer = '';
+      }
     }
+    events += batch.length;
   }
   if (buffer !== '') await writeOut(io, buffer);
   // What the replay did (untimed bare payloads among it), as convert says it.
-  return finishReport(accounting, events.length, flags, io, replay ? describeReplay(replay.stats) : []);
+  return finishReport(accounting, events, flags, io, replay ? describeReplay(replay.stats) : []);
 }
