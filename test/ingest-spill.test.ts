@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { SpilledText, TextSpill } from '../src/ingest/spill.js';
+import { HeldTexts } from '../src/cli/held-texts.js';
 
 const read = (held: Buffer | SpilledText) => (held instanceof SpilledText ? held.toString() : held.toString('utf8'));
 
@@ -48,4 +49,20 @@ test('without a usable directory, text stays in memory and reads back the same',
   assert.ok(held.every((h) => h instanceof Buffer));
   assert.equal(spill.spilledBytes, 0);
   assert.deepEqual(held.map(read), ['{"a":1}', 'b'.repeat(2_000_000)]);
+});
+
+test('HeldTexts: report parts come back in the order they were added, past the memory budget through the file, once', () => {
+  withDir((dir) => {
+    const spill = new TextSpill(100, dir);
+    const held = new HeldTexts(spill);
+    // Text UTF-8 cannot carry unchanged (a lone surrogate) is held as it is.
+    const parts = ['trajectory a\n', '{"x":"é✓😀"}', 'y'.repeat(5_000), 'lone \ud800 surrogate', '', 'last\n'];
+    for (const p of parts) held.add(p);
+    assert.equal(held.count, parts.length);
+    assert.equal(spill.spilledBytes, 5_000, 'the part past the budget went to the file');
+    assert.deepEqual([...held.texts()], parts);
+    assert.deepEqual([...held.texts()], [], 'each text is let go of once read');
+    held.close();
+    assert.deepEqual(readdirSync(dir), [], 'no file is left behind');
+  });
 });

@@ -1,7 +1,7 @@
 /** Output bytes: the document's pieces encoded straight into chunks (json/stringify.ts utf8Chunks). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalJson, jsonPieces, prettyJson, utf8Chunks } from '../src/json/stringify.js';
+import { canonicalJson, jsonPieces, prettyJson, prettyPiecesWithItems, utf8Chunks } from '../src/json/stringify.js';
 import type { Json } from '../src/json/value.js';
 
 const MB = 1 << 20;
@@ -32,4 +32,29 @@ test('the pieces of a document are its canonical or pretty text', () => {
   const doc = { steps: Array.from({ length: 100 }, (_, i) => ({ step_id: i + 1, message: `m${i}`, extra: { z: 1, a: [1, 2] } })), b: 'x', a: null } as unknown as Json;
   assert.equal([...jsonPieces(doc)].join(''), canonicalJson(doc));
   assert.equal([...jsonPieces(doc, 2)].join(''), prettyJson(doc));
+});
+
+test('prettyPiecesWithItems prints what jsonPieces prints of the whole object, taking the array items one at a time', () => {
+  // Items deep and shallow, short and long (past 64 items the printer walks an array in pieces).
+  const item = (i: number): Json => ({ b: i, a: [1, 2, { z: 'x\ny ✓', y: Array.from({ length: i % 70 }, (_, j) => j) }], c: { d: Array.from({ length: 100 }, (_, j) => ({ j })) } });
+  const heads: Array<Record<string, Json | undefined>> = [{ profile: 'default', changed: true }, { zz: 1, a: undefined, b: [1, 2] }, {}];
+  for (const n of [0, 1, 3, 64, 65, 130]) {
+    for (const head of heads) {
+      for (const key of ['trajectories', 'a0', 'zzz']) {
+        const items = Array.from({ length: n }, (_, i) => item(i));
+        let taken = 0;
+        const lazily = (function* () {
+          for (const x of items) {
+            taken++;
+            yield x;
+          }
+        })();
+        const pieces = prettyPiecesWithItems(head as Record<string, Json>, key, lazily);
+        const first = pieces.next();
+        assert.ok(taken <= 1, 'no item is taken before the output reaches it');
+        const text = (first.done ? '' : first.value) + [...pieces].join('');
+        assert.equal(text, [...jsonPieces({ ...head, [key]: items } as Record<string, Json>, 2)].join(''), `${n} items under ${key} beside ${JSON.stringify(head)}`);
+      }
+    }
+  }
 });

@@ -106,11 +106,11 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
 
 /** Pairs the two conversions of the same events (same grouping, same order). */
 export function dedupeDiffReport(withDedupe: readonly ConvertedTrajectory[], without: readonly ConvertedTrajectory[], profile: string): DedupeDiffReport {
-  return reportOf(withDedupe.map((c, i) => dedupeDiff(c, without[i])), profile);
+  const trajectories = withDedupe.map((c, i) => dedupeDiff(c, without[i]));
+  return { profile, changed: trajectories.some(changedBy), trajectories };
 }
 
-/** The report of trajectories already compared (one at a time, as they were converted). */
-export function reportOf(trajectories: DedupeDiff[], profile: string): DedupeDiffReport {
-  const changed = trajectories.some((t) => t.removed_steps.length + t.moved_metrics.length + t.final_metrics.length + t.other_differences.length > 0);
-  return { profile, changed, trajectories };
+/** Whether the dedupe pass changed anything in a trajectory (the report's `changed` is whether it did in any). */
+export function changedBy(t: DedupeDiff): boolean {
+  return t.removed_steps.length + t.moved_metrics.length + t.final_metrics.length + t.other_differences.length > 0;
 }

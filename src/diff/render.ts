@@ -2,7 +2,7 @@ import { getOwn, isObject, type Json } from '../json/value.js';
 import type { Styles } from '../explain/palette.js';
 import { shortJson } from '../explain/format.js';
 import { cell, renderTable } from '../explain/table.js';
-import type { DedupeDiffReport } from './dedupe-diff.js';
+import { changedBy, type DedupeDiff, type DedupeDiffReport } from './dedupe-diff.js';
 import type { Difference } from './json-diff.js';
 
 const VALUE_WIDTH = 80;
@@ -46,44 +46,49 @@ export function renderTrajectoryDiff(diffs: readonly Difference[], names: { a: s
 
 /** `diff [inputs...]`: per trajectory, what the dedupe pass removed and moved. */
 export function renderDedupeDiff(r: DedupeDiffReport, s: Styles): string {
-  if (r.trajectories.length === 0) return 'no trajectories (no events)\n';
+  if (r.trajectories.length === 0) return NO_TRAJECTORIES;
+  return r.trajectories.map((t) => renderDedupeDiffTrajectory(t, r.profile, s)).join('');
+}
+
+/** What `diff [inputs...]` prints when the input holds no trajectory. */
+export const NO_TRAJECTORIES = 'no trajectories (no events)\n';
+
+/** One trajectory's part of {@link renderDedupeDiff} (the parts follow each other as they are). */
+export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: Styles): string {
   const out: string[] = [];
-  for (const t of r.trajectories) {
-    const parts = [`${t.removed_steps.length} step(s) removed`, `${t.moved_metrics.length} metric field(s) moved`];
-    const nothing = t.removed_steps.length + t.moved_metrics.length + t.final_metrics.length + t.other_differences.length === 0;
-    out.push(`${s.head(`trajectory ${t.session_id}`)} ${s.dim(`(without → with dedupe, profile ${r.profile})`)}: ${nothing ? 'dedupe changed nothing' : parts.join(', ')}`);
-    if (t.removed_steps.length > 0) {
-      out.push(s.head('  removed steps (numbered as without dedupe)'));
-      out.push(
-        ...renderTable(
-          t.removed_steps.map((x) => [
-            cell(`step ${x.step_id}`),
-            cell(x.source),
-            cell(x.span, s.id),
-            cell(x.span_name),
-            cell(x.decisions.map((d) => d.rule).join(', '), s.rule),
-            cell(x.decisions.map((d) => `kept ${d.kept} ${d.kept_name}`).join(', ')),
-          ]),
-          '    ',
-        ),
-      );
-    }
-    if (t.moved_metrics.length > 0) {
-      out.push(s.head('  metrics moved to the kept span (numbered as with dedupe)'));
-      out.push(
-        ...renderTable(
-          t.moved_metrics.map((m) => [
-            cell(`step ${m.step_id}`),
-            cell(m.path),
-            cell(`${m.without === null ? 'none' : shortJson(m.without, VALUE_WIDTH)} → ${m.with === null ? 'none' : shortJson(m.with, VALUE_WIDTH)}`),
-            cell(`from ${m.from.join(', ')}`, s.dim),
-          ]),
-          '    ',
-        ),
-      );
-    }
-    if (t.final_metrics.length > 0) out.push(s.head('  final metrics'), ...differenceLines(t.final_metrics, s, '    '));
-    if (t.other_differences.length > 0) out.push(s.head(`  other differences (${t.other_differences.length})`), ...differenceLines(t.other_differences, s, '    '));
+  const parts = [`${t.removed_steps.length} step(s) removed`, `${t.moved_metrics.length} metric field(s) moved`];
+  out.push(`${s.head(`trajectory ${t.session_id}`)} ${s.dim(`(without → with dedupe, profile ${profile})`)}: ${changedBy(t) ? parts.join(', ') : 'dedupe changed nothing'}`);
+  if (t.removed_steps.length > 0) {
+    out.push(s.head('  removed steps (numbered as without dedupe)'));
+    out.push(
+      ...renderTable(
+        t.removed_steps.map((x) => [
+          cell(`step ${x.step_id}`),
+          cell(x.source),
+          cell(x.span, s.id),
+          cell(x.span_name),
+          cell(x.decisions.map((d) => d.rule).join(', '), s.rule),
+          cell(x.decisions.map((d) => `kept ${d.kept} ${d.kept_name}`).join(', ')),
+        ]),
+        '    ',
+      ),
+    );
   }
+  if (t.moved_metrics.length > 0) {
+    out.push(s.head('  metrics moved to the kept span (numbered as with dedupe)'));
+    out.push(
+      ...renderTable(
+        t.moved_metrics.map((m) => [
+          cell(`step ${m.step_id}`),
+          cell(m.path),
+          cell(`${m.without === null ? 'none' : shortJson(m.without, VALUE_WIDTH)} → ${m.with === null ? 'none' : shortJson(m.with, VALUE_WIDTH)}`),
+          cell(`from ${m.from.join(', ')}`, s.dim),
+        ]),
+        '    ',
+      ),
+    );
+  }
+  if (t.final_metrics.length > 0) out.push(s.head('  final metrics'), ...differenceLines(t.final_metrics, s, '    '));
+  if (t.other_differences.length > 0) out.push(s.head(`  other differences (${t.other_differences.length})`), ...differenceLines(t.other_differences, s, '    '));
   return out.join('\n') + '\n';
 }

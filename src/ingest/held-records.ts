@@ -7,7 +7,7 @@ import type { GatewayRecord, HookRecord } from './read-records.js';
 import type { DecodeExchangeResult } from './records/exchange.js';
 import { decodeGatewayRecord } from './records/gateway.js';
 import { decodeHarEntry } from './records/har.js';
-import { SpilledText, type TextSpill } from './spill.js';
+import { holdText, readText, type HeldText, type TextSpill } from './spill.js';
 
 /**
  * Raw records held until the replay at the end of input (`holdRaw`): a hook or gateway record keeps
@@ -16,27 +16,6 @@ import { SpilledText, type TextSpill } from './spill.js';
  * are several times the size of their text: a log with hundreds of megabytes of hook and gateway
  * records would otherwise be held decoded in full.
  */
-
-/**
- * The text as held: its UTF-8 bytes, outside the JavaScript heap. A line's text is a slice of the
- * whole chunk it was read from, which holding the string would keep alive (with every other line of
- * the chunk); the bytes are a copy of this line alone. Text that UTF-8 cannot carry unchanged (a lone
- * surrogate, possible only in re-printed HAR entries) is kept as it is.
- */
-type HeldText = Buffer | SpilledText | string;
-
-/** The text as held: past the spill's memory budget, in its file. */
-function holdText(text: string, spill: TextSpill | undefined): HeldText {
-  // String.prototype.isWellFormed is in Node 20, not yet in the ES2022 library typings.
-  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) return text;
-  const bytes = Buffer.from(text, 'utf8');
-  return spill ? spill.hold(bytes) : bytes;
-}
-
-function readText(held: HeldText): string {
-  if (typeof held === 'string') return held;
-  return held instanceof SpilledText ? held.toString() : held.toString('utf8');
-}
 
 /** A gateway capture or HAR entry, decoded; `fallbackId` names the capture when it has no id of its own. */
 export function decodeExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, value: JsonObject, fallbackId: string): DecodeExchangeResult {

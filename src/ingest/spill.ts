@@ -143,3 +143,25 @@ export class SpilledText {
     return this.spill.read(this.at, this.length).toString('utf8');
   }
 }
+
+/**
+ * A text as held (raw records and events in held-records.ts, report parts printed at the end): its
+ * UTF-8 bytes, outside the JavaScript heap. A line's text is a slice of the whole chunk it was read
+ * from, which holding the string would keep alive (with every other line of the chunk); the bytes are
+ * a copy of this text alone. Text that UTF-8 cannot carry unchanged (a lone surrogate) is kept as it is.
+ */
+export type HeldText = Buffer | SpilledText | string;
+
+/** The text as held: past the spill's memory budget, in its file. */
+export function holdText(text: string, spill: TextSpill | undefined): HeldText {
+  // String.prototype.isWellFormed is in Node 20, not yet in the ES2022 library typings.
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  return spill ? spill.hold(bytes) : bytes;
+}
+
+/** A held text, read back. */
+export function readText(held: HeldText): string {
+  if (typeof held === 'string') return held;
+  return held instanceof SpilledText ? held.toString() : held.toString('utf8');
+}

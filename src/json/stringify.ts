@@ -220,6 +220,30 @@ export function* jsonPieces(v: Json, indent?: 2): Generator<string> {
   else yield printed(v, indent, '\n');
 }
 
+/**
+ * The pieces of `jsonPieces({ ...head, [key]: [...items] }, 2)` with the array's items taken one at a
+ * time from `items` as they are printed: a report of many parts is printed without holding them all.
+ */
+export function* prettyPiecesWithItems(head: JsonObject, key: string, items: Iterable<Json>): Generator<string> {
+  const keys = sortedKeys({ ...head, [key]: [] }).filter((k) => k === key || head[k] !== undefined);
+  yield '{';
+  for (const [i, k] of keys.entries()) {
+    const lead = (i > 0 ? ',' : '') + '\n  ' + JSON.stringify(k) + ': ';
+    if (k !== key) {
+      yield lead + printed(head[k], 2, '\n  ');
+      continue;
+    }
+    let count = 0;
+    for (const item of items) {
+      yield (count++ === 0 ? lead + '[' : ',') + '\n    ';
+      if (walked(item, 2)) yield* walk(item as Json[] | JsonObject, 2, '\n    ', 2);
+      else yield printed(item, 2, '\n    ');
+    }
+    yield count === 0 ? lead + '[]' : '\n  ]';
+  }
+  yield '\n}';
+}
+
 /** Chunks start small (most trajectories are a few kilobytes) and double up to a megabyte. */
 const FIRST_CHUNK_BYTES = 16 * 1024;
 const CHUNK_BYTES = 1 << 20;

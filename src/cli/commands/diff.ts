@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chalkFor, stylesFor } from '../../explain/palette.js';
-import { dedupeDiff, dedupeDiffReport, reportOf, type DedupeDiff, type DedupeDiffReport } from '../../diff/dedupe-diff.js';
-import { renderDedupeDiff, renderTrajectoryDiff } from '../../diff/render.js';
+import { changedBy, dedupeDiff, dedupeDiffReport } from '../../diff/dedupe-diff.js';
+import { NO_TRAJECTORIES, renderDedupeDiff, renderDedupeDiffTrajectory, renderTrajectoryDiff } from '../../diff/render.js';
 import { diffTrajectories } from '../../diff/trajectory-diff.js';
 import { parseJson } from '../../json/parse.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
@@ -12,11 +12,16 @@ import type { AtofEvent } from '../../ingest/atof.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { groupStreamed, inputFailure, loadEventsAsConverted, recordOptions, type StreamedInput } from '../load.js';
+import { groupStreamed, inputFailure, loadEventsAsConverted, recordOptions } from '../load.js';
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
-import { emit, finishReport, type ReportFlags } from './explain.js';
+import { emit, emitPieces, finishReport, type ReportFlags } from './explain.js';
+import { HeldTexts } from '../held-texts.js';
+import { canonicalJson, prettyPiecesWithItems } from '../../json/stringify.js';
+import type { Styles } from '../../explain/palette.js';
+import type { FixSet } from '../../profiles/fixes.js';
+import type { ConvertOptions } from '../../pipeline/convert.js';
 
 export type DiffFlags = ExportFlags & ReportFlags;
 
@@ -53,26 +58,54 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
   const fixes = fixesOf(flags);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
-  let report: DedupeDiffReport;
-  let read: StreamedInput;
-  if (flags.sessionId === undefined) {
-    // Group by group as convert streams them: each is converted with and without the pass, compared
-    // and let go, so a log of gigabytes is compared in the memory of its open groups and the report.
-    const diffs: DedupeDiff[] = [];
-    const complete = (events: AtofEvent[], sessionId: string) =>
-      dedupeDiff(convertGroup(events, sessionId, { ...common, dedupe: true }, true), convertGroup(events, sessionId, { ...common, dedupe: false }, true));
-    read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes, opened }, complete, (d) => diffs.push(d));
-    report = reportOf(diffs, flags.profile);
-  } else {
-    // One trajectory of every event (the exporter API), which needs them all.
-    const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
-    const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
-    report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
-    read = { accounting, replay, events: events.length, lateReconstructed: 0 };
-  }
+  if (flags.sessionId === undefined) return diffStreamed(inputs, flags, { common, fixes, opened }, io, styles);
+  // One trajectory of every event (the exporter API), which needs them all.
+  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
+  const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
+  const report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
   emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
-  const code = finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
+  const code = finishReport(accounting, events.length, flags, io, replay ? describeReplay(replay.stats) : []);
   return report.changed ? EXIT.PROBLEMS : code;
+}
+
+/**
+ * `diff` of event logs, group by group as convert streams them: each group is converted with and
+ * without the pass, compared, printed into the report and let go, so a log of gigabytes is compared
+ * in the memory of its open groups. The printed parts wait for the end of input as text (HeldTexts):
+ * the JSON report opens with whether any trajectory changed.
+ */
+async function diffStreamed(
+  inputs: string[],
+  flags: DiffFlags,
+  convert: { common: Omit<ConvertOptions, 'dedupe'>; fixes: FixSet; opened: ReadonlyMap<string, InputSource> },
+  io: CliIO,
+  styles: Styles,
+): Promise<ExitCode> {
+  const parts = new HeldTexts();
+  try {
+    let changed = false;
+    const complete = (events: AtofEvent[], sessionId: string) =>
+      dedupeDiff(convertGroup(events, sessionId, { ...convert.common, dedupe: true }, true), convertGroup(events, sessionId, { ...convert.common, dedupe: false }, true));
+    const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes: convert.fixes, opened: convert.opened }, complete, (d) => {
+      changed ||= changedBy(d);
+      parts.add(flags.json ? canonicalJson(d as unknown as Json) : renderDedupeDiffTrajectory(d, flags.profile, styles));
+    });
+    const count = parts.count;
+    emitPieces(
+      io,
+      flags,
+      () => prettyPiecesWithItems({ profile: flags.profile, changed }, 'trajectories', mapIterable(parts.texts(), parseJson)),
+      () => (count === 0 ? NO_TRAJECTORIES : parts.texts()),
+    );
+    const code = finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
+    return changed ? EXIT.PROBLEMS : code;
+  } finally {
+    parts.close();
+  }
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, f: (x: T) => U): Generator<U> {
+  for (const x of items) yield f(x);
 }
 
 const isJsonName = (p: string) => /\.json(\.gz)?$/i.test(p);

@@ -209,8 +209,13 @@ function parseStepId(text: string): number {
  * large log is longer than the longest string V8 can hold.
  */
 export function emit(io: CliIO, flags: ReportFlags, json: Json, human: () => string | Iterable<string>): void {
+  emitPieces(io, flags, () => jsonPieces(json, 2), human);
+}
+
+/** {@link emit} of a report whose JSON is printed in pieces as it is read back (see HeldTexts). */
+export function emitPieces(io: CliIO, flags: ReportFlags, json: () => Iterable<string>, human: () => string | Iterable<string>): void {
   if (flags.json) {
-    for (const chunk of utf8Chunks(jsonPieces(json, 2))) io.stdout.write(chunk);
+    for (const chunk of utf8Chunks(json())) io.stdout.write(chunk);
     io.stdout.write('\n');
     return;
   }
