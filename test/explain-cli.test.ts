@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES, ROOT, runCli, runJson } from './support/cli.js';
+import { at } from './support/events.js';
 
 const MERGE = 'test/fixtures/explain/merge-and-tools.ndjson';
 const CHAIN = 'test/fixtures/explain/chain-and-tie.ndjson';
@@ -65,6 +66,26 @@ describe('explain: overview', () => {
     assert.equal(failed.state, 'SPAN_NOT_CANDIDATE');
     const human = await runCli(['explain', MERGE, '-q']);
     assert.match(human.stdout, /Not candidates \(1\)[^\n]*\n\s+01970000-0000-7000-8000-0000000000c\s+openai\.chat_completions\s+NOT_CANDIDATE_END_NO_DATA/);
+  });
+
+  it('a short id printed for a trajectory that closed early still accounts for the spans read after it', async () => {
+    // Two trajectories, the first closed before the second opens; their spans share all but the last character.
+    const line = (o: Record<string, unknown>) => JSON.stringify({ kind: 'scope', atof_version: '0.1', attributes: [], category_profile: {}, metadata: null, data: null, ...o });
+    const trajectory = (root: string, span: string, t: number) => [
+      line({ uuid: root, parent_uuid: null, category: 'agent', name: 'agent', scope_category: 'start', timestamp: at(t), data: { prompt: 'go' } }),
+      line({ uuid: span, parent_uuid: root, category: 'llm', name: 'llm', scope_category: 'start', timestamp: at(t + 1), data: { messages: [{ role: 'user', content: 'hi' }] } }),
+      line({ uuid: span, parent_uuid: root, category: 'llm', name: 'llm', scope_category: 'end', timestamp: at(t + 2), data: { choices: [{ message: { role: 'assistant', content: 'ok' } }] } }),
+      line({ uuid: root, parent_uuid: null, category: 'agent', name: 'agent', scope_category: 'end', timestamp: at(t + 3) }),
+    ];
+    const [first, second] = ['01950000-1111-7000-8000-00000000aaa1', '01950000-1111-7000-8000-00000000aaa2'];
+    const input = join(mkdtempSync(join(tmpdir(), 'relay-explain-short-')), 'two.ndjson');
+    writeFileSync(input, [...trajectory('01950000-0000-7000-8000-000000000001', first, 0), ...trajectory('01950000-0000-7000-8000-000000000002', second, 10)].join('\n') + '\n');
+    const r = await runJson<{ trajectories: any[] }>(['explain', input]);
+    assert.deepEqual(r.trajectories.map((t) => t.spans.map((s: any) => s.short)), [[first], [second]], 'unique among every span of the input: each in full');
+    const human = await runCli(['explain', input, '-q']);
+    // The first part's table is as wide as the full id, its header padded to match.
+    assert.match(human.stdout, /LLM span candidates \(1\)\n {2}span {34}name {2}.*\n {2}01950000-1111-7000-8000-00000000aaa1 {2}llm {3}/);
+    assert.doesNotMatch(human.stdout, /<</, 'no marker is left');
   });
 
   it('--trajectory limits the overview; an unknown one is exit 2 with the known ids', async () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatDuration, windowJson } from '../src/explain/format.js';
 import { matchSpanId, shortIds } from '../src/explain/ids.js';
+import { ShortIdMarkers } from '../src/explain/short-id-markers.js';
+import type { Styles } from '../src/explain/palette.js';
 import { chalkFor } from '../src/explain/palette.js';
 import { renderTable, cell } from '../src/explain/table.js';
 import { emit } from '../src/cli/commands/explain.js';
@@ -85,17 +87,65 @@ describe('emit: reports written piece by piece', () => {
     return { io, chunks, text };
   };
 
-  it('a JSON report in pieces is the pretty document, byte for byte, however long its arrays', () => {
+  it('a JSON report in pieces is the pretty document, byte for byte, however long its arrays', async () => {
     const report = { trajectories: Array.from({ length: 300 }, (_, i) => ({ session_id: `s${i}`, pairs: Array.from({ length: 70 }, (_, j) => ({ left: `l${j}`, rule: 'KEPT_NO_OVERLAP', n: new JsonNumber('1.50') })) })) } as unknown as Json;
     const out = capture();
-    emit(out.io, { json: true }, report, () => 'unused');
+    await emit(out.io, { json: true }, report, () => 'unused');
     assert.equal(out.text(), prettyJson(report) + '\n');
     assert.ok(out.chunks.length > 2, 'written in several chunks, not one string');
   });
 
-  it('a human report given as pieces is written piece by piece', () => {
+  it('a human report given as pieces is written piece by piece', async () => {
     const out = capture();
-    emit(out.io, {}, null, () => ['a\n', '\nb\n']);
+    await emit(out.io, {}, null, () => ['a\n', '\nb\n']);
     assert.deepEqual(out.chunks, ['a\n', '\nb\n']);
+  });
+
+  it('waits for stdout to drain when it is full: a report is not queued whole behind a slow pipe', async () => {
+    const written: string[] = [];
+    let drain: (() => void) | undefined;
+    const io = {
+      stdout: { write: (c: string) => (written.push(c), false), once: (_: 'drain', listener: () => void) => (drain = listener) },
+    } as unknown as CliIO;
+    const done = emit(io, {}, null, () => ['a', 'b', 'c']);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(written, ['a'], 'nothing more is written before the pipe drains');
+    for (let i = 0; i < 2; i++) {
+      drain!();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.deepEqual(written, ['a', 'b', 'c']);
+    drain!();
+    await done;
+  });
+});
+
+describe('ShortIdMarkers', () => {
+  const styles = { id: (s: string) => `[${s}]`, dim: (s: string) => `(${s})` } as unknown as Styles;
+  const short = new Map([
+    ['01950000-0000-7000-8000-000000000001', '01950000-0000'],
+    ['01950000-1111-7000-8000-00000000aaa1', '01950000-1111-7000-8000-00000000aaa1'],
+  ]);
+
+  it('fills a text table: each marked column as wide as its widest id, padded then styled; JSON markers unpadded', () => {
+    const m = new ShortIdMarkers();
+    const rows = [
+      `${m.mark('head', 'span', 0, 0)}  name`,
+      `${m.mark('id', '01950000-0000-7000-8000-000000000001', 0, 0)}  a`,
+      `${m.mark('id', '01950000-1111-7000-8000-00000000aaa1', 0, 0)}  b`,
+      `${m.mark('uuid', '01950000-0000-7000-8000-000000000001', 1, 0)}  c`,
+    ].join('\n');
+    assert.equal(
+      m.fill(rows, short, styles),
+      [`(span${' '.repeat(32)})  name`, `[01950000-0000${' '.repeat(23)}]  a`, '[01950000-1111-7000-8000-00000000aaa1]  b', '[01950000-0000-7000-8000-000000000001]  c'].join('\n'),
+    );
+    assert.equal(m.fill(`{"short": "${m.mark('id', '01950000-0000-7000-8000-000000000001')}"}`, short), '{"short": "01950000-0000"}');
+  });
+
+  it('leaves alone text that only looks like a marker: another run\'s (or the input\'s) has another nonce', () => {
+    const a = new ShortIdMarkers();
+    const b = new ShortIdMarkers();
+    const forged = `name ${b.mark('id', '01950000-0000-7000-8000-000000000001')} <<x:id:-1:0:y>>`;
+    assert.equal(a.fill(forged, short, styles), forged);
   });
 });

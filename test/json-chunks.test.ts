@@ -49,7 +49,7 @@ test('prettyPiecesWithItems prints what jsonPieces prints of the whole object, t
             yield x;
           }
         })();
-        const pieces = prettyPiecesWithItems(head as Record<string, Json>, key, lazily);
+        const pieces = prettyPiecesWithItems(head as Record<string, Json>, key, lazily, (x) => x);
         const first = pieces.next();
         assert.ok(taken <= 1, 'no item is taken before the output reaches it');
         const text = (first.done ? '' : first.value) + [...pieces].join('');

@@ -1,29 +1,34 @@
 import type { ChecksJson } from './pairs.js';
 import type { Styles } from './palette.js';
 import { formatDuration } from './format.js';
-import { cell, renderTable, type Cell } from './table.js';
-import type { Overview, PairRow, SpanRow, TrajectoryOverview } from './table-report.js';
+import type { ShortIdMarkers } from './short-id-markers.js';
+import { cell, markedCell, renderTable, type Cell } from './table.js';
+import type { PairRow, SpanRow, TrajectoryOverview } from './table-report.js';
 
-/** The overview of every trajectory: spans, non-candidates, pairs and per-rule counts; a piece per trajectory. */
-export function* renderOverview(o: Overview, s: Styles): Generator<string> {
-  if (o.trajectories.length === 0) return yield 'no trajectories (no events)\n';
-  for (const [i, t] of o.trajectories.entries()) yield (i > 0 ? '\n' : '') + renderTrajectory(t, o.profile, s);
-}
+/** What the overview prints when no trajectory was read. */
+export const NO_TRAJECTORIES = 'no trajectories (no events)\n';
 
-function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles): string {
-  const short = new Map(t.spans.map((r) => [r.span, r.short]));
-  const sh = (u: string | undefined) => (u === undefined ? '' : (short.get(u) ?? u));
+/**
+ * One trajectory's part of the overview: spans, non-candidates, pairs and per-rule counts. Short span
+ * ids are left as markers (`marks`), filled in once every span of the input is known; parts follow
+ * each other with a blank line between them.
+ */
+export function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles, marks: ShortIdMarkers): string {
+  const spans = new Set(t.spans.map((r) => r.span));
+  // Tables with short ids: the candidates (0), the non-candidates (1) and the pairs (2).
+  const id = (uuid: string, table: number, col = 0) => markedCell(marks.mark(spans.has(uuid) ? 'id' : 'uuid', uuid, table, col));
+  const head = (text: string, table: number, col = 0) => markedCell(marks.mark('head', text, table, col));
   const lines = [s.head(`trajectory ${t.session_id}`) + s.dim(` (${t.mode} mode, profile ${profile})`)];
   const candidates = t.spans.filter((r) => r.eligibility === 'CANDIDATE');
   const others = t.spans.filter((r) => r.eligibility !== 'CANDIDATE');
   lines.push('', s.head(`LLM span candidates (${candidates.length})`));
   if (candidates.length > 0) {
-    const header = ['span', 'name', 'source', 'model', 'start', 'length', 'fidelity', 'state', 'warnings'].map((h) => cell(h, s.dim));
-    for (const line of renderTable([header, ...candidates.map((r) => spanCells(r, s))])) lines.push(line);
+    const header = [head('span', 0), ...['name', 'source', 'model', 'start', 'length', 'fidelity', 'state', 'warnings'].map((h) => cell(h, s.dim))];
+    for (const line of renderTable([header, ...candidates.map((r) => [id(r.span, 0), ...spanCells(r, s)])])) lines.push(line);
   } else lines.push('  (none)');
   if (others.length > 0) {
     lines.push('', s.head(`Not candidates (${others.length}): never compared, passed through as is`));
-    for (const line of renderTable(others.map((r) => [cell(r.short, s.id), cell(r.name), cell(r.eligibility, s.warn)]))) lines.push(line);
+    for (const line of renderTable(others.map((r) => [id(r.span, 1), cell(r.name), cell(r.eligibility, s.warn)]))) lines.push(line);
   }
   const unlisted = t.unlisted_pairs ?? 0;
   const total = t.pairs.length + unlisted;
@@ -33,8 +38,8 @@ function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles): st
       (unlisted > 0 ? s.dim(` — too many to list: only the ${t.pairs.length} whose windows overlap; the other ${unlisted} are counted per rule below`) : ''),
   );
   if (t.pairs.length > 0) {
-    const header = ['left', 'right', 'rule', 'outcome'].map((h) => cell(h, s.dim));
-    for (const line of renderTable([header, ...t.pairs.map((p) => [cell(sh(p.left), s.id), cell(sh(p.right), s.id), cell(p.rule, s.rule), cell(pairOutcome(p))])])) lines.push(line);
+    const header = [head('left', 2, 0), head('right', 2, 1), cell('rule', s.dim), cell('outcome', s.dim)];
+    for (const line of renderTable([header, ...t.pairs.map((p) => [id(p.left, 2, 0), id(p.right, 2, 1), cell(p.rule, s.rule), cell(pairOutcome(p))])])) lines.push(line);
   } else lines.push('  (none)');
   const counts = Object.entries(t.rule_counts);
   if (counts.length > 0) {
@@ -44,9 +49,9 @@ function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles): st
   return lines.join('\n') + '\n';
 }
 
+/** A candidate's cells after its span id. */
 function spanCells(r: SpanRow, s: Styles): Cell[] {
   return [
-    cell(r.short, s.id),
     cell(r.name),
     cell(r.source ?? ''),
     cell(r.model ?? '-'),

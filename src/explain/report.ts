@@ -2,8 +2,13 @@ import type { SpanOutcome } from '../dedupe/pass.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { compactId, matchSpanId, shortIds } from './ids.js';
 import { spanReport, type SpanReport } from './span-report.js';
-import { producedTrajectory, trajectoryIds, trajectoryOverview, type Overview, type TrajectoryOverview } from './table-report.js';
+import { producedTrajectory, trajectoryIds, trajectoryOverview } from './table-report.js';
 import { toolReport, type ToolReport } from './tool-report.js';
+import { prettyItemPieces, prettyPiecesWithItems } from '../json/stringify.js';
+import { RawJson, type Json } from '../json/value.js';
+import type { Styles } from './palette.js';
+import { NO_TRAJECTORIES, renderTrajectory } from './render-overview.js';
+import { ShortIdMarkers } from './short-id-markers.js';
 
 /**
  * What `--span` can name: every LLM span (candidate or not) and every tool span with a tool end, each
@@ -60,39 +65,62 @@ export class SpanFinder {
   }
 }
 
+/** How the overview is printed: JSON (`--json`) or text in these styles. */
+export type OverviewFormat = { json: true } | { json: false; styles: Styles };
+
 /**
- * The overview built one trajectory at a time, as `convert` streams them: each conversion is reduced to
- * its rows and let go, so memory holds rows, not the input's events. With `only`, the rows of the
- * first trajectory that is (or holds a subagent trajectory) `only`. Short span ids are unique among
- * every span of the input, so they are filled in once the input has ended.
+ * The overview printed one trajectory at a time, as `convert` streams them: each conversion is
+ * printed into its part of the overview at once and let go. A part leaves its short span ids as
+ * markers (they are unique among every span of the input), so parts wait for the end of input, held
+ * by the caller (`hold`), and are filled in as they are read back (`finish`). With `only`, the part of
+ * the first trajectory that is (or holds a subagent trajectory) `only`.
  */
-export class OverviewCollector {
-  private readonly rows: TrajectoryOverview[] = [];
+export class OverviewPrinter {
   private readonly spans = new Set<string>();
+  private readonly marks = new ShortIdMarkers();
+  private parts = 0;
   /** Every trajectory id met (root first per conversion), for an unknown `only`. */
   readonly trajectoryIds: string[] = [];
 
-  constructor(private readonly only?: string) {}
+  constructor(
+    private readonly format: OverviewFormat,
+    private readonly profile: string,
+    private readonly hold: (part: string) => void,
+    private readonly only?: string,
+  ) {}
 
   add(c: ConvertedTrajectory): void {
     const ids = trajectoryIds(c);
     for (const id of ids) this.trajectoryIds.push(id);
     for (const o of c.result.dedupe.spans) this.spans.add(o.span.uuid);
     for (const conv of c.result.conversions) for (const link of conv.toolLinks) this.spans.add(link.toolUuid);
-    const wanted = this.only === undefined || (this.rows.length === 0 && producedTrajectory(c, this.only, ids));
-    if (wanted) this.rows.push(trajectoryOverview(c, NO_SHORT_IDS));
+    if (this.only !== undefined && (this.parts > 0 || !producedTrajectory(c, this.only, ids))) return;
+    const t = trajectoryOverview(c, (uuid) => this.marks.mark('id', uuid));
+    this.parts++;
+    if (this.format.json) this.hold([...prettyItemPieces(t as unknown as Json)].join(''));
+    else this.hold(renderTrajectory(t, this.profile, this.format.styles, this.marks));
   }
 
-  /** The overview; undefined when `only` named no trajectory. */
-  finish(profile: string): Overview | undefined {
-    if (this.only !== undefined && this.rows.length === 0) return undefined;
+  /**
+   * The overview's pieces (JSON without its final newline), its parts read back from `held` in the
+   * order they were held; undefined when `only` named no trajectory.
+   */
+  finish(held: Iterable<string>): Iterable<string> | undefined {
+    if (this.only !== undefined && this.parts === 0) return undefined;
     const short = shortIds(this.spans);
-    for (const t of this.rows) for (const row of t.spans) row.short = short.get(row.span) ?? row.span;
-    return { profile, trajectories: this.rows };
+    const marks = this.marks;
+    const format = this.format;
+    if (format.json) return prettyPiecesWithItems({ profile: this.profile }, 'trajectories', held, (part) => new RawJson(marks.fill(part, short)));
+    if (this.parts === 0) return [NO_TRAJECTORIES];
+    return (function* () {
+      let first = true;
+      for (const part of held) {
+        yield (first ? '' : '\n') + marks.fill(part, short, format.styles);
+        first = false;
+      }
+    })();
   }
 }
-
-const NO_SHORT_IDS: ReadonlyMap<string, string> = new Map();
 
 export type SpanLookup =
   | { kind: 'llm'; report: SpanReport }

@@ -55,21 +55,16 @@ export interface TrajectoryOverview {
   unlisted_pairs?: number;
 }
 
-export interface Overview {
-  profile: string;
-  trajectories: TrajectoryOverview[];
-}
-
 /** Candidates in evaluation order first, then the spans that never were candidates, in input order. */
 function orderedOutcomes(spans: readonly SpanOutcome[]): SpanOutcome[] {
   const candidates = spans.filter((o) => o.span.candidate).sort((a, b) => compareCandidates(a.span.candidate!, b.span.candidate!));
   return [...candidates, ...spans.filter((o) => !o.span.candidate)];
 }
 
-export function spanRow(o: SpanOutcome, short: ReadonlyMap<string, string>, extraDropped: ReadonlySet<string> = new Set()): SpanRow {
+export function spanRow(o: SpanOutcome, shortOf: (uuid: string) => string, extraDropped: ReadonlySet<string> = new Set()): SpanRow {
   const row: SpanRow = {
     span: o.span.uuid,
-    short: short.get(o.span.uuid) ?? o.span.uuid,
+    short: shortOf(o.span.uuid),
     name: o.span.name,
     eligibility: o.span.eligibility,
     state: o.state,
@@ -96,7 +91,8 @@ export function pairRow(p: PairDecision): PairRow {
   return row;
 }
 
-export function trajectoryOverview(c: ConvertedTrajectory, short: ReadonlyMap<string, string>): TrajectoryOverview {
+/** A trajectory's rows; `shortOf` gives each span's short id (or what stands for it until it is known). */
+export function trajectoryOverview(c: ConvertedTrajectory, shortOf: (uuid: string) => string): TrajectoryOverview {
   const dedupe = c.result.dedupe;
   const ruleCounts = sameParentRuleCounts(dedupe);
   let total = 0;
@@ -108,7 +104,7 @@ export function trajectoryOverview(c: ConvertedTrajectory, short: ReadonlyMap<st
     session_id: c.sessionId,
     mode: c.result.mode,
     trajectory_ids: trajectoryIds(c),
-    spans: orderedOutcomes(dedupe.spans).map((o) => spanRow(o, short, extraDropped)),
+    spans: orderedOutcomes(dedupe.spans).map((o) => spanRow(o, shortOf, extraDropped)),
     pairs: pairs.map(pairRow),
     rule_counts: ruleCounts,
   };

@@ -221,10 +221,11 @@ export function* jsonPieces(v: Json, indent?: 2): Generator<string> {
 }
 
 /**
- * The pieces of `jsonPieces({ ...head, [key]: [...items] }, 2)` with the array's items taken one at a
- * time from `items` as they are printed: a report of many parts is printed without holding them all.
+ * The pieces of `jsonPieces({ ...head, [key]: [...items].map(toJson) }, 2)` with the array's items
+ * taken one at a time from `items` as they are printed: a report of many parts is printed without
+ * holding them all.
  */
-export function* prettyPiecesWithItems(head: JsonObject, key: string, items: Iterable<Json>): Generator<string> {
+export function* prettyPiecesWithItems<T>(head: JsonObject, key: string, items: Iterable<T>, toJson: (item: T) => Json): Generator<string> {
   const keys = sortedKeys({ ...head, [key]: [] }).filter((k) => k === key || head[k] !== undefined);
   yield '{';
   for (const [i, k] of keys.entries()) {
@@ -235,13 +236,23 @@ export function* prettyPiecesWithItems(head: JsonObject, key: string, items: Ite
     }
     let count = 0;
     for (const item of items) {
-      yield (count++ === 0 ? lead + '[' : ',') + '\n    ';
-      if (walked(item, 2)) yield* walk(item as Json[] | JsonObject, 2, '\n    ', 2);
-      else yield printed(item, 2, '\n    ');
+      yield (count++ === 0 ? lead + '[' : ',') + ITEM_PAD;
+      yield* prettyItemPieces(toJson(item));
     }
     yield count === 0 ? lead + '[]' : '\n  ]';
   }
   yield '\n}';
+}
+
+const ITEM_PAD = '\n    ';
+
+/**
+ * The pieces of a value as {@link prettyPiecesWithItems} prints it as an item of its array (two
+ * levels down): printed ahead, such a text goes in as a RawJson item.
+ */
+export function* prettyItemPieces(item: Json): Generator<string> {
+  if (walked(item, 2)) yield* walk(item as Json[] | JsonObject, 2, ITEM_PAD, 2);
+  else yield printed(item, 2, ITEM_PAD);
 }
 
 /** Chunks start small (most trajectories are a few kilobytes) and double up to a megabyte. */

@@ -51,7 +51,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
     const [a, b] = held.map((list, i) => single(list!, inputs[i]));
     const differences = diffTrajectories(a, b);
     const json = { a: inputs[0], b: inputs[1], equal: differences.length === 0, differences } as unknown as Json;
-    emit(io, flags, json, () => renderTrajectoryDiff(differences, { a: inputs[0], b: inputs[1] }, styles));
+    await emit(io, flags, json, () => renderTrajectoryDiff(differences, { a: inputs[0], b: inputs[1] }, styles));
     return differences.length === 0 ? EXIT.OK : EXIT.PROBLEMS;
   }
   const bad = inputs.find(isJsonName);
@@ -63,7 +63,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
   const report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
-  emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
+  await emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
   const code = finishReport(accounting, events.length, flags, io, replay ? describeReplay(replay.stats) : []);
   return report.changed ? EXIT.PROBLEMS : code;
 }
@@ -91,10 +91,10 @@ async function diffStreamed(
       parts.add(flags.json ? canonicalJson(d as unknown as Json) : renderDedupeDiffTrajectory(d, flags.profile, styles));
     });
     const count = parts.count;
-    emitPieces(
+    await emitPieces(
       io,
       flags,
-      () => prettyPiecesWithItems({ profile: flags.profile, changed }, 'trajectories', mapIterable(parts.texts(), parseJson)),
+      () => prettyPiecesWithItems({ profile: flags.profile, changed }, 'trajectories', parts.texts(), parseJson),
       () => (count === 0 ? NO_TRAJECTORIES : parts.texts()),
     );
     const code = finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
@@ -102,10 +102,6 @@ async function diffStreamed(
   } finally {
     parts.close();
   }
-}
-
-function* mapIterable<T, U>(items: Iterable<T>, f: (x: T) => U): Generator<U> {
-  for (const x of items) yield f(x);
 }
 
 const isJsonName = (p: string) => /\.json(\.gz)?$/i.test(p);

@@ -2,10 +2,10 @@ import type { AtofEvent } from '../../ingest/atof.js';
 import type { FixSet } from '../../profiles/fixes.js';
 import type { LineAccounting } from '../../ingest/accounting.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
-import { renderOverview } from '../../explain/render-overview.js';
 import { renderSpan, renderTool } from '../../explain/render-span.js';
 import { renderStep } from '../../explain/render-step.js';
-import { describeUuid, lookupSpan, OverviewCollector, SpanFinder, type SpanIndex } from '../../explain/report.js';
+import { describeUuid, lookupSpan, OverviewPrinter, SpanFinder, type OverviewFormat, type SpanIndex } from '../../explain/report.js';
+import { HeldTexts } from '../held-texts.js';
 import { stepReport } from '../../explain/step-report.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
@@ -17,6 +17,7 @@ import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
+import { writeOut } from '../output.js';
 import { groupStreamed, loadEventsAsConverted, readForReplay, recordOptions, type Loaded, type StreamedInput } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
@@ -50,7 +51,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   if (flags.request !== undefined) {
     // The attribution is the replay's record: no event needs keeping.
     const read = await readForReplay(inputs, io, recordOptions(flags), fixes);
-    explainRequest(flags.request, read.replay, flags, io);
+    await explainRequest(flags.request, read.replay, flags, io);
     return finishReport(read.accounting, read.events, flags, io);
   }
   if (flags.sessionId === undefined) {
@@ -65,18 +66,16 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   if (flags.span !== undefined) {
     const finder = new SpanFinder(flags.span);
     for (const c of converted) finder.add(c);
-    showSpan(finder.finish(), flags.span, flags, io, styles);
+    await showSpan(finder.finish(), flags.span, flags, io, styles);
   } else if (stepId !== undefined) {
     // One conversion of every event (--session-id): the trajectory, or one of its subagents'.
     const all = converted.flatMap(trajectoryIds);
     const id = chooseTrajectory(all, flags);
     const c = converted.find((x) => producedTrajectory(x, id));
-    showStep(id, stepId, c && { converted: c, events }, all, flags, io, styles);
+    await showStep(id, stepId, c && { converted: c, events }, all, flags, io, styles);
   } else {
     // --session-id: one trajectory of every event, which the exporter API sees whole.
-    const collector = new OverviewCollector(flags.trajectory);
-    for (const c of converted) collector.add(c);
-    showOverview(collector, flags, io, styles);
+    await showOverview(flags, io, styles, (printer) => converted.forEach((c) => printer.add(c)));
   }
   return finishReport(accounting, events.length - late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
 }
@@ -88,7 +87,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
 async function explainSpanStreamed(inputs: string[], query: string, flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
   const finder = new SpanFinder(query);
   const read = await eachConverted(inputs, flags, fixes, io, (c) => finder.add(c));
-  showSpan(finder.finish(), query, flags, io, styles);
+  await showSpan(finder.finish(), query, flags, io, styles);
   return finishStreamed(read, flags, io);
 }
 
@@ -107,7 +106,7 @@ function finishStreamed(read: StreamedInput, flags: ExplainFlags, io: CliIO): Ex
 }
 
 /** The report of the span `query` names, or the usage error that says why there is none. */
-function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io: CliIO, styles: Styles): void {
+async function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io: CliIO, styles: Styles): Promise<void> {
   const found = lookupSpan(index, query);
   if (found.kind === 'ambiguous') {
     throw usageError(`span '${query}' is ambiguous; it matches:\n${found.candidates.map((u) => `  ${describeUuid(index, u)}`).join('\n')}`);
@@ -117,28 +116,37 @@ function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io: CliI
     if (found.known.length > LISTED) listed.push(`  … ${found.known.length - LISTED} more (relay-atif explain lists them all)`);
     throw usageError(`no LLM or tool span matches '${query}'; known spans:\n${listed.join('\n') || '  (none)'}`);
   }
-  emit(io, flags, found.report as unknown as Json, () => (found.kind === 'llm' ? renderSpan(found.report, styles) : renderTool(found.report, styles)));
+  await emit(io, flags, found.report as unknown as Json, () => (found.kind === 'llm' ? renderSpan(found.report, styles) : renderTool(found.report, styles)));
 }
 
 /**
- * The overview, read as `convert` streams: each trajectory is reduced to its rows as it closes, so a
- * log of gigabytes is explained in the memory of its open trajectories and the rows.
+ * The overview, read as `convert` streams: each trajectory is printed into its part of the overview
+ * as it closes and let go; the parts wait for the end of input (for the short span ids) as text, past
+ * 64 MiB in a temporary file, so a log of gigabytes is explained in the memory of its open trajectories.
  */
 async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
-  const collector = new OverviewCollector(flags.trajectory);
-  const read = await eachConverted(inputs, flags, fixes, io, (c) => collector.add(c));
-  showOverview(collector, flags, io, styles);
+  const read = await showOverview(flags, io, styles, (printer) => eachConverted(inputs, flags, fixes, io, (c) => printer.add(c)));
   return finishStreamed(read, flags, io);
 }
 
-function showOverview(collector: OverviewCollector, flags: ExplainFlags, io: CliIO, styles: Styles): void {
-  const report = collector.finish(flags.profile);
-  if (!report) throw unknownTrajectory(flags.trajectory!, collector.trajectoryIds);
-  emit(io, flags, report as unknown as Json, () => renderOverview(report, styles));
+/** The overview of the conversions `visit` hands the printer, printed once it has handed them all; returns what `visit` did. */
+async function showOverview<T>(flags: ExplainFlags, io: CliIO, styles: Styles, visit: (printer: OverviewPrinter) => T | Promise<T>): Promise<T> {
+  const parts = new HeldTexts();
+  try {
+    const format: OverviewFormat = flags.json ? { json: true } : { json: false, styles };
+    const printer = new OverviewPrinter(format, flags.profile, (part) => parts.add(part), flags.trajectory);
+    const visited = await visit(printer);
+    const pieces = printer.finish(parts.texts());
+    if (!pieces) throw unknownTrajectory(flags.trajectory!, printer.trajectoryIds);
+    await emitPieces(io, flags, () => pieces, () => pieces);
+    return visited;
+  } finally {
+    parts.close();
+  }
 }
 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
-function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainFlags, io: CliIO): void {
+async function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainFlags, io: CliIO): Promise<void> {
   if (!replay) throw usageError('--request needs gateway captures in the input (it holds none)');
   if (query.trim() === '') throw usageError('--request needs a capture id or LLM span uuid (or a prefix of one)');
   const found = lookupRequest(replay.attributions, query);
@@ -149,7 +157,7 @@ function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainF
     throw usageError(`no gateway capture or LLM span matches '${query}'; the capture ids are:\n${listed.join('\n') || '  (none)'}`);
   }
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
-  emit(io, flags, { query, requests: attributionsJson(found.attributions) }, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
+  await emit(io, flags, { query, requests: attributionsJson(found.attributions) }, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
 }
 
 /**
@@ -164,7 +172,7 @@ async function explainStepStreamed(inputs: string[], stepId: number, flags: Expl
     for (const id of ids) all.push(id);
     if (!group && (flags.trajectory === undefined || producedTrajectory(converted, flags.trajectory, ids))) group = { converted, events };
   });
-  showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io, styles);
+  await showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io, styles);
   return finishStreamed(read, flags, io);
 }
 
@@ -182,7 +190,7 @@ function chooseTrajectory(all: readonly string[], flags: ExplainFlags): string {
 }
 
 /** Step `stepId` of trajectory `trajectoryId`, which `group` produced (a session id or a subagent trajectory id). */
-function showStep(trajectoryId: string, stepId: number, group: Group | undefined, all: readonly string[], flags: ExplainFlags, io: CliIO, styles: Styles): void {
+async function showStep(trajectoryId: string, stepId: number, group: Group | undefined, all: readonly string[], flags: ExplainFlags, io: CliIO, styles: Styles): Promise<void> {
   if (!group) throw unknownTrajectory(trajectoryId, all);
   const byUuid = new Map<string, AtofEvent[]>();
   for (const e of group.events) {
@@ -192,7 +200,7 @@ function showStep(trajectoryId: string, stepId: number, group: Group | undefined
   }
   const report = stepReport(group.converted, trajectoryId, stepId, byUuid);
   if (!report) throw usageError(`trajectory ${trajectoryId} has no step ${stepId} in the output`);
-  emit(io, flags, report as unknown as Json, () => renderStep(report, styles));
+  await emit(io, flags, report as unknown as Json, () => renderStep(report, styles));
 }
 
 function unknownTrajectory(id: string, known: readonly string[]) {
@@ -208,20 +216,23 @@ function parseStepId(text: string): number {
  * One JSON document (never coloured) or the human rendering, written piece by piece: the report on a
  * large log is longer than the longest string V8 can hold.
  */
-export function emit(io: CliIO, flags: ReportFlags, json: Json, human: () => string | Iterable<string>): void {
-  emitPieces(io, flags, () => jsonPieces(json, 2), human);
+export async function emit(io: CliIO, flags: ReportFlags, json: Json, human: () => string | Iterable<string>): Promise<void> {
+  await emitPieces(io, flags, () => jsonPieces(json, 2), human);
 }
 
-/** {@link emit} of a report whose JSON is printed in pieces as it is read back (see HeldTexts). */
-export function emitPieces(io: CliIO, flags: ReportFlags, json: () => Iterable<string>, human: () => string | Iterable<string>): void {
+/**
+ * {@link emit} of a report whose JSON is printed in pieces as it is read back (see HeldTexts). Waits
+ * whenever stdout is full: a report as large as its input is not queued in memory behind a slow pipe.
+ */
+export async function emitPieces(io: CliIO, flags: ReportFlags, json: () => Iterable<string>, human: () => string | Iterable<string>): Promise<void> {
   if (flags.json) {
-    for (const chunk of utf8Chunks(json())) io.stdout.write(chunk);
-    io.stdout.write('\n');
+    for (const chunk of utf8Chunks(json())) await writeOut(io, chunk);
+    await writeOut(io, '\n');
     return;
   }
   const text = human();
-  if (typeof text === 'string') io.stdout.write(text);
-  else for (const piece of text) io.stdout.write(piece);
+  if (typeof text === 'string') await writeOut(io, text);
+  else for (const piece of text) await writeOut(io, piece);
 }
 
 /** The stderr summary of what was read (like convert's), and --strict's verdict on skipped lines. */
