@@ -2,6 +2,7 @@ import { chalkFor } from '../../explain/palette.js';
 import { ATIF_VERSION_LABELS, hasErrors, isAtifVersionLabel, validateJson, type Finding } from '../../atif/validate/index.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
+import { writeOut } from '../output.js';
 import { readTrajectoryDocuments } from '../trajectory-documents.js';
 
 export interface ValidateFlags {
@@ -27,29 +28,33 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   }
   const inputs = files.length > 0 ? files : io.stdinIsTTY ? [] : ['-'];
   if (inputs.length === 0) throw usageError('give the trajectory files to validate (or pipe them on stdin)');
+  // Text findings are written as each document is checked (a log of many trajectories is not held);
+  // the JSON report opens with whether all are valid, so it waits for the last one.
+  const c = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
   const reports: DocumentReport[] = [];
+  let documents = 0;
+  let failed = 0;
   for (const file of inputs) {
     for await (const doc of readTrajectoryDocuments(file, io)) {
       const findings = validateJson(doc.bytes, { requireVersion: flags.requireVersion });
-      const failed = hasErrors(findings) || (flags.strict === true && findings.length > 0);
-      reports.push({ file, ...(doc.line !== undefined ? { line: doc.line } : {}), valid: !failed, findings });
-    }
-  }
-  const failed = reports.filter((r) => !r.valid).length;
-  if (flags.json) {
-    io.stdout.write(JSON.stringify({ valid: failed === 0, documents: reports }, null, 2) + '\n');
-  } else {
-    const c = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
-    for (const r of reports) {
-      const where = r.line !== undefined ? `${r.file}:${r.line}` : r.file;
-      for (const f of r.findings) {
+      const invalid = hasErrors(findings) || (flags.strict === true && findings.length > 0);
+      documents++;
+      if (invalid) failed++;
+      if (flags.json) {
+        reports.push({ file, ...(doc.line !== undefined ? { line: doc.line } : {}), valid: !invalid, findings });
+        continue;
+      }
+      const where = doc.line !== undefined ? `${file}:${doc.line}` : file;
+      for (const f of findings) {
         const level = f.level === 'error' ? c.red('error') : c.yellow('warning');
-        io.stdout.write(`${where}: ${level}: ${f.path}: ${f.message} [${f.rule}]\n`);
+        await writeOut(io, `${where}: ${level}: ${f.path}: ${f.message} [${f.rule}]\n`);
       }
     }
-    if (!flags.quiet) {
-      io.stderr.write(`relay-atif: ${reports.length - failed} of ${reports.length} trajectories valid${flags.strict ? ' (strict: warnings fail)' : ''}\n`);
-    }
+  }
+  if (flags.json) {
+    await writeOut(io, JSON.stringify({ valid: failed === 0, documents: reports }, null, 2) + '\n');
+  } else if (!flags.quiet) {
+    io.stderr.write(`relay-atif: ${documents - failed} of ${documents} trajectories valid${flags.strict ? ' (strict: warnings fail)' : ''}\n`);
   }
   return failed > 0 ? EXIT.PROBLEMS : EXIT.OK;
 }
