@@ -22,7 +22,8 @@ interface Measure {
   cpuSeconds: number;
 }
 
-function measure(args: string[]): Measure {
+/** Exit statuses a measured run may end with: `diff` says 1 when the dedupe pass changed something. */
+function measure(args: string[], okStatuses: readonly number[] = [0]): Measure {
   const rssFile = join(WORK, 'rss.txt');
   const devnull = openSync('/dev/null', 'w');
   const t0 = performance.now();
@@ -33,7 +34,7 @@ function measure(args: string[]): Measure {
   });
   const seconds = (performance.now() - t0) / 1000;
   closeSync(devnull);
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  if (r.status === null || !okStatuses.includes(r.status)) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   const { rssBytes, cpuSeconds } = JSON.parse(readFileSync(rssFile, 'utf8')) as Omit<Measure, 'seconds'>;
   return { seconds, rssBytes, cpuSeconds };
 }
@@ -93,6 +94,29 @@ function run(name: string, file: { path: string; bytes: number; events: number }
   return { name, bytes: file.bytes, events: file.events, convert: median(convert), single: median(single), floor: median(floor), ratios, convertSeconds };
 }
 
+/** The other commands that read a whole log, on one stream: one run each (they are not what the targets measure). */
+interface CommandsRow {
+  name: string;
+  bytes: number;
+  runs: Array<{ command: string; measure: Measure }>;
+}
+
+/**
+ * What `events`, the `explain` overview and the dedupe `diff` take on a stream: each holds what it
+ * prints until the end of input (as text, past a budget in a temporary file), so their peak RSS, like
+ * convert's, should follow the open trajectories rather than the input.
+ */
+function runCommands(name: string, file: { path: string; bytes: number }): CommandsRow {
+  process.stderr.write(`measuring the other commands on ${name} …\n`);
+  const bin = join(ROOT, 'bin', 'relay-atif.js');
+  const commands: Array<[string, string[], number[]]> = [
+    ['events', ['events', file.path, '-q'], [0]],
+    ['explain', ['explain', file.path, '-q'], [0]],
+    ['diff', ['diff', file.path, '-q'], [0, 1]],
+  ];
+  return { name, bytes: file.bytes, runs: commands.map(([command, args, ok]) => ({ command, measure: measure([bin, ...args], ok) })) };
+}
+
 /** The smallest and largest of a few numbers, as `a–b` (one number alone as itself). */
 function range(xs: number[], digits: number): string {
   const lo = fmt(Math.min(...xs), digits);
@@ -150,6 +174,8 @@ async function main(): Promise<void> {
   rows.push(run('100 MB, ATOF only (for comparison)', await input('sessions-100mb-atof', { seed: 2, targetBytes: 100 * MB, rawShare: 0 }), 3));
   rows.push(run('one trajectory, 100,000 LLM spans', await input('spans-100k', { seed: 3, targetBytes: 0, singleTrajectoryLlmSpans: 100_000 }), 3));
   if (large) rows.push(run('1 GB, many sessions', await input('sessions-1gb', { seed: 4, targetBytes: 1024 * MB }), 1));
+  const others = [runCommands('100 MB, many sessions', await input('sessions-100mb', { seed: 2, targetBytes: 100 * MB }))];
+  if (large) others.push(runCommands('1 GB, many sessions', await input('sessions-1gb', { seed: 4, targetBytes: 1024 * MB })));
 
   const lines = [
     '# Benchmarks',
@@ -185,6 +211,12 @@ async function main(): Promise<void> {
     ...targets(rows),
     '',
     ...cpuBound(rows),
+    'The other commands that read a whole log, on the same streams (one run each; output to /dev/null):',
+    '',
+    '| input | size | `events` s | peak RSS | `explain` s | peak RSS | `diff` s | peak RSS |',
+    '|---|---|---|---|---|---|---|---|',
+    ...others.map((o) => `| ${o.name} | ${fmt(o.bytes / MB)} MB | ${o.runs.map((r) => `${fmt(r.measure.seconds, 2)} | ${fmt(r.measure.rssBytes / MB, 0)} MB`).join(' | ')} |`),
+    '',
   ];
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), lines.join('\n'));
   process.stdout.write(lines.join('\n'));
