@@ -8,14 +8,18 @@ import { holdText, readText, TextSpill, type HeldText } from '../ingest/spill.js
  */
 export class HeldTexts {
   private held: HeldText[] = [];
-  /** Texts added. */
-  count = 0;
+  private added = 0;
 
   constructor(private readonly spill = new TextSpill(HELD_REPORT_BYTES)) {}
 
   add(text: string): void {
     this.held.push(holdText(text, this.spill));
-    this.count++;
+    this.added++;
+  }
+
+  /** Texts added (read back or not). */
+  get count(): number {
+    return this.added;
   }
 
   /** The texts in the order they were added, each let go of once read. Once. */

@@ -230,12 +230,8 @@ export async function* streamTimelineEvents(args: string[], io: CliIO, accountin
       inputFailure(err);
     }
     if (!raw) {
-      // Nothing to replay: the events as read, let go of a batch at a time.
-      for (let at = 0; at < records.length; at += PRINT_BATCH) {
-        const batch = records.slice(at, at + PRINT_BATCH).map((r) => (r as AtofRecord).event);
-        records.fill(undefined as unknown as InputRecord, at, at + PRINT_BATCH);
-        yield batch;
-      }
+      // Nothing to replay: the events as read.
+      for (let at = 0; at < records.length; at += PRINT_BATCH) yield records.slice(at, at + PRINT_BATCH).map((r) => (r as AtofRecord).event);
       return;
     }
     const replay = replayInTimeOrder(records, { fixes: options.fixes });

@@ -50,11 +50,6 @@ export function isReconstructed(event: AtofEvent): boolean {
   return reconstructed.has(event);
 }
 
-/** Whether any record needs the replay (anything besides ATOF events). */
-export function hasRawRecords(records: readonly InputRecord[]): boolean {
-  return records.some((r) => r.kind !== 'atof');
-}
-
 /** Lines for the run summary: what the replay did that the line counts do not show. */
 export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
   const notes = [

@@ -1,27 +1,25 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chalkFor, stylesFor } from '../../explain/palette.js';
+import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
 import { changedBy, dedupeDiff, dedupeDiffReport } from '../../diff/dedupe-diff.js';
 import { NO_TRAJECTORIES, renderDedupeDiff, renderDedupeDiffTrajectory, renderTrajectoryDiff } from '../../diff/render.js';
 import { diffTrajectories } from '../../diff/trajectory-diff.js';
 import { parseJson } from '../../json/parse.js';
+import { canonicalJson, prettyPiecesWithItems } from '../../json/stringify.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
-import { convertGroup } from '../../pipeline/convert.js';
+import { convertGroup, type ConvertOptions } from '../../pipeline/convert.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import type { AtofEvent } from '../../ingest/atof.js';
+import type { FixSet } from '../../profiles/fixes.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
+import { HeldTexts } from '../held-texts.js';
 import type { CliIO } from '../io.js';
 import { groupStreamed, inputFailure, loadEventsAsConverted, recordOptions } from '../load.js';
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
 import { emit, emitPieces, finishReport, type ReportFlags } from './explain.js';
-import { HeldTexts } from '../held-texts.js';
-import { canonicalJson, prettyPiecesWithItems } from '../../json/stringify.js';
-import type { Styles } from '../../explain/palette.js';
-import type { FixSet } from '../../profiles/fixes.js';
-import type { ConvertOptions } from '../../pipeline/convert.js';
 
 export type DiffFlags = ExportFlags & ReportFlags;
 
