@@ -143,7 +143,7 @@ async function totalSize(sources: readonly InputSource[]): Promise<number | unde
 /**
  * Every event as `convert` reads it: ATOF events in input order, then the events the replay of raw
  * records rebuilt (numbered after every record). For commands that must describe what `convert`
- * writes (explain, diff); `events` prints the replay's merged timeline instead ({@link loadEvents}).
+ * writes (explain, diff); `events` prints the replay's merged timeline instead ({@link streamTimelineEvents}).
  */
 export async function loadEventsAsConverted(args: string[], io: CliIO, options: ReaderFlags = {}, fixes?: FixSet, opened?: ReadonlyMap<string, InputSource>): Promise<Loaded> {
   const accounting = new LineAccounting();

@@ -10,7 +10,6 @@ import { isObject, type Json, type JsonObject } from '../../json/value.js';
 import { convertGroup, type ConvertOptions } from '../../pipeline/convert.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import type { AtofEvent } from '../../ingest/atof.js';
-import type { FixSet } from '../../profiles/fixes.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { HeldTexts } from '../held-texts.js';
@@ -56,7 +55,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
   const fixes = fixesOf(flags);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
-  if (flags.sessionId === undefined) return diffStreamed(inputs, flags, { common, fixes, opened }, io, styles);
+  if (flags.sessionId === undefined) return diffStreamed(inputs, flags, { common, opened }, io, styles);
   // One trajectory of every event (the exporter API), which needs them all.
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
@@ -75,7 +74,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
 async function diffStreamed(
   inputs: string[],
   flags: DiffFlags,
-  convert: { common: Omit<ConvertOptions, 'dedupe'>; fixes: FixSet; opened: ReadonlyMap<string, InputSource> },
+  convert: { common: Omit<ConvertOptions, 'dedupe'>; opened: ReadonlyMap<string, InputSource> },
   io: CliIO,
   styles: Styles,
 ): Promise<ExitCode> {
@@ -84,7 +83,7 @@ async function diffStreamed(
     let changed = false;
     const complete = (events: AtofEvent[], sessionId: string) =>
       dedupeDiff(convertGroup(events, sessionId, { ...convert.common, dedupe: true }, true), convertGroup(events, sessionId, { ...convert.common, dedupe: false }, true));
-    const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes: convert.fixes, opened: convert.opened }, complete, (d) => {
+    const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes: convert.common.fixes, opened: convert.opened }, complete, (d) => {
       changed ||= changedBy(d);
       parts.add(flags.json ? canonicalJson(d as unknown as Json) : renderDedupeDiffTrajectory(d, flags.profile, styles));
     });
