@@ -1,6 +1,7 @@
 import { getOwn, isObject, type Json } from '../json/value.js';
 import type { Styles } from '../explain/palette.js';
 import { shortJson } from '../explain/format.js';
+import { NO_TRAJECTORIES } from '../explain/render-overview.js';
 import { cell, renderTable } from '../explain/table.js';
 import { changedBy, type DedupeDiff, type DedupeDiffReport } from './dedupe-diff.js';
 import type { Difference } from './json-diff.js';
@@ -50,8 +51,6 @@ export function renderDedupeDiff(r: DedupeDiffReport, s: Styles): string {
   return r.trajectories.map((t) => renderDedupeDiffTrajectory(t, r.profile, s)).join('');
 }
 
-/** What `diff [inputs...]` prints when the input holds no trajectory. */
-export const NO_TRAJECTORIES = 'no trajectories (no events)\n';
 
 /** One trajectory's part of {@link renderDedupeDiff} (the parts follow each other as they are). */
 export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: Styles): string {

@@ -5,7 +5,7 @@ import type { ShortIdMarkers } from './short-id-markers.js';
 import { cell, markedCell, renderTable, type Cell } from './table.js';
 import type { PairRow, SpanRow, TrajectoryOverview } from './table-report.js';
 
-/** What the overview prints when no trajectory was read. */
+/** What the overview (and the dedupe diff) print when no trajectory was read. */
 export const NO_TRAJECTORIES = 'no trajectories (no events)\n';
 
 /**
