@@ -75,6 +75,22 @@ test('-o FILE refuses a second trajectory as soon as it comes, in one thread or 
     assert.deepEqual(readdirSync(work).filter((f) => f.includes('two.json')), [], 'no temp file is left');
   }
 });
+test('-o FILE is put in place only when the run completes: a --strict stop after its trajectory leaves neither it nor a temp file', () => {
+  // The trajectory closes (and is written into its temp file) before the bad line stops the run.
+  const input = readFileSync(SAMPLE, 'utf8') + '{not json\n';
+  for (const extra of [[], ['--report', 'stopped-report.json']]) {
+    const r = run(['convert', '-', '-o', 'stopped.json', '--strict', ...extra], { input });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /--strict: -:\d+: skipped \(not-json\)/);
+    assert.deepEqual(readdirSync(work).filter((f) => f.includes('stopped.json')), [], 'no output, no temp file');
+  }
+  assert.match(JSON.parse(readFileSync(join(work, 'stopped-report.json'), 'utf8')).stopped, /not-json/);
+  // Without the bad line the same run writes the file.
+  const ok = run(['convert', '-', '-o', 'stopped.json', '--strict'], { input: readFileSync(SAMPLE, 'utf8') });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(JSON.parse(readFileSync(join(work, 'stopped.json'), 'utf8')).schema_version, 'ATIF-v1.7');
+});
+
 test('-o through a symbolic link or to a device or FIFO writes to what it names, never replacing it', async () => {
   // A link to a file: the file gets the trajectory, the link stays a link.
   writeFileSync(join(work, 'real.json'), 'old');

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { canonicalJson, jsonPieces, prettyJson, prettyPiecesWithItems, utf8Chunks } from '../src/json/stringify.js';
-import type { Json } from '../src/json/value.js';
+import { JsonNumber, RawJson, type Json } from '../src/json/value.js';
 
 const MB = 1 << 20;
 
@@ -32,6 +32,26 @@ test('the pieces of a document are its canonical or pretty text', () => {
   const doc = { steps: Array.from({ length: 100 }, (_, i) => ({ step_id: i + 1, message: `m${i}`, extra: { z: 1, a: [1, 2] } })), b: 'x', a: null } as unknown as Json;
   assert.equal([...jsonPieces(doc)].join(''), canonicalJson(doc));
   assert.equal([...jsonPieces(doc, 2)].join(''), prettyJson(doc));
+});
+
+test('pretty pieces indent what sits deep in a walked document as prettyJson does: exact numbers, verbatim JSON, integer-like keys, empty containers', () => {
+  // Items of walked arrays are printed natively at their depth, with what is spliced into them.
+  const odd = (i: number, raw: string): Json =>
+    ({
+      n: new JsonNumber('12345678901234567890'),
+      f: new JsonNumber('1.0'),
+      raw: new RawJson(raw),
+      idx: { '10': 'a', '2': ['b', {}], x: [] },
+      deep: { list: Array.from({ length: 70 + i }, (_, j) => (j % 2 ? { j, raw: new RawJson(raw) } : [j, { e: {} }])) },
+      empty: {},
+      none: [],
+      s: 'line\nbreak',
+    }) as unknown as Json;
+  const docOf = (raw: string): Json => ({ steps: Array.from({ length: 80 }, (_, i) => odd(i, raw)), extra: { observed_events: Array.from({ length: 70 }, (_, i) => odd(i, raw)) }, one: odd(0, raw) }) as unknown as Json;
+  const doc = docOf('{"kept":[1,{"z":null}]}');
+  const text = [...jsonPieces(doc, 2)].join('');
+  assert.equal(text, prettyJson(doc));
+  assert.ok(text.includes('\n          "raw": {"kept":[1,{"z":null}]}'), 'verbatim JSON as it is, six levels in');
 });
 
 test('prettyPiecesWithItems prints what jsonPieces prints of the whole object, taking the array items one at a time', () => {

@@ -1,4 +1,4 @@
-import { lstat, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { OutputFormat } from '../pipeline/exported.js';
@@ -57,38 +57,79 @@ async function* guarded(pieces: Pieces): AsyncGenerator<Piece> {
  * never sees a partial file. A symbolic link is followed; a device or FIFO is written to directly.
  */
 export async function writeAtomic(path: string, text: string | Pieces): Promise<void> {
-  const st = await lstat(path).catch(() => undefined);
-  // A symbolic link is written through (to what it names), not replaced by a file.
-  if (st?.isSymbolicLink()) {
-    const target = await realpath(path).catch(() => undefined);
-    return target === undefined ? writeThrough(path, text) : writeAtomic(target, text);
-  }
-  // A device, FIFO or socket (`-o /dev/stdout`, a named pipe) is written to; renaming over it would replace it.
-  if (st && !st.isFile() && !st.isDirectory()) return writeThrough(path, text);
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  pendingTempFiles.add(tmp);
-  try {
-    await writeAll(tmp, text);
-    await rename(tmp, path);
-    pendingTempFiles.delete(tmp);
-  } catch (err) {
-    pendingTempFiles.delete(tmp);
-    await rm(tmp, { force: true }).catch(() => undefined);
-    outputFailure(path, err);
-  }
+  const file = await AtomicFile.open(path);
+  await file.writeAll(typeof text === 'string' ? [text] : text);
+  await file.commit();
 }
 
-/** Writes text straight to `path` (opened for writing, following links): for targets that are not plain files. */
-async function writeThrough(path: string, text: string | Pieces): Promise<void> {
-  await writeAll(path, text).catch((err: unknown) => outputFailure(path, err));
-}
+/**
+ * A file being written: into a temp file beside `path` that `commit` renames into place (`abort`
+ * removes it), or — a device, FIFO or socket (`-o /dev/stdout`, a named pipe), which renaming over
+ * would replace — straight into `path`. A symbolic link is written through, to what it names. Every
+ * failure of the file is an output error naming the path; the file is then removed.
+ */
+class AtomicFile {
+  private done = false;
 
-async function writeAll(path: string, text: string | Pieces): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    for await (const piece of guarded(typeof text === 'string' ? [text] : text)) await (typeof piece === 'string' ? handle.write(piece) : handle.write(piece));
-  } finally {
-    await handle.close();
+  private constructor(
+    /** The path named in messages: the file written in the end (a link's target). */
+    readonly path: string,
+    private readonly handle: FileHandle,
+    private readonly tmp?: string,
+  ) {}
+
+  static async open(path: string): Promise<AtomicFile> {
+    const st = await lstat(path).catch(() => undefined);
+    if (st?.isSymbolicLink()) {
+      const target = await realpath(path).catch(() => undefined);
+      // A dangling link is written through: opening it creates what it names.
+      return target === undefined ? AtomicFile.direct(path) : AtomicFile.open(target);
+    }
+    if (st && !st.isFile() && !st.isDirectory()) return AtomicFile.direct(path);
+    const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    pendingTempFiles.add(tmp);
+    const handle = await open(tmp, 'w').catch((err: unknown) => {
+      pendingTempFiles.delete(tmp);
+      return outputFailure(path, err);
+    });
+    return new AtomicFile(path, handle, tmp);
+  }
+
+  private static async direct(path: string): Promise<AtomicFile> {
+    return new AtomicFile(path, await open(path, 'w').catch((err: unknown) => outputFailure(path, err)));
+  }
+
+  /** Writes pieces as they come; a failure of their source is passed on as it is (the file is removed). */
+  async writeAll(pieces: Pieces): Promise<void> {
+    try {
+      for await (const piece of guarded(pieces)) await (typeof piece === 'string' ? this.handle.write(piece) : this.handle.write(piece));
+    } catch (err) {
+      await this.abort();
+      outputFailure(this.path, err);
+    }
+  }
+
+  async commit(): Promise<void> {
+    if (this.done) return;
+    try {
+      await this.handle.close();
+      if (this.tmp !== undefined) await rename(this.tmp, this.path);
+      this.done = true;
+      if (this.tmp !== undefined) pendingTempFiles.delete(this.tmp);
+    } catch (err) {
+      await this.abort();
+      outputFailure(this.path, err);
+    }
+  }
+
+  /** Closes and removes what was written (nothing after a commit). */
+  async abort(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.handle.close().catch(() => undefined);
+    if (this.tmp === undefined) return;
+    await rm(this.tmp, { force: true }).catch(() => undefined);
+    pendingTempFiles.delete(this.tmp);
   }
 }
 
@@ -102,14 +143,14 @@ function outputFailure(path: string, err: unknown): never {
 
 /**
  * Writes trajectories as they are produced: NDJSON lines on stdout, or one file each in a directory.
- * A single-file target holds its one trajectory until `close` and refuses a second. Trajectories
+ * A single-file target takes one trajectory, put in place at `close`, and refuses a second. Trajectories
  * arrive as text already in {@link TrajectoryWriter.format} (printed here or on a worker thread).
  */
 export class TrajectoryWriter {
   readonly written: string[] = [];
   private readonly usedNames = new Set<string>();
-  /** The one trajectory of a single-file target, written at `close`, and its session id. */
-  private held?: Piece[];
+  /** The one trajectory of a single-file target, in its temp file until `close`, and its session id. */
+  private held?: AtomicFile;
   private heldId?: string;
   private dirReady = false;
 
@@ -142,10 +183,11 @@ export class TrajectoryWriter {
       if (this.heldId !== undefined) {
         throw usageError(`-o ${this.target.path} names one file but the input holds more than one trajectory (${this.heldId}, then ${sessionId}); give a directory (ending in '/') instead`);
       }
-      const held: Piece[] = [];
-      for await (const piece of all) held.push(piece);
-      this.held = held;
       this.heldId = sessionId;
+      // Written as it is printed (a large trajectory is not held in memory), into the temp file that
+      // `close` renames into place: until then the output path is untouched.
+      this.held = await AtomicFile.open(this.target.path);
+      await this.held.writeAll(all);
     } else {
       await this.ensureDir(this.target.path);
       const base = safeNamePart(sessionId);
@@ -164,8 +206,13 @@ export class TrajectoryWriter {
     if (this.target.kind === 'dir') await this.ensureDir(this.target.path); // exists even when nothing was written
     // No trajectory: nothing to write, as on stdout or in a directory (the summary says 0).
     if (this.target.kind !== 'file' || this.held === undefined) return;
-    await writeAtomic(this.target.path, this.held);
+    await this.held.commit();
     this.written.push(this.target.path);
+  }
+
+  /** Removes the single-file target's temp file unless `close` put it in place (a run that stopped). */
+  async discard(): Promise<void> {
+    await this.held?.abort();
   }
 
   private async ensureDir(path: string): Promise<void> {

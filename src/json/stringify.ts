@@ -54,6 +54,49 @@ function viaNative(v: Json, indent: number | undefined): string {
 }
 
 /**
+ * Pretty JSON of a container whose lines sit `depth` levels in (each line after the first indented by
+ * 2 × depth more spaces): the value goes to the native printer wrapped in `depth` arrays, whose
+ * brackets are cut off the text. The same text as indenting {@link prettyJson}'s lines afterwards,
+ * without that copy of the whole text (which, for the items of a large document, cost as much again
+ * as printing them). Spliced texts (exact numbers, verbatim JSON) keep their own line breaks indented.
+ */
+function prettyAt(v: JsonObject | Json[], depth: number): string {
+  const spliced: string[] = [];
+  let text: string;
+  try {
+    let wrapped: unknown = prepare(v, spliced);
+    for (let i = 0; i < depth; i++) wrapped = [wrapped];
+    text = JSON.stringify(wrapped, null, 2);
+  } catch (err) {
+    if (err instanceof RangeError) return iterativeJson(v, 2).replaceAll('\n', padOf(depth));
+    throw err;
+  }
+  const [open, close] = wrapping(depth);
+  text = text.slice(open.length, text.length - close.length);
+  if (spliced.length === 0) return text;
+  const pad = padOf(depth);
+  return text.replace(PLACEHOLDER, (_m, i: string) => spliced[Number(i)].replaceAll('\n', pad));
+}
+
+const padOf = (depth: number) => '\n' + '  '.repeat(depth);
+
+/** The text around a value that `depth` wrapping arrays add when printed with indent 2, cached per depth. */
+const wrappings: Array<[string, string]> = [];
+function wrapping(depth: number): [string, string] {
+  let w = wrappings[depth];
+  if (!w) {
+    let open = '';
+    let close = '';
+    for (let k = 0; k < depth; k++) {
+      open += '[' + padOf(k + 1);
+      close = padOf(k) + ']' + close;
+    }
+    w = wrappings[depth] = [open, close];
+  }
+  return w;
+}
+
+/**
  * The same text as the native path, printed with an explicit stack instead of recursion, so that no
  * nesting depth can overflow the call stack. Slower; used only when the native path cannot cope.
  */
@@ -319,8 +362,9 @@ function walked(v: Json, depth: number): boolean {
 function printed(v: Json, indent: 2 | undefined, pad: string): string {
   if (v instanceof RawJson || v instanceof JsonNumber) return v.text;
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  const text = indent ? prettyJson(v) : canonicalJson(v);
-  return indent && text.includes('\n') ? text.replaceAll('\n', pad) : text;
+  if (!indent) return canonicalJson(v);
+  const depth = (pad.length - 1) / 2;
+  return pad === padOf(depth) ? prettyAt(v, depth) : prettyJson(v).replaceAll('\n', pad);
 }
 
 /**

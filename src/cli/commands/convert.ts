@@ -15,7 +15,7 @@ import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '..
 import { describeReplay } from '../../pipeline/raw.js';
 import type { ReplayStats } from '../../sessions/replay.js';
 import { accountLateEvents } from '../late-events.js';
-import { resolveOutput, TrajectoryWriter, writeAtomic } from '../output.js';
+import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from '../output.js';
 import { VERSION } from '../version.js';
 
 export interface ExportFlags {
@@ -63,6 +63,15 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
   const target = await resolveOutput(flags.output, io.cwd);
   const reportPath = await checkedOutputs({ inputs, output: flags.output, target, template: flags.filenameTemplate, report: flags.report, cwd: io.cwd });
   const writer = new TrajectoryWriter(target, flags.filenameTemplate, io);
+  try {
+    return await convertInto(writer, target, reportPath, inputs, flags, io);
+  } finally {
+    // A run that stopped leaves no partial single-file output behind.
+    await writer.discard();
+  }
+}
+
+async function convertInto(writer: TrajectoryWriter, target: OutputTarget, reportPath: string | undefined, inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   // --strict stops at the first problem line and names it; lenient runs count problems and go on.
   const accounting = new LineAccounting({
     onProblem: flags.strict
