@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,7 +94,7 @@ function run(name: string, file: { path: string; bytes: number; events: number }
   return { name, bytes: file.bytes, events: file.events, convert: median(convert), single: median(single), floor: median(floor), ratios, convertSeconds };
 }
 
-/** The other commands that read a whole log, on one stream: one run each (they are not what the targets measure). */
+/** Convert to a directory and the other commands that read a whole log, on one stream: one run each (not what the targets measure). */
 interface CommandsRow {
   name: string;
   bytes: number;
@@ -102,19 +102,28 @@ interface CommandsRow {
 }
 
 /**
- * What `events`, the `explain` overview and the dedupe `diff` take on a stream: each holds what it
- * prints until the end of input (as text, past a budget in a temporary file), so their peak RSS, like
- * convert's, should follow the open trajectories rather than the input.
+ * What `convert -o DIR/`, `events`, the `explain` overview and the dedupe `diff` take on a stream.
+ * Convert writes each file as its trajectory closes; the others hold what they print until the end of
+ * input (as text, past a budget in a temporary file). So the peak RSS of each, like that of convert to
+ * stdout, should follow the open trajectories rather than the input.
  */
 function runCommands(name: string, file: { path: string; bytes: number }): CommandsRow {
   process.stderr.write(`measuring the other commands on ${name} …\n`);
   const bin = join(ROOT, 'bin', 'relay-atif.js');
+  // Files of pretty JSON, one per trajectory (what `convert logs/ -o out/` writes): about 3.4 times the input.
+  const outDir = join(WORK, 'out-dir');
+  rmSync(outDir, { recursive: true, force: true });
   const commands: Array<[string, string[], number[]]> = [
+    ['convert -o DIR/', ['convert', file.path, '-o', outDir + '/', '-q'], [0]],
     ['events', ['events', file.path, '-q'], [0]],
     ['explain', ['explain', file.path, '-q'], [0]],
     ['diff', ['diff', file.path, '-q'], [0, 1]],
   ];
-  return { name, bytes: file.bytes, runs: commands.map(([command, args, ok]) => ({ command, measure: measure([bin, ...args], ok) })) };
+  try {
+    return { name, bytes: file.bytes, runs: commands.map(([command, args, ok]) => ({ command, measure: measure([bin, ...args], ok) })) };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
 }
 
 /** The smallest and largest of a few numbers, as `a–b` (one number alone as itself). */
@@ -211,10 +220,12 @@ async function main(): Promise<void> {
     ...targets(rows),
     '',
     ...cpuBound(rows),
-    'The other commands that read a whole log, on the same streams (one run each; output to /dev/null):',
+    'Convert to a directory (pretty JSON files, one per trajectory, as `convert logs/ -o out/` writes them: about',
+    '3.4 times the input in size), and the other commands that read a whole log, on the same streams (one run',
+    'each; the other commands\' output to /dev/null):',
     '',
-    '| input | size | `events` s | peak RSS | `explain` s | peak RSS | `diff` s | peak RSS |',
-    '|---|---|---|---|---|---|---|---|',
+    '| input | size | `convert -o DIR/` s | peak RSS | `events` s | peak RSS | `explain` s | peak RSS | `diff` s | peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...others.map((o) => `| ${o.name} | ${fmt(o.bytes / MB)} MB | ${o.runs.map((r) => `${fmt(r.measure.seconds, 2)} | ${fmt(r.measure.rssBytes / MB, 0)} MB`).join(' | ')} |`),
     '',
   ];
