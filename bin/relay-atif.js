@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Entry point. Runs the compiled CLI from dist/ (built by `npm ci` through the `prepare` script);
 // falls back to the TypeScript sources through tsx when dist/ is absent (a checkout before a build).
+// First, unless node was given a heap limit, the CLI runs itself again with one that fits the machine
+// (see src/cli/heap-limit.ts: V8's own is far below what a large trajectory needs).
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const compiled = join(root, 'dist', 'cli', 'main.js');
-if (existsSync(compiled)) {
-  await import(pathToFileURL(compiled).href);
-} else {
-  await import('tsx/esm');
-  await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href);
-}
+const compiled = existsSync(join(root, 'dist', 'cli', 'main.js'));
+if (!compiled) await import('tsx/esm');
+const module = (name) => pathToFileURL(join(root, compiled ? 'dist' : 'src', 'cli', `${name}.${compiled ? 'js' : 'ts'}`)).href;
+const { wantedHeapMbHere, runWithHeapLimit } = await import(module('heap-limit'));
+const heapMb = wantedHeapMbHere();
+if (heapMb === undefined) await import(module('main'));
+else runWithHeapLimit(fileURLToPath(import.meta.url), process.argv.slice(2), heapMb);

@@ -27,9 +27,14 @@ function hasNodeFlag(name: string): boolean {
   return given.some((a) => a.replace(/_/g, '-').startsWith(`--${name}`));
 }
 
-// An interrupted run leaves no partial output: temp files are removed before exiting.
+// An interrupted run leaves no partial output: temp files are removed before exiting. The handlers
+// stay (a second signal is ignored, not fatal): a terminal's Ctrl-C comes twice to a run that
+// heap-limit.ts started, once from the terminal and once passed on by the process that started it.
+let interrupted = false;
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
     for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
     process.exit(code);
   });

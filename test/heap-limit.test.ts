@@ -1,0 +1,70 @@
+/** The heap limit a run gets (src/cli/heap-limit.ts): the decision, and the bin running itself again with it. */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { wantedHeapMb, type HeapFacts } from '../src/cli/heap-limit.js';
+
+const GB = 2 ** 30;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'relay-atif.js');
+const SAMPLE = join(ROOT, 'samples', 'hermes-session.atof.ndjson');
+
+/** A 64-bit machine of 24 GB where V8 keeps its own 4 GB limit. */
+const facts = (over: Partial<HeapFacts> = {}): HeapFacts => ({ execArgv: [], env: {}, totalMemory: 24 * GB, currentLimit: 4 * GB, ...over });
+
+test('without a limit given, a run gets three quarters of the memory it may use, when that is well above V8\'s own', () => {
+  assert.equal(wantedHeapMb(facts()), 18 * 1024);
+  // A cgroup limit below the machine's memory is what the run may use; none (0, or the 2^64 of "unlimited") is the machine's.
+  assert.equal(wantedHeapMb(facts({ constrainedMemory: 12 * GB })), 9 * 1024);
+  assert.equal(wantedHeapMb(facts({ constrainedMemory: 0 })), 18 * 1024);
+  assert.equal(wantedHeapMb(facts({ constrainedMemory: 2 ** 64 })), 18 * 1024);
+  // A small machine: V8 already takes about a quarter; three quarters is worth a second process.
+  assert.equal(wantedHeapMb(facts({ totalMemory: 8 * GB, currentLimit: 2 * GB })), 6 * 1024);
+  // Not worth it: three quarters of 4 GB is below V8's 4 GB; 5 GB is not a quarter above it.
+  assert.equal(wantedHeapMb(facts({ constrainedMemory: 4 * GB })), undefined);
+  assert.equal(wantedHeapMb(facts({ constrainedMemory: (20 / 3) * GB })), undefined);
+});
+
+test('a limit given to node wins (a flag, in either spelling, or NODE_OPTIONS); RELAY_ATIF_HEAP_MB sets one, 0 keeps V8\'s', () => {
+  assert.equal(wantedHeapMb(facts({ execArgv: ['--max-old-space-size=2048'] })), undefined);
+  assert.equal(wantedHeapMb(facts({ execArgv: ['--max_old_space_size=2048'] })), undefined);
+  assert.equal(wantedHeapMb(facts({ env: { NODE_OPTIONS: '--enable-source-maps --max-old-space-size=900' } })), undefined);
+  assert.equal(wantedHeapMb(facts({ env: { NODE_OPTIONS: '--max-heap-size=900' } })), undefined);
+  // The process run again has the flag: it never runs itself a third time.
+  assert.equal(wantedHeapMb(facts({ execArgv: ['--require', 'x.cjs', '--max-old-space-size=18432'] })), undefined);
+  assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '6000' } })), 6000);
+  assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '0' } })), undefined);
+  assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '' } })), 18 * 1024);
+  assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '6000', NODE_OPTIONS: '--max-old-space-size=900' } })), undefined);
+  for (const bad of ['x', '-1', '1.5', '4G']) assert.throws(() => wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: bad } })), /RELAY_ATIF_HEAP_MB must be a whole number of megabytes/);
+});
+
+function runBin(args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+}
+
+test('the run gets the limit: one too small for the input aborts, with a hint saying how to set another; a bad value is a usage error', () => {
+  const small = runBin(['convert', SAMPLE, '-q'], { RELAY_ATIF_HEAP_MB: '8' });
+  assert.equal(small.status, 134, small.stderr.slice(-500));
+  assert.match(small.stderr, /heap out of memory/);
+  assert.match(small.stderr, /relay-atif: the run was aborted\. .*\n.*this run's limit was 8 MB\.\n.*RELAY_ATIF_HEAP_MB=N \(megabytes\) or NODE_OPTIONS=--max-old-space-size=N sets another/);
+  const enough = runBin(['convert', SAMPLE, '-q'], { RELAY_ATIF_HEAP_MB: '256' });
+  assert.equal(enough.status, 0, enough.stderr);
+  assert.equal(JSON.parse(enough.stdout).schema_version, 'ATIF-v1.7');
+  const bad = runBin(['convert', SAMPLE, '-q'], { RELAY_ATIF_HEAP_MB: 'lots' });
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr, "relay-atif: RELAY_ATIF_HEAP_MB must be a whole number of megabytes (0: V8's own limit), not 'lots'\n");
+});
+
+test('a signal sent to the first process reaches the run, whose exit status it ends with', async () => {
+  // Reading stdin that never ends: only the signal ends the run.
+  const child = spawn(process.execPath, [BIN, 'convert', '-', '-q'], { env: { ...process.env, RELAY_ATIF_HEAP_MB: '512' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.write(`${readFileSync(SAMPLE, 'utf8').split('\n')[0]}\n`);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  child.kill('SIGTERM');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 143);
+});
