@@ -1,6 +1,7 @@
 import { errorLineColumn } from '../../json/error-position.js';
 import { parseJson } from '../../json/parse.js';
 import { error, quote, warning, type Finding } from './finding.js';
+import { loadLargeJson, MAX_TEXT_BYTES } from './json-load-large.js';
 import { scanJsonText } from './json-scan.js';
 import type { JsonPath } from './path.js';
 import { NonFiniteToken, isPyDict } from './py-values.js';
@@ -14,7 +15,18 @@ export type LoadedJson =
   | { ok: true; document: unknown; findings: Finding[] }
   | { ok: false; findings: Finding[] };
 
-export function loadTrajectoryJson(input: Uint8Array | string): LoadedJson {
+/** How a document too large to be one string is read (see json-load-large.ts); tests make these small. */
+export interface LargeDocuments {
+  /** Documents of more bytes are read value by value. */
+  fromBytes: number;
+  /** Values of at most this many bytes are read as text. */
+  pieceBytes: number;
+}
+
+const LARGE: LargeDocuments = { fromBytes: MAX_TEXT_BYTES, pieceBytes: 64 * 1024 * 1024 };
+
+export function loadTrajectoryJson(input: Uint8Array | string, large: LargeDocuments = LARGE): LoadedJson {
+  if (typeof input !== 'string' && input.byteLength > large.fromBytes) return loadLargeJson(input, large.pieceBytes, (text) => loadTrajectoryJson(text));
   let text: string;
   if (typeof input === 'string') {
     text = input;

@@ -6,6 +6,7 @@ import { renderDedupeDiff, renderDedupeDiffTrajectory, renderTrajectoryDiff } fr
 import { NO_TRAJECTORIES } from '../../explain/render-overview.js';
 import { diffTrajectories } from '../../diff/trajectory-diff.js';
 import { parseJson } from '../../json/parse.js';
+import { loadLargeJson, MAX_TEXT_BYTES } from '../../atif/validate/json-load-large.js';
 import { canonicalJson, prettyPiecesWithItems } from '../../json/stringify.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
 import { convertGroup, type ConvertOptions } from '../../pipeline/convert.js';
@@ -135,7 +136,7 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
     const where = doc.line === undefined ? path : `${path}:${doc.line}`;
     let value: Json;
     try {
-      value = parseJson(Buffer.from(doc.bytes).toString('utf8'));
+      value = parseDocument(doc.bytes);
     } catch (err) {
       // Not JSON as a first document: event input (a HAR file, a broken log), unless named .json.
       if (out.length === 0 && !isJsonName(path)) return undefined;
@@ -149,6 +150,25 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
   }
   return out.length > 0 || isJsonName(path) ? out : undefined;
 }
+
+/**
+ * A document's JSON; one too large to be a single string (a pretty trajectory file past 512 MiB) is
+ * read value by value, as `validate` reads it.
+ */
+function parseDocument(bytes: Uint8Array): Json {
+  if (bytes.byteLength <= MAX_TEXT_BYTES) return parseJson(Buffer.from(bytes).toString('utf8'));
+  const loaded = loadLargeJson(bytes, LARGE_PIECE_BYTES, (text) => {
+    try {
+      return { ok: true, document: parseJson(text), findings: [] };
+    } catch (err) {
+      return { ok: false, findings: [{ level: 'error', path: '$', rule: 'invalid-json', message: (err as Error).message }] };
+    }
+  });
+  if (!loaded.ok) throw new Error(loaded.findings[0].message);
+  return loaded.document as Json;
+}
+
+const LARGE_PIECE_BYTES = 64 * 1024 * 1024;
 
 /** The one trajectory of a diffed file. */
 function single(list: JsonObject[], path: string): JsonObject {
