@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { MAX_TEXT_BYTES } from '../atif/validate/json-load-large.js';
 import { scanJsonText } from '../atif/validate/json-scan.js';
 import type { InputSource } from '../ingest/inputs.js';
 import { contentChunks, toBuffer } from '../ingest/lines.js';
@@ -71,7 +72,7 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
   const bytes = Buffer.concat(whole);
   // A document that is not JSON but has a line that is a JSON object by itself: NDJSON whose first
   // line is damaged, each line its own document. (A valid document stays one, whatever its lines.)
-  if (form === 'document' && sawObjectLine && scanJsonText(bytes.toString('utf8')) === undefined) {
+  if (form === 'document' && sawObjectLine && bytes.length <= MAX_TEXT_BYTES && scanJsonText(bytes.toString('utf8')) === undefined) {
     const { lines, rest } = splitLines(bytes);
     for (const [i, held] of [...lines, rest].entries()) yield* docs.add(i + 1, held);
     return yield* docs.end();
@@ -119,12 +120,18 @@ function isBlank(bytes: Buffer): boolean {
 
 /** A non-empty JSON object on one line: never a line of a pretty-printed document. */
 function isObjectLine(bytes: Buffer): boolean {
+  if (bytes.length > MAX_TEXT_BYTES) return true; // no pretty-printed line is that long (see isJsonValue)
   const text = bytes.toString('utf8').trim();
   return text.length > 2 && text.startsWith('{') && text.endsWith('}') && scanJsonText(text) !== undefined;
 }
 
-/** Whether the line is a JSON value by itself, as the validator reads JSON (NaN and Infinity included). */
+/**
+ * Whether the line is a JSON value by itself, as the validator reads JSON (NaN and Infinity included).
+ * A line longer than the longest string is taken for one (no pretty-printed document has such a line):
+ * it is checked when it is validated, value by value (json-load-large.ts).
+ */
 function isJsonValue(bytes: Buffer): boolean {
+  if (bytes.length > MAX_TEXT_BYTES) return true;
   return scanJsonText(bytes.toString('utf8').trim()) !== undefined;
 }
 
