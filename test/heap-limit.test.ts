@@ -68,3 +68,22 @@ test('a signal sent to the first process reaches the run, whose exit status it e
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   assert.equal(code, 143);
 });
+
+test('a run the system kills (as its out-of-memory killer does) ends with 137 and says what the limit was', async (t) => {
+  const child = spawn(process.execPath, [BIN, 'convert', '-', '-q'], { env: { ...process.env, RELAY_ATIF_HEAP_MB: '512' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // The process the bin started to run the CLI with its heap limit.
+  const found = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' });
+  if (found.error) {
+    child.kill('SIGTERM');
+    return t.skip('pgrep is not available');
+  }
+  const runs = found.stdout.trim().split('\n').filter(Boolean);
+  assert.equal(runs.length, 1, found.stdout);
+  process.kill(Number(runs[0]), 'SIGKILL');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 137);
+  assert.match(stderr, /^relay-atif: the run was killed \(SIGKILL\), as the system does when memory runs out; its heap limit was 512 MB \(RELAY_ATIF_HEAP_MB=N lowers it\)\.\n$/);
+});

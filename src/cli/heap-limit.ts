@@ -62,8 +62,9 @@ export function wantedHeapMbHere(): number | undefined {
 /**
  * Runs `script` with the same arguments in a node process of heap limit `heapMb`, sharing this one's
  * standard streams, and ends this process as that one ends: with its exit code, or 128 + the number
- * of the signal that ended it (after a hint when that was an abort, which is how V8 ends a process
- * whose heap is full). Signals sent to this process are passed on (a terminal's Ctrl-C reaches both).
+ * of the signal that ended it, after a hint when that was an abort (how V8 ends a process whose heap
+ * is full) or a kill (how the system ends one when memory runs out). Signals sent to this process are
+ * passed on (a terminal's Ctrl-C reaches both).
  */
 export function runWithHeapLimit(script: string, args: readonly string[], heapMb: number): void {
   const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${heapMb}`, script, ...args], { stdio: 'inherit' });
@@ -81,6 +82,9 @@ export function runWithHeapLimit(script: string, args: readonly string[], heapMb
           `  in memory until its top-level scope ends (about five times its text); this run's limit was ${heapMb} MB.\n` +
           `  ${HEAP_ENV}=N (megabytes) or NODE_OPTIONS=--max-old-space-size=N sets another.\n`,
       );
+    } else if (signal === 'SIGKILL') {
+      // What the system's out-of-memory killer sends when the machine, not the heap, runs out.
+      process.stderr.write(`relay-atif: the run was killed (SIGKILL), as the system does when memory runs out; its heap limit was ${heapMb} MB (${HEAP_ENV}=N lowers it).\n`);
     }
     process.exit(128 + (constants.signals[signal] ?? 0));
   });
