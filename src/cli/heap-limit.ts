@@ -26,6 +26,11 @@ export interface HeapFacts {
 /** Given by the user: RELAY_ATIF_HEAP_MB=N (0 keeps V8's own limit). */
 export const HEAP_ENV = 'RELAY_ATIF_HEAP_MB';
 
+/** The flags node was given (its arguments, then NODE_OPTIONS), spelt with dashes (node takes `_` too). */
+export function nodeFlagsGiven(execArgv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
+  return [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].map((a) => a.replace(/_/g, '-'));
+}
+
 /** A limit this much above V8's own is worth a second process (about 0.1 s). */
 const WORTH = 1.25;
 
@@ -35,8 +40,7 @@ const WORTH = 1.25;
  * or the limit wanted is not much above V8's own.
  */
 export function wantedHeapMb(f: HeapFacts): number | undefined {
-  const given = [...f.execArgv, ...(f.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (given.some((a) => /^--max[-_](old[-_]space|heap)[-_]size/.test(a))) return undefined;
+  if (nodeFlagsGiven(f.execArgv, f.env).some((a) => /^--max-(old-space|heap)-size/.test(a))) return undefined;
   const current = f.currentLimit / 2 ** 20;
   const asked = f.env[HEAP_ENV];
   if (asked !== undefined && asked.trim() !== '') {

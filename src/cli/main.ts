@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { EXIT } from './exit-codes.js';
+import { nodeFlagsGiven } from './heap-limit.js';
 import { processIO } from './io.js';
 import { pendingTempFiles } from './output.js';
 import { createProgram } from './program.js';
@@ -23,8 +24,7 @@ const V8_TUNING: ReadonlyArray<readonly [flag: string, value: number]> = [
 for (const [flag, value] of V8_TUNING) if (!hasNodeFlag(flag)) setFlagsFromString(`--${flag}=${value}`);
 
 function hasNodeFlag(name: string): boolean {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return given.some((a) => a.replace(/_/g, '-').startsWith(`--${name}`));
+  return nodeFlagsGiven(process.execArgv, process.env).some((a) => a.startsWith(`--${name}`));
 }
 
 // An interrupted run leaves no partial output: temp files are removed before exiting. The handlers

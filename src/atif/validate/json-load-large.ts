@@ -15,6 +15,9 @@ import { formatPath, type JsonPath } from './path.js';
 /** Longest document read as one text: V8's string limit (UTF-8 never takes fewer bytes than UTF-16 units). */
 export const MAX_TEXT_BYTES = 0x1fffffe8;
 
+/** Values of at most this many bytes are read as text; larger containers are walked. */
+export const PIECE_BYTES = 64 * 1024 * 1024;
+
 /** What the ordinary loader gives for one value's text. */
 export type LoadedPiece = { ok: true; document: unknown; findings: Finding[] } | { ok: false; findings: Finding[] };
 

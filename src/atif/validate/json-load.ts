@@ -1,7 +1,7 @@
 import { errorLineColumn } from '../../json/error-position.js';
 import { parseJson } from '../../json/parse.js';
 import { error, quote, warning, type Finding } from './finding.js';
-import { loadLargeJson, MAX_TEXT_BYTES } from './json-load-large.js';
+import { loadLargeJson, MAX_TEXT_BYTES, PIECE_BYTES } from './json-load-large.js';
 import { scanJsonText } from './json-scan.js';
 import type { JsonPath } from './path.js';
 import { NonFiniteToken, isPyDict } from './py-values.js';
@@ -23,7 +23,7 @@ export interface LargeDocuments {
   pieceBytes: number;
 }
 
-const LARGE: LargeDocuments = { fromBytes: MAX_TEXT_BYTES, pieceBytes: 64 * 1024 * 1024 };
+const LARGE: LargeDocuments = { fromBytes: MAX_TEXT_BYTES, pieceBytes: PIECE_BYTES };
 
 export function loadTrajectoryJson(input: Uint8Array | string, large: LargeDocuments = LARGE): LoadedJson {
   if (typeof input !== 'string' && input.byteLength > large.fromBytes) return loadLargeJson(input, large.pieceBytes, (text) => loadTrajectoryJson(text));

@@ -6,7 +6,8 @@ import { renderDedupeDiff, renderDedupeDiffTrajectory, renderTrajectoryDiff } fr
 import { NO_TRAJECTORIES } from '../../explain/render-overview.js';
 import { diffTrajectories } from '../../diff/trajectory-diff.js';
 import { parseJson } from '../../json/parse.js';
-import { loadLargeJson, MAX_TEXT_BYTES } from '../../atif/validate/json-load-large.js';
+import { error } from '../../atif/validate/finding.js';
+import { loadLargeJson, MAX_TEXT_BYTES, PIECE_BYTES } from '../../atif/validate/json-load-large.js';
 import { canonicalJson, prettyPiecesWithItems } from '../../json/stringify.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
 import { convertGroup, type ConvertOptions } from '../../pipeline/convert.js';
@@ -157,18 +158,16 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
  */
 function parseDocument(bytes: Uint8Array): Json {
   if (bytes.byteLength <= MAX_TEXT_BYTES) return parseJson(Buffer.from(bytes).toString('utf8'));
-  const loaded = loadLargeJson(bytes, LARGE_PIECE_BYTES, (text) => {
+  const loaded = loadLargeJson(bytes, PIECE_BYTES, (text) => {
     try {
       return { ok: true, document: parseJson(text), findings: [] };
     } catch (err) {
-      return { ok: false, findings: [{ level: 'error', path: '$', rule: 'invalid-json', message: (err as Error).message }] };
+      return { ok: false, findings: [error([], 'invalid-json', (err as Error).message)] };
     }
   });
   if (!loaded.ok) throw new Error(loaded.findings[0].message);
   return loaded.document as Json;
 }
-
-const LARGE_PIECE_BYTES = 64 * 1024 * 1024;
 
 /** The one trajectory of a diffed file. */
 function single(list: JsonObject[], path: string): JsonObject {
