@@ -33,6 +33,9 @@ test('a limit given to node wins (a flag, in either spelling, or NODE_OPTIONS); 
   assert.equal(wantedHeapMb(facts({ execArgv: ['--max_old_space_size=2048'] })), undefined);
   assert.equal(wantedHeapMb(facts({ env: { NODE_OPTIONS: '--enable-source-maps --max-old-space-size=900' } })), undefined);
   assert.equal(wantedHeapMb(facts({ env: { NODE_OPTIONS: '--max-heap-size=900' } })), undefined);
+  // A debugging session stays in the process the debugger attaches to.
+  assert.equal(wantedHeapMb(facts({ execArgv: ['--inspect-brk'] })), undefined);
+  assert.equal(wantedHeapMb(facts({ env: { NODE_OPTIONS: '--inspect=9230' } })), undefined);
   // The process run again has the flag: it never runs itself a third time.
   assert.equal(wantedHeapMb(facts({ execArgv: ['--require', 'x.cjs', '--max-old-space-size=18432'] })), undefined);
   assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '6000' } })), 6000);

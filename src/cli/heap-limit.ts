@@ -36,11 +36,12 @@ const WORTH = 1.25;
 
 /**
  * The limit in MB to run with, or undefined to run as is: node was given a limit (a flag, or
- * NODE_OPTIONS: the user's choice wins, and the process run again has one), RELAY_ATIF_HEAP_MB=0,
- * or the limit wanted is not much above V8's own.
+ * NODE_OPTIONS: the user's choice wins, and the process run again has one) or a debugger,
+ * RELAY_ATIF_HEAP_MB=0, or the limit wanted is not much above V8's own.
  */
 export function wantedHeapMb(f: HeapFacts): number | undefined {
-  if (nodeFlagsGiven(f.execArgv, f.env).some((a) => /^--max-(old-space|heap)-size/.test(a))) return undefined;
+  // A debugger attached to this process would not see the run: a session under --inspect stays in one.
+  if (nodeFlagsGiven(f.execArgv, f.env).some((a) => /^--(max-(old-space|heap)-size|inspect)/.test(a))) return undefined;
   const current = f.currentLimit / 2 ** 20;
   const asked = f.env[HEAP_ENV];
   if (asked !== undefined && asked.trim() !== '') {
