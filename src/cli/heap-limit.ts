@@ -12,7 +12,7 @@ import { EXIT } from './exit-codes.js';
  * it may use. This module imports node's built-ins only: the first process stays small and quick.
  */
 
-/** What decides the limit; the process's own values in {@link heapLimitOf}. */
+/** What decides the limit; the process's own values in {@link wantedHeapMbHere}. */
 export interface HeapFacts {
   execArgv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;

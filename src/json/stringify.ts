@@ -39,43 +39,33 @@ const NONCE = Math.random().toString(36).slice(2, 10);
 const PLACEHOLDER = new RegExp(`"\\\\u0000${NONCE}:(\\d+)\\\\u0000"`, 'g');
 const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
 
-function viaNative(v: Json, indent: number | undefined): string {
+/**
+ * `depth` > 0 (pretty text only): the text of a value whose lines sit `depth` levels in, each line
+ * after the first indented by 2 × depth more spaces. The value goes to the native printer wrapped in
+ * `depth` arrays, whose brackets are cut off the text: the same text as indenting the lines afterwards,
+ * without that copy of the whole text (which, for the items of a large document, cost as much again as
+ * printing them). Spliced texts (exact numbers, verbatim JSON) keep their own line breaks indented.
+ */
+function viaNative(v: Json, indent: number | undefined, depth = 0): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v); // scalars (most signatures) need no preparation
   const spliced: string[] = [];
+  const pad = padOf(depth);
   let text: string;
   try {
-    text = JSON.stringify(prepare(v, spliced), null, indent);
+    let prepared = prepare(v, spliced);
+    for (let i = 0; i < depth; i++) prepared = [prepared];
+    text = JSON.stringify(prepared, null, indent);
   } catch (err) {
     // Nesting deeper than the call stack allows (thousands of levels): the explicit-stack printer.
-    if (err instanceof RangeError) return iterativeJson(v, indent);
+    if (err instanceof RangeError) return depth === 0 ? iterativeJson(v, indent) : iterativeJson(v, indent).replaceAll('\n', pad);
     throw err;
   }
-  return spliced.length === 0 ? text : text.replace(PLACEHOLDER, (_m, i: string) => spliced[Number(i)]);
-}
-
-/**
- * Pretty JSON of a container whose lines sit `depth` levels in (each line after the first indented by
- * 2 × depth more spaces): the value goes to the native printer wrapped in `depth` arrays, whose
- * brackets are cut off the text. The same text as indenting {@link prettyJson}'s lines afterwards,
- * without that copy of the whole text (which, for the items of a large document, cost as much again
- * as printing them). Spliced texts (exact numbers, verbatim JSON) keep their own line breaks indented.
- */
-function prettyAt(v: JsonObject | Json[], depth: number): string {
-  const spliced: string[] = [];
-  let text: string;
-  try {
-    let wrapped: unknown = prepare(v, spliced);
-    for (let i = 0; i < depth; i++) wrapped = [wrapped];
-    text = JSON.stringify(wrapped, null, 2);
-  } catch (err) {
-    if (err instanceof RangeError) return iterativeJson(v, 2).replaceAll('\n', padOf(depth));
-    throw err;
+  if (depth > 0) {
+    const [open, close] = wrapping(depth);
+    text = text.slice(open.length, text.length - close.length);
   }
-  const [open, close] = wrapping(depth);
-  text = text.slice(open.length, text.length - close.length);
   if (spliced.length === 0) return text;
-  const pad = padOf(depth);
-  return text.replace(PLACEHOLDER, (_m, i: string) => spliced[Number(i)].replaceAll('\n', pad));
+  return text.replace(PLACEHOLDER, (_m, i: string) => (depth === 0 ? spliced[Number(i)] : spliced[Number(i)].replaceAll('\n', pad)));
 }
 
 const padOf = (depth: number) => '\n' + '  '.repeat(depth);
@@ -362,9 +352,8 @@ function walked(v: Json, depth: number): boolean {
 function printed(v: Json, indent: 2 | undefined, pad: string): string {
   if (v instanceof RawJson || v instanceof JsonNumber) return v.text;
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  if (!indent) return canonicalJson(v);
-  const depth = (pad.length - 1) / 2;
-  return pad === padOf(depth) ? prettyAt(v, depth) : prettyJson(v).replaceAll('\n', pad);
+  // Every pad here is a line break and two spaces a level (see walk): the value is printed at its depth.
+  return indent ? viaNative(v, indent, (pad.length - 1) / 2) : canonicalJson(v);
 }
 
 /**
