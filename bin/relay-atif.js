@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Entry point. Runs the compiled CLI from dist/ (built by `npm ci` through the `prepare` script);
-// falls back to the TypeScript sources through tsx when dist/ is absent (a checkout before a build).
+// Entry point. Runs the built CLI: the bundle in dist/bundle/ (one file: the quickest to load; see
+// scripts/bundle.mjs), else the compiled modules in dist/ — both built by `npm ci` through the
+// `prepare` script — else, in a checkout before its build, the TypeScript sources through tsx.
 // First, unless node was given a heap limit, the CLI runs itself again with one that fits the machine
 // (see src/cli/heap-limit.ts: V8's own is far below what a large trajectory needs).
 import { existsSync } from 'node:fs';
@@ -13,5 +14,6 @@ if (!compiled) await import('tsx/esm');
 const module = (name) => pathToFileURL(join(root, compiled ? 'dist' : 'src', 'cli', `${name}.${compiled ? 'js' : 'ts'}`)).href;
 const { wantedHeapMbHere, runWithHeapLimit } = await import(module('heap-limit'));
 const heapMb = wantedHeapMbHere();
-if (heapMb === undefined) await import(module('main'));
-else runWithHeapLimit(fileURLToPath(import.meta.url), process.argv.slice(2), heapMb);
+const bundle = join(root, 'dist', 'bundle', 'relay-atif.js');
+if (heapMb !== undefined) runWithHeapLimit(fileURLToPath(import.meta.url), process.argv.slice(2), heapMb);
+else await import(compiled && existsSync(bundle) ? pathToFileURL(bundle).href : module('main'));

@@ -57,6 +57,20 @@ test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () =
 });
 
 
+test('the built CLI is the bundle, and its export workers (dist/bundle/worker.js) write what one thread writes', () => {
+  const bundle = join(ROOT, 'dist', 'bundle');
+  assert.ok(existsSync(join(bundle, 'relay-atif.js')) && existsSync(join(bundle, 'worker.js')), 'npm run build writes both bundles');
+  const samples = join(ROOT, 'samples');
+  const outputs = ['1', '2'].map((jobs) => {
+    // Workers from the first byte: every trajectory after the first is converted by a worker.
+    const r = spawnSync(process.execPath, [BIN, 'convert', samples, '-o', '-', '--jobs', jobs], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', RELAY_ATIF_JOBS_AFTER_BYTES: '0' } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  });
+  assert.ok(outputs[0].trim().split('\n').length >= 4, 'several trajectories, so that workers convert some');
+  assert.equal(outputs[1], outputs[0]);
+});
+
 test('-o FILE refuses a second trajectory as soon as it comes, in one thread or with workers, and writes nothing', () => {
   const dir = join(work, 'two-sessions');
   mkdirSync(dir);

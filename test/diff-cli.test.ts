@@ -109,7 +109,7 @@ function runBin(args: string[], cwd: string): Promise<{ code: number; stdout: st
 describe('diff A.json B.json end to end (the built bin): exit 0 equal, 1 different, 2 bad input', () => {
   let dir = '';
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'cli', 'commands', 'diff.js')), 'dist/ has no diff command: run `npm run build` first');
+    assert.ok(existsSync(join(ROOT, 'dist', 'bundle', 'relay-atif.js')), 'dist/ has no CLI bundle: run `npm run build` first');
     dir = await mkdtemp(join(tmpdir(), 'relay-atif-diff-'));
     await writeFile(join(dir, 'broken.json'), '{"schema_version": ');
     await writeFile(join(dir, 'not-atif.json'), '{"steps": []}');

@@ -17,9 +17,11 @@ interface Slot {
 }
 
 /**
- * An export worker: the compiled worker next to this module, or — running from the TypeScript
- * sources (tests, a checkout before its build) — the TypeScript one, loaded after registering tsx
- * in the new thread (a worker does not inherit the loader of the thread that starts it).
+ * An export worker: the built worker next to this module (dist/pipeline/parallel/worker.js beside
+ * the compiled module; dist/bundle/worker.js beside the CLI bundle, which scripts/bundle.mjs puts
+ * there for this), or — running from the TypeScript sources (tests, a checkout before its build) —
+ * the TypeScript one, loaded after registering tsx in the new thread (a worker does not inherit the
+ * loader of the thread that starts it).
  */
 function startWorker(init: WorkerInit): Worker {
   // The path, not the URL: a loader may add a query to it (tsx does, for a namespaced registration).
