@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { wantedHeapMb, type HeapFacts } from '../src/cli/heap-limit.js';
+import { COMMANDS_READING_INPUT, wantedHeapMb, type HeapFacts } from '../src/cli/heap-limit.js';
+import type { CliIO } from '../src/cli/io.js';
+import { createProgram } from '../src/cli/program.js';
 
 const GB = 2 ** 30;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -13,7 +15,7 @@ const BIN = join(ROOT, 'bin', 'relay-atif.js');
 const SAMPLE = join(ROOT, 'samples', 'hermes-session.atof.ndjson');
 
 /** A 64-bit machine of 24 GB where V8 keeps its own 4 GB limit. */
-const facts = (over: Partial<HeapFacts> = {}): HeapFacts => ({ execArgv: [], env: {}, totalMemory: 24 * GB, currentLimit: 4 * GB, ...over });
+const facts = (over: Partial<HeapFacts> = {}): HeapFacts => ({ args: ['convert', 'logs/'], execArgv: [], env: {}, totalMemory: 24 * GB, currentLimit: 4 * GB, ...over });
 
 test('without a limit given, a run gets three quarters of the memory it may use, when that is well above V8\'s own', () => {
   assert.equal(wantedHeapMb(facts()), 18 * 1024);
@@ -43,6 +45,25 @@ test('a limit given to node wins (a flag, in either spelling, or NODE_OPTIONS); 
   assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '' } })), 18 * 1024);
   assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '6000', NODE_OPTIONS: '--max-old-space-size=900' } })), undefined);
   for (const bad of ['x', '-1', '1.5', '4G']) assert.throws(() => wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: bad } })), /RELAY_ATIF_HEAP_MB must be a whole number of megabytes/);
+});
+
+test('only the commands that read input get a limit: the others run in the first process, a second one would only cost time', () => {
+  for (const command of ['convert', 'explain', 'validate', 'diff', 'events']) assert.equal(wantedHeapMb(facts({ args: [command, '-'] })), 18 * 1024, command);
+  for (const args of [[], ['--version'], ['-V'], ['--help'], ['help', 'convert'], ['schema'], ['profiles'], ['no-such-command'], ['-q', 'convert']]) {
+    assert.equal(wantedHeapMb(facts({ args })), undefined, args.join(' '));
+  }
+  // The names agree with the command table: the commands that take inputs (or files) are the ones listed.
+  const { program } = createProgram({} as CliIO);
+  const reading = program.commands.filter((c) => c.registeredArguments.length > 0).map((c) => c.name());
+  assert.deepEqual([...COMMANDS_READING_INPUT].sort(), reading.sort());
+});
+
+test('a command that reads no input runs in one process: RELAY_ATIF_HEAP_MB has no say in it', () => {
+  // With a limit far too small for any conversion, --version and profiles still answer: no second process was given it.
+  for (const args of [['--version'], ['profiles']]) {
+    const r = runBin(args, { RELAY_ATIF_HEAP_MB: '8' });
+    assert.equal(r.status, 0, r.stderr.slice(-300));
+  }
 });
 
 function runBin(args: string[], env: Record<string, string>) {

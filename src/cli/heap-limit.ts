@@ -14,6 +14,8 @@ import { EXIT } from './exit-codes.js';
 
 /** What decides the limit; the process's own values in {@link wantedHeapMbHere}. */
 export interface HeapFacts {
+  /** The CLI's arguments (after the script): the first names the command. */
+  args: readonly string[];
   execArgv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
   /** Bytes of memory of the machine, and the cgroup limit when there is one (0 or more than the machine: none). */
@@ -31,15 +33,24 @@ export function nodeFlagsGiven(execArgv: readonly string[], env: Readonly<Record
   return [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].map((a) => a.replace(/_/g, '-'));
 }
 
+/**
+ * The commands that read logs or trajectories, whose size has no bound: the others (`schema`,
+ * `profiles`, `help`, `--help`, `--version`, a usage error) hold little and are spared the second
+ * process. (Names, not the command table: importing it would load the whole CLI here, before the
+ * process it is meant for. test/heap-limit.test.ts checks the two agree.)
+ */
+export const COMMANDS_READING_INPUT: ReadonlySet<string> = new Set(['convert', 'explain', 'validate', 'diff', 'events']);
+
 /** A limit this much above V8's own is worth a second process (about 0.1 s). */
 const WORTH = 1.25;
 
 /**
- * The limit in MB to run with, or undefined to run as is: node was given a limit (a flag, or
- * NODE_OPTIONS: the user's choice wins, and the process run again has one) or a debugger,
- * RELAY_ATIF_HEAP_MB=0, or the limit wanted is not much above V8's own.
+ * The limit in MB to run with, or undefined to run as is: the command reads no input, node was given
+ * a limit (a flag, or NODE_OPTIONS: the user's choice wins, and the process run again has one) or a
+ * debugger, RELAY_ATIF_HEAP_MB=0, or the limit wanted is not much above V8's own.
  */
 export function wantedHeapMb(f: HeapFacts): number | undefined {
+  if (!COMMANDS_READING_INPUT.has(f.args[0] ?? '')) return undefined;
   // A debugger attached to this process would not see the run: a session under --inspect stays in one.
   if (nodeFlagsGiven(f.execArgv, f.env).some((a) => /^--(max-(old-space|heap)-size|inspect)/.test(a))) return undefined;
   const current = f.currentLimit / 2 ** 20;
@@ -57,7 +68,7 @@ export function wantedHeapMb(f: HeapFacts): number | undefined {
 /** {@link wantedHeapMb} of this process; a bad RELAY_ATIF_HEAP_MB ends it as a usage error. */
 export function wantedHeapMbHere(): number | undefined {
   try {
-    return wantedHeapMb({ execArgv: process.execArgv, env: process.env, totalMemory: totalmem(), constrainedMemory: process.constrainedMemory?.(), currentLimit: getHeapStatistics().heap_size_limit });
+    return wantedHeapMb({ args: process.argv.slice(2), execArgv: process.execArgv, env: process.env, totalMemory: totalmem(), constrainedMemory: process.constrainedMemory?.(), currentLimit: getHeapStatistics().heap_size_limit });
   } catch (err) {
     process.stderr.write(`relay-atif: ${(err as Error).message}\n`);
     process.exit(EXIT.USAGE);
