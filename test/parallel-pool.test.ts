@@ -54,7 +54,7 @@ test('a worker that cannot decode what it was sent fails the group, and the pool
 
 test('a large input starts its workers with its second trajectory: a log that is one long session starts none', async () => {
   const options = { agent: { name: 'a', version: '1' }, fixes: resolveFixes('default'), observedEvents: true, dedupe: true };
-  const sink = new ParallelSink({ convert: options, format: 'ndjson', validate: false, jobs: 2, startAfterChars: 1 });
+  const sink = new ParallelSink({ convert: options, format: 'ndjson', validate: false, jobs: 2, startAfterChars: 1, keepAfterBacklogChars: 1 << 30 });
   const agent = (n: number, phase: string, ms: number) => ev({ category: 'agent', scope_category: phase, uuid: uuid(n), timestamp: at(ms), name: 'agent', parent_uuid: uuid(999) });
   try {
     sink.expectInput(1_000_000);
@@ -67,6 +67,37 @@ test('a large input starts its workers with its second trajectory: a log that is
     sink.add(uuid(2), agent(2, 'end', 3));
     const second = sink.close(uuid(2), false);
     assert.deepEqual([(await first.summary()).sessionId, (await second.summary()).sessionId], [uuid(1), uuid(2)]);
+  } finally {
+    await sink.shutdown();
+  }
+});
+
+test('while its workers are behind the reading, a group read from the input stays in this thread; one the replay built still goes to them', async () => {
+  const options = { agent: { name: 'a', version: '1' }, fixes: resolveFixes('default'), observedEvents: true, dedupe: true };
+  // Any text posted and not yet taken counts as behind.
+  const sink = new ParallelSink({ convert: options, format: 'ndjson', validate: false, jobs: 2, startAfterChars: 1, keepAfterBacklogChars: 0 });
+  const agent = (n: number, phase: string, ms: number, read = true) => {
+    const e = ev({ category: 'agent', scope_category: phase, uuid: uuid(n), timestamp: at(ms), name: 'agent', parent_uuid: uuid(999) });
+    // A line's event carries its text; an event the replay built has none.
+    if (read) e.rawText = JSON.stringify(e.raw);
+    return e;
+  };
+  const trajectory = (n: number, ms: number, read = true) => {
+    sink.add(uuid(n), agent(n, 'start', ms, read));
+    sink.add(uuid(n), agent(n, 'end', ms + 1, read));
+    return sink.close(uuid(n), false);
+  };
+  try {
+    sink.expectInput(1_000_000);
+    const first = trajectory(1, 0);
+    // Nothing posted yet: the second goes to the worker, and closing it posts its events.
+    const second = trajectory(2, 10);
+    // The worker cannot have taken them yet (this thread has not let it answer): it is behind.
+    const third = trajectory(3, 20);
+    const built = trajectory(4, 30, false);
+    assert.deepEqual([first.ready, second.ready, third.ready, built.ready], [true, false, true, false], 'converted here: ready at once; on the worker: not yet');
+    const ids = await Promise.all([first, second, third, built].map(async (o) => (await o.summary()).sessionId));
+    assert.deepEqual(ids, [uuid(1), uuid(2), uuid(3), uuid(4)]);
   } finally {
     await sink.shutdown();
   }

@@ -47,6 +47,15 @@ test('--jobs 3 writes exactly what --jobs 1 writes, report included, on every co
   }
 });
 
+test('--jobs with its workers counted behind from the first line (groups read from the input stay here, built ones go to them): the same run', { skip: inputs.length === 0 }, async () => {
+  const behind = { env: { ...EAGER.env, RELAY_ATIF_WORKER_BACKLOG_BYTES: '0' } };
+  for (const args of [['convert', ...inputs, '-o', '-', '--json'], ['convert', 'samples/', '-o', '-', '--json']]) {
+    const one = await runCli([...args, '--jobs', '1']);
+    const many = await runCli([...args, '--jobs', '2'], behind);
+    assertSameRun(one, many);
+  }
+});
+
 test('--jobs on stdin (size unknown): groups opened before the workers start stay here, later ones go to them', { skip: inputs.length === 0 }, async () => {
   const text = inputs.map((f) => readFileSync(f, 'utf8')).join('\n');
   const one = await runCli(['convert', '-', '-o', '-', '--json', '--jobs', '1'], { stdin: text });

@@ -117,7 +117,14 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
     } else {
       // With workers, this thread only routes events (their payloads are read again where they are
       // converted); results are written in the order their scopes closed, whatever thread made them.
-      const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, startAfterChars: startAfterChars(io) }) : undefined;
+      const parallel = jobs > 1 ? new ParallelSink({
+              convert: options,
+              format: writer.format,
+              validate,
+              jobs,
+              startAfterChars: sizeSetting(io, 'RELAY_ATIF_JOBS_AFTER_BYTES', JOBS_AFTER_CHARS),
+              keepAfterBacklogChars: sizeSetting(io, 'RELAY_ATIF_WORKER_BACKLOG_BYTES', WORKER_BACKLOG_CHARS),
+            }) : undefined;
       const grouper = new TopLevelGrouper<OutputItem>(parallel ?? inThread(options, writer.format, validate));
       const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
       try {
@@ -232,9 +239,18 @@ const RESULTS_AHEAD = 64;
  * converts faster in one thread (0.75 s against 1.0 s with workers); 100 MB and more gain from them.
  */
 const JOBS_AFTER_CHARS = 64 * 1024 * 1024;
+/**
+ * Text the workers may have left to read before new groups stay on the main thread
+ * (RELAY_ATIF_WORKER_BACKLOG_BYTES overrides it). With NDJSON output the main thread is the slower
+ * side and the workers' backlog stays small; with pretty files (`-o DIR/`) the workers are, and main
+ * sat idle for 12% of the run. Measured on 2 cores, runs interleaved: the 100 MB stream to `-o DIR/`
+ * in 5.65 s instead of 6.42 s (medians of 5), NDJSON unchanged.
+ */
+const WORKER_BACKLOG_CHARS = 8 * 1024 * 1024;
 
-function startAfterChars(io: CliIO): number {
-  const n = Number(io.env.RELAY_ATIF_JOBS_AFTER_BYTES);
-  return io.env.RELAY_ATIF_JOBS_AFTER_BYTES !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : JOBS_AFTER_CHARS;
+/** A size in bytes from the environment variable `name` when it holds one, else `fallback`. */
+function sizeSetting(io: CliIO, name: string, fallback: number): number {
+  const n = Number(io.env[name]);
+  return io.env[name] !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : fallback;
 }
 

@@ -84,6 +84,11 @@ export class WorkerPool {
     return output;
   }
 
+  /** Characters of text posted to the workers and not yet read by them: how far behind the reading they are. */
+  get backlog(): number {
+    return this.unread;
+  }
+
   /** Undefined when reading may go on; else a promise that resolves once the workers have caught up. */
   ready(): Promise<void> | undefined {
     this.check();

@@ -24,6 +24,12 @@ export interface ParallelOptions {
    * threads would cost more than it saves.
    */
   startAfterChars: number;
+  /**
+   * While the input is read, the text the workers may have left to read (posted to them, not yet
+   * taken) before a new group stays in this thread instead: then they are the slower side (pretty
+   * output costs them about three times NDJSON's), and this thread would otherwise wait for them.
+   */
+  keepAfterBacklogChars: number;
 }
 
 type Placement = { where: 'here'; events: AtofEvent[] } | { where: 'worker'; slot: number; group: number; chars: number };
@@ -54,7 +60,7 @@ export class ParallelSink implements GroupSink<OutputItem> {
   add(root: string, e: AtofEvent): void {
     let placement = this.groups.get(root);
     if (!placement) {
-      placement = this.first ? this.place() : { where: 'here', events: [] };
+      placement = this.first ? this.place(e) : { where: 'here', events: [] };
       this.first ??= { root, open: true };
       this.groups.set(root, placement);
     }
@@ -103,9 +109,14 @@ export class ParallelSink implements GroupSink<OutputItem> {
     await this.pool?.shutdown();
   }
 
-  private place(): Placement {
+  /** Where a new group goes; `opener` is its first event (none for the unscoped remainder). */
+  private place(opener?: AtofEvent): Placement {
     if (this.large || this.routedChars >= this.opts.startAfterChars) this.startPool();
     if (!this.pool) return { where: 'here', events: [] };
+    // Workers well behind the reading keep a group here (see keepAfterBacklogChars). Not a group of
+    // the replay (its opener was built, not read: it has no line text): the replay runs alone on this
+    // thread at the end of input, and converting its groups here too would lengthen it.
+    if (opener?.rawText !== undefined && this.pool.backlog > this.opts.keepAfterBacklogChars) return { where: 'here', events: [] };
     return { where: 'worker', slot: this.pool.leastLoaded(), group: this.nextGroup++, chars: 0 };
   }
 
