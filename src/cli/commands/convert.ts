@@ -117,14 +117,9 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
     } else {
       // With workers, this thread only routes events (their payloads are read again where they are
       // converted); results are written in the order their scopes closed, whatever thread made them.
-      const parallel = jobs > 1 ? new ParallelSink({
-              convert: options,
-              format: writer.format,
-              validate,
-              jobs,
-              startAfterChars: sizeSetting(io, 'RELAY_ATIF_JOBS_AFTER_BYTES', JOBS_AFTER_CHARS),
-              keepAfterBacklogChars: sizeSetting(io, 'RELAY_ATIF_WORKER_BACKLOG_BYTES', WORKER_BACKLOG_CHARS),
-            }) : undefined;
+      const startAfterChars = sizeSetting(io, 'RELAY_ATIF_JOBS_AFTER_BYTES', JOBS_AFTER_CHARS);
+      const keepAfterBacklogChars = sizeSetting(io, 'RELAY_ATIF_WORKER_BACKLOG_BYTES', WORKER_BACKLOG_CHARS);
+      const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, startAfterChars, keepAfterBacklogChars }) : undefined;
       const grouper = new TopLevelGrouper<OutputItem>(parallel ?? inThread(options, writer.format, validate));
       const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
       try {
