@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatDuration, windowJson } from '../src/explain/format.js';
@@ -5,7 +6,7 @@ import { matchSpanId, shortIds } from '../src/explain/ids.js';
 import { ShortIdMarkers } from '../src/explain/short-id-markers.js';
 import type { Styles } from '../src/explain/palette.js';
 import { chalkFor } from '../src/explain/palette.js';
-import { renderTable, cell } from '../src/explain/table.js';
+import { codePoints, renderTable, cell } from '../src/explain/table.js';
 import { emit } from '../src/cli/commands/explain.js';
 import type { CliIO } from '../src/cli/io.js';
 import { prettyJson } from '../src/json/stringify.js';
@@ -48,6 +49,26 @@ describe('format', () => {
     assert.equal(formatDuration(3_000_000n), '3ms');
     assert.equal(formatDuration(5_448_000_001n), '5.448000001s');
     assert.equal(formatDuration(-2_000_000n), '-2ms');
+    assert.equal(formatDuration(0n), '0ns');
+    assert.equal(formatDuration(1_000_000_000n), '1s');
+    assert.equal(formatDuration(999_999_999n), '999.999999ms');
+    // Both sides of 2^53 ns (about 104 days): exact on each, past it in BigInt arithmetic.
+    assert.equal(formatDuration(9_007_199_254_740_991n), '9007199.254740991s');
+    assert.equal(formatDuration(9_007_199_254_740_993n), '9007199.254740993s');
+    assert.equal(formatDuration(-9_007_199_254_740_993n), '-9007199.254740993s');
+    assert.equal(formatDuration(123_456_789_012_345_678_901n), '123456789012.345678901s');
+  });
+  it('formats any span as the plain BigInt definition does, on both sides of 2^53', () => {
+    const oracle = (ns: bigint): string => {
+      const abs = ns < 0n ? -ns : ns;
+      for (const [unit, name] of [[1_000_000_000n, 's'], [1_000_000n, 'ms'], [1_000n, 'µs']] as const) {
+        if (abs < unit) continue;
+        const frac = (abs % unit).toString().padStart(unit.toString().length - 1, '0').replace(/0+$/, '');
+        return `${ns < 0n ? '-' : ''}${abs / unit}${frac ? '.' + frac : ''}${name}`;
+      }
+      return `${ns}ns`;
+    };
+    fc.assert(fc.property(fc.oneof(fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }), fc.bigInt({ min: 2n ** 53n - 5000n, max: 2n ** 53n + 5000n }), fc.bigInt({ min: -5000n, max: 5_000_000_000n })), (ns) => formatDuration(ns) === oracle(ns)), { numRuns: 3000 });
   });
   it('windows carry RFC 3339 ends and the length as a string (BigInt never reaches JSON)', () => {
     const w = windowJson(1767225600_001_000_000n, 1767225600_003_000_001n);
@@ -76,6 +97,13 @@ describe('renderTable', () => {
       [cell('bbb'), cell('x'), cell('z')],
     ]);
     assert.deepEqual(lines, ['  \x1b[31ma  \x1b[39m  long', '  bbb  x     z']);
+  });
+
+  it('measures a cell in code points: an astral character is one column, a lone surrogate too', () => {
+    for (const text of ['', 'abc', 'é', '🦀', 'a🦀b🦀', '\ud800', 'x\udc00', '\ud800\ud800\udc00', '\udc00\ud800']) {
+      assert.equal(codePoints(text), [...text].length, JSON.stringify(text));
+    }
+    assert.deepEqual(renderTable([[cell('🦀🦀'), cell('|')], [cell('abc'), cell('|')]]), ['  🦀🦀   |', '  abc  |']);
   });
 });
 

@@ -18,15 +18,26 @@ export const markedCell = (marker: string): Cell => ({ text: marker, marked: tru
  */
 export function renderTable(rows: Cell[][], indent = '  '): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.marked ? 0 : [...c.text].length)));
+  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.marked ? 0 : codePoints(c.text))));
   return rows.map((row) => {
     let end = row.length;
     while (end > 0 && row[end - 1].text === '') end--;
     const parts = row.slice(0, end).map((c, i) => {
       if (c.marked) return c.text;
-      const padded = i === end - 1 ? c.text : c.text + ' '.repeat(widths[i] - [...c.text].length);
+      const padded = i === end - 1 ? c.text : c.text + ' '.repeat(widths[i] - codePoints(c.text));
       return c.style ? c.style(padded) : padded;
     });
     return indent + parts.join('  ');
   });
 }
+
+/**
+ * The characters of a cell as a column counts them: code points, a surrogate pair being one. Only a
+ * text holding a surrogate is spread into its characters: spreading every cell, twice, was a fifth
+ * of the CPU time of an `explain` overview of a large log.
+ */
+export function codePoints(text: string): number {
+  return HIGH_SURROGATE.test(text) ? [...text].length : text.length;
+}
+
+const HIGH_SURROGATE = /[\ud800-\udbff]/;
