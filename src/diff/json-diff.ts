@@ -45,6 +45,8 @@ const isNum = (v: Json): v is number | JsonNumber => typeof v === 'number' || v 
 
 /** Structural differences between two JSON values: objects by key, arrays by index. */
 export function diffJson(a: Json, b: Json, path: string, out: Difference[], bPath = path): void {
+  // One value on both sides (the two conversions share what they took from the same events): equal.
+  if (a === b) return;
   // b_path only where B's location differs from A's (after step alignment shifted an index).
   const at = (d: Difference, bAt = bPath): Difference => (bAt !== d.path ? { ...d, b_path: bAt } : d);
   if (isNum(a) && isNum(b)) {
