@@ -44,19 +44,22 @@ describe('matchSpanId', () => {
 
 describe('format', () => {
   it('renders nanosecond spans exactly', () => {
-    assert.equal(formatDuration(250n), '250ns');
-    assert.equal(formatDuration(1_500n), '1.5µs');
-    assert.equal(formatDuration(3_000_000n), '3ms');
-    assert.equal(formatDuration(5_448_000_001n), '5.448000001s');
-    assert.equal(formatDuration(-2_000_000n), '-2ms');
-    assert.equal(formatDuration(0n), '0ns');
-    assert.equal(formatDuration(1_000_000_000n), '1s');
-    assert.equal(formatDuration(999_999_999n), '999.999999ms');
-    // Both sides of 2^53 ns (about 104 days): exact on each, past it in BigInt arithmetic.
-    assert.equal(formatDuration(9_007_199_254_740_991n), '9007199.254740991s');
-    assert.equal(formatDuration(9_007_199_254_740_993n), '9007199.254740993s');
-    assert.equal(formatDuration(-9_007_199_254_740_993n), '-9007199.254740993s');
-    assert.equal(formatDuration(123_456_789_012_345_678_901n), '123456789012.345678901s');
+    const cases: Array<[bigint, string]> = [
+      [250n, '250ns'],
+      [1_500n, '1.5µs'],
+      [3_000_000n, '3ms'],
+      [5_448_000_001n, '5.448000001s'],
+      [-2_000_000n, '-2ms'],
+      [0n, '0ns'],
+      [1_000_000_000n, '1s'],
+      [999_999_999n, '999.999999ms'],
+      // Both sides of 2^53 ns (about 104 days): exact on each, past it in BigInt arithmetic.
+      [9_007_199_254_740_991n, '9007199.254740991s'],
+      [9_007_199_254_740_993n, '9007199.254740993s'],
+      [-9_007_199_254_740_993n, '-9007199.254740993s'],
+      [123_456_789_012_345_678_901n, '123456789012.345678901s'],
+    ];
+    for (const [ns, text] of cases) assert.equal(formatDuration(ns), text, String(ns));
   });
   it('formats any span as the plain BigInt definition does, on both sides of 2^53', () => {
     const oracle = (ns: bigint): string => {
