@@ -18,13 +18,20 @@ export const markedCell = (marker: string): Cell => ({ text: marker, marked: tru
  */
 export function renderTable(rows: Cell[][], indent = '  '): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.marked ? 0 : codePoints(c.text))));
-  return rows.map((row) => {
+  // Each cell is measured once: its own width pads it, the widest of its column sets the padding.
+  const cellWidths = rows.map((row) =>
+    row.map((c, i) => {
+      const w = c.marked ? 0 : codePoints(c.text);
+      widths[i] = Math.max(widths[i] ?? 0, w);
+      return w;
+    }),
+  );
+  return rows.map((row, r) => {
     let end = row.length;
     while (end > 0 && row[end - 1].text === '') end--;
     const parts = row.slice(0, end).map((c, i) => {
       if (c.marked) return c.text;
-      const padded = i === end - 1 ? c.text : c.text + ' '.repeat(widths[i] - codePoints(c.text));
+      const padded = i === end - 1 ? c.text : c.text + ' '.repeat(widths[i] - cellWidths[r][i]);
       return c.style ? c.style(padded) : padded;
     });
     return indent + parts.join('  ');
