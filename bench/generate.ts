@@ -25,6 +25,12 @@ export interface GenerateOptions {
   targetBytes: number;
   /** Put every LLM call into one trajectory (the 100,000-span case) instead of many sessions. */
   singleTrajectoryLlmSpans?: number;
+  /**
+   * With `singleTrajectoryLlmSpans`: spread the calls over this many subagents of the one trajectory
+   * (each started by a tool call of the root agent), as well as the root agent itself: the shape on
+   * which the reference exporter's per-agent dedupe pass grows with agents × spans (issue 6).
+   */
+  subagents?: number;
   /** The share of sessions written as raw hook payloads and gateway captures (default 0.2). */
   rawShare?: number;
 }
@@ -232,10 +238,24 @@ export async function generate(path: string, opts: GenerateOptions): Promise<{ b
     const root = g.uuid();
     await g.line({ uuid: root, parent_uuid: null, timestamp: g.tick(), name: 'agent', scope_category: 'start', category: 'agent' });
     // Half the spans are hook/gateway pairs of one call: 2 spans per round with a hook.
-    for (let spans = 0; spans < opts.singleTrajectoryLlmSpans; ) {
-      const hook = r() < 0.5;
-      await llmRound(g, r, root, `Task ${g.sentence(2)}`, hook);
-      spans += hook ? 2 : 1;
+    const rounds = async (parent: string, spanCount: number) => {
+      for (let spans = 0; spans < spanCount; ) {
+        const hook = r() < 0.5;
+        await llmRound(g, r, parent, `Task ${g.sentence(2)}`, hook);
+        spans += hook ? 2 : 1;
+      }
+    };
+    const agents = 1 + (opts.subagents ?? 0);
+    const share = Math.ceil(opts.singleTrajectoryLlmSpans / agents);
+    await rounds(root, share);
+    for (let i = 1; i < agents; i++) {
+      // The root's call that delegates: a tool call whose id the subagent scope names.
+      let callId: string | undefined;
+      while (callId === undefined) callId = await llmRound(g, r, root, `Delegate ${g.sentence(2)}`, false);
+      const child = g.uuid();
+      await g.line({ uuid: child, parent_uuid: root, timestamp: g.tick(5), name: 'worker', scope_category: 'start', category: 'agent', data: { task: g.sentence(5) }, metadata: { nemo_relay_scope_role: 'subagent', session_id: `child-${child.slice(-6)}`, tool_call_id: callId } });
+      await rounds(child, share);
+      await g.line({ uuid: child, parent_uuid: root, timestamp: g.tick(5), name: 'worker', scope_category: 'end', category: 'agent' });
     }
     await g.line({ uuid: root, parent_uuid: null, timestamp: g.tick(), name: 'agent', scope_category: 'end', category: 'agent' });
   } else {
