@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeF
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
+import { INPUT_MEMORY_FACTOR } from '../src/cli/heap-limit.js';
 import { generate, GENERATOR_VERSION } from './generate.js';
 
 /**
@@ -227,8 +229,9 @@ async function main(): Promise<void> {
     'the median of 3 rounds (1 for the 1 GB inputs), each round running the three programs in turn; the last',
     'column divides the median convert time by the median floor time, with each round\'s own ratio beside it',
     '(this machine\'s speed drifts by tens of percent within minutes). Peak RSS is the largest process maximum',
-    'resident set size (worker threads included). The CLI runs itself again with a heap limit that fits the machine',
-    '(README, Reliability): the peak is that of the larger process, the CPU time that of both.',
+    `resident set size (worker threads included). On inputs too large for V8's own heap limit (here, those over`,
+    `${fmt(getHeapStatistics().heap_size_limit / INPUT_MEMORY_FACTOR / MB, 0)} MB) the CLI runs itself again with a limit that fits the machine (README, Reliability): the peak is then`,
+    'that of the larger process, the CPU time that of both.',
     '',
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${fmt(totalmem() / 1024 ** 3, 0)} GiB, ${platform()} ${release()}; Node ${process.version}.`,
     '',

@@ -1,11 +1,15 @@
 /** The heap limit a run gets (src/cli/heap-limit.ts): the decision, and the bin running itself again with it. */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { COMMANDS_READING_INPUT, wantedHeapMb, type HeapFacts } from '../src/cli/heap-limit.js';
+import { COMMANDS_READING_INPUT, INPUT_MEMORY_FACTOR, inputArguments, OPTIONS_WITH_VALUE, plainInputBytes, wantedHeapMb, type HeapFacts, type InputProbe } from '../src/cli/heap-limit.js';
+import { OPTION_TABLE } from '../src/cli/options.js';
 import type { CliIO } from '../src/cli/io.js';
 import { createProgram } from '../src/cli/program.js';
 
@@ -56,6 +60,47 @@ test('only the commands that read input get a limit: the others run in the first
   const { program } = createProgram({} as CliIO);
   const reading = program.commands.filter((c) => c.registeredArguments.length > 0).map((c) => c.name());
   assert.deepEqual([...COMMANDS_READING_INPUT].sort(), reading.sort());
+});
+
+test('plain input files small enough for V8\'s own limit run in the first process; larger, unknown or compressed inputs get the limit', () => {
+  const limit = 4 * GB;
+  const fits = limit / INPUT_MEMORY_FACTOR;
+  assert.equal(wantedHeapMb(facts({ inputBytes: fits })), undefined);
+  assert.equal(wantedHeapMb(facts({ inputBytes: fits + 1 })), 18 * 1024);
+  assert.equal(wantedHeapMb(facts({ inputBytes: undefined })), 18 * 1024);
+  // An explicit RELAY_ATIF_HEAP_MB is still obeyed for a small input.
+  assert.equal(wantedHeapMb(facts({ inputBytes: 10, env: { RELAY_ATIF_HEAP_MB: '300' } })), 300);
+  // What the decision is told: the inputs' summed size, only when every one is a plain regular file.
+  const files: Record<string, number> = { 'a.ndjson': 100, 'b.ndjson': 20, 'c.ndjson.gz': 5 };
+  const probe: InputProbe = { fileSize: (p) => files[p], isGzip: (p) => p.endsWith('.gz') };
+  assert.equal(plainInputBytes(['convert', 'a.ndjson', 'b.ndjson', '-o', 'out/', '--jobs', '2'], probe), 120);
+  assert.equal(plainInputBytes(['convert', 'a.ndjson', '-o', '-'], probe), 100, "'-' as the output is not stdin as an input");
+  for (const args of [['convert'], ['convert', '-'], ['convert', 'a.ndjson', '-'], ['convert', 'logs/'], ['convert', 'logs/*.ndjson'], ['convert', 'c.ndjson.gz'], ['explain', 'missing.ndjson']]) {
+    assert.equal(plainInputBytes(args, probe), undefined, args.join(' '));
+  }
+});
+
+test('input arguments are told from option values as commander tells them, with every value-taking option of the table', () => {
+  assert.deepEqual(inputArguments(['a', '-o', 'out.json', '--session-id', 's', 'b', '--strict', 'c']), ['a', 'b', 'c']);
+  assert.deepEqual(inputArguments(['--output=out/', 'a', '-qo', '-', 'b', '-ofile', 'c', '-q', 'd']), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(inputArguments(['a', '--', '-b', '--jobs']), ['a', '-b', '--jobs']);
+  assert.deepEqual(inputArguments(['-', '--fix', 'x', '--no-fix', 'y', '--no-dedupe', 'a']), ['-', 'a']);
+  // Every option of the table that takes a value, in each spelling, and none that does not.
+  const spellings = OPTION_TABLE.filter((o) => o.flags.includes('<')).flatMap((o) => o.flags.split(/[ ,]+/).filter((f) => f.startsWith('-')));
+  assert.deepEqual([...OPTIONS_WITH_VALUE].sort(), [...new Set(spellings)].sort());
+});
+
+test('a small plain file runs in one process; a compressed one gets the limit (a second process) where the machine has room for one', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-heap-'));
+  const plain = join(dir, 'small.ndjson');
+  const gz = join(dir, 'small.ndjson.gz');
+  writeFileSync(plain, readFileSync(SAMPLE));
+  writeFileSync(gz, gzipSync(readFileSync(SAMPLE)));
+  // NODE_DEBUG of child_process names every process spawned: the second process is one.
+  const spawned = (input: string) => runBin(['convert', input, '-q'], { NODE_DEBUG: 'child_process' }).stderr.includes('CHILD_PROCESS');
+  assert.equal(spawned(plain), false);
+  const machine = { execArgv: [], env: {}, totalMemory: totalmem(), constrainedMemory: process.constrainedMemory?.(), currentLimit: getHeapStatistics().heap_size_limit };
+  assert.equal(spawned(gz), wantedHeapMb({ ...machine, args: ['convert', gz] }) !== undefined);
 });
 
 test('a command that reads no input runs in one process: RELAY_ATIF_HEAP_MB has no say in it', () => {

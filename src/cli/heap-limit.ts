@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { constants, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { EXIT } from './exit-codes.js';
@@ -10,6 +11,8 @@ import { EXIT } from './exit-codes.js';
  * heap out of memory" at 4.4 GB, on a machine of 24 GB. So, unless node was given a limit, the CLI
  * runs itself again (once, before loading anything else) with a limit of three quarters of the memory
  * it may use. This module imports node's built-ins only: the first process stays small and quick.
+ * The second process costs about 0.1 s, a third of a small run: it is spared when the inputs are
+ * plain files small enough for V8's own limit (see {@link INPUT_MEMORY_FACTOR}).
  */
 
 /** What decides the limit; the process's own values in {@link wantedHeapMbHere}. */
@@ -23,6 +26,8 @@ export interface HeapFacts {
   constrainedMemory?: number;
   /** V8's limit in this process, in bytes. */
   currentLimit: number;
+  /** The summed size of the inputs when every one is a plain file (see {@link plainInputBytes}); else undefined. */
+  inputBytes?: number;
 }
 
 /** Given by the user: RELAY_ATIF_HEAP_MB=N (0 keeps V8's own limit). */
@@ -45,9 +50,101 @@ export const COMMANDS_READING_INPUT: ReadonlySet<string> = new Set(['convert', '
 const WORTH = 1.25;
 
 /**
+ * Inputs whose size times this fits V8's own limit run in the first process. A trajectory takes about
+ * five times its text while it is held (the 100,000-span benchmark: 1.1 GB of RSS for 203 MB), `diff`
+ * holds two conversions of it: this leaves room to spare. With V8's 4 GB, inputs up to 256 MB.
+ */
+export const INPUT_MEMORY_FACTOR = 16;
+
+/**
+ * The options that take a value, spelt every way the option table spells them (test/heap-limit.test.ts
+ * checks this against the table): what follows one of them is its value, not an input.
+ */
+export const OPTIONS_WITH_VALUE: ReadonlySet<string> = new Set([
+  '-o', '--output', '--filename-template', '--session-id', '--agent-name', '--agent-version', '--model-name', '--profile', '--fix', '--no-fix',
+  '--report', '--jobs', '--require-version', '--span', '--step', '--trajectory', '--agent', '--request',
+]);
+
+/**
+ * The input arguments of a command line (what follows the command name), options and their values
+ * left out, as commander reads them: `--x=value`, `-o value`, `-qo value`, `-ovalue`, and `--` before
+ * arguments that start with a dash.
+ */
+export function inputArguments(args: readonly string[]): string[] {
+  const inputs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      inputs.push(...args.slice(i + 1));
+      break;
+    }
+    if (a === '-' || !a.startsWith('-')) inputs.push(a);
+    else if (a.startsWith('--')) {
+      if (!a.includes('=') && OPTIONS_WITH_VALUE.has(a)) i++;
+    } else {
+      // Short flags, possibly several: the first that takes a value takes the rest of the argument, or the next one.
+      const at = [...a.slice(1)].findIndex((c) => OPTIONS_WITH_VALUE.has(`-${c}`));
+      if (at === a.length - 2) i++;
+    }
+  }
+  return inputs;
+}
+
+/** What {@link plainInputBytes} needs of the file system: a path's size, whether it is a file, and its first bytes. */
+export interface InputProbe {
+  /** undefined when the path is not a regular file (missing, a directory, a device or pipe). */
+  fileSize(path: string): number | undefined;
+  /** Whether the file starts with the gzip magic (read compressed, it takes more memory than its size). */
+  isGzip(path: string): boolean;
+}
+
+/**
+ * The summed size of the inputs when each is a plain, uncompressed regular file; undefined when the
+ * size that matters cannot be known: stdin (`-`, or no input at all), a directory, a glob, a gzip file,
+ * a name that is not there (the run will say so).
+ */
+export function plainInputBytes(args: readonly string[], probe: InputProbe): number | undefined {
+  const inputs = inputArguments(args.slice(1));
+  if (inputs.length === 0) return undefined;
+  let total = 0;
+  for (const name of inputs) {
+    const size = name === '-' ? undefined : probe.fileSize(name);
+    if (size === undefined || probe.isGzip(name)) return undefined;
+    total += size;
+  }
+  return total;
+}
+
+/** {@link InputProbe} on the real file system. */
+export const fileProbe: InputProbe = {
+  fileSize(path) {
+    try {
+      const st = statSync(path);
+      return st.isFile() ? st.size : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  isGzip(path) {
+    const head = Buffer.alloc(2);
+    try {
+      const fd = openSync(path, 'r');
+      try {
+        return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      return true; // unreadable: the run says so; no reason to skip the usual limit
+    }
+  },
+};
+
+/**
  * The limit in MB to run with, or undefined to run as is: the command reads no input, node was given
  * a limit (a flag, or NODE_OPTIONS: the user's choice wins, and the process run again has one) or a
- * debugger, RELAY_ATIF_HEAP_MB=0, or the limit wanted is not much above V8's own.
+ * debugger, RELAY_ATIF_HEAP_MB=0, the inputs are plain files small enough for V8's own limit, or the
+ * limit wanted is not much above V8's own.
  */
 export function wantedHeapMb(f: HeapFacts): number | undefined {
   if (!COMMANDS_READING_INPUT.has(f.args[0] ?? '')) return undefined;
@@ -60,6 +157,8 @@ export function wantedHeapMb(f: HeapFacts): number | undefined {
     if (!Number.isSafeInteger(mb) || mb < 0) throw new Error(`${HEAP_ENV} must be a whole number of megabytes (0: V8's own limit), not '${asked}'`);
     return mb === 0 ? undefined : mb;
   }
+  // Small plain files fit V8's own limit: no second process for them.
+  if (f.inputBytes !== undefined && f.inputBytes * INPUT_MEMORY_FACTOR <= f.currentLimit) return undefined;
   const constrained = f.constrainedMemory && f.constrainedMemory < f.totalMemory ? f.constrainedMemory : f.totalMemory;
   const mb = Math.floor((constrained * 3) / 4 / 2 ** 20);
   return mb > current * WORTH ? mb : undefined;
@@ -68,7 +167,10 @@ export function wantedHeapMb(f: HeapFacts): number | undefined {
 /** {@link wantedHeapMb} of this process; a bad RELAY_ATIF_HEAP_MB ends it as a usage error. */
 export function wantedHeapMbHere(): number | undefined {
   try {
-    return wantedHeapMb({ args: process.argv.slice(2), execArgv: process.execArgv, env: process.env, totalMemory: totalmem(), constrainedMemory: process.constrainedMemory?.(), currentLimit: getHeapStatistics().heap_size_limit });
+    const args = process.argv.slice(2);
+    // The inputs are looked at only for a command that reads them (the others never get a second process).
+    const inputBytes = COMMANDS_READING_INPUT.has(args[0] ?? '') ? plainInputBytes(args, fileProbe) : undefined;
+    return wantedHeapMb({ args, execArgv: process.execArgv, env: process.env, totalMemory: totalmem(), constrainedMemory: process.constrainedMemory?.(), currentLimit: getHeapStatistics().heap_size_limit, inputBytes });
   } catch (err) {
     process.stderr.write(`relay-atif: ${(err as Error).message}\n`);
     process.exit(EXIT.USAGE);
