@@ -8,7 +8,7 @@
 //
 // The bundles sit in dist/bundle/, two levels below the package root like dist/cli/*.js, so that
 // the paths the code finds from its own location still hold: package.json (version.ts) and the
-// worker next to the module that starts it (pipeline/parallel/pool.ts starts ./worker.js).
+// worker next to the module that names it (cli/worker-entry.ts names ./worker.js).
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = [
   { from: 'dist/cli/main.js', to: 'dist/bundle/relay-atif.js' },
-  { from: 'dist/pipeline/parallel/worker.js', to: 'dist/bundle/worker.js' },
+  { from: 'dist/cli/worker.js', to: 'dist/bundle/worker.js' },
 ];
 
 for (const { from, to } of entries) {

@@ -5,6 +5,7 @@ import { WorkerPool } from '../src/pipeline/parallel/pool.js';
 import { RemoteOutput } from '../src/pipeline/parallel/remote-output.js';
 import type { ExportSummary } from '../src/pipeline/output-queue.js';
 import { ParallelSink } from '../src/pipeline/parallel/sink.js';
+import { WORKER_ENTRY } from '../src/cli/worker-entry.js';
 import { resolveFixes } from '../src/profiles/fixes.js';
 import { at, ev, uuid } from './support/events.js';
 
@@ -38,7 +39,7 @@ test('a remote output that fails makes its reader fail', async () => {
 });
 
 test('a worker that cannot decode what it was sent fails the group, and the pool, with the reason', async () => {
-  const pool = new WorkerPool(1, { agent: { name: 'a', version: '1' }, fixes: [], observedEvents: true, dedupe: true, format: 'ndjson', validate: false });
+  const pool = new WorkerPool(1, { agent: { name: 'a', version: '1' }, fixes: [], observedEvents: true, dedupe: true, format: 'ndjson', validate: false }, WORKER_ENTRY);
   try {
     const broken: AtofEvent = { kind: 'mark', uuid: '0198a000-0000-7000-8000-000000000001', ts: 0n, name: 'm', raw: {}, rawText: '{"not":"an event"', seq: 0 };
     pool.send(0, broken, 1);
@@ -54,7 +55,7 @@ test('a worker that cannot decode what it was sent fails the group, and the pool
 
 test('a large input starts its workers with its second trajectory: a log that is one long session starts none', async () => {
   const options = { agent: { name: 'a', version: '1' }, fixes: resolveFixes('default'), observedEvents: true, dedupe: true };
-  const sink = new ParallelSink({ convert: options, format: 'ndjson', validate: false, jobs: 2, startAfterChars: 1, keepAfterBacklogChars: 1 << 30 });
+  const sink = new ParallelSink({ convert: options, format: 'ndjson', validate: false, jobs: 2, startAfterChars: 1, keepAfterBacklogChars: 1 << 30, worker: WORKER_ENTRY });
   const agent = (n: number, phase: string, ms: number) => ev({ category: 'agent', scope_category: phase, uuid: uuid(n), timestamp: at(ms), name: 'agent', parent_uuid: uuid(999) });
   try {
     sink.expectInput(1_000_000);
@@ -75,7 +76,7 @@ test('a large input starts its workers with its second trajectory: a log that is
 test('while its workers are behind the reading, a group read from the input stays in this thread; one the replay built still goes to them', async () => {
   const options = { agent: { name: 'a', version: '1' }, fixes: resolveFixes('default'), observedEvents: true, dedupe: true };
   // Any text posted and not yet taken counts as behind.
-  const sink = new ParallelSink({ convert: options, format: 'ndjson', validate: false, jobs: 2, startAfterChars: 1, keepAfterBacklogChars: 0 });
+  const sink = new ParallelSink({ convert: options, format: 'ndjson', validate: false, jobs: 2, startAfterChars: 1, keepAfterBacklogChars: 0, worker: WORKER_ENTRY });
   const agent = (n: number, phase: string, ms: number, read = true) => {
     const e = ev({ category: 'agent', scope_category: phase, uuid: uuid(n), timestamp: at(ms), name: 'agent', parent_uuid: uuid(999) });
     // A line's event carries its text; an event the replay built has none.

@@ -161,6 +161,29 @@ test('--jobs: a --strict stop still writes every trajectory that closed before t
   });
 });
 
+test('explain --jobs 3 prints exactly the overview --jobs 1 prints (text and JSON, one trajectory or subagent trajectory asked for, an unknown one), on every conformance input at once and on the samples', { skip: inputs.length === 0 }, async () => {
+  const behind = { env: { ...EAGER.env, RELAY_ATIF_WORKER_BACKLOG_BYTES: '0' } };
+  const runs: string[][] = [
+    ['explain', ...inputs],
+    ['explain', ...inputs, '--json', '--profile', 'relay-0.3'],
+    ['explain', 'samples/', '--json'],
+    ['explain', 'samples/', '--trajectory', '019e788a-7768-72c4-bac5-d249d9134352'],
+    // A subagent's trajectory: the part of the conversion that holds it.
+    ['explain', ...inputs, '--trajectory', '019b7a80-1002-7000-8000-000010000002'],
+    ['explain', 'samples/', '--trajectory', 'no-such-trajectory'],
+  ];
+  for (const args of runs) {
+    const [one, many] = await inThreadAndOnWorkers(args);
+    assertSameRun(one, many);
+    // Workers counted behind from the first line: groups read from the input stay here, built ones go to them.
+    assertSameRun(one, await runCli([...args, '--jobs', '2'], behind));
+  }
+  // The overview names spans by short ids unique among all of them: parts printed on workers get them too.
+  const [one] = await inThreadAndOnWorkers(['explain', ...inputs]);
+  assert.doesNotMatch(one.stdout, /<<[0-9a-f]{16}:/, 'no marker is left');
+  assert.ok(one.stdout.split('\ntrajectory ').length > 50, 'the inputs make many trajectories');
+});
+
 test('--jobs must be a whole number from 1', async () => {
   for (const bad of ['0', '-2', 'two', '1.5']) {
     const r = await runCli(['convert', 'samples/', '-o', '-', '--jobs', bad]);

@@ -20,6 +20,11 @@ export function chalkFor(ctx: ColorContext): ChalkInstance {
   return new Chalk({ level: off ? 0 : Math.max(chalk.level, 1) as 1 | 2 | 3 });
 }
 
+/** The styles of a chalk level (0: none), as a worker thread rebuilds those of the main thread. */
+export function stylesOfLevel(level: number): Styles {
+  return stylesFor(new Chalk({ level: Math.min(3, Math.max(0, level)) as 0 | 1 | 2 | 3 }));
+}
+
 /** Semantic styles shared by explain and diff, so a rule or state looks the same everywhere. */
 export interface Styles {
   head(s: string): string;

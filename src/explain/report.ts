@@ -2,7 +2,7 @@ import type { SpanOutcome } from '../dedupe/pass.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { compactId, matchSpanId, shortIds } from './ids.js';
 import { spanReport, type SpanReport } from './span-report.js';
-import { producedTrajectory, trajectoryIds, trajectoryOverview } from './table-report.js';
+import { producedTrajectory, trajectoryIds as idsOf, trajectoryOverview } from './table-report.js';
 import { toolReport, type ToolReport } from './tool-report.js';
 import { prettyItemPieces, prettyPiecesWithItems } from '../json/stringify.js';
 import { RawJson, type Json } from '../json/value.js';
@@ -68,6 +68,28 @@ export class SpanFinder {
 /** How the overview is printed: JSON (`--json`) or text in these styles. */
 export type OverviewFormat = { json: true } | { json: false; styles: Styles };
 
+/** What the overview takes of one conversion: its trajectory ids, its span uuids, and its printed part (when it is printed). */
+export interface OverviewPart {
+  trajectoryIds: string[];
+  spans: string[];
+  part?: string;
+}
+
+/**
+ * One conversion's share of the overview, printed with `marks` (whose markers the printer fills in at
+ * the end: a worker prints with markers of the same prefix). With `only`, a conversion that did not
+ * produce that trajectory is not printed; nor is any when `print` is false.
+ */
+export function overviewPart(c: ConvertedTrajectory, format: OverviewFormat, profile: string, marks: ShortIdMarkers, only?: string, print = true): OverviewPart {
+  const trajectoryIds = idsOf(c);
+  const spans = c.result.dedupe.spans.map((o) => o.span.uuid);
+  for (const conv of c.result.conversions) for (const link of conv.toolLinks) spans.push(link.toolUuid);
+  if (!print || (only !== undefined && !producedTrajectory(c, only, trajectoryIds))) return { trajectoryIds, spans };
+  const t = trajectoryOverview(c, (uuid) => marks.mark('id', uuid));
+  const part = format.json ? [...prettyItemPieces(t as unknown as Json)].join('') : renderTrajectory(t, profile, format.styles, marks);
+  return { trajectoryIds, spans, part };
+}
+
 /**
  * The overview printed one trajectory at a time, as `convert` streams them: each conversion is
  * printed into its part of the overview at once and let go. A part leaves its short span ids as
@@ -77,28 +99,31 @@ export type OverviewFormat = { json: true } | { json: false; styles: Styles };
  */
 export class OverviewPrinter {
   private readonly spans = new Set<string>();
-  private readonly marks = new ShortIdMarkers();
+  /** The markers every part is printed with (`marks.prefix` for parts printed on a worker). */
+  readonly marks = new ShortIdMarkers();
   private parts = 0;
   /** Every trajectory id met (root first per conversion), for an unknown `only`. */
   readonly trajectoryIds: string[] = [];
 
   constructor(
-    private readonly format: OverviewFormat,
-    private readonly profile: string,
+    readonly format: OverviewFormat,
+    readonly profile: string,
     private readonly hold: (part: string) => void,
-    private readonly only?: string,
+    readonly only?: string,
   ) {}
 
   add(c: ConvertedTrajectory): void {
-    const ids = trajectoryIds(c);
-    for (const id of ids) this.trajectoryIds.push(id);
-    for (const o of c.result.dedupe.spans) this.spans.add(o.span.uuid);
-    for (const conv of c.result.conversions) for (const link of conv.toolLinks) this.spans.add(link.toolUuid);
-    if (this.only !== undefined && (this.parts > 0 || !producedTrajectory(c, this.only, ids))) return;
-    const t = trajectoryOverview(c, (uuid) => this.marks.mark('id', uuid));
+    // Past the first part of `only`, no other is printed.
+    this.addPart(overviewPart(c, this.format, this.profile, this.marks, this.only, this.only === undefined || this.parts === 0));
+  }
+
+  /** A conversion's share, in closing order (printed here, or on a worker with this printer's markers). */
+  addPart(p: OverviewPart): void {
+    for (const id of p.trajectoryIds) this.trajectoryIds.push(id);
+    for (const uuid of p.spans) this.spans.add(uuid);
+    if (p.part === undefined || (this.only !== undefined && this.parts > 0)) return;
     this.parts++;
-    if (this.format.json) this.hold([...prettyItemPieces(t as unknown as Json)].join(''));
-    else this.hold(renderTrajectory(t, this.profile, this.format.styles, this.marks));
+    this.hold(p.part);
   }
 
   /**

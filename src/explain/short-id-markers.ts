@@ -13,7 +13,8 @@ export type MarkKind = 'id' | 'uuid' | 'head';
  * one; no marker is left in the output.
  */
 export class ShortIdMarkers {
-  private readonly prefix = `<<${randomBytes(8).toString('hex')}:`;
+  /** Parts printed on a worker thread use the markers of the printer that fills them in: its prefix. */
+  constructor(readonly prefix = `<<${randomBytes(8).toString('hex')}:`) {}
 
   /**
    * The marker of a cell: in column `col` of table `table` of a text part, padded and styled at the

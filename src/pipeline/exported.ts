@@ -23,6 +23,8 @@ export interface ExportedTrajectory {
   /** With validation: the first error findings, and how many errors there were. */
   errors: Finding[];
   errorCount: number;
+  /** What a task other than export attaches to its result (carried across threads as it is). */
+  attached?: unknown;
 }
 
 /** Reduces a conversion result. The text is produced lazily: a large trajectory is printed piece by piece. */

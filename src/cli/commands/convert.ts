@@ -2,19 +2,20 @@ import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../p
 import type { AgentInfo } from '../../atif/types.js';
 import type { ConvertOptions } from '../../pipeline/convert.js';
 import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';
-import { localOutput, OrderedQueue, type OutputItem } from '../../pipeline/output-queue.js';
+import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
-import { convertEvents, ConvertingSink, TopLevelGrouper, type GroupSink } from '../../pipeline/stream.js';
+import { convertEvents, ConvertingSink, type GroupSink } from '../../pipeline/stream.js';
 import { LineAccounting } from '../../ingest/accounting.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs } from '../output-guards.js';
-import { recordOptions, streamEventBatches, streamEvents, type Loaded } from '../load.js';
+import { recordOptions, streamEvents, type Loaded } from '../load.js';
+import { runGrouped } from '../grouped-run.js';
+import { WORKER_ENTRY } from '../worker-entry.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import type { ReplayStats } from '../../sessions/replay.js';
-import { accountLateEvents } from '../late-events.js';
 import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from '../output.js';
 import { VERSION } from '../version.js';
 
@@ -117,43 +118,10 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
     } else {
       // With workers, this thread only routes events (their payloads are read again where they are
       // converted); results are written in the order their scopes closed, whatever thread made them.
-      const startAfterChars = sizeSetting(io, 'RELAY_ATIF_JOBS_AFTER_BYTES', JOBS_AFTER_CHARS);
-      const keepAfterBacklogChars = sizeSetting(io, 'RELAY_ATIF_WORKER_BACKLOG_BYTES', WORKER_BACKLOG_CHARS);
-      const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, startAfterChars, keepAfterBacklogChars }) : undefined;
-      const grouper = new TopLevelGrouper<OutputItem>(parallel ?? inThread(options, writer.format, validate));
-      const queue = new OrderedQueue(emit, RESULTS_AHEAD * jobs);
-      try {
-        const stream = streamEventBatches(inputs, io, accounting, {
-          read: { ...readOptions, envelopeOnly: () => parallel?.routing ?? false },
-          replay: replayed,
-          progress,
-          fixes: options.fixes,
-          inputBytes: (bytes) => parallel?.expectInput(bytes),
-        });
-        for await (const batch of stream) {
-          for (const e of batch) {
-            const { done, late } = grouper.push(e);
-            // A late event is in no trajectory: an input line becomes a skip, a reconstructed event is
-            // counted apart. (It may be one pushed earlier, which waited for its parent until now.)
-            eventCount += 1 - late.length;
-            if (late.length > 0) lateReconstructed += accountLateEvents(accounting, late);
-            if (done.length > 0) await queue.add(done);
-          }
-          const caughtUp = parallel?.ready();
-          if (caughtUp) await caughtUp;
-        }
-        const { done } = grouper.finish();
-        await queue.add(done);
-        await queue.flush();
-      } catch (err) {
-        // A run stopped by its input (--strict, an unreadable source) still writes what closed before
-        // the stop, as it does without workers; a failing output is not written to again, nor one
-        // that refused what it was given (a usage error: a second trajectory for -o FILE).
-        if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT && err.exitCode !== EXIT.USAGE) await queue.flush();
-        throw err;
-      } finally {
-        await parallel?.shutdown();
-      }
+      const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, ...parallelSettings(io) }) : undefined;
+      const read = await runGrouped(inputs, io, accounting, { read: readOptions, replay: replayed, progress, fixes: options.fixes }, parallel ? { parallel, jobs } : inThread(options, writer.format, validate), emit);
+      eventCount = read.events;
+      lateReconstructed = read.lateReconstructed;
     }
   } catch (err) {
     // With --report or --json, a --strict stop is reported like any run (`stopped` says why).
@@ -215,7 +183,7 @@ function inThread(options: ConvertOptions, format: OutputFormat, validate: boole
 }
 
 /** `--jobs`: at least 1; by default the number of cores the process may use. */
-function jobsOf(flags: ConvertFlags, io: CliIO): number {
+export function jobsOf(flags: { jobs?: string }, io: CliIO): number {
   if (flags.jobs === undefined) return io.cores ?? 1;
   const n = Number(flags.jobs);
   if (!Number.isSafeInteger(n) || n < 1 || n > MAX_JOBS) throw usageError(`--jobs must be a whole number from 1 to ${MAX_JOBS} (got '${flags.jobs}')`);
@@ -223,11 +191,6 @@ function jobsOf(flags: ConvertFlags, io: CliIO): number {
 }
 
 const MAX_JOBS = 256;
-/**
- * Finished results kept waiting behind an unfinished one, per job: enough that a slow group does
- * not stall the reading (and so the other workers), bounded so that memory stays bounded.
- */
-const RESULTS_AHEAD = 64;
 /**
  * Input size from which workers start (RELAY_ATIF_JOBS_AFTER_BYTES overrides it): for files known to
  * be this large, when a second trajectory opens; else once this much text has been routed. Measured on 2 cores, a 10 MB input
@@ -244,6 +207,15 @@ const JOBS_AFTER_CHARS = 64 * 1024 * 1024;
  * cost more than they save: at 1 MB the 100 MB stream took 5.9 s instead of 4.9 s.
  */
 const WORKER_BACKLOG_CHARS = 8 * 1024 * 1024;
+
+/** When workers start and when groups stay here (see above), and the script they run: what every command with --jobs sets alike. */
+export function parallelSettings(io: CliIO) {
+  return {
+    startAfterChars: sizeSetting(io, 'RELAY_ATIF_JOBS_AFTER_BYTES', JOBS_AFTER_CHARS),
+    keepAfterBacklogChars: sizeSetting(io, 'RELAY_ATIF_WORKER_BACKLOG_BYTES', WORKER_BACKLOG_CHARS),
+    worker: WORKER_ENTRY,
+  };
+}
 
 /** A size in bytes from the environment variable `name` when it holds one, else `fallback`. */
 function sizeSetting(io: CliIO, name: string, fallback: number): number {

@@ -1,10 +1,9 @@
 import type { AtofEvent } from '../../ingest/atof.js';
 import type { FixSet } from '../../profiles/fixes.js';
-import type { LineAccounting } from '../../ingest/accounting.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
 import { renderSpan, renderTool } from '../../explain/render-span.js';
 import { renderStep } from '../../explain/render-step.js';
-import { describeUuid, lookupSpan, OverviewPrinter, SpanFinder, type OverviewFormat, type SpanIndex } from '../../explain/report.js';
+import { describeUuid, lookupSpan, OverviewPrinter, overviewPart, SpanFinder, type OverviewFormat, type SpanIndex } from '../../explain/report.js';
 import { HeldTexts } from '../held-texts.js';
 import { stepReport } from '../../explain/step-report.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
@@ -20,7 +19,13 @@ import { skipCounts, writeProblems } from '../problems.js';
 import { writeOut } from '../output.js';
 import { groupStreamed, loadEventsAsConverted, readForReplay, recordOptions, type Loaded, type StreamedInput } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
-import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
+import { agentInfo, fixesOf, jobsOf, parallelSettings, type ExportFlags } from './convert.js';
+import { LineAccounting } from '../../ingest/accounting.js';
+import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
+import { ParallelSink } from '../../pipeline/parallel/sink.js';
+import { CompletingSink } from '../../pipeline/stream.js';
+import { runGrouped } from '../grouped-run.js';
+import { overviewExported, overviewPartOf, type OverviewTask } from '../overview-task.js';
 
 /** Flags every reporting command (explain, diff) shares. */
 export interface ReportFlags {
@@ -33,6 +38,8 @@ export interface ReportFlags {
 }
 
 export interface ExplainFlags extends ExportFlags, ReportFlags {
+  /** Threads for the overview (as convert's --jobs). */
+  jobs?: string;
   span?: string;
   step?: string;
   trajectory?: string;
@@ -47,7 +54,8 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   if ([flags.span, flags.step, flags.request].filter((f) => f !== undefined).length > 1) throw usageError('--span, --step and --request cannot be combined');
   const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
   const fixes = fixesOf(flags);
-  const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
+  const chalk = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
+  const styles = stylesFor(chalk);
   if (flags.request !== undefined) {
     // The attribution is the replay's record: no event needs keeping.
     const read = await readForReplay(inputs, io, recordOptions(flags), fixes);
@@ -56,7 +64,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   }
   if (flags.sessionId === undefined) {
     if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, styles);
-    if (flags.span === undefined) return explainOverview(inputs, flags, fixes, io, styles);
+    if (flags.span === undefined) return explainOverview(inputs, flags, fixes, io, styles, chalk.level);
     return explainSpanStreamed(inputs, flags.span, flags, fixes, io, styles);
   }
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
@@ -123,10 +131,26 @@ async function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io
  * The overview, read as `convert` streams: each trajectory is printed into its part of the overview
  * as it closes and let go; the parts wait for the end of input (for the short span ids) as text, past
  * 64 MiB in a temporary file, so a log of gigabytes is explained in the memory of its open trajectories.
+ * With --jobs, as in convert: workers convert groups and print their parts (with this printer's styles
+ * and markers), which are taken in the order their scopes closed.
  */
-async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
-  const read = await showOverview(flags, io, styles, (printer) => eachConverted(inputs, flags, fixes, io, (c) => printer.add(c)));
-  return finishStreamed(read, flags, io);
+async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles, colorLevel: number): Promise<ExitCode> {
+  const jobs = jobsOf(flags, io);
+  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  const accounting = new LineAccounting();
+  let replay: Loaded['replay'];
+  const read = await showOverview(flags, io, styles, (printer) => {
+    const here = (c: ConvertedTrajectory) => overviewExported(c, overviewPart(c, printer.format, printer.profile, printer.marks, printer.only));
+    const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profile, markerPrefix: printer.marks.prefix, only: printer.only };
+    // (`format` and `validate` are convert's: the task prints the part instead.)
+    const sink =
+      jobs > 1
+        ? { parallel: new ParallelSink({ convert, format: 'ndjson', validate: false, jobs, ...parallelSettings(io), here, task }), jobs }
+        : new CompletingSink((events, sessionId) => localOutput(here(convertGroup(events, sessionId, convert, true))));
+    const write = async (item: OutputItem) => printer.addPart(overviewPartOf(await item.summary()));
+    return runGrouped(inputs, io, accounting, { read: recordOptions(flags), fixes, replay: (r) => (replay = r) }, sink, write);
+  });
+  return finishReport(accounting, read.events, flags, io, replay ? describeReplay(replay.stats, read.lateReconstructed) : []);
 }
 
 /** The overview of the conversions `visit` hands the printer, printed once it has handed them all; returns what `visit` did. */

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { AtofEvent } from '../../ingest/atof.js';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerEntry, WorkerInit } from './protocol.js';
 import { RemoteOutput } from './remote-output.js';
 import { BatchBuilder } from './wire.js';
 
@@ -17,18 +17,14 @@ interface Slot {
 }
 
 /**
- * An export worker: the built worker next to this module (dist/pipeline/parallel/worker.js beside
- * the compiled module; dist/bundle/worker.js beside the CLI bundle, which scripts/bundle.mjs puts
- * there for this), or — running from the TypeScript sources (tests, a checkout before its build) —
- * the TypeScript one, loaded after registering tsx in the new thread (a worker does not inherit the
- * loader of the thread that starts it).
+ * A worker running `entry`: the built module, or — running from the TypeScript sources (tests, a
+ * checkout before its build) — the TypeScript one, loaded after registering tsx in the new thread (a
+ * worker does not inherit the loader of the thread that starts it).
  */
-function startWorker(init: WorkerInit): Worker {
-  // The path, not the URL: a loader may add a query to it (tsx does, for a namespaced registration).
-  if (!new URL(import.meta.url).pathname.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+function startWorker(init: WorkerInit, entry: WorkerEntry): Worker {
+  if (!entry.typescript) return new Worker(entry.url, { workerData: init });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
-  return new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${entry}); })`, { eval: true, workerData: init });
+  return new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(entry.url.href)}); })`, { eval: true, workerData: init });
 }
 
 /**
@@ -43,9 +39,9 @@ export class WorkerPool {
   private failure?: Error;
   private stopping = false;
 
-  constructor(size: number, init: WorkerInit) {
+  constructor(size: number, init: WorkerInit, entry: WorkerEntry) {
     this.slots = Array.from({ length: size }, () => {
-      const worker = startWorker(init);
+      const worker = startWorker(init, entry);
       const slot: Slot = { worker, batch: new BatchBuilder(), load: 0 };
       worker.on('message', (msg: FromWorker) => this.receive(msg));
       worker.on('error', (err) => this.fail(err));

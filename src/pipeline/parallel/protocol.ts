@@ -16,6 +16,21 @@ export interface WorkerInit {
   dedupe: boolean;
   format: OutputFormat;
   validate: boolean;
+  /**
+   * What a completed group becomes beyond its conversion, for the worker entry to read (it is the
+   * caller's: `explain` asks for its overview part); undefined: the trajectory, printed in `format`.
+   */
+  task?: unknown;
+}
+
+/**
+ * The script a worker runs: its module (the built one, or the TypeScript one when running from the
+ * sources, loaded through tsx). Given by the command that starts workers: the worker runs that
+ * command's task, which this stage does not know.
+ */
+export interface WorkerEntry {
+  url: URL;
+  typescript: boolean;
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { AtofEvent } from '../../ingest/atof.js';
-import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions } from '../convert.js';
-import { exportConverted, type OutputFormat } from '../exported.js';
+import { convertGroup, UNSCOPED_SESSION_ID, type ConvertedTrajectory, type ConvertOptions } from '../convert.js';
+import { exportConverted, type ExportedTrajectory, type OutputFormat } from '../exported.js';
 import type { GroupSink } from '../stream.js';
 import { localOutput, type OutputItem } from '../output-queue.js';
 import { WorkerPool } from './pool.js';
+import type { WorkerEntry } from './protocol.js';
 import { withPayload } from './wire.js';
 
 export interface ParallelOptions {
@@ -30,6 +31,14 @@ export interface ParallelOptions {
    * output costs them about three times NDJSON's), and this thread would otherwise wait for them.
    */
   keepAfterBacklogChars: number;
+  /** The script the workers run (it serves groups with the task below). */
+  worker: WorkerEntry;
+  /**
+   * What a conversion becomes, here and (by `task`, which the worker entry reads) on the workers: by
+   * default the trajectory printed in `format`; `explain` makes its overview part instead.
+   */
+  here?: (c: ConvertedTrajectory) => ExportedTrajectory;
+  task?: unknown;
 }
 
 type Placement = { where: 'here'; events: AtofEvent[] } | { where: 'worker'; slot: number; group: number; chars: number };
@@ -122,8 +131,8 @@ export class ParallelSink implements GroupSink<OutputItem> {
 
   private startPool(): void {
     if (this.pool) return;
-    const { convert, format, validate } = this.opts;
-    this.pool = new WorkerPool(this.opts.jobs - 1, { agent: convert.agent, fixes: [...convert.fixes], observedEvents: convert.observedEvents, dedupe: convert.dedupe, format, validate });
+    const { convert, format, validate, task } = this.opts;
+    this.pool = new WorkerPool(this.opts.jobs - 1, { agent: convert.agent, fixes: [...convert.fixes], observedEvents: convert.observedEvents, dedupe: convert.dedupe, format, validate, task }, this.opts.worker);
   }
 
   private send(p: Extract<Placement, { where: 'worker' }>, e: AtofEvent): void {
@@ -136,6 +145,6 @@ export class ParallelSink implements GroupSink<OutputItem> {
 
   private convertHere(events: AtofEvent[], sessionId: string): OutputItem {
     const c = convertGroup(events.map(withPayload), sessionId, this.opts.convert, true);
-    return localOutput(exportConverted(c, this.opts.format, this.opts.validate));
+    return localOutput(this.opts.here ? this.opts.here(c) : exportConverted(c, this.opts.format, this.opts.validate));
   }
 }

@@ -1,0 +1,72 @@
+import type { LineAccounting } from '../ingest/accounting.js';
+import type { ParallelSink } from '../pipeline/parallel/sink.js';
+import { OrderedQueue, type OutputItem } from '../pipeline/output-queue.js';
+import { TopLevelGrouper, type GroupSink } from '../pipeline/stream.js';
+import { CliError, EXIT } from './exit-codes.js';
+import type { CliIO } from './io.js';
+import { accountLateEvents } from './late-events.js';
+import { streamEventBatches, type StreamOptions } from './load.js';
+
+/** What a grouped run read: the events filed into groups, and the rebuilt events that came too late for theirs. */
+export interface GroupedRun {
+  events: number;
+  lateReconstructed: number;
+}
+
+/**
+ * The inputs grouped per top-level scope as they are read (raw records replayed at the end), each
+ * completed group made into an item by `sink` — `parallel` when workers may take groups (this thread
+ * then reads only the envelopes of what it routes to them) — and the items handed to `write` in the
+ * order their scopes closed, whatever thread made them. Shared by `convert` and the `explain` overview.
+ */
+export async function runGrouped(
+  inputs: string[],
+  io: CliIO,
+  accounting: LineAccounting,
+  stream: Omit<StreamOptions, 'inputBytes'>,
+  sink: { parallel: ParallelSink; jobs: number } | GroupSink<OutputItem>,
+  write: (item: OutputItem) => Promise<void>,
+): Promise<GroupedRun> {
+  const parallel = 'parallel' in sink ? sink.parallel : undefined;
+  const grouper = new TopLevelGrouper<OutputItem>(parallel ?? (sink as GroupSink<OutputItem>));
+  const queue = new OrderedQueue(write, RESULTS_AHEAD * ('jobs' in sink ? sink.jobs : 1));
+  let events = 0;
+  let lateReconstructed = 0;
+  try {
+    const batches = streamEventBatches(inputs, io, accounting, {
+      ...stream,
+      read: { ...stream.read, envelopeOnly: () => parallel?.routing ?? false },
+      inputBytes: (bytes) => parallel?.expectInput(bytes),
+    });
+    for await (const batch of batches) {
+      for (const e of batch) {
+        const { done, late } = grouper.push(e);
+        // A late event is in no trajectory: an input line becomes a skip, a reconstructed event is
+        // counted apart. (It may be one pushed earlier, which waited for its parent until now.)
+        events += 1 - late.length;
+        if (late.length > 0) lateReconstructed += accountLateEvents(accounting, late);
+        if (done.length > 0) await queue.add(done);
+      }
+      const caughtUp = parallel?.ready();
+      if (caughtUp) await caughtUp;
+    }
+    const { done } = grouper.finish();
+    await queue.add(done);
+    await queue.flush();
+  } catch (err) {
+    // A run stopped by its input (--strict, an unreadable source) still writes what closed before
+    // the stop, as it does without workers; a failing output is not written to again, nor one
+    // that refused what it was given (a usage error: a second trajectory for -o FILE).
+    if (err instanceof CliError && err.exitCode !== EXIT.OUTPUT && err.exitCode !== EXIT.USAGE) await queue.flush();
+    throw err;
+  } finally {
+    await parallel?.shutdown();
+  }
+  return { events, lateReconstructed };
+}
+
+/**
+ * Finished results kept waiting behind an unfinished one, per job: enough that a slow group does
+ * not stall the reading (and so the other workers), bounded so that memory stays bounded.
+ */
+const RESULTS_AHEAD = 64;

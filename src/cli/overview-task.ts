@@ -1,0 +1,38 @@
+import { stylesOfLevel } from '../explain/palette.js';
+import { overviewPart, type OverviewPart } from '../explain/report.js';
+import { ShortIdMarkers } from '../explain/short-id-markers.js';
+import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import type { ExportedTrajectory } from '../pipeline/exported.js';
+
+/**
+ * The explain overview's task on `--jobs` workers: each conversion becomes its part of the overview,
+ * printed as the main thread prints it (same styles, same markers), carried back with its trajectory
+ * ids and span uuids.
+ */
+export interface OverviewTask {
+  kind: 'overview';
+  json: boolean;
+  /** The chalk level of the main thread's styles (0: no colours). */
+  colorLevel: number;
+  profile: string;
+  /** The markers' prefix of the main thread's printer, which fills them in. */
+  markerPrefix: string;
+  only?: string;
+}
+
+/** The task as a function of a conversion (in a worker). */
+export function overviewTaskRunner(task: OverviewTask): (c: ConvertedTrajectory) => ExportedTrajectory {
+  const format = task.json ? ({ json: true } as const) : { json: false as const, styles: stylesOfLevel(task.colorLevel) };
+  const marks = new ShortIdMarkers(task.markerPrefix);
+  return (c) => overviewExported(c, overviewPart(c, format, task.profile, marks, task.only));
+}
+
+/** An overview part in the shape results travel in: attached whole (a worker's crosses as a copy, as its counts do). */
+export function overviewExported(c: ConvertedTrajectory, part: OverviewPart): ExportedTrajectory {
+  return { sessionId: c.sessionId, eventCount: c.eventCount, steps: 0, suppressedSpans: c.suppressedSpans, errors: [], errorCount: 0, attached: part };
+}
+
+/** The part a result carries (see {@link overviewExported}). */
+export function overviewPartOf(summary: { attached?: unknown }): OverviewPart {
+  return summary.attached as OverviewPart;
+}

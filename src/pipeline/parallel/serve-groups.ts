@@ -1,0 +1,43 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { AtofEvent } from '../../ingest/atof.js';
+import { convertGroup, type ConvertedTrajectory, type ConvertOptions } from '../convert.js';
+import type { ExportedTrajectory } from '../exported.js';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
+import { eventsOf } from './wire.js';
+
+/** The conversion options a worker is started with. */
+export function convertOptionsOf(init: WorkerInit): ConvertOptions {
+  return { agent: init.agent, fixes: new Set(init.fixes), observedEvents: init.observedEvents, observedVerbatim: init.format === 'ndjson', dedupe: init.dedupe };
+}
+
+/**
+ * A worker's side of the pool (run by the worker entry the command gives, see WorkerEntry): collects
+ * the events of the groups routed to it, converts a group when the main thread closes it, and sends
+ * back what `task` makes of the conversion — its text as it is printed, then its counts.
+ */
+export function serveGroups(port: MessagePort, init: WorkerInit, task: (c: ConvertedTrajectory) => ExportedTrajectory): void {
+  const options = convertOptionsOf(init);
+  const groups = new Map<number, AtofEvent[]>();
+  const send = (msg: FromWorker) => port.postMessage(msg);
+  port.on('message', (msg: ToWorker) => {
+    try {
+      if (msg.type === 'events') {
+        for (const { group, event } of eventsOf(msg.batch)) {
+          const list = groups.get(group);
+          if (list) list.push(event);
+          else groups.set(group, [event]);
+        }
+        send({ type: 'read', chars: msg.chars });
+      } else {
+        const events = groups.get(msg.group) ?? [];
+        groups.delete(msg.group);
+        if (msg.resort) events.sort((a, b) => a.seq - b.seq);
+        const { text, ...counts } = task(convertGroup(events, msg.sessionId, options, true));
+        for (const piece of text ?? []) port.postMessage({ type: 'text', group: msg.group, piece } satisfies FromWorker, [piece.buffer as ArrayBuffer]);
+        send({ type: 'done', group: msg.group, exported: { ...counts, written: text !== undefined } });
+      }
+    } catch (err) {
+      send({ type: 'failed', message: (err as Error).message, stack: (err as Error).stack });
+    }
+  });
+}
