@@ -28,7 +28,7 @@ export function overviewTaskRunner(task: OverviewTask): (c: ConvertedTrajectory)
 }
 
 /** An overview part in the shape results travel in: attached whole (a worker's crosses as a copy, as its counts do). */
-export function overviewExported(c: ConvertedTrajectory, part: OverviewPart): ExportedTrajectory {
+function overviewExported(c: ConvertedTrajectory, part: OverviewPart): ExportedTrajectory {
   return { sessionId: c.sessionId, eventCount: c.eventCount, steps: 0, suppressedSpans: c.suppressedSpans, errors: [], errorCount: 0, attached: part };
 }
 

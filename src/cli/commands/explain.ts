@@ -3,7 +3,7 @@ import type { FixSet } from '../../profiles/fixes.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
 import { renderSpan, renderTool } from '../../explain/render-span.js';
 import { renderStep } from '../../explain/render-step.js';
-import { describeUuid, lookupSpan, OverviewPrinter, overviewPart, SpanFinder, type OverviewFormat, type SpanIndex } from '../../explain/report.js';
+import { describeUuid, lookupSpan, OverviewPrinter, SpanFinder, type OverviewFormat, type SpanIndex } from '../../explain/report.js';
 import { HeldTexts } from '../held-texts.js';
 import { stepReport } from '../../explain/step-report.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
@@ -25,7 +25,7 @@ import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { CompletingSink } from '../../pipeline/stream.js';
 import { runGrouped } from '../grouped-run.js';
-import { overviewExported, overviewPartOf, type OverviewTask } from '../overview-task.js';
+import { overviewPartOf, overviewTaskRunner, type OverviewTask } from '../overview-task.js';
 
 /** Flags every reporting command (explain, diff) shares. */
 export interface ReportFlags {
@@ -140,8 +140,9 @@ async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: Fix
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
   const read = await showOverview(flags, io, styles, (printer) => {
-    const here = (c: ConvertedTrajectory) => overviewExported(c, overviewPart(c, printer.format, printer.profile, printer.marks, printer.only));
+    // One description of a part, run here and on the workers alike.
     const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profile, markerPrefix: printer.marks.prefix, only: printer.only };
+    const here = overviewTaskRunner(task);
     // (`format` and `validate` are convert's: the task prints the part instead.)
     const sink =
       jobs > 1
