@@ -184,6 +184,29 @@ test('explain --jobs 3 prints exactly the overview --jobs 1 prints (text and JSO
   assert.ok(one.stdout.split('\ntrajectory ').length > 50, 'the inputs make many trajectories');
 });
 
+test('diff --jobs 3 prints exactly the dedupe diff --jobs 1 prints (text, JSON, colours), on every conformance input at once and on the samples', { skip: inputs.length === 0 }, async () => {
+  const behind = { env: { ...EAGER.env, RELAY_ATIF_WORKER_BACKLOG_BYTES: '0' } };
+  const runs: Array<[string[], { stdoutIsTTY?: boolean }]> = [
+    [['diff', ...inputs], {}],
+    [['diff', ...inputs, '--json', '--profile', 'relay-0.3'], {}],
+    [['diff', 'samples/', '--json'], {}],
+    [['diff', 'samples/'], { stdoutIsTTY: true }],
+  ];
+  for (const [args, tty] of runs) {
+    const one = await runCli([...args, '--jobs', '1'], tty);
+    assertSameRun(one, await runCli([...args, '--jobs', '3'], { ...EAGER, ...tty }));
+    // Workers counted behind from the first line: groups read from the input stay here, built ones go to them.
+    assertSameRun(one, await runCli([...args, '--jobs', '2'], { ...behind, ...tty }));
+  }
+  // The runs compare something: the pass removes steps, in many trajectories, and colours survive the workers.
+  const [text] = await inThreadAndOnWorkers(['diff', ...inputs]);
+  assert.equal(text.code, 1, 'the dedupe pass changed the trajectories');
+  assert.ok(text.stdout.split('\ntrajectory ').length > 50, 'the inputs make many trajectories');
+  assert.match(text.stdout, /[1-9]\d* step\(s\) removed/);
+  const coloured = await runCli(['diff', 'samples/', '--jobs', '3'], { ...EAGER, stdoutIsTTY: true });
+  assert.match(coloured.stdout, /\u001b\[1mtrajectory /);
+});
+
 test('--jobs must be a whole number from 1', async () => {
   for (const bad of ['0', '-2', 'two', '1.5']) {
     const r = await runCli(['convert', 'samples/', '-o', '-', '--jobs', bad]);

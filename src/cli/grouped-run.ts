@@ -17,7 +17,8 @@ export interface GroupedRun {
  * The inputs grouped per top-level scope as they are read (raw records replayed at the end), each
  * completed group made into an item by `sink` — `parallel` when workers may take groups (this thread
  * then reads only the envelopes of what it routes to them) — and the items handed to `write` in the
- * order their scopes closed, whatever thread made them. Shared by `convert` and the `explain` overview.
+ * order their scopes closed, whatever thread made them. Shared by `convert`, the `explain` overview and
+ * the dedupe `diff` of event logs.
  */
 export async function runGrouped(
   inputs: string[],

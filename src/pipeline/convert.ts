@@ -42,3 +42,15 @@ export function convertGroup(events: readonly AtofEvent[], sessionId: string, op
   }
   return { sessionId, trajectory, result, eventCount: events.length, suppressedSpans: result.dedupe.suppressed.size };
 }
+
+/**
+ * What a completed group becomes in the command that reads it: by default its conversion, printed;
+ * `explain` makes its overview part, `diff` its dedupe diff. The same function runs in this thread and
+ * on `--jobs` workers, so the output does not depend on where a group went.
+ */
+export type GroupTask<R> = (events: readonly AtofEvent[], sessionId: string) => R;
+
+/** The task of a group's conversion (as `convert` streams it: `plugin` extras included) made into `then`. */
+export function afterConversion<R>(opts: ConvertOptions, then: (c: ConvertedTrajectory) => R): GroupTask<R> {
+  return (events, sessionId) => then(convertGroup(events, sessionId, opts, true));
+}

@@ -218,11 +218,12 @@ export async function runCase(seed: number, index: number, base: Buffer[][], wor
 
 /**
  * `events`, the `explain` overview and the dedupe `diff` on a case's input: an exit code from the
- * table, no uncaught exception, JSON that parses, and the same output twice (the overview fills its
- * short span ids in at the end, with markers that carry a random nonce: none may be left).
+ * table, no uncaught exception, JSON that parses, and the same output twice — the overview and the
+ * diff the second time on `--jobs 3` workers started at once (the overview fills its short span ids
+ * in at the end, with markers that carry a random nonce: none may be left).
  */
 async function checkReaders(text: Buffer, json: boolean, fail: (what: string) => never): Promise<void> {
-  const run = async (args: string[]) => {
+  const run = async (args: string[], env: Record<string, string> = {}) => {
     let stdout = '';
     const io: CliIO = {
       stdout: { write: (s: string | Uint8Array) => ((stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')), true) },
@@ -232,7 +233,7 @@ async function checkReaders(text: Buffer, json: boolean, fail: (what: string) =>
       stderrIsTTY: false,
       stdoutIsTTY: false,
       cwd: tmpdir(),
-      env: {},
+      env,
     };
     try {
       return { code: await createProgram(io).run(args), stdout };
@@ -244,8 +245,8 @@ async function checkReaders(text: Buffer, json: boolean, fail: (what: string) =>
     const args = [command, '-', ...(json ? ['--json'] : [])];
     const once = await run(args);
     if (!(Object.values(EXIT) as number[]).includes(once.code)) fail(`${command}: exit code ${once.code} is not in the table`);
-    const again = await run(args);
-    if (again.stdout !== once.stdout || again.code !== once.code) fail(`${command}: two runs on the same input printed different output`);
+    const again = command === 'events' ? await run(args) : await run([...args, '--jobs', '3'], { RELAY_ATIF_JOBS_AFTER_BYTES: '0' });
+    if (again.stdout !== once.stdout || again.code !== once.code) fail(`${command}: two runs on the same input printed different output${command === 'events' ? '' : ' (the second on --jobs 3)'}`);
     if (json && command !== 'events' && once.code !== EXIT.USAGE && once.stdout !== '') {
       try {
         JSON.parse(once.stdout);

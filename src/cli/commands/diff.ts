@@ -1,36 +1,44 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
-import { changedBy, dedupeDiff, dedupeDiffReport } from '../../diff/dedupe-diff.js';
-import { renderDedupeDiff, renderDedupeDiffTrajectory, renderTrajectoryDiff } from '../../diff/render.js';
+import { chalkFor, stylesFor } from '../../explain/palette.js';
+import { dedupeDiffReport } from '../../diff/dedupe-diff.js';
+import { renderDedupeDiff, renderTrajectoryDiff } from '../../diff/render.js';
 import { NO_TRAJECTORIES } from '../../explain/render-overview.js';
 import { diffTrajectories } from '../../diff/trajectory-diff.js';
 import { parseJson } from '../../json/parse.js';
 import { error } from '../../atif/validate/finding.js';
 import { loadLargeJson, MAX_TEXT_BYTES, PIECE_BYTES } from '../../atif/validate/json-load-large.js';
-import { canonicalJson, prettyPiecesWithItems } from '../../json/stringify.js';
+import { prettyPiecesWithItems } from '../../json/stringify.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
-import { convertGroup, type ConvertOptions } from '../../pipeline/convert.js';
-import { convertEvents } from '../../pipeline/stream.js';
-import type { AtofEvent } from '../../ingest/atof.js';
+import type { ConvertOptions } from '../../pipeline/convert.js';
+import { CompletingSink, convertEvents } from '../../pipeline/stream.js';
+import { LineAccounting } from '../../ingest/accounting.js';
+import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
+import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { HeldTexts } from '../held-texts.js';
 import type { CliIO } from '../io.js';
-import { groupStreamed, inputFailure, loadEventsAsConverted, recordOptions } from '../load.js';
+import { inputFailure, loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
+import { runGrouped } from '../grouped-run.js';
+import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../dedupe-diff-task.js';
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
-import { agentInfo, fixesOf, type ExportFlags } from './convert.js';
+import { agentInfo, fixesOf, jobsOf, parallelSettings, type ExportFlags } from './convert.js';
 import { emit, emitPieces, finishReport, type ReportFlags } from './explain.js';
 
-export type DiffFlags = ExportFlags & ReportFlags;
+export type DiffFlags = ExportFlags & ReportFlags & {
+  /** Threads for diffing event logs (as convert's --jobs). */
+  jobs?: string;
+};
 
 /**
  * `diff A.json B.json` compares two ATIF files (exit 0 equal, 1 different, 2 bad input); any other
  * arguments are event inputs, converted with and without the dedupe pass and compared.
  */
 export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
-  const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
+  const chalk = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
+  const styles = stylesFor(chalk);
   // The mode follows what the inputs hold, not their names: convert's NDJSON output or a .json.gz
   // are trajectories too, and so is what `<(relay-atif convert …)` pipes in.
   const looked = await Promise.all(inputs.map((p): Promise<Looked> | Looked => (inputs.length === 2 || isJsonName(p) ? lookInto(p, io) : {})));
@@ -58,7 +66,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
   const fixes = fixesOf(flags);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
-  if (flags.sessionId === undefined) return diffStreamed(inputs, flags, { common, opened }, io, styles);
+  if (flags.sessionId === undefined) return diffStreamed(inputs, flags, { common, opened }, io, chalk.level);
   // One trajectory of every event (the exporter API), which needs them all.
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
@@ -72,24 +80,36 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
  * `diff` of event logs, group by group as convert streams them: each group is converted with and
  * without the pass, compared, printed into the report and let go, so a log of gigabytes is compared
  * in the memory of its open groups. The printed parts wait for the end of input as text (HeldTexts):
- * the JSON report opens with whether any trajectory changed.
+ * the JSON report opens with whether any trajectory changed. With --jobs, as in convert: workers take
+ * groups and print their parts (in this thread's styles), which are taken in the order their scopes closed.
  */
 async function diffStreamed(
   inputs: string[],
   flags: DiffFlags,
   convert: { common: Omit<ConvertOptions, 'dedupe'>; opened: ReadonlyMap<string, InputSource> },
   io: CliIO,
-  styles: Styles,
+  colorLevel: number,
 ): Promise<ExitCode> {
   const parts = new HeldTexts();
   try {
     let changed = false;
-    const complete = (events: AtofEvent[], sessionId: string) =>
-      dedupeDiff(convertGroup(events, sessionId, { ...convert.common, dedupe: true }, true), convertGroup(events, sessionId, { ...convert.common, dedupe: false }, true));
-    const read = await groupStreamed(inputs, io, { options: recordOptions(flags), fixes: convert.common.fixes, opened: convert.opened }, complete, (d) => {
-      changed ||= changedBy(d);
-      parts.add(flags.json ? canonicalJson(d as unknown as Json) : renderDedupeDiffTrajectory(d, flags.profile, styles));
-    });
+    const jobs = jobsOf(flags, io);
+    const task: DedupeDiffTask = { kind: 'dedupe-diff', json: flags.json === true, colorLevel, profile: flags.profile };
+    const here = dedupeDiffTaskRunner(task, convert.common);
+    // (`format`, `validate` and `dedupe` are convert's: the task converts both ways and prints its part.)
+    const sink =
+      jobs > 1
+        ? { parallel: new ParallelSink({ convert: { ...convert.common, dedupe: true }, format: 'ndjson', validate: false, jobs, ...parallelSettings(io), here, task }), jobs }
+        : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)));
+    const write = async (item: OutputItem) => {
+      const part = dedupeDiffPartOf(await item.summary());
+      changed ||= part.changed;
+      parts.add(part.text);
+    };
+    const accounting = new LineAccounting();
+    let replay: Loaded['replay'];
+    const stream = { read: recordOptions(flags), fixes: convert.common.fixes, opened: convert.opened, replay: (r: NonNullable<Loaded['replay']>) => (replay = r) };
+    const read = await runGrouped(inputs, io, accounting, stream, sink, write);
     const count = parts.count;
     await emitPieces(
       io,
@@ -97,7 +117,7 @@ async function diffStreamed(
       () => prettyPiecesWithItems({ profile: flags.profile, changed }, 'trajectories', parts.texts(), parseJson),
       () => (count === 0 ? NO_TRAJECTORIES : parts.texts()),
     );
-    const code = finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
+    const code = finishReport(accounting, read.events, flags, io, replay ? describeReplay(replay.stats, read.lateReconstructed) : []);
     return changed ? EXIT.PROBLEMS : code;
   } finally {
     parts.close();

@@ -9,7 +9,7 @@ import { stepReport } from '../../explain/step-report.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
-import { convertGroup, type ConvertedTrajectory } from '../../pipeline/convert.js';
+import { afterConversion, convertGroup, type ConvertedTrajectory } from '../../pipeline/convert.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import { accountLateEvents } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
@@ -142,12 +142,12 @@ async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: Fix
   const read = await showOverview(flags, io, styles, (printer) => {
     // One description of a part, run here and on the workers alike.
     const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profile, markerPrefix: printer.marks.prefix, only: printer.only };
-    const here = overviewTaskRunner(task);
+    const here = afterConversion(convert, overviewTaskRunner(task));
     // (`format` and `validate` are convert's: the task prints the part instead.)
     const sink =
       jobs > 1
         ? { parallel: new ParallelSink({ convert, format: 'ndjson', validate: false, jobs, ...parallelSettings(io), here, task }), jobs }
-        : new CompletingSink((events, sessionId) => localOutput(here(convertGroup(events, sessionId, convert, true))));
+        : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)));
     const write = async (item: OutputItem) => printer.addPart(overviewPartOf(await item.summary()));
     return runGrouped(inputs, io, accounting, { read: recordOptions(flags), fixes, replay: (r) => (replay = r) }, sink, write);
   });

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { AtofEvent } from '../../ingest/atof.js';
-import { convertGroup, type ConvertedTrajectory, type ConvertOptions } from '../convert.js';
+import type { ConvertOptions, GroupTask } from '../convert.js';
 import type { ExportedTrajectory } from '../exported.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { eventsOf } from './wire.js';
@@ -12,11 +12,11 @@ export function convertOptionsOf(init: WorkerInit): ConvertOptions {
 
 /**
  * A worker's side of the pool (run by the worker entry the command gives, see WorkerEntry): collects
- * the events of the groups routed to it, converts a group when the main thread closes it, and sends
- * back what `task` makes of the conversion — its text as it is printed, then its counts.
+ * the events of the groups routed to it, runs `task` on a group when the main thread closes it (by
+ * default its conversion, printed), and sends back what that made — its text as it is printed, then
+ * its counts and what it attached.
  */
-export function serveGroups(port: MessagePort, init: WorkerInit, task: (c: ConvertedTrajectory) => ExportedTrajectory): void {
-  const options = convertOptionsOf(init);
+export function serveGroups(port: MessagePort, task: GroupTask<ExportedTrajectory>): void {
   const groups = new Map<number, AtofEvent[]>();
   const send = (msg: FromWorker) => port.postMessage(msg);
   port.on('message', (msg: ToWorker) => {
@@ -32,7 +32,7 @@ export function serveGroups(port: MessagePort, init: WorkerInit, task: (c: Conve
         const events = groups.get(msg.group) ?? [];
         groups.delete(msg.group);
         if (msg.resort) events.sort((a, b) => a.seq - b.seq);
-        const { text, ...counts } = task(convertGroup(events, msg.sessionId, options, true));
+        const { text, ...counts } = task(events, msg.sessionId);
         for (const piece of text ?? []) port.postMessage({ type: 'text', group: msg.group, piece } satisfies FromWorker, [piece.buffer as ArrayBuffer]);
         send({ type: 'done', group: msg.group, exported: { ...counts, written: text !== undefined } });
       }

@@ -1,5 +1,5 @@
 import type { AtofEvent } from '../../ingest/atof.js';
-import { convertGroup, UNSCOPED_SESSION_ID, type ConvertedTrajectory, type ConvertOptions } from '../convert.js';
+import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions, type GroupTask } from '../convert.js';
 import { exportConverted, type ExportedTrajectory, type OutputFormat } from '../exported.js';
 import type { GroupSink } from '../stream.js';
 import { localOutput, type OutputItem } from '../output-queue.js';
@@ -34,10 +34,11 @@ export interface ParallelOptions {
   /** The script the workers run (it serves groups with the task below). */
   worker: WorkerEntry;
   /**
-   * What a conversion becomes, here and (by `task`, which the worker entry reads) on the workers: by
-   * default the trajectory printed in `format`; `explain` makes its overview part instead.
+   * What a completed group becomes, here and (by `task`, which the worker entry reads) on the workers:
+   * by default its conversion, printed in `format`; `explain` makes its overview part, `diff` its
+   * dedupe diff.
    */
-  here?: (c: ConvertedTrajectory) => ExportedTrajectory;
+  here?: GroupTask<ExportedTrajectory>;
   task?: unknown;
 }
 
@@ -144,7 +145,8 @@ export class ParallelSink implements GroupSink<OutputItem> {
   }
 
   private convertHere(events: AtofEvent[], sessionId: string): OutputItem {
-    const c = convertGroup(events.map(withPayload), sessionId, this.opts.convert, true);
-    return localOutput(this.opts.here ? this.opts.here(c) : exportConverted(c, this.opts.format, this.opts.validate));
+    const full = events.map(withPayload);
+    if (this.opts.here) return localOutput(this.opts.here(full, sessionId));
+    return localOutput(exportConverted(convertGroup(full, sessionId, this.opts.convert, true), this.opts.format, this.opts.validate));
   }
 }
