@@ -11,10 +11,9 @@ import { loadLargeJson, MAX_TEXT_BYTES, PIECE_BYTES } from '../../atif/validate/
 import { prettyPiecesWithItems } from '../../json/stringify.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
 import type { ConvertOptions } from '../../pipeline/convert.js';
-import { CompletingSink, convertEvents } from '../../pipeline/stream.js';
+import { convertEvents } from '../../pipeline/stream.js';
 import { LineAccounting } from '../../ingest/accounting.js';
-import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
-import { ParallelSink } from '../../pipeline/parallel/sink.js';
+import type { OutputItem } from '../../pipeline/output-queue.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { HeldTexts } from '../held-texts.js';
@@ -24,8 +23,8 @@ import { runGrouped } from '../grouped-run.js';
 import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../dedupe-diff-task.js';
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
-import { agentInfo, fixesOf, jobsOf, parallelSettings, type ExportFlags } from './convert.js';
-import { emit, emitPieces, finishReport, type ReportFlags } from './explain.js';
+import { agentInfo, fixesOf, jobsOf, type ExportFlags } from './convert.js';
+import { emit, emitPieces, finishReport, reportSink, type ReportFlags } from './explain.js';
 
 export type DiffFlags = ExportFlags & ReportFlags & {
   /** Threads for diffing event logs (as convert's --jobs). */
@@ -95,12 +94,8 @@ async function diffStreamed(
     let changed = false;
     const jobs = jobsOf(flags, io);
     const task: DedupeDiffTask = { kind: 'dedupe-diff', json: flags.json === true, colorLevel, profile: flags.profile };
-    const here = dedupeDiffTaskRunner(task, convert.common);
-    // (`format`, `validate` and `dedupe` are convert's: the task converts both ways and prints its part.)
-    const sink =
-      jobs > 1
-        ? { parallel: new ParallelSink({ convert: { ...convert.common, dedupe: true }, format: 'ndjson', validate: false, jobs, ...parallelSettings(io), here, task }), jobs }
-        : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)));
+    // (The task converts both ways: `dedupe` here is only the options' shape.)
+    const sink = reportSink(jobs, io, { ...convert.common, dedupe: true }, dedupeDiffTaskRunner(task, convert.common), task);
     const write = async (item: OutputItem) => {
       const part = dedupeDiffPartOf(await item.summary());
       changed ||= part.changed;

@@ -9,7 +9,9 @@ import { stepReport } from '../../explain/step-report.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
-import { afterConversion, convertGroup, type ConvertedTrajectory } from '../../pipeline/convert.js';
+import { afterConversion, convertGroup, type ConvertedTrajectory, type ConvertOptions, type GroupTask } from '../../pipeline/convert.js';
+import type { ExportedTrajectory } from '../../pipeline/exported.js';
+import type { DedupeDiffTask } from '../dedupe-diff-task.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import { accountLateEvents } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
@@ -142,16 +144,23 @@ async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: Fix
   const read = await showOverview(flags, io, styles, (printer) => {
     // One description of a part, run here and on the workers alike.
     const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profile, markerPrefix: printer.marks.prefix, only: printer.only };
-    const here = afterConversion(convert, overviewTaskRunner(task));
-    // (`format` and `validate` are convert's: the task prints the part instead.)
-    const sink =
-      jobs > 1
-        ? { parallel: new ParallelSink({ convert, format: 'ndjson', validate: false, jobs, ...parallelSettings(io), here, task }), jobs }
-        : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)));
+    const sink = reportSink(jobs, io, convert, afterConversion(convert, overviewTaskRunner(task)), task);
     const write = async (item: OutputItem) => printer.addPart(overviewPartOf(await item.summary()));
     return runGrouped(inputs, io, accounting, { read: recordOptions(flags), fixes, replay: (r) => (replay = r) }, sink, write);
   });
   return finishReport(accounting, read.events, flags, io, replay ? describeReplay(replay.stats, read.lateReconstructed) : []);
+}
+
+/**
+ * Where a reporting command's grouped run sends its completed groups: with more than one job, to
+ * `--jobs` workers running `task` (which the worker entry reads) and to this thread running `here`,
+ * the same function; else each is made here. (`format` and `validate` are convert's: a task prints
+ * its part instead.)
+ */
+export function reportSink(jobs: number, io: CliIO, convert: ConvertOptions, here: GroupTask<ExportedTrajectory>, task: OverviewTask | DedupeDiffTask) {
+  return jobs > 1
+    ? { parallel: new ParallelSink({ convert, format: 'ndjson', validate: false, jobs, ...parallelSettings(io), here, task }), jobs }
+    : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)));
 }
 
 /** The overview of the conversions `visit` hands the printer, printed once it has handed them all; returns what `visit` did. */
