@@ -184,6 +184,28 @@ test('explain --jobs 3 prints exactly the overview --jobs 1 prints (text and JSO
   assert.ok(one.stdout.split('\ntrajectory ').length > 50, 'the inputs make many trajectories');
 });
 
+test('explain --span --jobs 3 prints exactly what --jobs 1 prints (LLM and tool spans, prefixes, ambiguous and unknown queries; text, JSON, colours), on every conformance input at once', { skip: inputs.length === 0 }, async () => {
+  const behind = { env: { ...EAGER.env, RELAY_ATIF_WORKER_BACKLOG_BYTES: '0' } };
+  const queries = [
+    '019c93d5-bb15-718b-9c34-612829000005', // an LLM span
+    '019c9e8e-bede-7340-8baf-ade4a8000032', // a tool span
+    '019c9e8e-bede-7340-8baf-ade4a80000', // a prefix of that one only
+    '019c9e8e', // a prefix of several: ambiguous
+    'ffffffff', // no span
+  ];
+  const answered = new Set<number>();
+  for (const query of queries) {
+    for (const [extra, tty] of [[[], {}], [['--json'], {}], [[], { stdoutIsTTY: true }]] as Array<[string[], { stdoutIsTTY?: boolean }]>) {
+      const args = ['explain', '--span', query, ...inputs, ...extra];
+      const one = await runCli([...args, '--jobs', '1'], tty);
+      answered.add(one.code);
+      assertSameRun(one, await runCli([...args, '--jobs', '3'], { ...EAGER, ...tty }));
+      assertSameRun(one, await runCli([...args, '--jobs', '2'], { ...behind, ...tty }));
+    }
+  }
+  assert.deepEqual([...answered].sort(), [0, 2], 'reports and usage errors both compared');
+});
+
 test('diff --jobs 3 prints exactly the dedupe diff --jobs 1 prints (text, JSON, colours), on every conformance input at once and on the samples', { skip: inputs.length === 0 }, async () => {
   const behind = { env: { ...EAGER.env, RELAY_ATIF_WORKER_BACKLOG_BYTES: '0' } };
   const runs: Array<[string[], { stdoutIsTTY?: boolean }]> = [

@@ -4,7 +4,7 @@ import { renderDedupeDiffTrajectory } from '../diff/render.js';
 import { canonicalJson } from '../json/stringify.js';
 import type { Json } from '../json/value.js';
 import { convertGroup, type ConvertOptions, type GroupTask } from '../pipeline/convert.js';
-import type { ExportedTrajectory } from '../pipeline/exported.js';
+import { attachedResult, type ExportedTrajectory } from '../pipeline/exported.js';
 
 /**
  * `diff`'s task on event logs, in this thread or on `--jobs` workers: a group converted with and
@@ -32,7 +32,7 @@ export function dedupeDiffTaskRunner(task: DedupeDiffTask, convert: Omit<Convert
     const withPass = convertGroup(events, sessionId, { ...convert, dedupe: true }, true);
     const d = dedupeDiff(withPass, convertGroup(events, sessionId, { ...convert, dedupe: false }, true));
     const part: DedupeDiffPart = { changed: changedBy(d), text: task.json ? canonicalJson(d as unknown as Json) : renderDedupeDiffTrajectory(d, task.profile, styles) };
-    return { sessionId, eventCount: events.length, steps: 0, suppressedSpans: withPass.suppressedSpans, errors: [], errorCount: 0, attached: part };
+    return attachedResult(withPass, part);
   };
 }
 

@@ -1,11 +1,11 @@
-import type { LineAccounting } from '../ingest/accounting.js';
+import { LineAccounting } from '../ingest/accounting.js';
 import type { ParallelSink } from '../pipeline/parallel/sink.js';
 import { OrderedQueue, type OutputItem } from '../pipeline/output-queue.js';
 import { TopLevelGrouper, type GroupSink } from '../pipeline/stream.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { accountLateEvents } from './late-events.js';
-import { streamEventBatches, type StreamOptions } from './load.js';
+import { streamEventBatches, type Loaded, type StreamedInput, type StreamOptions } from './load.js';
 
 /** What a grouped run read: the events filed into groups, and the rebuilt events that came too late for theirs. */
 export interface GroupedRun {
@@ -17,8 +17,8 @@ export interface GroupedRun {
  * The inputs grouped per top-level scope as they are read (raw records replayed at the end), each
  * completed group made into an item by `sink` — `parallel` when workers may take groups (this thread
  * then reads only the envelopes of what it routes to them) — and the items handed to `write` in the
- * order their scopes closed, whatever thread made them. Shared by `convert`, the `explain` overview and
- * the dedupe `diff` of event logs.
+ * order their scopes closed, whatever thread made them. Shared by `convert`, the `explain` overview and `--span`,
+ * and the dedupe `diff` of event logs.
  */
 export async function runGrouped(
   inputs: string[],
@@ -64,6 +64,23 @@ export async function runGrouped(
     await parallel?.shutdown();
   }
   return { events, lateReconstructed };
+}
+
+/**
+ * {@link runGrouped} for a report (the `explain` overview and `--span`, the dedupe `diff`): with its own
+ * line accounting, and what the replay did — what the report's run summary says.
+ */
+export async function runGroupedReport(
+  inputs: string[],
+  io: CliIO,
+  stream: Omit<StreamOptions, 'inputBytes' | 'replay'>,
+  sink: Parameters<typeof runGrouped>[4],
+  write: (item: OutputItem) => Promise<void>,
+): Promise<StreamedInput> {
+  const accounting = new LineAccounting();
+  let replay: Loaded['replay'];
+  const { events, lateReconstructed } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write);
+  return { accounting, replay, events, lateReconstructed };
 }
 
 /**

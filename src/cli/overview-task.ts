@@ -2,7 +2,7 @@ import { stylesOfLevel } from '../explain/palette.js';
 import { overviewPart, type OverviewPart } from '../explain/report.js';
 import { ShortIdMarkers } from '../explain/short-id-markers.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
-import type { ExportedTrajectory } from '../pipeline/exported.js';
+import { attachedResult, type ExportedTrajectory } from '../pipeline/exported.js';
 
 /**
  * The explain overview's task on `--jobs` workers: each conversion becomes its part of the overview,
@@ -24,15 +24,10 @@ export interface OverviewTask {
 export function overviewTaskRunner(task: OverviewTask): (c: ConvertedTrajectory) => ExportedTrajectory {
   const format = task.json ? ({ json: true } as const) : { json: false as const, styles: stylesOfLevel(task.colorLevel) };
   const marks = new ShortIdMarkers(task.markerPrefix);
-  return (c) => overviewExported(c, overviewPart(c, format, task.profile, marks, task.only));
+  return (c) => attachedResult(c, overviewPart(c, format, task.profile, marks, task.only));
 }
 
-/** An overview part in the shape results travel in: attached whole (a worker's crosses as a copy, as its counts do). */
-function overviewExported(c: ConvertedTrajectory, part: OverviewPart): ExportedTrajectory {
-  return { sessionId: c.sessionId, eventCount: c.eventCount, steps: 0, suppressedSpans: c.suppressedSpans, errors: [], errorCount: 0, attached: part };
-}
-
-/** The part a result carries (see {@link overviewExported}). */
+/** The part a result carries (a worker's crosses as a copy, as its counts do). */
 export function overviewPartOf(summary: { attached?: unknown }): OverviewPart {
   return summary.attached as OverviewPart;
 }

@@ -1,30 +1,75 @@
-import type { SpanOutcome } from '../dedupe/pass.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { compactId, matchSpanId, shortIds } from './ids.js';
 import { spanReport, type SpanReport } from './span-report.js';
 import { producedTrajectory, trajectoryIds as idsOf, trajectoryOverview } from './table-report.js';
 import { toolReport, type ToolReport } from './tool-report.js';
-import { prettyItemPieces, prettyPiecesWithItems } from '../json/stringify.js';
+import { jsonPieces, prettyItemPieces, prettyPiecesWithItems } from '../json/stringify.js';
 import { RawJson, type Json } from '../json/value.js';
 import type { Styles } from './palette.js';
 import { NO_TRAJECTORIES, renderTrajectory } from './render-overview.js';
+import { renderSpan, renderTool } from './render-span.js';
 import { ShortIdMarkers } from './short-id-markers.js';
 
 /**
  * What `--span` can name: every LLM span (candidate or not) and every tool span with a tool end, each
- * with its name and trajectory; `at` / `converted` where the query may resolve to it (see SpanFinder).
+ * with its name and trajectory; `report`, printed, where the query may resolve to it (see SpanFinder).
  */
 export interface SpanIndex {
-  llm: Map<string, { sessionId: string; name: string; at?: { converted: ConvertedTrajectory; outcome: SpanOutcome } }>;
-  tool: Map<string, { sessionId: string; name: string; converted?: ConvertedTrajectory }>;
+  llm: Map<string, { sessionId: string; name: string; report?: string }>;
+  tool: Map<string, { sessionId: string; name: string; report?: string }>;
   short: Map<string, string>;
 }
 
 /**
+ * How a `--span` report is printed: JSON (its `short` a marker, filled in once every span is known)
+ * or text in these styles. A worker thread prints with the markers of the main thread's finder.
+ */
+export interface SpanReportFormat {
+  format: OverviewFormat;
+  marks: ShortIdMarkers;
+}
+
+/**
+ * One conversion's share of a `--span` lookup: its spans in the order they are indexed, and the
+ * printed report of each span the query may resolve to. That is every span it names exactly and, when
+ * the conversion holds only one span the query is a prefix of, that one: two such spans (here, or
+ * with others elsewhere) make the query ambiguous. Made where the conversion is, in this thread or on
+ * a worker; only the few reports cross, never the conversion.
+ */
+export interface SpanPart {
+  sessionId: string;
+  llm: Array<[uuid: string, name: string]>;
+  tool: Array<[uuid: string, name: string]>;
+  reports: { llm: Array<[uuid: string, text: string]>; tool: Array<[uuid: string, text: string]> };
+}
+
+export function spanPart(c: ConvertedTrajectory, query: string, printing: SpanReportFormat): SpanPart {
+  const q = compactId(query);
+  const llm = c.result.dedupe.spans.map((o): [string, string] => [o.span.uuid, o.span.name]);
+  const tool: Array<[string, string]> = [];
+  for (const conv of c.result.conversions) for (const link of conv.toolLinks) tool.push([link.toolUuid, link.name]);
+  const named = (uuid: string) => q !== '' && compactId(uuid).startsWith(q);
+  const exact = (uuid: string) => compactId(uuid) === q;
+  const prefixHits = new Set([...llm, ...tool].map(([uuid]) => uuid).filter((u) => named(u) && !exact(u)));
+  const reported = (uuid: string) => named(uuid) && (exact(uuid) || prefixHits.size === 1);
+  const reports: SpanPart['reports'] = { llm: [], tool: [] };
+  for (const o of c.result.dedupe.spans) if (reported(o.span.uuid)) reports.llm.push([o.span.uuid, printReport(spanReport(c, o, new Map()), printing)]);
+  for (const uuid of new Set(tool.map(([u]) => u))) if (reported(uuid)) reports.tool.push([uuid, printReport(toolReport(c, uuid, new Map())!, printing)]);
+  return { sessionId: c.sessionId, llm, tool, reports };
+}
+
+/** A report as `explain --span` prints it, its short id a marker. */
+function printReport(report: SpanReport | ToolReport, { format, marks }: SpanReportFormat): string {
+  if (format.json) return [...jsonPieces({ ...report, short: marks.mark('id', report.span) } as unknown as Json, 2)].join('');
+  return report.kind === 'llm' ? renderSpan(report, format.styles) : renderTool(report, format.styles);
+}
+
+/**
  * The spans a `--span` query is looked up among, indexed one conversion at a time as `convert`
- * streams them: each conversion is let go once indexed, unless it holds a span the query may resolve
- * to (see `keeps`), so memory holds a line per span, not the input's events. A uuid met again (in a
- * later trajectory) is described by the later one, as an index of every conversion would.
+ * streams them (from its {@link SpanPart}, made here or on a worker): each conversion is let go once
+ * indexed, and only the reports of spans the query may still resolve to are kept (see `keeps`), so
+ * memory holds a line per span, not the input's events. A uuid met again (in a later trajectory) is
+ * described by the later one, as an index of every conversion would.
  */
 export class SpanFinder {
   private readonly index: SpanIndex = { llm: new Map(), tool: new Map(), short: new Map() };
@@ -32,18 +77,23 @@ export class SpanFinder {
   /** Distinct uuids the query is a prefix of but not equal to: past one, only an exact match can answer. */
   private readonly prefixHits = new Set<string>();
 
-  constructor(query: string) {
-    this.query = compactId(query);
+  constructor(
+    readonly rawQuery: string,
+    readonly printing: SpanReportFormat,
+  ) {
+    this.query = compactId(rawQuery);
   }
 
+  /** A conversion made in this thread. */
   add(c: ConvertedTrajectory): void {
-    for (const outcome of c.result.dedupe.spans) {
-      const uuid = outcome.span.uuid;
-      this.index.llm.set(uuid, { sessionId: c.sessionId, name: outcome.span.name, at: this.keeps(uuid) ? { converted: c, outcome } : undefined });
-    }
-    for (const conv of c.result.conversions) {
-      for (const link of conv.toolLinks) this.index.tool.set(link.toolUuid, { sessionId: c.sessionId, name: link.name, converted: this.keeps(link.toolUuid) ? c : undefined });
-    }
+    this.addPart(spanPart(c, this.rawQuery, this.printing));
+  }
+
+  addPart(part: SpanPart): void {
+    const llmReports = new Map(part.reports.llm);
+    const toolReports = new Map(part.reports.tool);
+    for (const [uuid, name] of part.llm) this.index.llm.set(uuid, { sessionId: part.sessionId, name, report: this.keeps(uuid) ? llmReports.get(uuid) : undefined });
+    for (const [uuid, name] of part.tool) this.index.tool.set(uuid, { sessionId: part.sessionId, name, report: this.keeps(uuid) ? toolReports.get(uuid) : undefined });
   }
 
   finish(): SpanIndex {
@@ -52,9 +102,9 @@ export class SpanFinder {
   }
 
   /**
-   * Whether the conversion holding `uuid` must be kept: the query names it exactly, or it is the first
-   * uuid the query is a prefix of (a second one makes the query ambiguous, unless one matches exactly).
-   * So at most two conversions are kept, however many spans the input has.
+   * Whether the report of `uuid` must be kept: the query names it exactly, or it is the first uuid
+   * the query is a prefix of (a second one makes the query ambiguous, unless one matches exactly).
+   * So at most two reports are kept, however many spans the input has.
    */
   private keeps(uuid: string): boolean {
     const id = compactId(uuid);
@@ -148,26 +198,20 @@ export class OverviewPrinter {
 }
 
 export type SpanLookup =
-  | { kind: 'llm'; report: SpanReport }
-  | { kind: 'tool'; report: ToolReport }
+  | { kind: 'llm' | 'tool'; uuid: string; printed: string }
   | { kind: 'ambiguous'; candidates: string[] }
   | { kind: 'unknown'; known: string[] };
 
-/** `--span ID`: a full uuid or a unique prefix of an LLM or tool span. */
-export function lookupSpan(index: SpanIndex, query: string): SpanLookup {
+/** `--span ID`: a full uuid or a unique prefix of an LLM or tool span; its report as printed, short id filled in. */
+export function lookupSpan(index: SpanIndex, query: string, marks: ShortIdMarkers): SpanLookup {
   const known = [...index.llm.keys(), ...index.tool.keys()];
   const m = matchSpanId(query, known);
   if (m.kind === 'unknown') return { kind: 'unknown', known: known.sort() };
   if (m.kind === 'ambiguous') return { kind: 'ambiguous', candidates: m.uuids };
   const llm = index.llm.get(m.uuid);
-  if (llm) return { kind: 'llm', report: spanReport(kept(llm.at, m.uuid).converted, kept(llm.at, m.uuid).outcome, index.short) };
-  return { kind: 'tool', report: toolReport(kept(index.tool.get(m.uuid)!.converted, m.uuid), m.uuid, index.short)! };
-}
-
-/** The conversion kept for the span a query resolved to (SpanFinder keeps exactly those). */
-function kept<T>(value: T | undefined, uuid: string): T {
-  if (value === undefined) throw new Error(`internal: the conversion holding span ${uuid} was not kept`);
-  return value;
+  const report = (llm ?? index.tool.get(m.uuid)!).report;
+  if (report === undefined) throw new Error(`internal: the report of span ${m.uuid} was not kept`);
+  return { kind: llm ? 'llm' : 'tool', uuid: m.uuid, printed: marks.fill(report, index.short) };
 }
 
 /** How a uuid in a candidate list is described in an error message. */

@@ -27,6 +27,14 @@ export interface ExportedTrajectory {
   attached?: unknown;
 }
 
+/**
+ * The result of a task that makes something else of a conversion than its printed trajectory (an
+ * `explain` or `diff` part): no text, the conversion's counts, and what it made, carried as it is.
+ */
+export function attachedResult(c: Pick<ConvertedTrajectory, 'sessionId' | 'eventCount' | 'suppressedSpans'>, attached: unknown): ExportedTrajectory {
+  return { sessionId: c.sessionId, eventCount: c.eventCount, steps: 0, suppressedSpans: c.suppressedSpans, errors: [], errorCount: 0, attached };
+}
+
 /** Reduces a conversion result. The text is produced lazily: a large trajectory is printed piece by piece. */
 export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, validate: boolean): ExportedTrajectory {
   const t = c.trajectory;

@@ -12,19 +12,18 @@ import { prettyPiecesWithItems } from '../../json/stringify.js';
 import { isObject, type Json, type JsonObject } from '../../json/value.js';
 import type { ConvertOptions } from '../../pipeline/convert.js';
 import { convertEvents } from '../../pipeline/stream.js';
-import { LineAccounting } from '../../ingest/accounting.js';
 import type { OutputItem } from '../../pipeline/output-queue.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { HeldTexts } from '../held-texts.js';
 import type { CliIO } from '../io.js';
-import { inputFailure, loadEventsAsConverted, recordOptions, type Loaded } from '../load.js';
-import { runGrouped } from '../grouped-run.js';
+import { inputFailure, loadEventsAsConverted, recordOptions } from '../load.js';
+import { runGroupedReport } from '../grouped-run.js';
 import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../dedupe-diff-task.js';
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, jobsOf, type ExportFlags } from './convert.js';
-import { emit, emitPieces, finishReport, reportSink, type ReportFlags } from './explain.js';
+import { emit, emitPieces, finishReport, finishStreamed, reportSink, type ReportFlags } from './explain.js';
 
 export type DiffFlags = ExportFlags & ReportFlags & {
   /** Threads for diffing event logs (as convert's --jobs). */
@@ -101,10 +100,7 @@ async function diffStreamed(
       changed ||= part.changed;
       parts.add(part.text);
     };
-    const accounting = new LineAccounting();
-    let replay: Loaded['replay'];
-    const stream = { read: recordOptions(flags), fixes: convert.common.fixes, opened: convert.opened, replay: (r: NonNullable<Loaded['replay']>) => (replay = r) };
-    const read = await runGrouped(inputs, io, accounting, stream, sink, write);
+    const read = await runGroupedReport(inputs, io, { read: recordOptions(flags), fixes: convert.common.fixes, opened: convert.opened }, sink, write);
     const count = parts.count;
     await emitPieces(
       io,
@@ -112,7 +108,7 @@ async function diffStreamed(
       () => prettyPiecesWithItems({ profile: flags.profile, changed }, 'trajectories', parts.texts(), parseJson),
       () => (count === 0 ? NO_TRAJECTORIES : parts.texts()),
     );
-    const code = finishReport(accounting, read.events, flags, io, replay ? describeReplay(replay.stats, read.lateReconstructed) : []);
+    const code = finishStreamed(read, flags, io);
     return changed ? EXIT.PROBLEMS : code;
   } finally {
     parts.close();

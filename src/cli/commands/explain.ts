@@ -1,9 +1,8 @@
 import type { AtofEvent } from '../../ingest/atof.js';
 import type { FixSet } from '../../profiles/fixes.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
-import { renderSpan, renderTool } from '../../explain/render-span.js';
 import { renderStep } from '../../explain/render-step.js';
-import { describeUuid, lookupSpan, OverviewPrinter, SpanFinder, type OverviewFormat, type SpanIndex } from '../../explain/report.js';
+import { describeUuid, lookupSpan, OverviewPrinter, SpanFinder, type OverviewFormat } from '../../explain/report.js';
 import { HeldTexts } from '../held-texts.js';
 import { stepReport } from '../../explain/step-report.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
@@ -11,7 +10,9 @@ import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
 import { afterConversion, convertGroup, type ConvertedTrajectory, type ConvertOptions, type GroupTask } from '../../pipeline/convert.js';
 import type { ExportedTrajectory } from '../../pipeline/exported.js';
-import type { DedupeDiffTask } from '../dedupe-diff-task.js';
+import type { WorkerTask } from '../worker-tasks.js';
+import { spanPartOf, spanTaskFormat, spanTaskRunner, type SpanTask } from '../span-task.js';
+import { ShortIdMarkers } from '../../explain/short-id-markers.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import { accountLateEvents } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
@@ -22,11 +23,11 @@ import { writeOut } from '../output.js';
 import { groupStreamed, loadEventsAsConverted, readForReplay, recordOptions, type Loaded, type StreamedInput } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, jobsOf, parallelSettings, type ExportFlags } from './convert.js';
-import { LineAccounting } from '../../ingest/accounting.js';
+import type { LineAccounting } from '../../ingest/accounting.js';
 import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { CompletingSink } from '../../pipeline/stream.js';
-import { runGrouped } from '../grouped-run.js';
+import { runGroupedReport } from '../grouped-run.js';
 import { overviewPartOf, overviewTaskRunner, type OverviewTask } from '../overview-task.js';
 
 /** Flags every reporting command (explain, diff) shares. */
@@ -67,16 +68,16 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   if (flags.sessionId === undefined) {
     if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, styles);
     if (flags.span === undefined) return explainOverview(inputs, flags, fixes, io, styles, chalk.level);
-    return explainSpanStreamed(inputs, flags.span, flags, fixes, io, styles);
+    return explainSpanStreamed(inputs, flags.span, flags, fixes, io, chalk.level);
   }
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
   // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
   const { trajectories: converted, late } = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
   const lateReconstructed = accountLateEvents(accounting, late);
   if (flags.span !== undefined) {
-    const finder = new SpanFinder(flags.span);
+    const finder = new SpanFinder(flags.span, spanTaskFormat(spanTask(flags.span, flags, chalk.level)));
     for (const c of converted) finder.add(c);
-    await showSpan(finder.finish(), flags.span, flags, io, styles);
+    await showSpan(finder, flags.span, flags, io);
   } else if (stepId !== undefined) {
     // One conversion of every event (--session-id): the trajectory, or one of its subagents'.
     const all = converted.flatMap(trajectoryIds);
@@ -91,14 +92,23 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
 }
 
 /**
- * `--span`, read as `convert` streams: each trajectory is indexed as it closes and let go, unless it
- * holds a span the query may name (see SpanFinder).
+ * `--span`, read as `convert` streams: each trajectory is indexed as it closes and let go; only the
+ * reports of spans the query may name are kept, printed (see SpanFinder). With --jobs, as in convert:
+ * workers convert trajectories and make their shares of the lookup, taken in the order they closed.
  */
-async function explainSpanStreamed(inputs: string[], query: string, flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
-  const finder = new SpanFinder(query);
-  const read = await eachConverted(inputs, flags, fixes, io, (c) => finder.add(c));
-  await showSpan(finder.finish(), query, flags, io, styles);
+async function explainSpanStreamed(inputs: string[], query: string, flags: ExplainFlags, fixes: FixSet, io: CliIO, colorLevel: number): Promise<ExitCode> {
+  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  const task = spanTask(query, flags, colorLevel);
+  const finder = new SpanFinder(query, spanTaskFormat(task));
+  const sink = reportSink(jobsOf(flags, io), io, convert, afterConversion(convert, spanTaskRunner(task)), task);
+  const read = await runGroupedReport(inputs, io, { read: recordOptions(flags), fixes }, sink, async (item) => finder.addPart(spanPartOf(await item.summary())));
+  await showSpan(finder, query, flags, io);
   return finishStreamed(read, flags, io);
+}
+
+/** The `--span` task: the query, and how its reports are printed (styles of `colorLevel`, fresh markers). */
+function spanTask(query: string, flags: ExplainFlags, colorLevel: number): SpanTask {
+  return { kind: 'span', query, json: flags.json === true, colorLevel, markerPrefix: new ShortIdMarkers().prefix };
 }
 
 /**
@@ -111,13 +121,14 @@ function eachConverted(inputs: string[], flags: ExplainFlags, fixes: FixSet, io:
 }
 
 /** The run summary of a streamed read. */
-function finishStreamed(read: StreamedInput, flags: ExplainFlags, io: CliIO): ExitCode {
+export function finishStreamed(read: StreamedInput, flags: ReportFlags, io: CliIO): ExitCode {
   return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed) : []);
 }
 
 /** The report of the span `query` names, or the usage error that says why there is none. */
-async function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io: CliIO, styles: Styles): Promise<void> {
-  const found = lookupSpan(index, query);
+async function showSpan(finder: SpanFinder, query: string, flags: ExplainFlags, io: CliIO): Promise<void> {
+  const index = finder.finish();
+  const found = lookupSpan(index, query, finder.printing.marks);
   if (found.kind === 'ambiguous') {
     throw usageError(`span '${query}' is ambiguous; it matches:\n${found.candidates.map((u) => `  ${describeUuid(index, u)}`).join('\n')}`);
   }
@@ -126,7 +137,7 @@ async function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io
     if (found.known.length > LISTED) listed.push(`  … ${found.known.length - LISTED} more (relay-atif explain lists them all)`);
     throw usageError(`no LLM or tool span matches '${query}'; known spans:\n${listed.join('\n') || '  (none)'}`);
   }
-  await emit(io, flags, found.report as unknown as Json, () => (found.kind === 'llm' ? renderSpan(found.report, styles) : renderTool(found.report, styles)));
+  await emitPieces(io, flags, () => [found.printed], () => found.printed);
 }
 
 /**
@@ -139,16 +150,14 @@ async function showSpan(index: SpanIndex, query: string, flags: ExplainFlags, io
 async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles, colorLevel: number): Promise<ExitCode> {
   const jobs = jobsOf(flags, io);
   const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
-  const accounting = new LineAccounting();
-  let replay: Loaded['replay'];
   const read = await showOverview(flags, io, styles, (printer) => {
     // One description of a part, run here and on the workers alike.
     const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profile, markerPrefix: printer.marks.prefix, only: printer.only };
     const sink = reportSink(jobs, io, convert, afterConversion(convert, overviewTaskRunner(task)), task);
     const write = async (item: OutputItem) => printer.addPart(overviewPartOf(await item.summary()));
-    return runGrouped(inputs, io, accounting, { read: recordOptions(flags), fixes, replay: (r) => (replay = r) }, sink, write);
+    return runGroupedReport(inputs, io, { read: recordOptions(flags), fixes }, sink, write);
   });
-  return finishReport(accounting, read.events, flags, io, replay ? describeReplay(replay.stats, read.lateReconstructed) : []);
+  return finishStreamed(read, flags, io);
 }
 
 /**
@@ -157,7 +166,7 @@ async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: Fix
  * the same function; else each is made here. (`format` and `validate` are convert's: a task prints
  * its part instead.)
  */
-export function reportSink(jobs: number, io: CliIO, convert: ConvertOptions, here: GroupTask<ExportedTrajectory>, task: OverviewTask | DedupeDiffTask) {
+export function reportSink(jobs: number, io: CliIO, convert: ConvertOptions, here: GroupTask<ExportedTrajectory>, task: WorkerTask) {
   return jobs > 1
     ? { parallel: new ParallelSink({ convert, format: 'ndjson', validate: false, jobs, ...parallelSettings(io), here, task }), jobs }
     : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)));
