@@ -29,3 +29,9 @@ export function processIO(): CliIO {
     env: process.env,
   };
 }
+
+/** A size in bytes from the environment variable `name` when it holds one, else `fallback` (tuning, and tests on small inputs). */
+export function sizeSetting(io: Pick<CliIO, 'env'>, name: string, fallback: number): number {
+  const n = Number(io.env[name]);
+  return io.env[name] !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : fallback;
+}

@@ -9,12 +9,10 @@ import { routeCapture } from '../gateway/capture-route.js';
 import { printedEvent } from '../ingest/held-records.js';
 import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import { replayInTimeOrder, replayRecordsInBatches } from '../pipeline/raw.js';
-import { CompletingSink, TopLevelGrouper } from '../pipeline/stream.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { Progress } from './progress.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
-import { accountLateEvents } from './late-events.js';
 import type { CliIO } from './io.js';
 
 export interface Loaded {
@@ -33,6 +31,14 @@ export function recordOptions(flags: { agent?: string }): ReaderFlags {
   const agent = parseHookAgentKind(flags.agent);
   if (agent === undefined) throw usageError(`--agent must be claude-code, codex, cursor or hermes (got '${flags.agent}')`);
   return { agent };
+}
+
+/**
+ * How a reporting command (explain, diff, events) reads: the record reader's options from its flags,
+ * the profile's fixes, and a progress bar unless --quiet (on a terminal, for large inputs: see Progress).
+ */
+export function readSettings(flags: { agent?: string; quiet?: boolean }, fixes: FixSet, opened?: ReadonlyMap<string, InputSource>): ReadSettings {
+  return { read: recordOptions(flags), fixes, opened, progress: !flags.quiet };
 }
 
 /**
@@ -66,6 +72,9 @@ export interface StreamOptions {
   opened?: ReadonlyMap<string, InputSource>;
 }
 
+/** How a command reads its inputs, whatever it makes of them. */
+export type ReadSettings = Pick<StreamOptions, 'read' | 'fixes' | 'opened' | 'progress'>;
+
 /**
  * Events in batches (a batch per chunk of input read): ATOF events as the inputs are read (memory
  * stays bounded by what the consumer keeps); raw records are gathered and, at the end of input,
@@ -80,12 +89,11 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
   const spill = new TextSpill(HELD_IN_MEMORY_BYTES);
   try {
     try {
-      const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });
-      const bytes = await totalSize(sources);
-      options.inputBytes?.(bytes);
-      progress = Progress.start(bytes, io, options.progress ?? false);
+      const tracked = await resolveTracked(args, io, options);
+      options.inputBytes?.(tracked.bytes);
+      progress = tracked.progress;
       const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io);
-      for await (const batch of streamRecordBatches(sources.map((s) => progress!.track(s)), accounting, read)) {
+      for await (const batch of streamRecordBatches(tracked.sources, accounting, read)) {
         const events: AtofEvent[] = [];
         for (const record of batch) {
           records++;
@@ -133,6 +141,18 @@ export async function* streamEvents(...args: Parameters<typeof streamEventBatche
   for await (const batch of streamEventBatches(...args)) yield* batch;
 }
 
+/**
+ * The inputs resolved, with their total size (undefined when one is stdin) and the progress bar that
+ * their reading advances (see Progress: drawn only on a terminal, for large inputs, when asked for;
+ * the caller stops it).
+ */
+async function resolveTracked(args: string[], io: CliIO, options: ReadSettings): Promise<{ sources: InputSource[]; bytes: number | undefined; progress: Progress }> {
+  const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });
+  const bytes = await totalSize(sources);
+  const progress = Progress.start(bytes, io, options.progress ?? false);
+  return { sources: sources.map((s) => progress.track(s)), bytes, progress };
+}
+
 /** The summed size of file inputs; undefined when one is stdin (or cannot be inspected). */
 async function totalSize(sources: readonly InputSource[]): Promise<number | undefined> {
   if (sources.some((s) => s.name === '-')) return undefined;
@@ -145,11 +165,11 @@ async function totalSize(sources: readonly InputSource[]): Promise<number | unde
  * records rebuilt (numbered after every record). For commands that must describe what `convert`
  * writes (explain, diff); `events` prints the replay's merged timeline instead ({@link streamTimelineEvents}).
  */
-export async function loadEventsAsConverted(args: string[], io: CliIO, options: ReaderFlags = {}, fixes?: FixSet, opened?: ReadonlyMap<string, InputSource>): Promise<Loaded> {
+export async function loadEventsAsConverted(args: string[], io: CliIO, settings: ReadSettings = {}): Promise<Loaded> {
   const accounting = new LineAccounting();
   const events: AtofEvent[] = [];
   let replay: Loaded['replay'];
-  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r), opened })) for (const e of batch) events.push(e);
+  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) for (const e of batch) events.push(e);
   return { events, accounting, replay };
 }
 
@@ -157,15 +177,15 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, options: 
  * The inputs read through to the replay's records, keeping no event: for what needs only the session
  * attribution (`explain --request`). Counts every event read.
  */
-export async function readForReplay(args: string[], io: CliIO, options: ReaderFlags, fixes: FixSet): Promise<Omit<Loaded, 'events'> & { events: number }> {
+export async function readForReplay(args: string[], io: CliIO, settings: ReadSettings): Promise<Omit<Loaded, 'events'> & { events: number }> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
   let events = 0;
-  for await (const batch of streamEventBatches(args, io, accounting, { read: options, fixes, replay: (r) => (replay = r) })) events += batch.length;
+  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) events += batch.length;
   return { accounting, replay, events };
 }
 
-/** What {@link groupStreamed} read, once every group has been handed on. */
+/** What a grouped read of a report (see runGroupedReport) read, once every group has been handed on. */
 export interface StreamedInput {
   accounting: LineAccounting;
   replay?: Loaded['replay'];
@@ -176,51 +196,25 @@ export interface StreamedInput {
 }
 
 /**
- * The inputs grouped as `convert` groups them, each group's events handed to `complete` as its
- * top-level scope closes (then those still open at the end), and what that made to `visit`: no event
- * is kept once its group is complete. Late events are accounted as in `convert`.
- */
-export async function groupStreamed<R>(
-  args: string[],
-  io: CliIO,
-  read: { options: ReaderFlags; fixes: FixSet; opened?: ReadonlyMap<string, InputSource> },
-  complete: (events: AtofEvent[], sessionId: string) => R,
-  visit: (r: R) => void,
-): Promise<StreamedInput> {
-  const accounting = new LineAccounting();
-  let replay: Loaded['replay'];
-  let events = 0;
-  let lateReconstructed = 0;
-  const converter = new TopLevelGrouper(new CompletingSink(complete));
-  for await (const batch of streamEventBatches(args, io, accounting, { read: read.options, fixes: read.fixes, opened: read.opened, replay: (r) => (replay = r) })) {
-    for (const e of batch) {
-      const { done, late } = converter.push(e);
-      events += 1 - late.length;
-      if (late.length > 0) lateReconstructed += accountLateEvents(accounting, late);
-      for (const c of done) visit(c);
-    }
-  }
-  for (const c of converter.finish().done) visit(c);
-  return { accounting, replay, events, lateReconstructed };
-}
-
-/**
  * What `events` prints, in batches: ATOF-only input in input order; with raw records, the replay's
  * merged timeline, ATOF events passing through at their place. No event's place is known before the
  * end of input, so every record is held until then: ATOF events as the canonical JSON they are printed
  * as, raw records as their text (see held-records.ts), each past a memory budget in a temporary file.
  * Memory holds a few hundred bytes per record, not the input. Calls `replay` when the replay ran.
  */
-export async function* streamTimelineEvents(args: string[], io: CliIO, accounting: LineAccounting, options: { read?: ReaderFlags; fixes?: FixSet; replay?: StreamOptions['replay'] } = {}): AsyncGenerator<AtofEvent[]> {
+export async function* streamTimelineEvents(args: string[], io: CliIO, accounting: LineAccounting, options: ReadSettings & Pick<StreamOptions, 'replay'> = {}): AsyncGenerator<AtofEvent[]> {
   const records: InputRecord[] = [];
   let raw = false;
+  let progress: Progress | undefined;
   const spill = new TextSpill(HELD_IN_MEMORY_BYTES);
   try {
     try {
-      const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin });
+      const tracked = await resolveTracked(args, io, options);
+      progress = tracked.progress;
       const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io);
-      for await (const batch of streamRecordBatches(sources, accounting, read)) {
+      for await (const batch of streamRecordBatches(tracked.sources, accounting, read)) {
         for (const record of batch) {
+          progress.event();
           if (record.kind === 'atof') record.event = printedEvent(record.event, spill);
           else raw = true;
           records.push(record);
@@ -228,6 +222,8 @@ export async function* streamTimelineEvents(args: string[], io: CliIO, accountin
       }
     } catch (err) {
       inputFailure(err);
+    } finally {
+      progress?.stop();
     }
     if (!raw) {
       // Nothing to replay: the events as read.

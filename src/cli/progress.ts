@@ -1,9 +1,9 @@
 import { SingleBar } from 'cli-progress';
 import { Transform } from 'node:stream';
 import type { InputSource } from '../ingest/inputs.js';
-import type { CliIO } from './io.js';
+import { sizeSetting, type CliIO } from './io.js';
 
-/** Inputs below this size finish before a bar would be worth drawing. */
+/** Inputs below this size finish before a bar would be worth drawing (RELAY_ATIF_PROGRESS_AFTER_BYTES changes it). */
 export const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -20,7 +20,7 @@ export class Progress {
   /** `total`: the inputs' size in bytes, undefined when unknown (stdin). */
   static start(total: number | undefined, io: CliIO, enabled: boolean): Progress {
     const p = new Progress();
-    if (!enabled || !io.stderrIsTTY || total === undefined || total < PROGRESS_MIN_BYTES) return p;
+    if (!enabled || !io.stderrIsTTY || total === undefined || total < sizeSetting(io, 'RELAY_ATIF_PROGRESS_AFTER_BYTES', PROGRESS_MIN_BYTES)) return p;
     p.bar = new SingleBar(
       {
         stream: io.stderr as unknown as NodeJS.WritableStream,

@@ -19,6 +19,8 @@ export interface CliRun {
 export interface FakeEnv {
   env?: Record<string, string | undefined>;
   stdoutIsTTY?: boolean;
+  /** stderr a terminal (where a progress bar may be drawn). */
+  stderrIsTTY?: boolean;
   cwd?: string;
   /** What stdin holds (else it is an empty terminal). */
   stdin?: string;
@@ -30,10 +32,11 @@ export async function runCli(args: string[], fake: FakeEnv = {}): Promise<CliRun
   let stderr = '';
   const io: CliIO = {
     stdout: { write: (s: string | Uint8Array) => (stdout += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
-    stderr: { write: (s: string) => (stderr += s) },
+    // A terminal's stderr says so itself too (the progress bar library asks the stream).
+    stderr: { write: (s: string) => (stderr += s), isTTY: fake.stderrIsTTY ?? false } as CliIO['stderr'],
     stdin: Readable.from(fake.stdin === undefined ? [] : [Buffer.from(fake.stdin)]),
     stdinIsTTY: fake.stdin === undefined,
-    stderrIsTTY: false,
+    stderrIsTTY: fake.stderrIsTTY ?? false,
     stdoutIsTTY: fake.stdoutIsTTY ?? false,
     cwd: fake.cwd ?? ROOT,
     env: fake.env ?? {},

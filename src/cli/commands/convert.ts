@@ -8,7 +8,7 @@ import { convertEvents, ConvertingSink, type GroupSink } from '../../pipeline/st
 import { LineAccounting } from '../../ingest/accounting.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
-import type { CliIO } from '../io.js';
+import { sizeSetting, type CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs } from '../output-guards.js';
 import { recordOptions, streamEvents, type Loaded } from '../load.js';
@@ -215,11 +215,5 @@ export function parallelSettings(io: CliIO) {
     keepAfterBacklogChars: sizeSetting(io, 'RELAY_ATIF_WORKER_BACKLOG_BYTES', WORKER_BACKLOG_CHARS),
     worker: WORKER_ENTRY,
   };
-}
-
-/** A size in bytes from the environment variable `name` when it holds one, else `fallback`. */
-function sizeSetting(io: CliIO, name: string, fallback: number): number {
-  const n = Number(io.env[name]);
-  return io.env[name] !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : fallback;
 }
 

@@ -17,7 +17,7 @@ import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { HeldTexts } from '../held-texts.js';
 import type { CliIO } from '../io.js';
-import { inputFailure, loadEventsAsConverted, recordOptions } from '../load.js';
+import { inputFailure, loadEventsAsConverted, readSettings } from '../load.js';
 import { runGroupedReport } from '../grouped-run.js';
 import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../dedupe-diff-task.js';
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
@@ -66,7 +66,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
   if (flags.sessionId === undefined) return diffStreamed(inputs, flags, { common, opened }, io, chalk.level);
   // One trajectory of every event (the exporter API), which needs them all.
-  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes, opened);
+  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, readSettings(flags, fixes, opened));
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
   const report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
   await emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
@@ -100,7 +100,7 @@ async function diffStreamed(
       changed ||= part.changed;
       parts.add(part.text);
     };
-    const read = await runGroupedReport(inputs, io, { read: recordOptions(flags), fixes: convert.common.fixes, opened: convert.opened }, sink, write);
+    const read = await runGroupedReport(inputs, io, readSettings(flags, convert.common.fixes, convert.opened), sink, write);
     const count = parts.count;
     await emitPieces(
       io,

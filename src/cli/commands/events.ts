@@ -2,7 +2,7 @@ import { eventJson } from '../../ingest/held-records.js';
 import { LineAccounting } from '../../ingest/accounting.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { recordOptions, streamTimelineEvents, type Loaded } from '../load.js';
+import { readSettings, streamTimelineEvents, type Loaded } from '../load.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { writeOut } from '../output.js';
 import { fixesOf, type ExportFlags } from './convert.js';
@@ -26,7 +26,7 @@ export async function eventsCommand(inputs: string[], flags: EventsFlags, io: Cl
   let replay: Loaded['replay'];
   let events = 0;
   let buffer = '';
-  for await (const batch of streamTimelineEvents(inputs, io, accounting, { read: recordOptions(flags), fixes: fixesOf(flags), replay: (r) => (replay = r) })) {
+  for await (const batch of streamTimelineEvents(inputs, io, accounting, { ...readSettings(flags, fixesOf(flags)), replay: (r) => (replay = r) })) {
     for (const event of batch) {
       buffer += eventJson(event) + '\n';
       if (buffer.length >= CHUNK) {

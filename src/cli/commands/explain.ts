@@ -9,7 +9,7 @@ import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
 import { afterConversion, convertGroup, type ConvertedTrajectory, type ConvertOptions, type GroupTask } from '../../pipeline/convert.js';
-import type { ExportedTrajectory } from '../../pipeline/exported.js';
+import { attachedResult, type ExportedTrajectory } from '../../pipeline/exported.js';
 import type { WorkerTask } from '../worker-tasks.js';
 import { spanPartOf, spanTaskFormat, spanTaskRunner, type SpanTask } from '../span-task.js';
 import { ShortIdMarkers } from '../../explain/short-id-markers.js';
@@ -20,7 +20,7 @@ import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
 import { writeOut } from '../output.js';
-import { groupStreamed, loadEventsAsConverted, readForReplay, recordOptions, type Loaded, type StreamedInput } from '../load.js';
+import { loadEventsAsConverted, readForReplay, readSettings, type Loaded, type StreamedInput } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentInfo, fixesOf, jobsOf, parallelSettings, type ExportFlags } from './convert.js';
 import type { LineAccounting } from '../../ingest/accounting.js';
@@ -61,7 +61,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   const styles = stylesFor(chalk);
   if (flags.request !== undefined) {
     // The attribution is the replay's record: no event needs keeping.
-    const read = await readForReplay(inputs, io, recordOptions(flags), fixes);
+    const read = await readForReplay(inputs, io, readSettings(flags, fixes));
     await explainRequest(flags.request, read.replay, flags, io);
     return finishReport(read.accounting, read.events, flags, io);
   }
@@ -70,7 +70,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     if (flags.span === undefined) return explainOverview(inputs, flags, fixes, io, styles, chalk.level);
     return explainSpanStreamed(inputs, flags.span, flags, fixes, io, chalk.level);
   }
-  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, recordOptions(flags), fixes);
+  const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, readSettings(flags, fixes));
   // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
   const { trajectories: converted, late } = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
   const lateReconstructed = accountLateEvents(accounting, late);
@@ -101,7 +101,7 @@ async function explainSpanStreamed(inputs: string[], query: string, flags: Expla
   const task = spanTask(query, flags, colorLevel);
   const finder = new SpanFinder(query, spanTaskFormat(task));
   const sink = reportSink(jobsOf(flags, io), io, convert, afterConversion(convert, spanTaskRunner(task)), task);
-  const read = await runGroupedReport(inputs, io, { read: recordOptions(flags), fixes }, sink, async (item) => finder.addPart(spanPartOf(await item.summary())));
+  const read = await runGroupedReport(inputs, io, readSettings(flags, fixes), sink, async (item) => finder.addPart(spanPartOf(await item.summary())));
   await showSpan(finder, query, flags, io);
   return finishStreamed(read, flags, io);
 }
@@ -113,11 +113,19 @@ function spanTask(query: string, flags: ExplainFlags, colorLevel: number): SpanT
 
 /**
  * The inputs grouped as `convert` streams them, each trajectory converted as explain sees it and
- * handed to `visit` with its events as its scope closes (then let go, unless `visit` keeps it).
+ * handed to `visit` with its events as its scope closes (then let go, unless `visit` keeps it). In
+ * this thread: the conversion itself is what `visit` keeps.
  */
 function eachConverted(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, visit: (c: ConvertedTrajectory, events: readonly AtofEvent[]) => void): Promise<StreamedInput> {
   const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
-  return groupStreamed(inputs, io, { options: recordOptions(flags), fixes }, (events, sessionId) => visit(convertGroup(events, sessionId, convert, true), events), () => {});
+  const sink = new CompletingSink((events, sessionId) => {
+    const converted = convertGroup(events, sessionId, convert, true);
+    return localOutput(attachedResult(converted, { converted, events }));
+  });
+  return runGroupedReport(inputs, io, readSettings(flags, fixes), sink, async (item) => {
+    const { converted, events } = (await item.summary()).attached as { converted: ConvertedTrajectory; events: readonly AtofEvent[] };
+    visit(converted, events);
+  });
 }
 
 /** The run summary of a streamed read. */
@@ -155,7 +163,7 @@ async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: Fix
     const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profile, markerPrefix: printer.marks.prefix, only: printer.only };
     const sink = reportSink(jobs, io, convert, afterConversion(convert, overviewTaskRunner(task)), task);
     const write = async (item: OutputItem) => printer.addPart(overviewPartOf(await item.summary()));
-    return runGroupedReport(inputs, io, { read: recordOptions(flags), fixes }, sink, write);
+    return runGroupedReport(inputs, io, readSettings(flags, fixes), sink, write);
   });
   return finishStreamed(read, flags, io);
 }
