@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,7 +105,8 @@ interface CommandsRow {
 }
 
 /**
- * What `convert -o DIR/`, `events`, the `explain` overview and the dedupe `diff` take on a stream.
+ * What `convert -o DIR/`, `events`, the `explain` overview, `explain --span` (of the first LLM span) and
+ * the dedupe `diff` take on a stream.
  * Convert writes each file as its trajectory closes; the others hold what they print until the end of
  * input (as text, past a budget in a temporary file). So the peak RSS of each, like that of convert to
  * stdout, should follow the open trajectories rather than the input.
@@ -120,12 +121,31 @@ function runCommands(name: string, file: { path: string; bytes: number }): Comma
     ['convert -o DIR/', ['convert', file.path, '-o', outDir + '/', '-q'], [0]],
     ['events', ['events', file.path, '-q'], [0]],
     ['explain', ['explain', file.path, '-q'], [0]],
+    ['explain --span', ['explain', '--span', firstLlmSpan(file.path), file.path, '-q'], [0]],
     ['diff', ['diff', file.path, '-q'], [0, 1]],
   ];
   try {
     return { name, bytes: file.bytes, runs: commands.map(([command, args, ok]) => ({ command, measure: measure([bin, ...args], ok) })) };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/** The uuid of the first LLM event in a stream's first megabyte: a span `explain --span` finds. */
+function firstLlmSpan(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(1 << 20);
+    const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString('utf8');
+    // Whole lines only (the last may be cut off), read as events.
+    for (const line of text.split('\n').slice(0, -1)) {
+      if (!line.includes('"category":"llm"')) continue;
+      const event = JSON.parse(line) as { category?: unknown; uuid?: unknown };
+      if (event.category === 'llm' && typeof event.uuid === 'string') return event.uuid;
+    }
+    throw new Error(`no LLM event in the first megabyte of ${path}`);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -254,8 +274,8 @@ async function main(): Promise<void> {
     '3.4 times the input in size), and the other commands that read a whole log, on the same streams (one run',
     'each; the other commands\' output to /dev/null):',
     '',
-    '| input | size | `convert -o DIR/` s | peak RSS | `events` s | peak RSS | `explain` s | peak RSS | `diff` s | peak RSS |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| input | size | `convert -o DIR/` s | peak RSS | `events` s | peak RSS | `explain` s | peak RSS | `explain --span` s | peak RSS | `diff` s | peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...others.map((o) => `| ${o.name} | ${fmt(o.bytes / MB)} MB | ${o.runs.map((r) => `${fmt(r.measure.seconds, 2)} | ${fmt(r.measure.rssBytes / MB, 0)} MB`).join(' | ')} |`),
     '',
   ];
