@@ -48,10 +48,17 @@ export function spanPart(c: ConvertedTrajectory, query: string, printing: SpanRe
   const llm = c.result.dedupe.spans.map((o): [string, string] => [o.span.uuid, o.span.name]);
   const tool: Array<[string, string]> = [];
   for (const conv of c.result.conversions) for (const link of conv.toolLinks) tool.push([link.toolUuid, link.name]);
-  const named = (uuid: string) => q !== '' && compactId(uuid).startsWith(q);
-  const exact = (uuid: string) => compactId(uuid) === q;
-  const prefixHits = new Set([...llm, ...tool].map(([uuid]) => uuid).filter((u) => named(u) && !exact(u)));
-  const reported = (uuid: string) => named(uuid) && (exact(uuid) || prefixHits.size === 1);
+  // The uuids the query names: exactly (true) or as a prefix (false).
+  const named = new Map<string, boolean>();
+  if (q !== '') {
+    for (const [uuid] of [...llm, ...tool]) {
+      const id = compactId(uuid);
+      if (id.startsWith(q)) named.set(uuid, id === q);
+    }
+  }
+  let prefixHits = 0;
+  for (const exact of named.values()) if (!exact) prefixHits++;
+  const reported = (uuid: string) => named.get(uuid) === true || (named.has(uuid) && prefixHits === 1);
   const reports: SpanPart['reports'] = { llm: [], tool: [] };
   for (const o of c.result.dedupe.spans) if (reported(o.span.uuid)) reports.llm.push([o.span.uuid, printReport(spanReport(c, o, new Map()), printing)]);
   for (const uuid of new Set(tool.map(([u]) => u))) if (reported(uuid)) reports.tool.push([uuid, printReport(toolReport(c, uuid, new Map())!, printing)]);
