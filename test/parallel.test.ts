@@ -206,6 +206,33 @@ test('explain --span --jobs 3 prints exactly what --jobs 1 prints (LLM and tool 
   assert.deepEqual([...answered].sort(), [0, 2], 'reports and usage errors both compared');
 });
 
+test('explain --step --jobs 3 prints exactly what --jobs 1 prints (a root and a subagent trajectory, a step not in the output, an unknown trajectory, none asked for; text, JSON, colours)', { skip: inputs.length === 0 }, async () => {
+  const behind = { env: { ...EAGER.env, RELAY_ATIF_WORKER_BACKLOG_BYTES: '0' } };
+  const lookups = [
+    ['--step', '2', '--trajectory', '019c9e8d-d831-767d-b2be-ade4a8000001'], // a root trajectory
+    ['--step', '2', '--trajectory', '019b7a80-1002-7000-8000-000010000002'], // a subagent's
+    ['--step', '99', '--trajectory', '019c9e8d-d831-767d-b2be-ade4a8000001'], // no such step
+    ['--step', '1', '--trajectory', 'nope'],
+    ['--step', '1'], // none asked for, and many trajectories
+  ];
+  const answered = new Set<number>();
+  for (const lookup of lookups) {
+    for (const [extra, tty] of [[[], {}], [['--json'], {}], [[], { stdoutIsTTY: true }]] as Array<[string[], { stdoutIsTTY?: boolean }]>) {
+      const args = ['explain', ...lookup, ...inputs, ...extra];
+      const one = await runCli([...args, '--jobs', '1'], tty);
+      answered.add(one.code);
+      assertSameRun(one, await runCli([...args, '--jobs', '3'], { ...EAGER, ...tty }));
+      assertSameRun(one, await runCli([...args, '--jobs', '2'], { ...behind, ...tty }));
+    }
+  }
+  assert.deepEqual([...answered].sort(), [0, 2], 'reports and usage errors both compared');
+  // One trajectory in the input, none asked for: its step, found on a worker too.
+  const single = ['explain', '--step', '2', 'samples/hermes-session.atof.ndjson'];
+  const one = await runCli([...single, '--jobs', '1']);
+  assert.equal(one.code, 0, one.stderr);
+  assertSameRun(one, await runCli([...single, '--jobs', '3'], EAGER));
+});
+
 test('diff --jobs 3 prints exactly the dedupe diff --jobs 1 prints (text, JSON, colours), on every conformance input at once and on the samples', { skip: inputs.length === 0 }, async () => {
   const behind = { env: { ...EAGER.env, RELAY_ATIF_WORKER_BACKLOG_BYTES: '0' } };
   const runs: Array<[string[], { stdoutIsTTY?: boolean }]> = [

@@ -8,6 +8,9 @@ import { RawJson, type Json } from '../json/value.js';
 import type { Styles } from './palette.js';
 import { NO_TRAJECTORIES, renderTrajectory } from './render-overview.js';
 import { renderSpan, renderTool } from './render-span.js';
+import { renderStep } from './render-step.js';
+import { stepReport } from './step-report.js';
+import type { AtofEvent } from '../ingest/atof.js';
 import { ShortIdMarkers } from './short-id-markers.js';
 
 /**
@@ -202,6 +205,39 @@ export class OverviewPrinter {
       }
     })();
   }
+}
+
+/**
+ * One conversion's share of a `--step` lookup: its trajectory ids, and the step printed when the
+ * conversion holds the trajectory the lookup may settle on — the one asked for (`only`), or, when none
+ * is, its only trajectory (the lookup then needs the input to hold just one). Made where the conversion
+ * is, in this thread or on a worker.
+ */
+export interface StepPart {
+  sessionId: string;
+  trajectoryIds: string[];
+  /** The trajectory looked in, and the step printed (undefined: that step is not in the output). */
+  report?: { trajectoryId: string; printed?: string };
+}
+
+export function stepPart(c: ConvertedTrajectory, events: readonly AtofEvent[], stepId: number, only: string | undefined, format: OverviewFormat): StepPart {
+  const ids = idsOf(c);
+  const target = only !== undefined ? (producedTrajectory(c, only, ids) ? only : undefined) : ids.length === 1 ? ids[0] : undefined;
+  if (target === undefined) return { sessionId: c.sessionId, trajectoryIds: ids };
+  const byUuid = new Map<string, AtofEvent[]>();
+  for (const e of events) {
+    const list = byUuid.get(e.uuid);
+    if (list) list.push(e);
+    else byUuid.set(e.uuid, [e]);
+  }
+  const report = stepReport(c, target, stepId, byUuid);
+  const printed = report && (format.json ? [...jsonPieces(report as unknown as Json, 2)].join('') : renderStep(report, format.styles));
+  return { sessionId: c.sessionId, trajectoryIds: ids, report: { trajectoryId: target, printed } };
+}
+
+/** Whether the conversion of `part` produced trajectory `id` (see producedTrajectory). */
+export function partProduced(part: Pick<StepPart, 'sessionId' | 'trajectoryIds'>, id: string): boolean {
+  return part.sessionId === id || part.trajectoryIds.includes(id);
 }
 
 export type SpanLookup =

@@ -1,17 +1,15 @@
-import type { AtofEvent } from '../../ingest/atof.js';
 import type { FixSet } from '../../profiles/fixes.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
-import { renderStep } from '../../explain/render-step.js';
-import { describeUuid, lookupSpan, OverviewPrinter, SpanFinder, type OverviewFormat } from '../../explain/report.js';
+import { describeUuid, lookupSpan, OverviewPrinter, partProduced, SpanFinder, stepPart, type OverviewFormat, type StepPart } from '../../explain/report.js';
 import { HeldTexts } from '../held-texts.js';
-import { stepReport } from '../../explain/step-report.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
-import { afterConversion, convertGroup, type ConvertedTrajectory, type ConvertOptions, type GroupTask } from '../../pipeline/convert.js';
-import { attachedResult, type ExportedTrajectory } from '../../pipeline/exported.js';
+import { afterConversion, type ConvertOptions, type GroupTask } from '../../pipeline/convert.js';
+import type { ExportedTrajectory } from '../../pipeline/exported.js';
 import type { WorkerTask } from '../worker-tasks.js';
 import { spanPartOf, spanTaskFormat, spanTaskRunner, type SpanTask } from '../span-task.js';
+import { stepPartOf, stepTaskRunner, type StepTask } from '../step-task.js';
 import { ShortIdMarkers } from '../../explain/short-id-markers.js';
 import { convertEvents } from '../../pipeline/stream.js';
 import { accountLateEvents } from '../late-events.js';
@@ -66,7 +64,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     return finishReport(read.accounting, read.events, flags, io);
   }
   if (flags.sessionId === undefined) {
-    if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, styles);
+    if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, chalk.level);
     if (flags.span === undefined) return explainOverview(inputs, flags, fixes, io, styles, chalk.level);
     return explainSpanStreamed(inputs, flags.span, flags, fixes, io, chalk.level);
   }
@@ -83,7 +81,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     const all = converted.flatMap(trajectoryIds);
     const id = chooseTrajectory(all, flags);
     const c = converted.find((x) => producedTrajectory(x, id));
-    await showStep(id, stepId, c && { converted: c, events }, all, flags, io, styles);
+    await showStep(id, stepId, c && stepPart(c, events, stepId, id, flags.json ? { json: true } : { json: false, styles }), all, flags, io);
   } else {
     // --session-id: one trajectory of every event, which the exporter API sees whole.
     await showOverview(flags, io, styles, (printer) => converted.forEach((c) => printer.add(c)));
@@ -109,23 +107,6 @@ async function explainSpanStreamed(inputs: string[], query: string, flags: Expla
 /** The `--span` task: the query, and how its reports are printed (styles of `colorLevel`, fresh markers). */
 function spanTask(query: string, flags: ExplainFlags, colorLevel: number): SpanTask {
   return { kind: 'span', query, json: flags.json === true, colorLevel, markerPrefix: new ShortIdMarkers().prefix };
-}
-
-/**
- * The inputs grouped as `convert` streams them, each trajectory converted as explain sees it and
- * handed to `visit` with its events as its scope closes (then let go, unless `visit` keeps it). In
- * this thread: the conversion itself is what `visit` keeps.
- */
-function eachConverted(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, visit: (c: ConvertedTrajectory, events: readonly AtofEvent[]) => void): Promise<StreamedInput> {
-  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
-  const sink = new CompletingSink((events, sessionId) => {
-    const converted = convertGroup(events, sessionId, convert, true);
-    return localOutput(attachedResult(converted, { converted, events }));
-  });
-  return runGroupedReport(inputs, io, readSettings(flags, fixes), sink, async (item) => {
-    const { converted, events } = (await item.summary()).attached as { converted: ConvertedTrajectory; events: readonly AtofEvent[] };
-    visit(converted, events);
-  });
 }
 
 /** The run summary of a streamed read. */
@@ -212,25 +193,24 @@ async function explainRequest(query: string, replay: Loaded['replay'], flags: Ex
 }
 
 /**
- * `--step`, read as `convert` streams: only the conversion that produced the trajectory asked for
- * (with `--trajectory`; else the first, which must be the only one) is kept, with its events.
+ * `--step`, read as `convert` streams: each trajectory is converted as it closes and let go; only the
+ * step asked for is kept, printed, from the trajectory asked for (with `--trajectory`; else the first,
+ * which must be the only one). With --jobs, as in convert: workers convert trajectories and make their
+ * shares of the lookup, taken in the order they closed.
  */
-async function explainStepStreamed(inputs: string[], stepId: number, flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
+async function explainStepStreamed(inputs: string[], stepId: number, flags: ExplainFlags, fixes: FixSet, io: CliIO, colorLevel: number): Promise<ExitCode> {
+  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  const task: StepTask = { kind: 'step', stepId, only: flags.trajectory, json: flags.json === true, colorLevel };
   const all: string[] = [];
-  let group: Group | undefined;
-  const read = await eachConverted(inputs, flags, fixes, io, (converted, events) => {
-    const ids = trajectoryIds(converted);
-    for (const id of ids) all.push(id);
-    if (!group && (flags.trajectory === undefined || producedTrajectory(converted, flags.trajectory, ids))) group = { converted, events };
+  let group: StepPart | undefined;
+  const sink = reportSink(jobsOf(flags, io), io, convert, stepTaskRunner(task, convert), task);
+  const read = await runGroupedReport(inputs, io, readSettings(flags, fixes), sink, async (item) => {
+    const part = stepPartOf(await item.summary());
+    for (const id of part.trajectoryIds) all.push(id);
+    if (!group && (flags.trajectory === undefined || partProduced(part, flags.trajectory))) group = part;
   });
-  await showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io, styles);
+  await showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io);
   return finishStreamed(read, flags, io);
-}
-
-/** A conversion and the events it was made of. */
-interface Group {
-  converted: ConvertedTrajectory;
-  events: readonly AtofEvent[];
 }
 
 /** The trajectory `--step` is asked of: `--trajectory`, or the only one there is. */
@@ -240,18 +220,12 @@ function chooseTrajectory(all: readonly string[], flags: ExplainFlags): string {
   return id;
 }
 
-/** Step `stepId` of trajectory `trajectoryId`, which `group` produced (a session id or a subagent trajectory id). */
-async function showStep(trajectoryId: string, stepId: number, group: Group | undefined, all: readonly string[], flags: ExplainFlags, io: CliIO, styles: Styles): Promise<void> {
+/** Step `stepId` of trajectory `trajectoryId`, as `group` printed it, or the usage error that says why there is none. */
+async function showStep(trajectoryId: string, stepId: number, group: StepPart | undefined, all: readonly string[], flags: ExplainFlags, io: CliIO): Promise<void> {
   if (!group) throw unknownTrajectory(trajectoryId, all);
-  const byUuid = new Map<string, AtofEvent[]>();
-  for (const e of group.events) {
-    const list = byUuid.get(e.uuid);
-    if (list) list.push(e);
-    else byUuid.set(e.uuid, [e]);
-  }
-  const report = stepReport(group.converted, trajectoryId, stepId, byUuid);
-  if (!report) throw usageError(`trajectory ${trajectoryId} has no step ${stepId} in the output`);
-  await emit(io, flags, report as unknown as Json, () => renderStep(report, styles));
+  const printed = group.report?.trajectoryId === trajectoryId ? group.report.printed : undefined;
+  if (printed === undefined) throw usageError(`trajectory ${trajectoryId} has no step ${stepId} in the output`);
+  await emitPieces(io, flags, () => [printed], () => printed);
 }
 
 function unknownTrajectory(id: string, known: readonly string[]) {
