@@ -217,9 +217,9 @@ export async function runCase(seed: number, index: number, base: Buffer[][], wor
 }
 
 /**
- * `events`, the `explain` overview and the dedupe `diff` on a case's input: an exit code from the
- * table, no uncaught exception, JSON that parses, and the same output twice — the overview and the
- * diff the second time on `--jobs 3` workers started at once (the overview fills its short span ids
+ * `events`, the `explain` overview, `--span` and `--step`, and the dedupe `diff` on a case's input: an
+ * exit code from the table, no uncaught exception, JSON that parses, and the same output twice — all but
+ * `events` the second time on `--jobs 3` workers started at once (the overview fills its short span ids
  * in at the end, with markers that carry a random nonce: none may be left).
  */
 async function checkReaders(text: Buffer, json: boolean, fail: (what: string) => never): Promise<void> {
@@ -241,17 +241,22 @@ async function checkReaders(text: Buffer, json: boolean, fail: (what: string) =>
       return fail(`${args.join(' ')}: uncaught ${(err as Error).stack}`);
     }
   };
-  for (const command of ['events', 'explain', 'diff']) {
-    const args = [command, '-', ...(json ? ['--json'] : [])];
+  // --span and --step with lookups that may or may not resolve on a damaged log: the uuid of the first
+  // LLM event left (else a prefix of many uuids, usually ambiguous); step 1 of the one trajectory, if one.
+  const llmUuid = /"category":"llm".*?"uuid":"([0-9a-f-]{36})"/.exec(text.toString('utf8'))?.[1] ?? '0';
+  const lookups: Record<string, string[]> = { events: [], explain: [], 'explain --span': ['--span', llmUuid], 'explain --step': ['--step', '1'], diff: [] };
+  for (const [name, lookup] of Object.entries(lookups)) {
+    const command = name.split(' ')[0];
+    const args = [command, '-', ...lookup, ...(json ? ['--json'] : [])];
     const once = await run(args);
-    if (!(Object.values(EXIT) as number[]).includes(once.code)) fail(`${command}: exit code ${once.code} is not in the table`);
+    if (!(Object.values(EXIT) as number[]).includes(once.code)) fail(`${name}: exit code ${once.code} is not in the table`);
     const again = command === 'events' ? await run(args) : await run([...args, '--jobs', '3'], { RELAY_ATIF_JOBS_AFTER_BYTES: '0' });
-    if (again.stdout !== once.stdout || again.code !== once.code) fail(`${command}: two runs on the same input printed different output${command === 'events' ? '' : ' (the second on --jobs 3)'}`);
+    if (again.stdout !== once.stdout || again.code !== once.code) fail(`${name}: two runs on the same input printed different output${command === 'events' ? '' : ' (the second on --jobs 3)'}`);
     if (json && command !== 'events' && once.code !== EXIT.USAGE && once.stdout !== '') {
       try {
         JSON.parse(once.stdout);
       } catch {
-        fail(`${command} --json printed no JSON document: ${once.stdout.slice(0, 200)}`);
+        fail(`${name} --json printed no JSON document: ${once.stdout.slice(0, 200)}`);
       }
     }
   }
