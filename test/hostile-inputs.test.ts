@@ -1,9 +1,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './support/cli.js';
+import { ROOT, runCli } from './support/cli.js';
+
+const ROOT_SAMPLES = join(ROOT, 'samples');
 
 // One test per hostile input of issue 7: the exact message and exit code, and what is written.
 let dir: string;
@@ -183,6 +185,19 @@ test('hostile session ids and templates never leave the output directory', async
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--filename-template must contain \{session_id\}/);
   assert.equal(existsSync(join(dir, 'o2')), false);
+});
+
+test('-o DIR/: a file that cannot be written (its name taken by a directory) is an output error naming it, whichever file fails while others are written beside it; no temp file is left', async () => {
+  const ids = (await runCli(['convert', join(ROOT_SAMPLES), '-o', '-', '-q'])).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { session_id: string }).session_id);
+  assert.ok(ids.length >= 3, `${ids.length} trajectories`);
+  for (const blocked of [ids[0], ids[ids.length - 1]]) {
+    const out = join(dir, `out-${blocked}`);
+    mkdirSync(join(out, `trajectory-${blocked}.json`, 'inside'), { recursive: true });
+    const r = await runCli(['convert', ROOT_SAMPLES, '-o', out + '/', '--jobs', '1'], { cwd: dir });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, new RegExp(`trajectory-${blocked}\\.json`));
+    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
+  }
 });
 
 test('a failed write leaves no temp file behind', async () => {

@@ -107,6 +107,27 @@ test('--jobs: directory and single-file outputs are the same files', async () =>
   });
 });
 
+test('-o DIR/ writes the same files with --jobs 3 as with --jobs 1, every conformance input at once (files written at once, finished worker results among them), and the report lists them in output order', { skip: inputs.length === 0 }, async () => {
+  await inTempDir(async (dir) => {
+    const runs = await Promise.all([1, 3].map(async (jobs) => {
+      const out = join(dir, `j${jobs}`) + '/';
+      const report = join(dir, `report-${jobs}.json`);
+      // The workers counted behind from the first line: groups read from the input stay here too.
+      const env = jobs === 1 ? {} : EAGER.env;
+      const r = await runCli(['convert', ...inputs, '-o', out, '-q', '--report', report, '--jobs', String(jobs)], { env });
+      assert.equal(r.code, 0, r.stderr);
+      const names = (await readdir(out)).sort();
+      const files = await Promise.all(names.map(async (n) => [n, await readFile(join(out, n), 'utf8')]));
+      const outputs = (JSON.parse(await readFile(report, 'utf8')) as { outputs: string[] }).outputs.map((p) => p.slice(out.length));
+      return { files, outputs };
+    }));
+    assert.ok(runs[0].files.length >= 20, `${runs[0].files.length} files`);
+    assert.ok(runs[0].files.some(([, text]) => text.length > 64 * 1024), 'some files are printed in several pieces');
+    assert.deepEqual(runs[1].files, runs[0].files);
+    assert.deepEqual(runs[1].outputs, runs[0].outputs);
+  });
+});
+
 test('--jobs: late, waiting and unscoped events, and problem lines, are handled as in one thread', async () => {
   await inTempDir(async (dir) => {
     const uuid = (n: number) => `0198a000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;

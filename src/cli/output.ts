@@ -146,13 +146,20 @@ function outputFailure(path: string, err: unknown): never {
  * A single-file target takes one trajectory, put in place at `close`, and refuses a second. Trajectories
  * arrive as text already in {@link TrajectoryWriter.format} (printed here or on a worker thread).
  */
+/** Files of `-o DIR/` written at once at most (see TrajectoryWriter.write). */
+const FILES_IN_FLIGHT = 16;
+
 export class TrajectoryWriter {
   readonly written: string[] = [];
   private readonly usedNames = new Set<string>();
   /** The one trajectory of a single-file target, in its temp file until `close`, and its session id. */
   private held?: AtomicFile;
   private heldId?: string;
-  private dirReady = false;
+  private dirMade?: Promise<void>;
+
+  /** Files of `-o DIR/` being written (see `write`), oldest first, and the first that failed. */
+  private readonly inFlight: Array<Promise<void>> = [];
+  private failure?: { error: unknown };
 
   constructor(
     private readonly target: OutputTarget,
@@ -170,8 +177,28 @@ export class TrajectoryWriter {
   /**
    * Writes one trajectory's text (newline included) as its pieces come, named after its session id in
    * a directory. No pieces (an empty trajectory that is not written): nothing is written.
+   *
+   * `atHand` (its text is printed from a conversion in this thread, not awaited from a worker): a file
+   * of `-o DIR/` may then still be being written when this returns, beside up to FILES_IN_FLIGHT - 1
+   * others, while the caller reads on. Each file waits on the file system for opening, writing,
+   * closing and renaming, and several wait at once; written one at a time, the thread spent those
+   * waits idle (the 100 MB ATOF stream in one thread, 1,421 files: 4.8–6.0 s against 5.5–6.9 s, runs
+   * interleaved; one file at a time behind the reading gained nothing). A failed file fails the next
+   * call, or `close`.
    */
-  async write(sessionId: string, text: Pieces): Promise<void> {
+  async write(sessionId: string, text: Pieces, atHand = false): Promise<void> {
+    this.throwFailure();
+    if (this.target.kind === 'dir' && atHand) {
+      if (this.inFlight.length >= FILES_IN_FLIGHT) await this.inFlight.shift();
+      this.throwFailure();
+      this.inFlight.push(this.writeOne(sessionId, text).catch((error: unknown) => void (this.failure ??= { error })));
+      return;
+    }
+    await this.settle();
+    await this.writeOne(sessionId, text);
+  }
+
+  private async writeOne(sessionId: string, text: Pieces): Promise<void> {
     const pieces = inOrder(text);
     const first = await pieces.next();
     if (first.done) return;
@@ -189,20 +216,22 @@ export class TrajectoryWriter {
       this.held = await AtomicFile.open(this.target.path);
       await this.held.writeAll(all);
     } else {
-      await this.ensureDir(this.target.path);
       const base = safeNamePart(sessionId);
       let name = this.template.replaceAll('{session_id}', base);
-      // Two session ids that sanitise to the same name get numbered, in output order.
+      // Two session ids that sanitise to the same name get numbered, in output order (named before
+      // any wait, so files written at once are named in the order they were given).
       for (let n = 2; this.usedNames.has(name); n++) name = this.template.replaceAll('{session_id}', `${base}-${n}`);
       this.usedNames.add(name);
       const path = join(this.target.path, name);
-      await writeAtomic(path, all);
       this.written.push(path);
+      await this.ensureDir(this.target.path);
+      await writeAtomic(path, all);
     }
   }
 
   /** Finishes the output (the single-file target is written here). */
   async close(): Promise<void> {
+    await this.settle();
     if (this.target.kind === 'dir') await this.ensureDir(this.target.path); // exists even when nothing was written
     // No trajectory: nothing to write, as on stdout or in a directory (the summary says 0).
     if (this.target.kind !== 'file' || this.held === undefined) return;
@@ -212,15 +241,27 @@ export class TrajectoryWriter {
 
   /** Removes the single-file target's temp file unless `close` put it in place (a run that stopped). */
   async discard(): Promise<void> {
+    // Files of a directory still being written end first (put in place, or removed when they fail).
+    while (this.inFlight.length > 0) await this.inFlight.shift();
     await this.held?.abort();
   }
 
-  private async ensureDir(path: string): Promise<void> {
-    if (this.dirReady) return;
-    await makeDirectory(path).catch((err: Error) => {
+  /** Waits for the files still being written; throws the first failure. */
+  private async settle(): Promise<void> {
+    while (this.inFlight.length > 0) await this.inFlight.shift();
+    this.throwFailure();
+  }
+
+  private throwFailure(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** The output directory, made once (files written at once wait for the same making). */
+  private ensureDir(path: string): Promise<void> {
+    this.dirMade ??= makeDirectory(path).catch((err: Error) => {
       throw new CliError(EXIT.OUTPUT, `cannot create output directory ${path}: ${err.message}`);
     });
-    this.dirReady = true;
+    return this.dirMade;
   }
 }
 

@@ -94,7 +94,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
   const emit = async (item: OutputItem) => {
-    await writer.write(item.sessionId, item.text());
+    await writer.write(item.sessionId, item.text(), item.ready);
     const x = await item.summary();
     if (x.errorCount > 0) invalid++;
     // With --json, stderr carries the JSON report only: the findings are in it.

@@ -9,7 +9,7 @@ export class RemoteOutput implements OutputItem {
   private readonly pieces: Uint8Array[] = [];
   private done?: ExportSummary;
   private failure?: Error;
-  private wake?: () => void;
+  private waiters: Array<() => void> = [];
 
   constructor(readonly sessionId: string) {}
 
@@ -38,20 +38,30 @@ export class RemoteOutput implements OutputItem {
       const piece = this.pieces.shift();
       if (piece) yield piece;
       else if (this.done) return;
-      else await new Promise<void>((resolve) => (this.wake = resolve));
+      else await this.next();
     }
   }
 
+  /**
+   * The counts, which come after the text. The text is left to its reader: the writer of `-o DIR/`
+   * may still be reading it when the caller asks (a finished group's file is written beside others).
+   */
   async summary(): Promise<ExportSummary> {
-    // The counts come after the text: whatever of it was not consumed is passed over.
-    const rest = this.text();
-    while (!(await rest.next()).done);
-    return this.done!;
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (this.done) return this.done;
+      await this.next();
+    }
+  }
+
+  /** Resolves at the next piece, end or failure (every waiter: the text's reader and `summary` may both wait). */
+  private next(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
   private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
   }
 }
