@@ -178,11 +178,11 @@ export class TrajectoryWriter {
    * Writes one trajectory's text (newline included) as its pieces come, named after its session id in
    * a directory. No pieces (an empty trajectory that is not written): nothing is written.
    *
-   * `atHand` (its text is printed from a conversion in this thread, not awaited from a worker): a file
+   * `atHand` (its text is all here, or printed from a conversion in this thread: nothing is awaited from a worker): a file
    * of `-o DIR/` may then still be being written when this returns, beside up to FILES_IN_FLIGHT - 1
    * others, while the caller reads on. Each file waits on the file system for opening, writing,
    * closing and renaming, and several wait at once; written one at a time, the thread spent those
-   * waits idle (the 100 MB ATOF stream in one thread, 1,421 files: 4.8–6.0 s against 5.5–6.9 s, runs
+   * waits idle (the 100 MB ATOF stream in one thread, 1,412 files: 4.6–5.2 s against 5.3–6.6 s, runs
    * interleaved; one file at a time behind the reading gained nothing). A failed file fails the next
    * call, or `close`.
    */
