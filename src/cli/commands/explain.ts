@@ -39,13 +39,18 @@ export interface ReportFlags {
 }
 
 export interface ExplainFlags extends ExportFlags, ReportFlags {
-  /** Threads for the overview (as convert's --jobs). */
+  /** Threads for the overview, --span and --step (as convert's --jobs). */
   jobs?: string;
   span?: string;
   step?: string;
   trajectory?: string;
   /** A gateway capture id or LLM span uuid: how that call was attributed to a session. */
   request?: string;
+}
+
+/** How explain converts: as convert does, with the dedupe pass and without the observed events it does not show. */
+function explainConversion(flags: ExplainFlags, fixes: FixSet): ConvertOptions {
+  return { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
 }
 
 /** How many known spans an "unknown span" error lists. */
@@ -70,7 +75,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   }
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, readSettings(flags, fixes));
   // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
-  const { trajectories: converted, late } = convertEvents(events, { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true });
+  const { trajectories: converted, late } = convertEvents(events, { ...explainConversion(flags, fixes), sessionId: flags.sessionId });
   const lateReconstructed = accountLateEvents(accounting, late);
   if (flags.span !== undefined) {
     const finder = new SpanFinder(flags.span, spanTaskFormat(spanTask(flags.span, flags, chalk.level)));
@@ -95,7 +100,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
  * workers convert trajectories and make their shares of the lookup, taken in the order they closed.
  */
 async function explainSpanStreamed(inputs: string[], query: string, flags: ExplainFlags, fixes: FixSet, io: CliIO, colorLevel: number): Promise<ExitCode> {
-  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  const convert = explainConversion(flags, fixes);
   const task = spanTask(query, flags, colorLevel);
   const finder = new SpanFinder(query, spanTaskFormat(task));
   const sink = reportSink(jobsOf(flags, io), io, convert, afterConversion(convert, spanTaskRunner(task)), task);
@@ -138,7 +143,7 @@ async function showSpan(finder: SpanFinder, query: string, flags: ExplainFlags, 
  */
 async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles, colorLevel: number): Promise<ExitCode> {
   const jobs = jobsOf(flags, io);
-  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  const convert = explainConversion(flags, fixes);
   const read = await showOverview(flags, io, styles, (printer) => {
     // One description of a part, run here and on the workers alike.
     const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profile, markerPrefix: printer.marks.prefix, only: printer.only };
@@ -199,7 +204,7 @@ async function explainRequest(query: string, replay: Loaded['replay'], flags: Ex
  * shares of the lookup, taken in the order they closed.
  */
 async function explainStepStreamed(inputs: string[], stepId: number, flags: ExplainFlags, fixes: FixSet, io: CliIO, colorLevel: number): Promise<ExitCode> {
-  const convert = { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  const convert = explainConversion(flags, fixes);
   const task: StepTask = { kind: 'step', stepId, only: flags.trajectory, json: flags.json === true, colorLevel };
   const all: string[] = [];
   let group: StepPart | undefined;
