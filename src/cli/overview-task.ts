@@ -1,5 +1,4 @@
-import { stylesOfLevel } from '../explain/palette.js';
-import { overviewPart, type OverviewPart } from '../explain/report.js';
+import { formatOfLevel, overviewPart, type OverviewPart } from '../explain/report.js';
 import { ShortIdMarkers } from '../explain/short-id-markers.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { attachedResult, type ExportedTrajectory } from '../pipeline/exported.js';
@@ -22,7 +21,7 @@ export interface OverviewTask {
 
 /** The task as a function of a conversion (in a worker). */
 export function overviewTaskRunner(task: OverviewTask): (c: ConvertedTrajectory) => ExportedTrajectory {
-  const format = task.json ? ({ json: true } as const) : { json: false as const, styles: stylesOfLevel(task.colorLevel) };
+  const format = formatOfLevel(task.json, task.colorLevel);
   const marks = new ShortIdMarkers(task.markerPrefix);
   return (c) => attachedResult(c, overviewPart(c, format, task.profile, marks, task.only));
 }

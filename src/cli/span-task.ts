@@ -1,5 +1,4 @@
-import { stylesOfLevel } from '../explain/palette.js';
-import { spanPart, type SpanPart, type SpanReportFormat } from '../explain/report.js';
+import { formatOfLevel, spanPart, type SpanPart, type SpanReportFormat } from '../explain/report.js';
 import { ShortIdMarkers } from '../explain/short-id-markers.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { attachedResult, type ExportedTrajectory } from '../pipeline/exported.js';
@@ -21,7 +20,7 @@ export interface SpanTask {
 
 /** How the task prints a report. */
 export function spanTaskFormat(task: SpanTask): SpanReportFormat {
-  return { format: task.json ? { json: true } : { json: false, styles: stylesOfLevel(task.colorLevel) }, marks: new ShortIdMarkers(task.markerPrefix) };
+  return { format: formatOfLevel(task.json, task.colorLevel), marks: new ShortIdMarkers(task.markerPrefix) };
 }
 
 /** The task as a function of a conversion. */

@@ -1,5 +1,4 @@
-import { stylesOfLevel } from '../explain/palette.js';
-import { stepPart, type StepPart } from '../explain/report.js';
+import { formatOfLevel, stepPart, type StepPart } from '../explain/report.js';
 import { convertGroup, type ConvertOptions, type GroupTask } from '../pipeline/convert.js';
 import { attachedResult, type ExportedTrajectory } from '../pipeline/exported.js';
 
@@ -20,7 +19,7 @@ export interface StepTask {
 
 /** The task as a function of a group (the step report names the events behind the step). */
 export function stepTaskRunner(task: StepTask, convert: ConvertOptions): GroupTask<ExportedTrajectory> {
-  const format = task.json ? ({ json: true } as const) : { json: false as const, styles: stylesOfLevel(task.colorLevel) };
+  const format = formatOfLevel(task.json, task.colorLevel);
   return (events, sessionId) => {
     const c = convertGroup(events, sessionId, convert, true);
     return attachedResult(c, stepPart(c, events, task.stepId, task.only, format));

@@ -5,7 +5,7 @@ import { producedTrajectory, trajectoryIds as idsOf, trajectoryOverview } from '
 import { toolReport, type ToolReport } from './tool-report.js';
 import { jsonPieces, prettyItemPieces, prettyPiecesWithItems } from '../json/stringify.js';
 import { RawJson, type Json } from '../json/value.js';
-import type { Styles } from './palette.js';
+import { stylesOfLevel, type Styles } from './palette.js';
 import { NO_TRAJECTORIES, renderTrajectory } from './render-overview.js';
 import { renderSpan, renderTool } from './render-span.js';
 import { renderStep } from './render-step.js';
@@ -127,6 +127,11 @@ export class SpanFinder {
 
 /** How the overview is printed: JSON (`--json`) or text in these styles. */
 export type OverviewFormat = { json: true } | { json: false; styles: Styles };
+
+/** The format a worker thread prints in: JSON, or text in the styles of the main thread's chalk level. */
+export function formatOfLevel(json: boolean, colorLevel: number): OverviewFormat {
+  return json ? { json: true } : { json: false, styles: stylesOfLevel(colorLevel) };
+}
 
 /** What the overview takes of one conversion: its trajectory ids, its span uuids, and its printed part (when it is printed). */
 export interface OverviewPart {
