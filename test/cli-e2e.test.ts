@@ -172,8 +172,8 @@ test('a .har document: LLM entries become gateway calls, other routes are counte
   assert.equal(t.schema_version, 'ATIF-v1.7');
   assert.ok(t.steps.some((s: { source: string }) => s.source === 'agent'));
   const report = JSON.parse(r.stderr.trim().split('\n').find((l) => l.startsWith('{'))!);
-  assert.equal(report.lines.skipped.byReason['unsupported-route'].count, 1);
-  assert.equal(report.lines.used.byKind.har, 2);
+  assert.equal(report.lines.skipped.by_reason['unsupported-route'].count, 1);
+  assert.equal(report.lines.used.by_kind.har, 2);
 });
 
 test('a pretty-printed .har that does not parse is one explained problem: every line a not-json skip naming the document and the failing line', () => {
@@ -185,17 +185,17 @@ test('a pretty-printed .har that does not parse is one explained problem: every 
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stderr.trim());
   const nonBlank = lines.filter((l) => l.trim() !== '').length;
-  assert.equal(report.lines.skipped.byReason['not-json'].count, nonBlank);
+  assert.equal(report.lines.skipped.by_reason['not-json'].count, nonBlank);
   assert.equal(report.lines.total, lines.length - 1, 'every line of the file (it ends with a newline) is accounted');
-  assert.match(report.lines.skipped.byReason['not-json'].examples[0].message, /^line 1 opens a multi-line JSON document .* does not parse: .*\(line 41\)$/);
+  assert.match(report.lines.skipped.by_reason['not-json'].examples[0].message, /^line 1 opens a multi-line JSON document .* does not parse: .*\(line 41\)$/);
   // The same damage in the first record of an NDJSON file is that line's problem alone.
   const ndjson = join(work, 'broken-first.ndjson');
   writeFileSync(ndjson, '{"atof_version":"0.1","kind":\n' + readFileSync(SAMPLE, 'utf8'));
   const n = run(['convert', ndjson, '--json']);
   assert.equal(n.code, 0, n.stderr);
   const nReport = JSON.parse(n.stderr.trim());
-  assert.equal(nReport.lines.skipped.byReason['not-json'].count, 1);
-  assert.ok(nReport.lines.used.byKind.atof > 0);
+  assert.equal(nReport.lines.skipped.by_reason['not-json'].count, 1);
+  assert.ok(nReport.lines.used.by_kind.atof > 0);
 });
 
 test('-o FILE with several trajectories is a usage error naming the first two', () => {
@@ -250,7 +250,7 @@ test('--report writes the line accounting as JSON', () => {
   assert.equal(r.stderr, '');
   const report = JSON.parse(readFileSync(join(work, 'report.json'), 'utf8'));
   assert.equal(report.lines.total, 14);
-  assert.equal(report.lines.used.byKind.atof, 14);
+  assert.equal(report.lines.used.by_kind.atof, 14);
   assert.equal(report.trajectories[0].suppressed_llm_spans, 2);
 });
 
@@ -262,7 +262,7 @@ test('--strict --report: the run stops at the problem line (exit 1) and still wr
   assert.match(r.stderr, /--strict: one-bad\.ndjson:15: skipped \(not-json\)/);
   const report = JSON.parse(readFileSync(join(work, 'strict-report.json'), 'utf8'));
   assert.equal(report.lines.total, 15);
-  assert.equal(report.lines.skipped.byReason['not-json'].examples[0].line, 15);
+  assert.equal(report.lines.skipped.by_reason['not-json'].examples[0].line, 15);
   assert.match(report.stopped, /one-bad\.ndjson:15/);
   assert.deepEqual(readdirSync(work).filter((f) => f.includes('strict-report') && f.endsWith('.tmp')), [], 'written through a temp file, none left');
 });

@@ -21,11 +21,11 @@ const ISSUE_8 = [
 describe('the fix registry', () => {
   it('lists every fix of issue 8 with its origin, in the default profile and not in relay-0.3', async () => {
     const out = await runCli(['profiles', '--json']);
-    const r = JSON.parse(out.stdout) as { profiles: Array<{ name: string; fixes: string[] }>; fixes: Array<{ name: string; origin: string; inDefault: boolean }> };
+    const r = JSON.parse(out.stdout) as { profiles: Array<{ name: string; fixes: string[] }>; fixes: Array<{ name: string; origin: string; in_default: boolean }> };
     const byName = new Map(r.fixes.map((f) => [f.name, f]));
     for (const name of ISSUE_8) {
       assert.ok(byName.get(name)?.origin, `${name} has an origin`);
-      assert.equal(byName.get(name)?.inDefault, true, name);
+      assert.equal(byName.get(name)?.in_default, true, name);
     }
     assert.deepEqual(r.profiles.find((p) => p.name === 'relay-0.3')?.fixes, []);
     assert.deepEqual(r.profiles.find((p) => p.name === 'default')?.fixes, FIXES.filter((f) => f.inDefault).map((f) => f.name));

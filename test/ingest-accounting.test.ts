@@ -29,28 +29,28 @@ describe('LineAccounting', () => {
     const report = JSON.parse(JSON.stringify(acct));
     assert.deepEqual(report, {
       total: 4,
-      used: { total: 1, byKind: { atof: 1 } },
+      used: { total: 1, by_kind: { atof: 1 } },
       skipped: {
         total: 2,
-        byReason: {
+        by_reason: {
           blank: { count: 1, examples: [{ file: 'in.ndjson', line: 1 }] },
           'unknown-record': { count: 1, examples: [{ file: 'in.ndjson', line: 2, message: 'keys: x' }] },
         },
       },
       rejected: {
         total: 1,
-        byReason: {
+        by_reason: {
           'invalid-atof': { count: 1, examples: [{ file: 'in.ndjson', line: 3, path: 'uuid', message: 'not a UUID' }] },
         },
       },
     });
-    assert.deepEqual(Object.keys(report.skipped.byReason), ['blank', 'unknown-record']);
+    assert.deepEqual(Object.keys(report.skipped.by_reason), ['blank', 'unknown-record']);
   });
 
   it('keeps only the first N examples per reason but counts them all', () => {
     const acct = new LineAccounting({ examplesPerReason: 2 });
     for (let line = 1; line <= 5; line++) acct.skip('not-json', at(line));
-    const notJson = acct.toJSON().skipped.byReason['not-json'];
+    const notJson = acct.toJSON().skipped.by_reason['not-json'];
     assert.equal(notJson?.count, 5);
     assert.deepEqual(notJson?.examples.map((e) => e.line), [1, 2]);
   });
@@ -86,8 +86,8 @@ describe('LineAccounting', () => {
     const acct = new LineAccounting();
     acct.skip('not-json', at(1));
     const report = acct.toJSON();
-    report.skipped.byReason['not-json']?.examples.push({ file: 'x', line: 9 });
+    report.skipped.by_reason['not-json']?.examples.push({ file: 'x', line: 9 });
     acct.problems()[0].examples.length = 0;
-    assert.equal(acct.toJSON().skipped.byReason['not-json']?.examples.length, 1);
+    assert.equal(acct.toJSON().skipped.by_reason['not-json']?.examples.length, 1);
   });
 });

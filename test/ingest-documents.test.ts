@@ -21,7 +21,7 @@ const atof = (n: number) =>
 
 const reasons = (accounting: LineAccounting) => {
   const r = accounting.toJSON();
-  return { used: r.used.total, skipped: Object.fromEntries(Object.entries(r.skipped.byReason).map(([k, v]) => [k, v!.count])) };
+  return { used: r.used.total, skipped: Object.fromEntries(Object.entries(r.skipped.by_reason).map(([k, v]) => [k, v!.count])) };
 };
 
 describe('a first line that opens a JSON document', () => {
@@ -60,7 +60,7 @@ describe('a first line that opens a JSON document', () => {
     const { records, accounting } = await readAll([ndjson('cut.har', lines)]);
     assert.equal(records.length, 0);
     assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'not-json': 5 } });
-    const example = accounting.toJSON().skipped.byReason['not-json']!.examples[0];
+    const example = accounting.toJSON().skipped.by_reason['not-json']!.examples[0];
     assert.match(example.message ?? '', /^line 1 opens a multi-line JSON document .* does not parse: /);
   });
 
@@ -68,7 +68,7 @@ describe('a first line that opens a JSON document', () => {
     const lines = ['{', '  "log": {', '    "entries": [', '      {"request": {"method": "POST",', '        "url": x', '      }}', '    ]', '  }', '}'];
     const { accounting } = await readAll([ndjson('bad.har', lines)]);
     assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'not-json': 9 } });
-    const message = accounting.toJSON().skipped.byReason['not-json']!.examples[0].message ?? '';
+    const message = accounting.toJSON().skipped.by_reason['not-json']!.examples[0].message ?? '';
     assert.match(message, /^line 1 opens a multi-line JSON document .* does not parse: .*"url": x/);
     assert.doesNotMatch(message, /\n/, 'a diagnostic is one line');
   });
@@ -77,9 +77,9 @@ describe('a first line that opens a JSON document', () => {
     const event = JSON.stringify(JSON.parse(atof(1)), null, 2).split('\n');
     const { accounting } = await readAll([ndjson('event.json', event)]);
     assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'unknown-record': event.length } });
-    assert.match(accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /lines 1–\d+ are one JSON document.*a pretty-printed ATOF event/);
+    assert.match(accounting.toJSON().skipped.by_reason['unknown-record']!.examples[0].message ?? '', /lines 1–\d+ are one JSON document.*a pretty-printed ATOF event/);
     const other = await readAll([ndjson('other.json', ['{', '  "schema_version": "ATIF-v1.7"', '}'])]);
-    assert.match(other.accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message ?? '', /an ATIF trajectory \(ATIF-v1\.7\), not an input record/);
+    assert.match(other.accounting.toJSON().skipped.by_reason['unknown-record']!.examples[0].message ?? '', /an ATIF trajectory \(ATIF-v1\.7\), not an input record/);
   });
 });
 
@@ -96,7 +96,7 @@ describe('HAR entries named by the line they start on', () => {
 
   it('the fixture: --strict and the accounting name the line of the GET entry', async () => {
     const { accounting } = await readAll([{ name: 'session.har', open: () => Readable.from([Buffer.from(HAR_TEXT)]) }]);
-    const skipped = accounting.toJSON().skipped.byReason['unsupported-route']!.examples[0];
+    const skipped = accounting.toJSON().skipped.by_reason['unsupported-route']!.examples[0];
     assert.equal(skipped.line, HAR_TEXT.split('\n').findIndex((l, i, all) => l.trim() === '{' && all[i + 1]?.includes('"startedDateTime": "2026-05-29T19:18:05.000Z"')) + 1);
   });
 });
@@ -106,7 +106,7 @@ describe('HAR documents: what cannot be told, and documents with an unreadable l
     const { harEntryLines } = await import('../src/ingest/records/har-lines.js');
     assert.equal(harEntryLines('{"log": {"entries": [{}]}, "l\\u006fg": {"entries": [{}]}}', 1, 1), undefined);
     const { accounting } = await readAll([ndjson('none.har', ['', '{', ' "log": {', '  "entries": []', ' }', '}'])]);
-    assert.deepEqual(accounting.toJSON().skipped.byReason['unknown-record']!.examples.map((e) => e.line), [2], 'a HAR without entries: its first line');
+    assert.deepEqual(accounting.toJSON().skipped.by_reason['unknown-record']!.examples.map((e) => e.line), [2], 'a HAR without entries: its first line');
   });
 
   it('a line that cannot be read inside a pretty document: that line keeps its reason, the others say which line broke it', async () => {
@@ -114,13 +114,13 @@ describe('HAR documents: what cannot be told, and documents with an unreadable l
     const source: InputSource = { name: 'bad.har', open: () => Readable.from([Buffer.concat([Buffer.from(lines.slice(0, 44).join('\n') + '\n'), Buffer.from([0x22, 0xff, 0x22, 0x0a]), Buffer.from(lines.slice(45).join('\n'))])]) };
     const { accounting } = await readAll([source]);
     const report = accounting.toJSON();
-    assert.equal(report.skipped.byReason['invalid-utf8']!.count, 1);
-    assert.match(report.skipped.byReason['not-json']!.examples[0].message ?? '', /does not parse: its line 45 is not valid UTF-8$/);
+    assert.equal(report.skipped.by_reason['invalid-utf8']!.count, 1);
+    assert.match(report.skipped.by_reason['not-json']!.examples[0].message ?? '', /does not parse: its line 45 is not valid UTF-8$/);
   });
 
   it('a truncated pretty document with an empty object on a line of its own is still one problem', async () => {
     const { accounting } = await readAll([ndjson('cut.har', ['{', ' "log": {', '  "entries": [', '   {', '    "queryString": [', '     {}', '    ],'])]);
-    assert.deepEqual(Object.keys(accounting.toJSON().skipped.byReason), ['not-json']);
+    assert.deepEqual(Object.keys(accounting.toJSON().skipped.by_reason), ['not-json']);
   });
 });
 
@@ -137,13 +137,13 @@ describe('a pretty-printed document anywhere in a stream (`cat a.har b.ndjson | 
   it('a HAR document between NDJSON lines: entries are named by the lines they start on in the stream', async () => {
     const { records, accounting } = await readAll([ndjson('mid.ndjson', [atof(1), atof(2), ...harLines, atof(3)])]);
     assert.deepEqual(records.map((r) => r.kind), ['atof', 'atof', 'gateway', 'gateway', 'atof']);
-    assert.equal(accounting.toJSON().skipped.byReason['unsupported-route']!.examples[0].line, 2 + getEntryLine);
+    assert.equal(accounting.toJSON().skipped.by_reason['unsupported-route']!.examples[0].line, 2 + getEntryLine);
   });
 
   it('two HAR documents back to back are two documents', async () => {
     const { records, accounting } = await readAll([ndjson('two.ndjson', [...harLines, ...harLines])]);
     assert.equal(records.length, 4);
-    assert.deepEqual(accounting.toJSON().skipped.byReason['unsupported-route']!.examples.map((e) => e.line), [getEntryLine, harLines.length + getEntryLine]);
+    assert.deepEqual(accounting.toJSON().skipped.by_reason['unsupported-route']!.examples.map((e) => e.line), [getEntryLine, harLines.length + getEntryLine]);
   });
 
   it('a broken record line in the middle is still one not-json skip, and the records after it are read', async () => {
@@ -156,7 +156,7 @@ describe('a pretty-printed document anywhere in a stream (`cat a.har b.ndjson | 
     const doc = ['{', '  "log": {', '    "comment": "} ] \\" {",', '    "entries": []', '  }', '}'];
     const { accounting } = await readAll([ndjson('s.ndjson', [atof(1), ...doc, atof(2)])]);
     assert.deepEqual(reasons(accounting), { used: 2, skipped: { 'unknown-record': 1 } });
-    assert.equal(accounting.toJSON().skipped.byReason['unknown-record']!.examples[0].message, 'a HAR document with no entries');
+    assert.equal(accounting.toJSON().skipped.by_reason['unknown-record']!.examples[0].message, 'a HAR document with no entries');
   });
 });
 
@@ -164,7 +164,7 @@ describe('a record cut off at the end of a log', () => {
   it('is a plain not-json skip with the parser\'s message, not a "multi-line document"', async () => {
     const { records, accounting } = await readAll([ndjson('live.ndjson', [atof(1), atof(2), '{"atof_version":"0.1","kind":"ma'])]);
     assert.equal(records.length, 2);
-    const example = accounting.toJSON().skipped.byReason['not-json']!.examples[0];
+    const example = accounting.toJSON().skipped.by_reason['not-json']!.examples[0];
     assert.equal(example.line, 3);
     assert.doesNotMatch(example.message ?? '', /document/);
   });
@@ -183,8 +183,8 @@ describe('where a held document ends when its brackets never close, or close ins
   it('a truncated HAR, then a whole one: the second is read, the first is one explained problem', async () => {
     const { records, accounting } = await readAll([ndjson('s.ndjson', [...harLines.slice(0, 4), ...harLines])]);
     assert.deepEqual(kinds(records), ['gateway', 'gateway']);
-    assert.equal(accounting.toJSON().skipped.byReason['not-json']!.count, 4);
-    assert.match(accounting.toJSON().skipped.byReason['not-json']!.examples[0].message ?? '', /^line 1 opens a multi-line JSON document/);
+    assert.equal(accounting.toJSON().skipped.by_reason['not-json']!.count, 4);
+    assert.match(accounting.toJSON().skipped.by_reason['not-json']!.examples[0].message ?? '', /^line 1 opens a multi-line JSON document/);
   });
 
   it('a HAR without a final newline, then more input on its last line: the document ends at its last bracket', async () => {

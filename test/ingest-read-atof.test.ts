@@ -39,12 +39,12 @@ describe('readAtofEvents', () => {
       ],
     );
     const report = acct.toJSON();
-    assert.deepEqual(report.used.byKind, { atof: 2 });
+    assert.deepEqual(report.used.by_kind, { atof: 2 });
     assert.deepEqual(
-      Object.fromEntries(Object.entries(report.skipped.byReason).map(([r, s]) => [r, s?.examples.map((e) => e.line)])),
+      Object.fromEntries(Object.entries(report.skipped.by_reason).map(([r, s]) => [r, s?.examples.map((e) => e.line)])),
       { blank: [2], 'not-json': [3], 'unknown-record': [4] },
     );
-    assert.deepEqual(report.rejected.byReason['invalid-atof']?.examples, [
+    assert.deepEqual(report.rejected.by_reason['invalid-atof']?.examples, [
       { file: 'mixed.ndjson', line: 5, path: 'scope_category', message: 'a scope event needs scope_category' },
     ]);
     assert.equal(acct.total(), await countLines([mixed]));
@@ -75,7 +75,7 @@ describe('readAtofEvents', () => {
     assert.equal(acct.skippedCount('invalid-utf8'), 1);
     assert.equal(acct.skippedCount('too-long'), 1);
     assert.equal(acct.skippedCount('blank'), 1);
-    assert.deepEqual(acct.toJSON().skipped.byReason['unknown-record']?.examples.map((e) => e.message), [
+    assert.deepEqual(acct.toJSON().skipped.by_reason['unknown-record']?.examples.map((e) => e.message), [
       'a JSON array, not a record object',
       'a JSON number, not a record object',
     ]);

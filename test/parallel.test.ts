@@ -153,8 +153,8 @@ test('--jobs: late, waiting and unscoped events, and problem lines, are handled 
     await writeFile(file, lines.join('\n') + '\n');
     const [one, many] = await inThreadAndOnWorkers(['convert', file, '-o', '-', '--json']);
     assertSameRun(one, many);
-    const report = JSON.parse(one.stderr) as { lines: { skipped: { byReason: Record<string, { count: number }> } }; trajectories: Array<{ session_id: string; events: number }> };
-    assert.equal(report.lines.skipped.byReason['late-event'].count, 3, one.stderr);
+    const report = JSON.parse(one.stderr) as { lines: { skipped: { by_reason: Record<string, { count: number }> } }; trajectories: Array<{ session_id: string; events: number }> };
+    assert.equal(report.lines.skipped.by_reason['late-event'].count, 3, one.stderr);
     // Every line is accounted once: the late ones in no trajectory, the rest in one.
     assert.deepEqual(report.trajectories.map((t) => [t.session_id, t.events]), [[uuid(1), 5], ['unscoped', 2]]);
     const [strictOne, strictMany] = await inThreadAndOnWorkers(['convert', file, '-o', '-', '--strict', '-q']);

@@ -53,12 +53,12 @@ describe('reading records, every line in one bucket', () => {
     assert.deepEqual(records.map((r) => r.kind), ['atof', 'hook', 'gateway']);
     const report = accounting.toJSON();
     assert.equal(report.total, lines.length);
-    assert.deepEqual(report.used.byKind, { atof: 1, gateway: 1, hook: 1 });
+    assert.deepEqual(report.used.by_kind, { atof: 1, gateway: 1, hook: 1 });
     const where = (bucket: 'skipped' | 'rejected') =>
-      Object.fromEntries(Object.entries(report[bucket].byReason).map(([reason, s]) => [reason, s!.examples.map((e) => (e.path ? `${e.line}@${e.path}` : e.line))]));
+      Object.fromEntries(Object.entries(report[bucket].by_reason).map(([reason, s]) => [reason, s!.examples.map((e) => (e.path ? `${e.line}@${e.path}` : e.line))]));
     assert.deepEqual(where('rejected'), { 'invalid-gateway': ['7@path'], 'invalid-hook': ['3@received_at', '4@agent', '5@payload', '11@(root)'] });
     assert.deepEqual(where('skipped'), { blank: [13], 'not-json': [14], 'unknown-record': [12], 'unsupported-route': [8, 9, 10] });
-    assert.match(report.rejected.byReason['invalid-hook']!.examples[3].message ?? '', /--agent/);
+    assert.match(report.rejected.by_reason['invalid-hook']!.examples[3].message ?? '', /--agent/);
   });
 
   it('reads bare payloads with --agent, timed by their own timestamp or placed after the record before them', async () => {
@@ -84,9 +84,9 @@ describe('reading records, every line in one bucket', () => {
     const report = accounting.toJSON();
     // Three entries: a Messages call (used), GET /v1/models (proxied, skipped) and a call that never got a response (used).
     assert.equal(report.total, 3);
-    assert.deepEqual(report.used.byKind, { har: 2 });
+    assert.deepEqual(report.used.by_kind, { har: 2 });
     // An entry is named by the line it starts on: the GET entry's `{` is on line 75 of the fixture.
-    assert.deepEqual(report.skipped.byReason['unsupported-route']?.examples.map((e) => e.line), [75]);
+    assert.deepEqual(report.skipped.by_reason['unsupported-route']?.examples.map((e) => e.line), [75]);
     assert.equal(readFileSync(HAR, 'utf8').split('\n')[75].trim(), '"startedDateTime": "2026-05-29T19:18:05.000Z",');
     const exchanges = records.flatMap((r) => (r.kind === 'gateway' ? [r.exchange] : []));
     assert.deepEqual(exchanges.map((x) => [x.id, x.path]), [['capture.txt:entries[0]', '/v1/messages'], ['capture.txt:entries[2]', '/v1/chat/completions']]);

@@ -147,8 +147,8 @@ describe('convert with raw records', () => {
     const input = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
     const r = spawnSync(process.execPath, [BIN, 'convert', '-', '--json'], { cwd: work, input, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    const report = JSON.parse(r.stderr) as { lines: { total: number; used: { byKind: Record<string, number> }; skipped: { total: number } }; replay: Record<string, number> };
-    assert.deepEqual([report.lines.total, report.lines.used.byKind, report.lines.skipped.total], [3, { gateway: 1, hook: 2 }, 0]);
+    const report = JSON.parse(r.stderr) as { lines: { total: number; used: { by_kind: Record<string, number> }; skipped: { total: number } }; replay: Record<string, number> };
+    assert.deepEqual([report.lines.total, report.lines.used.by_kind, report.lines.skipped.total], [3, { gateway: 1, hook: 2 }, 0]);
     assert.equal(report.replay.hooks, 2);
     assert.equal(report.replay.gateway_calls, 1);
     assert.equal(report.replay.late_reconstructed_events, 1);

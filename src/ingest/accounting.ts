@@ -49,12 +49,15 @@ export interface LineProblem extends Example {
   reason: SkipReason | RejectReason;
 }
 
-/** The `--report` shape. Reasons and kinds are listed in name order so reports diff cleanly. */
+/**
+ * The `--report` shape, in snake_case like every key of the report. Reasons and kinds are listed in
+ * name order so reports diff cleanly.
+ */
 export interface AccountingReport {
   total: number;
-  used: { total: number; byKind: Partial<Record<RecordKind, number>> };
-  skipped: { total: number; byReason: Partial<Record<SkipReason, ReasonSummary>> };
-  rejected: { total: number; byReason: Partial<Record<RejectReason, ReasonSummary>> };
+  used: { total: number; by_kind: Partial<Record<RecordKind, number>> };
+  skipped: { total: number; by_reason: Partial<Record<SkipReason, ReasonSummary>> };
+  rejected: { total: number; by_reason: Partial<Record<RejectReason, ReasonSummary>> };
 }
 
 export const DEFAULT_EXAMPLES_PER_REASON = 20;
@@ -126,9 +129,9 @@ export class LineAccounting {
   toJSON(): AccountingReport {
     return {
       total: this.total(),
-      used: { total: this.usedCount(), byKind: Object.fromEntries(sortedEntries(this.used)) },
-      skipped: { total: this.skippedCount(), byReason: summaries(this.skipped) },
-      rejected: { total: this.rejectedCount(), byReason: summaries(this.rejected) },
+      used: { total: this.usedCount(), by_kind: Object.fromEntries(sortedEntries(this.used)) },
+      skipped: { total: this.skippedCount(), by_reason: summaries(this.skipped) },
+      rejected: { total: this.rejectedCount(), by_reason: summaries(this.rejected) },
     };
   }
 

@@ -10,7 +10,9 @@ export interface ProfilesFlags {
 export async function profilesCommand(_args: string[], flags: ProfilesFlags, io: CliIO): Promise<ExitCode> {
   const profiles = PROFILE_NAMES.map((name) => ({ name, fixes: [...resolveFixes(name)] }));
   if (flags.json) {
-    io.stdout.write(JSON.stringify({ profiles, fixes: FIXES }, null, 2) + '\n');
+    // snake_case, as every JSON document the CLI prints (the registry's own field names are TypeScript's).
+    const fixes = FIXES.map((f) => ({ name: f.name, summary: f.summary, origin: f.origin, in_default: f.inDefault }));
+    io.stdout.write(JSON.stringify({ profiles, fixes }, null, 2) + '\n');
     return EXIT.OK;
   }
   io.stdout.write('Profiles:\n');
