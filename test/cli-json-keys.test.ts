@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './support/cli.js';
@@ -43,6 +43,14 @@ describe('machine-readable output', () => {
     ['explain --request --json', () => jsonOf(['explain', 'samples/', '--request', 'cap-h1', '--json'], 'stdout')],
     ['diff --json', () => jsonOf(['diff', 'samples/', '--json'], 'stdout')],
     ['profiles --json', () => jsonOf(['profiles', '--json'], 'stdout')],
+    [
+      'validate --json',
+      async () => {
+        const dir = join(out, 'validate');
+        assert.equal((await runCli(['convert', 'samples/hermes-session.atof.ndjson', '-o', `${dir}/`, '-q'])).code, 0);
+        return jsonOf(['validate', ...readdirSync(dir).map((f) => join(dir, f)), '--json'], 'stdout');
+      },
+    ],
   ];
   for (const [name, read] of documents) {
     it(`${name}: every key is snake_case`, async () => {
