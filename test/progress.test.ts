@@ -3,6 +3,9 @@
  * logs, only on a terminal and not with --quiet; the data on stdout is the same with it or without.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from './support/cli.js';
 
@@ -38,4 +41,34 @@ test('the bar waits for inputs of 64 MiB by default, and for none of unknown siz
   assert.doesNotMatch(small.stderr, BAR);
   const piped = await runCli(['events', '-'], { stderrIsTTY: true, env: LARGE, stdin: '' });
   assert.doesNotMatch(piped.stderr, BAR);
+});
+
+// What the bar's line says, escape sequences dropped: one entry per redraw.
+const CLEAR = '\x1b[0J';
+const plainText = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+
+test('after reading, the bar stays (full) and says what the run does, the summary goes above it, and the end clears it', async () => {
+  const r = await runCli(['convert', 'samples/', '-o', '-'], { stderrIsTTY: true, env: LARGE });
+  assert.equal(r.code, 0, r.stderr);
+  const text = plainText(r.stderr);
+  // The raw records' replay, then the trajectories still open, each a phase of the full bar.
+  const replaying = text.indexOf('100% 0/0 MB, replaying 27 hook and gateway records');
+  const finishing = text.indexOf('100% 0/0 MB, finishing');
+  const summary = text.indexOf('relay-atif: 41 lines, 70 events → 4 trajectories (stdout)');
+  assert.ok(replaying >= 0 && finishing > replaying && summary > finishing, text);
+  // The summary is whole lines written above the bar, which is drawn again below it…
+  assert.match(text, /\(gateway_shutdown\)\nrelay-atif \|=+\| 100%/);
+  // …and cleared when the command ends: nothing is left drawn.
+  assert.ok(r.stderr.endsWith(CLEAR), JSON.stringify(r.stderr.slice(-40)));
+});
+
+test('an error that stops the run is said after the bar is cleared', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-atif-progress-'));
+  const input = join(dir, 'log.ndjson');
+  writeFileSync(input, `${readFileSync('samples/hermes-session.atof.ndjson', 'utf8')}not json\n`);
+  const r = await runCli(['convert', input, '-o', '-', '--strict'], { stderrIsTTY: true, env: LARGE });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, BAR);
+  const cleared = r.stderr.lastIndexOf(CLEAR);
+  assert.ok(cleared >= 0 && r.stderr.indexOf('relay-atif: --strict:') > cleared, JSON.stringify(r.stderr));
 });

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { StatusLine } from './status-line.js';
 
 /** Everything a command touches outside itself, injected so commands run in tests without a process. */
 export interface CliIO {
@@ -14,6 +15,11 @@ export interface CliIO {
   /** Cores this process may use: the default of `--jobs` (1 when absent, as in tests). */
   cores?: number;
   env: Record<string, string | undefined>;
+  /**
+   * The command's status line (its progress bar), set by the program for each command it runs, whose
+   * `stderr` then writes above the bar; absent, no bar is drawn.
+   */
+  status?: StatusLine;
 }
 
 export function processIO(): CliIO {

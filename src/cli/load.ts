@@ -106,13 +106,16 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
     } catch (err) {
       inputFailure(err);
     } finally {
-      progress?.stop();
+      progress?.phase(raw.length > 0 ? replaying(raw.length) : FINISHING);
     }
     if (raw.length === 0) return;
     // Replayed events go on as they are emitted: a trajectory is written when its scope closes, not after the whole replay.
     const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes });
     for (let step = replay.next(); ; step = replay.next()) {
-      if (step.done) return options.replay?.(step.value);
+      if (step.done) {
+        progress?.phase(FINISHING);
+        return options.replay?.(step.value);
+      }
       yield step.value;
     }
   } finally {
@@ -135,6 +138,10 @@ const KEEP_DECODED_CHARS = 64 * 1024 * 1024;
  * replay reads the file back in about the order it was written, a megabyte at a time.
  */
 const HELD_IN_MEMORY_BYTES = 64 * 1024 * 1024;
+
+/** What the progress bar says once reading is over (see Progress.phase). */
+const FINISHING = 'finishing';
+const replaying = (records: number) => `replaying ${records} hook and gateway records`;
 
 /** The events of {@link streamEventBatches} one at a time. */
 export async function* streamEvents(...args: Parameters<typeof streamEventBatches>): AsyncGenerator<AtofEvent> {
@@ -204,7 +211,8 @@ export interface StreamedInput {
  */
 export async function* streamTimelineEvents(args: string[], io: CliIO, accounting: LineAccounting, options: ReadSettings & Pick<StreamOptions, 'replay'> = {}): AsyncGenerator<AtofEvent[]> {
   const records: InputRecord[] = [];
-  let raw = false;
+  /** Raw records read (they are replayed at the end). */
+  let raw = 0;
   let progress: Progress | undefined;
   const spill = new TextSpill(HELD_IN_MEMORY_BYTES);
   try {
@@ -216,16 +224,16 @@ export async function* streamTimelineEvents(args: string[], io: CliIO, accountin
         for (const record of batch) {
           progress.event();
           if (record.kind === 'atof') record.event = printedEvent(record.event, spill);
-          else raw = true;
+          else raw++;
           records.push(record);
         }
       }
     } catch (err) {
       inputFailure(err);
     } finally {
-      progress?.stop();
+      progress?.phase(raw > 0 ? replaying(raw) : FINISHING);
     }
-    if (!raw) {
+    if (raw === 0) {
       // Nothing to replay: the events as read.
       for (let at = 0; at < records.length; at += PRINT_BATCH) yield records.slice(at, at + PRINT_BATCH).map((r) => (r as AtofRecord).event);
       return;

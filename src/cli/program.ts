@@ -9,6 +9,7 @@ import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { optionsFor, type CommandName } from './options.js';
+import { StatusLine } from './status-line.js';
 import { VERSION } from './version.js';
 
 type Handler = (args: string[], flags: never, io: CliIO) => Promise<ExitCode>;
@@ -48,7 +49,14 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
     // commander passes the variadic argument first only when the command declares one.
     cmd.action(async (...received: unknown[]) => {
       const [args, flags] = spec.args ? [received[0] as string[], received[1]] : [[], received[0]];
-      exitCode = await spec.handler(args ?? [], flags as never, io);
+      // A bar drawn while the command runs stays until it ends (what it writes to stderr goes above);
+      // it is cleared before anything else is said, an error included.
+      const status = new StatusLine(io.stderr);
+      try {
+        exitCode = await spec.handler(args ?? [], flags as never, { ...io, stderr: status.stderr, status });
+      } finally {
+        status.stop();
+      }
     });
   }
   return {

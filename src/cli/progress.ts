@@ -1,18 +1,24 @@
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { Transform } from 'node:stream';
 import type { InputSource } from '../ingest/inputs.js';
 import { sizeSetting, type CliIO } from './io.js';
+import type { StatusLine } from './status-line.js';
 
 /** Inputs below this size finish before a bar would be worth drawing (RELAY_ATIF_PROGRESS_AFTER_BYTES changes it). */
 export const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
 
+const FORMAT = 'relay-atif |{bar}| {percentage}% {done}/{size} MB, {doing} ({duration_formatted})';
+
 /**
- * A progress bar on stderr (bytes read and events per second) — only when stderr is a terminal, the
- * run is not quiet or JSON, and the inputs are files large enough to know their size and to take a
- * while. Otherwise every method is a no-op, so callers need not care.
+ * A progress bar on the command's status line (bytes read and events per second, then what the
+ * command does after reading) — only when stderr is a terminal, the run is not quiet or JSON, and the
+ * inputs are files large enough to know their size and to take a while. Otherwise every method is a
+ * no-op, so callers need not care. The command's end clears it (see StatusLine).
  */
 export class Progress {
   private bar?: SingleBar;
+  private status?: StatusLine;
+  private total = 0;
   private bytes = 0;
   private events = 0;
   private readonly started = Date.now();
@@ -20,17 +26,10 @@ export class Progress {
   /** `total`: the inputs' size in bytes, undefined when unknown (stdin). */
   static start(total: number | undefined, io: CliIO, enabled: boolean): Progress {
     const p = new Progress();
-    if (!enabled || !io.stderrIsTTY || total === undefined || total < sizeSetting(io, 'RELAY_ATIF_PROGRESS_AFTER_BYTES', PROGRESS_MIN_BYTES)) return p;
-    p.bar = new SingleBar(
-      {
-        stream: io.stderr as unknown as NodeJS.WritableStream,
-        format: 'relay-atif |{bar}| {percentage}% {done}/{size} MB, {eps} events/s',
-        hideCursor: true,
-        clearOnComplete: true,
-        noTTYOutput: false,
-      },
-    );
-    p.bar.start(total, 0, { done: '0', size: (total / 2 ** 20).toFixed(0), eps: '0' });
+    if (!enabled || !io.status || !io.stderrIsTTY || total === undefined || total < sizeSetting(io, 'RELAY_ATIF_PROGRESS_AFTER_BYTES', PROGRESS_MIN_BYTES)) return p;
+    p.status = io.status;
+    p.total = total;
+    p.bar = io.status.bar(FORMAT, total, { done: '0', size: megabytes(total), doing: '0 events/s' });
     return p;
   }
 
@@ -56,10 +55,19 @@ export class Progress {
   event(): void {
     if (!this.bar || ++this.events % 2048 !== 0) return;
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
-    this.bar.update(this.bytes, { done: (this.bytes / 2 ** 20).toFixed(0), eps: Math.round(this.events / seconds).toString() });
+    this.bar.update(this.bytes, { done: megabytes(this.bytes), doing: `${Math.round(this.events / seconds)} events/s` });
   }
 
-  stop(): void {
-    this.bar?.stop();
+  /**
+   * Reading is over; the bar stays, full, and says what the command is doing now (`doing`), until the
+   * command ends: the replay of raw records, or converting the trajectories still open, may take as
+   * long as the reading did.
+   */
+  phase(doing: string): void {
+    if (!this.bar) return;
+    this.bar.update(this.total, { done: megabytes(this.total), doing });
+    this.status!.redraw();
   }
 }
+
+const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
