@@ -53,13 +53,22 @@ test('after reading, the bar stays (full) and says what the run does, the summar
   const text = plainText(r.stderr);
   // The raw records' replay, then the trajectories still open, each a phase of the full bar.
   const replaying = text.indexOf('100% 0/0 MB, replaying 27 hook and gateway records');
-  const finishing = text.indexOf('100% 0/0 MB, finishing');
+  const finishing = text.indexOf('100% 0/0 MB, finishing', replaying);
   const summary = text.indexOf('relay-atif: 41 lines, 70 events → 4 trajectories (stdout)');
   assert.ok(replaying >= 0 && finishing > replaying && summary > finishing, text);
   // The summary is whole lines written above the bar, which is drawn again below it…
   assert.match(text, /\(gateway_shutdown\)\nrelay-atif \|=+\| 100%/);
   // …and cleared when the command ends: nothing is left drawn.
   assert.ok(r.stderr.endsWith(CLEAR), JSON.stringify(r.stderr.slice(-40)));
+});
+
+test('the last bytes read switch the bar to finishing before their lines are processed (a session they close is converted under it)', async () => {
+  // ATOF only, one session: its end event is on the last line, and its conversion follows at once.
+  const r = await runCli(['convert', 'samples/hermes-session.atof.ndjson', '-o', '-'], { stderrIsTTY: true, env: LARGE });
+  assert.equal(r.code, 0, r.stderr);
+  const text = plainText(r.stderr);
+  assert.doesNotMatch(text, /replaying/);
+  assert.match(text, /^relay-atif \|-+\| 0% 0\/0 MB, 0 events\/s \(0s\)relay-atif \|=+\| 100% 0\/0 MB, finishing \(0s\)relay-atif: /);
 });
 
 test('an error that stops the run is said after the bar is cleared', async () => {

@@ -11,7 +11,7 @@ import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecord
 import { replayInTimeOrder, replayRecordsInBatches } from '../pipeline/raw.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
-import { Progress } from './progress.js';
+import { FINISHING, Progress } from './progress.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
@@ -139,8 +139,7 @@ const KEEP_DECODED_CHARS = 64 * 1024 * 1024;
  */
 const HELD_IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
-/** What the progress bar says once reading is over (see Progress.phase). */
-const FINISHING = 'finishing';
+/** What the progress bar says while raw records are replayed (see Progress.phase). */
 const replaying = (records: number) => `replaying ${records} hook and gateway records`;
 
 /** The events of {@link streamEventBatches} one at a time. */

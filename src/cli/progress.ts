@@ -21,6 +21,8 @@ export class Progress {
   private total = 0;
   private bytes = 0;
   private events = 0;
+  /** Once every byte is read: what the bar says the run still does. */
+  private doing?: string;
   private readonly started = Date.now();
 
   /** `total`: the inputs' size in bytes, undefined when unknown (stdin). */
@@ -42,6 +44,9 @@ export class Progress {
         const counter = new Transform({
           transform: (chunk: Buffer, _enc, done) => {
             this.bytes += chunk.length;
+            // The last bytes: what their lines complete (a long session's conversion, often) runs
+            // before the bar is asked again, so it says so now.
+            if (this.bytes >= this.total) this.phase(FINISHING);
             done(null, chunk);
           },
         });
@@ -53,7 +58,8 @@ export class Progress {
   }
 
   event(): void {
-    if (!this.bar || ++this.events % 2048 !== 0) return;
+    // Once reading is over (see phase), the bar says what the run does, not how fast it read.
+    if (!this.bar || this.doing !== undefined || ++this.events % 2048 !== 0) return;
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
     this.bar.update(this.bytes, { done: megabytes(this.bytes), doing: `${Math.round(this.events / seconds)} events/s` });
   }
@@ -64,10 +70,14 @@ export class Progress {
    * long as the reading did.
    */
   phase(doing: string): void {
-    if (!this.bar) return;
+    if (!this.bar || this.doing === doing) return;
+    this.doing = doing;
     this.bar.update(this.total, { done: megabytes(this.total), doing });
     this.status!.redraw();
   }
 }
 
 const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+/** What the bar says once every byte is read, while the run completes what is still open. */
+export const FINISHING = 'finishing';
