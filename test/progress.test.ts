@@ -81,3 +81,14 @@ test('an error that stops the run is said after the bar is cleared', async () =>
   const cleared = r.stderr.lastIndexOf(CLEAR);
   assert.ok(cleared >= 0 && r.stderr.indexOf('relay-atif: --strict:') > cleared, JSON.stringify(r.stderr));
 });
+
+test('no bar when stdout is the same terminal and carries the data (its text would run through the bar); convert to files still draws it', async () => {
+  const screen = { stderrIsTTY: true, stdoutIsTTY: true, env: LARGE };
+  for (const args of commands) {
+    if (args[0] === 'convert') continue;
+    assert.doesNotMatch((await runCli(args, screen)).stderr, BAR, args.join(' '));
+  }
+  assert.doesNotMatch((await runCli(['convert', 'samples/', '-o', '-'], screen)).stderr, BAR, 'convert to stdout');
+  const dir = mkdtempSync(join(tmpdir(), 'relay-atif-progress-'));
+  assert.match((await runCli(['convert', 'samples/', '-o', `${dir}/`], screen)).stderr, BAR, 'convert -o DIR/');
+});

@@ -62,8 +62,13 @@ export interface StreamOptions {
   read?: ReaderFlags;
   /** Receives what the replay of raw records did (called only when there were raw records). */
   replay?: (outcome: NonNullable<Loaded['replay']>) => void;
-  /** Draws the progress bar when stderr is a terminal and the input is large. */
+  /**
+   * Draws the progress bar when stderr is a terminal and the input is large, unless stdout is that
+   * terminal too and carries the command's data (its text would run through the bar).
+   */
   progress?: boolean;
+  /** Stdout carries no data (`convert` writing files): the bar is drawn even when stdout is a terminal. */
+  stdoutFree?: boolean;
   /** The active profile's fixes, which shape the replay (relay-0.3 when none). */
   fixes?: FixSet;
   /** Receives the total size of the inputs once they are resolved (undefined when one is stdin). */
@@ -152,10 +157,10 @@ export async function* streamEvents(...args: Parameters<typeof streamEventBatche
  * their reading advances (see Progress: drawn only on a terminal, for large inputs, when asked for;
  * the caller stops it).
  */
-async function resolveTracked(args: string[], io: CliIO, options: ReadSettings): Promise<{ sources: InputSource[]; bytes: number | undefined; progress: Progress }> {
+async function resolveTracked(args: string[], io: CliIO, options: ReadSettings & Pick<StreamOptions, 'stdoutFree'>): Promise<{ sources: InputSource[]; bytes: number | undefined; progress: Progress }> {
   const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });
   const bytes = await totalSize(sources);
-  const progress = Progress.start(bytes, io, options.progress ?? false);
+  const progress = Progress.start(bytes, io, (options.progress ?? false) && (options.stdoutFree === true || !io.stdoutIsTTY));
   return { sources: sources.map((s) => progress.track(s)), bytes, progress };
 }
 

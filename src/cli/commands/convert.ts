@@ -106,20 +106,21 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   };
   const validate = flags.validate === true;
   const progress = !flags.quiet && !flags.json;
+  const stdoutFree = target.kind !== 'stdout';
   // A --strict stop still leaves its report (what was read up to the problem line, and why it stopped).
   let stop: CliError | undefined;
   try {
     if (flags.sessionId !== undefined) {
       // One trajectory of everything: nothing can be written before the input ends.
       const events: AtofEvent[] = [];
-      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, fixes: options.fixes })) events.push(e);
+      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes })) events.push(e);
       eventCount = events.length;
       for (const c of convertEvents(events, options).trajectories) await emit(localOutput(exportConverted(c, writer.format, validate)));
     } else {
       // With workers, this thread only routes events (their payloads are read again where they are
       // converted); results are written in the order their scopes closed, whatever thread made them.
       const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, ...parallelSettings(io) }) : undefined;
-      const read = await runGrouped(inputs, io, accounting, { read: readOptions, replay: replayed, progress, fixes: options.fixes }, parallel ? { parallel, jobs } : inThread(options, writer.format, validate), emit);
+      const read = await runGrouped(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes }, parallel ? { parallel, jobs } : inThread(options, writer.format, validate), emit);
       eventCount = read.events;
       lateReconstructed = read.lateReconstructed;
     }
