@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { StatusLine } from '../src/cli/status-line.js';
 import { runCli } from './support/cli.js';
 
 const BAR = /relay-atif \|[=-]+\| \d+% \d+\/\d+ MB, \d+ events\/s/;
@@ -45,6 +46,8 @@ test('the bar waits for inputs of 64 MiB by default, and for none of unknown siz
 
 // What the bar's line says, escape sequences dropped: one entry per redraw.
 const CLEAR = '\x1b[0J';
+const WRAP_OFF = '\x1b[?7l';
+const WRAP_ON = '\x1b[?7h';
 const plainText = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 test('after reading, the bar stays (full) and says what the run does, the summary goes above it, and the end clears it', async () => {
@@ -91,4 +94,18 @@ test('no bar when stdout is the same terminal and carries the data (its text wou
   assert.doesNotMatch((await runCli(['convert', 'samples/', '-o', '-'], screen)).stderr, BAR, 'convert to stdout');
   const dir = mkdtempSync(join(tmpdir(), 'relay-atif-progress-'));
   assert.match((await runCli(['convert', 'samples/', '-o', `${dir}/`], screen)).stderr, BAR, 'convert -o DIR/');
+});
+
+test('a bar cleared early (an interrupted run) turns the line wrapping it turned off on again', () => {
+  let out = '';
+  const terminal = { write: (s: string) => ((out += s), true), isTTY: true };
+  const line = new StatusLine(terminal);
+  line.bar('{bar} {doing}', 10, { doing: 'reading' });
+  assert.ok(out.includes(WRAP_OFF), JSON.stringify(out));
+  StatusLine.clearAll();
+  assert.ok(out.lastIndexOf(WRAP_ON) > out.lastIndexOf(WRAP_OFF), JSON.stringify(out));
+  // Cleared once: stopping it again (the command's own end) writes nothing more.
+  const length = out.length;
+  line.stop();
+  assert.equal(out.length, length);
 });

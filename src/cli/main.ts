@@ -5,6 +5,7 @@ import { nodeFlagsGiven } from './heap-limit.js';
 import { processIO } from './io.js';
 import { pendingTempFiles } from './output.js';
 import { createProgram } from './program.js';
+import { StatusLine } from './status-line.js';
 
 // V8 settings for a batch run of a few seconds to minutes; a flag given to node itself (NODE_OPTIONS,
 // execArgv) wins over each. Set before any hot code is optimised; worker threads share them.
@@ -27,14 +28,16 @@ function hasNodeFlag(name: string): boolean {
   return nodeFlagsGiven(process.execArgv, process.env).some((a) => a.startsWith(`--${name}`));
 }
 
-// An interrupted run leaves no partial output: temp files are removed before exiting. The handlers
-// stay (a second signal is ignored, not fatal): a terminal's Ctrl-C comes twice to a run that
-// heap-limit.ts started, once from the terminal and once passed on by the process that started it.
+// An interrupted run leaves no partial output (temp files are removed) and no progress bar (cleared,
+// the terminal's line wrapping restored) before exiting. The handlers stay (a second signal is
+// ignored, not fatal): a terminal's Ctrl-C comes twice to a run that heap-limit.ts started, once from
+// the terminal and once passed on by the process that started it.
 let interrupted = false;
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.on(signal, () => {
     if (interrupted) return;
     interrupted = true;
+    StatusLine.clearAll();
     for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
     process.exit(code);
   });

@@ -10,6 +10,9 @@ import type { CliIO } from './io.js';
 export class StatusLine {
   private multi?: MultiBar;
 
+  /** Status lines with a bar drawn: an interrupted run clears them (see {@link clearStatusLines}). */
+  private static readonly drawn = new Set<StatusLine>();
+
   constructor(private readonly target: CliIO['stderr']) {}
 
   /** The stderr a command writes to: straight through, or above the bar while one is drawn. */
@@ -36,6 +39,7 @@ export class StatusLine {
       // Drawn on every redraw, changed or not: a line written above moves the bar down a line.
       forceRedraw: true,
     });
+    StatusLine.drawn.add(this);
     const bar = this.multi.create(total, 0, payload);
     this.multi.update();
     return bar;
@@ -50,5 +54,14 @@ export class StatusLine {
   stop(): void {
     this.multi?.stop();
     this.multi = undefined;
+    StatusLine.drawn.delete(this);
+  }
+
+  /**
+   * Clears every bar still drawn, for a run that ends early (Ctrl-C): a bar turns the terminal's line
+   * wrapping off while it is drawn, and clearing it turns wrapping on again.
+   */
+  static clearAll(): void {
+    for (const line of [...StatusLine.drawn]) line.stop();
   }
 }
