@@ -49,6 +49,8 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
+    // A bar on the terminal (stdout piped to `head`, say) is cleared as on Ctrl-C.
+    if (stream === process.stdout) StatusLine.clearAll();
     for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
     process.exit(EXIT.BROKEN_PIPE);
   });
