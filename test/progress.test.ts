@@ -34,6 +34,9 @@ test('every command that reads event logs draws the bar on a terminal, and only 
     assert.equal(drawn.stdout, plain.stdout, args.join(' '));
     const quiet = await runCli([...args, '-q'], { stderrIsTTY: true, env: LARGE });
     assert.doesNotMatch(quiet.stderr, BAR, `${args.join(' ')} -q`);
+    // --no-progress: no bar, the rest of stderr as without a terminal.
+    const barless = await runCli([...args, '--no-progress'], { stderrIsTTY: true, env: LARGE });
+    assert.equal(barless.stderr, plain.stderr, `${args.join(' ')} --no-progress`);
   }
 });
 

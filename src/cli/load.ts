@@ -35,10 +35,11 @@ export function recordOptions(flags: { agent?: string }): ReaderFlags {
 
 /**
  * How a reporting command (explain, diff, events) reads: the record reader's options from its flags,
- * the profile's fixes, and a progress bar unless --quiet (on a terminal, for large inputs: see Progress).
+ * the profile's fixes, and a progress bar unless --quiet or --no-progress (on a terminal, for large
+ * inputs: see Progress).
  */
-export function readSettings(flags: { agent?: string; quiet?: boolean }, fixes: FixSet, opened?: ReadonlyMap<string, InputSource>): ReadSettings {
-  return { read: recordOptions(flags), fixes, opened, progress: !flags.quiet };
+export function readSettings(flags: { agent?: string; quiet?: boolean; progress?: boolean }, fixes: FixSet, opened?: ReadonlyMap<string, InputSource>): ReadSettings {
+  return { read: recordOptions(flags), fixes, opened, progress: !flags.quiet && flags.progress !== false };
 }
 
 /**

@@ -41,6 +41,8 @@ export interface ConvertFlags extends ExportFlags {
   report?: string;
   json?: boolean;
   quiet?: boolean;
+  /** False with --no-progress. */
+  progress?: boolean;
   verbose?: boolean;
   jobs?: string;
 }
@@ -105,7 +107,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
     converted.push({ sessionId: x.sessionId, written: x.written, events: x.eventCount, steps: x.steps, suppressed_llm_spans: x.suppressedSpans });
   };
   const validate = flags.validate === true;
-  const progress = !flags.quiet && !flags.json;
+  const progress = !flags.quiet && !flags.json && flags.progress !== false;
   const stdoutFree = target.kind !== 'stdout';
   // A --strict stop still leaves its report (what was read up to the problem line, and why it stopped).
   let stop: CliError | undefined;
