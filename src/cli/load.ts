@@ -155,8 +155,8 @@ export async function* streamEvents(...args: Parameters<typeof streamEventBatche
 
 /**
  * The inputs resolved, with their total size (undefined when one is stdin) and the progress bar that
- * their reading advances (see Progress: drawn only on a terminal, for large inputs, when asked for;
- * the caller stops it).
+ * their reading advances (see Progress: drawn only on a terminal, for large inputs, when asked for and
+ * stdout is free; the command's end clears it).
  */
 async function resolveTracked(args: string[], io: CliIO, options: ReadSettings & Pick<StreamOptions, 'stdoutFree'>): Promise<{ sources: InputSource[]; bytes: number | undefined; progress: Progress }> {
   const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });

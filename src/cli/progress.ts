@@ -11,13 +11,13 @@ const FORMAT = 'relay-atif |{bar}| {percentage}% {done}/{size} MB, {doing} ({dur
 
 /**
  * A progress bar on the command's status line (bytes read and events per second, then what the
- * command does after reading) — only when stderr is a terminal, the run is not quiet or JSON, and the
- * inputs are files large enough to know their size and to take a while. Otherwise every method is a
- * no-op, so callers need not care. The command's end clears it (see StatusLine).
+ * command does after reading) — only when the command asks for one (see StreamOptions.progress),
+ * stderr is a terminal, and the inputs are files large enough to know their size and to take a while.
+ * Otherwise every method is a no-op, so callers need not care. The command's end clears it (see
+ * StatusLine).
  */
 export class Progress {
-  private bar?: SingleBar;
-  private status?: StatusLine;
+  private drawn?: { bar: SingleBar; status: StatusLine };
   private total = 0;
   private bytes = 0;
   private events = 0;
@@ -29,15 +29,14 @@ export class Progress {
   static start(total: number | undefined, io: CliIO, enabled: boolean): Progress {
     const p = new Progress();
     if (!enabled || !io.status || !io.stderrIsTTY || total === undefined || total < sizeSetting(io, 'RELAY_ATIF_PROGRESS_AFTER_BYTES', PROGRESS_MIN_BYTES)) return p;
-    p.status = io.status;
     p.total = total;
-    p.bar = io.status.bar(FORMAT, total, { done: '0', size: megabytes(total), doing: '0 events/s' });
+    p.drawn = { bar: io.status.bar(FORMAT, total, { done: '0', size: megabytes(total), doing: '0 events/s' }), status: io.status };
     return p;
   }
 
   /** Wraps a source so that the bytes it yields advance the bar. */
   track(source: InputSource): InputSource {
-    if (!this.bar) return source;
+    if (!this.drawn) return source;
     return {
       name: source.name,
       open: () => {
@@ -59,9 +58,9 @@ export class Progress {
 
   event(): void {
     // Once reading is over (see phase), the bar says what the run does, not how fast it read.
-    if (!this.bar || this.doing !== undefined || ++this.events % 2048 !== 0) return;
+    if (!this.drawn || this.doing !== undefined || ++this.events % 2048 !== 0) return;
     const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
-    this.bar.update(this.bytes, { done: megabytes(this.bytes), doing: `${Math.round(this.events / seconds)} events/s` });
+    this.drawn.bar.update(this.bytes, { done: megabytes(this.bytes), doing: `${Math.round(this.events / seconds)} events/s` });
   }
 
   /**
@@ -70,10 +69,10 @@ export class Progress {
    * long as the reading did.
    */
   phase(doing: string): void {
-    if (!this.bar || this.doing === doing) return;
+    if (!this.drawn || this.doing === doing) return;
     this.doing = doing;
-    this.bar.update(this.total, { done: megabytes(this.total), doing });
-    this.status!.redraw();
+    this.drawn.bar.update(this.total, { done: megabytes(this.total), doing });
+    this.drawn.status.redraw();
   }
 }
 

@@ -10,7 +10,7 @@ import type { CliIO } from './io.js';
 export class StatusLine {
   private multi?: MultiBar;
 
-  /** Status lines with a bar drawn: an interrupted run clears them (see {@link clearStatusLines}). */
+  /** Status lines with a bar drawn: an interrupted run clears them (see {@link StatusLine.clearAll}). */
   private static readonly drawn = new Set<StatusLine>();
 
   constructor(private readonly target: CliIO['stderr']) {}
