@@ -161,7 +161,7 @@ export async function* streamEvents(...args: Parameters<typeof streamEventBatche
 async function resolveTracked(args: string[], io: CliIO, options: ReadSettings & Pick<StreamOptions, 'stdoutFree'>): Promise<{ sources: InputSource[]; bytes: number | undefined; progress: Progress }> {
   const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });
   const bytes = await totalSize(sources);
-  const progress = Progress.start(bytes, io, (options.progress ?? false) && (options.stdoutFree === true || !io.stdoutIsTTY));
+  const progress = Progress.start(bytes, io, { wanted: options.progress === true, stdoutFree: options.stdoutFree === true });
   return { sources: sources.map((s) => progress.track(s)), bytes, progress };
 }
 

@@ -25,10 +25,15 @@ export class Progress {
   private doing?: string;
   private readonly started = Date.now();
 
-  /** `total`: the inputs' size in bytes, undefined when unknown (stdin). */
-  static start(total: number | undefined, io: CliIO, enabled: boolean): Progress {
+  /**
+   * Every rule of when a bar is drawn, in one place. `total`: the inputs' size in bytes, undefined when
+   * unknown (stdin); `wanted`: the command asks for one (not --quiet, --json or --no-progress);
+   * `stdoutFree`: stdout carries no data, so a bar beside it on one terminal garbles nothing.
+   */
+  static start(total: number | undefined, io: CliIO, { wanted, stdoutFree }: { wanted: boolean; stdoutFree: boolean }): Progress {
     const p = new Progress();
-    if (!enabled || !io.status || !io.stderrIsTTY || total === undefined || total < sizeSetting(io, 'RELAY_ATIF_PROGRESS_AFTER_BYTES', PROGRESS_MIN_BYTES)) return p;
+    const beside = io.stdoutIsTTY === true && !stdoutFree; // stdout's text would run through the bar
+    if (!wanted || beside || !io.status || !io.stderrIsTTY || total === undefined || total < sizeSetting(io, 'RELAY_ATIF_PROGRESS_AFTER_BYTES', PROGRESS_MIN_BYTES)) return p;
     p.total = total;
     p.drawn = { bar: io.status.bar(FORMAT, total, { done: '0', size: megabytes(total), doing: '0 events/s' }), status: io.status };
     return p;
