@@ -28,6 +28,21 @@ export interface ConvertedTrajectory {
   suppressedSpans: number;
 }
 
+/**
+ * Whether a group's events must keep their line text until converted: only to be printed back
+ * verbatim as observed events. Otherwise holding it would cost as much memory as the input itself.
+ */
+export function keepsLineText(opts: ConvertOptions): boolean {
+  return opts.observedEvents && opts.observedVerbatim === true;
+}
+
+/** The event, its line text let go (see keepsLineText); an event the replay built has none to drop. */
+export function withoutLineText(e: AtofEvent): AtofEvent {
+  // Assigned rather than deleted: the event keeps its shape (it is one of many alike).
+  if (e.rawText !== undefined) e.rawText = undefined;
+  return e;
+}
+
 /** Session id of a group of events under no top-level agent scope. */
 export const UNSCOPED_SESSION_ID = 'unscoped';
 

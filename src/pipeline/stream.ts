@@ -1,6 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { UuidSet } from '../ingest/uuid-set.js';
-import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions, type ConvertedTrajectory } from './convert.js';
+import { convertGroup, keepsLineText, UNSCOPED_SESSION_ID, withoutLineText, type ConvertOptions, type ConvertedTrajectory } from './convert.js';
 
 /**
  * Where the grouper files events: `add` is called in filing order for each top-level scope, `close`
@@ -179,16 +179,23 @@ export class TopLevelGrouper<R> {
   }
 }
 
-/** The in-process sink: each completed group's events, in filing order, go to `complete` on the spot. */
+/**
+ * The in-process sink: each completed group's events, in filing order, go to `complete` on the spot.
+ * Unless `keepLineText`, the events it holds let their line text go (see keepsLineText).
+ */
 export class CompletingSink<R> implements GroupSink<R> {
   private readonly groups = new Map<string, AtofEvent[]>();
 
-  constructor(private readonly complete: (events: AtofEvent[], sessionId: string) => R) {}
+  constructor(
+    private readonly complete: (events: AtofEvent[], sessionId: string) => R,
+    private readonly keepLineText = true,
+  ) {}
 
   add(root: string, e: AtofEvent): void {
+    const held = this.keepLineText ? e : withoutLineText(e);
     const list = this.groups.get(root);
-    if (list) list.push(e);
-    else this.groups.set(root, [e]);
+    if (list) list.push(held);
+    else this.groups.set(root, [held]);
   }
 
   close(root: string, resort: boolean): R {
@@ -206,7 +213,7 @@ export class CompletingSink<R> implements GroupSink<R> {
 /** The sink that converts each completed group, as the reference plugin's exporter does. */
 export class ConvertingSink extends CompletingSink<ConvertedTrajectory> {
   constructor(opts: ConvertOptions) {
-    super((events, sessionId) => convertGroup(events, sessionId, opts, true));
+    super((events, sessionId) => convertGroup(events, sessionId, opts, true), keepsLineText(opts));
   }
 }
 

@@ -5,7 +5,7 @@ import { HeldTexts } from '../held-texts.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
 import type { Json } from '../../json/value.js';
-import { afterConversion, type ConvertOptions, type GroupTask } from '../../pipeline/convert.js';
+import { afterConversion, keepsLineText, type ConvertOptions, type GroupTask } from '../../pipeline/convert.js';
 import type { ExportedTrajectory } from '../../pipeline/exported.js';
 import type { WorkerTask } from '../worker-tasks.js';
 import { spanPartOf, spanTaskFormat, spanTaskRunner, type SpanTask } from '../span-task.js';
@@ -163,7 +163,7 @@ async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: Fix
 export function reportSink(jobs: number, io: CliIO, convert: ConvertOptions, here: GroupTask<ExportedTrajectory>, task: WorkerTask) {
   return jobs > 1
     ? { parallel: new ParallelSink({ convert, format: 'ndjson', validate: false, jobs, ...parallelSettings(io), here, task }), jobs }
-    : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)));
+    : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)), keepsLineText(convert));
 }
 
 /** The overview of the conversions `visit` hands the printer, printed once it has handed them all; returns what `visit` did. */

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { AtofEvent } from '../../ingest/atof.js';
-import type { ConvertOptions, GroupTask } from '../convert.js';
+import { withoutLineText, type ConvertOptions, type GroupTask } from '../convert.js';
 import type { ExportedTrajectory } from '../exported.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { eventsOf } from './wire.js';
@@ -12,20 +12,22 @@ export function convertOptionsOf(init: WorkerInit): ConvertOptions {
 
 /**
  * A worker's side of the pool (run by the worker entry the command gives, see WorkerEntry): collects
- * the events of the groups routed to it, runs `task` on a group when the main thread closes it (by
+ * the events of the groups routed to it (their line text only when `keepLineText`: see keepsLineText),
+ * runs `task` on a group when the main thread closes it (by
  * default its conversion, printed), and sends back what that made — its text as it is printed, then
  * its counts and what it attached.
  */
-export function serveGroups(port: MessagePort, task: GroupTask<ExportedTrajectory>): void {
+export function serveGroups(port: MessagePort, task: GroupTask<ExportedTrajectory>, keepLineText: boolean): void {
   const groups = new Map<number, AtofEvent[]>();
   const send = (msg: FromWorker) => port.postMessage(msg);
   port.on('message', (msg: ToWorker) => {
     try {
       if (msg.type === 'events') {
         for (const { group, event } of eventsOf(msg.batch)) {
+          const held = keepLineText ? event : withoutLineText(event);
           const list = groups.get(group);
-          if (list) list.push(event);
-          else groups.set(group, [event]);
+          if (list) list.push(held);
+          else groups.set(group, [held]);
         }
         send({ type: 'read', chars: msg.chars });
       } else {

@@ -1,10 +1,11 @@
 import type { AtofEvent } from '../../ingest/atof.js';
-import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions, type GroupTask } from '../convert.js';
+import { convertGroup, keepsLineText, UNSCOPED_SESSION_ID, withoutLineText, type ConvertOptions, type GroupTask } from '../convert.js';
 import { exportConverted, type ExportedTrajectory, type OutputFormat } from '../exported.js';
 import type { GroupSink } from '../stream.js';
 import { localOutput, type OutputItem } from '../output-queue.js';
 import { WorkerPool } from './pool.js';
 import type { WorkerEntry } from './protocol.js';
+import { isEnvelope } from '../../ingest/read-records.js';
 import { withPayload } from './wire.js';
 
 export interface ParallelOptions {
@@ -65,7 +66,12 @@ export class ParallelSink implements GroupSink<OutputItem> {
    */
   private first?: { root: string; open: boolean };
 
-  constructor(private readonly opts: ParallelOptions) {}
+  /** Whether events converted here keep their line text (see keepsLineText); routed ones are sent as it. */
+  private readonly keepLineText: boolean;
+
+  constructor(private readonly opts: ParallelOptions) {
+    this.keepLineText = keepsLineText(opts.convert);
+  }
 
   add(root: string, e: AtofEvent): void {
     let placement = this.groups.get(root);
@@ -75,7 +81,8 @@ export class ParallelSink implements GroupSink<OutputItem> {
       this.groups.set(root, placement);
     }
     this.routedChars += e.rawText?.length ?? 0;
-    if (placement.where === 'here') placement.events.push(e);
+    // An envelope's line is where its payload is read again, when its group is converted.
+    if (placement.where === 'here') placement.events.push(this.keepLineText || isEnvelope(e) ? e : withoutLineText(e));
     else this.send(placement, e);
   }
 
