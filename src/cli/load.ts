@@ -9,6 +9,7 @@ import { routeCapture } from '../gateway/capture-route.js';
 import { printedEvent } from '../ingest/held-records.js';
 import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import { replayInTimeOrder, replayRecordsInBatches } from '../pipeline/raw.js';
+import { withoutLineText } from '../pipeline/convert.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { FINISHING, Progress } from './progress.js';
@@ -176,12 +177,13 @@ async function totalSize(sources: readonly InputSource[]): Promise<number | unde
  * Every event as `convert` reads it: ATOF events in input order, then the events the replay of raw
  * records rebuilt (numbered after every record). For commands that must describe what `convert`
  * writes (explain, diff); `events` prints the replay's merged timeline instead ({@link streamTimelineEvents}).
+ * Their line text is let go: these commands never print an event back (see keepsLineText).
  */
 export async function loadEventsAsConverted(args: string[], io: CliIO, settings: ReadSettings = {}): Promise<Loaded> {
   const accounting = new LineAccounting();
   const events: AtofEvent[] = [];
   let replay: Loaded['replay'];
-  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) for (const e of batch) events.push(e);
+  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) for (const e of batch) events.push(withoutLineText(e));
   return { events, accounting, replay };
 }
 
