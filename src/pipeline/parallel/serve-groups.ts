@@ -13,9 +13,8 @@ export function convertOptionsOf(init: WorkerInit): ConvertOptions {
 /**
  * A worker's side of the pool (run by the worker entry the command gives, see WorkerEntry): collects
  * the events of the groups routed to it (their line text only when `keepLineText`: see keepsLineText),
- * runs `task` on a group when the main thread closes it (by
- * default its conversion, printed), and sends back what that made — its text as it is printed, then
- * its counts and what it attached.
+ * runs `task` on a group when the main thread closes it (by default its conversion, printed), and
+ * sends back what that made — its text as it is printed, then its counts and what it attached.
  */
 export function serveGroups(port: MessagePort, task: GroupTask<ExportedTrajectory>, keepLineText: boolean): void {
   const groups = new Map<number, AtofEvent[]>();

@@ -66,7 +66,7 @@ export class ParallelSink implements GroupSink<OutputItem> {
    */
   private first?: { root: string; open: boolean };
 
-  /** Whether events converted here keep their line text (see keepsLineText); routed ones are sent as it. */
+  /** Whether events converted here keep their line text (see keepsLineText); routed ones travel as their text. */
   private readonly keepLineText: boolean;
 
   constructor(private readonly opts: ParallelOptions) {
