@@ -66,12 +66,7 @@ export class ParallelSink implements GroupSink<OutputItem> {
    */
   private first?: { root: string; open: boolean };
 
-  /** Whether events converted here keep their line text (see keepsLineText); routed ones travel as their text. */
-  private readonly keepLineText: boolean;
-
-  constructor(private readonly opts: ParallelOptions) {
-    this.keepLineText = keepsLineText(opts.convert);
-  }
+  constructor(private readonly opts: ParallelOptions) {}
 
   add(root: string, e: AtofEvent): void {
     let placement = this.groups.get(root);
@@ -81,8 +76,9 @@ export class ParallelSink implements GroupSink<OutputItem> {
       this.groups.set(root, placement);
     }
     this.routedChars += e.rawText?.length ?? 0;
-    // An envelope's line is where its payload is read again, when its group is converted.
-    if (placement.where === 'here') placement.events.push(this.keepLineText || isEnvelope(e) ? e : withoutLineText(e));
+    // An event converted here keeps its line text only to print it back (see keepsLineText), or, an
+    // envelope, to read its payload again from it when its group is converted. A routed one travels as it.
+    if (placement.where === 'here') placement.events.push(keepsLineText(this.opts.convert) || isEnvelope(e) ? e : withoutLineText(e));
     else this.send(placement, e);
   }
 
