@@ -9,7 +9,7 @@ import { routeCapture } from '../gateway/capture-route.js';
 import { printedEvent } from '../ingest/held-records.js';
 import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import { replayInTimeOrder, replayRecordsInBatches } from '../pipeline/raw.js';
-import { withoutLineText } from '../pipeline/convert.js';
+import { heldForConversion } from '../pipeline/convert.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { FINISHING, Progress } from './progress.js';
@@ -183,7 +183,7 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, settings:
   const accounting = new LineAccounting();
   const events: AtofEvent[] = [];
   let replay: Loaded['replay'];
-  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) for (const e of batch) events.push(withoutLineText(e));
+  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) for (const e of batch) events.push(heldForConversion(e, false));
   return { events, accounting, replay };
 }
 

@@ -36,10 +36,13 @@ export function keepsLineText(opts: ConvertOptions): boolean {
   return opts.observedEvents && opts.observedVerbatim === true;
 }
 
-/** The event, its line text let go (see keepsLineText); an event the replay built has none to drop. */
-export function withoutLineText(e: AtofEvent): AtofEvent {
+/**
+ * The event as it is held for conversion: with its line text when `keepLineText`, else without (see
+ * keepsLineText; an event the replay built has none to let go).
+ */
+export function heldForConversion(e: AtofEvent, keepLineText: boolean): AtofEvent {
   // Assigned rather than deleted: the event keeps its shape (it is one of many alike).
-  if (e.rawText !== undefined) e.rawText = undefined;
+  if (!keepLineText && e.rawText !== undefined) e.rawText = undefined;
   return e;
 }
 

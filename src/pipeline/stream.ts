@@ -1,6 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { UuidSet } from '../ingest/uuid-set.js';
-import { convertGroup, keepsLineText, UNSCOPED_SESSION_ID, withoutLineText, type ConvertOptions, type ConvertedTrajectory } from './convert.js';
+import { convertGroup, heldForConversion, keepsLineText, UNSCOPED_SESSION_ID, type ConvertOptions, type ConvertedTrajectory } from './convert.js';
 
 /**
  * Where the grouper files events: `add` is called in filing order for each top-level scope, `close`
@@ -192,7 +192,7 @@ export class CompletingSink<R> implements GroupSink<R> {
   ) {}
 
   add(root: string, e: AtofEvent): void {
-    const held = this.keepLineText ? e : withoutLineText(e);
+    const held = heldForConversion(e, this.keepLineText);
     const list = this.groups.get(root);
     if (list) list.push(held);
     else this.groups.set(root, [held]);

@@ -1,6 +1,6 @@
 import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
-import { keepsLineText, withoutLineText, type ConvertOptions } from '../../pipeline/convert.js';
+import { heldForConversion, keepsLineText, type ConvertOptions } from '../../pipeline/convert.js';
 import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';
 import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
@@ -116,7 +116,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       // One trajectory of everything: nothing can be written before the input ends.
       const events: AtofEvent[] = [];
       const keepText = keepsLineText(options);
-      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes })) events.push(keepText ? e : withoutLineText(e));
+      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes })) events.push(heldForConversion(e, keepText));
       eventCount = events.length;
       for (const c of convertEvents(events, options).trajectories) await emit(localOutput(exportConverted(c, writer.format, validate)));
     } else {

@@ -1,6 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { AtofEvent } from '../../ingest/atof.js';
-import { withoutLineText, type ConvertOptions, type GroupTask } from '../convert.js';
+import { heldForConversion, type ConvertOptions, type GroupTask } from '../convert.js';
 import type { ExportedTrajectory } from '../exported.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { eventsOf } from './wire.js';
@@ -23,7 +23,7 @@ export function serveGroups(port: MessagePort, task: GroupTask<ExportedTrajector
     try {
       if (msg.type === 'events') {
         for (const { group, event } of eventsOf(msg.batch)) {
-          const held = keepLineText ? event : withoutLineText(event);
+          const held = heldForConversion(event, keepLineText);
           const list = groups.get(group);
           if (list) list.push(held);
           else groups.set(group, [held]);

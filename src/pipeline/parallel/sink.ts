@@ -1,5 +1,5 @@
 import type { AtofEvent } from '../../ingest/atof.js';
-import { convertGroup, keepsLineText, UNSCOPED_SESSION_ID, withoutLineText, type ConvertOptions, type GroupTask } from '../convert.js';
+import { convertGroup, heldForConversion, keepsLineText, UNSCOPED_SESSION_ID, type ConvertOptions, type GroupTask } from '../convert.js';
 import { exportConverted, type ExportedTrajectory, type OutputFormat } from '../exported.js';
 import type { GroupSink } from '../stream.js';
 import { localOutput, type OutputItem } from '../output-queue.js';
@@ -78,7 +78,7 @@ export class ParallelSink implements GroupSink<OutputItem> {
     this.routedChars += e.rawText?.length ?? 0;
     // An event converted here keeps its line text only to print it back (see keepsLineText), or, an
     // envelope, to read its payload again from it when its group is converted. A routed one travels as it.
-    if (placement.where === 'here') placement.events.push(keepsLineText(this.opts.convert) || isEnvelope(e) ? e : withoutLineText(e));
+    if (placement.where === 'here') placement.events.push(heldForConversion(e, keepsLineText(this.opts.convert) || isEnvelope(e)));
     else this.send(placement, e);
   }
 
