@@ -33,6 +33,11 @@ export interface GenerateOptions {
   subagents?: number;
   /** The share of sessions written as raw hook payloads and gateway captures (default 0.2). */
   rawShare?: number;
+  /**
+   * With `singleTrajectoryLlmSpans`: the calls are all in flight at once (every start, then every end),
+   * as when an agent fans out a batch of requests: n² / 2 overlapping pairs under one parent.
+   */
+  concurrent?: boolean;
 }
 
 class Emitter {
@@ -104,6 +109,39 @@ async function llmRound(g: Emitter, r: () => number, parent: string, prompt: str
   await g.line({ uuid: t, parent_uuid: parent, timestamp: g.tick(10), name: tool, scope_category: 'start', category: 'tool', category_profile: { tool_call_id: callId }, data: { path: 'src/x.ts' }, metadata: { hook_event_name: 'pre_tool_call' } });
   await g.line({ uuid: t, parent_uuid: parent, timestamp: g.tick(300), name: tool, scope_category: 'end', category: 'tool', category_profile: { tool_call_id: callId }, data: g.sentence(40), metadata: { hook_event_name: 'post_tool_call' } });
   return callId;
+}
+
+/**
+ * `spanCount` LLM spans under `parent`, all in flight at once: the calls' starts, then their ends in
+ * reverse order. Half of the calls are also seen by a hook that reports the exact request and response
+ * (merged with the gateway's span as the same payload). Every request is different: however many
+ * calls overlap, each matches only its own duplicate.
+ */
+async function concurrentCalls(g: Emitter, r: () => number, parent: string, spanCount: number): Promise<void> {
+  const model = 'qwen2.5:7b';
+  const calls: Array<{ gw: string; hook?: string; request: Json }> = [];
+  for (let spans = 0; spans < spanCount; ) {
+    const gw = g.uuid();
+    const hook = r() < 0.5 ? g.uuid() : undefined;
+    const request = { messages: [{ role: 'system', content: 'You are a coding agent.' }, { role: 'user', content: `Review ${g.sentence(4)} (${gw.slice(-6)})` }], model };
+    calls.push({ gw, hook, request });
+    spans += hook ? 2 : 1;
+  }
+  const HOOK = { hook_event_name: 'pre_api_request', provider_payload_exact: true };
+  const GATEWAY = { gateway_path: '/v1/chat/completions' };
+  const span = (uuid: string, hook: boolean) => ({ uuid, parent_uuid: parent, name: hook ? 'hook' : 'openai.chat_completions', category: 'llm', category_profile: { model_name: model }, metadata: hook ? HOOK : GATEWAY });
+  for (const { gw, hook, request } of calls) {
+    const data = { content: request, headers: {} };
+    if (hook) await g.line({ ...span(hook, true), timestamp: g.tick(1), scope_category: 'start', data });
+    await g.line({ ...span(gw, false), timestamp: g.tick(1), scope_category: 'start', data });
+  }
+  for (let i = calls.length - 1; i >= 0; i--) {
+    const { gw, hook } = calls[i];
+    const usage = { prompt_tokens: 200 + Math.floor(r() * 4000), completion_tokens: 5 + Math.floor(r() * 400) };
+    const data = { id: `chatcmpl-${gw.slice(-6)}`, model, choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: g.sentence(12) } }], usage };
+    await g.line({ ...span(gw, false), timestamp: g.tick(1), scope_category: 'end', data });
+    if (hook) await g.line({ ...span(hook, true), timestamp: g.tick(1), scope_category: 'end', data });
+  }
 }
 
 async function session(g: Emitter, r: () => number, rounds: number): Promise<void> {
@@ -247,7 +285,8 @@ export async function generate(path: string, opts: GenerateOptions): Promise<{ b
     };
     const agents = 1 + (opts.subagents ?? 0);
     const share = Math.ceil(opts.singleTrajectoryLlmSpans / agents);
-    await rounds(root, share);
+    if (opts.concurrent) await concurrentCalls(g, r, root, opts.singleTrajectoryLlmSpans);
+    else await rounds(root, share);
     for (let i = 1; i < agents; i++) {
       // The root's call that delegates: a tool call whose id the subagent scope names.
       let callId: string | undefined;

@@ -60,7 +60,13 @@ async function input(name: string, opts: Parameters<typeof generate>[1]): Promis
   const path = join(WORK, `${name}.ndjson`);
   const meta = `${path}.meta.json`;
   // Only set options are named: adding one does not make every cached input stale.
-  const made = { seed: opts.seed, rawShare: opts.rawShare ?? null, generator: GENERATOR_VERSION, ...(opts.subagents !== undefined ? { subagents: opts.subagents } : {}) };
+  const made = {
+    seed: opts.seed,
+    rawShare: opts.rawShare ?? null,
+    generator: GENERATOR_VERSION,
+    ...(opts.subagents !== undefined ? { subagents: opts.subagents } : {}),
+    ...(opts.concurrent ? { concurrent: true } : {}),
+  };
   if (existsSync(path) && existsSync(meta)) {
     const m = JSON.parse(readFileSync(meta, 'utf8'));
     if (m.bytes === statSync(path).size && JSON.stringify(m.made) === JSON.stringify(made)) return { path, bytes: m.bytes, events: m.events };
@@ -216,6 +222,24 @@ function agentScopes(rows: Row[]): string[] {
   ];
 }
 
+const CONCURRENT_ROW = 'one trajectory, 20,000 concurrent LLM calls';
+
+/** What the concurrent-calls row shows: a burst of overlapping calls costs the dedupe pass no comparisons. */
+function concurrentCalls(rows: Row[]): string[] {
+  const r = rows.find((x) => x.name === CONCURRENT_ROW);
+  if (!r) return [];
+  const spans = (r.events - 2) / 2; // every LLM span is a start and an end; the agent scope adds two events
+  return [
+    `Concurrent calls: the row "${CONCURRENT_ROW}" is one agent whose ${spans} LLM spans are all in flight at once`,
+    `(every start, then every end), half of the calls also seen by a hook that reports the exact payload:`,
+    `${((spans * (spans - 1)) / 2).toLocaleString('en-US')} pairs of overlapping windows under one parent. The dedupe pass decides only the pairs`,
+    `that share a request signature or a correlation key (here, each call with its own duplicate), so \`convert\` took`,
+    `${fmt(r.convert.seconds, 2)} s. Deciding every overlapping pair, as the reference does and relay-atif did before, runs out of`,
+    'memory on such a stream (6,000 concurrent calls exhausted a 4 GB heap after 31 s).',
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -227,6 +251,8 @@ async function main(): Promise<void> {
   rows.push(run('one trajectory, 100,000 LLM spans', await input('spans-100k', { seed: 3, targetBytes: 0, singleTrajectoryLlmSpans: 100_000 }), 3));
   // The shape issue 6 quotes the reference exporter on (its dedupe pass is rebuilt per agent).
   rows.push(run(AGENT_SCOPES_ROW, await input('agents-63', { seed: 6, targetBytes: 0, singleTrajectoryLlmSpans: 7_000, subagents: 62 }), 3));
+  // A burst of overlapping calls under one agent: n² / 2 overlapping pairs for the dedupe pass.
+  rows.push(run(CONCURRENT_ROW, await input('concurrent-20k', { seed: 7, targetBytes: 0, singleTrajectoryLlmSpans: 20_000, concurrent: true }), 3));
   if (large) rows.push(run('1 GB, many sessions', await input('sessions-1gb', { seed: 4, targetBytes: 1024 * MB }), 1));
   // Not a target of issue 6: what one very large session takes (every event held until its scope ends).
   if (large) rows.push(run('one trajectory, 500,000 LLM spans', await input('spans-500k', { seed: 5, targetBytes: 0, singleTrajectoryLlmSpans: 500_000 }), 1));
@@ -270,6 +296,7 @@ async function main(): Promise<void> {
     '',
     ...cpuBound(rows),
     ...agentScopes(rows),
+    ...concurrentCalls(rows),
     'Convert to a directory (pretty JSON files, one per trajectory, as `convert logs/ -o out/` writes them: about',
     '3.4 times the input in size), and the other commands that read a whole log, on the same streams (one run',
     'each; the other commands\' output to /dev/null):',

@@ -113,7 +113,7 @@ describe('explain on a session with more pairs than the overview lists', () => {
   const total = (spans * (spans - 1)) / 2;
   const overlapping = Math.ceil(n / 3);
 
-  it('lists only the pairs whose windows overlap, says how many are left out, and still counts every pair per rule', async () => {
+  it('lists only the pairs that matched, says how many are left out, and still counts every pair per rule', async () => {
     assert.ok(total > MAX_LISTED_PAIRS);
     const r = await runJson<{ trajectories: Array<{ pairs: Array<{ rule: string }>; unlisted_pairs?: number; rule_counts: Record<string, number> }> }>(['explain', input]);
     const [o] = r.trajectories;
@@ -123,7 +123,7 @@ describe('explain on a session with more pairs than the overview lists', () => {
     assert.deepEqual(o.rule_counts, { KEPT_NO_OVERLAP: total - overlapping, MERGED_SAME_PAYLOAD: overlapping });
     const human = await runCli(['explain', input, '-q', '--no-color']);
     assert.equal(human.code, 0, human.stderr);
-    assert.match(human.stdout, new RegExp(`Pairs past the parent check \\(${total}, in evaluation order\\) — too many to list: only the ${overlapping} whose windows overlap; the other ${total - overlapping} are counted per rule below`));
+    assert.match(human.stdout, new RegExp(`Pairs past the parent check \\(${total}, in evaluation order\\) — too many to list: only the ${overlapping} that matched; the other ${total - overlapping} are counted per rule below`));
     assert.match(human.stdout, new RegExp(`KEPT_NO_OVERLAP +${total - overlapping}\\n`));
   });
 

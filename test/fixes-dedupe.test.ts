@@ -224,7 +224,8 @@ describe('property: sweep = all-pairs oracle', () => {
           const naive = oracle(events, opts);
           assert.deepEqual([...swept.suppressed].sort(), [...naive.suppressed].sort());
           assert.equal(metricsOf(swept), metricsOf(naive));
-          assert.deepEqual(matched(swept.pairs), matched(naive.pairs));
+          // The pass records exactly the oracle's matched decisions (the rest are decided by their two spans alone).
+          assert.deepEqual(swept.pairs, matched(naive.pairs));
           assert.deepEqual(swept.spans.map((s) => [s.span.uuid, s.state, s.warnings]), naive.spans.map((s) => [s.span.uuid, s.state, s.warnings]));
         }),
         { numRuns: 200, seed: 20261126 },

@@ -60,6 +60,26 @@ export interface PairOptions {
   tieBreakFix?: string;
 }
 
+/** A span a hook saw, not exactly (a summary of the call): the side a gateway span can complement. */
+export function isNonExactHook(c: SpanCandidate): boolean {
+  return Boolean(c.nonExact && c.hook);
+}
+
+/** A span the gateway saw: the other side of a complementary pair. */
+export function isGatewaySpan(c: SpanCandidate): boolean {
+  return Boolean(c.gateway);
+}
+
+/**
+ * The complementary hook/gateway rule: which side is the non-exact hook span whose counterpart is a
+ * gateway span (the left one when both are), or undefined when neither is.
+ */
+export function hookSide(l: SpanCandidate, r: SpanCandidate): 'left' | 'right' | undefined {
+  if (isNonExactHook(l) && isGatewaySpan(r)) return 'left';
+  if (isNonExactHook(r) && isGatewaySpan(l)) return 'right';
+  return undefined;
+}
+
 /**
  * The reference's "same physical request" test plus the survivor rule, with every predicate's values
  * recorded. Predicates short-circuit in the reference's order: parent, model, overlap, payload, then
@@ -100,14 +120,13 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
   if (requestEqual && responseEqual) {
     basis = 'SAME_PAYLOAD';
   } else {
-    const leftHook = Boolean(l.nonExact && l.hook && r.gateway);
-    const rightHook = Boolean(r.nonExact && r.hook && l.gateway);
-    if (!leftHook && !rightHook) {
-      const someNonExactHook = Boolean((l.nonExact && l.hook) || (r.nonExact && r.hook));
+    const side = hookSide(l, r);
+    if (!side) {
+      const someNonExactHook = isNonExactHook(l) || isNonExactHook(r);
       checks.complementary = { pass: false, reason: someNonExactHook ? 'COUNTERPART_NOT_GATEWAY' : 'NO_NON_EXACT_HOOK_SIDE' };
       return d('KEPT_NOT_COMPLEMENTARY');
     }
-    checks.complementary = { pass: true, hookSide: leftHook ? 'left' : 'right' };
+    checks.complementary = { pass: true, hookSide: side };
     const shared = requestEqual ? [] : sharedKeys(l.keys, r.keys);
     checks.evidence = { requestSignature: requestEqual, sharedKeys: shared };
     if (requestEqual) basis = 'COMPLEMENTARY_REQUEST_SIGNATURE';

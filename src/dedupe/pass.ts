@@ -3,6 +3,7 @@ import { fillMissingMetrics, metricsConflict, type Metrics } from '../providers/
 import { collectLlmSpans, type CandidateOptions, type LlmSpan, type SpanCandidate } from './candidates.js';
 import { passOnChainedMetrics } from './chain.js';
 import { compareCandidates } from './order.js';
+import { matchablePairs } from './matchable-pairs.js';
 import { decidePair, withFix, type PairDecision, type PairOptions } from './pair.js';
 import { separateRounds } from './rounds.js';
 
@@ -32,7 +33,11 @@ export interface SpanOutcome {
 /** Everything the dedupe pass decided, as data. */
 export interface DedupeResult {
   spans: SpanOutcome[];
-  /** Decisions for every pair of candidates under one parent whose windows overlap, in evaluation order. */
+  /**
+   * The decisions of the pairs that matched (had a basis: the only pairs that can merge or tie), after
+   * the review of several decisions at once, in evaluation order. Every other pair is kept apart by a
+   * rule that reads its two spans alone: `decidePair` gives its decision (see matchable-pairs.ts).
+   */
   pairs: PairDecision[];
   suppressed: Set<string>;
   /** Metrics a surviving span takes from the spans it suppressed (fill-missing). */
@@ -54,43 +59,24 @@ export interface DedupeOptions extends PairOptions, CandidateOptions, SummaryOpt
 }
 
 /**
- * Pairs worth evaluating: same non-null parent and overlapping windows (no other pair can merge).
- * Per parent, candidates are sorted by start and each is compared only with the later-starting
- * ones whose start is within its window: O(n log n + overlapping pairs), not O(n²).
+ * The dedupe pass over a timestamp-sorted event list. Only the pairs that can match are decided (the
+ * others cannot change what is suppressed, and `explain` decides them when it shows them).
  */
-export function overlappingPairs(candidates: readonly SpanCandidate[]): Array<[SpanCandidate, SpanCandidate]> {
-  const byParent = new Map<string, SpanCandidate[]>();
-  for (const c of candidates) {
-    if (c.parentUuid === undefined) continue;
-    const list = byParent.get(c.parentUuid);
-    if (list) list.push(c);
-    else byParent.set(c.parentUuid, [c]);
-  }
-  const out: Array<[SpanCandidate, SpanCandidate]> = [];
-  for (const list of byParent.values()) {
-    list.sort(compareCandidates);
-    for (let i = 0; i < list.length; i++) {
-      const l = list[i];
-      for (let j = i + 1; j < list.length && list[j].startTs <= l.endTs; j++) {
-        if (l.startTs <= list[j].endTs) out.push([l, list[j]]);
-      }
-    }
-  }
-  return out.sort((a, b) => compareCandidates(a[0], b[0]) || compareCandidates(a[1], b[1]));
-}
-
-/** The dedupe pass over a timestamp-sorted event list. */
 export function runDedupe(events: readonly AtofEvent[], opts: DedupeOptions = {}): DedupeResult {
   const spans = collectLlmSpans(events, opts);
   const candidates: SpanCandidate[] = [];
   for (const s of spans) if (s.candidate) candidates.push(s.candidate);
-  const pairs = overlappingPairs(candidates).map(([l, r]) => decidePair(l, r, opts));
+  const pairs: PairDecision[] = [];
+  for (const [l, r] of matchablePairs(candidates)) {
+    const decision = decidePair(l, r, opts);
+    if (decision.basis !== undefined) pairs.push(decision);
+  }
   return summarize(spans, reviewPairs(pairs, candidates, opts), opts.enabled !== false, opts);
 }
 
 /**
- * The fixes that look at several decisions at once, applied to the per-pair decisions (the
- * overlapping ones, or all pairs: the others have no basis and pass through unchanged).
+ * The fixes that look at several decisions at once, applied to the per-pair decisions (the matched
+ * ones, or any list of pairs: those without a basis pass through unchanged).
  */
 export function reviewPairs(pairs: PairDecision[], candidates: readonly SpanCandidate[], opts: DedupeOptions): PairDecision[] {
   if (!opts.crossRound) return pairs;

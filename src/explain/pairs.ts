@@ -1,5 +1,6 @@
 import type { SpanCandidate } from '../dedupe/candidates.js';
-import { decidePair, type PairChecks, type PairDecision, type PairRule } from '../dedupe/pair.js';
+import { countOverlapping, rankWindows, type RankedWindow } from '../dedupe/overlap-count.js';
+import { decidePair, hookSide, isGatewaySpan, isNonExactHook, type PairChecks, type PairDecision, type PairRule } from '../dedupe/pair.js';
 import { compareCandidates, type DedupeResult } from '../dedupe/pass.js';
 
 /** The pair rules of atif-dedupe.md §3.2 in table order (the order of the per-rule counts). */
@@ -34,8 +35,8 @@ function byParent(dedupe: DedupeResult): Map<string, SpanCandidate[]> {
 }
 
 /**
- * Past this many same-parent pairs in one trajectory, the overview lists only the pairs whose windows
- * overlap (those the pass decided: the only ones that can merge) and counts the others per rule. A
+ * Past this many same-parent pairs in one trajectory, the overview lists only the pairs that matched
+ * (those the pass recorded: the only ones that can merge or tie) and counts the others per rule. A
  * long session under one agent has n² / 2 pairs: 100,000 LLM calls would be 5 billion rows.
  */
 export const MAX_LISTED_PAIRS = 10_000;
@@ -45,9 +46,9 @@ export const MAX_LISTED_PAIRS = 10_000;
  * evaluation order: by left span, then right span, each in (start, end, uuid) order. With `only`,
  * the pairs of that span (one pass over its parent's candidates, not over every pair).
  *
- * The pass records decisions only for overlapping pairs (the only ones that can merge). Those are
- * used as recorded; the others are decided here with the same pure `decidePair`, which stops at the
- * model or overlap check for them, so no fix or option of the pass can change their outcome.
+ * The pass records decisions only for the pairs that matched (the only ones that can merge or tie).
+ * Those are used as recorded; the others are decided here with the same pure `decidePair`: nothing
+ * but their two spans decides them, so no fix or option of the pass can change their outcome.
  */
 export function sameParentPairs(dedupe: DedupeResult, only?: string): PairDecision[] {
   const recorded = new Map(dedupe.pairs.map((p) => [`${p.left} ${p.right}`, p]));
@@ -69,41 +70,118 @@ export function sameParentPairs(dedupe: DedupeResult, only?: string): PairDecisi
   return out.map((x) => x.d);
 }
 
+/** How many pairs get past the parent check: n(n-1)/2 for the n candidates under each parent. */
+export function sameParentPairCount(dedupe: DedupeResult): number {
+  let total = 0;
+  for (const list of byParent(dedupe).values()) total += (list.length * (list.length - 1)) / 2;
+  return total;
+}
+
+/** Decisions per rule, in the §3.2 order (rules without a decision left out). */
+export function countRules(pairs: readonly PairDecision[]): Record<string, number> {
+  const n = new Map<PairRule, number>();
+  for (const p of pairs) n.set(p.rule, (n.get(p.rule) ?? 0) + 1);
+  const counts: Record<string, number> = {};
+  for (const rule of PAIR_RULES) if (n.has(rule)) counts[rule] = n.get(rule)!;
+  return counts;
+}
+
 /**
- * Pairs per rule over every same-parent pair, in the §3.2 order, without listing them: the pairs the
- * pass recorded (every overlapping one) by their rule, and the others — which `decidePair` stops at
- * the model check (both models known and different) or else at the overlap check — by counting.
- * The same counts as tallying {@link sameParentPairs} (test/explain-scale.test.ts checks that), in time
- * linear in the spans and the recorded pairs.
+ * Pairs per rule over every same-parent pair, in the §3.2 order, without listing them (for
+ * trajectories with more pairs than are worth listing: {@link countRules} of the list otherwise). The pass
+ * recorded the matched pairs (by their rule, after any review); every other pair is decided by its two
+ * spans alone, in `decidePair`'s order, so each rule's share is a count:
+ * - KEPT_MODEL_MISMATCH: both models known and different (counted per model);
+ * - KEPT_NO_OVERLAP: the other pairs whose windows do not overlap;
+ * - the overlapping ones reach the payload check; those not recorded are KEPT_NO_SHARED_KEY when
+ *   complementary (a non-exact hook span and a gateway span), else KEPT_NOT_COMPLEMENTARY.
+ * Overlapping pairs are counted per set of spans with {@link countOverlapping}. The same counts as
+ * tallying {@link sameParentPairs} (test/explain-scale.test.ts checks that), in O(n log n) time: a burst
+ * of concurrent calls under one agent has n² / 2 overlapping pairs.
  */
 export function sameParentRuleCounts(dedupe: DedupeResult): Record<string, number> {
   const n: Partial<Record<PairRule, number>> = {};
   const add = (rule: PairRule, k: number) => void (n[rule] = (n[rule] ?? 0) + k);
-  let unrecorded = 0;
-  let unrecordedMismatch = 0;
   for (const list of byParent(dedupe).values()) {
-    unrecorded += (list.length * (list.length - 1)) / 2;
-    // Pairs of known, different models: all pairs of spans with a model, less those of one model.
-    const perModel = new Map<string, number>();
-    let known = 0;
-    for (const c of list) {
-      if (c.modelName === undefined) continue;
-      known++;
-      perModel.set(c.modelName, (perModel.get(c.modelName) ?? 0) + 1);
-    }
-    unrecordedMismatch += (known * (known - 1)) / 2;
-    for (const m of perModel.values()) unrecordedMismatch -= (m * (m - 1)) / 2;
+    const ranked = rankWindows(list);
+    const spans: CountedSpan[] = list.map((c, i) => ({ window: ranked[i], model: c.modelName, hook: isNonExactHook(c), gateway: isGatewaySpan(c) }));
+    const pairs = (list.length * (list.length - 1)) / 2;
+    const mismatched = modelMismatches(spans);
+    const overlapping = compatibleOverlaps(spans);
+    const complementary = complementaryOverlaps(spans);
+    add('KEPT_MODEL_MISMATCH', mismatched);
+    add('KEPT_NO_OVERLAP', pairs - mismatched - overlapping);
+    add('KEPT_NOT_COMPLEMENTARY', overlapping - complementary);
+    add('KEPT_NO_SHARED_KEY', complementary);
   }
+  // The recorded pairs overlap and their models agree: each takes its own rule instead.
+  const byUuid = new Map(candidatesOf(dedupe).map((c) => [c.uuid, c]));
   for (const p of dedupe.pairs) {
     add(p.rule, 1);
-    unrecorded--;
-    if (p.checks.model?.pass === false) unrecordedMismatch--;
+    add(hookSide(byUuid.get(p.left)!, byUuid.get(p.right)!) ? 'KEPT_NO_SHARED_KEY' : 'KEPT_NOT_COMPLEMENTARY', -1);
   }
-  add('KEPT_MODEL_MISMATCH', unrecordedMismatch);
-  add('KEPT_NO_OVERLAP', unrecorded - unrecordedMismatch);
   const counts: Record<string, number> = {};
   for (const rule of PAIR_RULES) if ((n[rule] ?? 0) > 0) counts[rule] = n[rule]!;
   return counts;
+}
+
+/** What the per-rule counts read of a span: its window (ranked), its model, its hook/gateway side. */
+interface CountedSpan {
+  window: RankedWindow;
+  model?: string;
+  /** A non-exact hook span. */
+  hook: boolean;
+  gateway: boolean;
+}
+
+/** Pairs whose models are both known and different: all pairs of spans with a model, less those of one model. */
+function modelMismatches(spans: readonly CountedSpan[]): number {
+  let known = 0;
+  let same = 0;
+  for (const group of byModel(spans).values()) {
+    known += group.length;
+    same += (group.length * (group.length - 1)) / 2;
+  }
+  return (known * (known - 1)) / 2 - same;
+}
+
+const overlaps = (spans: readonly CountedSpan[]) => countOverlapping(spans.map((s) => s.window));
+
+/**
+ * Overlapping pairs whose models agree (either unknown, or the same): all overlapping pairs, less
+ * those of two known models, which are all overlapping pairs of known models less those of one model.
+ */
+function compatibleOverlaps(spans: readonly CountedSpan[]): number {
+  const groups = [...byModel(spans).values()];
+  // One model or none: no two known models differ.
+  if (groups.length < 2) return overlaps(spans);
+  let sameModel = 0;
+  for (const group of groups) sameModel += overlaps(group);
+  return overlaps(spans) - overlaps(groups.flat()) + sameModel;
+}
+
+/**
+ * Overlapping, model-compatible pairs that are complementary: one side a non-exact hook span (H), the
+ * other a gateway span (G). With X = H ∩ G, Y = H only, Z = G only, those are the pairs within X and
+ * across X–Y, X–Z and Y–Z; a count across two sets is that of their union less each one's.
+ */
+function complementaryOverlaps(spans: readonly CountedSpan[]): number {
+  const x = spans.filter((s) => s.hook && s.gateway);
+  const y = spans.filter((s) => s.hook && !s.gateway);
+  const z = spans.filter((s) => !s.hook && s.gateway);
+  const across = (a: CountedSpan[], b: CountedSpan[]) => (a.length === 0 || b.length === 0 ? 0 : compatibleOverlaps([...a, ...b]) - compatibleOverlaps(a) - compatibleOverlaps(b));
+  return compatibleOverlaps(x) + across(x, y) + across(x, z) + across(y, z);
+}
+
+function byModel(spans: readonly CountedSpan[]): Map<string, CountedSpan[]> {
+  const groups = new Map<string, CountedSpan[]>();
+  for (const s of spans) {
+    if (s.model === undefined) continue;
+    const group = groups.get(s.model);
+    if (group) group.push(s);
+    else groups.set(s.model, [s]);
+  }
+  return groups;
 }
 
 /**

@@ -35,7 +35,7 @@ export function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styl
   lines.push(
     '',
     s.head(`Pairs past the parent check (${total}, in evaluation order)`) +
-      (unlisted > 0 ? s.dim(` — too many to list: only the ${t.pairs.length} whose windows overlap; the other ${unlisted} are counted per rule below`) : ''),
+      (unlisted > 0 ? s.dim(` — too many to list: only the ${t.pairs.length} that matched; the other ${unlisted} are counted per rule below`) : ''),
   );
   if (t.pairs.length > 0) {
     const header = [head('left', 2, 0), head('right', 2, 1), cell('rule', s.dim), cell('outcome', s.dim)];

@@ -4,7 +4,7 @@ import { compareCandidates, type SpanOutcome, type SpanState } from '../dedupe/p
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { sourceOf, type SpanSource } from './facts.js';
 import { windowJson } from './format.js';
-import { checksJson, MAX_LISTED_PAIRS, sameParentPairs, sameParentRuleCounts, type ChecksJson } from './pairs.js';
+import { checksJson, countRules, MAX_LISTED_PAIRS, sameParentPairCount, sameParentPairs, sameParentRuleCounts, type ChecksJson } from './pairs.js';
 import { EXTRA_DROPPED, extraDroppedSpans } from './produced.js';
 
 /** One LLM span in the overview; candidate-only fields are absent for non-candidates. */
@@ -46,12 +46,12 @@ export interface TrajectoryOverview {
   spans: SpanRow[];
   /**
    * Every pair past the parent check, in evaluation order; past {@link MAX_LISTED_PAIRS} of them, only
-   * those whose windows overlap (the others are in `rule_counts` and `unlisted_pairs`).
+   * those that matched (the others are in `rule_counts` and `unlisted_pairs`).
    */
   pairs: PairRow[];
   /** Pairs past the parent check per rule, listed or not. */
   rule_counts: Record<string, number>;
-  /** Present when pairs are left out of `pairs`: how many (all of them kept apart by the model or overlap check). */
+  /** Present when pairs are left out of `pairs`: how many (all of them kept apart by a rule that reads the two spans alone). */
   unlisted_pairs?: number;
 }
 
@@ -94,11 +94,12 @@ export function pairRow(p: PairDecision): PairRow {
 /** A trajectory's rows; `shortOf` gives each span's short id (or what stands for it until it is known). */
 export function trajectoryOverview(c: ConvertedTrajectory, shortOf: (uuid: string) => string): TrajectoryOverview {
   const dedupe = c.result.dedupe;
-  const ruleCounts = sameParentRuleCounts(dedupe);
-  let total = 0;
-  for (const n of Object.values(ruleCounts)) total += n;
-  // The pairs the pass recorded are every overlapping one, already in evaluation order.
-  const pairs = total <= MAX_LISTED_PAIRS ? sameParentPairs(dedupe) : dedupe.pairs;
+  const total = sameParentPairCount(dedupe);
+  // Listed pairs are counted as listed; past the listing, the pairs the pass recorded are every
+  // matched one (already in evaluation order) and the others are counted without being decided.
+  const listed = total <= MAX_LISTED_PAIRS;
+  const pairs = listed ? sameParentPairs(dedupe) : dedupe.pairs;
+  const ruleCounts = listed ? countRules(pairs) : sameParentRuleCounts(dedupe);
   const extraDropped = extraDroppedSpans(c);
   const overview: TrajectoryOverview = {
     session_id: c.sessionId,
