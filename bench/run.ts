@@ -230,12 +230,12 @@ function concurrentCalls(rows: Row[]): string[] {
   if (!r) return [];
   const spans = (r.events - 2) / 2; // every LLM span is a start and an end; the agent scope adds two events
   return [
-    `Concurrent calls: the row "${CONCURRENT_ROW}" is one agent whose ${spans} LLM spans are all in flight at once`,
-    `(every start, then every end), half of the calls also seen by a hook that reports the exact payload:`,
-    `${((spans * (spans - 1)) / 2).toLocaleString('en-US')} pairs of overlapping windows under one parent. The dedupe pass decides only the pairs`,
-    `that share a request signature or a correlation key (here, each call with its own duplicate), so \`convert\` took`,
-    `${fmt(r.convert.seconds, 2)} s. Deciding every overlapping pair, as the reference does and relay-atif did before, runs out of`,
-    'memory on such a stream (6,000 concurrent calls exhausted a 4 GB heap after 31 s).',
+    `Concurrent calls: the row "${CONCURRENT_ROW}" is one agent whose ${spans} LLM spans are`,
+    'all in flight at once (every start, then every end), half of the calls also seen by a hook that reports the',
+    `exact payload: ${((spans * (spans - 1)) / 2).toLocaleString('en-US')} pairs of overlapping windows under one parent. The dedupe pass decides only the`,
+    'pairs that share a request signature or a correlation key (here, each call with its own duplicate), so',
+    `\`convert\` took ${fmt(r.convert.seconds, 2)} s. Deciding every overlapping pair, as the reference does and relay-atif did before, runs`,
+    'out of memory on such a stream (6,000 concurrent calls exhausted a 4 GB heap after 31 s).',
     '',
   ];
 }

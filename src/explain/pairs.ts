@@ -87,10 +87,10 @@ export function countRules(pairs: readonly PairDecision[]): Record<string, numbe
 }
 
 /**
- * Pairs per rule over every same-parent pair, in the §3.2 order, without listing them (for
- * trajectories with more pairs than are worth listing: {@link countRules} of the list otherwise). The pass
- * recorded the matched pairs (by their rule, after any review); every other pair is decided by its two
- * spans alone, in `decidePair`'s order, so each rule's share is a count:
+ * Pairs per rule over every same-parent pair, in the §3.2 order, without listing them (for a
+ * trajectory with more pairs than are worth listing; otherwise {@link countRules} of the list). The
+ * pass recorded the matched pairs (by their rule, after any review); every other pair is decided by its
+ * two spans alone, in `decidePair`'s order, so each rule's share is a count:
  * - KEPT_MODEL_MISMATCH: both models known and different (counted per model);
  * - KEPT_NO_OVERLAP: the other pairs whose windows do not overlap;
  * - the overlapping ones reach the payload check; those not recorded are KEPT_NO_SHARED_KEY when
