@@ -95,6 +95,18 @@ export function collectLlmSpans(events: readonly AtofEvent[], options: Candidate
   return spans;
 }
 
+/** Candidates per parent, each list in the given order (spans without a parent are in no pair that can match). */
+export function candidatesByParent(candidates: Iterable<SpanCandidate>): Map<string, SpanCandidate[]> {
+  const groups = new Map<string, SpanCandidate[]>();
+  for (const c of candidates) {
+    if (c.parentUuid === undefined) continue;
+    const list = groups.get(c.parentUuid);
+    if (list) list.push(c);
+    else groups.set(c.parentUuid, [c]);
+  }
+  return groups;
+}
+
 function eligibility(start: AtofEvent | undefined, end: AtofEvent | undefined): Eligibility {
   if (!start) return 'NOT_CANDIDATE_NO_START';
   if (!end) return 'NOT_CANDIDATE_NO_END';

@@ -1,4 +1,4 @@
-import type { SpanCandidate } from './candidates.js';
+import { candidatesByParent, type SpanCandidate } from './candidates.js';
 import { shareKey } from './keys.js';
 import { compareCandidates } from './order.js';
 import { hookSide } from './pair.js';
@@ -21,15 +21,8 @@ import { hookSide } from './pair.js';
  * `directUpTo` is the largest cluster compared pair by pair (tests lower it to check the maps).
  */
 export function matchablePairs(candidates: readonly SpanCandidate[], directUpTo = DIRECT_UP_TO): Array<[SpanCandidate, SpanCandidate]> {
-  const byParent = new Map<string, SpanCandidate[]>();
-  for (const c of candidates) {
-    if (c.parentUuid === undefined) continue;
-    const list = byParent.get(c.parentUuid);
-    if (list) list.push(c);
-    else byParent.set(c.parentUuid, [c]);
-  }
   const out: Array<[SpanCandidate, SpanCandidate]> = [];
-  for (const list of byParent.values()) {
+  for (const list of candidatesByParent(candidates).values()) {
     if (list.length < 2) continue;
     list.sort(compareCandidates);
     for (const cluster of overlapClusters(list)) {

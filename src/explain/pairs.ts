@@ -1,4 +1,4 @@
-import type { SpanCandidate } from '../dedupe/candidates.js';
+import { candidatesByParent, type SpanCandidate } from '../dedupe/candidates.js';
 import { countOverlapping, rankWindows, type RankedWindow } from '../dedupe/overlap-count.js';
 import { decidePair, hookSide, isGatewaySpan, isNonExactHook, type PairChecks, type PairDecision, type PairRule } from '../dedupe/pair.js';
 import { compareCandidates, type DedupeResult } from '../dedupe/pass.js';
@@ -22,16 +22,8 @@ export function candidatesOf(dedupe: DedupeResult): SpanCandidate[] {
   return dedupe.spans.flatMap((o) => (o.span.candidate ? [o.span.candidate] : []));
 }
 
-/** Candidates per parent (spans without a parent are in no same-parent pair). */
 function byParent(dedupe: DedupeResult): Map<string, SpanCandidate[]> {
-  const groups = new Map<string, SpanCandidate[]>();
-  for (const c of candidatesOf(dedupe)) {
-    if (c.parentUuid === undefined) continue;
-    const list = groups.get(c.parentUuid);
-    if (list) list.push(c);
-    else groups.set(c.parentUuid, [c]);
-  }
-  return groups;
+  return candidatesByParent(candidatesOf(dedupe));
 }
 
 /**
