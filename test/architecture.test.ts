@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
  */
 const LAYERS: Record<string, number> = {
   json: 0, // JSON values, exact numbers, canonical printing
+  util: 0, // helpers over plain collections (grouping)
   profiles: 0, // behaviour profiles and their named fixes, read by every stage
   providers: 1, // OpenAI Chat / Responses and Anthropic payload shapes, SSE assembly
   ingest: 2, // lines, inputs, record detection, schemas, line accounting

@@ -4,6 +4,7 @@ import { canonicalJson } from '../json/stringify.js';
 import { ResponseReadings } from '../providers/readings.js';
 import { SEED_RULES } from '../providers/rules.js';
 import { normalizeToolArguments } from '../providers/tool-calls.js';
+import { groupBy } from '../util/group-by.js';
 
 /** How the pre-pass linked a tool scope to a tool-call id. */
 export type PrepassLink = { id: string; rule: 'EXPLICIT_ID' | 'NAME_ARGUMENTS_ORDINAL' };
@@ -49,16 +50,4 @@ export function correlateToolCalls(events: readonly AtofEvent[], readings: Respo
 
 function matchKey(name: string, args: Parameters<typeof canonicalJson>[0]): string | undefined {
   return name === '' ? undefined : `${name}\u0000${canonicalJson(args)}`;
-}
-
-function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    if (k === undefined) continue;
-    const list = m.get(k);
-    if (list) list.push(it);
-    else m.set(k, [it]);
-  }
-  return m;
 }

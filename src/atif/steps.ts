@@ -12,6 +12,7 @@ import { extractMetrics, fillMissingMetrics, type Metrics } from '../providers/u
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
+import { pushTo } from '../util/group-by.js';
 import { mergeObservationResult } from './observations.js';
 import { stepModelName } from './step-model.js';
 import { UserTurns } from './user-turns.js';
@@ -353,9 +354,7 @@ export class StepBuilder {
       this.current.toolAncestry.push(ancestry);
       this.current.toolInvocations.push(invocation);
     } else {
-      const list = this.deferredMeta.get(id);
-      if (list) list.push([ancestry, invocation]);
-      else this.deferredMeta.set(id, [[ancestry, invocation]]);
+      pushTo(this.deferredMeta, id, [ancestry, invocation]);
     }
   }
 
@@ -405,10 +404,8 @@ export class StepBuilder {
         if (item.link) [item.link.placement, item.link.step] = ['ATTACHED', this.current.step];
         attached.push(r);
       } else {
-        const list = this.deferred.get(id);
         const d: Deferred = { result: r, timestamp: ts, link: item.link };
-        if (list) list.push(d);
-        else this.deferred.set(id, [d]);
+        pushTo(this.deferred, id, d);
       }
     }
     if (attached.length > 0 && this.current.step) for (const r of attached) this.mergeResult(this.current.step, r);

@@ -9,6 +9,7 @@ import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
 import { ResponseReadings } from '../providers/readings.js';
 import type { PromotedToolCall } from '../providers/tool-calls.js';
 import { extractMetrics, type Metrics } from '../providers/usage.js';
+import { groupBy } from '../util/group-by.js';
 import { eventFidelity, gatewayMarker, hookMarker, nonExactMarker, type Fidelity } from './fidelity.js';
 import { collectKeys, type CorrelationKeys } from './keys.js';
 
@@ -97,14 +98,7 @@ export function collectLlmSpans(events: readonly AtofEvent[], options: Candidate
 
 /** Candidates per parent, each list in the given order (spans without a parent are in no pair that can match). */
 export function candidatesByParent(candidates: Iterable<SpanCandidate>): Map<string, SpanCandidate[]> {
-  const groups = new Map<string, SpanCandidate[]>();
-  for (const c of candidates) {
-    if (c.parentUuid === undefined) continue;
-    const list = groups.get(c.parentUuid);
-    if (list) list.push(c);
-    else groups.set(c.parentUuid, [c]);
-  }
-  return groups;
+  return groupBy(candidates, (c) => c.parentUuid);
 }
 
 function eligibility(start: AtofEvent | undefined, end: AtofEvent | undefined): Eligibility {

@@ -1,5 +1,6 @@
 import { isObject, stringAt, type Json } from '../json/value.js';
 import { unwrapLlmRequest } from '../providers/content.js';
+import { pushTo } from '../util/group-by.js';
 
 /** Paths that carry a request id; all share the `request:` namespace. */
 const REQUEST_PATHS = [
@@ -63,10 +64,7 @@ function scan(value: Json, event: KeyOrigin['event'], source: KeyOrigin['source'
     const v = stringAt(value, path);
     if (v === undefined || v === '') continue;
     const key = `${kind}:${v}`;
-    const origins = into.get(key);
-    const origin: KeyOrigin = { event, source, path };
-    if (origins) origins.push(origin);
-    else into.set(key, [origin]);
+    pushTo(into, key, { event, source, path });
   }
 }
 

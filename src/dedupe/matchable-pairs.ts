@@ -1,3 +1,4 @@
+import { pushTo } from '../util/group-by.js';
 import { candidatesByParent, type SpanCandidate } from './candidates.js';
 import { shareKey } from './keys.js';
 import { compareCandidates } from './order.js';
@@ -86,8 +87,8 @@ function throughMaps(spans: readonly SpanCandidate[]): Array<[SpanCandidate, Spa
   const byRequest = new Map<string, number[]>();
   const byKey = new Map<string, number[]>();
   for (let i = 0; i < spans.length; i++) {
-    push(byRequest, spans[i].requestSignature, i);
-    for (const key of spans[i].keys.keys()) push(byKey, key, i);
+    pushTo(byRequest, spans[i].requestSignature, i);
+    for (const key of spans[i].keys.keys()) pushTo(byKey, key, i);
   }
   const out: Array<[SpanCandidate, SpanCandidate]> = [];
   const sweep = (bucket: number[], takes: (l: SpanCandidate, r: SpanCandidate) => boolean) => {
@@ -109,10 +110,4 @@ function throughMaps(spans: readonly SpanCandidate[]): Array<[SpanCandidate, Spa
 function firstSharedKey(l: SpanCandidate, r: SpanCandidate): string | undefined {
   for (const key of l.keys.keys()) if (r.keys.has(key)) return key;
   return undefined;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

@@ -1,5 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { fillMissingMetrics, metricsConflict, type Metrics } from '../providers/usage.js';
+import { pushTo } from '../util/group-by.js';
 import { collectLlmSpans, type CandidateOptions, type LlmSpan, type SpanCandidate } from './candidates.js';
 import { passOnChainedMetrics } from './chain.js';
 import { compareCandidates } from './order.js';
@@ -111,7 +112,7 @@ export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = t
     if (!p.suppressed || !p.canonical || !enabled) continue;
     suppressed.add(p.suppressed);
     canonicals.add(p.canonical);
-    append(suppressedBy, p.suppressed, p.canonical);
+    pushTo(suppressedBy, p.suppressed, p.canonical);
     const loser = byUuid.get(p.suppressed)?.candidate;
     if (loser && !loser.nonExact) beatExact.add(p.canonical);
     const m = loser?.endMetrics;
@@ -120,7 +121,7 @@ export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = t
       if (supplemental.has(p.canonical) && metricsConflict(entry, m)) conflicts.add(p.canonical);
       fillMissingMetrics(entry, m);
       supplemental.set(p.canonical, entry);
-      append(absorbed, p.canonical, p.suppressed);
+      pushTo(absorbed, p.canonical, p.suppressed);
     }
   }
   let pairs = decided;
@@ -158,10 +159,4 @@ export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = t
     };
   });
   return { spans: outcomes, pairs, suppressed, supplemental };
-}
-
-function append(lists: Map<string, string[]>, key: string, value: string): void {
-  const list = lists.get(key);
-  if (list) list.push(value);
-  else lists.set(key, [value]);
 }

@@ -1,3 +1,4 @@
+import { pushTo } from '../util/group-by.js';
 import type { SpanCandidate } from './candidates.js';
 import { shareKey } from './keys.js';
 import { withFix, type PairDecision } from './pair.js';
@@ -27,11 +28,7 @@ export function separateRounds(pairs: readonly PairDecision[], byUuid: ReadonlyM
   const accepted = new Map<string, SpanCandidate[]>();
   const keptApart = new Map<PairDecision, string>();
   const conflict = (side: SpanCandidate, other: SpanCandidate) => accepted.get(side.uuid)?.find((a) => !overlaps(a, other));
-  const accept = (side: SpanCandidate, partner: SpanCandidate) => {
-    const list = accepted.get(side.uuid);
-    if (list) list.push(partner);
-    else accepted.set(side.uuid, [partner]);
-  };
+  const accept = (side: SpanCandidate, partner: SpanCandidate) => pushTo(accepted, side.uuid, partner);
   for (const { p, l, r } of ranked) {
     const blocker = conflict(l, r) ?? conflict(r, l);
     if (blocker) keptApart.set(p, blocker.uuid);

@@ -2,6 +2,7 @@ import { agentStepsBySpan, producedSteps } from '../explain/produced.js';
 import type { PairDecision } from '../dedupe/pair.js';
 import type { Json } from '../json/value.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import { pushTo } from '../util/group-by.js';
 import { otherDifferences } from './dedupe-other.js';
 import { childPath, diffJson, type Difference } from './json-diff.js';
 import { stepPaths } from './run-paths.js';
@@ -64,9 +65,7 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
   const suppressedBy = new Map<string, PairDecision[]>();
   for (const d of dedupe.pairs) {
     if (d.suppressed === undefined || d.canonical === undefined) continue;
-    const list = suppressedBy.get(d.suppressed);
-    if (list) list.push(d);
-    else suppressedBy.set(d.suppressed, [d]);
+    pushTo(suppressedBy, d.suppressed, d);
   }
   const [agentStepWith, agentStepWithout] = [agentStepsBySpan(producedWith), agentStepsBySpan(producedWithout)];
 

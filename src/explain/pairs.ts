@@ -2,6 +2,7 @@ import { candidatesByParent, type SpanCandidate } from '../dedupe/candidates.js'
 import { countOverlapping, rankWindows, type RankedWindow } from '../dedupe/overlap-count.js';
 import { decidePair, hookSide, isGatewaySpan, isNonExactHook, type PairChecks, type PairDecision, type PairRule } from '../dedupe/pair.js';
 import { compareCandidates, type DedupeResult } from '../dedupe/pass.js';
+import { groupBy } from '../util/group-by.js';
 
 /** The pair rules of atif-dedupe.md §3.2 in table order (the order of the per-rule counts). */
 export const PAIR_RULES: readonly PairRule[] = [
@@ -166,14 +167,7 @@ function complementaryOverlaps(spans: readonly CountedSpan[]): number {
 }
 
 function byModel(spans: readonly CountedSpan[]): Map<string, CountedSpan[]> {
-  const groups = new Map<string, CountedSpan[]>();
-  for (const s of spans) {
-    if (s.model === undefined) continue;
-    const group = groups.get(s.model);
-    if (group) group.push(s);
-    else groups.set(s.model, [s]);
-  }
-  return groups;
+  return groupBy(spans, (s) => s.model);
 }
 
 /**

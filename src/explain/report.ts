@@ -11,6 +11,7 @@ import { renderSpan, renderTool } from './render-span.js';
 import { renderStep } from './render-step.js';
 import { stepReport } from './step-report.js';
 import type { AtofEvent } from '../ingest/atof.js';
+import { pushTo } from '../util/group-by.js';
 import { ShortIdMarkers } from './short-id-markers.js';
 
 /**
@@ -231,9 +232,7 @@ export function stepPart(c: ConvertedTrajectory, events: readonly AtofEvent[], s
   if (target === undefined) return { sessionId: c.sessionId, trajectoryIds: ids };
   const byUuid = new Map<string, AtofEvent[]>();
   for (const e of events) {
-    const list = byUuid.get(e.uuid);
-    if (list) list.push(e);
-    else byUuid.set(e.uuid, [e]);
+    pushTo(byUuid, e.uuid, e);
   }
   const report = stepReport(c, target, stepId, byUuid);
   const printed = report && (format.json ? [...jsonPieces(report as unknown as Json, 2)].join('') : renderStep(report, format.styles));

@@ -1,5 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { UuidSet } from '../ingest/uuid-set.js';
+import { pushTo } from '../util/group-by.js';
 import { convertGroup, heldForConversion, keepsLineText, UNSCOPED_SESSION_ID, type ConvertOptions, type ConvertedTrajectory } from './convert.js';
 
 /**
@@ -97,9 +98,7 @@ export class TopLevelGrouper<R> {
         this.unscoped.push(e); // its chain ends at an event outside every top-level scope (or loops)
         return;
       }
-      const list = this.waiting.get(missing);
-      if (list) list.push(e);
-      else this.waiting.set(missing, [e]);
+      pushTo(this.waiting, missing, e);
       return;
     }
     const group = this.open.get(root)!;
@@ -193,9 +192,7 @@ export class CompletingSink<R> implements GroupSink<R> {
 
   add(root: string, e: AtofEvent): void {
     const held = heldForConversion(e, this.keepLineText);
-    const list = this.groups.get(root);
-    if (list) list.push(held);
-    else this.groups.set(root, [held]);
+    pushTo(this.groups, root, held);
   }
 
   close(root: string, resort: boolean): R {

@@ -3,6 +3,7 @@ import type { GatewaySessionResolution, RejectedLink, SessionLink } from '../gat
 import type { SessionSelectionRule } from '../gateway/session-selection.js';
 import type { GatewayCallOutcome } from '../gateway/upstream-outcome.js';
 import type { LineRef } from '../ingest/accounting.js';
+import { pushTo } from '../util/group-by.js';
 
 /**
  * How a gateway call was attributed, recorded as data while the replay runs (like the dedupe
@@ -62,9 +63,7 @@ export class AttributionLog {
 
   add(attribution: GatewayAttribution): void {
     this.all.push(attribution);
-    const list = this.byCaptureId.get(attribution.captureId);
-    if (list) list.push(attribution);
-    else this.byCaptureId.set(attribution.captureId, [attribution]);
+    pushTo(this.byCaptureId, attribution.captureId, attribution);
     if (attribution.llmSpan !== undefined) this.byLlmSpan.set(attribution.llmSpan, attribution);
   }
 

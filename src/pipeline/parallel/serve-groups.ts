@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { heldForConversion, type ConvertOptions, type GroupTask } from '../convert.js';
 import type { ExportedTrajectory } from '../exported.js';
+import { pushTo } from '../../util/group-by.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { eventsOf } from './wire.js';
 
@@ -24,9 +25,7 @@ export function serveGroups(port: MessagePort, task: GroupTask<ExportedTrajector
       if (msg.type === 'events') {
         for (const { group, event } of eventsOf(msg.batch)) {
           const held = heldForConversion(event, keepLineText);
-          const list = groups.get(group);
-          if (list) list.push(held);
-          else groups.set(group, [held]);
+          pushTo(groups, group, held);
         }
         send({ type: 'read', chars: msg.chars });
       } else {
