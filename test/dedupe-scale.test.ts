@@ -99,34 +99,44 @@ describe('a burst of concurrent calls under one agent', () => {
   });
 });
 
+/**
+ * Random LLM spans for the properties below: under two parents or none, windows that overlap, touch,
+ * nest or are inverted, two models or none, and metadata that makes gateway spans, non-exact hook
+ * spans, both or neither, with one correlation key, two (a request and a generation id) or none.
+ */
+const METAS: Json[] = [
+  GATEWAY,
+  SUMMARY_HOOK('k1'),
+  SUMMARY_HOOK('k2'),
+  KEYED_GATEWAY('k1'),
+  { ...KEYED_GATEWAY('k2'), ...SUMMARY_HOOK('k2') },
+  { ...SUMMARY_HOOK('k1'), generation_id: 'g1' },
+  { ...KEYED_GATEWAY('k1'), llm_correlation_generation_id: 'g1' },
+  { ...GATEWAY, llm_correlation_generation_id: 'g1' },
+  { hook_event_name: 'x' },
+  null,
+];
+const spanArb = fc.record({
+  parent: fc.constantFrom(P, uuid(98), undefined),
+  start: fc.integer({ min: 0, max: 40 }),
+  len: fc.integer({ min: -4, max: 20 }),
+  model: fc.constantFrom(undefined, 'm1', 'm2'),
+  req: fc.constantFrom('q1', 'q2', 'q3'),
+  resp: fc.constantFrom('a1', 'a2'),
+  meta: fc.constantFrom(...METAS.keys()),
+});
+const eventsOf = (specs: Array<typeof spanArb extends fc.Arbitrary<infer T> ? T : never>) =>
+  sortEvents(
+    specs.flatMap((s, i) =>
+      llmSpan({ uuid: uuid(i + 1), parent: s.parent, start: s.start, end: s.start + s.len, model: s.model, request: chat(s.req), response: answer(s.resp), startMeta: METAS[s.meta] ?? undefined }),
+    ),
+  );
+
 describe('property: the pairs found through maps = the pairs found pair by pair = every pair that can match', () => {
-  // Spans with one key, two keys (a request and a generation id) or none: a pair may share several.
-  const metas: Json[] = [
-    GATEWAY,
-    SUMMARY_HOOK('k1'),
-    SUMMARY_HOOK('k2'),
-    KEYED_GATEWAY('k1'),
-    { ...KEYED_GATEWAY('k2'), ...SUMMARY_HOOK('k2') },
-    { ...SUMMARY_HOOK('k1'), generation_id: 'g1' },
-    { ...KEYED_GATEWAY('k1'), llm_correlation_generation_id: 'g1' },
-    { ...GATEWAY, llm_correlation_generation_id: 'g1' },
-    null,
-  ];
-  const spanArb = fc.record({
-    parent: fc.constantFrom(P, uuid(98), undefined),
-    start: fc.integer({ min: 0, max: 60 }),
-    len: fc.integer({ min: -4, max: 20 }),
-    req: fc.constantFrom('q1', 'q2', 'q3'),
-    resp: fc.constantFrom('a1', 'a2'),
-    meta: fc.constantFrom(...metas.keys()),
-  });
   it('holds for clusters of every size, keys shared or not, inverted windows', () => {
     fc.assert(
       fc.property(fc.array(spanArb, { maxLength: 30 }), (specs) => {
-        const events = specs.flatMap((s, i) =>
-          llmSpan({ uuid: uuid(i + 1), parent: s.parent, start: s.start, end: s.start + s.len, request: chat(s.req), response: answer(s.resp), startMeta: metas[s.meta] ?? undefined }),
-        );
-        const cands = collectLlmSpans(sortEvents(events)).flatMap((s) => (s.candidate ? [s.candidate] : []));
+        const cands = collectLlmSpans(eventsOf(specs)).flatMap((s) => (s.candidate ? [s.candidate] : []));
         const ids = (pairs: Array<[SpanCandidate, SpanCandidate]>) => pairs.map(([l, r]) => `${l.uuid} ${r.uuid}`);
         const every: string[] = [];
         const sorted = [...cands].sort(compareCandidates);
@@ -144,23 +154,10 @@ describe('property: the pairs found through maps = the pairs found pair by pair 
 });
 
 describe('property: per-rule counts without listing = tallying every pair', () => {
-  const metas: Json[] = [GATEWAY, SUMMARY_HOOK('k1'), SUMMARY_HOOK('k2'), KEYED_GATEWAY('k1'), { ...KEYED_GATEWAY('k2'), ...SUMMARY_HOOK('k2') }, { hook_event_name: 'x' }, null];
-  const spanArb = fc.record({
-    parent: fc.constantFrom(P, uuid(98), undefined),
-    start: fc.integer({ min: 0, max: 30 }),
-    len: fc.integer({ min: -4, max: 20 }),
-    model: fc.constantFrom(undefined, 'm1', 'm2'),
-    req: fc.constantFrom('q1', 'q2'),
-    resp: fc.constantFrom('a1', 'a2'),
-    meta: fc.constantFrom(...metas.keys()),
-  });
   it('holds for mixed parents, models, hook/gateway flags, keys and inverted windows', () => {
     fc.assert(
       fc.property(fc.array(spanArb, { maxLength: 24 }), (specs) => {
-        const events = specs.flatMap((s, i) =>
-          llmSpan({ uuid: uuid(i + 1), parent: s.parent, start: s.start, end: s.start + s.len, model: s.model, request: chat(s.req), response: answer(s.resp), startMeta: metas[s.meta] ?? undefined }),
-        );
-        const r = runDedupe(sortEvents(events));
+        const r = runDedupe(eventsOf(specs));
         assert.deepEqual(sameParentRuleCounts(r), tally(r));
         // What sameParentPairs decides on demand is what the pass would have decided.
         const cands = candidatesOf(r).sort(compareCandidates);
