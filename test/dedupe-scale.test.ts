@@ -10,7 +10,8 @@ import { sortEvents } from '../src/atif/export.js';
 import { countOverlappingPairs, type Window } from '../src/dedupe/overlap-count.js';
 import { collectLlmSpans, type SpanCandidate } from '../src/dedupe/candidates.js';
 import { canMatch, matchablePairs } from '../src/dedupe/matchable-pairs.js';
-import { decidePair } from '../src/dedupe/pair.js';
+import { decidePair, type PairDecision } from '../src/dedupe/pair.js';
+import { separateRounds } from '../src/dedupe/rounds.js';
 import { compareCandidates, runDedupe, type DedupeResult } from '../src/dedupe/pass.js';
 import { candidatesOf, PAIR_RULES, sameParentPairs, sameParentRuleCounts } from '../src/explain/pairs.js';
 import type { Json } from '../src/json/value.js';
@@ -167,6 +168,39 @@ describe('property: per-rule counts without listing = tallying every pair', () =
             if (cands[i].parentUuid === undefined || cands[i].parentUuid !== cands[j].parentUuid) continue;
             assert.deepEqual(listed.get(`${cands[i].uuid} ${cands[j].uuid}`), decidePair(cands[i], cands[j]));
           }
+      }),
+      { numRuns: 400, seed: 20261127 },
+    );
+  });
+});
+
+describe('property: the cross-round review = scanning every accepted partner', () => {
+  /** atif-dedupe.md E7 as written: matched pairs best first, each side's accepted partners scanned in full. */
+  function naiveRounds(pairs: PairDecision[], byUuid: Map<string, SpanCandidate>): Map<string, string> {
+    const overlaps = (a: SpanCandidate, b: SpanCandidate) => a.startTs <= b.endTs && b.startTs <= a.endTs;
+    const length = (a: SpanCandidate, b: SpanCandidate) => (a.endTs < b.endTs ? a.endTs : b.endTs) - (a.startTs > b.startTs ? a.startTs : b.startTs);
+    const ranked = pairs.map((p) => ({ p, l: byUuid.get(p.left)!, r: byUuid.get(p.right)! }));
+    const keyed = (x: (typeof ranked)[number]) => [...x.l.keys.keys()].some((k) => x.r.keys.has(k));
+    ranked.sort((a, b) => Number(keyed(b)) - Number(keyed(a)) || (length(a.l, a.r) > length(b.l, b.r) ? -1 : length(a.l, a.r) < length(b.l, b.r) ? 1 : 0) || compareCandidates(a.l, b.l) || compareCandidates(a.r, b.r));
+    const accepted = new Map<string, SpanCandidate[]>();
+    const kept = new Map<string, string>();
+    for (const { p, l, r } of ranked) {
+      const blocker = (accepted.get(l.uuid) ?? []).find((a) => !overlaps(a, r)) ?? (accepted.get(r.uuid) ?? []).find((a) => !overlaps(a, l));
+      if (blocker) kept.set(`${p.left} ${p.right}`, blocker.uuid);
+      else for (const [side, partner] of [[l, r], [r, l]]) accepted.set(side.uuid, [...(accepted.get(side.uuid) ?? []), partner]);
+    }
+    return kept;
+  }
+
+  it('keeps the same pairs apart, each with the same partner', () => {
+    fc.assert(
+      fc.property(fc.array(spanArb, { maxLength: 30 }), (specs) => {
+        const cands = collectLlmSpans(eventsOf(specs)).flatMap((s) => (s.candidate ? [s.candidate] : []));
+        const byUuid = new Map(cands.map((c) => [c.uuid, c]));
+        const matched = matchablePairs(cands).map(([l, r]) => decidePair(l, r)).filter((p) => p.basis !== undefined);
+        const reviewed = separateRounds(matched, byUuid);
+        const kept = new Map(reviewed.filter((p) => p.rule === 'KEPT_CROSS_ROUND').map((p) => [`${p.left} ${p.right}`, p.checks.rounds!.keptWith]));
+        assert.deepEqual(kept, naiveRounds(matched, byUuid));
       }),
       { numRuns: 400, seed: 20261127 },
     );

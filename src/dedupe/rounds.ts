@@ -1,4 +1,4 @@
-import { pushTo } from '../util/group-by.js';
+import type { Nanos } from '../ingest/time.js';
 import type { SpanCandidate } from './candidates.js';
 import { shareKey } from './keys.js';
 import { withFix, type PairDecision } from './pair.js';
@@ -25,10 +25,23 @@ export function separateRounds(pairs: readonly PairDecision[], byUuid: ReadonlyM
     ranked.push({ p, l, r, keyed: shareKey(l.keys, r.keys), overlap: overlapLength(l, r) });
   }
   ranked.sort((a, b) => Number(b.keyed) - Number(a.keyed) || (a.overlap !== b.overlap ? (a.overlap > b.overlap ? -1 : 1) : 0) || compareCandidates(a.l, b.l) || compareCandidates(a.r, b.r));
-  const accepted = new Map<string, SpanCandidate[]>();
+  // Each side's accepted partners, with the earliest end and latest start among them: while `other`
+  // lies within those bounds every partner overlaps it, so a clique of overlapping spans (thousands
+  // of matched pairs per span) is not scanned partner by partner for each of its pairs.
+  const accepted = new Map<string, { partners: SpanCandidate[]; minEnd: Nanos; maxStart: Nanos }>();
   const keptApart = new Map<PairDecision, string>();
-  const conflict = (side: SpanCandidate, other: SpanCandidate) => accepted.get(side.uuid)?.find((a) => !overlaps(a, other));
-  const accept = (side: SpanCandidate, partner: SpanCandidate) => pushTo(accepted, side.uuid, partner);
+  const conflict = (side: SpanCandidate, other: SpanCandidate) => {
+    const a = accepted.get(side.uuid);
+    if (!a || (a.minEnd >= other.startTs && a.maxStart <= other.endTs)) return undefined;
+    return a.partners.find((x) => !overlaps(x, other));
+  };
+  const accept = (side: SpanCandidate, partner: SpanCandidate) => {
+    const a = accepted.get(side.uuid);
+    if (!a) return void accepted.set(side.uuid, { partners: [partner], minEnd: partner.endTs, maxStart: partner.startTs });
+    a.partners.push(partner);
+    if (partner.endTs < a.minEnd) a.minEnd = partner.endTs;
+    if (partner.startTs > a.maxStart) a.maxStart = partner.startTs;
+  };
   for (const { p, l, r } of ranked) {
     const blocker = conflict(l, r) ?? conflict(r, l);
     if (blocker) keptApart.set(p, blocker.uuid);
