@@ -1,4 +1,8 @@
+import { ListIndex } from './list-index.js';
 import type { Observation, ObservationResult } from './types.js';
+
+/** An observation's results by the tool call they answer (the first one of each call). */
+export const resultsByCallId = new ListIndex<ObservationResult>((r) => r.source_call_id);
 
 /**
  * Adds a result to an observation. A result with the same `source_call_id` as an existing one is
@@ -7,7 +11,7 @@ import type { Observation, ObservationResult } from './types.js';
  */
 export function mergeObservationResult(obs: Observation, result: ObservationResult, mergeExtra = false): void {
   if (result.source_call_id !== undefined) {
-    const existing = obs.results.find((r) => r.source_call_id === result.source_call_id);
+    const existing = resultsByCallId.find(obs.results, result.source_call_id);
     if (existing) {
       if (existing.content === undefined && result.content !== undefined) existing.content = result.content;
       if (result.subagent_trajectory_ref) (existing.subagent_trajectory_ref ??= []).push(...result.subagent_trajectory_ref);

@@ -13,7 +13,8 @@ import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
 import { pushTo } from '../util/group-by.js';
-import { mergeObservationResult } from './observations.js';
+import { ListIndex } from './list-index.js';
+import { mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
 import { UserTurns } from './user-turns.js';
 import type { AgentNode } from './tree.js';
@@ -78,6 +79,12 @@ interface Deferred {
   timestamp?: string;
   link?: ToolLink;
 }
+
+/** Lookups into the lists a step builds up (scans would be quadratic in a step's parallel tool calls). */
+const knownIdIndex = new ListIndex<string>((id) => id);
+const callsById = new ListIndex<ToolCall>((c) => c.tool_call_id);
+const callsByName = new ListIndex<ToolCall>((c) => c.function_name);
+const NO_CALLS: readonly ToolCall[] = Object.freeze([]);
 
 /** The reference's per-conversion state machine: events in timestamp order in, ATIF steps out. */
 export class StepBuilder {
@@ -245,7 +252,7 @@ export class StepBuilder {
     const pairs = cur.toolAncestry.map((a, i) => [a, cur.toolInvocations[i]] as const);
     if (cur.knownIds.length > 0 && pairs.length > 0) {
       const rank = (inv: Invocation) => {
-        const idx = inv.invocation_id === undefined ? -1 : cur.knownIds.indexOf(inv.invocation_id);
+        const idx = inv.invocation_id === undefined ? -1 : knownIdIndex.indexOf(cur.knownIds, inv.invocation_id);
         return idx < 0 ? Number.MAX_SAFE_INTEGER : idx;
       };
       pairs.sort((x, y) => rank(x[1]) - rank(y[1]));
@@ -265,9 +272,8 @@ export class StepBuilder {
   // ---- tools ---------------------------------------------------------------------------------
 
   private uniqueIdByName(name: string): string | undefined {
-    const calls = this.current.step?.tool_calls ?? [];
-    const matches = calls.filter((c) => c.function_name === name);
-    return matches.length === 1 ? matches[0].tool_call_id : undefined;
+    const calls = this.current.step?.tool_calls ?? NO_CALLS;
+    return callsByName.count(calls, name) === 1 ? callsByName.find(calls, name)!.tool_call_id : undefined;
   }
 
   private toolStart(e: AtofEvent): void {
@@ -276,7 +282,7 @@ export class StepBuilder {
     let id = found?.id;
     let via: ToolLinkRule | 'SYNTHETIC_UUID' | undefined = found?.rule;
     if (id === undefined && step) {
-      const sameName = (step.tool_calls ?? []).filter((c) => c.function_name === e.name).length;
+      const sameName = callsByName.count(step.tool_calls ?? NO_CALLS, e.name);
       // A synthetic id (the tool's uuid) only when it cannot be confused with one of several same-name calls.
       if (sameName <= 1) [id, via] = [e.uuid, 'SYNTHETIC_UUID'];
     }
@@ -284,9 +290,9 @@ export class StepBuilder {
     if (via !== undefined) this.toolStartRules.set(e.uuid, via);
     this.toolScopeCallIds.set(e.uuid, id);
     if (!step) return;
-    if (!this.current.knownIds.includes(id)) {
+    if (!knownIdIndex.has(this.current.knownIds, id)) {
       const calls = (step.tool_calls ??= []);
-      if (!calls.some((c) => c.tool_call_id === id)) {
+      if (!callsById.has(calls, id)) {
         const args: Json = e.data === undefined ? {} : e.data;
         calls.push({
           arguments: this.lookups.fixes.has('object-arguments') ? normalizeToolArguments(args) : args,
@@ -325,7 +331,7 @@ export class StepBuilder {
     const candidate = this.uniqueIdByName(e.name);
     if (
       candidate !== undefined &&
-      (this.current.knownIds.includes(candidate) ||
+      (knownIdIndex.has(this.current.knownIds, candidate) ||
         [...this.lastToolCallMap.values()].includes(candidate) ||
         this.deferred.has(candidate) ||
         this.deferredMeta.has(candidate))
@@ -350,7 +356,7 @@ export class StepBuilder {
     if (id === undefined) return;
     const ancestry = buildAncestry(e, this.lookups.starts);
     const invocation = buildInvocation(this.lookups.starts.get(e.uuid)?.ts, e.ts, id);
-    if (this.current.step && this.current.knownIds.includes(id)) {
+    if (this.current.step && knownIdIndex.has(this.current.knownIds, id)) {
       this.current.toolAncestry.push(ancestry);
       this.current.toolInvocations.push(invocation);
     } else {
@@ -400,7 +406,7 @@ export class StepBuilder {
       if (id === undefined) {
         if (item.link) item.link.placement = 'STANDALONE';
         standalone.push({ result: r, link: item.link });
-      } else if (this.current.step?.tool_calls?.some((c) => c.tool_call_id === id)) {
+      } else if (this.current.step?.tool_calls && callsById.has(this.current.step.tool_calls, id)) {
         if (item.link) [item.link.placement, item.link.step] = ['ATTACHED', this.current.step];
         attached.push(r);
       } else {
@@ -440,14 +446,14 @@ export class StepBuilder {
   /** A direct child agent starts: attach a ref to the delegating tool call, or synthesize a dispatch step. */
   subagentStart(child: AgentNode, e: AtofEvent): void {
     const candidate = delegationToolCallId(e.metadata) ?? delegationToolCallId(e.data) ?? this.activeToolCallId;
-    const accepted = candidate !== undefined && this.current.knownIds.includes(candidate) ? candidate : undefined;
+    const accepted = candidate !== undefined && knownIdIndex.has(this.current.knownIds, candidate) ? candidate : undefined;
     this.flush();
     const ref: SubagentRef = { trajectory_id: child.uuid, extra: { name: child.name, scope_uuid: child.uuid } };
     if (child.sessionId !== undefined) ref.session_id = child.sessionId;
     const step = this.current.step;
-    if (accepted !== undefined && step?.tool_calls?.some((c) => c.tool_call_id === accepted)) {
+    if (accepted !== undefined && step?.tool_calls && callsById.has(step.tool_calls, accepted)) {
       step.observation ??= { results: [] };
-      const existing = step.observation.results.find((r) => r.source_call_id === accepted);
+      const existing = resultsByCallId.find(step.observation.results, accepted);
       if (existing) (existing.subagent_trajectory_ref ??= []).push(ref);
       else step.observation.results.push({ source_call_id: accepted, subagent_trajectory_ref: [ref], extra: eventExtra(e) });
       return;
