@@ -55,7 +55,8 @@ export function removeProjectedDuplicates(steps: Step[]): { steps: Step[]; decis
         decisions.push({ step: s, rule: 'TOOLSTEP_KEPT_NOT_ALL_OBSERVED_LATER', detail: missing.join(', ') });
       }
     }
-    const observed = new Set((s.observation?.results ?? []).map((r) => r.source_call_id));
+    if (keyed.length === 0 || !s.observation) continue;
+    const observed = new Set(s.observation.results.map((r) => r.source_call_id));
     for (const c of keyed) if (observed.has(c.tool_call_id)) observedLater.add(c);
   }
   return { steps: steps.filter((_, i) => keep[i]), decisions: decisions.reverse() };
