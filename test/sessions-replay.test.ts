@@ -176,6 +176,56 @@ describe('record time drives TTLs, the idle sweep and the shutdown (§3.10, §3.
     assert.ok(checks < 4 * lines.length, `${checks} idle checks for ${lines.length} records`);
   });
 
+  it('many concurrent open turns: each step does not visit them all, and each turn closes when its own clock runs out', async () => {
+    const lines: Json[] = [];
+    const sessions = 300;
+    // Every session opens a turn, then all are active again round after round (0.01 s apart), then quiet.
+    for (let i = 0; i < sessions; i++) lines.push(hookRecord('codex', i * 0.01, { session_id: `s${i}`, hook_event_name: 'UserPromptSubmit', prompt: 'p' }));
+    for (let round = 1; round <= 3; round++) {
+      for (let i = 0; i < sessions; i++) lines.push(hookRecord('codex', round * 10 + i * 0.01, { session_id: `s${i}`, hook_event_name: 'Notification', message: 'x' }));
+    }
+    lines.push(hookRecord('codex', 200, { session_id: 'last', hook_event_name: 'SessionStart', source: 'startup' }));
+    const original = Session.prototype.isIdleAt;
+    let checks = 0;
+    Session.prototype.isIdleAt = function (this: Session, ...args: Parameters<Session['isIdleAt']>) {
+      checks++;
+      return original.apply(this, args);
+    };
+    let result: Awaited<ReturnType<typeof replayLines>>;
+    try {
+      result = await replayLines(lines);
+    } finally {
+      Session.prototype.isIdleAt = original;
+    }
+    // Visiting every open turn at every step would be about sessions × records = 360,000 checks.
+    assert.ok(checks < 4 * lines.length, `${checks} idle checks for ${lines.length} records`);
+    // Last activity at 30 s + i × 0.01 s, idle from 60 s + i × 0.01 s: s0 closes at the 60 s tick, the
+    // others at the 65 s tick, oldest session first.
+    const ends = result.events.filter((e) => e.name === 'codex-turn' && e.scopeCategory === 'end');
+    assert.deepEqual(
+      ends.map((e) => [(e.metadata as JsonObject).session_id, e.ts]),
+      Array.from({ length: sessions }, (_, i) => [`s${i}`, parseRfc3339(at(i === 0 ? 60 : 65))]),
+    );
+    assert.equal(result.stats.idleClosures, sessions);
+  });
+
+  it('a turn whose tool ends late goes idle 30 s after that end, not after its last activity before the tool', async () => {
+    const session = (id: string, seconds: number, payload: JsonObject) => hookRecord('claude-code', seconds, { session_id: id, ...payload });
+    const result = await replayLines([
+      session('busy', 0, { hook_event_name: 'UserPromptSubmit', prompt: 'a' }),
+      session('busy', 1, { hook_event_name: 'PreToolUse', tool_use_id: 't1', tool_name: 'Bash', tool_input: {} }),
+      session('quiet', 2, { hook_event_name: 'UserPromptSubmit', prompt: 'b' }),
+      session('busy', 40, { hook_event_name: 'PostToolUse', tool_use_id: 't1', tool_name: 'Bash' }),
+      session('other', 200, { hook_event_name: 'SessionStart', source: 'startup' }),
+    ]);
+    // quiet: idle from 32 s, closed at the 35 s tick; busy: its tool held it until 40 s, idle from 70 s.
+    const ends = result.events.filter((e) => e.name === 'claude-code-turn' && e.scopeCategory === 'end');
+    assert.deepEqual(ends.map((e) => [(e.metadata as JsonObject).session_id, (e.data as JsonObject).status, e.ts]), [
+      ['quiet', 'idle_timeout', parseRfc3339(at(35))],
+      ['busy', 'idle_timeout', parseRfc3339(at(70))],
+    ]);
+  });
+
   it('a turn with an open tool is never idle', async () => {
     const result = await replayLines([claude(0, { hook_event_name: 'PreToolUse', tool_use_id: 't1', tool_name: 'Bash', tool_input: {} }), claude(200, { hook_event_name: 'PostToolUse', tool_use_id: 't1', tool_name: 'Bash' })]);
     assert.equal(result.stats.idleClosures, 0);

@@ -7,6 +7,7 @@ import type { GatewayCallOutcome } from '../gateway/upstream-outcome.js';
 import type { LineRef } from '../ingest/accounting.js';
 import { formatRfc3339, type Nanos } from '../ingest/time.js';
 import type { Json } from '../json/value.js';
+import { MinHeap } from '../util/min-heap.js';
 import { AlignmentState } from './alignment/alignment-state.js';
 import { aliasForChildSession, pendingSubagentStart, subagentStartEventOf, type PendingSubagentStart } from './alignment/child-start.js';
 import type { TranscriptReader } from './alignment/codex-child.js';
@@ -54,12 +55,23 @@ export interface GatewayCall {
   attribution: GatewayAttribution;
 }
 
+/** When a session's idle clock started: its last activity, or the opening of its turn. */
+interface IdleClock {
+  session: Session;
+  since: Nanos;
+}
+
 export class SessionManager {
   readonly sessions = new Map<string, Session>();
   readonly alignment: AlignmentState;
   readonly attributions = new AttributionLog();
-  /** Sessions that opened a turn and may still hold it (see {@link turnHoldersInMap}). */
-  private readonly turnHolders = new Set<Session>();
+  /**
+   * Each session's idle clock, started at its last activity (and when it opens a turn), earliest first:
+   * the sweeper asks at every record when the next session goes idle, and visiting every open session
+   * each time made a log of thousands of concurrent sessions quadratic. Clocks that no longer count are
+   * dropped as they reach the top (see canGoIdle).
+   */
+  private readonly idleClocks = new MinHeap<IdleClock>((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
   /** Creation order, which is the map's order (sessions are only ever added by createSession). */
   private readonly createdAt = new WeakMap<Session, number>();
   private created = 0;
@@ -146,10 +158,12 @@ export class SessionManager {
 
   /** The idle sweeper at `nowNs` (§3.10): closes idle turns, in the map's order; returns how many it closed. */
   closeIdleSessions(nowNs: Nanos, timeoutNs: Nanos = IDLE_TIMEOUT_NS, reason = 'idle_timeout'): number {
-    const idle = [...this.turnHoldersInMap()]
-      .filter((session) => session.isIdleAt(nowNs, timeoutNs))
-      .sort((a, b) => this.createdAt.get(a)! - this.createdAt.get(b)!)
-      .map((session) => [session.sessionId, session] as const);
+    const due = new Set<Session>();
+    for (let next = this.idleClocks.peek(); next !== undefined && nowNs - next.since >= timeoutNs; next = this.idleClocks.peek()) {
+      this.idleClocks.pop();
+      if (this.canGoIdle(next)) due.add(next.session);
+    }
+    const idle = [...due].sort((a, b) => this.createdAt.get(a)! - this.createdAt.get(b)!).map((session) => [session.sessionId, session] as const);
     for (const [sessionId, session] of idle) {
       const closedSubagents = session.closeTurnForReason(reason);
       if (session.isEmpty()) this.sessions.delete(sessionId);
@@ -160,13 +174,11 @@ export class SessionManager {
 
   /** The earliest record time at which some session becomes idle, if any can. */
   nextIdleAtNs(timeoutNs: Nanos = IDLE_TIMEOUT_NS): Nanos | undefined {
-    let earliest: Nanos | undefined;
-    for (const session of this.turnHoldersInMap()) {
-      if (!session.isIdleAt(session.lastActivityNs + timeoutNs, timeoutNs)) continue;
-      const due = session.lastActivityNs + timeoutNs;
-      if (earliest === undefined || due < earliest) earliest = due;
+    for (let next = this.idleClocks.peek(); next !== undefined; next = this.idleClocks.peek()) {
+      if (this.canGoIdle(next)) return next.since + timeoutNs;
+      this.idleClocks.pop();
     }
-    return earliest;
+    return undefined;
   }
 
   /** `close_all` (§3.10): alignment state cleared, every session closed, none kept. */
@@ -180,21 +192,19 @@ export class SessionManager {
     const session = new Session(sessionId, agentKind, config, this.emitter, this.emitter.newUuid(), this.fallThrough);
     this.sessions.set(sessionId, session);
     this.createdAt.set(session, this.created++);
-    session.onTurnOpened = (s) => this.turnHolders.add(s);
+    session.onActivity = (s) => this.idleClocks.push({ session: s, since: s.lastActivityNs });
     return session;
   }
 
   /**
-   * The sessions of the map that have a turn open (only those can go idle), found without visiting
-   * every session ever seen: a log of thousands of sessions would make each sweep step linear. A
-   * session leaves the set once found without a turn (or no longer in the map), and comes back when
-   * it opens one. Asked at every step of the replay, so nothing is allocated.
+   * Whether an idle clock is still the session's own and can run out: the session is still in the map
+   * and was not active since, it holds a turn, and nothing of it is in flight (a gateway call, a hook
+   * LLM, a tool). A clock that cannot is dropped: whatever makes its session able to go idle again —
+   * activity, the end of what was in flight, a new turn — starts a new one.
    */
-  private turnHoldersInMap(): ReadonlySet<Session> {
-    for (const session of this.turnHolders) {
-      if (session.turnScope === undefined || this.sessions.get(session.sessionId) !== session) this.turnHolders.delete(session);
-    }
-    return this.turnHolders;
+  private canGoIdle(clock: IdleClock): boolean {
+    const { session, since } = clock;
+    return session.lastActivityNs === since && this.sessions.get(session.sessionId) === session && session.isIdleAt(since + IDLE_TIMEOUT_NS, IDLE_TIMEOUT_NS);
   }
 
   private hasActivity(sessionId: string): boolean {

@@ -36,7 +36,8 @@ export class Session {
   agentScope?: ScopeHandle;
   turnScope?: ScopeHandle;
   /** Told when a turn opens: the manager's idle sweep visits only sessions that have one. */
-  onTurnOpened?: (session: Session) => void;
+  /** Called when the idle clock restarts (`touch`) and when a turn opens: from then on the session may go idle. */
+  onActivity?: (session: Session) => void;
   turnIndex = 0;
   /** Set when a root-owned LLM completed in the open turn; boxed because the response may be JSON null. */
   lastTurnLlmOutput?: { value: Json };
@@ -84,6 +85,7 @@ export class Session {
 
   touch(): void {
     this.lastActivityNs = this.nowNs;
+    this.onActivity?.(this);
   }
 
   beginGatewayCall(): void {
@@ -153,7 +155,7 @@ export class Session {
     this.turnIndex++;
     const metadata = mergeMetadata(this.scopeMetadata(eventMetadata), { nemo_relay_scope_role: 'turn', turn_index: this.turnIndex, turn_source: source });
     this.turnScope = this.push({ parentUuid: this.agentScope?.uuid ?? this.stackTop(), name: `${this.agentKind}-turn`, category: 'agent', data: input, metadata });
-    this.onTurnOpened?.(this);
+    this.onActivity?.(this);
     this.lastTurnLlmOutput = undefined;
   }
 
