@@ -160,9 +160,9 @@ describe('record time drives TTLs, the idle sweep and the shutdown (§3.10, §3.
       lines.push(hookRecord('codex', t + 1, { session_id: `s${i}`, hook_event_name: 'UserPromptSubmit', prompt: 'p' }));
       lines.push(hookRecord('codex', t + 2, { session_id: `s${i}`, hook_event_name: 'Stop' }));
     }
-    const original = Session.prototype.isIdleAt;
+    const original = Session.prototype.holdsQuietTurn;
     let checks = 0;
-    Session.prototype.isIdleAt = function (this: Session, ...args: Parameters<Session['isIdleAt']>) {
+    Session.prototype.holdsQuietTurn = function (this: Session, ...args: Parameters<Session['holdsQuietTurn']>) {
       checks++;
       return original.apply(this, args);
     };
@@ -170,7 +170,7 @@ describe('record time drives TTLs, the idle sweep and the shutdown (§3.10, §3.
       const result = await replayLines(lines);
       assert.equal(result.stats.idleClosures, 0);
     } finally {
-      Session.prototype.isIdleAt = original;
+      Session.prototype.holdsQuietTurn = original;
     }
     // Visiting every session seen at every step would be about sessions × records / 2 = 135,000 checks.
     assert.ok(checks < 4 * lines.length, `${checks} idle checks for ${lines.length} records`);
@@ -185,9 +185,9 @@ describe('record time drives TTLs, the idle sweep and the shutdown (§3.10, §3.
       for (let i = 0; i < sessions; i++) lines.push(hookRecord('codex', round * 10 + i * 0.01, { session_id: `s${i}`, hook_event_name: 'Notification', message: 'x' }));
     }
     lines.push(hookRecord('codex', 200, { session_id: 'last', hook_event_name: 'SessionStart', source: 'startup' }));
-    const original = Session.prototype.isIdleAt;
+    const original = Session.prototype.holdsQuietTurn;
     let checks = 0;
-    Session.prototype.isIdleAt = function (this: Session, ...args: Parameters<Session['isIdleAt']>) {
+    Session.prototype.holdsQuietTurn = function (this: Session, ...args: Parameters<Session['holdsQuietTurn']>) {
       checks++;
       return original.apply(this, args);
     };
@@ -195,7 +195,7 @@ describe('record time drives TTLs, the idle sweep and the shutdown (§3.10, §3.
     try {
       result = await replayLines(lines);
     } finally {
-      Session.prototype.isIdleAt = original;
+      Session.prototype.holdsQuietTurn = original;
     }
     // Visiting every open turn at every step would be about sessions × records = 360,000 checks.
     assert.ok(checks < 4 * lines.length, `${checks} idle checks for ${lines.length} records`);

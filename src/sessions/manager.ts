@@ -204,7 +204,7 @@ export class SessionManager {
    */
   private canGoIdle(clock: IdleClock): boolean {
     const { session, since } = clock;
-    return session.lastActivityNs === since && this.sessions.get(session.sessionId) === session && session.isIdleAt(since + IDLE_TIMEOUT_NS, IDLE_TIMEOUT_NS);
+    return session.lastActivityNs === since && this.sessions.get(session.sessionId) === session && session.holdsQuietTurn();
   }
 
   private hasActivity(sessionId: string): boolean {

@@ -79,8 +79,12 @@ export class Session {
     return !this.started && !this.agentScope && !this.turnScope && this.subagents.size === 0 && this.hookLlms.size === 0 && this.tools.size === 0;
   }
 
-  isIdleAt(nowNs: Nanos, timeoutNs: Nanos = IDLE_TIMEOUT_NS): boolean {
-    return this.turnScope !== undefined && this.activeGatewayCalls === 0 && this.hookLlms.size === 0 && this.tools.size === 0 && nowNs - this.lastActivityNs >= timeoutNs;
+  /**
+   * Holds a turn with nothing in flight (no gateway call, hook LLM or tool): such a turn is idle once
+   * the idle timeout has passed since the last activity (the manager keeps that clock).
+   */
+  holdsQuietTurn(): boolean {
+    return this.turnScope !== undefined && this.activeGatewayCalls === 0 && this.hookLlms.size === 0 && this.tools.size === 0;
   }
 
   touch(): void {
