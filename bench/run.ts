@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, closeSync } from 'node:fs';
 import { cpus, totalmem, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,32 @@ async function input(name: string, opts: Parameters<typeof generate>[1]): Promis
   const { bytes, events } = await generate(path, opts);
   writeFileSync(meta, JSON.stringify({ bytes, events, made }));
   return { path, bytes, events };
+}
+
+/**
+ * A stream's lines split into files of `linesPerFile` lines, in a directory beside it (remade when the
+ * stream or the split changes): the shape of a directory of per-session logs, which `convert logs/`
+ * reads one file after another.
+ */
+function splitIntoFiles(name: string, file: { path: string; bytes: number; events: number }, linesPerFile: number): { path: string; bytes: number; events: number; files: number } {
+  const dir = join(WORK, name);
+  const meta = `${dir}.meta.json`;
+  const made = { source: file.path, bytes: file.bytes, linesPerFile };
+  if (existsSync(dir) && existsSync(meta)) {
+    const m = JSON.parse(readFileSync(meta, 'utf8'));
+    if (JSON.stringify(m.made) === JSON.stringify(made) && readdirSync(dir).length === m.files) return { path: dir, bytes: file.bytes, events: file.events, files: m.files };
+  }
+  process.stderr.write(`splitting ${name} …\n`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  const lines = readFileSync(file.path, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  let files = 0;
+  for (let i = 0; i < lines.length; i += linesPerFile) {
+    writeFileSync(join(dir, `part-${String(files++).padStart(6, '0')}.ndjson`), lines.slice(i, i + linesPerFile).join('\n') + '\n');
+  }
+  writeFileSync(meta, JSON.stringify({ made, files }));
+  return { path: dir, bytes: file.bytes, events: file.events, files };
 }
 
 /** The median wall and CPU times of a set of runs (a noisy machine skews single runs), with the largest peak RSS. */
@@ -240,12 +266,30 @@ function concurrentCalls(rows: Row[]): string[] {
   ];
 }
 
+const MANY_FILES_ROW = '10 MB, many sessions, in files of 5 lines';
+const LINES_PER_FILE = 5;
+
+/** What the many-files row shows: reading a directory of small logs costs little more than one file. */
+function manyFiles(rows: Row[]): string[] {
+  const r = rows.find((x) => x.name.startsWith(MANY_FILES_ROW));
+  const one = rows.find((x) => x.name === '10 MB, many sessions');
+  if (!r || !one) return [];
+  return [
+    `Many files: the row "${r.name}" is the 10 MB stream split into files of ${LINES_PER_FILE} lines each (\`convert DIR -o -\`,`,
+    'the shape of a directory of per-session logs). It took',
+    `${fmt(r.convert.seconds, 2)} s against ${fmt(one.convert.seconds, 2)} s for the same lines in one file (the floor: ${fmt(r.floor.seconds, 2)} s against ${fmt(one.floor.seconds, 2)} s).`,
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
   const rows: Row[] = [];
   rows.push(run('10 MB, many sessions', await input('sessions-10mb', { seed: 1, targetBytes: 10 * MB }), 3));
+  const tenMbFiles = splitIntoFiles('sessions-10mb-files', await input('sessions-10mb', { seed: 1, targetBytes: 10 * MB }), LINES_PER_FILE);
+  rows.push(run(`${MANY_FILES_ROW} (${tenMbFiles.files} files)`, tenMbFiles, 3));
   rows.push(run('100 MB, many sessions', await input('sessions-100mb', { seed: 2, targetBytes: 100 * MB }), 3));
   rows.push(run('100 MB, ATOF only (for comparison)', await input('sessions-100mb-atof', { seed: 2, targetBytes: 100 * MB, rawShare: 0 }), 3));
   rows.push(run('one trajectory, 100,000 LLM spans', await input('spans-100k', { seed: 3, targetBytes: 0, singleTrajectoryLlmSpans: 100_000 }), 3));
@@ -297,6 +341,7 @@ async function main(): Promise<void> {
     ...cpuBound(rows),
     ...agentScopes(rows),
     ...concurrentCalls(rows),
+    ...manyFiles(rows),
     'Convert to a directory (pretty JSON files, one per trajectory, as `convert logs/ -o out/` writes them: about',
     '3.4 times the input in size), and the other commands that read a whole log, on the same streams (one run',
     'each; the other commands\' output to /dev/null):',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createReadStream } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
-import { InputError, type InputSource } from '../src/ingest/inputs.js';
+import { FILE_READ_BYTES, InputError, openFile, type InputSource } from '../src/ingest/inputs.js';
 import { MAX_LINE_BYTES, readLines, type Line, type ReadLinesOptions } from '../src/ingest/lines.js';
 
 /** A source delivering exactly the given chunks, so tests control where chunk boundaries fall. */
@@ -17,8 +17,25 @@ function chunked(name: string, ...chunks: (string | Buffer | number[])[]): Input
   return { name, open: () => Readable.from(buffers) };
 }
 
+/** Writes `first\nsec` into the pipe argv[1], then `ond\n` once the file argv[2] exists (or a give-away after 5 s). */
+const PIPE_WRITER = `
+const fs = require('node:fs');
+const [fifo, go] = process.argv.slice(1);
+const fd = fs.openSync(fifo, 'w');
+fs.writeSync(fd, 'first\\nsec');
+const until = Date.now() + 5000;
+const wait = () => {
+  const asked = fs.existsSync(go);
+  if (!asked && Date.now() < until) return void setTimeout(wait, 10);
+  fs.writeSync(fd, asked ? 'ond\\n' : 'ond, written unasked: the reader waited for the end\\n');
+  fs.closeSync(fd);
+};
+wait();
+`;
+
+/** A file as the CLI opens it (small ones read at once, others streamed). */
 function fileSource(path: string, name = path): InputSource {
-  return { name, open: () => createReadStream(path) };
+  return { name, open: () => openFile(path) };
 }
 
 async function collect(source: InputSource, options?: ReadLinesOptions): Promise<Line[]> {
@@ -176,6 +193,53 @@ describe('readLines: gzip and files', () => {
   const isRoot = process.getuid?.() === 0;
   it('throws unreadable for a file without read permission', { skip: isRoot && 'root reads any file' }, async () => {
     await rejectsUnreadable(fileSource(join(dir, 'locked.ndjson')));
+  });
+
+  it('yields nothing for an empty file', async () => {
+    await writeFile(join(dir, 'empty.ndjson'), '');
+    assert.deepEqual(await texts(fileSource(join(dir, 'empty.ndjson'))), []);
+  });
+
+  it('gives the same lines whether a file is read at once or streamed in reads', async () => {
+    // Lines of 100 bytes (with their newline), so that files just under and over one read both end mid-line.
+    const lineOf = (i: number) => `{"n":${String(i).padStart(8, '0')},"pad":"${'x'.repeat(78)}"}`;
+    for (const size of [FILE_READ_BYTES - 1, FILE_READ_BYTES, 2 * FILE_READ_BYTES + 50]) {
+      const count = Math.ceil(size / 100);
+      const text = Array.from({ length: count }, (_, i) => lineOf(i)).join('\n').slice(0, size);
+      const path = join(dir, `size-${size}.ndjson`);
+      await writeFile(path, text);
+      assert.deepEqual(await texts(fileSource(path)), text.split('\n'), `a file of ${size} bytes`);
+    }
+  });
+
+  it('reads a small gzip file at once and a large one streamed to the same lines', async () => {
+    const text = Array.from({ length: 30_000 }, (_, i) => `{"n":${i}}`).join('\n');
+    const small = join(dir, 'small.ndjson.gz');
+    const large = join(dir, 'large.ndjson.gz');
+    await writeFile(small, gzipSync(text));
+    await writeFile(large, Buffer.concat([gzipSync(text), gzipSync(Buffer.alloc(FILE_READ_BYTES, '\n'), { level: 0 })]));
+    const fromSmall = await texts(fileSource(small));
+    assert.deepEqual(fromSmall, text.split('\n'));
+    assert.deepEqual((await texts(fileSource(large))).slice(0, 30_000), fromSmall);
+  });
+
+  // A named pipe (`convert <(zcat log.gz)`) has no size: it must be streamed as it is written, never
+  // read at once (which would wait for the writer to finish, blocking the process meanwhile). The writer
+  // is another process, which writes the rest of the second line only once the first line has been
+  // read; after 5 s unasked, it writes something else, so a reader that waits fails rather than hangs.
+  const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
+  it('streams a named pipe as it is written', { skip: !hasMkfifo && 'no mkfifo here' }, async () => {
+    const fifo = join(dir, 'live.fifo');
+    const go = join(dir, 'live.go');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    const writer = spawn(process.execPath, ['-e', PIPE_WRITER, fifo, go], { stdio: 'inherit' });
+    const exited = new Promise((done) => writer.on('exit', done));
+    const lines = readLines(fileSource(fifo));
+    assert.deepEqual((await lines.next()).value, { file: fifo, line: 1, text: 'first' });
+    await writeFile(go, '');
+    assert.deepEqual((await lines.next()).value, { file: fifo, line: 2, text: 'second' });
+    assert.equal((await lines.next()).done, true);
+    assert.equal(await exited, 0);
   });
 });
 

