@@ -223,6 +223,40 @@ describe('readLines: gzip and files', () => {
     assert.deepEqual((await texts(fileSource(large))).slice(0, 30_000), fromSmall);
   });
 
+  it('reads a small file of several gzip members as one text, as the stream does', async () => {
+    const path = join(dir, 'members.ndjson.gz');
+    await writeFile(path, Buffer.concat([gzipSync('a\nb'), gzipSync('c\n')]));
+    assert.deepEqual(await texts(fileSource(path)), ['a', 'bc']);
+  });
+
+  it('yields the lines before the damage of a small truncated gzip file, then fails, as the stream does', async () => {
+    const text = Array.from({ length: 5_000 }, (_, i) => `{"n":${i},"pad":"${'y'.repeat(40)}"}`).join('\n');
+    const whole = gzipSync(text);
+    const cut = whole.subarray(0, whole.length >> 1);
+    const path = join(dir, 'cut.ndjson.gz');
+    await writeFile(path, cut);
+    const before = async (source: InputSource) => {
+      const got: string[] = [];
+      await assert.rejects(async () => {
+        for await (const line of readLines(source)) got.push('text' in line ? line.text : '');
+      }, InputError);
+      return got;
+    };
+    const fromFile = await before(fileSource(path));
+    assert.ok(fromFile.length > 100, `lines before the damage: ${fromFile.length}`);
+    assert.deepEqual(fromFile, await before(chunked('cut.ndjson.gz', cut)));
+  });
+
+  it('streams a small gzip file that inflates past what is inflated at once', async () => {
+    const line = 'z'.repeat(999);
+    const count = 17 * 1024; // 17 MiB of text from a few kilobytes
+    const path = join(dir, 'bomb.ndjson.gz');
+    await writeFile(path, gzipSync(Array.from({ length: count }, () => line).join('\n')));
+    const lines = await texts(fileSource(path));
+    assert.equal(lines.length, count);
+    assert.ok(lines.every((l) => l === line));
+  });
+
   // A named pipe (`convert <(zcat log.gz)`) has no size: it must be streamed as it is written, never
   // read at once (which would wait for the writer to finish, blocking the process meanwhile). The writer
   // is another process, which writes the rest of the second line only once the first line has been

@@ -98,6 +98,15 @@ function fileSource(name: string, cwd: string): InputSource {
   return { name, open: () => openFile(absolute) };
 }
 
+/** A file read at once: a stream of its bytes, which a reader may also take as they are (see contentChunks). */
+export class WholeFile extends Readable {
+  constructor(readonly bytes: Buffer) {
+    super({ read() {} });
+    if (bytes.length > 0) this.push(bytes);
+    this.push(null);
+  }
+}
+
 /** Reads of 1 MiB: fewer, larger chunks for the line splitter on multi-gigabyte logs. */
 export const FILE_READ_BYTES = 1 << 20;
 
@@ -111,10 +120,7 @@ export const FILE_READ_BYTES = 1 << 20;
  */
 export function openFile(absolute: string): NodeJS.ReadableStream {
   const info = statSync(absolute, { throwIfNoEntry: false });
-  if (info?.isFile() && info.size < FILE_READ_BYTES) {
-    const bytes = readFileSync(absolute);
-    return Readable.from(bytes.length > 0 ? [bytes] : [], { objectMode: false });
-  }
+  if (info?.isFile() && info.size < FILE_READ_BYTES) return new WholeFile(readFileSync(absolute));
   return createReadStream(absolute, { highWaterMark: FILE_READ_BYTES });
 }
 
