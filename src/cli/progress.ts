@@ -1,6 +1,6 @@
 import type { SingleBar } from 'cli-progress';
 import { Transform } from 'node:stream';
-import type { InputSource } from '../ingest/inputs.js';
+import { WholeFile, type InputSource } from '../ingest/inputs.js';
 import { sizeSetting, type CliIO } from './io.js';
 import type { StatusLine } from './status-line.js';
 
@@ -45,20 +45,29 @@ export class Progress {
     return {
       name: source.name,
       open: () => {
+        const input = source.open();
+        // A file read at once is counted at once, and passed on as it is (its reader may use its bytes).
+        if (input instanceof WholeFile) {
+          this.read(input.bytes.length);
+          return input;
+        }
         const counter = new Transform({
           transform: (chunk: Buffer, _enc, done) => {
-            this.bytes += chunk.length;
-            // The last bytes: what their lines complete (a long session's conversion, often) runs
-            // before the bar is asked again, so it says so now.
-            if (this.bytes >= this.total) this.phase(FINISHING);
+            this.read(chunk.length);
             done(null, chunk);
           },
         });
-        const input = source.open();
         input.on('error', (err: Error) => counter.destroy(err)); // pipe() alone would not pass errors on
         return input.pipe(counter);
       },
     };
+  }
+
+  private read(bytes: number): void {
+    this.bytes += bytes;
+    // The last bytes: what their lines complete (a long session's conversion, often) runs before the
+    // bar is asked again, so it says so now.
+    if (this.bytes >= this.total) this.phase(FINISHING);
   }
 
   event(): void {
