@@ -275,9 +275,9 @@ function manyFiles(rows: Row[]): string[] {
   const one = rows.find((x) => x.name === '10 MB, many sessions');
   if (!r || !one) return [];
   return [
-    `Many files: the row "${r.name}" is the 10 MB stream split into files of ${LINES_PER_FILE} lines each (\`convert DIR -o -\`,`,
-    'the shape of a directory of per-session logs). It took',
-    `${fmt(r.convert.seconds, 2)} s against ${fmt(one.convert.seconds, 2)} s for the same lines in one file (the floor: ${fmt(r.floor.seconds, 2)} s against ${fmt(one.floor.seconds, 2)} s).`,
+    `Many files: the row "${r.name}" is the 10 MB stream split into files`,
+    `of ${LINES_PER_FILE} lines each, read as a directory (\`convert DIR -o -\`: the shape of a directory of per-session logs).`,
+    `\`convert\` took ${fmt(r.convert.seconds, 2)} s against ${fmt(one.convert.seconds, 2)} s for the same lines in one file (the floor: ${fmt(r.floor.seconds, 2)} s against ${fmt(one.floor.seconds, 2)} s).`,
     '',
   ];
 }
