@@ -78,11 +78,13 @@ function isZlibError(error: unknown): boolean {
 
 /** The stream's bytes, gunzipped when they start with the gzip magic (as every input is read). */
 export async function* contentChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
-  const inflated = stream instanceof WholeFile ? gunzippedAtOnce(stream.bytes) : undefined;
-  if (inflated) {
-    (stream as WholeFile).destroy();
-    if (inflated.length > 0) yield inflated;
-    return;
+  if (stream instanceof WholeFile) {
+    const inflated = gunzippedAtOnce(stream.bytes);
+    if (inflated) {
+      stream.destroy();
+      if (inflated.length > 0) yield inflated;
+      return;
+    }
   }
   const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   // A stream may deliver a single byte first (a pipe), so gather enough to see the magic number.
