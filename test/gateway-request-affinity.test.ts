@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { learnRequestAffinity, requestAffinityKey } from '../src/gateway/request-affinity.js';
 
 const TASK = 'Refactor the parser module and add tests for it';
@@ -35,6 +36,24 @@ describe('request affinity key (§2.6.3)', () => {
     assert.equal([...(requestAffinityKey({ input: long }) ?? '')].length, 4096);
     assert.equal(requestAffinityKey({ input: '😀'.repeat(24) }), '😀'.repeat(24), '24 scalar values, though 48 UTF-16 units');
     assert.equal(requestAffinityKey({ input: '😀'.repeat(23) }), undefined);
+  });
+
+  it('counts and cuts by Unicode scalar values as the string iterator does: pairs, lone surrogates, a pair at the cut', () => {
+    // The key as the spec reads: every character spread out, at least 24, cut at 4096.
+    const specKey = (text: string) => {
+      const chars = [...text];
+      return chars.length < 24 ? undefined : chars.slice(0, 4096).join('');
+    };
+    const units = fc.oneof(
+      fc.constantFrom(0xd83d, 0xde00, 0xdbff, 0xdc00, 0x61, 0xe9), // high and low surrogates, alone or paired by chance
+      fc.integer({ min: 0x21, max: 0xffff }),
+    );
+    // No whitespace (so normalizing changes nothing) and a letter first (so the text cannot look like JSON).
+    const text = fc.array(units, { maxLength: 4200 }).map((us) => 'A' + String.fromCharCode(...us).replace(/[\s\u0085]/g, 'b'));
+    fc.assert(fc.property(text, (t) => assert.equal(requestAffinityKey({ input: t }), specKey(t))), { numRuns: 300 });
+    // A surrogate pair straddling the 4096th character is kept whole.
+    const straddling = 'A'.repeat(4095) + '😀' + 'tail';
+    assert.equal(requestAffinityKey({ input: straddling }), 'A'.repeat(4095) + '😀');
   });
 
   it('learns from confident statuses only, and marks a key claimed by two owners ambiguous', () => {

@@ -15,10 +15,30 @@ export function requestAffinityKey(content: Json): string | undefined {
   const text = userTaskText(content);
   if (text === undefined) return undefined;
   const normalized = splitRustWhitespace(text).join(' ');
-  const chars = [...normalized]; // Unicode scalar values, as Rust's `chars()` counts them
-  if (chars.length < REQUEST_AFFINITY_KEY_MIN_CHARS) return undefined;
-  return chars.slice(0, REQUEST_AFFINITY_KEY_MAX_CHARS).join('');
+  const end = scalarPrefixEnd(normalized, REQUEST_AFFINITY_KEY_MAX_CHARS);
+  if (end.count < REQUEST_AFFINITY_KEY_MIN_CHARS) return undefined;
+  return normalized.slice(0, end.index);
 }
+
+/**
+ * Where the first `max` characters of `text` end, counted as Rust's `chars()` counts them (a surrogate
+ * pair is one; a lone surrogate, one too, as the string iterator gives it), and how many there are up
+ * to there. Walks the prefix only: spreading a long prompt into one string per character cost more
+ * than the rest of owner resolution.
+ */
+function scalarPrefixEnd(text: string, max: number): { index: number; count: number } {
+  let index = 0;
+  let count = 0;
+  while (index < text.length && count < max) {
+    const unit = text.charCodeAt(index);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length && isLowSurrogate(text.charCodeAt(index + 1));
+    index += pair ? 2 : 1;
+    count++;
+  }
+  return { index, count };
+}
+
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
 /** `messages` (last user message with text), else `input` (string, or items scanned the same way), else `prompt`. */
 function userTaskText(content: Json): string | undefined {
