@@ -27,6 +27,8 @@ export function requestAffinityKey(content: Json): string | undefined {
  * than the rest of owner resolution.
  */
 function scalarPrefixEnd(text: string, max: number): { index: number; count: number } {
+  // Without surrogates in the first `max` code units, each is one character.
+  if (!SURROGATE.test(text.slice(0, max))) return { index: Math.min(text.length, max), count: Math.min(text.length, max) };
   let index = 0;
   let count = 0;
   while (index < text.length && count < max) {
@@ -39,6 +41,7 @@ function scalarPrefixEnd(text: string, max: number): { index: number; count: num
 }
 
 const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+const SURROGATE = /[\ud800-\udfff]/;
 
 /** `messages` (last user message with text), else `input` (string, or items scanned the same way), else `prompt`. */
 function userTaskText(content: Json): string | undefined {
