@@ -202,3 +202,70 @@ describe('where a held document ends when its brackets never close, or close ins
     assert.deepEqual(kinds(records), ['atof', 'gateway', 'gateway']);
   });
 });
+
+describe('a document too long to be one text is read as a HAR file entry by entry', () => {
+  // The limit lowered so that every multi-line document takes that path; each outcome is compared
+  // with reading the same input whole.
+  const LARGE = { wholeDocumentChars: 0 };
+  const harLines = HAR_TEXT.replace(/\n$/, '').split('\n');
+  const summary = (r: Awaited<ReturnType<typeof readAll>>) => ({
+    records: r.records.map((x) => ({ kind: x.kind, order: x.order, origin: x.origin, seed: 'seed' in x ? x.seed : undefined })),
+    report: r.accounting.toJSON(),
+  });
+  const both = async (sources: () => InputSource[]) => [summary(await readAll(sources())), summary(await readAll(sources(), LARGE))];
+
+  it('gives the records and the accounting of reading it whole: entries, their lines and ids, what follows', async () => {
+    const streams: Array<[string, string[]]> = [
+      ['the fixture', harLines],
+      ['a HAR, then NDJSON', [...harLines, atof(1), atof(2)]],
+      ['NDJSON, a HAR, NDJSON', [atof(1), ...harLines, atof(2)]],
+      ['two HARs back to back', [...harLines, ...harLines]],
+      ['a byte-order mark opening a HAR after a record', [atof(1), '\uFEFF' + harLines[0], ...harLines.slice(1)]],
+      ['entries on one line each, or several on a line', ['{"log": {"version": "1.2",', ' "entries": [{"x": "{[\\"]"}, {"y": 1},', '{"z": [{}]}', '], "pages": []}}']],
+      ['a HAR without entries', ['', '{', ' "log": {', '  "entries": []', ' }', '}']],
+    ];
+    for (const [name, lines] of streams) {
+      const [whole, large] = await both(() => [ndjson('in.ndjson', lines)]);
+      assert.deepEqual(large, whole, name);
+    }
+  });
+
+  it('a document that does not parse is one not-json skip per line either way', async () => {
+    const broken: Array<[string, string[]]> = [
+      ['truncated', ['{', '  "log": {', '    "entries": [', '      {', '        "startedDateTime": "2026-05-30T09:00:00Z",']],
+      ['a syntax error in an entry', ['{', '  "log": {', '    "entries": [', '      {"request": {"method": "POST",', '        "url": x', '      }}', '    ]', '  }', '}']],
+      ['a syntax error outside the entries', ['{', '  "log": {', '    "version": 1.2.3,', '    "entries": [{}]', '  }', '}']],
+      ['a string broken across lines', ['{', '  "log": {', '    "entries": [{"a": "x', 'y"}]', '  }', '}']],
+      ['a missing comma between entries', ['{', '  "log": {', '    "entries": [{"a": 1}', '{"b": 2}]', '  }', '}']],
+    ];
+    for (const [name, lines] of broken) {
+      const [whole, large] = await both(() => [ndjson('bad.har', lines)]);
+      assert.deepEqual(large.records, whole.records, name);
+      assert.deepEqual(Object.keys(large.report.skipped.by_reason), ['not-json'], name);
+      assert.equal(large.report.skipped.total, whole.report.skipped.total, name);
+      assert.match(large.report.skipped.by_reason['not-json']!.examples[0].message ?? '', /^line 1 opens a multi-line JSON document .* does not parse: /, name);
+    }
+  });
+
+  it('valid JSON that is no HAR file is one unknown-record skip per line, saying what it is', async () => {
+    const event = JSON.stringify(JSON.parse(atof(1)), null, 2).split('\n');
+    const [whole, large] = await both(() => [ndjson('event.json', event)]);
+    assert.deepEqual(large, whole);
+  });
+
+  it('a structure it cannot follow entry by entry is an explained skip, not a guess', async () => {
+    const unsure: Array<[string, string[]]> = [
+      ['an escaped key near the top', ['{"log": {"entries": [{}]},', '"l\\u006fg": {"entries": [{}]}}']],
+      ['an entry that is not an object', ['{"log": {', '"entries": [1, {}]}}']],
+      ['a second log.entries', ['{"log": {"entries": [{}]},', '"log": {"entries": [{}]}}']],
+    ];
+    for (const [name, lines] of unsure) {
+      const { records, accounting } = await readAll([ndjson('odd.har', lines)], LARGE);
+      assert.equal(records.length, 0, name);
+      const report = accounting.toJSON();
+      assert.deepEqual(Object.keys(report.skipped.by_reason), ['unknown-record'], name);
+      assert.equal(report.skipped.total, lines.length, name);
+      assert.match(report.skipped.by_reason['unknown-record']!.examples[0].message ?? '', /too long to read as one text, and it cannot be read as a HAR file entry by entry: /, name);
+    }
+  });
+});

@@ -14,6 +14,7 @@ import { looksLikeGatewayRecord } from './records/gateway.js';
 import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from './records/hook-agent.js';
 import { isHarDocument, looksLikeHarEntry } from './records/har.js';
 import { harEntryLines } from './records/har-lines.js';
+import { entryText, splitHarDocument } from './records/har-split.js';
 import { headerValues, rfc3339 } from './records/schema-parts.js';
 import { decodeExchange, heldGateway, heldHook } from './held-records.js';
 import type { TextSpill } from './spill.js';
@@ -128,6 +129,8 @@ export interface ReadRecordsOptions extends ReadLinesOptions {
   keepDecodedChars?: number;
   /** With `holdRaw`: where held text goes (past its memory budget, to a temporary file). Default: memory. */
   spill?: TextSpill;
+  /** Longest multi-line document read as one text; a longer one is read entry by entry (see readLargeDocument). Tests lower it. */
+  wholeDocumentChars?: number;
   /**
    * Asked per line: whether ATOF events keep only their envelope and line text (see
    * {@link envelopeOf}), for a consumer that only routes them and re-reads payloads from `rawText`
@@ -247,6 +250,19 @@ function lineOfPosition(text: string, message: string, firstLine: number): strin
  * document): then the lines are NDJSON whose first line
  * is broken (of records no line ever looked like before the end of input), and are read as lines.
  */
+/**
+ * Longest multi-line document read as one text: V8 caps a string near 512 MiB, and one text of this
+ * size is already parsed at once. A longer document is read as a HAR file entry by entry.
+ */
+const WHOLE_DOCUMENT_CHARS = 128 * 1024 * 1024;
+
+/** The characters of a document's lines with the line breaks between them. */
+function documentChars(lines: readonly Line[]): number {
+  let chars = lines.length - 1;
+  for (const l of lines) if ('text' in l) chars += l.text.length;
+  return chars;
+}
+
 function continuesAsNdjson(lines: Line[]): boolean {
   return lines.slice(1).some((l) => {
     if (!('text' in l) || !l.text.trimStart().startsWith('{')) return false;
@@ -371,6 +387,8 @@ class RecordReader {
     const unreadable = lines.find((l) => 'error' in l);
     if (unreadable && 'error' in unreadable) {
       failure = `its line ${unreadable.line} is ${unreadable.error === 'invalid-utf8' ? 'not valid UTF-8' : 'too long'}`;
+    } else if (documentChars(lines) > (this.options.wholeDocumentChars ?? WHOLE_DOCUMENT_CHARS)) {
+      return yield* this.readLargeDocument(lines, file);
     } else {
       // A byte-order mark can open a document in the middle of a stream (`cat a.ndjson b.har`).
       text = lines.map((l) => ('text' in l ? l.text : '')).join('\n').replace(/^\uFEFF/, '');
@@ -384,8 +402,7 @@ class RecordReader {
     }
     // One line that does not parse (a log's last record cut off) is a broken line, not a document.
     if (failure !== undefined && lines.filter((l) => !('text' in l) || !isBlank(l.text)).length === 1) {
-      for (const line of lines) yield* this.readLine(line);
-      return;
+      return yield* this.readEachLine(lines);
     }
     if (failure !== undefined && !continuesAsNdjson(lines)) {
       // The unreadable line keeps its own reason (invalid-utf8, too-long); the others are the document's.
@@ -399,13 +416,67 @@ class RecordReader {
       return yield* this.skipDocument(lines, 'unknown-record', `lines ${lines[0].line}–${last} are one JSON document, not NDJSON records or a HAR file: ${what}`);
     }
     if (doc === undefined) {
-      for (const line of lines) yield* this.readLine(line);
-      return;
+      return yield* this.readEachLine(lines);
     }
     // Each entry is one unit, named by the line it starts on; by the document's first line when that
     // cannot be told (and for a document without entries).
     const starts = harEntryLines(text, lines[0].line, doc.log.entries.length);
     yield* this.readHarEntries(doc.log.entries, file, lines[0].line, (index) => ({ file, line: starts?.[index] ?? lines[0].line }));
+  }
+
+  /**
+   * A document too long to be one text, read as a HAR file entry by entry (see har-split.ts), with
+   * the outcomes of {@link readDocument}: a document that does not parse is a `not-json` skip of its
+   * lines (unless NDJSON follows its first line), valid JSON that is no HAR file an `unknown-record`
+   * one, and a HAR file's entries are read in order, each named by the line it starts on. Every entry
+   * is parsed once to check the document before any is read, then again as it is read: holding them
+   * all parsed would take several times the document's size.
+   */
+  private *readLargeDocument(lines: Line[], file: string): Generator<InputRecord> {
+    const texts = lines.map((l) => ('text' in l ? l.text : ''));
+    texts[0] = texts[0].replace(/^\uFEFF/, '');
+    const first = lines[0].line;
+    const last = lines[lines.length - 1].line;
+    const size = `${(documentChars(lines) / 2 ** 20).toFixed(0)} MiB`;
+    const notJson = (reason: string) =>
+      continuesAsNdjson(lines)
+        ? this.readEachLine(lines)
+        : this.skipDocument(lines, 'not-json', `line ${first} opens a multi-line JSON document (a pretty-printed HAR file?) that does not parse: ${reason}`);
+    const split = splitHarDocument(texts);
+    if (!split.ok) {
+      if (split.invalid) return yield* notJson(split.reason);
+      return yield* this.skipDocument(lines, 'unknown-record', `lines ${first}–${last} are one JSON document of ${size}, too long to read as one text, and it cannot be read as a HAR file entry by entry: ${split.reason}`);
+    }
+    let skeleton: Json;
+    try {
+      skeleton = parseJson(split.skeleton);
+    } catch (err) {
+      return yield* notJson((err as Error).message.replace(/\s*\n\s*/g, ' '));
+    }
+    if (!isHarDocument(skeleton)) {
+      const kind = classifyRecordKind(skeleton);
+      const what = kind === 'unknown' ? describeUnknown(skeleton) : `a pretty-printed ${RECORD_NAMES[kind]}, which is read only on one line`;
+      return yield* this.skipDocument(lines, 'unknown-record', `lines ${first}–${last} are one JSON document, not NDJSON records or a HAR file: ${what}`);
+    }
+    const placed = skeleton.log.entries;
+    if (placed.length !== split.entries.length || placed.some((e) => e !== 0)) {
+      return yield* this.skipDocument(lines, 'unknown-record', `lines ${first}–${last} are one JSON document of ${size}, too long to read as one text, and its log.entries could not be told apart`);
+    }
+    for (const span of split.entries) {
+      try {
+        parseJson(entryText(texts, span));
+      } catch (err) {
+        return yield* notJson(`${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (in the entry that starts on line ${first + span.line})`);
+      }
+    }
+    const parsed = (function* () {
+      for (const span of split.entries) yield parseJson(entryText(texts, span));
+    })();
+    yield* this.readHarEntries(parsed, file, first, (index) => ({ file, line: index < split.entries.length ? first + split.entries[index].line : first }));
+  }
+
+  private *readEachLine(lines: Line[]): Generator<InputRecord> {
+    for (const line of lines) yield* this.readLine(line);
   }
 
   /** A document's lines as one kind of skip with one message; blank and unreadable lines keep their own. */
@@ -449,17 +520,16 @@ class RecordReader {
    * own is named by its place: `file:entries[i]`, with the document's line when it is not the first
    * (several HARs in one stream, as `cat a.har b.har |` gives, must not share names).
    */
-  private *readHarEntries(entries: Json[], file: string, docLine: number, whereOf: (index: number) => LineRef): Generator<InputRecord> {
-    if (entries.length === 0) return this.acct.skip('unknown-record', whereOf(0), 'a HAR document with no entries');
+  private *readHarEntries(entries: Iterable<Json>, file: string, docLine: number, whereOf: (index: number) => LineRef): Generator<InputRecord> {
     const prefix = docLine === 1 ? file : `${file}:${docLine}`;
-    for (const [index, entry] of entries.entries()) {
+    let index = 0;
+    for (const entry of entries) {
       const where = whereOf(index);
-      if (!isObject(entry)) {
-        this.acct.reject('invalid-har', where, { path: `log.entries.${index}`, message: 'a HAR entry must be an object' });
-        continue;
-      }
-      yield* this.readExchange('har', entry, `${prefix}:entries[${index}]`, where, canonicalJson(entry));
+      if (!isObject(entry)) this.acct.reject('invalid-har', where, { path: `log.entries.${index}`, message: 'a HAR entry must be an object' });
+      else yield* this.readExchange('har', entry, `${prefix}:entries[${index}]`, where, canonicalJson(entry));
+      index++;
     }
+    if (index === 0) this.acct.skip('unknown-record', whereOf(0), 'a HAR document with no entries');
   }
 
   private *readHook(value: JsonObject, where: LineRef, text: string): Generator<InputRecord> {
