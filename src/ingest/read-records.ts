@@ -246,11 +246,6 @@ function lineOfPosition(text: string, message: string, firstLine: number): strin
 }
 
 /**
- * Whether a line after the first is a non-empty JSON object by itself (`{}` may be a line of a pretty
- * document): then the lines are NDJSON whose first line
- * is broken (of records no line ever looked like before the end of input), and are read as lines.
- */
-/**
  * Longest multi-line document read as one text: V8 caps a string near 512 MiB, and one text of this
  * size is already parsed at once. A longer document is read as a HAR file entry by entry.
  */
@@ -263,6 +258,11 @@ function documentChars(lines: readonly Line[]): number {
   return chars;
 }
 
+/**
+ * Whether a line after the first is a non-empty JSON object by itself (`{}` may be a line of a pretty
+ * document): then the lines are NDJSON whose first line
+ * is broken (of records no line ever looked like before the end of input), and are read as lines.
+ */
 function continuesAsNdjson(lines: Line[]): boolean {
   return lines.slice(1).some((l) => {
     if (!('text' in l) || !l.text.trimStart().startsWith('{')) return false;

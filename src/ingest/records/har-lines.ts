@@ -30,13 +30,7 @@ export function harEntryLines(text: string, firstLine: number, count: number): n
     switch (c) {
       case 0x22: {
         // A string: find its end, skipping escapes; keep its text when it may be a key (short).
-        let j = i + 1;
-        while (j < text.length) {
-          const d = text.charCodeAt(j);
-          if (d === 0x5c) j += 2;
-          else if (d === 0x22) break;
-          else j++;
-        }
+        const j = closingQuote(text, i);
         lastString = j - i < 64 ? text.slice(i + 1, j) : undefined;
         i = j;
         break;
@@ -67,4 +61,19 @@ export function harEntryLines(text: string, firstLine: number, count: number): n
     }
   }
   return lines.length === count ? lines : undefined;
+}
+
+/**
+ * The index of the quote that ends the string opened at `open` (escapes skipped, as JSON.parse reads
+ * them), or at least `text.length` when the string does not end in `text`.
+ */
+export function closingQuote(text: string, open: number): number {
+  let j = open + 1;
+  while (j < text.length) {
+    const d = text.charCodeAt(j);
+    if (d === 0x5c) j += 2;
+    else if (d === 0x22) return j;
+    else j++;
+  }
+  return j;
 }

@@ -9,6 +9,8 @@
  * a string unless escaped), so the cuts fall between tokens and each `0` stands where its entry stood.
  */
 
+import { closingQuote } from './har-lines.js';
+
 /** Where one entry lies: from line `line` (an index into the document's lines), column `col`, to `endCol` of `endLine`, exclusive. */
 export interface HarEntrySpan {
   line: number;
@@ -59,20 +61,14 @@ export function splitHarDocument(lines: readonly string[]): HarSplit {
       const c = text.charCodeAt(i);
       if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
       if (awaitingElement && c !== 0x5d /* ] */) {
-        if (c !== 0x7b /* { */) return unsure(`an element of log.entries on line index ${li} is not an object`);
+        if (c !== 0x7b /* { */) return unsure(`an element of log.entries is not an object (document line ${li + 1})`);
         awaitingElement = false;
         open = { line: li, col: i };
         if (!keep(text.slice(copyFrom, i))) return unsure('its text outside log.entries is too long');
       }
       switch (c) {
         case 0x22: {
-          let j = i + 1;
-          while (j < text.length) {
-            const d = text.charCodeAt(j);
-            if (d === 0x5c) j += 2;
-            else if (d === 0x22) break;
-            else j++;
-          }
+          const j = closingQuote(text, i);
           if (j >= text.length) return { ok: false, invalid: true, reason: `a string runs past the end of its line (document line ${li + 1})` };
           if (depth <= 2) lastString = j - i <= MAX_KEY_CHARS ? text.slice(i + 1, j) : undefined;
           i = j;
