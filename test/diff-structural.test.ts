@@ -103,3 +103,24 @@ describe('diffTrajectories', () => {
     assert.deepEqual(summary(diffTrajectories(a, b)), ['removed $.subagent_trajectories']);
   });
 });
+
+describe('the dedupe diff of one very large trajectory', () => {
+  it('prints 200,000 removed steps (their table once overflowed the call stack, passed as arguments)', async () => {
+    const { renderDedupeDiffTrajectory } = await import('../src/diff/render.js');
+    const { stylesOfLevel } = await import('../src/explain/palette.js');
+    const n = 200_000;
+    const removed = Array.from({ length: n }, (_, i) => ({
+      trajectory_id: 't',
+      step_id: i + 2,
+      path: `steps.${i + 1}`,
+      source: 'agent',
+      span: `span-${i}`,
+      span_name: 'openrouter',
+      decisions: [{ rule: 'MERGED_SAME_PAYLOAD', kept: `kept-${i}`, kept_name: 'openai.chat_completions' }],
+    }));
+    const text = renderDedupeDiffTrajectory({ session_id: 't', removed_steps: removed, moved_metrics: [], final_metrics: [], other_differences: [] }, 'default', stylesOfLevel(0));
+    const lines = text.split('\n');
+    assert.match(lines[0], /200000 step\(s\) removed/);
+    assert.equal(lines.filter((l) => l.includes('MERGED_SAME_PAYLOAD')).length, n);
+  });
+});

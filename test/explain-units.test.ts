@@ -173,6 +173,30 @@ describe('ShortIdMarkers', () => {
     assert.equal(m.fill(`{"short": "${m.mark('id', '01950000-0000-7000-8000-000000000001')}"}`, short), '{"short": "01950000-0000"}');
   });
 
+  it('fills a part printed in chunks as the same text in one: columns as wide as their widest id in any chunk', () => {
+    const m = new ShortIdMarkers();
+    const lines = [
+      `${m.mark('head', 'span', 0, 0)}  name\n`,
+      `${m.mark('id', '01950000-0000-7000-8000-000000000001', 0, 0)}  a\n`,
+      `plain line without markers\n`,
+      `${m.mark('id', '01950000-1111-7000-8000-00000000aaa1', 0, 0)}  b\n`,
+      `${m.mark('uuid', '01950000-0000-7000-8000-000000000001', 1, 0)}  c\n`,
+    ];
+    const whole = m.fill(lines.join(''), short, styles);
+    // Every way of cutting the lines into chunks (at line ends, as parts are printed) fills to the same text.
+    for (let cuts = 0; cuts < 1 << (lines.length - 1); cuts++) {
+      const chunks: string[] = [];
+      let current = '';
+      lines.forEach((line, i) => {
+        current += line;
+        if (i === lines.length - 1 || cuts & (1 << i)) (chunks.push(current), (current = ''));
+      });
+      const filled = m.fillChunks(chunks, short, styles);
+      assert.equal(filled.length, chunks.length);
+      assert.equal(filled.join(''), whole, `cuts ${cuts.toString(2)}`);
+    }
+  });
+
   it('leaves alone text that only looks like a marker: another run\'s (or the input\'s) has another nonce', () => {
     const a = new ShortIdMarkers();
     const b = new ShortIdMarkers();

@@ -7,13 +7,19 @@ import { holdText, readText, TextSpill, type HeldText } from '../ingest/spill.js
  * a few dozen bytes per part, not the parts as objects.
  */
 export class HeldTexts {
-  private held: HeldText[] = [];
+  /** Each part as its chunks (a part may be longer than one string may be). */
+  private held: HeldText[][] = [];
   private added = 0;
 
   constructor(private readonly spill = new TextSpill(HELD_REPORT_BYTES)) {}
 
   add(text: string): void {
-    this.held.push(holdText(text, this.spill));
+    this.addChunks([text]);
+  }
+
+  /** A part printed in chunks, held chunk by chunk. */
+  addChunks(chunks: readonly string[]): void {
+    this.held.push(chunks.map((chunk) => holdText(chunk, this.spill)));
     this.added++;
   }
 
@@ -24,12 +30,17 @@ export class HeldTexts {
 
   /** The texts in the order they were added, each let go of once read. Once. */
   *texts(): Generator<string> {
+    for (const chunks of this.chunks()) yield chunks.join('');
+  }
+
+  /** The parts as their chunks, in the order they were added, each let go of once read. Once. */
+  *chunks(): Generator<string[]> {
     const held = this.held;
     this.held = [];
     for (let i = 0; i < held.length; i++) {
-      const text = readText(held[i]);
-      held[i] = '';
-      yield text;
+      const chunks = held[i].map(readText);
+      held[i] = [];
+      yield chunks;
     }
   }
 

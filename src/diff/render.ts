@@ -59,8 +59,9 @@ export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: St
   out.push(`${s.head(`trajectory ${t.session_id}`)} ${s.dim(`(without → with dedupe, profile ${profile})`)}: ${changedBy(t) ? parts.join(', ') : 'dedupe changed nothing'}`);
   if (t.removed_steps.length > 0) {
     out.push(s.head('  removed steps (numbered as without dedupe)'));
-    out.push(
-      ...renderTable(
+    pushAll(
+      out,
+      renderTable(
         t.removed_steps.map((x) => [
           cell(`step ${x.step_id}`),
           cell(x.source),
@@ -75,8 +76,9 @@ export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: St
   }
   if (t.moved_metrics.length > 0) {
     out.push(s.head('  metrics moved to the kept span (numbered as with dedupe)'));
-    out.push(
-      ...renderTable(
+    pushAll(
+      out,
+      renderTable(
         t.moved_metrics.map((m) => [
           cell(`step ${m.step_id}`),
           cell(m.path),
@@ -87,7 +89,22 @@ export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: St
       ),
     );
   }
-  if (t.final_metrics.length > 0) out.push(s.head('  final metrics'), ...differenceLines(t.final_metrics, s, '    '));
-  if (t.other_differences.length > 0) out.push(s.head(`  other differences (${t.other_differences.length})`), ...differenceLines(t.other_differences, s, '    '));
+  if (t.final_metrics.length > 0) {
+    out.push(s.head('  final metrics'));
+    pushAll(out, differenceLines(t.final_metrics, s, '    '));
+  }
+  if (t.other_differences.length > 0) {
+    out.push(s.head(`  other differences (${t.other_differences.length})`));
+    pushAll(out, differenceLines(t.other_differences, s, '    '));
+  }
   return out.join('\n') + '\n';
+}
+
+/**
+ * Appends every line, one call each: `out.push(...lines)` passes the lines as arguments, and a table of
+ * a few hundred thousand rows (the removed steps of one trajectory of 500,000 LLM spans) overflows the
+ * call stack.
+ */
+function pushAll(out: string[], lines: Iterable<string>): void {
+  for (const line of lines) out.push(line);
 }

@@ -3,6 +3,7 @@ import type { Styles } from './palette.js';
 import { formatDuration } from './format.js';
 import type { ShortIdMarkers } from './short-id-markers.js';
 import { cell, markedCell, renderTable, type Cell } from './table.js';
+import { joinInChunks } from '../util/text-chunks.js';
 import type { PairRow, SpanRow, TrajectoryOverview } from './table-report.js';
 
 /** What the overview (and the dedupe diff) print when no trajectory was read. */
@@ -11,9 +12,10 @@ export const NO_TRAJECTORIES = 'no trajectories (no events)\n';
 /**
  * One trajectory's part of the overview: spans, non-candidates, pairs and per-rule counts. Short span
  * ids are left as markers (`marks`), filled in once every span of the input is known; parts follow
- * each other with a blank line between them.
+ * each other with a blank line between them. Printed in chunks (see joinInChunks): the part of one
+ * trajectory of half a million spans is longer than a string may be.
  */
-export function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles, marks: ShortIdMarkers): string {
+export function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styles, marks: ShortIdMarkers): string[] {
   const spans = new Set(t.spans.map((r) => r.span));
   // Tables with short ids: the candidates (0), the non-candidates (1) and the pairs (2).
   const id = (uuid: string, table: number, col = 0) => markedCell(marks.mark(spans.has(uuid) ? 'id' : 'uuid', uuid, table, col));
@@ -46,7 +48,7 @@ export function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styl
     lines.push('', s.head('Pairs per rule'));
     for (const line of renderTable(counts.map(([rule, n]) => [cell(rule, s.rule), cell(String(n))]))) lines.push(line);
   }
-  return lines.join('\n') + '\n';
+  return joinInChunks(lines.map((line) => line + '\n'));
 }
 
 /** A candidate's cells after its span id. */

@@ -3,8 +3,8 @@ import { compactId, matchSpanId, shortIds } from './ids.js';
 import { spanReport, type SpanReport } from './span-report.js';
 import { producedTrajectory, trajectoryIds as idsOf, trajectoryOverview } from './table-report.js';
 import { toolReport, type ToolReport } from './tool-report.js';
-import { jsonPieces, prettyItemPieces, prettyPiecesWithItems } from '../json/stringify.js';
-import { RawJson, type Json } from '../json/value.js';
+import { jsonPieces, prettyItemPieces, prettyPiecesWithPrintedItems } from '../json/stringify.js';
+import type { Json } from '../json/value.js';
 import { stylesOfLevel, type Styles } from './palette.js';
 import { NO_TRAJECTORIES, renderTrajectory } from './render-overview.js';
 import { renderSpan, renderTool } from './render-span.js';
@@ -12,6 +12,7 @@ import { renderStep } from './render-step.js';
 import { stepReport } from './step-report.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { pushTo } from '../util/group-by.js';
+import { joinInChunks } from '../util/text-chunks.js';
 import { ShortIdMarkers } from './short-id-markers.js';
 
 /**
@@ -138,7 +139,8 @@ export function formatOfLevel(json: boolean, colorLevel: number): OverviewFormat
 export interface OverviewPart {
   trajectoryIds: string[];
   spans: string[];
-  part?: string;
+  /** The part in chunks (one trajectory's may be longer than a string may be). */
+  part?: string[];
 }
 
 /**
@@ -152,7 +154,7 @@ export function overviewPart(c: ConvertedTrajectory, format: OverviewFormat, pro
   for (const conv of c.result.conversions) for (const link of conv.toolLinks) spans.push(link.toolUuid);
   if (!print || (only !== undefined && !producedTrajectory(c, only, trajectoryIds))) return { trajectoryIds, spans };
   const t = trajectoryOverview(c, (uuid) => marks.mark('id', uuid));
-  const part = format.json ? [...prettyItemPieces(t as unknown as Json)].join('') : renderTrajectory(t, profile, format.styles, marks);
+  const part = format.json ? joinInChunks(prettyItemPieces(t as unknown as Json)) : renderTrajectory(t, profile, format.styles, marks);
   return { trajectoryIds, spans, part };
 }
 
@@ -174,7 +176,7 @@ export class OverviewPrinter {
   constructor(
     readonly format: OverviewFormat,
     readonly profile: string,
-    private readonly hold: (part: string) => void,
+    private readonly hold: (part: string[]) => void,
     readonly only?: string,
   ) {}
 
@@ -196,17 +198,23 @@ export class OverviewPrinter {
    * The overview's pieces (JSON without its final newline), its parts read back from `held` in the
    * order they were held; undefined when `only` named no trajectory.
    */
-  finish(held: Iterable<string>): Iterable<string> | undefined {
+  finish(held: Iterable<string[]>): Iterable<string> | undefined {
     if (this.only !== undefined && this.parts === 0) return undefined;
     const short = shortIds(this.spans);
     const marks = this.marks;
     const format = this.format;
-    if (format.json) return prettyPiecesWithItems({ profile: this.profile }, 'trajectories', held, (part) => new RawJson(marks.fill(part, short)));
+    if (format.json) {
+      const items = (function* () {
+        for (const part of held) yield marks.fillChunks(part, short);
+      })();
+      return prettyPiecesWithPrintedItems({ profile: this.profile }, 'trajectories', items);
+    }
     if (this.parts === 0) return [NO_TRAJECTORIES];
     return (function* () {
       let first = true;
       for (const part of held) {
-        yield (first ? '' : '\n') + marks.fill(part, short, format.styles);
+        if (!first) yield '\n';
+        yield* marks.fillChunks(part, short, format.styles);
         first = false;
       }
     })();

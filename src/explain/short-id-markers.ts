@@ -29,26 +29,39 @@ export class ShortIdMarkers {
    * padded to the widest cell of its column and then styled (headers dim, ids as ids).
    */
   fill(part: string, short: ReadonlyMap<string, string>, s?: Styles): string {
+    return this.fillChunks([part], short, s)[0];
+  }
+
+  /**
+   * {@link fill} for a part printed in chunks (no marker spans two): each chunk filled in, columns
+   * padded to their widest cell across all of them.
+   */
+  fillChunks(chunks: readonly string[], short: ReadonlyMap<string, string>, s?: Styles): string[] {
     // Split at the markers (a string search, not a pattern: the parts are as large as the output).
-    const pieces = part.split(this.prefix);
-    if (pieces.length === 1) return part;
-    const marks = pieces.slice(1).map((piece) => {
-      const end = piece.indexOf('>>');
-      const [kind, table, col, value] = splitFields(piece.slice(0, end));
-      return { text: kind === 'id' ? (short.get(value) ?? value) : value, kind, column: table === '-1' ? undefined : `${table}:${col}`, rest: piece.slice(end + 2) };
+    const split = chunks.map((chunk) => {
+      const pieces = chunk.split(this.prefix);
+      const marks = pieces.slice(1).map((piece) => {
+        const end = piece.indexOf('>>');
+        const [kind, table, col, value] = splitFields(piece.slice(0, end));
+        return { text: kind === 'id' ? (short.get(value) ?? value) : value, kind, column: table === '-1' ? undefined : `${table}:${col}`, rest: piece.slice(end + 2) };
+      });
+      return { head: pieces[0], marks };
     });
     const widths = new Map<string, number>();
-    for (const m of marks) if (m.column !== undefined) widths.set(m.column, Math.max(widths.get(m.column) ?? 0, m.text.length));
-    const out = [pieces[0]];
-    for (const m of marks) {
-      if (m.column === undefined || !s) out.push(m.text);
-      else {
-        const padded = m.text.padEnd(widths.get(m.column)!);
-        out.push(m.kind === 'head' ? s.dim(padded) : s.id(padded));
+    for (const { marks } of split) for (const m of marks) if (m.column !== undefined) widths.set(m.column, Math.max(widths.get(m.column) ?? 0, m.text.length));
+    return split.map(({ head, marks }, i) => {
+      if (marks.length === 0) return chunks[i];
+      const out = [head];
+      for (const m of marks) {
+        if (m.column === undefined || !s) out.push(m.text);
+        else {
+          const padded = m.text.padEnd(widths.get(m.column)!);
+          out.push(m.kind === 'head' ? s.dim(padded) : s.id(padded));
+        }
+        out.push(m.rest);
       }
-      out.push(m.rest);
-    }
-    return out.join('');
+      return out.join('');
+    });
   }
 }
 

@@ -259,6 +259,17 @@ export function* jsonPieces(v: Json, indent?: 2): Generator<string> {
  * holding them all.
  */
 export function* prettyPiecesWithItems<T>(head: JsonObject, key: string, items: Iterable<T>, toJson: (item: T) => Json): Generator<string> {
+  yield* prettyPiecesWithPrintedItems(
+    head,
+    key,
+    (function* () {
+      for (const item of items) yield prettyItemPieces(toJson(item));
+    })(),
+  );
+}
+
+/** {@link prettyPiecesWithItems} with items already printed, each as the pieces {@link prettyItemPieces} gives. */
+export function* prettyPiecesWithPrintedItems(head: JsonObject, key: string, items: Iterable<Iterable<string>>): Generator<string> {
   const keys = sortedKeys({ ...head, [key]: [] }).filter((k) => k === key || head[k] !== undefined);
   yield '{';
   for (const [i, k] of keys.entries()) {
@@ -270,7 +281,7 @@ export function* prettyPiecesWithItems<T>(head: JsonObject, key: string, items: 
     let count = 0;
     for (const item of items) {
       yield (count++ === 0 ? lead + '[' : ',') + ITEM_PAD;
-      yield* prettyItemPieces(toJson(item));
+      yield* item;
     }
     yield count === 0 ? lead + '[]' : '\n  ]';
   }

@@ -171,9 +171,9 @@ async function showOverview<T>(flags: ExplainFlags, io: CliIO, styles: Styles, v
   const parts = new HeldTexts();
   try {
     const format: OverviewFormat = flags.json ? { json: true } : { json: false, styles };
-    const printer = new OverviewPrinter(format, flags.profile, (part) => parts.add(part), flags.trajectory);
+    const printer = new OverviewPrinter(format, flags.profile, (part) => parts.addChunks(part), flags.trajectory);
     const visited = await visit(printer);
-    const pieces = printer.finish(parts.texts());
+    const pieces = printer.finish(parts.chunks());
     if (!pieces) throw unknownTrajectory(flags.trajectory!, printer.trajectoryIds);
     await emitPieces(io, flags, () => pieces, () => pieces);
     return visited;
