@@ -151,7 +151,7 @@ async function openInput(name: string, io: CliIO): Promise<NodeJS.ReadableStream
   const st = statOrUndefined(path);
   if (!st) throw usageError(`no such file: ${name}`);
   if (st.isDirectory()) throw usageError(`${name} is a directory; give the trajectory files`);
-  return openFile(path);
+  return openFile(path, st);
 }
 
 /**

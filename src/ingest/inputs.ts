@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, statSync, type Dirent } from 'node:fs';
+import { createReadStream, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -116,10 +116,9 @@ export const FILE_READ_BYTES = 1 << 20;
  * thread pool for each of its four file operations. On a directory of 5,500 small session logs (20 MB),
  * the garbage collections that the outside memory forced and the waits took 8.8 s where one file of
  * the same lines takes 0.9 s. Larger files, pipes and anything that cannot be inspected here are
- * streamed (opening them reports any error).
+ * streamed (opening them reports any error). `info`: the file's stat, when the caller has it.
  */
-export function openFile(absolute: string): NodeJS.ReadableStream {
-  const info = statSync(absolute, { throwIfNoEntry: false });
+export function openFile(absolute: string, info: Stats | undefined = statSync(absolute, { throwIfNoEntry: false })): NodeJS.ReadableStream {
   if (info?.isFile() && info.size < FILE_READ_BYTES) return new WholeFile(readFileSync(absolute));
   return createReadStream(absolute, { highWaterMark: FILE_READ_BYTES });
 }

@@ -384,11 +384,12 @@ class RecordReader {
     let doc: Json | undefined;
     let failure: string | undefined;
     let text = '';
+    const chars = documentChars(lines);
     const unreadable = lines.find((l) => 'error' in l);
     if (unreadable && 'error' in unreadable) {
       failure = `its line ${unreadable.line} is ${unreadable.error === 'invalid-utf8' ? 'not valid UTF-8' : 'too long'}`;
-    } else if (documentChars(lines) > (this.options.wholeDocumentChars ?? WHOLE_DOCUMENT_CHARS)) {
-      return yield* this.readLargeDocument(lines, file);
+    } else if (chars > (this.options.wholeDocumentChars ?? WHOLE_DOCUMENT_CHARS)) {
+      return yield* this.readLargeDocument(lines, file, chars);
     } else {
       // A byte-order mark can open a document in the middle of a stream (`cat a.ndjson b.har`).
       text = lines.map((l) => ('text' in l ? l.text : '')).join('\n').replace(/^\uFEFF/, '');
@@ -408,13 +409,7 @@ class RecordReader {
       // The unreadable line keeps its own reason (invalid-utf8, too-long); the others are the document's.
       return yield* this.skipDocument(lines, 'not-json', `line ${lines[0].line} opens a multi-line JSON document (a pretty-printed HAR file?) that does not parse: ${failure}`);
     }
-    if (doc !== undefined && !isHarDocument(doc)) {
-      // Valid JSON, but no input: one explained kind of skip rather than a parse error per line.
-      const last = lines[lines.length - 1].line;
-      const kind = classifyRecordKind(doc);
-      const what = kind === 'unknown' ? describeUnknown(doc) : `a pretty-printed ${RECORD_NAMES[kind]}, which is read only on one line`;
-      return yield* this.skipDocument(lines, 'unknown-record', `lines ${lines[0].line}–${last} are one JSON document, not NDJSON records or a HAR file: ${what}`);
-    }
+    if (doc !== undefined && !isHarDocument(doc)) return yield* this.skipNoInput(lines, doc);
     if (doc === undefined) {
       return yield* this.readEachLine(lines);
     }
@@ -432,12 +427,12 @@ class RecordReader {
    * is parsed once to check the document before any is read, then again as it is read: holding them
    * all parsed would take several times the document's size.
    */
-  private *readLargeDocument(lines: Line[], file: string): Generator<InputRecord> {
+  private *readLargeDocument(lines: Line[], file: string, chars: number): Generator<InputRecord> {
     const texts = lines.map((l) => ('text' in l ? l.text : ''));
     texts[0] = texts[0].replace(/^\uFEFF/, '');
     const first = lines[0].line;
     const last = lines[lines.length - 1].line;
-    const size = `${(documentChars(lines) / 2 ** 20).toFixed(0)} MiB`;
+    const size = `${(chars / 2 ** 20).toFixed(0)} MiB`;
     const notJson = (reason: string) =>
       continuesAsNdjson(lines)
         ? this.readEachLine(lines)
@@ -453,11 +448,7 @@ class RecordReader {
     } catch (err) {
       return yield* notJson((err as Error).message.replace(/\s*\n\s*/g, ' '));
     }
-    if (!isHarDocument(skeleton)) {
-      const kind = classifyRecordKind(skeleton);
-      const what = kind === 'unknown' ? describeUnknown(skeleton) : `a pretty-printed ${RECORD_NAMES[kind]}, which is read only on one line`;
-      return yield* this.skipDocument(lines, 'unknown-record', `lines ${first}–${last} are one JSON document, not NDJSON records or a HAR file: ${what}`);
-    }
+    if (!isHarDocument(skeleton)) return yield* this.skipNoInput(lines, skeleton);
     const placed = skeleton.log.entries;
     if (placed.length !== split.entries.length || placed.some((e) => e !== 0)) {
       return yield* this.skipDocument(lines, 'unknown-record', `lines ${first}–${last} are one JSON document of ${size}, too long to read as one text, and its log.entries could not be told apart`);
@@ -477,6 +468,13 @@ class RecordReader {
 
   private *readEachLine(lines: Line[]): Generator<InputRecord> {
     for (const line of lines) yield* this.readLine(line);
+  }
+
+  /** A valid document that is no input (its skeleton, for a long one): one explained kind of skip rather than a parse error per line. */
+  private *skipNoInput(lines: Line[], doc: Json): Generator<InputRecord> {
+    const kind = classifyRecordKind(doc);
+    const what = kind === 'unknown' ? describeUnknown(doc) : `a pretty-printed ${RECORD_NAMES[kind]}, which is read only on one line`;
+    yield* this.skipDocument(lines, 'unknown-record', `lines ${lines[0].line}–${lines[lines.length - 1].line} are one JSON document, not NDJSON records or a HAR file: ${what}`);
   }
 
   /** A document's lines as one kind of skip with one message; blank and unreadable lines keep their own. */
