@@ -1,8 +1,10 @@
 import { statSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { MAX_TEXT_BYTES } from '../atif/validate/json-load-large.js';
 import { scanJsonText } from '../atif/validate/json-scan.js';
+import type { ScannedText } from '../atif/validate/json-load.js';
 import { openFile, type InputSource } from '../ingest/inputs.js';
 import { contentChunks, toBuffer } from '../ingest/lines.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
@@ -12,6 +14,8 @@ import type { CliIO } from './io.js';
 export interface TrajectoryDocument {
   line?: number;
   bytes: Uint8Array;
+  /** Its text and scan, when telling the input's form took them (the first line): not to be made again. */
+  scanned?: ScannedText;
 }
 
 const LF = 0x0a;
@@ -51,8 +55,9 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
       }
       if (isBlank(line)) continue;
       if (form === 'undecided') {
-        form = isJsonValue(line) ? 'ndjson' : 'document';
-        if (form === 'ndjson') yield* docs.add(lineNo, line);
+        const value = asJsonValue(line);
+        form = value ? 'ndjson' : 'document';
+        if (value) yield* docs.add(lineNo, line, value.scanned);
         continue;
       }
       if (!sawObjectLine && isObjectLine(line)) sawObjectLine = true;
@@ -64,7 +69,10 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
     const line = Buffer.concat(carry);
     lineNo++;
     if (form === 'ndjson') yield* docs.add(lineNo, line);
-    else if (form === 'undecided' && !isBlank(line) && isJsonValue(line)) return yield { bytes: line };
+    else if (form === 'undecided' && !isBlank(line)) {
+      const value = asJsonValue(line);
+      if (value) return yield { bytes: line, scanned: value.scanned };
+    }
     else if (form === 'document' && !sawObjectLine && isObjectLine(line)) sawObjectLine = true;
   }
   if (form === 'ndjson') return yield* docs.end();
@@ -85,9 +93,9 @@ class NumberedDocuments {
   private first?: TrajectoryDocument;
   private count = 0;
 
-  *add(line: number, bytes: Buffer): Generator<TrajectoryDocument> {
+  *add(line: number, bytes: Buffer, scanned?: ScannedText): Generator<TrajectoryDocument> {
     if (isBlank(bytes)) return;
-    const doc = { line, bytes };
+    const doc: TrajectoryDocument = scanned ? { line, bytes, scanned } : { line, bytes };
     if (++this.count === 1) {
       this.first = doc;
       return;
@@ -97,7 +105,9 @@ class NumberedDocuments {
   }
 
   *end(): Generator<TrajectoryDocument> {
-    if (this.count === 1) yield { bytes: this.first!.bytes };
+    if (this.count !== 1) return;
+    const { bytes, scanned } = this.first!;
+    yield scanned ? { bytes, scanned } : { bytes };
   }
 }
 
@@ -119,7 +129,7 @@ function isBlank(bytes: Buffer): boolean {
 
 /** A non-empty JSON object on one line: never a line of a pretty-printed document. */
 function isObjectLine(bytes: Buffer): boolean {
-  if (bytes.length > MAX_TEXT_BYTES) return true; // no pretty-printed line is that long (see isJsonValue)
+  if (bytes.length > MAX_TEXT_BYTES) return true; // no pretty-printed line is that long (see asJsonValue)
   const text = bytes.toString('utf8').trim();
   return text.length > 2 && text.startsWith('{') && text.endsWith('}') && scanJsonText(text) !== undefined;
 }
@@ -127,11 +137,17 @@ function isObjectLine(bytes: Buffer): boolean {
 /**
  * Whether the line is a JSON value by itself, as the validator reads JSON (NaN and Infinity included).
  * A line longer than the longest string is taken for one (no pretty-printed document has such a line):
- * it is checked when it is validated, value by value (json-load-large.ts).
+ * it is checked when it is validated, value by value (json-load-large.ts). When the scan is the one its
+ * validation would make (valid UTF-8, nothing trimmed), it comes along: a trajectory of hundreds of
+ * megabytes on one line is then decoded and scanned once.
  */
-function isJsonValue(bytes: Buffer): boolean {
-  if (bytes.length > MAX_TEXT_BYTES) return true;
-  return scanJsonText(bytes.toString('utf8').trim()) !== undefined;
+function asJsonValue(bytes: Buffer): { scanned?: ScannedText } | undefined {
+  if (bytes.length > MAX_TEXT_BYTES) return {};
+  const text = bytes.toString('utf8');
+  const trimmed = text.trim();
+  const scan = scanJsonText(trimmed);
+  if (!scan) return undefined;
+  return trimmed === text && isUtf8(bytes) ? { scanned: { text, scan } } : {};
 }
 
 function statOrUndefined(path: string) {

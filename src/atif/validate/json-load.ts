@@ -2,7 +2,7 @@ import { errorLineColumn } from '../../json/error-position.js';
 import { parseJson } from '../../json/parse.js';
 import { error, quote, warning, type Finding } from './finding.js';
 import { loadLargeJson, MAX_TEXT_BYTES, PIECE_BYTES } from './json-load-large.js';
-import { scanJsonText } from './json-scan.js';
+import { scanJsonText, type JsonScan } from './json-scan.js';
 import type { JsonPath } from './path.js';
 import { NonFiniteToken, isPyDict } from './py-values.js';
 
@@ -12,7 +12,13 @@ import { NonFiniteToken, isPyDict } from './py-values.js';
  * as invalid-json-number), repeated keys noted as duplicate-key warnings.
  */
 export type LoadedJson =
-  | { ok: true; document: unknown; findings: Finding[] }
+  | {
+      ok: true;
+      document: unknown;
+      findings: Finding[];
+      /** Known to hold no NaN / Infinity token (its text had none): nothing to look for in the document. */
+      noTokens?: true;
+    }
   | { ok: false; findings: Finding[] };
 
 /** How a document too large to be one string is read (see json-load-large.ts); tests make these small. */
@@ -25,8 +31,19 @@ export interface LargeDocuments {
 
 const LARGE: LargeDocuments = { fromBytes: MAX_TEXT_BYTES, pieceBytes: PIECE_BYTES };
 
-export function loadTrajectoryJson(input: Uint8Array | string, large: LargeDocuments = LARGE): LoadedJson {
-  if (typeof input !== 'string' && input.byteLength > large.fromBytes) return loadLargeJson(input, large.pieceBytes, (text) => loadTrajectoryJson(text));
+/**
+ * A document's text as its bytes decode (valid UTF-8, no byte-order mark) with its scan: what a
+ * reader that had to scan it anyway (validate's NDJSON detection) hands on, so that it is not
+ * decoded and scanned again.
+ */
+export interface ScannedText {
+  text: string;
+  scan: JsonScan;
+}
+
+export function loadTrajectoryJson(input: Uint8Array | string | ScannedText, large: LargeDocuments = LARGE): LoadedJson {
+  if (input instanceof Uint8Array && input.byteLength > large.fromBytes) return loadLargeJson(input, large.pieceBytes, (text) => loadTrajectoryJson(text));
+  if (!(input instanceof Uint8Array) && typeof input !== 'string') return parsedWith(input.text, input.scan);
   let text: string;
   if (typeof input === 'string') {
     text = input;
@@ -41,6 +58,11 @@ export function loadTrajectoryJson(input: Uint8Array | string, large: LargeDocum
 
   const scan = scanJsonText(text);
   if (!scan) return failed(`not valid JSON: ${syntaxErrorIn(text)}`);
+  return parsedWith(text, scan);
+}
+
+/** The document of JSON-shaped text, its scan's entries applied (non-finite tokens, duplicate-key warnings). */
+function parsedWith(text: string, scan: JsonScan): LoadedJson {
   let document: unknown;
   try {
     document = parseJson(withNullsFor(text, scan.tokenRanges));
@@ -58,7 +80,7 @@ export function loadTrajectoryJson(input: Uint8Array | string, large: LargeDocum
       );
     }
   }
-  return { ok: true, document, findings };
+  return scan.tokenRanges.length === 0 ? { ok: true, document, findings, noTokens: true } : { ok: true, document, findings };
 }
 
 /** The scan says where structure breaks but not why; JSON.parse's message does, and where, as line and column. */

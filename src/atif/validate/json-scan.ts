@@ -46,6 +46,13 @@ const NON_FINITE: readonly NonFiniteTokenText[] = ['NaN', 'Infinity', '-Infinity
 const SCALAR = /^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)$/;
 
 export function scanJsonText(text: string): JsonScan | undefined {
+  // Almost every document has neither: a quick pass that can only say so (or give up) saves the full
+  // scan's bookkeeping, which on a trajectory of hundreds of megabytes took longer than parsing it.
+  return isPlainJson(text) ? { entries: [], tokenRanges: [] } : scanJsonTextFully(text);
+}
+
+/** The full scan: every repeated key and non-finite token, with their paths (see scanJsonText). Exported for tests. */
+export function scanJsonTextFully(text: string): JsonScan | undefined {
   const tokenRanges: Array<readonly [number, number]> = [];
   const stack: Frame[] = [];
   let result: Entries;
@@ -184,4 +191,131 @@ function scalarEnd(text: string, start: number): number {
 
 function isScalarChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x2b || c === 0x2d || c === 0x2e;
+}
+
+/** Keys seen in an open object (a set once there are many), or null for an open array. */
+type SeenKeys = string[] | Set<string> | null;
+const FEW_KEYS = 12;
+
+/**
+ * True only when {@link scanJsonTextFully} would find the text JSON-shaped with no entry and no token:
+ * the same structure rules, strings skipped by searching for their closing quote, keys compared as
+ * written. Anything else (a repeated key, a key with an escape, a non-finite token, broken structure)
+ * is false, and the full scan decides it.
+ */
+function isPlainJson(text: string): boolean {
+  const stack: SeenKeys[] = [];
+  let i = 0;
+  value: for (;;) {
+    i = skipSpace(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */) {
+      i = skipSpace(text, i + 1);
+      if (text.charCodeAt(i) === 0x7d /* } */) i++;
+      else {
+        stack.push([]);
+        i = afterKey(text, i, stack);
+        if (i < 0) return false;
+        continue value;
+      }
+    } else if (c === 0x5b /* [ */) {
+      i = skipSpace(text, i + 1);
+      if (text.charCodeAt(i) === 0x5d /* ] */) i++;
+      else {
+        stack.push(null);
+        continue value;
+      }
+    } else {
+      i = c === 0x22 ? quotedEnd(text, i) : plainScalarEnd(text, i);
+      if (i < 0) return false;
+    }
+    // After a value: a separator, the end of its container, or the end of the text.
+    for (;;) {
+      i = skipSpace(text, i);
+      if (stack.length === 0) return i === text.length;
+      const open = stack[stack.length - 1];
+      const d = text.charCodeAt(i);
+      if (d === 0x2c /* , */) {
+        if (open === null) {
+          i++;
+          continue value;
+        }
+        i = afterKey(text, skipSpace(text, i + 1), stack);
+        if (i < 0) return false;
+        continue value;
+      }
+      if (d !== (open === null ? 0x5d : 0x7d)) return false;
+      stack.pop();
+      i++;
+    }
+  }
+}
+
+/** Reads a key and its colon at `i` into the open object on top of `stack`; past the colon, or -1. */
+function afterKey(text: string, i: number, stack: SeenKeys[]): number {
+  if (text.charCodeAt(i) !== 0x22) return -1;
+  const end = quotedEnd(text, i);
+  if (end < 0) return -1;
+  const key = text.slice(i + 1, end - 1);
+  if (key.includes('\\')) return -1; // spelled with an escape: the full scan decodes it
+  const top = stack.length - 1;
+  const seen = stack[top]!;
+  if (Array.isArray(seen)) {
+    if (seen.includes(key)) return -1;
+    seen.push(key);
+    if (seen.length > FEW_KEYS) stack[top] = new Set(seen);
+  } else {
+    if (seen.has(key)) return -1;
+    seen.add(key);
+  }
+  const colon = skipSpace(text, end);
+  return text.charCodeAt(colon) === 0x3a /* : */ ? colon + 1 : -1;
+}
+
+/** {@link stringEnd} by searching for quotes: one is the end unless an odd run of backslashes precedes it. */
+function quotedEnd(text: string, start: number): number {
+  for (let q = text.indexOf('"', start + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    let b = q - 1;
+    while (b > start && text.charCodeAt(b) === 0x5c) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+  }
+  return -1;
+}
+
+/**
+ * End of a number, `true`, `false` or `null` at `start` (as {@link scalarEnd} delimits it and SCALAR
+ * spells it), or -1 for anything else, non-finite tokens included.
+ */
+function plainScalarEnd(text: string, start: number): number {
+  const end = scalarEnd(text, start);
+  const c = text.charCodeAt(start);
+  if (c === 0x74 /* t */) return end - start === 4 && text.startsWith('true', start) ? end : -1;
+  if (c === 0x66 /* f */) return end - start === 5 && text.startsWith('false', start) ? end : -1;
+  if (c === 0x6e /* n */) return end - start === 4 && text.startsWith('null', start) ? end : -1;
+  return numberEnd(text, start) === end && end > start ? end : -1;
+}
+
+/** End of the JSON number at `start` (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?), or -1. */
+function numberEnd(text: string, start: number): number {
+  let i = start;
+  if (text.charCodeAt(i) === 0x2d /* - */) i++;
+  if (text.charCodeAt(i) === 0x30 /* 0 */) i++;
+  else if (isDigit(text.charCodeAt(i))) while (isDigit(text.charCodeAt(i))) i++;
+  else return -1;
+  if (text.charCodeAt(i) === 0x2e /* . */) {
+    if (!isDigit(text.charCodeAt(++i))) return -1;
+    while (isDigit(text.charCodeAt(i))) i++;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    const sign = text.charCodeAt(++i);
+    if (sign === 0x2b || sign === 0x2d) i++;
+    if (!isDigit(text.charCodeAt(i))) return -1;
+    while (isDigit(text.charCodeAt(i))) i++;
+  }
+  return i;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }

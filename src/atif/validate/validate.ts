@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { appendAll, error, promoteWarnings, quote, type Finding } from './finding.js';
 import { structuralFindings } from './issues.js';
-import { loadTrajectoryJson } from './json-load.js';
+import { loadTrajectoryJson, type ScannedText } from './json-load.js';
 import { atifModel } from './model.js';
 import { formatPath, type JsonPath } from './path.js';
 import { NonFiniteToken, isPyDict, prop, pyTypeName } from './py-values.js';
@@ -40,12 +40,17 @@ export interface ValidateOptions {
  * when the document comes from {@link validateJson} / {@link validateFile}.
  */
 export function validateTrajectory(doc: unknown, opts: ValidateOptions = {}): Finding[] {
+  return validateDocument(doc, opts, true);
+}
+
+/** {@link validateTrajectory}, without looking for NaN / Infinity tokens in a document known to hold none. */
+function validateDocument(doc: unknown, opts: ValidateOptions, mayHoldTokens: boolean): Finding[] {
   const required = opts.requireVersion;
   if (required !== undefined && !isAtifVersionLabel(required)) {
     throw new RangeError(`requireVersion must be one of ${ATIF_VERSION_LABELS.join(', ')}, got ${required}`);
   }
   const findings = [
-    ...nonFiniteTokens(doc),
+    ...(mayHoldTokens ? nonFiniteTokens(doc) : []),
     ...trajectoryFindings(doc, [], undefined, opts.mediaExists),
     ...requiredVersion(doc, required),
   ];
@@ -53,10 +58,10 @@ export function validateTrajectory(doc: unknown, opts: ValidateOptions = {}): Fi
 }
 
 /** Validates JSON text or bytes (file contents): invalid JSON, duplicate keys, then the trajectory. */
-export function validateJson(input: Uint8Array | string, opts: ValidateOptions = {}): Finding[] {
+export function validateJson(input: Uint8Array | string | ScannedText, opts: ValidateOptions = {}): Finding[] {
   const loaded = loadTrajectoryJson(input);
   const findings = loaded.ok
-    ? [...loaded.findings, ...validateTrajectory(loaded.document, { ...opts, strict: false })]
+    ? [...loaded.findings, ...validateDocument(loaded.document, { ...opts, strict: false }, loaded.noTokens !== true)]
     : loaded.findings;
   return opts.strict ? promoteWarnings(findings) : findings;
 }
@@ -182,6 +187,9 @@ function requiredVersion(doc: unknown, required: string | undefined): Finding[] 
   return [error(['schema_version'], 'require-version', `schema_version is ${shown} but ${quote(required)} is required`)];
 }
 
+/** Whether a value is or may contain a token: only objects (strings and plain numbers, most values, are skipped unvisited). */
+const mayHold = (v: unknown): boolean => typeof v === 'object' && v !== null;
+
 /** NaN / Infinity tokens anywhere in the document (they are not JSON), in document order. */
 function nonFiniteTokens(doc: unknown): Finding[] {
   const findings: Finding[] = [];
@@ -201,10 +209,10 @@ function nonFiniteTokens(doc: unknown): Finding[] {
     if (value instanceof NonFiniteToken) {
       findings.push(error(pathOf(entry), 'invalid-json-number', `${value.token} is not valid JSON`));
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], key: i, parent: entry });
+      for (let i = value.length - 1; i >= 0; i--) if (mayHold(value[i])) pending.push({ value: value[i], key: i, parent: entry });
     } else if (isPyDict(value)) {
       const keys = Object.keys(value);
-      for (let i = keys.length - 1; i >= 0; i--) pending.push({ value: value[keys[i]!], key: keys[i]!, parent: entry });
+      for (let i = keys.length - 1; i >= 0; i--) if (mayHold(value[keys[i]!])) pending.push({ value: value[keys[i]!], key: keys[i]!, parent: entry });
     }
   }
   return findings;

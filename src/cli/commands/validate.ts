@@ -36,7 +36,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   let failed = 0;
   for (const file of inputs) {
     for await (const doc of readTrajectoryDocuments(file, io)) {
-      const findings = validateJson(doc.bytes, { requireVersion: flags.requireVersion });
+      const findings = validateJson(doc.scanned ?? doc.bytes, { requireVersion: flags.requireVersion });
       const invalid = hasErrors(findings) || (flags.strict === true && findings.length > 0);
       documents++;
       if (invalid) failed++;
