@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trajectoryDocuments } from '../src/cli/trajectory-documents.js';
+import { trajectoryDocuments, type TrajectoryDocument } from '../src/cli/trajectory-documents.js';
 import { runCli } from './support/cli.js';
+import { validateJson } from '../src/atif/validate/index.js';
 
 /** The documents of a text delivered in chunks of `size` bytes (so lines straddle chunk boundaries). */
 async function documents(text: string, size = 3): Promise<Array<{ line?: number; text: string }>> {
@@ -103,4 +104,31 @@ test('validate reads gzip by its magic bytes, as convert does; a truncated one i
   const cut = await runCli(['validate', join(dir, 'cut.gz')]);
   assert.equal(cut.code, 3);
   assert.match(cut.stderr, /cannot read .*cut\.gz/);
+});
+
+async function documentsOf(bytes: Buffer): Promise<TrajectoryDocument[]> {
+  const docs: TrajectoryDocument[] = [];
+  for await (const d of trajectoryDocuments([bytes])) docs.push(d);
+  return docs;
+}
+
+test('the first line comes with its scan only when validating its bytes would make the same one; the findings are the same', async () => {
+  const line = '{"schema_version":"ATIF-v1.7","session_id":"s","agent":{"name":"a","version":"1","extra":{"x":NaN,"x":1,"z":Infinity}},"steps":[{"step_id":1,"source":"user","message":"é"}]}';
+  const cases: Array<[string, Buffer, boolean]> = [
+    ['as written', Buffer.from(line), true],
+    ['with leading blanks (trimmed for the decision)', Buffer.from(`  ${line}`), false],
+    ['CRLF', Buffer.from(`${line}\r`), false],
+    ['after a byte-order mark', Buffer.from(`\ufeff${line}`), false],
+    ['with a byte that is not UTF-8', Buffer.concat([Buffer.from(line.slice(0, 20)), Buffer.from([0xff]), Buffer.from(line.slice(20))]), false],
+  ];
+  for (const [name, bytes, handed] of cases) {
+    for (const tail of ['', '\n{"y":1}\n']) {
+      const [first] = await documentsOf(Buffer.concat([bytes, Buffer.from(tail)]));
+      assert.equal(first.scanned !== undefined, handed && bytes.length > 0, `${name}${tail ? ', NDJSON' : ''}`);
+      assert.deepEqual(validateJson(first.scanned ?? first.bytes), validateJson(first.bytes), name);
+    }
+  }
+  // And what the scan carries is used: findings at the right paths, the duplicate-key warning included.
+  const [doc] = await documentsOf(Buffer.from(line));
+  assert.deepEqual(validateJson(doc.scanned!).map((f) => `${f.rule} ${f.path}`).sort(), ['duplicate-key $.agent.extra.x', 'invalid-json-number $.agent.extra.z']);
 });
