@@ -132,3 +132,15 @@ test('the first line comes with its scan only when validating its bytes would ma
   const [doc] = await documentsOf(Buffer.from(line));
   assert.deepEqual(validateJson(doc.scanned!).map((f) => `${f.rule} ${f.path}`).sort(), ['duplicate-key $.agent.extra.x', 'invalid-json-number $.agent.extra.z']);
 });
+
+test('an object line is told the same way read in place or cut out of its chunk: whitespace that trim removes, Unicode included', async () => {
+  const lines = ['\u00a0{"a":1}', '{"a":1}\u2028', '\v{"a":1}\f', ' \t{"a":1} \r', '\ufeff{"a":1}', '{"a":1},', '  }', '{', '{}', 'é{"a":1}', '{"a":1}é', '{"a":"}'];
+  for (const line of lines) {
+    const text = `{"broken":\n  "x": 1,\n${line}\n  "y": 2\n}\n`;
+    // One byte per chunk: every line is cut out and checked whole; one chunk: checked in place.
+    const expected = await documents(text, 1);
+    assert.deepEqual(await documents(text, 1 << 16), expected, JSON.stringify(line));
+  }
+  assert.equal((await documents('{"broken":\n\u00a0{"a":1}\n', 1 << 16)).length, 2); // NDJSON after all
+  assert.equal((await documents('{"broken":\n{"a":1},\n', 1 << 16)).length, 1); // one broken document
+});

@@ -24,6 +24,8 @@ function same(text: string, label: string): void {
     assert.equal(large.ok, ordinary.ok, `${label} (pieces of ${pieceBytes}): ${JSON.stringify(large.findings)}`);
     if (!ordinary.ok) continue;
     assert.deepEqual(large.findings, ordinary.findings, `${label} (pieces of ${pieceBytes})`);
+    // Whether the document may hold a NaN / Infinity token (validation then looks for them).
+    assert.equal(large.ok && large.noTokens, ordinary.noTokens, `${label} (pieces of ${pieceBytes})`);
     // Deep equality with prototypes: exact numbers and non-finite tokens are the same classes.
     assert.deepEqual(large.ok && large.document, ordinary.document, `${label} (pieces of ${pieceBytes})`);
   }
@@ -54,4 +56,22 @@ test('a document that is not JSON fails read value by value as it does read whol
   assert.equal(inner.findings[0].path, '$.steps[0].a');
   const notUtf8 = loadTrajectoryJson(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]), walked(4));
   assert.deepEqual(notUtf8.findings.map((f) => f.message), loadTrajectoryJson(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])).findings.map((f) => f.message));
+});
+
+test('a document cut short fails as ending inside a value, at its end, at every piece size that walks it; inside a string, at that string', () => {
+  const text = JSON.stringify({ steps: [{ a: [1, 2, { b: 'x' }] }, { c: 'y', d: {} }], z: 'last' }, null, 2);
+  const at = (offset: number) => `line ${text.slice(0, offset).split('\n').length}, column ${offset - text.lastIndexOf('\n', offset - 1)}`;
+  for (let cut = 1; cut < text.length - 1; cut++) {
+    const prefix = text.slice(0, cut);
+    // (No escaped quotes here: an odd count means the cut is inside a string.)
+    const expected = prefix.split('"').length % 2 === 0
+      ? `not valid JSON: a string is not closed at ${at(prefix.lastIndexOf('"'))}`
+      : `not valid JSON: the document ends inside a value at ${at(cut)}`;
+    for (const pieceBytes of [0, 1, 8, 40]) {
+      // Followed to its end before it is walked (as a small value is), a container that never closes
+      // says so first, whatever the walk would meet before the end (a key with no value, a missing comma).
+      const large = loadTrajectoryJson(Buffer.from(prefix), walked(pieceBytes));
+      assert.deepEqual(large.ok ? [] : large.findings.map((f) => f.message), [expected], `cut at ${cut}, pieces of ${pieceBytes}`);
+    }
+  }
 });

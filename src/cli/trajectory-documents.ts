@@ -44,11 +44,18 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
     if (form !== 'ndjson') whole.push(chunk);
     let start = 0;
     for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, start)) {
-      const piece = chunk.subarray(start, lf);
-      const line = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
-      carry = [];
+      const from = start;
       start = lf + 1;
       lineNo++;
+      if (form === 'document' && carry.length === 0) {
+        // A document's lines matter only as a sign of NDJSON with a damaged first line (below): they are
+        // looked at where they are, not cut out (a pretty trajectory file has tens of millions of lines).
+        if (!sawObjectLine && isObjectLineIn(chunk, from, lf)) sawObjectLine = true;
+        continue;
+      }
+      const piece = chunk.subarray(from, lf);
+      const line = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
+      carry = [];
       if (form === 'ndjson') {
         yield* docs.add(lineNo, line);
         continue;
@@ -123,8 +130,31 @@ function splitLines(buf: Buffer): { lines: Buffer[]; rest: Buffer } {
 }
 
 function isBlank(bytes: Buffer): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return false;
+  }
   return true;
+}
+
+/**
+ * {@link isObjectLine} of `buf[from, to)`, answered from the bytes when its first or last character
+ * that `trim` keeps is ASCII and not a brace (almost every line of a pretty-printed document).
+ */
+function isObjectLineIn(buf: Buffer, from: number, to: number): boolean {
+  if (to - from > MAX_TEXT_BYTES) return true;
+  let first = from;
+  while (first < to && isAsciiTrimmed(buf[first])) first++;
+  if (first === to || (buf[first] < 0x80 && buf[first] !== 0x7b)) return false;
+  let last = to - 1;
+  while (last > first && isAsciiTrimmed(buf[last])) last--;
+  if (buf[last] < 0x80 && buf[last] !== 0x7d) return false;
+  return isObjectLine(buf.subarray(from, to));
+}
+
+/** The ASCII characters String.prototype.trim removes: tab, line feed, vertical tab, form feed, carriage return, space. */
+function isAsciiTrimmed(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
 }
 
 /** A non-empty JSON object on one line: never a line of a pretty-printed document. */

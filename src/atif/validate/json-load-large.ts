@@ -19,7 +19,7 @@ export const MAX_TEXT_BYTES = 0x1fffffe8;
 export const PIECE_BYTES = 64 * 1024 * 1024;
 
 /** What the ordinary loader gives for one value's text. */
-export type LoadedPiece = { ok: true; document: unknown; findings: Finding[] } | { ok: false; findings: Finding[] };
+export type LoadedPiece = { ok: true; document: unknown; findings: Finding[]; noTokens?: true } | { ok: false; findings: Finding[] };
 
 /** A failure anywhere ends the load: its findings are the outcome. */
 class Failed {
@@ -42,7 +42,7 @@ export function loadLargeJson(bytes: Uint8Array, pieceBytes: number, loadText: (
     const start = walker.skipSpace(0);
     const { value, findings, end } = walker.value(start, []);
     if (walker.skipSpace(end) !== buf.length) walker.syntax(walker.skipSpace(end), 'unexpected text after the document');
-    return { ok: true, document: value, findings };
+    return walker.mayHoldTokens ? { ok: true, document: value, findings } : { ok: true, document: value, findings, noTokens: true };
   } catch (e) {
     if (e instanceof Failed) return { ok: false, findings: e.findings };
     throw e;
@@ -61,6 +61,9 @@ interface Walked {
 }
 
 class Walker {
+  /** Whether a piece read so far may hold a NaN / Infinity token (see LoadedJson's `noTokens`). */
+  mayHoldTokens = false;
+
   constructor(
     private readonly buf: Buffer,
     private readonly pieceBytes: number,
@@ -69,15 +72,26 @@ class Walker {
 
   /** The value starting at `start` (no space before it), found at `path`. */
   value(start: number, path: JsonPath): Walked {
-    const end = this.valueEnd(start);
     const first = this.buf[start];
-    if (end - start <= this.pieceBytes || (first !== OPEN_OBJECT && first !== OPEN_ARRAY)) return this.piece(start, end, path);
-    return first === OPEN_OBJECT ? this.object(start, path) : this.array(start, path);
+    if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) return this.piece(start, this.valueEnd(start), path);
+    // Followed only as far as a piece may reach: a large container is walked without being followed to
+    // its end first (each level of the document would otherwise be followed again, and again below it).
+    const end = this.containerEnd(start, start + this.pieceBytes);
+    if (end !== undefined) return this.piece(start, end, path);
+    try {
+      return first === OPEN_OBJECT ? this.object(start, path) : this.array(start, path);
+    } catch (e) {
+      // What following the container to its end would have found comes first, as when it was followed
+      // before being walked: a string that is not closed, or the document ending inside the container.
+      if (e instanceof Failed) this.valueEnd(start);
+      throw e;
+    }
   }
 
   /** A value read as text by the ordinary loader; its findings moved to where it sits. */
   private piece(start: number, end: number, path: JsonPath): Walked {
     const loaded = this.loadText(this.buf.toString('utf8', start, end));
+    if (loaded.ok && loaded.noTokens !== true) this.mayHoldTokens = true;
     const prefix = formatPath(path);
     if (!loaded.ok) {
       // Its line and column count from the value's start: say where that is.
@@ -155,13 +169,24 @@ class Walker {
       if (i === start) this.syntax(start, 'expected a value');
       return i;
     }
+    return this.containerEnd(start, buf.length)!;
+  }
+
+  /**
+   * Just past the container opening at `start` when it closes before `limit`; undefined when it does
+   * not (it is larger). A document that ends inside it first is a syntax error.
+   */
+  private containerEnd(start: number, limit: number): number | undefined {
+    const buf = this.buf;
     let depth = 0;
-    for (let i = start; i < buf.length; i++) {
+    let i = start;
+    for (; i < limit && i < buf.length; i++) {
       const b = buf[i];
       if (b === QUOTE) i = this.stringEnd(i) - 1;
       else if (b === OPEN_OBJECT || b === OPEN_ARRAY) depth++;
       else if ((b === CLOSE_OBJECT || b === CLOSE_ARRAY) && --depth === 0) return i + 1;
     }
+    if (i < buf.length) return undefined;
     return this.syntax(buf.length, 'the document ends inside a value');
   }
 
