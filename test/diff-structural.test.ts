@@ -97,6 +97,21 @@ describe('diffTrajectories', () => {
     assert.deepEqual(summary(diffTrajectories(a, b)), ['changed $.subagent_trajectories[0].steps[0].message $.subagent_trajectories[1].steps[0].message', 'moved $.subagent_trajectories[1] $.subagent_trajectories[0]']);
   });
 
+  it('a repeated trajectory_id pairs in order; children without one pair by position', () => {
+    const child = (id: string | undefined, message: string) => {
+      const { trajectory_id: _, ...rest } = traj([user(1, undefined, message)]);
+      return id === undefined ? rest : { ...rest, trajectory_id: id };
+    };
+    const a = traj([], { subagent_trajectories: [child('c', 'first'), child(undefined, 'p'), child('c', 'second'), child('d', 'gone')] });
+    const b = traj([], { subagent_trajectories: [child('c', 'first'), child(undefined, 'q'), child('e', 'new'), child('c', 'second!')] });
+    assert.deepEqual(summary(diffTrajectories(a, b)), [
+      'changed $.subagent_trajectories[1].steps[0].message',
+      'changed $.subagent_trajectories[2].steps[0].message $.subagent_trajectories[3].steps[0].message',
+      'removed $.subagent_trajectories[3]',
+      'added $.subagent_trajectories[2]',
+    ]);
+  });
+
   it('a list present on one side only is a difference even when empty', () => {
     const a = traj([], { subagent_trajectories: [] });
     const b = traj([]);

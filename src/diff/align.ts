@@ -37,7 +37,8 @@ export function alignSteps(a: readonly Json[], b: readonly Json[]): Aligned[] {
     if (j !== undefined) keyed.push([i, j]);
   });
   const anchors = longestIncreasing(keyed);
-  const crossing = keyed.filter((p) => !anchors.includes(p));
+  const anchored = new Set(anchors);
+  const crossing = keyed.filter((p) => !anchored.has(p));
   const matchedA = new Set(keyed.map(([i]) => i));
   const matchedB = new Set(keyed.map(([, j]) => j));
   const out: Aligned[] = [];

@@ -1,5 +1,5 @@
 import { compareKeys } from '../json/stringify.js';
-import { isObject, JsonNumber, type Json } from '../json/value.js';
+import { isObject, JsonNumber, type Json, type JsonObject } from '../json/value.js';
 
 /** One difference at a JSON path. `a`/`b` absent means the value exists only on the other side. */
 export interface Difference {
@@ -43,36 +43,77 @@ export function sameNumber(a: number | JsonNumber, b: number | JsonNumber): bool
 
 const isNum = (v: Json): v is number | JsonNumber => typeof v === 'number' || v instanceof JsonNumber;
 
+/**
+ * Where a compared value sits, spelled out only for a difference: most values compared are equal, and
+ * building every path's text cost more than comparing (a diff of two 100,000-step trajectories).
+ */
+type LazyPath = string | { parent: LazyPath; key: string | number };
+
+function pathText(p: LazyPath): string {
+  return typeof p === 'string' ? p : childPath(pathText(p.parent), p.key);
+}
+
 /** Structural differences between two JSON values: objects by key, arrays by index. */
 export function diffJson(a: Json, b: Json, path: string, out: Difference[], bPath = path): void {
+  compare(a, b, path, bPath, out);
+}
+
+function compare(a: Json, b: Json, path: LazyPath, bPath: LazyPath, out: Difference[]): void {
   // One value on both sides (the two conversions share what they took from the same events): equal.
   if (a === b) return;
-  // b_path only where B's location differs from A's (after step alignment shifted an index).
-  const at = (d: Difference, bAt = bPath): Difference => (bAt !== d.path ? { ...d, b_path: bAt } : d);
   if (isNum(a) && isNum(b)) {
-    if (!sameNumber(a, b)) out.push(at({ path, kind: 'changed', a, b }));
+    if (!sameNumber(a, b)) push(out, { kind: 'changed', a, b }, path, bPath);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.max(a.length, b.length);
     for (let i = 0; i < n; i++) {
-      if (i >= b.length) out.push(at({ path: childPath(path, i), kind: 'removed', a: a[i] }, childPath(bPath, i)));
-      else if (i >= a.length) out.push(at({ path: childPath(path, i), kind: 'added', b: b[i] }, childPath(bPath, i)));
-      else diffJson(a[i], b[i], childPath(path, i), out, childPath(bPath, i));
+      if (i >= b.length) push(out, { kind: 'removed', a: a[i] }, child(path, i), child(bPath, i));
+      else if (i >= a.length) push(out, { kind: 'added', b: b[i] }, child(path, i), child(bPath, i));
+      else if (a[i] !== b[i]) compareChild(a[i], b[i], path, bPath, i, out);
     }
     return;
   }
   if (isObject(a) && isObject(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compareKeys);
-    for (const k of keys) {
+    for (const k of unionOfKeys(a, b)) {
       // A key holding undefined is absent, as in the written JSON.
       const inA = Object.prototype.hasOwnProperty.call(a, k) && a[k] !== undefined;
       const inB = Object.prototype.hasOwnProperty.call(b, k) && b[k] !== undefined;
-      if (!inB) out.push(at({ path: childPath(path, k), kind: 'removed', a: a[k] }, childPath(bPath, k)));
-      else if (!inA) out.push(at({ path: childPath(path, k), kind: 'added', b: b[k] }, childPath(bPath, k)));
-      else diffJson(a[k], b[k], childPath(path, k), out, childPath(bPath, k));
+      if (!inB) push(out, { kind: 'removed', a: a[k] }, child(path, k), child(bPath, k));
+      else if (!inA) push(out, { kind: 'added', b: b[k] }, child(path, k), child(bPath, k));
+      else if (a[k] !== b[k]) compareChild(a[k], b[k], path, bPath, k, out);
     }
     return;
   }
-  if (a !== b) out.push(at({ path, kind: 'changed', a, b }));
+  push(out, { kind: 'changed', a, b }, path, bPath);
+}
+
+/** Two members that differ as values: plain scalars are settled here, without a path for them. */
+function compareChild(a: Json, b: Json, path: LazyPath, bPath: LazyPath, key: string | number, out: Difference[]): void {
+  const scalars = (a === null || typeof a !== 'object') && (b === null || typeof b !== 'object');
+  if (scalars && !(typeof a === 'number' && typeof b === 'number')) {
+    push(out, { kind: 'changed', a, b }, child(path, key), child(bPath, key));
+    return;
+  }
+  const at = child(path, key);
+  compare(a, b, at, path === bPath ? at : child(bPath, key), out);
+}
+
+function child(parent: LazyPath, key: string | number): LazyPath {
+  return { parent, key };
+}
+
+/** A difference at `path`; `b_path` only where B's location differs from A's (after step alignment shifted an index). */
+function push(out: Difference[], d: Omit<Difference, 'path'>, path: LazyPath, bPath: LazyPath): void {
+  const [at, bAt] = [pathText(path), pathText(bPath)];
+  // Keys in the order of the Difference type: reports print them as built.
+  out.push(bAt !== at ? ({ path: at, ...d, b_path: bAt } as Difference) : ({ path: at, ...d } as Difference));
+}
+
+/** Both objects' keys, sorted; objects of one shape (the common case) need no merging. */
+function unionOfKeys(a: JsonObject, b: JsonObject): string[] {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  const same = ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+  return (same ? ka : [...new Set([...ka, ...kb])]).sort(compareKeys);
 }

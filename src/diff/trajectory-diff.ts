@@ -1,4 +1,5 @@
 import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import { pushTo } from '../util/group-by.js';
 import { alignSteps } from './align.js';
 import { childPath, diffJson, type Difference } from './json-diff.js';
 
@@ -69,11 +70,17 @@ function withoutStepId(s: Json): Json {
 
 function diffChildren(a: Json[], b: Json[], path: string, bPath: string, out: Difference[]): void {
   const idOf = (t: Json) => (isObject(t) && typeof t.trajectory_id === 'string' ? t.trajectory_id : undefined);
+  // B's children by id, in order: a child takes the first one of its id not taken yet.
+  const bById = new Map<string, number[]>();
+  b.forEach((tb, k) => {
+    const id = idOf(tb);
+    if (id !== undefined) pushTo(bById, id, k);
+  });
   const usedB = new Set<number>();
   let lastJ = -1;
   a.forEach((ta, i) => {
     const id = idOf(ta);
-    let j = id === undefined ? -1 : b.findIndex((tb, k) => !usedB.has(k) && idOf(tb) === id);
+    let j = id === undefined ? -1 : (bById.get(id)?.shift() ?? -1);
     // Without an id, a child pairs with the child at its position when that one has no id either.
     if (id === undefined && i < b.length && !usedB.has(i) && idOf(b[i]) === undefined) j = i;
     if (j < 0) return void out.push({ path: childPath(path, i), kind: 'removed', a: ta });

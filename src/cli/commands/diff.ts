@@ -148,7 +148,7 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
     const where = doc.line === undefined ? path : `${path}:${doc.line}`;
     let value: Json;
     try {
-      value = parseDocument(doc.bytes);
+      value = parseDocument(doc);
     } catch (err) {
       // Not JSON as a first document: event input (a HAR file, a broken log), unless named .json.
       if (out.length === 0 && !isJsonName(path)) return undefined;
@@ -167,7 +167,9 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
  * A document's JSON; one too large to be a single string (a pretty trajectory file past 512 MiB) is
  * read value by value, as `validate` reads it.
  */
-function parseDocument(bytes: Uint8Array): Json {
+function parseDocument({ bytes, scanned }: TrajectoryDocument): Json {
+  // The text its reading decoded already, when it did (a one-line file: decoded once, not twice).
+  if (scanned) return parseJson(scanned.text);
   if (bytes.byteLength <= MAX_TEXT_BYTES) return parseJson(Buffer.from(bytes).toString('utf8'));
   const loaded = loadLargeJson(bytes, PIECE_BYTES, (text) => {
     try {
