@@ -163,6 +163,56 @@ function runCommands(name: string, file: { path: string; bytes: number }): Comma
   }
 }
 
+/** `validate` and `diff A A` on what `convert` wrote for a stream, in one of the two forms it writes. */
+interface ReadBackRow {
+  name: string;
+  form: 'ndjson' | 'pretty';
+  bytes: number;
+  trajectories: number;
+  validate: Measure;
+  /** Absent for several trajectories in one file (diff compares one trajectory with another). */
+  diff?: Measure;
+}
+
+/**
+ * Converts a stream once, to one NDJSON line per trajectory (`-o -`) or a pretty file (`-o FILE`),
+ * then measures `validate` on the output and, for a single trajectory, `diff` of the file against
+ * itself (both sides read, aligned and compared in full: the worst case of an equal pair).
+ */
+function runReadBack(name: string, file: { path: string }, form: ReadBackRow['form']): ReadBackRow {
+  process.stderr.write(`reading back the ${form} conversion of ${name} …\n`);
+  const bin = join(ROOT, 'bin', 'relay-atif.js');
+  const out = join(WORK, form === 'ndjson' ? 'read-back.ndjson' : 'read-back.json');
+  try {
+    const fd = openSync(out, 'w');
+    const made = spawnSync(process.execPath, [bin, 'convert', file.path, '-o', form === 'ndjson' ? '-' : out, '-q'], { stdio: ['ignore', form === 'ndjson' ? fd : 'ignore', 'pipe'] });
+    closeSync(fd);
+    if (made.status !== 0) throw new Error(`convert ${file.path} failed (${made.status}): ${made.stderr}`);
+    const trajectories = form === 'pretty' ? 1 : countLines(out);
+    const validate = measure([bin, 'validate', out, '-q']);
+    const diff = trajectories === 1 ? measure([bin, 'diff', out, out, '-q']) : undefined;
+    return { name, form, bytes: statSync(out).size, trajectories, validate, diff };
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
+
+/** Newlines in a file, read in 1 MiB pieces. */
+function countLines(path: string): number {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  let lines = 0;
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      const read = buf.subarray(0, n);
+      for (let i = read.indexOf(10); i !== -1; i = read.indexOf(10, i + 1)) lines++;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return lines;
+}
+
 /** The uuid of the first LLM event in a stream's first megabyte: a span `explain --span` finds. */
 function firstLlmSpan(path: string): string {
   const fd = openSync(path, 'r');
@@ -302,6 +352,13 @@ async function main(): Promise<void> {
   if (large) rows.push(run('one trajectory, 500,000 LLM spans', await input('spans-500k', { seed: 5, targetBytes: 0, singleTrajectoryLlmSpans: 500_000 }), 1));
   const others = [runCommands('100 MB, many sessions', await input('sessions-100mb', { seed: 2, targetBytes: 100 * MB }))];
   if (large) others.push(runCommands('1 GB, many sessions', await input('sessions-1gb', { seed: 4, targetBytes: 1024 * MB })));
+  const spans100k = await input('spans-100k', { seed: 3, targetBytes: 0, singleTrajectoryLlmSpans: 100_000 });
+  const readBack = [
+    runReadBack('100 MB, many sessions', await input('sessions-100mb', { seed: 2, targetBytes: 100 * MB }), 'ndjson'),
+    runReadBack('one trajectory, 100,000 LLM spans', spans100k, 'ndjson'),
+    runReadBack('one trajectory, 100,000 LLM spans', spans100k, 'pretty'),
+  ];
+  if (large) readBack.push(runReadBack('one trajectory, 500,000 LLM spans', await input('spans-500k', { seed: 5, targetBytes: 0, singleTrajectoryLlmSpans: 500_000 }), 'ndjson'));
 
   const lines = [
     '# Benchmarks',
@@ -349,6 +406,16 @@ async function main(): Promise<void> {
     '| input | size | `convert -o DIR/` s | peak RSS | `events` s | peak RSS | `explain` s | peak RSS | `explain --span` s | peak RSS | `diff` s | peak RSS |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...others.map((o) => `| ${o.name} | ${fmt(o.bytes / MB)} MB | ${o.runs.map((r) => `${fmt(r.measure.seconds, 2)} | ${fmt(r.measure.rssBytes / MB, 0)} MB`).join(' | ')} |`),
+    '',
+    'Reading trajectories back: `validate`, and `diff A A` (a trajectory against itself: both sides read, aligned',
+    'and compared in full), on what `convert` wrote for a stream — one NDJSON line per trajectory (`-o -`), or a',
+    'pretty JSON file (`-o FILE`). A document of more than 512 MiB (V8\'s longest string) is read value by value.',
+    '',
+    '| converted from | written as | size | trajectories | `validate` s | peak RSS | `diff A A` s | peak RSS |',
+    '|---|---|---|---|---|---|---|---|',
+    ...readBack.map((r) =>
+      `| ${r.name} | ${r.form === 'ndjson' ? 'NDJSON (`-o -`)' : 'pretty (`-o FILE`)'} | ${fmt(r.bytes / MB)} MB | ${r.trajectories} | ${fmt(r.validate.seconds, 2)} | ${fmt(r.validate.rssBytes / MB, 0)} MB | ${r.diff ? `${fmt(r.diff.seconds, 2)} | ${fmt(r.diff.rssBytes / MB, 0)} MB` : '— | —'} |`,
+    ),
     '',
   ];
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), lines.join('\n'));

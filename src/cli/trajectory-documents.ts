@@ -79,8 +79,7 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
     else if (form === 'undecided' && !isBlank(line)) {
       const value = asJsonValue(line);
       if (value) return yield { bytes: line, scanned: value.scanned };
-    }
-    else if (form === 'document' && !sawObjectLine && isObjectLine(line)) sawObjectLine = true;
+    } else if (form === 'document' && !sawObjectLine && isObjectLine(line)) sawObjectLine = true;
   }
   if (form === 'ndjson') return yield* docs.end();
   const bytes = Buffer.concat(whole);
