@@ -59,7 +59,7 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
   const pathsWithout = stepPaths(without.trajectory);
   // Paths (in the trajectory without dedupe) whose differences the first two lists already explain.
   const removedPaths = new Set<string>();
-  const survivorPaths: string[] = [];
+  const survivorPaths = new Set<string>();
 
   // Indexed once: a long session has tens of thousands of suppressed spans and survivors.
   const suppressedBy = new Map<string, PairDecision[]>();
@@ -93,7 +93,7 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
     if (!after || !before) continue;
     const found: Difference[] = [];
     diffJson((before.step.metrics ?? {}) as unknown as Json, (after.step.metrics ?? {}) as unknown as Json, 'metrics', found);
-    survivorPaths.push(childPath(pathsWithout.get(before.step)!, 'metrics'));
+    survivorPaths.add(childPath(pathsWithout.get(before.step)!, 'metrics'));
     for (const d of found) {
       moved.push({ trajectory_id: after.trajectoryId, step_id: after.step.step_id, span: o.span.uuid, path: d.path, without: d.a ?? null, with: d.b ?? null, from: [...o.absorbed] });
     }

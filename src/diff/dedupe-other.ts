@@ -7,7 +7,8 @@ import { keyedSteps, scalarFields, stepPaths, trajectoriesById, within, withoutS
 /** Paths in the run without dedupe whose differences are already reported as removed steps or moved metrics. */
 export interface Explained {
   removedStepPaths: ReadonlySet<string>;
-  survivorMetricPaths: readonly string[];
+  /** The metrics of the surviving steps that took metrics from the steps they suppressed. */
+  survivorMetricPaths: ReadonlySet<string>;
 }
 
 /**
@@ -45,8 +46,12 @@ export function otherDifferences(withDedupe: ConvertedTrajectory, without: Conve
     matched.add(b);
     const found: Difference[] = [];
     diffJson(withoutStepId(a.step), withoutStepId(b.step), pa, found, pathsWith.get(b.step)!);
+    // A difference lies under its step, so only that step's own metrics can hold it (one lookup, not
+    // a search of every survivor's: a long session has tens of thousands).
+    const metrics = childPath(pa, 'metrics');
+    const movedMetrics = explained.survivorMetricPaths.has(metrics);
     for (const d of found) {
-      if (explained.survivorMetricPaths.some((p) => within(d.path, p))) continue;
+      if (movedMetrics && within(d.path, metrics)) continue;
       const dropped = d.path === childPath(pa, 'extra') && a.origin?.kind === 'llm-end';
       other.push(noted(d, dropped ? `${EXTRA_DROPPED} ${d.kind === 'added' ? 'without' : 'with'} dedupe` : undefined));
     }
@@ -64,11 +69,29 @@ const noted = (d: Difference, note: string | undefined): Difference => (note ? {
  * cleanup removed it, say so with the recorded rule.
  */
 function cleanupNote(run: ConvertedTrajectory, key: string, label: 'with' | 'without'): string | undefined {
+  const rule = removalRules(run).get(key);
+  return rule === undefined ? undefined : `${label} dedupe this step was removed: ${rule}`;
+}
+
+/**
+ * Per run, the key of every step its state machine made (see keyedSteps) with the rule of the first
+ * decision about it, taken from the first conversion where the key has one: built once, as each of
+ * the steps only one run has would otherwise search every step and decision.
+ */
+const rulesOfRuns = new WeakMap<ConvertedTrajectory, Map<string, string>>();
+function removalRules(run: ConvertedTrajectory): Map<string, string> {
+  let rules = rulesOfRuns.get(run);
+  if (rules) return rules;
+  rules = new Map();
   for (const conversion of run.result.conversions) {
+    const firstDecision = new Map<ProducedStep['step'], string>();
+    for (const d of conversion.toolSteps) if (!firstDecision.has(d.step)) firstDecision.set(d.step, d.rule);
     const all: ProducedStep[] = [...conversion.origins].map(([step, origin]) => ({ trajectoryId: conversion.trajectoryId, step, origin, conversion }));
-    const twin = keyedSteps(all).find(([k]) => k === key)?.[1];
-    const decision = twin && conversion.toolSteps.find((d) => d.step === twin.step);
-    if (decision) return `${label} dedupe this step was removed: ${decision.rule}`;
+    for (const [key, twin] of keyedSteps(all)) {
+      const rule = firstDecision.get(twin.step);
+      if (rule !== undefined && !rules.has(key)) rules.set(key, rule);
+    }
   }
-  return undefined;
+  rulesOfRuns.set(run, rules);
+  return rules;
 }
