@@ -33,6 +33,14 @@ export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: Metri
   }
   const queue = [...suppressedBy.keys()].filter((s) => !waiting.get(s));
   const passedOn = new Set<string>();
+  // Each absorbed list as a set beside it (lists hold no repeats): in a group of k identical calls that
+  // overlap, k² suppressions each merged lists of up to k spans, searched one by one (k = 800: 125 s).
+  const absorbedSets = new Map<string, Set<string>>();
+  const absorbedSet = (span: string): Set<string> => {
+    let set = absorbedSets.get(span);
+    if (!set) absorbedSets.set(span, (set = new Set(absorbed.get(span))));
+    return set;
+  };
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
     const absorbedHere = supplemental.get(s);
@@ -43,7 +51,14 @@ export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: Metri
         if (supplemental.has(c) && metricsConflict(into, entry)) conflicts.add(c);
         fillMissingMetrics(into, entry);
         supplemental.set(c, into);
-        absorbed.set(c, [...(absorbed.get(c) ?? []), ...(absorbed.get(s) ?? []).filter((a) => !absorbed.get(c)?.includes(a))]);
+        const list = absorbed.get(c) ?? [];
+        const have = absorbedSet(c);
+        for (const a of absorbed.get(s) ?? []) {
+          if (have.has(a)) continue;
+          have.add(a);
+          list.push(a);
+        }
+        absorbed.set(c, list);
       }
       if (!suppressedBy.has(c)) continue;
       const left = waiting.get(c)! - 1;
@@ -55,7 +70,7 @@ export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: Metri
       passedOn.add(s);
     }
   }
-  return new Set(pairs.filter((p) => p.canonical !== undefined && passedOn.has(p.canonical) && absorbed.get(p.canonical)?.includes(p.suppressed!)));
+  return new Set(pairs.filter((p) => p.canonical !== undefined && passedOn.has(p.canonical) && absorbedSet(p.canonical).has(p.suppressed!)));
 }
 
 /** What a suppressed span's agent step would have shown: its own metrics, gaps filled from what it absorbed. */
