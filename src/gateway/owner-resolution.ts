@@ -83,11 +83,17 @@ function age(now: Nanos, then: Nanos): Nanos {
 export function cleanupCorrelationState<T extends { insertedAtNs: Nanos }>(state: OwnerState<T>, nowNs: Nanos): OwnerState<T> {
   const next: OwnerState<T> = {
     ...state,
-    pendingLlmHints: state.pendingLlmHints.filter((h) => age(nowNs, h.insertedAtNs) <= LLM_HINT_TTL_NS),
-    pendingToolHints: state.pendingToolHints.filter((h) => age(nowNs, h.insertedAtNs) <= TOOL_HINT_TTL_NS),
+    pendingLlmHints: unexpired(state.pendingLlmHints, nowNs, LLM_HINT_TTL_NS),
+    pendingToolHints: unexpired(state.pendingToolHints, nowNs, TOOL_HINT_TTL_NS),
   };
   if (state.stickyOwner && age(nowNs, state.stickyOwner.updatedAtNs) > LAST_OWNER_TTL_NS) delete next.stickyOwner;
   return next;
+}
+
+/** The hints younger than `ttl`: the list itself when none has expired (it runs at every call and tool). */
+function unexpired<T extends { insertedAtNs: Nanos }>(hints: readonly T[], nowNs: Nanos, ttl: Nanos): readonly T[] {
+  const alive = (h: T) => age(nowNs, h.insertedAtNs) <= ttl;
+  return hints.every(alive) ? hints : hints.filter(alive);
 }
 
 export function resolveLlmOwner<T extends { insertedAtNs: Nanos }>(

@@ -299,7 +299,7 @@ export class SessionManager {
     if (resolution.subagentId !== undefined) owner.subagentId = resolution.subagentId;
     if (resolution.parentScopeUuid !== undefined) {
       owner.parentScopeUuid = resolution.parentScopeUuid;
-      const parent = [session.turnScope, session.agentScope, ...session.subagents.values()].find((s) => s?.uuid === resolution.parentScopeUuid);
+      const parent = scopeWithUuid(session, resolution.parentScopeUuid, resolution.subagentId);
       if (parent) owner.parentScopeName = parent.name;
     }
     if (resolution.hint) owner.hintEventName = resolution.hint.eventName;
@@ -321,4 +321,12 @@ export class SessionManager {
     if (llm) attribution.llmSpan = llm.uuid;
     return attribution;
   }
+}
+
+/** The session's turn, agent or subagent scope with this uuid (looked up by the subagent id the resolution names, when it names one). */
+function scopeWithUuid(session: Session, uuid: string, subagentId: string | undefined): ScopeHandle | undefined {
+  const named = subagentId === undefined ? undefined : session.subagents.get(subagentId);
+  for (const s of [session.turnScope, session.agentScope, named]) if (s?.uuid === uuid) return s;
+  for (const s of session.subagents.values()) if (s.uuid === uuid) return s;
+  return undefined;
 }

@@ -28,9 +28,18 @@ export interface ToolOwnerResolution {
  * arguments: 5. A name alone scores nothing: common tool names repeat across parallel workers.
  */
 export function toolHintScore(hint: ResponseToolHint, event: Pick<ToolEvent, 'toolCallId' | 'toolName' | 'arguments'>): number {
+  return scoreOf(hint, event, () => canonicalJson(event.arguments));
+}
+
+/**
+ * {@link toolHintScore} with the event's arguments printed by `eventArguments` (once for all hints),
+ * and a hint's only when the arguments can count: with its id or its name matching.
+ */
+function scoreOf(hint: ResponseToolHint, event: Pick<ToolEvent, 'toolCallId' | 'toolName' | 'arguments'>, eventArguments: () => string): number {
   const idMatches = hint.toolCallId !== undefined && hint.toolCallId === event.toolCallId;
   const nameMatches = hint.toolName !== undefined && hint.toolName === event.toolName;
-  const argumentsMatch = hint.arguments !== null && event.arguments !== null && canonicalJson(hint.arguments) === canonicalJson(event.arguments);
+  if (!idMatches && !nameMatches) return 0;
+  const argumentsMatch = hint.arguments !== null && event.arguments !== null && printedArguments(hint) === eventArguments();
   let score = 0;
   if (idMatches) score += 12;
   if (idMatches && nameMatches) score += 4;
@@ -39,13 +48,28 @@ export function toolHintScore(hint: ResponseToolHint, event: Pick<ToolEvent, 'to
   return score;
 }
 
+/** A hint's arguments as canonical JSON, printed once: every tool hook scores every pending hint. */
+const hintArguments = new WeakMap<ResponseToolHint, string>();
+function printedArguments(hint: ResponseToolHint): string {
+  let text = hintArguments.get(hint);
+  if (text === undefined) hintArguments.set(hint, (text = canonicalJson(hint.arguments)));
+  return text;
+}
+
 /** The unique best positive score; ties stay ambiguous and consume nothing. */
 export function matchingToolHintIndex(hints: readonly ResponseToolHint[], event: Pick<ToolEvent, 'toolCallId' | 'toolName' | 'arguments'>): number | undefined {
-  const scored = hints.map((hint, index) => ({ index, score: toolHintScore(hint, event) })).filter((s) => s.score > 0);
-  if (scored.length === 0) return undefined;
-  const best = Math.max(...scored.map((s) => s.score));
-  const top = scored.filter((s) => s.score === best);
-  return top.length === 1 ? top[0].index : undefined;
+  let printed: string | undefined;
+  const eventArguments = () => (printed ??= canonicalJson(event.arguments));
+  let best = 0;
+  let bestIndex: number | undefined;
+  let ties = 0;
+  hints.forEach((hint, index) => {
+    const score = scoreOf(hint, event, eventArguments);
+    if (score <= 0 || score < best) return;
+    if (score === best) ties++;
+    else [best, bestIndex, ties] = [score, index, 1];
+  });
+  return ties === 1 ? bestIndex : undefined;
 }
 
 /** Explicit subagent in the hook, else a tool hint, else the turn (or agent) scope. */

@@ -2,7 +2,7 @@ import type { AgentKind } from '../hooks/index.js';
 import { mergeMetadata } from '../hooks/index.js';
 import type { LlmHint } from '../gateway/llm-hints.js';
 import { llmOwnerMetadata } from '../gateway/owner-metadata.js';
-import { cleanupCorrelationState, type OwnerState, type PendingLlmHint, type StickyOwner, type StickyOwnerSource } from '../gateway/owner-resolution.js';
+import { cleanupCorrelationState, type ActiveSubagent, type OwnerState, type PendingLlmHint, type StickyOwner, type StickyOwnerSource } from '../gateway/owner-resolution.js';
 import type { RequestAffinityMap } from '../gateway/request-affinity.js';
 import { toolHintsFromResponse, type ResponseToolHint } from '../gateway/response-tool-hints.js';
 import type { Nanos } from '../ingest/time.js';
@@ -42,14 +42,20 @@ export class Session {
   /** Set when a root-owned LLM completed in the open turn; boxed because the response may be JSON null. */
   lastTurnLlmOutput?: { value: Json };
   readonly subagents = new Map<string, ScopeHandle>();
+  /**
+   * The active subagents as owner resolution reads them, kept beside `subagents` (same order): rebuilt
+   * for every call and tool, it made a session with thousands of open subagents quadratic.
+   */
+  private readonly activeSubagents = new Map<string, ActiveSubagent>();
   /** Start order of the active subagents (closed in reverse at turn close). */
-  readonly subagentOrder: string[] = [];
+  readonly subagentOrder = new Set<string>();
   readonly completedSubagents = new Set<string>();
   /** Hook-observed LLM calls (Hermes), by api_call_id. */
   readonly hookLlms = new Map<string, ScopeHandle>();
   readonly tools = new Map<string, ScopeHandle>();
-  pendingLlmHints: PendingLlmHint[] = [];
-  pendingToolHints: PendingToolHint[] = [];
+  // Replaced, never changed in place: owner resolution gets them as they are (see applyOwnerState).
+  pendingLlmHints: readonly PendingLlmHint[] = [];
+  pendingToolHints: readonly PendingToolHint[] = [];
   requestAffinity: RequestAffinityMap = new Map();
   stickyOwner?: StickyOwner;
   lastActivityNs: Nanos;
@@ -193,11 +199,9 @@ export class Session {
       this.tools.delete(id);
       this.emitter.endScope(handle, { data: status, metadata: status });
     }
-    const closed: string[] = [];
-    for (let id = this.subagentOrder.pop(); id !== undefined; id = this.subagentOrder.pop()) {
-      this.closeSubagentScope(id, status);
-      closed.push(id);
-    }
+    const closed = [...this.subagentOrder].reverse();
+    this.subagentOrder.clear();
+    for (const id of closed) this.closeSubagentScope(id, status);
     const turnOutput = this.lastTurnLlmOutput ? this.lastTurnLlmOutput.value : output;
     this.lastTurnLlmOutput = undefined;
     this.clearCorrelationState();
@@ -243,8 +247,9 @@ export class Session {
     const scope = this.emitter.startScope({ parentUuid: turn.uuid, name: `subagent:${event.subagentId}`, category: 'agent', data: event.payload, metadata });
     this.completedSubagents.delete(event.subagentId);
     if (hasSibling) this.setStickyOwner(event.subagentId, 'subagent-start');
-    this.subagentOrder.push(event.subagentId);
+    this.subagentOrder.add(event.subagentId);
     this.subagents.set(event.subagentId, scope);
+    this.activeSubagents.set(event.subagentId, { scopeUuid: scope.uuid, metadata: scope.metadata });
   }
 
   /** SubagentEnded: ignored once completed; a mark when it never started; else the scope closes. */
@@ -263,14 +268,19 @@ export class Session {
     const scope = this.subagents.get(subagentId);
     if (!scope) return false;
     this.subagents.delete(subagentId);
+    this.activeSubagents.delete(subagentId);
     this.emitter.endScope(scope, { data: output });
-    const at = this.subagentOrder.indexOf(subagentId);
-    if (at >= 0) this.subagentOrder.splice(at, 1);
+    this.subagentOrder.delete(subagentId);
     this.completedSubagents.add(subagentId);
-    this.pendingToolHints = this.pendingToolHints.filter((p) => p.hint.subagentId !== subagentId);
-    const affinity = new Map(this.requestAffinity);
-    for (const [key, owner] of affinity) if (owner === subagentId) affinity.delete(key);
-    this.requestAffinity = affinity;
+    if (this.pendingToolHints.some((p) => p.hint.subagentId === subagentId)) {
+      this.pendingToolHints = this.pendingToolHints.filter((p) => p.hint.subagentId !== subagentId);
+    }
+    // The affinity map is a value that owner resolution returns anew: copied only when it changes.
+    if (ownsAffinity(this.requestAffinity, subagentId)) {
+      const affinity = new Map(this.requestAffinity);
+      for (const [key, owner] of affinity) if (owner === subagentId) affinity.delete(key);
+      this.requestAffinity = affinity;
+    }
     if (this.stickyOwner?.subagentId === subagentId) this.stickyOwner = undefined;
     return true;
   }
@@ -335,9 +345,8 @@ export class Session {
 
   /** The correlation state as the pure owner-resolution functions read it. */
   ownerSnapshot(): OwnerState<PendingToolHint> {
-    const subagents = new Map([...this.subagents].map(([id, scope]) => [id, { scopeUuid: scope.uuid, metadata: scope.metadata }]));
     const state: OwnerState<PendingToolHint> = {
-      subagents,
+      subagents: this.activeSubagents,
       pendingLlmHints: this.pendingLlmHints,
       pendingToolHints: this.pendingToolHints,
       requestAffinity: this.requestAffinity,
@@ -348,9 +357,10 @@ export class Session {
     return state;
   }
 
+  /** The state owner resolution returned. Its lists are taken as they are: this session never changes a list in place, it replaces it. */
   applyOwnerState(state: OwnerState<PendingToolHint>): void {
-    this.pendingLlmHints = [...state.pendingLlmHints];
-    this.pendingToolHints = [...state.pendingToolHints];
+    this.pendingLlmHints = state.pendingLlmHints;
+    this.pendingToolHints = state.pendingToolHints;
     this.requestAffinity = state.requestAffinity;
     this.stickyOwner = state.stickyOwner;
   }
@@ -368,4 +378,10 @@ export class Session {
     if (at >= 0) this.stack.splice(at, 1);
     this.emitter.endScope(scope, { data: output });
   }
+}
+
+/** Whether a subagent owns some request affinity. */
+function ownsAffinity(affinity: RequestAffinityMap, subagentId: string): boolean {
+  for (const owner of affinity.values()) if (owner === subagentId) return true;
+  return false;
 }
