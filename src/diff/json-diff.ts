@@ -70,7 +70,7 @@ function compare(a: Json, b: Json, path: LazyPath, bPath: LazyPath, out: Differe
     for (let i = 0; i < n; i++) {
       if (i >= b.length) push(out, { kind: 'removed', a: a[i] }, child(path, i), child(bPath, i));
       else if (i >= a.length) push(out, { kind: 'added', b: b[i] }, child(path, i), child(bPath, i));
-      else if (a[i] !== b[i]) compareChild(a[i], b[i], path, bPath, i, out);
+      else if (a[i] !== b[i]) descend(a[i], b[i], path, bPath, i, out);
     }
     return;
   }
@@ -81,20 +81,15 @@ function compare(a: Json, b: Json, path: LazyPath, bPath: LazyPath, out: Differe
       const inB = Object.prototype.hasOwnProperty.call(b, k) && b[k] !== undefined;
       if (!inB) push(out, { kind: 'removed', a: a[k] }, child(path, k), child(bPath, k));
       else if (!inA) push(out, { kind: 'added', b: b[k] }, child(path, k), child(bPath, k));
-      else if (a[k] !== b[k]) compareChild(a[k], b[k], path, bPath, k, out);
+      else if (a[k] !== b[k]) descend(a[k], b[k], path, bPath, k, out);
     }
     return;
   }
   push(out, { kind: 'changed', a, b }, path, bPath);
 }
 
-/** Two members that differ as values: plain scalars are settled here, without a path for them. */
-function compareChild(a: Json, b: Json, path: LazyPath, bPath: LazyPath, key: string | number, out: Difference[]): void {
-  const scalars = (a === null || typeof a !== 'object') && (b === null || typeof b !== 'object');
-  if (scalars && !(typeof a === 'number' && typeof b === 'number')) {
-    push(out, { kind: 'changed', a, b }, child(path, key), child(bPath, key));
-    return;
-  }
+/** Compares two members that are not one value (equal scalars are passed over without a path for them). */
+function descend(a: Json, b: Json, path: LazyPath, bPath: LazyPath, key: string | number, out: Difference[]): void {
   const at = child(path, key);
   compare(a, b, at, path === bPath ? at : child(bPath, key), out);
 }

@@ -1,5 +1,6 @@
 import { appendAll } from './finding.js';
 import type { JsonPath } from './path.js';
+import { stringEnd as jsonStringEnd } from '../../json/string-end.js';
 
 /**
  * A structural pass over JSON text for the two things `JSON.parse` cannot tell: keys repeated within
@@ -157,17 +158,9 @@ function skipSpace(text: string, from: number): number {
   return i;
 }
 
-/** Index just past the closing quote of the string starting at `start`, or -1. */
+/** Index just past the closing quote of the string starting at `start`, or -1 (also when no string starts there). */
 function stringEnd(text: string, start: number): number {
-  if (text[start] !== '"') return -1;
-  let i = start + 1;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5c) i += 2;
-    else if (c === 0x22) return i + 1;
-    else i++;
-  }
-  return -1;
+  return text[start] === '"' ? jsonStringEnd(text, start) : -1;
 }
 
 /** The key a string literal spells, or undefined when it is malformed (bad escape, raw control character). */
@@ -199,7 +192,7 @@ const FEW_KEYS = 12;
 
 /**
  * True only when {@link scanJsonTextFully} would find the text JSON-shaped with no entry and no token:
- * the same structure rules, strings skipped by searching for their closing quote, keys compared as
+ * the same structure rules, strings skipped by searching for their closing quote (the same end), keys compared as
  * written. Anything else (a repeated key, a key with an escape, a non-finite token, broken structure)
  * is false, and the full scan decides it.
  */
@@ -226,7 +219,7 @@ function isPlainJson(text: string): boolean {
         continue value;
       }
     } else {
-      i = c === 0x22 ? quotedEnd(text, i) : plainScalarEnd(text, i);
+      i = c === 0x22 ? jsonStringEnd(text, i) : plainScalarEnd(text, i);
       if (i < 0) return false;
     }
     // After a value: a separator, the end of its container, or the end of the text.
@@ -254,7 +247,7 @@ function isPlainJson(text: string): boolean {
 /** Reads a key and its colon at `i` into the open object on top of `stack`; past the colon, or -1. */
 function afterKey(text: string, i: number, stack: SeenKeys[]): number {
   if (text.charCodeAt(i) !== 0x22) return -1;
-  const end = quotedEnd(text, i);
+  const end = jsonStringEnd(text, i);
   if (end < 0) return -1;
   const key = text.slice(i + 1, end - 1);
   if (key.includes('\\')) return -1; // spelled with an escape: the full scan decodes it
@@ -272,50 +265,8 @@ function afterKey(text: string, i: number, stack: SeenKeys[]): number {
   return text.charCodeAt(colon) === 0x3a /* : */ ? colon + 1 : -1;
 }
 
-/** {@link stringEnd} by searching for quotes: one is the end unless an odd run of backslashes precedes it. */
-function quotedEnd(text: string, start: number): number {
-  for (let q = text.indexOf('"', start + 1); q >= 0; q = text.indexOf('"', q + 1)) {
-    let b = q - 1;
-    while (b > start && text.charCodeAt(b) === 0x5c) b--;
-    if ((q - 1 - b) % 2 === 0) return q + 1;
-  }
-  return -1;
-}
-
-/**
- * End of a number, `true`, `false` or `null` at `start` (as {@link scalarEnd} delimits it and SCALAR
- * spells it), or -1 for anything else, non-finite tokens included.
- */
+/** End of a number, `true`, `false` or `null` at `start` (as the full scan delimits and spells it), or -1 for anything else, non-finite tokens included. */
 function plainScalarEnd(text: string, start: number): number {
   const end = scalarEnd(text, start);
-  const c = text.charCodeAt(start);
-  if (c === 0x74 /* t */) return end - start === 4 && text.startsWith('true', start) ? end : -1;
-  if (c === 0x66 /* f */) return end - start === 5 && text.startsWith('false', start) ? end : -1;
-  if (c === 0x6e /* n */) return end - start === 4 && text.startsWith('null', start) ? end : -1;
-  return numberEnd(text, start) === end && end > start ? end : -1;
-}
-
-/** End of the JSON number at `start` (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?), or -1. */
-function numberEnd(text: string, start: number): number {
-  let i = start;
-  if (text.charCodeAt(i) === 0x2d /* - */) i++;
-  if (text.charCodeAt(i) === 0x30 /* 0 */) i++;
-  else if (isDigit(text.charCodeAt(i))) while (isDigit(text.charCodeAt(i))) i++;
-  else return -1;
-  if (text.charCodeAt(i) === 0x2e /* . */) {
-    if (!isDigit(text.charCodeAt(++i))) return -1;
-    while (isDigit(text.charCodeAt(i))) i++;
-  }
-  const e = text.charCodeAt(i);
-  if (e === 0x65 || e === 0x45) {
-    const sign = text.charCodeAt(++i);
-    if (sign === 0x2b || sign === 0x2d) i++;
-    if (!isDigit(text.charCodeAt(i))) return -1;
-    while (isDigit(text.charCodeAt(i))) i++;
-  }
-  return i;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
+  return end > start && SCALAR.test(text.slice(start, end)) ? end : -1;
 }

@@ -1,3 +1,5 @@
+import { stringEnd } from '../../json/string-end.js';
+
 /**
  * Where each entry of a HAR document starts: the line of the first character of every element of
  * `log.entries`, found by one pass over the document's text (strings and nesting tracked, nothing
@@ -68,12 +70,6 @@ export function harEntryLines(text: string, firstLine: number, count: number): n
  * them), or at least `text.length` when the string does not end in `text`.
  */
 export function closingQuote(text: string, open: number): number {
-  let j = open + 1;
-  while (j < text.length) {
-    const d = text.charCodeAt(j);
-    if (d === 0x5c) j += 2;
-    else if (d === 0x22) return j;
-    else j++;
-  }
-  return j;
+  const end = stringEnd(text, open);
+  return end < 0 ? text.length : end - 1;
 }
