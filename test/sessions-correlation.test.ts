@@ -192,7 +192,7 @@ describe('session_tests.rs (relay-cli.md §4.6): LLM and tool ownership', () => 
     ]);
     const session = h.session('agent-tool-finish');
     assert.equal(session.subagents.size, 0);
-    assert.equal(session.subagentOrder.size, 0);
+    assert.equal(session.subagentOrder.length, 0);
     // The duplicate SubagentStop changed nothing: worker-2 ended once, with the tool result.
     assert.deepEqual(h.named('subagent:worker-2', 'end').map((e) => e.data), [{ agentId: 'worker-2', status: 'completed' }]);
     const o = owner(h.llm(gatewayStart({ sessionId: 'agent-tool-finish' }), { output_text: 'final' }));

@@ -47,8 +47,6 @@ export class Session {
    * for every call and tool, it made a session with thousands of open subagents quadratic.
    */
   private readonly activeSubagents = new Map<string, ActiveSubagent>();
-  /** Start order of the active subagents (closed in reverse at turn close). */
-  readonly subagentOrder = new Set<string>();
   readonly completedSubagents = new Set<string>();
   /** Hook-observed LLM calls (Hermes), by api_call_id. */
   readonly hookLlms = new Map<string, ScopeHandle>();
@@ -199,8 +197,7 @@ export class Session {
       this.tools.delete(id);
       this.emitter.endScope(handle, { data: status, metadata: status });
     }
-    const closed = [...this.subagentOrder].reverse();
-    this.subagentOrder.clear();
+    const closed = this.subagentOrder.reverse();
     for (const id of closed) this.closeSubagentScope(id, status);
     const turnOutput = this.lastTurnLlmOutput ? this.lastTurnLlmOutput.value : output;
     this.lastTurnLlmOutput = undefined;
@@ -236,6 +233,11 @@ export class Session {
 
   // ── subagents ─────────────────────────────────────────────────────────────────────────────────
 
+  /** Start order of the active subagents (closed in reverse at turn close): `subagents` keeps it. */
+  get subagentOrder(): string[] {
+    return [...this.subagents.keys()];
+  }
+
   /** A subagent scope under the turn; a duplicate start is ignored; a start beside active siblings claims the next unhinted LLM. */
   startSubagent(event: SessionInputOf<'SubagentStarted'>): void {
     this.ensureTurnStarted(event.metadata);
@@ -247,7 +249,6 @@ export class Session {
     const scope = this.emitter.startScope({ parentUuid: turn.uuid, name: `subagent:${event.subagentId}`, category: 'agent', data: event.payload, metadata });
     this.completedSubagents.delete(event.subagentId);
     if (hasSibling) this.setStickyOwner(event.subagentId, 'subagent-start');
-    this.subagentOrder.add(event.subagentId);
     this.subagents.set(event.subagentId, scope);
     this.activeSubagents.set(event.subagentId, { scopeUuid: scope.uuid, metadata: scope.metadata });
   }
@@ -270,7 +271,6 @@ export class Session {
     this.subagents.delete(subagentId);
     this.activeSubagents.delete(subagentId);
     this.emitter.endScope(scope, { data: output });
-    this.subagentOrder.delete(subagentId);
     this.completedSubagents.add(subagentId);
     if (this.pendingToolHints.some((p) => p.hint.subagentId === subagentId)) {
       this.pendingToolHints = this.pendingToolHints.filter((p) => p.hint.subagentId !== subagentId);
