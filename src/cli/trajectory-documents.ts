@@ -67,7 +67,7 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
         if (value) yield* docs.add(lineNo, line, value.scanned);
         continue;
       }
-      if (!sawObjectLine && isObjectLine(line)) sawObjectLine = true;
+      if (!sawObjectLine && isObjectLineIn(line, 0, line.length)) sawObjectLine = true;
     }
     if (form === 'ndjson') whole.length = 0;
     if (start < chunk.length) carry.push(chunk.subarray(start));
@@ -79,7 +79,7 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
     else if (form === 'undecided' && !isBlank(line)) {
       const value = asJsonValue(line);
       if (value) return yield { bytes: line, scanned: value.scanned };
-    } else if (form === 'document' && !sawObjectLine && isObjectLine(line)) sawObjectLine = true;
+    } else if (form === 'document' && !sawObjectLine && isObjectLineIn(line, 0, line.length)) sawObjectLine = true;
   }
   if (form === 'ndjson') return yield* docs.end();
   const bytes = Buffer.concat(whole);
@@ -137,8 +137,9 @@ function isBlank(bytes: Buffer): boolean {
 }
 
 /**
- * {@link isObjectLine} of `buf[from, to)`, answered from the bytes when its first or last character
- * that `trim` keeps is ASCII and not a brace (almost every line of a pretty-printed document).
+ * Whether `buf[from, to)` is a JSON object by itself ({@link isObjectLine}): answered from the bytes
+ * when its first or last character that `trim` keeps is ASCII and not a brace (almost every line of a
+ * pretty-printed document), so a line need not be decoded, nor cut out of its chunk.
  */
 function isObjectLineIn(buf: Buffer, from: number, to: number): boolean {
   if (to - from > MAX_TEXT_BYTES) return true;

@@ -192,9 +192,8 @@ const FEW_KEYS = 12;
 
 /**
  * True only when {@link scanJsonTextFully} would find the text JSON-shaped with no entry and no token:
- * the same structure rules, strings skipped by searching for their closing quote (the same end), keys compared as
- * written. Anything else (a repeated key, a key with an escape, a non-finite token, broken structure)
- * is false, and the full scan decides it.
+ * the same structure rules and string ends, keys compared as written. Anything else (a repeated key, a
+ * key with an escape, a non-finite token, broken structure) is false, and the full scan decides it.
  */
 function isPlainJson(text: string): boolean {
   const stack: SeenKeys[] = [];
