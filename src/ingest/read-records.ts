@@ -6,6 +6,7 @@ import { canonicalJson } from '../json/stringify.js';
 import { getOwn, hasOwn, isObject, type Json, type JsonObject } from '../json/value.js';
 import type { LineAccounting, LineRef, RecordKind } from './accounting.js';
 import { decodeAtof, looksLikeAtof, type AtofEvent } from './atof.js';
+import { documentEnd } from './document-end.js';
 import type { InputSource } from './inputs.js';
 import { readLineBatches, type Line, type ReadLinesOptions } from './lines.js';
 import { describeUnknown, isBlank, parseLine } from './read-atof.js';
@@ -285,29 +286,6 @@ function mayOpenDocument(text: string): boolean {
   if (text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125 /* } */) return false;
   const trimmed = text.trim();
   return trimmed.startsWith('{') && !trimmed.endsWith('}');
-}
-
-/**
- * The brackets a held document has open after one more of its lines (opened minus closed, outside
- * strings), and where in the line they all closed, if they did before its last character: then the
- * document ends inside the line. (A string cannot span lines, so each line is scanned on its own.)
- */
-function documentEnd(text: string, depth: number): { depth: number; end?: number } {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34) break;
-      }
-    } else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
-    else if (c === 125 /* } */ || c === 93 /* ] */) {
-      depth--;
-      if (depth === 0 && !isBlank(text.slice(i + 1))) return { depth, end: i + 1 };
-    }
-  }
-  return { depth };
 }
 
 /** A line that starts a JSON object but is not one by itself: the first line of a pretty-printed document. */
