@@ -73,6 +73,14 @@ describe('a first line that opens a JSON document', () => {
     assert.doesNotMatch(message, /\n/, 'a diagnostic is one line');
   });
 
+  it('a pretty document with a number kept exact (1.0) before its syntax error names the failing line, not a later one', async () => {
+    // parseJson marks such numbers in a longer copy of the text; the position it reports is the given text's.
+    const lines = ['{', '  "log": {', '    "entries": [', '      {"time": 1.0, "big": 12345678901234567890,', '        "url": "a" "b"', '      }', '    ]', '  }', '}'];
+    const { accounting } = await readAll([ndjson('bad-number.har', lines)]);
+    const message = accounting.toJSON().skipped.by_reason['not-json']!.examples[0].message ?? '';
+    assert.match(message, /\(line 5\)$/);
+  });
+
   it('a valid pretty document that is no input says so once per line, as unknown-record, naming what it is', async () => {
     const event = JSON.stringify(JSON.parse(atof(1)), null, 2).split('\n');
     const { accounting } = await readAll([ndjson('event.json', event)]);

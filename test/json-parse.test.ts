@@ -27,3 +27,27 @@ test('parseJson keeps the literal of every number a double would misrepresent, w
   // Other numbers are plain numbers (printed as serde prints the double); number-like text in strings stays text.
   assert.deepEqual(parseJson('{"a":1.50,"b":"x:1.0,","c":[3]}'), { a: 1.5, b: 'x:1.0,', c: [3] });
 });
+
+/** What a call threw (its message), or undefined. */
+function thrown(f: () => unknown): string | undefined {
+  try {
+    f();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+test('parseJson rejects what JSON.parse rejects, with JSON.parse’s error for the text as given', () => {
+  // Valid documents spliced with risky numbers and stray tokens, some cut short. The numbers parseJson
+  // keeps exact are marked in a longer copy of the text; its error must still name the given text's position.
+  const token = fc.constantFrom('1.0', '-2.00', '1e3', '12345678901234567890', '7', '"s"', ',', ']', '}', ':', '{', 'x');
+  const text = fc.tuple(fc.json(), fc.nat(), token, fc.nat()).map(([json, at, t, cut]) => {
+    const i = at % (json.length + 1);
+    const spliced = json.slice(0, i) + t + json.slice(i);
+    return cut % 3 === 0 ? spliced.slice(0, cut % (spliced.length + 1)) : spliced;
+  });
+  fc.assert(fc.property(text, (t) => assert.equal(thrown(() => parseJson(t)), thrown(() => JSON.parse(t)), t)), { numRuns: 5000 });
+  // Risky numbers before the error: the position is counted in the text as given (15, not 26).
+  assert.match(thrown(() => parseJson('{"a":1.0,"b":2,,}')) ?? '', /at position 15\b/);
+});

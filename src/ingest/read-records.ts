@@ -402,7 +402,7 @@ class RecordReader {
    * the outcomes of {@link readDocument}: a document that does not parse is a `not-json` skip of its
    * lines (unless NDJSON follows its first line), valid JSON that is no HAR file an `unknown-record`
    * one, and a HAR file's entries are read in order, each named by the line it starts on. Every entry
-   * is parsed once to check the document before any is read, then again as it is read: holding them
+   * is checked before any is read, then parsed as it is read: holding them
    * all parsed would take several times the document's size.
    */
   private *readLargeDocument(lines: Line[], file: string, chars: number): Generator<InputRecord> {
@@ -433,7 +433,9 @@ class RecordReader {
     }
     for (const span of split.entries) {
       try {
-        parseJson(entryText(texts, span));
+        // A syntax check only (nothing is kept): JSON.parse rejects exactly what parseJson rejects, with
+        // the same error, without parseJson's scan for numbers to keep exact.
+        JSON.parse(entryText(texts, span));
       } catch (err) {
         return yield* notJson(`${(err as Error).message.replace(/\s*\n\s*/g, ' ')} (in the entry that starts on line ${first + span.line})`);
       }

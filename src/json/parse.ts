@@ -19,11 +19,23 @@ function mayHoldRiskyNumber(text: string): boolean {
 }
 const SENTINEL = '\u0000#n#';
 
+/**
+ * The value of a JSON text, numbers kept exact. It accepts exactly the texts JSON.parse accepts (marking
+ * a number swaps one token for another) and rejects the others with JSON.parse's own error for the
+ * text as given: the marked text is longer, so its error would name the wrong position.
+ */
 export function parseJson(text: string): Json {
   if (!mayHoldRiskyNumber(text)) return JSON.parse(text) as Json;
   const marked = markRiskyNumbers(text);
   if (marked === text) return JSON.parse(text) as Json;
-  return reviveSentinels(JSON.parse(marked) as Json);
+  let value: Json;
+  try {
+    value = JSON.parse(marked) as Json;
+  } catch (err) {
+    JSON.parse(text); // throws the error of the text as given
+    throw err; // not reached while both reject the same texts
+  }
+  return reviveSentinels(value);
 }
 
 /** Turns sentinel strings back into JsonNumbers, walking with an explicit stack (no depth limit). */
