@@ -51,3 +51,13 @@ test('parseJson rejects what JSON.parse rejects, with JSON.parse’s error for t
   // Risky numbers before the error: the position is counted in the text as given (15, not 26).
   assert.match(thrown(() => parseJson('{"a":1.0,"b":2,,}')) ?? '', /at position 15\b/);
 });
+
+test('a string of the input that looks like a marked number stays a string', () => {
+  // Numbers kept exact are marked as strings with a prefix while JSON.parse reads the text; a string
+  // already spelling such a prefix (the fixed one used before, here) must not come out as a number.
+  for (const s of ['\u0000#n#1.0', '\u0000#n#12345678901234567890', '\u0000']) {
+    const value = parseJson(`{"a":${JSON.stringify(s)},"b":1.0}`) as Record<string, unknown>;
+    assert.equal(value.a, s);
+    assert.ok(value.b instanceof JsonNumber);
+  }
+});

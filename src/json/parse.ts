@@ -17,7 +17,11 @@ function mayHoldRiskyNumber(text: string): boolean {
   const first = text.charCodeAt(0);
   return first === 123 /* { */ || first === 91 /* [ */ ? RISKY_INNER.test(text) : RISKY_ANYWHERE.test(text);
 }
-const SENTINEL = '\u0000#n#';
+/**
+ * What a marked number's string starts with. A per-process nonce (as the printer's placeholders carry):
+ * a fixed prefix could be spelt by a string of the input, which would come out as a number.
+ */
+const SENTINEL = `\u0000${Math.random().toString(36).slice(2, 10)}#`;
 
 /**
  * The value of a JSON text, numbers kept exact. It accepts exactly the texts JSON.parse accepts (marking
