@@ -206,7 +206,21 @@ test('a failed write leaves no temp file behind', async () => {
   writeFileSync(blocker, 'a file where a directory should be');
   const r = await runCli(['convert', path, '-o', join(blocker, 'x.json')], { cwd: dir });
   assert.equal(r.code, 4);
-  assert.match(r.stderr, /cannot write .*blocker\/x\.json/);
+  assert.match(r.stderr, /cannot write .*blocker\/x\.json: .*blocker is not a directory$/m);
+  assert.doesNotMatch(r.stderr, /\.tmp/, 'the message names the path given, not the temp file beside it');
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  const missing = await runCli(['convert', path, '-o', join(dir, 'no-such-dir', 'x.json')], { cwd: dir });
+  assert.equal(missing.code, 4);
+  assert.match(missing.stderr, /cannot write .*no-such-dir\/x\.json: the directory .*no-such-dir does not exist$/m);
   assert.equal(readFileSync(blocker, 'utf8'), 'a file where a directory should be');
+});
+
+test('an output error is told about the path given: node’s call and temp-file path are left out', async () => {
+  const { whyNotWritten } = await import('../src/cli/output.js');
+  const err = (code: string, message: string, syscall?: string) => Object.assign(new Error(message), { code, syscall });
+  assert.equal(whyNotWritten('/out/x.json', err('ENOSPC', "ENOSPC: no space left on device, write", 'write')), 'ENOSPC: no space left on device');
+  assert.equal(whyNotWritten('/out/x.json', err('EACCES', "EACCES: permission denied, open '/out/.x.json.1f2e.tmp'", 'open')), 'EACCES: permission denied');
+  assert.equal(whyNotWritten('/out/x.json', err('ENOENT', "ENOENT: no such file or directory, open '/out/.x.json.1f2e.tmp'", 'open')), 'the directory /out does not exist');
+  // Not a system call's error: its message as it is.
+  assert.equal(whyNotWritten('/out/x.json', new Error('a writer failed, badly')), 'a writer failed, badly');
 });

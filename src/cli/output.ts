@@ -138,7 +138,18 @@ function outputFailure(path: string, err: unknown): never {
   if (err instanceof SourceFailure) throw err.cause;
   // A pipe named as the output (`-o /dev/stdout | head`) closed by its reader: as for stdout, a quiet 141.
   if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new CliError(EXIT.BROKEN_PIPE, '');
-  throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${(err as Error).message}`);
+  throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${whyNotWritten(path, err as NodeJS.ErrnoException)}`);
+}
+
+/**
+ * Why a file could not be written, in words about the path the user named: node's message names the
+ * call and the file it failed on, which is the hidden temp file beside it (`open '/out/.x.json.1f….tmp'`).
+ */
+export function whyNotWritten(path: string, err: NodeJS.ErrnoException): string {
+  if (err.code === 'ENOENT') return `the directory ${dirname(path)} does not exist`;
+  if (err.code === 'ENOTDIR') return `${dirname(path)} is not a directory`;
+  // `ENOSPC: no space left on device, write` → `ENOSPC: no space left on device`.
+  return typeof err.syscall === 'string' ? err.message.replace(/, \w+(?: '.*')?$/s, '') : err.message;
 }
 
 /**
