@@ -29,7 +29,11 @@ export type AliasStep =
   /** A pending child start waits for this id: the session layer must try to promote it now. */
   | { kind: 'promote-pending'; childSessionId: string };
 
-export function aliasStep(sessionId: string | undefined, aliases: ReadonlyMap<string, SessionAlias>, pendingChildSessionIds: ReadonlySet<string>): AliasStep {
+/**
+ * `pendingChildSessionIds`: a Set of ids, or the session layer's map of pending starts itself (copying
+ * its keys for every call made thousands of pending children quadratic).
+ */
+export function aliasStep(sessionId: string | undefined, aliases: ReadonlyMap<string, SessionAlias>, pendingChildSessionIds: Pick<ReadonlySet<string>, 'has'>): AliasStep {
   if (sessionId === undefined) return { kind: 'no-session-id' };
   const alias = aliases.get(sessionId);
   if (alias) return { kind: 'alias', alias };

@@ -167,7 +167,7 @@ export class SessionManager {
     for (const [sessionId, session] of idle) {
       const closedSubagents = session.closeTurnForReason(reason);
       if (session.isEmpty()) this.sessions.delete(sessionId);
-      for (const subagentId of closedSubagents) this.alignment.clearForEndedSubagent(sessionId, subagentId);
+      this.alignment.clearForEndedSubagents(sessionId, closedSubagents);
     }
     return idle.length;
   }
@@ -252,7 +252,7 @@ export class SessionManager {
   }
 
   private resolveStartAlias(start: LlmGatewayStart, config: SessionConfig): { start: LlmGatewayStart; alias: AliasDecision } {
-    const step = aliasStep(start.sessionId, this.alignment.aliases, new Set(this.alignment.pending.keys()));
+    const step = aliasStep(start.sessionId, this.alignment.aliases, this.alignment.pending);
     switch (step.kind) {
       case 'no-session-id':
         return { start, alias: { rule: 'NO_SESSION_ID' } };

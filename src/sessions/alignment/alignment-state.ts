@@ -1,5 +1,6 @@
 import { mergeMetadata } from '../../hooks/index.js';
 import type { SessionAlias } from '../../gateway/session-selection.js';
+import { IndexedMap } from '../../util/indexed-map.js';
 import type { SessionInput } from '../events.js';
 import { routeEventThroughAlias } from './alias-routing.js';
 import type { PendingSubagentStart } from './child-start.js';
@@ -9,11 +10,15 @@ import { hermesChildSessionOf } from './hermes-child.js';
  * Cross-session alignment state (alignment/mod.rs `SessionAlignmentState`): child-session aliases,
  * finished aliases (kept only for Hermes subagent ends), and child starts waiting for their parent.
  * Maps keep insertion order, so every sweep over them is deterministic.
+ *
+ * Each map files its child sessions under their parent session: what the end of a session or of a
+ * subagent clears is found there. Going through whole maps at every end made a parent with thousands
+ * of child sessions quadratic (each child's own end went through all the aliases of its siblings).
  */
 export class AlignmentState {
-  readonly aliases = new Map<string, SessionAlias>();
-  readonly completedAliases = new Map<string, SessionAlias>();
-  readonly pending = new Map<string, PendingSubagentStart>();
+  readonly aliases = new IndexedMap<SessionAlias>((_, alias) => alias.parentSessionId);
+  readonly completedAliases = new IndexedMap<SessionAlias>((_, alias) => alias.parentSessionId);
+  readonly pending = new IndexedMap<PendingSubagentStart>((_, pending) => pending.context.parentSessionId);
 
   /** `jsonStringFallThrough`: fix `json-null-fallthrough` for the bridge fields it reads. */
   constructor(private readonly jsonStringFallThrough = false) {}
@@ -66,25 +71,31 @@ export class AlignmentState {
 
   /** Removes and returns the pending starts waiting for `parentSessionId`, in arrival order. */
   takePendingForParent(parentSessionId: string): Array<[string, PendingSubagentStart]> {
-    const found = [...this.pending].filter(([, pending]) => pending.context.parentSessionId === parentSessionId);
+    const found = this.pending.keysIn(parentSessionId).map((child): [string, PendingSubagentStart] => [child, this.pending.get(child) as PendingSubagentStart]);
     for (const [child] of found) this.pending.delete(child);
     return found;
   }
 
+  /** Drops every alias and pending start of `sessionId`, as a child or as a parent. */
   clearForEndedAgent(sessionId: string): void {
-    const involves = (child: string, parent: string) => child === sessionId || parent === sessionId;
-    deleteWhere(this.aliases, (child, alias) => involves(child, alias.parentSessionId));
-    deleteWhere(this.completedAliases, (child, alias) => involves(child, alias.parentSessionId));
-    deleteWhere(this.pending, (child, pending) => involves(child, pending.context.parentSessionId));
+    for (const map of [this.aliases, this.completedAliases, this.pending]) {
+      map.delete(sessionId);
+      for (const child of map.keysIn(sessionId)) map.delete(child);
+    }
   }
 
-  /** After the idle sweeper closed `subagentId` of `parentSessionId`. */
-  clearForEndedSubagent(parentSessionId: string, subagentId: string): void {
-    deleteWhere(this.aliases, (child, alias) => child === subagentId || (alias.parentSessionId === parentSessionId && alias.subagentId === subagentId));
-    deleteWhere(this.pending, (child, pending) => child === subagentId || (pending.context.parentSessionId === parentSessionId && pending.event.sessionId === subagentId));
+  /**
+   * After the idle sweeper closed `subagentIds` of `parentSessionId`: drops the aliases and pending
+   * starts of those subagents (as the child session, or as the parent's subagent of that id).
+   */
+  clearForEndedSubagents(parentSessionId: string, subagentIds: readonly string[]): void {
+    if (subagentIds.length === 0) return;
+    const ended = new Set(subagentIds);
+    for (const id of ended) {
+      this.aliases.delete(id);
+      this.pending.delete(id);
+    }
+    for (const child of this.aliases.keysIn(parentSessionId)) if (ended.has((this.aliases.get(child) as SessionAlias).subagentId)) this.aliases.delete(child);
+    for (const child of this.pending.keysIn(parentSessionId)) if (ended.has((this.pending.get(child) as PendingSubagentStart).event.sessionId)) this.pending.delete(child);
   }
-}
-
-function deleteWhere<V>(map: Map<string, V>, predicate: (key: string, value: V) => boolean): void {
-  for (const [key, value] of [...map]) if (predicate(key, value)) map.delete(key);
 }
