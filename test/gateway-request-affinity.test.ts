@@ -56,14 +56,20 @@ describe('request affinity key (§2.6.3)', () => {
     assert.equal(requestAffinityKey({ input: straddling }), 'A'.repeat(4095) + '😀');
   });
 
-  it('learns from confident statuses only, and marks a key claimed by two owners ambiguous', () => {
+  it('learns from confident statuses only, in place, and marks a key claimed by two owners ambiguous', () => {
     const content = { input: TASK };
-    const empty = new Map<string, string | null>();
-    assert.equal(learnRequestAffinity(empty, content, 'w1', 'sticky_last_owner'), empty);
-    assert.equal(learnRequestAffinity(empty, content, undefined, 'explicit'), empty);
-    const learned = learnRequestAffinity(empty, content, 'w1', 'explicit');
-    assert.equal(learned.get(TASK), 'w1');
-    assert.equal(learnRequestAffinity(learned, content, 'w1', 'matched_hint'), learned);
-    assert.equal(learnRequestAffinity(learned, content, 'w2', 'single_hint').get(TASK), null);
+    const map = new Map<string, string | null>();
+    learnRequestAffinity(map, content, 'w1', 'sticky_last_owner');
+    learnRequestAffinity(map, content, undefined, 'explicit');
+    learnRequestAffinity(map, { input: 'short' }, 'w1', 'explicit');
+    assert.equal(map.size, 0);
+    learnRequestAffinity(map, content, 'w1', 'explicit');
+    assert.deepEqual([...map], [[TASK, 'w1']]);
+    learnRequestAffinity(map, content, 'w1', 'matched_hint');
+    assert.deepEqual([...map], [[TASK, 'w1']]);
+    learnRequestAffinity(map, content, 'w2', 'single_hint');
+    assert.deepEqual([...map], [[TASK, null]]);
+    learnRequestAffinity(map, content, 'w1', 'explicit');
+    assert.deepEqual([...map], [[TASK, null]], 'an ambiguous key stays ambiguous');
   });
 });

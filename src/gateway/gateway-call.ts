@@ -7,7 +7,7 @@ import { learnRequestAffinity } from './request-affinity.js';
 
 /**
  * `Session::prepare_gateway_call` after the turn is ensured (§2.5 step 5): resolve the owner, learn
- * request affinity, and build the LLM start metadata. The session layer opens the implicit turn
+ * request affinity (in the snapshot's map itself), and build the LLM start metadata. The session layer opens the implicit turn
  * first (so `rootWorkScopeUuid` is set), counts the call in flight, and stores the returned state.
  */
 export interface GatewayCallOwnership<T extends { insertedAtNs: Nanos }> {
@@ -31,7 +31,7 @@ export function resolveGatewayCallOwnership<T extends { insertedAtNs: Nanos }>(
     content: start.request.content,
   };
   const { resolution, state } = resolveLlmOwner(snapshot, target, nowNs);
-  const requestAffinity = learnRequestAffinity(state.requestAffinity, start.request.content, resolution.subagentId, resolution.status);
+  learnRequestAffinity(state.requestAffinity, start.request.content, resolution.subagentId, resolution.status);
   const facts = { status: resolution.status, source: resolution.source, subagentId: resolution.subagentId, hint: resolution.hint };
-  return { resolution, state: { ...state, requestAffinity }, metadata: llmStartMetadata(start.metadata, facts, resolution.ownerMetadata) };
+  return { resolution, state, metadata: llmStartMetadata(start.metadata, facts, resolution.ownerMetadata) };
 }

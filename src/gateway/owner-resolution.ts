@@ -5,9 +5,10 @@ import { llmOwnerMetadata } from './owner-metadata.js';
 import { requestAffinityKey, type RequestAffinityMap } from './request-affinity.js';
 
 /**
- * LLM owner resolution (relay-cli.md §2.6): which scope is a gateway LLM call's parent. A pure
- * function over a snapshot of one session's correlation state, returning the decision and the next
- * state; the session layer owns the state and applies it. Time is the record timeline (ns).
+ * LLM owner resolution (relay-cli.md §2.6): which scope is a gateway LLM call's parent. A function
+ * over a snapshot of one session's correlation state, returning the decision and the next state; the
+ * session layer owns the state and applies it. The one part changed in place is the request affinity
+ * map, the session's own (see RequestAffinityMap). Time is the record timeline (ns).
  */
 
 export const LLM_HINT_TTL_NS = 300_000_000_000n;
@@ -148,9 +149,7 @@ export function resolveLlmOwner<T extends { insertedAtNs: Nanos }>(
       stickTo(affinityOwner);
       return done({ rule: 'REQUEST_AFFINITY', ...owned(affinityOwner), status: 'request_affinity', source: 'request_payload' });
     }
-    const affinity = new Map(state.requestAffinity);
-    affinity.delete(key);
-    state = { ...state, requestAffinity: affinity };
+    state.requestAffinity.delete(key);
   }
   skipped.push({ rule: 'REQUEST_AFFINITY', reason: affinityReason(key, affinityOwner) });
 

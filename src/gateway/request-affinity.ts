@@ -111,15 +111,18 @@ function looksLikeJsonPayload(text: string): boolean {
 /** Statuses confident enough to teach the affinity map (session.rs `owner_status_teaches_request_affinity`). */
 const TEACHING_STATUSES = new Set(['explicit', 'single_hint', 'matched_hint', 'active_subagent', 'subagent_start', 'request_affinity']);
 
-/** key → owning subagent id, or null once two owners claimed the same key (never usable again this turn). */
-export type RequestAffinityMap = ReadonlyMap<string, string | null>;
+/**
+ * key → owning subagent id, or null once two owners claimed the same key (never usable again this turn).
+ * The session's own map, learned into and forgotten from in place: a copy for every new key made a turn
+ * with thousands of task texts quadratic.
+ */
+export type RequestAffinityMap = Map<string, string | null>;
 
-/** `record_llm_request_affinity`: the map after learning from one resolved call. */
-export function learnRequestAffinity(map: RequestAffinityMap, content: Json, ownerSubagentId: string | undefined, status: string): RequestAffinityMap {
-  if (!TEACHING_STATUSES.has(status) || ownerSubagentId === undefined) return map;
+/** `record_llm_request_affinity`: learns from one resolved call, in place. */
+export function learnRequestAffinity(map: RequestAffinityMap, content: Json, ownerSubagentId: string | undefined, status: string): void {
+  if (!TEACHING_STATUSES.has(status) || ownerSubagentId === undefined) return;
   const key = requestAffinityKey(content);
-  if (key === undefined) return map;
-  if (!map.has(key)) return new Map(map).set(key, ownerSubagentId);
-  if (map.get(key) === ownerSubagentId) return map;
-  return new Map(map).set(key, null);
+  if (key === undefined) return;
+  if (!map.has(key)) map.set(key, ownerSubagentId);
+  else if (map.get(key) !== ownerSubagentId) map.set(key, null);
 }

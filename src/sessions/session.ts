@@ -3,10 +3,10 @@ import { mergeMetadata } from '../hooks/index.js';
 import type { LlmHint } from '../gateway/llm-hints.js';
 import { llmOwnerMetadata } from '../gateway/owner-metadata.js';
 import { cleanupCorrelationState, type ActiveSubagent, type OwnerState, type PendingLlmHint, type StickyOwner, type StickyOwnerSource } from '../gateway/owner-resolution.js';
-import type { RequestAffinityMap } from '../gateway/request-affinity.js';
 import { toolHintsFromResponse, type ResponseToolHint } from '../gateway/response-tool-hints.js';
 import type { Nanos } from '../ingest/time.js';
 import type { Json, JsonObject } from '../json/value.js';
+import { IndexedMap } from '../util/indexed-map.js';
 import { aliasedTurnSubagentId } from './alignment/alias-routing.js';
 import type { SessionConfig } from './config.js';
 import type { AtofEmitter, ScopeHandle } from './emitter.js';
@@ -54,7 +54,8 @@ export class Session {
   // Replaced, never changed in place: owner resolution gets them as they are (see applyOwnerState).
   pendingLlmHints: readonly PendingLlmHint[] = [];
   pendingToolHints: readonly PendingToolHint[] = [];
-  requestAffinity: RequestAffinityMap = new Map();
+  /** Learned into and forgotten from in place; each task text filed under its owner, whose close forgets it. */
+  readonly requestAffinity = new IndexedMap<string | null>((_, owner) => owner ?? undefined);
   stickyOwner?: StickyOwner;
   lastActivityNs: Nanos;
   activeGatewayCalls = 0;
@@ -275,12 +276,8 @@ export class Session {
     if (this.pendingToolHints.some((p) => p.hint.subagentId === subagentId)) {
       this.pendingToolHints = this.pendingToolHints.filter((p) => p.hint.subagentId !== subagentId);
     }
-    // The affinity map is a value that owner resolution returns anew: copied only when it changes.
-    if (ownsAffinity(this.requestAffinity, subagentId)) {
-      const affinity = new Map(this.requestAffinity);
-      for (const [key, owner] of affinity) if (owner === subagentId) affinity.delete(key);
-      this.requestAffinity = affinity;
-    }
+    // Only this subagent's task texts are visited (going through the whole map at every close made a turn of thousands of subagents quadratic).
+    for (const key of this.requestAffinity.keysIn(subagentId)) this.requestAffinity.delete(key);
     if (this.stickyOwner?.subagentId === subagentId) this.stickyOwner = undefined;
     return true;
   }
@@ -312,7 +309,7 @@ export class Session {
   clearCorrelationState(): void {
     this.pendingLlmHints = [];
     this.pendingToolHints = [];
-    this.requestAffinity = new Map();
+    this.requestAffinity.clear();
     this.stickyOwner = undefined;
   }
 
@@ -357,11 +354,13 @@ export class Session {
     return state;
   }
 
-  /** The state owner resolution returned. Its lists are taken as they are: this session never changes a list in place, it replaces it. */
+  /**
+   * The state owner resolution returned. Its lists are taken as they are: this session never changes a
+   * list in place, it replaces it. The affinity map is the session's own, changed in place.
+   */
   applyOwnerState(state: OwnerState<PendingToolHint>): void {
     this.pendingLlmHints = state.pendingLlmHints;
     this.pendingToolHints = state.pendingToolHints;
-    this.requestAffinity = state.requestAffinity;
     this.stickyOwner = state.stickyOwner;
   }
 
@@ -378,10 +377,4 @@ export class Session {
     if (at >= 0) this.stack.splice(at, 1);
     this.emitter.endScope(scope, { data: output });
   }
-}
-
-/** Whether a subagent owns some request affinity. */
-function ownsAffinity(affinity: RequestAffinityMap, subagentId: string): boolean {
-  for (const owner of affinity.values()) if (owner === subagentId) return true;
-  return false;
 }
