@@ -43,6 +43,12 @@ export interface OwnerState<ToolHint extends { insertedAtNs: Nanos } = { inserte
   pendingLlmHints: readonly PendingLlmHint[];
   /** Tool hints only age out here (§3.8 reads them). */
   pendingToolHints: readonly ToolHint[];
+  /**
+   * No pending hint, LLM or tool, was inserted before this (a bound; absent: not known). While it is
+   * younger than the TTLs no hint has expired, and the cleanup does not go through the lists: it runs at
+   * every call, tool and hint, and going through thousands of pending hints each time was quadratic.
+   */
+  oldestHintNs?: Nanos;
   stickyOwner?: StickyOwner;
   requestAffinity: RequestAffinityMap;
 }
@@ -80,15 +86,28 @@ function age(now: Nanos, then: Nanos): Nanos {
   return now > then ? now - then : 0n;
 }
 
+/** The shorter of the two hint TTLs: a hint younger than this has expired from neither list. */
+const HINT_TTL_NS = LLM_HINT_TTL_NS < TOOL_HINT_TTL_NS ? LLM_HINT_TTL_NS : TOOL_HINT_TTL_NS;
+
 /** `cleanup_correlation_state`: hints older than 300 s go; the sticky owner goes when strictly older. */
 export function cleanupCorrelationState<T extends { insertedAtNs: Nanos }>(state: OwnerState<T>, nowNs: Nanos): OwnerState<T> {
-  const next: OwnerState<T> = {
-    ...state,
-    pendingLlmHints: unexpired(state.pendingLlmHints, nowNs, LLM_HINT_TTL_NS),
-    pendingToolHints: unexpired(state.pendingToolHints, nowNs, TOOL_HINT_TTL_NS),
-  };
+  const next: OwnerState<T> = { ...state };
+  if (state.oldestHintNs === undefined || age(nowNs, state.oldestHintNs) > HINT_TTL_NS) {
+    next.pendingLlmHints = unexpired(state.pendingLlmHints, nowNs, LLM_HINT_TTL_NS);
+    next.pendingToolHints = unexpired(state.pendingToolHints, nowNs, TOOL_HINT_TTL_NS);
+    const oldest = oldestInsertion(next.pendingLlmHints, next.pendingToolHints);
+    if (oldest === undefined) delete next.oldestHintNs;
+    else next.oldestHintNs = oldest;
+  }
   if (state.stickyOwner && age(nowNs, state.stickyOwner.updatedAtNs) > LAST_OWNER_TTL_NS) delete next.stickyOwner;
   return next;
+}
+
+/** The earliest insertion time of the hints; undefined when there are none. */
+function oldestInsertion(...lists: ReadonlyArray<readonly { insertedAtNs: Nanos }[]>): Nanos | undefined {
+  let oldest: Nanos | undefined;
+  for (const hints of lists) for (const h of hints) if (oldest === undefined || h.insertedAtNs < oldest) oldest = h.insertedAtNs;
+  return oldest;
 }
 
 /** The hints younger than `ttl`: the list itself when none has expired (it runs at every call and tool). */

@@ -51,9 +51,12 @@ export class Session {
   /** Hook-observed LLM calls (Hermes), by api_call_id. */
   readonly hookLlms = new Map<string, ScopeHandle>();
   readonly tools = new Map<string, ScopeHandle>();
-  // Replaced, never changed in place: owner resolution gets them as they are (see applyOwnerState).
-  pendingLlmHints: readonly PendingLlmHint[] = [];
-  pendingToolHints: readonly PendingToolHint[] = [];
+  // A new hint is appended in place (a copy per hint made a turn with thousands of them quadratic);
+  // anything else replaces the list. Owner resolution hands back these arrays or new ones (see applyOwnerState).
+  pendingLlmHints: PendingLlmHint[] = [];
+  pendingToolHints: PendingToolHint[] = [];
+  /** No pending hint was inserted before this (see OwnerState.oldestHintNs): kept by noteHintInserted and the cleanup. */
+  oldestHintNs?: Nanos;
   /** Learned into and forgotten from in place; each task text filed under its owner, whose close forgets it. */
   readonly requestAffinity = new IndexedMap<string | null>((_, owner) => owner ?? undefined);
   stickyOwner?: StickyOwner;
@@ -309,19 +312,36 @@ export class Session {
   clearCorrelationState(): void {
     this.pendingLlmHints = [];
     this.pendingToolHints = [];
+    this.oldestHintNs = undefined;
     this.requestAffinity.clear();
     this.stickyOwner = undefined;
   }
 
   addLlmHint(hint: LlmHint): void {
-    this.pendingLlmHints = [...this.pendingLlmHints, { hint, insertedAtNs: this.nowNs }];
+    this.noteHintInserted();
+    this.pendingLlmHints.push({ hint, insertedAtNs: this.nowNs });
   }
 
   /** Tool calls a response (or a hint payload) proposes, remembered for the tool hooks that follow. */
   addToolHintsFromResponse(response: Json, ownerSubagentId: string | undefined): void {
     this.cleanupCorrelationState();
-    const hints = toolHintsFromResponse(response, ownerSubagentId, this.jsonStringFallThrough).map((hint) => ({ hint, insertedAtNs: this.nowNs }));
-    this.pendingToolHints = [...this.pendingToolHints, ...hints];
+    const hints = toolHintsFromResponse(response, ownerSubagentId, this.jsonStringFallThrough);
+    if (hints.length === 0) return;
+    this.noteHintInserted();
+    for (const hint of hints) this.pendingToolHints.push({ hint, insertedAtNs: this.nowNs });
+  }
+
+  /**
+   * Before a hint is inserted now: `oldestHintNs` stays a bound on the insertion times (the record clock
+   * may stand earlier than a hint already pending). Not known, it is left so while hints are pending.
+   */
+  private noteHintInserted(): void {
+    const now = this.nowNs;
+    if (this.oldestHintNs !== undefined) {
+      if (now < this.oldestHintNs) this.oldestHintNs = now;
+    } else if (this.pendingLlmHints.length === 0 && this.pendingToolHints.length === 0) {
+      this.oldestHintNs = now;
+    }
   }
 
   /** A root-owned response becomes the turn's output; every response may leave tool hints. */
@@ -351,16 +371,19 @@ export class Session {
     const root = this.rootWorkScope();
     if (root) state.rootWorkScopeUuid = root.uuid;
     if (this.stickyOwner) state.stickyOwner = this.stickyOwner;
+    if (this.oldestHintNs !== undefined) state.oldestHintNs = this.oldestHintNs;
     return state;
   }
 
   /**
-   * The state owner resolution returned. Its lists are taken as they are: this session never changes a
-   * list in place, it replaces it. The affinity map is the session's own, changed in place.
+   * The state owner resolution returned. Its lists are taken as they are: owner resolution never
+   * changes a list, it returns this session's own or new ones, which this session then owns (and may
+   * append to). The affinity map is the session's own, changed in place.
    */
   applyOwnerState(state: OwnerState<PendingToolHint>): void {
-    this.pendingLlmHints = state.pendingLlmHints;
-    this.pendingToolHints = state.pendingToolHints;
+    this.pendingLlmHints = state.pendingLlmHints as PendingLlmHint[];
+    this.pendingToolHints = state.pendingToolHints as PendingToolHint[];
+    this.oldestHintNs = state.oldestHintNs;
     this.stickyOwner = state.stickyOwner;
   }
 
