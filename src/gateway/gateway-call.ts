@@ -7,8 +7,9 @@ import { learnRequestAffinity } from './request-affinity.js';
 
 /**
  * `Session::prepare_gateway_call` after the turn is ensured (§2.5 step 5): resolve the owner, learn
- * request affinity (in the snapshot's map itself), and build the LLM start metadata. The session layer opens the implicit turn
- * first (so `rootWorkScopeUuid` is set), counts the call in flight, and stores the returned state.
+ * request affinity (into the snapshot's own map), and build the LLM start metadata. The session layer
+ * opens the implicit turn first (so `rootWorkScopeUuid` is set), counts the call in flight, and stores
+ * the returned state.
  */
 export interface GatewayCallOwnership<T extends { insertedAtNs: Nanos }> {
   resolution: OwnerResolution;

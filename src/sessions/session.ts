@@ -279,7 +279,8 @@ export class Session {
     if (this.pendingToolHints.some((p) => p.hint.subagentId === subagentId)) {
       this.pendingToolHints = this.pendingToolHints.filter((p) => p.hint.subagentId !== subagentId);
     }
-    // Only this subagent's task texts are visited (going through the whole map at every close made a turn of thousands of subagents quadratic).
+    // Only this subagent's task texts are visited: going through the whole map at every close made a
+    // turn of thousands of subagents quadratic.
     for (const key of this.requestAffinity.keysIn(subagentId)) this.requestAffinity.delete(key);
     if (this.stickyOwner?.subagentId === subagentId) this.stickyOwner = undefined;
     return true;
@@ -332,8 +333,9 @@ export class Session {
   }
 
   /**
-   * Before a hint is inserted now: `oldestHintNs` stays a bound on the insertion times (the record clock
-   * may stand earlier than a hint already pending). Not known, it is left so while hints are pending.
+   * Before a hint is inserted now: keeps `oldestHintNs` at or before every insertion time (the record
+   * clock may stand earlier than a hint already pending). Left unknown while hints are pending: the next
+   * cleanup finds it.
    */
   private noteHintInserted(): void {
     const now = this.nowNs;
