@@ -6,7 +6,8 @@ import { sortEvents } from '../src/atif/export.js';
 import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions } from '../src/pipeline/convert.js';
 import { groupByTopLevelAgent } from './support/grouping.js';
 import { StreamingConverter } from '../src/pipeline/stream.js';
-import { localOutput, OrderedQueue } from '../src/pipeline/output-queue.js';
+import { localOutput, OrderedQueue, type OutputItem } from '../src/pipeline/output-queue.js';
+import { rng } from './support/rng.js';
 import { canonicalJson } from '../src/json/stringify.js';
 import type { Json } from '../src/json/value.js';
 import { conformanceCases } from './support/shared.js';
@@ -114,4 +115,35 @@ test('the output queue takes the scopes still open at the end of input however m
   await queue.flush();
   assert.equal(written.length, 200_000);
   assert.deepEqual([written[0], written[199_999]], ['s0', 's199999']);
+});
+
+test('the output queue writes what a plain shifting queue writes, at the same moments, across compactions', async () => {
+  /** The rule the queue keeps, spelt with an array's shift: ready items at the head go at once, any item when more than `limit` wait. */
+  class ShiftingQueue {
+    items: OutputItem[] = [];
+    constructor(readonly written: string[], readonly limit: number) {}
+    add(items: OutputItem[]): void {
+      this.items.push(...items);
+      while (this.items.length > 0 && (this.items[0].ready || this.items.length > this.limit)) this.written.push(this.items.shift()!.sessionId);
+    }
+  }
+  const item = (id: string, ready: boolean): OutputItem => ({ ...localOutput({ sessionId: id, eventCount: 1, steps: 0, suppressedSpans: 0, errors: [], errorCount: 0 }), ready });
+  const r = rng(20261127);
+  for (let run = 0; run < 40; run++) {
+    const limit = 1 + Math.floor(r() * 3000);
+    const written: string[] = [];
+    const expected: string[] = [];
+    const queue = new OrderedQueue(async (i) => void written.push(i.sessionId), limit);
+    const oracle = new ShiftingQueue(expected, limit);
+    let n = 0;
+    for (let batch = 0; batch < 30; batch++) {
+      const size = Math.floor(r() * (r() < 0.2 ? 3000 : 40));
+      const items = Array.from({ length: size }, () => item(`s${n++}`, r() < 0.7));
+      await queue.add(items);
+      oracle.add(items);
+      assert.deepEqual(written, expected, `run ${run}, batch ${batch}`);
+    }
+    await queue.flush();
+    assert.deepEqual(written, Array.from({ length: n }, (_, i) => `s${i}`));
+  }
 });

@@ -34,7 +34,13 @@ export function localOutput(x: ExportedTrajectory): OutputItem {
  * more than `limit` are outstanding; at the end, each is written as its text arrives.
  */
 export class OrderedQueue {
-  private readonly items: OutputItem[] = [];
+  /**
+   * Waiting items from `head` on. Taken by moving `head`, not by `shift()`: past a few thousand items
+   * V8 moves the whole array for each shift, and the scopes still open at the end of input (all
+   * added at once) may be hundreds of thousands (200,000: 64 s, most of it shifting).
+   */
+  private items: OutputItem[] = [];
+  private head = 0;
 
   constructor(
     private readonly write: (item: OutputItem) => Promise<void>,
@@ -43,10 +49,28 @@ export class OrderedQueue {
 
   async add(items: OutputItem[]): Promise<void> {
     for (const item of items) this.items.push(item); // a loop: the scopes still open at the end of input may be many
-    while (this.items.length > 0 && (this.items[0].ready || this.items.length > this.limit)) await this.write(this.items.shift()!);
+    while (this.waiting > 0 && (this.items[this.head].ready || this.waiting > this.limit)) await this.write(this.take());
   }
 
   async flush(): Promise<void> {
-    while (this.items.length > 0) await this.write(this.items.shift()!);
+    while (this.waiting > 0) await this.write(this.take());
+  }
+
+  private get waiting(): number {
+    return this.items.length - this.head;
+  }
+
+  private take(): OutputItem {
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined as never; // written items are let go of at once
+    // The taken slots are dropped when the queue empties, or once they are most of a long array.
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
   }
 }
