@@ -8,66 +8,33 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
 import type { SessionAlias } from '../src/gateway/session-selection.js';
-import { mergeMetadata } from '../src/hooks/index.js';
-import { routeEventThroughAlias } from '../src/sessions/alignment/alias-routing.js';
 import { AlignmentState } from '../src/sessions/alignment/alignment-state.js';
 import type { PendingSubagentStart } from '../src/sessions/alignment/child-start.js';
-import { hermesChildSessionOf } from '../src/sessions/alignment/hermes-child.js';
 import type { SessionInput } from '../src/sessions/events.js';
 
-/** The state with every clear a filter over the whole maps. */
-class SweptAlignmentState {
-  readonly aliases = new Map<string, SessionAlias>();
-  readonly completedAliases = new Map<string, SessionAlias>();
-  readonly pending = new Map<string, PendingSubagentStart>();
-
-  routeEvent(event: SessionInput): SessionInput {
-    const routed = routeEventThroughAlias(event, this.aliases);
-    if (routed.finishedAlias !== undefined) {
-      const alias = this.aliases.get(routed.finishedAlias);
-      if (alias) {
-        this.aliases.delete(routed.finishedAlias);
-        this.completedAliases.set(routed.finishedAlias, alias);
-      }
-      this.pending.delete(routed.finishedAlias);
-    }
-    if (routed.event.type === 'AgentEnded') this.clearForEndedAgent(routed.event.sessionId);
-    return routed.event;
-  }
-
-  alignExplicitSubagentEnd(event: SessionInput): SessionInput {
-    if (event.type !== 'SubagentEnded') return event;
-    const child = hermesChildSessionOf(event);
-    if (child === undefined) return event;
-    const alias = this.aliases.get(child) ?? this.completedAliases.get(child);
-    if (!alias || event.sessionId !== alias.parentSessionId) return event;
-    this.aliases.delete(child);
-    this.completedAliases.delete(child);
-    return { ...event, subagentId: alias.subagentId, metadata: mergeMetadata(event.metadata, alias.metadata) };
-  }
-
-  takePending(child: string): PendingSubagentStart | undefined {
-    const pending = this.pending.get(child);
-    this.pending.delete(child);
-    return pending;
-  }
-
-  takePendingForParent(parentSessionId: string): Array<[string, PendingSubagentStart]> {
+/**
+ * The state with every clear a filter over the whole maps, in their order (routing and the explicit
+ * subagent end are the state's own, unchanged: they call these).
+ */
+class SweptAlignmentState extends AlignmentState {
+  override takePendingForParent(parentSessionId: string): Array<[string, PendingSubagentStart]> {
     const found = [...this.pending].filter(([, pending]) => pending.context.parentSessionId === parentSessionId);
     for (const [child] of found) this.pending.delete(child);
     return found;
   }
 
-  clearForEndedAgent(sessionId: string): void {
+  override clearForEndedAgent(sessionId: string): void {
     const involves = (child: string, parent: string) => child === sessionId || parent === sessionId;
     deleteWhere(this.aliases, (child, alias) => involves(child, alias.parentSessionId));
     deleteWhere(this.completedAliases, (child, alias) => involves(child, alias.parentSessionId));
     deleteWhere(this.pending, (child, pending) => involves(child, pending.context.parentSessionId));
   }
 
-  clearForEndedSubagent(parentSessionId: string, subagentId: string): void {
-    deleteWhere(this.aliases, (child, alias) => child === subagentId || (alias.parentSessionId === parentSessionId && alias.subagentId === subagentId));
-    deleteWhere(this.pending, (child, pending) => child === subagentId || (pending.context.parentSessionId === parentSessionId && pending.event.sessionId === subagentId));
+  override clearForEndedSubagents(parentSessionId: string, subagentIds: readonly string[]): void {
+    for (const subagentId of subagentIds) {
+      deleteWhere(this.aliases, (child, alias) => child === subagentId || (alias.parentSessionId === parentSessionId && alias.subagentId === subagentId));
+      deleteWhere(this.pending, (child, pending) => child === subagentId || (pending.context.parentSessionId === parentSessionId && pending.event.sessionId === subagentId));
+    }
   }
 }
 
@@ -132,11 +99,11 @@ it('AlignmentState clears, moves and hands back what sweeping the whole maps did
           }
           case 'endSubagents':
             state.clearForEndedSubagents(o.parent, o.subagents);
-            for (const subagent of o.subagents) swept.clearForEndedSubagent(o.parent, subagent);
+            swept.clearForEndedSubagents(o.parent, o.subagents);
             break;
           case 'clear':
             state.clear();
-            for (const map of [swept.aliases, swept.completedAliases, swept.pending]) map.clear();
+            swept.clear();
             break;
         }
         assert.deepEqual([...state.aliases], [...swept.aliases], 'aliases');
