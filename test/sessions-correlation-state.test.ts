@@ -127,8 +127,8 @@ it('the hint cleanup drops what looking at every hint’s age drops, whenever it
             break;
         }
         const session = h.session('s');
-        const pending = [...session.pendingLlmHints, ...session.pendingToolHints];
-        toolHintsSeen += session.pendingToolHints.length;
+        const pending = [...session.pendingLlmHints, ...session.toolHints.items];
+        toolHintsSeen += session.toolHints.items.length;
         if (session.oldestHintNs === undefined) assert.equal(pending.length, 0, 'hints are pending, so their oldest is known');
         // Now, and just before and after each pending hint expires: the cleanup keeps exactly the live ones.
         const probes = [now, ...pending.flatMap((p) => [p.insertedAtNs + LLM_HINT_TTL_NS, p.insertedAtNs + LLM_HINT_TTL_NS + 1n])];
@@ -136,7 +136,7 @@ it('the hint cleanup drops what looking at every hint’s age drops, whenever it
           const cleaned = cleanupCorrelationState(session.ownerSnapshot(), at);
           const alive = (ttl: bigint) => (p: { insertedAtNs: bigint }) => (at > p.insertedAtNs ? at - p.insertedAtNs : 0n) <= ttl;
           assert.deepEqual(cleaned.pendingLlmHints, session.pendingLlmHints.filter(alive(LLM_HINT_TTL_NS)));
-          assert.deepEqual(cleaned.pendingToolHints, session.pendingToolHints.filter(alive(TOOL_HINT_TTL_NS)));
+          assert.deepEqual(cleaned.pendingToolHints, session.toolHints.items.filter(alive(TOOL_HINT_TTL_NS)));
         }
       }
     }),

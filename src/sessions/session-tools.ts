@@ -1,6 +1,5 @@
 import { mergeMetadata } from '../hooks/index.js';
 import type { ResponseToolHint } from '../gateway/response-tool-hints.js';
-import { canonicalJson } from '../json/stringify.js';
 import type { Json, JsonObject } from '../json/value.js';
 import { completedSubagentFromAgentTool } from './alignment/claude-agent-tool.js';
 import type { ScopeHandle } from './emitter.js';
@@ -23,77 +22,28 @@ export interface ToolOwnerResolution {
   hint?: ResponseToolHint;
 }
 
-/**
- * Same id: 12 (+4 same name, +1 same arguments). Different id but same name and equal non-null
- * arguments: 5. A name alone scores nothing: common tool names repeat across parallel workers.
- */
-export function toolHintScore(hint: ResponseToolHint, event: Pick<ToolEvent, 'toolCallId' | 'toolName' | 'arguments'>): number {
-  return scoreOf(hint, event, () => canonicalJson(event.arguments));
-}
-
-/**
- * {@link toolHintScore} with the event's arguments printed by `eventArguments` (once for all hints),
- * and a hint's only when the arguments can count: with its id or its name matching.
- */
-function scoreOf(hint: ResponseToolHint, event: Pick<ToolEvent, 'toolCallId' | 'toolName' | 'arguments'>, eventArguments: () => string): number {
-  const idMatches = hint.toolCallId !== undefined && hint.toolCallId === event.toolCallId;
-  const nameMatches = hint.toolName !== undefined && hint.toolName === event.toolName;
-  if (!idMatches && !nameMatches) return 0;
-  const argumentsMatch = hint.arguments !== null && event.arguments !== null && printedArguments(hint) === eventArguments();
-  let score = 0;
-  if (idMatches) score += 12;
-  if (idMatches && nameMatches) score += 4;
-  if (idMatches && argumentsMatch) score += 1;
-  if (!idMatches && nameMatches && argumentsMatch) score += 5;
-  return score;
-}
-
-/** A hint's arguments as canonical JSON, printed once: every tool hook scores every pending hint. */
-const hintArguments = new WeakMap<ResponseToolHint, string>();
-function printedArguments(hint: ResponseToolHint): string {
-  let text = hintArguments.get(hint);
-  if (text === undefined) hintArguments.set(hint, (text = canonicalJson(hint.arguments)));
-  return text;
-}
-
-/** The unique best positive score; ties stay ambiguous and consume nothing. */
-export function matchingToolHintIndex(hints: readonly ResponseToolHint[], event: Pick<ToolEvent, 'toolCallId' | 'toolName' | 'arguments'>): number | undefined {
-  let printed: string | undefined;
-  const eventArguments = () => (printed ??= canonicalJson(event.arguments));
-  let best = 0;
-  let bestIndex: number | undefined;
-  let ties = 0;
-  hints.forEach((hint, index) => {
-    const score = scoreOf(hint, event, eventArguments);
-    if (score <= 0 || score < best) return;
-    if (score === best) ties++;
-    else [best, bestIndex, ties] = [score, index, 1];
-  });
-  return ties === 1 ? bestIndex : undefined;
-}
-
 /** Explicit subagent in the hook, else a tool hint, else the turn (or agent) scope. */
 export function resolveToolOwner(session: Session, event: ToolEvent): ToolOwnerResolution {
   session.cleanupCorrelationState();
-  const hints = () => session.pendingToolHints.map((p) => p.hint);
+  const hints = session.toolHints;
   const explicit = event.subagentId === undefined ? undefined : session.subagents.get(event.subagentId);
   if (explicit) {
     // A matching hint is stale now that the hook named its owner.
-    const index = matchingToolHintIndex(hints(), event);
-    if (index !== undefined) session.pendingToolHints = session.pendingToolHints.filter((_, i) => i !== index);
+    const stale = hints.match(event);
+    if (stale) hints.take(stale);
     return { parent: explicit, subagentId: event.subagentId, status: 'explicit', source: 'hook_payload' };
   }
-  const index = matchingToolHintIndex(hints(), event);
-  if (index !== undefined) {
-    const status = session.pendingToolHints.length === 1 ? 'single_hint' : 'matched_hint';
-    const hint = session.pendingToolHints[index].hint;
-    session.pendingToolHints = session.pendingToolHints.filter((_, i) => i !== index);
+  const matched = hints.match(event);
+  if (matched) {
+    const status = hints.length === 1 ? 'single_hint' : 'matched_hint';
+    const hint = matched.hint;
+    hints.take(matched);
     const owner = hint.subagentId === undefined ? undefined : session.subagents.get(hint.subagentId);
     const resolution: ToolOwnerResolution = { parent: owner ?? session.rootWorkScope(), status, source: hint.source, hint };
     if (owner) resolution.subagentId = hint.subagentId;
     return resolution;
   }
-  return { parent: session.rootWorkScope(), status: session.pendingToolHints.length === 0 ? 'agent_fallback' : 'ambiguous_fallback' };
+  return { parent: session.rootWorkScope(), status: hints.length === 0 ? 'agent_fallback' : 'ambiguous_fallback' };
 }
 
 export function startTool(session: Session, event: SessionInputOf<'ToolStarted'>): void {

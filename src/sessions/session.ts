@@ -3,7 +3,7 @@ import { mergeMetadata } from '../hooks/index.js';
 import type { LlmHint } from '../gateway/llm-hints.js';
 import { llmOwnerMetadata } from '../gateway/owner-metadata.js';
 import { cleanupCorrelationState, type ActiveSubagent, type OwnerState, type PendingLlmHint, type StickyOwner, type StickyOwnerSource } from '../gateway/owner-resolution.js';
-import { toolHintsFromResponse, type ResponseToolHint } from '../gateway/response-tool-hints.js';
+import { toolHintsFromResponse } from '../gateway/response-tool-hints.js';
 import type { Nanos } from '../ingest/time.js';
 import type { Json, JsonObject } from '../json/value.js';
 import { IndexedMap } from '../util/indexed-map.js';
@@ -11,6 +11,7 @@ import { aliasedTurnSubagentId } from './alignment/alias-routing.js';
 import type { SessionConfig } from './config.js';
 import type { AtofEmitter, ScopeHandle } from './emitter.js';
 import { payloadOf, type SessionInput, type SessionInputOf } from './events.js';
+import { ToolHintList, type PendingToolHint } from './tool-hint-list.js';
 
 /**
  * One session's state and scope lifecycle (relay-cli.md §3.2, §3.5, §3.6; session.rs `Session`).
@@ -18,10 +19,6 @@ import { payloadOf, type SessionInput, type SessionInputOf } from './events.js';
  * this state; everything here emits through the shared emitter at the replay's current moment.
  */
 
-export interface PendingToolHint {
-  hint: ResponseToolHint;
-  insertedAtNs: Nanos;
-}
 
 /** Harnesses with a meaningful session boundary get a session agent scope; Claude Code and Codex only turns. */
 export function emitsSessionAgentScope(kind: AgentKind): boolean {
@@ -54,7 +51,8 @@ export class Session {
   // A new hint is appended in place (a copy per hint made a turn with thousands of them quadratic);
   // anything else replaces the list. Owner resolution hands back these arrays or new ones (see applyOwnerState).
   pendingLlmHints: PendingLlmHint[] = [];
-  pendingToolHints: PendingToolHint[] = [];
+  /** Pending tool hints, filed for matching (see ToolHintList); owner resolution reads them as `pendingToolHints`. */
+  readonly toolHints = new ToolHintList();
   /** No pending hint was inserted before this (see OwnerState.oldestHintNs): kept by noteHintInserted and the cleanup. */
   oldestHintNs?: Nanos;
   /** Learned into and forgotten from in place; each task text filed under its owner, whose close forgets it. */
@@ -276,9 +274,7 @@ export class Session {
     this.activeSubagents.delete(subagentId);
     this.emitter.endScope(scope, { data: output });
     this.completedSubagents.add(subagentId);
-    if (this.pendingToolHints.some((p) => p.hint.subagentId === subagentId)) {
-      this.pendingToolHints = this.pendingToolHints.filter((p) => p.hint.subagentId !== subagentId);
-    }
+    this.toolHints.retain((p) => p.hint.subagentId !== subagentId);
     // Only this subagent's task texts are visited: going through the whole map at every close made a
     // turn of thousands of subagents quadratic.
     for (const key of this.requestAffinity.keysIn(subagentId)) this.requestAffinity.delete(key);
@@ -312,7 +308,7 @@ export class Session {
 
   clearCorrelationState(): void {
     this.pendingLlmHints = [];
-    this.pendingToolHints = [];
+    this.toolHints.clear();
     this.oldestHintNs = undefined;
     this.requestAffinity.clear();
     this.stickyOwner = undefined;
@@ -329,7 +325,7 @@ export class Session {
     const hints = toolHintsFromResponse(response, ownerSubagentId, this.jsonStringFallThrough);
     if (hints.length === 0) return;
     this.noteHintInserted();
-    for (const hint of hints) this.pendingToolHints.push({ hint, insertedAtNs: this.nowNs });
+    for (const hint of hints) this.toolHints.push({ hint, insertedAtNs: this.nowNs });
   }
 
   /**
@@ -341,7 +337,7 @@ export class Session {
     const now = this.nowNs;
     if (this.oldestHintNs !== undefined) {
       if (now < this.oldestHintNs) this.oldestHintNs = now;
-    } else if (this.pendingLlmHints.length === 0 && this.pendingToolHints.length === 0) {
+    } else if (this.pendingLlmHints.length === 0 && this.toolHints.length === 0) {
       this.oldestHintNs = now;
     }
   }
@@ -367,7 +363,7 @@ export class Session {
     const state: OwnerState<PendingToolHint> = {
       subagents: this.activeSubagents,
       pendingLlmHints: this.pendingLlmHints,
-      pendingToolHints: this.pendingToolHints,
+      pendingToolHints: this.toolHints.items,
       requestAffinity: this.requestAffinity,
     };
     const root = this.rootWorkScope();
@@ -384,7 +380,7 @@ export class Session {
    */
   applyOwnerState(state: OwnerState<PendingToolHint>): void {
     this.pendingLlmHints = state.pendingLlmHints as PendingLlmHint[];
-    this.pendingToolHints = state.pendingToolHints as PendingToolHint[];
+    this.toolHints.replaceWith(state.pendingToolHints);
     this.oldestHintNs = state.oldestHintNs;
     this.stickyOwner = state.stickyOwner;
   }
