@@ -60,11 +60,18 @@ export class ToolHintList {
     this.replaceWith(this.list.filter(keep));
   }
 
-  /** The list becomes `items` (nothing to do when it already is the list). */
+  /**
+   * The list becomes `items` (nothing to do when it already is the list): usually some of its hints,
+   * the others aged out or dropped. Only the hints that leave or join are unfiled or filed (kept ones
+   * are not printed again). The order within a file does not matter: a match is a unique best.
+   */
   replaceWith(items: readonly PendingToolHint[]): void {
     if (items === this.list) return;
-    this.clear();
-    for (const p of items) this.push(p);
+    const staying = new Set(items);
+    for (const p of this.list) if (!staying.has(p)) this.unfile(p);
+    const filed = new Set(this.list);
+    this.list = [...items];
+    for (const p of items) if (!filed.has(p)) this.file(p);
   }
 
   clear(): void {
