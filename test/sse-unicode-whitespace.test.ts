@@ -7,12 +7,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { isRustWhitespace, trimRust, trimRustStart } from '../src/providers/sse/unicode-whitespace.js';
+import { isRustWhitespace, splitRustWhitespace, trimRust, trimRustStart } from '../src/providers/sse/unicode-whitespace.js';
 
 const CLASS = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 const LEADING = new RegExp(`^${CLASS}+`);
 const TRAILING = new RegExp(`${CLASS}+$`);
 const WHITE_SPACE = new RegExp(CLASS);
+const RUNS = new RegExp(`${CLASS}+`);
 
 /** The trims as the patterns read them. */
 const oracleTrim = (text: string) => text.replace(LEADING, '').replace(TRAILING, '');
@@ -30,11 +31,12 @@ test('isRustWhitespace is the White_Space class, on every UTF-16 code unit', () 
   for (let code = 0; code <= 0xffff; code++) assert.equal(isRustWhitespace(code), WHITE_SPACE.test(String.fromCharCode(code)), `U+${code.toString(16)}`);
 });
 
-test('trimRust and trimRustStart trim as the patterns do', () => {
+test('trimRust, trimRustStart and splitRustWhitespace trim and split as the patterns do', () => {
   fc.assert(
     fc.property(text, (t) => {
       assert.equal(trimRust(t), oracleTrim(t));
       assert.equal(trimRustStart(t), oracleTrimStart(t));
+      assert.deepEqual(splitRustWhitespace(t), t.split(RUNS).filter((piece) => piece.length > 0));
     }),
     { numRuns: 5000 },
   );

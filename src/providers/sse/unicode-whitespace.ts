@@ -4,12 +4,11 @@
  * strips U+FEFF (not White_Space) and keeps U+0085 NEXT LINE (White_Space), so reproducing the
  * reference's trims with `String.prototype.trim` would be subtly wrong.
  */
-const WHITE_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-const RUNS = new RegExp(`${WHITE_SPACE.source}+`);
 
 /**
- * Whether a UTF-16 code unit is in {@link WHITE_SPACE} (every White_Space code point is in the BMP,
- * so a code unit is a whole character here).
+ * Whether a UTF-16 code unit is White_Space: tab to carriage return, space, U+0085, U+00A0, U+1680,
+ * U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000 (every one is in the BMP, so a code unit is a
+ * whole character here). The one spelling of the class: the trims and the split below walk with it.
  */
 export function isRustWhitespace(code: number): boolean {
   if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
@@ -50,5 +49,14 @@ export function trimRustStart(text: string): string {
 
 /** `str::split_whitespace`: the non-empty pieces between runs of whitespace. */
 export function splitRustWhitespace(text: string): string[] {
-  return text.split(RUNS).filter((piece) => piece.length > 0);
+  const pieces: string[] = [];
+  let start = -1; // where the current piece began, or -1 between pieces
+  for (let i = 0; i < text.length; i++) {
+    if (isRustWhitespace(text.charCodeAt(i))) {
+      if (start >= 0) pieces.push(text.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) pieces.push(text.slice(start));
+  return pieces;
 }
