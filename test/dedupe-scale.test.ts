@@ -6,13 +6,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { sortEvents } from '../src/atif/export.js';
+import { providerRules, sortEvents } from '../src/atif/export.js';
+import { dedupeFixOptions } from '../src/dedupe/fix-options.js';
+import { resolveFixes, type ProfileName } from '../src/profiles/fixes.js';
 import { countOverlappingPairs, type Window } from '../src/dedupe/overlap-count.js';
 import { collectLlmSpans, type SpanCandidate } from '../src/dedupe/candidates.js';
 import { canMatch, matchablePairs } from '../src/dedupe/matchable-pairs.js';
 import { decidePair, type PairDecision } from '../src/dedupe/pair.js';
 import { separateRounds } from '../src/dedupe/rounds.js';
-import { compareCandidates, runDedupe, type DedupeResult } from '../src/dedupe/pass.js';
+import { compareCandidates, runDedupe, type DedupeOptions, type DedupeResult } from '../src/dedupe/pass.js';
 import { candidatesOf, PAIR_RULES, sameParentPairs, sameParentRuleCounts } from '../src/explain/pairs.js';
 import type { Json } from '../src/json/value.js';
 import { P, llmSpan, uuid } from './support/events.js';
@@ -97,6 +99,58 @@ describe('a burst of concurrent calls under one agent', () => {
     // or two hook spans are not complementary.
     assert.deepEqual(counts, { KEPT_NOT_COMPLEMENTARY: (90 * 89) / 2 + (30 * 29) / 2, KEPT_NO_SHARED_KEY: 90 * 30 - 30, MERGED_COMPLEMENTARY_CORRELATION_KEY: 30 });
     assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), (spans * (spans - 1)) / 2);
+  });
+});
+
+describe('a burst of identical calls under one agent', () => {
+  const optionsOf = (profile: ProfileName): DedupeOptions => {
+    const fixes = resolveFixes(profile, []);
+    return dedupeFixOptions(fixes, providerRules(fixes));
+  };
+  const DEFAULT = optionsOf('default');
+
+  /** n gateway calls in flight at once, same request, same answer, each with its own usage: every pair matches. */
+  function identical(n: number, opts = DEFAULT) {
+    const events = [];
+    for (let i = 0; i < n; i++) {
+      const response = { ...(answer('same') as object), usage: { prompt_tokens: 10, completion_tokens: 1, ...(i === n - 1 ? { cached_tokens: 7 } : {}) } };
+      events.push(...llmSpan({ uuid: uuid(0x1000 + i), parent: P, start: i, end: 10 * n + i, model: 'm', request: chat('q'), response, startMeta: GATEWAY }));
+    }
+    return runDedupe(sortEvents(events), opts);
+  }
+
+  it('decides every pair; the check values they share are one frozen object each, equal to their own', () => {
+    const n = 70;
+    const r = identical(n, optionsOf('relay-0.3'));
+    assert.equal(r.pairs.length, (n * (n - 1)) / 2);
+    assert.ok(r.pairs.every((p) => p.rule === 'KEPT_EQUAL_FIDELITY'));
+    const [a, b] = [r.pairs[0].checks, r.pairs[r.pairs.length - 1].checks];
+    assert.deepEqual(a.parent, { pass: true, left: P, right: P });
+    assert.deepEqual(a.payload, { pass: true, requestEqual: true, responseEqual: true });
+    assert.equal(a.parent, b.parent);
+    assert.equal(a.model, b.model);
+    assert.equal(a.payload, b.payload);
+    assert.equal(a.fidelity, b.fidelity);
+    assert.notEqual(a.overlap, b.overlap, 'each pair its own gap');
+    assert.throws(() => {
+      (a.parent as { pass: boolean }).pass = false;
+    }, TypeError);
+  });
+
+  it('with the fixes: the first call stays, and every other call’s usage reaches it through the chain', () => {
+    // Long enough that the absorbed lists pass the length from which they are kept as bit sets.
+    const n = 70;
+    const r = identical(n);
+    const first = uuid(0x1000);
+    assert.equal(r.suppressed.size, n - 1);
+    assert.ok(!r.suppressed.has(first));
+    // Fill-missing: the survivor's own values win; only the last call had cached tokens.
+    assert.deepEqual(r.supplemental.get(first), { prompt_tokens: 10, completion_tokens: 1, cached_tokens: 7 });
+    const outcome = (u: string) => r.spans.find((s) => s.span.uuid === u)!;
+    assert.deepEqual(outcome(first).absorbed, Array.from({ length: n - 1 }, (_, i) => uuid(0x1001 + i)));
+    assert.deepEqual(outcome(uuid(0x1000 + n - 2)).absorbed, [uuid(0x1000 + n - 1)]);
+    assert.equal(outcome(uuid(0x1000 + n - 1)).absorbed.length, 0);
+    assert.ok(r.spans.every((o) => !o.warnings.includes('W_METRICS_LOST')));
   });
 });
 

@@ -1,5 +1,6 @@
 import { fillMissingMetrics, metricsConflict, type Metrics } from '../providers/usage.js';
 import type { PairDecision } from './pair.js';
+import { AbsorbedLists } from './absorbed-lists.js';
 
 /** The state `summarize` folds pair decisions into, shared with the chain pass. */
 export interface MetricsFold {
@@ -7,7 +8,7 @@ export interface MetricsFold {
   suppressedBy: ReadonlyMap<string, readonly string[]>;
   /** Span → metrics it took from the spans it suppressed. */
   supplemental: Map<string, Metrics>;
-  /** Span → the spans whose metrics it took. */
+  /** Span → the spans whose metrics it took (lists grow here: see absorbed-lists.ts). */
   absorbed: Map<string, string[]>;
   /** Spans that took conflicting values from two partners. */
   conflicts: Set<string>;
@@ -33,14 +34,7 @@ export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: Metri
   }
   const queue = [...suppressedBy.keys()].filter((s) => !waiting.get(s));
   const passedOn = new Set<string>();
-  // Each absorbed list as a set beside it (lists hold no repeats): in a group of k identical calls that
-  // overlap, k² suppressions each merged lists of up to k spans, searched one by one (k = 800: 125 s).
-  const absorbedSets = new Map<string, Set<string>>();
-  const absorbedSet = (span: string): Set<string> => {
-    let set = absorbedSets.get(span);
-    if (!set) absorbedSets.set(span, (set = new Set(absorbed.get(span))));
-    return set;
-  };
+  const lists = new AbsorbedLists(absorbed, suppressedBy);
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
     const absorbedHere = supplemental.get(s);
@@ -51,14 +45,7 @@ export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: Metri
         if (supplemental.has(c) && metricsConflict(into, entry)) conflicts.add(c);
         fillMissingMetrics(into, entry);
         supplemental.set(c, into);
-        const list = absorbed.get(c) ?? [];
-        const have = absorbedSet(c);
-        for (const a of absorbed.get(s) ?? []) {
-          if (have.has(a)) continue;
-          have.add(a);
-          list.push(a);
-        }
-        absorbed.set(c, list);
+        lists.merge(c, s);
       }
       if (!suppressedBy.has(c)) continue;
       const left = waiting.get(c)! - 1;
@@ -70,7 +57,7 @@ export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: Metri
       passedOn.add(s);
     }
   }
-  return new Set(pairs.filter((p) => p.canonical !== undefined && passedOn.has(p.canonical) && absorbedSet(p.canonical).has(p.suppressed!)));
+  return new Set(pairs.filter((p) => p.canonical !== undefined && passedOn.has(p.canonical) && lists.has(p.canonical, p.suppressed!)));
 }
 
 /** What a suppressed span's agent step would have shown: its own metrics, gaps filled from what it absorbed. */

@@ -81,12 +81,42 @@ export function hookSide(l: SpanCandidate, r: SpanCandidate): 'left' | 'right' |
 }
 
 /**
+ * Check values that many decisions share are shared objects, frozen: in a burst of k identical calls
+ * under one agent, all k² / 2 pairs match, and every one has the same parent, models, payload verdict
+ * and fidelities. The last value made is handed out again while it fits (which needs no table that
+ * outlives a trajectory); the payload verdict has only four values.
+ */
+class LastCheck<T extends object, A extends unknown[]> {
+  private last?: { args: A; value: T };
+  constructor(private readonly make: (...args: A) => T) {}
+  of(...args: A): T {
+    const last = this.last;
+    if (last && last.args.every((a, i) => a === args[i])) return last.value;
+    const value = Object.freeze(this.make(...args));
+    this.last = { args, value };
+    return value;
+  }
+}
+
+const sides = (pass: boolean, left: string | undefined, right: string | undefined) => ({ pass, left, right });
+const lastParent = new LastCheck(sides);
+const lastModel = new LastCheck(sides);
+const lastFidelity = new LastCheck((left: number, right: number) => ({ left, right }));
+const PAYLOAD_CHECKS: ReadonlyArray<NonNullable<PairChecks['payload']>> = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+].map(([requestEqual, responseEqual]) => Object.freeze({ pass: requestEqual && responseEqual, requestEqual, responseEqual }));
+
+/**
  * The reference's "same physical request" test plus the survivor rule, with every predicate's values
  * recorded. Predicates short-circuit in the reference's order: parent, model, overlap, payload, then
  * the complementary hook/gateway rule.
  */
 export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions = {}): PairDecision {
-  const checks: PairChecks = { parent: { pass: false, left: l.parentUuid, right: r.parentUuid } };
+  const parentPass = l.parentUuid !== undefined && l.parentUuid === r.parentUuid;
+  const checks: PairChecks = { parent: lastParent.of(parentPass, l.parentUuid, r.parentUuid) };
   let fix: string | undefined;
   const d = (rule: PairRule, basis?: MatchBasis, canonical?: SpanCandidate): PairDecision => {
     const out: PairDecision = { left: l.uuid, right: r.uuid, rule, checks };
@@ -96,11 +126,10 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
     return out;
   };
   if (l.parentUuid === undefined || r.parentUuid === undefined) return d('KEPT_NO_PARENT');
-  if (l.parentUuid !== r.parentUuid) return d('KEPT_PARENT_MISMATCH');
-  checks.parent.pass = true;
+  if (!parentPass) return d('KEPT_PARENT_MISMATCH');
 
   const modelPass = l.modelName === undefined || r.modelName === undefined || l.modelName === r.modelName;
-  checks.model = { pass: modelPass, left: l.modelName, right: r.modelName };
+  checks.model = lastModel.of(modelPass, l.modelName, r.modelName);
   if (!modelPass) return d('KEPT_MODEL_MISMATCH');
 
   const overlapPass = l.startTs <= r.endTs && r.startTs <= l.endTs;
@@ -112,7 +141,7 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
 
   const requestEqual = l.requestSignature === r.requestSignature;
   const responseEqual = l.responseSignature === r.responseSignature;
-  checks.payload = { pass: requestEqual && responseEqual, requestEqual, responseEqual };
+  checks.payload = PAYLOAD_CHECKS[Number(requestEqual) * 2 + Number(responseEqual)];
   // The answers differ only in their tool calls: the seed's message-only signature would have matched.
   const messageOnly = l.responseMessageSignature;
   if (requestEqual && !responseEqual && messageOnly !== undefined && messageOnly === r.responseMessageSignature) fix = 'signature-tool-calls' satisfies FixName;
@@ -134,7 +163,7 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
     else return d('KEPT_NO_SHARED_KEY');
   }
 
-  checks.fidelity = { left: l.score, right: r.score };
+  checks.fidelity = lastFidelity.of(l.score, r.score);
   if (l.score === r.score) {
     const winner = opts.tieBreak?.(l, r, basis);
     if (!winner) return d('KEPT_EQUAL_FIDELITY', basis);
