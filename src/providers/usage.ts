@@ -96,9 +96,16 @@ export function fillMissingMetrics(into: Metrics, from: Metrics): void {
 
 /** Both set a scalar field and disagree on it: a fill-missing fold keeps whichever came first. */
 export function metricsConflict(a: Metrics, b: Metrics): boolean {
-  const keys = ['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd'] as const;
-  return keys.some((k) => a[k] !== undefined && b[k] !== undefined && String(a[k]) !== String(b[k]));
+  for (const k of SCALAR_METRICS) {
+    const x = a[k];
+    const y = b[k];
+    // The same value (most often the very same) needs no printing to be told equal.
+    if (x !== undefined && y !== undefined && x !== y && String(x) !== String(y)) return true;
+  }
+  return false;
 }
+
+const SCALAR_METRICS = ['prompt_tokens', 'completion_tokens', 'cached_tokens', 'cost_usd'] as const;
 
 /** Names of the fields `from` would fill in `into` (for explain's "absorbed metrics"). */
 export function missingFieldsFilled(into: Metrics | undefined, from: Metrics): string[] {
