@@ -14,8 +14,8 @@
 const SHORT = 32;
 
 export class AbsorbedLists {
-  /** Each span of the suppression graph: its component's size and its place in that component. */
-  private readonly place = new Map<string, { component: number; size: number; index: number }>();
+  /** Each span's component and its place in it: worked out when the first list gets long (most inputs: never). */
+  private placed?: Map<string, Place>;
   private readonly members = new Map<string, Set<string> | Uint32Array>();
 
   /**
@@ -24,39 +24,8 @@ export class AbsorbedLists {
    */
   constructor(
     readonly lists: Map<string, string[]>,
-    edges: Iterable<[string, readonly string[]]>,
-  ) {
-    const ids = new Map<string, number>();
-    const parent: number[] = [];
-    const idOf = (uuid: string): number => {
-      let id = ids.get(uuid);
-      if (id === undefined) {
-        ids.set(uuid, (id = parent.length));
-        parent.push(id);
-      }
-      return id;
-    };
-    const find = (id: number): number => {
-      while (parent[id] !== id) id = parent[id] = parent[parent[id]];
-      return id;
-    };
-    for (const [s, linked] of edges) {
-      const a = idOf(s);
-      for (const c of linked) {
-        const [x, y] = [find(a), find(idOf(c))];
-        if (x !== y) parent[x] = y;
-      }
-    }
-    const count = new Map<number, number>();
-    const indexOf = new Map<string, [number, number]>();
-    for (const [uuid, id] of ids) {
-      const root = find(id);
-      const index = count.get(root) ?? 0;
-      count.set(root, index + 1);
-      indexOf.set(uuid, [root, index]);
-    }
-    for (const [uuid, [root, index]] of indexOf) this.place.set(uuid, { component: root, size: count.get(root)!, index });
-  }
+    private readonly edges: ReadonlyMap<string, readonly string[]>,
+  ) {}
 
   /** Whether `uuid` is in the list of `span`. */
   has(span: string, uuid: string): boolean {
@@ -116,6 +85,52 @@ export class AbsorbedLists {
   private indexOf(uuid: string): number {
     return this.place.get(uuid)!.index;
   }
+
+  private get place(): Map<string, Place> {
+    return (this.placed ??= componentPlaces(this.edges));
+  }
+}
+
+interface Place {
+  component: number;
+  size: number;
+  index: number;
+}
+
+/** The components of the graph of `edges` (union–find), each span numbered within its component. */
+function componentPlaces(edges: ReadonlyMap<string, readonly string[]>): Map<string, Place> {
+  const ids = new Map<string, number>();
+  const parent: number[] = [];
+  const idOf = (uuid: string): number => {
+    let id = ids.get(uuid);
+    if (id === undefined) {
+      ids.set(uuid, (id = parent.length));
+      parent.push(id);
+    }
+    return id;
+  };
+  const find = (id: number): number => {
+    while (parent[id] !== id) id = parent[id] = parent[parent[id]];
+    return id;
+  };
+  for (const [s, linked] of edges) {
+    const a = idOf(s);
+    for (const c of linked) {
+      const [x, y] = [find(a), find(idOf(c))];
+      if (x !== y) parent[x] = y;
+    }
+  }
+  const count = new Map<number, number>();
+  const indexOf = new Map<string, [number, number]>();
+  for (const [uuid, id] of ids) {
+    const root = find(id);
+    const index = count.get(root) ?? 0;
+    count.set(root, index + 1);
+    indexOf.set(uuid, [root, index]);
+  }
+  const place = new Map<string, Place>();
+  for (const [uuid, [root, index]] of indexOf) place.set(uuid, { component: root, size: count.get(root)!, index });
+  return place;
 }
 
 const hasBit = (bits: Uint32Array, i: number) => (bits[i >>> 5] & (1 << (i & 31))) !== 0;
