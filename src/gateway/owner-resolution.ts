@@ -1,6 +1,7 @@
 import type { Nanos } from '../ingest/time.js';
 import type { Json } from '../json/value.js';
-import { matchingHintIndex, type HintMatchTarget, type LlmHint } from './llm-hints.js';
+import { matchingPendingHintIndex, moveHintFile } from './llm-hint-index.js';
+import type { HintMatchTarget, LlmHint } from './llm-hints.js';
 import { llmOwnerMetadata } from './owner-metadata.js';
 import { requestAffinityKey, type RequestAffinityMap } from './request-affinity.js';
 
@@ -94,6 +95,7 @@ export function cleanupCorrelationState<T extends { insertedAtNs: Nanos }>(state
   const next: OwnerState<T> = { ...state };
   if (state.oldestHintNs === undefined || age(nowNs, state.oldestHintNs) > HINT_TTL_NS) {
     next.pendingLlmHints = unexpired(state.pendingLlmHints, nowNs, LLM_HINT_TTL_NS);
+    moveHintFile(state.pendingLlmHints, next.pendingLlmHints);
     next.pendingToolHints = unexpired(state.pendingToolHints, nowNs, TOOL_HINT_TTL_NS);
     const oldest = oldestInsertion(next.pendingLlmHints, next.pendingToolHints);
     if (oldest === undefined) delete next.oldestHintNs;
@@ -141,12 +143,13 @@ export function resolveLlmOwner<T extends { insertedAtNs: Nanos }>(
 
   // 2–3. A sole pending hint (any score), else the unique best-scoring one.
   const hints = state.pendingLlmHints;
-  const hintIndex = hints.length === 1 ? 0 : matchingHintIndex(hints.map((h) => h.hint), target);
+  const hintIndex = hints.length === 1 ? 0 : matchingPendingHintIndex(hints, target);
   if (hintIndex !== undefined) {
     const hint = hints[hintIndex].hint;
     const rule: OwnerRule = hints.length === 1 ? 'SINGLE_HINT' : 'MATCHED_HINT';
     if (rule === 'MATCHED_HINT') skipped.push({ rule: 'SINGLE_HINT', reason: `${hints.length} pending LLM hints` });
     state = { ...state, pendingLlmHints: hints.filter((_, i) => i !== hintIndex) };
+    moveHintFile(hints, state.pendingLlmHints, hints[hintIndex]);
     const hinted = hint.subagentId ?? hint.agentId;
     const base = { rule, status: rule === 'SINGLE_HINT' ? 'single_hint' : 'matched_hint', source: hint.eventName, hint };
     if (hinted !== undefined && state.subagents.has(hinted)) {
