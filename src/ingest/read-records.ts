@@ -1,5 +1,4 @@
 import { hash } from 'node:crypto';
-import { z } from 'zod';
 import { errorLineColumn } from '../json/error-position.js';
 import { parseJson } from '../json/parse.js';
 import { canonicalJson } from '../json/stringify.js';
@@ -12,11 +11,11 @@ import { readLineBatches, type Line, type ReadLinesOptions } from './lines.js';
 import { describeUnknown, isBlank, parseLine } from './read-atof.js';
 import type { GatewayExchange } from './records/exchange.js';
 import { looksLikeGatewayRecord } from './records/gateway.js';
-import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from './records/hook-agent.js';
+import type { HookAgentKind, HookHeaders } from './records/hook-agent.js';
 import { isHarDocument, looksLikeHarEntry } from './records/har.js';
 import { harEntryLines } from './records/har-lines.js';
+import { decodeHookRecord } from './records/hook-record.js';
 import { entryText, splitHarDocument } from './records/har-split.js';
-import { headerValues, rfc3339 } from './records/schema-parts.js';
 import { decodeExchange, heldGateway, heldHook } from './held-records.js';
 import type { TextSpill } from './spill.js';
 import { parseRfc3339, type Nanos } from './time.js';
@@ -51,19 +50,6 @@ const RECORD_NAMES: Record<Exclude<RecordKindClass, 'unknown'>, string> = {
   'har-entry': 'HAR entry',
   'har-document': 'HAR document',
 };
-
-/** zod model of a hook record (input-records.md §2); unknown keys are tolerated. */
-export const hookRecordSchema = z
-  .looseObject({
-    record: z.literal('hook'),
-    agent: z.string().refine((s) => parseHookAgentKind(s) !== undefined, 'not a hook agent (claude-code, codex, cursor or hermes)'),
-    received_at: rfc3339,
-    headers: headerValues.optional(),
-    payload: z.unknown(),
-  })
-  .superRefine((v, ctx) => {
-    if (!hasOwn(v, 'payload')) ctx.addIssue({ code: 'custom', path: ['payload'], message: 'a hook record needs payload (any JSON value)' });
-  });
 
 // ── records ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -511,18 +497,15 @@ class RecordReader {
   }
 
   private *readHook(value: JsonObject, where: LineRef, text: string): Generator<InputRecord> {
-    const parsed = hookRecordSchema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return this.acct.reject('invalid-hook', where, { path: issue.path.join('.') || '(root)', message: issue.message });
-    }
-    const atNs = parseRfc3339(parsed.data.received_at) as Nanos;
+    const decoded = decodeHookRecord(value);
+    if (!decoded.ok) return this.acct.reject('invalid-hook', where, { path: decoded.path, message: decoded.message });
+    const { agent, atNs, headers } = decoded.envelope;
     this.lastNs = atNs;
     this.acct.use('hook');
     const record: Omit<HookRecord, 'payload'> = {
       kind: 'hook',
-      agent: parseHookAgentKind(parsed.data.agent) as HookAgentKind,
-      headers: (parsed.data.headers ?? {}) as HookHeaders,
+      agent,
+      headers,
       atNs,
       timed: true,
       bare: false,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { atifJsonSchema } from '../../atif/validate/index.js';
 import { atofEnvelopeSchema } from '../../ingest/atof.js';
-import { hookRecordSchema } from '../../ingest/read-records.js';
+import { hookRecordSchema } from '../../ingest/records/hook-record.js';
 import { gatewayRecordSchema } from '../../ingest/records/gateway.js';
 import { harEntrySchema } from '../../ingest/records/har.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
