@@ -154,4 +154,18 @@ describe('convert with raw records', () => {
     assert.equal(report.replay.late_reconstructed_events, 1);
     assert.ok(Object.keys(report.replay).every((k: string) => /^[a-z_]+$/.test(k)), 'snake_case, as the rest of the report');
   });
+
+  it('says which gateway calls had a request body that is not JSON (replayed with a null request, as live)', () => {
+    const call = (id: string, body: object) => ({
+      record: 'gateway', id, started_at: '2026-05-30T09:00:01Z', ended_at: '2026-05-30T09:00:02Z', path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' }, ...body, response: { status: 200, body: { choices: [{ message: { role: 'assistant', content: 'ok' } }] } },
+    });
+    const lines = [call('fine', { body: { model: 'm', messages: [] } }), call('cut', { body_text: '{"model": "m", "mess' }), call('empty', { body_text: '' })];
+    const input = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const r = spawnSync(process.execPath, [BIN, 'convert', '-', '-o', join(work, 'not-json.ndjson')], { cwd: work, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /\n {2}2 gateway calls had a request body that is not JSON, replayed as live with a null request \(no messages, model or body session id\); the first: -:2: body is not JSON: /);
+    const report = spawnSync(process.execPath, [BIN, 'convert', '-', '-o', join(work, 'not-json.ndjson'), '--json'], { cwd: work, input, encoding: 'utf8' });
+    assert.equal((JSON.parse(report.stderr) as { replay: Record<string, number> }).replay.request_bodies_not_json, 2);
+  });
 });

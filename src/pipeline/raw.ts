@@ -59,6 +59,13 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
   if (stats.untimedHooks > 0) {
     notes.push(`${stats.untimedHooks} bare hook payload${plural(stats.untimedHooks)} had no timestamp: ordered by position, timed as the record before them in their file`);
   }
+  const notJson = stats.firstRequestBodyNotJson;
+  if (stats.requestBodiesNotJson > 0 && notJson) {
+    notes.push(
+      `${stats.requestBodiesNotJson} gateway call${plural(stats.requestBodiesNotJson)} had a request body that is not JSON, replayed as live with a null request (no messages, model or body session id); ` +
+        `the first: ${notJson.origin.file}:${notJson.origin.line}: ${notJson.reason}`,
+    );
+  }
   if (stats.droppedHooks > 0) notes.push(`${stats.droppedHooks} hook${plural(stats.droppedHooks)} produced no events (uncorrelatable, as live)`);
   if (lateEvents > 0) {
     notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output`);

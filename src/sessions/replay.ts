@@ -4,6 +4,7 @@ import { buildLlmGatewayStart } from '../gateway/llm-start.js';
 import { preparedLlmCall } from '../gateway/capture-route.js';
 import { adaptHook, headerString as hookHeader, seededUuids } from '../hooks/index.js';
 import type { AtofEvent } from '../ingest/atof.js';
+import type { LineRef } from '../ingest/accounting.js';
 import type { GatewayRecord, TimelinePoint } from '../ingest/read-records.js';
 import type { Nanos } from '../ingest/time.js';
 import type { TranscriptReader } from './alignment/codex-child.js';
@@ -37,6 +38,12 @@ export interface ReplayStats {
   /** Hooks whose adapter deliberately produced no events (Hermes uncorrelatable `pre_tool_call`). */
   droppedHooks: number;
   gatewayCalls: number;
+  /**
+   * Gateway calls whose request body is not JSON (or is empty): replayed as live, with a null request
+   * (no messages, model or body session id), which the output alone would not explain. The first one is named.
+   */
+  requestBodiesNotJson: number;
+  firstRequestBodyNotJson?: { origin: LineRef; reason: string };
   /** Turns the idle sweeper closed. */
   idleClosures: number;
   /** Sessions still open at the end of input, closed by the emulated gateway shutdown. */
@@ -76,7 +83,7 @@ export function* replayInBatches(
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
   const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, gatewayCalls: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, gatewayCalls: 0, requestBodiesNotJson: 0, idleClosures: 0, shutdownSessions: 0 };
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
   const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
@@ -112,6 +119,10 @@ export function* replayInBatches(
         // Kept for the completion only when there is one (a call that never completes holds nothing).
         if (point.record.completionNs !== undefined) calls.set(point.record, call);
         stats.gatewayCalls++;
+        if (exchange.bodyError !== undefined) {
+          stats.requestBodiesNotJson++;
+          stats.firstRequestBodyNotJson ??= { origin, reason: exchange.bodyError };
+        }
         break;
       }
       case 'gateway-completion': {

@@ -170,6 +170,7 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     untimed_hooks: stats.untimedHooks,
     dropped_hooks: stats.droppedHooks,
     gateway_calls: stats.gatewayCalls,
+    request_bodies_not_json: stats.requestBodiesNotJson,
     idle_closures: stats.idleClosures,
     shutdown_sessions: stats.shutdownSessions,
     late_reconstructed_events: lateReconstructed,
