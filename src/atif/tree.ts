@@ -35,6 +35,10 @@ export class AgentTree {
   private readonly agents = new Set<string>();
   /** Scope uuid → parent uuid; built on first use, as walks that start at an agent (most) never need it. */
   private scopeParent: Map<string, string> | undefined;
+  /** Scope → the nearest agent at or above it (null: none), for the walks that skip no scope of their own. */
+  private readonly agentAbove = new Map<string, string | null>();
+  /** Scope → the nearest non-turn agent scope at or above it (null: none), while agents are told from turns. */
+  private readonly nonTurnAbove = new Map<string, string | null>();
 
   constructor(private readonly events: readonly AtofEvent[]) {
     const roles = new Map<string, string | undefined>();
@@ -76,11 +80,23 @@ export class AgentTree {
   }
 
   private nearestAgent(start: string | undefined, excluded?: string): string | undefined {
-    return this.walkUp(start, (cur) => cur !== excluded && this.agents.has(cur));
+    return this.nearest(start, excluded, (cur) => this.agents.has(cur), this.agentAbove);
   }
 
   private nearestNonTurnAgent(start: string | undefined, roles: Map<string, string | undefined>, excluded: string): string | undefined {
-    return this.walkUp(start, (cur) => cur !== excluded && roles.has(cur) && roles.get(cur) !== 'turn');
+    return this.nearest(start, excluded, (cur) => roles.has(cur) && roles.get(cur) !== 'turn', this.nonTurnAbove);
+  }
+
+  /**
+   * The first scope up the chain from `start` that `accept`s, other than `excluded`. The answer for
+   * every scope passed on the way is remembered: without that, each event under a chain of thousands
+   * of nested scopes walked the whole chain again (quadratic in the depth). Only the answers of
+   * `accept` are remembered, not of the exclusion, which depends on the caller: in the rare walk that
+   * meets its excluded scope (a parent_uuid cycle through the agent itself) the walk is redone plainly.
+   */
+  private nearest(start: string | undefined, excluded: string | undefined, accept: (uuid: string) => boolean, memo: Map<string, string | null>): string | undefined {
+    const found = this.walkUp(start, accept, memo);
+    return found !== undefined && found === excluded ? this.walkUp(start, (cur) => cur !== excluded && accept(cur)) : found;
   }
 
   /**
@@ -88,17 +104,30 @@ export class AgentTree {
    * parent_uuid ends the walk instead of looping forever; the visited set that detects it is only
    * started past a few steps, as nearly every walk (one per event) ends within one or two.
    */
-  private walkUp(start: string | undefined, accept: (uuid: string) => boolean): string | undefined {
+  private walkUp(start: string | undefined, accept: (uuid: string) => boolean, memo?: Map<string, string | null>): string | undefined {
     let seen: Set<string> | undefined;
+    let found: string | undefined;
+    // The scopes passed (not accepted): their answer is the walk's, as their walks would go the same way.
+    const passed: string[] = [];
     for (let cur = start, steps = 0; cur !== undefined; cur = this.parentOf(cur), steps++) {
+      const known = memo?.get(cur);
+      if (known !== undefined) {
+        found = known ?? undefined;
+        break;
+      }
       if (steps >= SHORT_WALK) {
         seen ??= new Set();
-        if (seen.has(cur)) return undefined;
+        if (seen.has(cur)) break;
         seen.add(cur);
       }
-      if (accept(cur)) return cur;
+      if (accept(cur)) {
+        found = cur;
+        break;
+      }
+      if (memo) passed.push(cur);
     }
-    return undefined;
+    if (memo) for (const p of passed) memo.set(p, found ?? null);
+    return found;
   }
 
   private parentOf(uuid: string): string | undefined {
