@@ -47,30 +47,45 @@ const isNum = (v: Json): v is number | JsonNumber => typeof v === 'number' || v 
  * Where a compared value sits, spelled out only for a difference: most values compared are equal, and
  * building every path's text cost more than comparing (a diff of two 100,000-step trajectories).
  */
-type LazyPath = string | { parent: LazyPath; key: string | number };
+type LazyPath = { text: string } | { parent: LazyPath; key: string | number };
 
 function pathText(p: LazyPath): string {
-  return typeof p === 'string' ? p : childPath(pathText(p.parent), p.key);
+  // Keys from the leaf up, then spelled out from the root (no recursion: paths can be thousands deep).
+  const keys: Array<string | number> = [];
+  for (; 'parent' in p; p = p.parent) keys.push(p.key);
+  let text = p.text;
+  for (let i = keys.length - 1; i >= 0; i--) text = childPath(text, keys[i]);
+  return text;
 }
 
 /** Structural differences between two JSON values: objects by key, arrays by index. */
 export function diffJson(a: Json, b: Json, path: string, out: Difference[], bPath = path): void {
-  compare(a, b, path, bPath, out);
+  // Paths are compared by identity below: a root path thousands of levels deep is compared as text once.
+  const root = { text: path };
+  compare(a, b, root, bPath === path ? root : { text: bPath }, out, 0);
 }
 
-function compare(a: Json, b: Json, path: LazyPath, bPath: LazyPath, out: Difference[]): void {
+/**
+ * Nesting past which members are compared from an explicit stack ({@link compareDeep}) instead of by
+ * recursion, which overflowed the call stack on values nested thousands deep (an `extra` as
+ * written). Recursion stays below it: it is the faster of the two on the shallow values of most diffs.
+ */
+const MAX_RECURSION = 500;
+
+function compare(a: Json, b: Json, path: LazyPath, bPath: LazyPath, out: Difference[], depth: number): void {
   // One value on both sides (the two conversions share what they took from the same events): equal.
   if (a === b) return;
   if (isNum(a) && isNum(b)) {
     if (!sameNumber(a, b)) push(out, { kind: 'changed', a, b }, path, bPath);
     return;
   }
+  if (depth >= MAX_RECURSION && (Array.isArray(a) || isObject(a))) return compareDeep(a, b, path, bPath, out);
   if (Array.isArray(a) && Array.isArray(b)) {
     const n = Math.max(a.length, b.length);
     for (let i = 0; i < n; i++) {
       if (i >= b.length) push(out, { kind: 'removed', a: a[i] }, child(path, i), child(bPath, i));
       else if (i >= a.length) push(out, { kind: 'added', b: b[i] }, child(path, i), child(bPath, i));
-      else if (a[i] !== b[i]) descend(a[i], b[i], path, bPath, i, out);
+      else if (a[i] !== b[i]) descend(a[i], b[i], path, bPath, i, out, depth);
     }
     return;
   }
@@ -81,7 +96,7 @@ function compare(a: Json, b: Json, path: LazyPath, bPath: LazyPath, out: Differe
       const inB = Object.prototype.hasOwnProperty.call(b, k) && b[k] !== undefined;
       if (!inB) push(out, { kind: 'removed', a: a[k] }, child(path, k), child(bPath, k));
       else if (!inA) push(out, { kind: 'added', b: b[k] }, child(path, k), child(bPath, k));
-      else if (a[k] !== b[k]) descend(a[k], b[k], path, bPath, k, out);
+      else if (a[k] !== b[k]) descend(a[k], b[k], path, bPath, k, out, depth);
     }
     return;
   }
@@ -89,9 +104,48 @@ function compare(a: Json, b: Json, path: LazyPath, bPath: LazyPath, out: Differe
 }
 
 /** Compares two members that are not one value (equal scalars are passed over without a path for them). */
-function descend(a: Json, b: Json, path: LazyPath, bPath: LazyPath, key: string | number, out: Difference[]): void {
+function descend(a: Json, b: Json, path: LazyPath, bPath: LazyPath, key: string | number, out: Difference[], depth: number): void {
   const at = child(path, key);
-  compare(a, b, at, path === bPath ? at : child(bPath, key), out);
+  compare(a, b, at, path === bPath ? at : child(bPath, key), out, depth + 1);
+}
+
+/** Members still to compare (`only` absent), or that one side lacks. */
+type Pending = { a: Json; b: Json; path: LazyPath; bPath: LazyPath; only?: 'a' | 'b' };
+
+/**
+ * {@link compare} of deeply nested values, from an explicit stack. Members go on in reverse, so they
+ * come off in order and the differences are found in the order the recursion finds them.
+ */
+function compareDeep(a: Json, b: Json, path: LazyPath, bPath: LazyPath, out: Difference[]): void {
+  const stack: Pending[] = [{ a, b, path, bPath }];
+  for (let w = stack.pop(); w !== undefined; w = stack.pop()) {
+    const { a, b, path, bPath } = w;
+    if (w.only === 'a') push(out, { kind: 'removed', a }, path, bPath);
+    else if (w.only === 'b') push(out, { kind: 'added', b }, path, bPath);
+    else if (a === b) continue;
+    else if (Array.isArray(a) && Array.isArray(b)) {
+      for (let i = Math.max(a.length, b.length) - 1; i >= 0; i--) {
+        if (i >= b.length) stack.push({ a: a[i], b: null, path: child(path, i), bPath: child(bPath, i), only: 'a' });
+        else if (i >= a.length) stack.push({ a: null, b: b[i], path: child(path, i), bPath: child(bPath, i), only: 'b' });
+        else if (a[i] !== b[i]) stack.push(member(a[i], b[i], path, bPath, i));
+      }
+    } else if (isObject(a) && isObject(b)) {
+      const keys = unionOfKeys(a, b);
+      for (let n = keys.length - 1; n >= 0; n--) {
+        const k = keys[n];
+        const inA = Object.prototype.hasOwnProperty.call(a, k) && a[k] !== undefined;
+        const inB = Object.prototype.hasOwnProperty.call(b, k) && b[k] !== undefined;
+        if (!inB) stack.push({ a: a[k], b: null, path: child(path, k), bPath: child(bPath, k), only: 'a' });
+        else if (!inA) stack.push({ a: null, b: b[k], path: child(path, k), bPath: child(bPath, k), only: 'b' });
+        else if (a[k] !== b[k]) stack.push(member(a[k], b[k], path, bPath, k));
+      }
+    } else compare(a, b, path, bPath, out, 0); // numbers and mismatched kinds: no members
+  }
+}
+
+function member(a: Json, b: Json, path: LazyPath, bPath: LazyPath, key: string | number): Pending {
+  const at = child(path, key);
+  return { a, b, path: at, bPath: path === bPath ? at : child(bPath, key) };
 }
 
 function child(parent: LazyPath, key: string | number): LazyPath {

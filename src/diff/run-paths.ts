@@ -5,18 +5,28 @@ import { childPath } from './json-diff.js';
 
 /** JSON path of every written step (root steps, then subagents recursively). */
 export function stepPaths(t: Trajectory | undefined, path = '$', into = new Map<Step, string>()): Map<Step, string> {
-  if (!t) return into;
-  t.steps.forEach((s, i) => into.set(s, childPath(childPath(path, 'steps'), i)));
-  t.subagent_trajectories?.forEach((c, i) => stepPaths(c, childPath(childPath(path, 'subagent_trajectories'), i), into));
+  for (const at of withPaths(t, path)) at.trajectory.steps.forEach((s, i) => into.set(s, childPath(childPath(at.path, 'steps'), i)));
   return into;
 }
 
 /** Trajectory id → the trajectory and its JSON path. */
 export function trajectoriesById(t: Trajectory | undefined, path = '$', into = new Map<string, { trajectory: Trajectory; path: string }>()) {
-  if (!t) return into;
-  into.set(t.trajectory_id, { trajectory: t, path });
-  t.subagent_trajectories?.forEach((c, i) => trajectoriesById(c, childPath(childPath(path, 'subagent_trajectories'), i), into));
+  for (const at of withPaths(t, path)) into.set(at.trajectory.trajectory_id, at);
   return into;
+}
+
+/**
+ * A trajectory and its subagents with their JSON paths, each before its children (as a recursive walk
+ * visits them), from an explicit stack: subagents can nest thousands deep.
+ */
+function* withPaths(t: Trajectory | undefined, path: string): Generator<{ trajectory: Trajectory; path: string }> {
+  const stack = t ? [{ trajectory: t, path }] : [];
+  for (let cur = stack.pop(); cur !== undefined; cur = stack.pop()) {
+    yield cur;
+    const children = cur.trajectory.subagent_trajectories ?? [];
+    const under = childPath(cur.path, 'subagent_trajectories');
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ trajectory: children[i], path: childPath(under, i) });
+  }
 }
 
 /**

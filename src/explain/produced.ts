@@ -11,12 +11,23 @@ export interface ProducedStep {
   conversion: AgentConversion;
 }
 
-/** Trajectory id → its written steps, walking subagent trajectories. */
+/** Trajectory id → its written steps, walking subagent trajectories (parents first, depth first). */
 export function writtenSteps(t: Trajectory | undefined, into = new Map<string, Step[]>()): Map<string, Step[]> {
-  if (!t) return into;
-  into.set(t.trajectory_id, t.steps);
-  for (const child of t.subagent_trajectories ?? []) writtenSteps(child, into);
+  for (const cur of preorder(t)) into.set(cur.trajectory_id, cur.steps);
   return into;
+}
+
+/**
+ * A trajectory and its subagent trajectories, each before its children, children in order: as a
+ * recursive walk visits them, without its recursion (subagents can nest thousands deep).
+ */
+function* preorder(t: Trajectory | undefined): Generator<Trajectory> {
+  const stack = t ? [t] : [];
+  for (let cur = stack.pop(); cur !== undefined; cur = stack.pop()) {
+    yield cur;
+    const children = cur.subagent_trajectories ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
 }
 
 /**
