@@ -7,28 +7,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { decodeHookRecord, hookRecordSchema, type DecodeHookResult } from '../src/ingest/records/hook-record.js';
-import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from '../src/ingest/records/hook-agent.js';
-import { parseRfc3339, type Nanos } from '../src/ingest/time.js';
+import { decodeHookRecord, decodeHookRecordWithZod } from '../src/ingest/records/hook-record.js';
 import { parseJson } from '../src/json/parse.js';
 import { isObject, type JsonObject } from '../src/json/value.js';
 
 /** The reader as it was: zod for every record. */
-function zodDecode(value: JsonObject): DecodeHookResult {
-  const parsed = hookRecordSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, path: issue.path.join('.') || '(root)', message: issue.message };
-  }
-  return {
-    ok: true,
-    envelope: {
-      agent: parseHookAgentKind(parsed.data.agent) as HookAgentKind,
-      atNs: parseRfc3339(parsed.data.received_at) as Nanos,
-      headers: (parsed.data.headers ?? {}) as HookHeaders,
-    },
-  };
-}
+const zodDecode = decodeHookRecordWithZod;
 
 /** Members as JSON text, so that `__proto__` is an own key as JSON.parse makes it. */
 const members = (entries: Array<[string, string | undefined]>) =>

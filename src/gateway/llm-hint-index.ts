@@ -113,23 +113,23 @@ function fileOf(hints: readonly Pending[]): HintFile {
 }
 
 function fileHint(file: HintFile, p: Pending): void {
-  const { hint } = p;
-  add(file.bySubagent, hint.subagentId, p);
-  add(file.bySubagent, hint.agentId, p);
-  add(file.byConversation, hint.conversationId, p);
-  add(file.byGeneration, hint.generationId, p);
-  add(file.byRequest, hint.requestId, p);
-  add(file.byModel, hint.model, p);
+  for (const [postings, id] of postingsOf(file, p.hint)) add(postings, id, p);
 }
 
 function unfile(file: HintFile, p: Pending): void {
-  const { hint } = p;
-  remove(file.bySubagent, hint.subagentId, p);
-  remove(file.bySubagent, hint.agentId, p);
-  remove(file.byConversation, hint.conversationId, p);
-  remove(file.byGeneration, hint.generationId, p);
-  remove(file.byRequest, hint.requestId, p);
-  remove(file.byModel, hint.model, p);
+  for (const [postings, id] of postingsOf(file, p.hint)) remove(postings, id, p);
+}
+
+/** Where a hint is filed: under each id that can make it score, and its model. */
+function postingsOf(file: HintFile, hint: LlmHint): Array<[Postings, string | undefined]> {
+  return [
+    [file.bySubagent, hint.subagentId],
+    [file.bySubagent, hint.agentId],
+    [file.byConversation, hint.conversationId],
+    [file.byGeneration, hint.generationId],
+    [file.byRequest, hint.requestId],
+    [file.byModel, hint.model],
+  ];
 }
 
 function add(postings: Postings, id: string | undefined, p: Pending): void {

@@ -35,7 +35,11 @@ export type DecodeHookResult = { ok: true; envelope: HookEnvelope } | { ok: fals
  */
 export function decodeHookRecord(value: JsonObject): DecodeHookResult {
   const fast = fastDecode(value);
-  if (fast !== undefined) return { ok: true, envelope: fast };
+  return fast !== undefined ? { ok: true, envelope: fast } : decodeHookRecordWithZod(value);
+}
+
+/** The envelope as the zod schema alone reads it: what the hand check must agree with. */
+export function decodeHookRecordWithZod(value: JsonObject): DecodeHookResult {
   const parsed = hookRecordSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
