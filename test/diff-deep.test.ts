@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Step, Trajectory } from '../src/atif/types.js';
 import { alignSteps } from '../src/diff/align.js';
-import { childPath, diffJson, sameNumber, type Difference } from '../src/diff/json-diff.js';
-import { stepPaths, trajectoriesById } from '../src/diff/run-paths.js';
+import { childPath, diffJson, pathText, sameNumber, type Difference } from '../src/diff/json-diff.js';
+import { stepPositions, trajectoryPositions } from '../src/diff/run-paths.js';
 import { diffTrajectories } from '../src/diff/trajectory-diff.js';
 import { writtenSteps } from '../src/explain/produced.js';
 import { compareKeys } from '../src/json/stringify.js';
@@ -210,8 +210,8 @@ describe('subagent trees walked without recursion', () => {
       fc.property(treeSpec, (x) => {
         const t = tree(x) as unknown as Trajectory;
         assert.deepEqual([...writtenSteps(t)], [...naiveWritten(t)]);
-        assert.deepEqual([...stepPaths(t)], [...naiveStepPaths(t)]);
-        assert.deepEqual([...trajectoriesById(t)], [...naiveById(t)]);
+        assert.deepEqual([...stepPositions(t)].map(([s, p]) => [s, pathText(p)]), [...naiveStepPaths(t)]);
+        assert.deepEqual([...trajectoryPositions(t)].map(([id, at]) => [id, { trajectory: at.trajectory, path: pathText(at.path) }]), [...naiveById(t)]);
       }),
       { numRuns: 1000, seed: 20261128 },
     );
@@ -223,6 +223,6 @@ describe('subagent trees walked without recursion', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0].path, `$${'.subagent_trajectories[0]'.repeat(7999)}.steps[0].message`);
     assert.equal(writtenSteps(a as unknown as Trajectory).size, 8000);
-    assert.equal(stepPaths(a as unknown as Trajectory).size, 8000);
+    assert.equal(stepPositions(a as unknown as Trajectory).size, 8000);
   });
 });

@@ -1,11 +1,12 @@
 import { agentStepsBySpan, producedSteps } from '../explain/produced.js';
 import type { PairDecision } from '../dedupe/pair.js';
+import type { Step } from '../atif/types.js';
 import type { Json } from '../json/value.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { pushTo } from '../util/group-by.js';
 import { otherDifferences } from './dedupe-other.js';
-import { childPath, diffJson, type Difference } from './json-diff.js';
-import { stepPaths } from './run-paths.js';
+import { diffJson, pathText, type Difference } from './json-diff.js';
+import { stepPositions } from './run-paths.js';
 
 export interface RemovedStep {
   trajectory_id: string;
@@ -56,10 +57,11 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
   const dedupe = withDedupe.result.dedupe;
   const names = new Map(dedupe.spans.map((o) => [o.span.uuid, o.span.name]));
   const [producedWith, producedWithout] = [producedSteps(withDedupe), producedSteps(without)];
-  const pathsWithout = stepPaths(without.trajectory);
-  // Paths (in the trajectory without dedupe) whose differences the first two lists already explain.
-  const removedPaths = new Set<string>();
-  const survivorPaths = new Set<string>();
+  const positionsWithout = stepPositions(without.trajectory);
+  // Steps (of the trajectory without dedupe) whose differences the first two lists already explain,
+  // by object: a step is at one place, and its path's text grows with the nesting of subagents.
+  const removedSteps = new Set<Step>();
+  const survivorSteps = new Set<Step>();
 
   // Indexed once: a long session has tens of thousands of suppressed spans and survivors.
   const suppressedBy = new Map<string, PairDecision[]>();
@@ -73,12 +75,11 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
   for (const p of producedWithout) {
     const uuid = p.origin && (p.origin.kind === 'llm-start' || p.origin.kind === 'llm-end') ? p.origin.events[0] : undefined;
     if (uuid === undefined || !dedupe.suppressed.has(uuid)) continue;
-    const path = pathsWithout.get(p.step)!;
-    removedPaths.add(path);
+    removedSteps.add(p.step);
     removed.push({
       trajectory_id: p.trajectoryId,
       step_id: p.step.step_id,
-      path,
+      path: pathText(positionsWithout.get(p.step)!),
       source: p.step.source,
       span: uuid,
       span_name: names.get(uuid) ?? '',
@@ -93,13 +94,13 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
     if (!after || !before) continue;
     const found: Difference[] = [];
     diffJson((before.step.metrics ?? {}) as unknown as Json, (after.step.metrics ?? {}) as unknown as Json, 'metrics', found);
-    survivorPaths.add(childPath(pathsWithout.get(before.step)!, 'metrics'));
+    survivorSteps.add(before.step);
     for (const d of found) {
       moved.push({ trajectory_id: after.trajectoryId, step_id: after.step.step_id, span: o.span.uuid, path: d.path, without: d.a ?? null, with: d.b ?? null, from: [...o.absorbed] });
     }
   }
 
-  const { finals, other } = otherDifferences(withDedupe, without, { removedStepPaths: removedPaths, survivorMetricPaths: survivorPaths });
+  const { finals, other } = otherDifferences(withDedupe, without, { removedSteps, survivorSteps });
   return { session_id: withDedupe.sessionId, removed_steps: removed, moved_metrics: moved, final_metrics: finals, other_differences: other };
 }
 

@@ -1,65 +1,83 @@
+import type { Step } from '../atif/types.js';
 import type { Json } from '../json/value.js';
 import { EXTRA_DROPPED, producedSteps, type ProducedStep } from '../explain/produced.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
-import { childPath, diffJson, type Difference } from './json-diff.js';
-import { keyedSteps, scalarFields, stepPaths, trajectoriesById, within, withoutStepId } from './run-paths.js';
+import { childPath, diffJsonAt, pathText, type Difference } from './json-diff.js';
+import { keyedSteps, scalarFields, stepPositions, trajectoryPositions, within, withoutStepId } from './run-paths.js';
 
-/** Paths in the run without dedupe whose differences are already reported as removed steps or moved metrics. */
+/** Steps of the run without dedupe whose differences are already reported as removed steps or moved metrics. */
 export interface Explained {
-  removedStepPaths: ReadonlySet<string>;
-  /** The metrics of the surviving steps that took metrics from the steps they suppressed. */
-  survivorMetricPaths: ReadonlySet<string>;
+  removedSteps: ReadonlySet<Step>;
+  /** The surviving steps that took metrics from the steps they suppressed (their `metrics` are explained). */
+  survivorSteps: ReadonlySet<Step>;
 }
 
 /**
  * Everything else the dedupe pass changed (A = without, B = with): `final_metrics` apart, and the
  * rest — observation placement, reasoning effort, step extras. Steps are matched by the events that
- * produced them, which is exact where ancestry is not (a step can lose its extra).
+ * produced them, which is exact where ancestry is not (a step can lose its extra). Places are kept
+ * as parent links and spelled only for a difference: under thousands of nested subagents, spelling
+ * (and comparing) every step's path was quadratic.
  */
 export function otherDifferences(withDedupe: ConvertedTrajectory, without: ConvertedTrajectory, explained: Explained): { finals: Difference[]; other: Difference[] } {
   const finals: Difference[] = [];
   const other: Difference[] = [];
-  const [tWithout, tWith] = [trajectoriesById(without.trajectory), trajectoriesById(withDedupe.trajectory)];
-  for (const [id, a] of tWithout) {
-    const b = tWith.get(id);
-    if (!b) {
-      other.push({ path: a.path, kind: 'removed', a: a.trajectory as unknown as Json });
-      continue;
-    }
-    const found: Difference[] = [];
-    diffJson(scalarFields(a.trajectory), scalarFields(b.trajectory), a.path, found, b.path);
-    for (const d of found) (within(d.path, childPath(a.path, 'final_metrics')) ? finals : other).push(d);
-  }
-  for (const [id, b] of tWith) if (!tWithout.has(id)) other.push({ path: b.path, kind: 'added', b: b.trajectory as unknown as Json });
+  trajectoryDifferences(withDedupe, without, finals, other);
 
-  const [pathsWithout, pathsWith] = [stepPaths(without.trajectory), stepPaths(withDedupe.trajectory)];
+  const [positionsWithout, positionsWith] = [stepPositions(without.trajectory), stepPositions(withDedupe.trajectory)];
   const withSteps = keyedSteps(producedSteps(withDedupe));
   const withByKey = new Map(withSteps);
   const matched = new Set<ProducedStep>();
   for (const [key, a] of keyedSteps(producedSteps(without))) {
-    const pa = pathsWithout.get(a.step)!;
+    const pa = positionsWithout.get(a.step)!;
     const b = withByKey.get(key);
     if (!b) {
-      if (!explained.removedStepPaths.has(pa)) other.push(noted({ path: pa, kind: 'removed', a: a.step as unknown as Json }, cleanupNote(withDedupe, key, 'with')));
+      if (!explained.removedSteps.has(a.step)) other.push(noted({ path: pathText(pa), kind: 'removed', a: a.step as unknown as Json }, cleanupNote(withDedupe, key, 'with')));
       continue;
     }
     matched.add(b);
+    // A survivor's metrics differences are reported as moved metrics, so its metrics are left out of
+    // the comparison (rather than each difference's path tested for lying under them, as text).
+    const explainedMetrics = explained.survivorSteps.has(a.step);
     const found: Difference[] = [];
-    diffJson(withoutStepId(a.step), withoutStepId(b.step), pa, found, pathsWith.get(b.step)!);
-    // A difference lies under its step, so only that step's own metrics can hold it (one lookup, not
-    // a search of every survivor's: a long session has tens of thousands).
-    const metrics = childPath(pa, 'metrics');
-    const movedMetrics = explained.survivorMetricPaths.has(metrics);
+    diffJsonAt(comparedFields(a.step, explainedMetrics), comparedFields(b.step, explainedMetrics), pa, found, positionsWith.get(b.step)!);
+    if (found.length === 0) continue;
+    const extra = childPath(pathText(pa), 'extra');
     for (const d of found) {
-      if (movedMetrics && within(d.path, metrics)) continue;
-      const dropped = d.path === childPath(pa, 'extra') && a.origin?.kind === 'llm-end';
+      const dropped = d.path === extra && a.origin?.kind === 'llm-end';
       other.push(noted(d, dropped ? `${EXTRA_DROPPED} ${d.kind === 'added' ? 'without' : 'with'} dedupe` : undefined));
     }
   }
   for (const [key, p] of withSteps) {
-    if (!matched.has(p)) other.push(noted({ path: pathsWith.get(p.step)!, kind: 'added', b: p.step as unknown as Json }, cleanupNote(without, key, 'without')));
+    if (!matched.has(p)) other.push(noted({ path: pathText(positionsWith.get(p.step)!), kind: 'added', b: p.step as unknown as Json }, cleanupNote(without, key, 'without')));
   }
   return { finals, other };
+}
+
+/** The trajectories' own fields (matched by id), `final_metrics` into `finals`, the rest into `other`. */
+function trajectoryDifferences(withDedupe: ConvertedTrajectory, without: ConvertedTrajectory, finals: Difference[], other: Difference[]): void {
+  const [tWithout, tWith] = [trajectoryPositions(without.trajectory), trajectoryPositions(withDedupe.trajectory)];
+  for (const [id, a] of tWithout) {
+    const b = tWith.get(id);
+    if (!b) {
+      other.push({ path: pathText(a.path), kind: 'removed', a: a.trajectory as unknown as Json });
+      continue;
+    }
+    const found: Difference[] = [];
+    diffJsonAt(scalarFields(a.trajectory), scalarFields(b.trajectory), a.path, found, b.path);
+    if (found.length === 0) continue;
+    const finalMetrics = childPath(pathText(a.path), 'final_metrics');
+    for (const d of found) (within(d.path, finalMetrics) ? finals : other).push(d);
+  }
+  for (const [id, b] of tWith) if (!tWithout.has(id)) other.push({ path: pathText(b.path), kind: 'added', b: b.trajectory as unknown as Json });
+}
+
+/** A step as compared: without its number (see withoutStepId), and without `metrics` when those are explained. */
+function comparedFields(s: Step, explainedMetrics: boolean): Json {
+  const rest = withoutStepId(s) as Record<string, Json>;
+  if (!explainedMetrics) return rest;
+  const { metrics: _metrics, ...others } = rest;
+  return others;
 }
 
 const noted = (d: Difference, note: string | undefined): Difference => (note ? { ...d, note } : d);

@@ -45,11 +45,13 @@ const isNum = (v: Json): v is number | JsonNumber => typeof v === 'number' || v 
 
 /**
  * Where a compared value sits, spelled out only for a difference: most values compared are equal, and
- * building every path's text cost more than comparing (a diff of two 100,000-step trajectories).
+ * building every path's text cost more than comparing (a diff of two 100,000-step trajectories), and
+ * a path under thousands of nested subagents is thousands of keys long.
  */
-type LazyPath = { text: string } | { parent: LazyPath; key: string | number };
+export type LazyPath = { text: string } | { parent: LazyPath; key: string | number };
 
-function pathText(p: LazyPath): string {
+/** The JSONPath text of a lazy path (as {@link childPath} spells it). */
+export function pathText(p: LazyPath): string {
   // Keys from the leaf up, then spelled out from the root (no recursion: paths can be thousands deep).
   const keys: Array<string | number> = [];
   for (; 'parent' in p; p = p.parent) keys.push(p.key);
@@ -62,7 +64,15 @@ function pathText(p: LazyPath): string {
 export function diffJson(a: Json, b: Json, path: string, out: Difference[], bPath = path): void {
   // Paths are compared by identity below: a root path thousands of levels deep is compared as text once.
   const root = { text: path };
-  compare(a, b, root, bPath === path ? root : { text: bPath }, out, 0);
+  diffJsonAt(a, b, root, out, bPath === path ? root : { text: bPath });
+}
+
+/**
+ * {@link diffJson} from lazy paths, for callers that hold a value's place as parent links: its text
+ * is spelled only if a difference is found (most compared steps are equal).
+ */
+export function diffJsonAt(a: Json, b: Json, path: LazyPath, out: Difference[], bPath: LazyPath): void {
+  compare(a, b, path, bPath, out, 0);
 }
 
 /**
@@ -148,7 +158,8 @@ function member(a: Json, b: Json, path: LazyPath, bPath: LazyPath, key: string |
   return { a, b, path: at, bPath: path === bPath ? at : child(bPath, key) };
 }
 
-function child(parent: LazyPath, key: string | number): LazyPath {
+/** The place of member `key` of the value at `parent`. */
+export function child(parent: LazyPath, key: string | number): LazyPath {
   return { parent, key };
 }
 

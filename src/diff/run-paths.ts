@@ -1,31 +1,45 @@
 import type { Step, Trajectory } from '../atif/types.js';
 import type { ProducedStep } from '../explain/produced.js';
 import type { Json, JsonObject } from '../json/value.js';
-import { childPath } from './json-diff.js';
+import { child, type LazyPath } from './json-diff.js';
 
-/** JSON path of every written step (root steps, then subagents recursively). */
-export function stepPaths(t: Trajectory | undefined, path = '$', into = new Map<Step, string>()): Map<Step, string> {
-  for (const at of withPaths(t, path)) at.trajectory.steps.forEach((s, i) => into.set(s, childPath(childPath(at.path, 'steps'), i)));
+/**
+ * Where every written step sits (root steps, then subagents depth first), as parent links: spelling
+ * each step's path as text cost as much as the nesting above it, and a chain of thousands of nested
+ * subagents made that quadratic. {@link pathText} spells one where a difference is printed.
+ */
+export function stepPositions(t: Trajectory | undefined): Map<Step, LazyPath> {
+  const into = new Map<Step, LazyPath>();
+  for (const at of withPositions(t)) {
+    const steps = child(at.path, 'steps');
+    at.trajectory.steps.forEach((s, i) => into.set(s, child(steps, i)));
+  }
   return into;
 }
 
-/** Trajectory id → the trajectory and its JSON path. */
-export function trajectoriesById(t: Trajectory | undefined, path = '$', into = new Map<string, { trajectory: Trajectory; path: string }>()) {
-  for (const at of withPaths(t, path)) into.set(at.trajectory.trajectory_id, at);
+/** Trajectory id → the trajectory and where it sits (parent links, as {@link stepPositions}). */
+export function trajectoryPositions(t: Trajectory | undefined): Map<string, TrajectoryAt> {
+  const into = new Map<string, TrajectoryAt>();
+  for (const at of withPositions(t)) into.set(at.trajectory.trajectory_id, at);
   return into;
+}
+
+export interface TrajectoryAt {
+  trajectory: Trajectory;
+  path: LazyPath;
 }
 
 /**
- * A trajectory and its subagents with their JSON paths, each before its children (as a recursive walk
+ * A trajectory and its subagents with where they sit, each before its children (as a recursive walk
  * visits them), from an explicit stack: subagents can nest thousands deep.
  */
-function* withPaths(t: Trajectory | undefined, path: string): Generator<{ trajectory: Trajectory; path: string }> {
-  const stack = t ? [{ trajectory: t, path }] : [];
+function* withPositions(t: Trajectory | undefined): Generator<TrajectoryAt> {
+  const stack: TrajectoryAt[] = t ? [{ trajectory: t, path: { text: '$' } }] : [];
   for (let cur = stack.pop(); cur !== undefined; cur = stack.pop()) {
     yield cur;
     const children = cur.trajectory.subagent_trajectories ?? [];
-    const under = childPath(cur.path, 'subagent_trajectories');
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ trajectory: children[i], path: childPath(under, i) });
+    const under = child(cur.path, 'subagent_trajectories');
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ trajectory: children[i], path: child(under, i) });
   }
 }
 
