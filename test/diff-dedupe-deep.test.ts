@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { Step, Trajectory } from '../src/atif/types.js';
 import type { PairDecision } from '../src/dedupe/pair.js';
 import { dedupeDiff, type DedupeDiff, type MovedMetric, type RemovedStep } from '../src/diff/dedupe-diff.js';
+import { otherDifferences } from '../src/diff/dedupe-other.js';
 import { childPath, diffJson, type Difference } from '../src/diff/json-diff.js';
 import { keyedSteps, scalarFields, within, withoutStepId } from '../src/diff/run-paths.js';
 import { agentStepsBySpan, EXTRA_DROPPED, producedSteps, type ProducedStep } from '../src/explain/produced.js';
@@ -189,6 +190,33 @@ function bothRuns(events: AtofEvent[]): Array<[ConvertedTrajectory, ConvertedTra
   return withPass.trajectories.map((t, i) => [t, without.trajectories[i]]);
 }
 
+/** A change to one of the two runs, of the kinds the conformance inputs never make. */
+type Perturbation = { run: 0 | 1; pick: number; kind: 'drop extra' | 'metrics' | 'prepend subagent' | 'final metrics' };
+const perturbation = fc.record({ run: fc.constantFrom<0 | 1>(0, 1), pick: fc.nat(), kind: fc.constantFrom<Perturbation['kind']>('drop extra', 'metrics', 'prepend subagent', 'final metrics') });
+
+/**
+ * Applies the changes in place: a step loses its `extra` (a dropped extra, noted when the step came
+ * from an LLM end), a step's metrics change, a trajectory gets a subagent in front of its others (so
+ * the trajectories after it sit elsewhere in that run) or other final metrics.
+ */
+function perturb(runs: [ConvertedTrajectory, ConvertedTrajectory], changes: Perturbation[]): void {
+  for (const c of changes) {
+    const t = runs[c.run].trajectory;
+    if (!t) continue;
+    const steps = [...naiveStepPaths(t).keys()];
+    const trajectories = [...naiveById(t).values()].map((x) => x.trajectory);
+    const step = steps[c.pick % Math.max(1, steps.length)];
+    const at = trajectories[c.pick % trajectories.length];
+    if (c.kind === 'drop extra' && step) delete step.extra;
+    else if (c.kind === 'metrics' && step) step.metrics = { ...step.metrics, prompt_tokens: c.pick };
+    else if (c.kind === 'final metrics') at.final_metrics = { ...at.final_metrics, total_steps: c.pick };
+    else if (c.kind === 'prepend subagent') {
+      const extra = { ...at, trajectory_id: `extra-${c.pick}-${c.run}`, steps: [], subagent_trajectories: undefined };
+      at.subagent_trajectories = [extra, ...(at.subagent_trajectories ?? [])];
+    }
+  }
+}
+
 const changes = (d: DedupeDiff) => d.removed_steps.length + d.moved_metrics.length + d.final_metrics.length + d.other_differences.length;
 
 // ---- the checks -----------------------------------------------------------------------------------
@@ -224,6 +252,44 @@ describe('dedupe diff with places as parent links', { skip: CASES.length === 0 }
       { numRuns: 150, seed: 20261128 },
     );
     assert.ok(seen.removed > 0 && seen.moved > 0 && seen.other > 0 && seen.bPath > 0, JSON.stringify(seen));
+  });
+
+  it('reports what the text-path diff reports, the runs changed where dedupe does not change them', () => {
+    let seen = { notes: 0, bPath: 0, finals: 0, added: 0 };
+    fc.assert(
+      fc.property(fc.constantFrom(...nestable), fc.integer({ min: 0, max: 12 }), fc.array(perturbation, { maxLength: 6 }), (name, depth, changes) => {
+        for (const runs of bothRuns(nested(lines.get(name)!, depth, 1))) {
+          perturb(runs, changes);
+          const got = dedupeDiff(...runs);
+          assert.deepEqual(got, naiveDedupeDiff(...runs));
+          const all = [...got.other_differences, ...got.final_metrics];
+          seen = { notes: seen.notes + all.filter((d) => d.note).length, bPath: seen.bPath + all.filter((d) => d.b_path).length, finals: seen.finals + got.final_metrics.length, added: seen.added + all.filter((d) => d.kind === 'added').length };
+        }
+      }),
+      { numRuns: 150, seed: 20261128 },
+    );
+    assert.ok(Object.values(seen).every((n) => n > 0), JSON.stringify(seen));
+  });
+
+  it('passes over the steps it is told are explained, as the text-path diff passes over their paths', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...nestable), fc.integer({ min: 0, max: 12 }), fc.array(perturbation, { maxLength: 4 }), fc.infiniteStream(fc.constantFrom(0, 1, 2, 3)), (name, depth, changes, marks) => {
+        for (const runs of bothRuns(nested(lines.get(name)!, depth, 1))) {
+          perturb(runs, changes);
+          // Each step of the run without dedupe: not explained, removed, a survivor, or both.
+          const paths = naiveStepPaths(runs[1].trajectory);
+          const [removedSteps, survivorSteps, removedPaths, survivorPaths] = [new Set<Step>(), new Set<Step>(), new Set<string>(), new Set<string>()];
+          const it = marks[Symbol.iterator]();
+          for (const [step, path] of paths) {
+            const mark = it.next().value as number;
+            if (mark & 1) [removedSteps.add(step), removedPaths.add(path)];
+            if (mark & 2) [survivorSteps.add(step), survivorPaths.add(childPath(path, 'metrics'))];
+          }
+          assert.deepEqual(otherDifferences(...runs, { removedSteps, survivorSteps }), naiveOther(...runs, removedPaths, survivorPaths));
+        }
+      }),
+      { numRuns: 150, seed: 20261128 },
+    );
   });
 
   it('spells the paths of what dedupe changed under 8,000 nested subagents', () => {
