@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Step, Trajectory } from '../src/atif/types.js';
+import type { Step } from '../src/atif/types.js';
 import type { PairDecision } from '../src/dedupe/pair.js';
 import { dedupeDiff, type DedupeDiff, type MovedMetric, type RemovedStep } from '../src/diff/dedupe-diff.js';
 import { otherDifferences } from '../src/diff/dedupe-other.js';
@@ -18,6 +18,7 @@ import { convertEvents } from '../src/pipeline/stream.js';
 import { resolveFixes } from '../src/profiles/fixes.js';
 import { pushTo } from '../src/util/group-by.js';
 import { conformanceCases } from './support/shared.js';
+import { naiveById, naiveStepPaths } from './support/naive-paths.js';
 
 /*
  * The dedupe diff keeps where steps and trajectories sit as parent links, spelled only for a printed
@@ -29,19 +30,6 @@ import { conformanceCases } from './support/shared.js';
 
 // ---- the diff with text paths, as it was ----------------------------------------------------------
 
-function naiveStepPaths(t: Trajectory | undefined, path = '$', into = new Map<Step, string>()): Map<Step, string> {
-  if (!t) return into;
-  t.steps.forEach((s, i) => into.set(s, childPath(childPath(path, 'steps'), i)));
-  t.subagent_trajectories?.forEach((c, i) => naiveStepPaths(c, childPath(childPath(path, 'subagent_trajectories'), i), into));
-  return into;
-}
-
-function naiveById(t: Trajectory | undefined, path = '$', into = new Map<string, { trajectory: Trajectory; path: string }>()) {
-  if (!t) return into;
-  into.set(t.trajectory_id, { trajectory: t, path });
-  t.subagent_trajectories?.forEach((c, i) => naiveById(c, childPath(childPath(path, 'subagent_trajectories'), i), into));
-  return into;
-}
 
 function naiveRemovalRules(run: ConvertedTrajectory): Map<string, string> {
   const rules = new Map<string, string>();

@@ -9,6 +9,7 @@ import { diffTrajectories } from '../src/diff/trajectory-diff.js';
 import { writtenSteps } from '../src/explain/produced.js';
 import { compareKeys } from '../src/json/stringify.js';
 import { getOwn, isObject, JsonNumber, type Json, type JsonObject } from '../src/json/value.js';
+import { naiveById, naiveStepPaths } from './support/naive-paths.js';
 
 /*
  * The diff walks values and subagent trees from explicit stacks (past some depth, for values), as a
@@ -113,19 +114,6 @@ function naiveWritten(t: Trajectory | undefined, into = new Map<string, Step[]>(
   return into;
 }
 
-function naiveStepPaths(t: Trajectory | undefined, path = '$', into = new Map<Step, string>()): Map<Step, string> {
-  if (!t) return into;
-  t.steps.forEach((s, i) => into.set(s, childPath(childPath(path, 'steps'), i)));
-  t.subagent_trajectories?.forEach((c, i) => naiveStepPaths(c, childPath(childPath(path, 'subagent_trajectories'), i), into));
-  return into;
-}
-
-function naiveById(t: Trajectory | undefined, path = '$', into = new Map<string, { trajectory: Trajectory; path: string }>()) {
-  if (!t) return into;
-  into.set(t.trajectory_id, { trajectory: t, path });
-  t.subagent_trajectories?.forEach((c, i) => naiveById(c, childPath(childPath(path, 'subagent_trajectories'), i), into));
-  return into;
-}
 
 // ---- generated input ------------------------------------------------------------------------------
 
