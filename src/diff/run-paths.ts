@@ -1,3 +1,4 @@
+import { subagentsDepthFirst } from '../atif/subagent-walk.js';
 import type { Step, Trajectory } from '../atif/types.js';
 import type { ProducedStep } from '../explain/produced.js';
 import type { Json, JsonObject } from '../json/value.js';
@@ -29,18 +30,10 @@ export interface TrajectoryAt {
   path: LazyPath;
 }
 
-/**
- * A trajectory and its subagents with where they sit, each before its children (as a recursive walk
- * visits them), from an explicit stack: subagents can nest thousands deep.
- */
+/** A trajectory and its subagents with where they sit, each before its children (see subagentsDepthFirst). */
 function* withPositions(t: Trajectory | undefined): Generator<TrajectoryAt> {
-  const stack: TrajectoryAt[] = t ? [{ trajectory: t, path: { text: '$' } }] : [];
-  for (let cur = stack.pop(); cur !== undefined; cur = stack.pop()) {
-    yield cur;
-    const children = cur.trajectory.subagent_trajectories ?? [];
-    const under = child(cur.path, 'subagent_trajectories');
-    for (let i = children.length - 1; i >= 0; i--) stack.push({ trajectory: children[i], path: child(under, i) });
-  }
+  const places = subagentsDepthFirst<LazyPath>(t, { text: '$' }, (path, i) => child(child(path, 'subagent_trajectories'), i));
+  for (const { trajectory, carried } of places) yield { trajectory, path: carried };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AgentConversion } from '../atif/export.js';
 import type { StepOrigin } from '../atif/steps.js';
+import { subagentsDepthFirst } from '../atif/subagent-walk.js';
 import type { Step, Trajectory } from '../atif/types.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 
@@ -13,21 +14,8 @@ export interface ProducedStep {
 
 /** Trajectory id → its written steps, walking subagent trajectories (parents first, depth first). */
 export function writtenSteps(t: Trajectory | undefined, into = new Map<string, Step[]>()): Map<string, Step[]> {
-  for (const cur of preorder(t)) into.set(cur.trajectory_id, cur.steps);
+  for (const { trajectory } of subagentsDepthFirst(t, undefined, () => undefined)) into.set(trajectory.trajectory_id, trajectory.steps);
   return into;
-}
-
-/**
- * A trajectory and its subagent trajectories, each before its children, children in order: as a
- * recursive walk visits them, without its recursion (subagents can nest thousands deep).
- */
-function* preorder(t: Trajectory | undefined): Generator<Trajectory> {
-  const stack = t ? [t] : [];
-  for (let cur = stack.pop(); cur !== undefined; cur = stack.pop()) {
-    yield cur;
-    const children = cur.subagent_trajectories ?? [];
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-  }
 }
 
 /**
