@@ -24,9 +24,10 @@ export interface MetricsFold {
  * absorbed (its own values already reached its suppressors, so they are no new conflict there).
  * Suppression always points to a higher-ranked span, so the graph has no cycle; spans are handled
  * once all their own suppressed spans have passed their metrics on (Kahn's order, no recursion).
- * Returns the decisions whose suppressed span's metrics travelled on this way.
+ * Returns which decisions had their suppressed span's metrics travel on this way (a test rather than
+ * a set of them: in a burst of identical calls that would be every one of k² / 2 decisions).
  */
-export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: MetricsFold): Set<PairDecision> {
+export function passOnChainedMetrics(fold: MetricsFold): (p: PairDecision) => boolean {
   const { suppressedBy, supplemental, absorbed, conflicts, endMetrics } = fold;
   const waiting = new Map<string, number>();
   for (const suppressors of suppressedBy.values()) {
@@ -57,7 +58,7 @@ export function passOnChainedMetrics(pairs: readonly PairDecision[], fold: Metri
       passedOn.add(s);
     }
   }
-  return new Set(pairs.filter((p) => p.canonical !== undefined && passedOn.has(p.canonical) && lists.has(p.canonical, p.suppressed!)));
+  return (p) => p.canonical !== undefined && passedOn.has(p.canonical) && lists.has(p.canonical, p.suppressed!);
 }
 
 /** What a suppressed span's agent step would have shown: its own metrics, gaps filled from what it absorbed. */

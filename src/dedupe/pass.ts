@@ -127,8 +127,8 @@ export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = t
   let pairs = decided;
   if (enabled && opts.chainMetrics) {
     const endMetrics = (uuid: string) => byUuid.get(uuid)?.candidate?.endMetrics;
-    const changed = passOnChainedMetrics(decided, { suppressedBy, supplemental, absorbed, conflicts, endMetrics });
-    pairs = decided.map((p) => (changed.has(p) ? withFix(p, 'dedupe-chain-metrics') : p));
+    const changed = passOnChainedMetrics({ suppressedBy, supplemental, absorbed, conflicts, endMetrics });
+    pairs = decided.map((p) => (changed(p) ? withFix(p, 'dedupe-chain-metrics') : p));
   }
   const outcomes: SpanOutcome[] = spans.map((span) => {
     const c = span.candidate;

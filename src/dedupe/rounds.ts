@@ -17,9 +17,10 @@ const overlapLength = (a: SpanCandidate, b: SpanCandidate) => (a.endTs < b.endTs
  * KEPT_CROSS_ROUND. Pairs without a basis are returned as they are.
  */
 export function separateRounds(pairs: readonly PairDecision[], byUuid: ReadonlyMap<string, SpanCandidate>): PairDecision[] {
+  const settled = pairsOfSharedInstants(pairs, byUuid);
   const ranked: Array<{ p: PairDecision; l: SpanCandidate; r: SpanCandidate; keyed: boolean; overlap: bigint }> = [];
   for (const p of pairs) {
-    if (p.basis === undefined) continue;
+    if (p.basis === undefined || settled(p)) continue;
     const l = byUuid.get(p.left)!;
     const r = byUuid.get(p.right)!;
     ranked.push({ p, l, r, keyed: shareKey(l.keys, r.keys), overlap: overlapLength(l, r) });
@@ -55,4 +56,48 @@ export function separateRounds(pairs: readonly PairDecision[], byUuid: ReadonlyM
     if (keptWith === undefined) return p;
     return withFix({ left: p.left, right: p.right, rule: 'KEPT_CROSS_ROUND', checks: { ...p.checks, rounds: { pass: false, keptWith } } }, 'dedupe-cross-round');
   });
+}
+
+/**
+ * Which matched pairs no ranking can keep apart: those of a set of spans linked by matched pairs
+ * (a connected component: a side's accepted partners are all in its own) whose windows all share one
+ * instant (the latest start is not after the earliest end). Then every window overlaps every other, so
+ * no partner can block a pair: all its pairs are accepted, whatever the order. A burst of k identical
+ * concurrent calls is one such set of k² / 2 pairs, which need neither ranking nor sorting.
+ */
+function pairsOfSharedInstants(pairs: readonly PairDecision[], byUuid: ReadonlyMap<string, SpanCandidate>): (p: PairDecision) => boolean {
+  const index = new Map<string, number>();
+  const up: number[] = [];
+  const find = (i: number): number => {
+    while (up[i] !== i) i = up[i] = up[up[i]]; // path halving
+    return i;
+  };
+  const node = (uuid: string): number => {
+    let i = index.get(uuid);
+    if (i === undefined) {
+      index.set(uuid, (i = up.length));
+      up.push(i);
+    }
+    return i;
+  };
+  for (const p of pairs) {
+    if (p.basis === undefined) continue;
+    const a = find(node(p.left));
+    const b = find(node(p.right));
+    if (a !== b) up[b] = a;
+  }
+  const latestStart = new Map<number, Nanos>();
+  const earliestEnd = new Map<number, Nanos>();
+  for (const [uuid, i] of index) {
+    const c = byUuid.get(uuid)!;
+    const root = find(i);
+    const start = latestStart.get(root);
+    if (start === undefined || c.startTs > start) latestStart.set(root, c.startTs);
+    const end = earliestEnd.get(root);
+    if (end === undefined || c.endTs < end) earliestEnd.set(root, c.endTs);
+  }
+  return (p) => {
+    const root = find(index.get(p.left)!);
+    return latestStart.get(root)! <= earliestEnd.get(root)!;
+  };
 }
