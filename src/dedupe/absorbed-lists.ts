@@ -1,3 +1,5 @@
+import { KeyUnionFind } from '../util/union-find.js';
+
 /**
  * The absorbed lists of the chain pass (chain.ts): per span, the spans whose metrics it took, in the
  * order it took them, without repeats, where a list grows by appending what another span's list adds.
@@ -99,31 +101,14 @@ interface Place {
 
 /** The components of the graph of `edges` (union–find), each span numbered within its component. */
 function componentPlaces(edges: ReadonlyMap<string, readonly string[]>): Map<string, Place> {
-  const ids = new Map<string, number>();
-  const parent: number[] = [];
-  const idOf = (uuid: string): number => {
-    let id = ids.get(uuid);
-    if (id === undefined) {
-      ids.set(uuid, (id = parent.length));
-      parent.push(id);
-    }
-    return id;
-  };
-  const find = (id: number): number => {
-    while (parent[id] !== id) id = parent[id] = parent[parent[id]];
-    return id;
-  };
+  const sets = new KeyUnionFind();
   for (const [s, linked] of edges) {
-    const a = idOf(s);
-    for (const c of linked) {
-      const [x, y] = [find(a), find(idOf(c))];
-      if (x !== y) parent[x] = y;
-    }
+    sets.add(s);
+    for (const c of linked) sets.union(s, c);
   }
   const count = new Map<number, number>();
   const indexOf = new Map<string, [number, number]>();
-  for (const [uuid, id] of ids) {
-    const root = find(id);
+  for (const [uuid, root] of sets.entries()) {
     const index = count.get(root) ?? 0;
     count.set(root, index + 1);
     indexOf.set(uuid, [root, index]);

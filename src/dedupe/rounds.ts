@@ -3,6 +3,7 @@ import type { SpanCandidate } from './candidates.js';
 import { shareKey } from './keys.js';
 import { withFix, type PairDecision } from './pair.js';
 import { compareCandidates } from './order.js';
+import { KeyUnionFind } from '../util/union-find.js';
 
 const overlaps = (a: SpanCandidate, b: SpanCandidate) => a.startTs <= b.endTs && b.startTs <= a.endTs;
 const overlapLength = (a: SpanCandidate, b: SpanCandidate) => (a.endTs < b.endTs ? a.endTs : b.endTs) - (a.startTs > b.startTs ? a.startTs : b.startTs);
@@ -66,38 +67,19 @@ export function separateRounds(pairs: readonly PairDecision[], byUuid: ReadonlyM
  * concurrent calls is one such set of k² / 2 pairs, which need neither ranking nor sorting.
  */
 function pairsOfSharedInstants(pairs: readonly PairDecision[], byUuid: ReadonlyMap<string, SpanCandidate>): (p: PairDecision) => boolean {
-  const index = new Map<string, number>();
-  const up: number[] = [];
-  const find = (i: number): number => {
-    while (up[i] !== i) i = up[i] = up[up[i]]; // path halving
-    return i;
-  };
-  const node = (uuid: string): number => {
-    let i = index.get(uuid);
-    if (i === undefined) {
-      index.set(uuid, (i = up.length));
-      up.push(i);
-    }
-    return i;
-  };
-  for (const p of pairs) {
-    if (p.basis === undefined) continue;
-    const a = find(node(p.left));
-    const b = find(node(p.right));
-    if (a !== b) up[b] = a;
-  }
+  const sets = new KeyUnionFind();
+  for (const p of pairs) if (p.basis !== undefined) sets.union(p.left, p.right);
   const latestStart = new Map<number, Nanos>();
   const earliestEnd = new Map<number, Nanos>();
-  for (const [uuid, i] of index) {
+  for (const [uuid, set] of sets.entries()) {
     const c = byUuid.get(uuid)!;
-    const root = find(i);
-    const start = latestStart.get(root);
-    if (start === undefined || c.startTs > start) latestStart.set(root, c.startTs);
-    const end = earliestEnd.get(root);
-    if (end === undefined || c.endTs < end) earliestEnd.set(root, c.endTs);
+    const start = latestStart.get(set);
+    if (start === undefined || c.startTs > start) latestStart.set(set, c.startTs);
+    const end = earliestEnd.get(set);
+    if (end === undefined || c.endTs < end) earliestEnd.set(set, c.endTs);
   }
   return (p) => {
-    const root = find(index.get(p.left)!);
-    return latestStart.get(root)! <= earliestEnd.get(root)!;
+    const set = sets.setOf(p.left);
+    return latestStart.get(set)! <= earliestEnd.get(set)!;
   };
 }
