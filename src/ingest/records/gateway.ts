@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isObject, JsonNumber, numberValue, type Json, type JsonObject } from '../../json/value.js';
+import { isNumber, isObject, JsonNumber, numberValue, type Json, type JsonObject } from '../../json/value.js';
 import { parseRfc3339, type Nanos } from '../time.js';
 import { decodeBody, withBodyBytes, type BodySource } from './body.js';
 import type { DecodeExchangeResult, GatewayExchange, GatewayResponse } from './exchange.js';
@@ -55,13 +55,30 @@ export interface DecodeOptions {
   fallbackId?: string;
 }
 
+type GatewayFields = z.infer<typeof gatewayRecordSchema>;
+type ResponseFields = z.infer<typeof gatewayResponseSchema>;
+
+/**
+ * A gateway capture record. The common, valid record is checked by hand and read as it is; zod runs
+ * only for what that check leaves (a failure, described with its path, or a key that zod treats
+ * specially). Both accept the same records and give the same exchange (test/ingest-gateway-decode.test.ts).
+ */
 export function decodeGatewayRecord(raw: JsonObject, options: DecodeOptions = {}): DecodeExchangeResult {
+  const fields = checkedByHand(raw);
+  return fields !== undefined ? decodeFields(fields, options) : decodeGatewayRecordWithZod(raw, options);
+}
+
+/** The record as the zod schema alone reads it: what the hand check must agree with. */
+export function decodeGatewayRecordWithZod(raw: JsonObject, options: DecodeOptions = {}): DecodeExchangeResult {
   const r = gatewayRecordSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
     return { ok: false, path: issue.path.join('.') || '(root)', message: issue.message };
   }
-  const v = r.data;
+  return decodeFields(r.data, options);
+}
+
+function decodeFields(v: GatewayFields, options: DecodeOptions): DecodeExchangeResult {
   // A numeric id is kept as written.
   const id = v.id === undefined ? options.fallbackId : typeof v.id === 'string' ? v.id : v.id instanceof JsonNumber ? v.id.text : String(v.id);
   if (id === undefined) return { ok: false, path: 'id', message: 'a gateway record needs an id' };
@@ -99,7 +116,7 @@ function bodySource(v: BodyFields, headers: HeaderSet): BodySource {
 /** Said of a response whose body the capture left out: the live gateway saw a body we cannot replay. */
 export const NOT_CAPTURED = 'the response body was not captured';
 
-function decodeResponse(v: z.infer<typeof gatewayResponseSchema>): GatewayResponse {
+function decodeResponse(v: ResponseFields): GatewayResponse {
   const headers = headersFromObject(v.headers);
   const status = numberValue(v.status);
   if (v.sse !== undefined) {
@@ -121,4 +138,53 @@ function decodeResponse(v: z.infer<typeof gatewayResponseSchema>): GatewayRespon
 function withError(response: GatewayResponse, error: string | null | undefined): GatewayResponse {
   if (error) response.error = error;
   return response;
+}
+
+/**
+ * The record itself when every field is as the schema wants it, else undefined (zod then decides, and
+ * describes what is wrong). Never accepts what zod rejects; may leave to zod what it accepts.
+ */
+function checkedByHand(v: JsonObject): GatewayFields | undefined {
+  if (v.record !== 'gateway') return undefined;
+  if (v.id !== undefined && !(typeof v.id === 'string' ? v.id.length > 0 : isNumber(v.id))) return undefined;
+  if (!isTimestamp(v.started_at) || (!isNullish(v.ended_at) && !isTimestamp(v.ended_at))) return undefined;
+  if (v.method !== undefined && !(typeof v.method === 'string' && v.method.length > 0)) return undefined;
+  if (v.path !== undefined && !(typeof v.path === 'string' && v.path.startsWith('/'))) return undefined;
+  if (v.url !== undefined && !(typeof v.url === 'string' && isAbsoluteUrl(v.url))) return undefined;
+  if (v.path === undefined && v.url === undefined) return undefined;
+  if (!optionalHeaders(v.headers) || !bodyFieldsOk(v, REQUEST_BODY_KEYS) || !nullishString(v.error)) return undefined;
+  const r = v.response;
+  if (!isNullish(r)) {
+    if (!isObject(r) || !isHttpStatus(r.status) || !optionalHeaders(r.headers) || !nullishString(r.error)) return undefined;
+    if (!bodyFieldsOk(r, RESPONSE_BODY_KEYS) || (r.sse !== undefined && typeof r.sse !== 'string')) return undefined;
+  }
+  return v as GatewayFields;
+}
+
+const isNullish = (x: Json | undefined): x is null | undefined => x === undefined || x === null;
+const nullishString = (x: Json | undefined) => isNullish(x) || typeof x === 'string';
+const isTimestamp = (x: Json | undefined) => typeof x === 'string' && parseRfc3339(x) !== undefined;
+const isHttpStatus = (x: Json | undefined) => isNumber(x) && Number.isInteger(numberValue(x)) && numberValue(x) >= 0 && numberValue(x) <= 999;
+
+/** `body` may be anything; `body_text` and `body_base64` are strings; at most one of `keys` is given (not null). */
+function bodyFieldsOk(v: JsonObject, keys: readonly string[]): boolean {
+  if ((v.body_text !== undefined && typeof v.body_text !== 'string') || (v.body_base64 !== undefined && typeof v.body_base64 !== 'string')) return false;
+  let given = 0;
+  for (const k of keys) if (!isNullish(v[k])) given++;
+  return given <= 1;
+}
+
+/** Header names zod's record parse skips or reads through (`__proto__`, a `constructor` it calls plain): left to zod. */
+const SPECIAL_KEYS = ['__proto__', 'constructor'];
+
+/** Absent, or an object of header values (a string, or a list of strings). */
+function optionalHeaders(h: Json | undefined): boolean {
+  if (h === undefined) return true;
+  if (!isObject(h)) return false;
+  for (const name of Object.keys(h)) {
+    if (SPECIAL_KEYS.includes(name)) return false;
+    const x = h[name];
+    if (typeof x !== 'string' && !(Array.isArray(x) && x.every((s) => typeof s === 'string'))) return false;
+  }
+  return true;
 }
