@@ -4,7 +4,7 @@ import { parseRfc3339, type Nanos } from '../time.js';
 import { decodeBody, withBodyBytes, type BodySource } from './body.js';
 import type { DecodeExchangeResult, GatewayExchange, GatewayResponse } from './exchange.js';
 import { headersFromObject, isEventStreamType, type HeaderSet } from './headers.js';
-import { atMostOneOf, headerValues, httpStatus, jsonNumber, rfc3339 } from './schema-parts.js';
+import { atMostOneOf, headerValues, httpStatus, isPlainHeaderValues, jsonNumber, rfc3339 } from './schema-parts.js';
 import { isAbsoluteUrl, splitRequestTarget } from './target.js';
 
 /** The compact gateway capture record of input-records.md §3. Unknown keys are tolerated. */
@@ -174,17 +174,5 @@ function bodyFieldsOk(v: JsonObject, keys: readonly string[]): boolean {
   return given <= 1;
 }
 
-/** Header names zod's record parse skips or reads through (`__proto__`, a `constructor` it calls plain): left to zod. */
-const SPECIAL_KEYS = ['__proto__', 'constructor'];
-
-/** Absent, or an object of header values (a string, or a list of strings). */
-function optionalHeaders(h: Json | undefined): boolean {
-  if (h === undefined) return true;
-  if (!isObject(h)) return false;
-  for (const name of Object.keys(h)) {
-    if (SPECIAL_KEYS.includes(name)) return false;
-    const x = h[name];
-    if (typeof x !== 'string' && !(Array.isArray(x) && x.every((s) => typeof s === 'string'))) return false;
-  }
-  return true;
-}
+/** Absent, or header values the hand check may accept. */
+const optionalHeaders = (h: Json | undefined) => h === undefined || isPlainHeaderValues(h);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { hasOwn, isObject, type JsonObject } from '../../json/value.js';
+import { hasOwn, type JsonObject } from '../../json/value.js';
 import { parseRfc3339, type Nanos } from '../time.js';
 import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from './hook-agent.js';
-import { headerValues, rfc3339 } from './schema-parts.js';
+import { headerValues, isPlainHeaderValues, rfc3339 } from './schema-parts.js';
 
 /** zod model of a hook record (input-records.md §2); unknown keys are tolerated. */
 export const hookRecordSchema = z
@@ -55,9 +55,6 @@ export function decodeHookRecordWithZod(value: JsonObject): DecodeHookResult {
   };
 }
 
-/** Header names zod's record parse skips or reads through (`__proto__`, a `constructor` it calls plain): left to zod. */
-const SPECIAL_KEYS = ['__proto__', 'constructor'];
-
 function fastDecode(value: JsonObject): HookEnvelope | undefined {
   if (value.record !== 'hook' || !hasOwn(value, 'payload')) return undefined;
   const { agent: agentText, received_at: receivedAt, headers } = value;
@@ -66,14 +63,12 @@ function fastDecode(value: JsonObject): HookEnvelope | undefined {
   const atNs = parseRfc3339(receivedAt);
   if (agent === undefined || atNs === undefined) return undefined;
   if (headers === undefined) return { agent, atNs, headers: {} };
-  if (!isObject(headers)) return undefined;
+  if (!isPlainHeaderValues(headers)) return undefined;
+  // A copy, as zod's record parse makes one.
   const copy: Record<string, string | string[]> = {};
   for (const name of Object.keys(headers)) {
-    if (SPECIAL_KEYS.includes(name)) return undefined;
     const v = headers[name];
-    if (typeof v === 'string') copy[name] = v;
-    else if (Array.isArray(v) && v.every((s) => typeof s === 'string')) copy[name] = [...(v as string[])];
-    else return undefined;
+    copy[name] = typeof v === 'string' ? v : [...v];
   }
   return { agent, atNs, headers: copy };
 }

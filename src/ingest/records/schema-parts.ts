@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isNumber, numberValue, type JsonNumber } from '../../json/value.js';
+import { isNumber, isObject, numberValue, type JsonNumber } from '../../json/value.js';
 import { parseRfc3339 } from '../time.js';
 
 /** Building blocks shared by the gateway-record and HAR schemas. Numbers may arrive as JsonNumber. */
@@ -16,6 +16,23 @@ export const httpStatus = z.custom<number | JsonNumber>((v) => {
 
 /** A header value: a string, or several (first wins where one value is read). */
 export const headerValues = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+
+/** Header names zod's record parse skips or reads through (`__proto__`, a `constructor` it calls plain). */
+const SPECIAL_HEADER_NAMES = ['__proto__', 'constructor'];
+
+/**
+ * What a hand-written check of a record may accept as {@link headerValues}: an object of strings and
+ * lists of strings, with no name that zod reads in its own way (those are left to zod).
+ */
+export function isPlainHeaderValues(h: unknown): h is Record<string, string | string[]> {
+  if (!isObject(h)) return false;
+  for (const name of Object.keys(h)) {
+    if (SPECIAL_HEADER_NAMES.includes(name)) return false;
+    const v = h[name];
+    if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) return false;
+  }
+  return true;
+}
 
 /** At-most-one-of check for the alternative body fields of a record (a null field counts as absent). */
 export function atMostOneOf(obj: Record<string, unknown>, keys: readonly string[], ctx: z.RefinementCtx): void {
