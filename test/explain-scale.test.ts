@@ -143,3 +143,47 @@ describe('explain on a session with more pairs than the overview lists', () => {
     assert.equal(o.pairs.length, Object.values(o.rule_counts).reduce((a, b) => a + b, 0));
   });
 });
+
+describe('explain on a burst of identical calls with more matched pairs than the overview lists', () => {
+  // k calls with the same request and answer, all in flight at once under one agent: every pair matches.
+  const k = Math.ceil(Math.sqrt(2 * MAX_LISTED_PAIRS)) + 2;
+  const total = (k * (k - 1)) / 2;
+  const lines: string[] = [];
+  const line = (o: Record<string, unknown>) => lines.push(JSON.stringify({ atof_version: '0.1', kind: 'scope', ...o }));
+  const t = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+  const span = (i: number) => ({ category: 'llm', uuid: uuid(0x2000 + i), parent_uuid: P, name: 'openai.chat_completions' });
+  line({ category: 'agent', scope_category: 'start', uuid: P, name: 'agent', timestamp: t(0) });
+  for (let i = 0; i < k; i++) line({ ...span(i), scope_category: 'start', timestamp: t(1 + i), data: { messages: [{ role: 'user', content: 'same' }] } });
+  for (let i = 0; i < k; i++) line({ ...span(i), scope_category: 'end', timestamp: t(1000 + i), data: { content: 'same answer' } });
+  line({ category: 'agent', scope_category: 'end', uuid: P, name: 'agent', timestamp: t(5000) });
+  const input = join(mkdtempSync(join(tmpdir(), 'relay-explain-burst-')), 'burst.ndjson');
+  writeFileSync(input, lines.join('\n') + '\n');
+
+  type Overview = { pairs: Array<{ left: string; right: string; rule: string }>; unlisted_pairs?: number; unlisted_matched_pairs?: number; rule_counts: Record<string, number> };
+
+  it('lists the first matched pairs up to the limit, in evaluation order, and counts every pair per rule', async () => {
+    assert.ok(total > MAX_LISTED_PAIRS);
+    const r = await runJson<{ trajectories: Overview[] }>(['explain', input, '--profile', 'relay-0.3']);
+    const [o] = r.trajectories;
+    assert.equal(o.pairs.length, MAX_LISTED_PAIRS);
+    assert.equal(o.unlisted_pairs, total - MAX_LISTED_PAIRS);
+    assert.equal(o.unlisted_matched_pairs, total - MAX_LISTED_PAIRS);
+    assert.deepEqual(o.rule_counts, { KEPT_EQUAL_FIDELITY: total });
+    // Evaluation order here is start order: span 0 with every later one, then span 1, and so on.
+    const expected: string[] = [];
+    for (let i = 0; i < k && expected.length < MAX_LISTED_PAIRS; i++) for (let j = i + 1; j < k && expected.length < MAX_LISTED_PAIRS; j++) expected.push(`${uuid(0x2000 + i)} ${uuid(0x2000 + j)}`);
+    assert.deepEqual(o.pairs.map((p) => `${p.left} ${p.right}`), expected);
+    const human = await runCli(['explain', input, '--profile', 'relay-0.3', '-q', '--no-color']);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(
+      human.stdout,
+      new RegExp(`Pairs past the parent check \\(${total}, in evaluation order\\) — too many to list: only the first ${MAX_LISTED_PAIRS} of the ${total} that matched \\(explain --span lists any span's\\); the other ${total - MAX_LISTED_PAIRS} are counted per rule below`),
+    );
+  });
+
+  it('--span still lists every pair of one span', async () => {
+    const r = await runJson<{ pairs: Array<{ other: string; rule: string }> }>(['explain', input, '--profile', 'relay-0.3', '--span', uuid(0x2000 + k - 1)]);
+    assert.equal(r.pairs.length, k - 1);
+    assert.ok(r.pairs.every((p) => p.rule === 'KEPT_EQUAL_FIDELITY'));
+  });
+});

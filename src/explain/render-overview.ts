@@ -34,10 +34,12 @@ export function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styl
   }
   const unlisted = t.unlisted_pairs ?? 0;
   const total = t.pairs.length + unlisted;
+  const matchedLeft = t.unlisted_matched_pairs ?? 0;
+  const which = matchedLeft > 0 ? `the first ${t.pairs.length} of the ${t.pairs.length + matchedLeft} that matched (explain --span lists any span's)` : `the ${t.pairs.length} that matched`;
   lines.push(
     '',
     s.head(`Pairs past the parent check (${total}, in evaluation order)`) +
-      (unlisted > 0 ? s.dim(` — too many to list: only the ${t.pairs.length} that matched; the other ${unlisted} are counted per rule below`) : ''),
+      (unlisted > 0 ? s.dim(` — too many to list: only ${which}; the other ${unlisted} are counted per rule below`) : ''),
   );
   if (t.pairs.length > 0) {
     const header = [head('left', 2, 0), head('right', 2, 1), cell('rule', s.dim), cell('outcome', s.dim)];

@@ -46,13 +46,22 @@ export interface TrajectoryOverview {
   spans: SpanRow[];
   /**
    * Every pair past the parent check, in evaluation order; past {@link MAX_LISTED_PAIRS} of them, only
-   * those that matched (the others are in `rule_counts` and `unlisted_pairs`).
+   * those that matched, and of those at most the first MAX_LISTED_PAIRS (the others are in
+   * `rule_counts`, `unlisted_pairs` and `unlisted_matched_pairs`).
    */
   pairs: PairRow[];
   /** Pairs past the parent check per rule, listed or not. */
   rule_counts: Record<string, number>;
-  /** Present when pairs are left out of `pairs`: how many (all of them kept apart by a rule that reads the two spans alone). */
+  /**
+   * Present when pairs are left out of `pairs`: how many. They are kept apart by a rule that reads the
+   * two spans alone, except the matched ones counted in `unlisted_matched_pairs`.
+   */
   unlisted_pairs?: number;
+  /**
+   * Present when matched pairs are left out too: a burst of k identical calls in flight at once matches
+   * in k² / 2 pairs (2,000 calls: 2 million rows). `explain --span` lists any span's.
+   */
+  unlisted_matched_pairs?: number;
 }
 
 /** Candidates in evaluation order first, then the spans that never were candidates, in input order. */
@@ -96,9 +105,11 @@ export function trajectoryOverview(c: ConvertedTrajectory, shortOf: (uuid: strin
   const dedupe = c.result.dedupe;
   const total = sameParentPairCount(dedupe);
   // Listed pairs are counted as listed; past the listing, the pairs the pass recorded are every
-  // matched one (already in evaluation order) and the others are counted without being decided.
+  // matched one (already in evaluation order), listed up to the same limit, and the others are counted
+  // without being decided.
   const listed = total <= MAX_LISTED_PAIRS;
-  const pairs = listed ? sameParentPairs(dedupe) : dedupe.pairs;
+  const matched = dedupe.pairs;
+  const pairs = listed ? sameParentPairs(dedupe) : matched.length > MAX_LISTED_PAIRS ? matched.slice(0, MAX_LISTED_PAIRS) : matched;
   const ruleCounts = listed ? countRules(pairs) : sameParentRuleCounts(dedupe);
   const extraDropped = extraDroppedSpans(c);
   const overview: TrajectoryOverview = {
@@ -110,6 +121,7 @@ export function trajectoryOverview(c: ConvertedTrajectory, shortOf: (uuid: strin
     rule_counts: ruleCounts,
   };
   if (pairs.length < total) overview.unlisted_pairs = total - pairs.length;
+  if (!listed && pairs.length < matched.length) overview.unlisted_matched_pairs = matched.length - pairs.length;
   return overview;
 }
 
