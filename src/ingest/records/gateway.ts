@@ -4,7 +4,7 @@ import { parseRfc3339, type Nanos } from '../time.js';
 import { decodeBody, withBodyBytes, type BodySource } from './body.js';
 import type { DecodeExchangeResult, GatewayExchange, GatewayResponse } from './exchange.js';
 import { headersFromObject, isEventStreamType, type HeaderSet } from './headers.js';
-import { atMostOneOf, headerValues, httpStatus, isPlainHeaderValues, jsonNumber, rfc3339 } from './schema-parts.js';
+import { atMostOneOf, givenOf, headerValues, httpStatus, isHttpStatusCode, isPlainHeaderValues, isRfc3339, jsonNumber, rfc3339 } from './schema-parts.js';
 import { isAbsoluteUrl, splitRequestTarget } from './target.js';
 
 /** The compact gateway capture record of input-records.md §3. Unknown keys are tolerated. */
@@ -147,7 +147,7 @@ function withError(response: GatewayResponse, error: string | null | undefined):
 function checkedByHand(v: JsonObject): GatewayFields | undefined {
   if (v.record !== 'gateway') return undefined;
   if (v.id !== undefined && !(typeof v.id === 'string' ? v.id.length > 0 : isNumber(v.id))) return undefined;
-  if (!isTimestamp(v.started_at) || (!isNullish(v.ended_at) && !isTimestamp(v.ended_at))) return undefined;
+  if (!isRfc3339(v.started_at) || (!isNullish(v.ended_at) && !isRfc3339(v.ended_at))) return undefined;
   if (v.method !== undefined && !(typeof v.method === 'string' && v.method.length > 0)) return undefined;
   if (v.path !== undefined && !(typeof v.path === 'string' && v.path.startsWith('/'))) return undefined;
   if (v.url !== undefined && !(typeof v.url === 'string' && isAbsoluteUrl(v.url))) return undefined;
@@ -155,7 +155,7 @@ function checkedByHand(v: JsonObject): GatewayFields | undefined {
   if (!optionalHeaders(v.headers) || !bodyFieldsOk(v, REQUEST_BODY_KEYS) || !nullishString(v.error)) return undefined;
   const r = v.response;
   if (!isNullish(r)) {
-    if (!isObject(r) || !isHttpStatus(r.status) || !optionalHeaders(r.headers) || !nullishString(r.error)) return undefined;
+    if (!isObject(r) || !isHttpStatusCode(r.status) || !optionalHeaders(r.headers) || !nullishString(r.error)) return undefined;
     if (!bodyFieldsOk(r, RESPONSE_BODY_KEYS) || (r.sse !== undefined && typeof r.sse !== 'string')) return undefined;
   }
   return v as GatewayFields;
@@ -163,15 +163,11 @@ function checkedByHand(v: JsonObject): GatewayFields | undefined {
 
 const isNullish = (x: Json | undefined): x is null | undefined => x === undefined || x === null;
 const nullishString = (x: Json | undefined) => isNullish(x) || typeof x === 'string';
-const isTimestamp = (x: Json | undefined) => typeof x === 'string' && parseRfc3339(x) !== undefined;
-const isHttpStatus = (x: Json | undefined) => isNumber(x) && Number.isInteger(numberValue(x)) && numberValue(x) >= 0 && numberValue(x) <= 999;
 
 /** `body` may be anything; `body_text` and `body_base64` are strings; at most one of `keys` is given (not null). */
 function bodyFieldsOk(v: JsonObject, keys: readonly string[]): boolean {
   if ((v.body_text !== undefined && typeof v.body_text !== 'string') || (v.body_base64 !== undefined && typeof v.body_base64 !== 'string')) return false;
-  let given = 0;
-  for (const k of keys) if (!isNullish(v[k])) given++;
-  return given <= 1;
+  return givenOf(v, keys).length <= 1;
 }
 
 /** Absent, or header values the hand check may accept. */

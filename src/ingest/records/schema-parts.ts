@@ -4,15 +4,21 @@ import { parseRfc3339 } from '../time.js';
 
 /** Building blocks shared by the gateway-record and HAR schemas. Numbers may arrive as JsonNumber. */
 
-export const rfc3339 = z.string().refine((s) => parseRfc3339(s) !== undefined, 'not an RFC 3339 timestamp');
+/** An RFC 3339 timestamp as a string (the test of {@link rfc3339}, for hand-written checks too). */
+export const isRfc3339 = (v: unknown): v is string => typeof v === 'string' && parseRfc3339(v) !== undefined;
+
+export const rfc3339 = z.string().refine(isRfc3339, 'not an RFC 3339 timestamp');
 
 export const jsonNumber = z.custom<number | JsonNumber>((v) => isNumber(v), 'not a number');
 
-export const httpStatus = z.custom<number | JsonNumber>((v) => {
+/** An HTTP status code: an integer 0–999 (the test of {@link httpStatus}, for hand-written checks too). */
+export function isHttpStatusCode(v: unknown): v is number | JsonNumber {
   if (!isNumber(v)) return false;
   const n = numberValue(v);
   return Number.isInteger(n) && n >= 0 && n <= 999;
-}, 'not an HTTP status code (an integer 0–999)');
+}
+
+export const httpStatus = z.custom<number | JsonNumber>(isHttpStatusCode, 'not an HTTP status code (an integer 0–999)');
 
 /** A header value: a string, or several (first wins where one value is read). */
 export const headerValues = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
@@ -34,9 +40,14 @@ export function isPlainHeaderValues(h: unknown): h is Record<string, string | st
   return true;
 }
 
+/** Which of the alternative body fields `keys` a record gives (a null field counts as absent). */
+export function givenOf(obj: Record<string, unknown>, keys: readonly string[]): string[] {
+  return keys.filter((k) => obj[k] !== undefined && obj[k] !== null);
+}
+
 /** At-most-one-of check for the alternative body fields of a record (a null field counts as absent). */
 export function atMostOneOf(obj: Record<string, unknown>, keys: readonly string[], ctx: z.RefinementCtx): void {
-  const present = keys.filter((k) => obj[k] !== undefined && obj[k] !== null);
+  const present = givenOf(obj, keys);
   if (present.length > 1) {
     ctx.addIssue({ code: 'custom', path: [present[1]], message: `give only one of ${keys.join(', ')} (found ${present.join(' and ')})` });
   }
