@@ -260,3 +260,34 @@ describe('property: the cross-round review = scanning every accepted partner', (
     );
   });
 });
+
+describe('property: a decision holds only the keys that apply (no key set to undefined), in its checks too', () => {
+  const noUndefined = (o: object) => Object.entries(o).every(([, v]) => v !== undefined);
+  it('holds for every pair of every rule, with and without the fixes, and for decisions a fix rewrote', () => {
+    const withFixes = (() => {
+      const fixes = resolveFixes('default' as ProfileName, []);
+      return dedupeFixOptions(fixes, providerRules(fixes));
+    })();
+    const rules = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(spanArb, { maxLength: 16 }), fc.boolean(), (specs, fixed) => {
+        const opts: DedupeOptions = fixed ? withFixes : {};
+        const cands = collectLlmSpans(eventsOf(specs), opts).flatMap((s) => (s.candidate ? [s.candidate] : []));
+        for (let i = 0; i < cands.length; i++) {
+          for (let j = i + 1; j < cands.length; j++) {
+            const d = decidePair(cands[i], cands[j], opts);
+            rules.add(d.rule);
+            assert.ok(noUndefined(d) && noUndefined(d.checks), JSON.stringify(d));
+            assert.equal(d.canonical === undefined, d.suppressed === undefined);
+          }
+        }
+        for (const p of runDedupe(eventsOf(specs), opts).pairs) assert.ok(noUndefined(p) && noUndefined(p.checks), JSON.stringify(p));
+      }),
+      { numRuns: 300, seed: 20261128 },
+    );
+    // The generator reaches the rules with the most shapes of decision and checks.
+    for (const rule of ['KEPT_NO_PARENT', 'KEPT_MODEL_MISMATCH', 'KEPT_NO_OVERLAP', 'KEPT_NOT_COMPLEMENTARY', 'KEPT_EQUAL_FIDELITY', 'MERGED_SAME_PAYLOAD', 'MERGED_COMPLEMENTARY_CORRELATION_KEY']) {
+      assert.ok(rules.has(rule), rule);
+    }
+  });
+});
