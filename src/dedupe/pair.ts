@@ -174,7 +174,7 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
  * A decision made in one piece, in each of its shapes, its keys in one order. The pairs that match are
  * recorded, k² / 2 of them in a burst of k identical calls, and an object given more keys after it
  * was made keeps them in a second allocation: made this way (and with checks made so too), a
- * recorded decision takes about 40% less memory.
+ * recorded decision with its checks takes about a fifth less memory (about 225 bytes instead of 287).
  */
 function decision(left: string, right: string, rule: PairRule, checks: PairChecks, basis: MatchBasis | undefined, merged: [canonical: string, suppressed: string] | undefined, fix: string | undefined): PairDecision {
   if (basis === undefined) return fix === undefined ? { left, right, rule, checks } : { left, right, rule, checks, fix };
