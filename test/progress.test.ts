@@ -68,6 +68,30 @@ test('after reading, the bar stays (full) and says what the run does, the summar
   assert.ok(r.stderr.endsWith(CLEAR), JSON.stringify(r.stderr.slice(-40)));
 });
 
+test('a long replay says on the bar how far it is', async () => {
+  // A sample's hook and gateway records 150 times over: 1,500 points of the timeline (8 records and
+  // 2 gateway completions each time), so the replay, which reports every 1,024, reports once.
+  const dir = mkdtempSync(join(tmpdir(), 'relay-atif-progress-'));
+  const input = join(dir, 'log.ndjson');
+  const sample = readFileSync('samples/claude-code-session.ndjson', 'utf8');
+  writeFileSync(input, sample.repeat(150));
+  const r = await runCli(['convert', input, '-o', '-'], { stderrIsTTY: true, env: LARGE });
+  assert.equal(r.code, 0, r.stderr);
+  const text = plainText(r.stderr);
+  const records = sample.trim().split('\n').length * 150;
+  const said = [...text.matchAll(new RegExp(`replaying ${records} hook and gateway records(?:, (\\d+)% done)?`, 'g'))].map((m) => m[1]);
+  // First without a figure (nothing replayed yet), then the one report, then finishing.
+  assert.equal(said[0], undefined, text);
+  const percents = said.filter((p) => p !== undefined).map(Number);
+  assert.equal(percents.length, 1, text);
+  assert.ok(percents[0] > 0 && percents[0] < 100, text);
+  assert.ok(text.indexOf('finishing', text.lastIndexOf('% done')) > 0, text);
+  // Without a terminal nothing of it is said, and the data is the same.
+  const plain = await runCli(['convert', input, '-o', '-']);
+  assert.doesNotMatch(plain.stderr, /replaying/);
+  assert.equal(plain.stdout, r.stdout);
+});
+
 test('the last bytes read switch the bar to finishing before their lines are processed (a session they close is converted under it)', async () => {
   // ATOF only, one session: its end event is on the last line, and its conversion follows at once.
   const r = await runCli(['convert', 'samples/hermes-session.atof.ndjson', '-o', '-'], { stderrIsTTY: true, env: LARGE });

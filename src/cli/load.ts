@@ -117,7 +117,7 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
     }
     if (raw.length === 0) return;
     // Replayed events go on as they are emitted: a trajectory is written when its scope closes, not after the whole replay.
-    const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes });
+    const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes, onProgress: progress && replayProgress(progress, raw.length) });
     for (let step = replay.next(); ; step = replay.next()) {
       if (step.done) {
         progress?.phase(FINISHING);
@@ -146,8 +146,13 @@ const KEEP_DECODED_CHARS = 64 * 1024 * 1024;
  */
 const HELD_IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
-/** What the progress bar says while raw records are replayed (see Progress.phase). */
-const replaying = (records: number) => `replaying ${records} hook and gateway records`;
+/** What the progress bar says while raw records are replayed (see Progress.phase), with how far it is once known. */
+const replaying = (records: number, done?: number) => `replaying ${records} hook and gateway records${done === undefined ? '' : `, ${done}% done`}`;
+
+/** The replay's progress on the bar, in whole percents (so it is redrawn at most a hundred times). */
+function replayProgress(progress: Progress, records: number): (replayed: number, points: number) => void {
+  return (replayed, points) => progress.phase(replaying(records, Math.floor((100 * replayed) / points)));
+}
 
 /** The events of {@link streamEventBatches} one at a time. */
 export async function* streamEvents(...args: Parameters<typeof streamEventBatches>): AsyncGenerator<AtofEvent> {
@@ -245,7 +250,7 @@ export async function* streamTimelineEvents(args: string[], io: CliIO, accountin
       for (let at = 0; at < records.length; at += PRINT_BATCH) yield records.slice(at, at + PRINT_BATCH).map((r) => (r as AtofRecord).event);
       return;
     }
-    const replay = replayInTimeOrder(records, { fixes: options.fixes });
+    const replay = replayInTimeOrder(records, { fixes: options.fixes, onProgress: progress && replayProgress(progress, raw) });
     for (let step = replay.next(); ; step = replay.next()) {
       if (step.done) return options.replay?.(step.value);
       yield step.value;

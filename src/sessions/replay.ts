@@ -29,7 +29,16 @@ export interface ReplayOptions {
   firstSeq?: number;
   /** The active profile's fixes; the raw-log ones change the replay. None: relay-0.3 exactly. */
   fixes?: FixSet;
+  /**
+   * Told how far the replay is (points of the timeline replayed, of all), every
+   * {@link PROGRESS_EVERY_POINTS} points: a long replay runs after the input is read, with nothing
+   * else to show for it.
+   */
+  onProgress?: (replayed: number, points: number) => void;
 }
+
+/** How often `onProgress` is told (a short replay never is). */
+const PROGRESS_EVERY_POINTS = 1024;
 
 export interface ReplayStats {
   hooks: number;
@@ -134,6 +143,7 @@ export function* replayInBatches(
         break;
       }
     }
+    if (options.onProgress && (i + 1) % PROGRESS_EVERY_POINTS === 0) options.onProgress(i + 1, points.length);
     if (events.length >= BATCH_EVENTS) {
       yield events;
       events = [];
