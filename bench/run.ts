@@ -278,6 +278,7 @@ function cpuBound(rows: Row[]): string[] {
   ];
 }
 
+const ATOF_ONLY_ROW = '100 MB, ATOF only (for comparison)';
 const RAW_ONLY_ROW = '100 MB, hooks + gateway only (for comparison)';
 
 /**
@@ -286,7 +287,7 @@ const RAW_ONLY_ROW = '100 MB, hooks + gateway only (for comparison)';
  */
 function rawOnly(rows: Row[]): string[] {
   const r = rows.find((x) => x.name === RAW_ONLY_ROW);
-  const atof = rows.find((x) => x.name.startsWith('100 MB, ATOF only'));
+  const atof = rows.find((x) => x.name === ATOF_ONLY_ROW);
   if (!r || !atof) return [];
   const mbps = (x: Row) => fmt(x.bytes / MB / x.convert.seconds);
   return [
@@ -363,7 +364,7 @@ async function main(): Promise<void> {
   const tenMbFiles = splitIntoFiles('sessions-10mb-files', await input('sessions-10mb', { seed: 1, targetBytes: 10 * MB }), LINES_PER_FILE);
   rows.push(run(`${MANY_FILES_ROW} (${tenMbFiles.files} files)`, tenMbFiles, 3));
   rows.push(run('100 MB, many sessions', await input('sessions-100mb', { seed: 2, targetBytes: 100 * MB }), 3));
-  rows.push(run('100 MB, ATOF only (for comparison)', await input('sessions-100mb-atof', { seed: 2, targetBytes: 100 * MB, rawShare: 0 }), 3));
+  rows.push(run(ATOF_ONLY_ROW, await input('sessions-100mb-atof', { seed: 2, targetBytes: 100 * MB, rawShare: 0 }), 3));
   rows.push(run(RAW_ONLY_ROW, await input('sessions-100mb-raw', { seed: 2, targetBytes: 100 * MB, rawShare: 1 }), 3));
   rows.push(run('one trajectory, 100,000 LLM spans', await input('spans-100k', { seed: 3, targetBytes: 0, singleTrajectoryLlmSpans: 100_000 }), 3));
   // The shape issue 6 quotes the reference exporter on (its dedupe pass is rebuilt per agent).
