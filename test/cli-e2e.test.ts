@@ -353,6 +353,17 @@ test('a reader that stops early ends the run quietly with 141 (as SIGPIPE would)
   assert.match(onStderr.stdout, /status=141/);
 });
 
+test('stdout that cannot be written (a full disk) is exit 4 with one line saying so, for every command; diagnostics that cannot be written leave the status alone', () => {
+  for (const args of [['convert', SAMPLE, '-q'], ['events', SAMPLE, '-q'], ['explain', SAMPLE, '-q'], ['profiles'], ['--version']]) {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${args.map((a) => `"${a}"`).join(' ')} > /dev/full`], { encoding: 'utf8' });
+    assert.equal(r.status, 4, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr, 'relay-atif: cannot write to stdout: ENOSPC: no space left on device, write\n');
+  }
+  // An unknown span is a usage error (2) whether or not its message can be written.
+  const quiet = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" explain --span nope "${SAMPLE}" 2> /dev/full`], { encoding: 'utf8' });
+  assert.equal(quiet.status, 2);
+});
+
 test('events and explain name each problem kind with its first line, as convert does', () => {
   const input = join(ROOT, 'test', 'fixtures', 'ingest', 'mixed.ndjson');
   for (const args of [['events', input], ['explain', input], ['convert', input, '-o', '/dev/null']]) {

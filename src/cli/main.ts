@@ -45,14 +45,18 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 
 // A reader that stops early (`relay-atif convert … | head`) closes the pipe: end quietly, with the
 // status of a process that SIGPIPE ended (Node ignores that signal, so writes fail with EPIPE instead).
-// The same for stderr (`relay-atif … 2>&1 | head`).
+// The same for stderr (`relay-atif … 2>&1 | head`). Any other failure to write stdout (a full disk,
+// `> /dev/full`) is an output that could not be written: said on stderr, exit 4, as for `-o FILE`.
+// Diagnostics that cannot be written are let go: the exit status still tells the outcome.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+    if (err.code !== 'EPIPE' && stream === process.stderr) return;
     // A bar on the terminal (stdout piped to `head`, say) is cleared as on Ctrl-C.
     if (stream === process.stdout) StatusLine.clearAll();
     for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
-    process.exit(EXIT.BROKEN_PIPE);
+    if (err.code === 'EPIPE') process.exit(EXIT.BROKEN_PIPE);
+    process.stderr.write(`relay-atif: cannot write to stdout: ${err.message}\n`);
+    process.exit(EXIT.OUTPUT);
   });
 }
 
