@@ -364,6 +364,20 @@ test('stdout that cannot be written (a full disk) is exit 4 with one line saying
   assert.equal(quiet.status, 2);
 });
 
+test('a file the system lets grow only so far (a nearly full disk: short writes) is exit 4 and not put in place, never a cut-off file', () => {
+  // `ulimit -f` caps file size (in KiB): a write that crosses it writes what fits, the next one fails.
+  const dir = join(work, 'short-writes');
+  const capped = (args: string) => spawnSync('bash', ['-c', `ulimit -f 12; "${process.execPath}" "${BIN}" convert "${join(ROOT, 'samples')}" ${args}`], { encoding: 'utf8', cwd: work });
+  const many = capped(`-o "${dir}/"`);
+  assert.equal(many.status, 4, many.stderr);
+  assert.match(many.stderr, /cannot write .*trajectory-.*\.json: EFBIG: file too large/);
+  // Whatever was put in place before the failure is whole (each file under the cap): nothing cut off.
+  for (const f of existsSync(dir) ? readdirSync(dir) : []) JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  const one = capped(`--session-id one -o "${join(work, 'short.json')}"`);
+  assert.equal(one.status, 4, one.stderr);
+  assert.equal(existsSync(join(work, 'short.json')), false);
+});
+
 test('events and explain name each problem kind with its first line, as convert does', () => {
   const input = join(ROOT, 'test', 'fixtures', 'ingest', 'mixed.ndjson');
   for (const args of [['events', input], ['explain', input], ['convert', input, '-o', '/dev/null']]) {

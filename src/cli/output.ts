@@ -102,10 +102,28 @@ class AtomicFile {
   /** Writes pieces as they come; a failure of their source is passed on as it is (the file is removed). */
   async writeAll(pieces: Pieces): Promise<void> {
     try {
-      for await (const piece of guarded(pieces)) await (typeof piece === 'string' ? this.handle.write(piece) : this.handle.write(piece));
+      for await (const piece of guarded(pieces)) await this.writeWhole(piece);
     } catch (err) {
       await this.abort();
       outputFailure(this.path, err);
+    }
+  }
+
+  /**
+   * One piece, all of it: a write may take fewer bytes than it was given (a disk with a few kilobytes
+   * left takes what fits and fails only at the next write), so the rest is written until every byte is.
+   * Taken as complete, a short write left a cut-off file renamed into place and reported as written.
+   */
+  private async writeWhole(piece: string | Uint8Array): Promise<void> {
+    const first = typeof piece === 'string' ? await this.handle.write(piece) : await this.handle.write(piece);
+    const bytes = typeof piece === 'string' ? Buffer.byteLength(piece) : piece.byteLength;
+    if (first.bytesWritten === bytes) return;
+    // Rare: the piece as bytes (a string's UTF-8), to write on from where the short write stopped.
+    const all = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    for (let done = first.bytesWritten; done < bytes; ) {
+      const { bytesWritten } = await this.handle.write(all, done, bytes - done);
+      if (bytesWritten === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      done += bytesWritten;
     }
   }
 
