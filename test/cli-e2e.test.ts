@@ -376,6 +376,10 @@ test('a file the system lets grow only so far (a nearly full disk: short writes)
   const one = capped(`--session-id one -o "${join(work, 'short.json')}"`);
   assert.equal(one.status, 4, one.stderr);
   assert.equal(existsSync(join(work, 'short.json')), false);
+  // stdout redirected to a file: one trajectory of about 12.4 kB, printed in one write that the cap cuts short.
+  const redirected = spawnSync('bash', ['-c', `ulimit -f 12; "${process.execPath}" "${BIN}" convert "${SAMPLE}" -q > short.ndjson`], { encoding: 'utf8', cwd: work });
+  assert.equal(redirected.status, 4, redirected.stderr);
+  assert.equal(redirected.stderr, 'relay-atif: cannot write to stdout: EFBIG: file too large, write\n');
 });
 
 test('events and explain name each problem kind with its first line, as convert does', () => {

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { EXIT } from './exit-codes.js';
 import { nodeFlagsGiven } from './heap-limit.js';
+import { fileStdout } from './file-stdout.js';
 import { processIO } from './io.js';
 import { pendingTempFiles } from './output.js';
 import { createProgram } from './program.js';
@@ -48,19 +49,20 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 // The same for stderr (`relay-atif … 2>&1 | head`). Any other failure to write stdout (a full disk,
 // `> /dev/full`) is an output that could not be written: said on stderr, exit 4, as for `-o FILE`.
 // Diagnostics that cannot be written are let go: the exit status still tells the outcome.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE' && stream === process.stderr) return;
-    // A bar on the terminal (stdout piped to `head`, say) is cleared as on Ctrl-C.
-    if (stream === process.stdout) StatusLine.clearAll();
-    for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
-    if (err.code === 'EPIPE') process.exit(EXIT.BROKEN_PIPE);
-    process.stderr.write(`relay-atif: cannot write to stdout: ${err.message}\n`);
-    process.exit(EXIT.OUTPUT);
-  });
+function outputFailed(stream: NodeJS.WriteStream, err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE' && stream === process.stderr) return;
+  // A bar on the terminal (stdout piped to `head`, say) is cleared as on Ctrl-C.
+  if (stream === process.stdout) StatusLine.clearAll();
+  for (const tmp of pendingTempFiles) rmSync(tmp, { force: true });
+  if (err.code === 'EPIPE') process.exit(EXIT.BROKEN_PIPE);
+  process.stderr.write(`relay-atif: cannot write to stdout: ${err.message}\n`);
+  process.exit(EXIT.OUTPUT);
 }
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (err: NodeJS.ErrnoException) => outputFailed(stream, err));
 
 const io = processIO();
+// A regular file as stdout is written by a writer that checks every byte (see file-stdout.ts).
+io.stdout = fileStdout(1, (err) => outputFailed(process.stdout, err)) ?? io.stdout;
 try {
   process.exitCode = await createProgram(io).run(process.argv.slice(2));
 } catch (err) {
