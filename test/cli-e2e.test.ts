@@ -382,6 +382,20 @@ test('a file the system lets grow only so far (a nearly full disk: short writes)
   assert.equal(redirected.stderr, 'relay-atif: cannot write to stdout: EFBIG: file too large, write\n');
 });
 
+test('-o DIR/ never writes a trajectory over an input file, even one found in a directory (exit 2, the input untouched)', () => {
+  const dir = join(work, 'in-and-out');
+  mkdirSync(dir);
+  const input = join(dir, '01972d4e-8a00-7000-8000-000000000001.ndjson');
+  copyFileSync(SAMPLE, input);
+  const r = run(['convert', dir, '-o', `${dir}/`, '--filename-template', '{session_id}.ndjson']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /the trajectory 01972d4e-8a00-7000-8000-000000000001 would be written over the input file .*01972d4e-8a00-7000-8000-000000000001\.ndjson/);
+  assert.deepEqual(readFileSync(input), readFileSync(SAMPLE));
+  // Other names in the same directory are fine.
+  assert.equal(run(['convert', dir, '-o', `${dir}/`]).code, 0);
+  assert.deepEqual(readdirSync(dir), ['01972d4e-8a00-7000-8000-000000000001.ndjson', 'trajectory-01972d4e-8a00-7000-8000-000000000001.json']);
+});
+
 test('events and explain name each problem kind with its first line, as convert does', () => {
   const input = join(ROOT, 'test', 'fixtures', 'ingest', 'mixed.ndjson');
   for (const args of [['events', input], ['explain', input], ['convert', input, '-o', '/dev/null']]) {

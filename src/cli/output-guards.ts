@@ -1,6 +1,8 @@
 import { readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { resolveInputs } from '../ingest/inputs.js';
 import { usageError } from './exit-codes.js';
+import type { CliIO } from './io.js';
 import type { OutputTarget } from './output.js';
 
 /**
@@ -50,4 +52,16 @@ const MAX_LINK_HOPS = 40;
 function templatePattern(template: string): RegExp {
   const [before, ...after] = template.split('{session_id}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(`^${before}.+${after.join('.+')}$`);
+}
+
+/**
+ * The real path of every input file (those found in directories and by globs included), for
+ * `-o DIR/`: its files are named after session ids, so whether one would be written over an input is
+ * known only when it is written (see TrajectoryWriter). Inputs that cannot be resolved are left to the
+ * run itself, which reports them.
+ */
+export async function inputFilePaths(args: string[], io: Pick<CliIO, 'cwd' | 'stdinIsTTY'>): Promise<Set<string>> {
+  const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd }).catch(() => []);
+  const paths = await Promise.all(sources.filter((s) => s.name !== '-').map((s) => realpath(resolve(io.cwd, s.name)).catch(() => undefined)));
+  return new Set(paths.filter((p): p is string => p !== undefined));
 }

@@ -194,6 +194,8 @@ export class TrajectoryWriter {
     private readonly target: OutputTarget,
     private readonly template: string,
     private readonly io: CliIO,
+    /** Real paths of the input files, which no file of `-o DIR/` may be written over (see inputFilePaths). */
+    private readonly inputs: ReadonlySet<string> = new Set(),
   ) {
     if (target.kind === 'dir') checkTemplate(template);
   }
@@ -252,6 +254,11 @@ export class TrajectoryWriter {
       for (let n = 2; this.usedNames.has(name); n++) name = this.template.replaceAll('{session_id}', `${base}-${n}`);
       this.usedNames.add(name);
       const path = join(this.target.path, name);
+      // Its name comes from a session id, known only now: a template naming files as the inputs are
+      // named (`{session_id}.ndjson`) could otherwise replace an input, perhaps one not read yet.
+      if (this.inputs.size > 0 && this.inputs.has((await realpath(path).catch(() => undefined)) ?? '')) {
+        throw usageError(`-o ${this.target.path}: the trajectory ${sessionId} would be written over the input file ${path}; give another directory or --filename-template`);
+      }
       this.written.push(path);
       await this.ensureDir(this.target.path);
       await writeAtomic(path, all);

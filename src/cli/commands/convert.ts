@@ -10,7 +10,7 @@ import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { sizeSetting, type CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
-import { checkedOutputs } from '../output-guards.js';
+import { checkedOutputs, inputFilePaths } from '../output-guards.js';
 import { recordOptions, streamEvents, type Loaded } from '../load.js';
 import { runGrouped } from '../grouped-run.js';
 import { WORKER_ENTRY } from '../worker-entry.js';
@@ -65,7 +65,7 @@ export function fixesOf(flags: Pick<ExportFlags, 'profile' | 'fix' | 'noFix'>) {
 export async function convertCommand(inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   const target = await resolveOutput(flags.output, io.cwd);
   const reportPath = await checkedOutputs({ inputs, output: flags.output, target, template: flags.filenameTemplate, report: flags.report, cwd: io.cwd });
-  const writer = new TrajectoryWriter(target, flags.filenameTemplate, io);
+  const writer = new TrajectoryWriter(target, flags.filenameTemplate, io, target.kind === 'dir' ? await inputFilePaths(inputs, io) : undefined);
   try {
     return await convertInto(writer, target, reportPath, inputs, flags, io);
   } finally {
