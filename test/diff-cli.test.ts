@@ -193,14 +193,20 @@ describe('diff A B: the mode follows what the files hold, not their names', () =
     assert.match(r.stderr, /1 lines, 2 events; 0 skipped, 0 rejected/);
   });
 
-  it('convert names a trajectory given as input, and validate reads nothing on stdin as no trajectory', async () => {
+  it('convert names a trajectory given as input, and validate fails on stdin that holds no trajectory, as on an empty file', async () => {
     const r = await runCli(['convert', await compact('in.ndjson', A), '-o', '-']);
     assert.match(r.stderr, /an ATIF trajectory \(ATIF-v1\.\d\), not an input record: validate and diff read trajectories/);
+    // `convert logs/ | relay-atif validate` after an upstream that printed nothing is no pass.
     for (const stdin of ['', '\n\n', ' \r\n']) {
       const empty = await runCli(['validate'], { stdin });
-      assert.equal(empty.code, 0, empty.stderr);
-      assert.match(empty.stderr, /0 of 0 trajectories valid/);
+      assert.equal(empty.code, 1, empty.stderr);
+      assert.equal(empty.stderr, 'relay-atif: no trajectory to validate: - held none\n');
+      const json = await runCli(['validate', '--json'], { stdin });
+      assert.equal(json.code, 1);
+      assert.deepEqual(JSON.parse(json.stdout), { valid: false, documents: [] });
     }
+    await writeFile(join(dir, 'empty.json'), '');
+    assert.equal((await runCli(['validate', join(dir, 'empty.json')])).code, 1);
   });
 });
 

@@ -51,10 +51,15 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
       }
     }
   }
+  // Nothing to validate is a failure, not a pass: `convert logs/ | relay-atif validate` after an upstream
+  // that printed nothing must not look like a check that succeeded (an empty file fails as no JSON too).
+  const valid = failed === 0 && documents > 0;
   if (flags.json) {
-    await writeOut(io, JSON.stringify({ valid: failed === 0, documents: reports }, null, 2) + '\n');
+    await writeOut(io, JSON.stringify({ valid, documents: reports }, null, 2) + '\n');
+  } else if (documents === 0) {
+    io.stderr.write(`relay-atif: no trajectory to validate: ${inputs.join(', ')} held none\n`);
   } else if (!flags.quiet) {
     io.stderr.write(`relay-atif: ${documents - failed} of ${documents} trajectories valid${flags.strict ? ' (strict: warnings fail)' : ''}\n`);
   }
-  return failed > 0 ? EXIT.PROBLEMS : EXIT.OK;
+  return valid ? EXIT.OK : EXIT.PROBLEMS;
 }
