@@ -244,6 +244,16 @@ test('exit codes: missing input 2, unreadable input 3, unwritable output 4, --st
   assert.equal(strict.code, 1);
 });
 
+test('events --strict stops at the first problem line and names it, as convert does; lenient, it prints every event', () => {
+  writeFileSync(join(work, 'events-garbage.ndjson'), readFileSync(SAMPLE, 'utf8') + 'garbage\n');
+  const strict = run(['events', 'events-garbage.ndjson', '--strict']);
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /^relay-atif: --strict: events-garbage\.ndjson:15: skipped \(not-json\): /);
+  const lenient = run(['events', 'events-garbage.ndjson']);
+  assert.equal(lenient.code, 0);
+  assert.equal(lenient.stdout.trim().split('\n').length, 14);
+});
+
 test('--report writes the line accounting as JSON', () => {
   const r = run(['convert', SAMPLE, '--report', 'report.json', '-q']);
   assert.equal(r.code, 0);

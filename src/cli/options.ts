@@ -32,7 +32,8 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--no-fix <name>', description: 'disable a named fix of the profile (repeatable)', commands: PROFILED, repeatable: true, choices: FIXES.map((f) => f.name), attribute: 'noFix' },
   { flags: '--no-observed-events', description: "leave out the root extra.observed_events (the raw ATOF events) that the reference plugin writes", commands: ['convert'] },
   { flags: '--no-dedupe', description: 'keep every LLM span (skip the hook/gateway dedupe pass)', commands: ['convert'] },
-  { flags: '--strict', description: 'exit 1 when any input line was skipped (blank lines aside) or rejected (validate: when any warning is found)', commands: ['convert', 'explain', 'validate'] },
+  { flags: '--strict', description: 'stop at the first input line skipped (blank lines aside) or rejected, naming it (exit 1)', commands: ['convert', 'events'] },
+  { flags: '--strict', description: 'exit 1 when any input line was skipped (blank lines aside) or rejected (validate: when any warning is found)', commands: ['explain', 'validate'] },
   { flags: '--report <file>', description: 'write the line accounting and per-trajectory counts as JSON', commands: ['convert'] },
   { flags: '--json', description: 'print a machine-readable JSON report', commands: ['convert', 'explain', 'diff', 'validate', 'profiles'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['convert', 'explain', 'diff', 'validate'] },
@@ -48,7 +49,6 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--trajectory <id>', description: 'the trajectory (session id or subagent trajectory id) for --step; alone, limits the overview to it', commands: ['explain'] },
   { flags: '--agent <name>', description: 'the agent of bare hook payloads (lines with hook_event_name and no "record"): claude-code, codex, cursor or hermes', commands: ['convert', 'explain', 'diff', 'events'] },
   { flags: '--request <id>', description: 'explain how one gateway call was attributed to a session: a capture id, or its LLM span uuid (or a unique prefix)', commands: ['explain'] },
-  { flags: '--strict', description: 'exit 1 when any input line was skipped (blank lines aside) or rejected', commands: ['events'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['events'] },
 ];
 

@@ -1,4 +1,5 @@
-import type { LineAccounting, Problem } from '../ingest/accounting.js';
+import { LineAccounting, type Problem } from '../ingest/accounting.js';
+import { CliError, EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 
 /** Problem kinds a run summary names without --verbose. */
@@ -26,4 +27,18 @@ function describeProblem(p: Problem): string {
 export function skipCounts(accounting: LineAccounting): string {
   const blank = accounting.skippedCount('blank');
   return `${accounting.skippedCount()} skipped${blank > 0 ? ` (${blank} blank)` : ''}, ${accounting.rejectedCount()} rejected`;
+}
+
+/**
+ * The line accounting of a command that converts what it reads (convert, events): with --strict the
+ * first problem line stops the run and is named (exit 1); lenient runs count problems and go on.
+ */
+export function runAccounting(strict: boolean | undefined): LineAccounting {
+  return new LineAccounting({
+    onProblem: strict
+      ? (p) => {
+          throw new CliError(EXIT.PROBLEMS, `--strict: ${p.file}:${p.line}: ${p.bucket} (${p.reason})${p.path ? ` at ${p.path}` : ''}${p.message ? `: ${p.message}` : ''}`);
+        }
+      : undefined,
+  });
 }

@@ -5,11 +5,10 @@ import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';
 import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { convertEvents, ConvertingSink, type GroupSink } from '../../pipeline/stream.js';
-import { LineAccounting } from '../../ingest/accounting.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { sizeSetting, type CliIO } from '../io.js';
-import { skipCounts, writeProblems } from '../problems.js';
+import { runAccounting, skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs, inputFilePaths } from '../output-guards.js';
 import { recordOptions, streamEvents, type Loaded } from '../load.js';
 import { runGrouped } from '../grouped-run.js';
@@ -75,14 +74,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
 }
 
 async function convertInto(writer: TrajectoryWriter, target: OutputTarget, reportPath: string | undefined, inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
-  // --strict stops at the first problem line and names it; lenient runs count problems and go on.
-  const accounting = new LineAccounting({
-    onProblem: flags.strict
-      ? (p) => {
-          throw new CliError(EXIT.PROBLEMS, `--strict: ${p.file}:${p.line}: ${p.bucket} (${p.reason})${p.path ? ` at ${p.path}` : ''}${p.message ? `: ${p.message}` : ''}`);
-        }
-      : undefined,
-  });
+  const accounting = runAccounting(flags.strict);
   const options = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, observedVerbatim: writer.format === 'ndjson', dedupe: flags.dedupe };
   const jobs = jobsOf(flags, io);
   // Only counts are kept per trajectory: trajectories and decision data are freed once written.

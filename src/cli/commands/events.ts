@@ -1,10 +1,10 @@
 import { eventJson } from '../../ingest/held-records.js';
-import { LineAccounting } from '../../ingest/accounting.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { readSettings, streamTimelineEvents, type Loaded } from '../load.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { writeOut } from '../output.js';
+import { runAccounting } from '../problems.js';
 import { fixesOf, type ExportFlags } from './convert.js';
 import { finishReport, type ReportFlags } from './explain.js';
 
@@ -22,7 +22,8 @@ const CHUNK = 1 << 20;
  * ATOF events of the input pass through at their place on the timeline.
  */
 export async function eventsCommand(inputs: string[], flags: EventsFlags, io: CliIO): Promise<ExitCode> {
-  const accounting = new LineAccounting();
+  // --strict stops at the first problem line and names it, as convert does.
+  const accounting = runAccounting(flags.strict);
   let replay: Loaded['replay'];
   let events = 0;
   let buffer = '';
