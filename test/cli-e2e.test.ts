@@ -254,6 +254,13 @@ test('events --strict stops at the first problem line and names it, as convert d
   assert.equal(lenient.stdout.trim().split('\n').length, 14);
 });
 
+test('a --report whose directory does not exist is refused before anything is read or written (exit 4)', () => {
+  const r = run(['convert', SAMPLE, '-o', 'report-missing-out/', '--report', 'no-such-dir/r.json']);
+  assert.equal(r.code, 4);
+  assert.match(r.stderr, /cannot write .*no-such-dir\/r\.json: the directory .*no-such-dir does not exist/);
+  assert.equal(existsSync(join(work, 'report-missing-out')), false);
+});
+
 test('--report writes the line accounting as JSON', () => {
   const r = run(['convert', SAMPLE, '--report', 'report.json', '-q']);
   assert.equal(r.code, 0);

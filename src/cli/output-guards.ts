@@ -1,9 +1,9 @@
 import { readlink, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveInputs } from '../ingest/inputs.js';
-import { usageError } from './exit-codes.js';
+import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import type { OutputTarget } from './output.js';
+import { whyNotWritten, type OutputTarget } from './output.js';
 
 /**
  * What convert writes must not land on what it reads or on another of its outputs: checked before
@@ -23,6 +23,9 @@ export async function checkedOutputs(opts: { inputs: string[]; output: string; t
   if (report === undefined) return undefined;
   if (report === '-') throw usageError("--report takes a file name ('-' is not stdout here: --json prints the report on stderr)");
   const path = resolve(cwd, report);
+  // A report that cannot be written is known now, not after a whole conversion that then exits 4.
+  const folder = await stat(dirname(path)).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${whyNotWritten(path, Object.assign(new Error(), { code: folder ? 'ENOTDIR' : 'ENOENT' }))}`);
   const real = await realPath(path);
   if (inputs.has(real)) throw usageError(`--report ${report} is one of the inputs; give the report another name`);
   if (target.kind === 'file' && real === (await realPath(target.path))) throw usageError(`--report ${report} is the output file of -o; give the report another name`);
