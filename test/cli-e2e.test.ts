@@ -259,6 +259,10 @@ test('a --report whose directory does not exist is refused before anything is re
   assert.equal(r.code, 4);
   assert.match(r.stderr, /cannot write .*no-such-dir\/r\.json: the directory .*no-such-dir does not exist/);
   assert.equal(existsSync(join(work, 'report-missing-out')), false);
+  // The directory of -o DIR/ is made by the run: a report in it is fine.
+  const inOut = run(['convert', SAMPLE, '-o', 'report-made-out/', '--report', 'report-made-out/r.json', '-q']);
+  assert.equal(inOut.code, 0, inOut.stderr);
+  assert.equal(JSON.parse(readFileSync(join(work, 'report-made-out', 'r.json'), 'utf8')).lines.total, 14);
 });
 
 test('--report writes the line accounting as JSON', () => {

@@ -23,15 +23,18 @@ export async function checkedOutputs(opts: { inputs: string[]; output: string; t
   if (report === undefined) return undefined;
   if (report === '-') throw usageError("--report takes a file name ('-' is not stdout here: --json prints the report on stderr)");
   const path = resolve(cwd, report);
-  // A report that cannot be written is known now, not after a whole conversion that then exits 4.
-  const folder = await stat(dirname(path)).catch(() => undefined);
-  if (!folder?.isDirectory()) throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${whyNotWritten(path, Object.assign(new Error(), { code: folder ? 'ENOTDIR' : 'ENOENT' }))}`);
   const real = await realPath(path);
   if (inputs.has(real)) throw usageError(`--report ${report} is one of the inputs; give the report another name`);
   if (target.kind === 'file' && real === (await realPath(target.path))) throw usageError(`--report ${report} is the output file of -o; give the report another name`);
   if (target.kind === 'dir' && dirname(real) === (await realPath(target.path)) && templatePattern(opts.template).test(basename(real))) {
     throw usageError(`--report ${report} has the name of a trajectory file of -o ${opts.output}; give the report another name`);
   }
+  // A report that cannot be written is known now, not after a whole conversion that then exits 4 (its
+  // folder may be the directory of -o DIR/, which the run makes).
+  const folder = dirname(path);
+  const made = target.kind === 'dir' && resolve(target.path) === folder;
+  const st = made ? undefined : await stat(folder).catch(() => undefined);
+  if (!made && !st?.isDirectory()) throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${whyNotWritten(path, Object.assign(new Error(), { code: st ? 'ENOTDIR' : 'ENOENT' }))}`);
   return path;
 }
 
