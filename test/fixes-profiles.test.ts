@@ -61,3 +61,20 @@ describe('each fix against its fixture', () => {
     });
   }
 });
+
+describe('--fix and --no-fix on the command line', () => {
+  const tie = fixture('dedupe-tie-break');
+
+  it('one fix both switched on and off is a usage error naming it, in either order, in every command that takes them', async () => {
+    const commands = [['convert', tie], ['explain', tie], ['diff', tie], ['events', tie], ['diff', 'test/fixtures/explain/atif-a.json', 'test/fixtures/explain/atif-b.json']];
+    for (const command of commands) {
+      for (const order of [['--fix', 'dedupe-tie-break', '--no-fix', 'dedupe-tie-break'], ['--no-fix', 'dedupe-tie-break', '--fix', 'dedupe-tie-break']]) {
+        const r = await runCli([...command, ...order, '-q']);
+        const args = [...command, ...order].join(' ');
+        assert.equal(r.code, 2, `${args}: ${r.stderr}`);
+        assert.equal(r.stdout, '', args);
+        assert.match(r.stderr, /--fix dedupe-tie-break and --no-fix dedupe-tie-break contradict each other/, args);
+      }
+    }
+  });
+});

@@ -58,7 +58,11 @@ export function fixesOf(flags: Pick<ExportFlags, 'profile' | 'fix' | 'noFix'>) {
       if (!isFixName(n)) throw usageError(`unknown fix '${n}' (see 'relay-atif profiles')`);
       return n;
     });
-  return resolveFixes(flags.profile, names(flags.fix), names(flags.noFix));
+  const [enable, disable] = [names(flags.fix), names(flags.noFix)];
+  // Both asked of one fix: whichever the resolution applied last would win silently.
+  const both = enable.find((n) => disable.includes(n));
+  if (both !== undefined) throw usageError(`--fix ${both} and --no-fix ${both} contradict each other; give one of them`);
+  return resolveFixes(flags.profile, enable, disable);
 }
 
 export async function convertCommand(inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {

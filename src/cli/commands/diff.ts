@@ -35,6 +35,8 @@ export type DiffFlags = ExportFlags & ReportFlags & {
  * arguments are event inputs, converted with and without the dedupe pass and compared.
  */
 export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
+  // Checked first: contradictory fix options are a usage error whatever the inputs turn out to hold.
+  const fixes = fixesOf(flags);
   const chalk = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
   const styles = stylesFor(chalk);
   // The mode follows what the inputs hold, not their names: convert's NDJSON output or a .json.gz
@@ -62,7 +64,6 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   }
   const bad = inputs.find(isJsonName);
   if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
-  const fixes = fixesOf(flags);
   const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
   if (flags.sessionId === undefined) return diffStreamed(inputs, flags, { common, opened }, io, chalk.level);
   // One trajectory of every event (the exporter API), which needs them all.
