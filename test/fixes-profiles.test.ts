@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FIXES, resolveFixes } from '../src/profiles/fixes.js';
-import { ROOT, runCli } from './support/cli.js';
+import { ROOT, runCli, runJson } from './support/cli.js';
 import { convertText, fixture } from './support/fixes.js';
 
 /** The fixes of issue 8 beyond the ATIF-validity ones; each has its own fixture. */
@@ -76,5 +76,42 @@ describe('--fix and --no-fix on the command line', () => {
         assert.match(r.stderr, /--fix dedupe-tie-break and --no-fix dedupe-tie-break contradict each other/, args);
       }
     }
+  });
+});
+
+describe('reports name the fixes switched on or off', () => {
+  const tie = fixture('dedupe-tie-break');
+  const noTieBreak = { enabled: [], disabled: ['dedupe-tie-break'] };
+
+  it('explain: the overview heading and its JSON (the decisions are those without the fix)', async () => {
+    const text = await runCli(['explain', tie, '--no-fix', 'dedupe-tie-break', '-q']);
+    assert.match(text.stdout, /^trajectory unscoped \(flat mode, profile default, --no-fix dedupe-tie-break\)\n/);
+    assert.match(text.stdout, /KEPT_EQUAL_FIDELITY/);
+    const json = await runJson<{ profile: string; fix_changes: unknown }>(['explain', tie, '--no-fix', 'dedupe-tie-break']);
+    assert.equal(json.profile, 'default', 'profile keeps the name given to --profile');
+    assert.deepEqual(json.fix_changes, noTieBreak);
+    // A fix the profile has already changes nothing, so it is not named; one it lacks is.
+    assert.match((await runCli(['explain', tie, '--fix', 'dedupe-tie-break', '-q'])).stdout, /^trajectory unscoped \(flat mode, profile default\)\n/);
+    const added = await runJson<{ profile: string; fix_changes: unknown }>(['explain', tie, '--profile', 'relay-0.3', '--fix', 'dedupe-tie-break', '--session-id', 's']);
+    assert.deepEqual([added.profile, added.fix_changes], ['relay-0.3', { enabled: ['dedupe-tie-break'], disabled: [] }]);
+  });
+
+  it('the dedupe diff: its headings and its JSON, streamed and with --session-id', async () => {
+    for (const extra of [[], ['--session-id', 's']]) {
+      const text = await runCli(['diff', tie, '--no-fix', 'dedupe-tie-break', '-q', ...extra]);
+      assert.match(text.stdout, /^trajectory \S+ \(without → with dedupe, profile default, --no-fix dedupe-tie-break\): /, extra.join(' '));
+      const r = await runCli(['diff', tie, '--no-fix', 'dedupe-tie-break', '-q', '--json', ...extra]);
+      const json = JSON.parse(r.stdout) as { profile: string; fix_changes: unknown };
+      assert.deepEqual([json.profile, json.fix_changes], ['default', noTieBreak], extra.join(' '));
+    }
+  });
+
+  it('convert: --report and --json carry the same profile and fix_changes', async () => {
+    const r = await runCli(['convert', tie, '--no-fix', 'dedupe-tie-break', '-o', '/dev/null', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stderr) as { profile: string; fix_changes: unknown };
+    assert.deepEqual([report.profile, report.fix_changes], ['default', noTieBreak]);
+    const plain = JSON.parse((await runCli(['convert', tie, '-o', '/dev/null', '--json'])).stderr) as { fix_changes: unknown };
+    assert.deepEqual(plain.fix_changes, { enabled: [], disabled: [] });
   });
 });

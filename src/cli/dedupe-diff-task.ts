@@ -16,6 +16,7 @@ export interface DedupeDiffTask {
   json: boolean;
   /** The chalk level of the main thread's styles (0: no colours). */
   colorLevel: number;
+  /** The profile as each part's heading names it (profileLabel). */
   profile: string;
 }
 

@@ -13,6 +13,7 @@ export interface OverviewTask {
   json: boolean;
   /** The chalk level of the main thread's styles (0: no colours). */
   colorLevel: number;
+  /** The profile as the parts' headings name it (the printer's profileLabel). */
   profile: string;
   /** The markers' prefix of the main thread's printer, which fills them in. */
   markerPrefix: string;

@@ -3,6 +3,7 @@ import type { PairDecision } from '../dedupe/pair.js';
 import type { Step } from '../atif/types.js';
 import type { Json } from '../json/value.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import type { ProfileInEffect } from '../profiles/fixes.js';
 import { pushTo } from '../util/group-by.js';
 import { otherDifferences } from './dedupe-other.js';
 import { diffJson, pathText, type Difference } from './json-diff.js';
@@ -43,8 +44,8 @@ export interface DedupeDiff {
   other_differences: Difference[];
 }
 
-export interface DedupeDiffReport {
-  profile: string;
+/** `profile` and `fix_changes` name the profile as the run adjusted it (ProfileInEffect). */
+export interface DedupeDiffReport extends ProfileInEffect {
   changed: boolean;
   trajectories: DedupeDiff[];
 }
@@ -105,9 +106,9 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
 }
 
 /** Pairs the two conversions of the same events (same grouping, same order). */
-export function dedupeDiffReport(withDedupe: readonly ConvertedTrajectory[], without: readonly ConvertedTrajectory[], profile: string): DedupeDiffReport {
+export function dedupeDiffReport(withDedupe: readonly ConvertedTrajectory[], without: readonly ConvertedTrajectory[], profile: ProfileInEffect): DedupeDiffReport {
   const trajectories = withDedupe.map((c, i) => dedupeDiff(c, without[i]));
-  return { profile, changed: trajectories.some(changedBy), trajectories };
+  return { ...profile, changed: trajectories.some(changedBy), trajectories };
 }
 
 /** Whether the dedupe pass changed anything in a trajectory (the report's `changed` is whether it did in any). */

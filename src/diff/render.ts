@@ -5,6 +5,7 @@ import { NO_TRAJECTORIES } from '../explain/render-overview.js';
 import { cell, renderTable } from '../explain/table.js';
 import { changedBy, type DedupeDiff, type DedupeDiffReport } from './dedupe-diff.js';
 import type { Difference } from './json-diff.js';
+import { profileLabel } from '../profiles/fixes.js';
 
 const VALUE_WIDTH = 80;
 
@@ -48,11 +49,12 @@ export function renderTrajectoryDiff(diffs: readonly Difference[], names: { a: s
 /** `diff [inputs...]`: per trajectory, what the dedupe pass removed and moved. */
 export function renderDedupeDiff(r: DedupeDiffReport, s: Styles): string {
   if (r.trajectories.length === 0) return NO_TRAJECTORIES;
-  return r.trajectories.map((t) => renderDedupeDiffTrajectory(t, r.profile, s)).join('');
+  const profile = profileLabel(r);
+  return r.trajectories.map((t) => renderDedupeDiffTrajectory(t, profile, s)).join('');
 }
 
 
-/** One trajectory's part of {@link renderDedupeDiff} (the parts follow each other as they are). */
+/** One trajectory's part of {@link renderDedupeDiff} (the parts follow each other as they are); `profile` as profileLabel names it. */
 export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: Styles): string {
   const out: string[] = [];
   const parts = [`${t.removed_steps.length} step(s) removed`, `${t.moved_metrics.length} metric field(s) moved`];

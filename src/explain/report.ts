@@ -4,7 +4,7 @@ import { spanReport, type SpanReport } from './span-report.js';
 import { producedTrajectory, trajectoryIds as idsOf, trajectoryOverview } from './table-report.js';
 import { toolReport, type ToolReport } from './tool-report.js';
 import { jsonPieces, prettyItemPieces, prettyPiecesWithPrintedItems } from '../json/stringify.js';
-import type { Json } from '../json/value.js';
+import type { Json, JsonObject } from '../json/value.js';
 import { stylesOfLevel, type Styles } from './palette.js';
 import { NO_TRAJECTORIES, renderTrajectory } from './render-overview.js';
 import { renderSpan, renderTool } from './render-span.js';
@@ -14,6 +14,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { pushTo } from '../util/group-by.js';
 import { joinInChunks } from '../util/text-chunks.js';
 import { ShortIdMarkers } from './short-id-markers.js';
+import { profileLabel, type ProfileInEffect } from '../profiles/fixes.js';
 
 /**
  * What `--span` can name: every LLM span (candidate or not) and every tool span with a tool end, each
@@ -145,8 +146,9 @@ export interface OverviewPart {
 
 /**
  * One conversion's share of the overview, printed with `marks` (whose markers the printer fills in at
- * the end: a worker prints with markers of the same prefix). With `only`, a conversion that did not
- * produce that trajectory is not printed; nor is any when `print` is false.
+ * the end: a worker prints with markers of the same prefix), its text headed with the profile as
+ * `profile` names it (profileLabel). With `only`, a conversion that did not produce that trajectory is
+ * not printed; nor is any when `print` is false.
  */
 export function overviewPart(c: ConvertedTrajectory, format: OverviewFormat, profile: string, marks: ShortIdMarkers, only?: string, print = true): OverviewPart {
   const trajectoryIds = idsOf(c);
@@ -173,16 +175,21 @@ export class OverviewPrinter {
   /** Every trajectory id met (root first per conversion), for an unknown `only`. */
   readonly trajectoryIds: string[] = [];
 
+  /** The profile as each part's heading names it (parts printed on a worker are given it). */
+  readonly profileLabel: string;
+
   constructor(
     readonly format: OverviewFormat,
-    readonly profile: string,
+    readonly profile: ProfileInEffect,
     private readonly hold: (part: string[]) => void,
     readonly only?: string,
-  ) {}
+  ) {
+    this.profileLabel = profileLabel(profile);
+  }
 
   add(c: ConvertedTrajectory): void {
     // Past the first part of `only`, no other is printed.
-    this.addPart(overviewPart(c, this.format, this.profile, this.marks, this.only, this.only === undefined || this.parts === 0));
+    this.addPart(overviewPart(c, this.format, this.profileLabel, this.marks, this.only, this.only === undefined || this.parts === 0));
   }
 
   /** A conversion's share, in closing order (printed here, or on a worker with this printer's markers). */
@@ -207,7 +214,7 @@ export class OverviewPrinter {
       const items = (function* () {
         for (const part of held) yield marks.fillChunks(part, short);
       })();
-      return prettyPiecesWithPrintedItems({ profile: this.profile }, 'trajectories', items);
+      return prettyPiecesWithPrintedItems(this.profile as unknown as JsonObject, 'trajectories', items);
     }
     if (this.parts === 0) return [NO_TRAJECTORIES];
     return (function* () {

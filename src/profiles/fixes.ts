@@ -125,3 +125,34 @@ export function resolveFixes(profile: ProfileName, enable: readonly FixName[] = 
   for (const f of disable) set.delete(f);
   return set;
 }
+
+/** What `--fix` / `--no-fix` changed of a profile: the fixes in effect it lacks, and its fixes not in effect (each in FIXES order). */
+export interface FixChanges {
+  enabled: FixName[];
+  disabled: FixName[];
+}
+
+/**
+ * The profile a run used, as reports name it (JSON keys in snake_case): `profile` stays the name given
+ * to `--profile`, so readers of it see what they always saw; `fix_changes` says how the run's fixes
+ * differ from that profile's.
+ */
+export interface ProfileInEffect {
+  profile: ProfileName;
+  fix_changes: FixChanges;
+}
+
+export function profileInEffect(profile: ProfileName, fixes: FixSet): ProfileInEffect {
+  const base = resolveFixes(profile);
+  const names = FIXES.map((f) => f.name);
+  return {
+    profile,
+    // Measured against the profile, not read off the options: a --fix the profile already has changes nothing.
+    fix_changes: { enabled: names.filter((n) => fixes.has(n) && !base.has(n)), disabled: names.filter((n) => base.has(n) && !fixes.has(n)) },
+  };
+}
+
+/** The profile in human output: `default`, or `default, --no-fix dedupe-tie-break` when the run's fixes differ from it. */
+export function profileLabel(p: ProfileInEffect): string {
+  return [p.profile, ...p.fix_changes.enabled.map((n) => `--fix ${n}`), ...p.fix_changes.disabled.map((n) => `--no-fix ${n}`)].join(', ');
+}

@@ -1,4 +1,4 @@
-import { isFixName, resolveFixes, type FixName, type ProfileName } from '../../profiles/fixes.js';
+import { isFixName, profileInEffect, resolveFixes, type FixName, type ProfileName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
 import { heldForConversion, keepsLineText, type ConvertOptions } from '../../pipeline/convert.js';
 import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';
@@ -131,6 +131,8 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   const trajectories = converted.filter((c) => c.written);
   if (!stop) await writer.close();
   const report = {
+    // Which profile and fixes made these trajectories, named as explain and diff name them.
+    ...profileInEffect(flags.profile, options.fixes),
     lines: accounting.toJSON(),
     trajectories: converted.map(({ sessionId, ...counts }) => ({ session_id: sessionId, ...counts })),
     outputs: writer.written,

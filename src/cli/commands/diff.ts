@@ -23,6 +23,7 @@ import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../
 import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, jobsOf, type ExportFlags } from './convert.js';
+import { profileInEffect, profileLabel } from '../../profiles/fixes.js';
 import { emit, emitPieces, finishReport, finishStreamed, reportSink, type ReportFlags } from './explain.js';
 
 export type DiffFlags = ExportFlags & ReportFlags & {
@@ -69,7 +70,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   // One trajectory of every event (the exporter API), which needs them all.
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, readSettings(flags, fixes, opened));
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
-  const report = dedupeDiffReport(withPass.trajectories, without.trajectories, flags.profile);
+  const report = dedupeDiffReport(withPass.trajectories, without.trajectories, profileInEffect(flags.profile, fixes));
   await emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
   const code = finishReport(accounting, events.length, flags, io, replay ? describeReplay(replay.stats) : []);
   return report.changed ? EXIT.PROBLEMS : code;
@@ -93,7 +94,9 @@ async function diffStreamed(
   try {
     let changed = false;
     const jobs = jobsOf(flags, io);
-    const task: DedupeDiffTask = { kind: 'dedupe-diff', json: flags.json === true, colorLevel, profile: flags.profile };
+    // Named with the fixes switched on or off: the decisions compared are theirs.
+    const profile = profileInEffect(flags.profile, convert.common.fixes);
+    const task: DedupeDiffTask = { kind: 'dedupe-diff', json: flags.json === true, colorLevel, profile: profileLabel(profile) };
     // (The task converts both ways: `dedupe` here is only the options' shape.)
     const sink = reportSink(jobs, io, { ...convert.common, dedupe: true }, dedupeDiffTaskRunner(task, convert.common), task);
     const write = async (item: OutputItem) => {
@@ -106,7 +109,7 @@ async function diffStreamed(
     await emitPieces(
       io,
       flags,
-      () => prettyPiecesWithItems({ profile: flags.profile, changed }, 'trajectories', parts.texts(), parseJson),
+      () => prettyPiecesWithItems({ ...(profile as unknown as JsonObject), changed }, 'trajectories', parts.texts(), parseJson),
       () => (count === 0 ? NO_TRAJECTORIES : parts.texts()),
     );
     const code = finishStreamed(read, flags, io);

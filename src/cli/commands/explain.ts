@@ -1,4 +1,4 @@
-import type { FixSet } from '../../profiles/fixes.js';
+import { profileInEffect, type FixSet } from '../../profiles/fixes.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
 import { describeUuid, lookupSpan, OverviewPrinter, partProduced, SpanFinder, stepPart, type OverviewFormat, type StepPart } from '../../explain/report.js';
 import { HeldTexts } from '../held-texts.js';
@@ -89,7 +89,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     await showStep(id, stepId, c && stepPart(c, events, stepId, id, flags.json ? { json: true } : { json: false, styles }), all, flags, io);
   } else {
     // --session-id: one trajectory of every event, which the exporter API sees whole.
-    await showOverview(flags, io, styles, (printer) => converted.forEach((c) => printer.add(c)));
+    await showOverview(flags, fixes, io, styles, (printer) => converted.forEach((c) => printer.add(c)));
   }
   return finishReport(accounting, events.length - late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
 }
@@ -144,9 +144,9 @@ async function showSpan(finder: SpanFinder, query: string, flags: ExplainFlags, 
 async function explainOverview(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles, colorLevel: number): Promise<ExitCode> {
   const jobs = jobsOf(flags, io);
   const convert = explainConversion(flags, fixes);
-  const read = await showOverview(flags, io, styles, (printer) => {
+  const read = await showOverview(flags, fixes, io, styles, (printer) => {
     // One description of a part, run here and on the workers alike.
-    const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profile, markerPrefix: printer.marks.prefix, only: printer.only };
+    const task: OverviewTask = { kind: 'overview', json: printer.format.json, colorLevel, profile: printer.profileLabel, markerPrefix: printer.marks.prefix, only: printer.only };
     const sink = reportSink(jobs, io, convert, afterConversion(convert, overviewTaskRunner(task)), task);
     const write = async (item: OutputItem) => printer.addPart(overviewPartOf(await item.summary()));
     return runGroupedReport(inputs, io, readSettings(flags, fixes), sink, write);
@@ -166,12 +166,15 @@ export function reportSink(jobs: number, io: CliIO, convert: ConvertOptions, her
     : new CompletingSink((events, sessionId) => localOutput(here(events, sessionId)), keepsLineText(convert));
 }
 
-/** The overview of the conversions `visit` hands the printer, printed once it has handed them all; returns what `visit` did. */
-async function showOverview<T>(flags: ExplainFlags, io: CliIO, styles: Styles, visit: (printer: OverviewPrinter) => T | Promise<T>): Promise<T> {
+/**
+ * The overview of the conversions `visit` hands the printer, printed once it has handed them all; returns what `visit` did.
+ * It names the profile with the fixes switched on or off (the decisions it shows are theirs).
+ */
+async function showOverview<T>(flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles, visit: (printer: OverviewPrinter) => T | Promise<T>): Promise<T> {
   const parts = new HeldTexts();
   try {
     const format: OverviewFormat = flags.json ? { json: true } : { json: false, styles };
-    const printer = new OverviewPrinter(format, flags.profile, (part) => parts.addChunks(part), flags.trajectory);
+    const printer = new OverviewPrinter(format, profileInEffect(flags.profile, fixes), (part) => parts.addChunks(part), flags.trajectory);
     const visited = await visit(printer);
     const pieces = printer.finish(parts.chunks());
     if (!pieces) throw unknownTrajectory(flags.trajectory!, printer.trajectoryIds);
