@@ -178,6 +178,17 @@ describe('explain --span', () => {
     assert.match(r.stderr, /01970000-0000-7000-8000-0000000000d1 {2}tool ls \(unscoped\)/);
   });
 
+  it('--trajectory with --span or --request is exit 2 (they look in every trajectory), whether or not the trajectory exists', async () => {
+    for (const [lookup, id] of [['--span', '01972d4e-8a00-7000-8000-000000000004'], ['--request', 'cap-h1']]) {
+      for (const trajectory of ['nope', 'unscoped']) {
+        const r = await runCli(['explain', 'samples/', lookup, id, '--trajectory', trajectory, '-q']);
+        assert.equal(r.code, 2, `${lookup} --trajectory ${trajectory}: ${r.stderr}`);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, new RegExp(`--trajectory goes with --step or the overview, not with ${lookup}`));
+      }
+    }
+  });
+
   it('for a tool span: the correlation rule and where the result went', async () => {
     const attached = await runJson<any>(['explain', MERGE, '--span', u('d1')]);
     assert.deepEqual(attached.links, [

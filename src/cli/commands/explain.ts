@@ -58,6 +58,9 @@ const LISTED = 20;
 
 export async function explainCommand(inputs: string[], flags: ExplainFlags, io: CliIO): Promise<ExitCode> {
   if ([flags.span, flags.step, flags.request].filter((f) => f !== undefined).length > 1) throw usageError('--span, --step and --request cannot be combined');
+  // A span or a call is looked up in the whole input (its id names it there); a --trajectory beside it would be ignored.
+  const lookup = flags.span !== undefined ? '--span' : flags.request !== undefined ? '--request' : undefined;
+  if (flags.trajectory !== undefined && lookup !== undefined) throw usageError(`--trajectory goes with --step or the overview, not with ${lookup} (which looks in every trajectory)`);
   const stepId = flags.step === undefined ? undefined : parseStepId(flags.step);
   const fixes = fixesOf(flags);
   const chalk = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
