@@ -63,7 +63,7 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
     program,
     async run(argv: string[]): Promise<ExitCode> {
       try {
-        await program.parseAsync(argv, { from: 'user' });
+        await program.parseAsync(helpTopicChecked(argv, program), { from: 'user' });
         return exitCode;
       } catch (err) {
         if (err instanceof CommanderError) {
@@ -79,4 +79,15 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
       }
     },
   };
+}
+
+/**
+ * `help NAME` of a NAME that is no command: commander prints the root help alone (exit 2) without
+ * saying why. Parsed as `NAME`, it is reported as `relay-atif NAME` is: "unknown command 'NAME'"
+ * (with a suggestion when a command is close), then the help.
+ */
+function helpTopicChecked(argv: string[], program: Command): string[] {
+  const [first, topic, ...rest] = argv;
+  if (first !== 'help' || topic === undefined || topic === 'help' || topic.startsWith('-')) return argv;
+  return program.commands.some((c) => c.name() === topic || c.aliases().includes(topic)) ? argv : [topic, ...rest];
 }
