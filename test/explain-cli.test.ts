@@ -171,6 +171,29 @@ describe('explain --span', () => {
     assert.match(r.stderr, /span '01970000-0000-7000-8000-0000000000f' is ambiguous; it matches:\n {2}01970000-0000-7000-8000-0000000000f1 {2}llm gateway-a \(unscoped\)\n {2}01970000-0000-7000-8000-0000000000f2 {2}llm gateway-b/);
   });
 
+  it('an ambiguous prefix of many spans lists the first 20 and counts the rest, as an unknown id does', async () => {
+    const line = (o: Record<string, unknown>) => JSON.stringify({ kind: 'scope', atof_version: '0.1', attributes: [], category_profile: {}, metadata: null, data: null, ...o });
+    const root = '01960000-0000-7000-8000-000000000000';
+    const span = (i: number) => `01960000-0000-7000-8000-${String(i).padStart(12, '0')}`;
+    const lines = [line({ uuid: root, parent_uuid: null, category: 'agent', name: 'agent', scope_category: 'start', timestamp: at(0), data: { prompt: 'go' } })];
+    for (let i = 1; i <= 25; i++) {
+      lines.push(line({ uuid: span(i), parent_uuid: root, category: 'llm', name: 'llm', scope_category: 'start', timestamp: at(i * 10), data: { messages: [{ role: 'user', content: `q${i}` }] } }));
+      lines.push(line({ uuid: span(i), parent_uuid: root, category: 'llm', name: 'llm', scope_category: 'end', timestamp: at(i * 10 + 1), data: { choices: [{ message: { role: 'assistant', content: 'ok' } }] } }));
+    }
+    lines.push(line({ uuid: root, parent_uuid: null, category: 'agent', name: 'agent', scope_category: 'end', timestamp: at(300) }));
+    const input = join(mkdtempSync(join(tmpdir(), 'relay-atif-ambiguous-')), 'many.ndjson');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const listed = (stderr: string) => stderr.split('\n').filter((l) => /^ {2}01960000-/.test(l)).length;
+    const ambiguous = await runCli(['explain', input, '--span', '01960000-0000-7000-8000-0000000000', '-q']);
+    assert.equal(ambiguous.code, 2);
+    assert.match(ambiguous.stderr, /is ambiguous; it matches:\n/);
+    assert.equal(listed(ambiguous.stderr), 20);
+    assert.match(ambiguous.stderr, /\n {2}… 5 more \(relay-atif explain lists them all\)\n/);
+    const unknown = await runCli(['explain', input, '--span', 'ffff', '-q']);
+    assert.equal(listed(unknown.stderr), 20);
+    assert.match(unknown.stderr, /\n {2}… 5 more \(relay-atif explain lists them all\)\n/);
+  });
+
   it('an unknown id is exit 2 listing the known spans', async () => {
     const r = await runCli(['explain', MERGE, '--span', 'ffff', '-q']);
     assert.equal(r.code, 2);

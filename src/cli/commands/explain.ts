@@ -53,8 +53,18 @@ function explainConversion(flags: ExplainFlags, fixes: FixSet): ConvertOptions {
   return { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
 }
 
-/** How many known spans an "unknown span" error lists. */
+/** How many candidates an "unknown" or "ambiguous" error lists: a short prefix on a large log matches thousands. */
 const LISTED = 20;
+
+/** The candidate lines of such an error: the first LISTED, described, then how many more (with `hint` on where to see them). */
+function candidateLines(items: readonly string[], describe: (item: string) => string = (item) => item, hint = ''): string {
+  const lines = items.slice(0, LISTED).map((item) => `  ${describe(item)}`);
+  if (items.length > LISTED) lines.push(`  … ${items.length - LISTED} more${hint}`);
+  return lines.join('\n') || '  (none)';
+}
+
+/** Where every span is listed, for a list of spans cut short. */
+const ALL_SPANS_HINT = ' (relay-atif explain lists them all)';
 
 export async function explainCommand(inputs: string[], flags: ExplainFlags, io: CliIO): Promise<ExitCode> {
   if ([flags.span, flags.step, flags.request].filter((f) => f !== undefined).length > 1) throw usageError('--span, --step and --request cannot be combined');
@@ -126,14 +136,9 @@ export function finishStreamed(read: StreamedInput, flags: ReportFlags, io: CliI
 async function showSpan(finder: SpanFinder, query: string, flags: ExplainFlags, io: CliIO): Promise<void> {
   const index = finder.finish();
   const found = lookupSpan(index, query, finder.printing.marks);
-  if (found.kind === 'ambiguous') {
-    throw usageError(`span '${query}' is ambiguous; it matches:\n${found.candidates.map((u) => `  ${describeUuid(index, u)}`).join('\n')}`);
-  }
-  if (found.kind === 'unknown') {
-    const listed = found.known.slice(0, LISTED).map((u) => `  ${describeUuid(index, u)}`);
-    if (found.known.length > LISTED) listed.push(`  … ${found.known.length - LISTED} more (relay-atif explain lists them all)`);
-    throw usageError(`no LLM or tool span matches '${query}'; known spans:\n${listed.join('\n') || '  (none)'}`);
-  }
+  const describe = (uuid: string) => describeUuid(index, uuid);
+  if (found.kind === 'ambiguous') throw usageError(`span '${query}' is ambiguous; it matches:\n${candidateLines(found.candidates, describe, ALL_SPANS_HINT)}`);
+  if (found.kind === 'unknown') throw usageError(`no LLM or tool span matches '${query}'; known spans:\n${candidateLines(found.known, describe, ALL_SPANS_HINT)}`);
   await emitPieces(io, flags, () => [found.printed], () => found.printed);
 }
 
@@ -193,12 +198,8 @@ async function explainRequest(query: string, replay: Loaded['replay'], flags: Ex
   if (!replay) throw usageError('--request needs gateway captures in the input (it holds none)');
   if (query.trim() === '') throw usageError('--request needs a capture id or LLM span uuid (or a prefix of one)');
   const found = lookupRequest(replay.attributions, query);
-  if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches these captures and LLM spans:\n${found.candidates.map((u) => `  ${u}`).join('\n')}`);
-  if (found.kind === 'unknown') {
-    const listed = found.captureIds.slice(0, LISTED).map((id) => `  ${id}`);
-    if (found.captureIds.length > LISTED) listed.push(`  … ${found.captureIds.length - LISTED} more`);
-    throw usageError(`no gateway capture or LLM span matches '${query}'; the capture ids are:\n${listed.join('\n') || '  (none)'}`);
-  }
+  if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches these captures and LLM spans:\n${candidateLines(found.candidates)}`);
+  if (found.kind === 'unknown') throw usageError(`no gateway capture or LLM span matches '${query}'; the capture ids are:\n${candidateLines(found.captureIds)}`);
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   await emit(io, flags, { query, requests: attributionsJson(found.attributions) }, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
 }
