@@ -16,3 +16,14 @@ describe('help', () => {
     assert.match(convert.stdout, /^Usage: relay-atif convert /);
   });
 });
+
+describe('options offered', () => {
+  it('--no-color only where the human output has colours (explain, diff, validate); profiles prints none, even on a TTY', async () => {
+    for (const command of ['convert', 'explain', 'validate', 'schema', 'profiles', 'diff', 'events']) {
+      const help = await runCli([command, '--help']);
+      assert.equal(help.code, 0, command);
+      assert.equal(/--no-color/.test(help.stdout), ['explain', 'diff', 'validate'].includes(command), command);
+    }
+    assert.doesNotMatch((await runCli(['profiles'], { stdoutIsTTY: true })).stdout, /\x1b\[/);
+  });
+});
