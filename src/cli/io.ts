@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { usageError } from './exit-codes.js';
 import type { StatusLine } from './status-line.js';
 
 /** Everything a command touches outside itself, injected so commands run in tests without a process. */
@@ -36,8 +37,12 @@ export function processIO(): CliIO {
   };
 }
 
-/** A size in bytes from the environment variable `name` when it holds one, else `fallback` (tuning, and tests on small inputs). */
-export function sizeSetting(io: Pick<CliIO, 'env'>, name: string, fallback: number): number {
-  const n = Number(io.env[name]);
-  return io.env[name] !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : fallback;
+/** A size in bytes from the environment variable `name` when it is set, else `fallback` (tuning, and tests on small inputs). */
+export function sizeSetting(io: Pick<CliIO, 'env'>, name: string, fallback: number, min = 0): number {
+  const given = io.env[name];
+  if (given === undefined || given === '') return fallback;
+  const n = Number(given);
+  // A typo must not pass for the default: the run would not be the one asked for (as RELAY_ATIF_HEAP_MB).
+  if (!/^\s*\d+\s*$/.test(given) || !Number.isSafeInteger(n) || n < min) throw usageError(`${name} must be a whole number of bytes${min > 0 ? ` of at least ${min}` : ''} (got '${given}')`);
+  return n;
 }

@@ -14,7 +14,7 @@ import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { FINISHING, Progress } from './progress.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
-import type { CliIO } from './io.js';
+import { sizeSetting, type CliIO } from './io.js';
 
 export interface Loaded {
   events: AtofEvent[];
@@ -48,10 +48,10 @@ export function readSettings(flags: { agent?: string; quiet?: boolean; progress?
  * 64 MiB); a longer line is a counted `too-long` skip.
  */
 function readerOptions(options: ReaderFlags, io: CliIO): ReadRecordsOptions {
-  const n = Number(io.env.RELAY_ATIF_MAX_LINE_BYTES);
+  const n = sizeSetting(io, 'RELAY_ATIF_MAX_LINE_BYTES', 0, 1);
   // The reader asks the gateway stage which captures are LLM calls.
   const composed = { ...options, routeCapture };
-  return Number.isSafeInteger(n) && n > 0 ? { maxLineBytes: n, ...composed } : composed;
+  return n > 0 ? { maxLineBytes: n, ...composed } : composed;
 }
 
 /** Maps input failures onto the exit-code table. */
