@@ -239,3 +239,51 @@ describe('diff through pipes (`<(…)`, stdin): looked into once, then read on',
     }
   });
 });
+
+describe('diff A B: a trajectory file that is not UTF-8 is refused, never read with its bytes replaced', () => {
+  let dir: string;
+  // Two trajectories that differ only in one byte, neither of which is UTF-8: read with replacement
+  // characters, both were the same document ("equal", exit 0).
+  const trajectory = (byte: number) =>
+    Buffer.concat([Buffer.from('{"schema_version":"ATIF-v1.7","session_id":"a'), Buffer.from([byte]), Buffer.from('","steps":[]}')]);
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relay-diff-utf8-'));
+    const { gzipSync } = await import('node:zlib');
+    await writeFile(join(dir, 'u1.json'), trajectory(0xff));
+    await writeFile(join(dir, 'u2.json'), trajectory(0xfe));
+    await writeFile(join(dir, 'u1.ndjson'), Buffer.concat([trajectory(0xff), Buffer.from('\n')]));
+    await writeFile(join(dir, 'u2.ndjson.gz'), gzipSync(Buffer.concat([trajectory(0xfe), Buffer.from('\n')])));
+    const valid = Buffer.from('{"schema_version":"ATIF-v1.7","session_id":"a","steps":[]}\n');
+    await writeFile(join(dir, 'second-line.ndjson'), Buffer.concat([valid, trajectory(0xff), Buffer.from('\n')]));
+    await writeFile(join(dir, 'valid.ndjson'), valid);
+    await writeFile(join(dir, 'pretty.json'), Buffer.from(`{\n  "schema_version": "ATIF-v1.7",\n  "session_id": "a\xff",\n  "steps": []\n}\n`, 'latin1'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  for (const [a, b, named] of [
+    ['u1.json', 'u2.json', /u1\.json is not UTF-8/],
+    ['valid.ndjson', 'u1.ndjson', /u1\.ndjson is not UTF-8/],
+    ['valid.ndjson', 'u2.ndjson.gz', /u2\.ndjson\.gz is not UTF-8/],
+    ['valid.ndjson', 'pretty.json', /pretty\.json is not UTF-8/],
+    ['valid.ndjson', 'second-line.ndjson', /second-line\.ndjson:2 is not UTF-8/],
+  ] as const) {
+    it(`${a} with ${b}: exit 2, naming the file`, async () => {
+      const r = await runCli(['diff', a, b], { cwd: dir });
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, named);
+      assert.equal(r.stdout, '');
+    });
+  }
+
+  it('on stdin too; an event log whose first line is not UTF-8 is still an event log (that line an invalid-utf8 skip)', async () => {
+    const r = await runCli(['diff', 'valid.ndjson', '-'], { cwd: dir, stdin: trajectory(0xff) });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^relay-atif: - is not UTF-8/m);
+    const log = Buffer.concat([Buffer.from('{"kind":"mark","x":"\xff"}\n', 'latin1'), await readFile(join(ROOT, 'samples/hermes-session.atof.ndjson'))]);
+    await writeFile(join(dir, 'log.ndjson'), log);
+    const events = await runCli(['diff', 'log.ndjson', 'log.ndjson'], { cwd: dir });
+    assert.equal(events.code, 1, events.stderr);
+    assert.match(events.stdout, /4 step\(s\) removed/);
+    assert.match(events.stderr, /skipped invalid-utf8: 1 line\(s\) \(first at log\.ndjson:1/);
+  });
+});

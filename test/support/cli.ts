@@ -22,8 +22,8 @@ export interface FakeEnv {
   /** stderr a terminal (where a progress bar may be drawn). */
   stderrIsTTY?: boolean;
   cwd?: string;
-  /** What stdin holds (else it is an empty terminal). */
-  stdin?: string;
+  /** What stdin holds (else it is an empty terminal): text, or bytes that need not be UTF-8. */
+  stdin?: string | Buffer;
 }
 
 /** Runs the CLI in-process on a fake IO that collects stdout and stderr. */

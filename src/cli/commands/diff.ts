@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { chalkFor, stylesFor } from '../../explain/palette.js';
@@ -150,18 +151,27 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
   for (let next = await docs.next(); !next.done; next = await docs.next()) {
     const doc = next.value;
     const where = doc.line === undefined ? path : `${path}:${doc.line}`;
+    // After a trajectory, or in a file named .json, every document must be a trajectory.
+    const mustBeTrajectory = out.length > 0 || isJsonName(path);
+    // Decoding would replace invalid bytes, and two files that differ only there would compare equal.
+    const utf8 = doc.scanned !== undefined || isUtf8(doc.bytes);
+    const notUtf8 = () => usageError(`${where} is not UTF-8 (a trajectory's invalid bytes are never replaced)`);
+    if (!utf8 && mustBeTrajectory) throw notUtf8();
     let value: Json;
     try {
       value = parseDocument(doc);
     } catch (err) {
       // Not JSON as a first document: event input (a HAR file, a broken log), unless named .json.
-      if (out.length === 0 && !isJsonName(path)) return undefined;
+      if (!mustBeTrajectory) return undefined;
       throw usageError(`${where} is not a JSON document: ${(err as Error).message}`);
     }
     if (!isObject(value) || typeof value.schema_version !== 'string') {
-      if (out.length === 0 && !isJsonName(path)) return undefined;
+      // (An event log whose first line is not UTF-8 too: the event reader skips that line as invalid-utf8.)
+      if (!mustBeTrajectory) return undefined;
       throw usageError(`${where} is not an ATIF trajectory (a JSON object with schema_version)`);
     }
+    // A trajectory read with its invalid bytes replaced (to tell it from events) is refused all the same.
+    if (!utf8) throw notUtf8();
     out.push(value);
   }
   return out.length > 0 || isJsonName(path) ? out : undefined;
