@@ -287,3 +287,39 @@ describe('diff A B: a trajectory file that is not UTF-8 is refused, never read w
     assert.match(events.stderr, /skipped invalid-utf8: 1 line\(s\) \(first at log\.ndjson:1/);
   });
 });
+
+describe('diff of one trajectory file alone: a usage error whatever its form', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relay-diff-alone-'));
+    const line = JSON.stringify(JSON.parse(await readFile(join(ROOT, A), 'utf8'))) + '\n';
+    const { gzipSync } = await import('node:zlib');
+    await writeFile(join(dir, 'one.ndjson'), line);
+    await writeFile(join(dir, 'one.ndjson.gz'), gzipSync(line));
+    await writeFile(join(dir, 'two.ndjson'), line + line);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  // A one-line NDJSON trajectory was read as an event log ("no trajectories", exit 0), a pretty one was
+  // a usage error.
+  it('one-line NDJSON, gzipped, several lines, pretty .json: the same exit 2, diff of trajectories needs two', async () => {
+    for (const file of ['one.ndjson', 'one.ndjson.gz', 'two.ndjson', join(ROOT, A)]) {
+      const r = await runCli(['diff', file], { cwd: dir });
+      assert.equal(r.code, 2, `${file}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /diff compares two trajectories \(diff A\.json B\.json\) or the dedupe pass on event logs; got 1 trajectory file$/m);
+      assert.equal(r.stdout, '');
+    }
+  });
+
+  it('on stdin too, while an event log alone (on stdin or not) is still dedupe-diffed', async () => {
+    const r = await runCli(['diff', '-'], { cwd: dir, stdin: await readFile(join(dir, 'one.ndjson')) });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /got 1 trajectory file$/m);
+    const log = 'samples/hermes-session.atof.ndjson';
+    const byName = await runCli(['diff', log]);
+    assert.equal(byName.code, 1, byName.stderr);
+    assert.match(byName.stdout, /4 step\(s\) removed/);
+    const piped = await runCli(['diff', '-'], { stdin: await readFile(join(ROOT, log)) });
+    assert.deepEqual([piped.code, piped.stdout], [byName.code, byName.stdout]);
+  });
+});

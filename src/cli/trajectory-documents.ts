@@ -9,6 +9,7 @@ import { openFile, type InputSource } from '../ingest/inputs.js';
 import { contentChunks, toBuffer } from '../ingest/lines.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
+import { OPENING_BYTES } from './trajectory-opening.js';
 
 /** One trajectory to validate: its bytes and, in an NDJSON input, its 1-based line. */
 export interface TrajectoryDocument {
@@ -205,14 +206,22 @@ async function openInput(name: string, io: CliIO): Promise<NodeJS.ReadableStream
  * reads its inputs. Nothing at all on stdin is no trajectory (`convert … | validate` when nothing was
  * converted); an empty file is one document, which is not JSON.
  */
-export async function* readTrajectoryDocuments(name: string, io: CliIO): AsyncGenerator<TrajectoryDocument> {
-  yield* documentsOf(name, () => openInput(name, io));
+export async function* readTrajectoryDocuments(name: string, io: CliIO, opening?: OpeningTest): AsyncGenerator<TrajectoryDocument> {
+  yield* documentsOf(name, () => openInput(name, io), opening);
 }
 
+/**
+ * Whether an input's opening (its first {@link OPENING_BYTES} after gunzip, or all of a shorter one) may
+ * begin trajectories: when it does not, the input is not read further and has no documents.
+ */
+export type OpeningTest = (opening: Buffer) => boolean;
+
 /** The documents of a stream, its read errors as exit 3 naming the input; nothing at all on stdin is none. */
-async function* documentsOf(name: string, open: () => Promise<NodeJS.ReadableStream>): AsyncGenerator<TrajectoryDocument> {
+async function* documentsOf(name: string, open: () => Promise<NodeJS.ReadableStream>, opening?: OpeningTest): AsyncGenerator<TrajectoryDocument> {
   try {
-    for await (const doc of trajectoryDocuments(contentChunks(await open()))) {
+    const chunks = await openedWith(contentChunks(await open()), opening);
+    if (!chunks) return;
+    for await (const doc of trajectoryDocuments(chunks)) {
       if (name === '-' && doc.line === undefined && isBlank(Buffer.from(doc.bytes))) return;
       yield doc;
     }
@@ -222,12 +231,33 @@ async function* documentsOf(name: string, open: () => Promise<NodeJS.ReadableStr
   }
 }
 
+/** The chunks, or undefined when their opening fails the test (nothing more is read of them then). */
+async function openedWith(chunks: AsyncGenerator<Buffer>, opening?: OpeningTest): Promise<AsyncIterable<Buffer> | undefined> {
+  if (!opening) return chunks;
+  const head: Buffer[] = [];
+  let length = 0;
+  while (length < OPENING_BYTES) {
+    const r = await chunks.next();
+    if (r.done) break;
+    head.push(r.value);
+    length += r.value.length;
+  }
+  if (!opening(Buffer.concat(head))) {
+    await chunks.return(undefined); // lets a file go (a pipe's bytes are kept by the recording)
+    return undefined;
+  }
+  return (async function* () {
+    yield* head;
+    yield* chunks;
+  })();
+}
+
 /**
  * One input that cannot be opened twice (stdin, a pipe such as `<(…)`) read as trajectory documents,
  * every byte read kept: when it turns out to hold something else (an event log), `rewound()` is a
  * source that reads it from its start, the kept bytes and then the rest.
  */
-export async function recordedTrajectoryDocuments(name: string, io: CliIO): Promise<{ documents: AsyncIterator<TrajectoryDocument>; rewound(): InputSource }> {
+export async function recordedTrajectoryDocuments(name: string, io: CliIO, opening?: OpeningTest): Promise<{ documents: AsyncIterator<TrajectoryDocument>; rewound(): InputSource }> {
   const raw = ((await openInput(name, io)) as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const kept: Buffer[] = [];
   // Pulled only when the documents are: nothing is read ahead, so the rest starts where they stopped.
@@ -244,5 +274,5 @@ export async function recordedTrajectoryDocuments(name: string, io: CliIO): Prom
     yield* kept;
     for (let r = await raw.next(); !r.done; r = await raw.next()) yield toBuffer(r.value);
   }
-  return { documents: documentsOf(name, async () => recording), rewound: () => ({ name, open: () => Readable.from(again()) }) };
+  return { documents: documentsOf(name, async () => recording, opening), rewound: () => ({ name, open: () => Readable.from(again()) }) };
 }

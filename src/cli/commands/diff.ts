@@ -21,7 +21,8 @@ import type { CliIO } from '../io.js';
 import { inputFailure, loadEventsAsConverted, readSettings } from '../load.js';
 import { runGroupedReport } from '../grouped-run.js';
 import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../dedupe-diff-task.js';
-import { readTrajectoryDocuments, recordedTrajectoryDocuments, type TrajectoryDocument } from '../trajectory-documents.js';
+import { readTrajectoryDocuments, recordedTrajectoryDocuments, type OpeningTest, type TrajectoryDocument } from '../trajectory-documents.js';
+import { beginsLikeTrajectory } from '../trajectory-opening.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, jobsOf, type ExportFlags } from './convert.js';
 import { profileInEffect, profileLabel } from '../../profiles/fixes.js';
@@ -42,8 +43,13 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const chalk = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
   const styles = stylesFor(chalk);
   // The mode follows what the inputs hold, not their names: convert's NDJSON output or a .json.gz
-  // are trajectories too, and so is what `<(relay-atif convert …)` pipes in.
-  const looked = await Promise.all(inputs.map((p): Promise<Looked> | Looked => (inputs.length === 2 || isJsonName(p) ? lookInto(p, io) : {})));
+  // are trajectories too, and so is what `<(relay-atif convert …)` pipes in. One input alone is looked
+  // into too (a trajectory alone is a usage error, whatever its form), but only read as trajectories when
+  // it opens like one: a lone event log, such as a HAR document of hundreds of megabytes, is read once.
+  const alone = inputs.length === 1;
+  const looked = await Promise.all(
+    inputs.map((p): Promise<Looked> | Looked => (inputs.length <= 2 || isJsonName(p) ? lookInto(p, io, alone && !isJsonName(p) ? beginsLikeTrajectory : undefined) : {})),
+  );
   const held = looked.map((l) => ('trajectories' in l ? l.trajectories : undefined));
   // A pipe that holds events is read on from where it was looked into.
   const opened = new Map<string, InputSource>();
@@ -128,19 +134,19 @@ type Looked = { trajectories: JsonObject[] } | { events?: InputSource };
  * What an input holds: its ATIF trajectories (a pretty JSON document, or NDJSON as convert writes
  * it), or else events. A regular file holding events is read again by name; stdin or a pipe, which
  * cannot be opened twice, comes back as a source that reads it from its start. A file named .json
- * must hold trajectories.
+ * must hold trajectories. With `opening`, an input whose opening fails it is events, read no further.
  */
-async function lookInto(path: string, io: CliIO): Promise<Looked> {
+async function lookInto(path: string, io: CliIO, opening?: OpeningTest): Promise<Looked> {
   const st = path === '-' ? undefined : await stat(resolve(io.cwd, path)).catch(() => undefined);
   if (st?.isFile()) {
-    const trajectories = await trajectoriesOf(path, readTrajectoryDocuments(path, io)[Symbol.asyncIterator]());
+    const trajectories = await trajectoriesOf(path, readTrajectoryDocuments(path, io, opening)[Symbol.asyncIterator]());
     return trajectories ? { trajectories } : {};
   }
   if (path !== '-' && (!st || st.isDirectory())) {
     if (isJsonName(path)) throw usageError(`cannot read ${path}: ${st ? 'not a regular file' : 'no such file'}`);
     return {}; // not found, or a directory of event logs: the event reader says which
   }
-  const recorded = await recordedTrajectoryDocuments(path, io);
+  const recorded = await recordedTrajectoryDocuments(path, io, opening);
   const trajectories = await trajectoriesOf(path, recorded.documents);
   return trajectories ? { trajectories } : { events: recorded.rewound() };
 }
