@@ -323,3 +323,52 @@ describe('diff of one trajectory file alone: a usage error whatever its form', (
     assert.deepEqual([piped.code, piped.stdout], [byName.code, byName.stdout]);
   });
 });
+
+describe('diff A B: a damaged trajectory is named as not JSON, whatever its name or form', () => {
+  let dir: string;
+  let line = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relay-diff-damaged-'));
+    // A trajectory as convert -o - writes it (sorted keys: it opens with {"agent":{), cut short.
+    line = (await runCli(['convert', 'samples/hermes-session.atof.ndjson', '-q'])).stdout;
+    assert.match(line, /^\{"agent":\{/);
+    await writeFile(join(dir, 'h.ndjson'), line);
+    await writeFile(join(dir, 'trunc.ndjson'), line.slice(0, 1000));
+    await writeFile(join(dir, 'trunc.json'), line.slice(0, 1000));
+    await writeFile(join(dir, 'first-line-cut.ndjson'), line.slice(0, 1000) + '\n' + line);
+    await writeFile(join(dir, 'event-cut.ndjson'), '{"kind":"scope","atof_version":"0.');
+    const log = await readFile(join(ROOT, 'samples/hermes-session.atof.ndjson'), 'utf8');
+    await writeFile(join(dir, 'log-first-line-cut.ndjson'), log.slice(0, 40) + '\n' + log);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('a truncated NDJSON line (.ndjson, .json, on stdin, alone, as line 1 of several) beside a trajectory: exit 2, not JSON, naming file and line', async () => {
+    // The .ndjson one was "diff compares two trajectories … got the trajectory h.ndjson with trunc.ndjson".
+    for (const [args, stdin, message] of [
+      [['h.ndjson', 'trunc.ndjson'], undefined, /^relay-atif: trunc\.ndjson is not a JSON document: Unterminated string in JSON at position 1000$/m],
+      [['trunc.ndjson', 'h.ndjson'], undefined, /^relay-atif: trunc\.ndjson is not a JSON document/m],
+      [['h.ndjson', 'trunc.json'], undefined, /^relay-atif: trunc\.json is not a JSON document: Unterminated string/m],
+      [['h.ndjson', '-'], line.slice(0, 1000), /^relay-atif: - is not a JSON document: Unterminated string/m],
+      [['trunc.ndjson'], undefined, /^relay-atif: trunc\.ndjson is not a JSON document/m],
+      [['first-line-cut.ndjson', 'h.ndjson'], undefined, /^relay-atif: first-line-cut\.ndjson:1 is not a JSON document/m],
+      // Nothing in it is JSON, beside a trajectory: said first, though it may have been an event.
+      [['h.ndjson', 'event-cut.ndjson'], undefined, /^relay-atif: event-cut\.ndjson is not a JSON document/m],
+    ] as const) {
+      const r = await runCli(['diff', ...args], { cwd: dir, stdin });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.equal(r.stdout, '');
+    }
+    // An event log whose first line is broken is still an event log: beside a trajectory it is named
+    // as one, and alone its line is a skip.
+    const mixed = await runCli(['diff', 'h.ndjson', 'log-first-line-cut.ndjson'], { cwd: dir });
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /got the trajectory h\.ndjson with log-first-line-cut\.ndjson/);
+    for (const args of [['log-first-line-cut.ndjson'], ['log-first-line-cut.ndjson', 'log-first-line-cut.ndjson']]) {
+      const events = await runCli(['diff', ...args], { cwd: dir });
+      assert.equal(events.code, 1, events.stderr);
+      assert.match(events.stdout, /4 step\(s\) removed/);
+      assert.match(events.stderr, /skipped not-json: 1 line\(s\) \(first at log-first-line-cut\.ndjson:1/);
+    }
+  });
+});

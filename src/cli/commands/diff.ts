@@ -57,6 +57,10 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   const trajectoryInputs = inputs.filter((_, i) => held[i] !== undefined);
   if (trajectoryInputs.length > 0 && (trajectoryInputs.length < inputs.length || inputs.length !== 2)) {
     const other = inputs.find((_, i) => held[i] === undefined);
+    // Beside a trajectory, an input in which nothing is JSON is a damaged trajectory (one truncated in
+    // a copy) more likely than an event log: what is wrong with it is said first.
+    const notJson = looked.find((l): l is { notJson: string } => 'notJson' in l && l.notJson !== undefined);
+    if (inputs.length === 2 && notJson) throw usageError(notJson.notJson);
     // An input that does not exist is that, not an event log beside a trajectory.
     if (other !== undefined && !opened.has(other)) await resolveInputs([other], { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin }).catch(inputFailure);
     throw usageError(
@@ -128,7 +132,11 @@ async function diffStreamed(
 
 const isJsonName = (p: string) => /\.json(\.gz)?$/i.test(p);
 
-type Looked = { trajectories: JsonObject[] } | { events?: InputSource };
+/**
+ * What an input was found to hold: trajectories, or else events (a pipe's, to read on). `notJson` says
+ * why when nothing in it is JSON: beside a trajectory, that is a damaged one rather than an event log.
+ */
+type Looked = { trajectories: JsonObject[] } | { events?: InputSource; notJson?: string };
 
 /**
  * What an input holds: its ATIF trajectories (a pretty JSON document, or NDJSON as convert writes
@@ -139,20 +147,19 @@ type Looked = { trajectories: JsonObject[] } | { events?: InputSource };
 async function lookInto(path: string, io: CliIO, opening?: OpeningTest): Promise<Looked> {
   const st = path === '-' ? undefined : await stat(resolve(io.cwd, path)).catch(() => undefined);
   if (st?.isFile()) {
-    const trajectories = await trajectoriesOf(path, readTrajectoryDocuments(path, io, opening)[Symbol.asyncIterator]());
-    return trajectories ? { trajectories } : {};
+    return trajectoriesOf(path, readTrajectoryDocuments(path, io, opening)[Symbol.asyncIterator]());
   }
   if (path !== '-' && (!st || st.isDirectory())) {
     if (isJsonName(path)) throw usageError(`cannot read ${path}: ${st ? 'not a regular file' : 'no such file'}`);
     return {}; // not found, or a directory of event logs: the event reader says which
   }
   const recorded = await recordedTrajectoryDocuments(path, io, opening);
-  const trajectories = await trajectoriesOf(path, recorded.documents);
-  return trajectories ? { trajectories } : { events: recorded.rewound() };
+  const found = await trajectoriesOf(path, recorded.documents);
+  return 'trajectories' in found ? found : { ...found, events: recorded.rewound() };
 }
 
-/** The trajectories of an input's documents, or undefined when its first document is no trajectory (events). */
-async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocument>): Promise<JsonObject[] | undefined> {
+/** The trajectories of an input's documents, or none when its first document is no trajectory (events). */
+async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocument>): Promise<Looked> {
   const out: JsonObject[] = [];
   for (let next = await docs.next(); !next.done; next = await docs.next()) {
     const doc = next.value;
@@ -167,20 +174,30 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
     try {
       value = parseDocument(doc);
     } catch (err) {
-      // Not JSON as a first document: event input (a HAR file, a broken log), unless named .json.
-      if (!mustBeTrajectory) return undefined;
-      throw usageError(`${where} is not a JSON document: ${(err as Error).message}`);
+      const notJson = `${where} is not a JSON document: ${(err as Error).message}`;
+      // A damaged document that opens like a trajectory is one (a truncated file), whatever its name:
+      // convert writes sorted keys, so its line opens with {"agent":{, which no input record does.
+      if (mustBeTrajectory || beginsLikeTrajectory(doc.bytes)) throw utf8 ? usageError(notJson) : notUtf8();
+      // Else a first document that is not JSON is event input (a HAR file, a log whose first line is
+      // broken, which then is a skip), and so is an input in which nothing is JSON, unless it is beside
+      // a trajectory (see diffCommand).
+      return doc.line === undefined && !isBlank(doc.bytes) ? { notJson } : {};
     }
     if (!isObject(value) || typeof value.schema_version !== 'string') {
       // (An event log whose first line is not UTF-8 too: the event reader skips that line as invalid-utf8.)
-      if (!mustBeTrajectory) return undefined;
+      if (!mustBeTrajectory) return {};
       throw usageError(`${where} is not an ATIF trajectory (a JSON object with schema_version)`);
     }
     // A trajectory read with its invalid bytes replaced (to tell it from events) is refused all the same.
     if (!utf8) throw notUtf8();
     out.push(value);
   }
-  return out.length > 0 || isJsonName(path) ? out : undefined;
+  return out.length > 0 || isJsonName(path) ? { trajectories: out } : {};
+}
+
+/** Whether the bytes are only JSON whitespace (an empty log is no damaged trajectory). */
+function isBlank(bytes: Uint8Array): boolean {
+  return bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
 }
 
 /**
