@@ -106,7 +106,7 @@ function runBin(args: string[], cwd: string): Promise<{ code: number; stdout: st
   });
 }
 
-describe('diff A.json B.json end to end (the built bin): exit 0 equal, 1 different, 2 bad input', () => {
+describe('diff A.json B.json end to end (the built bin): exit 0 equal, 1 different, 2 bad input (3 unreadable: below)', () => {
   let dir = '';
   before(async () => {
     assert.ok(existsSync(join(ROOT, 'dist', 'bundle', 'relay-atif.js')), 'dist/ has no CLI bundle: run `npm run build` first');
@@ -369,6 +369,24 @@ describe('diff A B: a damaged trajectory is named as not JSON, whatever its name
       assert.equal(events.code, 1, events.stderr);
       assert.match(events.stdout, /4 step\(s\) removed/);
       assert.match(events.stderr, /skipped not-json: 1 line\(s\) \(first at log-first-line-cut\.ndjson:1/);
+    }
+  });
+});
+
+describe('diff --help tells the exit codes diff has', () => {
+  it('3 for an input that cannot be read (a corrupt gzip trajectory), as the README table says', async () => {
+    const help = (await runCli(['diff', '--help'])).stdout.replace(/\s+/g, ' ');
+    // It said "(exit 0 equal, 1 different, 2 bad input)" only.
+    assert.match(help, /\(exit 0 equal, 1 different, 2 bad input, 3 an input that cannot be read\)/);
+    const dir = await mkdtemp(join(tmpdir(), 'relay-diff-help-'));
+    try {
+      const { gzipSync } = await import('node:zlib');
+      await writeFile(join(dir, 'cut.json.gz'), gzipSync(await readFile(join(ROOT, A))).subarray(0, 40));
+      const r = await runCli(['diff', join(ROOT, A), join(dir, 'cut.json.gz')]);
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /cannot read .*cut\.json\.gz/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -27,7 +27,7 @@ const COMMANDS: CommandSpec[] = [
   { name: 'validate', args: '[files...]', summary: 'check ATIF trajectories (JSON files, or NDJSON one per line); every violation with its JSON path and rule', handler: validateCommand as Handler },
   { name: 'schema', args: '', summary: 'print the JSON Schema of ATIF v1.7 (--input: of the input record kinds)', handler: schemaCommand as Handler },
   { name: 'profiles', args: '', summary: 'list the profiles and the named fixes they enable', handler: profilesCommand as Handler },
-  { name: 'diff', args: '[inputs...]', summary: 'trajectories with vs without the dedupe pass; or diff A B of two ATIF trajectory files (exit 0 equal, 1 different, 2 bad input)', handler: diffCommand as Handler },
+  { name: 'diff', args: '[inputs...]', summary: 'trajectories with vs without the dedupe pass; or diff A B of two ATIF trajectory files (exit 0 equal, 1 different, 2 bad input, 3 an input that cannot be read)', handler: diffCommand as Handler },
   { name: 'events', args: '[inputs...]', summary: 'the ATOF stream the live runtime would have written for hook logs and gateway captures (NDJSON, canonical JSON)', handler: eventsCommand as Handler },
 ];
 

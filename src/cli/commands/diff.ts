@@ -34,8 +34,9 @@ export type DiffFlags = ExportFlags & ReportFlags & {
 };
 
 /**
- * `diff A.json B.json` compares two ATIF files (exit 0 equal, 1 different, 2 bad input); any other
- * arguments are event inputs, converted with and without the dedupe pass and compared.
+ * `diff A.json B.json` compares two ATIF files (exit 0 equal, 1 different, 2 bad input, 3 an input that
+ * cannot be read, such as a corrupt gzip stream); any other arguments are event inputs, converted with
+ * and without the dedupe pass and compared.
  */
 export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO): Promise<ExitCode> {
   // Checked first: contradictory fix options are a usage error whatever the inputs turn out to hold.
