@@ -84,6 +84,38 @@ describe('diffTrajectories', () => {
     assert.ok(d.some((x) => x.kind === 'moved'), JSON.stringify(d));
   });
 
+  it('of three steps reversed, the outer two moved, not the middle one, which kept its index', () => {
+    const a = traj([user(1, 'X'), user(2, 'Y'), user(3, 'Z')]);
+    const b = traj(renumber([user(3, 'Z'), user(2, 'Y'), user(1, 'X')]));
+    // It said the middle step moved ("$.steps[1] ↔ $.steps[1]"), and so did the first.
+    assert.deepEqual(
+      summary(diffTrajectories(a, b)).filter((d) => d.startsWith('moved')),
+      ['moved $.steps[0] $.steps[2]', 'moved $.steps[2] $.steps[0]'],
+    );
+  });
+
+  it('every order of five keyed steps: as few moved as can be, then as many as can be left unmoved at their own index', () => {
+    const keys = ['A', 'B', 'C', 'D', 'E'];
+    const orders = (rest: string[]): string[][] => (rest.length === 0 ? [[]] : rest.flatMap((k) => orders(rest.filter((x) => x !== k)).map((o) => [k, ...o])));
+    for (const order of orders(keys)) {
+      const positions = keys.map((k) => order.indexOf(k));
+      // By brute force: the longest runs in both orders, and the most steps at their own index one of them keeps.
+      let longest = 0;
+      let keptMost = 0;
+      for (let set = 0; set < 1 << keys.length; set++) {
+        const chosen = keys.map((_, i) => i).filter((i) => set & (1 << i));
+        if (chosen.some((i, n) => n > 0 && positions[chosen[n - 1]] > positions[i])) continue;
+        const kept = chosen.filter((i) => positions[i] === i).length;
+        if (chosen.length > longest) [longest, keptMost] = [chosen.length, kept];
+        else if (chosen.length === longest) keptMost = Math.max(keptMost, kept);
+      }
+      const aligned = alignSteps(keys.map((k) => user(1, k)) as unknown as Json[], order.map((k) => user(1, k)) as unknown as Json[]);
+      const anchors = aligned.filter((m) => m.a !== undefined && m.b !== undefined && !('moved' in m && m.moved));
+      assert.equal(anchors.length, longest, order.join(''));
+      assert.equal(anchors.filter((m) => m.a === m.b).length, keptMost, order.join(''));
+    }
+  });
+
   it('steps without ancestry are compared by position', () => {
     const a = traj([user(1, undefined, 'same'), agent(2, undefined, 'before')]);
     const b = traj([user(1, undefined, 'same'), agent(2, undefined, 'after')]);

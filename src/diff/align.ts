@@ -69,22 +69,31 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
 }
 
-/** Longest subsequence of pairs (already increasing in the first index) that also increases in the second. */
+/**
+ * Longest subsequence of pairs (already increasing in the first index) that also increases in the
+ * second: the anchors, every keyed match left out being reported as moved. Of the longest, the one that
+ * keeps the most steps at their own index: of three steps reversed, any one is a longest run, and when
+ * an outer one was taken the middle step, which kept its index, was reported as moved to where it was.
+ * Each pair's best chain is found from a Fenwick tree of the best chain ending below each second index
+ * (O(n log n); the second indices are distinct, each key being matched once).
+ */
 function longestIncreasing(pairs: Array<[number, number]>): Array<[number, number]> {
-  const tails: number[] = [];
-  const prev: number[] = new Array(pairs.length).fill(-1);
-  pairs.forEach(([, y], k) => {
-    let lo = 0;
-    let hi = tails.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pairs[tails[mid]][1] < y) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0) prev[k] = tails[lo - 1];
-    tails[lo] = k;
+  // A chain's rank: its length first, then how many of its pairs keep their index (each at most n).
+  const rank = new Float64Array(pairs.length);
+  const prev = new Int32Array(pairs.length).fill(-1);
+  const better = (k: number, than: number) => than < 0 || rank[k] > rank[than];
+  const size = pairs.reduce((m, [, y]) => Math.max(m, y + 1), 0);
+  const best = new Int32Array(size + 1).fill(-1); // the Fenwick tree: the best chain end in each range of second indices
+  let last = -1;
+  pairs.forEach(([x, y], k) => {
+    let before = -1;
+    for (let i = y; i > 0; i -= i & -i) if (best[i] >= 0 && better(best[i], before)) before = best[i];
+    rank[k] = (before < 0 ? 0 : rank[before]) + pairs.length + 1 + (x === y ? 1 : 0);
+    prev[k] = before;
+    for (let i = y + 1; i <= size; i += i & -i) if (better(k, best[i])) best[i] = k;
+    if (better(k, last)) last = k;
   });
   const out: Array<[number, number]> = [];
-  for (let k = tails.length > 0 ? tails[tails.length - 1] : -1; k >= 0; k = prev[k]) out.push(pairs[k]);
+  for (let k = last; k >= 0; k = prev[k]) out.push(pairs[k]);
   return out.reverse();
 }
