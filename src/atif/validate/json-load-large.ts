@@ -35,8 +35,8 @@ const [OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY] = [0x7b, 0x7d, 0x5b, 
  */
 export function loadLargeJson(bytes: Uint8Array, pieceBytes: number, loadText: (text: string) => LoadedPiece): LoadedPiece {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (!isUtf8(buf)) return failed('file is not UTF-8: The encoded data was not valid for encoding utf-8');
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return failed('file starts with a UTF-8 byte-order mark');
+  if (!isUtf8(buf)) return failed('not UTF-8: The encoded data was not valid for encoding utf-8');
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return failed('starts with a UTF-8 byte-order mark');
   const walker = new Walker(buf, pieceBytes, loadText);
   try {
     const start = walker.skipSpace(0);

@@ -51,10 +51,10 @@ export function loadTrajectoryJson(input: Uint8Array | string | ScannedText, lar
     try {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input);
     } catch (e) {
-      return failed(`file is not UTF-8: ${(e as Error).message}`);
+      return failed(`not UTF-8: ${(e as Error).message}`);
     }
   }
-  if (text.startsWith('\ufeff')) return failed('file starts with a UTF-8 byte-order mark');
+  if (text.startsWith('\ufeff')) return failed('starts with a UTF-8 byte-order mark');
 
   const scan = scanJsonText(text);
   if (!scan) return failed(`not valid JSON: ${syntaxErrorIn(text)}`);
