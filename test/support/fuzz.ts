@@ -176,7 +176,8 @@ export async function runCase(seed: number, index: number, base: Buffer[][], wor
   if (({} as Record<string, unknown>).polluted !== undefined) fail('Object.prototype was polluted');
 
   const expectedLines = text.length === 0 ? 0 : splitLines(text).length;
-  const summary = stderr.split('\n').find((l) => l.startsWith('{"lines"'));
+  // The JSON summary is the stderr line that is a JSON object with the line accounting.
+  const summary = stderr.split('\n').find((l) => l.startsWith('{"') && l.includes('"lines":{'));
   if (summary) {
     const report = JSON.parse(summary);
     const lines = report.lines;
