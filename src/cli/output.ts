@@ -1,6 +1,7 @@
 import { lstat, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import type { OutputFormat } from '../pipeline/exported.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -151,6 +152,15 @@ class AtomicFile {
   }
 }
 
+/** The real path of an existing file (a link's target), else undefined. */
+function realPathNow(path: string): string | undefined {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A failure of the pieces' source passes on as it is; anything else is an output error naming the path. */
 function outputFailure(path: string, err: unknown): never {
   if (err instanceof SourceFailure) throw err.cause;
@@ -256,7 +266,8 @@ export class TrajectoryWriter {
       const path = join(this.target.path, name);
       // Its name comes from a session id, known only now: a template naming files as the inputs are
       // named (`{session_id}.ndjson`) could otherwise replace an input, perhaps one not read yet.
-      if (this.inputs.size > 0 && this.inputs.has((await realpath(path).catch(() => undefined)) ?? '')) {
+      // Asked without a wait (one system call): files written at once are listed in the order they came.
+      if (this.inputs.size > 0 && this.inputs.has(realPathNow(path) ?? '')) {
         throw usageError(`-o ${this.target.path}: the trajectory ${sessionId} would be written over the input file ${path}; give another directory or --filename-template`);
       }
       this.written.push(path);
