@@ -129,7 +129,8 @@ function splitLines(buf: Buffer): { lines: Buffer[]; rest: Buffer } {
   return { lines, rest: buf.subarray(start) };
 }
 
-function isBlank(bytes: Buffer): boolean {
+/** Whether the bytes are only JSON whitespace. */
+export function isBlank(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
     if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return false;
@@ -222,7 +223,7 @@ async function* documentsOf(name: string, open: () => Promise<NodeJS.ReadableStr
     const chunks = await openedWith(contentChunks(await open()), opening);
     if (!chunks) return;
     for await (const doc of trajectoryDocuments(chunks)) {
-      if (name === '-' && doc.line === undefined && isBlank(Buffer.from(doc.bytes))) return;
+      if (name === '-' && doc.line === undefined && isBlank(doc.bytes)) return;
       yield doc;
     }
   } catch (err) {

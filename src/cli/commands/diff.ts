@@ -21,7 +21,7 @@ import type { CliIO } from '../io.js';
 import { inputFailure, loadEventsAsConverted, readSettings } from '../load.js';
 import { runGroupedReport } from '../grouped-run.js';
 import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../dedupe-diff-task.js';
-import { readTrajectoryDocuments, recordedTrajectoryDocuments, type OpeningTest, type TrajectoryDocument } from '../trajectory-documents.js';
+import { isBlank, readTrajectoryDocuments, recordedTrajectoryDocuments, type OpeningTest, type TrajectoryDocument } from '../trajectory-documents.js';
 import { beginsLikeTrajectory } from '../trajectory-opening.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
 import { agentInfo, fixesOf, jobsOf, type ExportFlags } from './convert.js';
@@ -194,11 +194,6 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
     out.push(value);
   }
   return out.length > 0 || isJsonName(path) ? { trajectories: out } : {};
-}
-
-/** Whether the bytes are only JSON whitespace (an empty log is no damaged trajectory). */
-function isBlank(bytes: Uint8Array): boolean {
-  return bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
 }
 
 /**
