@@ -61,6 +61,31 @@ describe('reading records, every line in one bucket', () => {
     assert.match(report.rejected.by_reason['invalid-hook']!.examples[3].message ?? '', /--agent/);
   });
 
+  it('an untimed bare payload before any timestamp of its file takes the first one (at 0 its turn looked idle for decades); a file with none keeps 0', async () => {
+    const ns = (seconds: number) => BigInt(Date.parse(at(seconds))) * 1_000_000n;
+    const leading: Json[] = [
+      { hook_event_name: 'UserPromptSubmit', session_id: 's', prompt: 'first, untimed' },
+      { hook_event_name: 'UserPromptSubmit', session_id: 's', prompt: 'second, untimed' },
+      { hook_event_name: 'PreToolUse', session_id: 's', tool_name: 'Bash', tool_use_id: 't1', tool_input: {}, timestamp: at(7) },
+      { hook_event_name: 'Stop', session_id: 's' },
+    ];
+    const untimed = [{ hook_event_name: 'UserPromptSubmit', session_id: 'u', prompt: 'no time anywhere' }];
+    const { records } = await readAll([ndjson('leading.ndjson', leading), ndjson('untimed.ndjson', untimed)], { agent: 'claude-code' });
+    const hooks = records.flatMap((r) => (r.kind === 'hook' ? [[r.origin.file, r.origin.line, r.timed, r.atNs]] : []));
+    assert.deepEqual(
+      hooks.sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1])),
+      [
+        ['leading.ndjson', 1, false, ns(7)],
+        ['leading.ndjson', 2, false, ns(7)],
+        ['leading.ndjson', 3, true, ns(7)],
+        ['leading.ndjson', 4, false, ns(7)],
+        ['untimed.ndjson', 1, false, 0n],
+      ],
+    );
+    // On the timeline they keep their place, by position among equal times (the file without a time is at 0: first).
+    assert.deepEqual(buildTimeline(records).map((p) => p.order), [4, 0, 1, 2, 3]);
+  });
+
   it('reads bare payloads with --agent, timed by their own timestamp or placed after the record before them', async () => {
     const lines = [
       hookRecord('claude-code', 5, { hook_event_name: 'SessionStart', session_id: 's' }),

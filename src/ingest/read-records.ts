@@ -148,9 +148,11 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
       const read = (line: Line) => {
         if (!('text' in line) || !isBlank(line.text)) reader.atSourceStart = false;
         for (const record of reader.readLine(line)) out.push(record);
+        for (const record of reader.released()) out.push(record);
       };
       const endDocument = () => {
         for (const record of reader.readDocument(pending!, source.name)) out.push(record);
+        for (const record of reader.released()) out.push(record);
         pending = undefined;
       };
       try {
@@ -204,7 +206,9 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
       }
       if (out.length > 0) yield out;
     }
-    if (pending) yield [...reader.readDocument(pending, source.name)];
+    const last = pending ? [...reader.readDocument(pending, source.name)] : [];
+    last.push(...reader.released(true));
+    if (last.length > 0) yield last;
   }
 }
 
@@ -291,6 +295,14 @@ class RecordReader {
   private readonly seen = new Map<string, number>();
   /** The last timestamp met in the current source: where an untimed bare payload is placed. */
   private lastNs: Nanos = 0n;
+  /**
+   * Untimed bare payloads met before any timestamp of their source, made once one is met (they take
+   * that first time: placed at 0, their turn would look idle for decades and be closed by the idle
+   * timeout before the records after them). A source with no timestamp at all leaves them at 0.
+   */
+  private leading: Array<(atNs: Nanos) => HookRecord> = [];
+  /** The first timestamp met in the current source, once one is. */
+  private firstNs?: Nanos;
   /** Characters of raw-record text kept decoded so far (see `keepDecodedChars`). */
   private decodedChars = 0;
   atSourceStart = true;
@@ -302,6 +314,7 @@ class RecordReader {
 
   startSource(): void {
     this.lastNs = 0n;
+    this.firstNs = undefined;
     this.atSourceStart = true;
   }
 
@@ -334,7 +347,7 @@ class RecordReader {
     if (!decoded.ok) return undefined;
     this.acct.use('atof');
     const event = envelopeOf(decoded.event, text.trim());
-    this.lastNs = event.ts;
+    this.timedAt(event.ts);
     return { kind: 'atof', event, order: this.order++, origin: where };
   }
 
@@ -458,7 +471,7 @@ class RecordReader {
         if (!decoded.ok) return this.acct.reject('invalid-atof', where, { path: decoded.path, message: decoded.message });
         this.acct.use('atof');
         decoded.event.rawText = text;
-        this.lastNs = decoded.event.ts;
+        this.timedAt(decoded.event.ts);
         return yield { kind: 'atof', event: decoded.event, order: this.order++, origin: where };
       }
       case 'hook':
@@ -500,7 +513,7 @@ class RecordReader {
     const decoded = decodeHookRecord(value);
     if (!decoded.ok) return this.acct.reject('invalid-hook', where, { path: decoded.path, message: decoded.message });
     const { agent, atNs, headers } = decoded.envelope;
-    this.lastNs = atNs;
+    this.timedAt(atNs);
     this.acct.use('hook');
     const record: Omit<HookRecord, 'payload'> = {
       kind: 'hook',
@@ -526,23 +539,44 @@ class RecordReader {
     }
     const own = getOwn(value, 'timestamp');
     const ownNs = typeof own === 'string' ? parseRfc3339(own) : undefined;
-    if (ownNs !== undefined) this.lastNs = ownNs;
+    if (ownNs !== undefined) this.timedAt(ownNs);
     this.acct.use('hook');
     const record: Omit<HookRecord, 'payload'> = { kind: 'hook', agent, headers: {}, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
-    yield this.holds(text) ? heldHook(record, text, 'bare', this.options.spill) : { ...record, payload: value };
+    const held = this.holds(text);
+    const made = (atNs: Nanos): HookRecord => (held ? heldHook({ ...record, atNs }, text, 'bare', this.options.spill) : { ...record, atNs, payload: value });
+    if (this.firstNs !== undefined) return yield made(record.atNs);
+    this.leading.push(made);
   }
 
   private *readExchange(kind: Extract<RecordKind, 'gateway' | 'har'>, value: JsonObject, fallbackId: string, where: LineRef, text: string): Generator<InputRecord> {
     const decoded = decodeExchange(kind, value, fallbackId);
     if (!decoded.ok) return this.acct.reject(`invalid-${kind}`, where, { path: decoded.path, message: decoded.message });
     const exchange = decoded.exchange;
-    this.lastNs = exchange.startedNs;
+    this.timedAt(exchange.startedNs);
     const route = this.options.routeCapture(exchange);
     if (!route.llm) return this.acct.skip('unsupported-route', where, route.reason);
     this.acct.use(kind);
     const place = { seed: this.seedOf(text), order: this.order++, origin: where, arrivalNs: exchange.startedNs };
     const placed = route.completionNs === undefined ? place : { ...place, completionNs: route.completionNs };
     yield this.holds(text) ? heldGateway(placed, text, kind, fallbackId, this.options.spill) : { kind: 'gateway', exchange, ...placed };
+  }
+
+  /** A timestamp met in the current source. */
+  private timedAt(ns: Nanos): void {
+    this.lastNs = ns;
+    this.firstNs ??= ns;
+  }
+
+  /**
+   * The untimed bare payloads held back (see `leading`), once a timestamp of their source is known, at
+   * that first time; at the end of a source (`end`) in any case, at 0 when it had none.
+   */
+  *released(end = false): Generator<InputRecord> {
+    if (this.leading.length === 0 || (this.firstNs === undefined && !end)) return;
+    const atNs = this.firstNs ?? 0n;
+    const made = this.leading;
+    this.leading = [];
+    for (const make of made) yield make(atNs);
   }
 
   /** Whether a raw record is held as its text (`holdRaw`), rather than kept decoded. */
