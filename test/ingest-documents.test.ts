@@ -148,6 +148,15 @@ describe('a pretty-printed document anywhere in a stream (`cat a.har b.ndjson | 
     assert.equal(accounting.toJSON().skipped.by_reason['unsupported-route']!.examples[0].line, 2 + getEntryLine);
   });
 
+  it('a HAR document written without indentation (Python indent=0: every line at column 0) is read as the indented one is, and two back to back are two', async () => {
+    const flat = JSON.stringify(JSON.parse(HAR_TEXT), null, 2).split('\n').map((l) => l.trimStart());
+    assert.ok(flat.filter((l) => l === '{').length > 2, 'its nested objects open on lines of their own');
+    const { records, accounting } = await readAll([ndjson('flat.ndjson', [...flat, atof(1), ...flat])]);
+    const indented = await readAll([ndjson('indented.ndjson', [...harLines, atof(1), ...harLines])]);
+    assert.deepEqual(records.map((r) => r.kind), indented.records.map((r) => r.kind));
+    assert.deepEqual(reasons(accounting), reasons(indented.accounting));
+  });
+
   it('two HAR documents back to back are two documents', async () => {
     const { records, accounting } = await readAll([ndjson('two.ndjson', [...harLines, ...harLines])]);
     assert.equal(records.length, 4);

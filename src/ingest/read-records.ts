@@ -157,9 +157,10 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
       };
       try {
         for (let line of lines) {
-          if (pending && 'text' in line && line.text === '{') {
+          if (pending && 'text' in line && line.text === '{' && indents(pending)) {
             // A `{` alone at the start of a line opens a document (nested objects are indented):
             // the one held is over, though its brackets never closed (a cut-off line or file before it).
+            // In a document written without indentation (Python's indent=0), every nested object opens so.
             endDocument();
           }
           if (pending) {
@@ -210,6 +211,16 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
     last.push(...reader.released(true));
     if (last.length > 0) yield last;
   }
+}
+
+/**
+ * Whether a held document indents its nested lines, as far as its second line tells: a pretty printer
+ * indents all or none (Python's `indent=0`, Go's MarshalIndent with an empty indent put every line at
+ * column 0).
+ */
+function indents(lines: readonly Line[]): boolean {
+  const second = lines[1];
+  return second === undefined || !('text' in second) || /^[ \t]/.test(second.text);
 }
 
 /**
