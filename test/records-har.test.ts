@@ -60,6 +60,26 @@ describe('HAR entries', () => {
     assert.equal(x.endedNs, undefined);
   });
 
+  it('an answered entry without a usable time ends after its timings, or when it started: it did end, and its answer is kept', () => {
+    const answered = entries()[0];
+    const started = parseRfc3339(answered.startedDateTime as string) as bigint;
+    const without = (time: Json | undefined, timings?: Json): GatewayExchange => {
+      const entry: JsonObject = { ...answered };
+      delete entry.time;
+      delete entry.timings;
+      if (time !== undefined) entry.time = time;
+      if (timings !== undefined) entry.timings = timings;
+      return decode(entry);
+    };
+    for (const time of [undefined, null, -1]) {
+      assert.equal(without(time).endedNs, started, `time ${String(time)}`);
+      // HAR 1.2: -1 marks a phase that does not apply; ssl is part of connect.
+      assert.equal(without(time, { blocked: -1, dns: 2, connect: 10, ssl: 8, send: 1, wait: 300, receive: 0.5 }).endedNs, started + 313_500_000n);
+      assert.equal(without(time).response?.status, 200);
+    }
+    assert.equal(without(12).endedNs, started + 12_000_000n);
+  });
+
   it('rejects an entry without a request url, naming the field', () => {
     const { request: _r, ...rest } = entries()[0];
     const bad = { ...rest, request: { method: 'POST' } } as unknown as JsonObject;

@@ -31,7 +31,7 @@ const harContent = z.looseObject({
 
 export const harEntrySchema = z.looseObject({
   startedDateTime: rfc3339,
-  time: jsonNumber.optional(),
+  time: jsonNumber.nullish(),
   request: z.looseObject({
     method: z.string().min(1),
     url: z.string().min(1),
@@ -87,11 +87,13 @@ export function decodeHarEntry(raw: JsonObject, options: DecodeOptions = {}): De
   if (target.query !== undefined) exchange.query = target.query;
   const bodyError = body.readError ?? body.jsonError;
   if (bodyError) exchange.bodyError = bodyError;
-  const ended = endOf(startedNs, v.time);
-  if (ended !== undefined) exchange.endedNs = ended;
   const response = v.response;
-  // Browsers record a failed request as status 0 with `_error`.
-  if (!response || numberValue(response.status) === 0) {
+  const timings = getOwn(raw, 'timings');
+  // Browsers record a failed request as status 0 with `_error`: no answer.
+  const answered = Boolean(response) && numberValue(response!.status) !== 0;
+  const ended = endOf(startedNs, v.time, isObject(timings) ? timings : undefined, answered);
+  if (ended !== undefined) exchange.endedNs = ended;
+  if (!response || !answered) {
     exchange.error = response?._error || 'no response (HAR status 0)';
     return { ok: true, exchange };
   }
@@ -104,12 +106,30 @@ function harBodySource(text: string | undefined, encoding: string | undefined): 
   return encoding?.toLowerCase() === 'base64' ? { form: 'base64', base64: text } : { form: 'text', text };
 }
 
-/** `startedDateTime + time` (milliseconds, fractional allowed); a negative or missing time means unknown. */
-function endOf(startedNs: Nanos, time: Parameters<typeof numberValue>[0] | undefined): Nanos | undefined {
-  if (time === undefined) return undefined;
-  const ms = numberValue(time);
-  if (!Number.isFinite(ms) || ms < 0) return undefined;
-  return startedNs + BigInt(Math.round(ms * 1_000_000));
+/**
+ * `startedDateTime + time` (milliseconds, fractional allowed). Without a usable `time` (missing, null or
+ * negative), the sum of the `timings` phases it stands for (HAR 1.2: -1 marks a phase that does not
+ * apply); without those either, an entry that has a response ended when it started (its length is not
+ * known, but it did end: taken as never ending, its answer was lost), and one without stays unknown.
+ */
+function endOf(startedNs: Nanos, time: Parameters<typeof numberValue>[0] | null | undefined, timings: JsonObject | undefined, answered: boolean): Nanos | undefined {
+  const ms = time === undefined || time === null ? NaN : numberValue(time);
+  const length = Number.isFinite(ms) && ms >= 0 ? ms : timingsTotal(timings);
+  if (length === undefined) return answered ? startedNs : undefined;
+  return startedNs + BigInt(Math.round(length * 1_000_000));
+}
+
+/** The phases HAR 1.2 sums into `time` (`ssl` is part of `connect`), when one at least is known. */
+const TIMED_PHASES = ['blocked', 'dns', 'connect', 'send', 'wait', 'receive'] as const;
+
+function timingsTotal(timings: JsonObject | undefined): number | undefined {
+  if (!timings) return undefined;
+  let total: number | undefined;
+  for (const phase of TIMED_PHASES) {
+    const v = getOwn(timings, phase);
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) total = (total ?? 0) + v;
+  }
+  return total;
 }
 
 function decodeHarResponse(r: NonNullable<z.infer<typeof harEntrySchema>['response']>): GatewayResponse {
