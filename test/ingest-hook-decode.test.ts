@@ -68,3 +68,11 @@ test('a valid record takes the hand-written path: its headers are a copy, lists 
   assert.notEqual(decoded.envelope.headers, value.headers);
   assert.notEqual(decoded.envelope.headers.a, (value.headers as JsonObject).a);
 });
+
+test('a header value that is no string (or list of strings) is rejected saying what a header value must be, naming the header', () => {
+  for (const bad of ['42', 'null', '{"x":1}', '["a",1]']) {
+    const decoded = decodeHookRecord(parseJson(`{"record":"hook","agent":"codex","received_at":"2026-05-30T10:00:00Z","headers":{"content-length":${bad}},"payload":{}}`) as JsonObject);
+    assert.ok(!decoded.ok, bad);
+    assert.match(`${decoded.path}: ${decoded.message}`, /^headers\.content-length(\.1)?: a header value must be a string or an array of strings$/, bad);
+  }
+});

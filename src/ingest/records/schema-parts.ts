@@ -21,7 +21,7 @@ export function isHttpStatusCode(v: unknown): v is number | JsonNumber {
 export const httpStatus = z.custom<number | JsonNumber>(isHttpStatusCode, 'not an HTTP status code (an integer 0–999)');
 
 /** A header value: a string, or several (first wins where one value is read). */
-export const headerValues = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+export const headerValues = z.record(z.string(), z.union([z.string(), z.array(z.string())], { error: 'a header value must be a string or an array of strings' }));
 
 /** Header names zod's record parse skips or reads through (`__proto__`, a `constructor` it calls plain). */
 const SPECIAL_HEADER_NAMES = ['__proto__', 'constructor'];
