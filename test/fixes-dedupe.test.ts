@@ -167,6 +167,17 @@ describe('dedupe-tie-break (atif-dedupe.md E2)', () => {
     const tied = decidePair(get(4), get(5), DEFAULT);
     assert.deepEqual([tied.rule, tied.fix], ['KEPT_EQUAL_FIDELITY', undefined]);
   });
+
+  it('never between answers with their own provider ids (two calls with one request: a retry, parallel samples); one id, or none on one side, is one call', () => {
+    const spanWith = (n: number, start: number, id?: string) =>
+      llmSpan({ parent: P, request: chat('2+2?'), response: id === undefined ? answer('4') : ({ ...(answer('4') as object), id } as Json), uuid: uuid(n), start, end: start + 10, startMeta: GATEWAY });
+    const c = candidates([...spanWith(1, 0, 'chatcmpl-A'), ...spanWith(2, 1, 'chatcmpl-B'), ...spanWith(3, 2, 'chatcmpl-A'), ...spanWith(4, 3)]);
+    const get = (n: number) => c.get(uuid(n))!;
+    assert.equal(tieBreak(get(1), get(2)), undefined, 'chatcmpl-A and chatcmpl-B: two answers');
+    assert.deepEqual([decidePair(get(1), get(2), DEFAULT).rule, decidePair(get(1), get(2), DEFAULT).fix], ['KEPT_EQUAL_FIDELITY', undefined]);
+    assert.equal(tieBreak(get(1), get(3)), get(1), 'one answer recorded twice: the earlier start stays');
+    assert.equal(tieBreak(get(2), get(4)), get(2), 'an answer without an id says nothing either way');
+  });
 });
 
 // ---- the sweep decides exactly like the all-pairs oracle, under every profile ----------------

@@ -2,7 +2,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName } from '../ingest/atof.js';
 import type { Nanos } from '../ingest/time.js';
 import { canonicalJson } from '../json/stringify.js';
-import type { Json } from '../json/value.js';
+import { isObject, type Json } from '../json/value.js';
 import { unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage } from '../providers/request.js';
 import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
@@ -46,6 +46,8 @@ export interface SpanCandidate {
   nonExact?: Marker;
   /** The end lists tool calls (they still feed tool correlation when the span is suppressed). */
   endHasToolCalls: boolean;
+  /** The provider's id of the answer (`chatcmpl-…`, `resp_…`, `msg_…`): each call's answer has its own. */
+  responseId?: string;
 }
 
 /** How candidates read payloads: the seed's rules unless fixes say otherwise. */
@@ -145,6 +147,8 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
   else if (endModel !== undefined) [c.modelName, c.modelFrom] = [endModel, 'end'];
   const metrics = extractMetrics(end.data!);
   if (metrics) c.endMetrics = metrics;
+  const responseId = isObject(end.data) ? end.data.id : undefined;
+  if (typeof responseId === 'string' && responseId !== '') c.responseId = responseId;
   const hook = marker(hookMarker, start, end);
   const gateway = marker(gatewayMarker, start, end);
   const nonExact = marker(nonExactMarker, start, end);
