@@ -117,6 +117,16 @@ describe('explain on the raw samples', () => {
     const empty = spawnSync(process.execPath, [BIN, 'explain', CLAUDE, '--request', '', '-q'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(empty.status, 2, 'an empty request is a usage error, not a prefix of everything');
   });
+
+  it('an LLM span only a hook saw is no gateway call: --request says so and points to --span, with and without captures in the input', () => {
+    const hooksOnly = join(mkdtempSync(join(tmpdir(), 'relay-atif-request-')), 'hooks.ndjson');
+    writeFileSync(hooksOnly, readFileSync(HERMES, 'utf8').split('\n').filter((l) => !l.includes('"record":"gateway"')).join('\n'));
+    for (const input of [hooksOnly, HERMES]) {
+      const r = spawnSync(process.execPath, [BIN, 'explain', input, '--request', 'ffff', '-q'], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /an LLM span seen only by a hook has no gateway call to attribute; 'explain --span' tells what the dedupe pass did with it/);
+    }
+  });
 });
 
 describe('determinism and equivalence', () => {

@@ -195,11 +195,13 @@ async function showOverview<T>(flags: ExplainFlags, fixes: FixSet, io: CliIO, st
 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
 async function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainFlags, io: CliIO): Promise<void> {
-  if (!replay) throw usageError('--request needs gateway captures in the input (it holds none)');
+  // An LLM span that only a hook saw is no gateway call: it has no attribution, only its dedupe (--span).
+  const hookOnly = "an LLM span seen only by a hook has no gateway call to attribute; 'explain --span' tells what the dedupe pass did with it";
+  if (!replay || replay.attributions.all.length === 0) throw usageError(`--request needs gateway captures in the input (it holds none); ${hookOnly}`);
   if (query.trim() === '') throw usageError('--request needs a capture id or LLM span uuid (or a prefix of one)');
   const found = lookupRequest(replay.attributions, query);
   if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches these captures and LLM spans:\n${candidateLines(found.candidates)}`);
-  if (found.kind === 'unknown') throw usageError(`no gateway capture or LLM span matches '${query}'; the capture ids are:\n${candidateLines(found.captureIds)}`);
+  if (found.kind === 'unknown') throw usageError(`no gateway capture or LLM span of one matches '${query}' (${hookOnly}); the capture ids are:\n${candidateLines(found.captureIds)}`);
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
   await emit(io, flags, { query, requests: attributionsJson(found.attributions) }, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
 }
