@@ -174,7 +174,7 @@ describe('convert with raw records', () => {
     const input = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
     const r = spawnSync(process.execPath, [BIN, 'convert', '-', '-o', join(work, 'not-json.ndjson')], { cwd: work, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /\n {2}2 gateway calls had a request body that is not JSON, replayed as live with a null request \(no messages, model or body session id\); the first: -:2: body is not JSON: /);
+    assert.match(r.stderr, /\n {2}2 gateway calls had a request body that is missing or not JSON, replayed as live with a null request \(no messages, model or body session id\); the first: -:2: body is not JSON: /);
     const report = spawnSync(process.execPath, [BIN, 'convert', '-', '-o', join(work, 'not-json.ndjson'), '--json'], { cwd: work, input, encoding: 'utf8' });
     assert.equal((JSON.parse(report.stderr) as { replay: Record<string, number> }).replay.request_bodies_not_json, 2);
   });

@@ -62,7 +62,7 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
   const notJson = stats.firstRequestBodyNotJson;
   if (stats.requestBodiesNotJson > 0 && notJson) {
     notes.push(
-      `${stats.requestBodiesNotJson} gateway call${plural(stats.requestBodiesNotJson)} had a request body that is not JSON, replayed as live with a null request (no messages, model or body session id); ` +
+      `${stats.requestBodiesNotJson} gateway call${plural(stats.requestBodiesNotJson)} had a request body that is missing or not JSON, replayed as live with a null request (no messages, model or body session id); ` +
         `the first: ${notJson.origin.file}:${notJson.origin.line}: ${notJson.reason}`,
     );
   }

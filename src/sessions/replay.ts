@@ -48,7 +48,7 @@ export interface ReplayStats {
   droppedHooks: number;
   gatewayCalls: number;
   /**
-   * Gateway calls whose request body is not JSON (or is empty): replayed as live, with a null request
+   * Gateway calls whose request body is missing or not JSON (or is empty): replayed as live, with a null request
    * (no messages, model or body session id), which the output alone would not explain. The first one is named.
    */
   requestBodiesNotJson: number;

@@ -18,9 +18,12 @@ export interface DecodedBody {
   byteLength: number;
   /** Why the body could not be read at all (bad base64, undecodable content-encoding, not UTF-8). */
   readError?: string;
-  /** Why the body text is not JSON (empty, or a parse error). */
+  /** Why the body is not JSON (absent, empty, or a parse error). */
   jsonError?: string;
 }
+
+/** Said of a capture that carries no body at all (a request without one replays with a null request). */
+export const NO_BODY = 'no body';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
@@ -28,7 +31,8 @@ const BASE64URL = /^[A-Za-z0-9_-]*={0,2}$/;
 export function decodeBody(source: BodySource): DecodedBody {
   switch (source.form) {
     case 'none':
-      return { byteLength: 0 };
+      // No bytes to read: not JSON, so (like an empty body) a request replays as null.
+      return { byteLength: 0, jsonError: NO_BODY };
     case 'json': {
       // The length is read only where a body is not JSON: printing a large request again for it is
       // left until (if ever) it is asked for.
