@@ -178,4 +178,20 @@ describe('convert with raw records', () => {
     const report = spawnSync(process.execPath, [BIN, 'convert', '-', '-o', join(work, 'not-json.ndjson'), '--json'], { cwd: work, input, encoding: 'utf8' });
     assert.equal((JSON.parse(report.stderr) as { replay: Record<string, number> }).replay.request_bodies_not_json, 2);
   });
+
+  it('says which gateway calls had a response that could not be read in full, in the notes, --report and explain --request', () => {
+    // A gzip body cut short: replayed as live as {"body_bytes": 31}, which alone does not say what is missing.
+    const call = {
+      record: 'gateway', id: 'rb', started_at: '2026-05-29T21:18:00Z', ended_at: '2026-05-29T21:18:01Z', method: 'POST', path: '/v1/chat/completions', headers: {},
+      body: { model: 'm', messages: [{ role: 'user', content: 'x' }] }, response: { status: 200, headers: { 'content-encoding': 'gzip' }, body_base64: 'H4sIAAAAAAAAA6tWKs7MS1eyUlAqSSxKSSxJVagFAA==' },
+    };
+    const file = join(work, 'gzip-cut-short.ndjson');
+    writeFileSync(file, JSON.stringify(call) + '\n');
+    const r = spawnSync(process.execPath, [BIN, 'convert', file, '-o', join(work, 'gzip-cut-short.out.ndjson'), '--report', join(work, 'gzip-cut-short.report.json')], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /\n {2}1 gateway call had a response that could not be read in full .*; the first: .*gzip-cut-short\.ndjson:1: content-encoding "gzip" body failed to decode: /);
+    assert.equal((JSON.parse(readFileSync(join(work, 'gzip-cut-short.report.json'), 'utf8')) as { replay: Record<string, number> }).replay.responses_not_read, 1);
+    const explain = run(['explain', file, '--request', 'rb', '-q']);
+    assert.match(explain.stdout, /; outcome buffered, response not read in full: content-encoding "gzip" body failed to decode: /);
+  });
 });

@@ -37,3 +37,58 @@ describe('a gateway call with no request body at all', () => {
     assert.equal(note, '3 gateway calls had a request body that is missing or not JSON, replayed as live with a null request (no messages, model or body session id); the first: in.ndjson:1: no body');
   });
 });
+
+/** A chat completions capture whose response is `response` (status 200 unless it says). */
+function captureWithResponse(id: string, seconds: number, response: Record<string, Json>, body: Json = { model: 'm', messages: [] }): Json {
+  return { ...(gatewayRecord(id, seconds, { body }) as Record<string, Json>), response: { status: 200, ...response } };
+}
+
+const gzipCutShort = 'H4sIAAAAAAAAA6tWKs7MS1eyUlAqSSxKSSxJVagFAA==';
+const chunk = (content: string) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] })}`;
+const streamed = { model: 'm', stream: true, messages: [] };
+const sse = { 'content-type': 'text/event-stream' };
+
+describe('a gateway call whose response was not read in full', () => {
+  it('counts a body that cannot be decoded, is not captured or breaks off, and a stream that breaks off; a response read in full does not count', async () => {
+    const result = await replayLines([
+      captureWithResponse('fine', 0, { body: { choices: [{ message: { role: 'assistant', content: 'ok' } }] } }),
+      captureWithResponse('gzip', 1, { headers: { 'content-encoding': 'gzip' }, body_base64: gzipCutShort }),
+      captureWithResponse('base64', 3, { body_base64: '@@@' }),
+      harEntry(5, { mimeType: 'application/json', text: '{"model":"m","messages":[]}' }, { mimeType: 'application/json' }),
+      captureWithResponse('bad-frame', 7, { headers: sse, sse: `${chunk('par')}\n\ndata: {oops\n\n${chunk('lost')}\n\n` }, streamed),
+      captureWithResponse('cr-only', 9, { headers: sse, sse: 'data: {}\r\rdata: {}\r\r' }, streamed),
+      captureWithResponse('long-frame', 10, { headers: sse, sse: `data: {oops${'x'.repeat(1000)}\n\n` }, streamed),
+      captureWithResponse('cut', 11, { headers: sse, sse: `${chunk('a')}\n\n`, error: 'connection reset mid-stream' }, streamed),
+      captureWithResponse('whole-stream', 13, { headers: sse, sse: `${chunk('a')}\n\ndata: [DONE]\n\n` }, streamed),
+    ]);
+    const notRead = new Map(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]));
+    assert.equal(notRead.get('fine'), undefined);
+    assert.equal(notRead.get('whole-stream'), undefined);
+    assert.match(notRead.get('gzip') ?? '', /^content-encoding "gzip" body failed to decode: /);
+    assert.equal(notRead.get('base64'), 'body_base64 is not valid base64');
+    assert.equal(notRead.get('in.ndjson:4'), 'the response body was not captured');
+    assert.match(notRead.get('bad-frame') ?? '', /^the stream broke off: frame 2: streaming codec failed to parse SSE data payload: .*: \{oops$/);
+    // The whole CR-only stream is one frame, quoted in its reason: kept to one short line.
+    assert.match(notRead.get('cr-only') ?? '', /^the stream broke off: frame 1: streaming codec failed to parse SSE data payload: .*: \{\}\\r\\rdata: \{\}\\r\\r$/);
+    assert.match(notRead.get('long-frame') ?? '', /^the stream broke off: frame 1: .*\{oopsxxx+…$/);
+    assert.equal(notRead.get('long-frame')?.length, 201);
+    assert.equal(notRead.get('cut'), 'the stream broke off: connection reset mid-stream');
+    assert.equal(result.stats.responsesNotRead, 7);
+    const note = describeReplay(result.stats).find((n) => n.includes('response'));
+    assert.match(
+      note ?? '',
+      /^7 gateway calls had a response that could not be read in full \(a transport error, a body that cannot be read, a stream that broke off\), replayed as live as far as it was read: the rest of the answer \(text, tool calls, usage\) is not in the output; the first: in\.ndjson:2: content-encoding "gzip" body failed to decode: /,
+    );
+  });
+
+  it('counts a transport error (no response); a call that never completed does not count', async () => {
+    const failed = { ...(gatewayRecord('failed', 1, {}) as Record<string, Json>), response: null, error: 'upstream connect error' };
+    const { ended_at: _never, ...pending } = gatewayRecord('pending', 3, {}) as Record<string, Json>;
+    const result = await replayLines([failed, { ...pending, response: null }]);
+    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.outcome, a.responseNotRead]), [
+      ['failed', 'transport-error', 'transport error: upstream connect error'],
+      ['pending', 'incomplete', undefined],
+    ]);
+    assert.equal(result.stats.responsesNotRead, 1);
+  });
+});

@@ -41,7 +41,7 @@ export function renderRequest(a: GatewayAttribution, s: Styles): string {
   const out: string[] = [];
   const where = a.origin ? `  (${a.origin.file}:${a.origin.line})` : '';
   out.push(`${s.head('request')} ${s.id(a.captureId)}  ${a.method} ${a.path} → ${a.provider}${s.dim(where)}`);
-  out.push(`  arrived ${a.startedAt}${a.endedAt ? `, completed ${a.endedAt}` : ', never completed'}; outcome ${a.outcome}`);
+  out.push(`  arrived ${a.startedAt}${a.endedAt ? `, completed ${a.endedAt}` : ', never completed'}; outcome ${a.outcome}${a.responseNotRead !== undefined ? s.warn(`, response not read in full: ${a.responseNotRead}`) : ''}`);
   out.push(s.head('session id chain') + s.dim(' (the first link that applies wins)'));
   const chain = chainOf(a);
   const width = Math.max(...chain.map((l) => l.length));

@@ -14,9 +14,15 @@ export type GatewayCallOutcome =
   | { kind: 'incomplete' }
   /** Connection or body-read failure: LLM end with `data: null`, client 502, no response hints. */
   | { kind: 'transport-error'; message: string }
-  /** Non-streamed: any status. The end data is the response JSON, or `{"body_bytes": n}` when it is not JSON. */
+  /**
+   * Non-streamed: any status. The end data is the response JSON, or `{"body_bytes": n}` when it is not JSON.
+   * `notes`: why the body could not be read (undecodable, not captured), when it could not.
+   */
   | { kind: 'buffered'; status: number; response: Json; notes: string[] }
-  /** Streamed: one `llm.chunk` mark per parsed chunk, then the end with the assembled response. */
+  /**
+   * Streamed: one `llm.chunk` mark per parsed chunk, then the end with the assembled response.
+   * `streamError`: where and why the stream broke off (the chunks after it are not read).
+   */
   | { kind: 'streamed'; status: number; chunkMarks: JsonObject[]; response: JsonObject; streamError?: string; notes: string[] };
 
 export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayStart): GatewayCallOutcome {
@@ -31,13 +37,43 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     // line, so a non-2xx stream yields no chunks and an empty aggregate (seed behaviour).
     const assembled = assembleSseStream(format, streamText(response));
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
-    const streamError = assembled.error?.message ?? response.error;
+    const streamError = assembled.error ? `frame ${assembled.error.frameIndex + 1}: ${assembled.error.message}` : response.error;
     if (streamError) outcome.streamError = streamError;
     return outcome;
   }
   // A body that broke off mid-read is a transport failure for a buffered call.
   if (response.error) return { kind: 'transport-error', message: response.error };
   return { kind: 'buffered', status: response.status, response: bufferedResult(response), notes };
+}
+
+/**
+ * Why the response was not read in full, when it was not: no response (a transport error), a body
+ * that could not be read, a stream that broke off. The replay keeps what the live gateway kept (no
+ * data, `{"body_bytes": n}`, the stream up to the break), which alone does not say what is missing;
+ * this says it. Undefined for a response read in full, and for a call with no completion to read.
+ */
+export function responseNotRead(outcome: GatewayCallOutcome): string | undefined {
+  switch (outcome.kind) {
+    case 'unmanaged-stream':
+    case 'incomplete':
+      return undefined;
+    case 'transport-error':
+      return `transport error: ${brief(outcome.message)}`;
+    case 'buffered':
+      return outcome.notes.length > 0 ? outcome.notes.map(brief).join('; ') : undefined;
+    case 'streamed': {
+      const reasons = [...outcome.notes, ...(outcome.streamError === undefined ? [] : [`the stream broke off: ${outcome.streamError}`])];
+      return reasons.length > 0 ? reasons.map(brief).join('; ') : undefined;
+    }
+  }
+}
+
+/** A reason as one short line: a broken frame's message quotes its payload, which may be the whole stream. */
+const BRIEF_CHARS = 200;
+
+function brief(reason: string): string {
+  const oneLine = reason.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return oneLine.length > BRIEF_CHARS ? `${oneLine.slice(0, BRIEF_CHARS)}…` : oneLine;
 }
 
 /**

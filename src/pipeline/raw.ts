@@ -66,6 +66,13 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
         `the first: ${notJson.origin.file}:${notJson.origin.line}: ${notJson.reason}`,
     );
   }
+  const notRead = stats.firstResponseNotRead;
+  if (stats.responsesNotRead > 0 && notRead) {
+    notes.push(
+      `${stats.responsesNotRead} gateway call${plural(stats.responsesNotRead)} had a response that could not be read in full (a transport error, a body that cannot be read, a stream that broke off), ` +
+        `replayed as live as far as it was read: the rest of the answer (text, tool calls, usage) is not in the output; the first: ${notRead.origin.file}:${notRead.origin.line}: ${notRead.reason}`,
+    );
+  }
   if (stats.droppedHooks > 0) notes.push(`${stats.droppedHooks} hook${plural(stats.droppedHooks)} produced no events (uncorrelatable, as live)`);
   if (lateEvents > 0) {
     notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output`);

@@ -51,6 +51,8 @@ export interface GatewayAttribution {
   selection: { rule: SessionSelectionRule; sessionId: string; createdSession: boolean; agentKind?: string };
   owner: OwnerDecision;
   outcome: GatewayCallOutcome['kind'];
+  /** Why the response was not read in full, when it was not (see `responseNotRead`): the output alone does not say. */
+  responseNotRead?: string;
   /** The LLM span uuid; absent for an unmanaged stream, which emits no LLM events. */
   llmSpan?: string;
 }

@@ -3,7 +3,7 @@ import { mergeMetadata } from '../hooks/index.js';
 import { gatewayLlmEvents, type GatewayLlmEvents } from '../gateway/llm-events.js';
 import type { LlmGatewayStart } from '../gateway/llm-start.js';
 import { aliasStep, applyStartAlias, selectGatewaySession, type SessionAlias } from '../gateway/session-selection.js';
-import type { GatewayCallOutcome } from '../gateway/upstream-outcome.js';
+import { responseNotRead, type GatewayCallOutcome } from '../gateway/upstream-outcome.js';
 import type { LineRef } from '../ingest/accounting.js';
 import { formatRfc3339, type Nanos } from '../ingest/time.js';
 import type { Json } from '../json/value.js';
@@ -319,6 +319,8 @@ export class SessionManager {
     if (info.origin) attribution.origin = info.origin;
     if (info.endedNs !== undefined) attribution.endedAt = formatRfc3339(info.endedNs);
     if (llm) attribution.llmSpan = llm.uuid;
+    const notRead = responseNotRead(outcome);
+    if (notRead !== undefined) attribution.responseNotRead = notRead;
     return attribution;
   }
 }

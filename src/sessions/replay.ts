@@ -53,6 +53,13 @@ export interface ReplayStats {
    */
   requestBodiesNotJson: number;
   firstRequestBodyNotJson?: { origin: LineRef; reason: string };
+  /**
+   * Gateway calls whose response was not read in full (a transport error, a body that could not be
+   * read, a stream that broke off): replayed as live, as far as it was read; the rest of the answer
+   * (text, tool calls, usage) is not in the output, which alone would not say so. The first one is named.
+   */
+  responsesNotRead: number;
+  firstResponseNotRead?: { origin: LineRef; reason: string };
   /** Turns the idle sweeper closed. */
   idleClosures: number;
   /** Sessions still open at the end of input, closed by the emulated gateway shutdown. */
@@ -92,7 +99,7 @@ export function* replayInBatches(
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
   const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, gatewayCalls: 0, requestBodiesNotJson: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
   const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
@@ -131,6 +138,11 @@ export function* replayInBatches(
         if (exchange.bodyError !== undefined) {
           stats.requestBodiesNotJson++;
           stats.firstRequestBodyNotJson ??= { origin, reason: exchange.bodyError };
+        }
+        const notRead = call.attribution.responseNotRead;
+        if (notRead !== undefined) {
+          stats.responsesNotRead++;
+          stats.firstResponseNotRead ??= { origin, reason: notRead };
         }
         break;
       }

@@ -169,6 +169,7 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     dropped_hooks: stats.droppedHooks,
     gateway_calls: stats.gatewayCalls,
     request_bodies_not_json: stats.requestBodiesNotJson,
+    responses_not_read: stats.responsesNotRead,
     idle_closures: stats.idleClosures,
     shutdown_sessions: stats.shutdownSessions,
     late_reconstructed_events: lateReconstructed,
