@@ -194,4 +194,16 @@ describe('convert with raw records', () => {
     const explain = run(['explain', file, '--request', 'rb', '-q']);
     assert.match(explain.stdout, /; outcome buffered, response not read in full: content-encoding "gzip" body failed to decode: /);
   });
+
+  it('says which hooks produced no events because the session layer dropped them, as live (the QA repro: ends for a session never opened)', () => {
+    const hook = (second: number, payload: object) => ({ record: 'hook', agent: 'claude-code', received_at: `2026-05-30T10:00:0${second}.000Z`, payload: { session_id: 'z', ...payload } });
+    const input = [hook(0, { hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_use_id: 't1', tool_response: 'r' }), hook(1, { hook_event_name: 'SessionEnd' })].map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const reportFile = join(work, 'dropped-hooks.report.json');
+    const r = spawnSync(process.execPath, [BIN, 'convert', '-', '--report', reportFile], { cwd: work, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /\n {2}2 hooks produced no events, dropped as live: 2 for a session not open \(never opened, or already ended\); the first: -:1: PostToolUse \(session_not_open\)\n/);
+    const replay = (JSON.parse(readFileSync(reportFile, 'utf8')) as { replay: { dropped_hooks: number; dropped_hooks_by_reason: Record<string, number> } }).replay;
+    assert.equal(replay.dropped_hooks, 2);
+    assert.deepEqual(replay.dropped_hooks_by_reason, { session_not_open: 2, turn_not_open: 0, subagent_not_open: 0, alias_refused: 0, uncorrelatable: 0 });
+  });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Json } from '../src/json/value.js';
 import { describeReplay } from '../src/pipeline/raw.js';
-import { at, gatewayRecord, replayLines } from './fixtures/sessions/records.js';
+import { at, gatewayRecord, hookRecord, replayLines } from './fixtures/sessions/records.js';
 
 /** A gateway capture with its request body fields replaced by `body` (none when empty). */
 function captureWithRequest(id: string, seconds: number, body: Record<string, Json>): Json {
@@ -90,5 +90,61 @@ describe('a gateway call whose response was not read in full', () => {
       ['pending', 'incomplete', undefined],
     ]);
     assert.equal(result.stats.responsesNotRead, 1);
+  });
+});
+
+const claude = (seconds: number, payload: Record<string, Json>) => hookRecord('claude-code', seconds, { session_id: 'z', ...payload });
+const hermes = (seconds: number, payload: Record<string, Json>) => hookRecord('hermes', seconds, { session_id: 'h1', ...payload });
+const postToolUse = { hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_use_id: 't1', tool_response: 'r' };
+
+describe('hooks the session layer drops (as live) are counted and named', () => {
+  it('ends for a session never opened: no events, each counted, the first named by file and line', async () => {
+    const result = await replayLines([claude(0, postToolUse), claude(1, { hook_event_name: 'SessionEnd' }), claude(2, { hook_event_name: 'SubagentStop', agent_id: 'a1' })]);
+    assert.equal(result.events.length, 0);
+    assert.equal(result.stats.droppedHooks, 3);
+    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 3, turn_not_open: 0, subagent_not_open: 0, alias_refused: 0, uncorrelatable: 0 });
+    assert.equal(
+      describeReplay(result.stats).find((n) => n.includes('produced no events')),
+      '3 hooks produced no events, dropped as live: 3 for a session not open (never opened, or already ended); the first: in.ndjson:1: PostToolUse (session_not_open)',
+    );
+  });
+
+  it('a tool end after its session ended, a second end of a subagent, a turn end with no turn open; the Hermes drop beside them', async () => {
+    const result = await replayLines([
+      claude(0, { hook_event_name: 'UserPromptSubmit', prompt: 'hi' }),
+      claude(1, { hook_event_name: 'SubagentStart', agent_id: 'a1' }),
+      claude(2, { hook_event_name: 'SubagentStop', agent_id: 'a1' }),
+      claude(3, { hook_event_name: 'SubagentStop', agent_id: 'a1' }),
+      // Without a SessionStart, the session ends with its turn; the tool end comes after.
+      claude(4, { hook_event_name: 'Stop' }),
+      claude(5, postToolUse),
+      hermes(6, { hook_event_name: 'UserPromptSubmit', prompt: 'hi' }),
+      hermes(7, { hook_event_name: 'on_session_end' }),
+      hermes(8, { hook_event_name: 'on_session_end' }),
+      hermes(9, { hook_event_name: 'pre_tool_call', tool_name: 'x' }),
+    ]);
+    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 1, turn_not_open: 1, subagent_not_open: 1, alias_refused: 0, uncorrelatable: 1 });
+    assert.equal(result.stats.droppedHooks, 4);
+    assert.equal(
+      describeReplay(result.stats).find((n) => n.includes('produced no events')),
+      '4 hooks produced no events, dropped as live: 1 for a session not open (never opened, or already ended), 1 for a turn not open (already ended), ' +
+        '1 for a subagent not open (already ended), 1 uncorrelatable (Hermes pre_tool_call); the first: in.ndjson:4: SubagentStop (subagent_not_open)',
+    );
+  });
+
+  it('hooks that emit nothing by design are not drops (a SessionStart merging metadata, a duplicate tool start, the end of a session with no scope of its own); a tool end after that end is', async () => {
+    const preToolUse = { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_use_id: 't1', tool_input: {} };
+    const result = await replayLines([
+      claude(0, { hook_event_name: 'SessionStart' }),
+      claude(1, { hook_event_name: 'UserPromptSubmit', prompt: 'hi' }),
+      claude(2, preToolUse),
+      claude(3, preToolUse),
+      claude(4, postToolUse),
+      claude(5, { hook_event_name: 'Stop' }),
+      claude(6, { hook_event_name: 'SessionEnd' }),
+      claude(7, postToolUse),
+    ]);
+    assert.equal(result.stats.droppedHooks, 1);
+    assert.deepEqual(result.stats.firstDroppedHook, { origin: { file: 'in.ndjson', line: 8 }, eventName: 'PostToolUse', reason: 'session_not_open' });
   });
 });

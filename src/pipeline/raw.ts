@@ -1,5 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { buildTimeline, type InputRecord } from '../ingest/read-records.js';
+import { HOOK_DROP_REASONS, HOOK_DROP_WORDING } from '../sessions/hook-drops.js';
 import { replayInBatches, type ReplayOptions, type ReplayResult, type ReplayStats } from '../sessions/replay.js';
 
 /**
@@ -73,7 +74,14 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
         `replayed as live as far as it was read: the rest of the answer (text, tool calls, usage) is not in the output; the first: ${notRead.origin.file}:${notRead.origin.line}: ${notRead.reason}`,
     );
   }
-  if (stats.droppedHooks > 0) notes.push(`${stats.droppedHooks} hook${plural(stats.droppedHooks)} produced no events (uncorrelatable, as live)`);
+  const firstDrop = stats.firstDroppedHook;
+  if (stats.droppedHooks > 0 && firstDrop) {
+    const byReason = HOOK_DROP_REASONS.filter((r) => stats.droppedHooksByReason[r] > 0).map((r) => `${stats.droppedHooksByReason[r]} ${HOOK_DROP_WORDING[r]}`);
+    notes.push(
+      `${stats.droppedHooks} hook${plural(stats.droppedHooks)} produced no events, dropped as live: ${byReason.join(', ')}; ` +
+        `the first: ${firstDrop.origin.file}:${firstDrop.origin.line}: ${firstDrop.eventName || '(no event name)'} (${firstDrop.reason})`,
+    );
+  }
   if (lateEvents > 0) {
     notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output`);
   }

@@ -1,39 +1,56 @@
 import type { SessionInput } from './events.js';
+import type { HookDropReason } from './hook-drops.js';
 import { addLlmHint, endHookLlm, startHookLlm } from './session-llms.js';
 import { endTool, startTool } from './session-tools.js';
 import type { Session } from './session.js';
 
-/** `Session::apply` (session.rs:863-886): every applied hook event counts as activity, then its handler runs. */
-export function applyToSession(session: Session, event: SessionInput): void {
+/**
+ * `Session::apply` (session.rs:863-886): every applied hook event counts as activity, then its
+ * handler runs. Returns why the event emitted nothing when its handler dropped it (see hook-drops.ts).
+ */
+export function applyToSession(session: Session, event: SessionInput): HookDropReason | undefined {
   session.touch();
   switch (event.type) {
-    case 'AgentStarted':
-      return session.startAgent(event);
+    // The ends that may find nothing open to end: they say so.
     case 'AgentEnded':
       return session.endAgent(event);
     case 'TurnEnded':
       return session.endTurn(event);
-    case 'SubagentStarted':
-      return session.startSubagent(event);
     case 'SubagentEnded':
       return session.endSubagent(event);
+    case 'AgentStarted':
+      session.startAgent(event);
+      break;
+    case 'SubagentStarted':
+      session.startSubagent(event);
+      break;
     case 'LlmHint':
-      return addLlmHint(session, event);
+      addLlmHint(session, event);
+      break;
     case 'LlmStarted':
-      return startHookLlm(session, event);
+      startHookLlm(session, event);
+      break;
     case 'LlmEnded':
-      return endHookLlm(session, event);
+      endHookLlm(session, event);
+      break;
     case 'ToolStarted':
-      return startTool(session, event);
+      startTool(session, event);
+      break;
     case 'ToolEnded':
-      return endTool(session, event);
+      endTool(session, event);
+      break;
     case 'PromptSubmitted':
-      return session.startTurn(event);
+      session.startTurn(event);
+      break;
     case 'Compaction':
-      return session.mark('compaction', event);
+      session.mark('compaction', event);
+      break;
     case 'Notification':
-      return session.mark('notification', event);
+      session.mark('notification', event);
+      break;
     case 'HookMark':
-      return session.mark('hook_mark', event);
+      session.mark('hook_mark', event);
+      break;
   }
+  return undefined;
 }

@@ -17,6 +17,7 @@ import { sessionConfigFromHeaders, type HeaderReader, type SessionConfig } from 
 import { applyToSession } from './dispatch.js';
 import type { AtofEmitter, ScopeHandle } from './emitter.js';
 import { copyEvent, isTerminalInput, type SessionInput } from './events.js';
+import type { HookDropReason } from './hook-drops.js';
 import { closeGatewayLlm, openGatewayLlm, prepareGatewayCall } from './session-llms.js';
 import { IDLE_TIMEOUT_NS, Session } from './session.js';
 
@@ -85,8 +86,17 @@ export class SessionManager {
     this.alignment = new AlignmentState(this.fallThrough);
   }
 
-  /** `apply_events`: one hook's events, strictly in order (§3.3). */
-  applyHookEvents(events: readonly SessionInput[], readHeader: HeaderReader): void {
+  /**
+   * `apply_events`: one hook's events, strictly in order (§3.3). Returns why the hook produced no
+   * events when every one of them was dropped (the first one's reason), so the replay can say so.
+   */
+  applyHookEvents(events: readonly SessionInput[], readHeader: HeaderReader): HookDropReason | undefined {
+    let firstDrop: HookDropReason | undefined;
+    let dropped = 0;
+    const drop = (reason: HookDropReason) => {
+      firstDrop ??= reason;
+      dropped++;
+    };
     for (const original of events) {
       const config = sessionConfigFromHeaders(readHeader);
       let event = copyEvent(original);
@@ -105,10 +115,16 @@ export class SessionManager {
       const sessionId = event.sessionId;
       const isAgentStarted = event.type === 'AgentStarted';
       // 4. Something ending in a session nobody knows is a retry or a late duplicate.
-      if (isTerminalInput(event) && !this.sessions.has(sessionId)) continue;
+      if (isTerminalInput(event) && !this.sessions.has(sessionId)) {
+        drop('session_not_open');
+        continue;
+      }
       // 5. An explicit alias is refused (the whole event discarded) when the child already has work.
       if (explicit) {
-        if (this.hasActivity(explicit.childSessionId)) continue;
+        if (this.hasActivity(explicit.childSessionId)) {
+          drop('alias_refused');
+          continue;
+        }
         this.sessions.delete(explicit.childSessionId);
         this.alignment.aliases.set(explicit.childSessionId, explicit.alias);
       }
@@ -116,7 +132,8 @@ export class SessionManager {
       // 6. Apply, creating the session from this batch's headers; a gateway-created session learns its real kind.
       const session = this.sessions.get(sessionId) ?? this.createSession(sessionId, event.agentKind, config);
       if (isAgentStarted && session.agentKind === 'gateway' && event.agentKind !== 'gateway') session.agentKind = event.agentKind;
-      applyToSession(session, event);
+      const dropReason = applyToSession(session, event);
+      if (dropReason !== undefined) drop(dropReason);
       const empty = session.isEmpty();
       // 7. A parent that just started unlocks the child starts waiting for it.
       if (isAgentStarted) {
@@ -125,6 +142,7 @@ export class SessionManager {
       // 8. Empty sessions are not kept.
       if (empty) this.sessions.delete(sessionId);
     }
+    return events.length > 0 && dropped === events.length ? firstDrop : undefined;
   }
 
   /**

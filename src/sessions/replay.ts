@@ -10,6 +10,7 @@ import type { Nanos } from '../ingest/time.js';
 import type { TranscriptReader } from './alignment/codex-child.js';
 import type { AttributionLog } from './attribution.js';
 import { AtofEmitter, type Moment } from './emitter.js';
+import { HOOK_DROP_REASONS, type HookDropReason } from './hook-drops.js';
 import { SessionManager, type GatewayCall } from './manager.js';
 import { rawFixOptions } from './raw-fixes.js';
 import { IDLE_TIMEOUT_NS } from './session.js';
@@ -44,8 +45,14 @@ export interface ReplayStats {
   hooks: number;
   /** Bare hook payloads without a timestamp: placed by position after the record before them. */
   untimedHooks: number;
-  /** Hooks whose adapter deliberately produced no events (Hermes uncorrelatable `pre_tool_call`). */
+  /**
+   * Hooks that produced no events because they were dropped, as live: by the session layer (an end
+   * for a session, turn or subagent not open, a refused alias) or by their adapter (Hermes
+   * uncorrelatable `pre_tool_call`); by reason, and the first one named (see hook-drops.ts).
+   */
   droppedHooks: number;
+  droppedHooksByReason: Record<HookDropReason, number>;
+  firstDroppedHook?: { origin: LineRef; eventName: string; reason: HookDropReason };
   gatewayCalls: number;
   /**
    * Gateway calls whose request body is missing or not JSON (or is empty): replayed as live, with a null request
@@ -99,7 +106,7 @@ export function* replayInBatches(
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
   const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
   const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
@@ -117,10 +124,15 @@ export function* replayInBatches(
         const record = point.record;
         emitter.moment = { ...momentAt(point.atNs, `${record.seed}:events`), origin: record.origin };
         const outcome = adaptHook(record.agent, record.payload, { headers: record.headers, ids: seededUuids(`${record.seed}:adapter`, unixMs(point.atNs)), ...fixes.hooks });
-        manager.applyHookEvents(outcome.events, (name) => hookHeader(record.headers, name));
+        const sessionDrop = manager.applyHookEvents(outcome.events, (name) => hookHeader(record.headers, name));
         stats.hooks++;
         if (!record.timed) stats.untimedHooks++;
-        if (outcome.dropped) stats.droppedHooks++;
+        const dropped = outcome.dropped ? 'uncorrelatable' : sessionDrop;
+        if (dropped !== undefined) {
+          stats.droppedHooks++;
+          stats.droppedHooksByReason[dropped]++;
+          stats.firstDroppedHook ??= { origin: record.origin, eventName: outcome.eventName, reason: dropped };
+        }
         break;
       }
       case 'gateway-arrival': {
@@ -168,6 +180,10 @@ export function* replayInBatches(
   manager.closeAll('gateway_shutdown');
   if (events.length > 0) yield events;
   return { attributions: manager.attributions, stats };
+}
+
+function noDrops(): Record<HookDropReason, number> {
+  return Object.fromEntries(HOOK_DROP_REASONS.map((r) => [r, 0])) as Record<HookDropReason, number>;
 }
 
 /** What a released slot of the timeline holds: nothing that keeps a record alive. */

@@ -11,6 +11,7 @@ import { aliasedTurnSubagentId } from './alignment/alias-routing.js';
 import type { SessionConfig } from './config.js';
 import type { AtofEmitter, ScopeHandle } from './emitter.js';
 import { payloadOf, type SessionInput, type SessionInputOf } from './events.js';
+import type { HookDropReason } from './hook-drops.js';
 import { ToolHintList, type PendingToolHint } from './tool-hint-list.js';
 
 /**
@@ -170,13 +171,12 @@ export class Session {
   }
 
   /** TurnEnded: closes the aliased child's subagent, else the turn (its output per §3.5.2). */
-  endTurn(event: SessionInputOf<'TurnEnded'>): void {
+  endTurn(event: SessionInputOf<'TurnEnded'>): HookDropReason | undefined {
     const subagentId = aliasedTurnSubagentId(event.metadata, this.jsonStringFallThrough);
-    if (subagentId !== undefined) {
-      this.closeSubagentScope(subagentId, event.payload);
-      return;
-    }
+    if (subagentId !== undefined) return this.closeSubagentScope(subagentId, event.payload) ? undefined : 'subagent_not_open';
+    if (!this.turnScope) return 'turn_not_open';
     this.closeTurn(event.payload, 'closed_by_turn_end');
+    return undefined;
   }
 
   /** Closes the turn with `{"status": reason}` as its default output; returns the subagents it closed. */
@@ -210,12 +210,13 @@ export class Session {
   }
 
   /** AgentEnded: a no-op for a session that never started; else the turn, then the agent scope. */
-  endAgent(event: SessionInputOf<'AgentEnded'>): void {
-    if (!this.started && !this.agentScope && !this.turnScope) return;
+  endAgent(event: SessionInputOf<'AgentEnded'>): HookDropReason | undefined {
+    if (!this.started && !this.agentScope && !this.turnScope) return 'session_not_open';
     this.closeTurnForReason('closed_by_agent_end');
     this.clearCorrelationState();
     this.closeAgentScope(event.payload);
     this.started = false;
+    return undefined;
   }
 
   /** `close_all` at gateway shutdown: sessions with an agent or turn scope are closed with the reason. */
@@ -256,14 +257,15 @@ export class Session {
   }
 
   /** SubagentEnded: ignored once completed; a mark when it never started; else the scope closes. */
-  endSubagent(event: SessionInputOf<'SubagentEnded'>): void {
-    if (this.completedSubagents.has(event.subagentId)) return;
+  endSubagent(event: SessionInputOf<'SubagentEnded'>): HookDropReason | undefined {
+    if (this.completedSubagents.has(event.subagentId)) return 'subagent_not_open';
     this.ensureTurnStarted(event.metadata);
     if (!this.subagents.has(event.subagentId)) {
       this.mark('subagent_end_without_start', event);
-      return;
+      return undefined;
     }
     this.closeSubagentScope(event.subagentId, event.payload);
+    return undefined;
   }
 
   /** Closes one subagent and forgets what pointed at it (tool hints, affinity, sticky owner). */

@@ -167,6 +167,7 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     hooks: stats.hooks,
     untimed_hooks: stats.untimedHooks,
     dropped_hooks: stats.droppedHooks,
+    dropped_hooks_by_reason: stats.droppedHooksByReason,
     gateway_calls: stats.gatewayCalls,
     request_bodies_not_json: stats.requestBodiesNotJson,
     responses_not_read: stats.responsesNotRead,
