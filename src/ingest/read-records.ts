@@ -148,11 +148,11 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
       const read = (line: Line) => {
         if (!('text' in line) || !isBlank(line.text)) reader.atSourceStart = false;
         for (const record of reader.readLine(line)) out.push(record);
-        for (const record of reader.released()) out.push(record);
+        reader.releaseInto(out);
       };
       const endDocument = () => {
         for (const record of reader.readDocument(pending!, source.name)) out.push(record);
-        for (const record of reader.released()) out.push(record);
+        reader.releaseInto(out);
         pending = undefined;
       };
       try {
@@ -208,7 +208,7 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
       if (out.length > 0) yield out;
     }
     const last = pending ? [...reader.readDocument(pending, source.name)] : [];
-    last.push(...reader.released(true));
+    reader.releaseInto(last, true);
     if (last.length > 0) yield last;
   }
 }
@@ -580,14 +580,14 @@ class RecordReader {
 
   /**
    * The untimed bare payloads held back (see `leading`), once a timestamp of their source is known, at
-   * that first time; at the end of a source (`end`) in any case, at 0 when it had none.
+   * that first time; at the end of a source (`end`) in any case, at 0 when it had none. Added to `out`
+   * (asked after every line: a plain call that returns at once when nothing is held, no generator).
    */
-  *released(end = false): Generator<InputRecord> {
+  releaseInto(out: InputRecord[], end = false): void {
     if (this.leading.length === 0 || (this.firstNs === undefined && !end)) return;
     const atNs = this.firstNs ?? 0n;
-    const made = this.leading;
+    for (const make of this.leading) out.push(make(atNs));
     this.leading = [];
-    for (const make of made) yield make(atNs);
   }
 
   /** Whether a raw record is held as its text (`holdRaw`), rather than kept decoded. */
