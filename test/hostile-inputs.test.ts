@@ -84,7 +84,7 @@ test('a line over the size limit is a too-long skip (limit set by RELAY_ATIF_MAX
   assert.equal(r.code, 0);
   assert.match(r.stderr, /skipped too-long: 1 line\(s\) \(first at .*long\.ndjson:4: line of 5\d\d\d bytes is longer than the line limit/);
   // A setting that is no size is a usage error, not the default in disguise.
-  for (const [name, value] of [['RELAY_ATIF_MAX_LINE_BYTES', 'abc'], ['RELAY_ATIF_MAX_LINE_BYTES', '0'], ['RELAY_ATIF_JOBS_AFTER_BYTES', '-5'], ['RELAY_ATIF_WORKER_BACKLOG_BYTES', '1e6']]) {
+  for (const [name, value] of [['RELAY_ATIF_MAX_LINE_BYTES', 'abc'], ['RELAY_ATIF_MAX_LINE_BYTES', '0'], ['RELAY_ATIF_JOBS_AFTER_BYTES', '-5'], ['RELAY_ATIF_WORKER_BACKLOG_BYTES', '1e6'], ['RELAY_ATIF_PROGRESS_AFTER_BYTES', '64M']]) {
     const bad = await runCli(['convert', path, '--jobs', '2'], { cwd: dir, env: { [name]: value } });
     assert.equal(bad.code, 2, `${name}=${value}`);
     assert.match(bad.stderr, new RegExp(`${name} must be a whole number of bytes.*\\(got '${value}'\\)`));

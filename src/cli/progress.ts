@@ -32,8 +32,10 @@ export class Progress {
    */
   static start(total: number | undefined, io: CliIO, { wanted, stdoutFree }: { wanted: boolean; stdoutFree: boolean }): Progress {
     const p = new Progress();
+    // Read first: a bad setting is refused on every run, not only on a terminal where a bar may be drawn.
+    const after = sizeSetting(io, 'RELAY_ATIF_PROGRESS_AFTER_BYTES', PROGRESS_MIN_BYTES);
     const beside = io.stdoutIsTTY === true && !stdoutFree; // stdout's text would run through the bar
-    if (!wanted || beside || !io.status || !io.stderrIsTTY || total === undefined || total < sizeSetting(io, 'RELAY_ATIF_PROGRESS_AFTER_BYTES', PROGRESS_MIN_BYTES)) return p;
+    if (!wanted || beside || !io.status || !io.stderrIsTTY || total === undefined || total < after) return p;
     p.total = total;
     p.drawn = { bar: io.status.bar(FORMAT, total, { done: '0', size: megabytes(total), doing: '0 events/s' }), status: io.status };
     return p;
