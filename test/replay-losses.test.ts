@@ -147,4 +147,25 @@ describe('hooks the session layer drops (as live) are counted and named', () => 
     assert.equal(result.stats.droppedHooks, 1);
     assert.deepEqual(result.stats.firstDroppedHook, { origin: { file: 'in.ndjson', line: 8 }, eventName: 'PostToolUse', reason: 'session_not_open' });
   });
+
+  it('a Hermes subagent start naming a child session that already had work is refused whole (§3.3 step 5), and counted', async () => {
+    const child = (seconds: number, payload: Record<string, Json>) => hookRecord('hermes', seconds, { session_id: 'c1', ...payload });
+    const subagentStart = { hook_event_name: 'subagent_start', extra: { child_session_id: 'c1', child_subagent_id: 'sa-1' } };
+    const result = await replayLines([
+      hermes(0, { hook_event_name: 'UserPromptSubmit', prompt: 'parent' }),
+      child(1, { hook_event_name: 'UserPromptSubmit', prompt: 'child worked first' }),
+      hermes(2, subagentStart),
+    ]);
+    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 0, turn_not_open: 0, subagent_not_open: 0, alias_refused: 1, uncorrelatable: 0 });
+    assert.deepEqual(result.stats.firstDroppedHook, { origin: { file: 'in.ndjson', line: 3 }, eventName: 'subagent_start', reason: 'alias_refused' });
+    assert.ok(!result.events.some((e) => e.name.startsWith('subagent:')), 'no subagent scope was opened: the child stays a session of its own');
+    assert.equal(
+      describeReplay(result.stats).find((n) => n.includes('produced no events')),
+      '1 hook produced no events, dropped as live: 1 naming a child session that already had work (its subagent start refused); the first: in.ndjson:3: subagent_start (alias_refused)',
+    );
+    // Before the child has work, the same start is accepted: an alias, not a drop.
+    const accepted = await replayLines([hermes(0, { hook_event_name: 'UserPromptSubmit', prompt: 'parent' }), hermes(1, subagentStart), child(2, { hook_event_name: 'UserPromptSubmit', prompt: 'child' })]);
+    assert.equal(accepted.stats.droppedHooks, 0);
+    assert.ok(accepted.events.some((e) => e.name === 'subagent:sa-1'), 'the child is a subagent of the parent');
+  });
 });
