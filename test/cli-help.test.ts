@@ -15,6 +15,13 @@ describe('help', () => {
     assert.equal(convert.code, 0);
     assert.match(convert.stdout, /^Usage: relay-atif convert /);
   });
+
+  it('help help prints the root help (exit 0), which lists help [command]', async () => {
+    const helpHelp = await runCli(['help', 'help']);
+    assert.equal(helpHelp.code, 0);
+    assert.equal(helpHelp.stdout, (await runCli(['--help'])).stdout);
+    assert.match(helpHelp.stdout, /help \[command\]/);
+  });
 });
 
 describe('options offered', () => {

@@ -88,6 +88,9 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
  */
 function helpTopicChecked(argv: string[], program: Command): string[] {
   const [first, topic, ...rest] = argv;
-  if (first !== 'help' || topic === undefined || topic === 'help' || topic.startsWith('-')) return argv;
+  // `help help`: commander finds no command named help, and ended silently with exit 2; the root help
+  // (which lists `help [command]`) is the answer.
+  if (first === 'help' && topic === 'help') return ['--help'];
+  if (first !== 'help' || topic === undefined || topic.startsWith('-')) return argv;
   return program.commands.some((c) => c.name() === topic || c.aliases().includes(topic)) ? argv : [topic, ...rest];
 }
