@@ -84,7 +84,7 @@ export const FIXES = [
   },
   {
     name: 'dedupe-tie-break',
-    summary: 'the same request at equal fidelity keeps one span: gateway over non-gateway, then the earlier start, then the smaller uuid (not when their correlation keys say they are distinct calls, nor when the windows only touch)',
+    summary: 'the same request at equal fidelity keeps one span: gateway over non-gateway, then the earlier start, then the smaller uuid (not when their correlation keys say they are distinct calls, nor when their answers carry different provider ids, nor when the windows only touch)',
     origin: 'atif-dedupe.md §5 E2: equal-fidelity duplicates were both kept',
     inDefault: true,
   },
