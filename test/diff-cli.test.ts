@@ -39,6 +39,23 @@ describe('diff [inputs...]: with vs without the dedupe pass', () => {
     assert.deepEqual(t.other_differences, []);
   });
 
+  it('a chain: a span kept by a pair but removed in its turn is named with the span that stands for it in the output', async () => {
+    // d3 is merged into d2, which is merged into d1: only d1 survives.
+    const chain = 'test/fixtures/fixes/dedupe-chain-metrics.ndjson';
+    const r = await runCli(['diff', chain, '--json', '-q']);
+    assert.equal(r.code, 1, r.stderr);
+    const decisions = JSON.parse(r.stdout).trajectories[0].removed_steps.map((s: any) => [s.span.slice(-2), s.decisions.map((d: any) => [d.kept.slice(-2), d.survivors.map((x: any) => `${x.span.slice(-2)} ${x.name}`)])]);
+    assert.deepEqual(decisions, [
+      ['d2', [['d1', ['d1 hook.exact']]]],
+      ['d3', [['d2', ['d1 hook.exact']]]],
+      ['d3', [['d2', ['d1 hook.exact']]]],
+      ['d2', [['d1', ['d1 hook.exact']]]],
+    ]);
+    const text = (await runCli(['diff', chain, '-q'])).stdout;
+    assert.match(text, /kept \S+d2 openai\.chat_completions \(itself removed; in the output: \S+d1 hook\.exact\)/);
+    assert.doesNotMatch(text, /kept \S+d1 hook\.exact \(itself removed/);
+  });
+
   it('T3: both spans are kept, so dedupe changes nothing (exit 0)', async () => {
     const r = await runCli(['diff', T3, ...SEED, '--json', '-q']);
     assert.equal(r.code, 0, r.stderr);

@@ -105,7 +105,14 @@ function naiveDedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTraj
     if (uuid === undefined || !dedupe.suppressed.has(uuid)) continue;
     const path = pathsWithout.get(p.step)!;
     removedPaths.add(path);
-    const decisions = (suppressedBy.get(uuid) ?? []).map((d) => ({ rule: d.rule, kept: d.canonical!, kept_name: names.get(d.canonical!) ?? '' }));
+    // Naive: the survivors a kept span leads to, by recursion over its own suppressors.
+    const survivors = (u: string): string[] => (dedupe.suppressed.has(u) ? [...new Set((suppressedBy.get(u) ?? []).flatMap((d) => survivors(d.canonical!)))].sort() : [u]);
+    const decisions = (suppressedBy.get(uuid) ?? []).map((d) => ({
+      rule: d.rule,
+      kept: d.canonical!,
+      kept_name: names.get(d.canonical!) ?? '',
+      survivors: survivors(d.canonical!).map((u) => ({ span: u, name: names.get(u) ?? '' })),
+    }));
     removed.push({ trajectory_id: p.trajectoryId, step_id: p.step.step_id, path, source: p.step.source, span: uuid, span_name: names.get(uuid) ?? '', decisions });
   }
   const moved: MovedMetric[] = [];

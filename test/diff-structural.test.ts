@@ -163,7 +163,7 @@ describe('the dedupe diff of one very large trajectory', () => {
       source: 'agent',
       span: `span-${i}`,
       span_name: 'openrouter',
-      decisions: [{ rule: 'MERGED_SAME_PAYLOAD', kept: `kept-${i}`, kept_name: 'openai.chat_completions' }],
+      decisions: [{ rule: 'MERGED_SAME_PAYLOAD', kept: `kept-${i}`, kept_name: 'openai.chat_completions', survivors: [{ span: `kept-${i}`, name: 'openai.chat_completions' }] }],
     }));
     const text = renderDedupeDiffTrajectory({ session_id: 't', removed_steps: removed, moved_metrics: [], final_metrics: [], other_differences: [] }, 'default', stylesOfLevel(0));
     const lines = text.split('\n');

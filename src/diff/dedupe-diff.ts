@@ -17,8 +17,12 @@ export interface RemovedStep {
   source: string;
   span: string;
   span_name: string;
-  /** Every decision that suppressed the span, with the span that stayed. */
-  decisions: Array<{ rule: string; kept: string; kept_name: string }>;
+  /**
+   * Every decision that suppressed the span, with the span that stayed in that pair, and `survivors`:
+   * the spans of the output that stand for it (`kept` itself, unless `kept` was suppressed in its turn —
+   * a chain — when it is the survivors its own suppressors lead to).
+   */
+  decisions: Array<{ rule: string; kept: string; kept_name: string; survivors: Array<{ span: string; name: string }> }>;
 }
 
 export interface MovedMetric {
@@ -71,6 +75,8 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
     pushTo(suppressedBy, d.suppressed, d);
   }
   const [agentStepWith, agentStepWithout] = [agentStepsBySpan(producedWith), agentStepsBySpan(producedWithout)];
+  const survivorsOf = survivorsReached(dedupe.suppressed, suppressedBy);
+  const named = (uuid: string) => ({ span: uuid, name: names.get(uuid) ?? '' });
 
   const removed: RemovedStep[] = [];
   for (const p of producedWithout) {
@@ -84,7 +90,7 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
       source: p.step.source,
       span: uuid,
       span_name: names.get(uuid) ?? '',
-      decisions: (suppressedBy.get(uuid) ?? []).map((d) => ({ rule: d.rule, kept: d.canonical!, kept_name: names.get(d.canonical!) ?? '' })),
+      decisions: (suppressedBy.get(uuid) ?? []).map((d) => ({ rule: d.rule, kept: d.canonical!, kept_name: names.get(d.canonical!) ?? '', survivors: survivorsOf(d.canonical!).map(named) })),
     });
   }
 
@@ -103,6 +109,40 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
 
   const { finals, other } = otherDifferences(withDedupe, without, { removedSteps, survivorSteps });
   return { session_id: withDedupe.sessionId, removed_steps: removed, moved_metrics: moved, final_metrics: finals, other_differences: other };
+}
+
+/**
+ * The surviving spans a span leads to: itself when it was not suppressed, else the survivors of every
+ * span that suppressed it (sorted, no repeats). Suppression points to a higher-ranked span, so the
+ * walk ends; it keeps its own stack (a chain may be as long as a session) and remembers every span it
+ * settled (a burst of k identical calls has k² / 2 decisions over the same few suppressors).
+ */
+function survivorsReached(suppressed: ReadonlySet<string>, suppressorsOf: ReadonlyMap<string, readonly PairDecision[]>): (uuid: string) => string[] {
+  const settled = new Map<string, string[]>();
+  return (start) => {
+    const stack = [start];
+    while (stack.length > 0) {
+      const uuid = stack[stack.length - 1];
+      if (settled.has(uuid)) {
+        stack.pop();
+        continue;
+      }
+      if (!suppressed.has(uuid)) {
+        settled.set(uuid, [uuid]);
+        stack.pop();
+        continue;
+      }
+      const next = (suppressorsOf.get(uuid) ?? []).map((d) => d.canonical!);
+      const waiting = next.filter((n) => !settled.has(n));
+      if (waiting.length > 0) {
+        for (const n of waiting) stack.push(n);
+        continue;
+      }
+      settled.set(uuid, [...new Set(next.flatMap((n) => settled.get(n)!))].sort());
+      stack.pop();
+    }
+    return settled.get(start)!;
+  };
 }
 
 /** Pairs the two conversions of the same events (same grouping, same order). */

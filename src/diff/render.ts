@@ -3,7 +3,7 @@ import type { Styles } from '../explain/palette.js';
 import { shortJson } from '../explain/format.js';
 import { NO_TRAJECTORIES } from '../explain/render-overview.js';
 import { cell, renderTable } from '../explain/table.js';
-import { changedBy, type DedupeDiff, type DedupeDiffReport } from './dedupe-diff.js';
+import { changedBy, type DedupeDiff, type DedupeDiffReport, type RemovedStep } from './dedupe-diff.js';
 import type { Difference } from './json-diff.js';
 import { profileLabel } from '../profiles/fixes.js';
 
@@ -70,7 +70,7 @@ export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: St
           cell(x.span, s.id),
           cell(x.span_name),
           cell(x.decisions.map((d) => d.rule).join(', '), s.rule),
-          cell(x.decisions.map((d) => `kept ${d.kept} ${d.kept_name}`).join(', ')),
+          cell(x.decisions.map(keptText).join(', ')),
         ]),
         '    ',
       ),
@@ -100,6 +100,14 @@ export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: St
     pushAll(out, differenceLines(t.other_differences, s, '    '));
   }
   return out.join('\n') + '\n';
+}
+
+/** The span a pair kept; when that one was removed in its turn (a chain), the spans that stand for it in the output. */
+function keptText(d: RemovedStep['decisions'][number]): string {
+  const kept = `kept ${d.kept} ${d.kept_name}`;
+  if (d.survivors.length === 1 && d.survivors[0].span === d.kept) return kept;
+  const survivors = d.survivors.length === 0 ? 'none' : d.survivors.map((x) => `${x.span} ${x.name}`).join(' and ');
+  return `${kept} (itself removed; in the output: ${survivors})`;
 }
 
 /**
