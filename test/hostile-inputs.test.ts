@@ -125,6 +125,23 @@ test('timestamps without a zone are UTC; other offsets are normalised to UTC', a
   assert.deepEqual(r.trajectories[0].steps.map((s: { timestamp: string }) => s.timestamp), ['2026-01-01T00:00:00.001+00:00', '2026-01-01T00:00:00.002+00:00']);
 });
 
+test('timestamps outside the years 0001–9999 (UTC) are rejected by name, both wire forms; the years 0001–0099 are kept as written', async () => {
+  // Epoch microseconds as bigint: past 2^53 a number literal would be rounded before it is written.
+  const at = (line: string, t: string | bigint) => line.replace(/"timestamp":"[^"]+"/, `"timestamp":${typeof t === 'bigint' ? t : JSON.stringify(t)}`);
+  const mark = (n: number, t: string | bigint) => at(JSON.stringify({ kind: 'mark', atof_version: '0.1', uuid: U(n), parent_uuid: U(1), timestamp: T(3), name: `m${n}`, data: { n } }), t);
+  const outside = ['9999-12-31T23:59:59-01:00', '0001-01-01T00:30:00+01:00', '0000-02-29T00:00:00+00:00', 253402300800000000n, -62135596800000001n];
+  const r = await convert(write('range.ndjson', session(...outside.map((t, i) => mark(10 + i, t)), mark(20, '0050-06-01T12:00:00+00:00'), mark(21, -60576206400000000n))), '--no-observed-events');
+  assert.equal(r.code, 0);
+  assert.match(r.stderr, /rejected invalid-atof: 5 line\(s\) \(first at .*range\.ndjson:4 at timestamp: outside the years 0001–9999 \(UTC\) that an ATIF timestamp can hold\)/);
+  // Written as a string or as epoch microseconds, the year 0050 is the year 0050 (Date.UTC read it as 1950).
+  const marks = r.trajectories[0].steps.filter((s: { timestamp: string }) => s.timestamp.startsWith('00'));
+  assert.deepEqual(marks.map((s: { timestamp: string }) => s.timestamp), ['0050-06-01T12:00:00+00:00', '0050-06-01T12:00:00+00:00']);
+  // A number no timestamp can be (it printed as 0NaN-NaN-NaN…) is the same rejection.
+  const huge = await convert(write('huge.ndjson', [agent('start', 1, 0).replace(/"timestamp":"[^"]+"/, '"timestamp":99999999999999999999999')]), '--strict');
+  assert.equal(huge.code, 1);
+  assert.match(huge.stderr, /timestamp: outside the years 0001–9999/);
+});
+
 test('equal timestamps keep input order; an end before its start is converted as given', async () => {
   const same = [agent('start', 1, 0), llm('start', 2, 5, 1, { prompt: 'first' }), llm('end', 2, 5, 1, { content: 'a' }), llm('start', 3, 5, 1, { prompt: 'second' }), llm('end', 3, 5, 1, { content: 'b' }), agent('end', 1, 9)];
   const r = await convert(write('ties.ndjson', same));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isObject, JsonNumber, type Json, type JsonObject } from '../json/value.js';
-import { parseRfc3339, fromEpochMicros, type Nanos } from './time.js';
+import { fromEpochMicros, OUT_OF_RANGE, parseRfc3339, rfc3339Problem, type Nanos } from './time.js';
 import { parseUuid } from './uuid.js';
 
 /** Where an event came from, for messages and for `explain`. */
@@ -35,11 +35,13 @@ export interface AtofEvent {
 
 const uuidText = z.string().refine((s) => parseUuid(s) !== undefined, 'not a UUID');
 const timestamp = z.union([
-  z.string().refine((s) => parseRfc3339(s) !== undefined, 'not an RFC 3339 timestamp'),
-  z.custom<number | JsonNumber>(
-    (v) => (typeof v === 'number' && Number.isSafeInteger(v)) || (v instanceof JsonNumber && v.isIntegerLiteral),
-    'not an integer of epoch microseconds',
-  ),
+  z.string().refine((s) => parseRfc3339(s) !== undefined, { error: (issue) => rfc3339Problem(String(issue.input)) }),
+  z
+    .custom<number | JsonNumber>(
+      (v) => (typeof v === 'number' && Number.isSafeInteger(v)) || (v instanceof JsonNumber && v.isIntegerLiteral),
+      'not an integer of epoch microseconds',
+    )
+    .refine((v) => fromEpochMicros(BigInt(typeof v === 'number' ? v : v.text)) !== undefined, OUT_OF_RANGE),
 ]);
 const optionalJson = z.unknown().optional();
 /** `"MAJOR.MINOR"` with major 0: any 0.x is read; another major is not ATOF 0.1's format (spec §2: fail fast). */

@@ -1,3 +1,5 @@
+import { daysFromCivil, daysInMonth } from '../util/civil-date.js';
+
 /**
  * Timestamps are nanoseconds since the Unix epoch as BigInt: RFC 3339 strings carry up to 9
  * fractional digits, which a double cannot hold next to a 2026 epoch. Any offset is converted to UTC.
@@ -26,7 +28,7 @@ function parseCanonicalUtc(t: string): Nanos | undefined {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
     const [y, m, d] = day.split('-').map(Number);
     if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return undefined;
-    base = Date.UTC(y, m - 1, d);
+    base = daysFromCivil(y, m, d) * 86_400_000;
     if (dayMs.size > 10_000) dayMs.clear();
     dayMs.set(day, base);
   }
@@ -56,9 +58,33 @@ function digits2(t: string, i: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
+/**
+ * What a timestamp may be: the years 0001–9999 in UTC, which ATIF's ISO 8601 timestamps (and every
+ * reader of them) can hold. Past either end the output would not be valid: such input is refused.
+ */
+export const MIN_TIMESTAMP_NS: Nanos = BigInt(daysFromCivil(1, 1, 1)) * 86_400n * 1_000_000_000n;
+export const MAX_TIMESTAMP_NS: Nanos = BigInt(daysFromCivil(10_000, 1, 1)) * 86_400n * 1_000_000_000n - 1n;
+export const OUT_OF_RANGE = 'outside the years 0001–9999 (UTC) that an ATIF timestamp can hold';
+
+const inRange = (ns: Nanos | undefined): Nanos | undefined => (ns !== undefined && ns >= MIN_TIMESTAMP_NS && ns <= MAX_TIMESTAMP_NS ? ns : undefined);
+
+/** An RFC 3339 timestamp, or undefined when the text is none or its instant is out of range (see {@link rfc3339Problem}). */
 export function parseRfc3339(text: string): Nanos | undefined {
-  const fast = parseCanonicalUtc(text);
-  if (fast !== undefined) return fast;
+  return inRange(parseCanonicalUtc(text) ?? parseAnyRfc3339(text));
+}
+
+/** Why {@link parseRfc3339} refuses a text, undefined when it does not: the message of an input check. */
+export function rfc3339Problem(text: string): string | undefined {
+  if (parseRfc3339(text) !== undefined) return undefined;
+  return parseAnyRfc3339(text) === undefined ? 'not an RFC 3339 timestamp' : OUT_OF_RANGE;
+}
+
+/** Integer epoch microseconds (ATOF's other wire form), undefined when out of range. */
+export function fromEpochMicros(us: bigint): Nanos | undefined {
+  return inRange(us * 1000n);
+}
+
+function parseAnyRfc3339(text: string): Nanos | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, off] = m;
@@ -69,8 +95,7 @@ export function parseRfc3339(text: string): Nanos | undefined {
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month)) return undefined;
   if (hour > 23 || minute > 59 || second > 60) return undefined;
-  const ms = Date.UTC(Number(y), month - 1, day, hour, minute, second === 60 ? 59 : second);
-  if (Number.isNaN(ms)) return undefined;
+  const ms = (daysFromCivil(Number(y), month, day) * 86_400 + (hour * 60 + minute) * 60 + (second === 60 ? 59 : second)) * 1000;
   let offsetMinutes = 0;
   if (off !== undefined && off !== 'Z' && off !== 'z') {
     const sign = off.startsWith('-') ? -1 : 1;
@@ -85,14 +110,6 @@ export function parseRfc3339(text: string): Nanos | undefined {
   return (BigInt(ms) - BigInt(offsetMinutes) * 60_000n) * 1_000_000n + fracNs + leap;
 }
 
-function daysInMonth(y: number, m: number): number {
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-/** Integer epoch microseconds, the other wire form of an ATOF timestamp. */
-export function fromEpochMicros(us: bigint): Nanos {
-  return us * 1000n;
-}
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { isNumber, isObject, numberValue, type JsonNumber } from '../../json/value.js';
-import { parseRfc3339 } from '../time.js';
+import { parseRfc3339, rfc3339Problem } from '../time.js';
 
 /** Building blocks shared by the gateway-record and HAR schemas. Numbers may arrive as JsonNumber. */
 
 /** An RFC 3339 timestamp as a string (the test of {@link rfc3339}, for hand-written checks too). */
 export const isRfc3339 = (v: unknown): v is string => typeof v === 'string' && parseRfc3339(v) !== undefined;
 
-export const rfc3339 = z.string().refine(isRfc3339, 'not an RFC 3339 timestamp');
+export const rfc3339 = z.string().refine(isRfc3339, { error: (issue) => rfc3339Problem(String(issue.input)) });
 
 export const jsonNumber = z.custom<number | JsonNumber>((v) => isNumber(v), 'not a number');
 
