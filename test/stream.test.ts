@@ -98,6 +98,39 @@ test('children that arrive before their parent wait for it, then join its scope'
   assert.equal(done[0].trajectory?.steps[0].message, 'early');
 });
 
+test('a top-level end read before its start: the scope gathers its events to the end of input, as the same events sorted by time', () => {
+  // The input is out of order around this scope; its events may come anywhere after, so it is not
+  // closed at its start (which would make them late) but at the end of input.
+  for (const parent of [undefined, uuid(999)]) {
+    const top = uuid(1);
+    const agent = (phase: string, ms: number) => ev({ category: 'agent', scope_category: phase, uuid: top, timestamp: at(ms), name: 'agent', ...(parent ? { parent_uuid: parent } : {}) });
+    const mark = (n: number, ms: number) => ev({ kind: 'mark', uuid: uuid(n), parent_uuid: top, timestamp: at(ms), name: `m${n}`, data: { n } });
+    const lines = [agent('end', 9), mark(2, 1), agent('start', 0), mark(3, 2)].map((e, seq) => ({ ...e, seq }));
+    // The steps are compared (the root's observed_events keep the input's order, as read).
+    const stepsOnly = { ...options, observedEvents: false };
+    const s = new StreamingConverter(stepsOnly);
+    for (const e of lines) assert.deepEqual(s.push(e), { done: [], late: [] }, `parent ${parent}`);
+    const { done } = s.finish();
+    assert.deepEqual(done.map((d) => [d.sessionId, d.eventCount]), [[top, 4]], `parent ${parent}`);
+    const sorted = new StreamingConverter(stepsOnly);
+    const inOrder = sortEvents(lines).map((e, seq) => ({ ...e, seq }));
+    const expected = [...inOrder.flatMap((e) => sorted.push(e).done), ...sorted.finish().done];
+    assert.deepEqual(bySession(done), bySession(expected), `parent ${parent}`);
+  }
+});
+
+test('an end read before its start keeps only its own scope open: other sessions still close at their ends', () => {
+  const [a, b] = [uuid(1), uuid(10)];
+  const agent = (id: string, phase: string, ms: number) => ev({ category: 'agent', scope_category: phase, uuid: id, timestamp: at(ms), name: 'agent' });
+  const s = new StreamingConverter(options);
+  s.push(agent(a, 'end', 5));
+  s.push(agent(a, 'start', 0));
+  s.push(agent(b, 'start', 6));
+  s.push(ev({ kind: 'mark', uuid: uuid(11), parent_uuid: b, timestamp: at(7), name: 'b', data: 'x' }));
+  assert.deepEqual(s.push(agent(b, 'end', 8)).done.map((d) => d.sessionId), [b]);
+  assert.deepEqual(s.finish().done.map((d) => d.sessionId), [a]);
+});
+
 test('events under no top-level agent become the unscoped trajectory at the end', () => {
   const s = new StreamingConverter(options);
   s.push(ev({ kind: 'mark', uuid: uuid(5), timestamp: at(0), name: 'orphan', data: 'x' }));

@@ -43,8 +43,12 @@ export class TopLevelGrouper<R> {
    * event costs one or two lookups.
    */
   private readonly nodes = new Map<string, UuidNode>();
-  /** Open top-level scopes, in opening order: whether their start event has been filed, and their uuids. */
-  private readonly open = new Map<string, { started: boolean; members: string[] }>();
+  /**
+   * Open top-level scopes, in opening order: the `seq` of their start once filed, their uuids, the
+   * `seq` of the last event filed, and whether one was filed after a later one (then the group is
+   * handed over sorted by `seq`).
+   */
+  private readonly open = new Map<string, { startSeq?: number; members: string[]; lastSeq: number; outOfOrder: boolean }>();
   /**
    * Every uuid of every closed scope, 16 bytes each: an event naming one as its own uuid or its parent
    * comes too late. (Kept as nodes, they would make memory grow with the whole input.)
@@ -67,23 +71,34 @@ export class TopLevelGrouper<R> {
     }
     // Whether the parent was seen is decided before this event counts as seen (a uuid may name itself).
     const parentSeen = e.parentUuid !== undefined && (this.nodes.has(e.parentUuid) || this.gone.has(e.parentUuid));
+    const existed = node !== undefined;
     if (!node) this.nodes.set(e.uuid, (node = { parent: e.parentUuid }));
     else if (node.parent === undefined) node.parent = e.parentUuid;
     const isTop = e.kind === 'scope' && e.scopeCategory === 'start' && e.category === 'agent' && node.root === undefined && !parentSeen;
     if (isTop) {
       node.root = e.uuid;
-      this.open.set(e.uuid, { started: false, members: [e.uuid] });
+      this.open.set(e.uuid, { members: [e.uuid], lastSeq: e.seq, outOfOrder: false });
     }
     this.place(e, out);
-    // Events that were waiting for this uuid can now follow their chain further.
-    const released = this.waiting.get(e.uuid);
-    if (released) {
-      this.waiting.delete(e.uuid);
+    // Events that were waiting for this uuid can now follow their chain further. A top-level start
+    // whose uuid was seen before (its end, or a child, came first in the input) may also complete
+    // the chains of events waiting for its parent, which never appeared: they try again.
+    const released = this.takeWaiting(e.uuid);
+    if (isTop && existed && e.parentUuid !== undefined && e.parentUuid !== e.uuid) released.push(...this.takeWaiting(e.parentUuid));
+    if (released.length > 0) {
+      released.sort((a, b) => a.seq - b.seq);
       for (const w of released) this.place(w, out);
       // Late ones in input order, as they are reported.
       if (out.late.length > 1) out.late.sort((a, b) => a.seq - b.seq);
     }
     return out;
+  }
+
+  private takeWaiting(uuid: string): AtofEvent[] {
+    const waiting = this.waiting.get(uuid);
+    if (waiting === undefined) return [];
+    this.waiting.delete(uuid);
+    return waiting;
   }
 
   /** Files an event under its scope (closing the scope at its end), parks it, or finds it late. */
@@ -95,7 +110,7 @@ export class TopLevelGrouper<R> {
     }
     if (root === undefined) {
       if (missing === undefined) {
-        this.unscoped.push(e); // its chain ends at an event outside every top-level scope (or loops)
+        this.unscoped.push(e); // its chain loops
         return;
       }
       pushTo(this.waiting, missing, e);
@@ -103,8 +118,13 @@ export class TopLevelGrouper<R> {
     }
     const group = this.open.get(root)!;
     this.sink.add(root, e);
-    if (e.uuid === root && e.scopeCategory === 'start') group.started = true;
-    if (e.uuid === root && e.scopeCategory === 'end' && group.started) out.done.push(this.close(root, false, true));
+    if (e.seq < group.lastSeq) group.outOfOrder = true;
+    group.lastSeq = Math.max(group.lastSeq, e.seq);
+    if (e.uuid === root && e.scopeCategory === 'start') group.startSeq = e.seq;
+    // Its end closes the scope, unless the end came first in the input: then the input is out of order
+    // around this scope, whose events may come anywhere after, and the scope stays open to the end of
+    // input (see finish).
+    if (e.uuid === root && e.scopeCategory === 'end' && group.startSeq !== undefined && e.seq > group.startSeq) out.done.push(this.close(root, group.outOfOrder, true));
   }
 
   /** End of input: every open scope (in opening order), then the unscoped remainder. */
@@ -140,7 +160,9 @@ export class TopLevelGrouper<R> {
     if (!node) return this.gone.has(uuid) ? { late: true } : {};
     // The common case first: the event is a root, or a child of an event already resolved.
     if (node.root) return { root: node.root };
-    if (node.parent === undefined) return {};
+    // No parent, and not a top-level scope (yet): its start may still come (an end or a mark read
+    // before the start of its scope). It waits for that uuid; at the end of input it is unscoped.
+    if (node.parent === undefined) return { missing: uuid };
     const parentNode = this.nodes.get(node.parent);
     if (parentNode && node.parent !== uuid && parentNode.root) return { root: this.join(uuid, node, parentNode.root) };
     const path: string[] = [];
@@ -155,7 +177,7 @@ export class TopLevelGrouper<R> {
       }
       visited.add(cur);
       path.push(cur);
-      if (at.parent === undefined) return {};
+      if (at.parent === undefined) return { missing: cur };
       if (!this.nodes.has(at.parent)) {
         if (!this.gone.has(at.parent)) return { missing: at.parent };
         for (const u of path) {
