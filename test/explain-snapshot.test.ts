@@ -27,6 +27,7 @@ const FIXTURE_ARGS: string[][] = [
   ['explain', CHAIN, '--span', u('e3')],
   ['explain', CHAIN, '--span', u('f2')],
   ['explain', CHAIN, '--span', u('e6')],
+  ['explain', 'test/fixtures/explain/tie-break-kept.ndjson', '--span', u('b2')],
   ['diff', MERGE],
   ['diff', CHAIN],
   ['diff', 'test/fixtures/explain/hook-summary-tool-loop.ndjson'],

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { providerRules, sortEvents } from '../src/atif/export.js';
@@ -13,7 +14,8 @@ import type { AtofEvent } from '../src/ingest/atof.js';
 import { canonicalJson } from '../src/json/stringify.js';
 import type { Json } from '../src/json/value.js';
 import { P, llmSpan, uuid } from './support/events.js';
-import { byDefault, convert, overview, renumbered, seed, sources, span, without, type OverviewJson } from './support/fixes.js';
+import { runCli, runJson } from './support/cli.js';
+import { byDefault, convert, fixture, overview, renumbered, seed, sources, span, without, type OverviewJson, type PairJson } from './support/fixes.js';
 
 const chat = (text: string): Json => ({ messages: [{ role: 'user', content: text }] });
 const answer = (text: string | null, extra: Record<string, Json> = {}): Json => ({ choices: [{ message: { content: text, ...extra } }] });
@@ -114,7 +116,27 @@ describe('dedupe-chain-metrics (atif-dedupe.md E1)', () => {
     assert.deepEqual(spanOf(o0, 'd1').absorbed_from, [span('d2')]);
     assert.deepEqual(spanOf(o, 'd1').absorbed_from, [span('d2'), span('d3')]);
     assert.equal(pairOf(o0, 'd2', 'd3').fix, undefined);
-    assert.equal(pairOf(o, 'd2', 'd3').fix, 'dedupe-chain-metrics');
+    // The fix moved the summary hook's metrics on past the gateway; it did not change this pair's verdict.
+    const [seedPair, pair] = [pairOf(o0, 'd2', 'd3'), pairOf(o, 'd2', 'd3')];
+    assert.deepEqual([pair.rule, pair.suppressed, pair.canonical], [seedPair.rule, seedPair.suppressed, seedPair.canonical]);
+    assert.equal(pair.fix, undefined, 'no [fix] tag: the verdict is the same without the fix');
+    assert.deepEqual(pair.metrics_passed_on, { fix: 'dedupe-chain-metrics', to: [span('d1')] });
+    assert.equal(seedPair.metrics_passed_on, undefined);
+  });
+
+  it('explain describes the metrics movement as what it is, not as a changed decision (text and --span)', async () => {
+    const text = (await runCli(['explain', fixture(N), '--session-id', 's', '-q'])).stdout;
+    assert.doesNotMatch(text, /\[fix dedupe-chain-metrics\]/);
+    assert.match(text, new RegExp(`MERGED_COMPLEMENTARY_CORRELATION_KEY +right suppressed: fidelity 50 vs 30; right's metrics went on via left to ${span('d1')} \\(fix dedupe-chain-metrics, verdict unchanged\\)`));
+    const gateway = (await runCli(['explain', fixture(N), '--span', span('d2'), '-q'])).stdout;
+    assert.doesNotMatch(gateway, /changed by fix dedupe-chain-metrics/);
+    assert.match(gateway, new RegExp(`metrics +→ +the other span's metrics, taken by this span, went on to ${span('d1')} \\(fix dedupe-chain-metrics; the verdict is unchanged\\)`));
+    assert.match(gateway, new RegExp(`passed on +metrics absorbed from ${span('d3')} went on to ${span('d1')} \\(fix dedupe-chain-metrics\\)`));
+    const json = await runJson<{ metrics: { passed_on: unknown } }>(['explain', fixture(N), '--span', span('d2')]);
+    assert.deepEqual(json.metrics.passed_on, { fix: 'dedupe-chain-metrics', to: [span('d1')] });
+    const seedJson = await runJson<{ metrics: { passed_on: unknown; lost: unknown } }>(['explain', fixture(N), '--span', span('d2'), '--profile', 'relay-0.3']);
+    assert.equal(seedJson.metrics.passed_on, null);
+    assert.notEqual(seedJson.metrics.lost, null, 'at the seed they are lost');
   });
 
   it('passes metrics through every level of a longer chain, own values first', () => {
@@ -147,6 +169,65 @@ describe('dedupe-tie-break (atif-dedupe.md E2)', () => {
     assert.equal(seedPair.rule, 'KEPT_EQUAL_FIDELITY');
     const pair = pairOf(await overview(N), 'e1', 'e2');
     assert.deepEqual([pair.rule, pair.canonical, pair.suppressed, pair.fix], ['MERGED_SAME_PAYLOAD', span('e1'), span('e2'), 'dedupe-tie-break']);
+    assert.deepEqual(pair.checks.tie_break, { pass: true, fix: 'dedupe-tie-break', kept: 'left', by: 'EARLIER_START' });
+    assert.equal(seedPair.checks.tie_break, undefined);
+  });
+
+  describe('explain says why the fix left a tie alone (test/fixtures/explain/tie-break-kept.ndjson)', () => {
+    // Three ties, one per parent, each the same request and answer at equal fidelity, kept by the fix.
+    const KEPT = 'test/fixtures/explain/tie-break-kept.ndjson';
+    const cases = [
+      {
+        what: 'different provider response ids',
+        left: 'b1',
+        right: 'b2',
+        check: { pass: false, fix: 'dedupe-tie-break', reason: 'DISTINCT_RESPONSE_IDS', response_ids: { left: 'chatcmpl-A', right: 'chatcmpl-B' } },
+        text: /tie-break +✗ +not broken: the answers carry different provider response ids \(this: chatcmpl-B; other: chatcmpl-A\): two calls with one request \(fix dedupe-tie-break\)/,
+        outcome: 'not broken (dedupe-tie-break): provider response ids differ',
+      },
+      {
+        what: 'windows that only touch',
+        left: 'c1',
+        right: 'c2',
+        check: { pass: false, fix: 'dedupe-tie-break', reason: 'WINDOWS_ONLY_TOUCH' },
+        text: /tie-break +✗ +not broken: the windows only touch \(one call ending as the next identical one starts is more likely a repeat\) \(fix dedupe-tie-break\)/,
+        outcome: 'not broken (dedupe-tie-break): windows only touch',
+      },
+      {
+        what: 'request keys of their own',
+        left: 'd1',
+        right: 'd2',
+        check: { pass: false, fix: 'dedupe-tie-break', reason: 'DISTINCT_KEYS', keys: { left: ['request:r1'], right: ['request:r2'] } },
+        text: /tie-break +✗ +not broken: both carry correlation keys of one kind and share none \(this: request:r2; other: request:r1\): two calls \(fix dedupe-tie-break\)/,
+        outcome: 'not broken (dedupe-tie-break): correlation keys differ',
+      },
+    ];
+    type SpanJson = { pairs: Array<{ rule: string; fix?: string; checks: { tie_break?: unknown } }> };
+    for (const c of cases) {
+      it(c.what, async () => {
+        // Asked from the right-hand span, so the text's this/other are the recorded right/left.
+        const json = await runJson<SpanJson>(['explain', KEPT, '--span', span(c.right)]);
+        assert.deepEqual(json.pairs.map((p) => [p.rule, p.fix, p.checks.tie_break]), [['KEPT_EQUAL_FIDELITY', undefined, c.check]]);
+        assert.match((await runCli(['explain', KEPT, '--span', span(c.right), '-q'])).stdout, c.text);
+        const o = await runJson<OverviewJson>(['explain', KEPT]);
+        const row = o.trajectories[0].pairs.find((p) => p.left === span(c.left) && p.right === span(c.right))!;
+        assert.deepEqual([row.rule, row.fix, row.checks.tie_break], ['KEPT_EQUAL_FIDELITY', undefined, c.check]);
+        assert.match((await runCli(['explain', KEPT, '-q'])).stdout, new RegExp(`KEPT_EQUAL_FIDELITY +same request \\(SAME_PAYLOAD\\) but fidelity ties at 50: both kept; ${c.outcome.replace(/[()]/g, '\\$&')}\n`));
+      });
+    }
+
+    it('with the fix off (relay-0.3, --no-fix) nothing about it appears', async () => {
+      // (The overview's header names `--no-fix dedupe-tie-break`: the profile, not a check.)
+      const TIE_BREAK_TEXT = /tie-break +[✓✗]|broken|\(fix dedupe-tie-break\)/;
+      for (const flags of [['--profile', 'relay-0.3'], ['--no-fix', 'dedupe-tie-break']]) {
+        for (const c of cases) {
+          const json = await runJson<SpanJson>(['explain', KEPT, '--span', span(c.right), ...flags]);
+          assert.deepEqual(json.pairs.map((p) => [p.rule, p.checks.tie_break]), [['KEPT_EQUAL_FIDELITY', undefined]], flags.join(' '));
+          assert.doesNotMatch((await runCli(['explain', KEPT, '--span', span(c.right), '-q', ...flags])).stdout, TIE_BREAK_TEXT, flags.join(' '));
+        }
+        assert.doesNotMatch((await runCli(['explain', KEPT, '-q', ...flags])).stdout, TIE_BREAK_TEXT, flags.join(' '));
+      }
+    });
   });
 
   it('gateway over hook, then the earlier start, then the smaller uuid; never against distinct keys or when only touching', () => {
@@ -160,12 +241,16 @@ describe('dedupe-tie-break (atif-dedupe.md E2)', () => {
       ...llmSpan({ ...base, uuid: uuid(6), start: 9, end: 20, startMeta: GATEWAY }),
     ]);
     const get = (n: number) => c.get(uuid(n))!;
-    assert.equal(tieBreak(get(1), get(2)), get(2), 'the gateway span stays although it started later');
-    assert.equal(tieBreak(get(3), get(1)), get(1), 'same start: the smaller uuid');
-    assert.equal(tieBreak(get(4), get(5)), undefined, 'own api_call_ids: two calls');
-    assert.equal(tieBreak(get(2), get(6)), undefined, 'touching windows');
+    assert.deepEqual(tieBreak(get(1), get(2)), { pass: true, kept: 'right', by: 'GATEWAY_ONLY' }, 'the gateway span stays although it started later');
+    assert.deepEqual(tieBreak(get(3), get(1)), { pass: true, kept: 'right', by: 'SMALLER_UUID' }, 'same start: the smaller uuid');
+    assert.deepEqual(tieBreak(get(4), get(5)), { pass: false, reason: 'DISTINCT_KEYS', keys: { left: ['request:c-1'], right: ['request:c-2'] } }, 'own api_call_ids: two calls');
+    assert.deepEqual(tieBreak(get(2), get(6)), { pass: false, reason: 'WINDOWS_ONLY_TOUCH' }, 'touching windows');
     const tied = decidePair(get(4), get(5), DEFAULT);
     assert.deepEqual([tied.rule, tied.fix], ['KEPT_EQUAL_FIDELITY', undefined]);
+    assert.deepEqual(tied.checks.tieBreak, tieBreak(get(4), get(5)), 'the tie-break outcome is recorded with the decision');
+    assert.equal(decidePair(get(4), get(5), optionsOf('relay-0.3')).checks.tieBreak, undefined, 'without the fix, nothing about it');
+    const broken = decidePair(get(1), get(2), DEFAULT);
+    assert.deepEqual([broken.rule, broken.canonical, broken.checks.tieBreak], ['MERGED_SAME_PAYLOAD', uuid(2), { pass: true, kept: 'right', by: 'GATEWAY_ONLY' }]);
   });
 
   it('never between answers with their own provider ids (two calls with one request: a retry, parallel samples); one id, or none on one side, is one call', () => {
@@ -173,10 +258,34 @@ describe('dedupe-tie-break (atif-dedupe.md E2)', () => {
       llmSpan({ parent: P, request: chat('2+2?'), response: id === undefined ? answer('4') : ({ ...(answer('4') as object), id } as Json), uuid: uuid(n), start, end: start + 10, startMeta: GATEWAY });
     const c = candidates([...spanWith(1, 0, 'chatcmpl-A'), ...spanWith(2, 1, 'chatcmpl-B'), ...spanWith(3, 2, 'chatcmpl-A'), ...spanWith(4, 3)]);
     const get = (n: number) => c.get(uuid(n))!;
-    assert.equal(tieBreak(get(1), get(2)), undefined, 'chatcmpl-A and chatcmpl-B: two answers');
+    assert.deepEqual(tieBreak(get(1), get(2)), { pass: false, reason: 'DISTINCT_RESPONSE_IDS', responseIds: { left: 'chatcmpl-A', right: 'chatcmpl-B' } }, 'chatcmpl-A and chatcmpl-B: two answers');
     assert.deepEqual([decidePair(get(1), get(2), DEFAULT).rule, decidePair(get(1), get(2), DEFAULT).fix], ['KEPT_EQUAL_FIDELITY', undefined]);
-    assert.equal(tieBreak(get(1), get(3)), get(1), 'one answer recorded twice: the earlier start stays');
-    assert.equal(tieBreak(get(2), get(4)), get(2), 'an answer without an id says nothing either way');
+    assert.deepEqual(tieBreak(get(1), get(3)), { pass: true, kept: 'left', by: 'EARLIER_START' }, 'one answer recorded twice: the earlier start stays');
+    assert.deepEqual(tieBreak(get(2), get(4)), { pass: true, kept: 'left', by: 'EARLIER_START' }, 'an answer without an id says nothing either way');
+  });
+});
+
+describe('explain tags a pair [fix NAME] only when the fix changed its verdict (README: the fix that changed a decision)', () => {
+  const inputs = [
+    ...readdirSync('test/fixtures/fixes').filter((f) => f.endsWith('.ndjson')).map((f) => `test/fixtures/fixes/${f}`),
+    'test/fixtures/explain/chain-and-tie.ndjson',
+    'test/fixtures/explain/tie-break-kept.ndjson',
+  ];
+  const verdict = (p: PairJson | undefined) => p && [p.rule, p.suppressed ?? null, p.canonical ?? null];
+  it('every tagged pair of every fixture decides otherwise with that fix off', async () => {
+    let tagged = 0;
+    for (const input of inputs) {
+      const on = await runJson<OverviewJson>(['explain', input, '--session-id', 's']);
+      for (const p of on.trajectories.flatMap((t) => t.pairs)) {
+        for (const fix of p.fix?.split(', ') ?? []) {
+          tagged++;
+          const off = await runJson<OverviewJson>(['explain', input, '--session-id', 's', '--no-fix', fix]);
+          const same = off.trajectories.flatMap((t) => t.pairs).find((q) => q.left === p.left && q.right === p.right);
+          assert.notDeepEqual(verdict(same), verdict(p), `${input}: ${p.left} ${p.right} [fix ${fix}]`);
+        }
+      }
+    }
+    assert.ok(tagged >= 3, `the fixtures do tag pairs (${tagged})`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { fillMissingMetrics, metricsConflict, type Metrics } from '../providers/usage.js';
-import type { PairDecision } from './pair.js';
+import type { MetricsPassedOn, PairDecision } from './pair.js';
 import { AbsorbedLists } from './absorbed-lists.js';
 
 /** The state `summarize` folds pair decisions into, shared with the chain pass. */
@@ -24,17 +24,19 @@ export interface MetricsFold {
  * absorbed (its own values already reached its suppressors, so they are no new conflict there).
  * Suppression always points to a higher-ranked span, so the graph has no cycle; spans are handled
  * once all their own suppressed spans have passed their metrics on (Kahn's order, no recursion).
- * Returns which decisions had their suppressed span's metrics travel on this way (a test rather than
- * a set of them: in a burst of identical calls that would be every one of k² / 2 decisions).
+ * Returns, per span whose absorbed metrics were passed on, where they went (`spans`), and per decision
+ * whose suppressed span's metrics travelled on past its canonical span, the same note (`pairs`: a test
+ * rather than a list of them: in a burst of identical calls that would be every one of k² / 2
+ * decisions). Notes are shared per canonical span. No verdict changes here: only where metrics go.
  */
-export function passOnChainedMetrics(fold: MetricsFold): (p: PairDecision) => boolean {
+export function passOnChainedMetrics(fold: MetricsFold): PassedOn {
   const { suppressedBy, supplemental, absorbed, conflicts, endMetrics } = fold;
   const waiting = new Map<string, number>();
   for (const suppressors of suppressedBy.values()) {
     for (const c of suppressors) if (suppressedBy.has(c)) waiting.set(c, (waiting.get(c) ?? 0) + 1);
   }
   const queue = [...suppressedBy.keys()].filter((s) => !waiting.get(s));
-  const passedOn = new Set<string>();
+  const passedOn = new Map<string, MetricsPassedOn>();
   const lists = new AbsorbedLists(absorbed, suppressedBy);
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i];
@@ -55,10 +57,22 @@ export function passOnChainedMetrics(fold: MetricsFold): (p: PairDecision) => bo
     }
     if (entry) {
       supplemental.delete(s); // it reached the suppressors: nothing is lost in this span any more
-      passedOn.add(s);
+      passedOn.set(s, Object.freeze({ fix: 'dedupe-chain-metrics', to: suppressedBy.get(s)! }));
     }
   }
-  return (p) => p.canonical !== undefined && passedOn.has(p.canonical) && lists.has(p.canonical, p.suppressed!);
+  return {
+    spans: passedOn,
+    pairs: (p) => {
+      const note = p.canonical === undefined ? undefined : passedOn.get(p.canonical);
+      return note && lists.has(p.canonical!, p.suppressed!) ? note : undefined;
+    },
+  };
+}
+
+/** Where dedupe-chain-metrics sent metrics: per span that passed what it absorbed on, and per decision. */
+export interface PassedOn {
+  spans: ReadonlyMap<string, MetricsPassedOn>;
+  pairs: (p: PairDecision) => MetricsPassedOn | undefined;
 }
 
 /** What a suppressed span's agent step would have shown: its own metrics, gaps filled from what it absorbed. */

@@ -31,6 +31,34 @@ export interface PairChecks {
    * whose window does not overlap the other side's; one call cannot be both.
    */
   rounds?: { pass: boolean; keptWith: string };
+  /** dedupe-tie-break, recorded on a tie when the fix is on: whether it broke the tie, and how or why not. */
+  tieBreak?: TieBreakCheck;
+}
+
+/**
+ * What `dedupe-tie-break` decided about a tie. Broken (`pass`): the side that stays and the rule that
+ * chose it (a gateway-only span over a hook span, then the earlier start, then the smaller uuid). Not
+ * broken: the first reason it found, with the values it compared: both sides carry correlation keys of
+ * one namespace and share none (`keys`: that namespace's keys on each side), the answers carry
+ * different provider ids (`responseIds`), or the windows only touch (the gap is in `overlap`).
+ */
+export interface TieBreakCheck {
+  pass: boolean;
+  kept?: 'left' | 'right';
+  by?: 'GATEWAY_ONLY' | 'EARLIER_START' | 'SMALLER_UUID';
+  reason?: 'DISTINCT_KEYS' | 'DISTINCT_RESPONSE_IDS' | 'WINDOWS_ONLY_TOUCH';
+  keys?: { left: string[]; right: string[] };
+  responseIds?: { left: string; right: string };
+}
+
+/**
+ * dedupe-chain-metrics on a merged pair whose verdict it left as it was: the metrics the canonical
+ * span took from the suppressed one went on (fill-missing) to the spans that suppressed the canonical
+ * span (`to`), instead of being lost with it. A note on where metrics went, not a changed decision.
+ */
+export interface MetricsPassedOn {
+  fix: 'dedupe-chain-metrics';
+  to: readonly string[];
 }
 
 /** One pair decision, a value that explain renders as is. `left` is the earlier span in evaluation order. */
@@ -45,6 +73,8 @@ export interface PairDecision {
   canonical?: string;
   /** Which fix of the active profile changed this decision, if one did (several joined by ", "). */
   fix?: string;
+  /** Where the suppressed span's metrics went past the canonical span, when dedupe-chain-metrics moved them. */
+  metricsPassedOn?: MetricsPassedOn;
 }
 
 const joinFixes = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : `${a}, ${b}`);
@@ -54,9 +84,14 @@ export function withFix(p: PairDecision, fix: FixName): PairDecision {
   return { ...p, fix: joinFixes(p.fix, fix) };
 }
 
+/** The decision with a note on where dedupe-chain-metrics sent its suppressed span's metrics (its verdict unchanged). */
+export function withMetricsPassedOn(p: PairDecision, note: MetricsPassedOn): PairDecision {
+  return { ...p, metricsPassedOn: note };
+}
+
 export interface PairOptions {
-  /** Extra tie-break used by a fix profile; returns the span that stays, or undefined to keep both. */
-  tieBreak?: (l: SpanCandidate, r: SpanCandidate, basis: MatchBasis) => SpanCandidate | undefined;
+  /** Extra tie-break used by a fix profile: its outcome, recorded in the checks (`pass`: the side it names stays). */
+  tieBreak?: (l: SpanCandidate, r: SpanCandidate, basis: MatchBasis) => TieBreakCheck;
   tieBreakFix?: string;
 }
 
@@ -160,12 +195,14 @@ export function decidePair(l: SpanCandidate, r: SpanCandidate, opts: PairOptions
   // The checks of a pair that can be recorded, made again in one piece (see decision).
   const { parent, model, overlap, payload, complementary, evidence } = checks;
   const fidelity = lastFidelity.of(l.score, r.score);
-  checks = complementary ? { parent, model, overlap, payload, complementary, evidence, fidelity } : { parent, model, overlap, payload, fidelity };
+  const tieBreak = l.score === r.score ? opts.tieBreak?.(l, r, basis) : undefined;
+  if (tieBreak) {
+    checks = complementary ? { parent, model, overlap, payload, complementary, evidence, fidelity, tieBreak } : { parent, model, overlap, payload, fidelity, tieBreak };
+  } else checks = complementary ? { parent, model, overlap, payload, complementary, evidence, fidelity } : { parent, model, overlap, payload, fidelity };
   if (l.score === r.score) {
-    const winner = opts.tieBreak?.(l, r, basis);
-    if (!winner) return d('KEPT_EQUAL_FIDELITY', basis);
+    if (!tieBreak?.pass) return d('KEPT_EQUAL_FIDELITY', basis);
     fix = joinFixes(fix, opts.tieBreakFix);
-    return d(`MERGED_${basis}`, basis, winner);
+    return d(`MERGED_${basis}`, basis, tieBreak.kept === 'left' ? l : r);
   }
   return d(`MERGED_${basis}`, basis, l.score > r.score ? l : r);
 }

@@ -5,7 +5,7 @@ import { collectLlmSpans, type CandidateOptions, type LlmSpan, type SpanCandidat
 import { passOnChainedMetrics } from './chain.js';
 import { compareCandidates } from './order.js';
 import { matchablePairs } from './matchable-pairs.js';
-import { decidePair, withFix, type PairDecision, type PairOptions } from './pair.js';
+import { decidePair, withMetricsPassedOn, type MetricsPassedOn, type PairDecision, type PairOptions } from './pair.js';
 import { separateRounds } from './rounds.js';
 
 export { compareCandidates };
@@ -28,6 +28,8 @@ export interface SpanOutcome {
   state: SpanState;
   suppressedBy: readonly string[];
   absorbed: readonly string[];
+  /** dedupe-chain-metrics: this suppressed span's absorbed metrics went on to its suppressors instead of being lost. */
+  metricsPassedOn?: MetricsPassedOn;
   warnings: readonly WarningCode[];
 }
 
@@ -125,10 +127,16 @@ export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = t
     }
   }
   let pairs = decided;
+  let passedOn: ReadonlyMap<string, MetricsPassedOn> | undefined;
   if (enabled && opts.chainMetrics) {
     const endMetrics = (uuid: string) => byUuid.get(uuid)?.candidate?.endMetrics;
-    const changed = passOnChainedMetrics({ suppressedBy, supplemental, absorbed, conflicts, endMetrics });
-    pairs = decided.map((p) => (changed(p) ? withFix(p, 'dedupe-chain-metrics') : p));
+    const chained = passOnChainedMetrics({ suppressedBy, supplemental, absorbed, conflicts, endMetrics });
+    passedOn = chained.spans;
+    // A note on where metrics went, not a fix tag: no verdict changed (README: a tag names the fix that changed a decision).
+    pairs = decided.map((p) => {
+      const note = chained.pairs(p);
+      return note ? withMetricsPassedOn(p, note) : p;
+    });
   }
   const outcomes: SpanOutcome[] = spans.map((span) => {
     const c = span.candidate;
@@ -150,13 +158,16 @@ export function summarize(spans: LlmSpan[], decided: PairDecision[], enabled = t
       if (c.endTs < c.startTs) warnings.push('W_INVERTED_WINDOW');
       if (state === 'SPAN_SUPPRESSED' && c.endHasToolCalls) warnings.push('W_SUPPRESSED_TOOL_CALLS_IN_CORRELATION');
     }
-    return {
+    const note = passedOn?.get(span.uuid);
+    const outcome: SpanOutcome = {
       span,
       state,
       suppressedBy: suppressedBy.get(span.uuid) ?? NONE,
       absorbed: absorbed.get(span.uuid) ?? NONE,
       warnings: warnings.length > 0 ? warnings : NONE,
     };
+    if (note) outcome.metricsPassedOn = note;
+    return outcome;
   });
   return { spans: outcomes, pairs, suppressed, supplemental };
 }

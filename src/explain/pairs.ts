@@ -209,6 +209,16 @@ export interface ChecksJson {
   fidelity?: { left: number; right: number };
   /** dedupe-cross-round: the partner this pair gave way to. */
   rounds?: { pass: boolean; kept_with: string };
+  /** dedupe-tie-break (only when the fix is on, on a tie): broken (the side kept, by which rule) or why not, with the values compared. */
+  tie_break?: {
+    pass: boolean;
+    fix: 'dedupe-tie-break';
+    kept?: 'left' | 'right';
+    by?: string;
+    reason?: string;
+    keys?: { left: string[]; right: string[] };
+    response_ids?: { left: string; right: string };
+  };
 }
 
 export interface FlagsJson {
@@ -247,5 +257,15 @@ export function checksJson(checks: PairChecks, values?: { left: SpanCandidate; r
   }
   if (checks.fidelity) out.fidelity = { left: checks.fidelity.left, right: checks.fidelity.right };
   if (checks.rounds) out.rounds = { pass: checks.rounds.pass, kept_with: checks.rounds.keptWith };
+  if (checks.tieBreak) {
+    const t = checks.tieBreak;
+    const tie: NonNullable<ChecksJson['tie_break']> = { pass: t.pass, fix: 'dedupe-tie-break' };
+    if (t.kept) tie.kept = t.kept;
+    if (t.by) tie.by = t.by;
+    if (t.reason) tie.reason = t.reason;
+    if (t.keys) tie.keys = { left: [...t.keys.left], right: [...t.keys.right] };
+    if (t.responseIds) tie.response_ids = { left: t.responseIds.left, right: t.responseIds.right };
+    out.tie_break = tie;
+  }
   return out;
 }

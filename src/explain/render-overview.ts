@@ -67,11 +67,32 @@ function spanCells(r: SpanRow, s: Styles): Cell[] {
   ];
 }
 
-/** One line saying what a pair's rule meant here, and the fix that changed it, if one did. */
+/**
+ * One line saying what a pair's rule meant here, and the fix that changed it, if one did; then what a
+ * fix did without changing the verdict (metrics dedupe-chain-metrics passed on).
+ */
 export function pairOutcome(p: PairRow): string {
-  const text = ruleOutcome(p);
-  if (!p.fix) return text;
-  return `${text}${text === '' ? '' : ' '}[fix ${p.fix}]`;
+  let text = ruleOutcome(p);
+  if (p.fix) text = `${text}${text === '' ? '' : ' '}[fix ${p.fix}]`;
+  if (p.metrics_passed_on) {
+    const [from, via] = p.suppressed === p.left ? ['left', 'right'] : ['right', 'left'];
+    text += `; ${from}'s metrics went on via ${via} to ${p.metrics_passed_on.to.join(', ')} (fix ${p.metrics_passed_on.fix}, verdict unchanged)`;
+  }
+  return text;
+}
+
+const TIE_BROKEN_BY: Record<string, string> = { GATEWAY_ONLY: 'gateway-only span', EARLIER_START: 'earlier start', SMALLER_UUID: 'smaller uuid' };
+const TIE_KEPT_BECAUSE: Record<string, string> = {
+  DISTINCT_KEYS: 'correlation keys differ',
+  DISTINCT_RESPONSE_IDS: 'provider response ids differ',
+  WINDOWS_ONLY_TOUCH: 'windows only touch',
+};
+
+/** What dedupe-tie-break decided, when it looked at the tie: how it broke it, or why it did not. */
+function tieBreakNote(c: ChecksJson): string {
+  const t = c.tie_break;
+  if (!t) return '';
+  return t.pass ? `, tie broken by ${TIE_BROKEN_BY[t.by!] ?? t.by}` : `; not broken (${t.fix}): ${TIE_KEPT_BECAUSE[t.reason!] ?? t.reason}`;
 }
 
 /** What a pair's rule meant here, from the values its checks recorded. */
@@ -81,9 +102,9 @@ function ruleOutcome(p: PairRow): string {
     case 'MERGED_SAME_PAYLOAD':
     case 'MERGED_COMPLEMENTARY_REQUEST_SIGNATURE':
     case 'MERGED_COMPLEMENTARY_CORRELATION_KEY':
-      return `${p.suppressed === p.left ? 'left' : 'right'} suppressed: fidelity ${c.fidelity?.left} vs ${c.fidelity?.right}`;
+      return `${p.suppressed === p.left ? 'left' : 'right'} suppressed: fidelity ${c.fidelity?.left} vs ${c.fidelity?.right}${tieBreakNote(c)}`;
     case 'KEPT_EQUAL_FIDELITY':
-      return `same request (${p.basis}) but fidelity ties at ${c.fidelity?.left}: both kept`;
+      return `same request (${p.basis}) but fidelity ties at ${c.fidelity?.left}: both kept${tieBreakNote(c)}`;
     case 'KEPT_CROSS_ROUND':
       return `matched, but one side is already the same call as ${c.rounds?.kept_with}, which does not overlap the other side: both kept`;
     case 'KEPT_MODEL_MISMATCH':

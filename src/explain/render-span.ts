@@ -1,6 +1,6 @@
 import { canonicalJson } from '../json/stringify.js';
 import type { Json } from '../json/value.js';
-import type { FlagsJson } from './pairs.js';
+import type { ChecksJson, FlagsJson } from './pairs.js';
 import type { Styles } from './palette.js';
 import { formatDuration, truncate } from './format.js';
 import { cell, renderTable } from './table.js';
@@ -60,10 +60,7 @@ export function renderSpan(r: SpanReport, s: Styles): string {
   const metricLines: Array<[string, string]> = [];
   if (m.supplemental !== null) metricLines.push(['absorbed', `${metricsText(m.supplemental)} from ${m.absorbed_from.join(', ')} (fill-missing: its own values win)`]);
   if (m.given_to.length > 0) metricLines.push(['given', `its end metrics went to ${m.given_to.join(', ')} (fill-missing)`]);
-  // Absorbed by a suppressed span and not lost: dedupe-chain-metrics passed them on to its suppressors.
-  if (m.lost === null && r.state === 'SPAN_SUPPRESSED' && m.absorbed_from.length > 0) {
-    metricLines.push(['passed on', `metrics absorbed from ${m.absorbed_from.join(', ')} went on to ${r.suppressed_by.join(', ')} [fix dedupe-chain-metrics]`]);
-  }
+  if (m.passed_on !== null) metricLines.push(['passed on', `metrics absorbed from ${m.absorbed_from.join(', ')} went on to ${m.passed_on.to.join(', ')} (fix ${m.passed_on.fix})`]);
   if (m.lost !== null) metricLines.push(['lost', `${metricsText(m.lost)} absorbed from ${m.absorbed_from.join(', ')} reach no step: this span is suppressed`]);
   if (metricLines.length === 0) metricLines.push(['moved', 'nothing']);
   for (const line of renderTable(metricLines.map(([k, v]) => [cell(k, s.dim), cell(v)]))) out.push(line);
@@ -130,9 +127,40 @@ function renderPair(p: SpanPairJson, n: number, s: Styles): string[] {
     rows.push(['fidelity', a === b ? s.warn('=') : mark(true), `this ${a} vs other ${b}: ${verdict}`]);
   }
   if (c.rounds) rows.push(['rounds', mark(c.rounds.pass), `one side is already the same call as ${c.rounds.kept_with}, whose window does not overlap the other side: a different round`]);
+  if (c.tie_break) rows.push(['tie-break', mark(c.tie_break.pass), `${tieBreakText(c.tie_break, p.side)} (fix ${c.tie_break.fix})`]);
+  if (p.metrics_passed_on) {
+    const [whose, via] = p.suppressed === p.other ? ["the other span's", 'this span'] : ["this span's", 'the other span'];
+    rows.push(['metrics', '→', `${whose} metrics, taken by ${via}, went on to ${p.metrics_passed_on.to.join(', ')} (fix ${p.metrics_passed_on.fix}; the verdict is unchanged)`]);
+  }
   const basis = p.basis && !p.rule.endsWith(p.basis) ? s.dim(` (basis ${p.basis})`) : '';
   const head = `  ${n}. vs ${s.id(p.other)} ${p.other_name}  ${s.rule(p.rule)}${basis}${p.fix ? s.warn(` [changed by fix ${p.fix}]`) : ''}`;
   return [head, ...renderTable(rows.map(([k, m, v]) => [cell(k, s.dim), cell(m), cell(v)]), '     ')];
+}
+
+const TIE_BROKEN_BY: Record<string, string> = {
+  GATEWAY_ONLY: 'the gateway-only span over a hook span',
+  EARLIER_START: 'the earlier start',
+  SMALLER_UUID: 'the smaller uuid (same start)',
+};
+
+/** What dedupe-tie-break decided about a tie, as recorded, from the side of the span shown. */
+function tieBreakText(t: NonNullable<ChecksJson['tie_break']>, side: 'left' | 'right'): string {
+  const mine = <T>(l: T, r: T): [T, T] => (side === 'left' ? [l, r] : [r, l]);
+  if (t.pass) return `broken: ${t.kept === side ? 'this span' : 'the other span'} stays, by ${TIE_BROKEN_BY[t.by!] ?? t.by}`;
+  switch (t.reason) {
+    case 'DISTINCT_KEYS': {
+      const [a, b] = mine(t.keys!.left, t.keys!.right);
+      return `not broken: both carry correlation keys of one kind and share none (this: ${a.join(', ')}; other: ${b.join(', ')}): two calls`;
+    }
+    case 'DISTINCT_RESPONSE_IDS': {
+      const [a, b] = mine(t.response_ids!.left, t.response_ids!.right);
+      return `not broken: the answers carry different provider response ids (this: ${a}; other: ${b}): two calls with one request`;
+    }
+    case 'WINDOWS_ONLY_TOUCH':
+      return 'not broken: the windows only touch (one call ending as the next identical one starts is more likely a repeat)';
+    default:
+      return `not broken: ${t.reason}`;
+  }
 }
 
 function markerText(m: { event: string; key: string } | null): string {

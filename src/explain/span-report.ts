@@ -1,4 +1,4 @@
-import type { PairOutcomeJson } from './table-report.js';
+import { metricsPassedOnJson, withOutcome, type PairOutcomeJson } from './table-report.js';
 import type { LlmSpan } from '../dedupe/candidates.js';
 import type { PairDecision } from '../dedupe/pair.js';
 import type { SpanOutcome, SpanState } from '../dedupe/pass.js';
@@ -39,6 +39,8 @@ export interface SpanReport {
     given_to: string[];
     /** Metrics it absorbed although it was suppressed itself: they reach no step (W_METRICS_LOST). */
     lost: Json | null;
+    /** Metrics it absorbed although it was suppressed itself, passed on to its suppressors by dedupe-chain-metrics. */
+    passed_on: { fix: string; to: string[] } | null;
   };
   warnings: string[];
   steps: Array<{ trajectory_id: string; step_id: number; source: string }>;
@@ -54,12 +56,7 @@ export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: 
     const otherUuid = side === 'left' ? p.right : p.left;
     const other = byUuid.get(otherUuid)!;
     const [left, right] = side === 'left' ? [cand!, other.candidate!] : [other.candidate!, cand!];
-    const row: SpanPairJson = { other: otherUuid, other_name: other.name, side, rule: p.rule, checks: checksJson(p.checks, { left, right }) };
-    if (p.basis) row.basis = p.basis;
-    if (p.suppressed) row.suppressed = p.suppressed;
-    if (p.canonical) row.canonical = p.canonical;
-    if (p.fix) row.fix = p.fix;
-    return row;
+    return withOutcome<SpanPairJson>({ other: otherUuid, other_name: other.name, side, rule: p.rule, checks: checksJson(p.checks, { left, right }) }, p);
   };
   const pairs = cand ? sameParentPairs(dedupe, span.uuid).map(asRow) : [];
   const otherParents = cand ? crossParentOverlaps(dedupe, span.uuid).map(asRow) : [];
@@ -88,6 +85,7 @@ export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: 
       absorbed_from: [...outcome.absorbed],
       given_to: cand?.endMetrics && suppressed ? [...outcome.suppressedBy] : [],
       lost: suppressed ? metricsJson(supplemental) : null,
+      passed_on: outcome.metricsPassedOn ? metricsPassedOnJson(outcome.metricsPassedOn) : null,
     },
     warnings,
     steps: steps.map((s) => ({ trajectory_id: s.trajectoryId, step_id: s.step.step_id, source: s.step.source })),

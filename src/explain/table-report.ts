@@ -1,5 +1,5 @@
 import type { Eligibility } from '../dedupe/candidates.js';
-import type { PairDecision } from '../dedupe/pair.js';
+import type { MetricsPassedOn, PairDecision } from '../dedupe/pair.js';
 import { compareCandidates, type SpanOutcome, type SpanState } from '../dedupe/pass.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import { sourceOf, type SpanSource } from './facts.js';
@@ -31,6 +31,8 @@ export interface PairOutcomeJson {
   canonical?: string;
   fix?: string;
   checks: ChecksJson;
+  /** dedupe-chain-metrics moved the suppressed span's metrics on past the canonical span (the verdict is the profile's own). */
+  metrics_passed_on?: { fix: string; to: string[] };
 }
 
 export interface PairRow extends PairOutcomeJson {
@@ -93,12 +95,20 @@ export function spanRow(o: SpanOutcome, shortOf: (uuid: string) => string, extra
 
 export function pairRow(p: PairDecision): PairRow {
   const row: PairRow = { left: p.left, right: p.right, rule: p.rule, checks: checksJson(p.checks) };
+  return withOutcome(row, p);
+}
+
+/** A row with the decision's outcome fields added (no undefined). */
+export function withOutcome<T extends PairOutcomeJson>(row: T, p: PairDecision): T {
   if (p.basis) row.basis = p.basis;
   if (p.suppressed) row.suppressed = p.suppressed;
   if (p.canonical) row.canonical = p.canonical;
   if (p.fix) row.fix = p.fix;
+  if (p.metricsPassedOn) row.metrics_passed_on = metricsPassedOnJson(p.metricsPassedOn);
   return row;
 }
+
+export const metricsPassedOnJson = (m: MetricsPassedOn): { fix: string; to: string[] } => ({ fix: m.fix, to: [...m.to] });
 
 /** A trajectory's rows; `shortOf` gives each span's short id (or what stands for it until it is known). */
 export function trajectoryOverview(c: ConvertedTrajectory, shortOf: (uuid: string) => string): TrajectoryOverview {
