@@ -81,13 +81,27 @@ describe(`${FIX}: the chain link (library)`, () => {
     }
   });
 
-  it('only on Codex requests: without the installation id or off Responses the rejections are relay-0.3\'s', () => {
-    const noInstallation = { prompt_cache_key: 'thread', client_metadata: { session_id: 'root' }, session_id: 'body' };
-    const seed = resolveGatewaySession({ headers: headersFromObject({}), body: noInstallation }, 'OpenAiResponses');
-    assert.deepEqual(resolve(noInstallation), seed);
-    assert.equal(seed.link, 'OPENAI_BODY_SESSION_ID');
+  it('only on Codex requests: without the installation id or off Responses both Codex links are rejected, each under its own name', () => {
+    // HEAD's responses_session_id checks the route and the installation id before reading either field.
+    const body = { prompt_cache_key: 'thread', client_metadata: { session_id: 'root' }, session_id: 'body' };
+    const noInstallation = resolve(body);
+    assert.deepEqual([noInstallation.link, noInstallation.sessionId], ['OPENAI_BODY_SESSION_ID', 'body']);
+    assert.deepEqual(rejected(noInstallation), [...HEADERS_ABSENT, 'CODEX_CLIENT_METADATA_SESSION_ID:CODEX_INSTALLATION_ID_MISSING', 'CODEX_PROMPT_CACHE_KEY:CODEX_INSTALLATION_ID_MISSING']);
+    const [metadata, cacheKey] = noInstallation.rejected.slice(2).map((r) => r.detail);
+    assert.match(metadata, /so client_metadata\.session_id is not a Codex session id$/);
+    assert.match(cacheKey, /so prompt_cache_key is not a Codex thread id$/);
     const chat = resolve(codex({ session_id: 'root' }, { session_id: 'body' }), {}, 'OpenAiChatCompletions');
-    assert.deepEqual(rejected(chat), [...HEADERS_ABSENT, 'CODEX_PROMPT_CACHE_KEY:ROUTE_NOT_OPENAI_RESPONSES']);
+    assert.deepEqual(rejected(chat), [...HEADERS_ABSENT, 'CODEX_CLIENT_METADATA_SESSION_ID:ROUTE_NOT_OPENAI_RESPONSES', 'CODEX_PROMPT_CACHE_KEY:ROUTE_NOT_OPENAI_RESPONSES']);
+    // The session ids are relay-0.3's: the link only adds its rejection.
+    const seed = resolveGatewaySession({ headers: headersFromObject({}), body }, 'OpenAiResponses');
+    assert.deepEqual([seed.link, seed.sessionId], [noInstallation.link, noInstallation.sessionId]);
+  });
+
+  it('every resolution lists the links of its chain in order, the fix\'s link among them', () => {
+    const links = ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_CLIENT_METADATA_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY', 'OPENAI_BODY_SESSION_ID'];
+    assert.deepEqual(resolve(codex({ session_id: 'root' }), { 'x-nemo-relay-session-id': 'explicit' }).links, links);
+    assert.deepEqual(resolve({ session_id: 'body' }, {}, 'OpenAiChatCompletions').links, links);
+    assert.deepEqual(resolveGatewaySession({ headers: headersFromObject({}), body: null }, 'OpenAiResponses').links, links.filter((l) => l !== 'CODEX_CLIENT_METADATA_SESSION_ID'));
   });
 
   it('the session headers still come first', () => {

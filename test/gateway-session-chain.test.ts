@@ -11,13 +11,15 @@ function chain(headers: Record<string, string>, body: Json | undefined, route: G
 
 const codexMetadata = { 'x-codex-installation-id': 'install-1' };
 const reasons = (r: GatewaySessionResolution) => r.rejected.map((x) => `${x.link}:${x.reason}`);
+/** The chain without fix codex-client-metadata-session, every link of which a resolution lists. */
+const RELAY_03_LINKS = ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY', 'OPENAI_BODY_SESSION_ID'];
 
 describe('gateway session chain, link 1: x-nemo-relay-session-id', () => {
   it('wins on any route, over the Claude header, Codex routing and the body', () => {
     const body = { prompt_cache_key: 'thread', client_metadata: codexMetadata, session_id: 'body' };
     for (const route of ['OpenAiResponses', 'OpenAiChatCompletions', 'AnthropicMessages', 'AnthropicCountTokens'] as const) {
       const r = chain({ 'X-Nemo-Relay-Session-Id': 'explicit', 'x-claude-code-session-id': 'claude' }, body, route);
-      assert.deepEqual(r, { sessionId: 'explicit', link: 'HEADER_RELAY_SESSION_ID', rejected: [] }, route);
+      assert.deepEqual(r, { sessionId: 'explicit', link: 'HEADER_RELAY_SESSION_ID', links: RELAY_03_LINKS, rejected: [] }, route);
     }
   });
 
@@ -41,6 +43,7 @@ describe('gateway session chain, link 2: x-claude-code-session-id', () => {
     assert.deepEqual(r, {
       sessionId: 'claude',
       link: 'HEADER_CLAUDE_CODE_SESSION_ID',
+      links: RELAY_03_LINKS,
       rejected: [{ link: 'HEADER_RELAY_SESSION_ID', reason: 'HEADER_ABSENT', detail: 'no x-nemo-relay-session-id header' }],
     });
   });

@@ -1,5 +1,4 @@
 import type { Styles } from './palette.js';
-import { sessionChainLinks, type SessionLink } from '../gateway/session-chain.js';
 import type { AliasDecision, AttributionLog, GatewayAttribution } from '../sessions/attribution.js';
 import { isObject, type Json, type JsonObject } from '../json/value.js';
 
@@ -27,23 +26,13 @@ export function lookupRequest(log: AttributionLog, query: string): RequestLookup
   return { kind: 'unknown', captureIds };
 }
 
-/**
- * The links the call's chain had: the relay-0.3 chain, or with fix `codex-client-metadata-session`
- * when its link was reached (chose or was rejected). A call decided by a header before that link
- * shows the relay-0.3 rows, which are the same up to the decision.
- */
-function chainOf(a: GatewayAttribution): readonly SessionLink[] {
-  const reached = (link: SessionLink) => a.chain.link === link || a.chain.rejected.some((r) => r.link === link);
-  return sessionChainLinks({ codexClientMetadataSession: reached('CODEX_CLIENT_METADATA_SESSION_ID') });
-}
-
 export function renderRequest(a: GatewayAttribution, s: Styles): string {
   const out: string[] = [];
   const where = a.origin ? `  (${a.origin.file}:${a.origin.line})` : '';
   out.push(`${s.head('request')} ${s.id(a.captureId)}  ${a.method} ${a.path} → ${a.provider}${s.dim(where)}`);
   out.push(`  arrived ${a.startedAt}${a.endedAt ? `, completed ${a.endedAt}` : ', never completed'}; outcome ${a.outcome}${a.responseNotRead !== undefined ? s.warn(`, response not read in full: ${a.responseNotRead}`) : ''}`);
   out.push(s.head('session id chain') + s.dim(' (the first link that applies wins)'));
-  const chain = chainOf(a);
+  const chain = a.chain.links;
   const width = Math.max(...chain.map((l) => l.length));
   const chosen = a.chain.link === undefined ? chain.length : chain.indexOf(a.chain.link);
   chain.forEach((link, i) => {

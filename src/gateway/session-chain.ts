@@ -19,8 +19,9 @@ import type { GatewayRoute, GatewayRouteKind } from './routes.js';
  * Fix `codex-client-metadata-session` (NeMo-Relay #395, §5.3) inserts a link before 3: on the same
  * Codex requests, a string-like non-empty `client_metadata.session_id` (the hook-compatible root
  * session id newer Codex sends) wins over `prompt_cache_key` (its rollout/thread id). Both links
- * share 3's preconditions (HEAD checks them once for both fields), so a request that is no Codex
- * request is rejected once, by CODEX_PROMPT_CACHE_KEY, exactly as relay-0.3 records it.
+ * share 3's preconditions (HEAD's `responses_session_id` checks the route and the installation id
+ * once, then reads both fields): a request that is no Codex request is rejected by both links, each
+ * under its own name with the same reason, so every link of the chain is accounted for.
  */
 
 /** Link names are a CLI contract (`explain` prints them). */
@@ -57,6 +58,8 @@ export interface RejectedLink {
 export interface GatewaySessionResolution {
   sessionId?: string;
   link: SessionLink | undefined;
+  /** Every link of the chain that was tried, in order (the profile decides which there are): rejected ones, the chosen one, then those not reached. */
+  links: SessionLink[];
   /** Why each link before the chosen one (all of them when none applied) did not apply, in chain order. */
   rejected: RejectedLink[];
   /** Set when a fix's link chose the id (the relay-0.3 chain would have decided otherwise). */
@@ -75,8 +78,7 @@ type LinkOutcome = { ok: true; sessionId: string } | { ok: false; reason: LinkRe
 
 type Request = Pick<GatewayExchange, 'headers' | 'body'>;
 
-/** `undefined`: the link does not apply and leaves the reason to the link after it. */
-type LinkRule = (req: Request, route: GatewayRouteKind) => LinkOutcome | undefined;
+type LinkRule = (req: Request, route: GatewayRouteKind) => LinkOutcome;
 
 const LINK_RULES: Readonly<Record<SessionLink, LinkRule>> = {
   HEADER_RELAY_SESSION_ID: (req) => headerLink(req, RELAY_SESSION_HEADER),
@@ -94,19 +96,19 @@ export function sessionChainLinks(options: SessionChainOptions = {}): SessionLin
 
 export function resolveGatewaySession(request: Request, route: GatewayRouteKind | GatewayRoute, options: SessionChainOptions = {}): GatewaySessionResolution {
   const kind = typeof route === 'string' ? route : route.kind;
+  const links = sessionChainLinks(options);
   const rejected: RejectedLink[] = [];
-  for (const link of sessionChainLinks(options)) {
+  for (const link of links) {
     const outcome = LINK_RULES[link](request, kind);
-    if (outcome === undefined) continue;
     if (!outcome.ok) {
       rejected.push({ link, reason: outcome.reason, detail: outcome.detail });
       continue;
     }
-    const resolution: GatewaySessionResolution = { sessionId: outcome.sessionId, link, rejected };
+    const resolution: GatewaySessionResolution = { sessionId: outcome.sessionId, link, links, rejected };
     if (link === 'CODEX_CLIENT_METADATA_SESSION_ID') resolution.fix = 'codex-client-metadata-session';
     return resolution;
   }
-  return { link: undefined, rejected };
+  return { link: undefined, links, rejected };
 }
 
 function headerLink(req: Request, name: string): LinkOutcome {
@@ -120,15 +122,19 @@ function headerLink(req: Request, name: string): LinkOutcome {
   return { ok: false, reason: read.reason, detail };
 }
 
-/** Why a request is not a Codex request whose body may name its session (`undefined` when it is). */
-function notCodexRequest(req: Request, route: GatewayRouteKind): LinkOutcome | undefined {
+/**
+ * Why a request is not a Codex request whose body may name its session (`undefined` when it is):
+ * the preconditions both Codex links share. `routing` names the link's routing and `unread` says what
+ * its body field is not then, for the detail.
+ */
+function notCodexRequest(req: Request, route: GatewayRouteKind, routing: string, unread: string): LinkOutcome | undefined {
   if (route !== 'OpenAiResponses') {
-    return { ok: false, reason: 'ROUTE_NOT_OPENAI_RESPONSES', detail: `Codex prompt-cache routing applies to OpenAI Responses only, not ${route}` };
+    return { ok: false, reason: 'ROUTE_NOT_OPENAI_RESPONSES', detail: `Codex ${routing} routing applies to OpenAI Responses only, not ${route}` };
   }
   const installation = valueAtPath(req.body, ['client_metadata', 'x-codex-installation-id']);
   // A JSON string, not merely string-like, and not trimmed: a number does not mark a Codex request.
   if (typeof installation !== 'string' || installation === '') {
-    return { ok: false, reason: 'CODEX_INSTALLATION_ID_MISSING', detail: 'body.client_metadata["x-codex-installation-id"] is not a non-empty string, so prompt_cache_key is not a Codex thread id' };
+    return { ok: false, reason: 'CODEX_INSTALLATION_ID_MISSING', detail: `body.client_metadata["x-codex-installation-id"] is not a non-empty string, so ${unread}` };
   }
   return undefined;
 }
@@ -137,14 +143,16 @@ function notCodexRequest(req: Request, route: GatewayRouteKind): LinkOutcome | u
  * Fix `codex-client-metadata-session`: newer Codex sends the hook session id (the one its hooks
  * carry) in `client_metadata.session_id`, while `prompt_cache_key` is the rollout/thread id.
  */
-function codexClientMetadataSessionLink(req: Request, route: GatewayRouteKind): LinkOutcome | undefined {
-  if (notCodexRequest(req, route)) return undefined;
-  return stringLikeAt(req, ['client_metadata', 'session_id'], 'CLIENT_METADATA_SESSION_ID_ABSENT', 'CLIENT_METADATA_SESSION_ID_NOT_STRING_LIKE');
+function codexClientMetadataSessionLink(req: Request, route: GatewayRouteKind): LinkOutcome {
+  return (
+    notCodexRequest(req, route, 'client-metadata session', 'client_metadata.session_id is not a Codex session id') ??
+    stringLikeAt(req, ['client_metadata', 'session_id'], 'CLIENT_METADATA_SESSION_ID_ABSENT', 'CLIENT_METADATA_SESSION_ID_NOT_STRING_LIKE')
+  );
 }
 
 /** Codex sends no session header; with its client metadata present the prompt-cache key is the thread id. */
 function codexPromptCacheLink(req: Request, route: GatewayRouteKind): LinkOutcome {
-  return notCodexRequest(req, route) ?? stringLikeAt(req, ['prompt_cache_key'], 'PROMPT_CACHE_KEY_ABSENT', 'PROMPT_CACHE_KEY_NOT_STRING_LIKE');
+  return notCodexRequest(req, route, 'prompt-cache', 'prompt_cache_key is not a Codex thread id') ?? stringLikeAt(req, ['prompt_cache_key'], 'PROMPT_CACHE_KEY_ABSENT', 'PROMPT_CACHE_KEY_NOT_STRING_LIKE');
 }
 
 /** The session id a Codex link reads from a body path: a non-empty string, number or boolean. */

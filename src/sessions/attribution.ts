@@ -45,8 +45,12 @@ export interface GatewayAttribution {
   /** RFC 3339 request arrival and response completion (absent when the call never completed). */
   startedAt: string;
   endedAt?: string;
-  /** `fix`: the fix whose link chose the session id, when one did. */
-  chain: { sessionId?: string; link?: SessionLink; rejected: RejectedLink[]; fix?: GatewaySessionResolution['fix'] };
+  /**
+   * `links`: every link of the chain, in the order they were tried (the profile's chain); `rejected`:
+   * why each link before `link` (all of them when none applied) did not apply; `fix`: the fix whose
+   * link chose the session id, when one did.
+   */
+  chain: { sessionId?: string; link?: SessionLink; links: SessionLink[]; rejected: RejectedLink[]; fix?: GatewaySessionResolution['fix'] };
   alias: AliasDecision;
   selection: { rule: SessionSelectionRule; sessionId: string; createdSession: boolean; agentKind?: string };
   owner: OwnerDecision;

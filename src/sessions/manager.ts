@@ -308,7 +308,7 @@ export class SessionManager {
     session: Session,
     llm: ScopeHandle | undefined,
   ): GatewayAttribution {
-    const chain: GatewayAttribution['chain'] = { rejected: start.session.rejected };
+    const chain: GatewayAttribution['chain'] = { links: start.session.links, rejected: start.session.rejected };
     if (start.session.sessionId !== undefined) chain.sessionId = start.session.sessionId;
     if (start.session.link !== undefined) chain.link = start.session.link;
     if (start.session.fix !== undefined) chain.fix = start.session.fix;
