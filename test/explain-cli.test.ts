@@ -337,6 +337,54 @@ describe('explain and diff describe what convert writes', () => {
   });
 });
 
+describe('explain --request: a response that came after its turn was written', () => {
+  // A Claude prompt, a /v1/messages call ending at :05.010 and a Stop hook at :05.000: the turn is
+  // written before the call ends, so the LLM end is late (as live) and the answer is in no trajectory.
+  const LATE = 'test/fixtures/explain/request-late.ndjson';
+
+  it('says the LLM end is not in the output, in text and --json', async () => {
+    const text = await runCli(['explain', LATE, '--request', 'l1', '--no-color']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /outcome buffered\n {2}its LLM end came after its top-level scope was written, as live: the response is not in the output\n/);
+    const json = await runJson<{ requests: Array<{ late_events?: string[] }> }>(['explain', LATE, '--request', 'l1']);
+    assert.deepEqual(json.requests[0].late_events, ['end']);
+    // With --session-id everything is one trajectory, written at the end: nothing is late.
+    const whole = await runJson<{ requests: Array<{ late_events?: string[] }> }>(['explain', LATE, '--request', 'l1', '--session-id', 's']);
+    assert.equal(whole.requests[0].late_events, undefined);
+    assert.doesNotMatch((await runCli(['explain', LATE, '--request', 'l1', '--session-id', 's', '-q'])).stdout, /not in the output/);
+  });
+
+  it('counts events as convert does: the late event apart, with the same notes', async () => {
+    const summary = (stderr: string) => stderr.replace(/ → .*?;/, ';');
+    const converted = await runCli(['convert', LATE, '-o', '-']);
+    assert.match(converted.stderr, /3 lines, 3 events → 1 trajectory/);
+    assert.match(converted.stderr, /1 reconstructed event came after their top-level scope was written/);
+    for (const args of [['--request', 'l1'], []]) {
+      const explained = await runCli(['explain', LATE, ...args]);
+      assert.equal(summary(explained.stderr), summary(converted.stderr), args.join(' ') || 'overview');
+    }
+    const whole = await runCli(['explain', LATE, '--request', 'l1', '--session-id', 's']);
+    assert.equal(summary(whole.stderr), summary((await runCli(['convert', LATE, '--session-id', 's', '-o', '-'])).stderr), '--session-id: 4 events, none late');
+  });
+
+  it('an ATOF line that comes too late is the same late-event skip as in convert (and fails --strict)', async () => {
+    const raw = readFileSync(join(ROOT, 'samples', 'hermes-gateway-session.ndjson'), 'utf8').trim().split('\n');
+    const late = [
+      { kind: 'scope', scope_category: 'start', category: 'agent', name: 'root', uuid: u('1'), parent_uuid: null, timestamp: '2026-01-01T00:00:00Z', data: null },
+      { kind: 'scope', scope_category: 'end', category: 'agent', name: 'root', uuid: u('1'), parent_uuid: null, timestamp: '2026-01-01T00:00:03Z', data: null },
+      { kind: 'mark', category: 'custom', name: 'after', uuid: u('2'), parent_uuid: u('1'), timestamp: '2026-01-01T00:00:04Z', data: null },
+    ].map((e) => JSON.stringify({ atof_version: '0.1', attributes: [], ...e }));
+    const dir = mkdtempSync(join(tmpdir(), 'relay-late-request-'));
+    writeFileSync(join(dir, 'mixed.ndjson'), [...late, ...raw].join('\n') + '\n');
+    const file = join(dir, 'mixed.ndjson');
+    const converted = await runCli(['convert', file, '-o', `${dir}/out/`]);
+    const explained = await runCli(['explain', file, '--request', 'cap-h1']);
+    assert.match(explained.stderr, /late-event: 1 line\(s\) \(first at .*mixed\.ndjson:3/);
+    assert.equal(explained.stderr.split('\n')[0], converted.stderr.split('\n')[0].replace(/ → .*?;/, ';'));
+    assert.equal((await runCli(['explain', file, '--request', 'cap-h1', '--strict', '-q'])).code, 1);
+  });
+});
+
 describe('explain --request: every link of the session chain, in order, each with its own reason', () => {
   // Four calls: a Codex Responses call (client_metadata.session_id wins), the same without the
   // installation id (the body session_id wins), a Chat call with the same body, and one the relay header decides.

@@ -5,7 +5,9 @@ import { formatDuration, windowJson } from '../src/explain/format.js';
 import { matchSpanId, shortIds } from '../src/explain/ids.js';
 import { ShortIdMarkers } from '../src/explain/short-id-markers.js';
 import type { Styles } from '../src/explain/palette.js';
-import { chalkFor } from '../src/explain/palette.js';
+import { chalkFor, stylesFor } from '../src/explain/palette.js';
+import { renderRequest } from '../src/explain/request-report.js';
+import { AttributionLog, type GatewayAttribution } from '../src/sessions/attribution.js';
 import { codePoints, renderTable, cell } from '../src/explain/table.js';
 import { emit } from '../src/cli/commands/explain.js';
 import type { CliIO } from '../src/cli/io.js';
@@ -202,5 +204,39 @@ describe('ShortIdMarkers', () => {
     const b = new ShortIdMarkers();
     const forged = `name ${b.mark('id', '01950000-0000-7000-8000-000000000001')} <<x:id:-1:0:y>>`;
     assert.equal(a.fill(forged, short, styles), forged);
+  });
+});
+
+describe('explain --request: the LLM events that came too late for the output', () => {
+  const attribution = (): GatewayAttribution => ({
+    captureId: 'cap',
+    method: 'POST',
+    path: '/v1/messages',
+    provider: 'anthropic.messages',
+    startedAt: '2026-06-04T10:00:01+00:00',
+    endedAt: '2026-06-04T10:00:05.010+00:00',
+    chain: { link: 'HEADER_CLAUDE_CODE_SESSION_ID', sessionId: 'L', links: ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID'], rejected: [] },
+    alias: { rule: 'NO_ALIAS', sessionId: 'L' },
+    selection: { rule: 'SESSION_ID', sessionId: 'L', createdSession: false },
+    owner: { rule: 'SINGLE_HINT', status: 'single_hint', skipped: [] },
+    outcome: 'buffered',
+    llmSpan: 'span-1',
+  });
+  const plain = stylesFor(chalkFor({ env: {}, stdoutIsTTY: false }));
+
+  it('notes them on the call of that LLM span, start before end, each once; events of other spans are no call\'s', () => {
+    const log = new AttributionLog();
+    const a = attribution();
+    log.add(a);
+    log.noteLate('other-span', 'end');
+    assert.equal(a.lateEvents, undefined);
+    log.noteLate('span-1', 'end');
+    assert.deepEqual(a.lateEvents, ['end']);
+    assert.match(renderRequest(a, plain), /\n {2}its LLM end came after its top-level scope was written, as live: the response is not in the output\n/);
+    log.noteLate('span-1', 'start');
+    log.noteLate('span-1', 'end');
+    assert.deepEqual(a.lateEvents, ['start', 'end']);
+    assert.match(renderRequest(a, plain), /its LLM start and end came after its top-level scope was written, as live: the call is not in the output/);
+    assert.doesNotMatch(renderRequest(attribution(), plain), /top-level scope/);
   });
 });

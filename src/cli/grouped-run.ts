@@ -1,4 +1,5 @@
 import { LineAccounting } from '../ingest/accounting.js';
+import type { AtofEvent } from '../ingest/atof.js';
 import type { ParallelSink } from '../pipeline/parallel/sink.js';
 import { OrderedQueue, type OutputItem } from '../pipeline/output-queue.js';
 import { TopLevelGrouper, type GroupSink } from '../pipeline/stream.js';
@@ -31,8 +32,7 @@ export async function runGrouped(
   const parallel = 'parallel' in sink ? sink.parallel : undefined;
   const grouper = new TopLevelGrouper<OutputItem>(parallel ?? (sink as GroupSink<OutputItem>));
   const queue = new OrderedQueue(write, RESULTS_AHEAD * ('jobs' in sink ? sink.jobs : 1));
-  let events = 0;
-  let lateReconstructed = 0;
+  const count = new EventCount(accounting);
   try {
     const batches = streamEventBatches(inputs, io, accounting, {
       ...stream,
@@ -41,11 +41,7 @@ export async function runGrouped(
     });
     for await (const batch of batches) {
       for (const e of batch) {
-        const { done, late } = grouper.push(e);
-        // A late event is in no trajectory: an input line becomes a skip, a reconstructed event is
-        // counted apart. (It may be one pushed earlier, which waited for its parent until now.)
-        events += 1 - late.length;
-        if (late.length > 0) lateReconstructed += accountLateEvents(accounting, late);
+        const done = count.file(grouper, e);
         if (done.length > 0) await queue.add(done);
       }
       const caughtUp = parallel?.ready();
@@ -63,7 +59,57 @@ export async function runGrouped(
   } finally {
     await parallel?.shutdown();
   }
-  return { events, lateReconstructed };
+  return { events: count.events, lateReconstructed: count.lateReconstructed };
+}
+
+/**
+ * `convert`'s accounting of the events it files: an event counts once filed; a late one is in no
+ * trajectory: an input line becomes a skip, a reconstructed event is counted apart. (It may be one
+ * pushed earlier, which waited for its parent until now.) `onLate` sees the late events too.
+ */
+class EventCount {
+  events = 0;
+  lateReconstructed = 0;
+
+  constructor(
+    private readonly accounting: LineAccounting,
+    private readonly onLate?: (late: readonly AtofEvent[]) => void,
+  ) {}
+
+  /** Files `e`; returns what the groups it completed became. */
+  file<R>(grouper: TopLevelGrouper<R>, e: AtofEvent): R[] {
+    const { done, late } = grouper.push(e);
+    this.events += 1 - late.length;
+    if (late.length > 0) {
+      this.lateReconstructed += accountLateEvents(this.accounting, late);
+      this.onLate?.(late);
+    }
+    return done;
+  }
+}
+
+/** A sink that keeps nothing: grouping only tells which events come too late. */
+const NO_GROUPS: GroupSink<void> = { add() {}, close() {}, unscoped() {} };
+
+/**
+ * The inputs read through to the replay's records and filed per top-level scope as {@link runGrouped}
+ * files them, with nothing converted and no event kept: for what needs only the session attribution
+ * (`explain --request`) and `convert`'s event accounting (late events are skips, or counted apart).
+ * `onLate` receives the events that came after their top-level scope was written (not in the output).
+ */
+export async function readGroupedForReplay(
+  inputs: string[],
+  io: CliIO,
+  stream: Omit<StreamOptions, 'inputBytes' | 'replay'>,
+  onLate: (late: readonly AtofEvent[]) => void,
+): Promise<StreamedInput> {
+  const accounting = new LineAccounting();
+  let replay: Loaded['replay'];
+  const grouper = new TopLevelGrouper<void>(NO_GROUPS);
+  const count = new EventCount(accounting, onLate);
+  // The end of input makes no event late (the scopes still open are written then): no finish() needed.
+  for await (const batch of streamEventBatches(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) })) for (const e of batch) count.file(grouper, e);
+  return { accounting, replay, events: count.events, lateReconstructed: count.lateReconstructed };
 }
 
 /**

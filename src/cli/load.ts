@@ -194,7 +194,8 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, settings:
 
 /**
  * The inputs read through to the replay's records, keeping no event: for what needs only the session
- * attribution (`explain --request`). Counts every event read.
+ * attribution and no grouping (`explain --request --session-id`, where every event is in the one
+ * trajectory). Counts every event read. Without --session-id, see readGroupedForReplay (grouped-run.ts).
  */
 export async function readForReplay(args: string[], io: CliIO, settings: ReadSettings): Promise<Omit<Loaded, 'events'> & { events: number }> {
   const accounting = new LineAccounting();

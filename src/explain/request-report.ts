@@ -31,6 +31,7 @@ export function renderRequest(a: GatewayAttribution, s: Styles): string {
   const where = a.origin ? `  (${a.origin.file}:${a.origin.line})` : '';
   out.push(`${s.head('request')} ${s.id(a.captureId)}  ${a.method} ${a.path} → ${a.provider}${s.dim(where)}`);
   out.push(`  arrived ${a.startedAt}${a.endedAt ? `, completed ${a.endedAt}` : ', never completed'}; outcome ${a.outcome}${a.responseNotRead !== undefined ? s.warn(`, response not read in full: ${a.responseNotRead}`) : ''}`);
+  if (a.lateEvents !== undefined) out.push(`  ${s.warn(describeLate(a.lateEvents))}`);
   out.push(s.head('session id chain') + s.dim(' (the first link that applies wins)'));
   const chain = a.chain.links;
   const width = Math.max(...chain.map((l) => l.length));
@@ -53,6 +54,12 @@ export function renderRequest(a: GatewayAttribution, s: Styles): string {
   for (const skip of o.skipped) out.push(`           ${s.dim(`${skip.rule}: ${skip.reason}`)}`);
   out.push(`${s.head('LLM span')} ${a.llmSpan ? s.id(a.llmSpan) : s.dim('none (an unmanaged stream emits no LLM events)')}`);
   return out.join('\n') + '\n';
+}
+
+/** What came too late for the output: the LLM end alone (the response is missing), or the whole call. */
+function describeLate(late: ReadonlyArray<'start' | 'end'>): string {
+  const lost = late.includes('start') ? 'the call is' : 'the response is';
+  return `its LLM ${late.join(' and ')} came after its top-level scope was written, as live: ${lost} not in the output`;
 }
 
 function describeAlias(alias: AliasDecision, s: Styles): string {

@@ -59,6 +59,12 @@ export interface GatewayAttribution {
   responseNotRead?: string;
   /** The LLM span uuid; absent for an unmanaged stream, which emits no LLM events. */
   llmSpan?: string;
+  /**
+   * The LLM span's events that came after their top-level scope had been written (as live, the
+   * exporter is gone by then): they are in no trajectory. Decided by the grouping `convert` does, not
+   * by the replay, and noted here by whoever grouped ({@link AttributionLog.noteLate}).
+   */
+  lateEvents?: Array<'start' | 'end'>;
 }
 
 /** Every attribution in timeline order, indexed by capture id (ids may repeat) and by LLM span uuid. */
@@ -79,6 +85,14 @@ export class AttributionLog {
 
   forLlmSpan(uuid: string): GatewayAttribution | undefined {
     return this.byLlmSpan.get(uuid);
+  }
+
+  /** Notes that the event `scopeCategory` of the LLM span `uuid` came too late for the output; events of other spans are no gateway call's. */
+  noteLate(uuid: string, scopeCategory: 'start' | 'end'): void {
+    const attribution = this.byLlmSpan.get(uuid);
+    if (!attribution) return;
+    const before = attribution.lateEvents ?? [];
+    attribution.lateEvents = (['start', 'end'] as const).filter((c) => c === scopeCategory || before.includes(c));
   }
 
   llmSpans(): string[] {

@@ -25,7 +25,7 @@ import type { LineAccounting } from '../../ingest/accounting.js';
 import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { CompletingSink } from '../../pipeline/stream.js';
-import { runGroupedReport } from '../grouped-run.js';
+import { readGroupedForReplay, runGroupedReport } from '../grouped-run.js';
 import { overviewPartOf, overviewTaskRunner, type OverviewTask } from '../overview-task.js';
 
 /** Flags every reporting command (explain, diff) shares. */
@@ -76,10 +76,9 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   const chalk = chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color });
   const styles = stylesFor(chalk);
   if (flags.request !== undefined) {
-    // The attribution is the replay's record: no event needs keeping.
-    const read = await readForReplay(inputs, io, readSettings(flags, fixes));
+    const read = await readForRequest(inputs, flags, fixes, io);
     await explainRequest(flags.request, read.replay, flags, io);
-    return finishReport(read.accounting, read.events, flags, io);
+    return finishStreamed(read, flags, io);
   }
   if (flags.sessionId === undefined) {
     if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, chalk.level);
@@ -191,6 +190,24 @@ async function showOverview<T>(flags: ExplainFlags, fixes: FixSet, io: CliIO, st
   } finally {
     parts.close();
   }
+}
+
+/**
+ * The input of `--request`. The attribution is the replay's record: no event needs keeping. Events
+ * are still filed per top-level scope as `convert` files them (with --session-id all go to one
+ * trajectory, so none is late), to count them as convert does and to note on the attributions which
+ * LLM events came after their top-level scope was written, and so are not in the output.
+ */
+async function readForRequest(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO): Promise<StreamedInput> {
+  const settings = readSettings(flags, fixes);
+  if (flags.sessionId !== undefined) return { ...(await readForReplay(inputs, io, settings)), lateReconstructed: 0 };
+  const late: Array<{ uuid: string; scopeCategory: 'start' | 'end' }> = [];
+  const read = await readGroupedForReplay(inputs, io, settings, (events) => {
+    for (const e of events) if (e.kind === 'scope' && e.category === 'llm' && e.scopeCategory) late.push({ uuid: e.uuid, scopeCategory: e.scopeCategory });
+  });
+  // The replay's attributions exist once the input has ended, the late events are known by then.
+  for (const l of late) read.replay?.attributions.noteLate(l.uuid, l.scopeCategory);
+  return read;
 }
 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
