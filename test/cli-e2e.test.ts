@@ -427,6 +427,26 @@ test('events and explain name each problem kind with its first line, as convert 
   }
 });
 
+test('events output converts as its input does when raw records are mixed in: ATOF events keep their input order', () => {
+  // The mark "late" is read after its scope's end (its time inside it): convert finds it late. A raw
+  // hook beside it must not move it before that end in events' output, where it would become a step.
+  const dir = mkdtempSync(join(tmpdir(), 'relay-events-'));
+  const input = join(dir, 'late-plus-hook.ndjson');
+  const id = (n: number) => `0197c4e2-aaaa-7000-8000-${String(n).padStart(12, '0')}`;
+  const event = (o: object) => JSON.stringify({ atof_version: '0.1', attributes: [], data: null, metadata: null, ...o });
+  const agent = (phase: string, time: string) => event({ kind: 'scope', category: 'agent', name: 'agent', parent_uuid: null, scope_category: phase, timestamp: time, uuid: id(1) });
+  const mark = (n: number, name: string, time: string) => event({ kind: 'mark', name, parent_uuid: id(1), timestamp: time, uuid: id(n), data: { n } });
+  const hook = JSON.stringify({ record: 'hook', agent: 'claude-code', received_at: '2026-05-30T10:00:00.000Z', payload: { session_id: 's1', hook_event_name: 'SessionStart', source: 'startup' } });
+  writeFileSync(input, [agent('start', '2026-03-04T17:21:00+00:00'), mark(2, 'early', '2026-03-04T17:21:00.100+00:00'), agent('end', '2026-03-04T17:21:01+00:00'), mark(3, 'late', '2026-03-04T17:21:00.500+00:00'), hook].join('\n') + '\n');
+  const direct = run(['convert', input, '--no-observed-events']);
+  const events = run(['events', input]);
+  assert.equal(events.code, 0, events.stderr);
+  const roundTrip = run(['convert', '-', '--no-observed-events'], { input: events.stdout });
+  assert.equal(roundTrip.stdout, direct.stdout);
+  assert.deepEqual(JSON.parse(direct.stdout.split('\n')[0]).steps.map((s: { message: string }) => s.message), ['early']);
+  for (const r of [direct, roundTrip]) assert.match(r.stderr, /skipped late-event: 1 line/);
+});
+
 test('events says what the replay did, untimed bare payloads included, as convert does', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-events-'));
   const input = join(dir, 'bare.ndjson');

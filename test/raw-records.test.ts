@@ -152,6 +152,17 @@ describe('the merged timeline', () => {
     assert.deepEqual(points, ['gateway-arrival@1000', 'hook@2000', 'hook@3000', 'gateway-completion@3000', 'atof@3000']);
   });
 
+  it('keeps ATOF events in their input order among themselves, each merged into the raw records by its time', async () => {
+    // bb02 (at 5 s) is read before bb01 (at 1 s): sorted, they would swap (and an event read after its
+    // scope's end would come before it); merged, the raw records go where the times place them around them.
+    const { records } = await readAll([
+      ndjson('a.ndjson', [atof('bb02', 5), atof('bb01', 1), atof('bb03', 6)]),
+      ndjson('b.ndjson', [hookRecord('codex', 0, { hook_event_name: 'PreToolUse', session_id: 's' }), hookRecord('codex', 2, { hook_event_name: 'PreToolUse', session_id: 's' }), hookRecord('codex', 7, { hook_event_name: 'Stop', session_id: 's' })]),
+    ]);
+    const points = buildTimeline(records).map((p) => `${p.kind}@${Number((p.atNs / 1_000_000n) % 10_000n)}`);
+    assert.deepEqual(points, ['hook@0', 'hook@2000', 'atof@5000', 'atof@1000', 'atof@6000', 'hook@7000']);
+  });
+
   it('gives a call that never completed no completion point, and an unmanaged stream none either', async () => {
     const incomplete = { ...(gatewayRecord('cap-1', 1, {}) as object), ended_at: null };
     const unmanaged = gatewayRecord('cap-2', 1, { path: '/v1/messages/count_tokens', body: { model: 'c', stream: true } });
