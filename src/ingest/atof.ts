@@ -56,13 +56,19 @@ export const atofEnvelopeSchema = z.looseObject({
   timestamp,
   name: z.string(),
   data: optionalJson,
-  data_schema: optionalJson,
+  // Rust's DataSchema struct: both fields strings, other keys ignored.
+  data_schema: z.looseObject({ name: z.string(), version: z.string() }).nullish(),
   metadata: optionalJson,
   scope_category: z.enum(['start', 'end']).optional(),
   attributes: z.array(z.string()).nullish(),
   category: z.string().nullish(),
   category_profile: z.record(z.string(), z.unknown()).nullish(),
 }).superRefine((v, ctx) => {
+  for (const key of PROFILE_TEXT_KEYS) {
+    if (v.category_profile && !nullish(v.category_profile[key]) && typeof v.category_profile[key] !== 'string') {
+      ctx.addIssue({ code: 'custom', path: ['category_profile', key], message: `${key} must be a string (or null)` });
+    }
+  }
   if (v.kind === 'scope' && v.scope_category === undefined) {
     ctx.addIssue({ code: 'custom', path: ['scope_category'], message: 'a scope event needs scope_category' });
   }
@@ -70,6 +76,9 @@ export const atofEnvelopeSchema = z.looseObject({
     ctx.addIssue({ code: 'custom', path: ['category'], message: 'a scope event needs category' });
   }
 });
+
+/** Profile keys the Rust reader types as strings (spec §3.3): another type fails the whole event there. */
+const PROFILE_TEXT_KEYS = ['model_name', 'tool_call_id', 'subtype'] as const;
 
 /** Detection: a line is meant as an ATOF event when it names an ATOF version and a kind. */
 export function looksLikeAtof(v: Json): v is JsonObject {
@@ -93,6 +102,7 @@ export function decodeAtof(raw: JsonObject, seq: number, origin?: Origin): Decod
 }
 
 const nullish = (v: unknown) => v === undefined || v === null;
+const textOrUnset = (v: unknown) => v === undefined || v === null || typeof v === 'string';
 
 function fastDecode(raw: JsonObject, seq: number): AtofEvent | undefined {
   const kind = raw.kind;
@@ -120,6 +130,9 @@ function fastDecode(raw: JsonObject, seq: number): AtofEvent | undefined {
   if (!nullish(attributes) && !(Array.isArray(attributes) && attributes.every((a) => typeof a === 'string'))) return undefined;
   const profile = raw.category_profile;
   if (!nullish(profile) && !isObject(profile)) return undefined;
+  if (isObject(profile) && (!textOrUnset(profile.model_name) || !textOrUnset(profile.tool_call_id) || !textOrUnset(profile.subtype))) return undefined;
+  const schema = raw.data_schema;
+  if (!nullish(schema) && !(isObject(schema) && typeof schema.name === 'string' && typeof schema.version === 'string')) return undefined;
   const event: AtofEvent = { kind, uuid, ts, name: raw.name, raw, seq };
   if (parentUuid !== undefined) event.parentUuid = parentUuid;
   if (!nullish(raw.data)) event.data = raw.data;
