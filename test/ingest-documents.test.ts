@@ -91,6 +91,19 @@ describe('a first line that opens a JSON document', () => {
   });
 });
 
+describe('an ATOF event of a kind 0.1 does not define', () => {
+  it('is an unknown-record skip that says what it is (spec §10.2: readers ignore unknown kinds)', async () => {
+    const span = JSON.stringify({ atof_version: '0.1', kind: 'span', uuid: '0197c4e2-aaaa-7000-8000-000000000001', timestamp: '2026-03-04T17:21:00+00:00', name: 'x' });
+    const { accounting } = await readAll([ndjson('kinds.ndjson', [span, '{"atof_version":"0.1","kind":3}'])]);
+    assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'unknown-record': 2 } });
+    const examples = accounting.toJSON().skipped.by_reason['unknown-record']!.examples.map((x) => x.message);
+    assert.deepEqual(examples, [
+      'an ATOF event of kind "span", not a kind ATOF 0.1 defines (scope, mark): ignored, as its readers ignore unknown kinds',
+      'an ATOF event whose kind is a JSON number, not a kind ATOF 0.1 defines (scope, mark): ignored, as its readers ignore unknown kinds',
+    ]);
+  });
+});
+
 describe('HAR entries named by the line they start on', () => {
   it('finds the first line of every element of log.entries, strings and nesting skipped', async () => {
     const { harEntryLines } = await import('../src/ingest/records/har-lines.js');

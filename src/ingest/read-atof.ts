@@ -122,6 +122,11 @@ export function describeUnknown(value: Json): string {
   if (typeof value.schema_version === 'string' && value.schema_version.startsWith('ATIF')) {
     return `an ATIF trajectory (${value.schema_version}), not an input record: validate and diff read trajectories`;
   }
+  // An ATOF event of a kind 0.1 does not define (a newer producer's): readers ignore those (spec §10.2).
+  if ('atof_version' in value && 'kind' in value) {
+    const kind = typeof value.kind === 'string' ? `of kind ${JSON.stringify(value.kind.slice(0, 40))}` : `whose kind is a JSON ${jsonTypeName(value.kind)}`;
+    return `an ATOF event ${kind}, not a kind ATOF 0.1 defines (scope, mark): ignored, as its readers ignore unknown kinds`;
+  }
   const shown = keys.slice(0, KEYS_SHOWN).join(', ');
   return `an object matching no record kind (keys: ${shown}${keys.length > KEYS_SHOWN ? ', …' : ''})`;
 }
