@@ -62,12 +62,20 @@ test('a wrong JSON type in a field is a rejection naming the zod path', async ()
 
 test('duplicated and deleted lines: nothing crashes, every line is accounted', async () => {
   const lines = session();
-  const r = await convert(write('dup.ndjson', [lines[0], lines[1], lines[1], lines[2], lines[2], lines[3]]), '--json');
+  const path = write('dup.ndjson', [lines[0], lines[1], lines[1], lines[2], lines[2], lines[3]]);
+  const seed = await convert(path, '--json', '--profile', 'relay-0.3');
+  assert.equal(seed.code, 0);
+  const seedReport = JSON.parse(seed.stderr.trim());
+  assert.equal(seedReport.lines.total, 6);
+  assert.equal(seedReport.lines.used.total, 6);
+  assert.equal(seed.trajectories[0].steps.length, 4, 'relay-0.3 processes each duplicate start/end as the reference does');
+  // The default profile (fix skip-duplicate-events): the repeats are skips, converted as if read once.
+  const r = await convert(path, '--json');
   assert.equal(r.code, 0);
   const report = JSON.parse(r.stderr.trim());
-  assert.equal(report.lines.total, 6);
-  assert.equal(report.lines.used.total, 6);
-  assert.equal(r.trajectories[0].steps.length, 4, 'each duplicate start/end is processed as the reference does');
+  assert.deepEqual([report.lines.total, report.lines.used.total, report.lines.skipped.by_reason['duplicate-event'].count], [6, 4, 2]);
+  assert.deepEqual(report.lines.skipped.by_reason['duplicate-event'].examples.map((e: { line: number }) => e.line), [3, 5]);
+  assert.equal(r.trajectories[0].steps.length, 2);
 });
 
 test('deep nesting in a payload (100,000 levels) converts and validates', async () => {

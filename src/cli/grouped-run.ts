@@ -5,7 +5,8 @@ import { OrderedQueue, type OutputItem } from '../pipeline/output-queue.js';
 import { TopLevelGrouper, type GroupSink } from '../pipeline/stream.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { accountLateEvents } from './late-events.js';
+import { skipsDuplicates } from '../pipeline/duplicates.js';
+import { accountDuplicateEvents, accountLateEvents } from './late-events.js';
 import { streamEventBatches, type Loaded, type StreamedInput, type StreamOptions } from './load.js';
 
 /** What a grouped run read: the events filed into groups, and the rebuilt events that came too late for theirs. */
@@ -30,7 +31,7 @@ export async function runGrouped(
   write: (item: OutputItem) => Promise<void>,
 ): Promise<GroupedRun> {
   const parallel = 'parallel' in sink ? sink.parallel : undefined;
-  const grouper = new TopLevelGrouper<OutputItem>(parallel ?? (sink as GroupSink<OutputItem>));
+  const grouper = new TopLevelGrouper<OutputItem>(parallel ?? (sink as GroupSink<OutputItem>), grouperOptions(stream));
   const queue = new OrderedQueue(write, RESULTS_AHEAD * ('jobs' in sink ? sink.jobs : 1));
   const count = new EventCount(accounting);
   try {
@@ -62,10 +63,14 @@ export async function runGrouped(
   return { events: count.events, lateReconstructed: count.lateReconstructed };
 }
 
+/** How the events of a read are grouped: the fixes decide whether repeated events are skipped. */
+const grouperOptions = (stream: Pick<StreamOptions, 'fixes'>) => ({ skipDuplicates: stream.fixes !== undefined && skipsDuplicates(stream.fixes) });
+
 /**
  * `convert`'s accounting of the events it files: an event counts once filed; a late one is in no
  * trajectory: an input line becomes a skip, a reconstructed event is counted apart. (It may be one
- * pushed earlier, which waited for its parent until now.) `onLate` sees the late events too.
+ * pushed earlier, which waited for its parent until now.) `onLate` sees the late events too. A
+ * duplicate (fix skip-duplicate-events) is not filed: its line becomes a skip.
  */
 class EventCount {
   events = 0;
@@ -78,7 +83,11 @@ class EventCount {
 
   /** Files `e`; returns what the groups it completed became. */
   file<R>(grouper: TopLevelGrouper<R>, e: AtofEvent): R[] {
-    const { done, late } = grouper.push(e);
+    const { done, late, duplicate } = grouper.push(e);
+    if (duplicate) {
+      accountDuplicateEvents(this.accounting, [e]);
+      return done;
+    }
     this.events += 1 - late.length;
     if (late.length > 0) {
       this.lateReconstructed += accountLateEvents(this.accounting, late);
@@ -105,7 +114,7 @@ export async function readGroupedForReplay(
 ): Promise<StreamedInput> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
-  const grouper = new TopLevelGrouper<void>(NO_GROUPS);
+  const grouper = new TopLevelGrouper<void>(NO_GROUPS, grouperOptions(stream));
   const count = new EventCount(accounting, onLate);
   // The end of input makes no event late (the scopes still open are written then): no finish() needed.
   for await (const batch of streamEventBatches(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) })) for (const e of batch) count.file(grouper, e);

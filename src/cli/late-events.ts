@@ -1,5 +1,6 @@
 import type { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
+import { phaseOf } from '../pipeline/duplicates.js';
 import { isReconstructed } from '../pipeline/raw.js';
 
 /**
@@ -17,4 +18,17 @@ export function accountLateEvents(accounting: LineAccounting, late: readonly Ato
     }
   }
   return reconstructed;
+}
+
+/**
+ * Accounts for input events that repeat one already read in their trajectory (fix
+ * skip-duplicate-events): each line, counted as used when read, becomes a `duplicate-event` skip.
+ */
+export function accountDuplicateEvents(accounting: LineAccounting, duplicates: readonly AtofEvent[]): void {
+  for (const e of duplicates) accounting.reclassifyAsSkipped('atof', 'duplicate-event', e.origin ?? { file: '?', line: 0 }, duplicateMessage(e));
+}
+
+/** What a `duplicate-event` skip says: the uuid and the phase repeated. */
+export function duplicateMessage(e: AtofEvent): string {
+  return `event ${e.uuid} (${phaseOf(e)}) was already read in its trajectory: this repeat is not converted (fix skip-duplicate-events)`;
 }

@@ -10,6 +10,8 @@ import { printedEvent } from '../ingest/held-records.js';
 import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import { replayInTimeOrder, replayRecordsInBatches } from '../pipeline/raw.js';
 import { heldForConversion } from '../pipeline/convert.js';
+import { RepeatTracker, skipsDuplicates } from '../pipeline/duplicates.js';
+import { accountDuplicateEvents } from './late-events.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { FINISHING, Progress } from './progress.js';
@@ -71,7 +73,7 @@ export interface StreamOptions {
   progress?: boolean;
   /** Stdout carries no data (`convert` writing files): the bar is drawn even when stdout is a terminal. */
   stdoutFree?: boolean;
-  /** The active profile's fixes, which shape the replay (relay-0.3 when none). */
+  /** The active profile's fixes, which shape the replay and the grouping (skip-duplicate-events) (relay-0.3 when none). */
   fixes?: FixSet;
   /** Receives the total size of the inputs once they are resolved (undefined when one is stdin). */
   inputBytes?: (bytes: number | undefined) => void;
@@ -195,13 +197,20 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, settings:
 /**
  * The inputs read through to the replay's records, keeping no event: for what needs only the session
  * attribution and no grouping (`explain --request --session-id`, where every event is in the one
- * trajectory). Counts every event read. Without --session-id, see readGroupedForReplay (grouped-run.ts).
+ * trajectory). Counts every event read but repeats (fix skip-duplicate-events), which are skips as in
+ * convert --session-id. Without --session-id, see readGroupedForReplay (grouped-run.ts).
  */
 export async function readForReplay(args: string[], io: CliIO, settings: ReadSettings): Promise<Omit<Loaded, 'events'> & { events: number }> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
   let events = 0;
-  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) events += batch.length;
+  const repeats = settings.fixes !== undefined && skipsDuplicates(settings.fixes) ? new RepeatTracker() : undefined;
+  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) {
+    for (const e of batch) {
+      if (repeats?.repeats(e)) accountDuplicateEvents(accounting, [e]);
+      else events++;
+    }
+  }
   return { accounting, replay, events };
 }
 

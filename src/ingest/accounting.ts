@@ -91,7 +91,8 @@ export class LineAccounting {
 
   /**
    * Moves a line already counted as used into `skipped`, for stages that find out later that a record
-   * adds nothing (a duplicate event found by dedupe), keeping the one-bucket-per-line invariant.
+   * adds nothing (an event after its trajectory was written, or one repeating an event already read in
+   * it: fix skip-duplicate-events), keeping the one-bucket-per-line invariant.
    */
   reclassifyAsSkipped(kind: RecordKind, reason: SkipReason, where: LineRef, message?: string): void {
     const count = this.used.get(kind) ?? 0;

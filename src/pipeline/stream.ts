@@ -1,6 +1,7 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { UuidSet } from '../ingest/uuid-set.js';
 import { pushTo } from '../util/group-by.js';
+import { isSkippedRepeat, phaseBit, skipsDuplicates, withoutRepeats } from './duplicates.js';
 import { convertGroup, heldForConversion, keepsLineText, UNSCOPED_SESSION_ID, type ConvertOptions, type ConvertedTrajectory } from './convert.js';
 
 /**
@@ -19,6 +20,8 @@ export interface GroupSink<R> {
 interface UuidNode {
   parent?: string;
   root?: string;
+  /** The phases of this uuid read so far, one bit each (see phaseBit): a repeat is a duplicate. */
+  seen: number;
 }
 
 /** What filing one event did: the groups it completed, and the events found to have come too late. */
@@ -26,6 +29,16 @@ export interface Pushed<R> {
   done: R[];
   /** The event itself, and any event that was waiting for it, when they belong to a scope already closed (in input order). */
   late: AtofEvent[];
+  /**
+   * Set when the event itself repeats one already read in its trajectory (same uuid, kind and
+   * scope_category) and was not filed (fix skip-duplicate-events): its line is a `duplicate-event` skip.
+   */
+  duplicate?: true;
+}
+
+export interface GrouperOptions {
+  /** Skip input events that repeat one already read in their trajectory (fix skip-duplicate-events). */
+  skipDuplicates?: boolean;
 }
 
 /**
@@ -34,7 +47,9 @@ export interface Pushed<R> {
  * moment its end event arrives — as the reference plugin's dispatcher does — so memory holds only the
  * scopes still open. Events whose chain does not (yet) reach a top-level scope wait; at the end of
  * input they go to their scope if one appeared, else to the unscoped group. An event for a scope
- * already closed is returned as late (the live exporter is gone by then too).
+ * already closed is returned as late (the live exporter is gone by then too). With `skipDuplicates`,
+ * an input event that repeats one of a uuid still known here (open, waiting or unscoped) is returned
+ * as a duplicate and not filed; a repeat after its scope closed is late, as any event of it is.
  */
 export class TopLevelGrouper<R> {
   /**
@@ -58,9 +73,16 @@ export class TopLevelGrouper<R> {
   /** Events whose parent chain ends at a uuid not seen yet, keyed by that uuid. */
   private waiting = new Map<string, AtofEvent[]>();
 
-  constructor(private readonly sink: GroupSink<R>) {}
+  private readonly skipDuplicates: boolean;
 
-  /** Adds one event; returns what the groups it completed became, and the events that came too late. */
+  constructor(
+    private readonly sink: GroupSink<R>,
+    options: GrouperOptions = {},
+  ) {
+    this.skipDuplicates = options.skipDuplicates === true;
+  }
+
+  /** Adds one event; returns what the groups it completed became, the events that came too late, and whether it was a skipped duplicate. */
   push(e: AtofEvent): Pushed<R> {
     const out: Pushed<R> = { done: [], late: [] };
     let node = this.nodes.get(e.uuid);
@@ -69,10 +91,17 @@ export class TopLevelGrouper<R> {
       out.late.push(e);
       return out;
     }
+    // A phase of this uuid read before: the line changes nothing (the first copy is kept).
+    if (node !== undefined) {
+      if (this.skipDuplicates && isSkippedRepeat(e, node.seen)) {
+        return { done: out.done, late: out.late, duplicate: true };
+      }
+      node.seen |= phaseBit(e);
+    }
     // Whether the parent was seen is decided before this event counts as seen (a uuid may name itself).
     const parentSeen = e.parentUuid !== undefined && (this.nodes.has(e.parentUuid) || this.gone.has(e.parentUuid));
     const existed = node !== undefined;
-    if (!node) this.nodes.set(e.uuid, (node = { parent: e.parentUuid }));
+    if (!node) this.nodes.set(e.uuid, (node = { parent: e.parentUuid, seen: phaseBit(e) }));
     else if (node.parent === undefined) node.parent = e.parentUuid;
     const isTop = e.kind === 'scope' && e.scopeCategory === 'start' && e.category === 'agent' && node.root === undefined && !parentSeen;
     if (isTop) {
@@ -239,7 +268,7 @@ export class ConvertingSink extends CompletingSink<ConvertedTrajectory> {
 /** Streaming conversion in this thread: the grouper with the converting sink. */
 export class StreamingConverter extends TopLevelGrouper<ConvertedTrajectory> {
   constructor(opts: ConvertOptions) {
-    super(new ConvertingSink(opts));
+    super(new ConvertingSink(opts), { skipDuplicates: skipsDuplicates(opts.fixes) });
   }
 }
 
@@ -249,6 +278,8 @@ export interface ConvertedInput {
   trajectories: ConvertedTrajectory[];
   /** Events that arrived after their top-level scope had closed: in no trajectory (as live, and as `convert` skips them). */
   late: AtofEvent[];
+  /** Input events that repeat one already read in their trajectory (fix skip-duplicate-events): in no trajectory, as `convert` skips them. */
+  duplicates: AtofEvent[];
 }
 
 /**
@@ -256,16 +287,22 @@ export interface ConvertedInput {
  * `explain` and `diff` describe what `convert` writes); with `sessionId`, one trajectory of everything.
  */
 export function convertEvents(events: readonly AtofEvent[], opts: ConvertOptions): ConvertedInput {
-  if (opts.sessionId !== undefined) return { trajectories: [convertGroup(events, opts.sessionId, opts, false)], late: [] };
+  if (opts.sessionId !== undefined) {
+    // One trajectory of everything: a repeat anywhere in the input is one.
+    const { kept, duplicates } = skipsDuplicates(opts.fixes) ? withoutRepeats(events) : { kept: events, duplicates: [] };
+    return { trajectories: [convertGroup(kept, opts.sessionId, opts, false)], late: [], duplicates };
+  }
   const converter = new StreamingConverter(opts);
   const trajectories: ConvertedTrajectory[] = [];
   const late: AtofEvent[] = [];
+  const duplicates: AtofEvent[] = [];
   for (const e of events) {
     const pushed = converter.push(e);
     for (const t of pushed.done) trajectories.push(t);
     for (const l of pushed.late) late.push(l);
+    if (pushed.duplicate) duplicates.push(e);
   }
   // A loop, not a spread: the scopes still open at the end may be many.
   for (const t of converter.finish().done) trajectories.push(t);
-  return { trajectories, late };
+  return { trajectories, late, duplicates };
 }

@@ -106,6 +106,12 @@ export const FIXES = [
     origin: 'NeMo-Relay #318 (HEAD json_string_at = string_at_any)',
     inDefault: true,
   },
+  {
+    name: 'skip-duplicate-events',
+    summary: 'an ATOF input line repeating an event already read in its trajectory (same uuid, kind and scope_category; a mark: same uuid) is not converted but a counted duplicate-event skip; the first copy is kept',
+    origin: "input-records.md §5 ('duplicate event' is a skip reason); atif-dedupe.md §5 E17: the reference converts every duplicate start/end (W_DUPLICATE_EVENT)",
+    inDefault: true,
+  },
 ] as const satisfies readonly FixInfo[];
 
 export type FixName = (typeof FIXES)[number]['name'];

@@ -12,6 +12,8 @@ import { runAccounting, skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs, inputFilePaths } from '../output-guards.js';
 import { recordOptions, streamEvents, type Loaded } from '../load.js';
 import { runGrouped } from '../grouped-run.js';
+import { accountDuplicateEvents } from '../late-events.js';
+import { RepeatTracker, skipsDuplicates } from '../../pipeline/duplicates.js';
 import { WORKER_ENTRY } from '../worker-entry.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import type { ReplayStats } from '../../sessions/replay.js';
@@ -112,7 +114,12 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       // One trajectory of everything: nothing can be written before the input ends.
       const events: AtofEvent[] = [];
       const keepText = keepsLineText(options);
-      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes })) events.push(heldForConversion(e, keepText));
+      // A repeat is a skip as it is read, as in a streamed run (so --strict stops at it).
+      const repeats = skipsDuplicates(options.fixes) ? new RepeatTracker() : undefined;
+      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes })) {
+        if (repeats?.repeats(e)) accountDuplicateEvents(accounting, [e]);
+        else events.push(heldForConversion(e, keepText));
+      }
       eventCount = events.length;
       for (const c of convertEvents(events, options).trajectories) await emit(localOutput(exportConverted(c, writer.format, validate)));
     } else {

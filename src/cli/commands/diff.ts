@@ -20,6 +20,7 @@ import { HeldTexts } from '../held-texts.js';
 import type { CliIO } from '../io.js';
 import { inputFailure, loadEventsAsConverted, readSettings } from '../load.js';
 import { runGroupedReport } from '../grouped-run.js';
+import { accountDuplicateEvents } from '../late-events.js';
 import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../dedupe-diff-task.js';
 import { isBlank, readTrajectoryDocuments, recordedTrajectoryDocuments, type OpeningTest, type TrajectoryDocument } from '../trajectory-documents.js';
 import { beginsLikeTrajectory } from '../trajectory-opening.js';
@@ -82,9 +83,11 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   // One trajectory of every event (the exporter API), which needs them all.
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, readSettings(flags, fixes, opened));
   const [withPass, without] = [convertEvents(events, { ...common, dedupe: true }), convertEvents(events, { ...common, dedupe: false })];
+  // Repeated events (fix skip-duplicate-events) are skips, as in convert (both conversions skip the same ones).
+  accountDuplicateEvents(accounting, withPass.duplicates);
   const report = dedupeDiffReport(withPass.trajectories, without.trajectories, profileInEffect(flags.profile, fixes));
   await emit(io, flags, report as unknown as Json, () => renderDedupeDiff(report, styles));
-  const code = finishReport(accounting, events.length, flags, io, replay ? describeReplay(replay.stats) : []);
+  const code = finishReport(accounting, events.length - withPass.duplicates.length, flags, io, replay ? describeReplay(replay.stats) : []);
   return report.changed ? EXIT.PROBLEMS : code;
 }
 

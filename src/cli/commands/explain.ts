@@ -12,7 +12,7 @@ import { spanPartOf, spanTaskFormat, spanTaskRunner, type SpanTask } from '../sp
 import { stepPartOf, stepTaskRunner, type StepTask } from '../step-task.js';
 import { ShortIdMarkers } from '../../explain/short-id-markers.js';
 import { convertEvents } from '../../pipeline/stream.js';
-import { accountLateEvents } from '../late-events.js';
+import { accountDuplicateEvents, accountLateEvents } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
@@ -87,8 +87,12 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   }
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, readSettings(flags, fixes));
   // Grouped as convert groups: an event after its top-level scope closed is a skip here too.
-  const { trajectories: converted, late } = convertEvents(events, { ...explainConversion(flags, fixes), sessionId: flags.sessionId });
+  const { trajectories: converted, late, duplicates } = convertEvents(events, { ...explainConversion(flags, fixes), sessionId: flags.sessionId });
   const lateReconstructed = accountLateEvents(accounting, late);
+  // Repeated events (fix skip-duplicate-events) are skips, as in convert, and in no step.
+  accountDuplicateEvents(accounting, duplicates);
+  const skipped = new Set(duplicates);
+  const converting = skipped.size > 0 ? events.filter((e) => !skipped.has(e)) : events;
   if (flags.span !== undefined) {
     const finder = new SpanFinder(flags.span, spanTaskFormat(spanTask(flags.span, flags, chalk.level)));
     for (const c of converted) finder.add(c);
@@ -98,12 +102,12 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     const all = converted.flatMap(trajectoryIds);
     const id = chooseTrajectory(all, flags);
     const c = converted.find((x) => producedTrajectory(x, id));
-    await showStep(id, stepId, c && stepPart(c, events, stepId, id, flags.json ? { json: true } : { json: false, styles }), all, flags, io);
+    await showStep(id, stepId, c && stepPart(c, converting, stepId, id, flags.json ? { json: true } : { json: false, styles }), all, flags, io);
   } else {
     // --session-id: one trajectory of every event, which the exporter API sees whole.
     await showOverview(flags, fixes, io, styles, (printer) => converted.forEach((c) => printer.add(c)));
   }
-  return finishReport(accounting, events.length - late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
+  return finishReport(accounting, converting.length - late.length, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []);
 }
 
 /**
