@@ -18,7 +18,8 @@ test('parseJson denotes the same values as JSON.parse', () => {
 });
 
 test('parseJson keeps the literal of every number a double would misrepresent, wherever it stands', () => {
-  const risky = ['1.0', '-2.00', '1e3', '2E-0', '12345678901234567890', '-9007199254740993', '1.5e400'];
+  // The fractions a double rounds to an integer (17+ digits in all) too: read as numbers, they would pass for integers.
+  const risky = ['1.0', '-2.00', '1e3', '2E-0', '12345678901234567890', '-9007199254740993', '1.5e400', '0.99999999999999999999', '1.0000000000000000001', '-119.99999999999999999'];
   for (const lit of risky) {
     for (const text of [lit, ` ${lit}`, `[${lit}]`, `[1, ${lit}]`, `{"a":${lit}}`, `{"a": {"b": [ ${lit} ]}}`]) {
       assert.equal(canonicalJson(parseJson(text)), canonicalJson(parseJson(text.replace(lit, '0'))).replace('0', lit), text);
