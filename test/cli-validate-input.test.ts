@@ -34,6 +34,14 @@ test('a pretty-printed document (its first line is not JSON alone) is one docume
   for (const size of [1, 4, 1000]) assert.deepEqual(await documents(text, size), [{ text }]);
 });
 
+test('a broken pretty document stays one document (its one-line steps are not trajectories), a BOM before it too', async () => {
+  // The spec's own example layout: a step on one line, and a comma missing near the top.
+  const text = '{\n  "schema_version": "ATIF-v1.7",\n  "session_id": "run-1"\n  "steps": [\n    {"step_id": 1, "source": "user", "message": "hi"}\n  ]\n}\n';
+  for (const input of [text, '\uFEFF' + text, text.replace('{\n', '[\n')]) {
+    for (const size of [1, 5, 64]) assert.deepEqual(await documents(input, size), [{ text: input }], `${JSON.stringify(input.slice(0, 3))} in chunks of ${size}`);
+  }
+});
+
 test('a damaged first line does not hide the rest: the first line that is an object by itself makes it NDJSON', async () => {
   const text = '{"broken":\n\n{"a":1}\n{"b":2}\n{"c":';
   for (const size of [1, 3, 7, 64]) {

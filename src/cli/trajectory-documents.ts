@@ -20,6 +20,8 @@ export interface TrajectoryDocument {
 }
 
 const LF = 0x0a;
+/** A first line that opens a pretty-printed document (a BOM before it allowed). */
+const PRETTY_OPENING = /^\uFEFF?\s*[{[]\s*$/;
 
 /**
  * The trajectories of one `validate` input, read chunk by chunk. NDJSON (what `convert -o -` writes)
@@ -39,6 +41,8 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
   const docs = new NumberedDocuments();
   // After a first line that is not JSON by itself: whether a later line is a JSON object by itself.
   let sawObjectLine = false;
+  // Whether that first line is a lone `{` or `[`: the opening of a pretty document, not a damaged NDJSON line.
+  let opensPretty = false;
 
   for await (const raw of chunks) {
     const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
@@ -66,6 +70,7 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
         const value = asJsonValue(line);
         form = value ? 'ndjson' : 'document';
         if (value) yield* docs.add(lineNo, line, value.scanned);
+        else opensPretty = PRETTY_OPENING.test(line.toString('utf8'));
         continue;
       }
       if (!sawObjectLine && isObjectLineIn(line, 0, line.length)) sawObjectLine = true;
@@ -85,8 +90,9 @@ export async function* trajectoryDocuments(chunks: AsyncIterable<Buffer | string
   if (form === 'ndjson') return yield* docs.end();
   const bytes = Buffer.concat(whole);
   // A document that is not JSON but has a line that is a JSON object by itself: NDJSON whose first
-  // line is damaged, each line its own document. (A valid document stays one, whatever its lines.)
-  if (form === 'document' && sawObjectLine && bytes.length <= MAX_TEXT_BYTES && scanJsonText(bytes.toString('utf8')) === undefined) {
+  // line is damaged, each line its own document. (A valid document stays one, whatever its lines; so
+  // does a broken one that opens as a pretty document, whose one-line steps would read as trajectories.)
+  if (form === 'document' && sawObjectLine && !opensPretty && bytes.length <= MAX_TEXT_BYTES && scanJsonText(bytes.toString('utf8')) === undefined) {
     const { lines, rest } = splitLines(bytes);
     for (const [i, held] of [...lines, rest].entries()) yield* docs.add(i + 1, held);
     return yield* docs.end();
