@@ -112,6 +112,18 @@ test('validate reads gzip by its magic bytes, as convert does; a truncated one i
   const cut = await runCli(['validate', join(dir, 'cut.gz')]);
   assert.equal(cut.code, 3);
   assert.match(cut.stderr, /cannot read .*cut\.gz/);
+  // An unreadable input does not stop the others: their findings are reported (JSON too), and the exit is still 3.
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ schema_version: 'ATIF-v1.7', session_id: 's', agent: { name: 'a', version: '1' }, steps: [{ step_id: 1, source: 'tool', message: 'x' }] }));
+  const both = await runCli(['validate', join(dir, 'cut.gz'), bad]);
+  assert.equal(both.code, 3);
+  assert.match(both.stdout, /bad\.json: error: \$\.steps\[0\]\.source: must be one of system, user, agent, got 'tool' \[enum\]/);
+  assert.match(both.stderr, /cannot read .*cut\.gz[^]*0 of 1 trajectories valid; an input could not be read/);
+  const json = await runCli(['validate', '--json', join(dir, 'cut.gz'), bad]);
+  assert.equal(json.code, 3);
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual([report.valid, report.documents.map((d: { valid: boolean }) => d.valid)], [false, [false]]);
+  assert.match(report.unreadable, /cannot read .*cut\.gz/);
 });
 
 async function documentsOf(bytes: Buffer): Promise<TrajectoryDocument[]> {

@@ -1,6 +1,6 @@
 import { chalkFor } from '../../explain/palette.js';
 import { ATIF_VERSION_LABELS, hasErrors, isAtifVersionLabel, validateJson, type Finding } from '../../atif/validate/index.js';
-import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
+import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { writeOut } from '../output.js';
 import { readTrajectoryDocuments } from '../trajectory-documents.js';
@@ -34,7 +34,19 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   const reports: DocumentReport[] = [];
   let documents = 0;
   let failed = 0;
+  // An input that cannot be read (exit 3) does not stop the others from being checked: every finding
+  // is collected, and the first such error is raised once they all were.
+  let unreadable: CliError | undefined;
   for (const file of inputs) {
+    try {
+      await validateFile(file);
+    } catch (err) {
+      if (!(err instanceof CliError && err.exitCode === EXIT.UNREADABLE)) throw err;
+      unreadable ??= err;
+      if (!flags.json) io.stderr.write(`relay-atif: ${err.message}\n`);
+    }
+  }
+  async function validateFile(file: string): Promise<void> {
     for await (const doc of readTrajectoryDocuments(file, io)) {
       const findings = validateJson(doc.scanned ?? doc.bytes, { requireVersion: flags.requireVersion });
       const invalid = hasErrors(findings) || (flags.strict === true && findings.length > 0);
@@ -50,6 +62,12 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
         await writeOut(io, `${where}: ${level}: ${f.path}: ${f.message} [${f.rule}]\n`);
       }
     }
+  }
+  if (unreadable) {
+    // What was read is reported (the JSON report too); the run's outcome is the unreadable input's.
+    if (flags.json) await writeOut(io, JSON.stringify({ valid: false, documents: reports, unreadable: unreadable.message }, null, 2) + '\n');
+    else if (!flags.quiet && documents > 0) io.stderr.write(`relay-atif: ${documents - failed} of ${documents} trajectories valid; an input could not be read\n`);
+    return EXIT.UNREADABLE;
   }
   // Nothing to validate is a failure, not a pass: `convert logs/ | relay-atif validate` after an upstream
   // that printed nothing must not look like a check that succeeded (an empty file fails as no JSON too).
