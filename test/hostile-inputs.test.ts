@@ -150,6 +150,27 @@ test('timestamps outside the years 0001–9999 (UTC) are rejected by name, both 
   assert.match(huge.stderr, /timestamp: outside the years 0001–9999/);
 });
 
+test('raw records keep a day of room below year 10000 (the replay derives later times), and a HAR entry’s computed end is checked too', async () => {
+  const chat = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+  const answer = { choices: [{ index: 0, message: { role: 'assistant', content: 'yo' } }] };
+  const gateway = (at: string) => JSON.stringify({ record: 'gateway', id: 'cap-1', started_at: at, ended_at: at, method: 'POST', path: '/v1/chat/completions', headers: {}, body: chat, response: { status: 200, headers: {}, body: answer } });
+  const har = (at: string, time: number) => JSON.stringify({ startedDateTime: at, time, request: { method: 'POST', url: 'http://x/v1/chat/completions', headers: [], postData: { mimeType: 'application/json', text: JSON.stringify(chat) } }, response: { status: 200, headers: [], content: { mimeType: 'application/json', text: JSON.stringify(answer) } } });
+  const hook = (at: string) => JSON.stringify({ record: 'hook', agent: 'claude-code', received_at: at, payload: { session_id: 's', hook_event_name: 'UserPromptSubmit', prompt: 'hi' } });
+  const cases: Array<[string, string, RegExp]> = [
+    ['gateway', gateway('9999-12-31T23:59:59.999999Z'), /invalid-gateway.*at started_at: outside 0001-01-01 – 9999-12-30 \(UTC\)/],
+    ['hook', hook('9999-12-31T00:00:00Z'), /invalid-hook.*at received_at: outside 0001-01-01 – 9999-12-30/],
+    ['har-time', har('2026-01-01T00:00:00Z', 1e20), /invalid-har.*at time: startedDateTime \+ its length ends outside 0001-01-01 – 9999-12-30/],
+  ];
+  for (const [name, line, message] of cases) {
+    const r = await convert(write(`${name}.ndjson`, [line]), '--strict');
+    assert.equal(r.code, 1, name);
+    assert.match(r.stderr, message, name);
+  }
+  // The day before is fine, and what it derives validates.
+  const ok = await convert(write('day-before.ndjson', [gateway('9999-12-30T23:59:59.999999Z')]), '--strict', '--validate');
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
 test('equal timestamps keep input order; an end before its start is converted as given', async () => {
   const same = [agent('start', 1, 0), llm('start', 2, 5, 1, { prompt: 'first' }), llm('end', 2, 5, 1, { content: 'a' }), llm('start', 3, 5, 1, { prompt: 'second' }), llm('end', 3, 5, 1, { content: 'b' }), agent('end', 1, 9)];
   const r = await convert(write('ties.ndjson', same));

@@ -66,6 +66,22 @@ export const MIN_TIMESTAMP_NS: Nanos = BigInt(daysFromCivil(1, 1, 1)) * 86_400n 
 export const MAX_TIMESTAMP_NS: Nanos = BigInt(daysFromCivil(10_000, 1, 1)) * 86_400n * 1_000_000_000n - 1n;
 export const OUT_OF_RANGE = 'outside the years 0001–9999 (UTC) that an ATIF timestamp can hold';
 
+/**
+ * The last instant a raw record's time may be: the day before the last one. The replay derives later
+ * times from record times (an end 1 µs after its start, an idle timeout, the shutdown after the last
+ * record), which must stay within what an ATIF timestamp can hold too.
+ */
+export const MAX_RAW_TIMESTAMP_NS: Nanos = BigInt(daysFromCivil(9999, 12, 31)) * 86_400n * 1_000_000_000n - 1n;
+export const RAW_OUT_OF_RANGE = 'outside 0001-01-01 – 9999-12-30 (UTC): a raw record needs a day of room for the times the replay derives from it';
+
+/** A raw record's time ({@link parseRfc3339}, up to {@link MAX_RAW_TIMESTAMP_NS}), or why it is refused. */
+export function rawRecordTime(text: string): { ns: Nanos } | { problem: string } {
+  const problem = rfc3339Problem(text);
+  if (problem !== undefined) return { problem };
+  const ns = parseRfc3339(text)!;
+  return ns > MAX_RAW_TIMESTAMP_NS ? { problem: RAW_OUT_OF_RANGE } : { ns };
+}
+
 const inRange = (ns: Nanos | undefined): Nanos | undefined => (ns !== undefined && ns >= MIN_TIMESTAMP_NS && ns <= MAX_TIMESTAMP_NS ? ns : undefined);
 
 /** An RFC 3339 timestamp, or undefined when the text is none or its instant is out of range (see {@link rfc3339Problem}). */

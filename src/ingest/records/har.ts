@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { getOwn, isObject, numberValue, type Json, type JsonObject } from '../../json/value.js';
-import { parseRfc3339, type Nanos } from '../time.js';
+import { MAX_RAW_TIMESTAMP_NS, parseRfc3339, RAW_OUT_OF_RANGE, type Nanos } from '../time.js';
 import { decodeBody, withBodyBytes, type BodySource } from './body.js';
 import type { DecodeExchangeResult, GatewayExchange, GatewayResponse } from './exchange.js';
 import { NOT_CAPTURED, type DecodeOptions } from './gateway.js';
@@ -92,6 +92,8 @@ export function decodeHarEntry(raw: JsonObject, options: DecodeOptions = {}): De
   // Browsers record a failed request as status 0 with `_error`: no answer.
   const answered = Boolean(response) && numberValue(response!.status) !== 0;
   const ended = endOf(startedNs, v.time, isObject(timings) ? timings : undefined, answered);
+  // The end is computed, not read: a huge `time` would put it past what a timestamp can hold.
+  if (ended !== undefined && ended > MAX_RAW_TIMESTAMP_NS) return { ok: false, path: v.time === undefined || v.time === null ? 'timings' : 'time', message: `startedDateTime + its length ends ${RAW_OUT_OF_RANGE}` };
   if (ended !== undefined) exchange.endedNs = ended;
   if (!response || !answered) {
     exchange.error = response?._error || 'no response (HAR status 0)';

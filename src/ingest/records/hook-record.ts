@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hasOwn, type JsonObject } from '../../json/value.js';
-import { parseRfc3339, type Nanos } from '../time.js';
+import { parseRfc3339, rawRecordTime, type Nanos } from '../time.js';
 import { parseHookAgentKind, type HookAgentKind, type HookHeaders } from './hook-agent.js';
 import { headerValues, isPlainHeaderValues, rfc3339 } from './schema-parts.js';
 
@@ -60,8 +60,9 @@ function fastDecode(value: JsonObject): HookEnvelope | undefined {
   const { agent: agentText, received_at: receivedAt, headers } = value;
   if (typeof agentText !== 'string' || typeof receivedAt !== 'string') return undefined;
   const agent = parseHookAgentKind(agentText);
-  const atNs = parseRfc3339(receivedAt);
-  if (agent === undefined || atNs === undefined) return undefined;
+  const time = rawRecordTime(receivedAt);
+  if (agent === undefined || !('ns' in time)) return undefined;
+  const atNs = time.ns;
   if (headers === undefined) return { agent, atNs, headers: {} };
   if (!isPlainHeaderValues(headers)) return undefined;
   // A copy, as zod's record parse makes one.

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { isNumber, isObject, numberValue, type JsonNumber } from '../../json/value.js';
-import { parseRfc3339, rfc3339Problem } from '../time.js';
+import { rawRecordTime } from '../time.js';
 
 /** Building blocks shared by the gateway-record and HAR schemas. Numbers may arrive as JsonNumber. */
 
-/** An RFC 3339 timestamp as a string (the test of {@link rfc3339}, for hand-written checks too). */
-export const isRfc3339 = (v: unknown): v is string => typeof v === 'string' && parseRfc3339(v) !== undefined;
+/** A raw record's RFC 3339 time (the test of {@link rfc3339}, for hand-written checks too): see rawRecordTime. */
+export const isRfc3339 = (v: unknown): v is string => typeof v === 'string' && 'ns' in rawRecordTime(v);
 
-export const rfc3339 = z.string().refine(isRfc3339, { error: (issue) => rfc3339Problem(String(issue.input)) });
+export const rfc3339 = z.string().refine(isRfc3339, { error: (issue) => problemOf(rawRecordTime(String(issue.input))) });
+
+const problemOf = (r: ReturnType<typeof rawRecordTime>) => ('problem' in r ? r.problem : undefined);
 
 export const jsonNumber = z.custom<number | JsonNumber>((v) => isNumber(v), 'not a number');
 
