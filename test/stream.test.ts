@@ -5,7 +5,8 @@ import { resolveFixes } from '../src/profiles/fixes.js';
 import { sortEvents } from '../src/atif/export.js';
 import { convertGroup, UNSCOPED_SESSION_ID, type ConvertOptions } from '../src/pipeline/convert.js';
 import { groupByTopLevelAgent } from './support/grouping.js';
-import { StreamingConverter } from '../src/pipeline/stream.js';
+import { StreamingConverter, TopLevelGrouper } from '../src/pipeline/stream.js';
+import type { AtofEvent } from '../src/ingest/atof.js';
 import { localOutput, OrderedQueue, type OutputItem } from '../src/pipeline/output-queue.js';
 import { rng } from './support/rng.js';
 import { canonicalJson } from '../src/json/stringify.js';
@@ -117,6 +118,17 @@ test('a top-level end read before its start: the scope gathers its events to the
     const expected = [...inOrder.flatMap((e) => sorted.push(e).done), ...sorted.finish().done];
     assert.deepEqual(bySession(done), bySession(expected), `parent ${parent}`);
   }
+});
+
+test('a top-level start read after its end lets any number of events waiting for its unseen parent try again', () => {
+  // 200,000 marks under the implicit root (a parent that never appears): more than one call takes as arguments.
+  const [top, root] = [uuid(1), uuid(999_999)];
+  const s = new TopLevelGrouper<string>({ add() {}, close: (r) => r, unscoped: (events) => `unscoped ${events.length}` });
+  const event = (o: object, seq: number) => ({ ts: 0n, name: 'x', raw: {}, seq, ...o }) as AtofEvent;
+  s.push(event({ kind: 'scope', category: 'agent', scopeCategory: 'end', uuid: top, parentUuid: root }, 0));
+  for (let i = 0; i < 200_000; i++) s.push(event({ kind: 'mark', uuid: uuid(10 + i), parentUuid: root }, i + 1));
+  assert.deepEqual(s.push(event({ kind: 'scope', category: 'agent', scopeCategory: 'start', uuid: top, parentUuid: root }, 200_001)).done, []);
+  assert.deepEqual(s.finish().done, [top, 'unscoped 200000']);
 });
 
 test('an end read before its start keeps only its own scope open: other sessions still close at their ends', () => {

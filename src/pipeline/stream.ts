@@ -112,8 +112,9 @@ export class TopLevelGrouper<R> {
     // Events that were waiting for this uuid can now follow their chain further. A top-level start
     // whose uuid was seen before (its end, or a child, came first in the input) may also complete
     // the chains of events waiting for its parent, which never appeared: they try again.
-    const released = this.takeWaiting(e.uuid);
-    if (isTop && existed && e.parentUuid !== undefined && e.parentUuid !== e.uuid) released.push(...this.takeWaiting(e.parentUuid));
+    let released = this.takeWaiting(e.uuid);
+    // (concat, not push(...): the events waiting for an unseen parent may be more than a call takes arguments)
+    if (isTop && existed && e.parentUuid !== undefined && e.parentUuid !== e.uuid) released = released.concat(this.takeWaiting(e.parentUuid));
     if (released.length > 0) {
       released.sort((a, b) => a.seq - b.seq);
       for (const w of released) this.place(w, out);
