@@ -1,3 +1,5 @@
+import { daysInMonth, isLeapYear } from '../../util/civil-date.js';
+
 /**
  * Timestamps are accepted when the reference would accept them: replace every `Z` with `+00:00`,
  * then CPython ≥ 3.11 `datetime.fromisoformat`. That parser is far more lenient than RFC 3339
@@ -163,10 +165,6 @@ function isValidDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-function daysInMonth(year: number, month: number): number {
-  return utcDate(year, month, 0).getUTCDate();
-}
-
 /** A UTC date that, unlike `Date.UTC`, does not map years 0–99 to 1900–1999. */
 function utcDate(year: number, month: number, day: number): Date {
   const d = new Date(0);
@@ -179,7 +177,7 @@ function isoWeekDate(year: number, week: number, weekday: number): CalendarDate 
   const mondayBased = (d: Date) => (d.getUTCDay() + 6) % 7;
   if (week <= 0 || week >= 53) {
     const jan1 = mondayBased(utcDate(year, 0, 1));
-    const isLeap = daysInMonth(year, 2) === 29;
+    const isLeap = isLeapYear(year);
     if (!(week === 53 && (jan1 === 3 || (jan1 === 2 && isLeap)))) return undefined;
   }
   if (weekday <= 0 || weekday >= 8) return undefined;
