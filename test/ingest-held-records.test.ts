@@ -33,6 +33,7 @@ function sources(): InputSource[] {
       gatewayRecord('cap-9', 1, { path: '/v1/messages', headers: { 'x-claude-code-session-id': 'c9' }, body: { model: 'claude', messages: [], temperature: 1.0 }, response: { content: [{ type: 'text', text: 'ok' }] } }),
       { session_id: 'h9', hook_event_name: 'pre_llm_call', timestamp: '2026-05-30T09:00:02Z' },
       { session_id: 'h9', hook_event_name: 'post_llm_call' },
+      { session_id: 'h9', hook_event_name: 'post_llm_call', timestamp: 'soon' },
     ]),
     file(new URL('./fixtures/gateway/session.har', import.meta.url)),
   ];
@@ -42,7 +43,7 @@ function sources(): InputSource[] {
 function readBack(r: InputRecord): unknown {
   switch (r.kind) {
     case 'hook':
-      return { agent: r.agent, headers: r.headers, payload: r.payload, atNs: r.atNs, timed: r.timed, bare: r.bare, seed: r.seed, order: r.order, origin: r.origin };
+      return { agent: r.agent, headers: r.headers, payload: r.payload, atNs: r.atNs, timed: r.timed, timeProblem: r.timeProblem, bare: r.bare, seed: r.seed, order: r.order, origin: r.origin };
     case 'gateway':
       return { exchange: r.exchange, ...preparedLlmCall(r.exchange), seed: r.seed, order: r.order, origin: r.origin, arrivalNs: r.arrivalNs, completionNs: r.completionNs };
     case 'atof':
@@ -56,6 +57,7 @@ describe('raw records held for the replay', () => {
     const held = await readAll(sources(), { agent: 'hermes', holdRaw: true });
     assert.ok(plain.records.length > 30);
     assert.ok(plain.records.some((r) => r.kind === 'gateway') && plain.records.some((r) => r.kind === 'hook' && r.bare));
+    assert.ok(held.records.some((r) => r.kind === 'hook' && r.timeProblem !== undefined));
     assert.deepEqual(held.records.map(readBack), plain.records.map(readBack));
     assert.deepEqual(held.accounting.toJSON(), plain.accounting.toJSON());
   });

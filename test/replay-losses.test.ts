@@ -169,3 +169,41 @@ describe('hooks the session layer drops (as live) are counted and named', () => 
     assert.ok(accepted.events.some((e) => e.name === 'subagent:sa-1'), 'the child is a subagent of the parent');
   });
 });
+
+describe('a bare hook payload whose own timestamp cannot be read', () => {
+  it('is used, timed by position, and counted and named apart from one that has none (a number, a text that is no RFC 3339 time, a year past 9999)', async () => {
+    const result = await replayLines(
+      [
+        { hook_event_name: 'SessionStart', session_id: 's', timestamp: at(1) },
+        { hook_event_name: 'UserPromptSubmit', session_id: 's', prompt: 'a', timestamp: 1780131600 },
+        { hook_event_name: 'PreToolUse', session_id: 's', tool_name: 'Bash', tool_use_id: 't', tool_input: {}, timestamp: '2026-13-45T00:00:00Z' },
+        { hook_event_name: 'PostToolUse', session_id: 's', tool_name: 'Bash', tool_use_id: 't', tool_response: {}, timestamp: '10000-01-01T00:00:00Z' },
+        { hook_event_name: 'Stop', session_id: 's', timestamp: null },
+        { hook_event_name: 'SessionEnd', session_id: 's' },
+      ],
+      { agent: 'claude-code' },
+    );
+    assert.equal(result.accounting.usedCount('hook'), 6);
+    assert.equal(result.stats.untimedHooks, 5);
+    assert.equal(result.stats.unreadableHookTimes, 3);
+    assert.deepEqual(result.stats.firstUnreadableHookTime, { origin: { file: 'in.ndjson', line: 2 }, reason: '"timestamp" is 1780131600, not an RFC 3339 text' });
+    const note = describeReplay(result.stats).find((n) => n.includes('bare hook'));
+    assert.equal(
+      note,
+      '5 bare hook payloads had no usable timestamp (3 had one that cannot be read; the first: in.ndjson:2: "timestamp" is 1780131600, not an RFC 3339 text): ordered by position, timed as the record before them in their file (before any, as its first timed record)',
+    );
+    // The tool call is still there, its start and end timed as the record before them.
+    assert.equal(result.events.filter((e) => e.category === 'tool').length, 2);
+  });
+
+  it('a text that is no RFC 3339 time, or out of range, is named with its reason', async () => {
+    for (const [timestamp, reason] of [
+      ['yesterday', '"timestamp" "yesterday" is not an RFC 3339 timestamp'],
+      ['10000-01-01T00:00:00Z', '"timestamp" "10000-01-01T00:00:00Z" is not an RFC 3339 timestamp'],
+      ['0000-12-31T23:59:59Z', '"timestamp" "0000-12-31T23:59:59Z" is outside the years 0001–9999 (UTC) that an ATIF timestamp can hold'],
+    ]) {
+      const result = await replayLines([{ hook_event_name: 'UserPromptSubmit', session_id: 's', prompt: 'a', timestamp }], { agent: 'claude-code' });
+      assert.equal(result.stats.firstUnreadableHookTime?.reason, reason, timestamp);
+    }
+  });
+});

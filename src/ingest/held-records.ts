@@ -65,6 +65,7 @@ class HeldHook implements HookRecord {
   readonly headers: HookRecord['headers'];
   readonly atNs: HookRecord['atNs'];
   readonly timed: boolean;
+  readonly timeProblem?: string;
   readonly bare: boolean;
   readonly seed: string;
   readonly order: number;
@@ -76,6 +77,7 @@ class HeldHook implements HookRecord {
     private readonly isPayload: boolean,
   ) {
     ({ agent: this.agent, headers: this.headers, atNs: this.atNs, timed: this.timed, bare: this.bare, seed: this.seed, order: this.order, origin: this.origin } = record);
+    if (record.timeProblem !== undefined) this.timeProblem = record.timeProblem;
   }
 
   get payload(): Json {

@@ -18,7 +18,7 @@ import { decodeHookRecord } from './records/hook-record.js';
 import { entryText, splitHarDocument } from './records/har-split.js';
 import { decodeExchange, heldGateway, heldHook } from './held-records.js';
 import type { TextSpill } from './spill.js';
-import { parseRfc3339, type Nanos } from './time.js';
+import { parseRfc3339, rfc3339Problem, type Nanos } from './time.js';
 
 /**
  * Reading every record kind of input-records.md (ATOF events, hook records and bare hook payloads,
@@ -66,8 +66,10 @@ export interface HookRecord extends RecordBase {
   payload: Json;
   /** Arrival time: `received_at`; for a bare payload its own `timestamp`, else that of the record before it in its file. */
   atNs: Nanos;
-  /** False for a bare payload that carried no timestamp (ordered by position only). */
+  /** False for a bare payload that carried no usable timestamp (ordered by position only). */
   timed: boolean;
+  /** Why a bare payload's own `timestamp` was not used, when it had one (a number, a text that is no RFC 3339 time). */
+  timeProblem?: string;
   bare: boolean;
   /** Seed of the ids this record's events get: derived from its content, so the same input gives the same ids. */
   seed: string;
@@ -299,6 +301,15 @@ function opensDocument(text: string): boolean {
   } catch {
     return true;
   }
+}
+
+/** Why a bare payload's own `timestamp` (present, not null) cannot time it; undefined when it has none. */
+function bareTimeProblem(own: Json | undefined): string | undefined {
+  if (own === undefined || own === null) return undefined;
+  const json = JSON.stringify(own);
+  const quoted = json.length > 80 ? `${json.slice(0, 79)}…` : json;
+  if (typeof own !== 'string') return `"timestamp" is ${quoted}, not an RFC 3339 text`;
+  return `"timestamp" ${quoted} is ${rfc3339Problem(own) ?? 'not an RFC 3339 timestamp'}`;
 }
 
 class RecordReader {
@@ -553,6 +564,9 @@ class RecordReader {
     if (ownNs !== undefined) this.timedAt(ownNs);
     this.acct.use('hook');
     const record: Omit<HookRecord, 'payload'> = { kind: 'hook', agent, headers: {}, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
+    // A timestamp that is there but cannot be used is said, not taken for none (the payload is still used).
+    const problem = ownNs === undefined ? bareTimeProblem(own) : undefined;
+    if (problem !== undefined) record.timeProblem = problem;
     const held = this.holds(text);
     const made = (atNs: Nanos): HookRecord => (held ? heldHook({ ...record, atNs }, text, 'bare', this.options.spill) : { ...record, atNs, payload: value });
     if (this.firstNs !== undefined) return yield made(record.atNs);

@@ -58,7 +58,12 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
       `; ${stats.idleClosures} turn${plural(stats.idleClosures)} closed by the idle timeout, ${stats.shutdownSessions} session${plural(stats.shutdownSessions)} closed at the end of input (gateway_shutdown)`,
   ];
   if (stats.untimedHooks > 0) {
-    notes.push(`${stats.untimedHooks} bare hook payload${plural(stats.untimedHooks)} had no timestamp: ordered by position, timed as the record before them in their file (before any, as its first timed record)`);
+    const unreadable = stats.firstUnreadableHookTime;
+    const which =
+      stats.unreadableHookTimes > 0 && unreadable
+        ? ` usable timestamp (${stats.unreadableHookTimes} had one that cannot be read; the first: ${unreadable.origin.file}:${unreadable.origin.line}: ${unreadable.reason})`
+        : ' timestamp';
+    notes.push(`${stats.untimedHooks} bare hook payload${plural(stats.untimedHooks)} had no${which}: ordered by position, timed as the record before them in their file (before any, as its first timed record)`);
   }
   const notJson = stats.firstRequestBodyNotJson;
   if (stats.requestBodiesNotJson > 0 && notJson) {

@@ -45,6 +45,9 @@ export interface ReplayStats {
   hooks: number;
   /** Bare hook payloads without a timestamp: placed by position after the record before them. */
   untimedHooks: number;
+  /** Those of them whose own `timestamp` was there but could not be used (a number, no RFC 3339 text); the first one named. */
+  unreadableHookTimes: number;
+  firstUnreadableHookTime?: { origin: LineRef; reason: string };
   /**
    * Hooks that produced no events because they were dropped, as live: by the session layer (an end
    * for a session, turn or subagent not open, a refused alias) or by their adapter (Hermes
@@ -106,7 +109,7 @@ export function* replayInBatches(
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
   const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
   const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
@@ -127,6 +130,10 @@ export function* replayInBatches(
         const sessionDrop = manager.applyHookEvents(outcome.events, (name) => hookHeader(record.headers, name));
         stats.hooks++;
         if (!record.timed) stats.untimedHooks++;
+        if (record.timeProblem !== undefined) {
+          stats.unreadableHookTimes++;
+          stats.firstUnreadableHookTime ??= { origin: record.origin, reason: record.timeProblem };
+        }
         const dropped = outcome.dropped ? 'uncorrelatable' : sessionDrop;
         if (dropped !== undefined) {
           stats.droppedHooks++;

@@ -173,6 +173,7 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
   return {
     hooks: stats.hooks,
     untimed_hooks: stats.untimedHooks,
+    untimed_hooks_unreadable_timestamp: stats.unreadableHookTimes,
     dropped_hooks: stats.droppedHooks,
     dropped_hooks_by_reason: stats.droppedHooksByReason,
     gateway_calls: stats.gatewayCalls,
