@@ -31,6 +31,18 @@ describe('a first line that opens a JSON document', () => {
     assert.deepEqual(reasons(accounting), { used: 3, skipped: { 'not-json': 2 } });
   });
 
+  it('a first line whose brackets all close is a broken record line, not a document: every broken line keeps its own parse error', async () => {
+    const { records, accounting } = await readAll([ndjson('log.ndjson', ['{"a":1,}', '{"b":[1,2,]}', '{"c":1'])]);
+    assert.equal(records.length, 0);
+    const examples = accounting.toJSON().skipped.by_reason['not-json']!.examples;
+    assert.deepEqual(
+      examples.map((e) => e.line),
+      [1, 2, 3],
+    );
+    for (const e of examples) assert.doesNotMatch(e.message ?? '', /multi-line/);
+    assert.match(examples[0].message ?? '', /position 7/);
+  });
+
   it('streams again from the first record on a line of its own: records come out before the input ends', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

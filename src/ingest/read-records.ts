@@ -194,10 +194,15 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
             }
           }
           if ('text' in line && (reader.atSourceStart || mayOpenDocument(line.text)) && opensDocument(line.text)) {
-            reader.atSourceStart = false;
-            pending = [line];
-            depth = documentEnd(line.text, 0).depth;
-            continue;
+            const opened = documentEnd(line.text, 0).depth;
+            // A line whose brackets all close (`{"a":1,}`) is a broken record line, not the opening of
+            // a document: it leaves nothing open for the next lines to close.
+            if (opened > 0) {
+              reader.atSourceStart = false;
+              pending = [line];
+              depth = opened;
+              continue;
+            }
           }
           read(line);
         }
