@@ -138,6 +138,10 @@ describe('anthropic-tool-use (#203)', () => {
     assert.deepEqual(extractResponseMessage(toolOnly, rules), { value: '', branch: 'RESP_ANTHROPIC_TEXT_BLOCKS' });
     const texts = { type: 'message', content: [{ type: 'text', text: 'a' }, { type: 'text', text: '  ' }, { type: 'text', text: 'b' }] };
     assert.equal(extractResponseMessage(texts, rules).value, 'a\nb', 'blank blocks are left out');
+    // Blank as the reference's str::trim tells it (Unicode White_Space), not as JavaScript's trim.
+    const only = (text: string) => ({ type: 'message', content: [{ type: 'text', text }, toolOnly.content[0]] });
+    assert.equal(extractResponseMessage(only('\u0085'), rules).value, '', 'U+0085 NEXT LINE is whitespace');
+    assert.equal(extractResponseMessage(only('\ufeff'), rules).value, '\ufeff', 'U+FEFF is not');
     assert.deepEqual(extractResponseMessage(texts).value, texts.content, 'the seed keeps a text-part array as parts');
     const notAnthropic = { content: [{ type: 'text', text: 'a' }] };
     assert.deepEqual(extractResponseMessage(notAnthropic, rules).branch, 'RESP_CONTENT', 'only type "message" responses');

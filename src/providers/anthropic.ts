@@ -1,4 +1,5 @@
 import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import { trimRust } from './sse/unicode-whitespace.js';
 
 /** An Anthropic Messages response: `type: "message"` (the content array holds typed blocks). */
 function isAnthropicMessage(data: Json): data is JsonObject {
@@ -8,7 +9,7 @@ function isAnthropicMessage(data: Json): data is JsonObject {
 /**
  * The agent message of an Anthropic Messages response (HEAD #203): its non-blank `text` blocks
  * joined with "\n", "" when it only calls tools, undefined when the shape does not apply (then
- * the generic content rule runs).
+ * the generic content rule runs). Blank as Rust's `str::trim` tells it (U+0085 is blank, U+FEFF is not).
  */
 export function anthropicMessageText(data: Json, content: Json): string | undefined {
   if (!isAnthropicMessage(data) || !Array.isArray(content)) return undefined;
@@ -16,7 +17,7 @@ export function anthropicMessageText(data: Json, content: Json): string | undefi
   let callsTools = false;
   for (const block of content) {
     if (!isObject(block)) continue;
-    if (block.type === 'text' && typeof block.text === 'string' && block.text.trim() !== '') texts.push(block.text);
+    if (block.type === 'text' && typeof block.text === 'string' && trimRust(block.text) !== '') texts.push(block.text);
     else if (block.type === 'tool_use') callsTools = true;
   }
   if (texts.length === 0) return callsTools ? '' : undefined;
