@@ -98,6 +98,48 @@ describe('dedupe-cross-round (atif-dedupe.md E7, gen-dd-g08 style)', () => {
   });
 });
 
+describe('dedupe-cross-round: a call retried with the same request', () => {
+  // A hook reports one call (its answer and usage); the gateway saw two attempts with the request's
+  // key: a long one that failed (a provider error answer), then the quick retry that answered.
+  const hook = llmSpan({ uuid: uuid(1), parent: P, start: 0, end: 245, request: chat('q'), response: withUsage(answer('ok'), { prompt_tokens: 100, completion_tokens: 10 }), startMeta: { ...SUMMARY_HOOK('k'), api_request_id: 'k' } });
+  const failed = llmSpan({ uuid: uuid(2), parent: P, start: 5, end: 200, request: chat('q'), response: { error: { message: 'upstream timeout', type: 'server_error' } }, startMeta: { ...GATEWAY, llm_correlation_request_id: 'k' } });
+  const retry = llmSpan({ uuid: uuid(3), parent: P, start: 205, end: 240, request: chat('q'), response: withUsage(answer('ok'), { prompt_tokens: 100, completion_tokens: 10 }), startMeta: { ...GATEWAY, llm_correlation_request_id: 'k' } });
+
+  it('the hook is the retry that answered, not the failed attempt, however longer that one overlaps it', () => {
+    const c = candidates([...hook, ...failed, ...retry]);
+    assert.equal(c.get(uuid(2))!.errorAnswer, true);
+    assert.equal(c.get(uuid(3))!.errorAnswer, undefined);
+    const decide = (a: number, b: number) => decidePair(c.get(uuid(a))!, c.get(uuid(b))!, DEFAULT);
+    const [withFailed, withRetry] = [decide(1, 2), decide(1, 3)];
+    assert.ok(withFailed.rule.startsWith('MERGED') && withRetry.rule.startsWith('MERGED'), 'both attempts match the hook by their key');
+    const reviewed = separateRounds([withFailed, withRetry, decide(2, 3)], c);
+    assert.deepEqual(
+      reviewed.map((p) => p.rule),
+      ['KEPT_CROSS_ROUND', withRetry.rule, 'KEPT_NO_OVERLAP'],
+    );
+    assert.deepEqual(reviewed[0].checks.rounds, { pass: false, keptWith: uuid(3) });
+  });
+
+  it("the call's usage is counted once: the failed attempt takes none", () => {
+    const result = runDedupe(sortEvents([...hook, ...failed, ...retry]), DEFAULT);
+    assert.deepEqual([...result.suppressed], [uuid(1)], 'the hook span merges into the retry');
+    assert.equal(result.supplemental.get(uuid(2)), undefined, 'the error answer gets no usage from the hook');
+  });
+
+  it('an error answer still pairs with an error answer: a hook that reports the failure is the failed attempt', () => {
+    const failedHook = llmSpan({ uuid: uuid(1), parent: P, start: 0, end: 245, request: chat('q'), response: { error: { message: 'upstream timeout' } }, startMeta: { ...SUMMARY_HOOK('k'), api_request_id: 'k' } });
+    const c = candidates([...failedHook, ...failed, ...retry]);
+    const decide = (a: number, b: number) => decidePair(c.get(uuid(a))!, c.get(uuid(b))!, DEFAULT);
+    const pairs = [decide(1, 2), decide(1, 3), decide(2, 3)];
+    const reviewed = separateRounds(pairs, c);
+    assert.ok(pairs[0].rule.startsWith('MERGED') && pairs[1].rule.startsWith('MERGED'), 'both attempts match the hook by their key');
+    assert.deepEqual(
+      reviewed.map((p) => p.rule),
+      [pairs[0].rule, 'KEPT_CROSS_ROUND', 'KEPT_NO_OVERLAP'],
+    );
+  });
+});
+
 describe('dedupe-chain-metrics (atif-dedupe.md E1)', () => {
   const N = 'dedupe-chain-metrics';
 

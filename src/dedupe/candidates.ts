@@ -5,6 +5,7 @@ import { canonicalJson } from '../json/stringify.js';
 import { isObject, type Json } from '../json/value.js';
 import { unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage } from '../providers/request.js';
+import { isErrorAnswer } from '../providers/response.js';
 import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
 import { ResponseReadings } from '../providers/readings.js';
 import type { PromotedToolCall } from '../providers/tool-calls.js';
@@ -48,6 +49,8 @@ export interface SpanCandidate {
   endHasToolCalls: boolean;
   /** The provider's id of the answer (`chatcmpl-…`, `resp_…`, `msg_…`): each call's answer has its own. */
   responseId?: string;
+  /** The end holds a provider's error answer (`{"error": {…}}`): a failed attempt, not an answer. */
+  errorAnswer?: true;
 }
 
 /** How candidates read payloads: the seed's rules unless fixes say otherwise. */
@@ -149,6 +152,7 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
   if (metrics) c.endMetrics = metrics;
   const responseId = isObject(end.data) ? end.data.id : undefined;
   if (typeof responseId === 'string' && responseId !== '') c.responseId = responseId;
+  if (isErrorAnswer(end.data!)) c.errorAnswer = true;
   const hook = marker(hookMarker, start, end);
   const gateway = marker(gatewayMarker, start, end);
   const nonExact = marker(nonExactMarker, start, end);

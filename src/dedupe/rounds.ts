@@ -12,21 +12,24 @@ const overlapLength = (a: SpanCandidate, b: SpanCandidate) => (a.endTs < b.endTs
  * `dedupe-cross-round` (atif-dedupe.md §5 E7). One physical call is recorded inside one time window,
  * so a span cannot be the same request as two partners whose windows do not even overlap each
  * other: that is a late span reaching into the next round (a hook whose post event comes after the
- * next call started, with the same last user message and an equal answer). Matched pairs are
- * accepted best first (a shared correlation key, then the longer overlap, then evaluation order);
+ * next call started, with the same last user message and an equal answer), or one attempt of a call
+ * retried with the same request (a timeout, then the retry that answered). Matched pairs are
+ * accepted best first: a shared correlation key, then answers of one kind (an error answer goes with
+ * an error answer: a hook that reports the call's answer is the retry that answered, not the failed
+ * attempt before it, however long that one waited), then the longer overlap, then evaluation order;
  * a pair whose side already has an accepted partner that does not overlap the other side becomes
  * KEPT_CROSS_ROUND. Pairs without a basis are returned as they are.
  */
 export function separateRounds(pairs: readonly PairDecision[], byUuid: ReadonlyMap<string, SpanCandidate>): PairDecision[] {
   const settled = pairsOfSharedInstants(pairs, byUuid);
-  const ranked: Array<{ p: PairDecision; l: SpanCandidate; r: SpanCandidate; keyed: boolean; overlap: bigint }> = [];
+  const ranked: Array<{ p: PairDecision; l: SpanCandidate; r: SpanCandidate; keyed: boolean; alike: boolean; overlap: bigint }> = [];
   for (const p of pairs) {
     if (p.basis === undefined || settled(p)) continue;
     const l = byUuid.get(p.left)!;
     const r = byUuid.get(p.right)!;
-    ranked.push({ p, l, r, keyed: shareKey(l.keys, r.keys), overlap: overlapLength(l, r) });
+    ranked.push({ p, l, r, keyed: shareKey(l.keys, r.keys), alike: l.errorAnswer === r.errorAnswer, overlap: overlapLength(l, r) });
   }
-  ranked.sort((a, b) => Number(b.keyed) - Number(a.keyed) || (a.overlap !== b.overlap ? (a.overlap > b.overlap ? -1 : 1) : 0) || compareCandidates(a.l, b.l) || compareCandidates(a.r, b.r));
+  ranked.sort((a, b) => Number(b.keyed) - Number(a.keyed) || Number(b.alike) - Number(a.alike) || (a.overlap !== b.overlap ? (a.overlap > b.overlap ? -1 : 1) : 0) || compareCandidates(a.l, b.l) || compareCandidates(a.r, b.r));
   // Each side's accepted partners, with the earliest end and latest start among them: while `other`
   // lies within those bounds every partner overlaps it, so a clique of overlapping spans (thousands
   // of matched pairs per span) is not scanned partner by partner for each of its pairs.

@@ -72,7 +72,7 @@ export const FIXES = [
   },
   {
     name: 'dedupe-cross-round',
-    summary: 'a span is the same request as at most one of two partners that do not overlap each other (shared key first, then the larger overlap); the other pair is KEPT_CROSS_ROUND',
+    summary: 'a span is the same request as at most one of two partners that do not overlap each other (shared key first, then answers of one kind: an error answer with an error answer, then the larger overlap); the other pair is KEPT_CROSS_ROUND',
     origin: 'atif-dedupe.md §5 E7: a late hook span suppressed the next round\'s real call',
     inDefault: true,
   },

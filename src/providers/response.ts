@@ -15,6 +15,15 @@ export type ResponseBranch =
   | 'RESP_WHOLE_BODY';
 
 /**
+ * Whether an LLM response is a provider's error answer rather than an answer: an `error` object at
+ * its top (OpenAI Chat and Responses `{"error": {…}}`, a failed Responses object, Anthropic
+ * `{"type": "error", "error": {…}}`). A successful Responses object has `"error": null`.
+ */
+export function isErrorAnswer(data: Json): boolean {
+  return isObject(data) && isObject(getOwn(data, 'error'));
+}
+
+/**
  * The assistant message of an LLM response: normalised `content`, Hermes `assistant_message`, the
  * first chat choice, `answer`, OpenAI Responses output text, "" for tool-call-only answers, else the
  * whole response as ATIF content. With `rules.anthropicMessages` an Anthropic Messages `content`
