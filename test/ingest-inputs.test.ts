@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -83,6 +83,39 @@ describe('resolveInputs: temporary trees', () => {
 
   it('names matches of an absolute glob absolutely', async () => {
     assert.deepEqual(await namesOf([join(dir, 'logs', '*.gz')], env), [join(dir, 'logs', 'w.txt.gz'), join(dir, 'logs', 'z.har.gz')]);
+  });
+});
+
+describe('resolveInputs: symlinks and links', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relay-atif-links-'));
+    await mkdir(join(dir, 'logs'), { recursive: true });
+    await mkdir(join(dir, 'real'), { recursive: true });
+    await writeFile(join(dir, 'logs', '2026-05-30.ndjson'), '{"n":1}\n');
+    await symlink('2026-05-30.ndjson', join(dir, 'logs', 'latest.ndjson')); // a link beside the log it names
+    await link(join(dir, 'logs', '2026-05-30.ndjson'), join(dir, 'logs', 'hard.ndjson'));
+    await writeFile(join(dir, 'real', 'c.ndjson'), '{"n":2}\n');
+    await symlink('../real', join(dir, 'logs', 'linked')); // a linked directory
+    await symlink('..', join(dir, 'logs', 'up')); // a link back up the tree
+    await symlink('../real', join(dir, 'logs', 'twice'));
+    await symlink('gone.ndjson', join(dir, 'logs', 'dangling.ndjson'));
+    await symlink('self.ndjson', join(dir, 'logs', 'self.ndjson')); // a loop of links
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  it('reads a file reached through a symlink, a hard link or a linked directory once, at its first path', async () => {
+    assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir }), ['logs/2026-05-30.ndjson', 'logs/linked/c.ndjson']);
+    assert.deepEqual(await namesOf(['real/c.ndjson', 'logs', 'logs/latest.ndjson'], { ...env, cwd: dir }), ['real/c.ndjson', 'logs/2026-05-30.ndjson']);
+  });
+
+  it('walks linked directories as a glob does; links to nothing (dangling, looping) hold no input', async () => {
+    const walked = await namesOf(['logs'], { ...env, cwd: dir });
+    const globbed = await namesOf(['logs/**/*.ndjson'], { ...env, cwd: dir });
+    assert.deepEqual(walked, globbed);
+    // A directory reached by several paths is walked under the first in path order: from `up` (..),
+    // `logs` comes before `real`, and in it `linked` before `twice` and `up` (the loop back, not walked again).
+    assert.deepEqual(await namesOf(['logs/up'], { ...env, cwd: dir }), ['logs/up/logs/2026-05-30.ndjson', 'logs/up/logs/linked/c.ndjson']);
   });
 });
 

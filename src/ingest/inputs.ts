@@ -79,13 +79,27 @@ export async function resolveInputs(args: string[], env: InputEnv): Promise<Inpu
     const given = env.opened?.get(arg);
     const expanded = given ? [given] : arg === STDIN_NAME ? [stdinSource(env)] : await resolveArgument(arg, env.cwd);
     for (const source of expanded) {
-      const key = source.name === STDIN_NAME ? STDIN_NAME : resolve(env.cwd, source.name);
+      const key = source.name === STDIN_NAME || given ? resolve(env.cwd, source.name) : await fileIdentity(resolve(env.cwd, source.name));
       if (seen.has(key)) continue;
       seen.add(key);
       sources.push(source);
     }
   }
   return sources;
+}
+
+/**
+ * What makes two paths one file: its device and inode, so that a file reached through a symlink (a
+ * `latest.ndjson` beside the log it points to), a hard link or another spelling of its path is read
+ * once. A path that cannot be inspected keeps its own name (opening it will say why).
+ */
+async function fileIdentity(absolute: string): Promise<string> {
+  try {
+    const info = await stat(absolute);
+    return `file:${info.dev}:${info.ino}`;
+  } catch {
+    return absolute;
+  }
 }
 
 function stdinSource(env: InputEnv): InputSource {
@@ -142,32 +156,46 @@ async function resolveDirectory(dir: string, cwd: string): Promise<InputSource[]
   return names.map((name) => fileSource(name, cwd));
 }
 
-/** Input files under `dir`, recursively, named relative to the directory as given, sorted by path. */
+/**
+ * Input files under `dir`, recursively, named relative to the directory as given, sorted by path.
+ * Symlinks are followed, as a glob follows them: a link to a file is a file, a link to a directory is
+ * walked, unless that directory was walked already (by device and inode: a link back up the tree, a
+ * loop, or two links to one place are walked once). A link that leads nowhere (dangling, or a loop of
+ * links) holds no input and is passed over.
+ */
 async function listInputFiles(dir: string, cwd: string): Promise<string[]> {
   const found: string[] = [];
-  const walk = async (relativeDir: string): Promise<void> => {
-    const entries = await readDirectory(resolve(cwd, relativeDir), relativeDir);
+  const walked = new Set<string>();
+  const walk = async (relativeDir: string, info: Stats): Promise<void> => {
+    const identity = `${info.dev}:${info.ino}`;
+    if (walked.has(identity)) return;
+    walked.add(identity);
+    // In name order: a directory reached by two paths is walked under the first of them, whatever
+    // order the file system lists them in.
+    const entries = (await readDirectory(resolve(cwd, relativeDir), relativeDir)).sort((a, b) => comparePaths(a.name, b.name));
     for (const entry of entries) {
       const name = join(relativeDir, entry.name);
-      if (entry.isDirectory()) {
-        await walk(name);
-      } else if (isInputFileName(entry.name) && (await isFileOrLinkToFile(entry, resolve(cwd, name), name))) {
+      const target = entry.isSymbolicLink() ? await linkTarget(resolve(cwd, name), name) : undefined;
+      if (entry.isDirectory() || target?.isDirectory()) {
+        const info = target ?? (await statOrUndefined(resolve(cwd, name), name));
+        if (info) await walk(name, info); // (gone since it was listed: nothing to read)
+      } else if (isInputFileName(entry.name) && (entry.isFile() || target?.isFile())) {
         found.push(name);
       }
     }
   };
-  await walk(dir);
+  await walk(dir, await stat(resolve(cwd, dir)));
   return found.sort(comparePaths);
 }
 
-/**
- * A symlink counts when it leads to a file. Symlinked directories are not descended: following them
- * could loop, and a tree that links outside itself is better named explicitly.
- */
-async function isFileOrLinkToFile(entry: Dirent, absolute: string, name: string): Promise<boolean> {
-  if (entry.isFile()) return true;
-  if (!entry.isSymbolicLink()) return false;
-  return (await statOrUndefined(absolute, name))?.isFile() ?? false;
+/** What a symlink in a walked directory leads to; undefined when nothing (dangling, or a loop of links). */
+async function linkTarget(absolute: string, name: string): Promise<Stats | undefined> {
+  try {
+    return await stat(absolute);
+  } catch (error) {
+    if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ELOOP') return undefined;
+    throw new InputError('unreadable', name, `cannot inspect ${name}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**
