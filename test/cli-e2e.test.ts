@@ -288,6 +288,20 @@ test('--strict --report: the run stops at the problem line (exit 1) and still wr
   assert.deepEqual(readdirSync(work).filter((f) => f.includes('strict-report') && f.endsWith('.tmp')), [], 'written through a temp file, none left');
 });
 
+test('--strict --report: a stop found after reading (a late event, a repeated one) counts no line past it, whatever was read ahead', () => {
+  const sample = readFileSync(SAMPLE, 'utf8');
+  writeFileSync(join(work, 'twice-a.ndjson'), sample);
+  writeFileSync(join(work, 'twice-b.ndjson'), sample);
+  for (const jobs of ['1', '2']) {
+    const r = run(['convert', 'twice-a.ndjson', 'twice-b.ndjson', '--strict', '--json', '-o', '/dev/null', '--jobs', jobs]);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stderr);
+    assert.match(report.stopped, /twice-b\.ndjson:1: skipped \(late-event\)/);
+    // The 14 lines of the first file, and the stop line: the 13 lines after it were read, never converted.
+    assert.deepEqual([report.lines.total, report.lines.used.total, report.lines.skipped.total], [15, 14, 1], `--jobs ${jobs}`);
+  }
+});
+
 test('--strict --json: a stopped run still prints its JSON report alone on stderr (exit 1)', () => {
   writeFileSync(join(work, 'one-bad-json.ndjson'), readFileSync(SAMPLE, 'utf8') + 'not json\n');
   const r = run(['convert', 'one-bad-json.ndjson', '--strict', '--json', '-o', '/dev/null']);

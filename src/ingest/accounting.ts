@@ -69,19 +69,35 @@ export class LineAccounting {
   private readonly examplesPerReason: number;
   private readonly onProblem?: (problem: LineProblem) => void;
 
+  /**
+   * With `onProblem` (a run that stops at its first problem line), the lines counted as read that
+   * no later stage has looked at yet, in reading order: reading runs ahead of grouping by a chunk of
+   * input, so when grouping finds a problem line (a late or repeated event), the lines read after it
+   * are taken back out of the counts — a stopped run's counts end at the line it stopped at.
+   */
+  private readonly readAhead?: ReadAhead;
+
   /** `onProblem` sees every skip (except blank lines) and rejection as it is counted: `--strict` stops there. */
   constructor(options: { examplesPerReason?: number; onProblem?: (problem: LineProblem) => void } = {}) {
     this.examplesPerReason = options.examplesPerReason ?? DEFAULT_EXAMPLES_PER_REASON;
     this.onProblem = options.onProblem;
+    if (this.onProblem) this.readAhead = new ReadAhead();
   }
 
-  use(kind: RecordKind): void {
+  use(kind: RecordKind, where: LineRef): void {
     this.used.set(kind, (this.used.get(kind) ?? 0) + 1);
+    this.readAhead?.push(where, kind);
   }
 
   skip(reason: SkipReason, where: LineRef, message?: string): void {
     this.note(this.skipped, reason, exampleOf(where, undefined, message));
-    if (reason !== 'blank') this.onProblem?.({ bucket: 'skipped', reason, ...exampleOf(where, undefined, message) });
+    if (reason === 'blank') this.readAhead?.push(where, 'blank');
+    else this.onProblem?.({ bucket: 'skipped', reason, ...exampleOf(where, undefined, message) });
+  }
+
+  /** Every line counted so far has been through every stage: none can be taken back any more. */
+  settle(): void {
+    this.readAhead?.clear();
   }
 
   reject(reason: RejectReason, where: LineRef, fault: { path: string; message: string }): void {
@@ -98,7 +114,22 @@ export class LineAccounting {
     const count = this.used.get(kind) ?? 0;
     if (count === 0) throw new Error(`accounting: no used '${kind}' line to reclassify (${where.file}:${where.line})`);
     this.used.set(kind, count - 1);
+    // A stop here: the lines read after this one were not looked at, and are not counted.
+    if (reason !== 'blank' && this.onProblem) for (const later of this.readAhead!.takeAfter(where)) this.uncount(later);
     this.skip(reason, where, message);
+  }
+
+  /** Takes one line back out of the counts, as if it had not been read (a kind or reason left at 0 is gone). */
+  private uncount(what: RecordKind | 'blank'): void {
+    if (what !== 'blank') {
+      const count = this.used.get(what)! - 1;
+      if (count > 0) this.used.set(what, count);
+      else this.used.delete(what);
+      return;
+    }
+    const blank = this.skipped.get('blank')!;
+    if (--blank.count === 0) this.skipped.delete('blank');
+    else if (blank.examples.length > blank.count) blank.examples.pop();
   }
 
   usedCount(kind?: RecordKind): number {
@@ -177,4 +208,37 @@ function copy(s: ReasonSummary): ReasonSummary {
 
 function summaries<R extends string>(bucket: Map<R, ReasonSummary>): Partial<Record<R, ReasonSummary>> {
   return Object.fromEntries(sortedEntries(bucket).map(([reason, s]) => [reason, copy(s)])) as Partial<Record<R, ReasonSummary>>;
+}
+
+/** The lines a run that stops at its first problem has counted and not yet settled (see LineAccounting.readAhead). */
+class ReadAhead {
+  private readonly fileIndex = new Map<string, number>();
+  private files: number[] = [];
+  private lines: number[] = [];
+  private counted: Array<RecordKind | 'blank'> = [];
+
+  push(where: LineRef, what: RecordKind | 'blank'): void {
+    let file = this.fileIndex.get(where.file);
+    if (file === undefined) this.fileIndex.set(where.file, (file = this.fileIndex.size));
+    this.files.push(file);
+    this.lines.push(where.line);
+    this.counted.push(what);
+  }
+
+  /** What was counted after the last line counted at `where` (newest first), taken out; none when `where` is not held. */
+  takeAfter(where: LineRef): Array<RecordKind | 'blank'> {
+    const file = this.fileIndex.get(where.file);
+    let i = this.lines.length - 1;
+    while (i >= 0 && !(this.files[i] === file && this.lines[i] === where.line)) i--;
+    if (i < 0) return [];
+    const after = this.counted.slice(i + 1).reverse();
+    this.files.length = this.lines.length = this.counted.length = i + 1;
+    return after;
+  }
+
+  clear(): void {
+    this.files = [];
+    this.lines = [];
+    this.counted = [];
+  }
 }

@@ -87,7 +87,7 @@ function readRecord(line: Line, seq: number, acct: LineAccounting): AtofEvent | 
       // classifyRecord said 'atof' only because looksLikeAtof saw an object.
       const decoded = decodeAtof(value as JsonObject, seq, where);
       if (decoded.ok) {
-        acct.use('atof');
+        acct.use('atof', where);
         decoded.event.rawText = line.text.trim();
         return decoded.event;
       }

@@ -372,7 +372,7 @@ class RecordReader {
     if (!looksLikeAtof(value) || typeof value.timestamp === 'number') return undefined;
     const decoded = decodeAtof(value, this.order, where);
     if (!decoded.ok) return undefined;
-    this.acct.use('atof');
+    this.acct.use('atof', where);
     const event = envelopeOf(decoded.event, text.trim());
     this.timedAt(event.ts);
     return { kind: 'atof', event, order: this.order++, origin: where };
@@ -496,7 +496,7 @@ class RecordReader {
       case 'atof': {
         const decoded = decodeAtof(value as JsonObject, this.order, where);
         if (!decoded.ok) return this.acct.reject('invalid-atof', where, { path: decoded.path, message: decoded.message });
-        this.acct.use('atof');
+        this.acct.use('atof', where);
         decoded.event.rawText = text;
         this.timedAt(decoded.event.ts);
         return yield { kind: 'atof', event: decoded.event, order: this.order++, origin: where };
@@ -541,7 +541,7 @@ class RecordReader {
     if (!decoded.ok) return this.acct.reject('invalid-hook', where, { path: decoded.path, message: decoded.message });
     const { agent, atNs, headers } = decoded.envelope;
     this.timedAt(atNs);
-    this.acct.use('hook');
+    this.acct.use('hook', where);
     const record: Omit<HookRecord, 'payload'> = {
       kind: 'hook',
       agent,
@@ -567,7 +567,7 @@ class RecordReader {
     const own = getOwn(value, 'timestamp');
     const ownNs = typeof own === 'string' ? parseRfc3339(own) : undefined;
     if (ownNs !== undefined) this.timedAt(ownNs);
-    this.acct.use('hook');
+    this.acct.use('hook', where);
     const record: Omit<HookRecord, 'payload'> = { kind: 'hook', agent, headers: {}, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
     // A timestamp that is there but cannot be used is said, not taken for none (the payload is still used).
     const problem = ownNs === undefined ? bareTimeProblem(own) : undefined;
@@ -585,7 +585,7 @@ class RecordReader {
     this.timedAt(exchange.startedNs);
     const route = this.options.routeCapture(exchange);
     if (!route.llm) return this.acct.skip('unsupported-route', where, route.reason);
-    this.acct.use(kind);
+    this.acct.use(kind, where);
     const place = { seed: this.seedOf(text), order: this.order++, origin: where, arrivalNs: exchange.startedNs };
     const placed = route.completionNs === undefined ? place : { ...place, completionNs: route.completionNs };
     yield this.holds(text) ? heldGateway(placed, text, kind, fallbackId, this.options.spill) : { kind: 'gateway', exchange, ...placed };
