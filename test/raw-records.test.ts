@@ -86,6 +86,23 @@ describe('reading records, every line in one bucket', () => {
     assert.deepEqual(buildTimeline(records).map((p) => p.order), [4, 0, 1, 2, 3]);
   });
 
+  it('an untimed bare payload after a gateway capture is timed when the call completed, not when it started (the capture is logged once the call is over)', async () => {
+    const ns = (seconds: number) => BigInt(Date.parse(at(seconds))) * 1_000_000n;
+    const lines = [
+      hookRecord('claude-code', 0, { hook_event_name: 'UserPromptSubmit', session_id: 's', prompt: 'hi' }),
+      gatewayRecord('cap-1', 1, { duration: 2 }),
+      { hook_event_name: 'PreToolUse', session_id: 's', tool_name: 'Bash', tool_use_id: 't1', tool_input: {} },
+      gatewayRecord('cap-2', 10, { path: '/v1/models' }), // not an LLM call (skipped), logged when over too
+      { hook_event_name: 'Stop', session_id: 's' },
+    ];
+    const { records } = await readAll([ndjson('bare.ndjson', lines)], { agent: 'claude-code' });
+    const bare = records.flatMap((r) => (r.kind === 'hook' && r.bare ? [r.atNs] : []));
+    assert.deepEqual(bare, [ns(3), ns(11)]);
+    // On the timeline the tool's start comes after the call's completion, which is earlier in the input at the same time.
+    const points = buildTimeline(records).map((p) => `${p.kind}@${p.atNs / 1_000_000_000n - ns(0) / 1_000_000_000n}`);
+    assert.deepEqual(points, ['hook@0', 'gateway-arrival@1', 'gateway-completion@3', 'hook@3', 'hook@11']);
+  });
+
   it('reads bare payloads with --agent, timed by their own timestamp or placed after the record before them', async () => {
     const lines = [
       hookRecord('claude-code', 5, { hook_event_name: 'SessionStart', session_id: 's' }),

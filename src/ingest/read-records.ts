@@ -584,6 +584,10 @@ class RecordReader {
     const exchange = decoded.exchange;
     this.timedAt(exchange.startedNs);
     const route = this.options.routeCapture(exchange);
+    // A capture is logged once its call is over: an untimed bare payload after it in the file came
+    // after the answer (a tool the answer asked for, the Stop after the last answer), not at its start.
+    const overNs = route.llm ? route.completionNs : exchange.endedNs;
+    if (overNs !== undefined && overNs > exchange.startedNs) this.lastNs = overNs;
     if (!route.llm) return this.acct.skip('unsupported-route', where, route.reason);
     this.acct.use(kind, where);
     const place = { seed: this.seedOf(text), order: this.order++, origin: where, arrivalNs: exchange.startedNs };
