@@ -339,6 +339,34 @@ test('--report and -o never overwrite an output or an input (real paths compared
   assert.equal(existsSync(join(work, 'dash.json')), false);
 });
 
+test("an empty path (an unset shell variable) is a usage error naming its option or argument, before anything is read or written: never the current directory", () => {
+  const cwd = join(work, 'empty-paths');
+  mkdirSync(cwd);
+  copyFileSync(SAMPLE, join(cwd, 'in.ndjson'));
+  const output = /^error: option '-o, --output <path>' argument '' is invalid\. A path cannot be empty \(an unset shell variable\?\)\./;
+  const report = /^error: option '--report <file>' argument '' is invalid\. A path cannot be empty \(an unset shell variable\?\)\./;
+  const input = /^relay-atif: an input argument is empty \(an unset shell variable\?\); name a file, a directory or '-' for stdin\n$/;
+  for (const [args, message] of [
+    [['convert', 'in.ndjson', '-o', ''], output],
+    [['convert', 'in.ndjson', '--output='], output],
+    // Refused before the inputs are looked at: a missing one is not what is reported.
+    [['convert', 'missing.ndjson', '-o', ''], output],
+    [['convert', 'in.ndjson', '--report', '', '-o', 'out/'], report],
+    [['convert', ''], input],
+    [['convert', 'in.ndjson', ''], input],
+    [['explain', ''], input],
+    [['events', ''], input],
+    [['diff', ''], input],
+    [['validate', ''], input],
+  ] as const) {
+    const r = run([...args], { cwd });
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+  }
+  assert.deepEqual(readdirSync(cwd), ['in.ndjson'], 'nothing written');
+});
+
 test('--validate --json: stderr is the JSON report alone, the findings in it (exit 1 for an invalid trajectory)', { skip: !existsSync(join(ROOT, '..', 'shared', 'conformance')) }, () => {
   // The reference's own output for this case breaks an ATIF rule (relay-0.3 reproduces it).
   const input = join(ROOT, '..', 'shared', 'conformance', 'cases', 'exporter_attaches_subagent_ref_to_delegating_tool_observation', 'input.ndjson');

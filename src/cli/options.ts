@@ -14,6 +14,12 @@ export interface OptionSpec {
   repeatable?: boolean;
   /** A `--no-x <value>` option that is not commander's negation of `--x` stores under this key. */
   attribute?: string;
+  /**
+   * Its value names a file or directory: an empty one is refused as it is parsed (a usage error naming
+   * the option), before anything is read. `-o "$OUT"` with OUT unset resolved '' to the current
+   * directory and wrote trajectories there; `--report ''` failed only after the whole run (EISDIR).
+   */
+  path?: true;
 }
 
 const EXPORT: CommandName[] = ['convert', 'explain', 'diff'];
@@ -23,7 +29,7 @@ const COLOURED: CommandName[] = ['explain', 'diff', 'validate'];
 const PROFILED: CommandName[] = [...EXPORT, 'events'];
 
 export const OPTION_TABLE: readonly OptionSpec[] = [
-  { flags: '-o, --output <path>', description: "'-' for NDJSON on stdout, a directory (existing, or ending in '/') for one file per trajectory, else one pretty JSON file", commands: ['convert'], default: '-' },
+  { flags: '-o, --output <path>', description: "'-' for NDJSON on stdout, a directory (existing, or ending in '/') for one file per trajectory, else one pretty JSON file", commands: ['convert'], default: '-', path: true },
   { flags: '--filename-template <template>', description: 'file name per trajectory in an output directory; must contain {session_id}', commands: ['convert'], default: 'trajectory-{session_id}.json' },
   { flags: '--session-id <id>', description: 'export every event as one trajectory with this session id (the exporter API) instead of one per top-level agent', commands: EXPORT },
   { flags: '--agent-name <name>', description: 'agent.name of every trajectory', commands: EXPORT, default: 'NeMo Relay' },
@@ -36,7 +42,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--no-dedupe', description: 'keep every LLM span (skip the hook/gateway dedupe pass)', commands: ['convert'] },
   { flags: '--strict', description: 'stop at the first input line skipped (blank lines aside) or rejected, naming it (exit 1)', commands: ['convert', 'events'] },
   { flags: '--strict', description: 'exit 1 when any input line was skipped (blank lines aside) or rejected (validate: when any warning is found)', commands: ['explain', 'validate'] },
-  { flags: '--report <file>', description: 'write the line accounting and per-trajectory counts as JSON', commands: ['convert'] },
+  { flags: '--report <file>', description: 'write the line accounting and per-trajectory counts as JSON', commands: ['convert'], path: true },
   { flags: '--json', description: 'print a machine-readable JSON report', commands: ['convert', 'explain', 'diff', 'validate', 'profiles'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['convert', 'explain', 'diff', 'validate'] },
   { flags: '--no-progress', description: 'draw no progress bar (one is drawn on stderr while input files of 64 MiB or more are read, when stderr is a terminal)', commands: ['convert', 'explain', 'diff', 'events'] },
@@ -66,6 +72,7 @@ export function optionsFor(command: CommandName): Option[] {
         return [...(previous ?? []), value];
       });
     }
+    if (spec.path) opt.argParser(nonEmptyPath);
     if (spec.attribute) {
       const attribute = spec.attribute;
       opt.negate = false;
@@ -74,4 +81,10 @@ export function optionsFor(command: CommandName): Option[] {
     if (spec.default !== undefined) opt.default(spec.default);
     return opt;
   });
+}
+
+/** The value of a path option, unless it is empty (commander's message then names the option). */
+function nonEmptyPath(value: string): string {
+  if (value === '') throw new InvalidArgumentError('A path cannot be empty (an unset shell variable?).');
+  return value;
 }

@@ -6,7 +6,7 @@ import { explainCommand } from './commands/explain.js';
 import { profilesCommand } from './commands/profiles.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
-import { CliError, EXIT, type ExitCode } from './exit-codes.js';
+import { CliError, EXIT, usageError, type ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { optionsFor, type CommandName } from './options.js';
 import { StatusLine } from './status-line.js';
@@ -49,6 +49,8 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
     // commander passes the variadic argument first only when the command declares one.
     cmd.action(async (...received: unknown[]) => {
       const [args, flags] = spec.args ? [received[0] as string[], received[1]] : [[], received[0]];
+      // An empty argument (an unset shell variable) would resolve to the current directory and read it.
+      if (args?.includes('')) throw usageError("an input argument is empty (an unset shell variable?); name a file, a directory or '-' for stdin");
       // A bar drawn while the command runs stays until it ends (what it writes to stderr goes above);
       // it is cleared before anything else is said, an error included.
       const status = new StatusLine(io.stderr);
