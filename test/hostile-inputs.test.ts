@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from './support/cli.js';
@@ -265,6 +265,28 @@ test('a failed write leaves no temp file behind', async () => {
   assert.equal(missing.code, 4);
   assert.match(missing.stderr, /cannot write .*no-such-dir\/x\.json: the directory .*no-such-dir does not exist$/m);
   assert.equal(readFileSync(blocker, 'utf8'), 'a file where a directory should be');
+});
+
+test('an output error names its true cause: a directory is said not to exist only when it does not; a dangling link by its target; else the system’s reason', async () => {
+  const path = write('cause.ndjson', session());
+  const out = mkdtempSync(join(dir, 'cause-'));
+  const cannot = async (output: string) => {
+    const r = await runCli(['convert', path, '-o', output, '-q'], { cwd: out });
+    assert.equal(r.code, 4, r.stderr);
+    assert.deepEqual(readdirSync(out).filter((f) => f.endsWith('.tmp')), []);
+    return r.stderr;
+  };
+  // A link (relative, as `ln -s` makes them) into a directory that is missing: the link's own directory exists.
+  symlinkSync(join('missing-dir', 't.json'), join(out, 'dangling.json'));
+  assert.equal(await cannot('dangling.json'), `relay-atif: cannot write ${join(out, 'dangling.json')}: it is a symbolic link to ${join(out, 'missing-dir', 't.json')}, and the directory ${join(out, 'missing-dir')} does not exist\n`);
+  // Through a chain of links, to the file that would be made.
+  symlinkSync('dangling.json', join(out, 'chained.json'));
+  assert.equal(await cannot('chained.json'), `relay-atif: cannot write ${join(out, 'chained.json')}: it is a symbolic link to ${join(out, 'missing-dir', 't.json')}, and the directory ${join(out, 'missing-dir')} does not exist\n`);
+  // A file where a directory should be, further up than the file's own directory: that file is named.
+  writeFileSync(join(out, 'plain-file'), '');
+  assert.equal(await cannot('plain-file/sub/x.json'), `relay-atif: cannot write ${join(out, 'plain-file', 'sub', 'x.json')}: ${join(out, 'plain-file')} is not a directory\n`);
+  // A directory that exists but makes no new files (the kernel says ENOENT): the system's reason.
+  if (existsSync('/proc/self')) assert.equal(await cannot('/proc/x.json'), 'relay-atif: cannot write /proc/x.json: ENOENT: no such file or directory\n');
 });
 
 test('an output error is told about the path given: node’s call and temp-file path are left out', async () => {

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { resolveInputs } from '../ingest/inputs.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { whyNotWritten, type OutputTarget } from './output.js';
+import { MAX_LINK_HOPS, whyNotWritten, type OutputTarget } from './output.js';
 
 /**
  * What convert writes must not land on what it reads or on another of its outputs: checked before
@@ -50,9 +50,6 @@ async function realPath(path: string, hops = 0): Promise<string> {
   const dir = await realpath(dirname(path)).catch(() => dirname(path));
   return join(dir, basename(path));
 }
-
-/** Symbolic links followed at most (as the kernel's own limit). */
-const MAX_LINK_HOPS = 40;
 
 /** The file names a `--filename-template` can produce. */
 function templatePattern(template: string): RegExp {

@@ -1,7 +1,7 @@
 import { lstat, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import type { OutputFormat } from '../pipeline/exported.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -172,13 +172,65 @@ function outputFailure(path: string, err: unknown): never {
 /**
  * Why a file could not be written, in words about the path the user named: node's message names the
  * call and the file it failed on, which is the hidden temp file beside it (`open '/out/.x.json.1f….tmp'`).
+ * A missing or blocked directory is told as the file system has it now (see {@link blockedOnTheWay}).
  */
 export function whyNotWritten(path: string, err: NodeJS.ErrnoException): string {
-  if (err.code === 'ENOENT') return `the directory ${dirname(path)} does not exist`;
-  if (err.code === 'ENOTDIR') return `${dirname(path)} is not a directory`;
+  const blocked = err.code === 'ENOENT' || err.code === 'ENOTDIR' ? blockedOnTheWay(path) : undefined;
+  if (blocked !== undefined) return blocked;
   // `ENOSPC: no space left on device, write` → `ENOSPC: no space left on device`.
   return typeof err.syscall === 'string' ? err.message.replace(/, \w+(?: '.*')?$/s, '') : err.message;
 }
+
+/**
+ * What stops a file from being made at `path`, looked at after an ENOENT or ENOTDIR: its directory that
+ * does not exist, a file where a directory should be, or the target of a dangling link that cannot be
+ * made. Every ENOENT was told as "the directory <parent of the path> does not exist": wrong of a dangling
+ * link `out.json -> missing-dir/t.json` (its own directory is there) and of `/proc/x.json` (/proc is
+ * there, and makes no new files). Undefined when nothing is missing: the system's reason is then told.
+ */
+function blockedOnTheWay(path: string): string | undefined {
+  const dir = dirname(path);
+  const [existing, st] = nearestExisting(dir);
+  if (st !== undefined && !st.isDirectory()) return `${existing} is not a directory`;
+  if (existing !== dir) return `the directory ${dir} does not exist`;
+  const target = danglingTarget(path);
+  const why = target === undefined ? undefined : blockedOnTheWay(target);
+  return why === undefined ? undefined : `it is a symbolic link to ${target}, and ${why}`;
+}
+
+/** `dir` or the nearest of its ancestors that exists (links followed), with what it is. */
+function nearestExisting(dir: string): [string, Stats | undefined] {
+  for (let at = dir; ; at = dirname(at)) {
+    const st = statNow(at);
+    if (st !== undefined || dirname(at) === at) return [at, st];
+  }
+}
+
+function statNow(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The path a dangling symbolic link would create (links to links followed), or undefined when `path` is no link. */
+function danglingTarget(path: string): string | undefined {
+  let at = path;
+  for (let hops = 0; hops < MAX_LINK_HOPS; hops++) {
+    let link: string;
+    try {
+      link = readlinkSync(at);
+    } catch {
+      return at === path ? undefined : at; // not a link (EINVAL) or not there (ENOENT): the end of the chain
+    }
+    at = resolve(dirname(at), link);
+  }
+  return undefined;
+}
+
+/** Symbolic links followed at most (as the kernel's own limit). */
+export const MAX_LINK_HOPS = 40;
 
 /**
  * Writes trajectories as they are produced: NDJSON lines on stdout, or one file each in a directory.
