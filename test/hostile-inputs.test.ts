@@ -239,6 +239,29 @@ test('hostile session ids and templates never leave the output directory', async
   assert.equal(existsSync(join(dir, 'o2')), false);
 });
 
+test('a file name as long as the system allows (255 bytes) is written by -o DIR/, -o FILE and --report: the temp file beside it fits too', async () => {
+  const path = write('long-names.ndjson', session());
+  const out = mkdtempSync(join(dir, 'long-'));
+  const id = U(1);
+  // The temp name (`.NAME.<12 hex>.tmp`) was 18 bytes longer than the file's: names of 238 to 255 bytes failed (ENAMETOOLONG).
+  const names = [238, 255].map((bytes) => `${'x'.repeat(bytes - id.length - 5)}${id}.json`);
+  for (const name of names) {
+    const r = await runCli(['convert', path, '-o', `${out}/`, '--filename-template', name.replace(id, '{session_id}'), '-q'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(readFileSync(join(out, name), 'utf8')).session_id, id);
+  }
+  // Cut at a character, not inside one: 'é' is two bytes in UTF-8.
+  const single = ['y'.repeat(250) + '.json', 'é'.repeat(125) + '.json'];
+  const report = 'r'.repeat(250) + '.json';
+  for (const name of single) {
+    const r = await runCli(['convert', path, '-o', join(out, name), '--report', join(out, report), '-q'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(readFileSync(join(out, name), 'utf8')).session_id, id);
+    assert.equal(JSON.parse(readFileSync(join(out, report), 'utf8')).lines.total, 4);
+  }
+  assert.deepEqual(readdirSync(out).sort(), [...names, ...single, report].sort(), 'no temp file left');
+});
+
 test('-o DIR/: a file that cannot be written (its name taken by a directory) is an output error naming it, whichever file fails while others are written beside it; no temp file is left', async () => {
   const ids = (await runCli(['convert', join(ROOT_SAMPLES), '-o', '-', '-q'])).stdout.trim().split('\n').map((l) => (JSON.parse(l) as { session_id: string }).session_id);
   assert.ok(ids.length >= 3, `${ids.length} trajectories`);

@@ -87,7 +87,7 @@ class AtomicFile {
       return target === undefined ? AtomicFile.direct(path) : AtomicFile.open(target);
     }
     if (st && !st.isFile() && !st.isDirectory()) return AtomicFile.direct(path);
-    const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = tempPath(path);
     pendingTempFiles.add(tmp);
     const handle = await open(tmp, 'w').catch((err: unknown) => {
       pendingTempFiles.delete(tmp);
@@ -150,6 +150,34 @@ class AtomicFile {
     await rm(this.tmp, { force: true }).catch(() => undefined);
     pendingTempFiles.delete(this.tmp);
   }
+}
+
+/** What a temp name adds to the file's name: `.` before it, then `.<12 hex>.tmp`. */
+const TEMP_EXTRA_BYTES = 18;
+/** Names up to this many bytes keep the whole name in their temp name (theirs is then 82 bytes at most). */
+const WHOLE_NAME_BYTES = 64;
+
+/**
+ * A new temp file's path beside `path`: `.NAME.<12 random hex>.tmp`, hidden, in the same directory (a
+ * rename stays within one file system), unique by its random part. A long name is cut so that the temp
+ * name is no longer than the file's own, and fits wherever the file's name does (whatever the
+ * file system's limit, and within the system's longest path): a name of 238 to 255 bytes, legal, got an
+ * ENAMETOOLONG from its temp name.
+ */
+function tempPath(path: string): string {
+  const name = basename(path);
+  const bytes = Buffer.byteLength(name);
+  const kept = bytes <= WHOLE_NAME_BYTES ? name : utf8Prefix(name, bytes - TEMP_EXTRA_BYTES);
+  return join(dirname(path), `.${kept}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** The longest start of `text` of at most `bytes` bytes in UTF-8, cut between characters. */
+function utf8Prefix(text: string, bytes: number): string {
+  const utf8 = Buffer.from(text);
+  let end = Math.min(bytes, utf8.length);
+  // A byte 10xxxxxx continues a character: the cut goes before the character it belongs to.
+  while (end > 0 && end < utf8.length && (utf8[end] & 0xc0) === 0x80) end--;
+  return utf8.subarray(0, end).toString('utf8');
 }
 
 /** The real path of an existing file (a link's target), else undefined. */
