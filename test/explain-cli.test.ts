@@ -243,7 +243,7 @@ describe('explain --step', () => {
   });
 
   it('rejects a bad step number, a missing step and --span with --step (exit 2)', async () => {
-    for (const args of [['--step', '0'], ['--step', 'x'], ['--step', '99'], ['--step', '1', '--span', u('a1')]]) {
+    for (const args of [['--step', '0'], ['--step', 'x'], ['--step', '0x2'], ['--step', '1e0'], ['--step', '99'], ['--step', '1', '--span', u('a1')]]) {
       const r = await runCli(['explain', MERGE, ...args, '-q']);
       assert.equal(r.code, 2, args.join(' '));
       assert.equal(r.stdout, '');

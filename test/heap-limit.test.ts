@@ -48,7 +48,9 @@ test('a limit given to node wins (a flag, in either spelling, or NODE_OPTIONS); 
   assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '0' } })), undefined);
   assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '' } })), 18 * 1024);
   assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '6000', NODE_OPTIONS: '--max-old-space-size=900' } })), undefined);
-  for (const bad of ['x', '-1', '1.5', '4G']) assert.throws(() => wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: bad } })), /RELAY_ATIF_HEAP_MB must be a whole number of megabytes/);
+  assert.equal(wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: '0400' } })), 400);
+  // Decimal digits only, as the RELAY_ATIF_*_BYTES settings take them: Number() read 0x10 as 16 and 1e3 as 1000.
+  for (const bad of ['x', '-1', '1.5', '4G', '0x10', '1e3', '0b1', '+5', '2.0', 'Infinity']) assert.throws(() => wantedHeapMb(facts({ env: { RELAY_ATIF_HEAP_MB: bad } })), /RELAY_ATIF_HEAP_MB must be a whole number of megabytes/);
 });
 
 test('only the commands that read input get a limit: the others run in the first process, a second one would only cost time', () => {

@@ -277,8 +277,9 @@ test('diff --jobs 3 prints exactly the dedupe diff --jobs 1 prints (text, JSON, 
   assert.match(coloured.stdout, /\u001b\[1mtrajectory /);
 });
 
-test('--jobs must be a whole number from 1', async () => {
-  for (const bad of ['0', '-2', 'two', '1.5']) {
+test('--jobs must be a whole number from 1, in decimal digits', async () => {
+  // Number() reads these as numbers too (0x2 as 2, 1e1 as 10): none is a whole number as the message says it.
+  for (const bad of ['0', '-2', 'two', '1.5', '0x2', '1e1', '0b10', '0o7', '2.0', '+2', 'Infinity', '', '257']) {
     const r = await runCli(['convert', 'samples/', '-o', '-', '--jobs', bad]);
     assert.equal(r.code, 2, bad);
     assert.match(r.stderr, /--jobs must be a whole number/);

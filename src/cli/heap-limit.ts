@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { constants, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { EXIT } from './exit-codes.js';
+import { wholeNumber } from './whole-number.js';
 
 /**
  * The heap limit of a run. Every event of a trajectory is held until its top-level scope ends (about
@@ -10,7 +11,8 @@ import { EXIT } from './exit-codes.js';
  * 64-bit machine of 16 GB or more: a 1 GB log of one session aborted after 77 s with V8's "JavaScript
  * heap out of memory" at 4.4 GB, on a machine of 24 GB. So, unless node was given a limit, the CLI
  * runs itself again (once, before loading anything else) with a limit of three quarters of the memory
- * it may use. This module imports node's built-ins only: the first process stays small and quick.
+ * it may use. This module imports node's built-ins only (and two small modules of its own, which import
+ * nothing): the first process stays small and quick.
  * The second process costs about 0.1 s, a third of a small run: it is spared when the inputs are
  * plain files small enough for V8's own limit (see {@link INPUT_MEMORY_FACTOR}).
  */
@@ -153,8 +155,8 @@ export function wantedHeapMb(f: HeapFacts): number | undefined {
   const current = f.currentLimit / 2 ** 20;
   const asked = f.env[HEAP_ENV];
   if (asked !== undefined && asked.trim() !== '') {
-    const mb = Number(asked);
-    if (!Number.isSafeInteger(mb) || mb < 0) throw new Error(`${HEAP_ENV} must be a whole number of megabytes (0: V8's own limit), not '${asked}'`);
+    const mb = wholeNumber(asked);
+    if (mb === undefined) throw new Error(`${HEAP_ENV} must be a whole number of megabytes (0: V8's own limit), not '${asked}'`);
     return mb === 0 ? undefined : mb;
   }
   // Small plain files fit V8's own limit: no second process for them.

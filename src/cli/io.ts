@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { usageError } from './exit-codes.js';
 import type { StatusLine } from './status-line.js';
+import { wholeNumber } from './whole-number.js';
 
 /** Everything a command touches outside itself, injected so commands run in tests without a process. */
 export interface CliIO {
@@ -41,8 +42,8 @@ export function processIO(): CliIO {
 export function sizeSetting(io: Pick<CliIO, 'env'>, name: string, fallback: number, min = 0): number {
   const given = io.env[name];
   if (given === undefined || given === '') return fallback;
-  const n = Number(given);
+  const n = wholeNumber(given);
   // A typo must not pass for the default: the run would not be the one asked for (as RELAY_ATIF_HEAP_MB).
-  if (!/^\s*\d+\s*$/.test(given) || !Number.isSafeInteger(n) || n < min) throw usageError(`${name} must be a whole number of bytes${min > 0 ? ` of at least ${min}` : ''} (got '${given}')`);
+  if (n === undefined || n < min) throw usageError(`${name} must be a whole number of bytes${min > 0 ? ` of at least ${min}` : ''} (got '${given}')`);
   return n;
 }

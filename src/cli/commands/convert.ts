@@ -19,6 +19,7 @@ import { describeReplay } from '../../pipeline/raw.js';
 import type { ReplayStats } from '../../sessions/replay.js';
 import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from '../output.js';
 import { VERSION } from '../version.js';
+import { wholeNumber } from '../whole-number.js';
 
 export interface ExportFlags {
   sessionId?: string;
@@ -198,8 +199,8 @@ function inThread(options: ConvertOptions, format: OutputFormat, validate: boole
 /** `--jobs`: at least 1; by default the number of cores the process may use. */
 export function jobsOf(flags: { jobs?: string }, io: CliIO): number {
   if (flags.jobs === undefined) return io.cores ?? 1;
-  const n = Number(flags.jobs);
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_JOBS) throw usageError(`--jobs must be a whole number from 1 to ${MAX_JOBS} (got '${flags.jobs}')`);
+  const n = wholeNumber(flags.jobs);
+  if (n === undefined || n < 1 || n > MAX_JOBS) throw usageError(`--jobs must be a whole number from 1 to ${MAX_JOBS} (got '${flags.jobs}')`);
   return n;
 }
 

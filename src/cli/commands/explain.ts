@@ -27,6 +27,7 @@ import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { CompletingSink } from '../../pipeline/stream.js';
 import { readGroupedForReplay, runGroupedReport } from '../grouped-run.js';
 import { overviewPartOf, overviewTaskRunner, type OverviewTask } from '../overview-task.js';
+import { wholeNumber } from '../whole-number.js';
 
 /** Flags every reporting command (explain, diff) shares. */
 export interface ReportFlags {
@@ -268,8 +269,9 @@ function unknownTrajectory(id: string, known: readonly string[]) {
 }
 
 function parseStepId(text: string): number {
-  if (!/^[1-9]\d*$/.test(text)) throw usageError(`--step must be a step number (1, 2, …), got '${text}'`);
-  return Number(text);
+  const n = wholeNumber(text);
+  if (n === undefined || n < 1) throw usageError(`--step must be a step number (1, 2, …), got '${text}'`);
+  return n;
 }
 
 /**
