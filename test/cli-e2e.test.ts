@@ -500,3 +500,13 @@ test('events says what the replay did, untimed bare payloads included, as conver
     assert.match(r.stderr, /^ {2}1 bare hook payload had no timestamp/m, command);
   }
 });
+
+test('control characters quoted from the input are shown escaped on stderr, never written to the terminal as they are', () => {
+  const input = join(work, 'esc\u0007name.ndjson');
+  writeFileSync(input, '\u001b[31mRED\u0000\n{"x":"\u001b]0;title\u0007"}\n');
+  for (const args of [['convert', input, '-o', '/dev/null', '--verbose'], ['convert', input, '-o', '/dev/null', '--strict'], ['events', input, '--strict']]) {
+    const r = run(args);
+    assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f]/, args.join(' '));
+    assert.match(r.stderr, /\\u001b\[31mRED/, args.join(' '));
+  }
+});

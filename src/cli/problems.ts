@@ -1,5 +1,6 @@
 import { LineAccounting, type Problem } from '../ingest/accounting.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { printable } from './printable.js';
 import type { CliIO } from './io.js';
 
 /** Problem kinds a run summary names without --verbose. */
@@ -12,7 +13,7 @@ const KINDS_SHOWN = 5;
  */
 export function writeProblems(problems: readonly Problem[], opts: { verbose?: boolean; hasReport: boolean }, io: CliIO): void {
   const shown = opts.verbose ? problems : problems.slice(0, KINDS_SHOWN);
-  for (const p of shown) io.stderr.write(`  ${describeProblem(p)}\n`);
+  for (const p of shown) io.stderr.write(`  ${printable(describeProblem(p))}\n`);
   // Only commands that take --report point to it.
   if (shown.length < problems.length) io.stderr.write(`  … ${problems.length - shown.length} more kinds (--verbose${opts.hasReport ? ', --report FILE' : ''})\n`);
 }

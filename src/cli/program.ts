@@ -7,6 +7,7 @@ import { profilesCommand } from './commands/profiles.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { CliError, EXIT, usageError, type ExitCode } from './exit-codes.js';
+import { printable } from './printable.js';
 import type { CliIO } from './io.js';
 import { optionsFor, type CommandName } from './options.js';
 import { StatusLine } from './status-line.js';
@@ -74,7 +75,7 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
         }
         if (err instanceof CliError) {
           // An error without a message (a closed output pipe) ends quietly.
-          if (err.message !== '') io.stderr.write(`relay-atif: ${err.message}\n`);
+          if (err.message !== '') io.stderr.write(`relay-atif: ${printable(err.message)}\n`);
           return err.exitCode;
         }
         throw err;

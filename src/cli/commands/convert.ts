@@ -7,6 +7,7 @@ import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { convertEvents, ConvertingSink, type GroupSink } from '../../pipeline/stream.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
+import { printable } from '../printable.js';
 import { sizeSetting, type CliIO } from '../io.js';
 import { runAccounting, skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs, inputFilePaths } from '../output-guards.js';
@@ -101,7 +102,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
     // With --json, stderr carries the JSON report only: the findings are in it.
     for (const f of x.errors) {
       if (flags.json) validationErrors.push({ session_id: x.sessionId, path: f.path, message: f.message, rule: f.rule });
-      else io.stderr.write(`relay-atif: invalid trajectory ${x.sessionId}: ${f.path}: ${f.message} [${f.rule}]\n`);
+      else io.stderr.write(printable(`relay-atif: invalid trajectory ${x.sessionId}: ${f.path}: ${f.message} [${f.rule}]`) + '\n');
     }
     converted.push({ sessionId: x.sessionId, written: x.written, events: x.eventCount, steps: x.steps, suppressed_llm_spans: x.suppressedSpans });
   };
@@ -161,7 +162,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${skipCounts(accounting)}\n`,
     );
-    if (replay) for (const note of describeReplay(replay.stats, lateReconstructed)) io.stderr.write(`  ${note}\n`);
+    if (replay) for (const note of describeReplay(replay.stats, lateReconstructed)) io.stderr.write(`  ${printable(note)}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: true }, io);
   }
   if (invalid > 0) return EXIT.PROBLEMS;

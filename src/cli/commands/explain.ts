@@ -15,6 +15,7 @@ import { convertEvents } from '../../pipeline/stream.js';
 import { accountDuplicateEvents, accountLateEvents } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
+import { printable } from '../printable.js';
 import type { CliIO } from '../io.js';
 import { skipCounts, writeProblems } from '../problems.js';
 import { writeOut } from '../output.js';
@@ -302,7 +303,7 @@ export function finishReport(accounting: LineAccounting, events: number, flags: 
   const problems = accounting.problems();
   if (!flags.quiet) {
     io.stderr.write(`relay-atif: ${accounting.total()} lines, ${events} events; ${skipCounts(accounting)}\n`);
-    for (const note of notes) io.stderr.write(`  ${note}\n`);
+    for (const note of notes) io.stderr.write(`  ${printable(note)}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: false }, io);
   }
   return flags.strict && problems.length > 0 ? EXIT.PROBLEMS : EXIT.OK;

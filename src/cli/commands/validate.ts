@@ -1,6 +1,7 @@
 import { chalkFor } from '../../explain/palette.js';
 import { ATIF_VERSION_LABELS, hasErrors, isAtifVersionLabel, validateJson, type Finding } from '../../atif/validate/index.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
+import { printable } from '../printable.js';
 import type { CliIO } from '../io.js';
 import { writeOut } from '../output.js';
 import { readTrajectoryDocuments } from '../trajectory-documents.js';
@@ -43,7 +44,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
     } catch (err) {
       if (!(err instanceof CliError && err.exitCode === EXIT.UNREADABLE)) throw err;
       unreadable ??= err;
-      if (!flags.json) io.stderr.write(`relay-atif: ${err.message}\n`);
+      if (!flags.json) io.stderr.write(`relay-atif: ${printable(err.message)}\n`);
     }
   }
   async function validateFile(file: string): Promise<void> {

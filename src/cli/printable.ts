@@ -1,0 +1,14 @@
+/**
+ * Diagnostics quote their input: a bad line's text, a file name, a payload. Written to a terminal as
+ * they are, its control characters would act (an ESC sequence recolours the terminal or sets its
+ * title, a carriage return overwrites the line, a NUL or line break cuts a one-line message). Every
+ * control character (C0 but tab, DEL, C1) is shown as its \u escape instead; the rest of the text is
+ * left as it is. Colours and the progress bar are added after, by the CLI itself.
+ */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+export function printable(text: string): string {
+  return text.replace(CONTROL, escapeOf);
+}
+
+const escapeOf = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
