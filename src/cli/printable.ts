@@ -6,9 +6,11 @@
  * left as it is. Colours and the progress bar are added after, by the CLI itself.
  */
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
-export function printable(text: string): string {
-  return text.replace(CONTROL, escapeOf);
+/** `text` with its control characters escaped; `lines`: a message of several lines keeps its line breaks (\n). */
+export function printable(text: string, lines = false): string {
+  return text.replace(lines ? CONTROL_BUT_LINE_BREAKS : CONTROL, escapeOf);
 }
 
 const escapeOf = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;

@@ -75,7 +75,7 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
         }
         if (err instanceof CliError) {
           // An error without a message (a closed output pipe) ends quietly.
-          if (err.message !== '') io.stderr.write(`relay-atif: ${printable(err.message)}\n`);
+          if (err.message !== '') io.stderr.write(`relay-atif: ${printable(err.message, true)}\n`);
           return err.exitCode;
         }
         throw err;

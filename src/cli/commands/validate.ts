@@ -44,7 +44,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
     } catch (err) {
       if (!(err instanceof CliError && err.exitCode === EXIT.UNREADABLE)) throw err;
       unreadable ??= err;
-      if (!flags.json) io.stderr.write(`relay-atif: ${printable(err.message)}\n`);
+      if (!flags.json) io.stderr.write(`relay-atif: ${printable(err.message, true)}\n`);
     }
   }
   async function validateFile(file: string): Promise<void> {
