@@ -126,11 +126,17 @@ test('an exact count merged from a suppressed span stays a number (found by the 
   assert.ok(r.stdout.includes('"metrics":{"prompt_tokens":9007199254740993}'));
 });
 
-test('timestamps without a zone are UTC; other offsets are normalised to UTC', async () => {
-  const lines = [agent('start', 1, 0), llm('start', 2, 1, 1, { prompt: 'hi' }).replace(/"timestamp":"[^"]+"/, '"timestamp":"2026-01-01T00:00:00.001"'), llm('end', 2, 2, 1, { content: 'x' }).replace(/"timestamp":"[^"]+"/, '"timestamp":"2026-01-01T05:30:00.002+05:30"'), agent('end', 1, 100)];
+test('offsets are normalised to UTC; a timestamp without a zone is rejected saying so (RFC 3339 and the reference require one), in ATOF events and raw records', async () => {
+  const lines = [agent('start', 1, 0), llm('start', 2, 1, 1, { prompt: 'hi' }).replace(/"timestamp":"[^"]+"/, '"timestamp":"2026-01-01T00:00:00.001Z"'), llm('end', 2, 2, 1, { content: 'x' }).replace(/"timestamp":"[^"]+"/, '"timestamp":"2026-01-01T05:30:00.002+05:30"'), agent('end', 1, 100)];
   const r = await convert(write('zones.ndjson', lines));
   assert.equal(r.code, 0);
   assert.deepEqual(r.trajectories[0].steps.map((s: { timestamp: string }) => s.timestamp), ['2026-01-01T00:00:00.001+00:00', '2026-01-01T00:00:00.002+00:00']);
+  const zoneless = [lines[0], lines[1].replace('00:00:00.001Z', '00:00:00.001'), ...lines.slice(2)];
+  const local = await convert(write('zoneless.ndjson', zoneless));
+  assert.match(local.stderr, /rejected invalid-atof: 1 line\(s\) \(first at .*zoneless\.ndjson:2 at timestamp: not an RFC 3339 timestamp: it has no UTC offset/);
+  const hook = JSON.stringify({ record: 'hook', agent: 'claude-code', received_at: '2026-06-01T12:00:00.5', payload: { hook_event_name: 'SessionStart', session_id: 's' } });
+  const raw = await convert(write('zoneless-hook.ndjson', [hook]));
+  assert.match(raw.stderr, /rejected invalid-hook: 1 line\(s\) \(first at .*zoneless-hook\.ndjson:1 at received_at: not an RFC 3339 timestamp: it has no UTC offset/);
 });
 
 test('timestamps outside the years 0001–9999 (UTC) are rejected by name, both wire forms; the years 0001–0099 are kept as written', async () => {

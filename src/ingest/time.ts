@@ -4,8 +4,13 @@ import { daysFromCivil, daysInMonth } from '../util/civil-date.js';
  * Timestamps are nanoseconds since the Unix epoch as BigInt: RFC 3339 strings carry up to 9
  * fractional digits, which a double cannot hold next to a 2026 epoch. Any offset is converted to UTC.
  */
-// The zone is optional: a timestamp without one is read as UTC (documented; the reference rejects it).
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?(Z|z|[+-]\d{2}:?\d{2})?$/;
+// The zone is required, as RFC 3339 and the reference's reader (chrono's parse_from_rfc3339) require
+// it: a local time written without one ('2026-06-01T12:00:00', Python's datetime.now().isoformat())
+// read as UTC would move its record hours away from the UTC gateway captures beside it.
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})\d*)?(Z|z|[+-]\d{2}:?\d{2})$/;
+/** The same text without its zone: it is refused saying so. */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?$/;
+export const NO_ZONE = 'not an RFC 3339 timestamp: it has no UTC offset (Z, or ±hh:mm), so the instant it names is unknown';
 
 export type Nanos = bigint;
 
@@ -92,7 +97,8 @@ export function parseRfc3339(text: string): Nanos | undefined {
 /** Why {@link parseRfc3339} refuses a text, undefined when it does not: the message of an input check. */
 export function rfc3339Problem(text: string): string | undefined {
   if (parseRfc3339(text) !== undefined) return undefined;
-  return parseAnyRfc3339(text) === undefined ? 'not an RFC 3339 timestamp' : OUT_OF_RANGE;
+  if (parseAnyRfc3339(text) !== undefined) return OUT_OF_RANGE;
+  return ZONELESS.test(text) ? NO_ZONE : 'not an RFC 3339 timestamp';
 }
 
 /** Integer epoch microseconds (ATOF's other wire form), undefined when out of range. */
