@@ -6,7 +6,7 @@ import { gatewayConversationId, gatewayRequestId, requestModelName } from '../sr
 import { jsonStringAt } from '../src/gateway/json-paths.js';
 import { mergeJson, mergeMetadata } from '../src/hooks/merge.js';
 import { routeRequest } from '../src/gateway/routes.js';
-import { serdeNumberText } from '../src/gateway/serde-number.js';
+import { serdeNumberText } from '../src/json/serde-number.js';
 import { parseJson } from '../src/json/parse.js';
 import { JsonNumber } from '../src/json/value.js';
 

@@ -40,6 +40,11 @@ describe('§0.2 adapter path helpers', () => {
     assert.equal(stringLike(false), 'false');
     assert.equal(stringLike(new JsonNumber('12.0')), '12.0');
     assert.equal(stringLike(parseJson('18446744073709551615')), '18446744073709551615');
+    // As serde_json's Number::to_string: what is not an integer of i64/u64 was read as an f64 and prints through ryu.
+    assert.equal(stringLike(parseJson('1e2')), '100.0');
+    assert.equal(stringLike(parseJson('1.50')), '1.5');
+    assert.equal(stringLike(parseJson('100000000000000000000')), '1e20');
+    assert.equal(stringLike(parseJson('-0')), '-0.0');
     for (const value of ['', null, [], {}, ['a'], { a: 'b' }, undefined] as (Json | undefined)[]) {
       assert.equal(stringLike(value), undefined, JSON.stringify(value));
     }

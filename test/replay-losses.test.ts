@@ -207,3 +207,20 @@ describe('a bare hook payload whose own timestamp cannot be read', () => {
     }
   });
 });
+
+describe('an id written as a number', () => {
+  it('is the text serde_json prints for it, in a hook as in the gateway: session_id 1e2 and the header "100.0" are one session', async () => {
+    // Written as text: the number must reach the reader spelled 1e2.
+    const hook = (seconds: number, payload: Record<string, Json>) => JSON.stringify(hookRecord('claude-code', seconds, { session_id: 'ID', ...payload })).replace('"ID"', '1e2');
+    const result = await replayLines([
+      hook(0, { hook_event_name: 'SessionStart' }),
+      hook(1, { hook_event_name: 'UserPromptSubmit', prompt: 'q' }),
+      gatewayRecord('c1', 1.1, { path: '/v1/messages', headers: { 'x-claude-code-session-id': '100.0' }, body: { model: 'c', messages: [{ role: 'user', content: 'q' }] }, response: { type: 'message', content: [{ type: 'text', text: 'ok' }] } }),
+      hook(3, { hook_event_name: 'Stop' }),
+    ]);
+    const sessions = new Set(result.events.filter((e) => e.category === 'agent').map((e) => (e.metadata as Record<string, Json> | undefined)?.session_id));
+    assert.deepEqual([...sessions], ['100.0']);
+    const llm = result.events.find((e) => e.category === 'llm' && e.scopeCategory === 'start')!;
+    assert.equal((llm.metadata as Record<string, Json>).llm_correlation_status, 'single_hint');
+  });
+});

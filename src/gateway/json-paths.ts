@@ -1,5 +1,5 @@
 import { getOwn, isNumber, isObject, type Json } from '../json/value.js';
-import { serdeNumberText } from './serde-number.js';
+import { stringLike } from '../json/serde-number.js';
 
 /**
  * The alignment layer's JSON path helpers at the seed (relay-cli.md §0.3). A path is a list of
@@ -40,14 +40,7 @@ export function jsonStringAtAny(payload: Json | undefined, paths: ReadonlyArray<
   return undefined;
 }
 
-/** String-like conversion: strings as they are, numbers as serde prints them, booleans as words; "" is absent. */
-export function stringLike(v: Json): string | undefined {
-  let text: string | undefined;
-  if (typeof v === 'string') text = v;
-  else if (typeof v === 'boolean') text = v ? 'true' : 'false';
-  else if (isNumber(v)) text = serdeNumberText(v);
-  return text === '' ? undefined : text;
-}
+export { stringLike };
 
 export function valueAtPath(payload: Json | undefined, path: readonly string[]): Json | undefined {
   let current: Json | undefined = payload;

@@ -1,4 +1,5 @@
-import { JsonNumber, getOwn, isObject, valueAt, type Json } from '../json/value.js';
+import { stringLike } from '../json/serde-number.js';
+import { getOwn, isObject, valueAt, type Json } from '../json/value.js';
 
 /**
  * The path helpers of relay-cli.md §0.2–§0.5. Paths are dot-separated object keys (`extra.session_id`);
@@ -13,19 +14,7 @@ export interface Found<T> {
   path: string;
 }
 
-/**
- * The reference's string-like conversion: strings as they are, numbers in their JSON rendering,
- * booleans as `true`/`false`; objects, arrays and null give nothing, and so does an empty result.
- */
-export function stringLike(value: Json | undefined): string | undefined {
-  let text: string | undefined;
-  if (typeof value === 'string') text = value;
-  else if (typeof value === 'boolean') text = value ? 'true' : 'false';
-  else if (value instanceof JsonNumber) text = value.text;
-  // serde_json prints exponents without a `+` (`1e21`); JavaScript prints `1e+21`.
-  else if (typeof value === 'number' && Number.isFinite(value)) text = String(value).replace('e+', 'e');
-  return text === undefined || text === '' ? undefined : text;
-}
+export { stringLike };
 
 /**
  * `string_at` (§0.2): `value_at` (json/value.ts `valueAt`, which returns a present `null` as null)

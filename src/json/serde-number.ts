@@ -1,4 +1,4 @@
-import { JsonNumber } from '../json/value.js';
+import { isNumber, JsonNumber, type Json } from './value.js';
 
 /**
  * How serde_json renders a number it parsed (`Number::to_string`), which is what the reference's
@@ -18,8 +18,8 @@ export function serdeNumberText(v: number | JsonNumber): string {
     }
     return ryuText(v.value);
   }
-  // Plain numbers that are integers came from plain integer literals (parseJson keeps the rest exact).
-  if (Number.isInteger(v)) return Object.is(v, -0) ? '-0.0' : String(v);
+  // Plain numbers that are safe integers came from plain integer literals (parseJson keeps the rest exact).
+  if (Number.isSafeInteger(v)) return Object.is(v, -0) ? '-0.0' : String(v);
   return ryuText(v);
 }
 
@@ -37,4 +37,21 @@ export function ryuText(x: number): string {
   if (-5 < kk && kk <= 0) return `${sign}0.${'0'.repeat(-kk)}${digits}`;
   const e = kk - 1;
   return length === 1 ? `${sign}${digits}e${e}` : `${sign}${digits[0]}.${digits.slice(1)}e${e}`;
+}
+
+/**
+ * The reference's string-like conversion of an identifier (relay-cli.md §0.2, adapters/mod.rs:349-358;
+ * the alignment helpers alike): strings as they are, numbers as serde_json prints them (`1e2` is
+ * "100.0", `1.50` is "1.5"), booleans as `true`/`false`; objects, arrays and null give nothing, and so
+ * does an empty result. One conversion for the hook adapters and the gateway's session chain, so an id
+ * given as a number in a hook and as text in a header is one id.
+ */
+export function stringLike(value: Json | undefined): string | undefined {
+  let text: string | undefined;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'boolean') text = value ? 'true' : 'false';
+  // (A number past a double's range, `1e400`, which serde_json would not have read at all, stays as written.)
+  else if (value instanceof JsonNumber && !Number.isFinite(value.value)) text = value.text;
+  else if (isNumber(value)) text = serdeNumberText(value);
+  return text === undefined || text === '' ? undefined : text;
 }
