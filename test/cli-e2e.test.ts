@@ -163,6 +163,17 @@ test('a truncated .gz input: every trajectory complete before the damage is writ
   const toFiles = run(['convert', 'cut.ndjson.gz', '-o', 'cut-out/', '-q']);
   assert.equal(toFiles.code, 3, toFiles.stderr);
   assert.equal(readdirSync(join(work, 'cut-out')).filter((f) => f.endsWith('.json')).length, lines);
+  // --report and --json still say what was read and written, and why the run stopped (exit 3 all the same).
+  const reported = run(['convert', 'cut.ndjson.gz', '--report', 'cut-report.json', '--json']);
+  assert.equal(reported.code, 3, reported.stderr);
+  const report = JSON.parse(readFileSync(join(work, 'cut-report.json'), 'utf8'));
+  assert.match(report.stopped, /cut\.ndjson\.gz: corrupt or truncated gzip data/);
+  assert.equal(report.trajectories.length, lines);
+  assert.deepEqual(JSON.parse(reported.stderr), report);
+  const plain = run(['convert', 'cut.ndjson.gz', '--report', 'cut-report-2.json']);
+  assert.equal(plain.code, 3);
+  assert.match(plain.stderr, /^relay-atif: cut\.ndjson\.gz: corrupt or truncated gzip data/m);
+  assert.ok(existsSync(join(work, 'cut-report-2.json')));
 });
 
 test('a .har document: LLM entries become gateway calls, other routes are counted skips', () => {

@@ -109,7 +109,8 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   const validate = flags.validate === true;
   const progress = !flags.quiet && !flags.json && flags.progress !== false;
   const stdoutFree = target.kind !== 'stdout';
-  // A --strict stop still leaves its report (what was read up to the problem line, and why it stopped).
+  // A run stopped by its input (a --strict stop, an input that cannot be read) still leaves its report:
+  // what was read up to there, and why it stopped.
   let stop: CliError | undefined;
   try {
     if (flags.sessionId !== undefined) {
@@ -133,8 +134,8 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       lateReconstructed = read.lateReconstructed;
     }
   } catch (err) {
-    // With --report or --json, a --strict stop is reported like any run (`stopped` says why).
-    if (!((flags.report || flags.json) && err instanceof CliError && err.exitCode === EXIT.PROBLEMS)) throw err;
+    // With --report or --json, such a stop is reported like any run (`stopped` says why).
+    if (!((flags.report || flags.json) && err instanceof CliError && (err.exitCode === EXIT.PROBLEMS || err.exitCode === EXIT.UNREADABLE))) throw err;
     stop = err;
   }
   const trajectories = converted.filter((c) => c.written);
