@@ -200,6 +200,34 @@ describe('convert with raw records', () => {
     assert.match(explain.stdout, /; outcome buffered, response not read in full: content-encoding "gzip" body failed to decode: /);
   });
 
+  it('says which gateway calls had a response of the other kind than the request asked for (the QA repro: a JSON answer to "stream": true)', () => {
+    const hook = (at: string, payload: object) => ({ record: 'hook', agent: 'claude-code', received_at: `2026-06-01T10:00:${at}Z`, payload: { session_id: 'sess-29', cwd: '/w', ...payload } });
+    const answer = { id: 'msg_c1', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: 'json answer' }], stop_reason: 'end_turn', usage: { input_tokens: 3, output_tokens: 3 } };
+    const lines = [
+      hook('00.000', { hook_event_name: 'SessionStart' }),
+      hook('01.000', { hook_event_name: 'UserPromptSubmit', prompt: 'stream flag mismatch' }),
+      {
+        record: 'gateway', id: 'c1', started_at: '2026-06-01T10:00:01.100Z', ended_at: '2026-06-01T10:00:02.000Z', method: 'POST', path: '/v1/messages',
+        headers: { 'content-type': 'application/json', 'x-claude-code-session-id': 'sess-29' },
+        body: { model: 'claude-sonnet-4-5', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'stream true json body' }] }], stream: true },
+        response: { status: 200, headers: { 'content-type': 'application/json' }, body: answer },
+      },
+      hook('05.000', { hook_event_name: 'Stop' }),
+    ];
+    const file = join(work, 'stream-json-body.ndjson');
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const reportFile = join(work, 'stream-json-body.report.json');
+    const r = spawnSync(process.execPath, [BIN, 'convert', file, '-o', join(work, 'stream-json-body.out.ndjson'), '--report', reportFile], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    const reason = 'the request asked for a stream \\("stream": true\\) but the response \\(HTTP 200\\) was captured as a JSON body, not an event stream: its answer is not read, as live';
+    assert.match(r.stderr, new RegExp(`\\n {2}1 gateway call had a response that could not be read in full .*; the first: .*stream-json-body\\.ndjson:3: ${reason}\\n`));
+    assert.equal((JSON.parse(readFileSync(reportFile, 'utf8')) as { replay: Record<string, number> }).replay.responses_not_read, 1);
+    assert.match(run(['explain', file, '--request', 'c1', '-q']).stdout, new RegExp(`; outcome streamed, response not read in full: ${reason}\\n`));
+    // Converted as live: the agent step has the stream's empty answer.
+    const agent = (JSON.parse(readFileSync(join(work, 'stream-json-body.out.ndjson'), 'utf8')) as { steps: Array<{ source: string; message: unknown }> }).steps.find((s) => s.source === 'agent');
+    assert.deepEqual(agent?.message, []);
+  });
+
   it('says which hooks produced no events because the session layer dropped them, as live (the QA repro: ends for a session never opened)', () => {
     const hook = (second: number, payload: object) => ({ record: 'hook', agent: 'claude-code', received_at: `2026-05-30T10:00:0${second}.000Z`, payload: { session_id: 'z', ...payload } });
     const input = [hook(0, { hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_use_id: 't1', tool_response: 'r' }), hook(1, { hook_event_name: 'SessionEnd' })].map((l) => JSON.stringify(l)).join('\n') + '\n';

@@ -77,8 +77,49 @@ describe('a gateway call whose response was not read in full', () => {
     const note = describeReplay(result.stats).find((n) => n.includes('response'));
     assert.match(
       note ?? '',
-      /^7 gateway calls had a response that could not be read in full \(a transport error, a body that cannot be read, a stream that broke off\), replayed as live as far as it was read: the rest of the answer \(text, tool calls, usage\) is not in the output; the first: in\.ndjson:2: content-encoding "gzip" body failed to decode: /,
+      /^7 gateway calls had a response that could not be read in full \(a transport error, a body that cannot be read, a stream that broke off, a JSON body for a stream or a stream for a buffered call\), replayed as live as far as it was read: the rest of the answer \(text, tool calls, usage\) is not in the output; the first: in\.ndjson:2: content-encoding "gzip" body failed to decode: /,
     );
+  });
+
+  it('counts a response captured as the other kind than its request asked for (a JSON body for a stream, a stream for a buffered call), converted as live', async () => {
+    const answer = { choices: [{ message: { role: 'assistant', content: 'ok' } }] };
+    const error = { error: { type: 'rate_limit_error', message: 'slow down' } };
+    const whole = `${chunk('a')}\n\ndata: [DONE]\n\n`;
+    const result = await replayLines([
+      captureWithResponse('json-for-stream', 0, { headers: { 'content-type': 'application/json' }, body: answer }, streamed),
+      captureWithResponse('json-text-for-stream', 1, { body_text: JSON.stringify(answer) }, streamed),
+      captureWithResponse('error-for-stream', 2, { status: 429, body: error }, streamed),
+      harEntry(3, { mimeType: 'application/json', text: JSON.stringify(streamed) }, ANSWER),
+      captureWithResponse('stream-for-json', 4, { headers: sse, sse: whole }),
+      captureWithResponse('stream-text-for-json', 5, { headers: sse, body_text: whole }),
+      captureWithResponse('buffered', 6, { body: answer }),
+      captureWithResponse('streamed', 7, { headers: sse, sse: whole }, streamed),
+      // A stream captured as plain text with no event-stream type is still read as one.
+      captureWithResponse('stream-text', 8, { body_text: whole }, streamed),
+    ]);
+    const jsonForStream = (status: number) =>
+      `the request asked for a stream ("stream": true) but the response (HTTP ${status}) was captured as a JSON body, not an event stream: its answer is not read, as live`;
+    const streamForJson = `the request did not ask for a stream but the response (HTTP 200) was captured as an event stream: only its size is read ({"body_bytes": ${Buffer.byteLength(whole)}}), as live`;
+    assert.deepEqual(
+      result.attributions.all.map((a) => [a.captureId, a.outcome, a.responseNotRead]),
+      [
+        ['json-for-stream', 'streamed', jsonForStream(200)],
+        ['json-text-for-stream', 'streamed', jsonForStream(200)],
+        ['error-for-stream', 'streamed', jsonForStream(429)],
+        ['in.ndjson:4', 'streamed', jsonForStream(200)],
+        ['stream-for-json', 'buffered', streamForJson],
+        ['stream-text-for-json', 'buffered', streamForJson],
+        ['buffered', 'buffered', undefined],
+        ['streamed', 'streamed', undefined],
+        ['stream-text', 'streamed', undefined],
+      ],
+    );
+    assert.equal(result.stats.responsesNotRead, 6);
+    assert.deepEqual(result.stats.firstResponseNotRead, { origin: { file: 'in.ndjson', line: 1 }, reason: jsonForStream(200) });
+    // Converted as live all the same: the JSON answer is not in the stream's (empty) aggregate, the stream is its size.
+    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    assert.deepEqual(ends[0]?.data, { choices: [] });
+    assert.deepEqual(ends[4]?.data, { body_bytes: Buffer.byteLength(whole) });
   });
 
   it('counts a transport error (no response); a call that never completed does not count', async () => {

@@ -16,12 +16,13 @@ export type GatewayCallOutcome =
   | { kind: 'transport-error'; message: string }
   /**
    * Non-streamed: any status. The end data is the response JSON, or `{"body_bytes": n}` when it is not JSON.
-   * `notes`: why the body could not be read (undecodable, not captured), when it could not.
+   * `notes`: why the body could not be read (undecodable, not captured, an event stream), when it could not.
    */
   | { kind: 'buffered'; status: number; response: Json; notes: string[] }
   /**
    * Streamed: one `llm.chunk` mark per parsed chunk, then the end with the assembled response.
    * `streamError`: where and why the stream broke off (the chunks after it are not read).
+   * `notes`: why the body could not be read (undecodable, not captured, a JSON body), when it could not.
    */
   | { kind: 'streamed'; status: number; chunkMarks: JsonObject[]; response: JsonObject; streamError?: string; notes: string[] };
 
@@ -34,7 +35,9 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
   const notes = response.bodyError ? [response.bodyError] : [];
   if (start.streaming && format) {
     // Whatever the status, the body goes through the SSE decoder: a JSON error body has no `data:`
-    // line, so a non-2xx stream yields no chunks and an empty aggregate (seed behaviour).
+    // line, so a non-2xx stream yields no chunks and an empty aggregate (seed behaviour). Its answer
+    // is lost as live, and said to be.
+    if (isJsonBody(response)) notes.push(jsonForStream(response));
     const assembled = assembleSseStream(format, streamText(response));
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     const streamError = assembled.error ? `frame ${assembled.error.frameIndex + 1}: ${assembled.error.message}` : response.error;
@@ -43,14 +46,35 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
   }
   // A body that broke off mid-read is a transport failure for a buffered call.
   if (response.error) return { kind: 'transport-error', message: response.error };
+  if (response.sseText !== undefined) notes.push(streamForJson(response));
   return { kind: 'buffered', status: response.status, response: bufferedResult(response), notes };
+}
+
+/*
+ * A response captured as the other kind than its request asked for. The live gateway decodes by the
+ * request's `"stream"` flag (§2.8), and so does the replay: a JSON body under a stream goes through
+ * the SSE decoder, which finds no event in it (the empty aggregate), and an event stream under a
+ * buffered call is not JSON (its size only). Nothing in the output says the answer was there.
+ */
+
+/** A JSON body, not an event stream (one captured as text under its event-stream type is `sseText`). */
+function isJsonBody(response: GatewayResponse): boolean {
+  return response.sseText === undefined && response.body !== undefined;
+}
+
+function jsonForStream(response: GatewayResponse): string {
+  return `the request asked for a stream ("stream": true) but the response (HTTP ${response.status}) was captured as a JSON body, not an event stream: its answer is not read, as live`;
+}
+
+function streamForJson(response: GatewayResponse): string {
+  return `the request did not ask for a stream but the response (HTTP ${response.status}) was captured as an event stream: only its size is read ({"body_bytes": ${response.bodyBytes}}), as live`;
 }
 
 /**
  * Why the response was not read in full, when it was not: no response (a transport error), a body
- * that could not be read, a stream that broke off. The replay keeps what the live gateway kept (no
- * data, `{"body_bytes": n}`, the stream up to the break), which alone does not say what is missing;
- * this says it. Undefined for a response read in full, and for a call with no completion to read.
+ * that could not be read, a stream that broke off, a response of the other kind than the request
+ * asked for. The replay keeps what the live gateway kept (no data, `{"body_bytes": n}`, the stream up
+ * to the break, the empty aggregate), which alone does not say what is missing; this says it. Undefined for a response read in full, and for a call with no completion to read.
  */
 export function responseNotRead(outcome: GatewayCallOutcome): string | undefined {
   switch (outcome.kind) {
