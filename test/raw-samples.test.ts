@@ -228,6 +228,27 @@ describe('convert with raw records', () => {
     assert.deepEqual(agent?.message, []);
   });
 
+  it('says which bare hook payloads are in a file with no timestamp at all, placed at 1970 (the QA repro: such a file beside a gateway capture)', () => {
+    const bare = (payload: object) => JSON.stringify({ session_id: 'sess-44', cwd: '/w', ...payload });
+    const hooks = join(work, 'bare-hooks.ndjson');
+    writeFileSync(hooks, [bare({ hook_event_name: 'SessionStart' }), bare({ hook_event_name: 'UserPromptSubmit', prompt: 'p' }), bare({ hook_event_name: 'Stop' })].join('\n') + '\n');
+    const gateway = join(work, 'bare-hooks-gateway.ndjson');
+    writeFileSync(gateway, JSON.stringify(gatewayRecord('c1', 1, { path: '/v1/messages', headers: { 'x-claude-code-session-id': 'sess-44' }, response: { content: [] } })) + '\n');
+    const note =
+      /\n {2}3 bare hook payloads had no timestamp: ordered by position; 3 in a file with no timestamp at all \(the first: .*bare-hooks\.ndjson:1\): placed at 1970-01-01T00:00:00Z, before every timed record of the input; give them times /;
+    const reportFile = join(work, 'bare-hooks.report.json');
+    const r = spawnSync(process.execPath, [BIN, 'convert', '--agent', 'claude-code', hooks, gateway, '-o', join(work, 'bare-hooks.out.ndjson'), '--report', reportFile], { cwd: work, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, note);
+    const replay = (JSON.parse(readFileSync(reportFile, 'utf8')) as { replay: Record<string, number> }).replay;
+    assert.deepEqual([replay.untimed_hooks, replay.untimed_hooks_in_file_without_timestamp], [3, 3]);
+    // Placed where they were: the prompt's turn is at 1970, and `events` says so as convert does.
+    const events = spawnSync(process.execPath, [BIN, 'events', '--agent', 'claude-code', hooks, gateway], { cwd: work, encoding: 'utf8' });
+    assert.match(events.stderr, note);
+    const prompt = events.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { timestamp: string; metadata?: { turn_source?: string } }).find((e) => e.metadata?.turn_source === 'user_prompt');
+    assert.equal(prompt?.timestamp, '1970-01-01T00:00:00+00:00');
+  });
+
   it('says which hooks produced no events because the session layer dropped them, as live (the QA repro: ends for a session never opened)', () => {
     const hook = (second: number, payload: object) => ({ record: 'hook', agent: 'claude-code', received_at: `2026-05-30T10:00:0${second}.000Z`, payload: { session_id: 'z', ...payload } });
     const input = [hook(0, { hook_event_name: 'PostToolUse', tool_name: 'Bash', tool_use_id: 't1', tool_response: 'r' }), hook(1, { hook_event_name: 'SessionEnd' })].map((l) => JSON.stringify(l)).join('\n') + '\n';

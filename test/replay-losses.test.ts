@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Json } from '../src/json/value.js';
-import { describeReplay } from '../src/pipeline/raw.js';
-import { at, gatewayRecord, hookRecord, replayLines } from './fixtures/sessions/records.js';
+import { formatRfc3339 } from '../src/ingest/time.js';
+import { describeReplay, replayRecords } from '../src/pipeline/raw.js';
+import { at, gatewayRecord, hookRecord, ndjson, readAll, replayLines } from './fixtures/sessions/records.js';
 
 /** A gateway capture with its request body fields replaced by `body` (none when empty). */
 function captureWithRequest(id: string, seconds: number, body: Record<string, Json>): Json {
@@ -263,5 +264,55 @@ describe('an id written as a number', () => {
     assert.deepEqual([...sessions], ['100.0']);
     const llm = result.events.find((e) => e.category === 'llm' && e.scopeCategory === 'start')!;
     assert.equal((llm.metadata as Record<string, Json>).llm_correlation_status, 'single_hint');
+  });
+});
+
+describe('bare hook payloads in a file with no timestamp at all', () => {
+  it('stay at time 0 (1970), before every timed record of the input, and are counted and named apart from those timed by their file', async () => {
+    const bare = (payload: Record<string, Json>) => ({ session_id: 's', ...payload });
+    const { records } = await readAll(
+      [
+        // The first file has a gateway call: the payload before it is timed as it.
+        ndjson('timed.ndjson', [bare({ hook_event_name: 'SessionStart' }), gatewayRecord('c1', 1, { headers: { 'x-claude-code-session-id': 's' } })]),
+        // The second has no time at all: not even the one that cannot be read.
+        ndjson('bare.ndjson', [
+          bare({ hook_event_name: 'UserPromptSubmit', prompt: 'a', timestamp: 'yesterday' }),
+          bare({ hook_event_name: 'Stop' }),
+        ]),
+      ],
+      { agent: 'claude-code' },
+    );
+    const result = replayRecords(records);
+    const hooks = records.filter((r) => r.kind === 'hook');
+    // Placed where they were: by their file's first time, or at 0.
+    assert.deepEqual(hooks.map((r) => [`${r.origin.file}:${r.origin.line}`, formatRfc3339(r.atNs)]), [
+      ['timed.ndjson:1', at(1).replace('.000Z', '+00:00')],
+      ['bare.ndjson:1', '1970-01-01T00:00:00+00:00'],
+      ['bare.ndjson:2', '1970-01-01T00:00:00+00:00'],
+    ]);
+    assert.equal(result.stats.untimedHooks, 3);
+    assert.equal(result.stats.unreadableHookTimes, 1);
+    assert.equal(result.stats.timelessFileHooks, 2);
+    assert.deepEqual(result.stats.firstTimelessFileHook, { file: 'bare.ndjson', line: 1 });
+    assert.equal(
+      describeReplay(result.stats).find((n) => n.includes('bare hook')),
+      '3 bare hook payloads had no usable timestamp (1 had one that cannot be read; the first: bare.ndjson:1: "timestamp" "yesterday" is not an RFC 3339 timestamp): ordered by position; ' +
+        '1 timed as the record before them in their file (before any, as its first timed record), ' +
+        '2 in a file with no timestamp at all (the first: bare.ndjson:1): placed at 1970-01-01T00:00:00Z, before every timed record of the input; ' +
+        'give them times (a "timestamp" of their own, or a hook record\'s received_at) to order them against gateway calls',
+    );
+  });
+
+  it('a file of them alone says nothing of the record before them (read decoded, or held as text)', async () => {
+    const prompt = { hook_event_name: 'UserPromptSubmit', session_id: 's', prompt: 'a' };
+    const held = await replayLines([prompt], { agent: 'claude-code', holdRaw: true });
+    assert.deepEqual([held.stats.timelessFileHooks, held.stats.firstTimelessFileHook], [1, { file: 'in.ndjson', line: 1 }]);
+    const result = await replayLines([prompt], { agent: 'claude-code' });
+    assert.equal(result.stats.timelessFileHooks, 1);
+    assert.equal(
+      describeReplay(result.stats).find((n) => n.includes('bare hook')),
+      '1 bare hook payload had no timestamp: ordered by position; 1 in a file with no timestamp at all (the first: in.ndjson:1): placed at 1970-01-01T00:00:00Z, before every timed record of the input; ' +
+        'give them times (a "timestamp" of their own, or a hook record\'s received_at) to order them against gateway calls',
+    );
   });
 });

@@ -66,6 +66,7 @@ class HeldHook implements HookRecord {
   readonly atNs: HookRecord['atNs'];
   readonly timed: boolean;
   readonly timeProblem?: string;
+  readonly timelessFile?: true;
   readonly bare: boolean;
   readonly seed: string;
   readonly order: number;
@@ -78,6 +79,7 @@ class HeldHook implements HookRecord {
   ) {
     ({ agent: this.agent, headers: this.headers, atNs: this.atNs, timed: this.timed, bare: this.bare, seed: this.seed, order: this.order, origin: this.origin } = record);
     if (record.timeProblem !== undefined) this.timeProblem = record.timeProblem;
+    if (record.timelessFile) this.timelessFile = true;
   }
 
   get payload(): Json {

@@ -70,6 +70,11 @@ export interface HookRecord extends RecordBase {
   timed: boolean;
   /** Why a bare payload's own `timestamp` was not used, when it had one (a number, a text that is no RFC 3339 time). */
   timeProblem?: string;
+  /**
+   * An untimed bare payload of a file with no timestamp at all: with no time of its file to take, it
+   * stays at 0 (1970-01-01), before every timed record of the input.
+   */
+  timelessFile?: true;
   bare: boolean;
   /** Seed of the ids this record's events get: derived from its content, so the same input gives the same ids. */
   seed: string;
@@ -325,9 +330,10 @@ class RecordReader {
   /**
    * Untimed bare payloads met before any timestamp of their source, made once one is met (they take
    * that first time: placed at 0, their turn would look idle for decades and be closed by the idle
-   * timeout before the records after them). A source with no timestamp at all leaves them at 0.
+   * timeout before the records after them). A source with no timestamp at all leaves them at 0, and
+   * marks them so (`timelessFile`): the replay says it.
    */
-  private leading: Array<(atNs: Nanos) => HookRecord> = [];
+  private leading: Array<(atNs: Nanos, timelessFile: boolean) => HookRecord> = [];
   /** The first timestamp met in the current source, once one is. */
   private firstNs?: Nanos;
   /** Characters of raw-record text kept decoded so far (see `keepDecodedChars`). */
@@ -573,8 +579,11 @@ class RecordReader {
     const problem = ownNs === undefined ? bareTimeProblem(own) : undefined;
     if (problem !== undefined) record.timeProblem = problem;
     const held = this.holds(text);
-    const made = (atNs: Nanos): HookRecord => (held ? heldHook({ ...record, atNs }, text, 'bare', this.options.spill) : { ...record, atNs, payload: value });
-    if (this.firstNs !== undefined) return yield made(record.atNs);
+    const made = (atNs: Nanos, timelessFile: boolean): HookRecord => {
+      const placed: Omit<HookRecord, 'payload'> = timelessFile ? { ...record, atNs, timelessFile } : { ...record, atNs };
+      return held ? heldHook(placed, text, 'bare', this.options.spill) : { ...placed, payload: value };
+    };
+    if (this.firstNs !== undefined) return yield made(record.atNs, false);
     this.leading.push(made);
   }
 
@@ -609,7 +618,7 @@ class RecordReader {
   releaseInto(out: InputRecord[], end = false): void {
     if (this.leading.length === 0 || (this.firstNs === undefined && !end)) return;
     const atNs = this.firstNs ?? 0n;
-    for (const make of this.leading) out.push(make(atNs));
+    for (const make of this.leading) out.push(make(atNs, this.firstNs === undefined));
     this.leading = [];
   }
 

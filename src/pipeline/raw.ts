@@ -63,7 +63,7 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
       stats.unreadableHookTimes > 0 && unreadable
         ? ` usable timestamp (${stats.unreadableHookTimes} had one that cannot be read; the first: ${unreadable.origin.file}:${unreadable.origin.line}: ${unreadable.reason})`
         : ' timestamp';
-    notes.push(`${stats.untimedHooks} bare hook payload${plural(stats.untimedHooks)} had no${which}: ordered by position, timed as the record before them in their file (before any, as its first timed record)`);
+    notes.push(`${stats.untimedHooks} bare hook payload${plural(stats.untimedHooks)} had no${which}: ordered by position${untimedPlacement(stats)}`);
   }
   const notJson = stats.firstRequestBodyNotJson;
   if (stats.requestBodiesNotJson > 0 && notJson) {
@@ -91,6 +91,22 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
     notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output`);
   }
   return notes;
+}
+
+/**
+ * Where the untimed bare payloads went: as the record before them in their file (before any, as its
+ * first timed record), or, in a file with no timestamp at all, at 0. That is no time of the input:
+ * their turn ends decades before the gateway calls of their session. Each said by its count.
+ */
+function untimedPlacement(stats: ReplayStats): string {
+  const byFile = 'timed as the record before them in their file (before any, as its first timed record)';
+  const timeless = stats.firstTimelessFileHook;
+  if (stats.timelessFileHooks === 0 || !timeless) return `, ${byFile}`;
+  const timed = stats.untimedHooks - stats.timelessFileHooks;
+  return (
+    `; ${timed > 0 ? `${timed} ${byFile}, ` : ''}${stats.timelessFileHooks} in a file with no timestamp at all (the first: ${timeless.file}:${timeless.line}): ` +
+    'placed at 1970-01-01T00:00:00Z, before every timed record of the input; give them times (a "timestamp" of their own, or a hook record\'s received_at) to order them against gateway calls'
+  );
 }
 
 function plural(n: number): string {

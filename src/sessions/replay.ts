@@ -49,6 +49,12 @@ export interface ReplayStats {
   unreadableHookTimes: number;
   firstUnreadableHookTime?: { origin: LineRef; reason: string };
   /**
+   * Those of them in a file with no timestamp at all: left at 0 (1970-01-01), before every timed record
+   * of the input (a gateway call of their session comes long after their turn); the first one named.
+   */
+  timelessFileHooks: number;
+  firstTimelessFileHook?: LineRef;
+  /**
    * Hooks that produced no events because they were dropped, as live: by the session layer (an end
    * for a session, turn or subagent not open, a refused alias) or by their adapter (Hermes
    * uncorrelatable `pre_tool_call`); by reason, and the first one named (see hook-drops.ts).
@@ -109,7 +115,7 @@ export function* replayInBatches(
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
   const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
   const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
@@ -133,6 +139,10 @@ export function* replayInBatches(
         if (record.timeProblem !== undefined) {
           stats.unreadableHookTimes++;
           stats.firstUnreadableHookTime ??= { origin: record.origin, reason: record.timeProblem };
+        }
+        if (record.timelessFile) {
+          stats.timelessFileHooks++;
+          stats.firstTimelessFileHook ??= record.origin;
         }
         const dropped = outcome.dropped ? 'uncorrelatable' : sessionDrop;
         if (dropped !== undefined) {

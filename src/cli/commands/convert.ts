@@ -177,6 +177,7 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     hooks: stats.hooks,
     untimed_hooks: stats.untimedHooks,
     untimed_hooks_unreadable_timestamp: stats.unreadableHookTimes,
+    untimed_hooks_in_file_without_timestamp: stats.timelessFileHooks,
     dropped_hooks: stats.droppedHooks,
     dropped_hooks_by_reason: stats.droppedHooksByReason,
     gateway_calls: stats.gatewayCalls,
