@@ -316,3 +316,20 @@ describe('bare hook payloads in a file with no timestamp at all', () => {
     );
   });
 });
+
+describe('a buffered answer that is not JSON', () => {
+  it('counts as not read, with its status and type (only its size is kept, as live); an empty body does not count', async () => {
+    const result = await replayLines([
+      captureWithResponse('html', 1, { status: 502, headers: { 'content-type': 'text/html' }, body_text: '<html><body>Bad gateway</body></html>' }),
+      captureWithResponse('text', 3, { body_text: 'plain words' }),
+      captureWithResponse('empty', 5, { status: 204, body_text: '' }),
+      captureWithResponse('json', 7, { body: { choices: [{ message: { role: 'assistant', content: 'ok' } }] } }),
+    ]);
+    assert.equal(result.stats.gatewayCalls, 4);
+    assert.equal(result.stats.responsesNotRead, 2);
+    assert.deepEqual(result.stats.firstResponseNotRead, {
+      origin: { file: 'in.ndjson', line: 1 },
+      reason: 'the response (HTTP 502, text/html) is not JSON: only its size is read ({"body_bytes": 37}), as live',
+    });
+  });
+});

@@ -47,6 +47,7 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
   // A body that broke off mid-read is a transport failure for a buffered call.
   if (response.error) return { kind: 'transport-error', message: response.error };
   if (response.sseText !== undefined) notes.push(streamForJson(response));
+  else if (response.body === undefined && response.bodyError === undefined && response.bodyBytes > 0) notes.push(notJson(response));
   return { kind: 'buffered', status: response.status, response: bufferedResult(response), notes };
 }
 
@@ -68,6 +69,12 @@ function jsonForStream(response: GatewayResponse): string {
 
 function streamForJson(response: GatewayResponse): string {
   return `the request did not ask for a stream but the response (HTTP ${response.status}) was captured as an event stream: only its size is read ({"body_bytes": ${response.bodyBytes}}), as live`;
+}
+
+/** A body that is not JSON (an HTML error page from a proxy, plain text): the live gateway keeps its size only. */
+function notJson(response: GatewayResponse): string {
+  const type = response.headers.first.get('content-type');
+  return `the response (HTTP ${response.status}${type ? `, ${type}` : ''}) is not JSON: only its size is read ({"body_bytes": ${response.bodyBytes}}), as live`;
 }
 
 /**
