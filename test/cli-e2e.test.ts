@@ -239,12 +239,18 @@ test('exit codes: missing input 2, unreadable input 3, unwritable output 4, --st
   // Where the kernel answers ENOENT for a child of a directory that exists (/proc), Node's recursive
   // mkdir spins forever: the run must end, with the output exit code. A dangling link on the way too.
   symlinkSync(join(work, 'no-such-target'), join(work, 'dangling'));
+  // A file on the way of an output directory is named (node's message named its call and path).
+  writeFileSync(join(work, 'a-file'), '');
+  const fileOnTheWay = run(['convert', SAMPLE, '-o', join(work, 'a-file', 'out') + '/']);
+  assert.equal(fileOnTheWay.code, 4, fileOnTheWay.stderr);
+  assert.match(fileOnTheWay.stderr, /cannot create output directory .*a-file\/out: .*a-file is not a directory\n/);
   const dangling = run(['convert', SAMPLE, '-o', join(work, 'dangling', 'out') + '/'], { timeout: 20_000 });
   assert.equal(dangling.code, 4, dangling.stderr);
-  assert.match(dangling.stderr, /cannot create output directory .*dangling/);
+  assert.match(dangling.stderr, /cannot create output directory .*dangling\/out: .*dangling is a symbolic link to .*no-such-target, which does not exist/);
   if (existsSync('/proc/self')) {
     const proc = run(['convert', SAMPLE, '-o', '/proc/relay-atif-nope/'], { timeout: 20_000 });
     assert.equal(proc.code, 4, proc.stderr);
+    assert.match(proc.stderr, /cannot create output directory \/proc\/relay-atif-nope: ENOENT: no such file or directory\n/);
   }
   const bad = readFileSync(SAMPLE, 'utf8') + '{"kind":"scope","atof_version":"0.1","uuid":"not-a-uuid"}\n';
   writeFileSync(join(work, 'bad.ndjson'), bad);

@@ -205,7 +205,26 @@ function outputFailure(path: string, err: unknown): never {
 export function whyNotWritten(path: string, err: NodeJS.ErrnoException): string {
   const blocked = err.code === 'ENOENT' || err.code === 'ENOTDIR' ? blockedOnTheWay(path) : undefined;
   if (blocked !== undefined) return blocked;
-  // `ENOSPC: no space left on device, write` → `ENOSPC: no space left on device`.
+  return systemReason(err);
+}
+
+/**
+ * Why an output directory could not be made (its missing parents are made with it): a file where a
+ * directory should be, named, else the system's reason without node's call and path.
+ */
+export function whyNotMade(path: string, err: NodeJS.ErrnoException): string {
+  const [existing, st] = nearestExisting(path);
+  if (st !== undefined && !st.isDirectory()) return `${existing} is not a directory`;
+  // Between the nearest directory there and the path: a link that leads nowhere cannot be made into one.
+  for (let at = path; at !== existing && dirname(at) !== at; at = dirname(at)) {
+    const target = danglingTarget(at);
+    if (target !== undefined) return `${at} is a symbolic link to ${target}, which does not exist`;
+  }
+  return systemReason(err);
+}
+
+/** `ENOSPC: no space left on device, write` → `ENOSPC: no space left on device` (the call and path are node's, not the user's). */
+function systemReason(err: NodeJS.ErrnoException): string {
   return typeof err.syscall === 'string' ? err.message.replace(/, \w+(?: '.*')?$/s, '') : err.message;
 }
 
@@ -386,7 +405,7 @@ export class TrajectoryWriter {
   /** The output directory, made once (files written at once wait for the same making). */
   private ensureDir(path: string): Promise<void> {
     this.dirMade ??= makeDirectory(path).catch((err: Error) => {
-      throw new CliError(EXIT.OUTPUT, `cannot create output directory ${path}: ${err.message}`);
+      throw new CliError(EXIT.OUTPUT, `cannot create output directory ${path}: ${whyNotMade(path, err as NodeJS.ErrnoException)}`);
     });
     return this.dirMade;
   }
