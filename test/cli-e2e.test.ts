@@ -520,10 +520,19 @@ test('events says what the replay did, untimed bare payloads included, as conver
 
 test('control characters quoted from the input are shown escaped on stderr, never written to the terminal as they are', () => {
   const input = join(work, 'esc\u0007name.ndjson');
-  writeFileSync(input, '\u001b[31mRED\u0000\n{"x":"\u001b]0;title\u0007"}\n');
+  writeFileSync(input, '\u001b[31mRED\u0000\n{"x":"\u001b]0;title\u0007"}\n{"fake\\nrelay-atif: 0 lines":1}\n');
   for (const args of [['convert', input, '-o', '/dev/null', '--verbose'], ['convert', input, '-o', '/dev/null', '--strict'], ['events', input, '--strict']]) {
     const r = run(args);
     assert.doesNotMatch(r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f]/, args.join(' '));
     assert.match(r.stderr, /\\u001b\[31mRED/, args.join(' '));
+    assert.doesNotMatch(r.stderr, /^relay-atif: 0 lines/m, 'a line break from the input forges no line');
+  }
+  // The --strict stop at that line (which only a decoded key can carry) escapes it too.
+  writeFileSync(input, '{"fake\\nrelay-atif: 0 lines":1}\n');
+  for (const command of ['convert', 'events']) {
+    const r = run([command, input, '--strict']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /fake\\u000arelay-atif: 0 lines/, command);
+    assert.doesNotMatch(r.stderr, /^relay-atif: 0 lines/m, command);
   }
 });

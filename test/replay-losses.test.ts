@@ -232,7 +232,7 @@ describe('a bare hook payload whose own timestamp cannot be read', () => {
     const note = describeReplay(result.stats).find((n) => n.includes('bare hook'));
     assert.equal(
       note,
-      '5 bare hook payloads had no usable timestamp (3 had one that cannot be read; the first: in.ndjson:2: "timestamp" is 1780131600, not an RFC 3339 text): ordered by position, timed as the record before them in their file (before any, as its first timed record)',
+      '5 bare hook payloads had no usable timestamp (3 had one that cannot be read; the first: in.ndjson:2: "timestamp" is 1780131600, not an RFC 3339 text): ordered by position, timed as the record before them in their file (a gateway capture: when its call ended; before any, as its first timed record)',
     );
     // The tool call is still there, its start and end timed as the record before them.
     assert.equal(result.events.filter((e) => e.category === 'tool').length, 2);
@@ -297,7 +297,7 @@ describe('bare hook payloads in a file with no timestamp at all', () => {
     assert.equal(
       describeReplay(result.stats).find((n) => n.includes('bare hook')),
       '3 bare hook payloads had no usable timestamp (1 had one that cannot be read; the first: bare.ndjson:1: "timestamp" "yesterday" is not an RFC 3339 timestamp): ordered by position; ' +
-        '1 timed as the record before them in their file (before any, as its first timed record), ' +
+        '1 timed as the record before them in their file (a gateway capture: when its call ended; before any, as its first timed record), ' +
         '2 in a file with no timestamp at all (the first: bare.ndjson:1): placed at 1970-01-01T00:00:00Z, before every timed record of the input; ' +
         'give them times (a "timestamp" of their own, or a hook record\'s received_at) to order them against gateway calls',
     );
@@ -324,9 +324,10 @@ describe('a buffered answer that is not JSON', () => {
       captureWithResponse('text', 3, { body_text: 'plain words' }),
       captureWithResponse('empty', 5, { status: 204, body_text: '' }),
       captureWithResponse('json', 7, { body: { choices: [{ message: { role: 'assistant', content: 'ok' } }] } }),
+      captureWithResponse('html-stream', 9, { status: 502, headers: { 'content-type': 'text/html' }, body_text: '<html>502 Bad Gateway</html>' }, streamed),
     ]);
-    assert.equal(result.stats.gatewayCalls, 4);
-    assert.equal(result.stats.responsesNotRead, 2);
+    assert.equal(result.stats.gatewayCalls, 5);
+    assert.equal(result.stats.responsesNotRead, 3, 'the page under a stream too: no event in it');
     assert.deepEqual(result.stats.firstResponseNotRead, {
       origin: { file: 'in.ndjson', line: 1 },
       reason: 'the response (HTTP 502, text/html) is not JSON: only its size is read ({"body_bytes": 37}), as live',

@@ -111,8 +111,6 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
           else raw.push(record);
         }
         if (events.length > 0) yield events;
-        // Back here, the consumer has been through the batch: its lines can no longer be a stop line's read-ahead.
-        accounting.settle();
       }
     } catch (err) {
       inputFailure(err);

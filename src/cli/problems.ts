@@ -38,7 +38,8 @@ export function runAccounting(strict: boolean | undefined): LineAccounting {
   return new LineAccounting({
     onProblem: strict
       ? (p) => {
-          throw new CliError(EXIT.PROBLEMS, `--strict: ${p.file}:${p.line}: ${p.bucket} (${p.reason})${p.path ? ` at ${p.path}` : ''}${p.message ? `: ${p.message}` : ''}`);
+          // Printed keeping line breaks (as every error message): the parts quoted from the input are escaped here.
+          throw new CliError(EXIT.PROBLEMS, printable(`--strict: ${p.file}:${p.line}: ${p.bucket} (${p.reason})${p.path ? ` at ${p.path}` : ''}${p.message ? `: ${p.message}` : ''}`));
         }
       : undefined,
   });

@@ -39,6 +39,8 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     // is lost as live, and said to be.
     if (isJsonBody(response)) notes.push(jsonForStream(response));
     const assembled = assembleSseStream(format, streamText(response));
+    // A body that is neither JSON nor an event stream (a proxy's HTML error page): no event in it either.
+    if (!isJsonBody(response) && response.sseText === undefined && response.bodyBytes > 0 && assembled.chunkMarks.length === 0) notes.push(neitherForStream(response));
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     const streamError = assembled.error ? `frame ${assembled.error.frameIndex + 1}: ${assembled.error.message}` : response.error;
     if (streamError) outcome.streamError = streamError;
@@ -65,6 +67,11 @@ function isJsonBody(response: GatewayResponse): boolean {
 
 function jsonForStream(response: GatewayResponse): string {
   return `the request asked for a stream ("stream": true) but the response (HTTP ${response.status}) was captured as a JSON body, not an event stream: its answer is not read, as live`;
+}
+
+function neitherForStream(response: GatewayResponse): string {
+  const type = response.headers.first.get('content-type');
+  return `the request asked for a stream ("stream": true) but the response (HTTP ${response.status}${type ? `, ${type}` : ''}) is neither an event stream nor JSON: its answer is not read, as live`;
 }
 
 function streamForJson(response: GatewayResponse): string {

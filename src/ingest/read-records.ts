@@ -151,6 +151,9 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
     /** Brackets the held document has opened and not closed yet, as far as its lines go. */
     let depth = 0;
     for await (const lines of readLineBatches(source, options)) {
+      // Back here, whoever reads these records has been through the last batch (or there was none, a
+      // chunk of blank lines): the lines counted so far can no longer be a stop line's read-ahead.
+      acct.settle();
       const out: InputRecord[] = [];
       const read = (line: Line) => {
         if (!('text' in line) || !isBlank(line.text)) reader.atSourceStart = false;

@@ -99,7 +99,7 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
  * their turn ends decades before the gateway calls of their session. Each said by its count.
  */
 function untimedPlacement(stats: ReplayStats): string {
-  const byFile = 'timed as the record before them in their file (before any, as its first timed record)';
+  const byFile = 'timed as the record before them in their file (a gateway capture: when its call ended; before any, as its first timed record)';
   const timeless = stats.firstTimelessFileHook;
   if (stats.timelessFileHooks === 0 || !timeless) return `, ${byFile}`;
   const timed = stats.untimedHooks - stats.timelessFileHooks;
