@@ -40,7 +40,6 @@ export function jsonStringAtAny(payload: Json | undefined, paths: ReadonlyArray<
   return undefined;
 }
 
-export { stringLike };
 
 export function valueAtPath(payload: Json | undefined, path: readonly string[]): Json | undefined {
   let current: Json | undefined = payload;

@@ -2,7 +2,8 @@ import type { GatewayExchange } from '../ingest/records/exchange.js';
 import { getOwn, isObject, type Json } from '../json/value.js';
 import { trimRust } from '../providers/sse/unicode-whitespace.js';
 import { readHeader } from './headers.js';
-import { jsonTypeName, stringLike, valueAtPath } from './json-paths.js';
+import { stringLike } from '../json/serde-number.js';
+import { jsonTypeName, valueAtPath } from './json-paths.js';
 import type { GatewayRoute, GatewayRouteKind } from './routes.js';
 
 /**

@@ -37,10 +37,10 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     // Whatever the status, the body goes through the SSE decoder: a JSON error body has no `data:`
     // line, so a non-2xx stream yields no chunks and an empty aggregate (seed behaviour). Its answer
     // is lost as live, and said to be.
-    if (isJsonBody(response)) notes.push(jsonForStream(response));
     const assembled = assembleSseStream(format, streamText(response));
+    if (isJsonBody(response)) notes.push(jsonForStream(response));
     // A body that is neither JSON nor an event stream (a proxy's HTML error page): no event in it either.
-    if (!isJsonBody(response) && response.sseText === undefined && response.bodyBytes > 0 && assembled.chunkMarks.length === 0) notes.push(neitherForStream(response));
+    else if (response.sseText === undefined && response.bodyBytes > 0 && assembled.chunkMarks.length === 0) notes.push(neitherForStream(response));
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     const streamError = assembled.error ? `frame ${assembled.error.frameIndex + 1}: ${assembled.error.message}` : response.error;
     if (streamError) outcome.streamError = streamError;
@@ -70,25 +70,30 @@ function jsonForStream(response: GatewayResponse): string {
 }
 
 function neitherForStream(response: GatewayResponse): string {
-  const type = response.headers.first.get('content-type');
-  return `the request asked for a stream ("stream": true) but the response (HTTP ${response.status}${type ? `, ${type}` : ''}) is neither an event stream nor JSON: its answer is not read, as live`;
+  return `the request asked for a stream ("stream": true) but the response (${statusAndType(response)}) is neither an event stream nor JSON: its answer is not read, as live`;
 }
 
 function streamForJson(response: GatewayResponse): string {
   return `the request did not ask for a stream but the response (HTTP ${response.status}) was captured as an event stream: only its size is read ({"body_bytes": ${response.bodyBytes}}), as live`;
 }
 
+/** `HTTP 502, text/html`: what tells a body that is not what the gateway reads (an error page) apart. */
+function statusAndType(response: GatewayResponse): string {
+  const type = response.headers.first.get('content-type');
+  return `HTTP ${response.status}${type ? `, ${type}` : ''}`;
+}
+
 /** A body that is not JSON (an HTML error page from a proxy, plain text): the live gateway keeps its size only. */
 function notJson(response: GatewayResponse): string {
-  const type = response.headers.first.get('content-type');
-  return `the response (HTTP ${response.status}${type ? `, ${type}` : ''}) is not JSON: only its size is read ({"body_bytes": ${response.bodyBytes}}), as live`;
+  return `the response (${statusAndType(response)}) is not JSON: only its size is read ({"body_bytes": ${response.bodyBytes}}), as live`;
 }
 
 /**
  * Why the response was not read in full, when it was not: no response (a transport error), a body
  * that could not be read, a stream that broke off, a response of the other kind than the request
  * asked for. The replay keeps what the live gateway kept (no data, `{"body_bytes": n}`, the stream up
- * to the break, the empty aggregate), which alone does not say what is missing; this says it. Undefined for a response read in full, and for a call with no completion to read.
+ * to the break, the empty aggregate), which alone does not say what is missing; this says it.
+ * Undefined for a response read in full, and for a call with no completion to read.
  */
 export function responseNotRead(outcome: GatewayCallOutcome): string | undefined {
   switch (outcome.kind) {

@@ -53,9 +53,11 @@ export { AGENT_KINDS, HOOK_AGENT_KINDS, parseHookAgentKind } from './agent-kind.
 export { HOOK_HEADER, headerString, type HookHeaders } from './headers.js';
 export { mergeJson, mergeMetadata } from './merge.js';
 export {
-  firstPresentAt, firstStringAt, hermesStringAt, hermesValueAt, jsonStringAt, jsonValueAt, normalizeName, stringAt, stringLike,
+  firstPresentAt, firstStringAt, hermesStringAt, hermesValueAt, jsonStringAt, jsonValueAt, normalizeName, stringAt,
   type Found,
 } from './paths.js';
+// The reference's string-like conversion of ids, one for hooks and gateway (it lives with serde's number text).
+export { stringLike } from '../json/serde-number.js';
 export { seededUuids, type UuidSource } from './synthetic-ids.js';
 export { isTerminal } from './types.js';
 export type {

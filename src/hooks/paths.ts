@@ -14,7 +14,6 @@ export interface Found<T> {
   path: string;
 }
 
-export { stringLike };
 
 /**
  * `string_at` (§0.2): `value_at` (json/value.ts `valueAt`, which returns a present `null` as null)

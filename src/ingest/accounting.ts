@@ -115,7 +115,7 @@ export class LineAccounting {
     if (count === 0) throw new Error(`accounting: no used '${kind}' line to reclassify (${where.file}:${where.line})`);
     this.used.set(kind, count - 1);
     // A stop here: the lines read after this one were not looked at, and are not counted.
-    if (reason !== 'blank' && this.onProblem) for (const later of this.readAhead!.takeAfter(where)) this.uncount(later);
+    if (reason !== 'blank' && this.readAhead) for (const later of this.readAhead.takeAfter(where)) this.uncount(later);
     this.skip(reason, where, message);
   }
 
