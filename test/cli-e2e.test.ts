@@ -535,4 +535,12 @@ test('control characters quoted from the input are shown escaped on stderr, neve
     assert.match(r.stderr, /fake\\u000arelay-atif: 0 lines/, command);
     assert.doesNotMatch(r.stderr, /^relay-atif: 0 lines/m, command);
   }
+  // What commander says of the arguments (an unknown option, an unknown command), and a bad heap
+  // setting, quote them too.
+  for (const [args, env] of [[['convert', '--a\u001b[31mb'], {}], [['fo\u001bo'], {}], [['convert', input], { RELAY_ATIF_HEAP_MB: 'x\u001b[31m' }]] as const) {
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /\\u001b/, args.join(' '));
+    assert.doesNotMatch(r.stderr, /\u001b/, args.join(' '));
+  }
 });

@@ -4,6 +4,7 @@ import { constants, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { EXIT } from './exit-codes.js';
 import { wholeNumber } from './whole-number.js';
+import { printable } from './printable.js';
 
 /**
  * The heap limit of a run. Every event of a trajectory is held until its top-level scope ends (about
@@ -174,7 +175,7 @@ export function wantedHeapMbHere(): number | undefined {
     const inputBytes = COMMANDS_READING_INPUT.has(args[0] ?? '') ? plainInputBytes(args, fileProbe) : undefined;
     return wantedHeapMb({ args, execArgv: process.execArgv, env: process.env, totalMemory: totalmem(), constrainedMemory: process.constrainedMemory?.(), currentLimit: getHeapStatistics().heap_size_limit, inputBytes });
   } catch (err) {
-    process.stderr.write(`relay-atif: ${(err as Error).message}\n`);
+    process.stderr.write(`relay-atif: ${printable((err as Error).message)}\n`);
     process.exit(EXIT.USAGE);
   }
 }

@@ -5,6 +5,7 @@ import { nodeFlagsGiven } from './heap-limit.js';
 import { fileStdout } from './file-stdout.js';
 import { processIO } from './io.js';
 import { pendingTempFiles } from './output.js';
+import { printable } from './printable.js';
 import { createProgram } from './program.js';
 import { StatusLine } from './status-line.js';
 
@@ -66,6 +67,6 @@ io.stdout = fileStdout(1, (err) => outputFailed(process.stdout, err)) ?? io.stdo
 try {
   process.exitCode = await createProgram(io).run(process.argv.slice(2));
 } catch (err) {
-  io.stderr.write(`relay-atif: internal error: ${(err as Error).stack ?? String(err)}\n`);
+  io.stderr.write(`relay-atif: internal error: ${printable((err as Error).stack ?? String(err), true)}\n`);
   process.exitCode = 70;
 }

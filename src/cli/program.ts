@@ -42,7 +42,8 @@ export function createProgram(io: CliIO): { program: Command; run(argv: string[]
     .description('Offline NeMo-Relay fusion of coding-agent hook and LLM gateway logs into ATIF v1.7 trajectories')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    // commander's errors quote the arguments (an unknown option, an unknown command): escaped as ours are.
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s, write) => write(printable(s, true)) })
     .showHelpAfterError();
   for (const spec of COMMANDS) {
     const cmd = program.command(`${spec.name} ${spec.args}`.trim()).description(spec.summary).exitOverride();

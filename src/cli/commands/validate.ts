@@ -76,7 +76,7 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   if (flags.json) {
     await writeOut(io, JSON.stringify({ valid, documents: reports }, null, 2) + '\n');
   } else if (documents === 0) {
-    io.stderr.write(`relay-atif: no trajectory to validate: ${inputs.join(', ')} held none\n`);
+    io.stderr.write(`relay-atif: no trajectory to validate: ${printable(inputs.join(', '))} held none\n`);
   } else if (!flags.quiet) {
     io.stderr.write(`relay-atif: ${documents - failed} of ${documents} trajectories valid${flags.strict ? ' (strict: warnings fail)' : ''}\n`);
   }
