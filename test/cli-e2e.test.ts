@@ -247,6 +247,13 @@ test('exit codes: missing input 2, unreadable input 3, unwritable output 4, --st
   const dangling = run(['convert', SAMPLE, '-o', join(work, 'dangling', 'out') + '/'], { timeout: 20_000 });
   assert.equal(dangling.code, 4, dangling.stderr);
   assert.match(dangling.stderr, /cannot create output directory .*dangling\/out: .*dangling is a symbolic link to .*no-such-target, which does not exist/);
+  // The same link in the directory of an output file, or of the report, is named too (it was "the
+  // directory …/dangling does not exist", which a user who sees the link there cannot make sense of).
+  for (const args of [['-o', join(work, 'dangling', 'x.json')], ['-o', '/dev/null', '--report', join(work, 'dangling', 'sub', 'r.json')]]) {
+    const r = run(['convert', SAMPLE, ...args]);
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /cannot write .*dangling\/.*: .*dangling is a symbolic link to .*no-such-target, which does not exist\n/, args.join(' '));
+  }
   if (existsSync('/proc/self')) {
     const proc = run(['convert', SAMPLE, '-o', '/proc/relay-atif-nope/'], { timeout: 20_000 });
     assert.equal(proc.code, 4, proc.stderr);

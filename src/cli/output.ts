@@ -215,12 +215,16 @@ export function whyNotWritten(path: string, err: NodeJS.ErrnoException): string 
 export function whyNotMade(path: string, err: NodeJS.ErrnoException): string {
   const [existing, st] = nearestExisting(path);
   if (st !== undefined && !st.isDirectory()) return `${existing} is not a directory`;
-  // Between the nearest directory there and the path: a link that leads nowhere cannot be made into one.
+  return danglingOnTheWay(path, existing) ?? systemReason(err);
+}
+
+/** Between the nearest directory there and `path`: a link that leads nowhere (nothing can be made through it). */
+function danglingOnTheWay(path: string, existing: string): string | undefined {
   for (let at = path; at !== existing && dirname(at) !== at; at = dirname(at)) {
     const target = danglingTarget(at);
     if (target !== undefined) return `${at} is a symbolic link to ${target}, which does not exist`;
   }
-  return systemReason(err);
+  return undefined;
 }
 
 /** `ENOSPC: no space left on device, write` → `ENOSPC: no space left on device` (the call and path are node's, not the user's). */
@@ -239,7 +243,7 @@ function blockedOnTheWay(path: string): string | undefined {
   const dir = dirname(path);
   const [existing, st] = nearestExisting(dir);
   if (st !== undefined && !st.isDirectory()) return `${existing} is not a directory`;
-  if (existing !== dir) return `the directory ${dir} does not exist`;
+  if (existing !== dir) return danglingOnTheWay(dir, existing) ?? `the directory ${dir} does not exist`;
   const target = danglingTarget(path);
   const why = target === undefined ? undefined : blockedOnTheWay(target);
   return why === undefined ? undefined : `it is a symbolic link to ${target}, and ${why}`;
