@@ -1,18 +1,18 @@
 import { hash } from 'node:crypto';
-import { errorLineColumn } from '../json/error-position.js';
 import { parseJson } from '../json/parse.js';
 import { canonicalJson } from '../json/stringify.js';
-import { getOwn, hasOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
 import type { LineAccounting, LineRef, RecordKind } from './accounting.js';
 import { decodeAtof, looksLikeAtof, type AtofEvent } from './atof.js';
 import { documentEnd } from './document-end.js';
 import type { InputSource } from './inputs.js';
 import { readLineBatches, type Line, type ReadLinesOptions } from './lines.js';
+import { continuesAsNdjson, documentChars, indents, isStandaloneRecord, lineOfPosition, mayOpenDocument, opensDocument, WHOLE_DOCUMENT_CHARS } from './pretty-documents.js';
+import { classifyRecordKind, RECORD_NAMES } from './record-kind.js';
 import { describeUnknown, isBlank, parseLine } from './read-atof.js';
 import type { GatewayExchange } from './records/exchange.js';
-import { looksLikeGatewayRecord } from './records/gateway.js';
 import type { HookAgentKind, HookHeaders } from './records/hook-agent.js';
-import { isHarDocument, looksLikeHarEntry } from './records/har.js';
+import { isHarDocument } from './records/har.js';
 import { harEntryLines } from './records/har-lines.js';
 import { decodeHookRecord } from './records/hook-record.js';
 import { entryText, splitHarDocument } from './records/har-split.js';
@@ -23,33 +23,8 @@ import { parseRfc3339, rfc3339Problem, type Nanos } from './time.js';
 /**
  * Reading every record kind of input-records.md (ATOF events, hook records and bare hook payloads,
  * gateway captures, HAR entries and whole HAR documents) with each line in exactly one accounting
- * bucket, and merging them onto one timeline (§ intro: by timestamp, ties in input order).
+ * bucket (the timeline they are merged onto is timeline.ts).
  */
-
-// ── classification ──────────────────────────────────────────────────────────────────────────────
-
-export type RecordKindClass = 'atof' | 'hook' | 'bare-hook' | 'gateway' | 'har-entry' | 'har-document' | 'unknown';
-
-/** The record kind of a parsed line, from its fields alone. A `record` naming no known kind is unknown. */
-export function classifyRecordKind(value: Json): RecordKindClass {
-  if (looksLikeAtof(value)) return 'atof';
-  if (!isObject(value)) return 'unknown';
-  if (hasOwn(value, 'record')) return value.record === 'hook' ? 'hook' : looksLikeGatewayRecord(value) ? 'gateway' : 'unknown';
-  if (looksLikeHarEntry(value)) return 'har-entry';
-  if (isHarDocument(value)) return 'har-document';
-  if (hasOwn(value, 'hook_event_name')) return 'bare-hook';
-  return 'unknown';
-}
-
-/** What each record kind is called in messages. */
-const RECORD_NAMES: Record<Exclude<RecordKindClass, 'unknown'>, string> = {
-  atof: 'ATOF event',
-  hook: 'hook record',
-  'bare-hook': 'hook payload',
-  gateway: 'gateway capture',
-  'har-entry': 'HAR entry',
-  'har-document': 'HAR document',
-};
 
 // ── records ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -228,93 +203,6 @@ export async function* streamRecordBatches(sources: readonly InputSource[], acct
   }
 }
 
-/**
- * Whether a held document indents its nested lines, as far as its second line tells: a pretty printer
- * indents all or none (Python's `indent=0`, Go's MarshalIndent with an empty indent put every line at
- * column 0).
- */
-function indents(lines: readonly Line[]): boolean {
-  const second = lines[1];
-  return second === undefined || !('text' in second) || /^[ \t]/.test(second.text);
-}
-
-/**
- * A line that is by itself an input record other than a HAR entry (an ATOF event, a hook record or
- * payload, a gateway capture): it never stands on a line of its own inside a pretty-printed document.
- */
-function isStandaloneRecord(line: Line): boolean {
-  if (!('text' in line)) return false;
-  const text = line.text.trim();
-  if (!text.startsWith('{') || !text.endsWith('}')) return false;
-  let value: Json;
-  try {
-    value = JSON.parse(text) as Json;
-  } catch {
-    return false;
-  }
-  const kind = classifyRecordKind(value);
-  return kind === 'atof' || kind === 'hook' || kind === 'bare-hook' || kind === 'gateway';
-}
-
-/** Where a JSON.parse message's character position falls, as a line of the document (or nothing). */
-function lineOfPosition(text: string, message: string, firstLine: number): string {
-  const at = errorLineColumn(message, text);
-  return at ? ` (line ${firstLine + at.line - 1})` : '';
-}
-
-/**
- * Longest multi-line document read as one text: V8 caps a string near 512 MiB, and one text of this
- * size is already parsed at once. A longer document is read as a HAR file entry by entry.
- */
-const WHOLE_DOCUMENT_CHARS = 128 * 1024 * 1024;
-
-/** The characters of a document's lines with the line breaks between them. */
-function documentChars(lines: readonly Line[]): number {
-  let chars = lines.length - 1;
-  for (const l of lines) if ('text' in l) chars += l.text.length;
-  return chars;
-}
-
-/**
- * Whether a line after the first is a non-empty JSON object by itself (`{}` may be a line of a pretty
- * document): then the lines are NDJSON whose first line
- * is broken (of records no line ever looked like before the end of input), and are read as lines.
- */
-function continuesAsNdjson(lines: Line[]): boolean {
-  return lines.slice(1).some((l) => {
-    if (!('text' in l) || !l.text.trimStart().startsWith('{')) return false;
-    try {
-      const value = JSON.parse(l.text) as Json;
-      return isObject(value) && Object.keys(value).length > 0;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/**
- * A line that may open a pretty-printed document after the first line of a source: it starts an
- * object and does not end one. (A cheap test, so that a record line is never parsed twice; the first
- * line of a source is always asked {@link opensDocument}.)
- */
-function mayOpenDocument(text: string): boolean {
-  // Asked of every line: the usual record line (`{…}` with nothing around it) is told by two characters.
-  if (text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125 /* } */) return false;
-  const trimmed = text.trim();
-  return trimmed.startsWith('{') && !trimmed.endsWith('}');
-}
-
-/** A line that starts a JSON object but is not one by itself: the first line of a pretty-printed document. */
-function opensDocument(text: string): boolean {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith('{')) return false;
-  try {
-    parseJson(trimmed);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 /** Why a bare payload's own `timestamp` (present, not null) cannot time it; undefined when it has none. */
 function bareTimeProblem(own: Json | undefined): string | undefined {
@@ -661,54 +549,4 @@ function envelopeOf(e: AtofEvent, rawText: string): AtofEvent {
   if (e.category !== undefined) out.category = e.category;
   if (e.origin !== undefined) out.origin = e.origin;
   return out;
-}
-
-// ── the timeline ────────────────────────────────────────────────────────────────────────────────
-
-/** One instant of the offline replay (relay-cli.md §3.12). */
-export type TimelinePoint =
-  | { kind: 'atof'; atNs: Nanos; order: number; record: AtofRecord }
-  | { kind: 'hook'; atNs: Nanos; order: number; record: HookRecord }
-  /** §2.3–§2.7 run here. */
-  | { kind: 'gateway-arrival'; atNs: Nanos; order: number; record: GatewayRecord }
-  /** LLM end, response hints and the in-flight decrement (§2.8–§2.9); absent for calls that never completed. */
-  | { kind: 'gateway-completion'; atNs: Nanos; order: number; record: GatewayRecord };
-
-/**
- * All points by time; ties keep input order (file, then line). ATOF events of the input keep their
- * input order among themselves: they are merged into the raw records' time order, each placed by its
- * timestamp, but never moved past one another — sorted, an event read after its scope's end would come
- * before it and stop being late (convert, which files ATOF events as it reads them, finds it late), and
- * `events`' output would no longer convert as its input does.
- */
-export function buildTimeline(records: Iterable<InputRecord>): TimelinePoint[] {
-  const points: TimelinePoint[] = [];
-  const atofPoints: TimelinePoint[] = [];
-  for (const record of records) {
-    const order = record.order;
-    switch (record.kind) {
-      case 'atof':
-        atofPoints.push({ kind: 'atof', atNs: record.event.ts, order, record });
-        break;
-      case 'hook':
-        points.push({ kind: 'hook', atNs: record.atNs, order, record });
-        break;
-      case 'gateway':
-        points.push({ kind: 'gateway-arrival', atNs: record.arrivalNs, order, record });
-        if (record.completionNs !== undefined) points.push({ kind: 'gateway-completion', atNs: record.completionNs, order, record });
-        break;
-    }
-  }
-  const byTime = (a: TimelinePoint, b: TimelinePoint) => (a.atNs !== b.atNs ? (a.atNs < b.atNs ? -1 : 1) : a.order - b.order);
-  points.sort(byTime);
-  if (atofPoints.length === 0) return points;
-  if (points.length === 0) return atofPoints;
-  const merged: TimelinePoint[] = [];
-  let r = 0;
-  for (const a of atofPoints) {
-    while (r < points.length && byTime(points[r], a) < 0) merged.push(points[r++]);
-    merged.push(a);
-  }
-  while (r < points.length) merged.push(points[r++]);
-  return merged;
 }

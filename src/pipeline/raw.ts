@@ -1,5 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
-import { buildTimeline, type InputRecord } from '../ingest/read-records.js';
+import type { InputRecord } from '../ingest/read-records.js';
+import { buildTimeline } from '../ingest/timeline.js';
 import { HOOK_DROP_REASONS, HOOK_DROP_WORDING } from '../sessions/hook-drops.js';
 import { replayInBatches, type ReplayOptions, type ReplayResult, type ReplayStats } from '../sessions/replay.js';
 
