@@ -367,6 +367,16 @@ describe('explain --request: a response that came after its turn was written', (
     assert.equal(summary(whole.stderr), summary((await runCli(['convert', LATE, '--session-id', 's', '-o', '-'])).stderr), '--session-id: 4 events, none late');
   });
 
+  it('the late note names the first late event and the record it was rebuilt from, as every note of a loss does', async () => {
+    // The span explain --span calls NOT_CANDIDATE_NO_END: the note is what ties it to the end that came too late.
+    const note = `1 reconstructed event came after their top-level scope was written, as live; they are not in the output; the first: ${LATE}:2: the llm end of anthropic.messages 019e9213-54e8-7e07-b088-e548fa3c82b1`;
+    for (const args of [['convert', LATE, '-o', '-'], ['convert', LATE, '-o', '-', '--jobs', '2'], ['explain', LATE], ['explain', LATE, '--span', '019e9213-54e8'], ['explain', LATE, '--request', 'l1'], ['diff', LATE]]) {
+      const run = await runCli(args);
+      assert.ok(run.stderr.includes(`  ${note}\n`), `${args.join(' ')}: ${run.stderr}`);
+    }
+    assert.match((await runCli(['explain', LATE, '--span', '019e9213-54e8', '--no-color'])).stdout, /eligibility {2}NOT_CANDIDATE_NO_END/);
+  });
+
   it('an ATOF line that comes too late is the same late-event skip as in convert (and fails --strict)', async () => {
     const raw = readFileSync(join(ROOT, 'samples', 'hermes-gateway-session.ndjson'), 'utf8').trim().split('\n');
     const late = [

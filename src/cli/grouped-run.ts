@@ -6,13 +6,16 @@ import { TopLevelGrouper, type GroupSink } from '../pipeline/stream.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { skipsDuplicates } from '../pipeline/duplicates.js';
-import { accountDuplicateEvents, accountLateEvents } from './late-events.js';
+import { accountDuplicateEvents, accountLateEvents, type LateTally } from './late-events.js';
+import type { LateEventNote } from '../pipeline/raw.js';
 import { streamEventBatches, type Loaded, type StreamedInput, type StreamOptions } from './load.js';
 
 /** What a grouped run read: the events filed into groups, and the rebuilt events that came too late for theirs. */
 export interface GroupedRun {
   events: number;
   lateReconstructed: number;
+  /** The first of those, which the run summary names. */
+  firstLateReconstructed?: LateEventNote;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function runGrouped(
   } finally {
     await parallel?.shutdown();
   }
-  return { events: count.events, lateReconstructed: count.lateReconstructed };
+  return { events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first };
 }
 
 /** How the events of a read are grouped: the fixes decide whether repeated events are skipped. */
@@ -75,6 +78,8 @@ const grouperOptions = (stream: Pick<StreamOptions, 'fixes'>) => ({ skipDuplicat
 class EventCount {
   events = 0;
   lateReconstructed = 0;
+  /** The first late reconstructed event, named by the run summary. */
+  readonly late: LateTally = {};
 
   constructor(
     private readonly accounting: LineAccounting,
@@ -90,7 +95,7 @@ class EventCount {
     }
     this.events += 1 - late.length;
     if (late.length > 0) {
-      this.lateReconstructed += accountLateEvents(this.accounting, late);
+      this.lateReconstructed += accountLateEvents(this.accounting, late, this.late);
       this.onLate?.(late);
     }
     return done;
@@ -118,7 +123,7 @@ export async function readGroupedForReplay(
   const count = new EventCount(accounting, onLate);
   // The end of input makes no event late (the scopes still open are written then): no finish() needed.
   for await (const batch of streamEventBatches(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) })) for (const e of batch) count.file(grouper, e);
-  return { accounting, replay, events: count.events, lateReconstructed: count.lateReconstructed };
+  return { accounting, replay, events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first };
 }
 
 /**
@@ -134,8 +139,8 @@ export async function runGroupedReport(
 ): Promise<StreamedInput> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
-  const { events, lateReconstructed } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write);
-  return { accounting, replay, events, lateReconstructed };
+  const { events, lateReconstructed, firstLateReconstructed } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write);
+  return { accounting, replay, events, lateReconstructed, firstLateReconstructed };
 }
 
 /**

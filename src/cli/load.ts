@@ -8,7 +8,7 @@ import { TextSpill } from '../ingest/spill.js';
 import { routeCapture } from '../gateway/capture-route.js';
 import { printedEvent } from '../ingest/held-records.js';
 import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
-import { replayInTimeOrder, replayRecordsInBatches } from '../pipeline/raw.js';
+import { replayInTimeOrder, replayRecordsInBatches, type LateEventNote } from '../pipeline/raw.js';
 import { heldForConversion } from '../pipeline/convert.js';
 import { RepeatTracker, skipsDuplicates } from '../pipeline/duplicates.js';
 import { accountDuplicateEvents } from './late-events.js';
@@ -222,6 +222,8 @@ export interface StreamedInput {
   events: number;
   /** Late events the replay built (late input lines are skips in the accounting). */
   lateReconstructed: number;
+  /** The first of them, which the run summary names. */
+  firstLateReconstructed?: LateEventNote;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AtofEvent } from '../ingest/atof.js';
+import type { AtofEvent, Origin } from '../ingest/atof.js';
 import type { InputRecord } from '../ingest/read-records.js';
 import { buildTimeline } from '../ingest/timeline.js';
 import { HOOK_DROP_REASONS, HOOK_DROP_WORDING } from '../sessions/hook-drops.js';
@@ -52,8 +52,23 @@ export function isReconstructed(event: AtofEvent): boolean {
   return reconstructed.has(event);
 }
 
+/** The first reconstructed event that came after its top-level scope was written, as the run summary names it. */
+export interface LateEventNote {
+  uuid: string;
+  name: string;
+  /** `start`, `end` or `mark`. */
+  phase: string;
+  category?: string;
+  /** The record it was rebuilt from; none for an end the replay made at the end of input. */
+  origin?: Origin;
+}
+
 /** Lines for the run summary: what the replay did that the line counts do not show. */
-export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
+export function describeReplay(
+  stats: ReplayStats,
+  lateEvents = 0,
+  firstLate?: LateEventNote,
+): string[] {
   const notes = [
     `replayed ${stats.hooks} hook${plural(stats.hooks)} and ${stats.gatewayCalls} gateway call${plural(stats.gatewayCalls)}` +
       `; ${stats.idleClosures} turn${plural(stats.idleClosures)} closed by the idle timeout, ${stats.shutdownSessions} session${plural(stats.shutdownSessions)} closed at the end of input (gateway_shutdown)`,
@@ -89,7 +104,12 @@ export function describeReplay(stats: ReplayStats, lateEvents = 0): string[] {
     );
   }
   if (lateEvents > 0) {
-    notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output`);
+    // Named as every note of a loss names its first: the record it was rebuilt from (an end the replay
+    // made at the end of input has none), and which event it was, for `explain --request` or `--span`.
+    const first = firstLate
+      ? `; the first: ${firstLate.origin ? `${firstLate.origin.file}:${firstLate.origin.line}: ` : ''}the ${firstLate.phase === 'mark' ? 'mark' : `${firstLate.category ?? 'scope'} ${firstLate.phase}`} of ${firstLate.name} ${firstLate.uuid}`
+      : '';
+    notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output${first}`);
   }
   return notes;
 }

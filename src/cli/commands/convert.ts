@@ -16,7 +16,7 @@ import { runGrouped } from '../grouped-run.js';
 import { accountDuplicateEvents } from '../late-events.js';
 import { RepeatTracker, skipsDuplicates } from '../../pipeline/duplicates.js';
 import { WORKER_ENTRY } from '../worker-entry.js';
-import { describeReplay } from '../../pipeline/raw.js';
+import { describeReplay, type LateEventNote } from '../../pipeline/raw.js';
 import type { ReplayStats } from '../../sessions/replay.js';
 import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from '../output.js';
 import { VERSION } from '../version.js';
@@ -95,6 +95,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   let replay: Loaded['replay'];
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
+  let firstLate: LateEventNote | undefined;
   const emit = async (item: OutputItem) => {
     await writer.write(item.sessionId, item.text(), item.ready);
     const x = await item.summary();
@@ -132,6 +133,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       const read = await runGrouped(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes }, parallel ? { parallel, jobs } : inThread(options, writer.format, validate), emit);
       eventCount = read.events;
       lateReconstructed = read.lateReconstructed;
+      firstLate = read.firstLateReconstructed;
     }
   } catch (err) {
     // With --report or --json, such a stop is reported like any run (`stopped` says why).
@@ -163,7 +165,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${skipCounts(accounting)}\n`,
     );
-    if (replay) for (const note of describeReplay(replay.stats, lateReconstructed)) io.stderr.write(`  ${printable(note)}\n`);
+    if (replay) for (const note of describeReplay(replay.stats, lateReconstructed, firstLate)) io.stderr.write(`  ${printable(note)}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: true }, io);
   }
   if (invalid > 0) return EXIT.PROBLEMS;
