@@ -10,8 +10,9 @@ import { describe, it } from 'node:test';
 import { resolveGatewaySession, type GatewaySessionResolution } from '../src/gateway/session-chain.js';
 import { headersFromObject } from '../src/ingest/records/headers.js';
 import type { Json } from '../src/json/value.js';
-import { runCli } from './support/cli.js';
-import { attribution, events, rawFixture, registryAndProfileTests, SEED, starts } from './support/fixes-raw.js';
+import { runCli, runJson } from './support/cli.js';
+import { attribution, events, rawFixture, registryAndProfileTests, SEED, starts, type AttributionJson } from './support/fixes-raw.js';
+import { gatewaySubagent } from '../src/gateway/identifiers.js';
 
 const FIX = 'codex-client-metadata-session';
 const rejected = (r: { rejected: GatewaySessionResolution['rejected'] | Array<{ link: string; reason: string }> }) => r.rejected.map((x) => `${x.link}:${x.reason}`);
@@ -114,3 +115,56 @@ describe(`${FIX}: the chain link (library)`, () => {
     assert.deepEqual([r.link, r.sessionId, rejected(r)], ['CODEX_PROMPT_CACHE_KEY', 'thread', HEADERS_ABSENT]);
   });
 });
+
+/**
+ * HEAD's #395 has two halves: the root session id from `client_metadata.session_id`, and, for a
+ * thread-spawned subagent's request (`client_metadata["x-openai-subagent"]: "collab_spawn"`), the
+ * subagent from `client_metadata.thread_id`. With the first half alone, a child thread's request
+ * joined the root session with no subagent named and went to whichever subagent the sticky owner
+ * held: in the fixture, two helper threads run at once and the first helper's call (its prompt,
+ * its answer) landed in the second helper's trajectory.
+ */
+describe(`${FIX}: Codex child threads`, () => {
+  const THREADS = 'test/fixtures/fixes-raw/codex-client-metadata-session-threads.ndjson';
+  const trajectory = async (...flags: string[]) => {
+    const r = await runCli(['convert', THREADS, '-q', '--no-observed-events', ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { subagent_trajectories?: Array<{ steps: Array<{ source: string; message: unknown }> }> };
+  };
+  const stepsByChild = (t: Awaited<ReturnType<typeof trajectory>>) => (t.subagent_trajectories ?? []).map((c) => c.steps.map((s) => `${s.source}:${String(s.message)}`));
+  const EACH_HELPER_ITS_OWN = [
+    ['user:helper one: audit the parser module now', 'agent:parser ok'],
+    ['user:helper two: audit the lexer module now', 'agent:lexer ok'],
+  ];
+
+  it('each helper thread\'s call is owned by its own subagent, as under relay-0.3 (its prompt-cache key is the child session)', async () => {
+    assert.deepEqual(stepsByChild(await trajectory()), EACH_HELPER_ITS_OWN);
+    assert.deepEqual(stepsByChild(await trajectory(...SEED)), EACH_HELPER_ITS_OWN);
+  });
+
+  it('explain --request: the root session by client metadata, the subagent by thread_id, both changed by the fix', async () => {
+    const report = await runJson<{ requests: Array<AttributionJsonWithFix> }>(['explain', THREADS, '--request', 'cap-child-1']);
+    const [a] = report.requests;
+    assert.deepEqual([a.chain.session_id, a.owner.rule, a.owner.status, a.owner.subagent_id, a.owner.fix], ['thread-root', 'EXPLICIT_SUBAGENT', 'explicit', 'thread-child-1', FIX]);
+    const human = (await runCli(['explain', THREADS, '--request', 'cap-child-1', '-q', '--no-color'])).stdout;
+    assert.match(human, /client_metadata\.thread_id\); changed by fix: codex-client-metadata-session/);
+    // relay-0.3 reaches the same subagent through the alias of the child session, and names no fix.
+    const [seed] = (await runJson<{ requests: Array<AttributionJsonWithFix> }>(['explain', THREADS, '--request', 'cap-child-1', ...SEED])).requests;
+    assert.deepEqual([seed.chain.session_id, seed.owner.subagent_id, seed.owner.fix], ['thread-child-1', 'thread-child-1', undefined]);
+  });
+
+  it('the thread id is read only from a Codex collab_spawn request on the Responses route, and the header comes first', () => {
+    const body = (clientMetadata: Record<string, Json>) => ({ client_metadata: { 'x-codex-installation-id': 'install-1', session_id: 'root', thread_id: 'child', ...clientMetadata } });
+    const read = (b: Json, route: 'OpenAiResponses' | 'OpenAiChatCompletions' = 'OpenAiResponses', headers: Record<string, string> = {}, fix = true) =>
+      gatewaySubagent({ headers: headersFromObject(headers), body: b }, route, fix);
+    assert.deepEqual(read(body({ 'x-openai-subagent': 'collab_spawn' })), { id: 'child', source: 'codex-thread' });
+    assert.equal(read(body({ 'x-openai-subagent': 'review' })), undefined);
+    assert.equal(read(body({})), undefined);
+    assert.equal(read(body({ 'x-openai-subagent': 'collab_spawn', 'x-codex-installation-id': '' })), undefined);
+    assert.equal(read(body({ 'x-openai-subagent': 'collab_spawn' }), 'OpenAiChatCompletions'), undefined);
+    assert.equal(read(body({ 'x-openai-subagent': 'collab_spawn' }), 'OpenAiResponses', {}, false), undefined);
+    assert.deepEqual(read(body({ 'x-openai-subagent': 'collab_spawn' }), 'OpenAiResponses', { 'x-nemo-relay-subagent-id': 'w1' }), { id: 'w1', source: 'header' });
+  });
+});
+
+type AttributionJsonWithFix = AttributionJson & { owner: AttributionJson['owner'] & { subagent_id?: string; fix?: string } };

@@ -51,6 +51,7 @@ export function renderRequest(a: GatewayAttribution, s: Styles): string {
   const parent = o.parentScopeUuid ? ` under ${o.parentScopeName ?? 'scope'} ${s.id(o.parentScopeUuid)}` : '';
   const source = o.source !== undefined ? `, source ${o.source}` : '';
   out.push(`${s.head('owner')}    ${s.rule(o.rule)} → llm_correlation_status ${o.status}${source}${o.subagentId ? `, subagent ${o.subagentId}` : ''}${parent}`);
+  if (o.fix !== undefined) out.push(`           the subagent is the Codex thread the request names (client_metadata.thread_id); changed by fix: ${o.fix}`);
   for (const skip of o.skipped) out.push(`           ${s.dim(`${skip.rule}: ${skip.reason}`)}`);
   out.push(`${s.head('LLM span')} ${a.llmSpan ? s.id(a.llmSpan) : s.dim('none (an unmanaged stream emits no LLM events)')}`);
   return out.join('\n') + '\n';

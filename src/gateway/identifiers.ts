@@ -1,7 +1,8 @@
 import type { GatewayExchange } from '../ingest/records/exchange.js';
 import { getOwn, isObject, type Json } from '../json/value.js';
 import { headerString } from './headers.js';
-import { jsonStringAt } from './json-paths.js';
+import { jsonStringAt, jsonStringAtAny } from './json-paths.js';
+import type { GatewayRouteKind } from './routes.js';
 
 /**
  * Identifiers the gateway reads from a request besides the session id (relay-cli.md §2.4). They are
@@ -20,9 +21,39 @@ export function gatewayIdentifier(request: Request, headerName: string, bodyPath
   return headerString(request.headers, headerName) ?? jsonStringAt(request.body, bodyPaths, fallThrough);
 }
 
-/** Header only: body fields that look like subagent ids are provider payload, not scope identity. */
+/** Where a gateway call's subagent id came from. */
+export type SubagentIdSource = 'header' | 'codex-thread';
+
+/** Header only (the seed): body fields that look like subagent ids are provider payload, not scope identity. */
 export function gatewaySubagentId(request: Request): string | undefined {
   return headerString(request.headers, SUBAGENT_HEADER);
+}
+
+/**
+ * The subagent a gateway call names, and where from. Fix `codex-client-metadata-session`
+ * (`codexThread`) adds HEAD's second source after the header (#395, `gateway_subagent_id`): once a
+ * Codex child thread's request is attributed to the root session by its `client_metadata.session_id`,
+ * only its `thread_id` still names the subagent.
+ */
+export function gatewaySubagent(request: Request, route: GatewayRouteKind, codexThread = false): { id: string; source: SubagentIdSource } | undefined {
+  const header = gatewaySubagentId(request);
+  if (header !== undefined) return { id: header, source: 'header' };
+  const thread = codexThread ? codexThreadSubagentId(request.body, route) : undefined;
+  return thread === undefined ? undefined : { id: thread, source: 'codex-thread' };
+}
+
+/**
+ * HEAD's `responses_subagent_id`: a Codex Responses request (a string-like
+ * `client_metadata["x-codex-installation-id"]`) that a thread-spawned subagent made
+ * (`client_metadata["x-openai-subagent"]` is `collab_spawn`) names that subagent by
+ * `client_metadata.thread_id` (the child thread's session id, which is its subagent id). Other
+ * internal request kinds stay root activity.
+ */
+export function codexThreadSubagentId(body: Json | undefined, route: GatewayRouteKind): string | undefined {
+  if (route !== 'OpenAiResponses') return undefined;
+  if (jsonStringAtAny(body, [['client_metadata', 'x-codex-installation-id']]) === undefined) return undefined;
+  if (jsonStringAtAny(body, [['client_metadata', 'x-openai-subagent']]) !== 'collab_spawn') return undefined;
+  return jsonStringAtAny(body, [['client_metadata', 'thread_id']]);
 }
 
 export function gatewayConversationId(request: Request, fallThrough = false): string | undefined {

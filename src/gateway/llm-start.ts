@@ -1,7 +1,7 @@
 import type { GatewayExchange } from '../ingest/records/exchange.js';
 import type { Json, JsonObject } from '../json/value.js';
 import { observableHeaders } from './headers.js';
-import { gatewayConversationId, gatewayGenerationId, gatewayRequestId, gatewaySubagentId, isStreamingRequest, requestModelName } from './identifiers.js';
+import { gatewayConversationId, gatewayGenerationId, gatewayRequestId, gatewaySubagent, isStreamingRequest, requestModelName, type SubagentIdSource } from './identifiers.js';
 import { routeRequest, type GatewayProvider, type GatewayRoute } from './routes.js';
 import { resolveGatewaySession, type GatewaySessionResolution, type SessionChainOptions } from './session-chain.js';
 
@@ -19,6 +19,8 @@ export interface LlmGatewayStart {
   provider: GatewayProvider;
   modelName?: string;
   subagentId?: string;
+  /** Where `subagentId` came from: the header, or (fix `codex-client-metadata-session`) a Codex child thread's `client_metadata.thread_id`. */
+  subagentIdSource?: SubagentIdSource;
   conversationId?: string;
   generationId?: string;
   requestId?: string;
@@ -49,7 +51,9 @@ export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRo
   };
   assignDefined(start, 'sessionId', session.sessionId);
   assignDefined(start, 'modelName', requestModelName(exchange.body));
-  assignDefined(start, 'subagentId', gatewaySubagentId(exchange));
+  const subagent = gatewaySubagent(exchange, route.kind, options.codexClientMetadataSession ?? false);
+  assignDefined(start, 'subagentId', subagent?.id);
+  assignDefined(start, 'subagentIdSource', subagent?.source);
   assignDefined(start, 'conversationId', gatewayConversationId(exchange, fallThrough));
   assignDefined(start, 'generationId', gatewayGenerationId(exchange, fallThrough));
   assignDefined(start, 'requestId', gatewayRequestId(exchange, fallThrough));

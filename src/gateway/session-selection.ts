@@ -43,7 +43,8 @@ export function aliasStep(sessionId: string | undefined, aliases: ReadonlyMap<st
 
 /** The start as the parent session sees it: its session, the alias's subagent (over any header) and the alias metadata. */
 export function applyStartAlias(start: LlmGatewayStart, alias: SessionAlias): LlmGatewayStart {
-  return { ...start, sessionId: alias.parentSessionId, subagentId: alias.subagentId, metadata: mergeMetadata(start.metadata, alias.metadata) };
+  const { subagentIdSource: _replaced, ...rest } = start;
+  return { ...rest, sessionId: alias.parentSessionId, subagentId: alias.subagentId, metadata: mergeMetadata(start.metadata, alias.metadata) };
 }
 
 /** How the session key was chosen; the last two are CLI contract names shown by `explain`. */

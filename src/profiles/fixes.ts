@@ -90,7 +90,7 @@ export const FIXES = [
   },
   {
     name: 'codex-client-metadata-session',
-    summary: 'a Codex Responses request is attributed to its client_metadata.session_id (the hook session) before its prompt_cache_key (link CODEX_CLIENT_METADATA_SESSION_ID)',
+    summary: 'a Codex Responses request is attributed to its client_metadata.session_id (the hook session) before its prompt_cache_key (link CODEX_CLIENT_METADATA_SESSION_ID), and a child thread\'s request (x-openai-subagent collab_spawn) to its subagent by client_metadata.thread_id',
     origin: 'NeMo-Relay #395',
     inDefault: true,
   },

@@ -34,6 +34,11 @@ export interface OwnerDecision {
   skipped: Array<{ rule: OwnerRule; reason: string }>;
   /** The hook event whose hint was consumed. */
   hintEventName?: string;
+  /**
+   * Set when the explicit subagent id came from a Codex child thread's `client_metadata.thread_id`
+   * (fix `codex-client-metadata-session`), not from the `x-nemo-relay-subagent-id` header.
+   */
+  fix?: 'codex-client-metadata-session';
 }
 
 export interface GatewayAttribution {

@@ -321,6 +321,7 @@ export class SessionManager {
       if (parent) owner.parentScopeName = parent.name;
     }
     if (resolution.hint) owner.hintEventName = resolution.hint.eventName;
+    if (resolution.rule === 'EXPLICIT_SUBAGENT' && start.subagentIdSource === 'codex-thread') owner.fix = 'codex-client-metadata-session';
     const attribution: GatewayAttribution = {
       captureId: info.captureId,
       method: info.method,
