@@ -11,6 +11,7 @@ const ISSUE_8 = [
   'no-repeated-user-step',
   'response-model',
   'anthropic-tool-use',
+  'responses-function-calls',
   'keep-interleaved-extra',
   'signature-tool-calls',
   'dedupe-cross-round',

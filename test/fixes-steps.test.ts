@@ -161,6 +161,39 @@ describe('anthropic-tool-use (#203)', () => {
   });
 });
 
+describe('responses-function-calls (quirks Q3, Q7)', () => {
+  const N = 'responses-function-calls';
+
+  it('a function_call item is one tool call under its call_id, the result attached to it; a calls-only answer has message ""', async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    const [a0, a] = [s0.steps[1], d.steps[1]];
+    // The seed: the item id fc_01 matches nothing, so the tool start synthesizes a second call call_01.
+    assert.deepEqual(a0.tool_calls?.map((c) => c.tool_call_id), ['fc_01', 'call_01']);
+    assert.match(a0.message as string, /^\{"id":"resp_01"/, 'the seed writes the whole response as the message');
+    assert.deepEqual(a.tool_calls, [{ tool_call_id: 'call_01', function_name: 'shell', arguments: { command: ['npm', 'test'] }, extra: { id: 'fc_01', status: 'completed' } }]);
+    assert.equal(a.message, '');
+    assert.deepEqual(a.observation?.results.map((r) => [r.source_call_id, r.content]), [['call_01', '1 failing']]);
+    assert.deepEqual(without(d.steps, 'message', 'tool_calls'), without(s0.steps, 'message', 'tool_calls'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, ['responses-function-calls']);
+  });
+
+  it('reads call_id first only for Responses items; an item without call_id keeps its id, a text answer its text', () => {
+    const rules = { responsesFunctionCalls: true };
+    const item = (fields: Record<string, Json>) => ({ output: [{ type: 'function_call', name: 'sh', arguments: '{}', ...fields }] });
+    assert.deepEqual(extractToolCalls(item({ id: 'fc_1', call_id: 'call_1' }), rules)?.map((c) => [c.tool_call_id, c.extra]), [['call_1', { id: 'fc_1' }]]);
+    assert.deepEqual(extractToolCalls(item({ id: 'fc_1' }), rules)?.map((c) => [c.tool_call_id, c.extra]), [['fc_1', undefined]]);
+    assert.deepEqual(extractToolCalls(item({ id: 'call_1', call_id: 'call_1' }), rules)?.map((c) => [c.tool_call_id, c.extra]), [['call_1', undefined]]);
+    assert.deepEqual(extractToolCalls(item({ id: 'fc_1', call_id: 'call_1' }))?.map((c) => c.tool_call_id), ['fc_1'], 'not at the seed');
+    // Chat-style calls are read as before: id first.
+    const chatCalls = { choices: [{ message: { content: null, tool_calls: [{ id: 'a', call_id: 'b', function: { name: 'sh', arguments: '{}' } }] } }] };
+    assert.deepEqual(extractToolCalls(chatCalls, rules)?.map((c) => c.tool_call_id), ['a']);
+    const withText: Json = { output: [{ type: 'message', content: [{ type: 'output_text', text: 'running' }] }, { type: 'function_call', id: 'fc_1', call_id: 'c', name: 'sh' }] };
+    assert.deepEqual(extractResponseMessage(withText, rules), { value: 'running', branch: 'RESP_RESPONSES_OUTPUT' });
+    assert.deepEqual(extractResponseMessage(item({ call_id: 'c' }), rules), { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' });
+    assert.equal(extractResponseMessage(item({ call_id: 'c' })).branch, 'RESP_WHOLE_BODY');
+  });
+});
+
 describe('keep-interleaved-extra (#937)', () => {
   const N = 'keep-interleaved-extra';
 

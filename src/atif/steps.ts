@@ -6,7 +6,7 @@ import { closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../pro
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { responseReasoning } from '../providers/response.js';
-import { normalizeToolArguments } from '../providers/tool-calls.js';
+import { normalizeToolArguments, responsesCallIdsDiffer } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { extractMetrics, fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
@@ -193,6 +193,9 @@ export class StepBuilder {
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
+    if (message.branch === 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' || (this.lookups.fixes.has('responses-function-calls') && responsesCallIdsDiffer(data))) {
+      this.markFix(step, 'responses-function-calls');
+    }
     if (step.message !== message.value) this.markFix(step, 'closed-content-parts');
     this.replaceCurrent();
     const request = this.stashedRequests.get(e.uuid);

@@ -59,6 +59,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-function-calls',
+    summary: 'an OpenAI Responses function_call item becomes a tool call with its call_id (not the item id fc_…, so the tool events and function_call_output match it and no second call is synthesized), and an answer of function calls alone has the message ""',
+    origin: 'atif-conversion.md §3.22 quirks Q3 and Q7: every Codex tool call was written twice',
+    inDefault: true,
+  },
+  {
     name: 'keep-interleaved-extra',
     summary: 'an LLM end finalises the agent step it replaces, so interleaved calls keep their extra (ancestry, invocation, llm_response, tool metadata)',
     origin: 'NeMo-Relay #937 (quirk Q1)',

@@ -2,7 +2,7 @@ import { getOwn, isObject, type Json } from '../json/value.js';
 import { anthropicMessageText } from './anthropic.js';
 import { atifContentValue, blockTexts, nonNullField } from './content.js';
 import { SEED_RULES, type ProviderRules } from './rules.js';
-import { choiceMessageField, toolCallArray } from './tool-calls.js';
+import { choiceMessageField, responsesFunctionCallItems, toolCallArray } from './tool-calls.js';
 
 export type ResponseBranch =
   | 'RESP_CONTENT'
@@ -12,6 +12,8 @@ export type ResponseBranch =
   | 'RESP_ANSWER'
   | 'RESP_RESPONSES_OUTPUT'
   | 'RESP_TOOL_CALLS_ONLY'
+  /** Fix `responses-function-calls`: an OpenAI Responses answer of function calls and no text. */
+  | 'RESP_RESPONSES_FUNCTION_CALLS_ONLY'
   | 'RESP_WHOLE_BODY';
 
 /**
@@ -46,6 +48,7 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
     const output = responsesOutputText(data);
     if (output !== undefined) return { value: output, branch: 'RESP_RESPONSES_OUTPUT' };
     if (toolCallArray(data) !== undefined) return { value: '', branch: 'RESP_TOOL_CALLS_ONLY' };
+    if (rules.responsesFunctionCalls && responsesFunctionCallItems(data) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
   }
   return { value: atifContentValue(data), branch: 'RESP_WHOLE_BODY' };
 }

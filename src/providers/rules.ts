@@ -5,6 +5,12 @@
 export interface ProviderRules {
   /** Anthropic Messages responses: `tool_use` blocks are tool calls, the message is the joined text blocks (#203). */
   anthropicMessages?: boolean;
+  /**
+   * OpenAI Responses `function_call` items: a call's id is its `call_id` (the id its
+   * `function_call_output`, the tool hooks and the gateway's tool hints use), not the item `id`
+   * (`fc_…`), and an answer of function calls alone has the message "" (quirks Q3, Q7).
+   */
+  responsesFunctionCalls?: boolean;
 }
 
 export const SEED_RULES: ProviderRules = Object.freeze({});

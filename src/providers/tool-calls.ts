@@ -42,7 +42,8 @@ export function toolCallArray(data: Json): Json[] | undefined {
   return Array.isArray(fromChoice) ? fromChoice : undefined;
 }
 
-function responsesFunctionCallItems(data: Json): Json[] | undefined {
+/** The `function_call` items of an OpenAI Responses `output`, if it has any. */
+export function responsesFunctionCallItems(data: Json): Json[] | undefined {
   if (!isObject(data)) return undefined;
   const output = getOwn(data, 'output');
   if (!Array.isArray(output)) return undefined;
@@ -68,6 +69,8 @@ export function normalizeToolArguments(raw: Json | undefined): Json {
 
 /** Where a call's id, name and arguments are read: the first key present wins. */
 const ID_KEYS = ['id', 'tool_call_id', 'call_id'];
+/** With Responses rules a `function_call` item's `call_id` comes first; its item `id` then goes to `extra`. */
+const RESPONSES_ID_KEYS = ['call_id', 'id', 'tool_call_id'];
 const NAME_KEYS = ['name', 'tool_name', 'function_name'];
 const FUNCTION_NAME_KEYS = ['name'];
 const FUNCTION_ARGUMENT_KEYS = ['arguments'];
@@ -78,6 +81,15 @@ const ARGUMENT_KEYS_WITH_INPUT = [...ARGUMENT_KEYS, 'input'];
 const CALL_KEYS = new Set(['id', 'tool_call_id', 'call_id', 'type', 'function', 'name', 'tool_name', 'function_name', 'arguments', 'args']);
 /** With Anthropic rules `input` is an argument source, so it is not copied to `extra` either. */
 const CALL_KEYS_WITH_INPUT = new Set([...CALL_KEYS, 'input']);
+
+/** The keys of a call that are not copied to `extra`: with Responses rules, an item `id` that is not the call's id is kept there. */
+function knownKeys(rules: ProviderRules, responsesItems: boolean): ReadonlySet<string> {
+  const known = rules.anthropicMessages ? CALL_KEYS_WITH_INPUT : CALL_KEYS;
+  if (!responsesItems) return known;
+  const withoutId = new Set(known);
+  withoutId.delete('id');
+  return withoutId;
+}
 
 /** The fields of a call (and of its `function`) that ATIF has no place for; undefined when there are none, as is usual. */
 function toolCallExtra(call: JsonObject, known: ReadonlySet<string>): JsonObject | undefined {
@@ -99,26 +111,33 @@ function toolCallExtra(call: JsonObject, known: ReadonlySet<string>): JsonObject
  */
 export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES): PromotedToolCall[] | undefined {
   let source = toolCallArray(data);
-  if (!source || source.length === 0) source = responsesFunctionCallItems(data);
+  let responsesItems = false;
+  if (!source || source.length === 0) {
+    source = responsesFunctionCallItems(data);
+    responsesItems = source !== undefined && rules.responsesFunctionCalls === true;
+  }
   if (!source && rules.anthropicMessages) source = anthropicToolUseBlocks(data);
   if (!source) return undefined;
   const argumentKeys = rules.anthropicMessages ? ARGUMENT_KEYS_WITH_INPUT : ARGUMENT_KEYS;
-  const known = rules.anthropicMessages ? CALL_KEYS_WITH_INPUT : CALL_KEYS;
+  const known = knownKeys(rules, responsesItems);
+  const idKeys = responsesItems ? RESPONSES_ID_KEYS : ID_KEYS;
   const calls: PromotedToolCall[] = [];
   for (let index = 0; index < source.length; index++) {
     const element = source[index];
     if (!isObject(element)) return undefined;
     const fn = isObject(element.function) ? (element.function as JsonObject) : undefined;
     // The first id key present decides, whatever its type (no falling through to the next key).
-    const idValue = firstPresentValue(element, ID_KEYS);
+    const idValue = firstPresentValue(element, idKeys);
     let id = typeof idValue === 'string' ? idValue : '';
+    // The item id stays in extra only when it is not the call's id.
+    const itemExtra = responsesItems && element.id === id ? new Set([...known, 'id']) : known;
     const name = firstPresentNameChain(element, fn);
     if (id === '' && name !== '') id = `${name}:${index + 1}`;
     const fnArgs = firstPresentValue(fn, FUNCTION_ARGUMENT_KEYS);
     const rawArgs = fnArgs !== undefined ? fnArgs : firstPresentValue(element, argumentKeys);
     if (id === '' && name === '') continue;
     const args = normalizeToolArguments(rawArgs);
-    const extra = toolCallExtra(element, known);
+    const extra = toolCallExtra(element, itemExtra);
     // Keys in sorted order, which the printer writes without copying the object.
     calls.push(extra ? { arguments: args, extra, function_name: name, tool_call_id: id } : { arguments: args, function_name: name, tool_call_id: id });
   }
@@ -135,4 +154,15 @@ function firstPresentNameChain(element: JsonObject, fn: JsonObject | undefined):
   const fnName = firstPresentValue(fn, FUNCTION_NAME_KEYS);
   const v = fnName !== undefined ? fnName : firstPresentValue(element, NAME_KEYS);
   return typeof v === 'string' ? v : '';
+}
+
+/**
+ * Whether fix `responses-function-calls` changes a response's tool calls: it has Responses
+ * `function_call` items (and no chat-style calls) one of which carries a `call_id` other than its `id`.
+ */
+export function responsesCallIdsDiffer(data: Json): boolean {
+  const chat = toolCallArray(data);
+  if (chat && chat.length > 0) return false;
+  const items = responsesFunctionCallItems(data) ?? [];
+  return items.some((item) => isObject(item) && typeof item.call_id === 'string' && item.id !== item.call_id);
 }
