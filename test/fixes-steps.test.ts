@@ -9,10 +9,11 @@ import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
 import { extractToolCalls } from '../src/providers/tool-calls.js';
+import { extractMetrics } from '../src/providers/usage.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { runJson } from './support/cli.js';
 import { at, ev, P, uuid } from './support/events.js';
-import { byDefault, fixture, overview, renumbered, seed, sources, span, without } from './support/fixes.js';
+import { byDefault, convert, fixture, overview, renumbered, seed, sources, span, without } from './support/fixes.js';
 
 const agent = { name: 'a', version: '1' };
 const toAtif = (events: AtofEvent[], profile: ProfileName = 'default', disable: FixName[] = []) =>
@@ -191,6 +192,37 @@ describe('responses-function-calls (quirks Q3, Q7)', () => {
     assert.deepEqual(extractResponseMessage(withText, rules), { value: 'running', branch: 'RESP_RESPONSES_OUTPUT' });
     assert.deepEqual(extractResponseMessage(item({ call_id: 'c' }), rules), { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' });
     assert.equal(extractResponseMessage(item({ call_id: 'c' })).branch, 'RESP_WHOLE_BODY');
+  });
+});
+
+describe('anthropic-token-accounting (ATIF §5.5)', () => {
+  const N = 'anthropic-token-accounting';
+
+  it('prompt_tokens counts the cached input, cached_tokens the cache reads alone; everything else is as without the fix', async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    // usage {input_tokens 310, cache_creation_input_tokens 40, cache_read_input_tokens 1200, output_tokens 14}
+    assert.deepEqual([off.steps[1].metrics?.prompt_tokens, off.steps[1].metrics?.cached_tokens], [310, 1240], 'relay-0.3: cached > prompt');
+    assert.deepEqual([d.steps[1].metrics?.prompt_tokens, d.steps[1].metrics?.cached_tokens], [1550, 1200]);
+    assert.equal(d.steps[1].metrics?.extra?.cache_creation_input_tokens, 40, 'cache writes stay in extra');
+    assert.deepEqual(without(d.steps, 'metrics'), without(off.steps, 'metrics'));
+    assert.deepEqual(d.final_metrics, { ...off.final_metrics, total_prompt_tokens: 1550, total_cached_tokens: 1200 });
+    assert.ok((await stepAt(N, 2)).fixes?.includes(N));
+    assert.ok(!(await runJson<{ fixes?: string[] }>(['explain', fixture(N), '--session-id', 's', '--step', '2', '--no-fix', N])).fixes?.includes(N));
+  });
+
+  it('reads only Anthropic cache counts: OpenAI usage, and Anthropic usage without cache counts, read as before', () => {
+    const rules = { anthropicTokenAccounting: true };
+    const metrics = (usage: Json) => [extractMetrics({ usage }, rules), extractMetrics({ usage })];
+    const [fixed, seedMetrics] = metrics({ prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 60 } });
+    assert.deepEqual(fixed, seedMetrics);
+    const [plain, plainSeed] = metrics({ input_tokens: 12, output_tokens: 3 });
+    assert.deepEqual(plain, plainSeed);
+    // Only cache writes: nothing was read from the cache.
+    const [writes] = metrics({ input_tokens: 12, cache_creation_input_tokens: 30, output_tokens: 3 });
+    assert.deepEqual([writes?.prompt_tokens, writes?.cached_tokens], [42, undefined]);
+    // A usage that names prompt_tokens itself keeps it.
+    const [named] = metrics({ prompt_tokens: 500, input_tokens: 12, cache_read_input_tokens: 400 });
+    assert.deepEqual([named?.prompt_tokens, named?.cached_tokens], [500, 400]);
   });
 });
 

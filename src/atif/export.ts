@@ -158,7 +158,11 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
 
 /** The provider-shape rules the active fixes switch on. */
 export function providerRules(fixes: FixSet): ProviderRules {
-  return { anthropicMessages: fixes.has('anthropic-tool-use'), responsesFunctionCalls: fixes.has('responses-function-calls') };
+  return {
+    anthropicMessages: fixes.has('anthropic-tool-use'),
+    responsesFunctionCalls: fixes.has('responses-function-calls'),
+    anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
+  };
 }
 
 function finishSteps(builder: StepBuilder): { steps: Step[]; decisions: ToolStepDecision[] } {

@@ -8,7 +8,7 @@ import type { ResponseReadings } from '../providers/readings.js';
 import { responseReasoning } from '../providers/response.js';
 import { normalizeToolArguments, responsesCallIdsDiffer } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
-import { extractMetrics, fillMissingMetrics, type Metrics } from '../providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
@@ -187,12 +187,13 @@ export class StepBuilder {
     if (reasoning !== undefined) step.reasoning_content = reasoning;
     // A copy: a tool start may add a call to the step's list, and the readings are shared.
     if (toolCalls) step.tool_calls = [...toolCalls];
-    const metrics = mergedMetrics(extractMetrics(data), this.lookups.supplemental.get(e.uuid));
+    const metrics = mergedMetrics(extractMetrics(data, this.lookups.rules), this.lookups.supplemental.get(e.uuid));
     if (metrics) step.metrics = metrics;
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
+    if (this.lookups.rules.anthropicTokenAccounting && anthropicTokenAccountingApplies(data)) this.markFix(step, 'anthropic-token-accounting');
     if (message.branch === 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' || (this.lookups.fixes.has('responses-function-calls') && responsesCallIdsDiffer(data))) {
       this.markFix(step, 'responses-function-calls');
     }

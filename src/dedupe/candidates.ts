@@ -148,7 +148,7 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
   const endModel = profileModelName(end);
   if (startModel !== undefined) [c.modelName, c.modelFrom] = [startModel, 'start'];
   else if (endModel !== undefined) [c.modelName, c.modelFrom] = [endModel, 'end'];
-  const metrics = extractMetrics(end.data!);
+  const metrics = extractMetrics(end.data!, readings.rules);
   if (metrics) c.endMetrics = metrics;
   const responseId = isObject(end.data) ? end.data.id : undefined;
   if (typeof responseId === 'string' && responseId !== '') c.responseId = responseId;

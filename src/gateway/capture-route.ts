@@ -2,6 +2,7 @@ import type { CaptureRoute } from '../ingest/read-records.js';
 import type { GatewayExchange } from '../ingest/records/exchange.js';
 import { llmEndTimestampNs } from './llm-events.js';
 import { prepareGatewayExchange, type LlmGatewayStart, type PreparedExchange } from './llm-start.js';
+import type { AssembleOptions } from '../providers/sse/assemble.js';
 import { earlyOutcome, gatewayCallOutcome, type GatewayCallOutcome } from './upstream-outcome.js';
 
 /**
@@ -18,13 +19,13 @@ export function routeCapture(exchange: GatewayExchange): CaptureRoute {
 
 /**
  * The LLM call of a capture that `routeCapture` accepted, as relay-0.3 prepares it at arrival, and
- * how its upstream call ended.
+ * how its upstream call ended (its answer read with the fixes in `answers`).
  */
-export function preparedLlmCall(exchange: GatewayExchange): { start: LlmGatewayStart; outcome: GatewayCallOutcome } {
+export function preparedLlmCall(exchange: GatewayExchange, answers: AssembleOptions = {}): { start: LlmGatewayStart; outcome: GatewayCallOutcome } {
   const prepared = prepareGatewayExchange(exchange);
   // The reader routed this capture as an LLM call by the same rules: anything else is a bug.
   if (prepared.kind !== 'llm') throw new Error(`internal: capture ${exchange.id} was read as an LLM call but routes to ${prepared.kind}`);
-  return { start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start) };
+  return { start: prepared.start, outcome: gatewayCallOutcome(exchange, prepared.start, answers) };
 }
 
 function unsupportedReason(prepared: Exclude<PreparedExchange, { kind: 'llm' }>, exchange: GatewayExchange): string {

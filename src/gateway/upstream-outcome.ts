@@ -1,6 +1,6 @@
 import type { GatewayExchange, GatewayResponse } from '../ingest/records/exchange.js';
 import type { Json, JsonObject } from '../json/value.js';
-import { assembleSseStream } from '../providers/sse/assemble.js';
+import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
 import type { LlmGatewayStart } from './llm-start.js';
 
 /**
@@ -26,7 +26,8 @@ export type GatewayCallOutcome =
    */
   | { kind: 'streamed'; status: number; chunkMarks: JsonObject[]; response: JsonObject; streamError?: string; notes: string[] };
 
-export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayStart): GatewayCallOutcome {
+/** `answers`: the fixes that change how an answer is read (relay-0.3: none). */
+export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayStart, answers: AssembleOptions = {}): GatewayCallOutcome {
   const early = earlyOutcome(exchange, start);
   if (early) return early;
   const format = start.route.streamFormat;
@@ -37,7 +38,7 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     // Whatever the status, the body goes through the SSE decoder: a JSON error body has no `data:`
     // line, so a non-2xx stream yields no chunks and an empty aggregate (seed behaviour). Its answer
     // is lost as live, and said to be.
-    const assembled = assembleSseStream(format, streamText(response));
+    const assembled = assembleSseStream(format, streamText(response), answers);
     if (isJsonBody(response)) notes.push(jsonForStream(response));
     // A body that is neither JSON nor an event stream (a proxy's HTML error page): no event in it either.
     else if (response.sseText === undefined && response.bodyBytes > 0 && assembled.chunkMarks.length === 0) notes.push(neitherForStream(response));

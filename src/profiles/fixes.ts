@@ -65,6 +65,18 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'anthropic-stream-usage',
+    summary: "a streamed Anthropic Messages answer keeps the input and cache token counts of its message_start: a message_delta's usage (Anthropic sends output_tokens alone) updates the usage key by key instead of replacing it",
+    origin: 'relay-cli.md §2.8 (the codec replaces usage at message_delta, as NeMo-Relay HEAD still does): every streamed Claude call lost its prompt tokens',
+    inDefault: true,
+  },
+  {
+    name: 'anthropic-token-accounting',
+    summary: "Anthropic usage is counted as ATIF counts it: prompt_tokens is input_tokens + cache_read_input_tokens + cache_creation_input_tokens (Anthropic's input_tokens leaves cached input out) and cached_tokens the cache reads alone (so cached never exceeds prompt)",
+    origin: 'ATIF v1.7 §5.5; atif-v1.7-spec.md §7 item 5 (relay-0.3: cached_tokens > prompt_tokens, a [token-accounting] warning); NeMo-Relay HEAD adds cache read and write into the prompt',
+    inDefault: true,
+  },
+  {
     name: 'keep-interleaved-extra',
     summary: 'an LLM end finalises the agent step it replaces, so interleaved calls keep their extra (ancestry, invocation, llm_response, tool metadata)',
     origin: 'NeMo-Relay #937 (quirk Q1)',

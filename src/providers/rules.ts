@@ -11,6 +11,11 @@ export interface ProviderRules {
    * (`fc_…`), and an answer of function calls alone has the message "" (quirks Q3, Q7).
    */
   responsesFunctionCalls?: boolean;
+  /**
+   * Anthropic usage: `prompt_tokens` is input + cache read + cache creation and `cached_tokens` the
+   * cache read (ATIF §5.5), not `input_tokens` and read + creation.
+   */
+  anthropicTokenAccounting?: boolean;
 }
 
 export const SEED_RULES: ProviderRules = Object.freeze({});

@@ -1,4 +1,5 @@
 import { addU64, asU64, getOwn, isNumber, isObject, numberValue, setOwn, type Json, type JsonNumber, type JsonObject } from '../json/value.js';
+import { SEED_RULES, type ProviderRules } from './rules.js';
 
 export type U64 = number | JsonNumber;
 
@@ -35,23 +36,24 @@ function firstU64(usage: JsonObject, keys: string[]): U64 | undefined {
  * Token metrics of an LLM response (seed rules, all providers): prompt from `prompt_tokens|input_tokens`,
  * completion from `completion_tokens|output_tokens`, cached from `cached_tokens`, then
  * `prompt_tokens_details.cached_tokens`, then Anthropic's cache read + creation. No counts → no metrics.
+ * With fix `anthropic-token-accounting`, Anthropic's cache counts are read as ATIF counts them (see
+ * {@link anthropicCacheCounts}).
  */
-export function extractMetrics(data: Json): Metrics | undefined {
+export function extractMetrics(data: Json, rules: ProviderRules = SEED_RULES): Metrics | undefined {
   const usage = usageObject(data);
   if (!usage) return undefined;
-  const prompt = firstU64(usage, ['prompt_tokens', 'input_tokens']);
+  let prompt = firstU64(usage, ['prompt_tokens', 'input_tokens']);
   const completion = firstU64(usage, ['completion_tokens', 'output_tokens']);
   let cached = firstU64(usage, ['cached_tokens']);
   if (cached === undefined) {
     const details = getOwn(usage, 'prompt_tokens_details');
     if (isObject(details)) cached = asU64(getOwn(details, 'cached_tokens'));
   }
-  if (cached === undefined) {
-    for (const k of ['cache_read_input_tokens', 'cache_creation_input_tokens']) {
-      const v = asU64(getOwn(usage, k));
-      if (v !== undefined) cached = cached === undefined ? v : addU64(cached, v);
-    }
-  }
+  const anthropic = cached === undefined ? anthropicCacheCounts(usage) : undefined;
+  if (anthropic && rules.anthropicTokenAccounting) {
+    if (prompt !== undefined && asU64(getOwn(usage, 'prompt_tokens')) === undefined) prompt = sumU64([prompt, anthropic.read, anthropic.creation]);
+    cached = anthropic.read;
+  } else if (anthropic) cached = sumU64([anthropic.read, anthropic.creation]);
   if (prompt === undefined && completion === undefined && cached === undefined) return undefined;
   // Fields are set in sorted key order, which the printer can write without copying the object.
   const m: Metrics = {};
@@ -69,6 +71,34 @@ export function extractMetrics(data: Json): Metrics | undefined {
   if (Array.isArray(pIds)) m.prompt_token_ids = pIds.map(asU64).filter((x): x is U64 => x !== undefined);
   if (prompt !== undefined) m.prompt_tokens = prompt;
   return m;
+}
+
+/**
+ * Anthropic's cache counts, when a usage has them: its `input_tokens` leaves the cached input out.
+ * ATIF (§5.5) counts every input token in `prompt_tokens` and only cache reads in `cached_tokens`
+ * (cache writes stay in `extra`); relay-0.3 took `input_tokens` as the prompt and read + creation as
+ * cached, so cached exceeded the prompt (atif-v1.7-spec.md §7 item 5).
+ */
+function anthropicCacheCounts(usage: JsonObject): { read?: U64; creation?: U64 } | undefined {
+  const read = asU64(getOwn(usage, 'cache_read_input_tokens'));
+  const creation = asU64(getOwn(usage, 'cache_creation_input_tokens'));
+  return read === undefined && creation === undefined ? undefined : { read, creation };
+}
+
+/** Whether fix `anthropic-token-accounting` reads a response's usage otherwise than relay-0.3 does. */
+export function anthropicTokenAccountingApplies(data: Json): boolean {
+  const usage = usageObject(data);
+  if (!usage || firstU64(usage, ['cached_tokens']) !== undefined) return false;
+  const details = getOwn(usage, 'prompt_tokens_details');
+  if (isObject(details) && asU64(getOwn(details, 'cached_tokens')) !== undefined) return false;
+  return anthropicCacheCounts(usage) !== undefined;
+}
+
+/** The sum of the counts present (undefined when none is). */
+function sumU64(counts: Array<U64 | undefined>): U64 | undefined {
+  let sum: U64 | undefined;
+  for (const c of counts) if (c !== undefined) sum = sum === undefined ? c : addU64(sum, c);
+  return sum;
 }
 
 /** The usage fields metrics do not name (they go to `extra`), if any. */

@@ -1,14 +1,16 @@
 import type { FixSet } from '../profiles/fixes.js';
 import type { GatewayStartOptions } from '../gateway/llm-start.js';
+import type { AssembleOptions } from '../providers/sse/assemble.js';
 
 /**
  * The raw-log fixes of the active profile, split by the replay stage each one changes: the hook
- * adapters, the gateway's reading of a request, and the session and alignment look-ups. With no
- * fixes every stage behaves as relay-0.3 (the seed).
+ * adapters, the gateway's reading of a request and of its answer, and the session and alignment
+ * look-ups. With no fixes every stage behaves as relay-0.3 (the seed).
  */
 export interface RawFixOptions {
   hooks: { oneSyntheticSessionPerHook: boolean };
   gateway: GatewayStartOptions;
+  answers: AssembleOptions;
   sessions: { jsonStringFallThrough: boolean };
 }
 
@@ -17,6 +19,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
   return {
     hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id') },
     gateway: { codexClientMetadataSession: fixes.has('codex-client-metadata-session'), jsonStringFallThrough: fallThrough },
+    answers: { anthropicStreamUsage: fixes.has('anthropic-stream-usage') },
     sessions: { jsonStringFallThrough: fallThrough },
   };
 }

@@ -1,4 +1,4 @@
-import { asU64, isObject, type Json, type JsonObject } from '../../json/value.js';
+import { asU64, isObject, setOwn, type Json, type JsonObject } from '../../json/value.js';
 import { parseJson } from '../../json/parse.js';
 import { copyObject, member, stringMember } from './json-access.js';
 import { U64KeyedMap } from './u64-keys.js';
@@ -9,9 +9,14 @@ import { U64KeyedMap } from './u64-keys.js';
  * skeleton at its index; text, `partial_json` and citation deltas accumulate into that block;
  * `message_delta` sets stop reason/sequence and replaces usage. Thinking and signature deltas are
  * not accumulated (the skeleton is kept as it started).
+ *
+ * `mergeUsage` (fix `anthropic-stream-usage`): a `message_delta`'s usage updates the usage so far
+ * key by key instead of replacing it. Anthropic's `message_delta` carries `{"output_tokens": n}`
+ * alone, so replaced, the input and cache token counts of `message_start` were lost from every
+ * streamed call.
  */
-export function assembleAnthropicMessages(events: readonly Json[]): JsonObject {
-  const state = new MessageState();
+export function assembleAnthropicMessages(events: readonly Json[], mergeUsage = false): JsonObject {
+  const state = new MessageState(mergeUsage);
   for (const event of events) state.observe(event);
   return state.finalize();
 }
@@ -33,6 +38,8 @@ class MessageState {
   private stopReason?: string;
   private stopSequence?: Json;
   private readonly blocks = new U64KeyedMap<BlockState>();
+
+  constructor(private readonly mergeUsage: boolean) {}
 
   observe(event: Json): void {
     switch (stringMember(event, 'type') ?? '') {
@@ -103,7 +110,8 @@ class MessageState {
       if (seq !== undefined) this.stopSequence = seq;
     }
     const usage = member(event, 'usage');
-    if (usage !== undefined) this.usage = usage;
+    if (usage === undefined) return;
+    this.usage = this.mergeUsage && isObject(this.usage) && isObject(usage) ? updated(this.usage, usage) : usage;
   }
 
   finalize(): JsonObject {
@@ -118,6 +126,13 @@ class MessageState {
     if (this.usage !== undefined) out.usage = this.usage;
     return out;
   }
+}
+
+/** `base` with the keys of `update` set over it (a new object: the events stay as they were read). */
+function updated(base: JsonObject, update: JsonObject): JsonObject {
+  const out = copyObject(base);
+  for (const key of Object.keys(update)) setOwn(out, key, update[key]);
+  return out;
 }
 
 function finalizeBlock(block: BlockState): JsonObject {

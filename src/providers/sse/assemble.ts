@@ -8,10 +8,16 @@ import { assembleOpenAiResponses } from './openai-responses.js';
 /** The three streamed wire formats the live gateway has a streaming codec for. */
 export type SseWireFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
 
-const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[]) => JsonObject> = {
-  'openai-chat': assembleOpenAiChat,
-  'openai-responses': assembleOpenAiResponses,
-  'anthropic-messages': assembleAnthropicMessages,
+/** How a stream is assembled beyond what the live codecs do (the fixes that change it). */
+export interface AssembleOptions {
+  /** Fix `anthropic-stream-usage`: an Anthropic `message_delta` usage updates the usage so far instead of replacing it. */
+  anthropicStreamUsage?: boolean;
+}
+
+const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
+  'openai-chat': (events) => assembleOpenAiChat(events),
+  'openai-responses': (events) => assembleOpenAiResponses(events),
+  'anthropic-messages': (events, options) => assembleAnthropicMessages(events, options.anthropicStreamUsage ?? false),
 };
 
 export interface AssembledStream {
@@ -26,12 +32,12 @@ export interface AssembledStream {
 }
 
 /** Decodes a captured event stream and assembles it the way the route's live streaming codec does. */
-export function assembleSseStream(format: SseWireFormat, sseText: string): AssembledStream {
+export function assembleSseStream(format: SseWireFormat, sseText: string, options: AssembleOptions = {}): AssembledStream {
   const { events, error } = decodeSseStream(sseText);
   const assembled: AssembledStream = {
     chunks: events,
     chunkMarks: events.map((chunk, index) => chunkMarkData(index, chunk)),
-    response: ASSEMBLERS[format](events),
+    response: ASSEMBLERS[format](events, options),
   };
   if (error) assembled.error = error;
   return assembled;
