@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { GatewayExchange } from '../src/ingest/records/exchange.js';
+import { NOT_CAPTURED } from '../src/ingest/records/gateway.js';
 import { decodeHarEntry, isHarDocument, looksLikeHarEntry } from '../src/ingest/records/har.js';
 import { parseRfc3339 } from '../src/ingest/time.js';
 import { parseJson } from '../src/json/parse.js';
@@ -92,5 +93,19 @@ describe('HAR entries', () => {
     const entry = structuredClone(entries()[1]) as { request: { headers: Json[] } } & JsonObject;
     entry.request.headers = [{ name: ':authority', value: 'x' }, { name: 'Accept', value: '*/*' }];
     assert.deepEqual(decode(entry).headers.list, [['accept', '*/*']]);
+  });
+
+  it("reads mitmproxy's null body fields as absent: a body not kept is not captured, the call is kept", () => {
+    // mitmproxy's savehar writes `"text": flow.response.get_text()`, null for a body it did not keep.
+    const entry = structuredClone(entries()[0]) as { request: { postData: JsonObject }; response: { content: JsonObject } } & JsonObject;
+    entry.response.content = { size: 0, compression: 0, mimeType: 'text/event-stream', text: null, encoding: null };
+    const x = decode(entry);
+    assert.equal(x.response?.status, 200);
+    assert.equal(x.response?.bodyError, NOT_CAPTURED);
+    assert.equal(x.response?.sseText, undefined);
+    entry.request.postData = { mimeType: 'application/json', text: null, params: [] };
+    const y = decode(entry);
+    assert.equal(y.body, undefined);
+    assert.equal(y.bodyError, 'no body');
   });
 });

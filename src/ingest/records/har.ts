@@ -16,17 +16,19 @@ import { splitRequestTarget } from './target.js';
 
 const harHeaders = z.array(z.looseObject({ name: z.string(), value: z.string() }));
 
+// `null` stands for an absent field: mitmproxy's HAR export writes `"text": null` for a body it did
+// not keep (a streamed body, `get_text()` of no content), and some recorders `"encoding": null`.
 const harPostData = z.looseObject({
-  mimeType: z.string().optional(),
-  text: z.string().optional(),
+  mimeType: z.string().nullish(),
+  text: z.string().nullish(),
   // Not in HAR 1.2 for requests, but some recorders write binary request bodies this way.
-  encoding: z.string().optional(),
+  encoding: z.string().nullish(),
 });
 
 const harContent = z.looseObject({
-  mimeType: z.string().optional(),
-  text: z.string().optional(),
-  encoding: z.string().optional(),
+  mimeType: z.string().nullish(),
+  text: z.string().nullish(),
+  encoding: z.string().nullish(),
 });
 
 export const harEntrySchema = z.looseObject({
@@ -73,7 +75,7 @@ export function decodeHarEntry(raw: JsonObject, options: DecodeOptions = {}): De
   if (id === undefined) return { ok: false, path: '_id', message: 'a HAR entry needs an id (none given and no fallback)' };
   const startedNs = parseRfc3339(v.startedDateTime) as Nanos;
   const target = splitRequestTarget(v.request.url);
-  const body = decodeBody(harBodySource(v.request.postData?.text, v.request.postData?.encoding));
+  const body = decodeBody(harBodySource(v.request.postData?.text ?? undefined, v.request.postData?.encoding ?? undefined));
   const exchange: GatewayExchange = {
     id,
     source: 'har',
@@ -136,12 +138,13 @@ function timingsTotal(timings: JsonObject | undefined): number | undefined {
 
 function decodeHarResponse(r: NonNullable<z.infer<typeof harEntrySchema>['response']>): GatewayResponse {
   const headers = headersFromPairs((r.headers ?? []).map((h) => [h.name, h.value] as const));
-  const body = decodeBody(harBodySource(r.content?.text ?? undefined, r.content?.encoding));
+  const body = decodeBody(harBodySource(r.content?.text ?? undefined, r.content?.encoding ?? undefined));
   const out: GatewayResponse = withBodyBytes({ status: numberValue(r.status), headers }, body);
   if (body.json !== undefined) out.body = body.json;
   if (body.text !== undefined) {
     out.bodyText = body.text;
-    if (isEventStreamType(r.content?.mimeType ?? headers.first.get('content-type'))) out.sseText = body.text;
+    // mitmproxy writes the Content-Type header as mimeType, "" when there is none.
+    if (isEventStreamType(r.content?.mimeType || headers.first.get('content-type'))) out.sseText = body.text;
   }
   if (body.readError) out.bodyError = body.readError;
   else if (typeof r.content?.text !== 'string') out.bodyError = NOT_CAPTURED;
