@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { GatewayExchange } from '../src/ingest/records/exchange.js';
+import { preparedLlmCall } from '../src/gateway/capture-route.js';
+import { responseNotRead } from '../src/gateway/upstream-outcome.js';
 import { NOT_CAPTURED } from '../src/ingest/records/gateway.js';
 import { decodeHarEntry, isHarDocument, looksLikeHarEntry } from '../src/ingest/records/har.js';
 import { parseRfc3339 } from '../src/ingest/time.js';
@@ -107,5 +109,24 @@ describe('HAR entries', () => {
     const y = decode(entry);
     assert.equal(y.body, undefined);
     assert.equal(y.bodyError, 'no body');
+  });
+
+  it("reads Chrome's _error on an answered entry as a stream that broke off, not a complete answer", () => {
+    // A streamed fetch aborted after its headers: status 200, the frames that arrived, `_error`.
+    const entry = structuredClone(entries()[0]) as { response: JsonObject } & JsonObject;
+    const full = decode(entry);
+    assert.equal(full.response?.error, undefined);
+    assert.equal(responseNotRead(preparedLlmCall(full).outcome), undefined);
+    entry.response._error = 'net::ERR_ABORTED';
+    const cut = decode(entry);
+    assert.equal(cut.response?.status, 200);
+    assert.equal(cut.response?.error, 'net::ERR_ABORTED');
+    const { outcome } = preparedLlmCall(cut);
+    assert.equal(outcome.kind, 'streamed');
+    assert.ok(outcome.kind === 'streamed' && outcome.chunkMarks.length > 0, 'the frames before the break are read');
+    assert.equal(responseNotRead(outcome), 'the stream broke off: net::ERR_ABORTED');
+    // Chrome writes `_error: null` (and mitmproxy `null`) on a request that did not fail.
+    entry.response._error = null;
+    assert.equal(decode(entry).response?.error, undefined);
   });
 });

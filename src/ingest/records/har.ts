@@ -148,5 +148,9 @@ function decodeHarResponse(r: NonNullable<z.infer<typeof harEntrySchema>['respon
   }
   if (body.readError) out.bodyError = body.readError;
   else if (typeof r.content?.text !== 'string') out.bodyError = NOT_CAPTURED;
+  // Chrome records a request that failed after its response began (the stream cut, the fetch aborted)
+  // as answered, with `_error` ("net::ERR_ABORTED"): the body is what arrived before the break, as a
+  // gateway record's `response.error` says.
+  if (r._error) out.error = r._error;
   return out;
 }
