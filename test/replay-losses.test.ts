@@ -123,6 +123,38 @@ describe('a gateway call whose response was not read in full', () => {
     assert.deepEqual(ends[4]?.data, { body_bytes: Buffer.byteLength(whole) });
   });
 
+  it("counts a stream that carried the provider's own error event (HTTP 200, the answer cut there), converted as live", async () => {
+    const frame = (event: Json) => `data: ${JSON.stringify(event)}\n\n`;
+    const anthropic = (id: string, seconds: number, sseText: string) =>
+      ({ ...(gatewayRecord(id, seconds, { path: '/v1/messages', body: { model: 'claude', stream: true, messages: [] } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: sseText } }) as Json;
+    const start = frame({ type: 'message_start', message: { id: 'msg', type: 'message', role: 'assistant', model: 'claude', content: [], usage: { input_tokens: 9, output_tokens: 1 } } });
+    const text = frame({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) + frame({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Part' } });
+    const result = await replayLines([
+      // Anthropic: "we may occasionally send errors in the event stream".
+      anthropic('overloaded', 0, `${start}${text}event: error\n${frame({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}`),
+      // OpenRouter / LiteLLM on a chat stream: a chunk with a top-level error object.
+      captureWithResponse('router', 2, { headers: sse, sse: `${chunk('a')}\n\n${frame({ object: 'chat.completion.chunk', error: { code: 502, message: 'provider returned error' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] })}data: [DONE]\n\n` }, streamed),
+      // Responses API: the failed response carries its error.
+      { ...(gatewayRecord('failed', 4, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: frame({ type: 'response.failed', response: { id: 'resp', status: 'failed', output: [], error: { code: 'server_error', message: 'The model failed' } } }) } },
+      // Ordinary streams: no error event, `error: null` on a completed response.
+      anthropic('whole', 6, `${start}${text}${frame({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}${frame({ type: 'message_stop' })}`),
+      { ...(gatewayRecord('completed', 8, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: frame({ type: 'response.completed', response: { id: 'resp', status: 'completed', output: [], error: null } }) } },
+      captureWithResponse('chat', 10, { headers: sse, sse: `${chunk('a')}\n\ndata: [DONE]\n\n` }, streamed),
+    ]);
+    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+      ['overloaded', 'the stream carried an error event (chunk 4: overloaded_error: Overloaded): the answer ends there, as live'],
+      ['router', 'the stream carried an error event (chunk 2: 502: provider returned error): the answer ends there, as live'],
+      ['failed', 'the stream carried an error event (chunk 1: server_error: The model failed): the answer ends there, as live'],
+      ['whole', undefined],
+      ['completed', undefined],
+      ['chat', undefined],
+    ]);
+    assert.equal(result.stats.responsesNotRead, 3);
+    // Converted as live: the answer is what came before the error.
+    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    assert.deepEqual((ends[0]?.data as { content: Json }).content, [{ type: 'text', text: 'Part' }]);
+  });
+
   it('counts a transport error (no response); a call that never completed does not count', async () => {
     const failed = { ...(gatewayRecord('failed', 1, {}) as Record<string, Json>), response: null, error: 'upstream connect error' };
     const { ended_at: _never, ...pending } = gatewayRecord('pending', 3, {}) as Record<string, Json>;

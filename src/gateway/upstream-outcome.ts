@@ -1,6 +1,7 @@
 import type { GatewayExchange, GatewayResponse } from '../ingest/records/exchange.js';
 import type { Json, JsonObject } from '../json/value.js';
 import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
+import { firstStreamError } from '../providers/sse/stream-error.js';
 import type { LlmGatewayStart } from './llm-start.js';
 
 /**
@@ -42,6 +43,9 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     if (isJsonBody(response)) notes.push(jsonForStream(response));
     // A body that is neither JSON nor an event stream (a proxy's HTML error page): no event in it either.
     else if (response.sseText === undefined && response.bodyBytes > 0 && assembled.chunkMarks.length === 0) notes.push(neitherForStream(response));
+    // The provider's own error event in a stream that began well: the answer ends there, as live.
+    const providerError = firstStreamError(assembled.chunks);
+    if (providerError) notes.push(`the stream carried an error event (chunk ${providerError.chunkIndex + 1}: ${providerError.description}): the answer ends there, as live`);
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     const streamError = assembled.error ? `frame ${assembled.error.frameIndex + 1}: ${assembled.error.message}` : response.error;
     if (streamError) outcome.streamError = streamError;

@@ -1,0 +1,48 @@
+import type { Json } from '../../json/value.js';
+import { member, stringMember } from './json-access.js';
+
+/**
+ * An error a provider sent inside a stream that had begun well (HTTP 200): Anthropic's `error` event
+ * (`{"type":"error","error":{"type":"overloaded_error",…}}`), the Responses API's `error` and
+ * `response.failed` events, and the `{"error":{…}}` chunk OpenAI-compatible routers (OpenRouter,
+ * LiteLLM) send on a chat stream. The live codecs take no notice: the aggregate simply ends with
+ * what came before, so the answer is cut without a word unless someone says so.
+ */
+export interface StreamErrorEvent {
+  /** 0-based index of the chunk among the stream's parsed chunks. */
+  chunkIndex: number;
+  /** `overloaded_error: Overloaded`, as much of it as the event gives. */
+  description: string;
+}
+
+export function firstStreamError(chunks: readonly Json[]): StreamErrorEvent | undefined {
+  for (const [chunkIndex, chunk] of chunks.entries()) {
+    const description = errorOf(chunk);
+    if (description !== undefined) return { chunkIndex, description };
+  }
+  return undefined;
+}
+
+function errorOf(chunk: Json): string | undefined {
+  const type = stringMember(chunk, 'type');
+  // Responses API: the failed response carries its error.
+  if (type === 'response.failed') return describe(member(member(chunk, 'response'), 'error')) ?? 'response.failed';
+  const error = member(chunk, 'error');
+  // Anthropic's and the Responses API's `error` event (the latter with code/message at top level).
+  if (type === 'error') return describe(error) ?? describe(chunk) ?? 'error';
+  // A chat-completions stream: a top-level error object (null or absent on ordinary chunks).
+  if (type === undefined && error !== undefined && error !== null) return describe(error) ?? 'error';
+  return undefined;
+}
+
+function describe(error: Json | undefined): string | undefined {
+  if (typeof error === 'string') return error === '' ? undefined : error;
+  const kind = stringMember(error, 'type') ?? textOf(member(error, 'code'));
+  const message = stringMember(error, 'message');
+  if (kind !== undefined && message !== undefined) return `${kind}: ${message}`;
+  return kind ?? message;
+}
+
+function textOf(v: Json | undefined): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
