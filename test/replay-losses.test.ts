@@ -155,6 +155,24 @@ describe('a gateway call whose response was not read in full', () => {
     assert.deepEqual((ends[0]?.data as { content: Json }).content, [{ type: 'text', text: 'Part' }]);
   });
 
+  it('counts a stream that holds no event at all (an empty body, comments only): the capture kept none of its answer', async () => {
+    const result = await replayLines([
+      captureWithResponse('empty', 0, { headers: sse, sse: '' }, streamed),
+      captureWithResponse('pings', 2, { headers: sse, sse: ': ping\r\n\r\n: ping\r\n\r\n' }, streamed),
+      captureWithResponse('done-only', 4, { headers: sse, sse: 'data: [DONE]\n\n' }, streamed),
+      captureWithResponse('one-event', 6, { headers: sse, sse: `${chunk('a')}\n\n` }, streamed),
+    ]);
+    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+      ['empty', 'the streamed response (HTTP 200, text/event-stream, 0 bytes) holds no event: its answer is empty, as live'],
+      ['pings', 'the streamed response (HTTP 200, text/event-stream, 20 bytes) holds no event: its answer is empty, as live'],
+      ['done-only', 'the streamed response (HTTP 200, text/event-stream, 14 bytes) holds no event: its answer is empty, as live'],
+      ['one-event', undefined],
+    ]);
+    // Converted as live: the empty aggregate.
+    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    assert.deepEqual(ends[0]?.data, { choices: [] });
+  });
+
   it('counts a transport error (no response); a call that never completed does not count', async () => {
     const failed = { ...(gatewayRecord('failed', 1, {}) as Record<string, Json>), response: null, error: 'upstream connect error' };
     const { ended_at: _never, ...pending } = gatewayRecord('pending', 3, {}) as Record<string, Json>;

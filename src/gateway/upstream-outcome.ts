@@ -46,8 +46,11 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     // The provider's own error event in a stream that began well: the answer ends there, as live.
     const providerError = firstStreamError(assembled.chunks);
     if (providerError) notes.push(`the stream carried an error event (chunk ${providerError.chunkIndex + 1}: ${providerError.description}): the answer ends there, as live`);
-    const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     const streamError = assembled.error ? `frame ${assembled.error.frameIndex + 1}: ${assembled.error.message}` : response.error;
+    // A stream with no event at all (an empty body, comments only): a provider always sends some, so
+    // the capture kept none of them; live, the answer would be the same empty aggregate.
+    if (assembled.chunkMarks.length === 0 && notes.length === 0 && !streamError) notes.push(noEvent(response));
+    const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     if (streamError) outcome.streamError = streamError;
     return outcome;
   }
@@ -80,6 +83,10 @@ function neitherForStream(response: GatewayResponse): string {
 
 function streamForJson(response: GatewayResponse): string {
   return `the request did not ask for a stream but the response (HTTP ${response.status}) was captured as an event stream: only its size is read ({"body_bytes": ${response.bodyBytes}}), as live`;
+}
+
+function noEvent(response: GatewayResponse): string {
+  return `the streamed response (${statusAndType(response)}, ${response.bodyBytes} bytes) holds no event: its answer is empty, as live`;
 }
 
 /** `HTTP 502, text/html`: what tells a body that is not what the gateway reads (an error page) apart. */
