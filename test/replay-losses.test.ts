@@ -78,7 +78,7 @@ describe('a gateway call whose response was not read in full', () => {
     const note = describeReplay(result.stats).find((n) => n.includes('response'));
     assert.match(
       note ?? '',
-      /^7 gateway calls had a response that could not be read in full \(a transport error, a body that cannot be read, a stream that broke off, a JSON body for a stream or a stream for a buffered call\), replayed as live as far as it was read: the rest of the answer \(text, tool calls, usage\) is not in the output; the first: in\.ndjson:2: content-encoding "gzip" body failed to decode: /,
+      /^7 gateway calls had a response that could not be read in full \(a transport error, a body that cannot be read, a stream that broke off, carried an error event or held no event, a JSON body for a stream or a stream for a buffered call\), replayed as live as far as it was read: the rest of the answer \(text, tool calls, usage\) is not in the output; the first: in\.ndjson:2: content-encoding "gzip" body failed to decode: /,
     );
   });
 
