@@ -384,3 +384,23 @@ describe('a buffered answer that is not JSON', () => {
     });
   });
 });
+
+describe('gateway calls filed in the shared gateway-gateway session', () => {
+  const start = (session: string, seconds: number) => hookRecord('claude-code', seconds, { session_id: session, hook_event_name: 'SessionStart', source: 'startup' });
+
+  it('are counted and the first is named when two sessions were open, and the calls that found it the only session with it', async () => {
+    const result = await replayLines([start('a', 0), start('b', 0.1), gatewayRecord('cap-1', 1, {}), gatewayRecord('cap-2', 3, {})]);
+    assert.equal(result.stats.fallbackSessionCalls, 2);
+    const note = describeReplay(result.stats).find((n) => n.includes('gateway-gateway'));
+    assert.match(note ?? '', /^2 gateway calls named no session .* went to the shared gateway-gateway session, as live: a trajectory apart from the hook sessions; the first: in\.ndjson:3: capture cap-1 \(explain --request cap-1 shows its session chain\)$/);
+  });
+
+  it('do not count when the call names its session, or when the only session open takes it', async () => {
+    const named = await replayLines([start('a', 0), start('b', 0.1), gatewayRecord('cap-1', 1, { headers: { 'x-claude-code-session-id': 'a' } })]);
+    const single = await replayLines([start('a', 0), gatewayRecord('cap-1', 1, {})]);
+    for (const result of [named, single]) {
+      assert.equal(result.stats.fallbackSessionCalls, 0);
+      assert.equal(describeReplay(result.stats).some((n) => n.includes('gateway-gateway')), false);
+    }
+  });
+});

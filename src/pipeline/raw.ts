@@ -95,6 +95,13 @@ export function describeReplay(
         `replayed as live as far as it was read: the rest of the answer (text, tool calls, usage) is not in the output; the first: ${notRead.origin.file}:${notRead.origin.line}: ${notRead.reason}`,
     );
   }
+  const fallback = stats.firstFallbackSessionCall;
+  if (stats.fallbackSessionCalls > 0 && fallback) {
+    notes.push(
+      `${stats.fallbackSessionCalls} gateway call${plural(stats.fallbackSessionCalls)} named no session (no session header, body or metadata id) while no session or several were open, and went to the shared gateway-gateway session, as live: a trajectory apart from the hook sessions; ` +
+        `the first: ${fallback.origin.file}:${fallback.origin.line}: capture ${fallback.captureId} (explain --request ${fallback.captureId} shows its session chain)`,
+    );
+  }
   const firstDrop = stats.firstDroppedHook;
   if (stats.droppedHooks > 0 && firstDrop) {
     const byReason = HOOK_DROP_REASONS.filter((r) => stats.droppedHooksByReason[r] > 0).map((r) => `${stats.droppedHooksByReason[r]} ${HOOK_DROP_WORDING[r]}`);

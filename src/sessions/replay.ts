@@ -2,6 +2,7 @@ import type { FixSet } from '../profiles/fixes.js';
 import { headerString as gatewayHeader } from '../gateway/headers.js';
 import { buildLlmGatewayStart } from '../gateway/llm-start.js';
 import { preparedLlmCall } from '../gateway/capture-route.js';
+import { GATEWAY_FALLBACK_SESSION_ID } from '../gateway/session-selection.js';
 import { adaptHook, headerString as hookHeader, seededUuids } from '../hooks/index.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import type { LineRef } from '../ingest/accounting.js';
@@ -77,6 +78,14 @@ export interface ReplayStats {
    */
   responsesNotRead: number;
   firstResponseNotRead?: { origin: LineRef; reason: string };
+  /**
+   * Gateway calls that named no session the chain reads (no session header, body or metadata id)
+   * while none or several sessions were open: filed, as live, in the shared `gateway-gateway` session
+   * (GATEWAY_FALLBACK_SESSION, then the calls that found it the only session), a trajectory apart
+   * from every hook session, which the output alone would not explain. The first one is named.
+   */
+  fallbackSessionCalls: number;
+  firstFallbackSessionCall?: { origin: LineRef; captureId: string };
   /** Turns the idle sweeper closed. */
   idleClosures: number;
   /** Sessions still open at the end of input, closed by the emulated gateway shutdown. */
@@ -116,7 +125,7 @@ export function* replayInBatches(
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
   const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, fallbackSessionCalls: 0, idleClosures: 0, shutdownSessions: 0 };
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
   const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
@@ -168,6 +177,10 @@ export function* replayInBatches(
         if (exchange.bodyError !== undefined) {
           stats.requestBodiesNotJson++;
           stats.firstRequestBodyNotJson ??= { origin, reason: exchange.bodyError };
+        }
+        if (call.attribution.selection.sessionId === GATEWAY_FALLBACK_SESSION_ID) {
+          stats.fallbackSessionCalls++;
+          stats.firstFallbackSessionCall ??= { origin, captureId: exchange.id };
         }
         const notRead = call.attribution.responseNotRead;
         if (notRead !== undefined) {

@@ -185,6 +185,7 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     gateway_calls: stats.gatewayCalls,
     request_bodies_not_json: stats.requestBodiesNotJson,
     responses_not_read: stats.responsesNotRead,
+    gateway_fallback_session_calls: stats.fallbackSessionCalls,
     idle_closures: stats.idleClosures,
     shutdown_sessions: stats.shutdownSessions,
     late_reconstructed_events: lateReconstructed,
