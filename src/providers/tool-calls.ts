@@ -82,15 +82,6 @@ const CALL_KEYS = new Set(['id', 'tool_call_id', 'call_id', 'type', 'function', 
 /** With Anthropic rules `input` is an argument source, so it is not copied to `extra` either. */
 const CALL_KEYS_WITH_INPUT = new Set([...CALL_KEYS, 'input']);
 
-/** The keys of a call that are not copied to `extra`: with Responses rules, an item `id` that is not the call's id is kept there. */
-function knownKeys(rules: ProviderRules, responsesItems: boolean): ReadonlySet<string> {
-  const known = rules.anthropicMessages ? CALL_KEYS_WITH_INPUT : CALL_KEYS;
-  if (!responsesItems) return known;
-  const withoutId = new Set(known);
-  withoutId.delete('id');
-  return withoutId;
-}
-
 /** The fields of a call (and of its `function`) that ATIF has no place for; undefined when there are none, as is usual. */
 function toolCallExtra(call: JsonObject, known: ReadonlySet<string>): JsonObject | undefined {
   let extra: JsonObject | undefined;
@@ -119,7 +110,7 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
   if (!source && rules.anthropicMessages) source = anthropicToolUseBlocks(data);
   if (!source) return undefined;
   const argumentKeys = rules.anthropicMessages ? ARGUMENT_KEYS_WITH_INPUT : ARGUMENT_KEYS;
-  const known = knownKeys(rules, responsesItems);
+  const known = rules.anthropicMessages ? CALL_KEYS_WITH_INPUT : CALL_KEYS;
   const idKeys = responsesItems ? RESPONSES_ID_KEYS : ID_KEYS;
   const calls: PromotedToolCall[] = [];
   for (let index = 0; index < source.length; index++) {
@@ -129,15 +120,15 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
     // The first id key present decides, whatever its type (no falling through to the next key).
     const idValue = firstPresentValue(element, idKeys);
     let id = typeof idValue === 'string' ? idValue : '';
-    // The item id stays in extra only when it is not the call's id.
-    const itemExtra = responsesItems && element.id === id ? new Set([...known, 'id']) : known;
     const name = firstPresentNameChain(element, fn);
     if (id === '' && name !== '') id = `${name}:${index + 1}`;
     const fnArgs = firstPresentValue(fn, FUNCTION_ARGUMENT_KEYS);
     const rawArgs = fnArgs !== undefined ? fnArgs : firstPresentValue(element, argumentKeys);
     if (id === '' && name === '') continue;
     const args = normalizeToolArguments(rawArgs);
-    const extra = toolCallExtra(element, itemExtra);
+    let extra = toolCallExtra(element, known);
+    // Responses rules: an item id that is not the call's id (`fc_…` beside `call_id`) is kept in extra.
+    if (responsesItems && element.id !== undefined && element.id !== id) setOwn((extra ??= {}), 'id', element.id);
     // Keys in sorted order, which the printer writes without copying the object.
     calls.push(extra ? { arguments: args, extra, function_name: name, tool_call_id: id } : { arguments: args, function_name: name, tool_call_id: id });
   }

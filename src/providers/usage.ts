@@ -44,11 +44,7 @@ export function extractMetrics(data: Json, rules: ProviderRules = SEED_RULES): M
   if (!usage) return undefined;
   let prompt = firstU64(usage, ['prompt_tokens', 'input_tokens']);
   const completion = firstU64(usage, ['completion_tokens', 'output_tokens']);
-  let cached = firstU64(usage, ['cached_tokens']);
-  if (cached === undefined) {
-    const details = getOwn(usage, 'prompt_tokens_details');
-    if (isObject(details)) cached = asU64(getOwn(details, 'cached_tokens'));
-  }
+  let cached = declaredCached(usage);
   const anthropic = cached === undefined ? anthropicCacheCounts(usage) : undefined;
   if (anthropic && rules.anthropicTokenAccounting) {
     if (prompt !== undefined && asU64(getOwn(usage, 'prompt_tokens')) === undefined) prompt = sumU64([prompt, anthropic.read, anthropic.creation]);
@@ -88,10 +84,15 @@ function anthropicCacheCounts(usage: JsonObject): { read?: U64; creation?: U64 }
 /** Whether fix `anthropic-token-accounting` reads a response's usage otherwise than relay-0.3 does. */
 export function anthropicTokenAccountingApplies(data: Json): boolean {
   const usage = usageObject(data);
-  if (!usage || firstU64(usage, ['cached_tokens']) !== undefined) return false;
+  return usage !== undefined && declaredCached(usage) === undefined && anthropicCacheCounts(usage) !== undefined;
+}
+
+/** The cached count a usage names as such: `cached_tokens`, then `prompt_tokens_details.cached_tokens`. */
+function declaredCached(usage: JsonObject): U64 | undefined {
+  const cached = firstU64(usage, ['cached_tokens']);
+  if (cached !== undefined) return cached;
   const details = getOwn(usage, 'prompt_tokens_details');
-  if (isObject(details) && asU64(getOwn(details, 'cached_tokens')) !== undefined) return false;
-  return anthropicCacheCounts(usage) !== undefined;
+  return isObject(details) ? asU64(getOwn(details, 'cached_tokens')) : undefined;
 }
 
 /** The sum of the counts present (undefined when none is). */
