@@ -8,7 +8,7 @@ import type { Json } from '../src/json/value.js';
 import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
-import { extractToolCalls } from '../src/providers/tool-calls.js';
+import { extractToolCalls, responsesCallIdsDiffer } from '../src/providers/tool-calls.js';
 import { extractMetrics } from '../src/providers/usage.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { runJson } from './support/cli.js';
@@ -192,6 +192,20 @@ describe('responses-function-calls (quirks Q3, Q7)', () => {
     assert.deepEqual(extractResponseMessage(withText, rules), { value: 'running', branch: 'RESP_RESPONSES_OUTPUT' });
     assert.deepEqual(extractResponseMessage(item({ call_id: 'c' }), rules), { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' });
     assert.equal(extractResponseMessage(item({ call_id: 'c' })).branch, 'RESP_WHOLE_BODY');
+  });
+
+  it('a call_id that names nothing (null, empty, not a string) leaves the item its id, as relay-0.3, and explain agrees', () => {
+    const rules = { responsesFunctionCalls: true };
+    const item = (fields: Record<string, Json>) => ({ output: [{ type: 'function_call', name: 'sh', arguments: '{}', ...fields }] });
+    // Was 'sh:1' (the call_id key present decided, null or not), with the item id fc_1 moved to extra.
+    for (const callId of [null, '', 7, { v: 'x' }] as Json[]) {
+      const calls = extractToolCalls(item({ id: 'fc_1', call_id: callId }), rules);
+      assert.deepEqual(calls?.map((c) => c.tool_call_id), ['fc_1'], `call_id ${JSON.stringify(callId)}`);
+      assert.equal(calls?.[0].extra?.id, undefined, 'the id is the call id, not copied to extra');
+      assert.equal(responsesCallIdsDiffer(item({ id: 'fc_1', call_id: callId })), false);
+      assert.deepEqual(calls, extractToolCalls(item({ id: 'fc_1', call_id: callId })), 'the same calls as without the fix');
+    }
+    assert.equal(responsesCallIdsDiffer(item({ id: 'fc_1', call_id: 'call_1' })), true);
   });
 });
 

@@ -69,8 +69,6 @@ export function normalizeToolArguments(raw: Json | undefined): Json {
 
 /** Where a call's id, name and arguments are read: the first key present wins. */
 const ID_KEYS = ['id', 'tool_call_id', 'call_id'];
-/** With Responses rules a `function_call` item's `call_id` comes first; its item `id` then goes to `extra`. */
-const RESPONSES_ID_KEYS = ['call_id', 'id', 'tool_call_id'];
 const NAME_KEYS = ['name', 'tool_name', 'function_name'];
 const FUNCTION_NAME_KEYS = ['name'];
 const FUNCTION_ARGUMENT_KEYS = ['arguments'];
@@ -111,14 +109,15 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
   if (!source) return undefined;
   const argumentKeys = rules.anthropicMessages ? ARGUMENT_KEYS_WITH_INPUT : ARGUMENT_KEYS;
   const known = rules.anthropicMessages ? CALL_KEYS_WITH_INPUT : CALL_KEYS;
-  const idKeys = responsesItems ? RESPONSES_ID_KEYS : ID_KEYS;
   const calls: PromotedToolCall[] = [];
   for (let index = 0; index < source.length; index++) {
     const element = source[index];
     if (!isObject(element)) return undefined;
     const fn = isObject(element.function) ? (element.function as JsonObject) : undefined;
-    // The first id key present decides, whatever its type (no falling through to the next key).
-    const idValue = firstPresentValue(element, idKeys);
+    // With Responses rules a `function_call` item's `call_id` (a non-empty string) is its id; else, as
+    // in the seed, the first id key present decides, whatever its type (no falling through to the next key).
+    const callId = responsesItems ? responsesCallId(element) : undefined;
+    const idValue = callId ?? firstPresentValue(element, ID_KEYS);
     let id = typeof idValue === 'string' ? idValue : '';
     const name = firstPresentNameChain(element, fn);
     if (id === '' && name !== '') id = `${name}:${index + 1}`;
@@ -155,5 +154,19 @@ export function responsesCallIdsDiffer(data: Json): boolean {
   const chat = toolCallArray(data);
   if (chat && chat.length > 0) return false;
   const items = responsesFunctionCallItems(data) ?? [];
-  return items.some((item) => isObject(item) && typeof item.call_id === 'string' && item.id !== item.call_id);
+  return items.some((item) => {
+    if (!isObject(item)) return false;
+    const callId = responsesCallId(item);
+    return callId !== undefined && item.id !== callId;
+  });
+}
+
+/**
+ * A Responses `function_call` item's `call_id` when it can name the call (a non-empty string). A
+ * `call_id` that is absent, null, empty or not a string names nothing: the seed's id chain reads the
+ * item (its `id` `fc_…`, as relay-0.3 does) rather than giving up on an id and falling to `name:index`.
+ */
+function responsesCallId(item: JsonObject): string | undefined {
+  const callId = getOwn(item, 'call_id');
+  return typeof callId === 'string' && callId !== '' ? callId : undefined;
 }
