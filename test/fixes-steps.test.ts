@@ -9,7 +9,7 @@ import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
 import { extractToolCalls, responsesCallIdsDiffer } from '../src/providers/tool-calls.js';
-import { extractMetrics } from '../src/providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics } from '../src/providers/usage.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { runJson } from './support/cli.js';
 import { at, ev, P, uuid } from './support/events.js';
@@ -237,6 +237,24 @@ describe('anthropic-token-accounting (ATIF §5.5)', () => {
     // A usage that names prompt_tokens itself keeps it.
     const [named] = metrics({ prompt_tokens: 500, input_tokens: 12, cache_read_input_tokens: 400 });
     assert.deepEqual([named?.prompt_tokens, named?.cached_tokens], [500, 400]);
+  });
+
+  it('leaves OpenAI-shaped usage that carries cache_* keys as relay-0.3 reads it (README: "OpenAI usage is read as before")', () => {
+    const rules = { anthropicTokenAccounting: true };
+    const both = (usage: Json) => [extractMetrics({ usage }, rules), extractMetrics({ usage })];
+    // A router's chat usage: prompt_tokens already counts the cached input. Was cached 1200 (changed by the fix).
+    const [chat, chatSeed] = both({ prompt_tokens: 1550, completion_tokens: 14, cache_creation_input_tokens: 40, cache_read_input_tokens: 1200 });
+    assert.deepEqual(chat, chatSeed);
+    assert.deepEqual([chat?.prompt_tokens, chat?.cached_tokens], [1550, 1240]);
+    // A Responses usage: input_tokens counts the cached input too. Was prompt 3500 (the cache read added again).
+    const responses = { input_tokens: 2000, input_tokens_details: { cached_tokens: 1500 }, output_tokens: 9, cache_read_input_tokens: 1500 };
+    const [resp, respSeed] = both(responses);
+    assert.deepEqual(resp, respSeed);
+    assert.equal(resp?.prompt_tokens, 2000);
+    // explain agrees: the fix does not apply to either.
+    assert.equal(anthropicTokenAccountingApplies({ usage: { prompt_tokens: 1550, cache_read_input_tokens: 1200 } }), false);
+    assert.equal(anthropicTokenAccountingApplies({ usage: responses }), false);
+    assert.equal(anthropicTokenAccountingApplies({ usage: { input_tokens: 310, cache_read_input_tokens: 1200, output_tokens: 1 } }), true);
   });
 });
 

@@ -46,8 +46,8 @@ export function extractMetrics(data: Json, rules: ProviderRules = SEED_RULES): M
   const completion = firstU64(usage, ['completion_tokens', 'output_tokens']);
   let cached = declaredCached(usage);
   const anthropic = cached === undefined ? anthropicCacheCounts(usage) : undefined;
-  if (anthropic && rules.anthropicTokenAccounting) {
-    if (prompt !== undefined && asU64(getOwn(usage, 'prompt_tokens')) === undefined) prompt = sumU64([prompt, anthropic.read, anthropic.creation]);
+  if (anthropic && rules.anthropicTokenAccounting && !namesOpenAiCounts(usage)) {
+    if (prompt !== undefined) prompt = sumU64([prompt, anthropic.read, anthropic.creation]);
     cached = anthropic.read;
   } else if (anthropic) cached = sumU64([anthropic.read, anthropic.creation]);
   if (prompt === undefined && completion === undefined && cached === undefined) return undefined;
@@ -84,8 +84,21 @@ function anthropicCacheCounts(usage: JsonObject): { read?: U64; creation?: U64 }
 /** Whether fix `anthropic-token-accounting` reads a response's usage otherwise than relay-0.3 does. */
 export function anthropicTokenAccountingApplies(data: Json): boolean {
   const usage = usageObject(data);
-  return usage !== undefined && declaredCached(usage) === undefined && anthropicCacheCounts(usage) !== undefined;
+  return usage !== undefined && declaredCached(usage) === undefined && anthropicCacheCounts(usage) !== undefined && !namesOpenAiCounts(usage);
 }
+
+/**
+ * OpenAI's counting, named by a key Anthropic's usage never has: `prompt_tokens`/`completion_tokens`
+ * (chat completions, and routers such as LiteLLM that copy Anthropic's cache counts beside them) or a
+ * `*_tokens_details` object (the Responses API's `input_tokens_details`). There `prompt_tokens` or
+ * `input_tokens` already counts the cached input, so the cache counts beside it are not added again
+ * (fix `anthropic-token-accounting` reads such a usage as relay-0.3 does: "OpenAI usage is read as before").
+ */
+function namesOpenAiCounts(usage: JsonObject): boolean {
+  return OPENAI_USAGE_KEYS.some((k) => Object.prototype.hasOwnProperty.call(usage, k));
+}
+
+const OPENAI_USAGE_KEYS = ['prompt_tokens', 'completion_tokens', 'prompt_tokens_details', 'completion_tokens_details', 'input_tokens_details', 'output_tokens_details'];
 
 /** The cached count a usage names as such: `cached_tokens`, then `prompt_tokens_details.cached_tokens`. */
 function declaredCached(usage: JsonObject): U64 | undefined {
