@@ -11,7 +11,7 @@ import { U64KeyedMap } from './u64-keys.js';
  * not accumulated (the skeleton is kept as it started).
  *
  * `mergeUsage` (fix `anthropic-stream-usage`): a `message_delta`'s usage updates the usage so far
- * key by key instead of replacing it. Anthropic's `message_delta` carries `{"output_tokens": n}`
+ * key by key (its null counts setting nothing) instead of replacing it. Anthropic's `message_delta` carries `{"output_tokens": n}`
  * alone, so replaced, the input and cache token counts of `message_start` were lost from every
  * streamed call.
  */
@@ -128,10 +128,15 @@ class MessageState {
   }
 }
 
-/** `base` with the keys of `update` set over it (a new object: the events stay as they were read). */
+/**
+ * `base` with the keys of `update` set over it (a new object: the events stay as they were read). A
+ * null in `update` sets nothing: Anthropic's `MessageDeltaUsage` declares `input_tokens` and the cache
+ * counts nullable (`{"input_tokens": null, …, "output_tokens": 14}`), meaning "not reported here", and
+ * its SDKs' stream accumulators keep the earlier count then (`if (usage.input_tokens != null)`).
+ */
 function updated(base: JsonObject, update: JsonObject): JsonObject {
   const out = copyObject(base);
-  for (const key of Object.keys(update)) setOwn(out, key, update[key]);
+  for (const key of Object.keys(update)) if (update[key] !== null) setOwn(out, key, update[key]);
   return out;
 }
 
