@@ -255,6 +255,8 @@ describe('anthropic-token-accounting (ATIF §5.5)', () => {
     assert.equal(anthropicTokenAccountingApplies({ usage: { prompt_tokens: 1550, cache_read_input_tokens: 1200 } }), false);
     assert.equal(anthropicTokenAccountingApplies({ usage: responses }), false);
     assert.equal(anthropicTokenAccountingApplies({ usage: { input_tokens: 310, cache_read_input_tokens: 1200, output_tokens: 1 } }), true);
+    // Zero cache counts change no count: explain does not name the fix for them.
+    assert.equal(anthropicTokenAccountingApplies({ usage: { input_tokens: 310, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 } }), false);
   });
 });
 

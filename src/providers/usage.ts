@@ -1,4 +1,4 @@
-import { addU64, asU64, getOwn, isNumber, isObject, numberValue, setOwn, type Json, type JsonNumber, type JsonObject } from '../json/value.js';
+import { addU64, asU64, getOwn, hasOwn, isNumber, isObject, numberValue, setOwn, type Json, type JsonNumber, type JsonObject } from '../json/value.js';
 import { SEED_RULES, type ProviderRules } from './rules.js';
 
 export type U64 = number | JsonNumber;
@@ -81,10 +81,15 @@ function anthropicCacheCounts(usage: JsonObject): { read?: U64; creation?: U64 }
   return read === undefined && creation === undefined ? undefined : { read, creation };
 }
 
-/** Whether fix `anthropic-token-accounting` reads a response's usage otherwise than relay-0.3 does. */
+/**
+ * Whether fix `anthropic-token-accounting` changes a response's counts: the metrics read with it and
+ * as relay-0.3 reads them, compared (zero cache counts, or no input count beside a cache read alone,
+ * change nothing, and explain must not say they did).
+ */
 export function anthropicTokenAccountingApplies(data: Json): boolean {
-  const usage = usageObject(data);
-  return usage !== undefined && declaredCached(usage) === undefined && anthropicCacheCounts(usage) !== undefined && !namesOpenAiCounts(usage);
+  const fixed = extractMetrics(data, { anthropicTokenAccounting: true });
+  const seed = extractMetrics(data);
+  return String(fixed?.prompt_tokens) !== String(seed?.prompt_tokens) || String(fixed?.cached_tokens) !== String(seed?.cached_tokens);
 }
 
 /**
@@ -95,7 +100,7 @@ export function anthropicTokenAccountingApplies(data: Json): boolean {
  * (fix `anthropic-token-accounting` reads such a usage as relay-0.3 does: "OpenAI usage is read as before").
  */
 function namesOpenAiCounts(usage: JsonObject): boolean {
-  return OPENAI_USAGE_KEYS.some((k) => Object.prototype.hasOwnProperty.call(usage, k));
+  return OPENAI_USAGE_KEYS.some((k) => hasOwn(usage, k));
 }
 
 const OPENAI_USAGE_KEYS = ['prompt_tokens', 'completion_tokens', 'prompt_tokens_details', 'completion_tokens_details', 'input_tokens_details', 'output_tokens_details'];

@@ -11,9 +11,9 @@ import { U64KeyedMap } from './u64-keys.js';
  * not accumulated (the skeleton is kept as it started).
  *
  * `mergeUsage` (fix `anthropic-stream-usage`): a `message_delta`'s usage updates the usage so far
- * key by key (its null counts setting nothing) instead of replacing it. Anthropic's `message_delta` carries `{"output_tokens": n}`
- * alone, so replaced, the input and cache token counts of `message_start` were lost from every
- * streamed call.
+ * key by key (its null counts setting nothing) instead of replacing it. Anthropic's `message_delta`
+ * carries `{"output_tokens": n}` alone, so replaced, the input and cache token counts of
+ * `message_start` were lost from every streamed call.
  */
 export function assembleAnthropicMessages(events: readonly Json[], mergeUsage = false): JsonObject {
   const state = new MessageState(mergeUsage);
