@@ -9,7 +9,8 @@ import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
 import { extractToolCalls, responsesCallIdsDiffer } from '../src/providers/tool-calls.js';
-import { anthropicTokenAccountingApplies, extractMetrics } from '../src/providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply } from '../src/providers/usage.js';
+import type { ProviderRules } from '../src/providers/rules.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { runJson } from './support/cli.js';
 import { at, ev, P, uuid } from './support/events.js';
@@ -206,6 +207,40 @@ describe('responses-function-calls (quirks Q3, Q7)', () => {
       assert.deepEqual(calls, extractToolCalls(item({ id: 'fc_1', call_id: callId })), 'the same calls as without the fix');
     }
     assert.equal(responsesCallIdsDiffer(item({ id: 'fc_1', call_id: 'call_1' })), true);
+  });
+});
+
+describe('responses-cached-tokens (#222)', () => {
+  const N = 'responses-cached-tokens';
+
+  it("a Responses usage's input_tokens_details.cached_tokens is the step's cached_tokens; everything else is as without the fix", async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    // usage {input_tokens 2048, input_tokens_details {cached_tokens 1536}, output_tokens 12, …}
+    assert.equal(off.steps[1].metrics?.cached_tokens, undefined, 'relay-0.3 reads no cached count from Responses usage');
+    assert.deepEqual([d.steps[1].metrics?.prompt_tokens, d.steps[1].metrics?.cached_tokens], [2048, 1536]);
+    assert.deepEqual(d.steps[1].metrics?.extra?.input_tokens_details, { cached_tokens: 1536 }, 'the details stay in extra, as before');
+    assert.deepEqual(without(d.steps, 'metrics'), without(off.steps, 'metrics'));
+    assert.deepEqual(d.final_metrics, { ...off.final_metrics, total_cached_tokens: 1536 });
+    assert.ok((await stepAt(N, 2)).fixes?.includes(N));
+    assert.ok(!(await runJson<{ fixes?: string[] }>(['explain', fixture(N), '--session-id', 's', '--step', '2', '--no-fix', N])).fixes?.includes(N));
+  });
+
+  it('comes after the cached counts relay-0.3 reads, and is named only where it changes the count', () => {
+    const rules = { responsesCachedTokens: true };
+    const cached = (usage: Json, r: ProviderRules = rules) => extractMetrics({ usage }, r)?.cached_tokens;
+    const responses = { input_tokens: 50, output_tokens: 2, input_tokens_details: { cached_tokens: 30 } };
+    assert.equal(cached(responses), 30);
+    assert.equal(cached({ ...responses, cached_tokens: 7 }), 7, 'an explicit cached_tokens first');
+    assert.equal(cached({ ...responses, prompt_tokens_details: { cached_tokens: 9 } }), 9, 'then the chat details');
+    assert.equal(cached({ ...responses, input_tokens_details: { cached_tokens: 0 } }), 0, 'a count of 0 is a count');
+    assert.equal(cached({ input_tokens: 50, input_tokens_details: { cached_tokens: 'many' } }), undefined, 'not a count');
+    assert.equal(cached({ input_tokens: 50, input_tokens_details: {} }), undefined);
+    assert.equal(cached(responses, {}), undefined, 'not at the seed');
+    // Together with anthropic-token-accounting: a Responses usage is no Anthropic usage.
+    assert.equal(extractMetrics({ usage: { ...responses, cache_read_input_tokens: 4 } }, { ...rules, anthropicTokenAccounting: true })?.cached_tokens, 30);
+    assert.equal(responsesCachedTokensApply({ usage: responses }), true);
+    assert.equal(responsesCachedTokensApply({ usage: { ...responses, cached_tokens: 7 } }), false);
+    assert.equal(responsesCachedTokensApply({ usage: { input_tokens: 50, output_tokens: 2 } }), false);
   });
 });
 

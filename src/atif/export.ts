@@ -162,6 +162,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     anthropicMessages: fixes.has('anthropic-tool-use'),
     responsesFunctionCalls: fixes.has('responses-function-calls'),
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
+    responsesCachedTokens: fixes.has('responses-cached-tokens'),
   };
 }
 

@@ -8,7 +8,7 @@ import type { ResponseReadings } from '../providers/readings.js';
 import { responseReasoning } from '../providers/response.js';
 import { normalizeToolArguments, responsesCallIdsDiffer } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
-import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, type Metrics } from '../providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply, fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
@@ -194,6 +194,7 @@ export class StepBuilder {
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
     if (this.lookups.rules.anthropicTokenAccounting && anthropicTokenAccountingApplies(data)) this.markFix(step, 'anthropic-token-accounting');
+    if (this.lookups.rules.responsesCachedTokens && responsesCachedTokensApply(data)) this.markFix(step, 'responses-cached-tokens');
     if (message.branch === 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' || (this.lookups.fixes.has('responses-function-calls') && responsesCallIdsDiffer(data))) {
       this.markFix(step, 'responses-function-calls');
     }

@@ -77,6 +77,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-cached-tokens',
+    summary: "an OpenAI Responses usage's cached input, input_tokens_details.cached_tokens, is the step's cached_tokens (read after cached_tokens and prompt_tokens_details.cached_tokens)",
+    origin: 'NeMo-Relay #222 (atif-conversion.md §3.9: relay-0.3 reads no cached count from Responses usage, so every Codex call wrote none)',
+    inDefault: true,
+  },
+  {
     name: 'keep-interleaved-extra',
     summary: 'an LLM end finalises the agent step it replaces, so interleaved calls keep their extra (ancestry, invocation, llm_response, tool metadata)',
     origin: 'NeMo-Relay #937 (quirk Q1)',

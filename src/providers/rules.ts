@@ -16,6 +16,11 @@ export interface ProviderRules {
    * cache read (ATIF §5.5), not `input_tokens` and read + creation.
    */
   anthropicTokenAccounting?: boolean;
+  /**
+   * OpenAI Responses usage: the cached input is `input_tokens_details.cached_tokens`, read after
+   * `cached_tokens` and `prompt_tokens_details.cached_tokens` (NeMo-Relay #222).
+   */
+  responsesCachedTokens?: boolean;
 }
 
 export const SEED_RULES: ProviderRules = Object.freeze({});

@@ -37,14 +37,14 @@ function firstU64(usage: JsonObject, keys: string[]): U64 | undefined {
  * completion from `completion_tokens|output_tokens`, cached from `cached_tokens`, then
  * `prompt_tokens_details.cached_tokens`, then Anthropic's cache read + creation. No counts → no metrics.
  * With fix `anthropic-token-accounting`, Anthropic's cache counts are read as ATIF counts them (see
- * {@link anthropicCacheCounts}).
+ * {@link anthropicCacheCounts}); with fix `responses-cached-tokens`, the Responses API's cached input too.
  */
 export function extractMetrics(data: Json, rules: ProviderRules = SEED_RULES): Metrics | undefined {
   const usage = usageObject(data);
   if (!usage) return undefined;
   let prompt = firstU64(usage, ['prompt_tokens', 'input_tokens']);
   const completion = firstU64(usage, ['completion_tokens', 'output_tokens']);
-  let cached = declaredCached(usage);
+  let cached = declaredCached(usage, rules);
   const anthropic = cached === undefined ? anthropicCacheCounts(usage) : undefined;
   if (anthropic && rules.anthropicTokenAccounting && !namesOpenAiCounts(usage)) {
     if (prompt !== undefined) prompt = sumU64([prompt, anthropic.read, anthropic.creation]);
@@ -105,12 +105,27 @@ function namesOpenAiCounts(usage: JsonObject): boolean {
 
 const OPENAI_USAGE_KEYS = ['prompt_tokens', 'completion_tokens', 'prompt_tokens_details', 'completion_tokens_details', 'input_tokens_details', 'output_tokens_details'];
 
-/** The cached count a usage names as such: `cached_tokens`, then `prompt_tokens_details.cached_tokens`. */
-function declaredCached(usage: JsonObject): U64 | undefined {
-  const cached = firstU64(usage, ['cached_tokens']);
-  if (cached !== undefined) return cached;
-  const details = getOwn(usage, 'prompt_tokens_details');
+/**
+ * The cached count a usage names as such: `cached_tokens`, then `prompt_tokens_details.cached_tokens`,
+ * then (fix `responses-cached-tokens`) the Responses API's `input_tokens_details.cached_tokens`.
+ */
+function declaredCached(usage: JsonObject, rules: ProviderRules): U64 | undefined {
+  const cached = firstU64(usage, ['cached_tokens']) ?? detailsCached(usage, 'prompt_tokens_details');
+  if (cached !== undefined || !rules.responsesCachedTokens) return cached;
+  return detailsCached(usage, 'input_tokens_details');
+}
+
+function detailsCached(usage: JsonObject, key: string): U64 | undefined {
+  const details = getOwn(usage, key);
   return isObject(details) ? asU64(getOwn(details, 'cached_tokens')) : undefined;
+}
+
+/**
+ * Whether fix `responses-cached-tokens` changes a response's counts: a Responses usage whose cached
+ * count nothing else names (a count of 0 too: the step then says that nothing was cached).
+ */
+export function responsesCachedTokensApply(data: Json): boolean {
+  return String(extractMetrics(data, { responsesCachedTokens: true })?.cached_tokens) !== String(extractMetrics(data)?.cached_tokens);
 }
 
 /** The sum of the counts present (undefined when none is). */
