@@ -41,9 +41,9 @@ describe(FIX, () => {
   it('merges key by key, only objects: a usage that is not an object still replaces', () => {
     const start = { type: 'message_start', message: { id: 'm', usage: { input_tokens: 5, output_tokens: 1 } } };
     const delta = (usage: unknown) => ({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage }) as never;
-    assert.deepEqual(assembleAnthropicMessages([start, delta({ output_tokens: 9 })], true).usage, { input_tokens: 5, output_tokens: 9 });
+    assert.deepEqual(assembleAnthropicMessages([start, delta({ output_tokens: 9 })], { mergeUsage: true }).usage, { input_tokens: 5, output_tokens: 9 });
     assert.deepEqual(assembleAnthropicMessages([start, delta({ output_tokens: 9 })]).usage, { output_tokens: 9 }, 'relay-0.3');
-    assert.equal(assembleAnthropicMessages([start, delta(null)], true).usage, null);
+    assert.equal(assembleAnthropicMessages([start, delta(null)], { mergeUsage: true }).usage, null);
     // The events read are left as they were.
     assert.deepEqual(start.message.usage, { input_tokens: 5, output_tokens: 1 });
   });
@@ -52,10 +52,10 @@ describe(FIX, () => {
     const start = { type: 'message_start', message: { id: 'm', usage: { input_tokens: 310, cache_read_input_tokens: 1200, output_tokens: 1 } } };
     const delta = { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { input_tokens: null, cache_read_input_tokens: null, cache_creation_input_tokens: null, output_tokens: 14 } } as never;
     // Was {input_tokens: null, cache_read_input_tokens: null, …}: the prompt tokens lost, as without the fix.
-    assert.deepEqual(assembleAnthropicMessages([start, delta], true).usage, { input_tokens: 310, cache_read_input_tokens: 1200, output_tokens: 14 });
+    assert.deepEqual(assembleAnthropicMessages([start, delta], { mergeUsage: true }).usage, { input_tokens: 310, cache_read_input_tokens: 1200, output_tokens: 14 });
     assert.deepEqual(assembleAnthropicMessages([start, delta]).usage, (delta as { usage: unknown }).usage, 'relay-0.3 replaces');
     // A count the delta does report wins.
     const counted = { type: 'message_delta', delta: {}, usage: { input_tokens: 320, output_tokens: 14 } } as never;
-    assert.equal((assembleAnthropicMessages([start, counted], true).usage as { input_tokens: number }).input_tokens, 320);
+    assert.equal((assembleAnthropicMessages([start, counted], { mergeUsage: true }).usage as { input_tokens: number }).input_tokens, 320);
   });
 });

@@ -10,6 +10,7 @@ import * as requestModule from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
 import { extractToolCalls, responsesCallIdsDiffer } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply } from '../src/providers/usage.js';
+import { responseReasoning } from '../src/providers/reasoning.js';
 import type { ProviderRules } from '../src/providers/rules.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { runJson } from './support/cli.js';
@@ -241,6 +242,36 @@ describe('responses-cached-tokens (#222)', () => {
     assert.equal(responsesCachedTokensApply({ usage: responses }), true);
     assert.equal(responsesCachedTokensApply({ usage: { ...responses, cached_tokens: 7 } }), false);
     assert.equal(responsesCachedTokensApply({ usage: { input_tokens: 50, output_tokens: 2 } }), false);
+  });
+});
+
+describe('provider-reasoning (ATIF reasoning_content)', () => {
+  const N = 'provider-reasoning';
+
+  it("a chat message's reasoning_content and a Responses answer's reasoning summaries are the steps' reasoning_content", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    const agents = (t: typeof d) => t.steps.filter((s) => s.source === 'agent');
+    assert.deepEqual(agents(s0).map((s) => s.reasoning_content), [undefined, undefined], 'relay-0.3 reads only a top-level reasoning text');
+    assert.deepEqual(agents(d).map((s) => s.reasoning_content), ['91 is odd; 91 / 7 = 13, so it has the factors 7 and 13.', '**Checking divisors**\nNo prime up to 9 divides 97.']);
+    assert.deepEqual(without(d.steps, 'reasoning_content'), without(s0.steps, 'reasoning_content'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+    assert.deepEqual((await stepAt(N, 4)).fixes, [N]);
+  });
+
+  it('reads each provider shape, a top-level reasoning text first; blank or encrypted reasoning is none', () => {
+    const rules = { providerReasoning: true };
+    const thinking = (...blocks: Json[]) => ({ type: 'message', role: 'assistant', content: blocks });
+    assert.equal(responseReasoning(thinking({ type: 'thinking', thinking: 'a', signature: 's' }, { type: 'text', text: 'x' }, { type: 'thinking', thinking: 'b' }), rules), 'a\nb');
+    assert.equal(responseReasoning(thinking({ type: 'redacted_thinking', data: 'opaque' }, { type: 'thinking', thinking: '  ' }), rules), undefined);
+    assert.equal(responseReasoning({ content: [{ type: 'thinking', thinking: 'a' }] }, rules), undefined, 'not an Anthropic message');
+    const chat = (message: Json) => ({ choices: [{ index: 0, message }] });
+    assert.equal(responseReasoning(chat({ content: 'x', reasoning: 'via a router' }), rules), 'via a router');
+    assert.equal(responseReasoning(chat({ content: 'x', reasoning_content: '', reasoning: 'r' }), rules), 'r', 'an empty reasoning_content is none');
+    const responses = (item: Json) => ({ output: [item, { type: 'message', content: [{ type: 'output_text', text: 'x' }] }] });
+    assert.equal(responseReasoning(responses({ type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: 'raw chain' }] }), rules), 'raw chain');
+    assert.equal(responseReasoning(responses({ type: 'reasoning', summary: [], encrypted_content: 'gAAA' }), rules), undefined);
+    assert.equal(responseReasoning({ reasoning: 'top', ...chat({ reasoning_content: 'inner' }) }, rules), 'top', 'relay-0.3 first');
+    assert.equal(responseReasoning(chat({ reasoning_content: 'inner' })), undefined, 'not at the seed');
   });
 });
 

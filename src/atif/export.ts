@@ -163,6 +163,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     responsesFunctionCalls: fixes.has('responses-function-calls'),
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
+    providerReasoning: fixes.has('provider-reasoning'),
   };
 }
 

@@ -5,9 +5,9 @@ import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/
 import { closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
-import { responseReasoning } from '../providers/response.js';
 import { normalizeToolArguments, responsesCallIdsDiffer } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
+import { responseReasoning } from '../providers/reasoning.js';
 import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply, fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
@@ -183,7 +183,7 @@ export class StepBuilder {
     if (model !== undefined) step.model_name = model;
     if (this.reasoningEffort !== undefined) step.reasoning_effort = this.reasoningEffort;
     this.reasoningEffort = undefined;
-    const reasoning = responseReasoning(data);
+    const reasoning = responseReasoning(data, this.lookups.rules);
     if (reasoning !== undefined) step.reasoning_content = reasoning;
     // A copy: a tool start may add a call to the step's list, and the readings are shared.
     if (toolCalls) step.tool_calls = [...toolCalls];
@@ -195,6 +195,7 @@ export class StepBuilder {
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
     if (this.lookups.rules.anthropicTokenAccounting && anthropicTokenAccountingApplies(data)) this.markFix(step, 'anthropic-token-accounting');
     if (this.lookups.rules.responsesCachedTokens && responsesCachedTokensApply(data)) this.markFix(step, 'responses-cached-tokens');
+    if (reasoning !== undefined && responseReasoning(data) === undefined) this.markFix(step, 'provider-reasoning');
     if (message.branch === 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' || (this.lookups.fixes.has('responses-function-calls') && responsesCallIdsDiffer(data))) {
       this.markFix(step, 'responses-function-calls');
     }

@@ -71,6 +71,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'anthropic-stream-thinking',
+    summary: "a streamed Anthropic Messages answer keeps its thinking: a thinking block's thinking_delta texts are appended to its thinking and a signature_delta sets its signature, as Anthropic's SDKs assemble a stream",
+    origin: 'relay-cli.md §2.8.2 (the codec keeps the thinking block as it started, empty, as NeMo-Relay HEAD still does): a streamed Claude answer lost the thinking its non-streamed form has',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-token-accounting',
     summary: "Anthropic usage is counted as ATIF counts it: prompt_tokens is input_tokens + cache_read_input_tokens + cache_creation_input_tokens (Anthropic's input_tokens leaves cached input out) and cached_tokens the cache reads alone (so cached never exceeds prompt)",
     origin: 'ATIF v1.7 §5.5; atif-v1.7-spec.md §7 item 5 (relay-0.3: cached_tokens > prompt_tokens, a [token-accounting] warning); NeMo-Relay HEAD adds cache read and write into the prompt',
@@ -80,6 +86,12 @@ export const FIXES = [
     name: 'responses-cached-tokens',
     summary: "an OpenAI Responses usage's cached input, input_tokens_details.cached_tokens, is the step's cached_tokens (read after cached_tokens and prompt_tokens_details.cached_tokens)",
     origin: 'NeMo-Relay #222 (atif-conversion.md §3.9: relay-0.3 reads no cached count from Responses usage, so every Codex call wrote none)',
+    inDefault: true,
+  },
+  {
+    name: 'provider-reasoning',
+    summary: "an answer's reasoning in its provider's own shape is the agent step's reasoning_content when it has no top-level reasoning text: Anthropic thinking blocks, a chat message's reasoning_content (DeepSeek, vLLM) or reasoning (OpenRouter), OpenAI Responses reasoning summaries",
+    origin: "ATIF v1.7 reasoning_content (the agent's internal reasoning); atif-conversion.md §3.6 step 6: relay-0.3 (and NeMo-Relay HEAD) read only data.reasoning, so no provider's reasoning reached a step",
     inDefault: true,
   },
   {

@@ -32,3 +32,18 @@ export function anthropicToolUseBlocks(data: Json): Json[] | undefined {
   const blocks = content.filter((b) => isObject(b) && b.type === 'tool_use');
   return blocks.length > 0 ? blocks : undefined;
 }
+
+/**
+ * The thinking of an Anthropic Messages response: its non-blank `thinking` blocks joined with "\n"
+ * (redacted thinking is encrypted, and not read); undefined when it has none.
+ */
+export function anthropicThinking(data: Json): string | undefined {
+  if (!isAnthropicMessage(data)) return undefined;
+  const content = getOwn(data, 'content');
+  if (!Array.isArray(content)) return undefined;
+  const texts: string[] = [];
+  for (const block of content) {
+    if (isObject(block) && block.type === 'thinking' && typeof block.thinking === 'string' && trimRust(block.thinking) !== '') texts.push(block.thinking);
+  }
+  return texts.length > 0 ? texts.join('\n') : undefined;
+}

@@ -72,10 +72,3 @@ function responsesOutputText(data: Json): string | undefined {
   if (texts.length === 0) return undefined;
   return texts.length === 1 ? texts[0] : texts.join('\n');
 }
-
-/** `reasoning` of a response when it is a string (other reasoning shapes are not read at the seed). */
-export function responseReasoning(data: Json): string | undefined {
-  if (!isObject(data)) return undefined;
-  const r = getOwn(data, 'reasoning');
-  return typeof r === 'string' ? r : undefined;
-}

@@ -21,6 +21,11 @@ export interface ProviderRules {
    * `cached_tokens` and `prompt_tokens_details.cached_tokens` (NeMo-Relay #222).
    */
   responsesCachedTokens?: boolean;
+  /**
+   * Reasoning in each provider's own shape (Anthropic thinking blocks, chat `reasoning_content`,
+   * Responses reasoning summaries) is the step's `reasoning_content`, after a top-level `reasoning`.
+   */
+  providerReasoning?: boolean;
 }
 
 export const SEED_RULES: ProviderRules = Object.freeze({});

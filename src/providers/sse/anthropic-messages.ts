@@ -8,22 +8,36 @@ import { U64KeyedMap } from './u64-keys.js';
  * does: `message_start` gives id/type/role/model/usage; `content_block_start` sets the block
  * skeleton at its index; text, `partial_json` and citation deltas accumulate into that block;
  * `message_delta` sets stop reason/sequence and replaces usage. Thinking and signature deltas are
- * not accumulated (the skeleton is kept as it started).
- *
- * `mergeUsage` (fix `anthropic-stream-usage`): a `message_delta`'s usage updates the usage so far
- * key by key (its null counts setting nothing) instead of replacing it. Anthropic's `message_delta`
- * carries `{"output_tokens": n}` alone, so replaced, the input and cache token counts of
- * `message_start` were lost from every streamed call.
+ * not accumulated (the skeleton is kept as it started). `options` are what the fixes change.
  */
-export function assembleAnthropicMessages(events: readonly Json[], mergeUsage = false): JsonObject {
-  const state = new MessageState(mergeUsage);
+export function assembleAnthropicMessages(events: readonly Json[], options: AnthropicAssembly = {}): JsonObject {
+  const state = new MessageState(options);
   for (const event of events) state.observe(event);
   return state.finalize();
+}
+
+/** What the assembly does beyond the live codec (the fixes that change it). */
+export interface AnthropicAssembly {
+  /**
+   * Fix `anthropic-stream-usage`: a `message_delta`'s usage updates the usage so far key by key (its
+   * null counts setting nothing) instead of replacing it. Anthropic's `message_delta` carries
+   * `{"output_tokens": n}` alone, so replaced, the input and cache token counts of `message_start`
+   * were lost from every streamed call.
+   */
+  mergeUsage?: boolean;
+  /**
+   * Fix `anthropic-stream-thinking`: a thinking block's `thinking_delta` texts are appended to its
+   * `thinking` and a `signature_delta` sets its `signature`, as Anthropic's SDK stream accumulators do,
+   * so a streamed answer's thinking is the non-streamed one's instead of the empty skeleton.
+   */
+  thinking?: boolean;
 }
 
 interface BlockState {
   skeleton: JsonObject;
   text?: string;
+  thinking?: string;
+  signature?: string;
   partialJson?: string;
   citations?: Json[];
 }
@@ -39,7 +53,7 @@ class MessageState {
   private stopSequence?: Json;
   private readonly blocks = new U64KeyedMap<BlockState>();
 
-  constructor(private readonly mergeUsage: boolean) {}
+  constructor(private readonly options: AnthropicAssembly) {}
 
   observe(event: Json): void {
     switch (stringMember(event, 'type') ?? '') {
@@ -92,6 +106,16 @@ class MessageState {
         if (partial !== undefined) block.partialJson = (block.partialJson ?? '') + partial;
         return;
       }
+      case 'thinking_delta': {
+        const thinking = stringMember(delta, 'thinking');
+        if (this.options.thinking && thinking !== undefined && block.skeleton.type === 'thinking') block.thinking = (block.thinking ?? '') + thinking;
+        return;
+      }
+      case 'signature_delta': {
+        const signature = stringMember(delta, 'signature');
+        if (this.options.thinking && signature !== undefined && block.skeleton.type === 'thinking') block.signature = signature;
+        return;
+      }
       case 'citations_delta': {
         const citation = member(delta, 'citation');
         if (citation !== undefined) (block.citations ??= []).push(citation);
@@ -111,7 +135,7 @@ class MessageState {
     }
     const usage = member(event, 'usage');
     if (usage === undefined) return;
-    this.usage = this.mergeUsage && isObject(this.usage) && isObject(usage) ? updated(this.usage, usage) : usage;
+    this.usage = this.options.mergeUsage && isObject(this.usage) && isObject(usage) ? updated(this.usage, usage) : usage;
   }
 
   finalize(): JsonObject {
@@ -143,6 +167,8 @@ function updated(base: JsonObject, update: JsonObject): JsonObject {
 function finalizeBlock(block: BlockState): JsonObject {
   const out = copyObject(block.skeleton);
   if (block.text !== undefined) out.text = block.text;
+  if (block.thinking !== undefined) out.thinking = (typeof out.thinking === 'string' ? out.thinking : '') + block.thinking;
+  if (block.signature !== undefined) out.signature = block.signature;
   if (block.partialJson !== undefined) {
     // A truncated or malformed tool input is kept as the raw concatenation rather than dropped.
     let input: Json;

@@ -12,12 +12,14 @@ export type SseWireFormat = 'openai-chat' | 'openai-responses' | 'anthropic-mess
 export interface AssembleOptions {
   /** Fix `anthropic-stream-usage`: an Anthropic `message_delta` usage updates the usage so far instead of replacing it. */
   anthropicStreamUsage?: boolean;
+  /** Fix `anthropic-stream-thinking`: an Anthropic thinking block's thinking and signature deltas are accumulated. */
+  anthropicStreamThinking?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
   'openai-chat': (events) => assembleOpenAiChat(events),
   'openai-responses': (events) => assembleOpenAiResponses(events),
-  'anthropic-messages': (events, options) => assembleAnthropicMessages(events, options.anthropicStreamUsage ?? false),
+  'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking }),
 };
 
 export interface AssembledStream {
