@@ -140,6 +140,11 @@ describe('a gateway call whose response was not read in full', () => {
       anthropic('whole', 6, `${start}${text}${frame({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}${frame({ type: 'message_stop' })}`),
       { ...(gatewayRecord('completed', 8, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: frame({ type: 'response.completed', response: { id: 'resp', status: 'completed', output: [], error: null } }) } },
       captureWithResponse('chat', 10, { headers: sse, sse: `${chunk('a')}\n\ndata: [DONE]\n\n` }, streamed),
+      // A chat chunk whose error is a bare message counts; one with an empty error member (some servers
+      // send one on every chunk) is an ordinary stream.
+      ...[['text', 'upstream timed out'], ['empty-string', ''], ['false', false], ['null', null]].map(([id, error], i) =>
+        captureWithResponse(`chat-error-${String(id)}`, 12 + 2 * i, { headers: sse, sse: `${frame({ object: 'chat.completion.chunk', error: error as Json, choices: [{ index: 0, delta: { content: 'a' } }] })}data: [DONE]\n\n` }, streamed),
+      ),
     ]);
     assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
       ['overloaded', 'the stream carried an error event (chunk 4: overloaded_error: Overloaded): the answer ends there, as live'],
@@ -148,8 +153,12 @@ describe('a gateway call whose response was not read in full', () => {
       ['whole', undefined],
       ['completed', undefined],
       ['chat', undefined],
+      ['chat-error-text', 'the stream carried an error event (chunk 1: upstream timed out): the answer ends there, as live'],
+      ['chat-error-empty-string', undefined],
+      ['chat-error-false', undefined],
+      ['chat-error-null', undefined],
     ]);
-    assert.equal(result.stats.responsesNotRead, 3);
+    assert.equal(result.stats.responsesNotRead, 4);
     // Converted as live: the answer is what came before the error.
     const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
     assert.deepEqual((ends[0]?.data as { content: Json }).content, [{ type: 'text', text: 'Part' }]);

@@ -4,8 +4,8 @@ import { member, stringMember } from './json-access.js';
 /**
  * An error a provider sent inside a stream that had begun well (HTTP 200): Anthropic's `error` event
  * (`{"type":"error","error":{"type":"overloaded_error",…}}`), the Responses API's `error` and
- * `response.failed` events, and the `{"error":{…}}` chunk OpenAI-compatible routers (OpenRouter,
- * LiteLLM) send on a chat stream. The live codecs take no notice: the aggregate simply ends with
+ * `response.failed` events, and the `{"error":{…}}` (or `{"error":"…"}`) chunk OpenAI-compatible
+ * routers (OpenRouter, LiteLLM) send on a chat stream. The live codecs take no notice: the aggregate simply ends with
  * what came before, so the answer is cut without a word unless someone says so.
  */
 export interface StreamErrorEvent {
@@ -30,9 +30,15 @@ function errorOf(chunk: Json): string | undefined {
   const error = member(chunk, 'error');
   // Anthropic's and the Responses API's `error` event (the latter with code/message at top level).
   if (type === 'error') return describe(error) ?? describe(chunk) ?? 'error';
-  // A chat-completions stream: a top-level error object (null or absent on ordinary chunks).
-  if (type === undefined && error !== undefined && error !== null) return describe(error) ?? 'error';
+  // A chat-completions stream: a top-level error object or message. Ordinary chunks leave it out,
+  // or some servers send an empty value (null, false, "") that is no error.
+  if (type === undefined && isErrorValue(error)) return describe(error) ?? 'error';
   return undefined;
+}
+
+function isErrorValue(error: Json | undefined): boolean {
+  if (typeof error === 'string') return error.trim() !== '';
+  return typeof error === 'object' && error !== null && !Array.isArray(error);
 }
 
 function describe(error: Json | undefined): string | undefined {
