@@ -74,7 +74,7 @@ test('plain input files small enough for V8\'s own limit run in the first proces
   assert.equal(wantedHeapMb(facts({ inputBytes: 10, env: { RELAY_ATIF_HEAP_MB: '300' } })), 300);
   // What the decision is told: the inputs' summed size, only when every one is a plain regular file.
   const files: Record<string, number> = { 'a.ndjson': 100, 'b.ndjson': 20, 'c.ndjson.gz': 5 };
-  const probe: InputProbe = { fileSize: (p) => files[p], isGzip: (p) => p.endsWith('.gz') };
+  const probe: InputProbe = { fileSize: (p) => files[p], isCompressed: (p) => p.endsWith('.gz') };
   assert.equal(plainInputBytes(['convert', 'a.ndjson', 'b.ndjson', '-o', 'out/', '--jobs', '2'], probe), 120);
   assert.equal(plainInputBytes(['convert', 'a.ndjson', '-o', '-'], probe), 100, "'-' as the output is not stdin as an input");
   for (const args of [['convert'], ['convert', '-'], ['convert', 'a.ndjson', '-'], ['convert', 'logs/'], ['convert', 'logs/*.ndjson'], ['convert', 'c.ndjson.gz'], ['explain', 'missing.ndjson']]) {

@@ -64,13 +64,14 @@ describe('resolveInputs: temporary trees', () => {
     await writeFile(join(dir, 'logs', 'y.JSONL'), '');
     await writeFile(join(dir, 'logs', 'z.har.gz'), '');
     await writeFile(join(dir, 'logs', 'w.txt.gz'), '');
+    await writeFile(join(dir, 'logs', 'v.zhar'), '');
     await writeFile(join(dir, 'empty', 'nested', 'readme.md'), '');
     await writeFile(join(dir, 'run[1].ndjson'), '');
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 
-  it('includes .gz variants and matches extensions case-insensitively', async () => {
-    assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir }), ['logs/day1/x.ndjson.gz', 'logs/y.JSONL', 'logs/z.har.gz']);
+  it("includes .gz variants and mitmproxy's zlib .zhar, and matches extensions case-insensitively", async () => {
+    assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir }), ['logs/day1/x.ndjson.gz', 'logs/v.zhar', 'logs/y.JSONL', 'logs/z.har.gz']);
   });
 
   it('throws not-found for a directory holding no inputs', async () => {

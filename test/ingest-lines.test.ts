@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { FILE_READ_BYTES, InputError, openFile, type InputSource } from '../src/ingest/inputs.js';
@@ -177,6 +177,29 @@ describe('readLines: gzip and files', () => {
 
   it('throws unreadable for truncated gzip', async () => {
     await rejectsUnreadable(fileSource(join(dir, 'truncated.ndjson.gz')));
+  });
+
+  it('inflates zlib by its magic bytes, as mitmproxy writes a .zhar (level 9), read at once or streamed', async () => {
+    for (const level of [1, 6, 9]) {
+      const zlib = deflateSync(content, { level });
+      const path = join(dir, `level-${level}.zhar`);
+      await writeFile(path, zlib);
+      assert.deepEqual(await texts(fileSource(path)), expected, `level ${level} from a file`);
+      assert.deepEqual(await texts(chunked('-', ...[...zlib].map((b) => [b]))), expected, `level ${level} byte by byte`);
+    }
+  });
+
+  it('names a corrupt or truncated zlib stream as such', async () => {
+    const zlib = deflateSync(content, { level: 9 });
+    for (const [name, bytes] of [['corrupt.zhar', Buffer.concat([zlib.subarray(0, 2), Buffer.alloc(20, 0xff)])], ['truncated.zhar', zlib.subarray(0, zlib.length - 6)]] as const) {
+      await writeFile(join(dir, name), bytes);
+      await assert.rejects(collect(fileSource(join(dir, name), name)), new RegExp(`^InputError: ${name.replace('.', '\\.')}: corrupt or truncated zlib data: `));
+    }
+  });
+
+  it('reads text beginning with "x" as text: only a zlib header of a level written to files is taken', async () => {
+    // "x^" is a valid zlib header (levels 2-5) but printable: such a line stays a line.
+    assert.deepEqual(await texts(chunked('f', 'x^y\n', 'xx\n')), ['x^y', 'xx']);
   });
 
   it('throws unreadable for a directory or a vanished file', async () => {

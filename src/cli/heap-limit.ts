@@ -97,13 +97,13 @@ export function inputArguments(args: readonly string[]): string[] {
 export interface InputProbe {
   /** undefined when the path is not a regular file (missing, a directory, a device or pipe). */
   fileSize(path: string): number | undefined;
-  /** Whether the file starts with the gzip magic (read compressed, it takes more memory than its size). */
-  isGzip(path: string): boolean;
+  /** Whether the file starts with the gzip or zlib magic (read inflated, it takes more memory than its size). */
+  isCompressed(path: string): boolean;
 }
 
 /**
  * The summed size of the inputs when each is a plain, uncompressed regular file; undefined when the
- * size that matters cannot be known: stdin (`-`, or no input at all), a directory, a glob, a gzip file,
+ * size that matters cannot be known: stdin (`-`, or no input at all), a directory, a glob, a gzip or zlib file,
  * a name that is not there (the run will say so).
  */
 export function plainInputBytes(args: readonly string[], probe: InputProbe): number | undefined {
@@ -112,7 +112,7 @@ export function plainInputBytes(args: readonly string[], probe: InputProbe): num
   let total = 0;
   for (const name of inputs) {
     const size = name === '-' ? undefined : probe.fileSize(name);
-    if (size === undefined || probe.isGzip(name)) return undefined;
+    if (size === undefined || probe.isCompressed(name)) return undefined;
     total += size;
   }
   return total;
@@ -128,12 +128,13 @@ export const fileProbe: InputProbe = {
       return undefined;
     }
   },
-  isGzip(path) {
+  isCompressed(path) {
     const head = Buffer.alloc(2);
     try {
       const fd = openSync(path, 'r');
       try {
-        return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+        // The magic bytes of ingest/lines.ts compressionOf, not imported: this module stays built-ins only.
+        return readSync(fd, head, 0, 2, 0) === 2 && ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0x78 && [0x01, 0x9c, 0xda].includes(head[1])));
       } finally {
         closeSync(fd);
       }

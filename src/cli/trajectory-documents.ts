@@ -209,7 +209,7 @@ async function openInput(name: string, io: CliIO): Promise<NodeJS.ReadableStream
 }
 
 /**
- * The trajectories of one named input ('-': stdin), gzip recognised by its magic bytes as convert
+ * The trajectories of one named input ('-': stdin), gzip and zlib recognised by their magic bytes as convert
  * reads its inputs. Nothing at all on stdin is no trajectory (`convert … | validate` when nothing was
  * converted); an empty file is one document, which is not JSON.
  */

@@ -20,7 +20,7 @@ export interface InputSource {
  *   (the CLI exits 2: a usage problem, never an empty success).
  * - `no-input`: no arguments while stdin is a terminal (nothing to read; the CLI shows usage, exit 2).
  * - `unreadable`: a source that exists but cannot be read: permissions, a directory where a file was
- *   expected, a corrupt or truncated gzip stream (the CLI exits 3). Mostly raised while reading, by
+ *   expected, a corrupt or truncated gzip or zlib stream (the CLI exits 3). Mostly raised while reading, by
  *   `readLines` (after the lines before the damage were yielded); here only when a path cannot be inspected
  *   or a directory listed.
  */
@@ -54,7 +54,7 @@ export interface InputEnv {
 export const STDIN_NAME = '-';
 
 /** File names a directory walk picks up; explicit file arguments and glob matches are taken whatever their name. */
-const INPUT_FILE_NAME = /\.(ndjson|jsonl|har)(\.gz)?$/i;
+const INPUT_FILE_NAME = /\.((ndjson|jsonl|har)(\.gz)?|zhar)$/i;
 
 export function isInputFileName(name: string): boolean {
   return INPUT_FILE_NAME.test(name);
@@ -153,7 +153,7 @@ async function resolveArgument(arg: string, cwd: string): Promise<InputSource[]>
 async function resolveDirectory(dir: string, cwd: string): Promise<InputSource[]> {
   const names = await listInputFiles(dir, cwd);
   if (names.length === 0) {
-    throw new InputError('not-found', dir, `no input files (*.ndjson, *.jsonl, *.har, optionally .gz) under ${dir}`);
+    throw new InputError('not-found', dir, `no input files (*.ndjson, *.jsonl, *.har, optionally .gz, or *.zhar) under ${dir}`);
   }
   return names.map((name) => fileSource(name, cwd));
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
 import { InputError, WholeFile, type InputSource } from './inputs.js';
 
 /**
@@ -30,6 +30,33 @@ export interface ReadLinesOptions {
 const LF = 0x0a;
 const CR = 0x0d;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
+/**
+ * A zlib stream (RFC 1950), as mitmproxy writes a `.zhar`: CMF 0x78 (deflate, 32K window), then a FLG
+ * byte that makes (CMF·256 + FLG) divisible by 31. Only the FLG bytes of levels 0–1, 6 (the default)
+ * and 7–9 (mitmproxy's) are taken: those of levels 2–5 (0x5e, `^`) and of a preset dictionary are
+ * printable or never written to a file, and `x^` could begin a line of text.
+ */
+const ZLIB_CMF = 0x78;
+const ZLIB_FLG: readonly number[] = [0x01, 0x9c, 0xda];
+
+/** What an input's first bytes say it is compressed with: gzip and zlib are read inflated, whatever the name. */
+export type Compression = 'gzip' | 'zlib';
+
+export function compressionOf(head: Uint8Array): Compression | undefined {
+  if (head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) return 'gzip';
+  if (head[0] === ZLIB_CMF && head[1] !== undefined && ZLIB_FLG.includes(head[1])) return 'zlib';
+  return undefined;
+}
+
+/** An inflater's failure on data that began as {@link Compression} announces, named as such. */
+class CorruptCompressedData extends Error {
+  constructor(
+    readonly compression: Compression,
+    cause: Error,
+  ) {
+    super(cause.message, { cause });
+  }
+}
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
 /**
@@ -39,8 +66,8 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
 /**
  * The lines of one source, 1-based, `\n` or `\r\n` terminated, a final unterminated line included.
- * Gzip is recognised by its magic bytes whatever the name. Read failures (missing permissions, a
- * directory, a corrupt or truncated gzip stream) throw {@link InputError} `unreadable` naming the source.
+ * Gzip and zlib are recognised by their magic bytes whatever the name. Read failures (missing permissions,
+ * a directory, a corrupt or truncated gzip or zlib stream) throw {@link InputError} `unreadable` naming the source.
  */
 export async function* readLines(source: InputSource, options: ReadLinesOptions = {}): AsyncGenerator<Line> {
   for await (const batch of readLineBatches(source, options)) yield* batch;
@@ -67,7 +94,7 @@ export async function* readLineBatches(source: InputSource, options: ReadLinesOp
 function asUnreadable(error: unknown, name: string): InputError {
   if (error instanceof InputError) return error;
   const detail = (error as Error)?.message ?? String(error);
-  const what = isZlibError(error) ? 'corrupt or truncated gzip data' : 'cannot read';
+  const what = error instanceof CorruptCompressedData ? `corrupt or truncated ${error.compression} data` : 'cannot read';
   return new InputError('unreadable', name, `${name}: ${what}: ${detail}`, { cause: error });
 }
 
@@ -76,10 +103,10 @@ function isZlibError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('Z_');
 }
 
-/** The stream's bytes, gunzipped when they start with the gzip magic (as every input is read). */
+/** The stream's bytes, inflated when they start with the gzip or zlib magic (as every input is read). */
 export async function* contentChunks(stream: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   if (stream instanceof WholeFile) {
-    const inflated = gunzippedAtOnce(stream.bytes);
+    const inflated = inflatedAtOnce(stream.bytes);
     if (inflated) {
       stream.destroy();
       if (inflated.length > 0) yield inflated;
@@ -95,23 +122,26 @@ export async function* contentChunks(stream: NodeJS.ReadableStream): AsyncGenera
     head = Buffer.concat([head, toBuffer(next.value)]);
   }
   const rest = followedBy(head, chunks);
-  if (head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) yield* gunzip(rest);
+  const compression = compressionOf(head);
+  if (compression) yield* inflate(rest, compression);
   else yield* rest;
 }
 
-/** Inflated text of a small file gunzipped at once at most (a file that inflates further is streamed). */
+/** Inflated text of a small file inflated at once at most (a file that inflates further is streamed). */
 const INFLATED_AT_ONCE_BYTES = 16 * 1024 * 1024;
 
 /**
- * A small gzip file's text, inflated in one call: the streaming inflater waits on the thread pool for
- * every chunk, which on a directory of small compressed logs took a third of the run. Undefined when
- * the bytes are not gzip, or the inflation fails or would exceed {@link INFLATED_AT_ONCE_BYTES}: the file
- * is then streamed, which gives what precedes any damage before the error, as for any other file.
+ * A small compressed file's text, inflated in one call: the streaming inflater waits on the thread pool
+ * for every chunk, which on a directory of small compressed logs took a third of the run. Undefined when
+ * the bytes are not compressed, or the inflation fails or would exceed {@link INFLATED_AT_ONCE_BYTES}: the
+ * file is then streamed, which gives what precedes any damage before the error, as for any other file.
  */
-function gunzippedAtOnce(bytes: Buffer): Buffer | undefined {
-  if (bytes[0] !== GZIP_MAGIC[0] || bytes[1] !== GZIP_MAGIC[1]) return undefined;
+function inflatedAtOnce(bytes: Buffer): Buffer | undefined {
+  const compression = compressionOf(bytes);
+  if (!compression) return undefined;
   try {
-    return gunzipSync(bytes, { maxOutputLength: INFLATED_AT_ONCE_BYTES });
+    const options = { maxOutputLength: INFLATED_AT_ONCE_BYTES };
+    return compression === 'gzip' ? gunzipSync(bytes, options) : inflateSync(bytes, options);
   } catch {
     return undefined;
   }
@@ -133,14 +163,14 @@ export function toBuffer(chunk: Buffer | string): Buffer {
 }
 
 /**
- * The gunzipped bytes, every one the inflater produced before an error included: a truncated or
+ * The inflated bytes, every one the inflater produced before an error included: a truncated or
  * corrupt file still yields what precedes the damage (whose lines are read and converted, then the
  * run fails as unreadable). Iterating the inflater directly would drop its buffered output at the
  * error, so how much is lost would depend on how fast the consumer reads.
  */
-async function* gunzip(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+async function* inflate(compressed: AsyncGenerator<Buffer>, compression: Compression): AsyncGenerator<Buffer> {
   const source = Readable.from(compressed);
-  const inflater = createGunzip();
+  const inflater = compression === 'gzip' ? createGunzip() : createInflate();
   const ready: Buffer[] = [];
   let failure: Error | undefined;
   let ended = false;
@@ -166,7 +196,7 @@ async function* gunzip(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffe
       if (chunk) {
         if (inflater.isPaused() && ready.length < INFLATED_AHEAD / 2) inflater.resume();
         yield chunk;
-      } else if (failure) throw failure;
+      } else if (failure) throw isZlibError(failure) ? new CorruptCompressedData(compression, failure) : failure;
       else if (ended) return;
       else await new Promise<void>((resolve) => (wake = resolve));
     }
