@@ -110,6 +110,16 @@ describe('LLM owner resolution (§2.6)', () => {
 });
 
 describe('resolveGatewayCallOwnership', () => {
+  it('says where an explicit subagent id that names no active subagent came from: the header or a Codex thread_id', () => {
+    const codexSpawn = { input: 'x', client_metadata: { 'x-codex-installation-id': 'install-1', 'x-openai-subagent': 'collab_spawn', thread_id: 'child-thread' } };
+    const reason = (headers: Record<string, string>) => {
+      const start = buildLlmGatewayStart(makeExchange({ path: '/v1/responses', headers, body: codexSpawn }), routeForPath('/v1/responses')!, { codexClientMetadataSession: true });
+      return resolveGatewayCallOwnership(state({ subagents: workers }), start, NOW).resolution.skipped[0];
+    };
+    assert.deepEqual(reason({}), { rule: 'EXPLICIT_SUBAGENT', reason: 'subagent child-thread (from the Codex client_metadata.thread_id) is not active' });
+    assert.deepEqual(reason({ 'x-nemo-relay-subagent-id': 'gone' }), { rule: 'EXPLICIT_SUBAGENT', reason: 'subagent gone (from the x-nemo-relay-subagent-id header) is not active' });
+  });
+
   it('builds the start metadata from gateway_path, correlation and owner metadata, and learns affinity', () => {
     const exchange = makeExchange({ path: '/v1/messages', headers: { 'x-nemo-relay-subagent-id': 'w1' }, body: { messages: [{ role: 'user', content: TASK }] } });
     const start = buildLlmGatewayStart(exchange, routeForPath('/v1/messages')!);

@@ -25,6 +25,7 @@ export function resolveGatewayCallOwnership<T extends { insertedAtNs: Nanos }>(
 ): GatewayCallOwnership<T> {
   const target = {
     subagentId: start.subagentId,
+    subagentIdSource: start.subagentIdSource,
     conversationId: start.conversationId,
     generationId: start.generationId,
     requestId: start.requestId,

@@ -1,6 +1,7 @@
 import type { Nanos } from '../ingest/time.js';
 import type { Json } from '../json/value.js';
 import { matchingPendingHintIndex, moveHintFile } from './llm-hint-index.js';
+import type { SubagentIdSource } from './identifiers.js';
 import type { HintMatchTarget, LlmHint } from './llm-hints.js';
 import { llmOwnerMetadata } from './owner-metadata.js';
 import { requestAffinityKey, type RequestAffinityMap } from './request-affinity.js';
@@ -75,7 +76,15 @@ export interface OwnerResolution {
 export interface OwnerTarget extends HintMatchTarget {
   /** The parsed request body (the affinity key source). */
   content: Json;
+  /** Where `subagentId` came from, for the reason this rule did not apply; none for a session alias's subagent. */
+  subagentIdSource?: SubagentIdSource;
 }
+
+/** How the skip reason names where an explicit subagent id came from. */
+const SUBAGENT_ID_FROM: Record<SubagentIdSource, string> = {
+  header: ' (from the x-nemo-relay-subagent-id header)',
+  'codex-thread': ' (from the Codex client_metadata.thread_id)',
+};
 
 const STICKY_STATUS: Record<StickyOwnerSource, { status: string; source?: string }> = {
   llm: { status: 'sticky_last_owner' },
@@ -139,7 +148,8 @@ export function resolveLlmOwner<T extends { insertedAtNs: Nanos }>(
     stickTo(target.subagentId);
     return done({ rule: 'EXPLICIT_SUBAGENT', ...owned(target.subagentId), status: 'explicit', source: 'gateway_header' });
   }
-  skipped.push({ rule: 'EXPLICIT_SUBAGENT', reason: target.subagentId === undefined ? 'no x-nemo-relay-subagent-id header' : `subagent ${target.subagentId} is not active` });
+  const from = target.subagentIdSource === undefined ? '' : SUBAGENT_ID_FROM[target.subagentIdSource];
+  skipped.push({ rule: 'EXPLICIT_SUBAGENT', reason: target.subagentId === undefined ? 'no x-nemo-relay-subagent-id header' : `subagent ${target.subagentId}${from} is not active` });
 
   // 2–3. A sole pending hint (any score), else the unique best-scoring one.
   const hints = state.pendingLlmHints;
