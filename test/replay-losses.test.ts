@@ -4,6 +4,8 @@
  * counted in its stats, and named, the first one by file and line, in the notes under the summary.
  */
 import assert from 'node:assert/strict';
+import { parseJson } from '../src/json/parse.js';
+import { firstStreamError } from '../src/providers/sse/stream-error.js';
 import { describe, it } from 'node:test';
 import type { Json } from '../src/json/value.js';
 import { formatRfc3339 } from '../src/ingest/time.js';
@@ -411,5 +413,15 @@ describe('gateway calls filed in the shared gateway-gateway session', () => {
       assert.equal(result.stats.fallbackSessionCalls, 0);
       assert.equal(describeReplay(result.stats).some((n) => n.includes('gateway-gateway')), false);
     }
+  });
+});
+
+describe('firstStreamError', () => {
+  it('counts a chat chunk whose error is an object or a message, not a number, array or blank value', () => {
+    const chunk = (error: Json) => ({ object: 'chat.completion.chunk', error, choices: [] });
+    assert.equal(firstStreamError([chunk({ message: 'rate limited' })])?.description, 'rate limited');
+    assert.equal(firstStreamError([chunk('upstream timed out')])?.description, 'upstream timed out');
+    // A number too large for a double is read exact (a JsonNumber object): still no error.
+    for (const error of [parseJson('12345678901234567890'), 7, [], '  ', '', false, null]) assert.equal(firstStreamError([chunk(error)]), undefined, JSON.stringify(String(error)));
   });
 });

@@ -1,4 +1,4 @@
-import type { Json } from '../../json/value.js';
+import { isObject, type Json } from '../../json/value.js';
 import { member, stringMember } from './json-access.js';
 
 /**
@@ -38,7 +38,7 @@ function errorOf(chunk: Json): string | undefined {
 
 function isErrorValue(error: Json | undefined): boolean {
   if (typeof error === 'string') return error.trim() !== '';
-  return typeof error === 'object' && error !== null && !Array.isArray(error);
+  return isObject(error);
 }
 
 function describe(error: Json | undefined): string | undefined {
