@@ -19,7 +19,11 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
   return {
     hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id') },
     gateway: { codexClientMetadataSession: fixes.has('codex-client-metadata-session'), jsonStringFallThrough: fallThrough },
-    answers: { anthropicStreamUsage: fixes.has('anthropic-stream-usage'), anthropicStreamThinking: fixes.has('anthropic-stream-thinking') },
+    answers: {
+      anthropicStreamUsage: fixes.has('anthropic-stream-usage'),
+      anthropicStreamThinking: fixes.has('anthropic-stream-thinking'),
+      chatStreamReasoning: fixes.has('chat-stream-reasoning'),
+    },
     sessions: { jsonStringFallThrough: fallThrough },
   };
 }

@@ -14,10 +14,12 @@ export interface AssembleOptions {
   anthropicStreamUsage?: boolean;
   /** Fix `anthropic-stream-thinking`: an Anthropic thinking block's thinking and signature deltas are accumulated. */
   anthropicStreamThinking?: boolean;
+  /** Fix `chat-stream-reasoning`: a chat stream's `reasoning_content` / `reasoning` deltas are assembled. */
+  chatStreamReasoning?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
-  'openai-chat': (events) => assembleOpenAiChat(events),
+  'openai-chat': (events, options) => assembleOpenAiChat(events, { reasoning: options.chatStreamReasoning }),
   'openai-responses': (events) => assembleOpenAiResponses(events),
   'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking }),
 };

@@ -6,13 +6,27 @@ import { indexOrZero, U64KeyedMap } from './u64-keys.js';
  * OpenAI Chat Completions stream → the `chat.completion` object a non-streamed call returns, as the
  * live `OpenAIChatStreamingCodec` assembles it: the first `id`/`object`/`created`/`model` seen, the
  * last non-null `usage`, and per choice index the role, concatenated content deltas, last finish
- * reason and tool calls (per tool-call index: last id/type/name, concatenated argument text).
+ * reason and tool calls (per tool-call index: last id/type/name, concatenated argument text). Other
+ * delta fields are dropped; `options` are what the fixes change.
  */
-export function assembleOpenAiChat(chunks: readonly Json[]): JsonObject {
-  const state = new ChatState();
+export function assembleOpenAiChat(chunks: readonly Json[], options: ChatAssembly = {}): JsonObject {
+  const state = new ChatState(options);
   for (const chunk of chunks) state.observe(chunk);
   return state.finalize();
 }
+
+/** What the assembly does beyond the live codec (the fixes that change it). */
+export interface ChatAssembly {
+  /**
+   * Fix `chat-stream-reasoning`: the reasoning deltas of OpenAI-compatible servers, `reasoning_content`
+   * (DeepSeek, vLLM) and `reasoning` (OpenRouter), are concatenated into the message's field of that
+   * name, as a non-streamed answer has it.
+   */
+  reasoning?: boolean;
+}
+
+/** The delta fields fix `chat-stream-reasoning` assembles, each into the message field of its name. */
+const REASONING_FIELDS = ['reasoning_content', 'reasoning'] as const;
 
 interface ToolCallState {
   id?: string;
@@ -28,6 +42,8 @@ interface ChoiceState {
   hasContent: boolean;
   finishReason?: string;
   toolCalls: U64KeyedMap<ToolCallState>;
+  /** Reasoning text per field, once a delta has sent it (fix `chat-stream-reasoning`). */
+  reasoning?: Map<string, string>;
 }
 
 class ChatState {
@@ -37,6 +53,8 @@ class ChatState {
   private model?: string;
   private usage?: Json;
   private readonly choices = new U64KeyedMap<ChoiceState>();
+
+  constructor(private readonly options: ChatAssembly) {}
 
   observe(chunk: Json): void {
     // Repeated on every chunk: the first value is canonical.
@@ -67,6 +85,7 @@ class ChatState {
       state.content += content;
       state.hasContent = true;
     }
+    if (this.options.reasoning) observeReasoning(state, delta);
     const toolCalls = member(delta, 'tool_calls');
     if (!Array.isArray(toolCalls)) return;
     for (const call of toolCalls) {
@@ -94,11 +113,19 @@ class ChatState {
   }
 }
 
+function observeReasoning(state: ChoiceState, delta: Json): void {
+  for (const field of REASONING_FIELDS) {
+    const text = stringMember(delta, field);
+    if (text !== undefined) (state.reasoning ??= new Map()).set(field, (state.reasoning.get(field) ?? '') + text);
+  }
+}
+
 function finalizeChoice(index: number | JsonNumber, choice: ChoiceState): JsonObject {
   const message: JsonObject = {
     role: choice.role ?? 'assistant',
     content: choice.hasContent ? choice.content : null,
   };
+  for (const [field, text] of choice.reasoning ?? []) message[field] = text;
   if (choice.toolCalls.size > 0) {
     message.tool_calls = choice.toolCalls.sorted().map(([, tc]) => {
       const call: JsonObject = {};
