@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Json } from '../src/json/value.js';
 import { assembleAnthropicMessages } from '../src/providers/sse/anthropic-messages.js';
-import { runCli } from './support/cli.js';
-import { events, rawFixture, registryAndProfileTests, SEED } from './support/fixes-raw.js';
+import { agentStep, llmEndData, registryAndProfileTests, SEED } from './support/fixes-raw.js';
 
 const FIX = 'anthropic-stream-thinking';
 const THINKING = 'The user wants a count. ls src shows two files.';
@@ -19,22 +18,14 @@ describe(FIX, () => {
   registryAndProfileTests(FIX);
 
   it("the call's LLM end has the thinking and signature of the stream, as the non-streamed answer would", async () => {
-    const content = async (...flags: string[]) => {
-      const end = (await events(FIX, ...flags)).find((e) => e.category === 'llm' && e.scope_category === 'end');
-      return (end?.data as { content?: unknown } | undefined)?.content;
-    };
+    const content = async (...flags: string[]) => ((await llmEndData(FIX, ...flags)) as { content?: unknown } | undefined)?.content;
     assert.deepEqual(await content(...SEED), [{ type: 'thinking', thinking: '', signature: '' }, { type: 'text', text: 'Two files.' }]);
     assert.deepEqual(await content(), [{ type: 'thinking', thinking: THINKING, signature: 'EqQBCgIYAhIM1gbcDa9GJwZA' }, { type: 'text', text: 'Two files.' }]);
   });
 
   it("with provider-reasoning, the agent step's reasoning_content is that thinking", async () => {
-    const agentStep = async (...flags: string[]) => {
-      const r = await runCli(['convert', rawFixture(FIX), '-o', '-', '-q', ...flags]);
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout).steps.find((s: { source: string }) => s.source === 'agent');
-    };
-    assert.equal((await agentStep()).reasoning_content, THINKING);
-    assert.equal((await agentStep('--no-fix', FIX)).reasoning_content, undefined, 'an empty thinking block is no reasoning');
+    assert.equal((await agentStep(FIX)).reasoning_content, THINKING);
+    assert.equal((await agentStep(FIX, '--no-fix', FIX)).reasoning_content, undefined, 'an empty thinking block is no reasoning');
   });
 
   it('accumulates only into thinking blocks; a signature delta sets the signature (it is sent whole)', () => {

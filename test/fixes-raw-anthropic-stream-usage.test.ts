@@ -9,8 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assembleAnthropicMessages } from '../src/providers/sse/anthropic-messages.js';
-import { runCli } from './support/cli.js';
-import { events, rawFixture, registryAndProfileTests, SEED } from './support/fixes-raw.js';
+import { agentStep, llmEndData, registryAndProfileTests, SEED } from './support/fixes-raw.js';
 
 const FIX = 'anthropic-stream-usage';
 
@@ -18,24 +17,16 @@ describe(FIX, () => {
   registryAndProfileTests(FIX);
 
   it("the call's LLM end keeps message_start's counts, with message_delta's output count over them", async () => {
-    const usage = async (...flags: string[]) => {
-      const end = (await events(FIX, ...flags)).find((e) => e.category === 'llm' && e.scope_category === 'end');
-      return (end?.data as { usage?: unknown } | undefined)?.usage;
-    };
+    const usage = async (...flags: string[]) => ((await llmEndData(FIX, ...flags)) as { usage?: unknown } | undefined)?.usage;
     assert.deepEqual(await usage(...SEED), { output_tokens: 14 });
     assert.deepEqual(await usage(), { input_tokens: 310, cache_creation_input_tokens: 40, cache_read_input_tokens: 1200, output_tokens: 14 });
   });
 
   it('the step has its prompt tokens (and, with anthropic-token-accounting, cached ≤ prompt)', async () => {
-    const metrics = async (...flags: string[]) => {
-      const r = await runCli(['convert', rawFixture(FIX), '-o', '-', '-q', ...flags]);
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout).steps.find((s: { source: string }) => s.source === 'agent').metrics;
-    };
-    const seed = await metrics(...SEED);
-    assert.equal(seed.prompt_tokens, undefined, 'relay-0.3: the prompt tokens are lost');
-    const fixed = await metrics();
-    assert.deepEqual([fixed.prompt_tokens, fixed.cached_tokens, fixed.completion_tokens], [1550, 1200, 14]);
+    const seed = (await agentStep(FIX, ...SEED)).metrics;
+    assert.equal(seed?.prompt_tokens, undefined, 'relay-0.3: the prompt tokens are lost');
+    const fixed = (await agentStep(FIX)).metrics;
+    assert.deepEqual([fixed?.prompt_tokens, fixed?.cached_tokens, fixed?.completion_tokens], [1550, 1200, 14]);
   });
 
   it('merges key by key, only objects: a usage that is not an object still replaces', () => {

@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Json } from '../src/json/value.js';
 import { assembleOpenAiChat } from '../src/providers/sse/openai-chat.js';
-import { runCli } from './support/cli.js';
-import { events, rawFixture, registryAndProfileTests, SEED } from './support/fixes-raw.js';
+import { agentStep, llmEndData, registryAndProfileTests, SEED } from './support/fixes-raw.js';
 
 const FIX = 'chat-stream-reasoning';
 
@@ -18,22 +17,14 @@ describe(FIX, () => {
   registryAndProfileTests(FIX);
 
   it("the call's LLM end message has the streamed reasoning_content, as the non-streamed answer would", async () => {
-    const message = async (...flags: string[]) => {
-      const end = (await events(FIX, ...flags)).find((e) => e.category === 'llm' && e.scope_category === 'end');
-      return (end?.data as { choices: Array<{ message: unknown }> }).choices[0].message;
-    };
+    const message = async (...flags: string[]) => ((await llmEndData(FIX, ...flags)) as { choices: Array<{ message: unknown }> }).choices[0].message;
     assert.deepEqual(await message(...SEED), { role: 'assistant', content: 'No: 91 = 7 × 13.' });
     assert.deepEqual(await message(), { role: 'assistant', content: 'No: 91 = 7 × 13.', reasoning_content: '91 is odd; 91 / 7 = 13.' });
   });
 
   it("with provider-reasoning, the agent step's reasoning_content is that reasoning", async () => {
-    const agentStep = async (...flags: string[]) => {
-      const r = await runCli(['convert', rawFixture(FIX), '-o', '-', '-q', ...flags]);
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout).steps.find((s: { source: string }) => s.source === 'agent');
-    };
-    assert.equal((await agentStep()).reasoning_content, '91 is odd; 91 / 7 = 13.');
-    assert.equal((await agentStep('--no-fix', FIX)).reasoning_content, undefined);
+    assert.equal((await agentStep(FIX)).reasoning_content, '91 is odd; 91 / 7 = 13.');
+    assert.equal((await agentStep(FIX, '--no-fix', FIX)).reasoning_content, undefined);
   });
 
   it('assembles each reasoning field per choice, only once a delta sends it', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import type { Step, Trajectory } from '../../src/atif/types.js';
 import { FIXES, type FixName } from '../../src/profiles/fixes.js';
 import { ROOT, runCli, runJson } from './cli.js';
 
@@ -36,7 +37,18 @@ export async function events(name: FixName, ...flags: string[]): Promise<EventJs
   return (await eventsText(name, ...flags)).trim().split('\n').map((line) => JSON.parse(line) as EventJson);
 }
 
-/** The recorded attribution of one gateway capture (`explain --request ID --json`). */
+/** The `data` of the fixture's first LLM end as replayed (the assembled answer of a gateway call). */
+export async function llmEndData(name: FixName, ...flags: string[]): Promise<unknown> {
+  return (await events(name, ...flags)).find((e) => e.category === 'llm' && e.scope_category === 'end')?.data;
+}
+
+/** The fixture's first agent step as `convert` writes it. */
+export async function agentStep(name: FixName, ...flags: string[]): Promise<Step> {
+  const r = await runCli(['convert', rawFixture(name), '-o', '-', '-q', ...flags]);
+  assert.equal(r.code, 0, r.stderr);
+  return (JSON.parse(r.stdout) as Trajectory).steps.find((s) => s.source === 'agent')!;
+}
+
 /** What `explain --request --json` prints of one gateway call (the fields these tests read). */
 export interface AttributionJson {
   chain: { link?: string; session_id?: string; fix?: string; rejected: Array<{ link: string; reason: string }> };
