@@ -8,7 +8,7 @@ import type { ResponseReadings } from '../providers/readings.js';
 import { normalizeToolArguments, responsesCallIdsDiffer } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { responseReasoning } from '../providers/reasoning.js';
-import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply, fillMissingMetrics, type Metrics } from '../providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, responsesCachedTokensApply, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
