@@ -56,6 +56,16 @@ describe('diff [inputs...]: with vs without the dedupe pass', () => {
     assert.doesNotMatch(text, /kept \S+d1 hook\.exact \(itself removed/);
   });
 
+  it('names the fix behind a decision, as explain does: [fix NAME] in the text, "fix" in the JSON', async () => {
+    const tie = ['test/fixtures/fixes/dedupe-tie-break.ndjson', '--session-id', 's', '-q'];
+    const rules = (r: { stdout: string }) => JSON.parse(r.stdout).trajectories[0].removed_steps.flatMap((s: any) => s.decisions.map((d: any) => [d.rule, d.fix]));
+    assert.deepEqual(rules(await runCli(['diff', ...tie, '--json'])), [['MERGED_SAME_PAYLOAD', 'dedupe-tie-break'], ['MERGED_SAME_PAYLOAD', 'dedupe-tie-break']]);
+    assert.match((await runCli(['diff', ...tie])).stdout, /MERGED_SAME_PAYLOAD \[fix dedupe-tie-break\]  kept/);
+    // T1's merge is relay-0.3's own: no fix named.
+    const t1 = JSON.parse((await runCli(['diff', T1, '--session-id', 'session-1', '--json', '-q'])).stdout).trajectories[0].removed_steps;
+    assert.ok(t1.length > 0 && t1.every((s: any) => s.decisions.every((d: any) => !('fix' in d))));
+  });
+
   it('T3: both spans are kept, so dedupe changes nothing (exit 0)', async () => {
     const r = await runCli(['diff', T3, ...SEED, '--json', '-q']);
     assert.equal(r.code, 0, r.stderr);

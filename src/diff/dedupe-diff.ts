@@ -20,9 +20,10 @@ export interface RemovedStep {
   /**
    * Every decision that suppressed the span, with the span that stayed in that pair, and `survivors`:
    * the spans of the output that stand for it (`kept` itself, unless `kept` was suppressed in its turn —
-   * a chain — when it is the survivors its own suppressors lead to).
+   * a chain — when it is the survivors its own suppressors lead to). `fix`: the fixes that made the
+   * decision what it is, as explain names them.
    */
-  decisions: Array<{ rule: string; kept: string; kept_name: string; survivors: Array<{ span: string; name: string }> }>;
+  decisions: Array<{ rule: string; fix?: string; kept: string; kept_name: string; survivors: Array<{ span: string; name: string }> }>;
 }
 
 export interface MovedMetric {
@@ -90,7 +91,13 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
       source: p.step.source,
       span: uuid,
       span_name: names.get(uuid) ?? '',
-      decisions: (suppressedBy.get(uuid) ?? []).map((d) => ({ rule: d.rule, kept: d.canonical!, kept_name: names.get(d.canonical!) ?? '', survivors: survivorsOf(d.canonical!).map(named) })),
+      decisions: (suppressedBy.get(uuid) ?? []).map((d) => ({
+        rule: d.rule,
+        ...(d.fix === undefined ? {} : { fix: d.fix }),
+        kept: d.canonical!,
+        kept_name: names.get(d.canonical!) ?? '',
+        survivors: survivorsOf(d.canonical!).map(named),
+      })),
     });
   }
 

@@ -69,7 +69,7 @@ export function renderDedupeDiffTrajectory(t: DedupeDiff, profile: string, s: St
           cell(x.source),
           cell(x.span, s.id),
           cell(x.span_name),
-          cell(x.decisions.map((d) => d.rule).join(', '), s.rule),
+          cell(x.decisions.map((d) => (d.fix === undefined ? d.rule : `${d.rule} [fix ${d.fix}]`)).join(', '), s.rule),
           cell(x.decisions.map(keptText).join(', ')),
         ]),
         '    ',
