@@ -8,6 +8,8 @@ import { TextSpill } from '../ingest/spill.js';
 import { routeCapture } from '../gateway/capture-route.js';
 import { printedEvent } from '../ingest/held-records.js';
 import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
+import type { TranscriptReader } from '../sessions/index.js';
+import { transcriptFirstLines } from './transcripts.js';
 import { replayInTimeOrder, replayRecordsInBatches, type LateEventNote } from '../pipeline/raw.js';
 import { heldForConversion } from '../pipeline/convert.js';
 import { RepeatTracker, skipsDuplicates } from '../pipeline/duplicates.js';
@@ -41,8 +43,19 @@ export function recordOptions(flags: { agent?: string }): ReaderFlags {
  * the profile's fixes, and a progress bar unless --quiet or --no-progress (on a terminal, for large
  * inputs: see Progress).
  */
-export function readSettings(flags: { agent?: string; quiet?: boolean; progress?: boolean }, fixes: FixSet, opened?: ReadonlyMap<string, InputSource>): ReadSettings {
-  return { read: recordOptions(flags), fixes, opened, progress: !flags.quiet && flags.progress !== false };
+export function readSettings(flags: ReplayFlags & { quiet?: boolean; progress?: boolean }, fixes: FixSet, opened?: ReadonlyMap<string, InputSource>): ReadSettings {
+  return { read: recordOptions(flags), fixes, opened, progress: !flags.quiet && flags.progress !== false, readTranscript: transcriptReader(flags) };
+}
+
+/** The flags of how raw records are read and replayed: `--agent`, `--read-transcripts`. */
+export interface ReplayFlags {
+  agent?: string;
+  readTranscripts?: boolean;
+}
+
+/** `--read-transcripts`: the replay reads Codex transcripts from this machine's files. */
+export function transcriptReader(flags: ReplayFlags): TranscriptReader | undefined {
+  return flags.readTranscripts ? transcriptFirstLines() : undefined;
 }
 
 /**
@@ -79,10 +92,12 @@ export interface StreamOptions {
   inputBytes?: (bytes: number | undefined) => void;
   /** Inputs already opened by the command (see {@link InputEnv.opened}). */
   opened?: ReadonlyMap<string, InputSource>;
+  /** `--read-transcripts`: how the replay reads a Codex transcript's first line (none: it does not). */
+  readTranscript?: TranscriptReader;
 }
 
 /** How a command reads its inputs, whatever it makes of them. */
-export type ReadSettings = Pick<StreamOptions, 'read' | 'fixes' | 'opened' | 'progress'>;
+export type ReadSettings = Pick<StreamOptions, 'read' | 'fixes' | 'opened' | 'progress' | 'readTranscript'>;
 
 /**
  * Events in batches (a batch per chunk of input read): ATOF events as the inputs are read (memory
@@ -119,7 +134,7 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
     }
     if (raw.length === 0) return;
     // Replayed events go on as they are emitted: a trajectory is written when its scope closes, not after the whole replay.
-    const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes, onProgress: progress && replayProgress(progress, raw.length) });
+    const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes, readTranscript: options.readTranscript, onProgress: progress && replayProgress(progress, raw.length) });
     for (let step = replay.next(); ; step = replay.next()) {
       if (step.done) {
         progress?.phase(FINISHING);
@@ -262,7 +277,7 @@ export async function* streamTimelineEvents(args: string[], io: CliIO, accountin
       for (let at = 0; at < records.length; at += PRINT_BATCH) yield records.slice(at, at + PRINT_BATCH).map((r) => (r as AtofRecord).event);
       return;
     }
-    const replay = replayInTimeOrder(records, { fixes: options.fixes, onProgress: progress && replayProgress(progress, raw) });
+    const replay = replayInTimeOrder(records, { fixes: options.fixes, readTranscript: options.readTranscript, onProgress: progress && replayProgress(progress, raw) });
     for (let step = replay.next(); ; step = replay.next()) {
       if (step.done) return options.replay?.(step.value);
       yield step.value;

@@ -102,6 +102,13 @@ export function describeReplay(
         `the first: ${fallback.origin.file}:${fallback.origin.line}: capture ${fallback.captureId} (explain --request ${fallback.captureId} shows its session chain)`,
     );
   }
+  const transcript = stats.firstTranscriptNotRead;
+  if (stats.transcriptsNotRead > 0 && transcript) {
+    notes.push(
+      `${stats.transcriptsNotRead} Codex transcript${plural(stats.transcriptsNotRead)} (transcript_path) could not be read (--read-transcripts): a child thread among them is not linked to its parent thread unless its hook names the parent; ` +
+        `the first: ${transcript.origin.file}:${transcript.origin.line}: ${transcript.path}`,
+    );
+  }
   const firstDrop = stats.firstDroppedHook;
   if (stats.droppedHooks > 0 && firstDrop) {
     const byReason = HOOK_DROP_REASONS.filter((r) => stats.droppedHooksByReason[r] > 0).map((r) => `${stats.droppedHooksByReason[r]} ${HOOK_DROP_WORDING[r]}`);

@@ -87,6 +87,12 @@ export interface ReplayStats {
   fallbackSessionCalls: number;
   firstFallbackSessionCall?: { origin: LineRef; captureId: string };
   /** Turns the idle sweeper closed. */
+  /**
+   * Codex transcripts (`transcript_path`) a session start asked for that could not be read (missing, or
+   * no first line), with `--read-transcripts`: a child thread among them is not linked to its parent.
+   */
+  transcriptsNotRead: number;
+  firstTranscriptNotRead?: { origin: LineRef; path: string };
   idleClosures: number;
   /** Sessions still open at the end of input, closed by the emulated gateway shutdown. */
   shutdownSessions: number;
@@ -97,6 +103,19 @@ export interface ReplayResult {
   events: AtofEvent[];
   attributions: AttributionLog;
   stats: ReplayStats;
+}
+
+/** The reader, counting in `stats` the transcripts it could not read (the first named with its hook). */
+function countingMisses(read: TranscriptReader, stats: ReplayStats, origin: () => LineRef | undefined): TranscriptReader {
+  return (path) => {
+    const line = read(path);
+    if (line === undefined) {
+      stats.transcriptsNotRead++;
+      const at = origin();
+      if (at) stats.firstTranscriptNotRead ??= { origin: at, path };
+    }
+    return line;
+  };
 }
 
 export function replayTimeline(points: readonly TimelinePoint[], options: ReplayOptions = {}): ReplayResult {
@@ -124,8 +143,11 @@ export function* replayInBatches(
   let events: AtofEvent[] = [];
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
-  const manager = new SessionManager(emitter, { readTranscript: options.readTranscript, ...fixes.sessions });
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, fallbackSessionCalls: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, fallbackSessionCalls: 0, transcriptsNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
+  // The hook being replayed: a transcript the session layer asks for is that hook's.
+  let hookOrigin: LineRef | undefined;
+  const readTranscript = options.readTranscript && countingMisses(options.readTranscript, stats, () => hookOrigin);
+  const manager = new SessionManager(emitter, { readTranscript, ...fixes.sessions });
   const calls = new Map<GatewayRecord, GatewayCall>();
   const firstRaw = points.find((p) => p.kind !== 'atof');
   const sweeper = firstRaw ? new IdleSweeper(firstRaw.atNs) : undefined;
@@ -142,6 +164,7 @@ export function* replayInBatches(
       case 'hook': {
         const record = point.record;
         emitter.moment = { ...momentAt(point.atNs, `${record.seed}:events`), origin: record.origin };
+        hookOrigin = record.origin;
         const outcome = adaptHook(record.agent, record.payload, { headers: record.headers, ids: seededUuids(`${record.seed}:adapter`, unixMs(point.atNs)), ...fixes.hooks });
         const sessionDrop = manager.applyHookEvents(outcome.events, (name) => hookHeader(record.headers, name));
         stats.hooks++;

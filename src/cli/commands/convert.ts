@@ -11,7 +11,7 @@ import { printable } from '../printable.js';
 import { sizeSetting, type CliIO } from '../io.js';
 import { runAccounting, skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs, inputFilePaths } from '../output-guards.js';
-import { recordOptions, streamEvents, type Loaded } from '../load.js';
+import { recordOptions, streamEvents, transcriptReader, type Loaded, type ReplayFlags } from '../load.js';
 import { runGrouped } from '../grouped-run.js';
 import { accountDuplicateEvents } from '../late-events.js';
 import { RepeatTracker, skipsDuplicates } from '../../pipeline/duplicates.js';
@@ -22,7 +22,8 @@ import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from 
 import { VERSION } from '../version.js';
 import { wholeNumber } from '../whole-number.js';
 
-export interface ExportFlags {
+/** `--agent` (the agent of bare hook payloads) and `--read-transcripts` come from {@link ReplayFlags}. */
+export interface ExportFlags extends ReplayFlags {
   sessionId?: string;
   agentName: string;
   agentVersion?: string;
@@ -30,8 +31,6 @@ export interface ExportFlags {
   profile: ProfileName;
   fix?: string[];
   noFix?: string[];
-  /** The agent of bare hook payloads (`--agent`). */
-  agent?: string;
 }
 
 export interface ConvertFlags extends ExportFlags {
@@ -92,6 +91,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   const validationErrors: Array<{ session_id: string; path: string; message: string; rule: string }> = [];
   // Raw records are replayed at the end of input; the replay reports here what it did.
   const readOptions = recordOptions(flags);
+  const readTranscript = transcriptReader(flags);
   let replay: Loaded['replay'];
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
@@ -120,7 +120,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       const keepText = keepsLineText(options);
       // A repeat is a skip as it is read, as in a streamed run (so --strict stops at it).
       const repeats = skipsDuplicates(options.fixes) ? new RepeatTracker() : undefined;
-      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes })) {
+      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes, readTranscript })) {
         if (repeats?.repeats(e)) accountDuplicateEvents(accounting, [e]);
         else events.push(heldForConversion(e, keepText));
       }
@@ -130,7 +130,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       // With workers, this thread only routes events (their payloads are read again where they are
       // converted); results are written in the order their scopes closed, whatever thread made them.
       const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, ...parallelSettings(io) }) : undefined;
-      const read = await runGrouped(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes }, parallel ? { parallel, jobs } : inThread(options, writer.format, validate), emit);
+      const read = await runGrouped(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes, readTranscript }, parallel ? { parallel, jobs } : inThread(options, writer.format, validate), emit);
       eventCount = read.events;
       lateReconstructed = read.lateReconstructed;
       firstLate = read.firstLateReconstructed;
@@ -186,6 +186,7 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     request_bodies_not_json: stats.requestBodiesNotJson,
     responses_not_read: stats.responsesNotRead,
     gateway_fallback_session_calls: stats.fallbackSessionCalls,
+    transcripts_not_read: stats.transcriptsNotRead,
     idle_closures: stats.idleClosures,
     shutdown_sessions: stats.shutdownSessions,
     late_reconstructed_events: lateReconstructed,

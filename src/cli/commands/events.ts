@@ -1,7 +1,7 @@
 import { eventJson } from '../../ingest/held-records.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
-import { readSettings, streamTimelineEvents, type Loaded } from '../load.js';
+import { readSettings, streamTimelineEvents, type Loaded, type ReplayFlags } from '../load.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { writeOut } from '../output.js';
 import { runAccounting } from '../problems.js';
@@ -9,9 +9,7 @@ import { fixesOf, type ExportFlags } from './convert.js';
 import { finishReport, type ReportFlags } from './explain.js';
 
 /** `--profile`, `--fix`, `--no-fix`: the raw-log fixes change the replay. */
-export interface EventsFlags extends ReportFlags, Pick<ExportFlags, 'profile' | 'fix' | 'noFix'> {
-  agent?: string;
-}
+export interface EventsFlags extends ReportFlags, ReplayFlags, Pick<ExportFlags, 'profile' | 'fix' | 'noFix'> {}
 
 /** Bytes gathered before a write: few, large writes, with backpressure between them. */
 const CHUNK = 1 << 20;
