@@ -109,6 +109,7 @@ function naiveDedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTraj
     const survivors = (u: string): string[] => (dedupe.suppressed.has(u) ? [...new Set((suppressedBy.get(u) ?? []).flatMap((d) => survivors(d.canonical!)))].sort() : [u]);
     const decisions = (suppressedBy.get(uuid) ?? []).map((d) => ({
       rule: d.rule,
+      ...(d.fix === undefined ? {} : { fix: d.fix }),
       kept: d.canonical!,
       kept_name: names.get(d.canonical!) ?? '',
       survivors: survivors(d.canonical!).map((u) => ({ span: u, name: names.get(u) ?? '' })),
