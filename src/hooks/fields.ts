@@ -21,6 +21,11 @@ export interface HookInput {
    * first event that needs it and reused by the others. Absent, every event draws its own (seed).
    */
   syntheticSession?: { id?: string };
+  /**
+   * Fix `cursor-mcp-result`: a Cursor `afterMCPExecution` without any of the result keys below gives
+   * its `result_json` (the MCP tool's output as Cursor sends it) as the tool result. Absent, the seed.
+   */
+  cursorMcpResult?: boolean;
 }
 
 export interface Sourced<T> {
@@ -53,7 +58,7 @@ const TOOL_CALL_ID_PATHS = [
 ] as const;
 const TOOL_NAME_PATHS = ['tool_name', 'toolName', 'tool.name', 'tool_input.name', 'name'] as const;
 const TOOL_ARGUMENT_PATHS = ['tool_input', 'input', 'arguments', 'args'] as const;
-const TOOL_RESULT_PATHS = ['tool_output', 'tool_response', 'output', 'result', 'extra.tool_output', 'extra.result'] as const;
+export const TOOL_RESULT_PATHS = ['tool_output', 'tool_response', 'output', 'result', 'extra.tool_output', 'extra.result'] as const;
 const TOOL_STATUS_PATHS = ['status', 'decision', 'permission'] as const;
 /** Top-level keys gathered as the result of a failure/denied hook that carries no explicit output. */
 const FAILURE_DETAIL_KEYS = ['error', 'reason', 'is_interrupt', 'duration_ms'] as const;

@@ -25,6 +25,8 @@ export interface HookContext {
    * `hook-<uuid>` session (HEAD), instead of one each (the seed splits a prompt or stop hook in two).
    */
   oneSyntheticSessionPerHook?: boolean;
+  /** Fix `cursor-mcp-result`: a Cursor `afterMCPExecution`'s `result_json` is its tool result (see `HookInput`). */
+  cursorMcpResult?: boolean;
 }
 
 const ADAPTERS: Readonly<Record<HookAgentKind, (input: AdapterInput) => AdapterResult>> = {
@@ -43,6 +45,7 @@ export function adaptHook(agent: HookAgentKind, payload: Json, context: HookCont
   const eventName = eventNameOf(payload);
   const input: AdapterInput = { payload, headers: context.headers, ids: context.ids };
   if (context.oneSyntheticSessionPerHook) input.syntheticSession = {};
+  if (context.cursorMcpResult) input.cursorMcpResult = true;
   const result = ADAPTERS[agent](input);
   const outcome: HookOutcome = { agent, eventName, normalizedName: normalizeName(eventName), events: result.events, response: result.response };
   if (result.dropped !== undefined) outcome.dropped = result.dropped;

@@ -143,6 +143,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'cursor-mcp-result',
+    summary: "a Cursor afterMCPExecution hook's result_json (the MCP tool's output) is its tool result when it has none of the result keys the adapters read (tool_output, tool_response, output, result, …), so the MCP call has an observation",
+    origin: "relay-cli.md §1.2 (tool result keys) and §1.4 (Cursor): relay-0.3 reads no result_json, so every Cursor MCP call ended with a null result and its output was in no step",
+    inDefault: true,
+  },
+  {
     name: 'json-null-fallthrough',
     summary: 'multi-path string look-ups of the gateway and session layers skip a null, object, array or empty value and try the next path',
     origin: 'NeMo-Relay #318 (HEAD json_string_at = string_at_any)',

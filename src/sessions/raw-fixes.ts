@@ -8,7 +8,7 @@ import type { AssembleOptions } from '../providers/sse/assemble.js';
  * look-ups. With no fixes every stage behaves as relay-0.3 (the seed).
  */
 export interface RawFixOptions {
-  hooks: { oneSyntheticSessionPerHook: boolean };
+  hooks: { oneSyntheticSessionPerHook: boolean; cursorMcpResult: boolean };
   gateway: GatewayStartOptions;
   answers: AssembleOptions;
   sessions: { jsonStringFallThrough: boolean };
@@ -17,7 +17,7 @@ export interface RawFixOptions {
 export function rawFixOptions(fixes: FixSet): RawFixOptions {
   const fallThrough = fixes.has('json-null-fallthrough');
   return {
-    hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id') },
+    hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id'), cursorMcpResult: fixes.has('cursor-mcp-result') },
     gateway: { codexClientMetadataSession: fixes.has('codex-client-metadata-session'), jsonStringFallThrough: fallThrough },
     answers: {
       anthropicStreamUsage: fixes.has('anthropic-stream-usage'),
