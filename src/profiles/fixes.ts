@@ -83,6 +83,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'chat-stream-tool-identity',
+    summary: 'a streamed chat tool call keeps the id and name of its first delta: an empty id, type or function.name that an OpenAI-compatible server repeats on the continuation deltas (DashScope, DeepSeek) does not replace them, so the call is not renamed <name>:1 or dropped',
+    origin: 'relay-cli.md §2.8.2 (the chat codec keeps the last id/type/name of a tool-call index, an empty string included, as NeMo-Relay HEAD still does): a streamed call of such a server lost its id (a second call synthesized from the tool start) or, with an empty name too, the whole call',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-token-accounting',
     summary: "Anthropic usage is counted as ATIF counts it: prompt_tokens is input_tokens + cache_read_input_tokens + cache_creation_input_tokens (Anthropic's input_tokens leaves cached input out) and cached_tokens the cache reads alone (so cached never exceeds prompt)",
     origin: 'ATIF v1.7 §5.5; atif-v1.7-spec.md §7 item 5 (relay-0.3: cached_tokens > prompt_tokens, a [token-accounting] warning); NeMo-Relay HEAD adds cache read and write into the prompt',

@@ -23,6 +23,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       anthropicStreamUsage: fixes.has('anthropic-stream-usage'),
       anthropicStreamThinking: fixes.has('anthropic-stream-thinking'),
       chatStreamReasoning: fixes.has('chat-stream-reasoning'),
+      chatStreamToolIdentity: fixes.has('chat-stream-tool-identity'),
     },
     sessions: { jsonStringFallThrough: fallThrough },
   };

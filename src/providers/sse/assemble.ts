@@ -16,10 +16,12 @@ export interface AssembleOptions {
   anthropicStreamThinking?: boolean;
   /** Fix `chat-stream-reasoning`: a chat stream's `reasoning_content` / `reasoning` deltas are assembled. */
   chatStreamReasoning?: boolean;
+  /** Fix `chat-stream-tool-identity`: an empty id, type or name in a chat tool-call delta keeps the one seen before. */
+  chatStreamToolIdentity?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
-  'openai-chat': (events, options) => assembleOpenAiChat(events, { reasoning: options.chatStreamReasoning }),
+  'openai-chat': (events, options) => assembleOpenAiChat(events, { reasoning: options.chatStreamReasoning, toolIdentity: options.chatStreamToolIdentity }),
   'openai-responses': (events) => assembleOpenAiResponses(events),
   'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking }),
 };

@@ -6,7 +6,7 @@ import { indexOrZero, U64KeyedMap } from './u64-keys.js';
  * OpenAI Chat Completions stream → the `chat.completion` object a non-streamed call returns, as the
  * live `OpenAIChatStreamingCodec` assembles it: the first `id`/`object`/`created`/`model` seen, the
  * last non-null `usage`, and per choice index the role, concatenated content deltas, last finish
- * reason and tool calls (per tool-call index: last id/type/name, concatenated argument text). Other
+ * reason and tool calls (per tool-call index: last id/type/name, empty strings included, concatenated argument text). Other
  * delta fields are dropped; `options` are what the fixes change.
  */
 export function assembleOpenAiChat(chunks: readonly Json[], options: ChatAssembly = {}): JsonObject {
@@ -23,6 +23,12 @@ export interface ChatAssembly {
    * name, as a non-streamed answer has it.
    */
   reasoning?: boolean;
+  /**
+   * Fix `chat-stream-tool-identity`: a tool-call delta's empty `id`, `type` or `function.name` is no
+   * value. OpenAI-compatible servers (DashScope, DeepSeek) repeat `"id": ""` and `"name": ""` on the
+   * continuation deltas of a call, which the live codec takes as the call's last id and name.
+   */
+  toolIdentity?: boolean;
 }
 
 /** The delta fields fix `chat-stream-reasoning` assembles, each into the message field of its name. */
@@ -90,11 +96,12 @@ class ChatState {
     if (!Array.isArray(toolCalls)) return;
     for (const call of toolCalls) {
       const tc = state.toolCalls.getOrInsert(indexOrZero(member(call, 'index')), () => ({ arguments: '' }));
-      tc.id = stringMember(call, 'id') ?? tc.id;
-      tc.type = stringMember(call, 'type') ?? tc.type;
+      const identity = this.options.toolIdentity ? nonEmptyStringMember : stringMember;
+      tc.id = identity(call, 'id') ?? tc.id;
+      tc.type = identity(call, 'type') ?? tc.type;
       const fn = member(call, 'function');
       if (fn === undefined) continue;
-      tc.name = stringMember(fn, 'name') ?? tc.name;
+      tc.name = identity(fn, 'name') ?? tc.name;
       const args = stringMember(fn, 'arguments');
       if (args !== undefined) tc.arguments += args;
     }
@@ -111,6 +118,11 @@ class ChatState {
     if (this.usage !== undefined) out.usage = this.usage;
     return out;
   }
+}
+
+function nonEmptyStringMember(value: Json, key: string): string | undefined {
+  const text = stringMember(value, key);
+  return text === '' ? undefined : text;
 }
 
 function observeReasoning(state: ChoiceState, delta: Json): void {
