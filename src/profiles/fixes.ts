@@ -89,6 +89,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'chat-stream-refusal',
+    summary: "a streamed OpenAI chat answer keeps its refusal: the refusal deltas a model sends when it declines are concatenated into the message's refusal, as the non-streamed answer has it",
+    origin: 'relay-cli.md §2.8.2 (the chat codec keeps only content and tool-call deltas, as NeMo-Relay HEAD still does): a streamed refusal was in no step nor in the LLM end, and the step\'s message was the response without it as JSON',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-token-accounting',
     summary: "Anthropic usage is counted as ATIF counts it: prompt_tokens is input_tokens + cache_read_input_tokens + cache_creation_input_tokens (Anthropic's input_tokens leaves cached input out) and cached_tokens the cache reads alone (so cached never exceeds prompt)",
     origin: 'ATIF v1.7 §5.5; atif-v1.7-spec.md §7 item 5 (relay-0.3: cached_tokens > prompt_tokens, a [token-accounting] warning); NeMo-Relay HEAD adds cache read and write into the prompt',

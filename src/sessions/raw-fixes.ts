@@ -24,6 +24,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       anthropicStreamThinking: fixes.has('anthropic-stream-thinking'),
       chatStreamReasoning: fixes.has('chat-stream-reasoning'),
       chatStreamToolIdentity: fixes.has('chat-stream-tool-identity'),
+      chatStreamRefusal: fixes.has('chat-stream-refusal'),
     },
     sessions: { jsonStringFallThrough: fallThrough },
   };

@@ -18,10 +18,12 @@ export interface AssembleOptions {
   chatStreamReasoning?: boolean;
   /** Fix `chat-stream-tool-identity`: an empty id, type or name in a chat tool-call delta keeps the one seen before. */
   chatStreamToolIdentity?: boolean;
+  /** Fix `chat-stream-refusal`: a chat stream's `refusal` deltas are assembled. */
+  chatStreamRefusal?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
-  'openai-chat': (events, options) => assembleOpenAiChat(events, { reasoning: options.chatStreamReasoning, toolIdentity: options.chatStreamToolIdentity }),
+  'openai-chat': (events, options) => assembleOpenAiChat(events, { reasoning: options.chatStreamReasoning, toolIdentity: options.chatStreamToolIdentity, refusal: options.chatStreamRefusal }),
   'openai-responses': (events) => assembleOpenAiResponses(events),
   'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking }),
 };

@@ -29,6 +29,11 @@ export interface ChatAssembly {
    * continuation deltas of a call, which the live codec takes as the call's last id and name.
    */
   toolIdentity?: boolean;
+  /**
+   * Fix `chat-stream-refusal`: the `refusal` deltas OpenAI streams when a model declines are
+   * concatenated into the message's `refusal`, as a non-streamed answer has it.
+   */
+  refusal?: boolean;
 }
 
 /** The delta fields fix `chat-stream-reasoning` assembles, each into the message field of its name. */
@@ -50,6 +55,8 @@ interface ChoiceState {
   toolCalls: U64KeyedMap<ToolCallState>;
   /** Reasoning text per field, once a delta has sent it (fix `chat-stream-reasoning`). */
   reasoning?: Map<string, string>;
+  /** The refusal text, once a delta has sent one (fix `chat-stream-refusal`). */
+  refusal?: string;
 }
 
 class ChatState {
@@ -92,6 +99,7 @@ class ChatState {
       state.hasContent = true;
     }
     if (this.options.reasoning) observeReasoning(state, delta);
+    if (this.options.refusal) observeRefusal(state, delta);
     const toolCalls = member(delta, 'tool_calls');
     if (!Array.isArray(toolCalls)) return;
     for (const call of toolCalls) {
@@ -125,6 +133,11 @@ function nonEmptyStringMember(value: Json, key: string): string | undefined {
   return text === '' ? undefined : text;
 }
 
+function observeRefusal(state: ChoiceState, delta: Json): void {
+  const text = stringMember(delta, 'refusal');
+  if (text !== undefined) state.refusal = (state.refusal ?? '') + text;
+}
+
 function observeReasoning(state: ChoiceState, delta: Json): void {
   for (const field of REASONING_FIELDS) {
     const text = stringMember(delta, field);
@@ -138,6 +151,7 @@ function finalizeChoice(index: number | JsonNumber, choice: ChoiceState): JsonOb
     content: choice.hasContent ? choice.content : null,
   };
   for (const [field, text] of choice.reasoning ?? []) message[field] = text;
+  if (choice.refusal !== undefined) message.refusal = choice.refusal;
   if (choice.toolCalls.size > 0) {
     message.tool_calls = choice.toolCalls.sorted().map(([, tc]) => {
       const call: JsonObject = {};
