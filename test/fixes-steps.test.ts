@@ -211,6 +211,29 @@ describe('responses-function-calls (quirks Q3, Q7)', () => {
   });
 });
 
+describe('chat-refusal-message (atif-conversion.md §3.7)', () => {
+  const N = 'chat-refusal-message';
+
+  it("a refused chat answer's message is its refusal; every other step is as without the fix", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.match(s0.steps[1].message as string, /^\{"choices":\[/, 'the seed writes the whole response as the message');
+    assert.equal(d.steps[1].message, "I'm sorry, I can't help with that.");
+    assert.deepEqual(without(d.steps, 'message'), without(s0.steps, 'message'));
+    assert.equal(d.steps[3].message, s0.steps[3].message, 'an answer with content and refusal null is read as before');
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+  });
+
+  it('reads the refusal only where the first choice has no content: content, tool calls and a blank refusal come first or are none', () => {
+    const rules = { chatRefusal: true };
+    const refused = (message: Record<string, Json>) => ({ choices: [{ message: { role: 'assistant', content: null, ...message } }] });
+    assert.deepEqual(extractResponseMessage(refused({ refusal: 'No.' }), rules), { value: 'No.', branch: 'RESP_CHOICES_REFUSAL' });
+    assert.equal(extractResponseMessage(refused({ refusal: 'No.' })).branch, 'RESP_WHOLE_BODY', 'not at the seed');
+    assert.deepEqual(extractResponseMessage(refused({ content: 'Yes.', refusal: 'No.' }), rules), { value: 'Yes.', branch: 'RESP_CHOICES_MESSAGE' });
+    assert.equal(extractResponseMessage(refused({ refusal: '' }), rules).branch, 'RESP_WHOLE_BODY');
+    assert.equal(extractResponseMessage(refused({ refusal: null, tool_calls: [] }), rules).branch, 'RESP_TOOL_CALLS_ONLY');
+  });
+});
+
 describe('responses-cached-tokens (#222)', () => {
   const N = 'responses-cached-tokens';
 

@@ -164,6 +164,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
     providerReasoning: fixes.has('provider-reasoning'),
+    chatRefusal: fixes.has('chat-refusal-message'),
   };
 }
 

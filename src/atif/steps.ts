@@ -193,6 +193,7 @@ export class StepBuilder {
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
+    if (message.branch === 'RESP_CHOICES_REFUSAL') this.markFix(step, 'chat-refusal-message');
     if (this.lookups.rules.anthropicTokenAccounting && anthropicTokenAccountingApplies(data)) this.markFix(step, 'anthropic-token-accounting');
     // Only a step with a cached count can owe it to the fix: the comparison is skipped on every other LLM end.
     if (this.lookups.rules.responsesCachedTokens && step.metrics?.cached_tokens !== undefined && responsesCachedTokensApply(data)) this.markFix(step, 'responses-cached-tokens');

@@ -113,6 +113,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'chat-refusal-message',
+    summary: "an OpenAI chat answer that refused (its first choice's message has content null and a refusal text) has that refusal as the agent step's message, instead of the whole response as JSON",
+    origin: "atif-conversion.md §3.7 (relay-0.3 reads a choice's content only; a refusal falls through to rule 7, the whole response as a JSON string)",
+    inDefault: true,
+  },
+  {
     name: 'keep-interleaved-extra',
     summary: 'an LLM end finalises the agent step it replaces, so interleaved calls keep their extra (ancestry, invocation, llm_response, tool metadata)',
     origin: 'NeMo-Relay #937 (quirk Q1)',

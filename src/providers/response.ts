@@ -14,6 +14,8 @@ export type ResponseBranch =
   | 'RESP_TOOL_CALLS_ONLY'
   /** Fix `responses-function-calls`: an OpenAI Responses answer of function calls and no text. */
   | 'RESP_RESPONSES_FUNCTION_CALLS_ONLY'
+  /** Fix `chat-refusal-message`: a chat answer whose first choice refused (content null, a refusal text). */
+  | 'RESP_CHOICES_REFUSAL'
   | 'RESP_WHOLE_BODY';
 
 /**
@@ -29,7 +31,8 @@ export function isErrorAnswer(data: Json): boolean {
  * The assistant message of an LLM response: normalised `content`, Hermes `assistant_message`, the
  * first chat choice, `answer`, OpenAI Responses output text, "" for tool-call-only answers, else the
  * whole response as ATIF content. With `rules.anthropicMessages` an Anthropic Messages `content`
- * array reads as its joined text blocks.
+ * array reads as its joined text blocks; with `rules.chatRefusal` a first choice without content reads
+ * as its `refusal` text.
  */
 export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_RULES): { value: Json; branch: ResponseBranch } {
   if (isObject(data)) {
@@ -43,6 +46,10 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
     if (assistant !== undefined) return { value: atifContentValue(assistant), branch: 'RESP_ASSISTANT_MESSAGE' };
     const choice = choiceMessageField(data, 'content');
     if (choice !== undefined && choice !== null) return { value: atifContentValue(choice), branch: 'RESP_CHOICES_MESSAGE' };
+    if (rules.chatRefusal) {
+      const refusal = choiceMessageField(data, 'refusal');
+      if (typeof refusal === 'string' && refusal !== '') return { value: refusal, branch: 'RESP_CHOICES_REFUSAL' };
+    }
     const answer = nonNullField(data, 'answer');
     if (answer !== undefined) return { value: atifContentValue(answer), branch: 'RESP_ANSWER' };
     const output = responsesOutputText(data);

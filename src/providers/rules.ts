@@ -26,6 +26,11 @@ export interface ProviderRules {
    * Responses reasoning summaries) is the step's `reasoning_content`, after a top-level `reasoning`.
    */
   providerReasoning?: boolean;
+  /**
+   * OpenAI Chat refusals: a first choice whose message has no content and a `refusal` text has that
+   * text as its message, not the whole response as JSON.
+   */
+  chatRefusal?: boolean;
 }
 
 export const SEED_RULES: ProviderRules = Object.freeze({});
