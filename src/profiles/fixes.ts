@@ -89,6 +89,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'chat-stream-parallel-tool-calls',
+    summary: 'a streamed chat tool-call delta that opens a call (an id and a function name) under another id than the call already at its index starts a new call, so parallel calls a server sends all at index 0 or with no index (Gemini\'s OpenAI-compatible endpoint) stay apart instead of being merged into one',
+    origin: 'relay-cli.md §2.8.2 (the chat codec keys tool calls by index alone, as NeMo-Relay HEAD still does): every call but the last lost its id and name, and their arguments were glued into one unparsable string ({"raw": "{…}{…}"})',
+    inDefault: true,
+  },
+  {
     name: 'chat-stream-refusal',
     summary: "a streamed OpenAI chat answer keeps its refusal: the refusal deltas a model sends when it declines are concatenated into the message's refusal, as the non-streamed answer has it",
     origin: 'relay-cli.md §2.8.2 (the chat codec keeps only content and tool-call deltas, as NeMo-Relay HEAD still does): a streamed refusal was in no step nor in the LLM end, and the step\'s message was the response without it as JSON',

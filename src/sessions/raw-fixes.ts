@@ -25,6 +25,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       chatStreamReasoning: fixes.has('chat-stream-reasoning'),
       chatStreamToolIdentity: fixes.has('chat-stream-tool-identity'),
       chatStreamRefusal: fixes.has('chat-stream-refusal'),
+      chatStreamParallelToolCalls: fixes.has('chat-stream-parallel-tool-calls'),
     },
     sessions: { jsonStringFallThrough: fallThrough },
   };

@@ -20,10 +20,18 @@ export interface AssembleOptions {
   chatStreamToolIdentity?: boolean;
   /** Fix `chat-stream-refusal`: a chat stream's `refusal` deltas are assembled. */
   chatStreamRefusal?: boolean;
+  /** Fix `chat-stream-parallel-tool-calls`: a new call id at an index already holding a call starts another call. */
+  chatStreamParallelToolCalls?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
-  'openai-chat': (events, options) => assembleOpenAiChat(events, { reasoning: options.chatStreamReasoning, toolIdentity: options.chatStreamToolIdentity, refusal: options.chatStreamRefusal }),
+  'openai-chat': (events, options) =>
+    assembleOpenAiChat(events, {
+      reasoning: options.chatStreamReasoning,
+      toolIdentity: options.chatStreamToolIdentity,
+      refusal: options.chatStreamRefusal,
+      parallelToolCalls: options.chatStreamParallelToolCalls,
+    }),
   'openai-responses': (events) => assembleOpenAiResponses(events),
   'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking }),
 };

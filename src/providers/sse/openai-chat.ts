@@ -34,6 +34,12 @@ export interface ChatAssembly {
    * concatenated into the message's `refusal`, as a non-streamed answer has it.
    */
   refusal?: boolean;
+  /**
+   * Fix `chat-stream-parallel-tool-calls`: a tool-call delta with a non-empty `id` and function name,
+   * whose id differs from the id of the call already at its index, starts a new call there. Gemini's OpenAI-compatible endpoint
+   * sends parallel calls all at index 0 (or with no index), which the live codec merges into one.
+   */
+  parallelToolCalls?: boolean;
 }
 
 /** The delta fields fix `chat-stream-reasoning` assembles, each into the message field of its name. */
@@ -44,6 +50,8 @@ interface ToolCallState {
   type?: string;
   name?: string;
   arguments: string;
+  /** The calls this index held before, in order (fix `chat-stream-parallel-tool-calls`). */
+  earlier?: ToolCallState[];
 }
 
 interface ChoiceState {
@@ -103,7 +111,13 @@ class ChatState {
     const toolCalls = member(delta, 'tool_calls');
     if (!Array.isArray(toolCalls)) return;
     for (const call of toolCalls) {
-      const tc = state.toolCalls.getOrInsert(indexOrZero(member(call, 'index')), () => ({ arguments: '' }));
+      const index = indexOrZero(member(call, 'index'));
+      let tc = state.toolCalls.getOrInsert(index, () => ({ arguments: '' }));
+      if (this.options.parallelToolCalls && startsAnotherCall(tc, call)) {
+        const { earlier = [], ...previous } = tc;
+        tc = { arguments: '', earlier: [...earlier, previous] };
+        state.toolCalls.set(index, tc);
+      }
       const identity = this.options.toolIdentity ? nonEmptyStringMember : stringMember;
       tc.id = identity(call, 'id') ?? tc.id;
       tc.type = identity(call, 'type') ?? tc.type;
@@ -126,6 +140,17 @@ class ChatState {
     if (this.usage !== undefined) out.usage = this.usage;
     return out;
   }
+}
+
+/**
+ * A delta that opens a call (an id and a function name) under another id than the call its index
+ * holds: another call at the same index. A fragment of arguments names no function, so it continues
+ * the call even where a proxy gives every fragment an id of its own.
+ */
+function startsAnotherCall(tc: ToolCallState, call: Json): boolean {
+  const id = stringMember(call, 'id');
+  const name = stringMember(member(call, 'function'), 'name');
+  return id !== undefined && id !== '' && name !== undefined && name !== '' && tc.id !== undefined && tc.id !== '' && id !== tc.id;
 }
 
 function nonEmptyStringMember(value: Json, key: string): string | undefined {
@@ -153,7 +178,7 @@ function finalizeChoice(index: number | JsonNumber, choice: ChoiceState): JsonOb
   for (const [field, text] of choice.reasoning ?? []) message[field] = text;
   if (choice.refusal !== undefined) message.refusal = choice.refusal;
   if (choice.toolCalls.size > 0) {
-    message.tool_calls = choice.toolCalls.sorted().map(([, tc]) => {
+    message.tool_calls = choice.toolCalls.sorted().flatMap(([, tc]) => [...(tc.earlier ?? []), tc]).map((tc) => {
       const call: JsonObject = {};
       if (tc.id !== undefined) call.id = tc.id;
       call.type = tc.type ?? 'function';
