@@ -80,7 +80,7 @@ describe('a gateway call whose response was not read in full', () => {
     const note = describeReplay(result.stats).find((n) => n.includes('response'));
     assert.match(
       note ?? '',
-      /^7 gateway calls had a response that could not be read in full \(a transport error, a body that cannot be read, a stream that broke off, carried an error event or held no event, a JSON body for a stream or a stream for a buffered call\), replayed as live as far as it was read: the rest of the answer \(text, tool calls, usage\) is not in the output; the first: in\.ndjson:2: content-encoding "gzip" body failed to decode: /,
+      /^7 gateway calls had a response that could not be read in full \(a transport error, a body that cannot be read, a stream that broke off, carried an error event, held no event or ended before its answer, a JSON body for a stream or a stream for a buffered call\), replayed as live as far as it was read: the rest of the answer \(text, tool calls, usage\) is not in the output; the first: in\.ndjson:2: content-encoding "gzip" body failed to decode: /,
     );
   });
 
@@ -171,7 +171,7 @@ describe('a gateway call whose response was not read in full', () => {
       captureWithResponse('empty', 0, { headers: sse, sse: '' }, streamed),
       captureWithResponse('pings', 2, { headers: sse, sse: ': ping\r\n\r\n: ping\r\n\r\n' }, streamed),
       captureWithResponse('done-only', 4, { headers: sse, sse: 'data: [DONE]\n\n' }, streamed),
-      captureWithResponse('one-event', 6, { headers: sse, sse: `${chunk('a')}\n\n` }, streamed),
+      captureWithResponse('one-event', 6, { headers: sse, sse: `${chunk('a')}\n\ndata: [DONE]\n\n` }, streamed),
     ]);
     assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
       ['empty', 'the streamed response (HTTP 200, text/event-stream, 0 bytes) holds no event: its answer is empty, as live'],
@@ -182,6 +182,24 @@ describe('a gateway call whose response was not read in full', () => {
     // Converted as live: the empty aggregate.
     const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
     assert.deepEqual(ends[0]?.data, { choices: [] });
+  });
+
+  it('counts a chat stream that ended before its answer did: chunks, but no finish_reason and no [DONE]', async () => {
+    const finished = `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}`;
+    const result = await replayLines([
+      captureWithResponse('cut', 0, { headers: sse, sse: `${chunk('Hel')}\n\n${chunk('lo, wor')}\n\n` }, streamed),
+      captureWithResponse('no-done', 2, { headers: sse, sse: `${chunk('Hi')}\n\n${finished}\n\n` }, streamed),
+      captureWithResponse('no-finish', 4, { headers: sse, sse: `${chunk('Hi')}\n\ndata: [DONE]\n\n` }, streamed),
+    ]);
+    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+      ['cut', 'the stream ended before its answer did (2 chunks, no finish_reason, no data: [DONE]): the answer is what came before, as live'],
+      ['no-done', undefined],
+      ['no-finish', undefined],
+    ]);
+    assert.equal(result.stats.responsesNotRead, 1);
+    // Converted as live: the answer is what came.
+    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    assert.equal((ends[0]?.data as { choices: Array<{ message: { content: string } }> }).choices[0].message.content, 'Hello, wor');
   });
 
   it('counts a transport error (no response); a call that never completed does not count', async () => {

@@ -6,7 +6,7 @@ import { JsonNumber } from '../src/json/value.js';
 describe('decodeSseStream', () => {
   it('reads data lines, ignores event/id/retry/comment lines and drops [DONE]', () => {
     const text = ': keep-alive\n\nevent: x\nid: 7\nretry: 100\ndata: {"a":1}\n\ndata: [DONE]\n\n';
-    assert.deepEqual(decodeSseStream(text), { events: [{ a: 1 }] });
+    assert.deepEqual(decodeSseStream(text), { events: [{ a: 1 }], done: true });
   });
 
   it('normalizes CRLF and joins multi-line data with a newline', () => {
@@ -52,6 +52,6 @@ describe('decodeSseStream', () => {
   });
 
   it('reads a JSON error body (no data line) as zero events', () => {
-    assert.deepEqual(decodeSseStream('{"error":{"message":"rate limited"}}'), { events: [] });
+    assert.deepEqual(decodeSseStream('{"error":{"message":"rate limited"}}'), { events: [], done: false });
   });
 });

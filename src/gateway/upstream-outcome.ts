@@ -1,6 +1,7 @@
 import type { GatewayExchange, GatewayResponse } from '../ingest/records/exchange.js';
 import type { Json, JsonObject } from '../json/value.js';
 import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
+import { chatStreamCutShort } from '../providers/sse/stream-end.js';
 import { firstStreamError } from '../providers/sse/stream-error.js';
 import type { LlmGatewayStart } from './llm-start.js';
 
@@ -50,6 +51,8 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     // A stream with no event at all (an empty body, comments only): a provider always sends some, so
     // the capture kept none of them; live, the answer would be the same empty aggregate.
     if (assembled.chunkMarks.length === 0 && notes.length === 0 && !streamError) notes.push(noEvent(response));
+    // A chat stream with chunks but no finish_reason and no [DONE]: cut short, its answer partial, as live.
+    else if (format === 'openai-chat' && notes.length === 0 && !streamError && chatStreamCutShort(assembled.chunks, assembled.done)) notes.push(cutShort(assembled.chunks.length));
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     if (streamError) outcome.streamError = streamError;
     return outcome;
@@ -87,6 +90,10 @@ function streamForJson(response: GatewayResponse): string {
 
 function noEvent(response: GatewayResponse): string {
   return `the streamed response (${statusAndType(response)}, ${response.bodyBytes} bytes) holds no event: its answer is empty, as live`;
+}
+
+function cutShort(chunks: number): string {
+  return `the stream ended before its answer did (${chunks} chunk${chunks === 1 ? '' : 's'}, no finish_reason, no data: [DONE]): the answer is what came before, as live`;
 }
 
 /** `HTTP 502, text/html`: what tells a body that is not what the gateway reads (an error page) apart. */

@@ -91,7 +91,7 @@ export function describeReplay(
   const notRead = stats.firstResponseNotRead;
   if (stats.responsesNotRead > 0 && notRead) {
     notes.push(
-      `${stats.responsesNotRead} gateway call${plural(stats.responsesNotRead)} had a response that could not be read in full (a transport error, a body that cannot be read, a stream that broke off, carried an error event or held no event, a JSON body for a stream or a stream for a buffered call), ` +
+      `${stats.responsesNotRead} gateway call${plural(stats.responsesNotRead)} had a response that could not be read in full (a transport error, a body that cannot be read, a stream that broke off, carried an error event, held no event or ended before its answer, a JSON body for a stream or a stream for a buffered call), ` +
         `replayed as live as far as it was read: the rest of the answer (text, tool calls, usage) is not in the output; the first: ${notRead.origin.file}:${notRead.origin.line}: ${notRead.reason}`,
     );
   }

@@ -45,13 +45,16 @@ export interface AssembledStream {
   response: JsonObject;
   /** The frame at which the live stream failed; the response is then the partial aggregate. */
   error?: SseFrameError;
+  /** Whether the stream held its `data: [DONE]` end marker (chat streams send one). */
+  done: boolean;
 }
 
 /** Decodes a captured event stream and assembles it the way the route's live streaming codec does. */
 export function assembleSseStream(format: SseWireFormat, sseText: string, options: AssembleOptions = {}): AssembledStream {
-  const { events, error } = decodeSseStream(sseText);
+  const { events, error, done } = decodeSseStream(sseText);
   const assembled: AssembledStream = {
     chunks: events,
+    done,
     chunkMarks: events.map((chunk, index) => chunkMarkData(index, chunk)),
     response: ASSEMBLERS[format](events, options),
   };

@@ -14,6 +14,8 @@ export interface SseDecodeResult {
   events: Json[];
   /** Set when a frame's data was not JSON; the live stream fails there (the LLM end still follows). */
   error?: SseFrameError;
+  /** Whether a `data: [DONE]` frame was read (the chat stream's end marker; dropped like the live decoder does). */
+  done: boolean;
 }
 
 export interface SseFrameError {
@@ -22,7 +24,7 @@ export interface SseFrameError {
   message: string;
 }
 
-type FrameOutcome = { kind: 'skip' } | { kind: 'event'; data: Json } | { kind: 'error'; message: string };
+type FrameOutcome = { kind: 'skip'; done?: boolean } | { kind: 'event'; data: Json } | { kind: 'error'; message: string };
 
 /**
  * Offline the whole stream is at hand, so frames are decoded one by one. Live, a read that delivered
@@ -37,12 +39,14 @@ export function decodeSseStream(text: string): SseDecodeResult {
   const tail = pieces.pop() as string;
   const frames = trimRust(tail) === '' ? pieces : [...pieces, tail];
   const events: Json[] = [];
+  let done = false;
   for (const [frameIndex, frame] of frames.entries()) {
     const outcome = parseFrame(frame);
-    if (outcome.kind === 'error') return { events, error: { frameIndex, message: outcome.message } };
+    if (outcome.kind === 'error') return { events, error: { frameIndex, message: outcome.message }, done };
     if (outcome.kind === 'event') events.push(outcome.data);
+    else if (outcome.done) done = true;
   }
-  return { events };
+  return { events, done };
 }
 
 function parseFrame(frame: string): FrameOutcome {
@@ -55,7 +59,7 @@ function parseFrame(frame: string): FrameOutcome {
   if (dataLines.length === 0) return { kind: 'skip' };
   const payload = dataLines.join('\n');
   const trimmed = trimRust(payload);
-  if (trimmed === '[DONE]') return { kind: 'skip' };
+  if (trimmed === '[DONE]') return { kind: 'skip', done: true };
   try {
     return { kind: 'event', data: parseJson(trimmed) };
   } catch (error) {
