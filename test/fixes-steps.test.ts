@@ -8,7 +8,7 @@ import type { Json } from '../src/json/value.js';
 import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
-import { extractToolCalls, responsesCallIdsDiffer } from '../src/providers/tool-calls.js';
+import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply } from '../src/providers/usage.js';
 import { responseReasoning } from '../src/providers/reasoning.js';
 import type { ProviderRules } from '../src/providers/rules.js';
@@ -231,6 +231,28 @@ describe('chat-refusal-message (atif-conversion.md §3.7)', () => {
     assert.deepEqual(extractResponseMessage(refused({ content: 'Yes.', refusal: 'No.' }), rules), { value: 'Yes.', branch: 'RESP_CHOICES_MESSAGE' });
     assert.equal(extractResponseMessage(refused({ refusal: '' }), rules).branch, 'RESP_WHOLE_BODY');
     assert.equal(extractResponseMessage(refused({ refusal: null, tool_calls: [] }), rules).branch, 'RESP_TOOL_CALLS_ONLY');
+  });
+});
+
+describe('empty-tool-arguments (atif-conversion.md §3.8)', () => {
+  const N = 'empty-tool-arguments';
+
+  it('a call sent with the arguments "" has no arguments; every other call and step is as without the fix', async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.deepEqual(s0.steps[1].tool_calls?.map((c) => c.arguments), [{ raw: '' }, { path: 'a.txt' }]);
+    assert.deepEqual(d.steps[1].tool_calls?.map((c) => c.arguments), [{}, { path: 'a.txt' }]);
+    assert.deepEqual(without(d.steps, 'tool_calls'), without(s0.steps, 'tool_calls'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+  });
+
+  it('reads only blank strings as no arguments; is named only where it changes a call', () => {
+    const rules = { emptyToolArguments: true };
+    const answer = (...args: Json[]) => ({ choices: [{ message: { content: null, tool_calls: args.map((a, i) => ({ id: `c${i}`, function: { name: 'f', arguments: a } })) } }] });
+    const read = (data: Json) => extractToolCalls(data, rules)?.map((c) => c.arguments);
+    assert.deepEqual(read(answer('', ' \n', '{}', 'not json', '"x"')), [{}, {}, {}, { raw: 'not json' }, { value: 'x' }]);
+    assert.deepEqual(extractToolCalls(answer(''))?.map((c) => c.arguments), [{ raw: '' }], 'not at the seed');
+    assert.equal(emptyToolArgumentsApply(answer('', '{}'), extractToolCalls(answer('', '{}'), rules), rules), true);
+    assert.equal(emptyToolArgumentsApply(answer('{}'), extractToolCalls(answer('{}'), rules), rules), false, '{} sent is read as before');
   });
 });
 

@@ -125,6 +125,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'empty-tool-arguments',
+    summary: 'a tool call whose arguments are an empty (or whitespace-only) string, as OpenAI strict tools, Ollama, vLLM, LM Studio and routers send for a call without parameters, has the arguments {} instead of {"raw": ""}',
+    origin: 'atif-conversion.md §3.8 (relay-0.3 parses an arguments string as JSON and keeps what does not parse as {"raw": …}, the empty string included)',
+    inDefault: true,
+  },
+  {
     name: 'keep-interleaved-extra',
     summary: 'an LLM end finalises the agent step it replaces, so interleaved calls keep their extra (ancestry, invocation, llm_response, tool metadata)',
     origin: 'NeMo-Relay #937 (quirk Q1)',

@@ -31,6 +31,11 @@ export interface ProviderRules {
    * text as its message, not the whole response as JSON.
    */
   chatRefusal?: boolean;
+  /**
+   * Tool-call arguments that are an empty (or whitespace-only) string, as many OpenAI-compatible
+   * servers send for a call without parameters, are no arguments (`{}`), not `{"raw": ""}`.
+   */
+  emptyToolArguments?: boolean;
 }
 
 export const SEED_RULES: ProviderRules = Object.freeze({});

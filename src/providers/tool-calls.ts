@@ -124,7 +124,7 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
     const fnArgs = firstPresentValue(fn, FUNCTION_ARGUMENT_KEYS);
     const rawArgs = fnArgs !== undefined ? fnArgs : firstPresentValue(element, argumentKeys);
     if (id === '' && name === '') continue;
-    const args = normalizeToolArguments(rawArgs);
+    const args = rules.emptyToolArguments && isBlankText(rawArgs) ? {} : normalizeToolArguments(rawArgs);
     let extra = toolCallExtra(element, known);
     // Responses rules: an item id that is not the call's id (`fc_…` beside `call_id`) is kept in extra.
     if (responsesItems && element.id !== undefined && element.id !== id) setOwn((extra ??= {}), 'id', element.id);
@@ -132,6 +132,21 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
     calls.push(extra ? { arguments: args, extra, function_name: name, tool_call_id: id } : { arguments: args, function_name: name, tool_call_id: id });
   }
   return calls.length > 0 ? calls : undefined;
+}
+
+/** An arguments string with nothing in it but JSON whitespace: a call without parameters. */
+function isBlankText(v: Json | undefined): boolean {
+  return typeof v === 'string' && /^[ \t\n\r]*$/.test(v);
+}
+
+/**
+ * Whether rule `emptyToolArguments` changes a response's tool calls: read with the rule, some call has
+ * no arguments where the rule off reads other ones (`{"raw": ""}`).
+ */
+export function emptyToolArgumentsApply(data: Json, calls: readonly PromotedToolCall[] | undefined, rules: ProviderRules): boolean {
+  if (!calls?.some((c) => isObject(c.arguments) && Object.keys(c.arguments).length === 0)) return false;
+  const without = extractToolCalls(data, { ...rules, emptyToolArguments: false }) ?? [];
+  return calls.some((c, i) => isObject(c.arguments) && Object.keys(c.arguments).length === 0 && Object.keys((without[i]?.arguments as JsonObject | undefined) ?? {}).length > 0);
 }
 
 function firstPresentValue(obj: JsonObject | undefined, keys: readonly string[]): Json | undefined {
