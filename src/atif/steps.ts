@@ -16,6 +16,7 @@ import { pushTo } from '../util/group-by.js';
 import { ListIndex } from './list-index.js';
 import { mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
+import { turnAnswer, turnPrompt } from './hook-turns.js';
 import { UserTurns } from './user-turns.js';
 import type { AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
@@ -56,7 +57,7 @@ export interface ToolLink {
 
 /** Which events produced a step (for `explain --step`). */
 export interface StepOrigin {
-  kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations';
+  kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations' | 'turn-prompt' | 'turn-answer';
   events: string[];
   /** The fixes of the active profile that changed this step (explain names them). */
   fixes?: FixName[];
@@ -72,6 +73,15 @@ interface PendingAgent {
   toolAncestry: Ancestry[];
   toolInvocations: Invocation[];
   knownIds: string[];
+}
+
+/** The turn under way, while hook-turn-messages may still have to write what its hooks say. */
+interface OpenTurn {
+  start: AtofEvent;
+  /** The prompt no step holds yet: an LLM start's user step stands for it, or it is written itself. */
+  prompt?: string;
+  /** Whether an LLM end wrote an agent step in the turn (then that step, not the stop hook, answered). */
+  answered: boolean;
 }
 
 interface Deferred {
@@ -108,9 +118,12 @@ export class StepBuilder {
   /** Tool results whose parts closed-content-parts closed: the step that takes one names the fix. */
   private readonly closedResults = new WeakSet<ObservationResult>();
   private readonly userTurns: UserTurns | undefined;
+  private readonly hookTurns: boolean;
+  private openTurn: OpenTurn | undefined;
 
   constructor(private readonly lookups: Lookups) {
     if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds);
+    this.hookTurns = lookups.fixes.has('hook-turn-messages');
   }
 
   private markFix(step: Step, fix: FixName): void {
@@ -120,6 +133,7 @@ export class StepBuilder {
 
   handle(e: AtofEvent): void {
     if (e.category === 'llm' && this.lookups.suppressed.has(e.uuid)) return;
+    if (e.category === 'agent' && e.kind === 'scope') return this.hookTurns ? this.turnScope(e) : undefined;
     if (e.kind === 'mark') return this.mark(e);
     if (e.category === 'llm') return e.scopeCategory === 'start' ? this.llmStart(e) : this.llmEnd(e);
     if (e.category === 'tool') return e.scopeCategory === 'start' ? this.toolStart(e) : this.toolEnd(e);
@@ -138,19 +152,21 @@ export class StepBuilder {
     this.toolScopeCallIds.clear();
     this.toolStartRules.clear();
     this.activeToolCallId = undefined;
-    if (e.data === undefined) return;
+    if (e.data === undefined) return this.writeTurnPrompt();
     const body = unwrapLlmRequest(e.data);
     const effort = requestReasoningEffort(body);
     const scalar = typeof effort === 'string' || isNumber(effort);
     this.reasoningEffort = scalar || !this.lookups.fixes.has('scalar-reasoning-effort') ? effort : undefined;
     if (this.userTurns?.atStart(e, body) !== undefined) {
       this.stashedRequests.set(e.uuid, body);
-      return;
+      return this.writeTurnPrompt();
     }
     const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body };
     const message = extractUserMessage(body).value;
     const step: Step = { extra, message: this.closedMessage(message), source: 'user', step_id: 0, timestamp: formatRfc3339(e.ts) };
     this.push(step, { kind: 'llm-start', events: [e.uuid] });
+    // The request holds the turn's prompt (its latest user message): the hook's is not written again.
+    if (this.openTurn) this.openTurn.prompt = undefined;
     if (step.message !== message) this.markFix(step, 'closed-content-parts');
   }
 
@@ -167,6 +183,7 @@ export class StepBuilder {
     this.flush();
     this.userTurns?.atEnd(e);
     if (e.data === undefined) return;
+    this.writeTurnPrompt(); // an answer without its request in the input
     const data = e.data;
     const readings = this.lookups.readings;
     const toolCalls = readings.toolCallsOf(data);
@@ -191,6 +208,7 @@ export class StepBuilder {
     if (metrics) step.metrics = metrics;
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
+    if (this.openTurn) this.openTurn.answered = true;
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
     if (message.branch === 'RESP_CHOICES_REFUSAL') this.markFix(step, 'chat-refusal-message');
@@ -286,6 +304,7 @@ export class StepBuilder {
   }
 
   private toolStart(e: AtofEvent): void {
+    this.writeTurnPrompt(); // a turn's tool before any request of it: none holds its prompt
     const step = this.current.step;
     const found = this.resolveToolStart(e);
     let id = found?.id;
@@ -351,6 +370,7 @@ export class StepBuilder {
   }
 
   private toolEnd(e: AtofEvent): void {
+    this.writeTurnPrompt();
     const { id, rule } = this.resolveToolEnd(e);
     const link: ToolLink = { toolUuid: e.uuid, name: e.name, rule, sourceCallId: id };
     if (rule === 'START_RECORD') link.via = this.toolStartRules.get(e.uuid);
@@ -454,6 +474,7 @@ export class StepBuilder {
 
   /** A direct child agent starts: attach a ref to the delegating tool call, or synthesize a dispatch step. */
   subagentStart(child: AgentNode, e: AtofEvent): void {
+    this.writeTurnPrompt();
     const candidate = delegationToolCallId(e.metadata) ?? delegationToolCallId(e.data) ?? this.activeToolCallId;
     const accepted = candidate !== undefined && knownIdIndex.has(this.current.knownIds, candidate) ? candidate : undefined;
     this.flush();
@@ -487,11 +508,58 @@ export class StepBuilder {
     );
   }
 
+  // ---- turns (hook-turn-messages) ------------------------------------------------------------
+
+  /** A turn starts (its prompt is held until the turn shows whether a request holds it) or ends. */
+  private turnScope(e: AtofEvent): void {
+    if (e.scopeCategory === 'start') {
+      const prompt = turnPrompt(e);
+      if (prompt === undefined) return;
+      this.writeTurnPrompt(); // a turn before it that nothing happened in
+      this.openTurn = { start: e, prompt, answered: false };
+      return;
+    }
+    const turn = this.openTurn;
+    if (!turn || turn.start.uuid !== e.uuid) return;
+    this.writeTurnPrompt();
+    this.openTurn = undefined;
+    const answer = turnAnswer(e);
+    if (answer === undefined || turn.answered) return;
+    // The turn's tool results come before its answer: no LLM end of the turn is left to claim them.
+    this.flush();
+    this.writeDeferred();
+    const step: Step = { extra: { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject }, message: answer, source: 'agent', step_id: 0, timestamp: formatRfc3339(e.ts) };
+    this.push(step, { kind: 'turn-answer', events: [e.uuid], fixes: ['hook-turn-messages'] });
+  }
+
+  /**
+   * The held prompt of the turn under way as a user step at the turn's start, where an LLM start would
+   * write its user step: what is pending goes to the step before it, which is then finalised.
+   */
+  private writeTurnPrompt(): void {
+    const turn = this.openTurn;
+    if (turn?.prompt === undefined) return;
+    const { start, prompt } = turn;
+    turn.prompt = undefined;
+    this.flush();
+    this.finalizeCurrent();
+    const step: Step = { extra: { ancestry: buildAncestry(start, this.lookups.starts) as unknown as JsonObject }, message: prompt, source: 'user', step_id: 0, timestamp: formatRfc3339(start.ts) };
+    this.push(step, { kind: 'turn-prompt', events: [start.uuid], fixes: ['hook-turn-messages'] });
+  }
+
   // ---- end -----------------------------------------------------------------------------------
 
   /** Flush, emit leftover deferred results as one standalone step, finalise. Cleanup and numbering follow. */
   finish(): Step[] {
+    this.writeTurnPrompt();
     this.flush();
+    this.writeDeferred();
+    this.finalizeCurrent();
+    return this.steps;
+  }
+
+  /** Deferred results that no LLM end claimed, as one standalone step. */
+  private writeDeferred(): void {
     if (this.deferred.size > 0) {
       const all = [...this.deferred.values()].flat();
       this.deferred.clear();
@@ -514,8 +582,6 @@ export class StepBuilder {
         if (keyed.some((k) => this.closedResults.has(k.d.result))) this.markFix(step, 'closed-content-parts');
       }
     }
-    this.finalizeCurrent();
-    return this.steps;
   }
 }
 

@@ -16,7 +16,8 @@ export interface AgentNode {
   order: number;
 }
 
-const role = (e: AtofEvent): string | undefined => {
+/** A scope's role in the session tree (`session`, `turn`, `subagent`), as its metadata names it. */
+export const scopeRole = (e: AtofEvent): string | undefined => {
   const r = isObject(e.metadata) ? e.metadata.nemo_relay_scope_role : undefined;
   return typeof r === 'string' ? r : undefined;
 };
@@ -43,9 +44,9 @@ export class AgentTree {
   constructor(private readonly events: readonly AtofEvent[]) {
     const roles = new Map<string, string | undefined>();
     const agentStarts = events.filter(isAgentStart);
-    for (const e of agentStarts) roles.set(e.uuid, role(e));
+    for (const e of agentStarts) roles.set(e.uuid, scopeRole(e));
     for (const e of agentStarts) {
-      if (role(e) !== 'turn' || this.nearestNonTurnAgent(e.parentUuid, roles, e.uuid) === undefined) this.agents.add(e.uuid);
+      if (scopeRole(e) !== 'turn' || this.nearestNonTurnAgent(e.parentUuid, roles, e.uuid) === undefined) this.agents.add(e.uuid);
     }
     let order = 0;
     for (const e of agentStarts) {
@@ -55,7 +56,7 @@ export class AgentTree {
       const node: AgentNode = {
         uuid: e.uuid,
         name: e.name,
-        referencedByParent: role(e) === 'subagent' || delegationToolCallId(e.metadata) !== undefined || delegationToolCallId(e.data) !== undefined,
+        referencedByParent: scopeRole(e) === 'subagent' || delegationToolCallId(e.metadata) !== undefined || delegationToolCallId(e.data) !== undefined,
         children: [],
         startTs: e.ts,
         order: previous ? previous.order : order++,
@@ -142,6 +143,11 @@ export class AgentTree {
   owner(e: AtofEvent): string | undefined {
     if (e.category === 'agent') return this.agents.has(e.uuid) ? e.uuid : undefined;
     return this.nearestAgent(e.parentUuid);
+  }
+
+  /** For the start or end of a turn nested in an agent (transparent: it owns nothing): that agent. */
+  turnHolder(e: AtofEvent): string | undefined {
+    return e.category === 'agent' && !this.agents.has(e.uuid) ? this.nearestAgent(e.parentUuid) : undefined;
   }
 
   /** The child node when `e` is the start of a direct child agent of `parent`. */

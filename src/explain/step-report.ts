@@ -41,7 +41,10 @@ function producedBy(kind: StepOrigin['kind'], e: AtofEvent): boolean {
     case 'mark':
       return e.kind === 'mark';
     case 'dispatch':
+    case 'turn-prompt':
       return e.category === 'agent' && e.scopeCategory === 'start';
+    case 'turn-answer':
+      return e.category === 'agent' && e.scopeCategory === 'end';
     case 'standalone-observations':
     case 'deferred-observations':
       return e.category === 'tool' && e.scopeCategory === 'end';

@@ -131,6 +131,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'hook-turn-messages',
+    summary: "a turn that no LLM call speaks for gets its prompt hook's text (Claude Code and Codex UserPromptSubmit, Cursor beforeSubmitPrompt: prompt) as a user step at the turn's start, and its stop hook's last_assistant_message (Claude Code, Codex) as an agent step at its end when no LLM end answered in it: a log of hooks alone keeps what the user asked and what the agent answered",
+    origin: 'atif-conversion.md §3.5–3.6 (user and agent steps come from LLM spans only; the turn scope the session state machine opens with the prompt hook payload, relay-cli.md §3.6, is read by no step): without gateway captures of a turn, its prompt and answer reached no step, as at NeMo-Relay HEAD',
+    inDefault: true,
+  },
+  {
     name: 'keep-interleaved-extra',
     summary: 'an LLM end finalises the agent step it replaces, so interleaved calls keep their extra (ancestry, invocation, llm_response, tool metadata)',
     origin: 'NeMo-Relay #937 (quirk Q1)',
