@@ -229,6 +229,7 @@ describe('convert with raw records', () => {
   });
 
   it('says which bare hook payloads are in a file with no timestamp at all, placed at 1970 (the QA repro: such a file beside a gateway capture)', () => {
+    // Two trajectories: the gateway call's turn, and the 1970 turn of the prompt (hook-turn-messages writes it).
     const bare = (payload: object) => JSON.stringify({ session_id: 'sess-44', cwd: '/w', ...payload });
     const hooks = join(work, 'bare-hooks.ndjson');
     writeFileSync(hooks, [bare({ hook_event_name: 'SessionStart' }), bare({ hook_event_name: 'UserPromptSubmit', prompt: 'p' }), bare({ hook_event_name: 'Stop' })].join('\n') + '\n');
@@ -237,7 +238,7 @@ describe('convert with raw records', () => {
     const note =
       /\n {2}3 bare hook payloads had no timestamp: ordered by position; 3 in a file with no timestamp at all \(the first: .*bare-hooks\.ndjson:1\): placed at 1970-01-01T00:00:00Z, before every timed record of the input; give them times /;
     const reportFile = join(work, 'bare-hooks.report.json');
-    const r = spawnSync(process.execPath, [BIN, 'convert', '--agent', 'claude-code', hooks, gateway, '-o', join(work, 'bare-hooks.out.ndjson'), '--report', reportFile], { cwd: work, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [BIN, 'convert', '--agent', 'claude-code', hooks, gateway, '-o', `${join(work, 'bare-hooks.out')}/`, '--report', reportFile], { cwd: work, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, note);
     const replay = (JSON.parse(readFileSync(reportFile, 'utf8')) as { replay: Record<string, number> }).replay;
