@@ -256,25 +256,28 @@ describe('empty-tool-arguments (atif-conversion.md §3.8)', () => {
   });
 });
 
-describe('hook-turn-messages (atif-conversion.md §3.5–3.6)', () => {
-  const N = 'hook-turn-messages';
+describe('hook-turn-steps (atif-conversion.md §3.5–3.6)', () => {
+  const N = 'hook-turn-steps';
   const turn = (n: number, ms: number, phase: 'start' | 'end', data: Json, source = 'user_prompt') =>
     ev({ category: 'agent', scope_category: phase, uuid: uuid(n), parent_uuid: P, timestamp: at(ms), name: 'claude-code-turn', data, metadata: { nemo_relay_scope_role: 'turn', turn_source: source } });
   const tool = (n: number, ms: number, phase: 'start' | 'end', data: Json) =>
     ev({ category: 'tool', scope_category: phase, uuid: uuid(n), parent_uuid: uuid(10), timestamp: at(ms), name: 'Bash', data, category_profile: { tool_call_id: 'toolu_1' } });
   const messages = (t: { steps: Array<{ source: string; message: Json }> }) => t.steps.map((s) => `${s.source}: ${typeof s.message === 'string' ? s.message : JSON.stringify(s.message)}`);
 
-  it("turns of hooks alone get their prompt and their stop hook's answer; the turn a gateway call speaks for is as without the fix", async () => {
+  it("turns of hooks alone get their prompt, their tools and their stop hook's answer; the turn a gateway call speaks for is as without the fix", async () => {
     const [s0, d] = [await seed(N), await byDefault(N)];
     assert.deepEqual(messages(s0), ['user: What does src/cli.ts export?', 'agent: It exports main().']);
-    assert.deepEqual(messages(d), ['user: What does src/cli.ts export?', 'agent: It exports main().', 'user: Run the tests.', 'system: ', 'agent: All 12 tests pass.', 'user: Thanks!']);
+    assert.deepEqual(messages(d), ['user: What does src/cli.ts export?', 'agent: It exports main().', 'user: Run the tests.', 'agent: ', 'agent: All 12 tests pass.', 'user: Thanks!']);
     assert.deepEqual(d.steps.slice(0, 1), s0.steps.slice(0, 1));
-    // relay-0.3 hangs the second turn's Bash on the first turn's answer; a new turn's prompt closes that step.
+    // relay-0.3 hangs the second turn's Bash on the first turn's answer; the new turn closes that step.
     assert.deepEqual(s0.steps[1].tool_calls?.map((c) => c.function_name), ['Bash']);
     assert.equal(d.steps[1].tool_calls, undefined);
-    assert.equal(d.steps[3].observation?.results[0].content, '12 passing');
-    assert.deepEqual([d.steps[2].timestamp, d.steps[4].timestamp], ['2026-06-01T09:01:00+00:00', '2026-06-01T09:01:10+00:00']);
-    for (const step of [3, 5, 6]) assert.deepEqual((await stepAt(N, step)).fixes, [N], `step ${step}`);
+    const tools = d.steps[3];
+    assert.deepEqual(tools.tool_calls?.map((c) => [c.tool_call_id, c.function_name, c.arguments]), [['toolu_t1', 'Bash', { command: 'npm test' }]]);
+    assert.deepEqual(tools.observation?.results.map((r) => [r.source_call_id, r.content]), [['toolu_t1', '12 passing']]);
+    assert.equal(tools.llm_call_count, 0);
+    assert.deepEqual([d.steps[2].timestamp, tools.timestamp, d.steps[4].timestamp], ['2026-06-01T09:01:00+00:00', '2026-06-01T09:01:02+00:00', '2026-06-01T09:01:10+00:00']);
+    for (const step of [3, 4, 5, 6]) assert.deepEqual((await stepAt(N, step)).fixes, [N], `step ${step}`);
   });
 
   it('a turn whose first captured call continues it (the prompt is in no user step) gets the prompt before that call\'s step', () => {
@@ -282,11 +285,17 @@ describe('hook-turn-messages (atif-conversion.md §3.5–3.6)', () => {
     const events = [turn(10, 0, 'start', { prompt: 'Fix the bug.' }), llm(1, 5, 'start', continuation), llm(1, 9, 'end', answer('Fixed.')), turn(10, 10, 'end', { last_assistant_message: 'Fixed.' })];
     assert.deepEqual(messages(toAtif(events)), ['user: Fix the bug.', 'agent: Fixed.']);
     assert.deepEqual(messages(toAtif(events, 'default', [N])), ['agent: Fixed.']);
+    // A tool the proxy saw no request for comes first: it has its step, and the captured call then answers.
+    const late = [events[0], tool(2, 1, 'start', { command: 'make' }), tool(2, 2, 'end', 'built'), ...events.slice(1)];
+    const t = toAtif(late);
+    assert.deepEqual(messages(t), ['user: Fix the bug.', 'agent: ', 'agent: Fixed.']);
+    assert.deepEqual(t.steps[1].tool_calls?.map((c) => c.function_name), ['Bash']);
+    assert.deepEqual(t.steps[1].observation?.results.map((r) => r.content), ['built']);
   });
 
   it('reads only prompt-hook turns, non-blank texts, and writes the prompt once', () => {
     const ask = (source: string, prompt: Json) => messages(toAtif([turn(10, 0, 'start', { prompt }, source), tool(2, 1, 'start', {}), tool(2, 2, 'end', 'done'), turn(10, 3, 'end', { last_assistant_message: '  ' })]));
-    assert.deepEqual(ask('user_prompt', 'Go.'), ['user: Go.', 'system: ']);
+    assert.deepEqual(ask('user_prompt', 'Go.'), ['user: Go.', 'agent: ']);
     assert.deepEqual(ask('implicit', 'Go.'), ['system: '], 'a turn a tool hook opened');
     assert.deepEqual(ask('gateway_request', 'Go.'), ['system: '], 'a turn the gateway opened: its LLM start speaks');
     assert.deepEqual(ask('user_prompt', ' \n'), ['system: ']);

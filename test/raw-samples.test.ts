@@ -229,7 +229,7 @@ describe('convert with raw records', () => {
   });
 
   it('says which bare hook payloads are in a file with no timestamp at all, placed at 1970 (the QA repro: such a file beside a gateway capture)', () => {
-    // Two trajectories: the gateway call's turn, and the 1970 turn of the prompt (hook-turn-messages writes it).
+    // Two trajectories: the gateway call's turn, and the 1970 turn of the prompt (hook-turn-steps writes it).
     const bare = (payload: object) => JSON.stringify({ session_id: 'sess-44', cwd: '/w', ...payload });
     const hooks = join(work, 'bare-hooks.ndjson');
     writeFileSync(hooks, [bare({ hook_event_name: 'SessionStart' }), bare({ hook_event_name: 'UserPromptSubmit', prompt: 'p' }), bare({ hook_event_name: 'Stop' })].join('\n') + '\n');

@@ -76,8 +76,8 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   const base = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels };
   const conversions: AgentConversion[] = [];
   const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
-  // hook-turn-messages reads a turn's own start and end, which a turn nested in an agent does not own.
-  const turnsHeld = opts.fixes.has('hook-turn-messages');
+  // hook-turn-steps reads a turn's own start and end, which a turn nested in an agent does not own.
+  const turnsHeld = opts.fixes.has('hook-turn-steps');
   const owners = rootUuid === undefined ? [] : sorted.map((e) => tree.owner(e) ?? (turnsHeld ? tree.turnHolder(e) : undefined));
   const treeUsable = rootUuid !== undefined && sorted.every((e, i) => e.category === 'agent' || !isStepEvent(e) || owners[i] !== undefined);
 

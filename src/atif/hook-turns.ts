@@ -3,7 +3,8 @@ import { getOwn, isObject } from '../json/value.js';
 import { scopeRole } from './tree.js';
 
 /**
- * Fix `hook-turn-messages`: what a turn's own hooks say, for a turn that no LLM call speaks for.
+ * Fix `hook-turn-steps`: what a turn's own hooks say, for a turn that no LLM call speaks for (the
+ * step builder also gives the turn's tools an agent step of their own).
  *
  * The session state machine opens a turn scope on a prompt hook with the whole hook payload as its
  * data (relay-cli.md §3.6: `turn_source` `user_prompt`), and closes it on the turn's stop hook with that

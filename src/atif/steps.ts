@@ -57,7 +57,7 @@ export interface ToolLink {
 
 /** Which events produced a step (for `explain --step`). */
 export interface StepOrigin {
-  kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations' | 'turn-prompt' | 'turn-answer';
+  kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations' | 'turn-prompt' | 'turn-tools' | 'turn-answer';
   events: string[];
   /** The fixes of the active profile that changed this step (explain names them). */
   fixes?: FixName[];
@@ -75,13 +75,17 @@ interface PendingAgent {
   knownIds: string[];
 }
 
-/** The turn under way, while hook-turn-messages may still have to write what its hooks say. */
+/** The turn under way, while hook-turn-steps may still have to write what its hooks say. */
 interface OpenTurn {
   start: AtofEvent;
   /** The prompt no step holds yet: an LLM start's user step stands for it, or it is written itself. */
   prompt?: string;
+  /** Whether an LLM start of the turn was read (then its calls, not the tool hooks, hold the turn's tools). */
+  requested: boolean;
   /** Whether an LLM end wrote an agent step in the turn (then that step, not the stop hook, answered). */
   answered: boolean;
+  /** The agent step that holds the tools of a turn no request speaks for. */
+  toolStep?: Step;
 }
 
 interface Deferred {
@@ -123,7 +127,7 @@ export class StepBuilder {
 
   constructor(private readonly lookups: Lookups) {
     if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds);
-    this.hookTurns = lookups.fixes.has('hook-turn-messages');
+    this.hookTurns = lookups.fixes.has('hook-turn-steps');
   }
 
   private markFix(step: Step, fix: FixName): void {
@@ -153,6 +157,7 @@ export class StepBuilder {
     this.toolStartRules.clear();
     this.activeToolCallId = undefined;
     if (e.data === undefined) return this.writeTurnPrompt();
+    if (this.openTurn) this.openTurn.requested = true;
     const body = unwrapLlmRequest(e.data);
     const effort = requestReasoningEffort(body);
     const scalar = typeof effort === 'string' || isNumber(effort);
@@ -305,6 +310,7 @@ export class StepBuilder {
 
   private toolStart(e: AtofEvent): void {
     this.writeTurnPrompt(); // a turn's tool before any request of it: none holds its prompt
+    this.openTurnToolStep(e);
     const step = this.current.step;
     const found = this.resolveToolStart(e);
     let id = found?.id;
@@ -508,7 +514,7 @@ export class StepBuilder {
     );
   }
 
-  // ---- turns (hook-turn-messages) ------------------------------------------------------------
+  // ---- turns (hook-turn-steps) ------------------------------------------------------------
 
   /** A turn starts (its prompt is held until the turn shows whether a request holds it) or ends. */
   private turnScope(e: AtofEvent): void {
@@ -516,7 +522,7 @@ export class StepBuilder {
       const prompt = turnPrompt(e);
       if (prompt === undefined) return;
       this.writeTurnPrompt(); // a turn before it that nothing happened in
-      this.openTurn = { start: e, prompt, answered: false };
+      this.openTurn = { start: e, prompt, requested: false, answered: false };
       return;
     }
     const turn = this.openTurn;
@@ -529,7 +535,7 @@ export class StepBuilder {
     this.flush();
     this.writeDeferred();
     const step: Step = { extra: { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject }, message: answer, source: 'agent', step_id: 0, timestamp: formatRfc3339(e.ts) };
-    this.push(step, { kind: 'turn-answer', events: [e.uuid], fixes: ['hook-turn-messages'] });
+    this.push(step, { kind: 'turn-answer', events: [e.uuid], fixes: ['hook-turn-steps'] });
   }
 
   /**
@@ -544,7 +550,23 @@ export class StepBuilder {
     this.flush();
     this.finalizeCurrent();
     const step: Step = { extra: { ancestry: buildAncestry(start, this.lookups.starts) as unknown as JsonObject }, message: prompt, source: 'user', step_id: 0, timestamp: formatRfc3339(start.ts) };
-    this.push(step, { kind: 'turn-prompt', events: [start.uuid], fixes: ['hook-turn-messages'] });
+    this.push(step, { kind: 'turn-prompt', events: [start.uuid], fixes: ['hook-turn-steps'] });
+  }
+
+  /**
+   * The first tool of a turn no request speaks for opens an agent step of no LLM call (as a dispatch
+   * step is) that becomes the current step: the turn's tool starts add their calls to it and their
+   * ends attach as its observation, as they do to an answer's calls.
+   */
+  private openTurnToolStep(e: AtofEvent): void {
+    const turn = this.openTurn;
+    if (!turn || turn.requested || turn.toolStep) return;
+    this.flush();
+    this.finalizeCurrent();
+    const step: Step = { step_id: 0, source: 'agent', message: '', timestamp: formatRfc3339(e.ts), llm_call_count: 0 };
+    this.push(step, { kind: 'turn-tools', events: [turn.start.uuid], fixes: ['hook-turn-steps'] });
+    this.current = { step, ancestry: buildAncestry(turn.start, this.lookups.starts), toolAncestry: [], toolInvocations: [], knownIds: [] };
+    turn.toolStep = step;
   }
 
   // ---- end -----------------------------------------------------------------------------------

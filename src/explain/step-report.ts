@@ -42,6 +42,7 @@ function producedBy(kind: StepOrigin['kind'], e: AtofEvent): boolean {
       return e.kind === 'mark';
     case 'dispatch':
     case 'turn-prompt':
+    case 'turn-tools':
       return e.category === 'agent' && e.scopeCategory === 'start';
     case 'turn-answer':
       return e.category === 'agent' && e.scopeCategory === 'end';

@@ -131,9 +131,9 @@ export const FIXES = [
     inDefault: true,
   },
   {
-    name: 'hook-turn-messages',
-    summary: "a turn that no LLM call speaks for gets its prompt hook's text (Claude Code and Codex UserPromptSubmit, Cursor beforeSubmitPrompt: prompt) as a user step at the turn's start, and its stop hook's last_assistant_message (Claude Code, Codex) as an agent step at its end when no LLM end answered in it: a log of hooks alone keeps what the user asked and what the agent answered",
-    origin: 'atif-conversion.md §3.5–3.6 (user and agent steps come from LLM spans only; the turn scope the session state machine opens with the prompt hook payload, relay-cli.md §3.6, is read by no step): without gateway captures of a turn, its prompt and answer reached no step, as at NeMo-Relay HEAD',
+    name: 'hook-turn-steps',
+    summary: "a turn that no LLM call speaks for gets its steps from its own hooks: the prompt hook's text (Claude Code and Codex UserPromptSubmit, Cursor beforeSubmitPrompt: prompt) as a user step at the turn's start, the tools its hooks report as the calls of an agent step of no LLM call with their results as its observation, and the stop hook's last_assistant_message (Claude Code, Codex) as an agent step at its end: a log of hooks alone keeps what the user asked, what the agent ran and what it answered",
+    origin: 'atif-conversion.md §3.5–3.6, §3.10 (user and agent steps come from LLM spans only, and a tool start joins only the current answer\'s calls; the turn scope the session state machine opens with the prompt hook payload, relay-cli.md §3.6, is read by no step): without gateway captures of a turn, its prompt and answer reached no step and its tools only bare observations (or the previous turn\'s answer), as at NeMo-Relay HEAD',
     inDefault: true,
   },
   {
