@@ -305,6 +305,27 @@ describe('hook-turn-steps (atif-conversion.md §3.5–3.6)', () => {
     assert.deepEqual(sources(spoken).filter((s) => s === 'user'), ['user']);
   });
 
+  it("a subagent's own scope is a turn of it: its tools get their step and its stop hook's answer its own", () => {
+    const agentScope = (n: number, parent: string | null, ms: number, phase: 'start' | 'end', role: string, data: Json) =>
+      ev({ category: 'agent', scope_category: phase, uuid: uuid(n), parent_uuid: parent, timestamp: at(ms), name: role, data, metadata: { nemo_relay_scope_role: role } });
+    const read = (n: number, ms: number, phase: 'start' | 'end', data: Json) =>
+      ev({ category: 'tool', scope_category: phase, uuid: uuid(n), parent_uuid: uuid(21), timestamp: at(ms), name: 'Read', data, category_profile: { tool_call_id: 'toolu_r1' } });
+    const events = [
+      agentScope(20, null, 0, 'start', 'session', null),
+      agentScope(21, uuid(20), 1, 'start', 'subagent', { agent_type: 'reviewer' }),
+      read(3, 2, 'start', { file_path: 'a.ts' }),
+      read(3, 3, 'end', 'text of a.ts'),
+      agentScope(21, uuid(20), 4, 'end', 'subagent', { last_assistant_message: 'No bugs found.' }),
+      agentScope(20, null, 5, 'end', 'session', null),
+    ];
+    const child = (t: ReturnType<typeof toAtif>) => t.subagent_trajectories?.[0];
+    const d = child(toAtif(events))!;
+    assert.deepEqual(messages(d), ['agent: ', 'agent: No bugs found.']);
+    assert.deepEqual(d.steps[0].tool_calls?.map((c) => [c.function_name, c.arguments]), [['Read', { file_path: 'a.ts' }]]);
+    assert.deepEqual(d.steps[0].observation?.results.map((r) => r.content), ['text of a.ts']);
+    assert.deepEqual(messages(child(toAtif(events, 'default', [N]))!), ['system: ']);
+  });
+
   it('an LLM start without a request and an unended turn still give the prompt', () => {
     assert.deepEqual(messages(toAtif([turn(10, 0, 'start', { prompt: 'A' }), llm(1, 1, 'start', null), llm(1, 2, 'end', answer('B'))])), ['user: A', 'agent: B']);
     assert.deepEqual(messages(toAtif([turn(10, 0, 'start', { prompt: 'A' }), turn(11, 5, 'start', { prompt: 'C' })])), ['user: A', 'user: C']);

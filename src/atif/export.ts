@@ -112,7 +112,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const isRoot = agentUuid === rootUuid;
     const { items, childStarts } = perAgent.get(agentUuid) ?? { items: [], childStarts: new Map() };
     const own = childStarts.size === 0 ? items : items.filter((e) => !childStarts.has(e));
-    const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own, readings) });
+    const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own, readings) }, agentUuid);
     for (const e of items) {
       const child = childStarts.get(e);
       if (child) builder.subagentStart(child, e);

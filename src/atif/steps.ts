@@ -18,7 +18,7 @@ import { mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
 import { turnAnswer, turnPrompt } from './hook-turns.js';
 import { UserTurns } from './user-turns.js';
-import type { AgentNode } from './tree.js';
+import { scopeRole, type AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
 
 /** Read-only facts a state machine consults (the reference's EventLookupMaps). */
@@ -125,7 +125,11 @@ export class StepBuilder {
   private readonly hookTurns: boolean;
   private openTurn: OpenTurn | undefined;
 
-  constructor(private readonly lookups: Lookups) {
+  /** `agentUuid`: the agent whose steps these are, in tree mode (a subagent's own scope is then a turn of it). */
+  constructor(
+    private readonly lookups: Lookups,
+    private readonly agentUuid?: string,
+  ) {
     if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds);
     this.hookTurns = lookups.fixes.has('hook-turn-steps');
   }
@@ -516,11 +520,16 @@ export class StepBuilder {
 
   // ---- turns (hook-turn-steps) ------------------------------------------------------------
 
-  /** A turn starts (its prompt is held until the turn shows whether a request holds it) or ends. */
+  /**
+   * A turn starts (its prompt is held until the turn shows whether a request holds it) or ends. A
+   * subagent's own scope is one turn of it: no prompt (its task is the delegating call's input, in the
+   * parent), but its tools and its stop hook's answer (Claude Code SubagentStop) as a turn's.
+   */
   private turnScope(e: AtofEvent): void {
     if (e.scopeCategory === 'start') {
       const prompt = turnPrompt(e);
-      if (prompt === undefined) return;
+      const ownSubagent = e.uuid === this.agentUuid && scopeRole(e) === 'subagent';
+      if (prompt === undefined && !ownSubagent) return;
       this.writeTurnPrompt(); // a turn before it that nothing happened in
       this.openTurn = { start: e, prompt, requested: false, answered: false };
       return;
