@@ -116,6 +116,22 @@ describe('an ATOF event of a kind 0.1 does not define', () => {
   });
 });
 
+describe("an agent's own transcript given as input", () => {
+  it('is an unknown-record skip that names the transcript, so a user knows it is the wrong file', async () => {
+    const claude = JSON.stringify({ parentUuid: null, sessionId: 'abc', type: 'user', message: { role: 'user', content: 'hi' }, uuid: 'u1', timestamp: '2026-06-01T09:00:00.000Z' });
+    const summary = JSON.stringify({ type: 'summary', summary: 'Greeting', leafUuid: 'u1' });
+    const codex = JSON.stringify({ timestamp: '2026-06-01T09:00:00.000Z', type: 'session_meta', payload: { id: 'thread-1' } });
+    const notOne = JSON.stringify({ type: 'user', message: 'no session id' });
+    const { accounting } = await readAll([ndjson('transcript.jsonl', [claude, summary, codex, notOne])]);
+    assert.deepEqual(reasons(accounting), { used: 0, skipped: { 'unknown-record': 4 } });
+    const examples = accounting.toJSON().skipped.by_reason['unknown-record']!.examples.map((x) => x.message ?? '');
+    assert.match(examples[0], /^a line of a Claude Code session transcript \(~\/\.claude\/projects\/…\/<session>\.jsonl\), not an input record: relay-atif reads what the agent's hooks and the LLM gateway record/);
+    assert.match(examples[1], /a Claude Code session transcript/);
+    assert.match(examples[2], /^a line of a Codex session rollout/);
+    assert.match(examples[3], /^an object matching no record kind \(keys: type, message\)$/);
+  });
+});
+
 describe('HAR entries named by the line they start on', () => {
   it('finds the first line of every element of log.entries, strings and nesting skipped', async () => {
     const { harEntryLines } = await import('../src/ingest/records/har-lines.js');

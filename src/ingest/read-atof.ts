@@ -127,8 +127,29 @@ export function describeUnknown(value: Json): string {
     const kind = typeof value.kind === 'string' ? `of kind ${JSON.stringify(value.kind.slice(0, 40))}` : `whose kind is a JSON ${jsonTypeName(value.kind)}`;
     return `an ATOF event ${kind}, not a kind ATOF 0.1 defines (scope, mark): ignored, as its readers ignore unknown kinds`;
   }
+  const transcript = agentTranscriptLine(value);
+  if (transcript) return `a line of ${transcript}, not an input record: relay-atif reads what the agent's hooks and the LLM gateway record (README, "Input record kinds")`;
   const shown = keys.slice(0, KEYS_SHOWN).join(', ');
   return `an object matching no record kind (keys: ${shown}${keys.length > KEYS_SHOWN ? ', …' : ''})`;
+}
+
+/** Entry types of a Claude Code session transcript (`~/.claude/projects/<project>/<session>.jsonl`). */
+const CLAUDE_TRANSCRIPT_TYPES = new Set(['user', 'assistant', 'system', 'summary', 'attachment', 'file-history-snapshot']);
+/** Line types of a Codex rollout (`~/.codex/sessions/…/rollout-….jsonl`). */
+const CODEX_ROLLOUT_TYPES = new Set(['session_meta', 'response_item', 'event_msg', 'turn_context', 'compacted']);
+
+/**
+ * Which agent's own transcript a line comes from, when it has that shape: the file a user of Claude
+ * Code or Codex has at hand first, and the one most often given by mistake for a hook log.
+ */
+function agentTranscriptLine(value: JsonObject): string | undefined {
+  const type = value.type;
+  if (typeof type !== 'string') return undefined;
+  if (CLAUDE_TRANSCRIPT_TYPES.has(type) && (typeof value.sessionId === 'string' || typeof value.leafUuid === 'string')) {
+    return 'a Claude Code session transcript (~/.claude/projects/…/<session>.jsonl)';
+  }
+  if (CODEX_ROLLOUT_TYPES.has(type) && 'payload' in value && typeof value.timestamp === 'string') return 'a Codex session rollout (~/.codex/sessions/…/rollout-….jsonl)';
+  return undefined;
 }
 
 function jsonTypeName(value: Json): string {
