@@ -6,6 +6,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
 import { TextSpill } from '../ingest/spill.js';
 import { routeCapture } from '../gateway/capture-route.js';
+import { rawFixOptions } from '../sessions/raw-fixes.js';
 import { printedEvent } from '../ingest/held-records.js';
 import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import type { TranscriptReader } from '../sessions/index.js';
@@ -62,10 +63,11 @@ export function transcriptReader(flags: ReplayFlags): TranscriptReader | undefin
  * Reader limits from the environment: RELAY_ATIF_MAX_LINE_BYTES lowers the per-line limit (default
  * 64 MiB); a longer line is a counted `too-long` skip.
  */
-function readerOptions(options: ReaderFlags, io: CliIO): ReadRecordsOptions {
+function readerOptions(options: ReaderFlags, io: CliIO, fixes: FixSet = new Set()): ReadRecordsOptions {
   const n = sizeSetting(io, 'RELAY_ATIF_MAX_LINE_BYTES', 0, 1);
-  // The reader asks the gateway stage which captures are LLM calls.
-  const composed = { ...options, routeCapture };
+  // The reader asks the gateway stage which captures are LLM calls, routed as the replay will route them.
+  const routes = rawFixOptions(fixes).routes;
+  const composed: ReadRecordsOptions = { ...options, routeCapture: (exchange) => routeCapture(exchange, routes) };
   return n > 0 ? { maxLineBytes: n, ...composed } : composed;
 }
 
@@ -116,7 +118,7 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
       const tracked = await resolveTracked(args, io, options);
       options.inputBytes?.(tracked.bytes);
       progress = tracked.progress;
-      const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io);
+      const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io, options.fixes);
       for await (const batch of streamRecordBatches(tracked.sources, accounting, read)) {
         const events: AtofEvent[] = [];
         for (const record of batch) {
@@ -258,7 +260,7 @@ export async function* streamTimelineEvents(args: string[], io: CliIO, accountin
     try {
       const tracked = await resolveTracked(args, io, options);
       progress = tracked.progress;
-      const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io);
+      const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io, options.fixes);
       for await (const batch of streamRecordBatches(tracked.sources, accounting, read)) {
         for (const record of batch) {
           progress.event();

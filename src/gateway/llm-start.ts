@@ -2,7 +2,7 @@ import type { GatewayExchange } from '../ingest/records/exchange.js';
 import type { Json, JsonObject } from '../json/value.js';
 import { observableHeaders } from './headers.js';
 import { gatewayConversationId, gatewayGenerationId, gatewayRequestId, gatewaySubagent, isStreamingRequest, requestModelName, type SubagentIdSource } from './identifiers.js';
-import { routeRequest, type GatewayProvider, type GatewayRoute } from './routes.js';
+import { routeRequest, type GatewayProvider, type GatewayRoute, type RouteOptions } from './routes.js';
 import { resolveGatewaySession, type GatewaySessionResolution, type SessionChainOptions } from './session-chain.js';
 
 /**
@@ -74,8 +74,8 @@ export type PreparedExchange =
   /** 404 (router) / "unsupported gateway path" (handler). */
   | { kind: 'unsupported-path'; message: string };
 
-export function prepareGatewayExchange(exchange: GatewayExchange): PreparedExchange {
-  const decision = routeRequest(exchange.method, exchange.path);
+export function prepareGatewayExchange(exchange: GatewayExchange, routes: RouteOptions = {}): PreparedExchange {
+  const decision = routeRequest(exchange.method, exchange.path, routes);
   switch (decision.kind) {
     case 'llm':
       return { kind: 'llm', start: buildLlmGatewayStart(exchange, decision.route) };

@@ -39,11 +39,33 @@ const BY_PATH: ReadonlyMap<string, GatewayRoute> = new Map([
   ['/v1/messages/count_tokens', COUNT_TOKENS],
 ]);
 
+/**
+ * Fix `provider-api-paths`: the route paths a provider's own API path ends with (most specific first).
+ * A capture taken between the agent and the provider (a HAR file, a proxy log) has the provider's
+ * path, which puts a prefix before the route's: OpenRouter `/api/v1/chat/completions`, Azure
+ * `/openai/deployments/<name>/chat/completions`, Gemini `/v1beta/openai/chat/completions`, Codex signed
+ * in with ChatGPT `/backend-api/codex/responses`, DeepSeek `/anthropic/v1/messages`.
+ */
+const BY_SUFFIX: ReadonlyArray<readonly [string, GatewayRoute]> = [
+  ['/v1/messages/count_tokens', COUNT_TOKENS],
+  ['/v1/messages', MESSAGES],
+  ['/chat/completions', CHAT],
+  ['/responses', RESPONSES],
+];
+
 export const GATEWAY_ROUTES: readonly GatewayRoute[] = [RESPONSES, CHAT, MODELS, MESSAGES, COUNT_TOKENS];
 
+/** How paths are routed: as the live router does, unless a fix says otherwise. */
+export interface RouteOptions {
+  /** Fix `provider-api-paths`: a path that ends with a route's path (after a prefix) takes that route. */
+  providerApiPaths?: boolean;
+}
+
 /** `ProviderRoute::from_path`: the route of a URL path (without query), or undefined. */
-export function routeForPath(path: string): GatewayRoute | undefined {
-  return BY_PATH.get(path);
+export function routeForPath(path: string, options: RouteOptions = {}): GatewayRoute | undefined {
+  const exact = BY_PATH.get(path);
+  if (exact || !options.providerApiPaths) return exact;
+  return BY_SUFFIX.find(([suffix]) => path.endsWith(suffix))?.[1];
 }
 
 export function routeForKind(kind: GatewayRouteKind): GatewayRoute {
@@ -62,8 +84,8 @@ export type RouteDecision =
  * handler checks for GET itself; axum serves HEAD through a GET route, and that handler refuses it
  * too), `/models` → proxied without events, anything else → an LLM call.
  */
-export function routeRequest(method: string, path: string): RouteDecision {
-  const route = routeForPath(path);
+export function routeRequest(method: string, path: string, options: RouteOptions = {}): RouteDecision {
+  const route = routeForPath(path, options);
   if (!route) return { kind: 'unsupported-path', path, message: `unsupported gateway path ${path}` };
   if (method !== route.method) return { kind: 'method-not-allowed', route, method };
   return route.emitsLlmEvents ? { kind: 'llm', route } : { kind: 'models-proxy', route };

@@ -131,6 +131,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'provider-api-paths',
+    summary: "a capture of a provider's own API path is routed by the route path it ends with: a HAR file or proxy log of direct calls has OpenRouter's /api/v1/chat/completions, Azure's /openai/deployments/<name>/chat/completions, Gemini's /v1beta/openai/chat/completions, Groq's /openai/v1/chat/completions, Codex's /backend-api/codex/responses (signed in with ChatGPT) or DeepSeek's /anthropic/v1/messages, which the gateway's router does not serve",
+    origin: 'relay-cli.md §2.1 (the live router matches its own paths exactly, as a proxy in front of the agent sees them): offline, captures of direct calls were unsupported-route skips, their calls in no trajectory',
+    inDefault: true,
+  },
+  {
     name: 'hook-turn-steps',
     summary: "a turn that no LLM call speaks for gets its steps from its own hooks: the prompt hook's text (Claude Code and Codex UserPromptSubmit, Cursor beforeSubmitPrompt: prompt) as a user step at the turn's start, the tools its hooks report as the calls of an agent step of no LLM call with their results as its observation, and the stop hook's last_assistant_message (Claude Code, Codex) as an agent step at its end; a subagent's scope is such a turn without a prompt (its tools, its SubagentStop answer): a log of hooks alone keeps what the user asked, what the agent ran and what it answered",
     origin: 'atif-conversion.md §3.5–3.6, §3.10 (user and agent steps come from LLM spans only, and a tool start joins only the current answer\'s calls; the turn scope the session state machine opens with the prompt hook payload, relay-cli.md §3.6, is read by no step): without gateway captures of a turn, its prompt and answer reached no step and its tools only bare observations (or the previous turn\'s answer), as at NeMo-Relay HEAD',

@@ -1,5 +1,6 @@
 import type { FixSet } from '../profiles/fixes.js';
 import type { GatewayStartOptions } from '../gateway/llm-start.js';
+import type { RouteOptions } from '../gateway/routes.js';
 import type { AssembleOptions } from '../providers/sse/assemble.js';
 
 /**
@@ -9,6 +10,8 @@ import type { AssembleOptions } from '../providers/sse/assemble.js';
  */
 export interface RawFixOptions {
   hooks: { oneSyntheticSessionPerHook: boolean; cursorMcpResult: boolean };
+  /** Which request paths are LLM routes (read by the record reader and the replay alike). */
+  routes: RouteOptions;
   gateway: GatewayStartOptions;
   answers: AssembleOptions;
   sessions: { jsonStringFallThrough: boolean };
@@ -18,6 +21,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
   const fallThrough = fixes.has('json-null-fallthrough');
   return {
     hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id'), cursorMcpResult: fixes.has('cursor-mcp-result') },
+    routes: { providerApiPaths: fixes.has('provider-api-paths') },
     gateway: { codexClientMetadataSession: fixes.has('codex-client-metadata-session'), jsonStringFallThrough: fallThrough },
     answers: {
       anthropicStreamUsage: fixes.has('anthropic-stream-usage'),

@@ -188,7 +188,7 @@ export function* replayInBatches(
       case 'gateway-arrival': {
         const { exchange, seed, origin } = point.record;
         // The call as relay-0.3 prepares it (its answer read with the active fixes), then its start read again with them.
-        const prepared = preparedLlmCall(exchange, fixes.answers);
+        const prepared = preparedLlmCall(exchange, fixes.answers, fixes.routes);
         const outcome = prepared.outcome;
         const start = buildLlmGatewayStart(exchange, prepared.start.route, fixes.gateway);
         emitter.moment = { ...momentAt(point.atNs, `${seed}:arrival`), origin };
