@@ -8,7 +8,7 @@ import type { Json } from '../src/json/value.js';
 import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
-import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer } from '../src/providers/tool-calls.js';
+import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply } from '../src/providers/usage.js';
 import { responseReasoning } from '../src/providers/reasoning.js';
 import type { ProviderRules } from '../src/providers/rules.js';
@@ -329,6 +329,40 @@ describe('hook-turn-steps (atif-conversion.md §3.5–3.6)', () => {
   it('an LLM start without a request and an unended turn still give the prompt', () => {
     assert.deepEqual(messages(toAtif([turn(10, 0, 'start', { prompt: 'A' }), llm(1, 1, 'start', null), llm(1, 2, 'end', answer('B'))])), ['user: A', 'agent: B']);
     assert.deepEqual(messages(toAtif([turn(10, 0, 'start', { prompt: 'A' }), turn(11, 5, 'start', { prompt: 'C' })])), ['user: A', 'user: C']);
+  });
+});
+
+describe('responses-custom-tool-calls (atif-conversion.md §3.8)', () => {
+  const N = 'responses-custom-tool-calls';
+  const patch = '*** Begin Patch\n*** Update File: a.txt\n@@\n-alpha\n+beta\n*** End Patch\n';
+
+  it("a Codex apply_patch and a local shell call are the step's tool calls, and the answer of calls alone has no message", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.equal(s0.steps[1].tool_calls, undefined);
+    assert.match(String(s0.steps[1].message), /^\{"id":"resp_1"/);
+    assert.equal(d.steps[1].message, '');
+    assert.deepEqual(d.steps[1].tool_calls, [
+      { tool_call_id: 'call_patch', function_name: 'apply_patch', arguments: { input: patch }, extra: { id: 'ctc_1', status: 'completed', type: 'custom_tool_call' } },
+      { tool_call_id: 'call_ls', function_name: 'local_shell', arguments: { command: ['ls', '-1'], type: 'exec', working_directory: '/w' }, extra: { id: 'lsh_1', status: 'completed', type: 'local_shell_call' } },
+    ]);
+    assert.deepEqual(without(d.steps, 'tool_calls', 'message'), without(s0.steps, 'tool_calls', 'message'));
+    // The empty message of an answer of calls alone is responses-function-calls' rule, now seeing these calls too.
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N, 'responses-function-calls']);
+  });
+
+  it('reads custom calls beside function calls, in output order; not at the seed, and not where chat-style calls are', () => {
+    const rules = { responsesFunctionCalls: true, responsesCustomToolCalls: true };
+    const output = (...items: Json[]) => ({ output: items });
+    const fn = { type: 'function_call', id: 'fc_1', call_id: 'call_fn', name: 'shell', arguments: '{"command":["pwd"]}' };
+    const custom = { type: 'custom_tool_call', call_id: 'call_c', name: 'apply_patch', input: 'x' };
+    const ids = (data: Json, r: ProviderRules) => extractToolCalls(data, r)?.map((c) => c.tool_call_id);
+    assert.deepEqual(ids(output(custom, fn), rules), ['call_c', 'call_fn']);
+    assert.deepEqual(ids(output(custom, fn), { responsesFunctionCalls: true }), ['call_fn'], 'relay-0.3 reads function calls only');
+    assert.equal(ids(output(custom), {}), undefined);
+    assert.deepEqual(ids(output({ type: 'custom_tool_call', name: 'apply_patch', input: 'x' }), rules), ['apply_patch:1'], 'no call_id: named by position, as a function call is');
+    assert.equal(responsesCustomToolCallsApply(output(fn)), false);
+    assert.equal(responsesCustomToolCallsApply({ ...output(custom), tool_calls: [{ id: 'c', function: { name: 'f' } }] }), false);
+    assert.equal(responsesCustomToolCallsApply(output(custom)), true);
   });
 });
 

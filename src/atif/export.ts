@@ -163,6 +163,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
   return {
     anthropicMessages: fixes.has('anthropic-tool-use'),
     responsesFunctionCalls: fixes.has('responses-function-calls'),
+    responsesCustomToolCalls: fixes.has('responses-custom-tool-calls'),
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
     providerReasoning: fixes.has('provider-reasoning'),

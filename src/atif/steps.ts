@@ -5,7 +5,7 @@ import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/
 import { closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
-import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer } from '../providers/tool-calls.js';
+import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { responseReasoning } from '../providers/reasoning.js';
 import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, responsesCachedTokensApply, type Metrics } from '../providers/usage.js';
@@ -221,6 +221,7 @@ export class StepBuilder {
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
     if (message.branch === 'RESP_CHOICES_REFUSAL') this.markFix(step, 'chat-refusal-message');
+    if (this.lookups.rules.responsesCustomToolCalls && responsesCustomToolCallsApply(data)) this.markFix(step, 'responses-custom-tool-calls');
     if (this.lookups.rules.emptyToolArguments && emptyToolArgumentsApply(data, toolCalls, this.lookups.rules)) this.markFix(step, 'empty-tool-arguments');
     if (this.lookups.rules.anthropicTokenAccounting && anthropicTokenAccountingApplies(data)) this.markFix(step, 'anthropic-token-accounting');
     // Only a step with a cached count can owe it to the fix: the comparison is skipped on every other LLM end.

@@ -65,6 +65,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-custom-tool-calls',
+    summary: "an OpenAI Responses custom tool's call (custom_tool_call: Codex's apply_patch sends its patch as freeform input) and a local shell call (local_shell_call) are tool calls named by their call_id: the custom tool's text is the argument input, the shell call's arguments its action; type stays in the call's extra",
+    origin: 'atif-conversion.md §3.8 (relay-0.3, like NeMo-Relay HEAD, reads only function_call items of a Responses output): every apply_patch of a Codex session, its file edits, reached no tool call, and an answer of such calls alone had the whole response as its message',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-stream-usage',
     summary: "a streamed Anthropic Messages answer keeps the input and cache token counts of its message_start: a message_delta's usage (Anthropic sends output_tokens alone) updates the usage key by key instead of replacing it",
     origin: 'relay-cli.md §2.8 (the codec replaces usage at message_delta, as NeMo-Relay HEAD still does): every streamed Claude call lost its prompt tokens',

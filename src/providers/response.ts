@@ -55,7 +55,7 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
     const output = responsesOutputText(data);
     if (output !== undefined) return { value: output, branch: 'RESP_RESPONSES_OUTPUT' };
     if (toolCallArray(data) !== undefined) return { value: '', branch: 'RESP_TOOL_CALLS_ONLY' };
-    if (rules.responsesFunctionCalls && responsesFunctionCallItems(data) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
+    if (rules.responsesFunctionCalls && responsesFunctionCallItems(data, rules.responsesCustomToolCalls) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
   }
   return { value: atifContentValue(data), branch: 'RESP_WHOLE_BODY' };
 }

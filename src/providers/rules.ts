@@ -12,6 +12,11 @@ export interface ProviderRules {
    */
   responsesFunctionCalls?: boolean;
   /**
+   * OpenAI Responses `custom_tool_call` (a freeform tool such as Codex's `apply_patch`) and
+   * `local_shell_call` items are tool calls too, named by their `call_id`.
+   */
+  responsesCustomToolCalls?: boolean;
+  /**
    * Anthropic usage: `prompt_tokens` is input + cache read + cache creation and `cached_tokens` the
    * cache read (ATIF §5.5), not `input_tokens` and read + creation.
    */

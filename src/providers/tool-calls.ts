@@ -42,13 +42,52 @@ export function toolCallArray(data: Json): Json[] | undefined {
   return Array.isArray(fromChoice) ? fromChoice : undefined;
 }
 
-/** The `function_call` items of an OpenAI Responses `output`, if it has any. */
-export function responsesFunctionCallItems(data: Json): Json[] | undefined {
+/**
+ * The tool calls of an OpenAI Responses `output` that are not `function_call` items (fix
+ * `responses-custom-tool-calls`): a custom tool's call (`custom_tool_call`: freeform `input` text, as
+ * Codex's `apply_patch` sends its patch) and a local shell call (`local_shell_call`: its `action`).
+ */
+const CUSTOM_CALL_TYPES = new Set(['custom_tool_call', 'local_shell_call']);
+
+/** The `function_call` items of an OpenAI Responses `output` (with `custom`, its other calls too), if it has any. */
+export function responsesFunctionCallItems(data: Json, custom = false): Json[] | undefined {
   if (!isObject(data)) return undefined;
   const output = getOwn(data, 'output');
   if (!Array.isArray(output)) return undefined;
-  const items = output.filter((item) => isObject(item) && item.type === 'function_call');
+  const items = output.filter((item) => isObject(item) && (item.type === 'function_call' || (custom && CUSTOM_CALL_TYPES.has(item.type as string))));
   return items.length > 0 ? items : undefined;
+}
+
+/** Whether fix `responses-custom-tool-calls` changes a response's tool calls: it has such calls and no chat-style ones. */
+export function responsesCustomToolCallsApply(data: Json): boolean {
+  const chat = toolCallArray(data);
+  if (chat && chat.length > 0) return false;
+  return (responsesFunctionCallItems(data, true) ?? []).some(isCustomCallItem);
+}
+
+function isCustomCallItem(item: Json): item is JsonObject {
+  return isObject(item) && CUSTOM_CALL_TYPES.has(item.type as string);
+}
+
+/**
+ * A custom tool's or local shell's call: its `call_id` names it (a `function_call_output`-style
+ * `custom_tool_call_output` answers it); a custom tool's freeform text is the argument `input` (ATIF
+ * arguments are an object), a local shell call's arguments are its `action`; `type` (and an item id
+ * other than the call's) stay in `extra`, so the call is told from a function's.
+ */
+function customToolCall(item: JsonObject, index: number): PromotedToolCall | undefined {
+  const shell = item.type === 'local_shell_call';
+  const name = shell ? 'local_shell' : typeof item.name === 'string' ? item.name : '';
+  const callId = getOwn(item, 'call_id');
+  const itemId = getOwn(item, 'id');
+  let id = typeof callId === 'string' && callId !== '' ? callId : typeof itemId === 'string' ? itemId : '';
+  if (id === '' && name !== '') id = `${name}:${index + 1}`;
+  if (id === '') return undefined;
+  const input = shell ? getOwn(item, 'action') : getOwn(item, 'input');
+  const args: Json = shell ? (isObject(input) ? input : {}) : typeof input === 'string' ? { input } : normalizeToolArguments(input);
+  const extra: JsonObject = {};
+  for (const k of Object.keys(item)) if (k !== 'call_id' && k !== 'name' && k !== (shell ? 'action' : 'input') && !(k === 'id' && item.id === id)) setOwn(extra, k, item[k]);
+  return { arguments: args, extra, function_name: name, tool_call_id: id };
 }
 
 /** Tool-call `arguments` as an object: JSON strings parsed, scalars wrapped as `{value}`, junk as `{raw}`. */
@@ -101,9 +140,11 @@ function toolCallExtra(call: JsonObject, known: ReadonlySet<string>): JsonObject
 export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES): PromotedToolCall[] | undefined {
   let source = toolCallArray(data);
   let responsesItems = false;
+  let customItems = false;
   if (!source || source.length === 0) {
-    source = responsesFunctionCallItems(data);
+    source = responsesFunctionCallItems(data, rules.responsesCustomToolCalls);
     responsesItems = source !== undefined && rules.responsesFunctionCalls === true;
+    customItems = source !== undefined && rules.responsesCustomToolCalls === true;
   }
   if (!source && rules.anthropicMessages) source = anthropicToolUseBlocks(data);
   if (!source) return undefined;
@@ -113,6 +154,11 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
   for (let index = 0; index < source.length; index++) {
     const element = source[index];
     if (!isObject(element)) return undefined;
+    if (customItems && isCustomCallItem(element)) {
+      const call = customToolCall(element, index);
+      if (call) calls.push(call);
+      continue;
+    }
     const fn = isObject(element.function) ? (element.function as JsonObject) : undefined;
     // With Responses rules a `function_call` item's `call_id` (a non-empty string) is its id; else, as
     // in the seed, the first id key present decides, whatever its type (no falling through to the next key).
