@@ -13,6 +13,7 @@ import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensA
 import { responseReasoning } from '../src/providers/reasoning.js';
 import type { ProviderRules } from '../src/providers/rules.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
+import { requestToolResults } from '../src/providers/tool-results.js';
 import { runJson } from './support/cli.js';
 import { at, ev, P, uuid } from './support/events.js';
 import { byDefault, convert, fixture, overview, renumbered, seed, sources, span, without } from './support/fixes.js';
@@ -363,6 +364,42 @@ describe('responses-custom-tool-calls (atif-conversion.md §3.8)', () => {
     assert.equal(responsesCustomToolCallsApply(output(fn)), false);
     assert.equal(responsesCustomToolCallsApply({ ...output(custom), tool_calls: [{ id: 'c', function: { name: 'f' } }] }), false);
     assert.equal(responsesCustomToolCallsApply(output(custom)), true);
+  });
+});
+
+describe('request-tool-results (atif-conversion.md §3.11–3.12)', () => {
+  const N = 'request-tool-results';
+
+  it("a call no tool event answered takes its result from the next request; the hook's result stays", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.deepEqual(s0.steps[1].observation?.results.map((r) => [r.source_call_id, r.content]), [['call_a', 'alpha']]);
+    const results = d.steps[1].observation?.results ?? [];
+    assert.deepEqual(results.map((r) => [r.source_call_id, r.content]), [['call_a', 'alpha'], ['call_b', 'a.txt\nb.txt']]);
+    assert.deepEqual(results[1].extra, { event_uuid: '01970000-0000-7000-8000-0000000000c2', source: 'llm_request' });
+    assert.deepEqual(without(d.steps, 'observation'), without(s0.steps, 'observation'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+    assert.equal((await stepAt(N, 4)).fixes, undefined);
+  });
+
+  it("reads each provider's shape; a later result for one id wins", () => {
+    const read = (body: Json) => [...requestToolResults(body)].map(([id, r]) => [id, r.output, r.isError ?? false]);
+    const chat: Json = { messages: [{ role: 'tool', tool_call_id: 'c1', content: 'old' }, { role: 'assistant', content: 'x' }, { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: 'new' }] }] };
+    assert.deepEqual(read(chat), [['c1', [{ type: 'text', text: 'new' }], false]]);
+    const anthropic: Json = { messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'boom', is_error: true }, { type: 'tool_result', tool_use_id: 't2' }, { type: 'text', text: 'go on' }] }] };
+    assert.deepEqual(read(anthropic), [['t1', 'boom', true], ['t2', '', false]]);
+    const responses: Json = { input: [{ type: 'function_call_output', call_id: 'f1', output: '{"ok":true}' }, { type: 'custom_tool_call_output', call_id: 'p1', output: 'Done!' }, { type: 'message', role: 'user', content: 'hi' }] };
+    assert.deepEqual(read(responses), [['f1', '{"ok":true}', false], ['p1', 'Done!', false]]);
+    assert.deepEqual(read({ messages: [{ role: 'tool', content: 'no id' }] }), []);
+  });
+
+  it('fills only calls without a result, from the request that follows, and marks errors', () => {
+    const ask = { messages: [user('q')] };
+    const calls = { choices: [{ message: { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] } }] };
+    const next = { messages: [user('q'), { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'c1', content: 'denied', is_error: true }] }] };
+    const t = toAtif([llm(1, 0, 'start', ask), llm(1, 1, 'end', calls), llm(2, 2, 'start', next), llm(2, 3, 'end', answer('ok'))]);
+    const agent = t.steps.find((s) => s.tool_calls)!;
+    assert.deepEqual(agent.observation?.results.map((r) => [r.source_call_id, r.content, r.extra?.is_error]), [['c1', 'denied', true]]);
+    assert.equal(toAtif([llm(1, 0, 'start', ask), llm(1, 1, 'end', calls), llm(2, 2, 'start', next)], 'default', [N]).steps.find((s) => s.tool_calls)?.observation, undefined);
   });
 });
 

@@ -2,7 +2,8 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName, profileToolCallId } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
-import { closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
+import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
+import { requestToolResults } from '../providers/tool-results.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply } from '../providers/tool-calls.js';
@@ -156,6 +157,7 @@ export class StepBuilder {
 
   private llmStart(e: AtofEvent): void {
     this.flush();
+    if (e.data !== undefined && this.lookups.fixes.has('request-tool-results')) this.takeRequestToolResults(e, e.data);
     this.finalizeCurrent();
     this.toolScopeCallIds.clear();
     this.toolStartRules.clear();
@@ -177,6 +179,31 @@ export class StepBuilder {
     // The request holds the turn's prompt (its latest user message): the hook's is not written again.
     if (this.openTurn) this.openTurn.prompt = undefined;
     if (step.message !== message) this.markFix(step, 'closed-content-parts');
+  }
+
+  /**
+   * Fix `request-tool-results`: the current answer's calls that no tool event answered take their
+   * results from this request, which sends them back to the model (a log of the gateway alone has no
+   * tool events at all). A result a tool event gave is never replaced; `extra.source` says where the
+   * result was read.
+   */
+  private takeRequestToolResults(e: AtofEvent, data: Json): void {
+    const step = this.current.step;
+    if (!step?.tool_calls || step.tool_calls.length === 0) return;
+    const answered = new Set(step.observation?.results.map((r) => r.source_call_id));
+    const open = step.tool_calls.filter((c) => c.tool_call_id !== '' && !answered.has(c.tool_call_id));
+    if (open.length === 0) return;
+    const sent = requestToolResults(unwrapLlmRequest(data));
+    let took = false;
+    for (const call of open) {
+      const result = sent.get(call.tool_call_id);
+      if (!result) continue;
+      const extra: JsonObject = { event_uuid: e.uuid, source: 'llm_request' };
+      if (result.isError) extra.is_error = true;
+      this.mergeResult(step, { content: this.closedMessage(atifContentValue(result.output)), extra, source_call_id: call.tool_call_id });
+      took = true;
+    }
+    if (took) this.markFix(step, 'request-tool-results');
   }
 
   /**

@@ -137,6 +137,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'request-tool-results',
+    summary: "an answer's tool calls that no tool event answered take their results from the next request, which sends them back to the model (OpenAI Chat role tool messages, Anthropic tool_result blocks, OpenAI Responses function_call_output and custom or local shell call output items): a log of the gateway alone, or a tool the hooks do not report (Codex's apply_patch), has its results; a tool event's result is never replaced",
+    origin: 'atif-conversion.md §3.11–3.12 (observation results come from tool scope ends only, as at NeMo-Relay HEAD): without tool hooks every call of a trajectory had no result, though each request held them',
+    inDefault: true,
+  },
+  {
     name: 'provider-api-paths',
     summary: "a capture of a provider's own API path is routed by the route path it ends with: a HAR file or proxy log of direct calls has OpenRouter's /api/v1/chat/completions, Azure's /openai/deployments/<name>/chat/completions, Gemini's /v1beta/openai/chat/completions, Groq's /openai/v1/chat/completions, Codex's /backend-api/codex/responses (signed in with ChatGPT) or DeepSeek's /anthropic/v1/messages, which the gateway's router does not serve",
     origin: 'relay-cli.md §2.1 (the live router matches its own paths exactly, as a proxy in front of the agent sees them): offline, captures of direct calls were unsupported-route skips, their calls in no trajectory',

@@ -1,0 +1,48 @@
+import { getOwn, isObject, type Json } from '../json/value.js';
+
+/** A tool's result as a request sends it back to the model. */
+export interface RequestToolResult {
+  /** The result as sent: a string, content parts, or another JSON value. */
+  output: Json;
+  /** Anthropic `is_error: true`: the tool failed. */
+  isError?: boolean;
+}
+
+/** Responses input items that answer a call, by the call's `call_id`. */
+const RESPONSES_OUTPUT_TYPES = new Set(['function_call_output', 'custom_tool_call_output', 'local_shell_call_output']);
+
+/**
+ * The tool results a request carries, by the id of the call each answers (fix `request-tool-results`).
+ * Every provider sends the results of the previous answer's calls back in the next request: OpenAI Chat
+ * as `role: "tool"` messages (`tool_call_id`, `content`), Anthropic as `tool_result` blocks of a user
+ * message (`tool_use_id`, `content`, `is_error`), OpenAI Responses as `function_call_output` (and custom
+ * or local shell call output) input items (`call_id`, `output`). A later result for one id wins; a
+ * conversation re-sent whole holds every earlier result too, which the caller's ids leave out.
+ */
+export function requestToolResults(body: Json): Map<string, RequestToolResult> {
+  const results = new Map<string, RequestToolResult>();
+  if (!isObject(body)) return results;
+  const messages = getOwn(body, 'messages');
+  if (Array.isArray(messages)) {
+    for (const m of messages) {
+      if (!isObject(m)) continue;
+      if (m.role === 'tool' && typeof m.tool_call_id === 'string') results.set(m.tool_call_id, { output: getOwn(m, 'content') ?? null });
+      const content = getOwn(m, 'content');
+      if (m.role !== 'user' || !Array.isArray(content)) continue;
+      for (const block of content) {
+        if (!isObject(block) || block.type !== 'tool_result' || typeof block.tool_use_id !== 'string') continue;
+        const result: RequestToolResult = { output: getOwn(block, 'content') ?? '' };
+        if (block.is_error === true) result.isError = true;
+        results.set(block.tool_use_id, result);
+      }
+    }
+  }
+  const input = getOwn(body, 'input');
+  if (Array.isArray(input)) {
+    for (const item of input) {
+      if (!isObject(item) || !RESPONSES_OUTPUT_TYPES.has(item.type as string) || typeof item.call_id !== 'string') continue;
+      results.set(item.call_id, { output: getOwn(item, 'output') ?? null });
+    }
+  }
+  return results;
+}
