@@ -392,6 +392,18 @@ describe('request-tool-results (atif-conversion.md §3.11–3.12)', () => {
     assert.deepEqual(read({ messages: [{ role: 'tool', content: 'no id' }] }), []);
   });
 
+  it('a projected step (its calls answered again, observed, by the next step) is still removed: request results do not keep it', () => {
+    const call = { id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } };
+    const calls = { choices: [{ message: { role: 'assistant', content: '', tool_calls: [call] } }] };
+    const withResult: Json = { messages: [user('q'), { role: 'assistant', content: '', tool_calls: [call] }, { role: 'tool', tool_call_id: 'c1', content: 'r' }] };
+    const f = (phase: 'start' | 'end', ms: number, data: Json) =>
+      ev({ category: 'tool', scope_category: phase, uuid: uuid(9), parent_uuid: P, timestamp: at(ms), name: 'f', data, category_profile: { tool_call_id: 'c1' } });
+    const events = [llm(1, 0, 'start', chat(user('q'))), llm(1, 1, 'end', calls), llm(2, 2, 'start', withResult), llm(2, 3, 'end', calls), f('start', 4, {}), f('end', 5, 'r')];
+    const agents = (t: ReturnType<typeof toAtif>) => t.steps.filter((s) => s.source === 'agent').map((s) => s.observation?.results.map((r) => r.content));
+    assert.deepEqual(agents(toAtif(events)), [['r']]);
+    assert.deepEqual(agents(toAtif(events, 'default', [N])), [['r']]);
+  });
+
   it('fills only calls without a result, from the request that follows, and marks errors', () => {
     const ask = { messages: [user('q')] };
     const calls = { choices: [{ message: { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] } }] };

@@ -17,9 +17,13 @@ export interface ToolStepDecision {
 const callKey = (c: { tool_call_id: string; function_name: string; arguments: unknown }) =>
   `${c.tool_call_id}\u0000${c.function_name}\u0000${canonicalJson(c.arguments as never)}`;
 
+/** `extra.source` of a result read from the next request (fix request-tool-results), not from a tool event. */
+export const REQUEST_RESULT_SOURCE = 'llm_request';
+
 function notProjectionShaped(s: Step): string | undefined {
   if (s.message !== '') return 'MESSAGE_NOT_EMPTY';
-  if (s.observation) return 'HAS_OBSERVATION';
+  // Results read from the next request do not count: a projection is told apart as without them.
+  if (s.observation && !s.observation.results.every((r) => r.extra?.source === REQUEST_RESULT_SOURCE)) return 'HAS_OBSERVATION';
   if (s.reasoning_content !== undefined) return 'HAS_REASONING_CONTENT';
   if (s.reasoning_effort !== undefined) return 'HAS_REASONING_EFFORT';
   if (s.llm_call_count !== 1) return 'LLM_CALL_COUNT_NOT_ONE';

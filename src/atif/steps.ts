@@ -15,6 +15,7 @@ import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from
 import type { FixName, FixSet } from '../profiles/fixes.js';
 import { pushTo } from '../util/group-by.js';
 import { ListIndex } from './list-index.js';
+import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
 import { turnAnswer, turnPrompt } from './hook-turns.js';
@@ -198,7 +199,7 @@ export class StepBuilder {
     for (const call of open) {
       const result = sent.get(call.tool_call_id);
       if (!result) continue;
-      const extra: JsonObject = { event_uuid: e.uuid, source: 'llm_request' };
+      const extra: JsonObject = { event_uuid: e.uuid, source: REQUEST_RESULT_SOURCE };
       if (result.isError) extra.is_error = true;
       this.mergeResult(step, { content: this.closedMessage(atifContentValue(result.output)), extra, source_call_id: call.tool_call_id });
       took = true;
