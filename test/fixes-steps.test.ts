@@ -327,6 +327,11 @@ describe('hook-turn-steps (atif-conversion.md §3.5–3.6)', () => {
     assert.deepEqual(messages(child(toAtif(events, 'default', [N]))!), ['system: ']);
   });
 
+  it("the answer step has the model a stop hook names (Codex's)", () => {
+    const t = toAtif([turn(10, 0, 'start', { prompt: 'Go.' }), turn(10, 1, 'end', { last_assistant_message: 'Done.', model: 'gpt-5-codex' })]);
+    assert.deepEqual(t.steps.map((s) => [s.source, s.message, s.model_name]), [['user', 'Go.', undefined], ['agent', 'Done.', 'gpt-5-codex']]);
+  });
+
   it('an LLM start without a request and an unended turn still give the prompt', () => {
     assert.deepEqual(messages(toAtif([turn(10, 0, 'start', { prompt: 'A' }), llm(1, 1, 'start', null), llm(1, 2, 'end', answer('B'))])), ['user: A', 'agent: B']);
     assert.deepEqual(messages(toAtif([turn(10, 0, 'start', { prompt: 'A' }), turn(11, 5, 'start', { prompt: 'C' })])), ['user: A', 'user: C']);

@@ -30,6 +30,11 @@ export function turnAnswer(e: AtofEvent): string | undefined {
   return nonBlankText(e.data, 'last_assistant_message');
 }
 
+/** The model a turn's stop hook names (Codex sends `model` in every hook payload; Claude Code does not). */
+export function turnModel(e: AtofEvent): string | undefined {
+  return nonBlankText(e.data, 'model');
+}
+
 function nonBlankText(data: AtofEvent['data'], key: string): string | undefined {
   const text = isObject(data) ? getOwn(data, key) : undefined;
   return typeof text === 'string' && text.trim() !== '' ? text : undefined;

@@ -18,7 +18,7 @@ import { ListIndex } from './list-index.js';
 import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
-import { turnAnswer, turnPrompt } from './hook-turns.js';
+import { turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns } from './user-turns.js';
 import { scopeRole, type AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
@@ -573,6 +573,8 @@ export class StepBuilder {
     this.flush();
     this.writeDeferred();
     const step: Step = { extra: { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject }, message: answer, source: 'agent', step_id: 0, timestamp: formatRfc3339(e.ts) };
+    const model = turnModel(e);
+    if (model !== undefined) step.model_name = model;
     this.push(step, { kind: 'turn-answer', events: [e.uuid], fixes: ['hook-turn-steps'] });
   }
 
