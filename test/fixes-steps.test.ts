@@ -11,6 +11,7 @@ import { validateTrajectory } from '../src/atif/validate/index.js';
 import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply } from '../src/providers/usage.js';
 import { responseReasoning } from '../src/providers/reasoning.js';
+import { anthropicServerToolResults } from '../src/providers/anthropic.js';
 import type { ProviderRules } from '../src/providers/rules.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { requestToolResults } from '../src/providers/tool-results.js';
@@ -481,6 +482,39 @@ describe('provider-reasoning (ATIF reasoning_content)', () => {
     assert.equal(responseReasoning(responses({ type: 'reasoning', summary: [], encrypted_content: 'gAAA' }), rules), undefined);
     assert.equal(responseReasoning({ reasoning: 'top', ...chat({ reasoning_content: 'inner' }) }, rules), 'top', 'relay-0.3 first');
     assert.equal(responseReasoning(chat({ reasoning_content: 'inner' })), undefined, 'not at the seed');
+  });
+});
+
+describe('anthropic-server-tools (atif-conversion.md §3.8)', () => {
+  const N = 'anthropic-server-tools';
+
+  it("a web search Anthropic ran is the step's tool call, with its results as the observation; everything else is as without the fix", async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    assert.equal(off.steps[1].tool_calls, undefined);
+    assert.deepEqual(d.steps[1].tool_calls, [{ tool_call_id: 'srvtoolu_1', function_name: 'web_search', arguments: { query: 'Rust LazyLock stabilized version' }, extra: { type: 'server_tool_use' } }]);
+    assert.deepEqual(d.steps[1].observation?.results, [
+      {
+        source_call_id: 'srvtoolu_1',
+        content: 'Announcing Rust 1.80.0\nhttps://blog.rust-lang.org/2024/07/25/Rust-1.80.0.html\n\nLazyLock in std::sync\nhttps://doc.rust-lang.org/std/sync/struct.LazyLock.html',
+        extra: { source: 'llm_response', type: 'web_search_tool_result' },
+      },
+    ]);
+    assert.deepEqual(without(d.steps, 'tool_calls', 'observation'), without(off.steps, 'tool_calls', 'observation'));
+    assert.ok((await stepAt(N, 2)).fixes?.includes(N));
+  });
+
+  it('reads MCP connector calls, error results and a call with no text around it', () => {
+    const rules = { anthropicMessages: true, anthropicServerTools: true };
+    const message = (...content: Json[]) => ({ type: 'message', role: 'assistant', content });
+    const mcp = message({ type: 'mcp_tool_use', id: 'mcptoolu_1', name: 'get_issue', server_name: 'tracker', input: { id: 42 } }, { type: 'mcp_tool_result', tool_use_id: 'mcptoolu_1', is_error: false, content: [{ type: 'text', text: 'Crash on start' }] });
+    assert.deepEqual(extractToolCalls(mcp, rules), [{ tool_call_id: 'mcptoolu_1', function_name: 'get_issue', arguments: { id: 42 }, extra: { server_name: 'tracker', type: 'mcp_tool_use' } }]);
+    assert.deepEqual(anthropicServerToolResults(mcp), [{ callId: 'mcptoolu_1', type: 'mcp_tool_result', content: [{ type: 'text', text: 'Crash on start' }], isError: false }]);
+    assert.deepEqual(extractResponseMessage(mcp, rules), { value: '', branch: 'RESP_ANTHROPIC_TEXT_BLOCKS' });
+    assert.equal(extractToolCalls(mcp, { anthropicMessages: true }), undefined, 'tool_use blocks only without the fix');
+    const failed = message({ type: 'server_tool_use', id: 's1', name: 'web_search', input: { query: 'q' } }, { type: 'web_search_tool_result', tool_use_id: 's1', content: { type: 'web_search_tool_result_error', error_code: 'max_uses_exceeded' } });
+    assert.deepEqual(anthropicServerToolResults(failed), [{ callId: 's1', type: 'web_search_tool_result', content: 'error: max_uses_exceeded', isError: true }]);
+    const t = toAtif([llm(1, 0, 'start', chat(user('q'))), llm(1, 1, 'end', failed)]);
+    assert.deepEqual(t.steps[1].observation?.results.map((r) => [r.content, r.extra?.is_error]), [['error: max_uses_exceeded', true]]);
   });
 });
 

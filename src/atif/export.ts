@@ -164,6 +164,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     anthropicMessages: fixes.has('anthropic-tool-use'),
     responsesFunctionCalls: fixes.has('responses-function-calls'),
     responsesCustomToolCalls: fixes.has('responses-custom-tool-calls'),
+    anthropicServerTools: fixes.has('anthropic-server-tools'),
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
     providerReasoning: fixes.has('provider-reasoning'),

@@ -2,6 +2,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName, profileToolCallId } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
+import { anthropicServerToolResults } from '../providers/anthropic.js';
 import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { requestToolResults } from '../providers/tool-results.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
@@ -183,6 +184,22 @@ export class StepBuilder {
   }
 
   /**
+   * Fix `anthropic-server-tools`: the results of the server and MCP tools an Anthropic answer called
+   * are in the answer itself, so its step has them as its observation at once.
+   */
+  private attachServerToolResults(step: Step, data: Json): void {
+    let took = false;
+    for (const result of anthropicServerToolResults(data)) {
+      if (!callsById.has(step.tool_calls ?? NO_CALLS, result.callId)) continue;
+      const extra: JsonObject = { source: 'llm_response', type: result.type };
+      if (result.isError) extra.is_error = true;
+      this.mergeResult(step, { content: this.closedMessage(atifContentValue(result.content)), extra, source_call_id: result.callId });
+      took = true;
+    }
+    if (took || step.tool_calls?.some((c) => c.extra?.type === 'server_tool_use' || c.extra?.type === 'mcp_tool_use')) this.markFix(step, 'anthropic-server-tools');
+  }
+
+  /**
    * Fix `request-tool-results`: the current answer's calls that no tool event answered take their
    * results from this request, which sends them back to the model (a log of the gateway alone has no
    * tool events at all). A result a tool event gave is never replaced; `extra.source` says where the
@@ -246,6 +263,7 @@ export class StepBuilder {
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
     if (this.openTurn) this.openTurn.answered = true;
+    if (this.lookups.rules.anthropicServerTools && step.tool_calls) this.attachServerToolResults(step, data);
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
     if (message.branch === 'RESP_CHOICES_REFUSAL') this.markFix(step, 'chat-refusal-message');

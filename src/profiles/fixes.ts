@@ -65,6 +65,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'anthropic-server-tools',
+    summary: "an Anthropic answer's calls of the tools Anthropic runs itself (server_tool_use: web search, web fetch, code execution) and of its MCP connector (mcp_tool_use) are tool calls (extra.type says which), and the *_tool_result blocks of the same answer are their results: a web search as its results' titles and URLs, an error as its code (extra.is_error)",
+    origin: 'NeMo-Relay #203 reads tool_use blocks only (atif-conversion.md §3.8, as at HEAD): a server tool\'s call and its result reached no step, only the message text around them',
+    inDefault: true,
+  },
+  {
     name: 'responses-custom-tool-calls',
     summary: "an OpenAI Responses custom tool's call (custom_tool_call: Codex's apply_patch sends its patch as freeform input) and a local shell call (local_shell_call) are tool calls named by their call_id: the custom tool's text is the argument input, the shell call's arguments its action; type stays in the call's extra",
     origin: 'atif-conversion.md §3.8 (relay-0.3, like NeMo-Relay HEAD, reads only function_call items of a Responses output): every apply_patch of a Codex session, its file edits, reached no tool call, and an answer of such calls alone had the whole response as its message',

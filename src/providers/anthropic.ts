@@ -11,26 +11,79 @@ function isAnthropicMessage(data: Json): data is JsonObject {
  * joined with "\n", "" when it only calls tools, undefined when the shape does not apply (then
  * the generic content rule runs). Blank as Rust's `str::trim` tells it (U+0085 is blank, U+FEFF is not).
  */
-export function anthropicMessageText(data: Json, content: Json): string | undefined {
+export function anthropicMessageText(data: Json, content: Json, serverTools = false): string | undefined {
   if (!isAnthropicMessage(data) || !Array.isArray(content)) return undefined;
   const texts: string[] = [];
   let callsTools = false;
   for (const block of content) {
     if (!isObject(block)) continue;
     if (block.type === 'text' && typeof block.text === 'string' && trimRust(block.text) !== '') texts.push(block.text);
-    else if (block.type === 'tool_use') callsTools = true;
+    else if (block.type === 'tool_use' || (serverTools && isServerToolCall(block))) callsTools = true;
   }
   if (texts.length === 0) return callsTools ? '' : undefined;
   return texts.join('\n');
 }
 
-/** The `tool_use` blocks of an Anthropic Messages response, the third tool-call source after chat arrays and Responses items. */
-export function anthropicToolUseBlocks(data: Json): Json[] | undefined {
+/**
+ * The `tool_use` blocks of an Anthropic Messages response, the third tool-call source after chat
+ * arrays and Responses items; with `serverTools` (fix `anthropic-server-tools`) also the calls of the
+ * tools Anthropic runs itself (`server_tool_use`: web search, web fetch, code execution) and of the MCP
+ * connector (`mcp_tool_use`), in content order.
+ */
+export function anthropicToolUseBlocks(data: Json, serverTools = false): Json[] | undefined {
   if (!isAnthropicMessage(data)) return undefined;
   const content = getOwn(data, 'content');
   if (!Array.isArray(content)) return undefined;
-  const blocks = content.filter((b) => isObject(b) && b.type === 'tool_use');
+  const blocks = content.filter((b) => isObject(b) && (b.type === 'tool_use' || (serverTools && isServerToolCall(b))));
   return blocks.length > 0 ? blocks : undefined;
+}
+
+const SERVER_CALL_TYPES = new Set(['server_tool_use', 'mcp_tool_use']);
+
+/** A call of a tool that runs on Anthropic's side (or through its MCP connector): its result is in the same response. */
+export function isServerToolCall(block: Json): block is JsonObject {
+  return isObject(block) && SERVER_CALL_TYPES.has(block.type as string);
+}
+
+/** The result a server or MCP tool returned in the response itself, for the call it names. */
+export interface ServerToolResult {
+  callId: string;
+  /** The block's type: `web_search_tool_result`, `web_fetch_tool_result`, `code_execution_tool_result`, `mcp_tool_result`, … */
+  type: string;
+  content: Json;
+  isError: boolean;
+}
+
+/**
+ * The results of server and MCP tools in an Anthropic response (every `*_tool_result` block naming a
+ * `tool_use_id`; a client tool's `tool_result` only ever comes in a request). A web search's results
+ * read as their titles and URLs (their `encrypted_content` is for the model only); an error result
+ * (`…_tool_result_error`, or MCP `is_error`) as its code; other content as sent.
+ */
+export function anthropicServerToolResults(data: Json): ServerToolResult[] {
+  if (!isAnthropicMessage(data)) return [];
+  const content = getOwn(data, 'content');
+  if (!Array.isArray(content)) return [];
+  const results: ServerToolResult[] = [];
+  for (const block of content) {
+    if (!isObject(block) || typeof block.type !== 'string' || !block.type.endsWith('_tool_result') || block.type === 'tool_result') continue;
+    if (typeof block.tool_use_id !== 'string') continue;
+    const raw = getOwn(block, 'content') ?? null;
+    const error = isObject(raw) && typeof raw.type === 'string' && raw.type.endsWith('_error') ? raw : undefined;
+    results.push({
+      callId: block.tool_use_id,
+      type: block.type,
+      content: error ? `error: ${typeof error.error_code === 'string' ? error.error_code : error.type}` : webSearchText(raw) ?? raw,
+      isError: error !== undefined || block.is_error === true,
+    });
+  }
+  return results;
+}
+
+/** Web search results as text: each result's title and URL. */
+function webSearchText(content: Json): string | undefined {
+  if (!Array.isArray(content) || content.length === 0 || !content.every((r) => isObject(r) && r.type === 'web_search_result')) return undefined;
+  return (content as JsonObject[]).map((r) => [r.title, r.url].filter((x) => typeof x === 'string').join('\n')).join('\n\n');
 }
 
 /**

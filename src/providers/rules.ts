@@ -17,6 +17,11 @@ export interface ProviderRules {
    */
   responsesCustomToolCalls?: boolean;
   /**
+   * Anthropic `server_tool_use` and `mcp_tool_use` blocks are tool calls too (with `anthropicMessages`),
+   * and the `*_tool_result` blocks the same response holds are their results.
+   */
+  anthropicServerTools?: boolean;
+  /**
    * Anthropic usage: `prompt_tokens` is input + cache read + cache creation and `cached_tokens` the
    * cache read (ATIF §5.5), not `input_tokens` and read + creation.
    */

@@ -1,6 +1,6 @@
 import { parseJson } from '../json/parse.js';
 import { getOwn, isObject, setOwn, type Json, type JsonObject } from '../json/value.js';
-import { anthropicToolUseBlocks } from './anthropic.js';
+import { anthropicToolUseBlocks, isServerToolCall } from './anthropic.js';
 import { SEED_RULES, type ProviderRules } from './rules.js';
 
 /** A tool call promoted from an LLM response, in ATIF's shape. */
@@ -146,7 +146,7 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
     responsesItems = source !== undefined && rules.responsesFunctionCalls === true;
     customItems = source !== undefined && rules.responsesCustomToolCalls === true;
   }
-  if (!source && rules.anthropicMessages) source = anthropicToolUseBlocks(data);
+  if (!source && rules.anthropicMessages) source = anthropicToolUseBlocks(data, rules.anthropicServerTools);
   if (!source) return undefined;
   const argumentKeys = rules.anthropicMessages ? ARGUMENT_KEYS_WITH_INPUT : ARGUMENT_KEYS;
   const known = rules.anthropicMessages ? CALL_KEYS_WITH_INPUT : CALL_KEYS;
@@ -174,6 +174,8 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
     let extra = toolCallExtra(element, known);
     // Responses rules: an item id that is not the call's id (`fc_…` beside `call_id`) is kept in extra.
     if (responsesItems && element.id !== undefined && element.id !== id) setOwn((extra ??= {}), 'id', element.id);
+    // A server or MCP tool's call says so, as its result is Anthropic's, not a client tool's.
+    if (rules.anthropicServerTools && isServerToolCall(element)) setOwn((extra ??= {}), 'type', element.type);
     // Keys in sorted order, which the printer writes without copying the object.
     calls.push(extra ? { arguments: args, extra, function_name: name, tool_call_id: id } : { arguments: args, function_name: name, tool_call_id: id });
   }
