@@ -421,6 +421,33 @@ describe('request-tool-results (atif-conversion.md §3.11–3.12)', () => {
   });
 });
 
+describe('responses-refusal-message (atif-conversion.md §3.7 rule 5)', () => {
+  const N = 'responses-refusal-message';
+
+  it("a refused Responses answer's message is its refusal; every other step is as without the fix", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.match(s0.steps[1].message as string, /^\{"id":"resp_1",/, 'the seed writes the whole response as the message');
+    assert.equal(d.steps[1].message, "I'm sorry, I can't help with that.");
+    assert.deepEqual(without(d.steps, 'message'), without(s0.steps, 'message'));
+    assert.equal(d.steps[3].message, s0.steps[3].message, 'an answer of output text is read as before');
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+    assert.equal((await stepAt(N, 4)).fixes, undefined);
+  });
+
+  it('reads refusal parts only where the output has no output text, in output order; blank refusals are none', () => {
+    const rules = { responsesRefusal: true };
+    const message = (...content: Json[]) => ({ type: 'message', role: 'assistant', content });
+    const refusal = (text: string) => ({ type: 'refusal', refusal: text });
+    const text = (t: string) => ({ type: 'output_text', text: t });
+    const read = (output: Json[], r: ProviderRules = rules) => extractResponseMessage({ object: 'response', output }, r);
+    assert.deepEqual(read([message(refusal('No.')), message(refusal('Not that.'))]), { value: 'No.\nNot that.', branch: 'RESP_RESPONSES_REFUSAL' });
+    assert.equal(read([message(refusal('No.'))], {}).branch, 'RESP_WHOLE_BODY', 'not at the seed');
+    assert.deepEqual(read([message(text('Yes.'), refusal('No.'))]), { value: 'Yes.', branch: 'RESP_RESPONSES_OUTPUT' });
+    assert.equal(read([message(refusal(''))]).branch, 'RESP_WHOLE_BODY');
+    assert.equal(read([{ type: 'refusal', refusal: 'No.' }]).branch, 'RESP_WHOLE_BODY', 'a part is read inside a message item only');
+  });
+});
+
 describe('responses-cached-tokens (#222)', () => {
   const N = 'responses-cached-tokens';
 

@@ -169,6 +169,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
     providerReasoning: fixes.has('provider-reasoning'),
     chatRefusal: fixes.has('chat-refusal-message'),
+    responsesRefusal: fixes.has('responses-refusal-message'),
     emptyToolArguments: fixes.has('empty-tool-arguments'),
   };
 }

@@ -267,6 +267,7 @@ export class StepBuilder {
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
     if (message.branch === 'RESP_CHOICES_REFUSAL') this.markFix(step, 'chat-refusal-message');
+    if (message.branch === 'RESP_RESPONSES_REFUSAL') this.markFix(step, 'responses-refusal-message');
     if (this.lookups.rules.responsesCustomToolCalls && responsesCustomToolCallsApply(data)) this.markFix(step, 'responses-custom-tool-calls');
     if (this.lookups.rules.emptyToolArguments && emptyToolArgumentsApply(data, toolCalls, this.lookups.rules)) this.markFix(step, 'empty-tool-arguments');
     if (this.lookups.rules.anthropicTokenAccounting && anthropicTokenAccountingApplies(data)) this.markFix(step, 'anthropic-token-accounting');

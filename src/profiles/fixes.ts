@@ -137,6 +137,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-refusal-message',
+    summary: "an OpenAI Responses answer that refused (a message item whose content is a refusal part, {type: refusal, refusal: …}, and no output text) has that refusal as the agent step's message, instead of the whole response as JSON",
+    origin: 'atif-conversion.md §3.7 rule 5 (relay-0.3 reads only the output_text parts of a Responses output; a refusal falls through to rule 7, the whole response as a JSON string)',
+    inDefault: true,
+  },
+  {
     name: 'empty-tool-arguments',
     summary: 'a tool call whose arguments are an empty (or whitespace-only) string, as OpenAI strict tools, Ollama, vLLM, LM Studio and routers send for a call without parameters, has the arguments {} instead of {"raw": ""}',
     origin: 'atif-conversion.md §3.8 (relay-0.3 parses an arguments string as JSON and keeps what does not parse as {"raw": …}, the empty string included)',

@@ -16,6 +16,8 @@ export type ResponseBranch =
   | 'RESP_RESPONSES_FUNCTION_CALLS_ONLY'
   /** Fix `chat-refusal-message`: a chat answer whose first choice refused (content null, a refusal text). */
   | 'RESP_CHOICES_REFUSAL'
+  /** Fix `responses-refusal-message`: an OpenAI Responses answer of refusal parts and no output text. */
+  | 'RESP_RESPONSES_REFUSAL'
   | 'RESP_WHOLE_BODY';
 
 /**
@@ -32,7 +34,8 @@ export function isErrorAnswer(data: Json): boolean {
  * first chat choice, `answer`, OpenAI Responses output text, "" for tool-call-only answers, else the
  * whole response as ATIF content. With `rules.anthropicMessages` an Anthropic Messages `content`
  * array reads as its joined text blocks; with `rules.chatRefusal` a first choice without content reads
- * as its `refusal` text.
+ * as its `refusal` text; with `rules.responsesRefusal` an OpenAI Responses output without output text
+ * reads as the texts of its message items' `refusal` parts.
  */
 export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_RULES): { value: Json; branch: ResponseBranch } {
   if (isObject(data)) {
@@ -54,6 +57,10 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
     if (answer !== undefined) return { value: atifContentValue(answer), branch: 'RESP_ANSWER' };
     const output = responsesOutputText(data);
     if (output !== undefined) return { value: output, branch: 'RESP_RESPONSES_OUTPUT' };
+    if (rules.responsesRefusal) {
+      const refusal = responsesRefusalText(data);
+      if (refusal !== undefined) return { value: refusal, branch: 'RESP_RESPONSES_REFUSAL' };
+    }
     if (toolCallArray(data) !== undefined) return { value: '', branch: 'RESP_TOOL_CALLS_ONLY' };
     if (rules.responsesFunctionCalls && responsesFunctionCallItems(data, rules.responsesCustomToolCalls) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
   }
@@ -78,4 +85,25 @@ function responsesOutputText(data: Json): string | undefined {
   }
   if (texts.length === 0) return undefined;
   return texts.length === 1 ? texts[0] : texts.join('\n');
+}
+
+/**
+ * The refusal of an OpenAI Responses answer: a model that declines sends a message item whose content
+ * is `{"type": "refusal", "refusal": "…"}` instead of `output_text` parts (streamed as
+ * `response.refusal.delta`, redelivered whole by the item and the terminal snapshot). The non-empty
+ * texts of such parts, in output order, joined as output texts are; undefined when there is none.
+ */
+function responsesRefusalText(data: Record<string, Json>): string | undefined {
+  const output = getOwn(data, 'output');
+  if (!Array.isArray(output)) return undefined;
+  const texts: string[] = [];
+  for (const item of output) {
+    if (!isObject(item) || item.type !== 'message') continue;
+    const content = getOwn(item, 'content');
+    if (!Array.isArray(content)) continue;
+    for (const part of content) {
+      if (isObject(part) && part.type === 'refusal' && typeof part.refusal === 'string' && part.refusal !== '') texts.push(part.refusal);
+    }
+  }
+  return texts.length > 0 ? texts.join('\n') : undefined;
 }

@@ -42,6 +42,11 @@ export interface ProviderRules {
    */
   chatRefusal?: boolean;
   /**
+   * OpenAI Responses refusals: an output without output text whose message items hold `refusal`
+   * content parts has those refusal texts as its message, not the whole response as JSON.
+   */
+  responsesRefusal?: boolean;
+  /**
    * Tool-call arguments that are an empty (or whitespace-only) string, as many OpenAI-compatible
    * servers send for a call without parameters, are no arguments (`{}`), not `{"raw": ""}`.
    */
