@@ -395,6 +395,10 @@ describe('request-tool-results (atif-conversion.md §3.11–3.12)', () => {
     assert.deepEqual(read(anthropic), [['t1', 'boom', true], ['t2', '', false]]);
     const responses: Json = { input: [{ type: 'function_call_output', call_id: 'f1', output: '{"ok":true}' }, { type: 'custom_tool_call_output', call_id: 'p1', output: 'Done!' }, { type: 'message', role: 'user', content: 'hi' }] };
     assert.deepEqual(read(responses), [['f1', '{"ok":true}', false], ['p1', 'Done!', false]]);
+    // OpenAI documents local_shell_call_output with the call's id as `id` (no call_id); a function
+    // call output's `id` is its own item id and names no call.
+    const shell: Json = { input: [{ type: 'local_shell_call_output', id: 'call_ls', output: 'a.txt' }, { type: 'local_shell_call_output', id: 'x', call_id: 'call_2', output: 'b' }, { type: 'function_call_output', id: 'fco_1', output: 'orphan' }] };
+    assert.deepEqual(read(shell), [['call_ls', 'a.txt', false], ['call_2', 'b', false]]);
     assert.deepEqual(read({ messages: [{ role: 'tool', content: 'no id' }] }), []);
   });
 

@@ -40,9 +40,22 @@ export function requestToolResults(body: Json): Map<string, RequestToolResult> {
   const input = getOwn(body, 'input');
   if (Array.isArray(input)) {
     for (const item of input) {
-      if (!isObject(item) || !RESPONSES_OUTPUT_TYPES.has(item.type as string) || typeof item.call_id !== 'string') continue;
-      results.set(item.call_id, { output: getOwn(item, 'output') ?? null });
+      if (!isObject(item) || !RESPONSES_OUTPUT_TYPES.has(item.type as string)) continue;
+      const callId = responsesOutputCallId(item);
+      if (callId !== undefined) results.set(callId, { output: getOwn(item, 'output') ?? null });
     }
   }
   return results;
+}
+
+/**
+ * The call a Responses output item answers: its `call_id`. A `local_shell_call_output` as OpenAI
+ * documents it names the call by `id` instead ("the unique ID of the local shell tool call generated
+ * by the model", the call's `call_id`), so its `id` is read when it has no `call_id`. The other output
+ * items' `id` is their own item id, never the call's.
+ */
+function responsesOutputCallId(item: Record<string, Json>): string | undefined {
+  if (typeof item.call_id === 'string') return item.call_id;
+  if (item.type === 'local_shell_call_output' && typeof item.id === 'string') return item.id;
+  return undefined;
 }
