@@ -202,6 +202,34 @@ describe('a gateway call whose response was not read in full', () => {
     assert.equal((ends[0]?.data as { choices: Array<{ message: { content: string } }> }).choices[0].message.content, 'Hello, wor');
   });
 
+  it('counts a Responses stream that ended before its answer did: events, but no response.completed, response.incomplete or response.failed', async () => {
+    const frame = (event: Json) => `event: ${String((event as { type: string }).type)}\ndata: ${JSON.stringify(event)}\n\n`;
+    const responses = (id: string, seconds: number, sseText: string) =>
+      ({ ...(gatewayRecord(id, seconds, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: sseText } }) as Json;
+    const created = frame({ type: 'response.created', response: { id: 'resp', status: 'in_progress', output: [] } });
+    const item = { type: 'message', id: 'msg', role: 'assistant', content: [] };
+    const partial = `${created}${frame({ type: 'response.output_item.added', output_index: 0, item })}${frame({ type: 'response.output_text.delta', output_index: 0, content_index: 0, delta: 'Hel' })}`;
+    const snapshot = (type: string, status: string) => frame({ type, response: { id: 'resp', status, output: [{ ...item, content: [{ type: 'output_text', text: 'Hel' }] }] } });
+    const result = await replayLines([
+      responses('cut', 0, partial),
+      responses('completed', 2, `${partial}${snapshot('response.completed', 'completed')}`),
+      // Stopped by max_output_tokens: a whole answer, if a short one.
+      responses('incomplete', 4, `${partial}${snapshot('response.incomplete', 'incomplete')}`),
+      // A proxy that closes the stream with [DONE]: taken as ended.
+      responses('done', 6, `${partial}data: [DONE]\n\n`),
+    ]);
+    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+      ['cut', 'the stream ended before its answer did (3 events, no response.completed, response.incomplete or response.failed): the answer is what came before, as live'],
+      ['completed', undefined],
+      ['incomplete', undefined],
+      ['done', undefined],
+    ]);
+    assert.equal(result.stats.responsesNotRead, 1);
+    // Converted as live: the created snapshot with the items that came (the text delta is not assembled).
+    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    assert.deepEqual(ends[0]?.data, { id: 'resp', status: 'in_progress', output: [item] });
+  });
+
   it('counts a transport error (no response); a call that never completed does not count', async () => {
     const failed = { ...(gatewayRecord('failed', 1, {}) as Record<string, Json>), response: null, error: 'upstream connect error' };
     const { ended_at: _never, ...pending } = gatewayRecord('pending', 3, {}) as Record<string, Json>;

@@ -1,7 +1,7 @@
 import type { GatewayExchange, GatewayResponse } from '../ingest/records/exchange.js';
 import type { Json, JsonObject } from '../json/value.js';
 import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
-import { chatStreamCutShort } from '../providers/sse/stream-end.js';
+import { chatStreamCutShort, responsesStreamCutShort } from '../providers/sse/stream-end.js';
 import { firstStreamError } from '../providers/sse/stream-error.js';
 import type { LlmGatewayStart } from './llm-start.js';
 
@@ -53,6 +53,8 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     if (assembled.chunkMarks.length === 0 && notes.length === 0 && !streamError) notes.push(noEvent(response));
     // A chat stream with chunks but no finish_reason and no [DONE]: cut short, its answer partial, as live.
     else if (format === 'openai-chat' && notes.length === 0 && !streamError && chatStreamCutShort(assembled.chunks, assembled.done)) notes.push(cutShort(assembled.chunks.length));
+    // A Responses stream with events but no terminal one (completed, incomplete, failed, error): cut short too.
+    else if (format === 'openai-responses' && notes.length === 0 && !streamError && responsesStreamCutShort(assembled.chunks, assembled.done)) notes.push(responsesCutShort(assembled.chunks.length));
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     if (streamError) outcome.streamError = streamError;
     return outcome;
@@ -94,6 +96,10 @@ function noEvent(response: GatewayResponse): string {
 
 function cutShort(chunks: number): string {
   return `the stream ended before its answer did (${chunks} chunk${chunks === 1 ? '' : 's'}, no finish_reason, no data: [DONE]): the answer is what came before, as live`;
+}
+
+function responsesCutShort(chunks: number): string {
+  return `the stream ended before its answer did (${chunks} event${chunks === 1 ? '' : 's'}, no response.completed, response.incomplete or response.failed): the answer is what came before, as live`;
 }
 
 /** `HTTP 502, text/html`: what tells a body that is not what the gateway reads (an error page) apart. */
