@@ -79,6 +79,25 @@ describe('no-repeated-user-step (#545, #957)', () => {
     assert.deepEqual(sources(toAtif(concurrent)), ['user', 'user', 'agent']);
   });
 
+  it('a new question after a Responses tool round keeps its user step when the client sends untyped {role, content} messages', () => {
+    // The OpenAI SDKs' EasyInputMessage: no `type`. NeMo-Relay HEAD skips untyped items, so the latest
+    // typed item (the function_call_output) made the third request a continuation and "And in Rome?" was lost.
+    const ask = { role: 'user', content: 'Weather in Paris?' };
+    const call = { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' };
+    const output = { type: 'function_call_output', call_id: 'call_1', output: '18C sunny' };
+    const said = (text: string) => ({ output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] }] });
+    const t = toAtif([
+      llm(1, 0, 'start', { input: [ask] }),
+      llm(1, 1, 'end', { output: [call] }),
+      llm(2, 2, 'start', { input: [ask, call, output] }),
+      llm(2, 3, 'end', said('18C and sunny.')),
+      llm(3, 4, 'start', { input: [ask, call, output, { role: 'assistant', content: '18C and sunny.' }, { role: 'user', content: 'And in Rome?' }] }),
+      llm(3, 5, 'end', said('Shall I check?')),
+    ]);
+    assert.deepEqual(sources(t), ['user', 'agent', 'agent', 'user', 'agent']);
+    assert.equal(t.steps[3].message, 'And in Rome?');
+  });
+
   it('reads the turn state from chat messages, Responses input and prompt', () => {
     assert.equal(requestTurnState(chat(user('q'), { role: 'assistant', content: 'a' })), 'continuation');
     assert.equal(requestTurnState(chat(user('q'), { role: 'system', content: 'be brief' })), 'fresh', 'instructions are skipped');
@@ -87,7 +106,10 @@ describe('no-repeated-user-step (#545, #957)', () => {
     assert.equal(requestTurnState(chat(user({ type: 'tool_use', id: 'x' }))), 'continuation');
     assert.equal(requestTurnState({ input: 'hi' }), 'fresh');
     assert.equal(requestTurnState({ input: [{ type: 'message', role: 'user', content: 'q' }, { type: 'function_call_output', call_id: 'c', output: 'ok' }] }), 'continuation');
-    assert.equal(requestTurnState({ input: [{ type: 'function_call_output' }, { type: 'message', role: 'user', content: 'q' }, { role: 'assistant' }] }), 'fresh', 'untyped items say nothing');
+    assert.equal(requestTurnState({ input: [{ type: 'function_call_output' }, { type: 'message', role: 'user', content: 'q' }, { content: 'no role' }] }), 'fresh', 'untyped items without a role say nothing');
+    // An untyped item with a role is an EasyInputMessage (type defaults to "message"), read by its role.
+    assert.equal(requestTurnState({ input: [{ type: 'function_call_output' }, { role: 'user', content: 'q' }] }), 'fresh');
+    assert.equal(requestTurnState({ input: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }, { role: 'developer', content: 'be brief' }] }), 'continuation');
     assert.equal(requestTurnState({ prompt: '' }), 'fresh');
     assert.equal(requestTurnState({ other: 1 }), undefined);
   });

@@ -43,7 +43,7 @@ export const FIXES = [
   {
     name: 'no-repeated-user-step',
     summary: 'a continuation (tool-result turn) or a retry of a response-less attempt writes no user step; its request goes to its agent step as extra.llm_request',
-    origin: 'NeMo-Relay #545 (turn state), #957 (response-less retries)',
+    origin: 'NeMo-Relay #545 (turn state; an untyped Responses input message, {role, content}, is read by its role, where HEAD skips it), #957 (response-less retries)',
     inDefault: true,
   },
   {

@@ -35,9 +35,18 @@ function chatMessageState(m: JsonObject): TurnState | undefined {
 
 function responsesItemState(item: JsonObject): TurnState | undefined {
   const type = getOwn(item, 'type');
-  if (typeof type !== 'string') return undefined; // untyped items say nothing
-  if (type !== 'message') return 'continuation'; // function_call_output, shell_call, reasoning, …
   const role = getOwn(item, 'role');
+  // An item without a type but with a role is a message: the API's EasyInputMessage, whose `type`
+  // defaults to "message" and which SDK helpers and agent frameworks send as {role, content}. NeMo-Relay
+  // HEAD skips every untyped item, so a new question after a tool round ([…, function_call_output,
+  // {role: assistant}, {role: user}]) read as a continuation and its user step was dropped.
+  if (type === undefined && typeof role === 'string') return messageState(role);
+  if (typeof type !== 'string') return undefined; // other untyped items say nothing
+  if (type !== 'message') return 'continuation'; // function_call_output, shell_call, reasoning, …
+  return messageState(role);
+}
+
+function messageState(role: Json | undefined): TurnState | undefined {
   if (typeof role === 'string' && INSTRUCTION_ROLES.has(role)) return undefined;
   return typeof role !== 'string' || role === 'user' ? 'fresh' : 'continuation';
 }
