@@ -9,18 +9,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Json } from '../src/json/value.js';
 import { assembleOpenAiChat } from '../src/providers/sse/openai-chat.js';
-import { agentStep, llmEndData, registryAndProfileTests, SEED } from './support/fixes-raw.js';
+import { agentStep, callTriples, llmEndData, registryAndProfileTests, SEED } from './support/fixes-raw.js';
 
 const FIX = 'chat-stream-parallel-tool-calls';
-
-type ChatCall = { id?: string; function: { name: string; arguments: string } };
-const toolCalls = (data: unknown) => (data as { choices: Array<{ message: { tool_calls: ChatCall[] } }> }).choices[0].message.tool_calls;
 
 describe(FIX, () => {
   registryAndProfileTests(FIX);
 
   it("the LLM end has each call apart, in the order they came", async () => {
-    const calls = async (...flags: string[]) => toolCalls(await llmEndData(FIX, ...flags)).map((c) => [c.id, c.function.name, c.function.arguments]);
+    const calls = async (...flags: string[]) => callTriples(await llmEndData(FIX, ...flags));
     assert.deepEqual(await calls(), [
       ['call_a', 'read_file', '{"path":"a.txt"}'],
       ['call_b', 'read_file', '{"path":"b.txt"}'],
@@ -55,7 +52,7 @@ describe(FIX, () => {
       delta({ index: 0, id: 'b', function: { arguments: '}' } }),
       delta({ index: 0, id: 'b2', function: { arguments: '' } }),
     ];
-    const ids = (parallelToolCalls: boolean) => toolCalls(assembleOpenAiChat(chunks, { parallelToolCalls })).map((c) => [c.id, c.function.name, c.function.arguments]);
+    const ids = (parallelToolCalls: boolean) => callTriples(assembleOpenAiChat(chunks, { parallelToolCalls }));
     assert.deepEqual(ids(true), [
       ['a', 'f', '{"x":1}'],
       ['b2', 'g', '{}'],

@@ -10,18 +10,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Json } from '../src/json/value.js';
 import { assembleOpenAiChat } from '../src/providers/sse/openai-chat.js';
-import { agentStep, llmEndData, registryAndProfileTests, SEED } from './support/fixes-raw.js';
+import { agentStep, callTriples, chatToolCalls, llmEndData, registryAndProfileTests, SEED } from './support/fixes-raw.js';
 
 const FIX = 'chat-stream-tool-identity';
-
-type ChatCall = { id?: string; function: { name: string; arguments: string } };
-const toolCalls = (data: unknown) => (data as { choices: Array<{ message: { tool_calls: ChatCall[] } }> }).choices[0].message.tool_calls;
 
 describe(FIX, () => {
   registryAndProfileTests(FIX);
 
   it("the LLM end's tool calls keep the ids and names of their first deltas", async () => {
-    const identities = async (...flags: string[]) => toolCalls(await llmEndData(FIX, ...flags)).map((c) => [c.id, c.function.name, c.function.arguments]);
+    const identities = async (...flags: string[]) => callTriples(await llmEndData(FIX, ...flags));
     assert.deepEqual(await identities(), [
       ['call_ls', 'bash', '{"command": "ls"}'],
       ['call_cat', 'read_file', '{"path": "a.txt"}'],
@@ -58,7 +55,7 @@ describe(FIX, () => {
       choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id, function: { name, arguments: args } }] } }],
     });
     const chunks = [delta('call_1', '', ''), delta('', 'bash', '{}')];
-    assert.deepEqual(toolCalls(assembleOpenAiChat(chunks, { toolIdentity: true })), [{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{}' } }]);
-    assert.deepEqual(toolCalls(assembleOpenAiChat(chunks)), [{ id: '', type: 'function', function: { name: 'bash', arguments: '{}' } }], 'relay-0.3');
+    assert.deepEqual(chatToolCalls(assembleOpenAiChat(chunks, { toolIdentity: true })), [{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{}' } }]);
+    assert.deepEqual(chatToolCalls(assembleOpenAiChat(chunks)), [{ id: '', type: 'function', function: { name: 'bash', arguments: '{}' } }], 'relay-0.3');
   });
 });

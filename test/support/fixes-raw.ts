@@ -42,6 +42,15 @@ export async function llmEndData(name: FixName, ...flags: string[]): Promise<unk
   return (await events(name, ...flags)).find((e) => e.category === 'llm' && e.scope_category === 'end')?.data;
 }
 
+/** A chat tool call as an assembled chat completion holds it. */
+export type ChatCall = { id?: string; type?: string; function: { name: string; arguments: string } };
+
+/** The tool calls of an assembled chat completion's first choice. */
+export const chatToolCalls = (data: unknown): ChatCall[] => (data as { choices: Array<{ message: { tool_calls: ChatCall[] } }> }).choices[0].message.tool_calls;
+
+/** Each call of a chat completion's first choice as [id, name, arguments]. */
+export const callTriples = (data: unknown) => chatToolCalls(data).map((c) => [c.id, c.function.name, c.function.arguments]);
+
 /** The fixture's first agent step as `convert` writes it. */
 export async function agentStep(name: FixName, ...flags: string[]): Promise<Step> {
   const r = await runCli(['convert', rawFixture(name), '-o', '-', '-q', ...flags]);
