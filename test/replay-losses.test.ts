@@ -225,7 +225,8 @@ describe('a gateway call whose response was not read in full', () => {
       ['done', undefined],
     ]);
     assert.equal(result.stats.responsesNotRead, 1);
-    // Converted as live: the created snapshot with the items that came (the text delta is not assembled).
+    // Converted as live (this replay has no fixes; responses-stream-deltas would keep the text delta): the
+    // created snapshot with the items that came.
     const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
     assert.deepEqual(ends[0]?.data, { id: 'resp', status: 'in_progress', output: [item] });
   });

@@ -113,6 +113,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-stream-deltas',
+    summary: "a streamed OpenAI Responses output item that was opened but never done (no output_item.done, as in a stream cut short) keeps what its delta events sent: output text, refusal, function call arguments, custom tool input, reasoning summary",
+    origin: 'relay-cli.md §2.8.2 (the Responses codec ignores deltas and rebuilds output from the output_item events, as NeMo-Relay HEAD still does): an answer cut short lost the text and arguments it had streamed, where a chat stream keeps them',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-token-accounting',
     summary: "Anthropic usage is counted as ATIF counts it: prompt_tokens is input_tokens + cache_read_input_tokens + cache_creation_input_tokens (Anthropic's input_tokens leaves cached input out) and cached_tokens the cache reads alone (so cached never exceeds prompt)",
     origin: 'ATIF v1.7 §5.5; atif-v1.7-spec.md §7 item 5 (relay-0.3: cached_tokens > prompt_tokens, a [token-accounting] warning); NeMo-Relay HEAD adds cache read and write into the prompt',

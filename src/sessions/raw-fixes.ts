@@ -30,6 +30,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       chatStreamToolIdentity: fixes.has('chat-stream-tool-identity'),
       chatStreamRefusal: fixes.has('chat-stream-refusal'),
       chatStreamParallelToolCalls: fixes.has('chat-stream-parallel-tool-calls'),
+      responsesStreamDeltas: fixes.has('responses-stream-deltas'),
     },
     sessions: { jsonStringFallThrough: fallThrough },
   };

@@ -22,6 +22,8 @@ export interface AssembleOptions {
   chatStreamRefusal?: boolean;
   /** Fix `chat-stream-parallel-tool-calls`: a new call id at an index already holding a call starts another call. */
   chatStreamParallelToolCalls?: boolean;
+  /** Fix `responses-stream-deltas`: a Responses output item never done takes what its deltas sent. */
+  responsesStreamDeltas?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
@@ -32,7 +34,7 @@ const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: Assem
       refusal: options.chatStreamRefusal,
       parallelToolCalls: options.chatStreamParallelToolCalls,
     }),
-  'openai-responses': (events) => assembleOpenAiResponses(events),
+  'openai-responses': (events, options) => assembleOpenAiResponses(events, { deltas: options.responsesStreamDeltas }),
   'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking }),
 };
 
