@@ -571,6 +571,38 @@ describe('anthropic-server-tools (atif-conversion.md §3.8)', () => {
   });
 });
 
+describe('anthropic-citation-text (the #203 message rule)', () => {
+  const N = 'anthropic-citation-text';
+
+  it('an answer split at its citations is one sentence; everything else is as without the fix', async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    assert.equal(off.steps[1].message, 'According to the document, \nthe grass is green\n and \nthe sky is blue\n.');
+    assert.equal(d.steps[1].message, 'According to the document, the grass is green and the sky is blue.');
+    assert.deepEqual(without(d.steps, 'message'), without(off.steps, 'message'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, ['anthropic-tool-use', N]);
+  });
+
+  it('joins only neighbours of a cited block: a tool call between texts, or uncited neighbours, keep their line break', () => {
+    const rules = { anthropicMessages: true, anthropicServerTools: true, anthropicCitationText: true };
+    const cited = (text: string) => ({ type: 'text', text, citations: [{ type: 'web_search_result_location', url: 'https://example.com', cited_text: 'x' }] });
+    const message = (...content: Json[]) => ({ type: 'message', role: 'assistant', content });
+    const search = message(
+      { type: 'text', text: "I'll search." },
+      { type: 'server_tool_use', id: 's1', name: 'web_search', input: { query: 'q' } },
+      { type: 'web_search_tool_result', tool_use_id: 's1', content: [] },
+      { type: 'text', text: 'It was ' },
+      cited('Rust 1.80'),
+      { type: 'text', text: ' ' },
+      cited('in July 2024'),
+      { type: 'text', text: '.' },
+    );
+    assert.equal(extractResponseMessage(search, rules).value, "I'll search.\nIt was Rust 1.80 in July 2024.");
+    assert.equal(extractResponseMessage(message({ type: 'text', text: 'a' }, { type: 'text', text: 'b' }), rules).value, 'a\nb');
+    // An empty citations list (a streamed block starts with one) cites nothing.
+    assert.equal(extractResponseMessage(message({ type: 'text', text: 'a' }, { type: 'text', text: 'b', citations: [] }), rules).value, 'a\nb');
+  });
+});
+
 describe('anthropic-token-accounting (ATIF §5.5)', () => {
   const N = 'anthropic-token-accounting';
 

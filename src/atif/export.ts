@@ -165,6 +165,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     responsesFunctionCalls: fixes.has('responses-function-calls'),
     responsesCustomToolCalls: fixes.has('responses-custom-tool-calls'),
     anthropicServerTools: fixes.has('anthropic-server-tools'),
+    anthropicCitationText: fixes.has('anthropic-citation-text'),
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
     providerReasoning: fixes.has('provider-reasoning'),

@@ -2,7 +2,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName, profileToolCallId } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
-import { anthropicServerToolResults } from '../providers/anthropic.js';
+import { anthropicCitationTextApplies, anthropicServerToolResults } from '../providers/anthropic.js';
 import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { requestToolResults } from '../providers/tool-results.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
@@ -266,6 +266,7 @@ export class StepBuilder {
     if (this.lookups.rules.anthropicServerTools && step.tool_calls) this.attachServerToolResults(step, data);
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
+    if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS' && this.lookups.rules.anthropicCitationText && anthropicCitationTextApplies(data)) this.markFix(step, 'anthropic-citation-text');
     if (message.branch === 'RESP_CHOICES_REFUSAL') this.markFix(step, 'chat-refusal-message');
     if (message.branch === 'RESP_RESPONSES_REFUSAL') this.markFix(step, 'responses-refusal-message');
     if (this.lookups.rules.responsesCustomToolCalls && responsesCustomToolCallsApply(data)) this.markFix(step, 'responses-custom-tool-calls');

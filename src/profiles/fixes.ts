@@ -71,6 +71,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'anthropic-citation-text',
+    summary: "an Anthropic answer that cites its sources (documents, web search results) comes split into text blocks at each citation, mid-sentence: with anthropic-tool-use, text blocks next to each other of which one carries citations are one text in the message, concatenated as sent, instead of lines joined by \\n",
+    origin: 'NeMo-Relay #203 joins every non-blank text block with "\\n" (atif-conversion.md, the #203 row of the HEAD changes): "According to the document, the grass is green and the sky is blue." was written as five lines, cut at every citation',
+    inDefault: true,
+  },
+  {
     name: 'responses-custom-tool-calls',
     summary: "an OpenAI Responses custom tool's call (custom_tool_call: Codex's apply_patch sends its patch as freeform input) and a local shell call (local_shell_call) are tool calls named by their call_id: the custom tool's text is the argument input, the shell call's arguments its action; type stays in the call's extra",
     origin: 'atif-conversion.md §3.8 (relay-0.3, like NeMo-Relay HEAD, reads only function_call items of a Responses output): every apply_patch of a Codex session, its file edits, reached no tool call, and an answer of such calls alone had the whole response as its message',

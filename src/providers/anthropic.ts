@@ -10,18 +10,50 @@ function isAnthropicMessage(data: Json): data is JsonObject {
  * The agent message of an Anthropic Messages response (HEAD #203): its non-blank `text` blocks
  * joined with "\n", "" when it only calls tools, undefined when the shape does not apply (then
  * the generic content rule runs). Blank as Rust's `str::trim` tells it (U+0085 is blank, U+FEFF is not).
+ * With `citationText` (fix `anthropic-citation-text`), text blocks next to each other of which one
+ * carries citations are one text, concatenated as sent (see {@link textRuns}).
  */
-export function anthropicMessageText(data: Json, content: Json, serverTools = false): string | undefined {
+export function anthropicMessageText(data: Json, content: Json, serverTools = false, citationText = false): string | undefined {
   if (!isAnthropicMessage(data) || !Array.isArray(content)) return undefined;
-  const texts: string[] = [];
   let callsTools = false;
   for (const block of content) {
-    if (!isObject(block)) continue;
-    if (block.type === 'text' && typeof block.text === 'string' && trimRust(block.text) !== '') texts.push(block.text);
-    else if (block.type === 'tool_use' || (serverTools && isServerToolCall(block))) callsTools = true;
+    if (isObject(block) && (block.type === 'tool_use' || (serverTools && isServerToolCall(block)))) callsTools = true;
   }
+  const texts = textRuns(content, citationText).filter((text) => trimRust(text) !== '');
   if (texts.length === 0) return callsTools ? '' : undefined;
   return texts.join('\n');
+}
+
+/**
+ * The texts of a content array's `text` blocks, one per block; with `citationText`, one per run of
+ * adjacent text blocks joined by a cited block. Anthropic splits an answer that cites its sources
+ * (documents, web search results) into text blocks at each citation, mid-sentence: "According to the
+ * documents, " · "the grass is green" (citations) · " and " · "the sky is blue" (citations) · "." are
+ * one sentence, which a "\n" between blocks would break into five lines. Text blocks that are
+ * neighbours without a citation on either side, and blocks apart (a tool call, thinking between),
+ * stay separate texts.
+ */
+function textRuns(content: Json[], citationText: boolean): string[] {
+  const runs: string[] = [];
+  let previous: JsonObject | undefined;
+  for (const block of content) {
+    const text = isObject(block) && block.type === 'text' && typeof block.text === 'string' ? block : undefined;
+    if (text && previous && citationText && (isCited(previous) || isCited(text))) runs[runs.length - 1] += text.text as string;
+    else if (text) runs.push(text.text as string);
+    previous = text;
+  }
+  return runs;
+}
+
+function isCited(block: JsonObject): boolean {
+  const citations = getOwn(block, 'citations');
+  return Array.isArray(citations) && citations.length > 0;
+}
+
+/** Whether fix `anthropic-citation-text` changes an answer's message (explain names it then). */
+export function anthropicCitationTextApplies(data: Json): boolean {
+  const content = isObject(data) ? getOwn(data, 'content') : undefined;
+  return anthropicMessageText(data, content ?? null, true, true) !== anthropicMessageText(data, content ?? null, true, false);
 }
 
 /**

@@ -41,7 +41,7 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
   if (isObject(data)) {
     const content = nonNullField(data, 'content');
     if (content !== undefined) {
-      const text = rules.anthropicMessages ? anthropicMessageText(data, content, rules.anthropicServerTools) : undefined;
+      const text = rules.anthropicMessages ? anthropicMessageText(data, content, rules.anthropicServerTools, rules.anthropicCitationText) : undefined;
       if (text !== undefined) return { value: text, branch: 'RESP_ANTHROPIC_TEXT_BLOCKS' };
       return { value: atifContentValue(content), branch: 'RESP_CONTENT' };
     }

@@ -22,6 +22,11 @@ export interface ProviderRules {
    */
   anthropicServerTools?: boolean;
   /**
+   * Anthropic text blocks split at a citation (one of two neighbours carries `citations`) are one
+   * text in the message (with `anthropicMessages`), not lines joined by "\n".
+   */
+  anthropicCitationText?: boolean;
+  /**
    * Anthropic usage: `prompt_tokens` is input + cache read + cache creation and `cached_tokens` the
    * cache read (ATIF §5.5), not `input_tokens` and read + creation.
    */
