@@ -395,6 +395,33 @@ describe('responses-custom-tool-calls (atif-conversion.md §3.8)', () => {
   });
 });
 
+describe('request-tool-result-content (structured-tool-results, request-tool-results)', () => {
+  const N = 'request-tool-result-content';
+
+  it("a hook result that is an object (Claude Code's Bash) has the text the model read as content; an image result stays without", async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    const results = d.steps[1].observation?.results ?? [];
+    assert.deepEqual(off.steps[1].observation?.results.map((r) => r.content), [undefined, undefined]);
+    assert.deepEqual(results.map((r) => [r.source_call_id, r.content, r.extra?.content_source]), [['toolu_ls', 'a.txt\nshot.png', 'llm_request'], ['toolu_png', undefined, undefined]]);
+    // The tool's own value is kept where it was.
+    assert.deepEqual(results[0].extra?.tool_result, { stdout: 'a.txt\nshot.png', stderr: '', interrupted: false, isImage: false });
+    assert.deepEqual(results[1], off.steps[1].observation?.results[1]);
+    assert.deepEqual(without(d.steps, 'observation'), without(off.steps, 'observation'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, ['anthropic-tool-use', N]);
+  });
+
+  it('never replaces a result with content, and fills nothing that the request does not answer', () => {
+    const calls = { type: 'message', role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }, { type: 'tool_use', id: 't2', name: 'g', input: {} }] };
+    const next = chat(user('q'), { role: 'assistant', content: calls.content }, user([{ type: 'tool_result', tool_use_id: 't1', content: 'as sent' }]));
+    const tool = (n: number, ms: number, phase: 'start' | 'end', id: string, data: Json) =>
+      ev({ category: 'tool', scope_category: phase, uuid: uuid(n), parent_uuid: P, timestamp: at(ms), name: 'f', data, category_profile: { tool_call_id: id } });
+    const run = (t1: Json) => toAtif([llm(1, 0, 'start', chat(user('q'))), llm(1, 1, 'end', calls), tool(8, 2, 'start', 't1', {}), tool(8, 3, 'end', 't1', t1), tool(9, 4, 'start', 't2', {}), tool(9, 5, 'end', 't2', { n: 1 }), llm(2, 6, 'start', next)]);
+    const contents = (t: ReturnType<typeof toAtif>) => t.steps.find((s) => s.tool_calls)?.observation?.results.map((r) => r.content);
+    assert.deepEqual(contents(run('from the hook')), ['from the hook', undefined]);
+    assert.deepEqual(contents(run({ out: 'x' })), ['as sent', undefined]);
+  });
+});
+
 describe('request-tool-results (atif-conversion.md §3.11–3.12)', () => {
   const N = 'request-tool-results';
 

@@ -159,7 +159,7 @@ export class StepBuilder {
 
   private llmStart(e: AtofEvent): void {
     this.flush();
-    if (e.data !== undefined && this.lookups.fixes.has('request-tool-results')) this.takeRequestToolResults(e, e.data);
+    if (e.data !== undefined) this.takeRequestToolResults(e, e.data);
     this.finalizeCurrent();
     this.toolScopeCallIds.clear();
     this.toolStartRules.clear();
@@ -203,14 +203,18 @@ export class StepBuilder {
    * Fix `request-tool-results`: the current answer's calls that no tool event answered take their
    * results from this request, which sends them back to the model (a log of the gateway alone has no
    * tool events at all). A result a tool event gave is never replaced; `extra.source` says where the
-   * result was read.
+   * result was read. Fix `request-tool-result-content`: a tool event's result without content (its
+   * value was no text, so it went to `extra.tool_result`, or the tool end had none) takes as content
+   * the text or parts this request sends for its call: what the model read.
    */
   private takeRequestToolResults(e: AtofEvent, data: Json): void {
     const step = this.current.step;
     if (!step?.tool_calls || step.tool_calls.length === 0) return;
+    const calls = step.tool_calls;
     const answered = new Set(step.observation?.results.map((r) => r.source_call_id));
-    const open = step.tool_calls.filter((c) => c.tool_call_id !== '' && !answered.has(c.tool_call_id));
-    if (open.length === 0) return;
+    const open = this.lookups.fixes.has('request-tool-results') ? calls.filter((c) => c.tool_call_id !== '' && !answered.has(c.tool_call_id)) : [];
+    const bare = this.lookups.fixes.has('request-tool-result-content') ? (step.observation?.results ?? []).filter((r) => r.content === undefined && !!r.source_call_id && callsById.has(calls, r.source_call_id)) : [];
+    if (open.length === 0 && bare.length === 0) return;
     const sent = requestToolResults(unwrapLlmRequest(data));
     let took = false;
     for (const call of open) {
@@ -222,6 +226,17 @@ export class StepBuilder {
       took = true;
     }
     if (took) this.markFix(step, 'request-tool-results');
+    let filled = false;
+    for (const r of bare) {
+      const output = sent.get(r.source_call_id as string)?.output;
+      // Only text: a result the model got as JSON-less blocks (an image as base64 data) is no ATIF
+      // content, and the tool's own value is in extra.tool_result already.
+      if (typeof output !== 'string' && !isAtifContentParts(output)) continue;
+      r.content = this.closedMessage(output);
+      r.extra = { ...(r.extra ?? {}), content_source: REQUEST_RESULT_SOURCE };
+      filled = true;
+    }
+    if (filled) this.markFix(step, 'request-tool-result-content');
   }
 
   /**

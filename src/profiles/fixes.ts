@@ -167,6 +167,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'request-tool-result-content',
+    summary: "a tool result a tool event gave without content (its value was no text, so it is in extra.tool_result: every Claude Code Bash, Read, Edit, Grep and Task result is an object) takes as content the text the next request sends back to the model for its call (extra.content_source llm_request); the tool's own value stays in extra.tool_result",
+    origin: 'structured-tool-results moves a result that is not text out of content for ATIF validity (NeMo-Relay #223, #233), and request-tool-results never replaces a tool event\'s result: with hooks and gateway, no Claude Code tool result had content, though each next request held what the model read',
+    inDefault: true,
+  },
+  {
     name: 'provider-api-paths',
     summary: "a capture of a provider's own API path is routed by the route path it ends with: a HAR file or proxy log of direct calls has OpenRouter's /api/v1/chat/completions, Azure's /openai/deployments/<name>/chat/completions, Gemini's /v1beta/openai/chat/completions, Groq's /openai/v1/chat/completions, Codex's /backend-api/codex/responses (signed in with ChatGPT) or DeepSeek's /anthropic/v1/messages, which the gateway's router does not serve",
     origin: 'relay-cli.md §2.1 (the live router matches its own paths exactly, as a proxy in front of the agent sees them): offline, captures of direct calls were unsupported-route skips, their calls in no trajectory',
