@@ -395,6 +395,32 @@ describe('responses-custom-tool-calls (atif-conversion.md §3.8)', () => {
   });
 });
 
+describe('retry-after-error-answer (#957)', () => {
+  const N = 'retry-after-error-answer';
+
+  it("the request resent after an overloaded_error answer writes no user step; the error keeps its agent step", async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    assert.deepEqual(sources(off), ['user', 'agent', 'user', 'agent']);
+    assert.deepEqual(sources(d), ['user', 'agent', 'agent']);
+    // Exactly the output without the fix, less the repeated user step, whose request the answer's step holds.
+    const expected = renumbered(off.steps.filter((_, i) => i !== 2));
+    expected[2].extra!.llm_request = off.steps[2].extra!.llm_request;
+    assert.deepEqual(d.steps, expected);
+    assert.deepEqual((await stepAt(N, 3)).fixes, ['anthropic-tool-use', N]);
+  });
+
+  it('a new request after an error answer, and a retry of an answered call, still write their user steps', () => {
+    const error = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
+    const ask = chat(user('q'));
+    assert.deepEqual(sources(toAtif([llm(1, 0, 'start', ask), llm(1, 1, 'end', error), llm(2, 2, 'start', chat(user('other'))), llm(2, 3, 'end', answer('a'))])), ['user', 'agent', 'user', 'agent']);
+    assert.deepEqual(sources(toAtif([llm(1, 0, 'start', ask), llm(1, 1, 'end', answer('a')), llm(2, 2, 'start', ask), llm(2, 3, 'end', answer('a'))])), ['user', 'agent', 'user', 'agent']);
+    // Two errors, then the answer: one user step.
+    const twice = [llm(1, 0, 'start', ask), llm(1, 1, 'end', error), llm(2, 2, 'start', ask), llm(2, 3, 'end', error), llm(3, 4, 'start', ask), llm(3, 5, 'end', answer('a'))];
+    assert.deepEqual(sources(toAtif(twice)), ['user', 'agent', 'agent', 'agent']);
+    assert.deepEqual(sources(toAtif(twice, 'default', [N])), ['user', 'agent', 'user', 'agent', 'user', 'agent']);
+  });
+});
+
 describe('request-tool-result-content (structured-tool-results, request-tool-results)', () => {
   const N = 'request-tool-result-content';
 

@@ -20,7 +20,7 @@ import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
 import { turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
-import { UserTurns } from './user-turns.js';
+import { UserTurns, type RepeatedTurn } from './user-turns.js';
 import { scopeRole, type AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
 
@@ -121,7 +121,7 @@ export class StepBuilder {
   private reasoningEffort: Json | undefined;
   private current: PendingAgent = { toolAncestry: [], toolInvocations: [], knownIds: [] };
   /** Requests of LLM starts that wrote no user step, by span uuid, for that span's agent step. */
-  private readonly stashedRequests = new Map<string, Json>();
+  private readonly stashedRequests = new Map<string, { body: Json; why: RepeatedTurn }>();
   /** Tool results whose parts closed-content-parts closed: the step that takes one names the fix. */
   private readonly closedResults = new WeakSet<ObservationResult>();
   private readonly userTurns: UserTurns | undefined;
@@ -133,7 +133,7 @@ export class StepBuilder {
     private readonly lookups: Lookups,
     private readonly agentUuid?: string,
   ) {
-    if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds);
+    if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds, lookups.fixes.has('retry-after-error-answer'));
     this.hookTurns = lookups.fixes.has('hook-turn-steps');
   }
 
@@ -170,8 +170,9 @@ export class StepBuilder {
     const effort = requestReasoningEffort(body);
     const scalar = typeof effort === 'string' || isNumber(effort);
     this.reasoningEffort = scalar || !this.lookups.fixes.has('scalar-reasoning-effort') ? effort : undefined;
-    if (this.userTurns?.atStart(e, body) !== undefined) {
-      this.stashedRequests.set(e.uuid, body);
+    const repeated = this.userTurns?.atStart(e, body);
+    if (repeated !== undefined) {
+      this.stashedRequests.set(e.uuid, { body, why: repeated });
       return this.writeTurnPrompt();
     }
     const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body };
@@ -295,9 +296,10 @@ export class StepBuilder {
     }
     if (step.message !== message.value) this.markFix(step, 'closed-content-parts');
     this.replaceCurrent();
-    const request = this.stashedRequests.get(e.uuid);
+    const stashed = this.stashedRequests.get(e.uuid);
     this.stashedRequests.delete(e.uuid);
-    if (request !== undefined) this.markFix(step, 'no-repeated-user-step');
+    const request = stashed?.body;
+    if (stashed !== undefined) this.markFix(step, stashed.why === 'error-retry' ? 'retry-after-error-answer' : 'no-repeated-user-step');
     this.current = {
       step,
       ancestry: buildAncestry(e, this.lookups.starts),

@@ -47,6 +47,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'retry-after-error-answer',
+    summary: 'with no-repeated-user-step, an attempt the provider answered with an error (an error object at the answer\'s top: Anthropic\'s 529 overloaded_error, a 429 or 500 error body) is a failed attempt: the same request sent again writes no user step; its request goes to its agent step as extra.llm_request, and the error answer keeps its own agent step',
+    origin: 'NeMo-Relay #957 (a retry collapses to one logical call) counts only response-less attempts: Claude Code resends a request answered with overloaded_error as it was, and each retry wrote the user\'s message again',
+    inDefault: true,
+  },
+  {
     name: 'response-model',
     summary: "the agent step's model_name is the response's model, then the end's profile model, then the paired start's model",
     origin: 'NeMo-Relay #399, #543, #547',
