@@ -131,6 +131,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'stream-error-answer',
+    summary: "a streamed answer that the provider broke off with an error event (Anthropic's event: error overloaded_error, a Responses error or response.failed, a chat router's {\"error\": …} chunk) has that error as its top-level error beside what came before it, so the LLM end says the call failed (and a resend of it is a retry under retry-after-error-answer)",
+    origin: 'relay-cli.md §2.8 (the live codecs take no notice of an error event: the aggregate ends with what came before, as NeMo-Relay HEAD still does): a cut answer read as a finished one, and its retry repeated the user step',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-token-accounting',
     summary: "Anthropic usage is counted as ATIF counts it: prompt_tokens is input_tokens + cache_read_input_tokens + cache_creation_input_tokens (Anthropic's input_tokens leaves cached input out) and cached_tokens the cache reads alone (so cached never exceeds prompt)",
     origin: 'ATIF v1.7 §5.5; atif-v1.7-spec.md §7 item 5 (relay-0.3: cached_tokens > prompt_tokens, a [token-accounting] warning); NeMo-Relay HEAD adds cache read and write into the prompt',

@@ -31,6 +31,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       chatStreamRefusal: fixes.has('chat-stream-refusal'),
       chatStreamParallelToolCalls: fixes.has('chat-stream-parallel-tool-calls'),
       responsesStreamDeltas: fixes.has('responses-stream-deltas'),
+      streamErrorAnswer: fixes.has('stream-error-answer'),
     },
     sessions: { jsonStringFallThrough: fallThrough },
   };

@@ -1,9 +1,10 @@
-import type { Json, JsonObject } from '../../json/value.js';
+import { isObject, type Json, type JsonObject } from '../../json/value.js';
 import { assembleAnthropicMessages } from './anthropic-messages.js';
 import { chunkMarkData } from './chunk-summary.js';
 import { decodeSseStream, type SseFrameError } from './frames.js';
 import { assembleOpenAiChat } from './openai-chat.js';
 import { assembleOpenAiResponses } from './openai-responses.js';
+import { firstStreamError, streamErrorObject } from './stream-error.js';
 
 /** The three streamed wire formats the live gateway has a streaming codec for. */
 export type SseWireFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
@@ -24,6 +25,12 @@ export interface AssembleOptions {
   chatStreamParallelToolCalls?: boolean;
   /** Fix `responses-stream-deltas`: a Responses output item never done takes what its deltas sent. */
   responsesStreamDeltas?: boolean;
+  /**
+   * Fix `stream-error-answer`: a stream that carried the provider's error event (Anthropic's `error`
+   * event, a Responses `error` or `response.failed`, a chat router's `{"error": …}` chunk) is
+   * assembled with that error as its top-level `error`, so the answer says it failed.
+   */
+  streamErrorAnswer?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
@@ -61,5 +68,10 @@ export function assembleSseStream(format: SseWireFormat, sseText: string, option
     response: ASSEMBLERS[format](events, options),
   };
   if (error) assembled.error = error;
+  if (options.streamErrorAnswer) {
+    const failed = firstStreamError(events);
+    // What came before the error stays (the live codec keeps it); an `error` the answer already has wins.
+    if (failed && !isObject(assembled.response.error)) assembled.response.error = streamErrorObject(events[failed.chunkIndex]);
+  }
   return assembled;
 }

@@ -1,4 +1,4 @@
-import { isObject, type Json } from '../../json/value.js';
+import { isObject, type Json, type JsonObject } from '../../json/value.js';
 import { member, stringMember } from './json-access.js';
 
 /**
@@ -51,4 +51,20 @@ function describe(error: Json | undefined): string | undefined {
 
 function textOf(v: Json | undefined): string | undefined {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
+/**
+ * The error object a stream's error chunk carries, for the assembled answer's top-level `error` (fix
+ * `stream-error-answer`): Anthropic's and a chat router's `error` member, a failed Responses object's
+ * `error`, else (the Responses API's `error` event has code and message at its top) the event itself.
+ */
+export function streamErrorObject(chunk: Json): JsonObject {
+  if (stringMember(chunk, 'type') === 'response.failed') {
+    const failed = member(member(chunk, 'response'), 'error');
+    if (isObject(failed)) return failed;
+  }
+  const error = member(chunk, 'error');
+  if (isObject(error)) return error;
+  if (typeof error === 'string') return { message: error };
+  return isObject(chunk) ? chunk : { message: String(chunk) };
 }
