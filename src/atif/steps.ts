@@ -126,6 +126,8 @@ export class StepBuilder {
   private readonly closedResults = new WeakSet<ObservationResult>();
   private readonly userTurns: UserTurns | undefined;
   private readonly hookTurns: boolean;
+  /** Whether a request's tool results are read (request-tool-results, request-tool-result-content). */
+  private readonly requestResults: boolean;
   private openTurn: OpenTurn | undefined;
 
   /** `agentUuid`: the agent whose steps these are, in tree mode (a subagent's own scope is then a turn of it). */
@@ -135,6 +137,7 @@ export class StepBuilder {
   ) {
     if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds, lookups.fixes.has('retry-after-error-answer'));
     this.hookTurns = lookups.fixes.has('hook-turn-steps');
+    this.requestResults = lookups.fixes.has('request-tool-results') || lookups.fixes.has('request-tool-result-content');
   }
 
   private markFix(step: Step, fix: FixName): void {
@@ -159,7 +162,7 @@ export class StepBuilder {
 
   private llmStart(e: AtofEvent): void {
     this.flush();
-    if (e.data !== undefined) this.takeRequestToolResults(e, e.data);
+    if (e.data !== undefined && this.requestResults) this.takeRequestToolResults(e, e.data);
     this.finalizeCurrent();
     this.toolScopeCallIds.clear();
     this.toolStartRules.clear();
@@ -212,8 +215,8 @@ export class StepBuilder {
     const step = this.current.step;
     if (!step?.tool_calls || step.tool_calls.length === 0) return;
     const calls = step.tool_calls;
-    const answered = new Set(step.observation?.results.map((r) => r.source_call_id));
-    const open = this.lookups.fixes.has('request-tool-results') ? calls.filter((c) => c.tool_call_id !== '' && !answered.has(c.tool_call_id)) : [];
+    const answered = this.lookups.fixes.has('request-tool-results') ? new Set(step.observation?.results.map((r) => r.source_call_id)) : undefined;
+    const open = answered ? calls.filter((c) => c.tool_call_id !== '' && !answered.has(c.tool_call_id)) : [];
     const bare = this.lookups.fixes.has('request-tool-result-content') ? (step.observation?.results ?? []).filter((r) => r.content === undefined && !!r.source_call_id && callsById.has(calls, r.source_call_id)) : [];
     if (open.length === 0 && bare.length === 0) return;
     const sent = requestToolResults(unwrapLlmRequest(data));
