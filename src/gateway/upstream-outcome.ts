@@ -2,7 +2,6 @@ import type { GatewayExchange, GatewayResponse } from '../ingest/records/exchang
 import type { Json, JsonObject } from '../json/value.js';
 import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
 import { chatStreamCutShort, responsesStreamCutShort } from '../providers/sse/stream-end.js';
-import { firstStreamError } from '../providers/sse/stream-error.js';
 import type { LlmGatewayStart } from './llm-start.js';
 
 /**
@@ -45,7 +44,7 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     // A body that is neither JSON nor an event stream (a proxy's HTML error page): no event in it either.
     else if (response.sseText === undefined && response.bodyBytes > 0 && assembled.chunkMarks.length === 0) notes.push(neitherForStream(response));
     // The provider's own error event in a stream that began well: the answer ends there, as live.
-    const providerError = firstStreamError(assembled.chunks);
+    const providerError = assembled.providerError;
     if (providerError) notes.push(`the stream carried an error event (chunk ${providerError.chunkIndex + 1}: ${providerError.description}): the answer ends there, as live`);
     const streamError = assembled.error ? `frame ${assembled.error.frameIndex + 1}: ${assembled.error.message}` : response.error;
     // A stream with no event at all (an empty body, comments only): a provider always sends some, so

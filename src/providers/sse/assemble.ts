@@ -4,7 +4,7 @@ import { chunkMarkData } from './chunk-summary.js';
 import { decodeSseStream, type SseFrameError } from './frames.js';
 import { assembleOpenAiChat } from './openai-chat.js';
 import { assembleOpenAiResponses } from './openai-responses.js';
-import { firstStreamError, streamErrorObject } from './stream-error.js';
+import { firstStreamError, streamErrorObject, type StreamErrorEvent } from './stream-error.js';
 
 /** The three streamed wire formats the live gateway has a streaming codec for. */
 export type SseWireFormat = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
@@ -56,6 +56,8 @@ export interface AssembledStream {
   error?: SseFrameError;
   /** Whether the stream held its `data: [DONE]` end marker (chat streams send one). */
   done: boolean;
+  /** The provider's first error event among the chunks (read once: the replay's notes and stream-error-answer both use it). */
+  providerError?: StreamErrorEvent;
 }
 
 /** Decodes a captured event stream and assembles it the way the route's live streaming codec does. */
@@ -68,10 +70,11 @@ export function assembleSseStream(format: SseWireFormat, sseText: string, option
     response: ASSEMBLERS[format](events, options),
   };
   if (error) assembled.error = error;
-  if (options.streamErrorAnswer) {
-    const failed = firstStreamError(events);
+  const failed = firstStreamError(events);
+  if (failed) {
+    assembled.providerError = failed;
     // What came before the error stays (the live codec keeps it); an `error` the answer already has wins.
-    if (failed && !isObject(assembled.response.error)) assembled.response.error = streamErrorObject(events[failed.chunkIndex]);
+    if (options.streamErrorAnswer && !isObject(assembled.response.error)) assembled.response.error = streamErrorObject(events[failed.chunkIndex]);
   }
   return assembled;
 }
