@@ -252,7 +252,7 @@ describe('hooks the session layer drops (as live) are counted and named', () => 
     const result = await replayLines([claude(0, postToolUse), claude(1, { hook_event_name: 'SessionEnd' }), claude(2, { hook_event_name: 'SubagentStop', agent_id: 'a1' })]);
     assert.equal(result.events.length, 0);
     assert.equal(result.stats.droppedHooks, 3);
-    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 3, turn_not_open: 0, subagent_not_open: 0, alias_refused: 0, uncorrelatable: 0 });
+    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 3, turn_not_open: 0, subagent_not_open: 0, subagent_stop_after_turn: 0, alias_refused: 0, uncorrelatable: 0 });
     assert.equal(
       describeReplay(result.stats).find((n) => n.includes('produced no events')),
       '3 hooks produced no events, dropped as live: 3 for a session not open (never opened, or already ended); the first: in.ndjson:1: PostToolUse (session_not_open)',
@@ -273,7 +273,7 @@ describe('hooks the session layer drops (as live) are counted and named', () => 
       hermes(8, { hook_event_name: 'on_session_end' }),
       hermes(9, { hook_event_name: 'pre_tool_call', tool_name: 'x' }),
     ]);
-    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 1, turn_not_open: 1, subagent_not_open: 1, alias_refused: 0, uncorrelatable: 1 });
+    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 1, turn_not_open: 1, subagent_not_open: 1, subagent_stop_after_turn: 0, alias_refused: 0, uncorrelatable: 1 });
     assert.equal(result.stats.droppedHooks, 4);
     assert.equal(
       describeReplay(result.stats).find((n) => n.includes('produced no events')),
@@ -306,7 +306,7 @@ describe('hooks the session layer drops (as live) are counted and named', () => 
       child(1, { hook_event_name: 'UserPromptSubmit', prompt: 'child worked first' }),
       hermes(2, subagentStart),
     ]);
-    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 0, turn_not_open: 0, subagent_not_open: 0, alias_refused: 1, uncorrelatable: 0 });
+    assert.deepEqual(result.stats.droppedHooksByReason, { session_not_open: 0, turn_not_open: 0, subagent_not_open: 0, subagent_stop_after_turn: 0, alias_refused: 1, uncorrelatable: 0 });
     assert.deepEqual(result.stats.firstDroppedHook, { origin: { file: 'in.ndjson', line: 3 }, eventName: 'subagent_start', reason: 'alias_refused' });
     assert.ok(!result.events.some((e) => e.name.startsWith('subagent:')), 'no subagent scope was opened: the child stays a session of its own');
     assert.equal(

@@ -51,11 +51,18 @@ export function renderRequest(a: GatewayAttribution, s: Styles): string {
   const parent = o.parentScopeUuid ? ` under ${o.parentScopeName ?? 'scope'} ${s.id(o.parentScopeUuid)}` : '';
   const source = o.source !== undefined ? `, source ${o.source}` : '';
   out.push(`${s.head('owner')}    ${s.rule(o.rule)} → llm_correlation_status ${o.status}${source}${o.subagentId ? `, subagent ${o.subagentId}` : ''}${parent}`);
-  if (o.fix !== undefined) out.push(`           the subagent is the Codex thread the request names (client_metadata.thread_id); changed by fix: ${o.fix}`);
+  if (o.fix !== undefined) out.push(`           ${OWNER_FIX_WORDING[o.fix]}; changed by fix: ${o.fix}`);
   for (const skip of o.skipped) out.push(`           ${s.dim(`${skip.rule}: ${skip.reason}`)}`);
-  out.push(`${s.head('LLM span')} ${a.llmSpan ? s.id(a.llmSpan) : s.dim('none (an unmanaged stream emits no LLM events)')}`);
+  const noSpan = o.rule === 'STARTUP_PROBE' ? 'none (the probe is forwarded without LLM events: no turn, no step)' : 'none (an unmanaged stream emits no LLM events)';
+  out.push(`${s.head('LLM span')} ${a.llmSpan ? s.id(a.llmSpan) : s.dim(noSpan)}`);
   return out.join('\n') + '\n';
 }
+
+/** What each fix that can change an owner decision did, as the report says it. */
+const OWNER_FIX_WORDING: Readonly<Record<NonNullable<GatewayAttribution['owner']['fix']>, string>> = {
+  'codex-client-metadata-session': 'the subagent is the Codex thread the request names (client_metadata.thread_id)',
+  'claude-startup-probe': 'a Claude Code startup probe (max_tokens 1, the single user message "test", no turn open)',
+};
 
 /** What came too late for the output: the LLM end alone (the response is missing), or the whole call. */
 function describeLate(late: ReadonlyArray<'start' | 'end'>): string {

@@ -56,7 +56,7 @@ export interface OwnerState<ToolHint extends { insertedAtNs: Nanos } = { inserte
 }
 
 /** Rule names for `explain`; statuses are the `llm_correlation_status` values. */
-export type OwnerRule = 'EXPLICIT_SUBAGENT' | 'SINGLE_HINT' | 'MATCHED_HINT' | 'REQUEST_AFFINITY' | 'STICKY_OWNER' | 'SOLE_SUBAGENT' | 'FALLBACK';
+export type OwnerRule = 'EXPLICIT_SUBAGENT' | 'SINGLE_HINT' | 'MATCHED_HINT' | 'REQUEST_AFFINITY' | 'STICKY_OWNER' | 'SOLE_SUBAGENT' | 'FALLBACK' | 'STARTUP_PROBE';
 
 export interface OwnerResolution {
   rule: OwnerRule;

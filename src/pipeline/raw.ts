@@ -102,6 +102,13 @@ export function describeReplay(
         `the first: ${fallback.origin.file}:${fallback.origin.line}: capture ${fallback.captureId} (explain --request ${fallback.captureId} shows its session chain)`,
     );
   }
+  const probe = stats.firstStartupProbe;
+  if (stats.startupProbes > 0 && probe) {
+    notes.push(
+      `${stats.startupProbes} gateway call${plural(stats.startupProbes)} ${stats.startupProbes === 1 ? 'was a' : 'were'} Claude Code startup probe${plural(stats.startupProbes)} (max_tokens 1, "test", before any turn), forwarded without LLM events as NeMo-Relay after 0.3 does (fix claude-startup-probe): in no trajectory; ` +
+        `the first: ${probe.origin.file}:${probe.origin.line}: capture ${probe.captureId}`,
+    );
+  }
   const transcript = stats.firstTranscriptNotRead;
   if (stats.transcriptsNotRead > 0 && transcript) {
     notes.push(

@@ -245,6 +245,18 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'claude-startup-probe',
+    summary: "Claude Code's startup probe (a one-token Anthropic request, max_tokens 1, whose only message is the user text \"test\", to a claude- model, before any turn of a Claude Code session) is forwarded without LLM events: no turn and no trajectory of its own (a user step \"test\" and a one-token answer); explain --request names it",
+    origin: 'NeMo-Relay #213 (8a852b241, claude/alignment.rs is_startup_probe)',
+    inDefault: true,
+  },
+  {
+    name: 'late-subagent-stop',
+    summary: 'a Claude Code SubagentStop for a subagent never started, arriving when no turn is open (a background subagent finishing after its turn), is a counted hook drop instead of opening a turn of its own (a trajectory of one "SubagentStop" system step)',
+    origin: 'NeMo-Relay #213 (8a852b241, session.rs end_subagent)',
+    inDefault: true,
+  },
+  {
     name: 'json-null-fallthrough',
     summary: 'multi-path string look-ups of the gateway and session layers skip a null, object, array or empty value and try the next path',
     origin: 'NeMo-Relay #318 (HEAD json_string_at = string_at_any)',

@@ -132,3 +132,21 @@ export function anthropicThinking(data: Json): string | undefined {
   }
   return texts.length > 0 ? texts.join('\n') : undefined;
 }
+
+/**
+ * Claude Code's startup probe: before the first prompt it sends a one-token Anthropic Messages
+ * request, `max_tokens: 1`, whose single message is the user text `"test"`, to a `claude-` model.
+ * It is no work of the user's; NeMo-Relay after 0.3 (#213, claude/alignment.rs `is_startup_probe`)
+ * forwards it without LLM events. Only this exact shape counts: anything else is a real request.
+ * `modelName`: the model the gateway read for the call, else the body's `model`.
+ */
+export function isClaudeStartupProbe(body: Json, modelName: string | undefined): boolean {
+  if (!isObject(body)) return false;
+  const bodyModel = getOwn(body, 'model');
+  const model = modelName ?? (typeof bodyModel === 'string' ? bodyModel : '');
+  if (!model.startsWith('claude-') || getOwn(body, 'max_tokens') !== 1) return false;
+  const messages = getOwn(body, 'messages');
+  if (!Array.isArray(messages) || messages.length !== 1) return false;
+  const [message] = messages;
+  return isObject(message) && getOwn(message, 'role') === 'user' && getOwn(message, 'content') === 'test';
+}

@@ -38,7 +38,7 @@ export interface OwnerDecision {
    * Set when the explicit subagent id came from a Codex child thread's `client_metadata.thread_id`
    * (fix `codex-client-metadata-session`), not from the `x-nemo-relay-subagent-id` header.
    */
-  fix?: 'codex-client-metadata-session';
+  fix?: 'codex-client-metadata-session' | 'claude-startup-probe';
 }
 
 export interface GatewayAttribution {

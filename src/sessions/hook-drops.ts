@@ -15,19 +15,25 @@ export type HookDropReason =
   | 'turn_not_open'
   /** A subagent end for a subagent that is not open (already ended). */
   | 'subagent_not_open'
+  /**
+   * Fix `late-subagent-stop`: a Claude Code subagent stop with no turn open, for a subagent the
+   * session never started (one run in the background that finished after its turn).
+   */
+  | 'subagent_stop_after_turn'
   /** A Hermes subagent start naming a child session that already had work: the whole event is refused (§3.3 step 5). */
   | 'alias_refused'
   /** The adapter's own drop: a Hermes `pre_tool_call` that cannot be correlated. */
   | 'uncorrelatable';
 
 /** Every reason, in the order the summary and `--report` list them. */
-export const HOOK_DROP_REASONS: readonly HookDropReason[] = ['session_not_open', 'turn_not_open', 'subagent_not_open', 'alias_refused', 'uncorrelatable'];
+export const HOOK_DROP_REASONS: readonly HookDropReason[] = ['session_not_open', 'turn_not_open', 'subagent_not_open', 'subagent_stop_after_turn', 'alias_refused', 'uncorrelatable'];
 
 /** How the run summary says each reason, after "N hooks produced no events, dropped as live: k …". */
 export const HOOK_DROP_WORDING: Readonly<Record<HookDropReason, string>> = {
   session_not_open: 'for a session not open (never opened, or already ended)',
   turn_not_open: 'for a turn not open (already ended)',
   subagent_not_open: 'for a subagent not open (already ended)',
+  subagent_stop_after_turn: 'for a Claude Code subagent never started, after its turn ended (fix late-subagent-stop)',
   alias_refused: 'naming a child session that already had work (its subagent start refused)',
   uncorrelatable: 'uncorrelatable (Hermes pre_tool_call)',
 };

@@ -18,6 +18,7 @@ import { applyToSession } from './dispatch.js';
 import type { AtofEmitter, ScopeHandle } from './emitter.js';
 import { copyEvent, isTerminalInput, type SessionInput } from './events.js';
 import type { HookDropReason } from './hook-drops.js';
+import { isStartupProbeCall, prepareStartupProbe } from './alignment/claude-startup-probe.js';
 import { closeGatewayLlm, openGatewayLlm, prepareGatewayCall } from './session-llms.js';
 import { IDLE_TIMEOUT_NS, Session } from './session.js';
 
@@ -33,6 +34,10 @@ export interface ManagerOptions {
   readTranscript?: TranscriptReader;
   /** Fix `json-null-fallthrough` in the session and alignment look-ups (HEAD `string_at_any`). */
   jsonStringFallThrough?: boolean;
+  /** Fix `late-subagent-stop` (see Session.endSubagent). */
+  lateSubagentStop?: boolean;
+  /** Fix `claude-startup-probe` (see {@link SessionManager.beginGatewayCall}). */
+  claudeStartupProbe?: boolean;
 }
 
 /** What the gateway knows about one exchange besides the start: for the attribution record. */
@@ -54,6 +59,8 @@ export interface GatewayCall {
   llm?: ScopeHandle;
   events?: GatewayLlmEvents;
   attribution: GatewayAttribution;
+  /** Fix `claude-startup-probe`: the session held nothing but this probe, and is let go when it completes. */
+  pruneEmptySession?: boolean;
 }
 
 /** When a session's idle clock started: its last activity, or the opening of its turn. */
@@ -154,14 +161,17 @@ export class SessionManager {
     const { start, alias } = this.resolveStartAlias(original, config);
     const selection = selectGatewaySession(start.sessionId, this.sessions, start.provider);
     const session = this.sessions.get(selection.sessionKey) ?? this.createSession(selection.sessionKey, selection.agentKind ?? 'gateway', config);
-    const { resolution, metadata } = prepareGatewayCall(session, start);
-    const events = gatewayLlmEvents(start, outcome, metadata);
+    const probe = this.options.claudeStartupProbe === true && isStartupProbeCall(session, start);
+    const { resolution, metadata } = probe ? prepareStartupProbe(session) : prepareGatewayCall(session, start);
+    const events = probe ? undefined : gatewayLlmEvents(start, outcome, metadata);
     const llm = events ? openGatewayLlm(this.emitter, events.start, resolution.parentScopeUuid ?? session.stackTop()) : undefined;
     // Without a streaming codec the call is piped through unmanaged: in flight only for its preparation.
     if (outcome.kind === 'unmanaged-stream') session.finishGatewayCall();
     const attribution = this.attribution(original, outcome, info, alias, selection, resolution, session, llm);
     this.attributions.add(attribution);
     const call: GatewayCall = { sessionId: session.sessionId, attribution };
+    // A session the probe alone holds goes once the probe is answered (HEAD prunes it the same way).
+    if (probe && session.isEmpty()) call.pruneEmptySession = true;
     if (resolution.subagentId !== undefined) call.ownerSubagentId = resolution.subagentId;
     if (events && llm) Object.assign(call, { events, llm });
     return call;
@@ -171,7 +181,9 @@ export class SessionManager {
   finishGatewayCall(call: GatewayCall): void {
     if (call.llm && call.events) closeGatewayLlm(this.emitter, call.llm, call.events);
     if (call.events?.responseForHints !== undefined) this.recordGatewayResponseHints(call.sessionId, call.ownerSubagentId, call.events.responseForHints);
-    this.sessions.get(call.sessionId)?.finishGatewayCall();
+    const session = this.sessions.get(call.sessionId);
+    session?.finishGatewayCall();
+    if (call.pruneEmptySession && session?.isEmpty() && session.activeGatewayCalls === 0) this.sessions.delete(call.sessionId);
   }
 
   /** The idle sweeper at `nowNs` (§3.10): closes idle turns, in the map's order; returns how many it closed. */
@@ -207,7 +219,10 @@ export class SessionManager {
   }
 
   private createSession(sessionId: string, agentKind: AgentKind, config: SessionConfig): Session {
-    const session = new Session(sessionId, agentKind, config, this.emitter, this.emitter.newUuid(), this.fallThrough);
+    const session = new Session(sessionId, agentKind, config, this.emitter, this.emitter.newUuid(), {
+      jsonStringFallThrough: this.fallThrough,
+      lateSubagentStop: this.options.lateSubagentStop ?? false,
+    });
     this.sessions.set(sessionId, session);
     this.createdAt.set(session, this.created++);
     session.onActivity = (s) => this.idleClocks.push({ session: s, since: s.lastActivityNs });
@@ -322,6 +337,7 @@ export class SessionManager {
     }
     if (resolution.hint) owner.hintEventName = resolution.hint.eventName;
     if (resolution.rule === 'EXPLICIT_SUBAGENT' && start.subagentIdSource === 'codex-thread') owner.fix = 'codex-client-metadata-session';
+    if (resolution.rule === 'STARTUP_PROBE') owner.fix = 'claude-startup-probe';
     const attribution: GatewayAttribution = {
       captureId: info.captureId,
       method: info.method,

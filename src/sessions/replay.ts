@@ -86,6 +86,9 @@ export interface ReplayStats {
    */
   fallbackSessionCalls: number;
   firstFallbackSessionCall?: { origin: LineRef; captureId: string };
+  /** Fix `claude-startup-probe`: Claude Code startup probes forwarded without LLM events (in no trajectory); the first one named. */
+  startupProbes: number;
+  firstStartupProbe?: { origin: LineRef; captureId: string };
   /** Turns the idle sweeper closed. */
   /**
    * Codex transcripts (`transcript_path`) a session start asked for that could not be read (missing, or
@@ -143,7 +146,7 @@ export function* replayInBatches(
   let events: AtofEvent[] = [];
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, fallbackSessionCalls: 0, transcriptsNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, fallbackSessionCalls: 0, startupProbes: 0, transcriptsNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
   // The hook being replayed: a transcript the session layer asks for is that hook's.
   let hookOrigin: LineRef | undefined;
   const readTranscript = options.readTranscript && countingMisses(options.readTranscript, stats, () => hookOrigin);
@@ -204,6 +207,10 @@ export function* replayInBatches(
         if (call.attribution.selection.sessionId === GATEWAY_FALLBACK_SESSION_ID) {
           stats.fallbackSessionCalls++;
           stats.firstFallbackSessionCall ??= { origin, captureId: exchange.id };
+        }
+        if (call.attribution.owner.rule === 'STARTUP_PROBE') {
+          stats.startupProbes++;
+          stats.firstStartupProbe ??= { origin, captureId: exchange.id };
         }
         const notRead = call.attribution.responseNotRead;
         if (notRead !== undefined) {

@@ -28,6 +28,14 @@ export function emitsSessionAgentScope(kind: AgentKind): boolean {
 
 export const IDLE_TIMEOUT_NS = 30_000_000_000n;
 
+/** The raw-log fixes that change what a session does with its events (none: the relay-0.3 session). */
+export interface SessionFixes {
+  /** Fix `json-null-fallthrough`: multi-path string look-ups skip a null or unusable first candidate. */
+  jsonStringFallThrough?: boolean;
+  /** Fix `late-subagent-stop`: a Claude Code subagent stop that comes with no turn open and names no known subagent is dropped. */
+  lateSubagentStop?: boolean;
+}
+
 export class Session {
   started = false;
   sessionMetadata: Json = null;
@@ -71,11 +79,17 @@ export class Session {
     readonly emitter: AtofEmitter,
     /** The implicit root of the session's scope stack: referenced as a parent, never emitted. */
     readonly rootUuid: string,
-    /** Fix `json-null-fallthrough`: multi-path string look-ups skip a null or unusable first candidate. */
-    readonly jsonStringFallThrough = false,
+    fixes: SessionFixes = {},
   ) {
     this.lastActivityNs = emitter.moment.atNs;
+    this.jsonStringFallThrough = fixes.jsonStringFallThrough ?? false;
+    this.lateSubagentStop = fixes.lateSubagentStop ?? false;
   }
+
+  /** Fix `json-null-fallthrough`: multi-path string look-ups skip a null or unusable first candidate. */
+  readonly jsonStringFallThrough: boolean;
+  /** Fix `late-subagent-stop`: see {@link endSubagent}. */
+  private readonly lateSubagentStop: boolean;
 
   get nowNs(): Nanos {
     return this.emitter.moment.atNs;
@@ -256,9 +270,17 @@ export class Session {
     this.activeSubagents.set(event.subagentId, { scopeUuid: scope.uuid, metadata: scope.metadata });
   }
 
-  /** SubagentEnded: ignored once completed; a mark when it never started; else the scope closes. */
+  /**
+   * SubagentEnded: ignored once completed; a mark when it never started; else the scope closes.
+   * Claude Code reports the stop of a subagent it ran in the background when that subagent
+   * finishes, which may be after the turn that started it ended: relay-0.3 opens a turn for it (a
+   * trajectory of one "SubagentStop" system step, closed only at the end of input). With fix
+   * `late-subagent-stop` (NeMo-Relay after 0.3, #213) such a stop, unknown and with no turn open in
+   * a Claude Code session, is dropped; with a turn open it is still the mark.
+   */
   endSubagent(event: SessionInputOf<'SubagentEnded'>): HookDropReason | undefined {
     if (this.completedSubagents.has(event.subagentId)) return 'subagent_not_open';
+    if (this.lateSubagentStop && !this.turnScope && !this.subagents.has(event.subagentId) && this.agentKind === 'claude-code') return 'subagent_stop_after_turn';
     this.ensureTurnStarted(event.metadata);
     if (!this.subagents.has(event.subagentId)) {
       this.mark('subagent_end_without_start', event);

@@ -186,6 +186,7 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     request_bodies_not_json: stats.requestBodiesNotJson,
     responses_not_read: stats.responsesNotRead,
     gateway_fallback_session_calls: stats.fallbackSessionCalls,
+    startup_probes: stats.startupProbes,
     transcripts_not_read: stats.transcriptsNotRead,
     idle_closures: stats.idleClosures,
     shutdown_sessions: stats.shutdownSessions,
