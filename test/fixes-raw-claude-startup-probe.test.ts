@@ -2,17 +2,19 @@
  * Fix `claude-startup-probe` (NeMo-Relay #213, 8a852b241): Claude Code's one-token `user: test`
  * request before the first prompt is forwarded without LLM events. Fixture: a Claude Code session
  * whose probe comes between its SessionStart and its first prompt (the prompt is the user's own
- * "test", answered by a request of the probe's shape inside the turn), then a gateway-only session
- * (no hooks) that opens with a probe.
+ * "test", answered by a request of the probe's shape inside the turn), then a session whose probe
+ * reached the gateway before its SessionStart hook did.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Trajectory } from '../src/atif/types.js';
 import { isClaudeStartupProbe } from '../src/providers/anthropic.js';
 import { runCli } from './support/cli.js';
+import { agentStarted, gatewayStart, Harness } from './fixtures/sessions/harness.js';
 import { attribution, events, rawFixture, registryAndProfileTests, SEED, starts } from './support/fixes-raw.js';
 
 const FIX = 'claude-startup-probe';
+const PROBE = { model: 'claude-haiku-4-5', max_tokens: 1, messages: [{ role: 'user', content: 'test' }] };
 
 /** Each trajectory as its steps' [source, message] (text messages only, else their JSON). */
 async function trajectories(...flags: string[]): Promise<Array<Array<[string, string]>>> {
@@ -25,7 +27,7 @@ async function trajectories(...flags: string[]): Promise<Array<Array<[string, st
 }
 
 describe(FIX, () => {
-  registryAndProfileTests(FIX);
+  registryAndProfileTests(FIX, ['claude-gateway-turn']);
 
   it('relay-0.3 makes LLM calls and turns of both probes; the fix neither', async () => {
     const llmNames = async (...flags: string[]) => starts(await events(FIX, ...flags), 'llm').map((e) => (e.data as { content: { model: string; max_tokens: number } }).content.max_tokens);
@@ -36,19 +38,18 @@ describe(FIX, () => {
       ['cc-hooks', 'implicit'],
       ['cc-hooks', 'user_prompt'],
       ['cc-gateway', 'implicit'],
+      ['cc-gateway', 'user_prompt'],
     ]);
     assert.deepEqual(await turns(), [
       ['cc-hooks', 'user_prompt'],
-      ['cc-gateway', 'implicit'],
+      ['cc-gateway', 'user_prompt'],
     ]);
   });
 
   it('so no trajectory holds a probe, and the user\'s own "test" stays', async () => {
     const seed = await trajectories(...SEED);
-    assert.equal(seed.length, 3);
-    assert.deepEqual(seed[0].map(([source]) => source), ['user', 'agent']);
-    assert.equal(seed[0][0][1], 'test', 'the first probe: a trajectory of its own');
-    assert.deepEqual(seed[2].slice(0, 2).map(([source, m]) => [source, m.includes('"I"') || m === 'test']), [['user', true], ['agent', true]], 'the gateway-only session opens with its probe');
+    assert.equal(seed.length, 4);
+    for (const probe of [seed[0], seed[2]]) assert.deepEqual(probe, [['user', 'test'], ['agent', '[{"text":"I","type":"text"}]']], 'each probe: a trajectory of its own');
     const fixed = await trajectories();
     assert.deepEqual(fixed, [
       [['user', 'test'], ['agent', 'Test']],
@@ -71,10 +72,19 @@ describe(FIX, () => {
     assert.match(text.stdout, /LLM span none \(the probe is forwarded without LLM events/);
   });
 
-  it('a session only the probe opened is let go when it is answered, so the next call opens it anew', async () => {
-    assert.equal((await attribution(FIX, 'probe-gateway')).selection.created_session, true);
-    assert.equal((await attribution(FIX, 'first-call')).selection.created_session, true);
-    assert.equal((await attribution(FIX, 'first-call', ...SEED)).selection.created_session, false);
+  it('a session only the probe opened is let go when it is answered (library)', () => {
+    const h = new Harness({ claudeStartupProbe: true });
+    const call = h.startLlm(gatewayStart({ sessionId: 'cc', provider: 'anthropic.messages', modelName: 'claude-haiku-4-5', content: PROBE }));
+    assert.equal(call.llm, undefined, 'no LLM events');
+    assert.equal(h.session('cc').activeGatewayCalls, 1, 'in flight while it is');
+    h.end(call);
+    assert.equal(h.manager.sessions.has('cc'), false);
+    assert.equal(h.events.length, 0);
+    // A session that has started keeps its state.
+    h.apply([agentStarted({ sessionId: 'cc' })]);
+    h.end(h.startLlm(gatewayStart({ sessionId: 'cc', provider: 'anthropic.messages', modelName: 'claude-haiku-4-5', content: PROBE })));
+    assert.equal(h.manager.sessions.has('cc'), true);
+    assert.equal(h.session('cc').turnScope, undefined);
   });
 
   it('the run summary and --report count the probes, the first named', async () => {
@@ -93,7 +103,7 @@ describe(FIX, () => {
 });
 
 describe(`${FIX}: the probe's shape (library)`, () => {
-  const probe = { model: 'claude-haiku-4-5', max_tokens: 1, messages: [{ role: 'user', content: 'test' }] };
+  const probe = PROBE;
 
   it('is the exact request only', () => {
     assert.equal(isClaudeStartupProbe(probe, undefined), true);

@@ -13,7 +13,7 @@ import { attribution, events, registryAndProfileTests, SEED, starts } from './su
 const FIX = 'single-synthetic-session-id';
 
 describe(FIX, () => {
-  registryAndProfileTests(FIX);
+  registryAndProfileTests(FIX, ['claude-gateway-turn']);
 
   it('relay-0.3 opens two turns in two hook sessions for the one prompt hook; the fix one turn', async () => {
     const turnsOf = async (...flags: string[]) => starts(await events(FIX, ...flags), 'agent').map((e) => [e.metadata?.session_id, e.metadata?.turn_source]);

@@ -63,6 +63,16 @@ function userTaskText(content: Json): string | undefined {
   return typeof prompt === 'string' ? candidateText(prompt) : undefined;
 }
 
+/**
+ * The user's task text of an Anthropic Messages or Chat request: its `messages` alone (HEAD
+ * `messages_user_task_text`), trimmed, not a serialized JSON payload. What a turn a gateway request
+ * opens takes as its prompt (fix `claude-gateway-turn`).
+ */
+export function messagesTaskText(content: Json): string | undefined {
+  const messages = isObject(content) ? getOwn(content, 'messages') : undefined;
+  return Array.isArray(messages) ? lastUserText(messages) : undefined;
+}
+
 /** Messages from last to first; the first user message that yields text wins. */
 function lastUserText(messages: Json[]): string | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {

@@ -251,6 +251,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'claude-gateway-turn',
+    summary: "an Anthropic Messages request in a Claude Code session with no turn open opens the turn itself, its input the user's task text ({\"prompt\": …}, turn_source gateway_request), and the prompt hook that follows joins it (a prompt_submitted mark) instead of superseding it: a request that reached the gateway before its UserPromptSubmit keeps its answer and its turn",
+    origin: 'NeMo-Relay #224 (2fafd3ee6, sessions ensure_turn_started_for_gateway, alignment gateway_turn_input)',
+    inDefault: true,
+  },
+  {
     name: 'late-subagent-stop',
     summary: 'a Claude Code SubagentStop for a subagent never started, arriving when no turn is open (a background subagent finishing after its turn), is a counted hook drop instead of opening a turn of its own (a trajectory of one "SubagentStop" system step)',
     origin: 'NeMo-Relay #213 (8a852b241, session.rs end_subagent)',

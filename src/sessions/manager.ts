@@ -36,6 +36,8 @@ export interface ManagerOptions {
   jsonStringFallThrough?: boolean;
   /** Fix `late-subagent-stop` (see Session.endSubagent). */
   lateSubagentStop?: boolean;
+  /** Fix `claude-gateway-turn` (see Session.ensureTurnStartedForGateway). */
+  claudeGatewayTurn?: boolean;
   /** Fix `claude-startup-probe` (see {@link SessionManager.beginGatewayCall}). */
   claudeStartupProbe?: boolean;
 }
@@ -59,6 +61,8 @@ export interface GatewayCall {
   llm?: ScopeHandle;
   events?: GatewayLlmEvents;
   attribution: GatewayAttribution;
+  /** Fix `claude-gateway-turn` (see Session.ensureTurnStartedForGateway). */
+  claudeGatewayTurn?: boolean;
   /** Fix `claude-startup-probe`: the session held nothing but this probe, and is let go when it completes. */
   pruneEmptySession?: boolean;
 }
@@ -222,6 +226,7 @@ export class SessionManager {
     const session = new Session(sessionId, agentKind, config, this.emitter, this.emitter.newUuid(), {
       jsonStringFallThrough: this.fallThrough,
       lateSubagentStop: this.options.lateSubagentStop ?? false,
+      claudeGatewayTurn: this.options.claudeGatewayTurn ?? false,
     });
     this.sessions.set(sessionId, session);
     this.createdAt.set(session, this.created++);

@@ -14,7 +14,7 @@ export interface RawFixOptions {
   routes: RouteOptions;
   gateway: GatewayStartOptions;
   answers: AssembleOptions;
-  sessions: { jsonStringFallThrough: boolean; lateSubagentStop: boolean; claudeStartupProbe: boolean };
+  sessions: { jsonStringFallThrough: boolean; lateSubagentStop: boolean; claudeStartupProbe: boolean; claudeGatewayTurn: boolean };
 }
 
 export function rawFixOptions(fixes: FixSet): RawFixOptions {
@@ -33,6 +33,6 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       responsesStreamDeltas: fixes.has('responses-stream-deltas'),
       streamErrorAnswer: fixes.has('stream-error-answer'),
     },
-    sessions: { jsonStringFallThrough: fallThrough, lateSubagentStop: fixes.has('late-subagent-stop'), claudeStartupProbe: fixes.has('claude-startup-probe') },
+    sessions: { jsonStringFallThrough: fallThrough, lateSubagentStop: fixes.has('late-subagent-stop'), claudeStartupProbe: fixes.has('claude-startup-probe'), claudeGatewayTurn: fixes.has('claude-gateway-turn') },
   };
 }

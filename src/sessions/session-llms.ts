@@ -82,7 +82,7 @@ function openHookLlm(session: Session, event: SessionInputOf<'LlmStarted'> | Ses
  */
 export function prepareGatewayCall(session: Session, start: LlmGatewayStart): { resolution: OwnerResolution; metadata: Json } {
   session.beginGatewayCall();
-  session.ensureTurnStarted(null);
+  session.ensureTurnStartedForGateway(start);
   const { resolution, state, metadata } = resolveGatewayCallOwnership(session.ownerSnapshot(), start, session.nowNs);
   session.applyOwnerState(state);
   return { resolution, metadata };

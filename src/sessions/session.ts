@@ -1,8 +1,10 @@
 import type { AgentKind } from '../hooks/index.js';
 import { mergeMetadata } from '../hooks/index.js';
 import type { LlmHint } from '../gateway/llm-hints.js';
+import type { LlmGatewayStart } from '../gateway/llm-start.js';
 import { llmOwnerMetadata } from '../gateway/owner-metadata.js';
 import { cleanupCorrelationState, type ActiveSubagent, type OwnerState, type PendingLlmHint, type StickyOwner, type StickyOwnerSource } from '../gateway/owner-resolution.js';
+import { messagesTaskText } from '../gateway/request-affinity.js';
 import { toolHintsFromResponse } from '../gateway/response-tool-hints.js';
 import type { Nanos } from '../ingest/time.js';
 import type { Json, JsonObject } from '../json/value.js';
@@ -34,6 +36,8 @@ export interface SessionFixes {
   jsonStringFallThrough?: boolean;
   /** Fix `late-subagent-stop`: a Claude Code subagent stop that comes with no turn open and names no known subagent is dropped. */
   lateSubagentStop?: boolean;
+  /** Fix `claude-gateway-turn`: a Claude Code Anthropic request with no turn open opens the turn, which its prompt hook then joins. */
+  claudeGatewayTurn?: boolean;
 }
 
 export class Session {
@@ -84,7 +88,13 @@ export class Session {
     this.lastActivityNs = emitter.moment.atNs;
     this.jsonStringFallThrough = fixes.jsonStringFallThrough ?? false;
     this.lateSubagentStop = fixes.lateSubagentStop ?? false;
+    this.gatewayRequestTurns = fixes.claudeGatewayTurn ?? false;
   }
+
+  /** Fix `claude-gateway-turn`: see {@link ensureTurnStartedForGateway}. */
+  private readonly gatewayRequestTurns: boolean;
+  /** The open turn was opened by a gateway request, and no prompt hook has joined it yet. */
+  private gatewayRequestTurnOpen = false;
 
   /** Fix `json-null-fallthrough`: multi-path string look-ups skip a null or unusable first candidate. */
   readonly jsonStringFallThrough: boolean;
@@ -167,6 +177,12 @@ export class Session {
       this.mark('prompt_submitted', event);
       return;
     }
+    if (this.turnScope && this.gatewayRequestTurnOpen) {
+      // The turn the prompt's own request opened (fix `claude-gateway-turn`): the prompt joins it.
+      this.gatewayRequestTurnOpen = false;
+      this.mark('prompt_submitted', event);
+      return;
+    }
     if (this.turnScope) this.closeTurnForReason('superseded_by_next_turn');
     this.openTurn(event.metadata, event.payload, 'user_prompt');
   }
@@ -175,7 +191,29 @@ export class Session {
     if (!this.turnScope) this.openTurn(eventMetadata, null, 'implicit');
   }
 
-  private openTurn(eventMetadata: Json, input: Json, source: 'user_prompt' | 'implicit'): void {
+  /**
+   * The turn a gateway call needs, when none is open. relay-0.3 opens an implicit one, which the
+   * prompt hook then supersedes: when Claude Code's request reached the gateway before its
+   * UserPromptSubmit did (hooks forwarded asynchronously, a recorder's coarse or skewed times), the
+   * call was left in a turn closed under it and its answer came after its trajectory was written,
+   * lost. With fix `claude-gateway-turn` (NeMo-Relay after 0.3, #224: sessions `ensure_turn_started_for_gateway`),
+   * an Anthropic Messages request in a Claude Code session opens the turn itself, with the user's
+   * task text as its input (`{"prompt": …}`, turn_source `gateway_request`), and the prompt hook
+   * that follows only marks it.
+   */
+  ensureTurnStartedForGateway(start: LlmGatewayStart): void {
+    if (this.turnScope) return;
+    const prompt = this.gatewayRequestTurns && this.agentKind === 'claude-code' && start.provider === 'anthropic.messages' ? messagesTaskText(start.request.content) : undefined;
+    if (prompt === undefined) {
+      this.openTurn(null, null, 'implicit');
+      return;
+    }
+    this.openTurn(start.metadata, { prompt }, 'gateway_request');
+    this.gatewayRequestTurnOpen = true;
+  }
+
+  private openTurn(eventMetadata: Json, input: Json, source: 'user_prompt' | 'implicit' | 'gateway_request'): void {
+    this.gatewayRequestTurnOpen = false;
     this.ensureAgentStarted(eventMetadata);
     this.turnIndex++;
     const metadata = mergeMetadata(this.scopeMetadata(eventMetadata), { nemo_relay_scope_role: 'turn', turn_index: this.turnIndex, turn_source: source });
@@ -220,6 +258,7 @@ export class Session {
     this.clearCorrelationState();
     this.pop(this.turnScope, turnOutput);
     this.turnScope = undefined;
+    this.gatewayRequestTurnOpen = false;
     return closed;
   }
 

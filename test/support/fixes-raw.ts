@@ -79,9 +79,10 @@ export const starts = (list: EventJson[], category: string) => list.filter((e) =
 /**
  * What every raw-log fix must show (issue 8): it is registered with its origin and in the default
  * profile; on its fixture the default replay differs from relay-0.3, relay-0.3 plus only this fix
- * gives the default replay (the fixture exercises no other fix), and `--no-fix` restores relay-0.3.
+ * gives the default replay (the fixture exercises no other fix while this one is on), and `--no-fix`
+ * restores relay-0.3 (with `alsoOff` off too).
  */
-export function registryAndProfileTests(name: FixName): void {
+export function registryAndProfileTests(name: FixName, alsoOff: readonly FixName[] = []): void {
   it('is registered with its origin and enabled by default', () => {
     const info = FIXES.find((f) => f.name === name);
     assert.ok(info?.origin, 'an origin');
@@ -96,7 +97,9 @@ export function registryAndProfileTests(name: FixName): void {
     assert.equal(await eventsText(name, ...SEED, '--fix', name), byDefault);
   });
 
-  it('--no-fix restores the relay-0.3 replay exactly', async () => {
-    assert.equal(await eventsText(name, '--no-fix', name), await eventsText(name, ...SEED));
+  // `alsoOff`: fixes that act on the fixture once this one is off (a Claude Code probe the probe fix
+  // lets through opens a turn the way claude-gateway-turn says), switched off with it here.
+  it(`--no-fix restores the relay-0.3 replay exactly${alsoOff.length > 0 ? ` (with ${alsoOff.join(', ')} off too)` : ''}`, async () => {
+    assert.equal(await eventsText(name, '--no-fix', name, ...alsoOff.flatMap((f) => ['--no-fix', f])), await eventsText(name, ...SEED));
   });
 }
