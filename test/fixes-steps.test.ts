@@ -14,7 +14,7 @@ import { responseReasoning } from '../src/providers/reasoning.js';
 import { anthropicServerToolResults } from '../src/providers/anthropic.js';
 import type { ProviderRules } from '../src/providers/rules.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
-import { requestToolResults } from '../src/providers/tool-results.js';
+import { requestToolResults, responsesOutputItems } from '../src/providers/tool-results.js';
 import { runJson } from './support/cli.js';
 import { at, ev, P, uuid } from './support/events.js';
 import { byDefault, convert, fixture, overview, renumbered, seed, sources, span, without } from './support/fixes.js';
@@ -445,6 +445,39 @@ describe('request-tool-result-content (structured-tool-results, request-tool-res
     const contents = (t: ReturnType<typeof toAtif>) => t.steps.find((s) => s.tool_calls)?.observation?.results.map((r) => r.content);
     assert.deepEqual(contents(run('from the hook')), ['from the hook', undefined]);
     assert.deepEqual(contents(run({ out: 'x' })), ['as sent', undefined]);
+  });
+});
+
+describe('responses-tool-output-items (request-tool-results, request-tool-result-content)', () => {
+  const N = 'responses-tool-output-items';
+
+  it("a function_call_output of content items is its text; an image among them stays in extra.tool_result", async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    // Without the fix the items' JSON was the content, base64 image data and all.
+    assert.match(off.steps[1].observation?.results[0].content as string, /^\[\{"text":"shot.png \(640x480\):","type":"input_text"\},\{"detail":"auto","image_url":"data:image/);
+    const results = d.steps[1].observation?.results ?? [];
+    assert.deepEqual(results.map((r) => [r.source_call_id, r.content]), [['call_img', 'shot.png (640x480):'], ['call_log', 'started\nlistening on :8080']]);
+    assert.deepEqual((results[0].extra?.tool_result as Array<{ type: string }>).map((i) => i.type), ['input_text', 'input_image']);
+    assert.equal(results[1].extra?.tool_result, undefined, 'text items alone: the text is all they say');
+    assert.deepEqual(without(d.steps, 'observation'), without(off.steps, 'observation'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, ['responses-function-calls', 'request-tool-results', N]);
+  });
+
+  it('reads only arrays of documented content items; an image alone is no content', () => {
+    assert.deepEqual(responsesOutputItems([{ type: 'input_image', image_url: 'https://x/a.png' }]), { onlyText: false });
+    assert.deepEqual(responsesOutputItems([{ type: 'input_file', file_id: 'f1' }, { type: 'input_text', text: 'a' }]), { text: 'a', onlyText: false });
+    for (const other of ['text', [], [{ type: 'text', text: 'a' }], [{ type: 'input_text', text: 'a' }, 'b'], { type: 'input_text', text: 'a' }] as Json[]) assert.equal(responsesOutputItems(other), undefined);
+  });
+
+  it("a tool event's result without content takes the items' text (request-tool-result-content)", () => {
+    const calls = { output: [{ type: 'function_call', id: 'fc_1', call_id: 'c1', name: 'view_image', arguments: '{}' }] };
+    const next: Json = { input: [{ type: 'function_call_output', call_id: 'c1', output: [{ type: 'input_text', text: 'a.png' }, { type: 'input_image', image_url: 'data:image/png;base64,AA==' }] }] };
+    const tool = (phase: 'start' | 'end', ms: number, data: Json) =>
+      ev({ category: 'tool', scope_category: phase, uuid: uuid(9), parent_uuid: P, timestamp: at(ms), name: 'view_image', data, category_profile: { tool_call_id: 'c1' } });
+    const events = [llm(1, 0, 'start', { input: 'q' }), llm(1, 1, 'end', calls), tool('start', 2, {}), tool('end', 3, { image: 'a.png' }), llm(2, 4, 'start', next)];
+    const result = (disable: FixName[]) => toAtif(events, 'default', disable).steps.find((s) => s.tool_calls)?.observation?.results[0];
+    assert.deepEqual([result([])?.content, result([])?.extra?.tool_result], ['a.png', { image: 'a.png' }]);
+    assert.equal(result([N])?.content, undefined);
   });
 });
 

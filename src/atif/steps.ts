@@ -4,7 +4,7 @@ import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
 import { anthropicCitationTextApplies, anthropicServerToolResults } from '../providers/anthropic.js';
 import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
-import { requestToolResults } from '../providers/tool-results.js';
+import { requestToolResults, responsesOutputItems, type ResponsesOutputItems } from '../providers/tool-results.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply } from '../providers/tool-calls.js';
@@ -220,27 +220,48 @@ export class StepBuilder {
     const bare = this.lookups.fixes.has('request-tool-result-content') ? (step.observation?.results ?? []).filter((r) => r.content === undefined && !!r.source_call_id && callsById.has(calls, r.source_call_id)) : [];
     if (open.length === 0 && bare.length === 0) return;
     const sent = requestToolResults(unwrapLlmRequest(data));
-    let took = false;
+    let [took, read] = [false, false];
     for (const call of open) {
       const result = sent.get(call.tool_call_id);
       if (!result) continue;
       const extra: JsonObject = { event_uuid: e.uuid, source: REQUEST_RESULT_SOURCE };
       if (result.isError) extra.is_error = true;
-      this.mergeResult(step, { content: this.closedMessage(atifContentValue(result.output)), extra, source_call_id: call.tool_call_id });
+      const items = this.outputItems(result.output);
+      if (items) {
+        // The text is the content; an image or file it leaves out stays in the items as sent.
+        if (!items.onlyText) extra.tool_result = result.output;
+        this.mergeResult(step, items.text === undefined ? { extra, source_call_id: call.tool_call_id } : { content: items.text, extra, source_call_id: call.tool_call_id });
+        read = true;
+      } else {
+        this.mergeResult(step, { content: this.closedMessage(atifContentValue(result.output)), extra, source_call_id: call.tool_call_id });
+      }
       took = true;
     }
     if (took) this.markFix(step, 'request-tool-results');
     let filled = false;
     for (const r of bare) {
       const output = sent.get(r.source_call_id as string)?.output;
+      if (output === undefined) continue;
+      const items = this.outputItems(output);
       // Only text: a result the model got as JSON-less blocks (an image as base64 data) is no ATIF
       // content, and the tool's own value is in extra.tool_result already.
-      if (typeof output !== 'string' && !isAtifContentParts(output)) continue;
-      r.content = this.closedMessage(output);
+      const text = items ? items.text : typeof output === 'string' || isAtifContentParts(output) ? output : undefined;
+      if (text === undefined) continue;
+      r.content = this.closedMessage(text);
       r.extra = { ...(r.extra ?? {}), content_source: REQUEST_RESULT_SOURCE };
       filled = true;
+      read ||= items !== undefined;
     }
     if (filled) this.markFix(step, 'request-tool-result-content');
+    if (read) this.markFix(step, 'responses-tool-output-items');
+  }
+
+  /**
+   * Fix `responses-tool-output-items`: a Responses tool output sent as content items (text, image,
+   * file) is read as its text, not written as the items' JSON.
+   */
+  private outputItems(output: Json): ResponsesOutputItems | undefined {
+    return this.lookups.fixes.has('responses-tool-output-items') ? responsesOutputItems(output) : undefined;
   }
 
   /**

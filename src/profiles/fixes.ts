@@ -185,6 +185,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-tool-output-items',
+    summary: "with request-tool-results or request-tool-result-content, an OpenAI Responses function or custom tool call output sent back as an array of content items (input_text, input_image, input_file) has its text items' texts, joined by \"\\n\", as the result's content (none when it holds no text), and the items as sent in extra.tool_result when an image or file is among them, not the array's JSON as content",
+    origin: 'OpenAI Responses: a function_call_output or custom_tool_call_output output is string | Array<ResponseInputText | ResponseInputImage | ResponseInputFile> (openai-python 2.0.0, openai-node 6.0.0: images and files in function call outputs); atifContentValue wrote such an array, no ATIF parts, as its canonical JSON, base64 image data included',
+    inDefault: true,
+  },
+  {
     name: 'provider-api-paths',
     summary: "a capture of a provider's own API path is routed by the route path it ends with: a HAR file or proxy log of direct calls has OpenRouter's /api/v1/chat/completions, Azure's /openai/deployments/<name>/chat/completions, Gemini's /v1beta/openai/chat/completions, Groq's /openai/v1/chat/completions, Codex's /backend-api/codex/responses (signed in with ChatGPT) or DeepSeek's /anthropic/v1/messages, which the gateway's router does not serve",
     origin: 'relay-cli.md §2.1 (the live router matches its own paths exactly, as a proxy in front of the agent sees them): offline, captures of direct calls were unsupported-route skips, their calls in no trajectory',

@@ -1,4 +1,5 @@
 import { getOwn, isObject, type Json } from '../json/value.js';
+import { blockTexts } from './content.js';
 
 /** A tool's result as a request sends it back to the model. */
 export interface RequestToolResult {
@@ -58,4 +59,31 @@ function responsesOutputCallId(item: Record<string, Json>): string | undefined {
   if (typeof item.call_id === 'string') return item.call_id;
   if (item.type === 'local_shell_call_output' && typeof item.id === 'string') return item.id;
   return undefined;
+}
+
+/** The content item types OpenAI documents for a Responses function or custom tool call's `output` array. */
+const RESPONSES_OUTPUT_ITEM_TYPES = new Set(['input_text', 'input_image', 'input_file']);
+
+/** What a Responses tool output given as content items says as text (fix `responses-tool-output-items`). */
+export interface ResponsesOutputItems {
+  /** The `input_text` items' texts joined by "\n"; absent when the output holds no text item. */
+  text?: string;
+  /** Whether every item is text: otherwise an image or file the text leaves out is in the output. */
+  onlyText: boolean;
+}
+
+/**
+ * A Responses `function_call_output` or `custom_tool_call_output` `output` that is an array of content
+ * items (`input_text`, `input_image`, `input_file`: OpenAI's `string | Array<ResponseInputText |
+ * ResponseInputImage | ResponseInputFile>`, how a tool returns an image, e.g. Codex's view_image), read
+ * as its text; undefined for any other value. These item shapes are no ATIF content parts, and an
+ * image is base64 data or a URL with no media type, which ATIF cannot hold.
+ */
+export function responsesOutputItems(output: Json): ResponsesOutputItems | undefined {
+  if (!Array.isArray(output) || output.length === 0) return undefined;
+  if (!output.every((item) => isObject(item) && RESPONSES_OUTPUT_ITEM_TYPES.has(item.type as string))) return undefined;
+  const texts = blockTexts(output, 'input_text');
+  const items: ResponsesOutputItems = { onlyText: texts.length === output.length };
+  if (texts.length > 0) items.text = texts.join('\n');
+  return items;
 }
