@@ -15,7 +15,7 @@ import { anthropicServerToolResults } from '../src/providers/anthropic.js';
 import type { ProviderRules } from '../src/providers/rules.js';
 import { requestTurnState } from '../src/providers/turn-state.js';
 import { requestToolResults, responsesOutputItems } from '../src/providers/tool-results.js';
-import { runJson } from './support/cli.js';
+import { runCli, runJson } from './support/cli.js';
 import { at, ev, P, uuid } from './support/events.js';
 import { byDefault, convert, fixture, overview, renumbered, seed, sources, span, without } from './support/fixes.js';
 
@@ -557,6 +557,34 @@ describe('responses-refusal-message (atif-conversion.md §3.7 rule 5)', () => {
     assert.deepEqual(read([message(text('Yes.'), refusal('No.'))]), { value: 'Yes.', branch: 'RESP_RESPONSES_OUTPUT' });
     assert.equal(read([message(refusal(''))]).branch, 'RESP_WHOLE_BODY');
     assert.equal(read([{ type: 'refusal', refusal: 'No.' }]).branch, 'RESP_WHOLE_BODY', 'a part is read inside a message item only');
+  });
+});
+
+describe('responses-reasoning-only (atif-conversion.md §3.7)', () => {
+  const N = 'responses-reasoning-only';
+
+  it('an answer cut at max_output_tokens with only its reasoning has no message; every other field is as without the fix', async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    assert.match(off.steps[1].message as string, /^\{"id":"resp_1","incomplete_details":/, 'without the fix the whole response is the message');
+    assert.equal(d.steps[1].message, '');
+    assert.equal(d.steps[1].reasoning_content, 'Reading the compiler output.');
+    assert.deepEqual(without(d.steps, 'message'), without(off.steps, 'message'));
+    assert.equal(d.steps[3].message, off.steps[3].message, 'reasoning beside a message: the message as before');
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N, 'provider-reasoning']);
+    const r = await runCli(['convert', fixture(N), '--session-id', 's', '-o', '-', '-q', '--validate']);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('only an output of reasoning items alone; calls, text and an empty output are read as before', () => {
+    const rules = { responsesReasoningOnly: true, responsesFunctionCalls: true };
+    const reasoning = { type: 'reasoning', id: 'rs_1', summary: [] };
+    const read = (...output: Json[]) => extractResponseMessage({ object: 'response', status: 'incomplete', output }, rules);
+    assert.deepEqual(read(reasoning, { ...reasoning, id: 'rs_2' }), { value: '', branch: 'RESP_RESPONSES_REASONING_ONLY' });
+    assert.equal(read(reasoning, { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }).branch, 'RESP_RESPONSES_FUNCTION_CALLS_ONLY');
+    assert.deepEqual(read(reasoning, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'hi' }] }), { value: 'hi', branch: 'RESP_RESPONSES_OUTPUT' });
+    assert.equal(read().branch, 'RESP_WHOLE_BODY');
+    assert.equal(read(reasoning, { type: 'web_search_call', id: 'ws_1' }).branch, 'RESP_WHOLE_BODY');
+    assert.equal(extractResponseMessage({ output: [reasoning] }, {}).branch, 'RESP_WHOLE_BODY', 'relay-0.3');
   });
 });
 

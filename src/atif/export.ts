@@ -171,6 +171,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     providerReasoning: fixes.has('provider-reasoning'),
     chatRefusal: fixes.has('chat-refusal-message'),
     responsesRefusal: fixes.has('responses-refusal-message'),
+    responsesReasoningOnly: fixes.has('responses-reasoning-only'),
     emptyToolArguments: fixes.has('empty-tool-arguments'),
   };
 }

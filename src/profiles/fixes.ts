@@ -167,6 +167,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-reasoning-only',
+    summary: 'an OpenAI Responses answer whose output is reasoning items alone (status incomplete, incomplete_details.reason max_output_tokens: the model spent its output budget reasoning and wrote no message) has the message "", not the whole response as JSON; its reasoning summary is the step\'s reasoning_content (provider-reasoning)',
+    origin: 'atif-conversion.md §3.7: a response with no output text, refusal or call falls through to the whole body as the message (a dump of the response, reasoning and all, where the answer is empty); OpenAI community report of reasoning-only incomplete outputs (gpt-5.2-codex, max_output_tokens)',
+    inDefault: true,
+  },
+  {
     name: 'empty-tool-arguments',
     summary: 'a tool call whose arguments are an empty (or whitespace-only) string, as OpenAI strict tools, Ollama, vLLM, LM Studio and routers send for a call without parameters, has the arguments {} instead of {"raw": ""}',
     origin: 'atif-conversion.md §3.8 (relay-0.3 parses an arguments string as JSON and keeps what does not parse as {"raw": …}, the empty string included)',

@@ -18,6 +18,8 @@ export type ResponseBranch =
   | 'RESP_CHOICES_REFUSAL'
   /** Fix `responses-refusal-message`: an OpenAI Responses answer of refusal parts and no output text. */
   | 'RESP_RESPONSES_REFUSAL'
+  /** Fix `responses-reasoning-only`: an OpenAI Responses answer whose output is reasoning items alone. */
+  | 'RESP_RESPONSES_REASONING_ONLY'
   | 'RESP_WHOLE_BODY';
 
 /**
@@ -35,7 +37,8 @@ export function isErrorAnswer(data: Json): boolean {
  * whole response as ATIF content. With `rules.anthropicMessages` an Anthropic Messages `content`
  * array reads as its joined text blocks; with `rules.chatRefusal` a first choice without content reads
  * as its `refusal` text; with `rules.responsesRefusal` an OpenAI Responses output without output text
- * reads as the texts of its message items' `refusal` parts.
+ * reads as the texts of its message items' `refusal` parts; with `rules.responsesReasoningOnly` an
+ * OpenAI Responses output of reasoning items alone has no message ("").
  */
 export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_RULES): { value: Json; branch: ResponseBranch } {
   if (isObject(data)) {
@@ -63,6 +66,7 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
     }
     if (toolCallArray(data) !== undefined) return { value: '', branch: 'RESP_TOOL_CALLS_ONLY' };
     if (rules.responsesFunctionCalls && responsesFunctionCallItems(data, rules.responsesCustomToolCalls) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
+    if (rules.responsesReasoningOnly && responsesReasoningOnly(data)) return { value: '', branch: 'RESP_RESPONSES_REASONING_ONLY' };
   }
   return { value: atifContentValue(data), branch: 'RESP_WHOLE_BODY' };
 }
@@ -106,4 +110,15 @@ function responsesRefusalText(data: Record<string, Json>): string | undefined {
     }
   }
   return texts.length > 0 ? texts.join('\n') : undefined;
+}
+
+/**
+ * An OpenAI Responses answer whose `output` holds reasoning items and nothing else: a reasoning model
+ * that spent `max_output_tokens` before it wrote its answer returns `status: "incomplete"`,
+ * `incomplete_details.reason: "max_output_tokens"` and only its `reasoning` item (no `message`, so
+ * `output_text` is empty). The answer has no message; its reasoning is the step's reasoning_content.
+ */
+function responsesReasoningOnly(data: Record<string, Json>): boolean {
+  const output = getOwn(data, 'output');
+  return Array.isArray(output) && output.length > 0 && output.every((item) => isObject(item) && item.type === 'reasoning');
 }

@@ -52,6 +52,11 @@ export interface ProviderRules {
    */
   responsesRefusal?: boolean;
   /**
+   * OpenAI Responses answers whose output is reasoning items alone (a reasoning model that ran out of
+   * `max_output_tokens` before its message) have the message "", not the whole response as JSON.
+   */
+  responsesReasoningOnly?: boolean;
+  /**
    * Tool-call arguments that are an empty (or whitespace-only) string, as many OpenAI-compatible
    * servers send for a call without parameters, are no arguments (`{}`), not `{"raw": ""}`.
    */
