@@ -560,6 +560,29 @@ describe('responses-refusal-message (atif-conversion.md §3.7 rule 5)', () => {
   });
 });
 
+describe('anthropic-refusal-message (atif-conversion.md §3.7)', () => {
+  const N = 'anthropic-refusal-message';
+
+  it("a refusal with empty content has its explanation, else \"\", as its message; nothing else changes", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.deepEqual([s0.steps[1].message, s0.steps[3].message], [[], []], 'relay-0.3: the empty content array');
+    assert.deepEqual([d.steps[1].message, d.steps[3].message], ['This request was declined because it could enable cyber harm.', '']);
+    assert.deepEqual(without(d.steps, 'message'), without(s0.steps, 'message'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+  });
+
+  it('only a refusal without text or call; a refusal after some text keeps the text', () => {
+    const rules = { anthropicRefusal: true, anthropicMessages: true };
+    const read = (content: Json, stop = 'refusal') => extractResponseMessage({ type: 'message', role: 'assistant', content, stop_reason: stop }, rules);
+    assert.deepEqual(read([]), { value: '', branch: 'RESP_ANTHROPIC_REFUSAL' });
+    assert.deepEqual(read([{ type: 'text', text: '' }]), { value: '', branch: 'RESP_ANTHROPIC_REFUSAL' }, 'a streamed block opened before the refusal');
+    assert.deepEqual(read([{ type: 'text', text: 'Hello..' }]), { value: 'Hello..', branch: 'RESP_ANTHROPIC_TEXT_BLOCKS' });
+    assert.equal(read([{ type: 'tool_use', id: 't1', name: 'f', input: {} }]).branch, 'RESP_ANTHROPIC_TEXT_BLOCKS');
+    assert.deepEqual(read([], 'end_turn'), { value: [], branch: 'RESP_CONTENT' }, 'an empty answer that is no refusal');
+    assert.equal(extractResponseMessage({ type: 'message', content: [], stop_reason: 'refusal' }, {}).branch, 'RESP_CONTENT', 'relay-0.3');
+  });
+});
+
 describe('responses-reasoning-only (atif-conversion.md §3.7)', () => {
   const N = 'responses-reasoning-only';
 

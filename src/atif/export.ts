@@ -172,6 +172,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     chatRefusal: fixes.has('chat-refusal-message'),
     responsesRefusal: fixes.has('responses-refusal-message'),
     responsesReasoningOnly: fixes.has('responses-reasoning-only'),
+    anthropicRefusal: fixes.has('anthropic-refusal-message'),
     emptyToolArguments: fixes.has('empty-tool-arguments'),
   };
 }

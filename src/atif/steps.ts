@@ -309,6 +309,7 @@ export class StepBuilder {
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS' && this.lookups.rules.anthropicCitationText && anthropicCitationTextApplies(data)) this.markFix(step, 'anthropic-citation-text');
     if (message.branch === 'RESP_CHOICES_REFUSAL') this.markFix(step, 'chat-refusal-message');
     if (message.branch === 'RESP_RESPONSES_REFUSAL') this.markFix(step, 'responses-refusal-message');
+    if (message.branch === 'RESP_ANTHROPIC_REFUSAL') this.markFix(step, 'anthropic-refusal-message');
     if (message.branch === 'RESP_RESPONSES_REASONING_ONLY') this.markFix(step, 'responses-reasoning-only');
     if (this.lookups.rules.responsesCustomToolCalls && responsesCustomToolCallsApply(data)) this.markFix(step, 'responses-custom-tool-calls');
     if (this.lookups.rules.emptyToolArguments && emptyToolArgumentsApply(data, toolCalls, this.lookups.rules)) this.markFix(step, 'empty-tool-arguments');

@@ -173,6 +173,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'anthropic-refusal-message',
+    summary: 'an Anthropic answer refused by its classifiers (stop_reason refusal) with no text or call (content [] or a blank text block) has as its message the refusal\'s stop_details.explanation when Anthropic sends one, else "", not its content array ([] or [{"text": "", "type": "text"}])',
+    origin: 'Anthropic "Handle streaming refusals": stop_reason refusal, "no additional refusal message is included", stop_details {type, category, explanation}; atif-conversion.md §3.7 (and #203) read an Anthropic content without text as the generic content, so a refusal was an empty part array, unlike every other answer without text ("")',
+    inDefault: true,
+  },
+  {
     name: 'empty-tool-arguments',
     summary: 'a tool call whose arguments are an empty (or whitespace-only) string, as OpenAI strict tools, Ollama, vLLM, LM Studio and routers send for a call without parameters, has the arguments {} instead of {"raw": ""}',
     origin: 'atif-conversion.md §3.8 (relay-0.3 parses an arguments string as JSON and keeps what does not parse as {"raw": …}, the empty string included)',

@@ -25,6 +25,22 @@ export function anthropicMessageText(data: Json, content: Json, serverTools = fa
 }
 
 /**
+ * The message of an Anthropic answer refused with no text (fix `anthropic-refusal-message`):
+ * `stop_reason: "refusal"` (Claude's streaming classifiers declined; "no additional refusal message is
+ * included") and a content of no non-blank text and no call, often `[]`. The refusal's
+ * `stop_details.explanation` when Anthropic sends one ("This request was declined because …"), else
+ * ""; undefined for any other answer (a refusal after some text keeps that text as its message).
+ */
+export function anthropicRefusalMessage(data: Json, content: Json): string | undefined {
+  if (!isAnthropicMessage(data) || getOwn(data, 'stop_reason') !== 'refusal' || !Array.isArray(content)) return undefined;
+  const said = (b: Json) => isServerToolCall(b) || (isObject(b) && (b.type === 'tool_use' || (b.type === 'text' && typeof b.text === 'string' && trimRust(b.text) !== '')));
+  if (content.some(said)) return undefined;
+  const details = getOwn(data, 'stop_details');
+  const explanation = isObject(details) ? getOwn(details, 'explanation') : undefined;
+  return typeof explanation === 'string' ? explanation : '';
+}
+
+/**
  * The texts of a content array's `text` blocks, one per block; with `citationText`, one per run of
  * adjacent text blocks joined by a cited block. Anthropic splits an answer that cites its sources
  * (documents, web search results) into text blocks at each citation, mid-sentence: "According to the

@@ -1,5 +1,5 @@
 import { getOwn, isObject, type Json } from '../json/value.js';
-import { anthropicMessageText } from './anthropic.js';
+import { anthropicMessageText, anthropicRefusalMessage } from './anthropic.js';
 import { atifContentValue, blockTexts, nonNullField } from './content.js';
 import { SEED_RULES, type ProviderRules } from './rules.js';
 import { choiceMessageField, responsesFunctionCallItems, toolCallArray } from './tool-calls.js';
@@ -18,6 +18,8 @@ export type ResponseBranch =
   | 'RESP_CHOICES_REFUSAL'
   /** Fix `responses-refusal-message`: an OpenAI Responses answer of refusal parts and no output text. */
   | 'RESP_RESPONSES_REFUSAL'
+  /** Fix `anthropic-refusal-message`: an Anthropic answer refused (`stop_reason: "refusal"`) with no text. */
+  | 'RESP_ANTHROPIC_REFUSAL'
   /** Fix `responses-reasoning-only`: an OpenAI Responses answer whose output is reasoning items alone. */
   | 'RESP_RESPONSES_REASONING_ONLY'
   | 'RESP_WHOLE_BODY';
@@ -37,7 +39,8 @@ export function isErrorAnswer(data: Json): boolean {
  * whole response as ATIF content. With `rules.anthropicMessages` an Anthropic Messages `content`
  * array reads as its joined text blocks; with `rules.chatRefusal` a first choice without content reads
  * as its `refusal` text; with `rules.responsesRefusal` an OpenAI Responses output without output text
- * reads as the texts of its message items' `refusal` parts; with `rules.responsesReasoningOnly` an
+ * reads as the texts of its message items' `refusal` parts; with `rules.anthropicRefusal` an Anthropic
+ * answer refused with no text reads as its refusal explanation, else ""; with `rules.responsesReasoningOnly` an
  * OpenAI Responses output of reasoning items alone has no message ("").
  */
 export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_RULES): { value: Json; branch: ResponseBranch } {
@@ -46,6 +49,8 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
     if (content !== undefined) {
       const text = rules.anthropicMessages ? anthropicMessageText(data, content, rules.anthropicServerTools, rules.anthropicCitationText) : undefined;
       if (text !== undefined) return { value: text, branch: 'RESP_ANTHROPIC_TEXT_BLOCKS' };
+      const refused = rules.anthropicRefusal ? anthropicRefusalMessage(data, content) : undefined;
+      if (refused !== undefined) return { value: refused, branch: 'RESP_ANTHROPIC_REFUSAL' };
       return { value: atifContentValue(content), branch: 'RESP_CONTENT' };
     }
     const assistant = nonNullField(getOwn(data, 'assistant_message'), 'content');

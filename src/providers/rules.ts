@@ -57,6 +57,11 @@ export interface ProviderRules {
    */
   responsesReasoningOnly?: boolean;
   /**
+   * Anthropic refusals: an answer with `stop_reason: "refusal"` and no text or call has its
+   * `stop_details.explanation` (else "") as its message, not its empty content array.
+   */
+  anthropicRefusal?: boolean;
+  /**
    * Tool-call arguments that are an empty (or whitespace-only) string, as many OpenAI-compatible
    * servers send for a call without parameters, are no arguments (`{}`), not `{"raw": ""}`.
    */
