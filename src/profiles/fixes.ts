@@ -101,6 +101,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'anthropic-stream-empty-tool-input',
+    summary: 'in the replay, a streamed Anthropic tool_use block whose input_json_delta partial_json texts are all empty (a call of a tool without parameters) keeps the input its content_block_start gave ({}), as Anthropic\'s SDK accumulators do, instead of the string ""; the LLM end, the step\'s extra.llm_response and the annotated tool call carry {}',
+    origin: 'relay-cli.md §2.8.2: the live Anthropic codec parses the concatenated partial_json and keeps the raw text when it does not parse, so "" stays ""; Anthropic streams every tool_use as content_block_start {input: {}} then an empty input_json_delta (anthropic-sdk-go #164/#189, anthropic-sdk-java #249/#295/#382)',
+    inDefault: true,
+  },
+  {
     name: 'chat-stream-reasoning',
     summary: "a streamed OpenAI-compatible chat answer keeps its reasoning: the reasoning_content (DeepSeek, vLLM) and reasoning (OpenRouter) deltas are concatenated into the message's field of that name, as the non-streamed answer has it",
     origin: 'relay-cli.md §2.8.2 (the chat codec keeps only content and tool-call deltas, as NeMo-Relay HEAD still does): a streamed reasoning model\'s answer lost its reasoning',

@@ -26,6 +26,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
     answers: {
       anthropicStreamUsage: fixes.has('anthropic-stream-usage'),
       anthropicStreamThinking: fixes.has('anthropic-stream-thinking'),
+      anthropicStreamEmptyToolInput: fixes.has('anthropic-stream-empty-tool-input'),
       chatStreamReasoning: fixes.has('chat-stream-reasoning'),
       chatStreamToolIdentity: fixes.has('chat-stream-tool-identity'),
       chatStreamRefusal: fixes.has('chat-stream-refusal'),

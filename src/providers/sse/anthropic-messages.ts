@@ -1,6 +1,7 @@
 import { asU64, isObject, setOwn, type Json, type JsonObject } from '../../json/value.js';
 import { parseJson } from '../../json/parse.js';
 import { copyObject, member, stringMember } from './json-access.js';
+import { trimRust } from './unicode-whitespace.js';
 import { U64KeyedMap } from './u64-keys.js';
 
 /**
@@ -31,6 +32,14 @@ export interface AnthropicAssembly {
    * so a streamed answer's thinking is the non-streamed one's instead of the empty skeleton.
    */
   thinking?: boolean;
+  /**
+   * Fix `anthropic-stream-empty-tool-input`: a tool_use block whose `partial_json` deltas are all
+   * empty keeps the input its `content_block_start` gave (`{}`), as Anthropic's SDK accumulators do.
+   * Anthropic opens every tool_use with `"input": {}` and an empty `input_json_delta`; for a tool
+   * without parameters that is the only delta, and the live codec, which keeps an input that does not
+   * parse as its raw text, made the input the string "".
+   */
+  emptyToolInput?: boolean;
 }
 
 interface BlockState {
@@ -144,7 +153,7 @@ class MessageState {
     if (this.type !== undefined) out.type = this.type;
     if (this.role !== undefined) out.role = this.role;
     if (this.model !== undefined) out.model = this.model;
-    out.content = this.blocks.sorted().map(([, block]) => finalizeBlock(block));
+    out.content = this.blocks.sorted().map(([, block]) => finalizeBlock(block, this.options.emptyToolInput === true));
     if (this.stopReason !== undefined) out.stop_reason = this.stopReason;
     if (this.stopSequence !== undefined) out.stop_sequence = this.stopSequence;
     if (this.usage !== undefined) out.usage = this.usage;
@@ -164,12 +173,15 @@ function updated(base: JsonObject, update: JsonObject): JsonObject {
   return out;
 }
 
-function finalizeBlock(block: BlockState): JsonObject {
+function finalizeBlock(block: BlockState, emptyToolInput: boolean): JsonObject {
   const out = copyObject(block.skeleton);
   if (block.text !== undefined) out.text = block.text;
   if (block.thinking !== undefined) out.thinking = (typeof out.thinking === 'string' ? out.thinking : '') + block.thinking;
   if (block.signature !== undefined) out.signature = block.signature;
-  if (block.partialJson !== undefined) {
+  if (block.partialJson !== undefined && emptyToolInput && trimRust(block.partialJson) === '') {
+    // Nothing streamed: the start's input stands ({} from Anthropic; {} if it sent none).
+    if (!isObject(out.input)) out.input = {};
+  } else if (block.partialJson !== undefined) {
     // A truncated or malformed tool input is kept as the raw concatenation rather than dropped.
     let input: Json;
     try {

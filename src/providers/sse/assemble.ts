@@ -15,6 +15,8 @@ export interface AssembleOptions {
   anthropicStreamUsage?: boolean;
   /** Fix `anthropic-stream-thinking`: an Anthropic thinking block's thinking and signature deltas are accumulated. */
   anthropicStreamThinking?: boolean;
+  /** Fix `anthropic-stream-empty-tool-input`: a tool_use block whose `partial_json` deltas are all empty keeps its start's input (`{}`), not "". */
+  anthropicStreamEmptyToolInput?: boolean;
   /** Fix `chat-stream-reasoning`: a chat stream's `reasoning_content` / `reasoning` deltas are assembled. */
   chatStreamReasoning?: boolean;
   /** Fix `chat-stream-tool-identity`: an empty id, type or name in a chat tool-call delta keeps the one seen before. */
@@ -42,7 +44,7 @@ const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: Assem
       parallelToolCalls: options.chatStreamParallelToolCalls,
     }),
   'openai-responses': (events, options) => assembleOpenAiResponses(events, { deltas: options.responsesStreamDeltas }),
-  'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking }),
+  'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking, emptyToolInput: options.anthropicStreamEmptyToolInput }),
 };
 
 export interface AssembledStream {
