@@ -1,5 +1,6 @@
 import type { GatewayExchange, GatewayResponse } from '../ingest/records/exchange.js';
-import type { Json, JsonObject } from '../json/value.js';
+import { isObject, type Json, type JsonObject } from '../json/value.js';
+import { isErrorAnswer } from '../providers/response.js';
 import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
 import { chatStreamCutShort, responsesStreamCutShort } from '../providers/sse/stream-end.js';
 import type { LlmGatewayStart } from './llm-start.js';
@@ -36,6 +37,11 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
   if (!response) return { kind: 'transport-error', message: exchange.error ?? 'no response was captured' };
   const notes = response.bodyError ? [response.bodyError] : [];
   if (start.streaming && format) {
+    // Fix stream-error-body: the provider refused the stream with its JSON error body (Anthropic's
+    // HTTP 529 overloaded_error, a 429 or 500 error object): that body is the answer, as it is for a
+    // buffered call, so the attempt reads as failed. The live codec found no event in it.
+    const errorBody = answers.streamErrorBody ? streamErrorBody(response) : undefined;
+    if (errorBody) return { kind: 'streamed', status: response.status, chunkMarks: [], response: errorBody, notes };
     // Whatever the status, the body goes through the SSE decoder: a JSON error body has no `data:`
     // line, so a non-2xx stream yields no chunks and an empty aggregate (seed behaviour). Its answer
     // is lost as live, and said to be.
@@ -71,6 +77,16 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
  * the SSE decoder, which finds no event in it (the empty aggregate), and an event stream under a
  * buffered call is not JSON (its size only). Nothing in the output says the answer was there.
  */
+
+/**
+ * The JSON error body a stream request was answered with instead of a stream (fix `stream-error-body`):
+ * an object body, not an event stream, with a non-2xx status or an error object at its top.
+ */
+function streamErrorBody(response: GatewayResponse): JsonObject | undefined {
+  if (!isJsonBody(response) || !isObject(response.body)) return undefined;
+  const failed = response.status < 200 || response.status >= 300 || isErrorAnswer(response.body);
+  return failed ? response.body : undefined;
+}
 
 /** A JSON body, not an event stream (one captured as text under its event-stream type is `sseText`). */
 function isJsonBody(response: GatewayResponse): boolean {

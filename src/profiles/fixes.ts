@@ -143,6 +143,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'stream-error-body',
+    summary: 'in the replay, a request that asked for a stream ("stream": true) and was answered with a JSON error body instead (Anthropic\'s HTTP 529 {"type": "error", "error": {"type": "overloaded_error", …}}, an OpenAI 429 or 500 {"error": {…}}; any non-2xx JSON object, or one with an error object at its top) has that body as its answer, as a buffered call has: the LLM end, extra.llm_response and the gateway annotation carry the error, the answer reads as failed, and with retry-after-error-answer the client\'s resend writes no second user step; the call is no longer counted as a response not read',
+    origin: 'relay-cli.md §2.8.2 (seed quirk): a non-2xx body in streaming mode goes through the SSE decoder, which finds no data: line, so the LLM end was the empty aggregate ({"content": []}); NeMo-Relay #577 preserves streaming provider error responses; Anthropic documents 529 overloaded_error and 500 api_error as JSON error bodies',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-token-accounting',
     summary: "Anthropic usage is counted as ATIF counts it: prompt_tokens is input_tokens + cache_read_input_tokens + cache_creation_input_tokens (Anthropic's input_tokens leaves cached input out) and cached_tokens the cache reads alone (so cached never exceeds prompt)",
     origin: 'ATIF v1.7 §5.5; atif-v1.7-spec.md §7 item 5 (relay-0.3: cached_tokens > prompt_tokens, a [token-accounting] warning); NeMo-Relay HEAD adds cache read and write into the prompt',

@@ -33,6 +33,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       chatStreamParallelToolCalls: fixes.has('chat-stream-parallel-tool-calls'),
       responsesStreamDeltas: fixes.has('responses-stream-deltas'),
       streamErrorAnswer: fixes.has('stream-error-answer'),
+      streamErrorBody: fixes.has('stream-error-body'),
     },
     sessions: { jsonStringFallThrough: fallThrough, lateSubagentStop: fixes.has('late-subagent-stop'), claudeStartupProbe: fixes.has('claude-startup-probe'), claudeGatewayTurn: fixes.has('claude-gateway-turn') },
   };

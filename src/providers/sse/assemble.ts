@@ -33,6 +33,12 @@ export interface AssembleOptions {
    * assembled with that error as its top-level `error`, so the answer says it failed.
    */
   streamErrorAnswer?: boolean;
+  /**
+   * Fix `stream-error-body`: a stream request answered with a JSON error body instead of a stream (a
+   * non-2xx status, or an error object at its top) has that body as its answer, as a buffered call
+   * does. Read by the gateway's outcome (src/gateway/upstream-outcome.ts), not by the assembly.
+   */
+  streamErrorBody?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
