@@ -16,7 +16,8 @@ const FIX = 'cursor-mcp-result';
 const OUTPUT = '{"title":"Crash on start"}';
 
 describe(FIX, () => {
-  registryAndProfileTests(FIX);
+  // The fixture's MCP hooks carry no tool id, so its tool end is also matched by name and arguments.
+  registryAndProfileTests(FIX, ['tool-end-name-arguments']);
 
   it('relay-0.3 ends the afterMCPExecution tool with null; the fix with its result_json', async () => {
     const mcpEnd = async (...flags: string[]) =>

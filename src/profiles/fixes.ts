@@ -299,6 +299,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'tool-end-name-arguments',
+    summary: "a tool end hook whose id names no active tool ends the one active tool with its name and the same arguments (and its owner, when the end has one), instead of a second tool of no duration while the first stays open until the turn closes; the end's own id is kept in its metadata",
+    origin: 'NeMo-Relay #205 (d1001be84, HEAD sessions/mod.rs remove_tool_handle_for_event): Hermes pre and post tool hooks carry different ids; Cursor MCP hooks, and Claude Code tool hooks of releases without tool_use_id, got one synthetic tool id each',
+    inDefault: true,
+  },
+  {
     name: 'skip-duplicate-events',
     summary: 'an ATOF input line repeating an event already read in its trajectory (same uuid, kind and scope_category; a mark: same uuid) is not converted but a counted duplicate-event skip; the first copy is kept',
     origin: "input-records.md §5 ('duplicate event' is a skip reason); atif-dedupe.md §5 E17: the reference converts every duplicate start/end (W_DUPLICATE_EVENT)",

@@ -34,6 +34,8 @@ export interface ManagerOptions {
   readTranscript?: TranscriptReader;
   /** Fix `json-null-fallthrough` in the session and alignment look-ups (HEAD `string_at_any`). */
   jsonStringFallThrough?: boolean;
+  /** Fix `tool-end-name-arguments` (NeMo-Relay #205): a tool end whose id names no active tool may end the one with its name and arguments. */
+  toolEndByArguments?: boolean;
   /** Fix `late-subagent-stop` (see Session.endSubagent). */
   lateSubagentStop?: boolean;
   /** Fix `claude-gateway-turn` (see Session.ensureTurnStartedForGateway). */
@@ -225,6 +227,7 @@ export class SessionManager {
   private createSession(sessionId: string, agentKind: AgentKind, config: SessionConfig): Session {
     const session = new Session(sessionId, agentKind, config, this.emitter, this.emitter.newUuid(), {
       jsonStringFallThrough: this.fallThrough,
+      toolEndByArguments: this.options.toolEndByArguments ?? false,
       lateSubagentStop: this.options.lateSubagentStop ?? false,
       claudeGatewayTurn: this.options.claudeGatewayTurn ?? false,
     });

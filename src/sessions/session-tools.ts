@@ -1,5 +1,6 @@
 import { mergeMetadata } from '../hooks/index.js';
 import type { ResponseToolHint } from '../gateway/response-tool-hints.js';
+import { canonicalJson } from '../json/stringify.js';
 import type { Json, JsonObject } from '../json/value.js';
 import { completedSubagentFromAgentTool } from './alignment/claude-agent-tool.js';
 import type { ScopeHandle } from './emitter.js';
@@ -49,7 +50,17 @@ export function resolveToolOwner(session: Session, event: ToolEvent): ToolOwnerR
 export function startTool(session: Session, event: SessionInputOf<'ToolStarted'>): void {
   session.ensureTurnStarted(event.metadata);
   if (session.tools.has(event.toolCallId)) return;
-  session.tools.set(event.toolCallId, openTool(session, event));
+  session.tools.set(event.toolCallId, openTool(session, event, session.toolEndByArguments));
+}
+
+/**
+ * What fix `tool-end-name-arguments` compares an unmatched tool end with: the active tool's name, its
+ * arguments as its span started (printed canonically, so key order does not count) and its owner.
+ */
+export interface ActiveToolIdentity {
+  name: string;
+  arguments: string;
+  ownerSubagentId?: string;
 }
 
 /**
@@ -61,20 +72,65 @@ export function endTool(session: Session, event: SessionInputOf<'ToolEnded'>): v
   session.ensureTurnStarted(event.metadata);
   const completedAgent = completedSubagentFromAgentTool(event, session.jsonStringFallThrough);
   const explicitSubagent = event.subagentId !== undefined && session.subagents.has(event.subagentId) ? event.subagentId : undefined;
+  let endMetadata = mergeMetadata(event.metadata, { status: event.status ?? null });
   let handle = session.tools.get(event.toolCallId);
-  if (handle) session.tools.delete(event.toolCallId);
-  else handle = openTool(session, event);
-  session.emitter.endScope(handle, { data: event.result, metadata: mergeMetadata(event.metadata, { status: event.status ?? null }) });
+  const byArguments = handle === undefined && session.toolEndByArguments ? activeToolByNameAndArguments(session, event) : undefined;
+  if (byArguments !== undefined) {
+    handle = session.tools.get(byArguments);
+    // The end's own id is kept beside the start's (the span keeps the start's tool_call_id).
+    endMetadata = mergeMetadata(endMetadata, { tool_correlation_end_match: 'name_arguments', tool_correlation_end_tool_call_id: event.toolCallId });
+  }
+  const id = byArguments ?? event.toolCallId;
+  if (handle) {
+    session.tools.delete(id);
+    session.toolIdentities.delete(id);
+  } else handle = openTool(session, event, false);
+  session.emitter.endScope(handle, { data: event.result, metadata: endMetadata });
   session.setStickyOwner(explicitSubagent, 'tool');
   if (completedAgent !== undefined) session.closeSubagentScope(completedAgent, event.result);
 }
 
-function openTool(session: Session, event: ToolEvent): ScopeHandle {
+/**
+ * Fix `tool-end-name-arguments` (NeMo-Relay #205): the id of the one active tool an end whose id names
+ * none stands for. Pre and post hooks do not always agree on the id: Hermes's pre hook may carry its
+ * own id where the post hook has the provider's; Cursor's MCP hooks, and the tool hooks of Claude Code
+ * releases without `tool_use_id`, carry no id, so each got its own synthetic `tool-…` id. The tool must
+ * have the end's name and the same arguments (an end without arguments matches nothing) and, when the
+ * end has an owner (an active subagent it names, else the one a pending tool hint gives it), that
+ * owner; with no owner, any tool qualifies, as at HEAD. Two or more candidates: none is guessed.
+ */
+function activeToolByNameAndArguments(session: Session, event: SessionInputOf<'ToolEnded'>): string | undefined {
+  if (event.arguments === null || session.toolIdentities.size === 0) return undefined;
+  const owner = toolEndOwner(session, event);
+  const args = canonicalJson(event.arguments);
+  let found: string | undefined;
+  for (const [id, active] of session.toolIdentities) {
+    if (active.name !== event.toolName || active.arguments !== args) continue;
+    if (owner !== undefined && active.ownerSubagentId !== owner) continue;
+    if (found !== undefined) return undefined;
+    found = id;
+  }
+  return found;
+}
+
+/** The owner of a tool end for that match: an active subagent it names, else a pending hint's (not consumed). */
+function toolEndOwner(session: Session, event: SessionInputOf<'ToolEnded'>): string | undefined {
+  if (event.subagentId !== undefined && session.subagents.has(event.subagentId)) return event.subagentId;
+  const hinted = session.toolHints.match(event)?.hint.subagentId;
+  return hinted !== undefined && session.subagents.has(hinted) ? hinted : undefined;
+}
+
+function openTool(session: Session, event: ToolEvent, remember: boolean): ScopeHandle {
   const owner = resolveToolOwner(session, event);
   // The hook's arguments, or the consumed hint's when the hook carried none.
   const args = event.arguments === null && owner.hint ? owner.hint.arguments : event.arguments;
   const metadata = toolCorrelationMetadata(event.metadata, owner);
   session.setStickyOwner(owner.subagentId, 'tool');
+  if (remember) {
+    const identity: ActiveToolIdentity = { name: event.toolName, arguments: canonicalJson(args) };
+    if (owner.subagentId !== undefined) identity.ownerSubagentId = owner.subagentId;
+    session.toolIdentities.set(event.toolCallId, identity);
+  }
   return session.emitter.startScope({
     parentUuid: owner.parent?.uuid ?? session.stackTop(),
     name: event.toolName,

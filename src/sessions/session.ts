@@ -14,6 +14,7 @@ import type { SessionConfig } from './config.js';
 import type { AtofEmitter, ScopeHandle } from './emitter.js';
 import { payloadOf, type SessionInput, type SessionInputOf } from './events.js';
 import type { HookDropReason } from './hook-drops.js';
+import type { ActiveToolIdentity } from './session-tools.js';
 import { ToolHintList, type PendingToolHint } from './tool-hint-list.js';
 
 /**
@@ -36,6 +37,8 @@ export interface SessionFixes {
   jsonStringFallThrough?: boolean;
   /** Fix `late-subagent-stop`: a Claude Code subagent stop that comes with no turn open and names no known subagent is dropped. */
   lateSubagentStop?: boolean;
+  /** Fix `tool-end-name-arguments`: a tool end whose id names no active tool may end the one with its name and arguments. */
+  toolEndByArguments?: boolean;
   /** Fix `claude-gateway-turn`: a Claude Code Anthropic request with no turn open opens the turn, which its prompt hook then joins. */
   claudeGatewayTurn?: boolean;
 }
@@ -61,6 +64,8 @@ export class Session {
   /** Hook-observed LLM calls (Hermes), by api_call_id. */
   readonly hookLlms = new Map<string, ScopeHandle>();
   readonly tools = new Map<string, ScopeHandle>();
+  /** Fix `tool-end-name-arguments`: what each active tool started with, by the same ids as `tools` (kept only with the fix). */
+  readonly toolIdentities = new Map<string, ActiveToolIdentity>();
   // A new hint is appended in place (a copy per hint made a turn with thousands of them quadratic);
   // anything else replaces the list. Owner resolution hands back these arrays or new ones (see applyOwnerState).
   pendingLlmHints: PendingLlmHint[] = [];
@@ -87,6 +92,7 @@ export class Session {
   ) {
     this.lastActivityNs = emitter.moment.atNs;
     this.jsonStringFallThrough = fixes.jsonStringFallThrough ?? false;
+    this.toolEndByArguments = fixes.toolEndByArguments ?? false;
     this.lateSubagentStop = fixes.lateSubagentStop ?? false;
     this.gatewayRequestTurns = fixes.claudeGatewayTurn ?? false;
   }
@@ -98,6 +104,8 @@ export class Session {
 
   /** Fix `json-null-fallthrough`: multi-path string look-ups skip a null or unusable first candidate. */
   readonly jsonStringFallThrough: boolean;
+  /** Fix `tool-end-name-arguments` (see session-tools.ts activeToolByNameAndArguments). */
+  readonly toolEndByArguments: boolean;
   /** Fix `late-subagent-stop`: see {@link endSubagent}. */
   private readonly lateSubagentStop: boolean;
 
@@ -251,6 +259,7 @@ export class Session {
       this.tools.delete(id);
       this.emitter.endScope(handle, { data: status, metadata: status });
     }
+    this.toolIdentities.clear();
     const closed = this.subagentOrder.reverse();
     for (const id of closed) this.closeSubagentScope(id, status);
     const turnOutput = this.lastTurnLlmOutput ? this.lastTurnLlmOutput.value : output;
