@@ -350,6 +350,69 @@ describe('hook-turn-steps (atif-conversion.md §3.5–3.6)', () => {
     assert.deepEqual(messages(child(toAtif(events, 'default', [N]))!), ['system: ']);
   });
 
+  describe("a Claude Code subagent's task, the prompt of the Task/Agent call that launched it, opens its trajectory", () => {
+    // A session (20) holding a turn (10); Task/Agent calls and subagents (`subagent:<id>`) under the turn.
+    const session = (ms: number, phase: 'start' | 'end') =>
+      ev({ category: 'agent', scope_category: phase, uuid: uuid(20), parent_uuid: null, timestamp: at(ms), name: 'claude-code', data: null, metadata: { nemo_relay_scope_role: 'session' } });
+    const userTurn = (ms: number, phase: 'start' | 'end') =>
+      ev({ category: 'agent', scope_category: phase, uuid: uuid(10), parent_uuid: uuid(20), timestamp: at(ms), name: 'claude-code-turn', data: phase === 'start' ? { prompt: 'Review the code.' } : null, metadata: { nemo_relay_scope_role: 'turn', turn_source: 'user_prompt' } });
+    const task = (n: number, ms: number, phase: 'start' | 'end', data: Json, name = 'Task', kind = 'claude-code') =>
+      ev({ category: 'tool', scope_category: phase, uuid: uuid(n), parent_uuid: uuid(10), timestamp: at(ms), name, data, metadata: { agent_kind: kind }, category_profile: { tool_call_id: `toolu_${n}` } });
+    const sub = (n: number, id: string, ms: number, phase: 'start' | 'end', data: Json = null) =>
+      ev({ category: 'agent', scope_category: phase, uuid: uuid(n), parent_uuid: uuid(10), timestamp: at(ms), name: `subagent:${id}`, data, metadata: { nemo_relay_scope_role: 'subagent', agent_id: id } });
+    const grep = (n: number, parent: number, ms: number, phase: 'start' | 'end') =>
+      ev({ category: 'tool', scope_category: phase, uuid: uuid(n), parent_uuid: uuid(parent), timestamp: at(ms), name: 'Grep', data: phase === 'start' ? { pattern: 'TODO' } : 'a.ts:3', category_profile: { tool_call_id: `toolu_${n}` } });
+    const input = (prompt: string) => ({ description: 'Look', prompt, subagent_type: 'Explore' });
+    const children = (events: AtofEvent[], disable: FixName[] = []) => (toAtif(events, 'default', disable).subagent_trajectories ?? []).map(messages);
+    const around = (...inner: AtofEvent[]) => [session(0, 'start'), userTurn(1, 'start'), ...inner, userTurn(90, 'end'), session(91, 'end')];
+
+    it('one subagent: its task as its user step before its tools and answer; not without the fix', () => {
+      const events = around(
+        task(30, 2, 'start', input('Find the TODOs.')),
+        sub(21, 'a1', 3, 'start'), grep(31, 21, 4, 'start'), grep(31, 21, 5, 'end'), sub(21, 'a1', 6, 'end', { last_assistant_message: 'One TODO in a.ts.' }),
+        task(30, 7, 'end', { status: 'completed', agentId: 'a1', content: [{ type: 'text', text: 'One TODO in a.ts.' }] }),
+      );
+      assert.deepEqual(children(events), [['user: Find the TODOs.', 'agent: ', 'agent: One TODO in a.ts.']]);
+      assert.deepEqual(children(events, [N]), [['system: ']]);
+      const child = toAtif(events).subagent_trajectories![0];
+      assert.equal(child.steps[0].timestamp, '2026-01-01T00:00:00.003+00:00', "at the subagent's start");
+    });
+
+    it('parallel calls: each subagent gets the task of the call whose result names its agentId, whatever the order', () => {
+      const events = around(
+        task(30, 2, 'start', input('Check a.ts.'), 'Agent'), task(32, 3, 'start', input('Check b.ts.'), 'Agent'),
+        sub(21, 'b', 4, 'start'), sub(22, 'a', 5, 'start'), grep(31, 21, 6, 'start'), grep(31, 21, 7, 'end'), grep(33, 22, 8, 'start'), grep(33, 22, 9, 'end'),
+        sub(21, 'b', 10, 'end'), sub(22, 'a', 11, 'end'),
+        task(32, 12, 'end', { status: 'completed', agentId: 'b' }), task(30, 13, 'end', { status: 'completed', agentId: 'a' }),
+      );
+      assert.deepEqual(children(events).map((c) => c[0]), ['user: Check b.ts.', 'user: Check a.ts.']);
+    });
+
+    it('without an agentId: the one call open beside the subagent; two open calls, another agent\'s tool or no prompt: no user step', () => {
+      const noId = (...calls: AtofEvent[]) => around(...calls, sub(21, 'x', 5, 'start'), grep(31, 21, 6, 'start'), grep(31, 21, 7, 'end'), sub(21, 'x', 8, 'end'));
+      assert.deepEqual(children(noId(task(30, 2, 'start', input('Only one.'))))[0][0], 'user: Only one.');
+      assert.deepEqual(children(noId(task(30, 2, 'start', input('One.')), task(32, 3, 'start', input('Two.'))))[0][0], 'agent: ');
+      assert.deepEqual(children(noId(task(30, 2, 'start', input('Codex.'), 'Task', 'codex')))[0][0], 'agent: ');
+      assert.deepEqual(children(noId(task(30, 2, 'start', { description: 'Look' })))[0][0], 'agent: ');
+      // A call already ended (a finished subagent's) is not open any more.
+      assert.deepEqual(children(noId(task(30, 2, 'start', input('Done before.')), task(30, 3, 'end', 'ok')))[0][0], 'agent: ');
+    });
+
+    it("a subagent whose captured request holds its task writes it once, from the request", () => {
+      const events = around(
+        task(30, 2, 'start', input('Find the TODOs.')),
+        sub(21, 'a1', 3, 'start'),
+        ev({ category: 'llm', scope_category: 'start', uuid: uuid(40), parent_uuid: uuid(21), timestamp: at(4), name: 'llm', data: chat(user('Find the TODOs.')) }),
+        ev({ category: 'llm', scope_category: 'end', uuid: uuid(40), parent_uuid: uuid(21), timestamp: at(5), name: 'llm', data: answer('One TODO.') }),
+        sub(21, 'a1', 6, 'end', { last_assistant_message: 'One TODO.' }),
+        task(30, 7, 'end', { status: 'completed', agentId: 'a1' }),
+      );
+      const child = toAtif(events).subagent_trajectories![0];
+      assert.deepEqual(messages(child), ['user: Find the TODOs.', 'agent: One TODO.']);
+      assert.ok(child.steps[0].extra?.llm_request, "the request's user step");
+    });
+  });
+
   it("the answer step has the model a stop hook names (Codex's)", () => {
     const t = toAtif([turn(10, 0, 'start', { prompt: 'Go.' }), turn(10, 1, 'end', { last_assistant_message: 'Done.', model: 'gpt-5-codex' })]);
     assert.deepEqual(t.steps.map((s) => [s.source, s.message, s.model_name]), [['user', 'Go.', undefined], ['agent', 'Done.', 'gpt-5-codex']]);

@@ -7,6 +7,7 @@ import type { ProviderRules } from '../providers/rules.js';
 import { removeProjectedDuplicates, pruneSubagentRefs, renumber, type ToolStepDecision } from './cleanup.js';
 import { correlateToolCalls } from './correlation.js';
 import type { FixSet } from '../profiles/fixes.js';
+import { delegatedPrompts } from './hook-turns.js';
 import { finalMetrics } from './metrics.js';
 import { startModelName } from './step-model.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
@@ -73,7 +74,8 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const model = e.category === 'llm' ? startModelName(e) : undefined;
     if (model !== undefined) llmStartModels.set(e.uuid, model);
   }
-  const base = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels };
+  const base: Omit<Lookups, 'prepass'> = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels };
+  if (opts.fixes.has('hook-turn-steps')) base.delegatedPrompts = delegatedPrompts(sorted);
   const conversions: AgentConversion[] = [];
   const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
   // hook-turn-steps reads a turn's own start and end, which a turn nested in an agent does not own.

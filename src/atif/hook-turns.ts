@@ -39,3 +39,66 @@ function nonBlankText(data: AtofEvent['data'], key: string): string | undefined 
   const text = isObject(data) ? getOwn(data, key) : undefined;
   return typeof text === 'string' && text.trim() !== '' ? text : undefined;
 }
+
+/** Claude Code's delegation tools (named `Task` in earlier releases, `Agent` since): their input's `prompt` is the subagent's task. */
+const DELEGATION_TOOLS = new Set(['Task', 'Agent']);
+const AGENT_ID_KEYS = ['agentId', 'agent_id'] as const;
+const SUBAGENT_PREFIX = 'subagent:';
+
+/**
+ * The task each Claude Code subagent scope was given, by the subagent scope's uuid: the `prompt` of
+ * the `Task`/`Agent` tool call that launched it (Claude Code sends the tool's input with
+ * PreToolUse). That text is the first user message of the subagent's own conversation, so a
+ * subagent seen by its hooks alone opens with it as its user step, as one whose requests the gateway
+ * captured does (the first request's user message). Which call launched which subagent: the call whose
+ * tool end reports the subagent's id (`agentId` in the tool response), else the one delegation call
+ * open beside it (same parent scope) when the subagent started and claimed by no other subagent's id.
+ */
+export function delegatedPrompts(sorted: readonly AtofEvent[]): Map<string, string> {
+  const calls = new Map<string, { prompt: string; parent?: string; agentId?: string; open: boolean }>();
+  const subagents: Array<{ uuid: string; id: string; open: string[] }> = [];
+  for (const e of sorted) {
+    if (e.kind !== 'scope') continue;
+    if (e.category === 'tool') {
+      if (e.scopeCategory === 'start') {
+        const prompt = delegationPrompt(e);
+        if (prompt !== undefined && !calls.has(e.uuid)) calls.set(e.uuid, { prompt, parent: e.parentUuid, open: true });
+        continue;
+      }
+      const call = calls.get(e.uuid);
+      if (!call) continue;
+      call.open = false;
+      call.agentId ??= reportedAgentId(e.data);
+    } else if (e.category === 'agent' && e.scopeCategory === 'start' && scopeRole(e) === 'subagent' && e.name.startsWith(SUBAGENT_PREFIX)) {
+      const open = [...calls].filter(([, c]) => c.open && c.parent === e.parentUuid).map(([uuid]) => uuid);
+      subagents.push({ uuid: e.uuid, id: e.name.slice(SUBAGENT_PREFIX.length), open });
+    }
+  }
+  const byAgentId = new Map<string, string>();
+  for (const [uuid, call] of calls) if (call.agentId !== undefined && !byAgentId.has(call.agentId)) byAgentId.set(call.agentId, uuid);
+  const claimed = new Set(subagents.map((s) => byAgentId.get(s.id)).filter((u): u is string => u !== undefined));
+  const prompts = new Map<string, string>();
+  for (const s of subagents) {
+    const named = byAgentId.get(s.id);
+    const free = s.open.filter((uuid) => !claimed.has(uuid) && calls.get(uuid)?.agentId === undefined);
+    const call = named ?? (free.length === 1 ? free[0] : undefined);
+    if (call !== undefined) prompts.set(s.uuid, calls.get(call)!.prompt);
+  }
+  return prompts;
+}
+
+/** A Claude Code Task/Agent tool start's non-blank `prompt`. */
+function delegationPrompt(e: AtofEvent): string | undefined {
+  if (!DELEGATION_TOOLS.has(e.name) || !isObject(e.metadata) || getOwn(e.metadata, 'agent_kind') !== 'claude-code') return undefined;
+  return nonBlankText(e.data, 'prompt');
+}
+
+/** The subagent id a delegation tool's result reports (Claude Code's Task/Agent response: `agentId`). */
+function reportedAgentId(result: AtofEvent['data']): string | undefined {
+  if (!isObject(result)) return undefined;
+  for (const key of AGENT_ID_KEYS) {
+    const id = getOwn(result, key);
+    if (typeof id === 'string' && id !== '') return id;
+  }
+  return undefined;
+}

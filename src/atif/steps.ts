@@ -40,6 +40,8 @@ export interface Lookups {
   llmEnds: ReadonlyMap<string, boolean>;
   /** LLM span uuid → the model its start names (profile, else request). */
   llmStartModels: ReadonlyMap<string, string>;
+  /** Fix `hook-turn-steps`: Claude Code subagent scope uuid → the task its Task/Agent call gave it. */
+  delegatedPrompts?: ReadonlyMap<string, string>;
 }
 
 /** How a tool end found (or failed to find) its tool call; explain renders these. */
@@ -614,13 +616,14 @@ export class StepBuilder {
 
   /**
    * A turn starts (its prompt is held until the turn shows whether a request holds it) or ends. A
-   * subagent's own scope is one turn of it: no prompt (its task is the delegating call's input, in the
-   * parent), but its tools and its stop hook's answer (Claude Code SubagentStop) as a turn's.
+   * subagent's own scope is one turn of it: its prompt is the task the delegating call gave it (Claude
+   * Code's Task/Agent `prompt`, see delegatedPrompts), then its tools and its stop hook's answer
+   * (Claude Code SubagentStop) as a turn's.
    */
   private turnScope(e: AtofEvent): void {
     if (e.scopeCategory === 'start') {
-      const prompt = turnPrompt(e);
       const ownSubagent = e.uuid === this.agentUuid && scopeRole(e) === 'subagent';
+      const prompt = turnPrompt(e) ?? (ownSubagent ? this.lookups.delegatedPrompts?.get(e.uuid) : undefined);
       if (prompt === undefined && !ownSubagent) return;
       this.writeTurnPrompt(); // a turn before it that nothing happened in
       this.openTurn = { start: e, prompt, requested: false, answered: false };
