@@ -61,6 +61,7 @@ export function renderRequest(a: GatewayAttribution, s: Styles): string {
 /** What each fix that can change an owner decision did, as the report says it. */
 const OWNER_FIX_WORDING: Readonly<Record<NonNullable<GatewayAttribution['owner']['fix']>, string>> = {
   'codex-client-metadata-session': 'the subagent is the Codex thread the request names (client_metadata.thread_id)',
+  'claude-code-agent-header': 'the subagent is the Claude Code agent the request names (x-claude-code-agent-id)',
   'claude-startup-probe': 'a Claude Code startup probe (max_tokens 1, the single user message "test", no turn open)',
 };
 

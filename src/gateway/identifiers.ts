@@ -22,7 +22,14 @@ export function gatewayIdentifier(request: Request, headerName: string, bodyPath
 }
 
 /** Where a gateway call's subagent id came from. */
-export type SubagentIdSource = 'header' | 'codex-thread';
+export type SubagentIdSource = 'header' | 'codex-thread' | 'claude-code-agent';
+
+/**
+ * The header Claude Code puts on every request a subagent makes, naming that subagent by the id its
+ * hooks carry as `agent_id` (the main agent's requests have none); `x-claude-code-parent-agent-id`
+ * names the one that launched it.
+ */
+export const CLAUDE_CODE_AGENT_HEADER = 'x-claude-code-agent-id';
 
 /** Header only (the seed): body fields that look like subagent ids are provider payload, not scope identity. */
 export function gatewaySubagentId(request: Request): string | undefined {
@@ -33,11 +40,23 @@ export function gatewaySubagentId(request: Request): string | undefined {
  * The subagent a gateway call names, and where from. Fix `codex-client-metadata-session`
  * (`codexThread`) adds HEAD's second source after the header (#395, `gateway_subagent_id`): once a
  * Codex child thread's request is attributed to the root session by its `client_metadata.session_id`,
- * only its `thread_id` still names the subagent.
+ * only its `thread_id` still names the subagent. Fix `claude-code-agent-header` (`claudeCodeAgent`)
+ * reads Claude Code's own subagent header on the Anthropic routes: its subagents' requests carry the
+ * parent's `x-claude-code-session-id`, so without it only owner heuristics (a sticky owner) placed
+ * them, and parallel subagents' calls went to whichever subagent started or ran a tool last.
  */
-export function gatewaySubagent(request: Request, route: GatewayRouteKind, codexThread = false): { id: string; source: SubagentIdSource } | undefined {
+export function gatewaySubagent(
+  request: Request,
+  route: GatewayRouteKind,
+  codexThread = false,
+  claudeCodeAgent = false,
+): { id: string; source: SubagentIdSource } | undefined {
   const header = gatewaySubagentId(request);
   if (header !== undefined) return { id: header, source: 'header' };
+  if (claudeCodeAgent && (route === 'AnthropicMessages' || route === 'AnthropicCountTokens')) {
+    const agent = headerString(request.headers, CLAUDE_CODE_AGENT_HEADER);
+    if (agent !== undefined) return { id: agent, source: 'claude-code-agent' };
+  }
   const thread = codexThread ? codexThreadSubagentId(request.body, route) : undefined;
   return thread === undefined ? undefined : { id: thread, source: 'codex-thread' };
 }

@@ -19,7 +19,7 @@ export interface LlmGatewayStart {
   provider: GatewayProvider;
   modelName?: string;
   subagentId?: string;
-  /** Where `subagentId` came from: the header, or (fix `codex-client-metadata-session`) a Codex child thread's `client_metadata.thread_id`. */
+  /** Where `subagentId` came from: the header, (fix `claude-code-agent-header`) Claude Code's `x-claude-code-agent-id`, or (fix `codex-client-metadata-session`) a Codex child thread's `client_metadata.thread_id`. */
   subagentIdSource?: SubagentIdSource;
   conversationId?: string;
   generationId?: string;
@@ -35,6 +35,8 @@ export interface LlmGatewayStart {
 export interface GatewayStartOptions extends SessionChainOptions {
   /** Fix `json-null-fallthrough`: body identifiers skip a null, non-scalar or empty first candidate. */
   jsonStringFallThrough?: boolean;
+  /** Fix `claude-code-agent-header`: a Claude Code subagent's request names it by `x-claude-code-agent-id`. */
+  claudeCodeAgentHeader?: boolean;
 }
 
 export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRoute, options: GatewayStartOptions = {}): LlmGatewayStart {
@@ -51,7 +53,7 @@ export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRo
   };
   assignDefined(start, 'sessionId', session.sessionId);
   assignDefined(start, 'modelName', requestModelName(exchange.body));
-  const subagent = gatewaySubagent(exchange, route.kind, options.codexClientMetadataSession ?? false);
+  const subagent = gatewaySubagent(exchange, route.kind, options.codexClientMetadataSession ?? false, options.claudeCodeAgentHeader ?? false);
   assignDefined(start, 'subagentId', subagent?.id);
   assignDefined(start, 'subagentIdSource', subagent?.source);
   assignDefined(start, 'conversationId', gatewayConversationId(exchange, fallThrough));

@@ -84,6 +84,7 @@ export interface OwnerTarget extends HintMatchTarget {
 const SUBAGENT_ID_FROM: Record<SubagentIdSource, string> = {
   header: ' (from the x-nemo-relay-subagent-id header)',
   'codex-thread': ' (from the Codex client_metadata.thread_id)',
+  'claude-code-agent': ' (from the x-claude-code-agent-id header)',
 };
 
 const STICKY_STATUS: Record<StickyOwnerSource, { status: string; source?: string }> = {

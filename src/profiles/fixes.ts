@@ -263,6 +263,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'claude-code-agent-header',
+    summary: "a Claude Code request on an Anthropic route with an x-claude-code-agent-id header (and no x-nemo-relay-subagent-id) belongs to the active subagent of that id (its hooks' agent_id): rule EXPLICIT_SUBAGENT, before hints and the sticky owner",
+    origin: "Claude Code sends x-claude-code-agent-id (and x-claude-code-parent-agent-id) on each subagent's requests, which keep the parent's x-claude-code-session-id (peers.md §9); relay-0.3 and NeMo-Relay HEAD read only x-nemo-relay-subagent-id, so parallel subagents' calls went to the sticky owner (the subagent that started or ran a tool last)",
+    inDefault: true,
+  },
+  {
     name: 'single-synthetic-session-id',
     summary: "the events of one hook without a session id share one hook-<uuid> session (an id-less prompt or stop hook is no longer split in two)",
     origin: 'NeMo-Relay #318 (HEAD adapters draw the fallback id once per hook)',

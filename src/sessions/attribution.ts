@@ -36,9 +36,11 @@ export interface OwnerDecision {
   hintEventName?: string;
   /**
    * Set when the explicit subagent id came from a Codex child thread's `client_metadata.thread_id`
-   * (fix `codex-client-metadata-session`), not from the `x-nemo-relay-subagent-id` header.
+   * (fix `codex-client-metadata-session`) or Claude Code's `x-claude-code-agent-id` header (fix
+   * `claude-code-agent-header`), not from the `x-nemo-relay-subagent-id` header; or the call was
+   * Claude Code's startup probe (fix `claude-startup-probe`, owner rule STARTUP_PROBE).
    */
-  fix?: 'codex-client-metadata-session' | 'claude-startup-probe';
+  fix?: 'codex-client-metadata-session' | 'claude-code-agent-header' | 'claude-startup-probe';
 }
 
 export interface GatewayAttribution {

@@ -345,6 +345,7 @@ export class SessionManager {
     }
     if (resolution.hint) owner.hintEventName = resolution.hint.eventName;
     if (resolution.rule === 'EXPLICIT_SUBAGENT' && start.subagentIdSource === 'codex-thread') owner.fix = 'codex-client-metadata-session';
+    if (resolution.rule === 'EXPLICIT_SUBAGENT' && start.subagentIdSource === 'claude-code-agent') owner.fix = 'claude-code-agent-header';
     if (resolution.rule === 'STARTUP_PROBE') owner.fix = 'claude-startup-probe';
     const attribution: GatewayAttribution = {
       captureId: info.captureId,

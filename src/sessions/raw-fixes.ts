@@ -22,7 +22,11 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
   return {
     hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id'), cursorMcpResult: fixes.has('cursor-mcp-result') },
     routes: { providerApiPaths: fixes.has('provider-api-paths') },
-    gateway: { codexClientMetadataSession: fixes.has('codex-client-metadata-session'), jsonStringFallThrough: fallThrough },
+    gateway: {
+      codexClientMetadataSession: fixes.has('codex-client-metadata-session'),
+      jsonStringFallThrough: fallThrough,
+      claudeCodeAgentHeader: fixes.has('claude-code-agent-header'),
+    },
     answers: {
       anthropicStreamUsage: fixes.has('anthropic-stream-usage'),
       anthropicStreamThinking: fixes.has('anthropic-stream-thinking'),
