@@ -107,6 +107,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'anthropic-stream-stop-details',
+    summary: "a streamed Anthropic answer keeps the stop_details its message_delta carries (a refusal's type, category and explanation), as a non-streamed answer has them; with anthropic-refusal-message, a streamed refusal without text then reads as its explanation",
+    origin: "Anthropic's streaming refusals documentation (stop_details arrives on the message_delta event beside stop_reason); relay-cli.md §2.8.2: the live codec keeps stop_reason and stop_sequence only",
+    inDefault: true,
+  },
+  {
     name: 'chat-stream-reasoning',
     summary: "a streamed OpenAI-compatible chat answer keeps its reasoning: the reasoning_content (DeepSeek, vLLM) and reasoning (OpenRouter) deltas are concatenated into the message's field of that name, as the non-streamed answer has it",
     origin: 'relay-cli.md §2.8.2 (the chat codec keeps only content and tool-call deltas, as NeMo-Relay HEAD still does): a streamed reasoning model\'s answer lost its reasoning',

@@ -31,6 +31,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       anthropicStreamUsage: fixes.has('anthropic-stream-usage'),
       anthropicStreamThinking: fixes.has('anthropic-stream-thinking'),
       anthropicStreamEmptyToolInput: fixes.has('anthropic-stream-empty-tool-input'),
+      anthropicStreamStopDetails: fixes.has('anthropic-stream-stop-details'),
       chatStreamReasoning: fixes.has('chat-stream-reasoning'),
       chatStreamToolIdentity: fixes.has('chat-stream-tool-identity'),
       chatStreamRefusal: fixes.has('chat-stream-refusal'),

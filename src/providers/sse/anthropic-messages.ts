@@ -40,6 +40,13 @@ export interface AnthropicAssembly {
    * parse as its raw text, made the input the string "".
    */
   emptyToolInput?: boolean;
+  /**
+   * Fix `anthropic-stream-stop-details`: a `message_delta`'s `stop_details` (a refusal's type,
+   * category and explanation) is kept on the message, as a non-streamed answer has it. Anthropic sends
+   * it on that event beside `stop_reason`; the live codec keeps the reason only, so a streamed refusal
+   * lost the explanation the API gives for it.
+   */
+  stopDetails?: boolean;
 }
 
 interface BlockState {
@@ -60,6 +67,7 @@ class MessageState {
   private usage?: Json;
   private stopReason?: string;
   private stopSequence?: Json;
+  private stopDetails?: Json;
   private readonly blocks = new U64KeyedMap<BlockState>();
 
   constructor(private readonly options: AnthropicAssembly) {}
@@ -141,6 +149,8 @@ class MessageState {
       this.stopReason = stringMember(delta, 'stop_reason') ?? this.stopReason;
       const seq = member(delta, 'stop_sequence');
       if (seq !== undefined) this.stopSequence = seq;
+      const details = this.options.stopDetails ? member(delta, 'stop_details') : undefined;
+      if (details !== undefined) this.stopDetails = details;
     }
     const usage = member(event, 'usage');
     if (usage === undefined) return;
@@ -156,6 +166,7 @@ class MessageState {
     out.content = this.blocks.sorted().map(([, block]) => finalizeBlock(block, this.options.emptyToolInput === true));
     if (this.stopReason !== undefined) out.stop_reason = this.stopReason;
     if (this.stopSequence !== undefined) out.stop_sequence = this.stopSequence;
+    if (this.stopDetails !== undefined) out.stop_details = this.stopDetails;
     if (this.usage !== undefined) out.usage = this.usage;
     return out;
   }

@@ -17,6 +17,8 @@ export interface AssembleOptions {
   anthropicStreamThinking?: boolean;
   /** Fix `anthropic-stream-empty-tool-input`: a tool_use block whose `partial_json` deltas are all empty keeps its start's input (`{}`), not "". */
   anthropicStreamEmptyToolInput?: boolean;
+  /** Fix `anthropic-stream-stop-details`: an Anthropic `message_delta`'s `stop_details` is kept on the message. */
+  anthropicStreamStopDetails?: boolean;
   /** Fix `chat-stream-reasoning`: a chat stream's `reasoning_content` / `reasoning` deltas are assembled. */
   chatStreamReasoning?: boolean;
   /** Fix `chat-stream-tool-identity`: an empty id, type or name in a chat tool-call delta keeps the one seen before. */
@@ -50,7 +52,7 @@ const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: Assem
       parallelToolCalls: options.chatStreamParallelToolCalls,
     }),
   'openai-responses': (events, options) => assembleOpenAiResponses(events, { deltas: options.responsesStreamDeltas }),
-  'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking, emptyToolInput: options.anthropicStreamEmptyToolInput }),
+  'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking, emptyToolInput: options.anthropicStreamEmptyToolInput, stopDetails: options.anthropicStreamStopDetails }),
 };
 
 export interface AssembledStream {
