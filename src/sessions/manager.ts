@@ -63,8 +63,6 @@ export interface GatewayCall {
   llm?: ScopeHandle;
   events?: GatewayLlmEvents;
   attribution: GatewayAttribution;
-  /** Fix `claude-gateway-turn` (see Session.ensureTurnStartedForGateway). */
-  claudeGatewayTurn?: boolean;
   /** Fix `claude-startup-probe`: the session held nothing but this probe, and is let go when it completes. */
   pruneEmptySession?: boolean;
 }
