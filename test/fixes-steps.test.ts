@@ -934,3 +934,38 @@ describe('closed-content-parts without structured-tool-results', () => {
     }
   });
 });
+
+describe('earlier-step-tool-events (atif-conversion.md §3.10–3.12)', () => {
+  const N = 'earlier-step-tool-events';
+  const calls = (s: { tool_calls?: Array<{ tool_call_id: string }> }) => (s.tool_calls ?? []).map((c) => c.tool_call_id);
+  const results = (s: { observation?: { results: Array<{ source_call_id?: string; content?: Json }> } }) =>
+    (s.observation?.results ?? []).map((r) => [r.source_call_id, r.content]);
+  const invocations = (s: { extra?: Record<string, Json> }) => ((s.extra?.tool_invocations ?? []) as Array<{ invocation_id: string }>).map((i) => i.invocation_id);
+
+  it("a utility call answered between a tool call and its tool events leaves the call, its result and its metadata on the step that called it", async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    // Without the fix: the title answer got a copy of read_file with its result; list_dir's result
+    // (its tool ran while the second title call was open) became a trailing system step without its id.
+    const offAgents = off.steps.filter((s) => s.source !== 'user');
+    assert.deepEqual(offAgents.map(calls), [['call_read'], ['call_read'], ['call_ls'], [], [], []]);
+    assert.deepEqual(offAgents.map(results), [[], [['call_read', 'alpha']], [], [], [], [[undefined, 'a.txt\nb.txt']]]);
+    const agents = d.steps.filter((s) => s.source !== 'user');
+    assert.deepEqual(agents.map(calls), [['call_read'], [], ['call_ls'], [], []]);
+    assert.deepEqual(agents.map(results), [[['call_read', 'alpha']], [], [['call_ls', 'a.txt\nb.txt']], [], []]);
+    assert.deepEqual(agents.map(invocations), [['call_read'], [], ['call_ls'], [], []]);
+    assert.deepEqual(d.steps.map((s) => s.message), off.steps.filter((s) => s.source !== 'system').map((s) => s.message));
+    assert.deepEqual(validateTrajectory(d as unknown as Json).filter((w) => w.level === 'error'), []);
+    assert.ok((await stepAt(N, 2)).fixes?.includes(N));
+  });
+
+  it('a tool event of the current step, or of a call no step holds yet, is handled as before', () => {
+    const tool = (n: number, ms: number, phase: 'start' | 'end', id: string, data: Json) =>
+      ev({ category: 'tool', scope_category: phase, uuid: uuid(n), parent_uuid: P, timestamp: at(ms), name: 'f', data, category_profile: { tool_call_id: id } });
+    const call = (id: string) => ({ choices: [{ message: { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'f', arguments: '{}' } }] } }] });
+    // The tool ends before the answer that calls it: deferred, then attached when that answer lists it.
+    const early = toAtif([llm(1, 0, 'start', chat(user('q'))), tool(8, 1, 'start', 't1', {}), tool(8, 2, 'end', 't1', 'r'), llm(1, 3, 'end', call('t1'))]);
+    assert.deepEqual(early.steps.map(results), [[], [['t1', 'r']]]);
+    const current = toAtif([llm(1, 0, 'start', chat(user('q'))), llm(1, 1, 'end', call('t1')), tool(8, 2, 'start', 't1', {}), tool(8, 3, 'end', 't1', 'r'), llm(2, 4, 'start', chat(user('next')))]);
+    assert.deepEqual(current.steps.map(results), [[], [['t1', 'r']], []]);
+  });
+});

@@ -55,7 +55,7 @@ export interface ToolLink {
   via?: ToolLinkRule | 'SYNTHETIC_UUID';
   sourceCallId?: string;
   /** How the observation result was placed when its batch was flushed. */
-  placement?: 'ATTACHED' | 'DEFERRED_THEN_ATTACHED' | 'STANDALONE' | 'DEFERRED_STANDALONE' | 'NO_DATA';
+  placement?: 'ATTACHED' | 'ATTACHED_EARLIER' | 'DEFERRED_THEN_ATTACHED' | 'STANDALONE' | 'DEFERRED_STANDALONE' | 'NO_DATA';
   /** The step that received the result. */
   step?: Step;
 }
@@ -131,6 +131,11 @@ export class StepBuilder {
   /** Whether a request's tool results are read (request-tool-results, request-tool-result-content). */
   private readonly requestResults: boolean;
   private openTurn: OpenTurn | undefined;
+  /**
+   * Fix earlier-step-tool-events: the agent steps that stopped being current, by the ids of their tool calls
+   * (the latest step wins), so a tool event of such a call finds the step that called it.
+   */
+  private readonly callSteps: Map<string, Step> | undefined;
 
   /** `agentUuid`: the agent whose steps these are, in tree mode (a subagent's own scope is then a turn of it). */
   constructor(
@@ -140,6 +145,23 @@ export class StepBuilder {
     if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds, lookups.fixes.has('retry-after-error-answer'));
     this.hookTurns = lookups.fixes.has('hook-turn-steps');
     this.requestResults = lookups.fixes.has('request-tool-results') || lookups.fixes.has('request-tool-result-content');
+    if (lookups.fixes.has('earlier-step-tool-events')) this.callSteps = new Map();
+  }
+
+  /** The step leaves the current position: remember which calls it holds (earlier-step-tool-events). */
+  private retire(step: Step | undefined): void {
+    if (!this.callSteps || !step?.tool_calls) return;
+    for (const c of step.tool_calls) if (c.tool_call_id !== '') this.callSteps.set(c.tool_call_id, step);
+  }
+
+  /**
+   * The earlier agent step that holds the call `id`, when it is not the current one: another LLM call
+   * (a Claude Code Haiku call for a title, a topic or a Bash command's prefix) ended between the answer
+   * that called the tool and the tool's hooks, so the current step is that call's answer.
+   */
+  private earlierStep(id: string): Step | undefined {
+    const step = this.callSteps?.get(id);
+    return step !== undefined && step !== this.current.step ? step : undefined;
   }
 
   private markFix(step: Step, fix: FixName): void {
@@ -328,6 +350,7 @@ export class StepBuilder {
     this.stashedRequests.delete(e.uuid);
     const request = stashed?.body;
     if (stashed !== undefined) this.markFix(step, stashed.why === 'error-retry' ? 'retry-after-error-answer' : 'no-repeated-user-step');
+    this.retire(this.current.step);
     this.current = {
       step,
       ancestry: buildAncestry(e, this.lookups.starts),
@@ -378,6 +401,7 @@ export class StepBuilder {
   /** Writes the current agent step's `extra` (ancestry, invocation, response, tool metadata) and releases it. */
   private finalizeCurrent(): void {
     const cur = this.current;
+    this.retire(cur.step);
     if (!cur.step || !cur.ancestry) return;
     const pairs = cur.toolAncestry.map((a, i) => [a, cur.toolInvocations[i]] as const);
     if (cur.knownIds.length > 0 && pairs.length > 0) {
@@ -422,6 +446,11 @@ export class StepBuilder {
     if (via !== undefined) this.toolStartRules.set(e.uuid, via);
     this.toolScopeCallIds.set(e.uuid, id);
     if (!step) return;
+    // The call is an earlier step's (an LLM call answered in between): no copy of it on the current step.
+    if (!knownIdIndex.has(this.current.knownIds, id) && !callsById.has(step.tool_calls ?? NO_CALLS, id) && this.earlierStep(id)) {
+      this.activeToolCallId = id;
+      return;
+    }
     if (!knownIdIndex.has(this.current.knownIds, id)) {
       const calls = (step.tool_calls ??= []);
       if (!callsById.has(calls, id)) {
@@ -489,9 +518,16 @@ export class StepBuilder {
     if (id === undefined) return;
     const ancestry = buildAncestry(e, this.lookups.starts);
     const invocation = buildInvocation(this.lookups.starts.get(e.uuid)?.ts, e.ts, id);
+    const earlier = this.current.step && knownIdIndex.has(this.current.knownIds, id) ? undefined : this.earlierStep(id);
     if (this.current.step && knownIdIndex.has(this.current.knownIds, id)) {
       this.current.toolAncestry.push(ancestry);
       this.current.toolInvocations.push(invocation);
+    } else if (earlier) {
+      // That step is finalised: its metadata lists are extended where finalizeCurrent put them.
+      const extra = (earlier.extra ??= {});
+      ((extra.tool_ancestry ??= []) as Json[]).push(ancestry as unknown as JsonObject);
+      ((extra.tool_invocations ??= []) as Json[]).push(invocation as unknown as JsonObject);
+      this.markFix(earlier, 'earlier-step-tool-events');
     } else {
       pushTo(this.deferredMeta, id, [ancestry, invocation]);
     }
@@ -542,6 +578,11 @@ export class StepBuilder {
       } else if (this.current.step?.tool_calls && callsById.has(this.current.step.tool_calls, id)) {
         if (item.link) [item.link.placement, item.link.step] = ['ATTACHED', this.current.step];
         attached.push(r);
+      } else if (this.earlierStep(id)) {
+        const earlier = this.earlierStep(id)!;
+        if (item.link) [item.link.placement, item.link.step] = ['ATTACHED_EARLIER', earlier];
+        this.mergeResult(earlier, r);
+        this.markFix(earlier, 'earlier-step-tool-events');
       } else {
         const d: Deferred = { result: r, timestamp: ts, link: item.link };
         pushTo(this.deferred, id, d);

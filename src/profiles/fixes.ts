@@ -239,6 +239,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'earlier-step-tool-events',
+    summary: "a tool start or end whose call id names a tool call of an earlier agent step (another LLM call ended between the answer that called the tool and the tool's hooks, as Claude Code's Haiku utility calls do) belongs to that step: the start adds no copy of the call to the current step, the result and the tool metadata attach to the step that called it",
+    origin: '../shared/spec/atif-conversion.md §3.10-3.12 (as at NeMo-Relay HEAD): only the current agent step takes a tool event, so the call was copied onto the utility answer, or its result became a trailing system step without source_call_id',
+    inDefault: true,
+  },
+  {
     name: 'signature-tool-calls',
     summary: 'the dedupe response signature includes the promoted tool calls, so tool-only answers with different calls never match',
     origin: 'NeMo-Relay #205',
