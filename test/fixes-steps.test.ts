@@ -969,3 +969,31 @@ describe('earlier-step-tool-events (atif-conversion.md §3.10–3.12)', () => {
     assert.deepEqual(current.steps.map(results), [[], [['t1', 'r']], []]);
   });
 });
+
+describe('tool-result-reminder-continuation (no-repeated-user-step)', () => {
+  const N = 'tool-result-reminder-continuation';
+  const reminder = { type: 'text', text: "<system-reminder>\nThe TodoWrite tool hasn't been used recently.\n</system-reminder>" };
+  const result = { type: 'tool_result', tool_use_id: 't1', content: 'ok' };
+
+  it("a tool round whose results carry Claude Code's system reminders writes no user step; the user's own words beside results still do", async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    assert.deepEqual(sources(off), ['user', 'agent', 'user', 'agent', 'user', 'agent']);
+    assert.match(String(off.steps[2].message), /^\[\{"content":"12 passing","tool_use_id":"toolu_1","type":"tool_result"\}/);
+    assert.deepEqual(sources(d), ['user', 'agent', 'agent', 'user', 'agent']);
+    // The request goes to its answer's step, as a continuation's does.
+    assert.ok(JSON.stringify(d.steps[2].extra?.llm_request).includes('toolu_1'));
+    assert.deepEqual(renumbered(without(d.steps, 'extra')), renumbered(without(off.steps.filter((_, i) => i !== 2), 'extra')));
+    assert.ok((await stepAt(N, 3)).fixes?.includes(N));
+  });
+
+  it('only whole <system-reminder> texts beside tool parts are no user input, and only with the option', () => {
+    const last = (...content: Json[]) => chat(user('q'), { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] }, user(content));
+    const on = { reminderContinuation: true };
+    assert.equal(requestTurnState(last(result, reminder), on), 'continuation');
+    assert.equal(requestTurnState(last(result, reminder, { ...reminder, text: '  ' + reminder.text + '\n' }), on), 'continuation');
+    assert.equal(requestTurnState(last(result, reminder)), 'fresh', 'as at NeMo-Relay HEAD without the option');
+    assert.equal(requestTurnState(last(result, reminder, { type: 'text', text: 'Also check the types.' }), on), 'fresh');
+    assert.equal(requestTurnState(last(result, { type: 'text', text: '<system-reminder>x</system-reminder> and do y' }), on), 'fresh');
+    assert.equal(requestTurnState(last(reminder), on), 'fresh', 'no tool round: reminders alone are a new message');
+  });
+});

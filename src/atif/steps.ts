@@ -99,6 +99,14 @@ interface Deferred {
   link?: ToolLink;
 }
 
+/** The fix that kept a request's user step out of the trajectory, by why (explain --step names it). */
+const STASH_FIX: Record<RepeatedTurn, FixName> = {
+  continuation: 'no-repeated-user-step',
+  'reminder-continuation': 'tool-result-reminder-continuation',
+  retry: 'no-repeated-user-step',
+  'error-retry': 'retry-after-error-answer',
+};
+
 /** Lookups into the lists a step builds up (scans would be quadratic in a step's parallel tool calls). */
 const knownIdIndex = new ListIndex<string>((id) => id);
 const callsById = new ListIndex<ToolCall>((c) => c.tool_call_id);
@@ -142,7 +150,9 @@ export class StepBuilder {
     private readonly lookups: Lookups,
     private readonly agentUuid?: string,
   ) {
-    if (lookups.fixes.has('no-repeated-user-step')) this.userTurns = new UserTurns(lookups.llmEnds, lookups.fixes.has('retry-after-error-answer'));
+    if (lookups.fixes.has('no-repeated-user-step')) {
+      this.userTurns = new UserTurns(lookups.llmEnds, lookups.fixes.has('retry-after-error-answer'), lookups.fixes.has('tool-result-reminder-continuation'));
+    }
     this.hookTurns = lookups.fixes.has('hook-turn-steps');
     this.requestResults = lookups.fixes.has('request-tool-results') || lookups.fixes.has('request-tool-result-content');
     if (lookups.fixes.has('earlier-step-tool-events')) this.callSteps = new Map();
@@ -349,7 +359,7 @@ export class StepBuilder {
     const stashed = this.stashedRequests.get(e.uuid);
     this.stashedRequests.delete(e.uuid);
     const request = stashed?.body;
-    if (stashed !== undefined) this.markFix(step, stashed.why === 'error-retry' ? 'retry-after-error-answer' : 'no-repeated-user-step');
+    if (stashed !== undefined) this.markFix(step, STASH_FIX[stashed.why]);
     this.retire(this.current.step);
     this.current = {
       step,

@@ -8,7 +8,7 @@ import { requestTurnState } from '../providers/turn-state.js';
  * Why an LLM start writes no user step under `no-repeated-user-step`; `error-retry` (fix
  * `retry-after-error-answer`): it resends a request the provider answered with an error.
  */
-export type RepeatedTurn = 'continuation' | 'retry' | 'error-retry';
+export type RepeatedTurn = 'continuation' | 'reminder-continuation' | 'retry' | 'error-retry';
 
 interface Attempt {
   uuid: string;
@@ -41,6 +41,8 @@ export class UserTurns {
   constructor(
     private readonly ends: ReadonlyMap<string, boolean>,
     private readonly errorAnswers = false,
+    /** Fix tool-result-reminder-continuation: system reminders beside tool results are no user input. */
+    private readonly reminderContinuation = false,
   ) {}
 
   /**
@@ -55,6 +57,8 @@ export class UserTurns {
     this.lastResponseless = answerFollows ? undefined : attempt;
     this.lastAttempt = attempt;
     if (answerFollows && requestTurnState(body) === 'continuation') return 'continuation';
+    // Only the reminders made it a continuation: said apart, so explain names the fix.
+    if (answerFollows && this.reminderContinuation && requestTurnState(body, { reminderContinuation: true }) === 'continuation') return 'reminder-continuation';
     return retry;
   }
 

@@ -47,6 +47,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'tool-result-reminder-continuation',
+    summary: "with no-repeated-user-step, an Anthropic request whose latest user message holds tool_result blocks and, beside them, only text blocks that are each one <system-reminder> (Claude Code's todo nudges, file-change notices, hook output) continues the turn: it writes no user step (other text beside the results, a user's own words, still opens one)",
+    origin: 'NeMo-Relay #545 reads any text part as user input (as at HEAD raw_content_starts_new_turn), so each such tool round wrote a user step whose message was the tool_result blocks as JSON',
+    inDefault: true,
+  },
+  {
     name: 'retry-after-error-answer',
     summary: 'with no-repeated-user-step, an attempt the provider answered with an error (an error object at the answer\'s top: Anthropic\'s 529 overloaded_error, a 429 or 500 error body) is a failed attempt: the same request sent again writes no user step; its request goes to its agent step as extra.llm_request, and the error answer keeps its own agent step',
     origin: 'NeMo-Relay #957 (a retry collapses to one logical call) counts only response-less attempts: Claude Code resends a request answered with overloaded_error as it was, and each retry wrote the user\'s message again',

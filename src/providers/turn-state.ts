@@ -15,22 +15,40 @@ const INSTRUCTION_ROLES = new Set(['system', 'developer']);
 
 const partType = (part: Json): string | undefined => (isObject(part) && typeof part.type === 'string' ? part.type : undefined);
 
-/** User content opens a turn unless it is made only of tool parts. */
-function userContentIsFresh(content: Json): boolean {
+/** How a request is read: `reminderContinuation` is fix tool-result-reminder-continuation. */
+export interface TurnStateOptions {
+  reminderContinuation?: boolean;
+}
+
+/**
+ * A text part that Claude Code adds for the model, not typed by the user: its whole text is one
+ * `<system-reminder>…</system-reminder>` (todo nudges, file-change notices, hook output). Claude Code
+ * sends these as user-role messages that its API normaliser merges into the neighbouring user
+ * message, so a tool-result message may carry them beside its `tool_result` blocks.
+ */
+function isSystemReminderPart(part: Json): boolean {
+  if (!isObject(part) || part.type !== 'text' || typeof part.text !== 'string') return false;
+  const text = part.text.trim();
+  return text.startsWith('<system-reminder>') && text.endsWith('</system-reminder>');
+}
+
+/** User content opens a turn unless it is made only of tool parts (and, with the option, system reminders). */
+function userContentIsFresh(content: Json, opts: TurnStateOptions): boolean {
   if (Array.isArray(content)) {
-    if (content.some((p) => USER_INPUT_PARTS.has(partType(p) ?? ''))) return true;
+    const input = (p: Json) => USER_INPUT_PARTS.has(partType(p) ?? '') && !(opts.reminderContinuation && isSystemReminderPart(p));
+    if (content.some(input)) return true;
     return !content.some((p) => TOOL_PARTS.has(partType(p) ?? ''));
   }
   if (isObject(content)) return USER_INPUT_PARTS.has(partType(content) ?? '') || !TOOL_PARTS.has(partType(content) ?? '');
   return true; // strings, null and other scalars are plain user input
 }
 
-function chatMessageState(m: JsonObject): TurnState | undefined {
+function chatMessageState(m: JsonObject, opts: TurnStateOptions): TurnState | undefined {
   const role = getOwn(m, 'role');
   if (typeof role === 'string' && INSTRUCTION_ROLES.has(role)) return undefined;
   if (typeof role === 'string' && role !== 'user') return 'continuation'; // assistant, tool, function
   if (!hasOwn(m, 'content')) return 'fresh';
-  return userContentIsFresh(getOwn(m, 'content') as Json) ? 'fresh' : 'continuation';
+  return userContentIsFresh(getOwn(m, 'content') as Json, opts) ? 'fresh' : 'continuation';
 }
 
 function responsesItemState(item: JsonObject): TurnState | undefined {
@@ -62,11 +80,11 @@ function latestState<T>(items: Json[], state: (item: JsonObject) => T | undefine
 }
 
 /** Chat `messages`, then Responses `input`, then `prompt` (always fresh). */
-export function requestTurnState(body: Json): TurnState | undefined {
+export function requestTurnState(body: Json, opts: TurnStateOptions = {}): TurnState | undefined {
   if (!isObject(body)) return undefined;
   const messages = getOwn(body, 'messages');
   if (Array.isArray(messages)) {
-    const s = latestState(messages, chatMessageState);
+    const s = latestState(messages, (m) => chatMessageState(m, opts));
     if (s !== undefined) return s;
   }
   if (hasOwn(body, 'input')) {
