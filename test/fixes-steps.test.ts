@@ -968,6 +968,24 @@ describe('earlier-step-tool-events (atif-conversion.md §3.10–3.12)', () => {
     const current = toAtif([llm(1, 0, 'start', chat(user('q'))), llm(1, 1, 'end', call('t1')), tool(8, 2, 'start', 't1', {}), tool(8, 3, 'end', 't1', 'r'), llm(2, 4, 'start', chat(user('next')))]);
     assert.deepEqual(current.steps.map(results), [[], [['t1', 'r']], []]);
   });
+
+  it('the next main request gives the step that called the tool its result (gateway alone) or its content (an object result), past the utility call', () => {
+    const tool = (n: number, ms: number, phase: 'start' | 'end', id: string, data: Json) =>
+      ev({ category: 'tool', scope_category: phase, uuid: uuid(n), parent_uuid: P, timestamp: at(ms), name: 'f', data, category_profile: { tool_call_id: id } });
+    const call = (id: string) => ({ choices: [{ message: { role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name: 'f', arguments: '{}' } }] } }] });
+    const next = chat(user('q'), { role: 'assistant', content: null, tool_calls: [{ id: 't1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 't1', content: 'as sent' });
+    const title = [llm(3, 2, 'start', chat(user('q'))), llm(3, 3, 'end', answer('A title'))];
+    const run = (hook: AtofEvent[], disable: FixName[] = []) =>
+      toAtif([llm(1, 0, 'start', chat(user('q'))), llm(1, 1, 'end', call('t1')), ...title, ...hook, llm(2, 6, 'start', next), llm(2, 7, 'end', answer('Done.'))], 'default', disable);
+    const first = (t: ReturnType<typeof toAtif>) => t.steps.find((x) => x.tool_calls)!.observation?.results.map((r) => [r.source_call_id, r.content, r.extra?.source ?? r.extra?.content_source]);
+    assert.deepEqual(first(run([])), [['t1', 'as sent', 'llm_request']]);
+    assert.equal(first(run([], [N])), undefined, 'without the fix the request reached only the title step');
+    const hook = [tool(8, 4, 'start', 't1', {}), tool(8, 5, 'end', 't1', { stdout: 'x' })];
+    assert.deepEqual(first(run(hook)), [['t1', 'as sent', 'llm_request']]);
+    // A new round of calls ends the wait: an older step is not filled from a later request.
+    const later = toAtif([llm(1, 0, 'start', chat(user('q'))), llm(1, 1, 'end', call('t1')), ...title, llm(4, 4, 'start', chat(user('q'))), llm(4, 5, 'end', call('t2')), llm(2, 6, 'start', next)]);
+    assert.equal(later.steps.find((x) => x.tool_calls?.[0]?.tool_call_id === 't1')!.observation, undefined);
+  });
 });
 
 describe('tool-result-reminder-continuation (no-repeated-user-step)', () => {

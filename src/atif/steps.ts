@@ -4,7 +4,7 @@ import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
 import { anthropicCitationTextApplies, anthropicServerToolResults } from '../providers/anthropic.js';
 import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
-import { requestToolResults, responsesOutputItems, type ResponsesOutputItems } from '../providers/tool-results.js';
+import { requestToolResults, responsesOutputItems, type RequestToolResult, type ResponsesOutputItems } from '../providers/tool-results.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply } from '../providers/tool-calls.js';
@@ -144,6 +144,11 @@ export class StepBuilder {
    * (the latest step wins), so a tool event of such a call finds the step that called it.
    */
   private readonly callSteps: Map<string, Step> | undefined;
+  /**
+   * Retired steps with a call that has no result with content yet, until an answer that calls tools
+   * comes: the next main request sends those results back, and a utility call may come before it.
+   */
+  private unanswered: Step[] = [];
 
   /** `agentUuid`: the agent whose steps these are, in tree mode (a subagent's own scope is then a turn of it). */
   constructor(
@@ -162,6 +167,9 @@ export class StepBuilder {
   private retire(step: Step | undefined): void {
     if (!this.callSteps || !step?.tool_calls) return;
     for (const c of step.tool_calls) if (c.tool_call_id !== '') this.callSteps.set(c.tool_call_id, step);
+    if (!this.requestResults || this.unanswered.includes(step)) return;
+    const done = new Set((step.observation?.results ?? []).filter((r) => r.content !== undefined).map((r) => r.source_call_id));
+    if (step.tool_calls.some((c) => c.tool_call_id !== '' && !done.has(c.tool_call_id))) this.unanswered.push(step);
   }
 
   /**
@@ -246,15 +254,23 @@ export class StepBuilder {
    * the text or parts this request sends for its call: what the model read.
    */
   private takeRequestToolResults(e: AtofEvent, data: Json): void {
-    const step = this.current.step;
-    if (!step?.tool_calls || step.tool_calls.length === 0) return;
+    let sent: Map<string, RequestToolResult> | undefined;
+    const read = () => (sent ??= requestToolResults(unwrapLlmRequest(data)));
+    if (this.current.step) this.takeRequestToolResultsFor(this.current.step, e, read);
+    // earlier-step-tool-events: a step another LLM call replaced before this request sent its results.
+    for (const step of this.unanswered) if (step !== this.current.step && this.takeRequestToolResultsFor(step, e, read)) this.markFix(step, 'earlier-step-tool-events');
+  }
+
+  /** Whether the request gave the step a result or content. */
+  private takeRequestToolResultsFor(step: Step, e: AtofEvent, read: () => Map<string, RequestToolResult>): boolean {
+    if (!step.tool_calls || step.tool_calls.length === 0) return false;
     const calls = step.tool_calls;
     const answered = this.lookups.fixes.has('request-tool-results') ? new Set(step.observation?.results.map((r) => r.source_call_id)) : undefined;
     const open = answered ? calls.filter((c) => c.tool_call_id !== '' && !answered.has(c.tool_call_id)) : [];
     const bare = this.lookups.fixes.has('request-tool-result-content') ? (step.observation?.results ?? []).filter((r) => r.content === undefined && !!r.source_call_id && callsById.has(calls, r.source_call_id)) : [];
-    if (open.length === 0 && bare.length === 0) return;
-    const sent = requestToolResults(unwrapLlmRequest(data));
-    let [took, read] = [false, false];
+    if (open.length === 0 && bare.length === 0) return false;
+    const sent = read();
+    let [took, readItems] = [false, false];
     for (const call of open) {
       const result = sent.get(call.tool_call_id);
       if (!result) continue;
@@ -265,7 +281,7 @@ export class StepBuilder {
         // The text is the content; an image or file it leaves out stays in the items as sent.
         if (!items.onlyText) extra.tool_result = result.output;
         this.mergeResult(step, items.text === undefined ? { extra, source_call_id: call.tool_call_id } : { content: items.text, extra, source_call_id: call.tool_call_id });
-        read = true;
+        readItems = true;
       } else {
         this.mergeResult(step, { content: this.closedMessage(atifContentValue(result.output)), extra, source_call_id: call.tool_call_id });
       }
@@ -284,10 +300,11 @@ export class StepBuilder {
       r.content = this.closedMessage(text);
       r.extra = { ...(r.extra ?? {}), content_source: REQUEST_RESULT_SOURCE };
       filled = true;
-      read ||= items !== undefined;
+      readItems ||= items !== undefined;
     }
     if (filled) this.markFix(step, 'request-tool-result-content');
-    if (read) this.markFix(step, 'responses-tool-output-items');
+    if (readItems) this.markFix(step, 'responses-tool-output-items');
+    return took || filled;
   }
 
   /**
@@ -361,6 +378,8 @@ export class StepBuilder {
     const request = stashed?.body;
     if (stashed !== undefined) this.markFix(step, STASH_FIX[stashed.why]);
     this.retire(this.current.step);
+    // A new round of calls: the results of earlier rounds were sent with the request it answers, or never.
+    if (step.tool_calls && step.tool_calls.length > 0) this.unanswered = [];
     this.current = {
       step,
       ancestry: buildAncestry(e, this.lookups.starts),
