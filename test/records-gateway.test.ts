@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import * as zlib from 'node:zlib';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { decodeGatewayRecord, looksLikeGatewayRecord, NOT_CAPTURED } from '../src/ingest/records/gateway.js';
 import type { GatewayExchange } from '../src/ingest/records/exchange.js';
@@ -129,14 +128,27 @@ describe('decodeGatewayRecord', () => {
     assert.deepEqual(decode({ ...base, headers: { 'content-encoding': 'gzip, br' }, body_base64: b64(twice) }).body, body);
   });
 
-  it('decodes zstd where Node has it, and otherwise says that the zstd coding is the problem', () => {
+  it('decodes zstd on every supported Node (zlib where it has zstd, fzstd on Node 20)', () => {
     const x = decode({ ...base, headers: { 'content-encoding': 'zstd' }, body_base64: b64(zstdRawFrame(Buffer.from('{"model":"z"}'))) });
-    if ('zstdDecompressSync' in zlib) {
-      assert.deepEqual(x.body, { model: 'z' });
-    } else {
-      assert.equal(x.body, undefined);
-      assert.match(x.bodyError ?? '', /content-encoding "zstd" cannot be decoded: Node .* zlib has no zstd support/);
-    }
+    assert.deepEqual(x.body, { model: 'z' });
+    assert.equal(x.bodyError, undefined);
+  });
+
+  it('decodes a Codex request body compressed by the zstd tool (compressed blocks, not raw ones)', () => {
+    // `zstd -3` of a Codex-like Responses body: Huffman/FSE-coded blocks and a checksum, as Codex
+    // (zstd level 3) sends them with Content-Encoding: zstd.
+    const codexZstd =
+      'KLUv/WRqAD0EADKIGhtwxzroxazgrJxYI5DUAVcNQQI6oh1BAuiFIwKAx3iM50a6KFmlBFZUv+bVXLPXXFOIM1k3jXCnbXINL/fBFVMZB2MypZrKl8PeKTh9meW1m0h1CnF6Rrh6E2/ygKsQoEGxC7vTXR5QuRMJALAhRbXS1uhSIwhhqi4zjdjsEdVy7XVCAfQTs2w=';
+    const x = decode({ ...base, path: '/backend-api/codex/responses', headers: { 'Content-Encoding': 'zstd' }, body_base64: codexZstd });
+    assert.equal(x.bodyError, undefined);
+    const text = 'Fix the failing test in src/math.ts. '.repeat(6);
+    assert.deepEqual(x.body, { model: 'gpt-5.1-codex', store: false, input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text }] }] });
+  });
+
+  it('names a corrupt zstd body', () => {
+    const x = decode({ ...base, headers: { 'content-encoding': 'zstd' }, body_base64: b64(Buffer.from('not zstd at all')) });
+    assert.equal(x.body, undefined);
+    assert.match(x.bodyError ?? '', /content-encoding "zstd" body failed to decode: /);
   });
 
   it('names an unknown coding and a corrupt body', () => {

@@ -1,17 +1,22 @@
 import * as zlib from 'node:zlib';
+import { decompress as fzstdDecompress } from 'fzstd';
 
 /**
  * HTTP `content-encoding` decoding for captured bodies. Codings listed in one header were applied in
- * order, so they are undone last-first. zstd is decoded only where the running Node has it in zlib
- * (Node 20 does not); otherwise the failure names the coding so the record can say why its body is
- * unreadable.
+ * order, so they are undone last-first. zstd is decoded by zlib where the running Node has it, else
+ * by fzstd (a pure-JS decoder): Codex sends its Responses request bodies zstd-compressed
+ * (NeMo-Relay #452), and Node 20, the oldest Node this tool runs on, has no zstd in zlib.
  */
 export type DecodeOutcome = { ok: true; bytes: Buffer } | { ok: false; message: string };
 
 type Decoder = (bytes: Buffer) => Buffer;
 
-/** zlib's zstd entry point on Node versions that ship one (added after Node 20). */
-const zstdDecompress = (zlib as unknown as { zstdDecompressSync?: Decoder }).zstdDecompressSync;
+/** zlib's zstd entry point on Node versions that ship one (added after Node 20), else fzstd's. */
+const zlibZstd = (zlib as unknown as { zstdDecompressSync?: Decoder }).zstdDecompressSync;
+const zstdDecompress: Decoder = zlibZstd ?? ((b) => {
+  const out = fzstdDecompress(b);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+});
 
 const DECODERS: Record<string, Decoder | undefined> = {
   identity: (b) => b,
