@@ -8,7 +8,7 @@ import type { Json } from '../src/json/value.js';
 import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
-import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply } from '../src/providers/tool-calls.js';
+import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply } from '../src/providers/usage.js';
 import { responseReasoning } from '../src/providers/reasoning.js';
 import { anthropicServerToolResults } from '../src/providers/anthropic.js';
@@ -455,6 +455,46 @@ describe('responses-custom-tool-calls (atif-conversion.md §3.8)', () => {
     assert.equal(responsesCustomToolCallsApply(output(fn)), false);
     assert.equal(responsesCustomToolCallsApply({ ...output(custom), tool_calls: [{ id: 'c', function: { name: 'f' } }] }), false);
     assert.equal(responsesCustomToolCallsApply(output(custom)), true);
+  });
+});
+
+describe('responses-web-search-calls (atif-conversion.md §3.8)', () => {
+  const N = 'responses-web-search-calls';
+
+  it("the web searches the answer ran are the step's tool calls, a search's sources its result; nothing else changes", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.equal(s0.steps[1].tool_calls, undefined);
+    assert.equal(s0.steps[1].observation, undefined);
+    assert.equal(d.steps[1].message, 'Vitest 3 reworked the reporter API.');
+    assert.deepEqual(d.steps[1].tool_calls, [
+      { tool_call_id: 'ws_1', function_name: 'web_search', arguments: { query: 'vitest 3 changelog', type: 'search' }, extra: { status: 'completed', type: 'web_search_call' } },
+      { tool_call_id: 'ws_2', function_name: 'web_search', arguments: { type: 'open_page', url: 'https://vitest.dev/blog/vitest-3' }, extra: { status: 'completed', type: 'web_search_call' } },
+    ]);
+    // The open_page action carries no sources: no result for it.
+    assert.deepEqual(d.steps[1].observation, {
+      results: [{ content: 'https://vitest.dev/blog/vitest-3\nhttps://github.com/vitest-dev/vitest/releases', extra: { source: 'llm_response', type: 'web_search_call' }, source_call_id: 'ws_1' }],
+    });
+    assert.deepEqual(without(d.steps, 'tool_calls', 'observation'), without(s0.steps, 'tool_calls', 'observation'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+  });
+
+  it('reads web searches beside function calls, in output order; not at the seed; an answer of searches alone has no message', () => {
+    const rules: ProviderRules = { responsesFunctionCalls: true, responsesCustomToolCalls: true, responsesWebSearchCalls: true };
+    const fn = { type: 'function_call', id: 'fc_1', call_id: 'call_fn', name: 'shell', arguments: '{}' };
+    const custom = { type: 'custom_tool_call', call_id: 'call_c', name: 'apply_patch', input: 'x' };
+    const bare = { type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'q', sources: [{ type: 'url', url: 'https://a.example' }] } };
+    const output = (...items: Json[]) => ({ output: items });
+    const ids = (data: Json, r: ProviderRules) => extractToolCalls(data, r)?.map((c) => c.tool_call_id);
+    assert.deepEqual(ids(output(custom, bare, fn), rules), ['call_c', 'web_search:2', 'call_fn'], 'no item id: named by position');
+    assert.deepEqual(ids(output(bare, fn), { responsesFunctionCalls: true }), ['call_fn'], 'relay-0.3 reads function calls only');
+    assert.equal(ids(output(bare), {}), undefined);
+    // The result is named as the call is, under the same rules.
+    assert.deepEqual(responsesWebSearchSources(output(custom, bare, fn), true), [{ callId: 'web_search:2', content: 'https://a.example' }]);
+    assert.deepEqual(responsesWebSearchSources(output({ ...bare, id: 'ws_9', action: { type: 'search', query: 'q' } })), []);
+    assert.deepEqual(extractResponseMessage(output(bare), rules), { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' });
+    assert.equal(responsesWebSearchCallsApply(output(fn)), false);
+    assert.equal(responsesWebSearchCallsApply({ ...output(bare), tool_calls: [{ id: 'c', function: { name: 'f' } }] }), false);
+    assert.equal(responsesWebSearchCallsApply(output(bare)), true);
   });
 });
 

@@ -166,6 +166,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     anthropicMessages: fixes.has('anthropic-tool-use'),
     responsesFunctionCalls: fixes.has('responses-function-calls'),
     responsesCustomToolCalls: fixes.has('responses-custom-tool-calls'),
+    responsesWebSearchCalls: fixes.has('responses-web-search-calls'),
     anthropicServerTools: fixes.has('anthropic-server-tools'),
     anthropicCitationText: fixes.has('anthropic-citation-text'),
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),

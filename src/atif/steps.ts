@@ -7,7 +7,7 @@ import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequ
 import { requestToolResults, responsesOutputItems, type RequestToolResult, type ResponsesOutputItems } from '../providers/tool-results.js';
 import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
-import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply } from '../providers/tool-calls.js';
+import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { responseReasoning } from '../providers/reasoning.js';
 import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, responsesCachedTokensApply, type Metrics } from '../providers/usage.js';
@@ -246,6 +246,18 @@ export class StepBuilder {
   }
 
   /**
+   * Fix `responses-web-search-calls`: the web searches the answer ran take their sources at once as
+   * their results (OpenAI ran them; nothing is sent back for them), as Anthropic's server tools do.
+   */
+  private attachWebSearchResults(step: Step, data: Json): void {
+    for (const result of responsesWebSearchSources(data, this.lookups.rules.responsesCustomToolCalls)) {
+      if (!callsById.has(step.tool_calls ?? NO_CALLS, result.callId)) continue;
+      this.mergeResult(step, { content: result.content, extra: { source: 'llm_response', type: 'web_search_call' }, source_call_id: result.callId });
+    }
+    this.markFix(step, 'responses-web-search-calls');
+  }
+
+  /**
    * Fix `request-tool-results`: the current answer's calls that no tool event answered take their
    * results from this request, which sends them back to the model (a log of the gateway alone has no
    * tool events at all). A result a tool event gave is never replaced; `extra.source` says where the
@@ -355,6 +367,7 @@ export class StepBuilder {
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
     if (this.openTurn) this.openTurn.answered = true;
     if (this.lookups.rules.anthropicServerTools && step.tool_calls) this.attachServerToolResults(step, data);
+    if (this.lookups.rules.responsesWebSearchCalls && step.tool_calls && responsesWebSearchCallsApply(data)) this.attachWebSearchResults(step, data);
     if (model !== profileModel) this.markFix(step, 'response-model');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS' && this.lookups.rules.anthropicCitationText && anthropicCitationTextApplies(data)) this.markFix(step, 'anthropic-citation-text');

@@ -95,6 +95,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-web-search-calls',
+    summary: "an OpenAI Responses web search the model ran (web_search_call: OpenAI runs it and answers in the same response) is a tool call web_search named by its item id, its action (type, query, url) the arguments; the action's sources (include web_search_call.action.sources) are its result, their URLs one a line",
+    origin: 'atif-conversion.md §3.8 (relay-0.3, like NeMo-Relay HEAD, reads only function_call items of a Responses output): a Codex or agent web search, its query and what it found, reached no step, only extra.llm_response held it, while the answer cited it',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-stream-usage',
     summary: "a streamed Anthropic Messages answer keeps the input and cache token counts of its message_start: a message_delta's usage (Anthropic sends output_tokens alone) updates the usage key by key instead of replacing it",
     origin: 'relay-cli.md §2.8 (the codec replaces usage at message_delta, as NeMo-Relay HEAD still does): every streamed Claude call lost its prompt tokens',

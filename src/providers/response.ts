@@ -70,7 +70,7 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
       if (refusal !== undefined) return { value: refusal, branch: 'RESP_RESPONSES_REFUSAL' };
     }
     if (toolCallArray(data) !== undefined) return { value: '', branch: 'RESP_TOOL_CALLS_ONLY' };
-    if (rules.responsesFunctionCalls && responsesFunctionCallItems(data, rules.responsesCustomToolCalls) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
+    if (rules.responsesFunctionCalls && responsesFunctionCallItems(data, rules.responsesCustomToolCalls, rules.responsesWebSearchCalls) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
     if (rules.responsesReasoningOnly && responsesReasoningOnly(data)) return { value: '', branch: 'RESP_RESPONSES_REASONING_ONLY' };
   }
   return { value: atifContentValue(data), branch: 'RESP_WHOLE_BODY' };

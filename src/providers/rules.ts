@@ -17,6 +17,12 @@ export interface ProviderRules {
    */
   responsesCustomToolCalls?: boolean;
   /**
+   * OpenAI Responses `web_search_call` items (the hosted web search the model ran: its `action`,
+   * with the query) are tool calls named by their item id, and the `action.sources` they carry are
+   * their results.
+   */
+  responsesWebSearchCalls?: boolean;
+  /**
    * Anthropic `server_tool_use` and `mcp_tool_use` blocks are tool calls too (with `anthropicMessages`),
    * and the `*_tool_result` blocks the same response holds are their results.
    */

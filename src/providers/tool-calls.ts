@@ -49,13 +49,72 @@ export function toolCallArray(data: Json): Json[] | undefined {
  */
 const CUSTOM_CALL_TYPES = new Set(['custom_tool_call', 'local_shell_call']);
 
-/** The `function_call` items of an OpenAI Responses `output` (with `custom`, its other calls too), if it has any. */
-export function responsesFunctionCallItems(data: Json, custom = false): Json[] | undefined {
+/**
+ * A web search the model ran (fix `responses-web-search-calls`): OpenAI runs the hosted `web_search`
+ * tool itself and answers in the same response, so the item is a call and its result at once:
+ * `{"type": "web_search_call", "id": "ws_…", "status", "action": {"type": "search", "query",
+ * "sources"?} | {"type": "open_page", "url"} | {"type": "find_in_page", "url", "pattern"}}`.
+ */
+const WEB_SEARCH_CALL = 'web_search_call';
+
+/**
+ * The `function_call` items of an OpenAI Responses `output` (with `custom`, its custom tool and local
+ * shell calls too; with `webSearch`, its web search calls), if it has any.
+ */
+export function responsesFunctionCallItems(data: Json, custom = false, webSearch = false): Json[] | undefined {
   if (!isObject(data)) return undefined;
   const output = getOwn(data, 'output');
   if (!Array.isArray(output)) return undefined;
-  const items = output.filter((item) => isObject(item) && (item.type === 'function_call' || (custom && CUSTOM_CALL_TYPES.has(item.type as string))));
+  const items = output.filter(
+    (item) => isObject(item) && (item.type === 'function_call' || (custom && CUSTOM_CALL_TYPES.has(item.type as string)) || (webSearch && item.type === WEB_SEARCH_CALL)),
+  );
   return items.length > 0 ? items : undefined;
+}
+
+/** Whether fix `responses-web-search-calls` changes a response's tool calls: it has web search calls and no chat-style ones. */
+export function responsesWebSearchCallsApply(data: Json): boolean {
+  const chat = toolCallArray(data);
+  if (chat && chat.length > 0) return false;
+  return (responsesFunctionCallItems(data, false, true) ?? []).some((item) => isObject(item) && item.type === WEB_SEARCH_CALL);
+}
+
+/**
+ * A web search call as a tool call `web_search` (the tool Codex and the API declare as
+ * `{"type": "web_search"}`), named by its item id (it has no `call_id`: nothing is sent back for it),
+ * else `web_search:<n>`; its arguments are its `action` less the `sources` (the search's result, read
+ * by responsesWebSearchSources); `type` and `status` stay in `extra`.
+ */
+function webSearchToolCall(item: JsonObject, index: number): PromotedToolCall {
+  const itemId = getOwn(item, 'id');
+  const id = typeof itemId === 'string' && itemId !== '' ? itemId : `web_search:${index + 1}`;
+  const action = getOwn(item, 'action');
+  const args: JsonObject = {};
+  if (isObject(action)) for (const k of Object.keys(action)) if (k !== 'sources') setOwn(args, k, action[k]);
+  const extra: JsonObject = {};
+  for (const k of Object.keys(item)) if (k !== 'action' && !(k === 'id' && item.id === id)) setOwn(extra, k, item[k]);
+  return { arguments: args, extra, function_name: 'web_search', tool_call_id: id };
+}
+
+/**
+ * The results of a response's web search calls (fix `responses-web-search-calls`): the URLs of the
+ * `action.sources` a call carries (the request's `include: ["web_search_call.action.sources"]` asks
+ * for them), one a line, under the call's id as webSearchToolCall names it. A call without sources
+ * has no result here (OpenAI sends none unless asked). `custom`: whether custom tool calls are read
+ * too (rule responsesCustomToolCalls).
+ */
+export function responsesWebSearchSources(data: Json, custom = false): { callId: string; content: string }[] {
+  // The same items extractToolCalls reads under the same rules, so a call without id has the same `web_search:<n>`.
+  const items = responsesFunctionCallItems(data, custom, true) ?? [];
+  const out: { callId: string; content: string }[] = [];
+  items.forEach((item, index) => {
+    if (!isObject(item) || item.type !== WEB_SEARCH_CALL) return;
+    const action = getOwn(item, 'action');
+    const sources = isObject(action) ? getOwn(action, 'sources') : undefined;
+    if (!Array.isArray(sources)) return;
+    const urls = sources.flatMap((src) => (isObject(src) && typeof src.url === 'string' ? [src.url] : []));
+    if (urls.length > 0) out.push({ callId: webSearchToolCall(item, index).tool_call_id, content: urls.join('\n') });
+  });
+  return out;
 }
 
 /** Whether fix `responses-custom-tool-calls` changes a response's tool calls: it has such calls and no chat-style ones. */
@@ -141,10 +200,12 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
   let source = toolCallArray(data);
   let responsesItems = false;
   let customItems = false;
+  let webSearchItems = false;
   if (!source || source.length === 0) {
-    source = responsesFunctionCallItems(data, rules.responsesCustomToolCalls);
+    source = responsesFunctionCallItems(data, rules.responsesCustomToolCalls, rules.responsesWebSearchCalls);
     responsesItems = source !== undefined && rules.responsesFunctionCalls === true;
     customItems = source !== undefined && rules.responsesCustomToolCalls === true;
+    webSearchItems = source !== undefined && rules.responsesWebSearchCalls === true;
   }
   if (!source && rules.anthropicMessages) source = anthropicToolUseBlocks(data, rules.anthropicServerTools);
   if (!source) return undefined;
@@ -154,6 +215,10 @@ export function extractToolCalls(data: Json, rules: ProviderRules = SEED_RULES):
   for (let index = 0; index < source.length; index++) {
     const element = source[index];
     if (!isObject(element)) return undefined;
+    if (webSearchItems && element.type === WEB_SEARCH_CALL) {
+      calls.push(webSearchToolCall(element, index));
+      continue;
+    }
     if (customItems && isCustomCallItem(element)) {
       const call = customToolCall(element, index);
       if (call) calls.push(call);
