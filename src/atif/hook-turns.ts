@@ -25,6 +25,11 @@ export function turnPrompt(e: AtofEvent): string | undefined {
   return nonBlankText(e.data, 'prompt');
 }
 
+/** The prompt a `prompt_submitted` mark carries (an aliased child thread's UserPromptSubmit), when non-blank. */
+export function markPrompt(e: AtofEvent): string | undefined {
+  return e.kind === 'mark' ? nonBlankText(e.data, 'prompt') : undefined;
+}
+
 /** The answer a turn scope's end reports, when it has a non-blank one. */
 export function turnAnswer(e: AtofEvent): string | undefined {
   return nonBlankText(e.data, 'last_assistant_message');

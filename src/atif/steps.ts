@@ -19,7 +19,7 @@ import { ListIndex } from './list-index.js';
 import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
-import { turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
+import { markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns, type RepeatedTurn } from './user-turns.js';
 import { scopeRole, type AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
@@ -91,6 +91,8 @@ interface OpenTurn {
   answered: boolean;
   /** The agent step that holds the tools of a turn no request speaks for. */
   toolStep?: Step;
+  /** The fix the held prompt came from besides hook-turn-steps (a child thread's prompt mark). */
+  promptFix?: FixName;
 }
 
 interface Deferred {
@@ -650,6 +652,7 @@ export class StepBuilder {
     this.flush();
     const data = e.data;
     if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;
+    if (this.childPromptAsTurnPrompt(e)) return;
     const message = typeof hookName === 'string' && hookName !== '' ? hookName : e.name;
     const extra: JsonObject = {
       ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject,
@@ -657,6 +660,23 @@ export class StepBuilder {
       invocation: { framework: 'nemo_relay', invocation_id: e.uuid, status: 'completed' },
     };
     this.push({ extra, message, source: 'system', step_id: 0, timestamp: formatRfc3339(e.ts) }, { kind: 'mark', events: [e.uuid] });
+  }
+
+  /**
+   * With hook-turn-steps, a child thread's prompt mark directly under this trajectory's own subagent
+   * scope (fix `codex-child-prompt` puts it there) is the subagent turn's prompt, held as a prompt
+   * hook's is (a user step unless a request of the turn holds it), not a system step: it is the task
+   * the child was given. Only before the turn's first request, and when no prompt is held already.
+   */
+  private childPromptAsTurnPrompt(e: AtofEvent): boolean {
+    const turn = this.openTurn;
+    if (!turn || e.name !== 'prompt_submitted' || e.parentUuid !== turn.start.uuid || turn.start.uuid !== this.agentUuid) return false;
+    if (turn.requested || turn.prompt !== undefined || scopeRole(turn.start) !== 'subagent') return false;
+    const prompt = markPrompt(e);
+    if (prompt === undefined) return false;
+    turn.prompt = prompt;
+    turn.promptFix = 'codex-child-prompt';
+    return true;
   }
 
   /** A direct child agent starts: attach a ref to the delegating tool call, or synthesize a dispatch step. */
@@ -734,12 +754,12 @@ export class StepBuilder {
   private writeTurnPrompt(): void {
     const turn = this.openTurn;
     if (turn?.prompt === undefined) return;
-    const { start, prompt } = turn;
+    const { start, prompt, promptFix } = turn;
     turn.prompt = undefined;
     this.flush();
     this.finalizeCurrent();
     const step: Step = { extra: { ancestry: buildAncestry(start, this.lookups.starts) as unknown as JsonObject }, message: prompt, source: 'user', step_id: 0, timestamp: formatRfc3339(start.ts) };
-    this.push(step, { kind: 'turn-prompt', events: [start.uuid], fixes: ['hook-turn-steps'] });
+    this.push(step, { kind: 'turn-prompt', events: [start.uuid], fixes: promptFix ? ['hook-turn-steps', promptFix] : ['hook-turn-steps'] });
   }
 
   /**

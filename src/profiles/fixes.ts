@@ -287,6 +287,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'codex-child-prompt',
+    summary: "a Codex child thread's UserPromptSubmit (its task, the session aliased to the parent thread) is a prompt_submitted mark under the child's own subagent scope, not under the parent's turn; with hook-turn-steps it is the subagent's prompt (a user step unless the child's captured request holds it) instead of a system step",
+    origin: "relay-cli.md §3.6.4 (session.rs start_turn, as at NeMo-Relay HEAD): the mark went to the top of the parent's stack, so each child's task was a system step \"UserPromptSubmit\" in the parent trajectory, and a child seen by its hooks alone had no task",
+    inDefault: true,
+  },
+  {
     name: 'claude-code-agent-header',
     summary: "a Claude Code request on an Anthropic route with an x-claude-code-agent-id header (and no x-nemo-relay-subagent-id) belongs to the active subagent of that id (its hooks' agent_id): rule EXPLICIT_SUBAGENT, before hints and the sticky owner",
     origin: "Claude Code sends x-claude-code-agent-id (and x-claude-code-parent-agent-id) on each subagent's requests, which keep the parent's x-claude-code-session-id (peers.md §9); relay-0.3 and NeMo-Relay HEAD read only x-nemo-relay-subagent-id, so parallel subagents' calls went to the sticky owner (the subagent that started or ran a tool last)",

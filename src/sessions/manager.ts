@@ -40,6 +40,8 @@ export interface ManagerOptions {
   lateSubagentStop?: boolean;
   /** Fix `claude-gateway-turn` (see Session.ensureTurnStartedForGateway). */
   claudeGatewayTurn?: boolean;
+  /** Fix `codex-child-prompt` (see Session.startTurn). */
+  codexChildPrompt?: boolean;
   /** Fix `claude-startup-probe` (see {@link SessionManager.beginGatewayCall}). */
   claudeStartupProbe?: boolean;
 }
@@ -228,6 +230,7 @@ export class SessionManager {
       toolEndByArguments: this.options.toolEndByArguments ?? false,
       lateSubagentStop: this.options.lateSubagentStop ?? false,
       claudeGatewayTurn: this.options.claudeGatewayTurn ?? false,
+      codexChildPrompt: this.options.codexChildPrompt ?? false,
     });
     this.sessions.set(sessionId, session);
     this.createdAt.set(session, this.created++);

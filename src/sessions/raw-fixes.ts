@@ -14,7 +14,7 @@ export interface RawFixOptions {
   routes: RouteOptions;
   gateway: GatewayStartOptions;
   answers: AssembleOptions;
-  sessions: { jsonStringFallThrough: boolean; toolEndByArguments: boolean; lateSubagentStop: boolean; claudeStartupProbe: boolean; claudeGatewayTurn: boolean };
+  sessions: { jsonStringFallThrough: boolean; toolEndByArguments: boolean; lateSubagentStop: boolean; claudeStartupProbe: boolean; claudeGatewayTurn: boolean; codexChildPrompt: boolean };
 }
 
 export function rawFixOptions(fixes: FixSet): RawFixOptions {
@@ -40,6 +40,6 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       streamErrorAnswer: fixes.has('stream-error-answer'),
       streamErrorBody: fixes.has('stream-error-body'),
     },
-    sessions: { jsonStringFallThrough: fallThrough, toolEndByArguments: fixes.has('tool-end-name-arguments'), lateSubagentStop: fixes.has('late-subagent-stop'), claudeStartupProbe: fixes.has('claude-startup-probe'), claudeGatewayTurn: fixes.has('claude-gateway-turn') },
+    sessions: { jsonStringFallThrough: fallThrough, toolEndByArguments: fixes.has('tool-end-name-arguments'), lateSubagentStop: fixes.has('late-subagent-stop'), claudeStartupProbe: fixes.has('claude-startup-probe'), claudeGatewayTurn: fixes.has('claude-gateway-turn'), codexChildPrompt: fixes.has('codex-child-prompt') },
   };
 }

@@ -41,6 +41,8 @@ export interface SessionFixes {
   toolEndByArguments?: boolean;
   /** Fix `claude-gateway-turn`: a Claude Code Anthropic request with no turn open opens the turn, which its prompt hook then joins. */
   claudeGatewayTurn?: boolean;
+  /** Fix `codex-child-prompt`: an aliased child thread's prompt mark goes under that child's subagent scope. */
+  codexChildPrompt?: boolean;
 }
 
 export class Session {
@@ -95,7 +97,11 @@ export class Session {
     this.toolEndByArguments = fixes.toolEndByArguments ?? false;
     this.lateSubagentStop = fixes.lateSubagentStop ?? false;
     this.gatewayRequestTurns = fixes.claudeGatewayTurn ?? false;
+    this.childPromptInSubagent = fixes.codexChildPrompt ?? false;
   }
+
+  /** Fix `codex-child-prompt`: see {@link startTurn}. */
+  private readonly childPromptInSubagent: boolean;
 
   /** Fix `claude-gateway-turn`: see {@link ensureTurnStartedForGateway}. */
   private readonly gatewayRequestTurns: boolean;
@@ -178,11 +184,20 @@ export class Session {
     this.agentScope = this.push({ parentUuid: this.stackTop(), name: this.agentKind, category: 'agent', data: null, metadata });
   }
 
-  /** PromptSubmitted: a new user turn (the previous one is superseded), or only a mark for an aliased child. */
+  /**
+   * PromptSubmitted: a new user turn (the previous one is superseded), or only a mark for an aliased
+   * child. relay-0.3 (as NeMo-Relay HEAD) puts that mark at the top of the parent's stack, its turn:
+   * the child thread's task (a Codex collab_spawn child's UserPromptSubmit) became a system step
+   * "UserPromptSubmit" of the parent's trajectory. With fix `codex-child-prompt` the mark goes under
+   * the child's own subagent scope when it is active, so the task is the child's.
+   */
   startTurn(event: SessionInputOf<'PromptSubmitted'>): void {
-    if (aliasedTurnSubagentId(event.metadata, this.jsonStringFallThrough) !== undefined) {
+    const aliasedChild = aliasedTurnSubagentId(event.metadata, this.jsonStringFallThrough);
+    if (aliasedChild !== undefined) {
       this.ensureTurnStarted(event.metadata);
-      this.mark('prompt_submitted', event);
+      const childScope = this.childPromptInSubagent ? this.subagents.get(aliasedChild) : undefined;
+      if (childScope) this.emitter.mark(childScope.uuid, 'prompt_submitted', payloadOf(event), event.metadata);
+      else this.mark('prompt_submitted', event);
       return;
     }
     if (this.turnScope && this.gatewayRequestTurnOpen) {
