@@ -37,6 +37,12 @@ export interface GatewayStartOptions extends SessionChainOptions {
   jsonStringFallThrough?: boolean;
   /** Fix `claude-code-agent-header`: a Claude Code subagent's request names it by `x-claude-code-agent-id`. */
   claudeCodeAgentHeader?: boolean;
+  /**
+   * Fix `stream-without-request`: a call whose request body was not read (not captured, undecodable,
+   * not JSON), so that its `"stream"` flag is unknown, is a streaming call when its response was
+   * captured as an event stream.
+   */
+  streamWithoutRequest?: boolean;
 }
 
 export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRoute, options: GatewayStartOptions = {}): LlmGatewayStart {
@@ -48,7 +54,7 @@ export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRo
     session,
     provider: route.provider,
     request: { headers: observableHeaders(exchange.headers), content: exchange.body ?? null },
-    streaming: isStreamingRequest(exchange.body),
+    streaming: isStreamingRequest(exchange.body) || (options.streamWithoutRequest === true && streamedWithoutRequest(exchange)),
     metadata: { gateway_path: exchange.path },
   };
   assignDefined(start, 'sessionId', session.sessionId);
@@ -60,6 +66,17 @@ export function buildLlmGatewayStart(exchange: GatewayExchange, route: GatewayRo
   assignDefined(start, 'generationId', gatewayGenerationId(exchange, fallThrough));
   assignDefined(start, 'requestId', gatewayRequestId(exchange, fallThrough));
   return start;
+}
+
+/**
+ * The live gateway decodes an answer by its request's `"stream"` flag (relay-cli.md §2.8); with no
+ * request body read there is no flag, and relay-0.3 reads the call as buffered: an event stream then
+ * is "not JSON", only its size kept, the whole answer (text, calls, usage) lost. A capture whose
+ * request body is missing or unreadable still has the stream it was answered with: that stream says
+ * the request asked for one.
+ */
+export function streamedWithoutRequest(exchange: GatewayExchange): boolean {
+  return exchange.body === undefined && exchange.response?.sseText !== undefined;
 }
 
 function assignDefined<K extends keyof LlmGatewayStart>(start: LlmGatewayStart, key: K, value: LlmGatewayStart[K] | undefined): void {

@@ -3,7 +3,7 @@ import { isObject, type Json, type JsonObject } from '../json/value.js';
 import { isErrorAnswer } from '../providers/response.js';
 import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
 import { chatStreamCutShort, responsesStreamCutShort } from '../providers/sse/stream-end.js';
-import type { LlmGatewayStart } from './llm-start.js';
+import { streamedWithoutRequest, type LlmGatewayStart } from './llm-start.js';
 
 /**
  * What happened upstream for an LLM call, as the live gateway would have turned it into an LLM end
@@ -36,7 +36,9 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
   const response = exchange.response;
   if (!response) return { kind: 'transport-error', message: exchange.error ?? 'no response was captured' };
   const notes = response.bodyError ? [response.bodyError] : [];
-  if (start.streaming && format) {
+  // Fix stream-without-request: no request body was read, so no "stream" flag; the event stream captured says it was one.
+  const streaming = start.streaming || (answers.streamWithoutRequest === true && streamedWithoutRequest(exchange));
+  if (streaming && format) {
     // Fix stream-error-body: the provider refused the stream with its JSON error body (Anthropic's
     // HTTP 529 overloaded_error, a 429 or 500 error object): that body is the answer, as it is for a
     // buffered call, so the attempt reads as failed. The live codec found no event in it.

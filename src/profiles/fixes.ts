@@ -161,6 +161,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'stream-without-request',
+    summary: "a gateway call whose request body was not read (not captured, undecodable, not JSON), so that its \"stream\" flag is unknown, is read as a stream when its response was captured as an event stream: its answer, calls and usage are assembled instead of only the stream's size being kept",
+    origin: 'relay-cli.md §2.8 (the gateway decodes an answer by the request\'s "stream" flag; a null request reads as buffered): a capture whose request body a recorder did not keep or could not decode (a Codex zstd body before zstd could be read) lost its whole streamed answer, the step\'s message {"body_bytes": n}',
+    inDefault: true,
+  },
+  {
     name: 'stream-error-body',
     summary: 'in the replay, a request that asked for a stream ("stream": true) and was answered with a JSON error body instead (Anthropic\'s HTTP 529 {"type": "error", "error": {"type": "overloaded_error", …}}, an OpenAI 429 or 500 {"error": {…}}; any non-2xx JSON object, or one with an error object at its top) has that body as its answer, as a buffered call has: the LLM end, extra.llm_response and the gateway annotation carry the error, the answer reads as failed, and with retry-after-error-answer the client\'s resend writes no second user step; the call is no longer counted as a response not read',
     origin: 'relay-cli.md §2.8.2 (seed quirk): a non-2xx body in streaming mode goes through the SSE decoder, which finds no data: line, so the LLM end was the empty aggregate ({"content": []}); NeMo-Relay #577 preserves streaming provider error responses; Anthropic documents 529 overloaded_error and 500 api_error as JSON error bodies',

@@ -26,6 +26,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       codexClientMetadataSession: fixes.has('codex-client-metadata-session'),
       jsonStringFallThrough: fallThrough,
       claudeCodeAgentHeader: fixes.has('claude-code-agent-header'),
+      streamWithoutRequest: fixes.has('stream-without-request'),
     },
     answers: {
       anthropicStreamUsage: fixes.has('anthropic-stream-usage'),
@@ -39,6 +40,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       responsesStreamDeltas: fixes.has('responses-stream-deltas'),
       streamErrorAnswer: fixes.has('stream-error-answer'),
       streamErrorBody: fixes.has('stream-error-body'),
+      streamWithoutRequest: fixes.has('stream-without-request'),
     },
     sessions: { jsonStringFallThrough: fallThrough, toolEndByArguments: fixes.has('tool-end-name-arguments'), lateSubagentStop: fixes.has('late-subagent-stop'), claudeStartupProbe: fixes.has('claude-startup-probe'), claudeGatewayTurn: fixes.has('claude-gateway-turn'), codexChildPrompt: fixes.has('codex-child-prompt') },
   };

@@ -41,6 +41,12 @@ export interface AssembleOptions {
    * does. Read by the gateway's outcome (src/gateway/upstream-outcome.ts), not by the assembly.
    */
   streamErrorBody?: boolean;
+  /**
+   * Fix `stream-without-request`: a call whose request body was not read is decoded as a stream when
+   * its response is an event stream. Read by the gateway's outcome, not by the assembly (the start's
+   * own flag is GatewayStartOptions.streamWithoutRequest).
+   */
+  streamWithoutRequest?: boolean;
 }
 
 const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
