@@ -498,6 +498,28 @@ describe('responses-web-search-calls (atif-conversion.md §3.8)', () => {
   });
 });
 
+describe('null-request-user-step', () => {
+  const N = 'null-request-user-step';
+
+  it("a request whose body was not read writes no '' user step; the turn's prompt is written there instead", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.deepEqual(s0.steps.map((x) => [x.source, x.message]), [['user', ''], ['agent', 'Two tests fail in math.test.ts.']]);
+    assert.deepEqual(d.steps.map((x) => [x.source, x.message]), [['user', 'Which tests fail?'], ['agent', 'Two tests fail in math.test.ts.']]);
+    // The prompt's step is the turn's (its time, no llm_request), and says which fixes wrote it.
+    assert.equal(d.steps[0].timestamp, '2026-06-01T10:00:01+00:00');
+    assert.equal((d.steps[0].extra as { llm_request?: unknown } | undefined)?.llm_request, undefined);
+    assert.deepEqual((await stepAt(N, 1)).fixes, ['hook-turn-steps', N]);
+    assert.deepEqual(without(d.steps, 'message', 'timestamp', 'extra').slice(1), without(s0.steps, 'message', 'timestamp', 'extra').slice(1));
+  });
+
+  it('without hook-turn-steps there is no user step; a request that was read keeps its own', async () => {
+    const alone = await convert(N, '--profile', 'relay-0.3', '--fix', N);
+    assert.deepEqual(sources(alone), ['agent']);
+    const t = toAtif([llm(1, 0, 'start', { headers: {}, content: { model: 'm', input: 'Hi' } }), llm(1, 1000, 'end', { output_text: 'Hello' })]);
+    assert.deepEqual(t.steps.map((x) => [x.source, x.message]), [['user', 'Hi'], ['agent', 'Hello']]);
+  });
+});
+
 describe('retry-after-error-answer (#957)', () => {
   const N = 'retry-after-error-answer';
 

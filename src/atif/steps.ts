@@ -214,6 +214,7 @@ export class StepBuilder {
     if (e.data === undefined) return this.writeTurnPrompt();
     if (this.openTurn) this.openTurn.requested = true;
     const body = unwrapLlmRequest(e.data);
+    if (body === null && this.lookups.fixes.has('null-request-user-step')) return this.nullRequest();
     const effort = requestReasoningEffort(body);
     const scalar = typeof effort === 'string' || isNumber(effort);
     this.reasoningEffort = scalar || !this.lookups.fixes.has('scalar-reasoning-effort') ? effort : undefined;
@@ -229,6 +230,22 @@ export class StepBuilder {
     // The request holds the turn's prompt (its latest user message): the hook's is not written again.
     if (this.openTurn) this.openTurn.prompt = undefined;
     if (step.message !== message) this.markFix(step, 'closed-content-parts');
+  }
+
+  /**
+   * Fix `null-request-user-step`: a request whose body was not read (the gateway's `null`: a recorder
+   * kept no request body, or one it could not decode or parse) says nothing the user said, so it
+   * writes no user step `""`; with hook-turn-steps the turn's prompt the hook reported is written
+   * there instead, which that empty step used to stand for and hide. Its answer is the turn's still
+   * (the request counts as the turn's), and no reasoning effort of an earlier request carries over.
+   */
+  private nullRequest(): void {
+    this.reasoningEffort = undefined;
+    const turn = this.openTurn;
+    const prompt = turn?.prompt;
+    this.writeTurnPrompt();
+    const written = prompt !== undefined ? this.steps[this.steps.length - 1] : undefined;
+    if (written) this.markFix(written, 'null-request-user-step');
   }
 
   /**

@@ -215,6 +215,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'null-request-user-step',
+    summary: "an LLM request whose body was not read (null: not captured, undecodable, not JSON) writes no empty user step; with hook-turn-steps the prompt its turn's hook reported is the user step there instead",
+    origin: 'atif-conversion.md (a user step for every LLM start, its message the latest user message of the request): a null request gave the user step "" and, under hook-turn-steps, counted as holding the turn\'s prompt, so the user\'s words in the prompt hook were written nowhere',
+    inDefault: true,
+  },
+  {
     name: 'empty-tool-arguments',
     summary: 'a tool call whose arguments are an empty (or whitespace-only) string, as OpenAI strict tools, Ollama, vLLM, LM Studio and routers send for a call without parameters, has the arguments {} instead of {"raw": ""}',
     origin: 'atif-conversion.md §3.8 (relay-0.3 parses an arguments string as JSON and keeps what does not parse as {"raw": …}, the empty string included)',
