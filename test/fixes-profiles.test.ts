@@ -19,7 +19,7 @@ const ISSUE_8 = [
   'dedupe-tie-break',
 ] as const;
 /** Later fixes whose ATOF fixture exercises them alone (anthropic-token-accounting's also takes anthropic-tool-use). */
-const LATER = ['responses-cached-tokens', 'provider-reasoning', 'chat-refusal-message', 'responses-refusal-message', 'anthropic-refusal-message', 'empty-tool-arguments', 'hook-turn-steps', 'responses-custom-tool-calls', 'responses-web-search-calls', 'null-request-user-step', 'request-tool-results'] as const;
+const LATER = ['responses-cached-tokens', 'provider-reasoning', 'chat-refusal-message', 'responses-refusal-message', 'anthropic-refusal-message', 'empty-tool-arguments', 'hook-turn-steps', 'responses-custom-tool-calls', 'responses-web-search-calls', 'null-request-user-step', 'responses-reasoning-effort', 'request-tool-results'] as const;
 
 describe('the fix registry', () => {
   it('lists every fix of issue 8 with its origin, in the default profile and not in relay-0.3', async () => {

@@ -7,6 +7,7 @@ import type { AtofEvent } from '../src/ingest/atof.js';
 import type { Json } from '../src/json/value.js';
 import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
+import { requestReasoningObjectEffort } from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
 import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply } from '../src/providers/usage.js';
@@ -517,6 +518,37 @@ describe('null-request-user-step', () => {
     assert.deepEqual(sources(alone), ['agent']);
     const t = toAtif([llm(1, 0, 'start', { headers: {}, content: { model: 'm', input: 'Hi' } }), llm(1, 1000, 'end', { output_text: 'Hello' })]);
     assert.deepEqual(t.steps.map((x) => [x.source, x.message]), [['user', 'Hi'], ['agent', 'Hello']]);
+  });
+});
+
+describe('responses-reasoning-effort', () => {
+  const N = 'responses-reasoning-effort';
+
+  it("a Responses request's reasoning.effort is the agent step's reasoning_effort; nothing else changes", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    assert.equal(s0.steps[1].reasoning_effort, undefined);
+    assert.equal(d.steps[1].reasoning_effort, 'high');
+    assert.deepEqual(without(d.steps, 'reasoning_effort'), without(s0.steps, 'reasoning_effort'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+  });
+
+  it('reads a string or number effort, after a top-level reasoning_effort, and only with the fix', () => {
+    assert.equal(requestReasoningObjectEffort({ reasoning: { effort: 'minimal', summary: 'auto' } }), 'minimal');
+    assert.equal(requestReasoningObjectEffort({ reasoning: { effort: 0.5 } }), 0.5);
+    for (const body of [{ reasoning: { summary: 'auto' } }, { reasoning: { effort: null } }, { reasoning: { effort: { level: 'high' } } }, { reasoning: 'high' }, null]) {
+      assert.equal(requestReasoningObjectEffort(body as Json), undefined, JSON.stringify(body));
+    }
+    const effortOf = (body: Json, profile: ProfileName = 'default') =>
+      toAtif([llm(1, 0, 'start', { headers: {}, content: body }), llm(1, 1000, 'end', { output_text: 'ok' })], profile).steps.find((x) => x.source === 'agent')?.reasoning_effort;
+    assert.equal(effortOf({ input: 'q', reasoning: { effort: 'low' } }), 'low');
+    assert.equal(effortOf({ input: 'q', reasoning_effort: 'high', reasoning: { effort: 'low' } }), 'high', 'the top-level key first');
+    assert.equal(effortOf({ input: 'q', reasoning: { effort: 'low' } }, 'relay-0.3'), undefined);
+    // An effort is the request's own: the next request without one gives its answer none.
+    const two = toAtif([
+      llm(1, 0, 'start', { headers: {}, content: { input: 'a', reasoning: { effort: 'low' } } }), llm(1, 1000, 'end', { output_text: 'A' }),
+      llm(2, 2000, 'start', { headers: {}, content: { input: 'b' } }), llm(2, 3000, 'end', { output_text: 'B' }),
+    ]);
+    assert.deepEqual(two.steps.filter((x) => x.source === 'agent').map((x) => x.reasoning_effort), ['low', undefined]);
   });
 });
 

@@ -5,7 +5,7 @@ import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/
 import { anthropicCitationTextApplies, anthropicServerToolResults } from '../providers/anthropic.js';
 import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { requestToolResults, responsesOutputItems, type RequestToolResult, type ResponsesOutputItems } from '../providers/tool-results.js';
-import { extractUserMessage, requestReasoningEffort } from '../providers/request.js';
+import { extractUserMessage, requestReasoningEffort, requestReasoningObjectEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
@@ -131,6 +131,8 @@ export class StepBuilder {
   private deferred = new Map<string, Deferred[]>();
   private deferredMeta = new Map<string, Array<[Ancestry, Invocation]>>();
   private reasoningEffort: Json | undefined;
+  /** The pending effort was read from the request's `reasoning` object (fix `responses-reasoning-effort`). */
+  private reasoningEffortFromObject = false;
   private current: PendingAgent = { toolAncestry: [], toolInvocations: [], knownIds: [] };
   /** Requests of LLM starts that wrote no user step, by span uuid, for that span's agent step. */
   private readonly stashedRequests = new Map<string, { body: Json; why: RepeatedTurn }>();
@@ -215,7 +217,11 @@ export class StepBuilder {
     if (this.openTurn) this.openTurn.requested = true;
     const body = unwrapLlmRequest(e.data);
     if (body === null && this.lookups.fixes.has('null-request-user-step')) return this.nullRequest();
-    const effort = requestReasoningEffort(body);
+    let effort = requestReasoningEffort(body);
+    // Fix responses-reasoning-effort: a Responses request says its effort in its `reasoning` object.
+    const objectEffort = effort === undefined && this.lookups.fixes.has('responses-reasoning-effort') ? requestReasoningObjectEffort(body) : undefined;
+    if (objectEffort !== undefined) effort = objectEffort;
+    this.reasoningEffortFromObject = objectEffort !== undefined;
     const scalar = typeof effort === 'string' || isNumber(effort);
     this.reasoningEffort = scalar || !this.lookups.fixes.has('scalar-reasoning-effort') ? effort : undefined;
     const repeated = this.userTurns?.atStart(e, body);
@@ -375,7 +381,9 @@ export class StepBuilder {
     const model = this.lookups.fixes.has('response-model') ? stepModelName(e, this.lookups.llmStartModels.get(e.uuid)) : profileModel;
     if (model !== undefined) step.model_name = model;
     if (this.reasoningEffort !== undefined) step.reasoning_effort = this.reasoningEffort;
+    const effortFromObject = this.reasoningEffort !== undefined && this.reasoningEffortFromObject;
     this.reasoningEffort = undefined;
+    this.reasoningEffortFromObject = false;
     const reasoning = responseReasoning(data, this.lookups.rules);
     if (reasoning !== undefined) step.reasoning_content = reasoning;
     // A copy: a tool start may add a call to the step's list, and the readings are shared.
@@ -388,6 +396,7 @@ export class StepBuilder {
     if (this.lookups.rules.anthropicServerTools && step.tool_calls) this.attachServerToolResults(step, data);
     if (this.lookups.rules.responsesWebSearchCalls && step.tool_calls && responsesWebSearchCallsApply(data)) this.attachWebSearchResults(step, data);
     if (model !== profileModel) this.markFix(step, 'response-model');
+    if (effortFromObject) this.markFix(step, 'responses-reasoning-effort');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS') this.markFix(step, 'anthropic-tool-use');
     if (message.branch === 'RESP_ANTHROPIC_TEXT_BLOCKS' && this.lookups.rules.anthropicCitationText && anthropicCitationTextApplies(data)) this.markFix(step, 'anthropic-citation-text');
     if (message.branch === 'RESP_CHOICES_REFUSAL') this.markFix(step, 'chat-refusal-message');

@@ -41,6 +41,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-reasoning-effort',
+    summary: "a request without reasoning_effort whose reasoning object has an effort (OpenAI Responses' reasoning: {effort, summary}, as Codex sends with every request; OpenRouter's reasoning.effort) gives the agent step that reasoning_effort (a string or number)",
+    origin: 'atif-conversion.md §3.6 step 6 (relay-0.3, like NeMo-Relay HEAD atif.rs, reads only the chat body\'s top-level reasoning_effort): every Codex and Responses step lost the effort its request asked for',
+    inDefault: true,
+  },
+  {
     name: 'no-repeated-user-step',
     summary: 'a continuation (tool-result turn) or a retry of a response-less attempt writes no user step; its request goes to its agent step as extra.llm_request',
     origin: 'NeMo-Relay #545 (turn state; an untyped Responses input message, {role, content}, is read by its role, where HEAD skips it), #957 (response-less retries)',

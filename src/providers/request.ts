@@ -63,3 +63,18 @@ export function requestReasoningEffort(body: Json): Json | undefined {
   const v = getOwn(body, 'reasoning_effort');
   return v === null || v === undefined ? undefined : v;
 }
+
+/**
+ * The effort of a request's `reasoning` object (fix `responses-reasoning-effort`): the OpenAI
+ * Responses API takes it as `reasoning: {"effort": "low" | "medium" | "high" | …, "summary"}` (Codex
+ * sends `{"effort": "medium", "summary": "auto"}` with every request), where Chat Completions has
+ * `reasoning_effort`; OpenRouter's unified `reasoning` parameter has the same `effort`. Only a string
+ * or a number is an effort (ATIF's `reasoning_effort`); read when the body has no `reasoning_effort`.
+ */
+export function requestReasoningObjectEffort(body: Json): string | number | undefined {
+  if (!isObject(body)) return undefined;
+  const reasoning = getOwn(body, 'reasoning');
+  if (!isObject(reasoning)) return undefined;
+  const effort = getOwn(reasoning, 'effort');
+  return typeof effort === 'string' || (typeof effort === 'number' && Number.isFinite(effort)) ? effort : undefined;
+}
