@@ -73,12 +73,16 @@ describe('diff [inputs...]: with vs without the dedupe pass', () => {
   });
 
   it('explains the other differences from the runs’ records: a cleanup removal, a dropped extra', async () => {
-    const loop = await runCli(['diff', 'test/fixtures/explain/hook-summary-tool-loop.ndjson', '--json', '-q']);
+    // Without dedupe the hook summary's step is current when the tool runs; fix earlier-step-tool-events
+    // gives the tool to the step that called it, so no projected copy is left to clean up: off here.
+    const loop = await runCli(['diff', 'test/fixtures/explain/hook-summary-tool-loop.ndjson', '--json', '-q', '--no-fix', 'earlier-step-tool-events']);
     assert.equal(loop.code, 1, loop.stderr);
     assert.deepEqual(
       JSON.parse(loop.stdout).trajectories[0].other_differences.map((d: any) => [d.kind, d.path, d.note]),
       [['added', '$.steps[1]', 'without dedupe this step was removed: TOOLSTEP_REMOVED_PROJECTED_DUPLICATE']],
     );
+    const placed = await runCli(['diff', 'test/fixtures/explain/hook-summary-tool-loop.ndjson', '--json', '-q']);
+    assert.deepEqual(JSON.parse(placed.stdout).trajectories[0].other_differences, [], 'with the fix the tool stays on its caller: nothing to clean up');
     const t2 = join(CASES, 'exporter_prefers_gateway_span_over_non_exact_hook_summary', 'input.ndjson');
     const interleaved = await runCli(['diff', t2, ...SEED, '--json', '-q']);
     assert.deepEqual(
