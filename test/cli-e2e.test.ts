@@ -53,7 +53,8 @@ test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () =
   assert.equal(t.steps.length, 3, 'user, agent (tool call), agent: the tool-result continuation writes no user step (no-repeated-user-step)');
   const renamed = run(['convert', 'g2.log', '--no-observed-events']);
   assert.equal(renamed.code, 0, renamed.stderr);
-  assert.equal(JSON.parse(renamed.stdout).extra, undefined);
+  // Without the observed events, the root extra keeps only the agent's session (fix agent-session-extra).
+  assert.deepEqual(JSON.parse(renamed.stdout).extra, { agent_session: { agent_kind: 'hermes', session_id: 'hermes-1' } });
 });
 
 

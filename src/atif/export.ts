@@ -1,5 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { parseUuid } from '../ingest/uuid.js';
+import { getOwn, isObject, type JsonObject } from '../json/value.js';
 import { dedupeFixOptions } from '../dedupe/fix-options.js';
 import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass.js';
 import { ResponseReadings } from '../providers/readings.js';
@@ -157,7 +158,30 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     done.set(top.uuid, convert(top.uuid, children));
   }
   const trajectory = done.get(rootUuid)!;
+  const session = opts.fixes.has('agent-session-extra') ? agentSession(starts.get(rootUuid)) : undefined;
+  if (session) trajectory.extra = { ...trajectory.extra, agent_session: session };
   return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'tree', dedupe, conversions };
+}
+
+/**
+ * Fix `agent-session-extra`: the coding agent's own session a trajectory belongs to, from its root
+ * scope's metadata (the session layer writes `session_id` and `agent_kind` on every turn and agent
+ * scope, relay-cli.md §3.5). A Claude Code or Codex session is one trajectory per turn, each named by
+ * its turn scope's uuid: without this, only the raw events of `extra.observed_events` (which
+ * `--no-observed-events` leaves out) said which turns were of one session. Undefined when the root
+ * scope names no session.
+ */
+function agentSession(start: AtofEvent | undefined): JsonObject | undefined {
+  const metadata = start?.metadata;
+  if (!isObject(metadata)) return undefined;
+  const sessionId = getOwn(metadata, 'session_id');
+  if (typeof sessionId !== 'string' || sessionId === '') return undefined;
+  const out: JsonObject = { session_id: sessionId };
+  const kind = getOwn(metadata, 'agent_kind');
+  if (typeof kind === 'string') out.agent_kind = kind;
+  const turn = getOwn(metadata, 'turn_index');
+  if (typeof turn === 'number' || typeof turn === 'bigint') out.turn_index = turn;
+  return out;
 }
 
 /** The provider-shape rules the active fixes switch on. */

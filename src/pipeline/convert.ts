@@ -56,7 +56,7 @@ export function convertGroup(events: readonly AtofEvent[], sessionId: string, op
   if (trajectory && plugin && opts.observedEvents) {
     // For compact output, events read from NDJSON are written back as their input text, not re-serialised.
     const verbatim = opts.observedVerbatim === true;
-    trajectory = { ...trajectory, extra: { observed_events: events.map((e) => (verbatim && e.rawText !== undefined ? new RawJson(e.rawText) : e.raw)) } };
+    trajectory = { ...trajectory, extra: { ...trajectory.extra, observed_events: events.map((e) => (verbatim && e.rawText !== undefined ? new RawJson(e.rawText) : e.raw)) } };
   }
   return { sessionId, trajectory, result, eventCount: events.length, suppressedSpans: result.dedupe.suppressed.size };
 }

@@ -359,6 +359,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'agent-session-extra',
+    summary: "a trajectory's root extra.agent_session names the coding agent's session it belongs to (session_id, agent_kind and, for a turn, turn_index, from its root scope's metadata), so the one-trajectory-per-turn output of a Claude Code or Codex session can be grouped again without extra.observed_events",
+    origin: "atif-conversion.md §2 (a trajectory's session_id is its top-level scope's uuid, as NeMo-Relay HEAD writes it): the agent's session id was only in the raw observed events, left out by --no-observed-events",
+    inDefault: true,
+  },
+  {
     name: 'skip-duplicate-events',
     summary: 'an ATOF input line repeating an event already read in its trajectory (same uuid, kind and scope_category; a mark: same uuid) is not converted but a counted duplicate-event skip; the first copy is kept',
     origin: "input-records.md §5 ('duplicate event' is a skip reason); atif-dedupe.md §5 E17: the reference converts every duplicate start/end (W_DUPLICATE_EVENT)",
