@@ -8,19 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Trajectory } from '../src/atif/types.js';
 import { gatewayCallOutcome } from '../src/gateway/upstream-outcome.js';
-import { llmEndData, rawFixture, registryAndProfileTests, SEED } from './support/fixes-raw.js';
-import { runCli } from './support/cli.js';
+import { llmEndData, converted, registryAndProfileTests, SEED } from './support/fixes-raw.js';
 
 const FIX = 'stream-error-body';
 const BODY = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: 'req_1' };
 
-async function convert(...flags: string[]): Promise<{ t: Trajectory; stderr: string }> {
-  const r = await runCli(['convert', rawFixture(FIX), '-o', '-', ...flags]);
-  assert.equal(r.code, 0, r.stderr);
-  return { t: JSON.parse(r.stdout) as Trajectory, stderr: r.stderr };
-}
+const convert = (...flags: string[]) => converted(FIX, ...flags);
 
 describe(FIX, () => {
   registryAndProfileTests(FIX);

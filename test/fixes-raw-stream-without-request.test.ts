@@ -7,21 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Trajectory } from '../src/atif/types.js';
 import { buildLlmGatewayStart } from '../src/gateway/llm-start.js';
 import { gatewayCallOutcome } from '../src/gateway/upstream-outcome.js';
 import { decodeGatewayRecord } from '../src/ingest/records/gateway.js';
 import type { JsonObject } from '../src/json/value.js';
-import { events, llmEndData, rawFixture, registryAndProfileTests, SEED } from './support/fixes-raw.js';
-import { runCli } from './support/cli.js';
+import { events, llmEndData, converted, registryAndProfileTests, SEED } from './support/fixes-raw.js';
 
 const FIX = 'stream-without-request';
 
-async function convert(...flags: string[]): Promise<{ t: Trajectory; stderr: string }> {
-  const r = await runCli(['convert', rawFixture(FIX), '-o', '-', ...flags]);
-  assert.equal(r.code, 0, r.stderr);
-  return { t: JSON.parse(r.stdout) as Trajectory, stderr: r.stderr };
-}
+const convert = (...flags: string[]) => converted(FIX, ...flags);
 
 describe(FIX, () => {
   registryAndProfileTests(FIX);

@@ -51,6 +51,13 @@ export const chatToolCalls = (data: unknown): ChatCall[] => (data as { choices: 
 /** Each call of a chat completion's first choice as [id, name, arguments]. */
 export const callTriples = (data: unknown) => chatToolCalls(data).map((c) => [c.id, c.function.name, c.function.arguments]);
 
+/** `convert` of a fixture (one trajectory) under the given profile flags, with its stderr (the run summary). */
+export async function converted(name: FixName, ...flags: string[]): Promise<{ t: Trajectory; stderr: string }> {
+  const r = await runCli(['convert', rawFixture(name), '-o', '-', ...flags]);
+  assert.equal(r.code, 0, r.stderr);
+  return { t: JSON.parse(r.stdout) as Trajectory, stderr: r.stderr };
+}
+
 /** The fixture's first agent step as `convert` writes it. */
 export async function agentStep(name: FixName, ...flags: string[]): Promise<Step> {
   const r = await runCli(['convert', rawFixture(name), '-o', '-', '-q', ...flags]);
