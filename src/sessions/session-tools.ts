@@ -55,11 +55,13 @@ export function startTool(session: Session, event: SessionInputOf<'ToolStarted'>
 
 /**
  * What fix `tool-end-name-arguments` compares an unmatched tool end with: the active tool's name, its
- * arguments as its span started (printed canonically, so key order does not count) and its owner.
+ * arguments as its span started and its owner. The arguments are kept as read and printed canonically
+ * (key order does not count) only when an end with the same name finds no tool by its id, which is
+ * rare: printing them at every tool start cost the replay a serialisation per tool.
  */
 export interface ActiveToolIdentity {
   name: string;
-  arguments: string;
+  arguments: Json;
   ownerSubagentId?: string;
 }
 
@@ -105,7 +107,7 @@ function activeToolByNameAndArguments(session: Session, event: SessionInputOf<'T
   const args = canonicalJson(event.arguments);
   let found: string | undefined;
   for (const [id, active] of session.toolIdentities) {
-    if (active.name !== event.toolName || active.arguments !== args) continue;
+    if (active.name !== event.toolName || canonicalJson(active.arguments) !== args) continue;
     if (owner !== undefined && active.ownerSubagentId !== owner) continue;
     if (found !== undefined) return undefined;
     found = id;
@@ -127,7 +129,7 @@ function openTool(session: Session, event: ToolEvent, remember: boolean): ScopeH
   const metadata = toolCorrelationMetadata(event.metadata, owner);
   session.setStickyOwner(owner.subagentId, 'tool');
   if (remember) {
-    const identity: ActiveToolIdentity = { name: event.toolName, arguments: canonicalJson(args) };
+    const identity: ActiveToolIdentity = { name: event.toolName, arguments: args };
     if (owner.subagentId !== undefined) identity.ownerSubagentId = owner.subagentId;
     session.toolIdentities.set(event.toolCallId, identity);
   }
