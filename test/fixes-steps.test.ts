@@ -10,7 +10,7 @@ import * as requestModule from '../src/providers/request.js';
 import { requestReasoningObjectEffort } from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
 import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../src/providers/tool-calls.js';
-import { anthropicTokenAccountingApplies, extractMetrics, responsesCachedTokensApply } from '../src/providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, providerReportedCostApplies, responsesCachedTokensApply } from '../src/providers/usage.js';
 import { responseReasoning } from '../src/providers/reasoning.js';
 import { anthropicServerToolResults } from '../src/providers/anthropic.js';
 import type { ProviderRules } from '../src/providers/rules.js';
@@ -799,6 +799,49 @@ describe('responses-cached-tokens (#222)', () => {
     assert.equal(responsesCachedTokensApply({ usage: responses }), true);
     assert.equal(responsesCachedTokensApply({ usage: { ...responses, cached_tokens: 7 } }), false);
     assert.equal(responsesCachedTokensApply({ usage: { input_tokens: 50, output_tokens: 2 } }), false);
+  });
+});
+
+describe('provider-reported-cost (#206, #796)', () => {
+  const N = 'provider-reported-cost';
+
+  it("OpenRouter's number cost and a cost object's USD parts are the steps' cost_usd; a cost in euros is none", async () => {
+    const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
+    const costs = (t: typeof d) => t.steps.filter((s) => s.source === 'agent').map((s) => s.metrics?.cost_usd);
+    // usage cost 0.00095 (OpenRouter), cost {total 0.0011, currency EUR}, cost {input 0.25, output 0.5} without token counts
+    assert.deepEqual(costs(s0), [undefined, undefined, undefined], 'relay-0.3 reads only usage.cost_usd');
+    assert.deepEqual(costs(d), [0.00095, undefined, 0.75]);
+    assert.equal(s0.steps[5].metrics, undefined, 'relay-0.3 writes no metrics without a token count');
+    assert.deepEqual(d.steps[5].metrics, { cost_usd: 0.75, extra: { cost: { input: 0.25, output: 0.5 } } }, 'the cost as sent stays in extra');
+    assert.deepEqual(without(d.steps, 'metrics'), without(s0.steps, 'metrics'));
+    assert.deepEqual(without(d.steps.slice(0, 5), 'metrics'), without(off.steps.slice(0, 5), 'metrics'));
+    assert.deepEqual(d.final_metrics, { ...s0.final_metrics, total_cost_usd: 0.75095 });
+    assert.deepEqual(off.final_metrics, s0.final_metrics);
+    assert.deepEqual(validateTrajectory(d).filter((f) => f.level === 'error'), []);
+    assert.ok((await stepAt(N, 2)).fixes?.includes(N));
+    assert.ok((await stepAt(N, 6)).fixes?.includes(N));
+    assert.ok(!(await stepAt(N, 4)).fixes?.includes(N), 'not named where it changed nothing');
+  });
+
+  it('comes after cost_usd, reads a cost object in USD only, and is named only where it gives a cost', () => {
+    const rules = { providerReportedCost: true };
+    const cost = (usage: Json, r: ProviderRules = rules) => extractMetrics({ usage }, r)?.cost_usd;
+    const tokens = { prompt_tokens: 10, completion_tokens: 5 };
+    assert.equal(cost({ ...tokens, cost: 0 }), 0, "a free model's cost of 0 is a cost");
+    assert.equal(cost({ ...tokens, cost_usd: 0.0456, cost: 0.0123 }), 0.0456, 'cost_usd first');
+    assert.equal(cost({ ...tokens, cost: { total: 0.0123, input: 0.004, output: 0.0083 } }), 0.0123, 'a total before its parts');
+    assert.equal(cost({ ...tokens, cost: { input: 1, output: 2, cache_read: 0.5, cache_write: 0.25 } }), 3.75);
+    assert.equal(cost({ ...tokens, cost: { total: 2, currency: 'usd' } }), 2, 'the currency in any case');
+    assert.equal(cost({ ...tokens, cost: { total: 2, currency: 'EUR' } }), undefined);
+    assert.equal(cost({ ...tokens, cost: { total: 2, currency: null } }), undefined, 'a currency that is no name is not USD');
+    assert.equal(cost({ ...tokens, cost: { tier: 'free' } }), undefined);
+    assert.equal(cost({ ...tokens, cost: '0.01' }), undefined, 'not a number');
+    assert.equal(cost({ ...tokens, cost: 0.01 }, {}), undefined, 'not at the seed');
+    assert.equal(extractMetrics({ usage: { cost: 0.01 } }), undefined, 'relay-0.3: no token count, no metrics');
+    assert.equal(extractMetrics({ usage: { cost: { currency: 'EUR', total: 1 } } }, rules), undefined, 'no cost read, no metrics');
+    assert.equal(providerReportedCostApplies({ usage: { ...tokens, cost: 0.01 } }), true);
+    assert.equal(providerReportedCostApplies({ usage: { ...tokens, cost_usd: 0.02, cost: 0.01 } }), false);
+    assert.equal(providerReportedCostApplies({ usage: tokens }), false);
   });
 });
 

@@ -195,6 +195,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     anthropicCitationText: fixes.has('anthropic-citation-text'),
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
+    providerReportedCost: fixes.has('provider-reported-cost'),
     providerReasoning: fixes.has('provider-reasoning'),
     chatRefusal: fixes.has('chat-refusal-message'),
     responsesRefusal: fixes.has('responses-refusal-message'),

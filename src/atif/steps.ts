@@ -10,7 +10,7 @@ import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { responseReasoning } from '../providers/reasoning.js';
-import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, responsesCachedTokensApply, type Metrics } from '../providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, providerReportedCostApplies, responsesCachedTokensApply, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
@@ -408,6 +408,7 @@ export class StepBuilder {
     if (this.lookups.rules.anthropicTokenAccounting && anthropicTokenAccountingApplies(data)) this.markFix(step, 'anthropic-token-accounting');
     // Only a step with a cached count can owe it to the fix: the comparison is skipped on every other LLM end.
     if (this.lookups.rules.responsesCachedTokens && step.metrics?.cached_tokens !== undefined && responsesCachedTokensApply(data)) this.markFix(step, 'responses-cached-tokens');
+    if (this.lookups.rules.providerReportedCost && step.metrics?.cost_usd !== undefined && providerReportedCostApplies(data)) this.markFix(step, 'provider-reported-cost');
     if (reasoning !== undefined && responseReasoning(data) === undefined) this.markFix(step, 'provider-reasoning');
     if (message.branch === 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' || (this.lookups.fixes.has('responses-function-calls') && responsesCallIdsDiffer(data))) {
       this.markFix(step, 'responses-function-calls');

@@ -191,6 +191,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'provider-reported-cost',
+    summary: "a usage's reported cost other than cost_usd is the step's cost_usd: OpenRouter's number cost (USD), or a cost object's total in USD (else the sum of its input, output, cache_read and cache_write parts); a cost in another currency is none; a step whose usage reports a cost but no token counts has metrics with its cost",
+    origin: 'NeMo-Relay #206 (cost.total) and #796 (OpenRouter\'s scalar cost); relay-0.3 reads only usage.cost_usd, which no provider sends, so no call through OpenRouter had a cost',
+    inDefault: true,
+  },
+  {
     name: 'provider-reasoning',
     summary: "an answer's reasoning in its provider's own shape is the agent step's reasoning_content when it has no top-level reasoning text: Anthropic thinking blocks, a chat message's reasoning_content (DeepSeek, vLLM) or reasoning (OpenRouter), OpenAI Responses reasoning summaries",
     origin: "ATIF v1.7 reasoning_content (the agent's internal reasoning); atif-conversion.md §3.6 step 6: relay-0.3 (and NeMo-Relay HEAD) read only data.reasoning, so no provider's reasoning reached a step",

@@ -43,6 +43,11 @@ export interface ProviderRules {
    */
   responsesCachedTokens?: boolean;
   /**
+   * A usage's reported cost other than `cost_usd` is the step's `cost_usd`: OpenRouter's number `cost`,
+   * or a `cost` object's USD total (NeMo-Relay #206, #796); a cost alone makes metrics.
+   */
+  providerReportedCost?: boolean;
+  /**
    * Reasoning in each provider's own shape (Anthropic thinking blocks, chat `reasoning_content`,
    * Responses reasoning summaries) is the step's `reasoning_content`, after a top-level `reasoning`.
    */

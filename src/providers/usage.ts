@@ -50,15 +50,17 @@ export function extractMetrics(data: Json, rules: ProviderRules = SEED_RULES): M
     if (prompt !== undefined) prompt = sumU64([prompt, anthropic.read, anthropic.creation]);
     cached = anthropic.read;
   } else if (anthropic) cached = sumU64([anthropic.read, anthropic.creation]);
-  if (prompt === undefined && completion === undefined && cached === undefined) return undefined;
+  const costUsd = getOwn(usage, 'cost_usd');
+  const cost = isNumber(costUsd) ? numberValue(costUsd) : rules.providerReportedCost ? reportedCostUsd(usage) : undefined;
+  // relay-0.3 writes metrics only for token counts; a reported cost alone is worth a step's metrics too.
+  if (prompt === undefined && completion === undefined && cached === undefined && (cost === undefined || !rules.providerReportedCost)) return undefined;
   // Fields are set in sorted key order, which the printer can write without copying the object.
   const m: Metrics = {};
   if (cached !== undefined) m.cached_tokens = cached;
   const cIds = getOwn(usage, 'completion_token_ids');
   if (Array.isArray(cIds)) m.completion_token_ids = cIds.map(asU64).filter((x): x is U64 => x !== undefined);
   if (completion !== undefined) m.completion_tokens = completion;
-  const cost = getOwn(usage, 'cost_usd');
-  if (isNumber(cost)) m.cost_usd = numberValue(cost);
+  if (cost !== undefined) m.cost_usd = cost;
   const extra = unknownFields(usage);
   if (extra) m.extra = extra;
   const lp = getOwn(usage, 'logprobs');
@@ -126,6 +128,35 @@ function detailsCached(usage: JsonObject, key: string): U64 | undefined {
  */
 export function responsesCachedTokensApply(data: Json): boolean {
   return String(extractMetrics(data, { responsesCachedTokens: true })?.cached_tokens) !== String(extractMetrics(data)?.cached_tokens);
+}
+
+/**
+ * Fix `provider-reported-cost` (NeMo-Relay #206, #796): the cost a usage reports other than as
+ * `cost_usd` (which comes first). A number `cost` is OpenRouter's: the call's cost in USD (its credits are
+ * dollars). An object `cost` in USD (no `currency`, or `"USD"`) gives its `total`, or else the sum of its
+ * `input`, `output`, `cache_read` and `cache_write` parts; a cost in another currency is no `cost_usd`.
+ */
+function reportedCostUsd(usage: JsonObject): number | undefined {
+  const cost = getOwn(usage, 'cost');
+  if (isNumber(cost)) return numberValue(cost);
+  if (!isObject(cost)) return undefined;
+  const currency = getOwn(cost, 'currency');
+  if (currency !== undefined && !(typeof currency === 'string' && currency.toUpperCase() === 'USD')) return undefined;
+  const total = getOwn(cost, 'total');
+  if (isNumber(total)) return numberValue(total);
+  let sum: number | undefined;
+  for (const part of COST_PARTS) {
+    const v = getOwn(cost, part);
+    if (isNumber(v)) sum = (sum ?? 0) + numberValue(v);
+  }
+  return sum;
+}
+
+const COST_PARTS = ['input', 'output', 'cache_read', 'cache_write'];
+
+/** Whether fix `provider-reported-cost` gives a response a cost it would not have without it. */
+export function providerReportedCostApplies(data: Json): boolean {
+  return extractMetrics(data, { providerReportedCost: true })?.cost_usd !== extractMetrics(data)?.cost_usd;
 }
 
 /** The sum of the counts present (undefined when none is). */
