@@ -54,7 +54,7 @@ test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () =
   const renamed = run(['convert', 'g2.log', '--no-observed-events']);
   assert.equal(renamed.code, 0, renamed.stderr);
   // Without the observed events, the root extra keeps only the agent's session (fix agent-session-extra).
-  assert.deepEqual(JSON.parse(renamed.stdout).extra, { agent_session: { agent_kind: 'hermes', session_id: 'hermes-1' } });
+  assert.deepEqual(JSON.parse(renamed.stdout).extra, { nemo_relay: { agent_kind: 'hermes', session_id: 'hermes-1' } });
 });
 
 

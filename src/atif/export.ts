@@ -1,6 +1,6 @@
 import type { AtofEvent } from '../ingest/atof.js';
 import { parseUuid } from '../ingest/uuid.js';
-import { getOwn, isObject, type JsonObject } from '../json/value.js';
+import { getOwn, isNumber, isObject, type JsonObject } from '../json/value.js';
 import { dedupeFixOptions } from '../dedupe/fix-options.js';
 import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass.js';
 import { ResponseReadings } from '../providers/readings.js';
@@ -159,29 +159,39 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   }
   const trajectory = done.get(rootUuid)!;
   const session = opts.fixes.has('agent-session-extra') ? agentSession(starts.get(rootUuid)) : undefined;
-  if (session) trajectory.extra = { ...trajectory.extra, agent_session: session };
+  if (session) trajectory.extra = withAgentSession(trajectory.extra, session);
   return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'tree', dedupe, conversions };
 }
 
 /**
  * Fix `agent-session-extra`: the coding agent's own session a trajectory belongs to, from its root
- * scope's metadata (the session layer writes `session_id` and `agent_kind` on every turn and agent
- * scope, relay-cli.md §3.5). A Claude Code or Codex session is one trajectory per turn, each named by
- * its turn scope's uuid: without this, only the raw events of `extra.observed_events` (which
- * `--no-observed-events` leaves out) said which turns were of one session. Undefined when the root
- * scope names no session.
+ * scope's metadata, where NeMo-Relay HEAD's ATIF exporter writes it (#437: root `extra.nemo_relay`
+ * with `session_id`, `session_instance_id` and `user_id`, each when the metadata holds it as a
+ * string). The session layer also writes `agent_kind` on every turn and agent scope and `turn_index`
+ * on a turn (relay-cli.md §3.5); they are kept beside. A Claude Code or Codex session is one
+ * trajectory per turn, each named by its turn scope's uuid: without this, only the raw events of
+ * `extra.observed_events` (which `--no-observed-events` leaves out) said which turns were of one
+ * session. Undefined when the root scope's metadata holds none of these.
  */
 function agentSession(start: AtofEvent | undefined): JsonObject | undefined {
   const metadata = start?.metadata;
   if (!isObject(metadata)) return undefined;
-  const sessionId = getOwn(metadata, 'session_id');
-  if (typeof sessionId !== 'string' || sessionId === '') return undefined;
-  const out: JsonObject = { session_id: sessionId };
-  const kind = getOwn(metadata, 'agent_kind');
-  if (typeof kind === 'string') out.agent_kind = kind;
-  const turn = getOwn(metadata, 'turn_index');
-  if (typeof turn === 'number' || typeof turn === 'bigint') out.turn_index = turn;
-  return out;
+  const out: JsonObject = {};
+  // Sorted key order, as the printer writes it.
+  for (const key of SESSION_KEYS) {
+    const value = getOwn(metadata, key);
+    if (value === undefined) continue;
+    if (key === 'turn_index' ? isNumber(value) : typeof value === 'string' && value !== '') out[key] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+const SESSION_KEYS = ['agent_kind', 'session_id', 'session_instance_id', 'turn_index', 'user_id'] as const;
+
+/** The trajectory's extra with the session merged into its `nemo_relay` object (kept, not replaced, as HEAD does). */
+function withAgentSession(extra: JsonObject | undefined, session: JsonObject): JsonObject {
+  const existing = extra ? getOwn(extra, 'nemo_relay') : undefined;
+  return { ...extra, nemo_relay: isObject(existing) ? { ...existing, ...session } : session };
 }
 
 /** The provider-shape rules the active fixes switch on. */

@@ -366,8 +366,8 @@ export const FIXES = [
   },
   {
     name: 'agent-session-extra',
-    summary: "a trajectory's root extra.agent_session names the coding agent's session it belongs to (session_id, agent_kind and, for a turn, turn_index, from its root scope's metadata), so the one-trajectory-per-turn output of a Claude Code or Codex session can be grouped again without extra.observed_events",
-    origin: "atif-conversion.md §2 (a trajectory's session_id is its top-level scope's uuid, as NeMo-Relay HEAD writes it): the agent's session id was only in the raw observed events, left out by --no-observed-events",
+    summary: "a trajectory's root extra.nemo_relay names the coding agent's session it belongs to, from its root scope's metadata: session_id, session_instance_id and user_id (where NeMo-Relay HEAD writes them), agent_kind, and for a turn turn_index; so the one-trajectory-per-turn output of a Claude Code or Codex session can be grouped again without extra.observed_events",
+    origin: "NeMo-Relay #437 (root extra.nemo_relay session correlation); atif-conversion.md §2 (a trajectory's session_id is its top-level scope's uuid): the agent's session id was only in the raw observed events, left out by --no-observed-events",
     inDefault: true,
   },
   {
