@@ -1,4 +1,5 @@
 import { canonicalJson } from '../json/stringify.js';
+import { ANNOTATION_KEY } from './observations.js';
 import type { ObservationResult, Step, ToolCall } from './types.js';
 
 export type ToolStepRule =
@@ -93,11 +94,15 @@ class ObservedCalls {
 
 /**
  * Tree-mode pruning: drops refs to children that were not kept, results left with neither content
- * nor refs (nor, with structured results, a tool_result), emptied observations, and the system or
- * dispatch steps that became empty.
+ * nor refs (nor, with structured results, a tool_result; nor, with tool-result-annotation, an
+ * annotation), emptied observations, and the system or dispatch steps that became empty.
  */
-export function pruneSubagentRefs(steps: Step[], keptChildren: ReadonlySet<string>, keepToolResult: boolean): Step[] {
-  const holdsSomething = (r: ObservationResult) => r.content !== undefined || r.subagent_trajectory_ref !== undefined || (keepToolResult && r.extra?.tool_result !== undefined);
+export function pruneSubagentRefs(steps: Step[], keptChildren: ReadonlySet<string>, keepToolResult: boolean, keepAnnotation = false): Step[] {
+  const holdsSomething = (r: ObservationResult) =>
+    r.content !== undefined ||
+    r.subagent_trajectory_ref !== undefined ||
+    (keepToolResult && r.extra?.tool_result !== undefined) ||
+    (keepAnnotation && r.extra?.[ANNOTATION_KEY] !== undefined);
   for (const s of steps) {
     if (!s.observation) continue;
     for (const r of s.observation.results) {

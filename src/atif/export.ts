@@ -127,7 +127,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
       if (opts.fixes.has('no-empty-trajectories')) return t.steps.length > 0;
       return t.steps.length > 0 || !tree.nodes.get(t.trajectory_id)?.referencedByParent;
     });
-    const steps = pruneSubagentRefs(finished.steps, new Set(kept.map((c) => c.trajectory_id)), opts.fixes.has('structured-tool-results'));
+    const steps = pruneSubagentRefs(finished.steps, new Set(kept.map((c) => c.trajectory_id)), opts.fixes.has('structured-tool-results'), opts.fixes.has('tool-result-annotation'));
     renumber(steps);
     const trajectoryId = isRoot ? opts.sessionId : agentUuid;
     conversions.push({ agentUuid, trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: finished.decisions, extraDropped: builder.extraDropped });

@@ -1,5 +1,5 @@
 import type { AtofEvent } from '../ingest/atof.js';
-import { profileModelName, profileToolCallId } from '../ingest/atof.js';
+import { profileModelName, profileToolCallId, profileToolResultAnnotation } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
 import { anthropicCitationTextApplies, anthropicServerToolResults } from '../providers/anthropic.js';
@@ -17,7 +17,7 @@ import type { FixName, FixSet } from '../profiles/fixes.js';
 import { pushTo } from '../util/group-by.js';
 import { ListIndex } from './list-index.js';
 import { REQUEST_RESULT_SOURCE } from './cleanup.js';
-import { mergeObservationResult, resultsByCallId } from './observations.js';
+import { ANNOTATION_KEY, mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
 import { markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns, type RepeatedTurn } from './user-turns.js';
@@ -126,7 +126,7 @@ export class StepBuilder {
   private toolScopeCallIds = new Map<string, string>();
   private toolStartRules = new Map<string, ToolLinkRule | 'SYNTHETIC_UUID'>();
   private activeToolCallId: string | undefined;
-  private pending: Array<{ result: ObservationResult; link?: ToolLink }> = [];
+  private pending: Array<{ result: PendingResult; link?: ToolLink }> = [];
   private pendingTs: string | undefined;
   private deferred = new Map<string, Deferred[]>();
   private deferredMeta = new Map<string, Array<[Ancestry, Invocation]>>();
@@ -579,9 +579,13 @@ export class StepBuilder {
     const link: ToolLink = { toolUuid: e.uuid, name: e.name, rule, sourceCallId: id };
     if (rule === 'START_RECORD') link.via = this.toolStartRules.get(e.uuid);
     this.toolLinks.push(link);
-    if (e.data !== undefined) {
+    // Fix tool-result-annotation: an annotated end has a result even without data (a null result).
+    const annotation = this.lookups.fixes.has('tool-result-annotation') ? profileToolResultAnnotation(e) : undefined;
+    if (e.data !== undefined || annotation !== undefined) {
       this.pendingTs ??= formatRfc3339(e.ts);
-      this.pending.push({ result: this.toolResult(e, e.data, id), link });
+      const result = this.toolResult(e, e.data, id);
+      if (annotation !== undefined) result.annotation = annotation;
+      this.pending.push({ result, link });
     } else {
       link.placement = 'NO_DATA';
     }
@@ -607,12 +611,14 @@ export class StepBuilder {
   /**
    * The result of a tool end's data. Content is the raw value at the seed; with structured-tool-results
    * only strings and part arrays, other values are kept aside for `extra.tool_result` (see finishResult).
-   * Built whole, keys in sorted order: the printer writes it without copying.
+   * Built whole, keys in sorted order: the printer writes it without copying. No data (an annotated
+   * end, fix tool-result-annotation): no content.
    */
-  private toolResult(e: AtofEvent, data: Json, id: string | undefined): ObservationResult & { structured?: Json } {
+  private toolResult(e: AtofEvent, data: Json | undefined, id: string | undefined): PendingResult {
     const extra = eventExtra(e);
+    if (data === undefined) return id === undefined ? { extra } : { extra, source_call_id: id };
     const asContent = !this.lookups.fixes.has('structured-tool-results') || typeof data === 'string' || isAtifContentParts(data);
-    const r: ObservationResult & { structured?: Json } = data === null ? { extra } : asContent ? { content: data, extra } : { extra, structured: data };
+    const r: PendingResult = data === null ? { extra } : asContent ? { content: data, extra } : { extra, structured: data };
     // Parts with provider keys: the closed parts are the content, the parts as sent go to extra.tool_result.
     // (Only ATIF parts: without structured-tool-results, any array is written as content, as at the seed.)
     const closed = asContent && this.lookups.fixes.has('closed-content-parts') && isAtifContentParts(data) ? closedContentParts(data) : data;
@@ -628,6 +634,18 @@ export class StepBuilder {
     if (this.closedResults.has(result)) this.markFix(step, 'closed-content-parts');
     step.observation ??= { results: [] };
     mergeObservationResult(step.observation, result, this.lookups.fixes.has('structured-tool-results'));
+    // The annotation went with its result, unless the call's result already held another event's value.
+    const annotation = result.extra?.[ANNOTATION_KEY];
+    if (annotation !== undefined) {
+      const held = result.source_call_id === undefined ? result : resultsByCallId.find(step.observation.results, result.source_call_id);
+      if (held?.extra?.[ANNOTATION_KEY] === annotation) this.markFix(step, 'tool-result-annotation');
+    }
+  }
+
+  /** A step of results that stand alone names the fixes that shaped them (explain --step). */
+  private markStandalone(step: Step, results: readonly ObservationResult[]): void {
+    if (results.some((r) => this.closedResults.has(r))) this.markFix(step, 'closed-content-parts');
+    if (results.some((r) => r.extra?.[ANNOTATION_KEY] !== undefined)) this.markFix(step, 'tool-result-annotation');
   }
 
   /** Routes the pending batch: attach to the current step, defer until a later LLM end names the id, or stand alone. */
@@ -667,7 +685,7 @@ export class StepBuilder {
         step,
         { kind: 'standalone-observations', events: standalone.map((s) => s.link?.toolUuid).filter((u): u is string => !!u) },
       );
-      if (standalone.some((x) => this.closedResults.has(x.result))) this.markFix(step, 'closed-content-parts');
+      this.markStandalone(step, standalone.map((x) => x.result));
     }
   }
 
@@ -837,17 +855,25 @@ export class StepBuilder {
           step,
           { kind: 'deferred-observations', events: keyed.map((k) => k.d.link?.toolUuid).filter((u): u is string => !!u) },
         );
-        if (keyed.some((k) => this.closedResults.has(k.d.result))) this.markFix(step, 'closed-content-parts');
+        this.markStandalone(step, keyed.map((k) => k.d.result));
       }
     }
   }
 }
 
-/** Moves a structured value (kept aside by toolResult) into `extra.tool_result`. */
-function finishResult(r: ObservationResult & { structured?: Json }): ObservationResult {
-  if (r.structured === undefined) return r;
-  const { structured, ...rest } = r;
-  rest.extra = { ...(rest.extra ?? {}), tool_result: structured };
+/** A tool end's result before its batch is flushed: what goes to `extra` later is kept aside. */
+type PendingResult = ObservationResult & { structured?: Json; annotation?: Json };
+
+/**
+ * Moves a structured value (kept aside by toolResult) into `extra.tool_result`, and the tool end's
+ * annotation (fix tool-result-annotation) into `extra.tool_result_annotation`, in that (sorted) order.
+ */
+function finishResult(r: PendingResult): ObservationResult {
+  if (r.structured === undefined && r.annotation === undefined) return r;
+  const { structured, annotation, ...rest } = r;
+  rest.extra = { ...(rest.extra ?? {}) };
+  if (structured !== undefined) rest.extra.tool_result = structured;
+  if (annotation !== undefined) rest.extra[ANNOTATION_KEY] = annotation;
   return rest;
 }
 

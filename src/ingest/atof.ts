@@ -154,3 +154,12 @@ export function profileToolCallId(e: AtofEvent): string | undefined {
   const id = e.categoryProfile?.tool_call_id;
   return typeof id === 'string' ? id : undefined;
 }
+
+/**
+ * `category_profile.tool_result_annotation`: the opaque annotation NeMo-Relay 0.8 (#575) puts on a
+ * successful tool end beside its result. JSON null is no annotation (as the reference reads it).
+ */
+export function profileToolResultAnnotation(e: AtofEvent): Json | undefined {
+  const a = e.categoryProfile?.tool_result_annotation;
+  return a === undefined || a === null ? undefined : a;
+}

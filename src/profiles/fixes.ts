@@ -281,6 +281,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'tool-result-annotation',
+    summary: "a tool end's category_profile.tool_result_annotation (the opaque annotation NeMo-Relay 0.8 tools return beside their result; null is none) is its observation result's extra.tool_result_annotation; an annotated end without data still has a result (no content), which tree pruning keeps; the annotation goes only with its own result (a merge that keeps another event's value does not take it)",
+    origin: 'NeMo-Relay #575 (56158e4d9, after 0.3): relay-0.3 reads no tool_result_annotation, so a tool end\'s annotation was in no step and an annotated end without data gave no result at all',
+    inDefault: true,
+  },
+  {
     name: 'signature-tool-calls',
     summary: 'the dedupe response signature includes the promoted tool calls, so tool-only answers with different calls never match',
     origin: 'NeMo-Relay #205',
