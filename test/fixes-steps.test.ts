@@ -4,11 +4,13 @@ import { eventsToTrajectory } from '../src/atif/export.js';
 import { resolveFixes, type FixName, type ProfileName } from '../src/profiles/fixes.js';
 import { stepModelName, startModelName } from '../src/atif/step-model.js';
 import type { AtofEvent } from '../src/ingest/atof.js';
-import type { Json } from '../src/json/value.js';
+import { JsonNumber, type Json } from '../src/json/value.js';
 import { extractResponseMessage } from '../src/providers/response.js';
 import * as requestModule from '../src/providers/request.js';
 import { requestReasoningObjectEffort } from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
+import { finalMetrics } from '../src/atif/metrics.js';
+import type { Step } from '../src/atif/types.js';
 import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, providerReportedCostApplies, responsesCachedTokensApply } from '../src/providers/usage.js';
 import { responseReasoning } from '../src/providers/reasoning.js';
@@ -842,6 +844,31 @@ describe('provider-reported-cost (#206, #796)', () => {
     assert.equal(providerReportedCostApplies({ usage: { ...tokens, cost: 0.01 } }), true);
     assert.equal(providerReportedCostApplies({ usage: { ...tokens, cost_usd: 0.02, cost: 0.01 } }), false);
     assert.equal(providerReportedCostApplies({ usage: tokens }), false);
+  });
+});
+
+describe('final-metrics-per-field (#206)', () => {
+  const N = 'final-metrics-per-field';
+
+  it("a free model's reported cost of 0 and cached count of 0 are totals too", async () => {
+    const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
+    // one call: usage {prompt_tokens 10, completion_tokens 2, prompt_tokens_details {cached_tokens 0}, cost_usd 0}
+    assert.deepEqual(s0.final_metrics, { total_completion_tokens: 2, total_prompt_tokens: 10, total_steps: 2 }, 'relay-0.3 writes cached and cost only when positive');
+    assert.deepEqual(d.final_metrics, { total_cached_tokens: 0, total_completion_tokens: 2, total_cost_usd: 0, total_prompt_tokens: 10, total_steps: 2 });
+    assert.deepEqual(off.final_metrics, s0.final_metrics);
+    assert.deepEqual(d.steps, s0.steps, 'the steps are as without the fix');
+  });
+
+  it('writes a total for each field some step has, and makes none up', () => {
+    const step = (metrics?: Step['metrics']): Step => ({ step_id: 1, source: 'agent', message: '', ...(metrics ? { metrics } : {}) });
+    const costOnly = [step({ cost_usd: 0.5 }), step()];
+    assert.deepEqual(finalMetrics(costOnly), { total_steps: 2, total_prompt_tokens: 0, total_completion_tokens: 0, total_cost_usd: 0.5 }, 'relay-0.3 makes up token totals of 0');
+    assert.deepEqual(finalMetrics(costOnly, true), { total_steps: 2, total_cost_usd: 0.5 });
+    const mixed = [step({ prompt_tokens: 7 }), step({ completion_tokens: 3, cached_tokens: 0 }), step({ prompt_tokens: 5, cost_usd: 0 })];
+    assert.deepEqual(finalMetrics(mixed, true), { total_steps: 3, total_cached_tokens: 0, total_completion_tokens: 3, total_cost_usd: 0, total_prompt_tokens: 12 });
+    assert.deepEqual(finalMetrics([step(), step()], true), { total_steps: 2 }, 'no metrics, no totals');
+    const big = new JsonNumber('9007199254740993');
+    assert.equal((finalMetrics([step({ prompt_tokens: big }), step({ prompt_tokens: 1 })], true).total_prompt_tokens as JsonNumber).text, '9007199254740994', 'exact past 2^53');
   });
 });
 

@@ -90,7 +90,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     for (const e of sorted) builder.handle(e);
     const { steps, decisions } = finishSteps(builder);
     conversions.push({ trajectoryId: opts.sessionId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: decisions, extraDropped: builder.extraDropped });
-    const trajectory = assemble(opts.sessionId, opts.sessionId, opts.agent, steps);
+    const trajectory = assemble(opts.sessionId, opts.sessionId, opts.agent, steps, opts.fixes);
     return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'flat', dedupe, conversions };
   }
 
@@ -132,7 +132,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const trajectoryId = isRoot ? opts.sessionId : agentUuid;
     conversions.push({ agentUuid, trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: finished.decisions, extraDropped: builder.extraDropped });
     const sessionId = isRoot ? opts.sessionId : (node.sessionId ?? opts.sessionId);
-    return assemble(sessionId, trajectoryId, opts.agent, steps, kept);
+    return assemble(sessionId, trajectoryId, opts.agent, steps, opts.fixes, kept);
   };
   // Children before parents (post-order), without recursion: agent nesting can be thousands deep.
   // A parent_uuid cycle can make an agent its own ancestor: each agent is entered once, and a child
@@ -225,14 +225,14 @@ function keepTrajectory(t: Trajectory, fixes: FixSet): Trajectory | undefined {
   return fixes.has('no-empty-trajectories') && t.steps.length === 0 ? undefined : t;
 }
 
-function assemble(sessionId: string, trajectoryId: string, agent: AgentInfo, steps: Step[], children: Trajectory[] = []): Trajectory {
+function assemble(sessionId: string, trajectoryId: string, agent: AgentInfo, steps: Step[], fixes: FixSet, children: Trajectory[] = []): Trajectory {
   const t: Trajectory = {
     schema_version: 'ATIF-v1.7',
     session_id: sessionId,
     trajectory_id: trajectoryId,
     agent: structuredClone(agent),
     steps,
-    final_metrics: finalMetrics(steps),
+    final_metrics: finalMetrics(steps, fixes.has('final-metrics-per-field')),
   };
   if (children.length > 0) t.subagent_trajectories = children;
   return t;

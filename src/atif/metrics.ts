@@ -5,10 +5,13 @@ import type { FinalMetrics, Step } from './types.js';
 const isPositive = (v: U64) => (typeof v === 'number' ? v > 0 : v instanceof JsonNumber && v.text !== '0');
 
 /**
- * Totals over a trajectory's own steps (children excluded). With any metrics, prompt and completion
- * totals are written even when 0; cached and cost only when positive. Token sums stay exact past 2^53.
+ * Totals over a trajectory's own steps (children excluded). Token sums stay exact past 2^53.
+ * As relay-0.3 writes them: with any metrics, prompt and completion totals even when 0 (or when no
+ * step has a count: a step whose usage reported only a cost); cached and cost only when positive.
+ * With `perField` (fix final-metrics-per-field, NeMo-Relay #206): each total when at least one step
+ * has that field, its sum as it is, 0 included (a free model's reported cost of 0 is a cost).
  */
-export function finalMetrics(steps: readonly Step[]): FinalMetrics {
+export function finalMetrics(steps: readonly Step[], perField = false): FinalMetrics {
   const withMetrics = steps.filter((s) => s.metrics);
   const fm: FinalMetrics = { total_steps: steps.length };
   if (withMetrics.length === 0) return fm;
@@ -16,12 +19,20 @@ export function finalMetrics(steps: readonly Step[]): FinalMetrics {
   let completion: U64 = 0;
   let cached: U64 = 0;
   let cost = 0;
+  const has = { prompt: false, completion: false, cached: false, cost: false };
   for (const s of withMetrics) {
     const m = s.metrics!;
-    if (m.prompt_tokens !== undefined) prompt = addU64(prompt, m.prompt_tokens);
-    if (m.completion_tokens !== undefined) completion = addU64(completion, m.completion_tokens);
-    if (m.cached_tokens !== undefined) cached = addU64(cached, m.cached_tokens);
-    if (m.cost_usd !== undefined) cost += m.cost_usd;
+    if (m.prompt_tokens !== undefined) (prompt = addU64(prompt, m.prompt_tokens)), (has.prompt = true);
+    if (m.completion_tokens !== undefined) (completion = addU64(completion, m.completion_tokens)), (has.completion = true);
+    if (m.cached_tokens !== undefined) (cached = addU64(cached, m.cached_tokens)), (has.cached = true);
+    if (m.cost_usd !== undefined) (cost += m.cost_usd), (has.cost = true);
+  }
+  if (perField) {
+    if (has.cached) fm.total_cached_tokens = cached;
+    if (has.completion) fm.total_completion_tokens = completion;
+    if (has.cost) fm.total_cost_usd = cost;
+    if (has.prompt) fm.total_prompt_tokens = prompt;
+    return fm;
   }
   fm.total_prompt_tokens = prompt;
   fm.total_completion_tokens = completion;

@@ -197,6 +197,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'final-metrics-per-field',
+    summary: 'each final_metrics total is written when at least one step has that field, as its sum, 0 included: no total_prompt_tokens or total_completion_tokens of 0 made up for steps that counted none (a usage that reported only a cost), and a total_cached_tokens or total_cost_usd of 0 that steps reported is kept',
+    origin: 'NeMo-Relay #206 (final metrics per field); atif-conversion.md §3.19: relay-0.3 writes the prompt and completion totals whenever any step has metrics, and the cached and cost totals only when positive',
+    inDefault: true,
+  },
+  {
     name: 'provider-reasoning',
     summary: "an answer's reasoning in its provider's own shape is the agent step's reasoning_content when it has no top-level reasoning text: Anthropic thinking blocks, a chat message's reasoning_content (DeepSeek, vLLM) or reasoning (OpenRouter), OpenAI Responses reasoning summaries",
     origin: "ATIF v1.7 reasoning_content (the agent's internal reasoning); atif-conversion.md §3.6 step 6: relay-0.3 (and NeMo-Relay HEAD) read only data.reasoning, so no provider's reasoning reached a step",
