@@ -353,6 +353,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'claude-utility-calls',
+    summary: "Claude Code's calls beside the conversation (topic detection, session titles, Bash command prefixes, file suggestions: an Anthropic request with no tools and a single user message, in a Claude Code turn or agent whose other calls carry tools) are a child trajectory of their own in subagent_trajectories (trajectory_id <agent uuid>-claude-code-utility, extra.claude_code_utility_calls true), with their steps and metrics, instead of user and agent steps among the conversation's",
+    origin: "relay-0.3 and NeMo-Relay HEAD write them in the turn: a Claude Code turn seen by a gateway read user (its prompt), user (the prompt again, from the topic-detection call), agent '{\"isNewTopic\": true, …}', agent (the real answer)",
+    inDefault: true,
+  },
+  {
     name: 'claude-gateway-turn',
     summary: "an Anthropic Messages request in a Claude Code session with no turn open opens the turn itself, its input the user's task text ({\"prompt\": …}, turn_source gateway_request), and the prompt hook that follows joins it (a prompt_submitted mark) instead of superseding it: a request that reached the gateway before its UserPromptSubmit keeps its answer and its turn",
     origin: 'NeMo-Relay #224 (2fafd3ee6, sessions ensure_turn_started_for_gateway, alignment gateway_turn_input)',

@@ -1,4 +1,4 @@
-import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
 import { trimRust } from './sse/unicode-whitespace.js';
 
 /** An Anthropic Messages response: `type: "message"` (the content array holds typed blocks). */
@@ -147,6 +147,26 @@ export function anthropicThinking(data: Json): string | undefined {
     if (isObject(block) && block.type === 'thinking' && typeof block.thinking === 'string' && trimRust(block.thinking) !== '') texts.push(block.thinking);
   }
   return texts.length > 0 ? texts.join('\n') : undefined;
+}
+
+/**
+ * A request Claude Code makes beside the conversation: topic detection, a session title, a Bash
+ * command's prefix, file suggestions, each a one-shot call to its small model. Its shape is an
+ * Anthropic Messages body (`max_tokens` is required there) with no tools (absent, null or empty) and
+ * a single user message. The conversation's own requests always carry Claude Code's tools (the main
+ * loop's and every subagent's), and a compaction request carries the conversation's history, so
+ * neither has this shape. Only meaningful for a request Claude Code sent.
+ */
+export function isClaudeUtilityRequest(body: Json): boolean {
+  if (!isObject(body) || !isNumber(getOwn(body, 'max_tokens')) || carriesTools(body)) return false;
+  const messages = getOwn(body, 'messages');
+  return Array.isArray(messages) && messages.length === 1 && isObject(messages[0]) && getOwn(messages[0], 'role') === 'user';
+}
+
+/** Whether a request body offers the model tools (a non-empty `tools` array). */
+export function carriesTools(body: Json): boolean {
+  const tools = isObject(body) ? getOwn(body, 'tools') : undefined;
+  return Array.isArray(tools) && tools.length > 0;
 }
 
 /**
