@@ -3,15 +3,14 @@ import { parseUuid } from '../ingest/uuid.js';
 import { getOwn, isNumber, isObject, type JsonObject } from '../json/value.js';
 import { dedupeFixOptions } from '../dedupe/fix-options.js';
 import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass.js';
-import { carriesTools, isClaudeUtilityRequest } from '../providers/anthropic.js';
-import { unwrapLlmRequest } from '../providers/content.js';
 import { ResponseReadings } from '../providers/readings.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { removeProjectedDuplicates, pruneSubagentRefs, renumber, type ToolStepDecision } from './cleanup.js';
 import { correlateToolCalls } from './correlation.js';
-import type { FixSet } from '../profiles/fixes.js';
+import type { FixName, FixSet } from '../profiles/fixes.js';
 import { delegatedPrompts } from './hook-turns.js';
 import { finalMetrics } from './metrics.js';
+import { attachCompaction, claudeUtilityEvents, compactionRuns, UTILITY_SUFFIX, type CompactionRun } from './side-runs.js';
 import { startModelName } from './step-model.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
 import { AgentTree, isStepEvent, type AgentNode } from './tree.js';
@@ -117,14 +116,20 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const isRoot = agentUuid === rootUuid;
     const bucketed = perAgent.get(agentUuid) ?? { items: [], childStarts: new Map() };
     const { childStarts } = bucketed;
-    // Fix claude-utility-calls: Claude Code's calls beside the conversation become a child trajectory of their own.
+    // Fix claude-utility-calls: Claude Code's calls beside the conversation become a child trajectory of their own;
+    // fix compaction-steps: so does each compaction run, which its compaction mark's step then refers to.
     const utility = opts.fixes.has('claude-utility-calls') ? claudeUtilityEvents(starts.get(agentUuid), bucketed.items) : undefined;
-    const items = utility ? bucketed.items.filter((e) => !utility.has(e)) : bucketed.items;
+    const afterUtility = utility ? bucketed.items.filter((e) => !utility.has(e)) : bucketed.items;
+    const runs: CompactionRun[] = opts.fixes.has('compaction-steps') ? compactionRuns(starts.get(agentUuid), afterUtility, llmEnds) : [];
+    const moved = new Set(runs.flatMap((r) => r.events));
+    const items = moved.size > 0 ? afterUtility.filter((e) => !moved.has(e)) : afterUtility;
     const own = childStarts.size === 0 ? items : items.filter((e) => !childStarts.has(e));
     const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own, readings) }, agentUuid);
+    const runMarks = new Set(runs.map((r) => r.mark));
     for (const e of items) {
       const child = childStarts.get(e);
       if (child) builder.subagentStart(child, e);
+      else if (runMarks.has(e)) builder.compactionMark(e);
       else builder.handle(e);
     }
     const finished = finishSteps(builder);
@@ -133,26 +138,33 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
       if (opts.fixes.has('no-empty-trajectories')) return t.steps.length > 0;
       return t.steps.length > 0 || !tree.nodes.get(t.trajectory_id)?.referencedByParent;
     });
+    const sessionId = isRoot ? opts.sessionId : (node.sessionId ?? opts.sessionId);
+    runs.forEach((run, i) => {
+      const child = sideTrajectory(`${agentUuid}-compaction-${i + 1}`, sessionId, run.events, 'compaction-steps');
+      child.extra = { compaction_run: true };
+      attachCompaction(finished.steps, builder.origins, run.mark, child);
+      kept.push(child);
+    });
     const steps = pruneSubagentRefs(finished.steps, new Set(kept.map((c) => c.trajectory_id)), opts.fixes.has('structured-tool-results'), opts.fixes.has('tool-result-annotation'));
     renumber(steps);
     const trajectoryId = isRoot ? opts.sessionId : agentUuid;
     conversions.push({ agentUuid, trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: finished.decisions, extraDropped: builder.extraDropped });
-    const sessionId = isRoot ? opts.sessionId : (node.sessionId ?? opts.sessionId);
-    if (utility) kept.push(utilityTrajectory(agentUuid, sessionId, [...utility]));
+    if (utility) {
+      const child = sideTrajectory(`${agentUuid}${UTILITY_SUFFIX}`, sessionId, [...utility], 'claude-utility-calls');
+      child.extra = { claude_code_utility_calls: true };
+      kept.push(child);
+    }
     return assemble(sessionId, trajectoryId, opts.agent, steps, opts.fixes, kept);
   };
-  /** The utility calls of an agent, converted on their own (explain finds them by the trajectory id). */
-  const utilityTrajectory = (agentUuid: string, sessionId: string, events: AtofEvent[]): Trajectory => {
+  /** Events a fix moved out of an agent's steps, converted on their own (explain finds them by the trajectory id). */
+  const sideTrajectory = (trajectoryId: string, sessionId: string, events: AtofEvent[], fix: FixName): Trajectory => {
     const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(events, readings) });
     for (const e of events) builder.handle(e);
     const { steps, decisions } = finishSteps(builder);
     // Every step here was moved by the fix: explain --step names it.
-    for (const origin of builder.origins.values()) if (!origin.fixes?.includes('claude-utility-calls')) (origin.fixes ??= []).push('claude-utility-calls');
-    const trajectoryId = `${agentUuid}${UTILITY_SUFFIX}`;
+    for (const origin of builder.origins.values()) if (!origin.fixes?.includes(fix)) (origin.fixes ??= []).push(fix);
     conversions.push({ trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: decisions, extraDropped: builder.extraDropped });
-    const t = assemble(sessionId, trajectoryId, opts.agent, steps, opts.fixes);
-    t.extra = { claude_code_utility_calls: true };
-    return t;
+    return assemble(sessionId, trajectoryId, opts.agent, steps, opts.fixes);
   };
   // Children before parents (post-order), without recursion: agent nesting can be thousands deep.
   // A parent_uuid cycle can make an agent its own ancestor: each agent is entered once, and a child
@@ -212,33 +224,6 @@ const SESSION_KEYS = ['agent_kind', 'session_id', 'session_instance_id', 'turn_i
 function withAgentSession(extra: JsonObject | undefined, session: JsonObject): JsonObject {
   const existing = extra ? getOwn(extra, 'nemo_relay') : undefined;
   return { ...extra, nemo_relay: isObject(existing) ? { ...existing, ...session } : session };
-}
-
-/** The trajectory id of an agent's utility calls: the agent's own id and this suffix. */
-export const UTILITY_SUFFIX = '-claude-code-utility';
-
-/**
- * Fix `claude-utility-calls`: the events of a Claude Code agent's utility calls (its LLM spans whose
- * request is a one-shot call beside the conversation, {@link isClaudeUtilityRequest}, with their
- * marks), in timeline order; undefined when the agent is no Claude Code agent or made none. Claude
- * Code sends them on the session it works in, so the gateway puts them in the turn: relay-0.3 writes
- * each as a user step (the user's prompt again, for topic detection) and an agent step (its JSON
- * verdict) among the conversation's own steps.
- */
-function claudeUtilityEvents(agentStart: AtofEvent | undefined, items: readonly AtofEvent[]): Set<AtofEvent> | undefined {
-  if (!isObject(agentStart?.metadata) || getOwn(agentStart.metadata, 'agent_kind') !== 'claude-code') return undefined;
-  const spans = new Set<string>();
-  let conversation = false;
-  for (const e of items) {
-    if (e.category !== 'llm' || e.scopeCategory !== 'start' || e.data === undefined) continue;
-    const body = unwrapLlmRequest(e.data);
-    if (isClaudeUtilityRequest(body)) spans.add(e.uuid);
-    else if (carriesTools(body)) conversation = true;
-  }
-  // Told apart only beside the conversation's own calls: where no call carries tools (a capture that
-  // left them out), a tool-less call may be the conversation itself, and nothing is moved.
-  if (spans.size === 0 || !conversation) return undefined;
-  return new Set(items.filter((e) => spans.has(e.uuid) || (e.kind === 'mark' && e.parentUuid !== undefined && spans.has(e.parentUuid))));
 }
 
 /** The provider-shape rules the active fixes switch on. */

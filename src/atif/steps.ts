@@ -724,6 +724,15 @@ export class StepBuilder {
     return true;
   }
 
+  /**
+   * A compaction mark whose run a fix moved to a child trajectory (compaction-steps): the turn's held
+   * prompt (`/compact`) is written first, as the run's request would have made it, then the mark's step.
+   */
+  compactionMark(e: AtofEvent): void {
+    this.writeTurnPrompt();
+    this.handle(e);
+  }
+
   /** A direct child agent starts: attach a ref to the delegating tool call, or synthesize a dispatch step. */
   subagentStart(child: AgentNode, e: AtofEvent): void {
     this.writeTurnPrompt();

@@ -359,6 +359,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'compaction-steps',
+    summary: "a Claude Code context compaction is written as ATIF v1.7 §VII describes it: the compaction mark's system step (a PreCompact hook) gets extra.context_management {type: compaction, boundary: replace}, the summary as its observation content and a ref to the compaction run, the first answered LLM call after the mark, which is a child trajectory of its own (trajectory_id <agent uuid>-compaction-<n>, extra.compaction_run true) instead of a user step asking for a summary and an agent step giving it",
+    origin: "ATIF v1.7 RFC §VII (context_management); relay-0.3 writes the compaction request's closing instruction as a user step (\"Your task is to create a detailed summary of the conversation so far…\"), as if the user had typed it",
+    inDefault: true,
+  },
+  {
     name: 'claude-gateway-turn',
     summary: "an Anthropic Messages request in a Claude Code session with no turn open opens the turn itself, its input the user's task text ({\"prompt\": …}, turn_source gateway_request), and the prompt hook that follows joins it (a prompt_submitted mark) instead of superseding it: a request that reached the gateway before its UserPromptSubmit keeps its answer and its turn",
     origin: 'NeMo-Relay #224 (2fafd3ee6, sessions ensure_turn_started_for_gateway, alignment gateway_turn_input)',
