@@ -231,6 +231,29 @@ describe('a gateway call whose response was not read in full', () => {
     assert.deepEqual(ends[0]?.data, { id: 'resp', status: 'in_progress', output: [item] });
   });
 
+  it('counts an Anthropic stream that ended before its answer did: events, but no message_stop (a Claude Code Esc)', async () => {
+    const frame = (event: Json) => `event: ${String((event as { type: string }).type)}\ndata: ${JSON.stringify(event)}\n\n`;
+    const messages = (id: string, seconds: number, sseText: string) =>
+      ({ ...(gatewayRecord(id, seconds, { path: '/v1/messages', body: { model: 'claude-sonnet-4-5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: 'x' }] } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: sseText } }) as Json;
+    const start = frame({ type: 'message_start', message: { id: 'msg', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } } });
+    const partial = `${start}${frame({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}${frame({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me' } })}`;
+    const ended = `${frame({ type: 'content_block_stop', index: 0 })}${frame({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}${frame({ type: 'message_stop' })}`;
+    const result = await replayLines([
+      messages('esc', 0, partial),
+      messages('whole', 2, `${partial}${ended}`),
+      messages('done', 4, `${partial}data: [DONE]\n\n`),
+    ]);
+    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+      ['esc', 'the stream ended before its answer did (3 events, no message_stop): the answer is what came before, as live'],
+      ['whole', undefined],
+      ['done', undefined],
+    ]);
+    assert.equal(result.stats.responsesNotRead, 1);
+    // Converted as live: the text that came, no stop reason.
+    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    assert.deepEqual([(ends[0]?.data as { content: Json }).content, (ends[0]?.data as { stop_reason?: Json }).stop_reason], [[{ type: 'text', text: 'Let me' }], undefined]);
+  });
+
   it('counts a transport error (no response); a call that never completed does not count', async () => {
     const failed = { ...(gatewayRecord('failed', 1, {}) as Record<string, Json>), response: null, error: 'upstream connect error' };
     const { ended_at: _never, ...pending } = gatewayRecord('pending', 3, {}) as Record<string, Json>;

@@ -2,7 +2,7 @@ import type { GatewayExchange, GatewayResponse } from '../ingest/records/exchang
 import { isObject, type Json, type JsonObject } from '../json/value.js';
 import { isErrorAnswer } from '../providers/response.js';
 import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
-import { chatStreamCutShort, responsesStreamCutShort } from '../providers/sse/stream-end.js';
+import { anthropicStreamCutShort, chatStreamCutShort, responsesStreamCutShort } from '../providers/sse/stream-end.js';
 import { streamedWithoutRequest, type LlmGatewayStart } from './llm-start.js';
 
 /**
@@ -62,6 +62,8 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     else if (format === 'openai-chat' && notes.length === 0 && !streamError && chatStreamCutShort(assembled.chunks, assembled.done)) notes.push(cutShort(assembled.chunks.length));
     // A Responses stream with events but no terminal one (completed, incomplete, failed, error): cut short too.
     else if (format === 'openai-responses' && notes.length === 0 && !streamError && responsesStreamCutShort(assembled.chunks, assembled.done)) notes.push(responsesCutShort(assembled.chunks.length));
+    // An Anthropic stream with events but no message_stop (a Claude Code user's Esc): cut short too.
+    else if (format === 'anthropic-messages' && notes.length === 0 && !streamError && anthropicStreamCutShort(assembled.chunks, assembled.done)) notes.push(anthropicCutShort(assembled.chunks.length));
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     if (streamError) outcome.streamError = streamError;
     return outcome;
@@ -117,6 +119,10 @@ function cutShort(chunks: number): string {
 
 function responsesCutShort(chunks: number): string {
   return `the stream ended before its answer did (${chunks} event${chunks === 1 ? '' : 's'}, no response.completed, response.incomplete or response.failed): the answer is what came before, as live`;
+}
+
+function anthropicCutShort(chunks: number): string {
+  return `the stream ended before its answer did (${chunks} event${chunks === 1 ? '' : 's'}, no message_stop): the answer is what came before, as live`;
 }
 
 /** `HTTP 502, text/html`: what tells a body that is not what the gateway reads (an error page) apart. */

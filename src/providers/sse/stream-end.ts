@@ -34,3 +34,18 @@ export function responsesStreamCutShort(chunks: readonly Json[], done: boolean):
   if (done || chunks.length === 0) return false;
   return !chunks.some((chunk) => RESPONSES_TERMINAL_EVENTS.has(stringMember(chunk, 'type') ?? ''));
 }
+
+/**
+ * Whether an Anthropic Messages stream ended before its answer did. The API ends every stream with a
+ * `message_stop` event (an `error` event ends one that failed); a captured stream with events but
+ * neither was cut short. That is what a Claude Code user's Esc does to a streaming answer: the client
+ * closes the connection, and the capture keeps the events that came. The live codec assembles what
+ * came (no `stop_reason`, the usage of `message_start`), so the answer is partial and nothing says so
+ * unless someone does. A stream a proxy closed with `data: [DONE]` is taken as ended.
+ */
+export function anthropicStreamCutShort(chunks: readonly Json[], done: boolean): boolean {
+  if (done || chunks.length === 0) return false;
+  return !chunks.some((chunk) => ANTHROPIC_TERMINAL_EVENTS.has(stringMember(chunk, 'type') ?? ''));
+}
+
+const ANTHROPIC_TERMINAL_EVENTS = new Set(['message_stop', 'error']);
