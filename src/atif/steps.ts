@@ -2,7 +2,7 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { profileModelName, profileToolCallId, profileToolResultAnnotation } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/value.js';
-import { anthropicCitationTextApplies, anthropicServerToolResults } from '../providers/anthropic.js';
+import { anthropicCitationTextApplies, anthropicServerToolResults, isTokenCountCall } from '../providers/anthropic.js';
 import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { requestToolResults, responsesOutputItems, type RequestToolResult, type ResponsesOutputItems } from '../providers/tool-results.js';
 import { extractUserMessage, requestReasoningEffort, requestReasoningObjectEffort } from '../providers/request.js';
@@ -193,6 +193,8 @@ export class StepBuilder {
 
   handle(e: AtofEvent): void {
     if (e.category === 'llm' && this.lookups.suppressed.has(e.uuid)) return;
+    // Fix count-tokens-calls: a token count is no inference and writes no step.
+    if (e.category === 'llm' && this.lookups.rules.tokenCountCalls && isTokenCountCall(e.name)) return;
     if (e.category === 'agent' && e.kind === 'scope') return this.hookTurns ? this.turnScope(e) : undefined;
     if (e.kind === 'mark') return this.mark(e);
     if (e.category === 'llm') return e.scopeCategory === 'start' ? this.llmStart(e) : this.llmEnd(e);

@@ -3,6 +3,7 @@ import { profileModelName } from '../ingest/atof.js';
 import type { Nanos } from '../ingest/time.js';
 import { canonicalJson } from '../json/stringify.js';
 import { isObject, type Json } from '../json/value.js';
+import { isTokenCountCall } from '../providers/anthropic.js';
 import { unwrapLlmRequest } from '../providers/content.js';
 import { extractUserMessage } from '../providers/request.js';
 import { isErrorAnswer } from '../providers/response.js';
@@ -14,7 +15,7 @@ import { groupBy } from '../util/group-by.js';
 import { eventFidelity, gatewayMarker, hookMarker, nonExactMarker, type Fidelity } from './fidelity.js';
 import { collectKeys, type CorrelationKeys } from './keys.js';
 
-export type Eligibility = 'CANDIDATE' | 'NOT_CANDIDATE_NO_START' | 'NOT_CANDIDATE_NO_END' | 'NOT_CANDIDATE_START_NO_DATA' | 'NOT_CANDIDATE_END_NO_DATA';
+export type Eligibility = 'CANDIDATE' | 'NOT_CANDIDATE_NO_START' | 'NOT_CANDIDATE_NO_END' | 'NOT_CANDIDATE_START_NO_DATA' | 'NOT_CANDIDATE_END_NO_DATA' | 'NOT_CANDIDATE_TOKEN_COUNT';
 
 /** A flag with the event and metadata key that set it (for explain). */
 export interface Marker {
@@ -94,7 +95,10 @@ export function collectLlmSpans(events: readonly AtofEvent[], options: Candidate
   }
   const spans: LlmSpan[] = [];
   for (const [uuid, g] of groups) {
-    const span: LlmSpan = { uuid, name: g.start?.name ?? g.end?.name ?? g.name, eligibility: eligibility(g.start, g.end), startCount: g.starts, endCount: g.ends };
+    const name = g.start?.name ?? g.end?.name ?? g.name;
+    // Fix count-tokens-calls: a token count is no inference, so no call's duplicate either.
+    const tokenCount = opts.readings!.rules.tokenCountCalls === true && isTokenCountCall(name);
+    const span: LlmSpan = { uuid, name, eligibility: tokenCount ? 'NOT_CANDIDATE_TOKEN_COUNT' : eligibility(g.start, g.end), startCount: g.starts, endCount: g.ends };
     if (span.eligibility === 'CANDIDATE') span.candidate = buildCandidate(uuid, g.start!, g.end!, opts);
     spans.push(span);
   }

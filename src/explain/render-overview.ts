@@ -29,7 +29,8 @@ export function renderTrajectory(t: TrajectoryOverview, profile: string, s: Styl
     for (const line of renderTable([header, ...candidates.map((r) => [id(r.span, 0), ...spanCells(r, s)])])) lines.push(line);
   } else lines.push('  (none)');
   if (others.length > 0) {
-    lines.push('', s.head(`Not candidates (${others.length}): never compared, passed through as is`));
+    const tokenCounts = others.some((r) => r.eligibility === 'NOT_CANDIDATE_TOKEN_COUNT') ? '; a token count writes no step' : '';
+    lines.push('', s.head(`Not candidates (${others.length}): never compared, passed through as is${tokenCounts}`));
     for (const line of renderTable(others.map((r) => [id(r.span, 1), cell(r.name), cell(r.eligibility, s.warn)]))) lines.push(line);
   }
   const unlisted = t.unlisted_pairs ?? 0;

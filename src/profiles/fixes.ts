@@ -353,6 +353,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'count-tokens-calls',
+    summary: "a call of Anthropic's token-counting endpoint (/v1/messages/count_tokens, LLM events named anthropic.count_tokens) is no inference: it writes no step (relay-0.3 wrote its request as a user step and its {\"input_tokens\": N} as an agent step) and is no dedupe candidate (explain: NOT_CANDIDATE_TOKEN_COUNT)",
+    origin: 'relay-cli.md §2 (the gateway records count_tokens calls as LLM events, as NeMo-Relay 0.3 and HEAD do); ATIF v1.7 llm_call_count: a step stands for LLM inferences, and a token count is none',
+    inDefault: true,
+  },
+  {
     name: 'claude-utility-calls',
     summary: "Claude Code's calls beside the conversation (topic detection, session titles, Bash command prefixes, file suggestions: an Anthropic request with no tools and a single user message, in a Claude Code turn or agent whose other calls carry tools) are a child trajectory of their own in subagent_trajectories (trajectory_id <agent uuid>-claude-code-utility, extra.claude_code_utility_calls true), with their steps and metrics, instead of user and agent steps among the conversation's",
     origin: "relay-0.3 and NeMo-Relay HEAD write them in the turn: a Claude Code turn seen by a gateway read user (its prompt), user (the prompt again, from the topic-detection call), agent '{\"isNewTopic\": true, …}', agent (the real answer)",

@@ -163,6 +163,16 @@ export function isClaudeUtilityRequest(body: Json): boolean {
   return Array.isArray(messages) && messages.length === 1 && isObject(messages[0]) && getOwn(messages[0], 'role') === 'user';
 }
 
+/**
+ * Whether an LLM span is a call of Anthropic's token-counting endpoint (`POST /v1/messages/count_tokens`,
+ * which the gateway, like NeMo-Relay's, records as LLM events named by its route,
+ * `anthropic.count_tokens`). It answers `{"input_tokens": N}` for a request it does not run: no
+ * inference, no answer, and no tokens billed. Claude Code sends one to measure its context.
+ */
+export function isTokenCountCall(spanName: string): boolean {
+  return spanName === 'anthropic.count_tokens';
+}
+
 /** Whether a request body offers the model tools (a non-empty `tools` array). */
 export function carriesTools(body: Json): boolean {
   const tools = isObject(body) ? getOwn(body, 'tools') : undefined;

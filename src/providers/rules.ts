@@ -48,6 +48,11 @@ export interface ProviderRules {
    */
   providerReportedCost?: boolean;
   /**
+   * A call of Anthropic's token-counting endpoint is no inference: it is no dedupe candidate and
+   * writes no step (fix count-tokens-calls).
+   */
+  tokenCountCalls?: boolean;
+  /**
    * Reasoning in each provider's own shape (Anthropic thinking blocks, chat `reasoning_content`,
    * Responses reasoning summaries) is the step's `reasoning_content`, after a top-level `reasoning`.
    */
