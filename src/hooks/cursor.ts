@@ -1,8 +1,8 @@
 import type { Json, JsonObject } from '../json/value.js';
 import type { AdapterInput, AdapterResult } from './adapter.js';
 import { classifyHook, type AgentTable } from './classify.js';
-import { eventNameOf, TOOL_RESULT_PATHS } from './fields.js';
-import { firstPresentAt, normalizeName } from './paths.js';
+import { eventNameOf, TOOL_ARGUMENT_PATHS, TOOL_NAME_PATHS, TOOL_RESULT_PATHS } from './fields.js';
+import { firstPresentAt, firstStringAt, normalizeName } from './paths.js';
 
 /**
  * Cursor's hook names (relay-cli.md §1.4; NeMo-Relay adapters/cursor.rs), normalized. Shell and MCP
@@ -28,6 +28,17 @@ export function adaptCursor(input: AdapterInput): AdapterResult {
     const mcpResult = mcpResultJson(input.payload);
     for (const event of events) if (event.type === 'ToolEnded' && mcpResult !== undefined) event.result = mcpResult;
   }
+  if (input.cursorShellTool) {
+    const shell = shellTool(input.payload);
+    for (const event of events) {
+      if (shell === undefined || (event.type !== 'ToolStarted' && event.type !== 'ToolEnded')) continue;
+      if (shell.name !== undefined) {
+        event.toolName = shell.name;
+        event.toolNameSource = 'payload:command';
+      }
+      if (shell.arguments !== undefined) event.arguments = shell.arguments;
+    }
+  }
   const response: JsonObject = events[0]?.type === 'ToolStarted' ? { continue: true, permission: 'allow' } : { continue: true };
   return { events, response };
 }
@@ -42,4 +53,28 @@ function mcpResultJson(payload: Json): Json | undefined {
   if (normalizeName(eventNameOf(payload)) !== 'aftermcpexecution') return undefined;
   if (firstPresentAt(payload, TOOL_RESULT_PATHS) !== undefined) return undefined;
   return firstPresentAt(payload, ['result_json'])?.value;
+}
+
+/** Cursor's name for its terminal tool (the `Shell` of its `preToolUse` matchers). */
+export const CURSOR_SHELL_TOOL = 'Shell';
+
+const SHELL_HOOKS: ReadonlySet<string> = new Set(['beforeshellexecution', 'aftershellexecution']);
+
+/**
+ * Fix `cursor-shell-tool`: Cursor's shell hooks carry `command` (and `cwd`, `output`, `duration`) and
+ * none of the tool name, id or argument keys, so relay-0.3 made every command a tool `unknown_tool`
+ * with null arguments, and its `afterShellExecution` a second such tool (its own synthetic id, and
+ * null arguments that tool-end-name-arguments cannot match): the command run was in no step. With the
+ * fix both hooks are the tool `Shell` with arguments `{command}` (cwd stays in the metadata, where the
+ * shared metadata puts it, so a start and its end agree whether or not the end repeats it), so the end
+ * finds its start by name and arguments. A name or arguments key the hook does have is kept.
+ */
+function shellTool(payload: Json): { name?: string; arguments?: Json } | undefined {
+  if (!SHELL_HOOKS.has(normalizeName(eventNameOf(payload)))) return undefined;
+  const command = firstStringAt(payload, ['command']);
+  if (command === undefined) return undefined;
+  const shell: { name?: string; arguments?: Json } = {};
+  if (firstStringAt(payload, TOOL_NAME_PATHS) === undefined) shell.name = CURSOR_SHELL_TOOL;
+  if (firstPresentAt(payload, TOOL_ARGUMENT_PATHS) === undefined) shell.arguments = { command: command.value };
+  return shell;
 }

@@ -26,6 +26,11 @@ export interface HookInput {
    * its `result_json` (the MCP tool's output as Cursor sends it) as the tool result. Absent, the seed.
    */
   cursorMcpResult?: boolean;
+  /**
+   * Fix `cursor-shell-tool`: a Cursor shell hook without tool name or argument keys is the tool `Shell`
+   * with arguments `{command}`. Absent, the seed (`unknown_tool`, null arguments).
+   */
+  cursorShellTool?: boolean;
 }
 
 export interface Sourced<T> {
@@ -56,8 +61,8 @@ const TOOL_CALL_ID_PATHS = [
   'tool_call_id', 'toolCallId', 'tool_use_id', 'call_id', 'extra.tool_call_id', 'extra.call_id', 'tool.id',
   'tool_input.id', 'id',
 ] as const;
-const TOOL_NAME_PATHS = ['tool_name', 'toolName', 'tool.name', 'tool_input.name', 'name'] as const;
-const TOOL_ARGUMENT_PATHS = ['tool_input', 'input', 'arguments', 'args'] as const;
+export const TOOL_NAME_PATHS = ['tool_name', 'toolName', 'tool.name', 'tool_input.name', 'name'] as const;
+export const TOOL_ARGUMENT_PATHS = ['tool_input', 'input', 'arguments', 'args'] as const;
 export const TOOL_RESULT_PATHS = ['tool_output', 'tool_response', 'output', 'result', 'extra.tool_output', 'extra.result'] as const;
 const TOOL_STATUS_PATHS = ['status', 'decision', 'permission'] as const;
 /** Top-level keys gathered as the result of a failure/denied hook that carries no explicit output. */

@@ -27,6 +27,8 @@ export interface HookContext {
   oneSyntheticSessionPerHook?: boolean;
   /** Fix `cursor-mcp-result`: a Cursor `afterMCPExecution`'s `result_json` is its tool result (see `HookInput`). */
   cursorMcpResult?: boolean;
+  /** Fix `cursor-shell-tool`: Cursor's shell hooks are the tool `Shell` with arguments `{command}` (see `HookInput`). */
+  cursorShellTool?: boolean;
 }
 
 const ADAPTERS: Readonly<Record<HookAgentKind, (input: AdapterInput) => AdapterResult>> = {
@@ -46,6 +48,7 @@ export function adaptHook(agent: HookAgentKind, payload: Json, context: HookCont
   const input: AdapterInput = { payload, headers: context.headers, ids: context.ids };
   if (context.oneSyntheticSessionPerHook) input.syntheticSession = {};
   if (context.cursorMcpResult) input.cursorMcpResult = true;
+  if (context.cursorShellTool) input.cursorShellTool = true;
   const result = ADAPTERS[agent](input);
   const outcome: HookOutcome = { agent, eventName, normalizedName: normalizeName(eventName), events: result.events, response: result.response };
   if (result.dropped !== undefined) outcome.dropped = result.dropped;

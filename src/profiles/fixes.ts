@@ -347,6 +347,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'cursor-shell-tool',
+    summary: "a Cursor beforeShellExecution / afterShellExecution hook (command, cwd, output: no tool name, id or input) is the tool Shell with arguments {command}, so the command run is the call's argument and the after hook ends the call its before hook started (tool-end-name-arguments) instead of being a second call",
+    origin: "relay-cli.md §1.2 (tool name and argument keys) and §1.4 (Cursor): relay-0.3 reads no command, so every Cursor shell command was two calls unknown_tool with empty arguments, one with the output and one with no result, and the command itself was in no step",
+    inDefault: true,
+  },
+  {
     name: 'claude-startup-probe',
     summary: "Claude Code's startup probe (a one-token Anthropic request, max_tokens 1, whose only message is the user text \"test\", to a claude- model, before any turn of a Claude Code session) is forwarded without LLM events: no turn and no trajectory of its own (a user step \"test\" and a one-token answer); explain --request names it",
     origin: 'NeMo-Relay #213 (8a852b241, claude/alignment.rs is_startup_probe)',
