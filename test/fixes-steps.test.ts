@@ -332,6 +332,19 @@ describe('hook-turn-steps (atif-conversion.md §3.5–3.6)', () => {
     assert.deepEqual(sources(spoken).filter((s) => s === 'user'), ['user']);
   });
 
+  it('the prompt goes ahead of the hook marks read before the turn showed it (Cursor beforeReadFile, a Notification), never ahead of a tool step', () => {
+    const mark = (n: number, ms: number, hook: string) =>
+      ev({ kind: 'mark', uuid: uuid(n), parent_uuid: uuid(10), timestamp: at(ms), name: 'hook_mark', data: { hook_event_name: hook, file_path: 'a.ts' }, metadata: { hook_event_name: hook } });
+    const t = toAtif([turn(10, 0, 'start', { prompt: 'Fix a.ts.' }), mark(30, 1, 'beforeReadFile'), tool(2, 2, 'start', {}), tool(2, 3, 'end', 'ok'), mark(31, 4, 'afterFileEdit'), turn(10, 5, 'end', {})]);
+    // Before: the prompt was written at the first tool, after the mark that came after it (and its timestamp went back).
+    assert.deepEqual(messages(t), ['user: Fix a.ts.', 'system: beforeReadFile', 'agent: ', 'system: afterFileEdit']);
+    assert.deepEqual(t.steps.map((s) => s.step_id), [1, 2, 3, 4]);
+    const times = t.steps.map((s) => s.timestamp!);
+    assert.deepEqual([...times].sort(), times, 'in time order');
+    // A turn whose prompt is written only at its end (marks alone) keeps it ahead of them too.
+    assert.deepEqual(messages(toAtif([turn(10, 0, 'start', { prompt: 'Hi' }), mark(30, 1, 'Notification'), turn(10, 2, 'end', {})])), ['user: Hi', 'system: Notification']);
+  });
+
   it("a subagent's own scope is a turn of it: its tools get their step and its stop hook's answer its own", () => {
     const agentScope = (n: number, parent: string | null, ms: number, phase: 'start' | 'end', role: string, data: Json) =>
       ev({ category: 'agent', scope_category: phase, uuid: uuid(n), parent_uuid: parent, timestamp: at(ms), name: role, data, metadata: { nemo_relay_scope_role: role } });

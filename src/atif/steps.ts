@@ -93,6 +93,8 @@ interface OpenTurn {
   toolStep?: Step;
   /** The fix the held prompt came from besides hook-turn-steps (a child thread's prompt mark). */
   promptFix?: FixName;
+  /** How many steps were written when the turn started: where its held prompt goes, ahead of its marks. */
+  firstStep: number;
 }
 
 interface Deferred {
@@ -785,7 +787,7 @@ export class StepBuilder {
       const prompt = turnPrompt(e) ?? (ownSubagent ? this.lookups.delegatedPrompts?.get(e.uuid) : undefined);
       if (prompt === undefined && !ownSubagent) return;
       this.writeTurnPrompt(); // a turn before it that nothing happened in
-      this.openTurn = { start: e, prompt, requested: false, answered: false };
+      this.openTurn = { start: e, prompt, requested: false, answered: false, firstStep: this.steps.length };
       return;
     }
     const turn = this.openTurn;
@@ -816,6 +818,16 @@ export class StepBuilder {
     this.finalizeCurrent();
     const step: Step = { extra: { ancestry: buildAncestry(start, this.lookups.starts) as unknown as JsonObject }, message: prompt, source: 'user', step_id: 0, timestamp: formatRfc3339(start.ts) };
     this.push(step, { kind: 'turn-prompt', events: [start.uuid], fixes: promptFix ? ['hook-turn-steps', promptFix] : ['hook-turn-steps'] });
+    // The prompt is written once the turn shows no request holds it (its first tool, a subagent, its
+    // end): hook marks read before that (Cursor's beforeReadFile, a Notification) were written first,
+    // yet came after the prompt. It goes back to the turn's start, ahead of them, so the steps stay in
+    // the order (and timestamps) of the hooks. Only marks are passed over: they hold no tool call.
+    const from = turn.firstStep;
+    const last = this.steps.length - 1;
+    if (from < last && this.steps.slice(from, last).every((s) => this.origins.get(s)?.kind === 'mark')) {
+      this.steps.splice(last, 1);
+      this.steps.splice(from, 0, step);
+    }
   }
 
   /**
