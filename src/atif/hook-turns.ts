@@ -1,3 +1,5 @@
+import { agentText, CURSOR_AGENT_TEXT_HOOKS } from '../hooks/cursor.js';
+import { normalizeName } from '../hooks/paths.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { getOwn, isObject } from '../json/value.js';
 import { scopeRole } from './tree.js';
@@ -28,6 +30,20 @@ export function turnPrompt(e: AtofEvent): string | undefined {
 /** The prompt a `prompt_submitted` mark carries (an aliased child thread's UserPromptSubmit), when non-blank. */
 export function markPrompt(e: AtofEvent): string | undefined {
   return e.kind === 'mark' ? nonBlankText(e.data, 'prompt') : undefined;
+}
+
+/**
+ * What a Cursor answer or thought mark says (fix `cursor-agent-text` makes `afterAgentResponse` and
+ * `afterAgentThought` a `hook_mark` carrying the hook's payload): the answer the agent wrote, or one
+ * of its thinking blocks, when its `text` is non-blank.
+ */
+export function cursorAgentText(e: AtofEvent): { kind: 'answer' | 'thought'; text: string } | undefined {
+  if (e.kind !== 'mark' || e.name !== 'hook_mark' || !isObject(e.metadata) || getOwn(e.metadata, 'agent_kind') !== 'cursor') return undefined;
+  const hook = getOwn(e.metadata, 'hook_event_name');
+  const name = typeof hook === 'string' ? normalizeName(hook) : '';
+  if (!CURSOR_AGENT_TEXT_HOOKS.has(name) || e.data === undefined) return undefined;
+  const text = agentText(e.data);
+  return text === undefined ? undefined : { kind: name === 'afteragentresponse' ? 'answer' : 'thought', text };
 }
 
 /** The answer a turn scope's end reports, when it has a non-blank one. */

@@ -19,7 +19,7 @@ import { ListIndex } from './list-index.js';
 import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { ANNOTATION_KEY, mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
-import { markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
+import { cursorAgentText, markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns, type RepeatedTurn } from './user-turns.js';
 import { scopeRole, type AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
@@ -62,7 +62,7 @@ export interface ToolLink {
 
 /** Which events produced a step (for `explain --step`). */
 export interface StepOrigin {
-  kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations' | 'turn-prompt' | 'turn-tools' | 'turn-answer';
+  kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations' | 'turn-prompt' | 'turn-tools' | 'turn-answer' | 'turn-text';
   events: string[];
   /** The fixes of the active profile that changed this step (explain names them). */
   fixes?: FixName[];
@@ -95,6 +95,8 @@ interface OpenTurn {
   promptFix?: FixName;
   /** How many steps were written when the turn started: where its held prompt goes, ahead of its marks. */
   firstStep: number;
+  /** Cursor thoughts (afterAgentThought) no agent step holds yet, and the first one's mark. */
+  thoughts?: { texts: string[]; first: AtofEvent; marks: string[] };
 }
 
 interface Deferred {
@@ -702,6 +704,7 @@ export class StepBuilder {
     const data = e.data;
     if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;
     if (this.childPromptAsTurnPrompt(e)) return;
+    if (this.hookTurns && this.cursorTextMark(e)) return;
     const message = typeof hookName === 'string' && hookName !== '' ? hookName : e.name;
     const extra: JsonObject = {
       ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject,
@@ -735,6 +738,45 @@ export class StepBuilder {
   compactionMark(e: AtofEvent): void {
     this.writeTurnPrompt();
     this.handle(e);
+  }
+
+  /**
+   * With hook-turn-steps, a Cursor answer or thought mark (fix `cursor-agent-text`) in a turn no
+   * captured request speaks for: the answer is an agent step with that message (the turn's tool
+   * results come before it, and a tool after it opens a new tool step), a thought is held as the
+   * reasoning_content of the turn's next agent step. In a turn a request speaks for, its response
+   * holds them, so the mark writes nothing; outside a turn it is a system step as any mark.
+   */
+  private cursorTextMark(e: AtofEvent): boolean {
+    const said = cursorAgentText(e);
+    const turn = this.openTurn;
+    if (said === undefined || !turn) return false;
+    if (turn.requested) return true;
+    if (said.kind === 'thought') {
+      const thoughts = (turn.thoughts ??= { texts: [], first: e, marks: [] });
+      thoughts.texts.push(said.text);
+      thoughts.marks.push(e.uuid);
+      return true;
+    }
+    this.writeTurnPrompt();
+    this.flush();
+    this.writeDeferred();
+    this.finalizeCurrent();
+    const step: Step = { extra: { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject }, message: said.text, source: 'agent', step_id: 0, timestamp: formatRfc3339(e.ts) };
+    this.takeThoughts(step);
+    this.push(step, { kind: 'turn-text', events: [e.uuid], fixes: ['hook-turn-steps', 'cursor-agent-text'] });
+    turn.answered = true;
+    turn.toolStep = undefined;
+    return true;
+  }
+
+  /** The turn's held Cursor thoughts as a step's reasoning_content (blank line between two). */
+  private takeThoughts(step: Step): void {
+    const turn = this.openTurn;
+    if (!turn?.thoughts) return;
+    step.reasoning_content = turn.thoughts.texts.join('\n\n');
+    turn.thoughts = undefined;
+    this.markFix(step, 'cursor-agent-text');
   }
 
   /** A direct child agent starts: attach a ref to the delegating tool call, or synthesize a dispatch step. */
@@ -793,6 +835,7 @@ export class StepBuilder {
     const turn = this.openTurn;
     if (!turn || turn.start.uuid !== e.uuid) return;
     this.writeTurnPrompt();
+    this.writeThoughts();
     this.openTurn = undefined;
     const answer = turnAnswer(e);
     if (answer === undefined || turn.answered) return;
@@ -803,6 +846,23 @@ export class StepBuilder {
     const model = turnModel(e);
     if (model !== undefined) step.model_name = model;
     this.push(step, { kind: 'turn-answer', events: [e.uuid], fixes: ['hook-turn-steps'] });
+  }
+
+  /**
+   * Held thoughts no answer followed before the turn's next tool step or its end: an agent step of
+   * their own at the first one's time (the tool step cannot hold them: ATIF allows no
+   * reasoning_content on a step of llm_call_count 0).
+   */
+  private writeThoughts(): void {
+    const thoughts = this.openTurn?.thoughts;
+    if (thoughts === undefined) return;
+    const e = thoughts.first;
+    this.flush();
+    this.writeDeferred();
+    this.finalizeCurrent();
+    const step: Step = { extra: { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject }, message: '', source: 'agent', step_id: 0, timestamp: formatRfc3339(e.ts) };
+    this.push(step, { kind: 'turn-text', events: thoughts.marks, fixes: ['hook-turn-steps'] });
+    this.takeThoughts(step);
   }
 
   /**
@@ -838,6 +898,7 @@ export class StepBuilder {
   private openTurnToolStep(e: AtofEvent): void {
     const turn = this.openTurn;
     if (!turn || turn.requested || turn.toolStep) return;
+    this.writeThoughts();
     this.flush();
     this.finalizeCurrent();
     const step: Step = { step_id: 0, source: 'agent', message: '', timestamp: formatRfc3339(e.ts), llm_call_count: 0 };

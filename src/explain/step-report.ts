@@ -39,6 +39,7 @@ function producedBy(kind: StepOrigin['kind'], e: AtofEvent): boolean {
     case 'llm-end':
       return e.category === 'llm' && e.scopeCategory === 'end';
     case 'mark':
+    case 'turn-text':
       return e.kind === 'mark';
     case 'dispatch':
     case 'turn-prompt':

@@ -1,6 +1,7 @@
-import type { Json, JsonObject } from '../json/value.js';
+import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
 import type { AdapterInput, AdapterResult } from './adapter.js';
 import { classifyHook, type AgentTable } from './classify.js';
+import { buildSessionEvent } from './events.js';
 import { eventNameOf, TOOL_ARGUMENT_PATHS, TOOL_NAME_PATHS, TOOL_RESULT_PATHS } from './fields.js';
 import { firstPresentAt, firstStringAt, normalizeName } from './paths.js';
 
@@ -38,6 +39,11 @@ export function adaptCursor(input: AdapterInput): AdapterResult {
       }
       if (shell.arguments !== undefined) event.arguments = shell.arguments;
     }
+  }
+  if (input.cursorAgentText && agentText(input.payload) !== undefined) {
+    const normalizedName = normalizeName(eventNameOf(input.payload));
+    const reason = `${JSON.stringify(normalizedName)} carries the agent's text: with fix cursor-agent-text it is also a hook mark, so the text is in an event`;
+    events.push({ type: 'HookMark', ...buildSessionEvent({ ...input, agent: 'cursor' }, { rule: 'cursor.agent_text', normalizedName, reason }) });
   }
   const response: JsonObject = events[0]?.type === 'ToolStarted' ? { continue: true, permission: 'allow' } : { continue: true };
   return { events, response };
@@ -77,4 +83,19 @@ function shellTool(payload: Json): { name?: string; arguments?: Json } | undefin
   if (firstStringAt(payload, TOOL_NAME_PATHS) === undefined) shell.name = CURSOR_SHELL_TOOL;
   if (firstPresentAt(payload, TOOL_ARGUMENT_PATHS) === undefined) shell.arguments = { command: command.value };
   return shell;
+}
+
+/** Cursor's hooks that report what the agent wrote: its answer and its reasoning (thinking blocks). */
+export const CURSOR_AGENT_TEXT_HOOKS: ReadonlySet<string> = new Set(['afteragentresponse', 'afteragentthought']);
+
+/**
+ * Fix `cursor-agent-text`: the non-blank `text` of a Cursor `afterAgentResponse` (the answer the agent
+ * wrote) or `afterAgentThought` (a thinking block, with `duration_ms`). relay-0.3 makes these hooks LLM
+ * hints only, which correlate gateway calls and are written to no event, so without gateway captures
+ * (Cursor calls its own backend) every answer and thought of a Cursor session was lost.
+ */
+export function agentText(payload: Json): string | undefined {
+  if (!CURSOR_AGENT_TEXT_HOOKS.has(normalizeName(eventNameOf(payload)))) return undefined;
+  const text = isObject(payload) ? getOwn(payload, 'text') : undefined;
+  return typeof text === 'string' && text.trim() !== '' ? text : undefined;
 }

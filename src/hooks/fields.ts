@@ -31,6 +31,12 @@ export interface HookInput {
    * with arguments `{command}`. Absent, the seed (`unknown_tool`, null arguments).
    */
   cursorShellTool?: boolean;
+  /**
+   * Fix `cursor-agent-text`: a Cursor `afterAgentResponse` / `afterAgentThought` with a non-blank
+   * `text` is a `hook_mark` too (after its LLM hint), so its text reaches the trajectory. Absent, the
+   * seed (the hint alone, which no event carries).
+   */
+  cursorAgentText?: boolean;
 }
 
 export interface Sourced<T> {

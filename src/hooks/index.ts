@@ -29,6 +29,8 @@ export interface HookContext {
   cursorMcpResult?: boolean;
   /** Fix `cursor-shell-tool`: Cursor's shell hooks are the tool `Shell` with arguments `{command}` (see `HookInput`). */
   cursorShellTool?: boolean;
+  /** Fix `cursor-agent-text`: Cursor's answer and thought hooks are marks too (see `HookInput`). */
+  cursorAgentText?: boolean;
 }
 
 const ADAPTERS: Readonly<Record<HookAgentKind, (input: AdapterInput) => AdapterResult>> = {
@@ -49,6 +51,7 @@ export function adaptHook(agent: HookAgentKind, payload: Json, context: HookCont
   if (context.oneSyntheticSessionPerHook) input.syntheticSession = {};
   if (context.cursorMcpResult) input.cursorMcpResult = true;
   if (context.cursorShellTool) input.cursorShellTool = true;
+  if (context.cursorAgentText) input.cursorAgentText = true;
   const result = ADAPTERS[agent](input);
   const outcome: HookOutcome = { agent, eventName, normalizedName: normalizeName(eventName), events: result.events, response: result.response };
   if (result.dropped !== undefined) outcome.dropped = result.dropped;

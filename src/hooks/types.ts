@@ -30,6 +30,8 @@ export type ClassificationRule =
   | 'unknown.hook_mark'
   /** Step 4: a `stop` hook whose primary event is not terminal also ends the turn. */
   | 'stop.turn_end'
+  /** Fix `cursor-agent-text`: a Cursor afterAgentResponse / afterAgentThought with text is also a mark. */
+  | 'cursor.agent_text'
   /** Hermes special cases, checked before the generic classifier (§1.4, Hermes 1–5). */
   | 'hermes.pre_api_request'
   | 'hermes.post_api_request'

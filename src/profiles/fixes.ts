@@ -353,6 +353,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'cursor-agent-text',
+    summary: "a Cursor afterAgentResponse or afterAgentThought hook with a non-blank text (the answer the agent wrote, a thinking block) is, besides its LLM hint, a hook_mark carrying its payload; with hook-turn-steps, in a turn no captured request speaks for, the answer is an agent step with that message (a tool after it opens a new tool step) and a thought the reasoning_content of the turn's next answer, or of an agent step of its own at its time when a tool step or the turn's end comes first (a step of llm_call_count 0 may hold no reasoning)",
+    origin: "relay-cli.md §1.3–1.4 (afteragentresponse, afteragentthought are generic LLM hints, which correlate gateway calls and are written to no event): Cursor calls its own backend, so a Cursor session seen by its hooks had none of its answers or thoughts in any step, not even in extra.observed_events",
+    inDefault: true,
+  },
+  {
     name: 'claude-startup-probe',
     summary: "Claude Code's startup probe (a one-token Anthropic request, max_tokens 1, whose only message is the user text \"test\", to a claude- model, before any turn of a Claude Code session) is forwarded without LLM events: no turn and no trajectory of its own (a user step \"test\" and a one-token answer); explain --request names it",
     origin: 'NeMo-Relay #213 (8a852b241, claude/alignment.rs is_startup_probe)',
