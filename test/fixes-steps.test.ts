@@ -536,6 +536,43 @@ describe('null-request-user-step', () => {
   });
 });
 
+describe('hermes-summary-messages', () => {
+  const N = 'hermes-summary-messages';
+  // What the Hermes adapter writes for hooks that sent no exact payload (src/hooks/hermes-llm.ts).
+  const summaryRequest = { headers: {}, content: { api_call_count: 1, message_count: 2, task_id: 't1', fidelity: { provider_payload_exact: false, source: 'hermes_pre_api_request' } } };
+  const summaryAnswer = { api_call_count: 1, finish_reason: 'stop', task_id: 't1', usage: { prompt_tokens: 900, completion_tokens: 12 } };
+  const hermes = (hook: string, exact = false) => ({ metadata: { agent_kind: 'hermes', hook_event_name: hook, fidelity_source: exact ? 'hermes_api_hooks_sanitized' : 'hermes_api_hooks', provider_payload_exact: exact } });
+
+  it("a Hermes call whose hooks sent summaries writes no summary JSON as the user's message or the agent's answer", async () => {
+    const [s0, d] = [await seed(N), await byDefault(N)];
+    // Fixture: a truncated pre_api_request (request_char_count 91200, _truncated) and its post_api_request.
+    assert.deepEqual(s0.steps.map((x) => x.source), ['user', 'agent']);
+    assert.match(s0.steps[0].message as string, /^\{"api_call_count":1,"fidelity":/);
+    assert.match(s0.steps[1].message as string, /^\{"api_call_count":1,"assistant_content_chars":31,/);
+    assert.deepEqual(d.steps.map((x) => [x.source, x.message]), [['agent', '']]);
+    // Nothing else is lost: the summaries are the step's llm_request and llm_response, the usage its metrics.
+    const extra = d.steps[0].extra as { llm_request: { request_char_count: number }; llm_response: { finish_reason: string } };
+    assert.equal(extra.llm_request.request_char_count, 91200);
+    assert.equal(extra.llm_response.finish_reason, 'stop');
+    assert.deepEqual(d.steps[0].metrics, s0.steps[1].metrics);
+    assert.deepEqual(d.final_metrics, { ...s0.final_metrics, total_steps: 1 });
+    assert.deepEqual((await stepAt(N, 1)).fixes, [N]);
+  });
+
+  it('reads only Hermes summaries: an exact Hermes call, an error answer and a body without messages are as before', () => {
+    const t = (start: Json, end: Json, endMeta: Record<string, unknown>) => toAtif([llm(1, 0, 'start', start, hermes('pre_api_request')), llm(1, 10, 'end', end, endMeta)]).steps.map((x) => [x.source, x.message]);
+    assert.deepEqual(t(summaryRequest, summaryAnswer, hermes('post_api_request')), [['agent', '']]);
+    assert.deepEqual(toAtif([llm(1, 0, 'start', summaryRequest), llm(1, 10, 'end', summaryAnswer, hermes('post_api_request'))], 'relay-0.3').steps.map((x) => x.source), ['user', 'agent']);
+    // The same data marked exact (a sanitized Hermes body), or an api_request_error's summary: kept as relay-0.3 writes them.
+    assert.match(t(summaryRequest, summaryAnswer, hermes('post_api_request', true))[0][1] as string, /^\{"api_call_count":1,"finish_reason":"stop",/);
+    const error = { status_code: 502, error: { message: 'bad gateway' } };
+    assert.deepEqual(t(summaryRequest, error, hermes('api_request_error')), [['agent', '{"error":{"message":"bad gateway"},"status_code":502}']]);
+    // A request without the summary's fidelity marker is a request (its whole body, as relay-0.3).
+    const other = { headers: {}, content: { api_call_count: 1 } };
+    assert.deepEqual(t(other, { choices: [{ message: { role: 'assistant', content: 'ok' } }] }, hermes('post_api_request')), [['user', '{"api_call_count":1}'], ['agent', 'ok']]);
+  });
+});
+
 describe('responses-reasoning-effort', () => {
   const N = 'responses-reasoning-effort';
 

@@ -19,6 +19,7 @@ import { ListIndex } from './list-index.js';
 import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { ANNOTATION_KEY, mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
+import { isHermesRequestSummary, isHermesResponseSummary } from '../hooks/hermes-llm.js';
 import { cursorAgentText, markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns, type RepeatedTurn } from './user-turns.js';
 import { scopeRole, type AgentNode } from './tree.js';
@@ -106,7 +107,8 @@ interface Deferred {
 }
 
 /** The fix that kept a request's user step out of the trajectory, by why (explain --step names it). */
-const STASH_FIX: Record<RepeatedTurn, FixName> = {
+const STASH_FIX: Record<RepeatedTurn | 'hermes-summary', FixName> = {
+  'hermes-summary': 'hermes-summary-messages',
   continuation: 'no-repeated-user-step',
   'reminder-continuation': 'tool-result-reminder-continuation',
   retry: 'no-repeated-user-step',
@@ -139,7 +141,7 @@ export class StepBuilder {
   private reasoningEffortFromObject = false;
   private current: PendingAgent = { toolAncestry: [], toolInvocations: [], knownIds: [] };
   /** Requests of LLM starts that wrote no user step, by span uuid, for that span's agent step. */
-  private readonly stashedRequests = new Map<string, { body: Json; why: RepeatedTurn }>();
+  private readonly stashedRequests = new Map<string, { body: Json; why: RepeatedTurn | 'hermes-summary' }>();
   /** Tool results whose parts closed-content-parts closed: the step that takes one names the fix. */
   private readonly closedResults = new WeakSet<ObservationResult>();
   private readonly userTurns: UserTurns | undefined;
@@ -233,6 +235,12 @@ export class StepBuilder {
     const repeated = this.userTurns?.atStart(e, body);
     if (repeated !== undefined) {
       this.stashedRequests.set(e.uuid, { body, why: repeated });
+      return this.writeTurnPrompt();
+    }
+    // Fix hermes-summary-messages: a Hermes request summary (no exact body was sent) holds no user
+    // message; relay-0.3 wrote its JSON as what the user said. It goes to the answer's llm_request.
+    if (this.lookups.fixes.has('hermes-summary-messages') && isHermesRequestSummary(body)) {
+      this.stashedRequests.set(e.uuid, { body, why: 'hermes-summary' });
       return this.writeTurnPrompt();
     }
     const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body };
@@ -382,7 +390,10 @@ export class StepBuilder {
       knownIds.push(c.tool_call_id);
     }
     const message = readings.messageOf(data);
-    const step: Step = { step_id: 0, source: 'agent', message: this.closedMessage(message.value), timestamp: formatRfc3339(e.ts) };
+    // Fix hermes-summary-messages: a Hermes response summary (counts, usage, finish reason) is no
+    // answer text; relay-0.3 wrote its JSON as the message. It stays in extra.llm_response.
+    const summary = message.branch === 'RESP_WHOLE_BODY' && this.lookups.fixes.has('hermes-summary-messages') && isHermesResponseSummary(e.metadata);
+    const step: Step = { step_id: 0, source: 'agent', message: summary ? '' : this.closedMessage(message.value), timestamp: formatRfc3339(e.ts) };
     const profileModel = profileModelName(e);
     const model = this.lookups.fixes.has('response-model') ? stepModelName(e, this.lookups.llmStartModels.get(e.uuid)) : profileModel;
     if (model !== undefined) step.model_name = model;
@@ -419,7 +430,8 @@ export class StepBuilder {
     if (message.branch === 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' || (this.lookups.fixes.has('responses-function-calls') && responsesCallIdsDiffer(data))) {
       this.markFix(step, 'responses-function-calls');
     }
-    if (step.message !== message.value) this.markFix(step, 'closed-content-parts');
+    if (summary) this.markFix(step, 'hermes-summary-messages');
+    else if (step.message !== message.value) this.markFix(step, 'closed-content-parts');
     this.replaceCurrent();
     const stashed = this.stashedRequests.get(e.uuid);
     this.stashedRequests.delete(e.uuid);

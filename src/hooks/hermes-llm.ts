@@ -133,3 +133,27 @@ function summary(payload: Json, keys: readonly string[]): JsonObject {
   }
   return object;
 }
+
+/** Where `requestSummary` says what it is: the request of a Hermes hook that sent no exact body. */
+const REQUEST_SUMMARY_SOURCE = 'hermes_pre_api_request';
+
+/**
+ * Fix `hermes-summary-messages`: whether an LLM start's request is the summary `requestSummary` builds
+ * when a Hermes `pre_api_request` sent no exact body (an older Hermes, or a request over its size
+ * limit, sent `_truncated`): counts and ids, no message of the conversation.
+ */
+export function isHermesRequestSummary(body: Json): boolean {
+  const fidelity = member(body, 'fidelity') ?? null;
+  return member(fidelity, 'source') === REQUEST_SUMMARY_SOURCE && member(fidelity, 'provider_payload_exact') === false;
+}
+
+/**
+ * Fix `hermes-summary-messages`: whether an LLM end is a Hermes `post_api_request` that sent no exact
+ * response (its data is the summary of counts, usage and finish reason), by the metadata the adapter
+ * gives every Hermes LLM event. An `api_request_error` is not one: its summary is the error.
+ */
+export function isHermesResponseSummary(metadata: Json | undefined): boolean {
+  if (metadata === undefined) return false;
+  const hook = member(metadata, 'hook_event_name');
+  return member(metadata, 'fidelity_source') === 'hermes_api_hooks' && member(metadata, 'provider_payload_exact') === false && typeof hook === 'string' && normalizeName(hook) === 'postapirequest';
+}

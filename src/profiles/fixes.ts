@@ -233,6 +233,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'hermes-summary-messages',
+    summary: "a Hermes hook LLM call whose pre_api_request sent no exact request (an older Hermes, or a request over its size limit, sent _truncated) writes no user step: its summary of counts goes to the answer's extra.llm_request; and a post_api_request that sent no exact response gives an answer of message \"\" (the summary stays in extra.llm_response, its usage in the metrics), instead of the summaries' JSON as what the user said and what the agent answered",
+    origin: "relay-cli.md §1.4 (Hermes LLM events: a summary object when no exact payload was sent) and atif-conversion.md §3.5.1 / §3.6 (a body with no messages is written whole, as JSON): a Hermes session seen by its hooks had user steps like {\"api_call_count\":1,\"fidelity\":…} and agent answers like {\"api_call_count\":1,\"provider\":…}",
+    inDefault: true,
+  },
+  {
     name: 'null-request-user-step',
     summary: "an LLM request whose body was not read (null: not captured, undecodable, not JSON) writes no empty user step; with hook-turn-steps the prompt its turn's hook reported is the user step there instead",
     origin: 'atif-conversion.md (a user step for every LLM start, its message the latest user message of the request): a null request gave the user step "" and, under hook-turn-steps, counted as holding the turn\'s prompt, so the user\'s words in the prompt hook were written nowhere',
