@@ -14,7 +14,8 @@ import { agentStep, callTriples, llmEndData, registryAndProfileTests, SEED } fro
 const FIX = 'chat-stream-parallel-tool-calls';
 
 describe(FIX, () => {
-  registryAndProfileTests(FIX);
+  // Its Hermes pre_llm_call carries the user's message: hermes-turn-text makes it a mark too.
+  registryAndProfileTests(FIX, ['hermes-turn-text']);
 
   it("the LLM end has each call apart, in the order they came", async () => {
     const calls = async (...flags: string[]) => callTriples(await llmEndData(FIX, ...flags));

@@ -15,7 +15,8 @@ import { agentStep, callTriples, chatToolCalls, llmEndData, registryAndProfileTe
 const FIX = 'chat-stream-tool-identity';
 
 describe(FIX, () => {
-  registryAndProfileTests(FIX);
+  // Its Hermes pre_llm_call carries the user's message: hermes-turn-text makes it a mark too.
+  registryAndProfileTests(FIX, ['hermes-turn-text']);
 
   it("the LLM end's tool calls keep the ids and names of their first deltas", async () => {
     const identities = async (...flags: string[]) => callTriples(await llmEndData(FIX, ...flags));

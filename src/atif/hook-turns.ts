@@ -1,4 +1,5 @@
 import { agentText, CURSOR_AGENT_TEXT_HOOKS } from '../hooks/cursor.js';
+import { hermesTurnText } from '../hooks/hermes.js';
 import { normalizeName } from '../hooks/paths.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { getOwn, isObject } from '../json/value.js';
@@ -44,6 +45,15 @@ export function cursorAgentText(e: AtofEvent): { kind: 'answer' | 'thought'; tex
   if (!CURSOR_AGENT_TEXT_HOOKS.has(name) || e.data === undefined) return undefined;
   const text = agentText(e.data);
   return text === undefined ? undefined : { kind: name === 'afteragentresponse' ? 'answer' : 'thought', text };
+}
+
+/**
+ * What a Hermes turn-text mark says (fix `hermes-turn-text` makes `pre_llm_call` and `post_llm_call`
+ * a `hook_mark` carrying the hook's payload): the user's message of the turn, or its final answer.
+ */
+export function hermesTurnTextMark(e: AtofEvent): { kind: 'prompt' | 'answer'; text: string } | undefined {
+  if (e.kind !== 'mark' || e.name !== 'hook_mark' || !isObject(e.metadata) || getOwn(e.metadata, 'agent_kind') !== 'hermes') return undefined;
+  return e.data === undefined ? undefined : hermesTurnText(e.data);
 }
 
 /** The answer a turn scope's end reports, when it has a non-blank one. */

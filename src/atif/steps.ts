@@ -20,7 +20,7 @@ import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { ANNOTATION_KEY, mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
 import { isHermesRequestSummary, isHermesResponseSummary } from '../hooks/hermes-llm.js';
-import { cursorAgentText, markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
+import { cursorAgentText, hermesTurnTextMark, markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns, type RepeatedTurn } from './user-turns.js';
 import { scopeRole, type AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
@@ -96,6 +96,8 @@ interface OpenTurn {
   promptFix?: FixName;
   /** How many steps were written when the turn started: where its held prompt goes, ahead of its marks. */
   firstStep: number;
+  /** The turn's last answer from an LLM end (a Hermes post_llm_call gives it its text when it has none). */
+  lastAnswer?: Step;
   /** Cursor thoughts (afterAgentThought) no agent step holds yet, and the first one's mark. */
   thoughts?: { texts: string[]; first: AtofEvent; marks: string[] };
 }
@@ -409,7 +411,7 @@ export class StepBuilder {
     if (metrics) step.metrics = metrics;
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
-    if (this.openTurn) this.openTurn.answered = true;
+    if (this.openTurn) [this.openTurn.answered, this.openTurn.lastAnswer] = [true, step];
     if (this.lookups.rules.anthropicServerTools && step.tool_calls) this.attachServerToolResults(step, data);
     if (this.lookups.rules.responsesWebSearchCalls && step.tool_calls && responsesWebSearchCallsApply(data)) this.attachWebSearchResults(step, data);
     if (model !== profileModel) this.markFix(step, 'response-model');
@@ -717,6 +719,7 @@ export class StepBuilder {
     if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;
     if (this.childPromptAsTurnPrompt(e)) return;
     if (this.hookTurns && this.cursorTextMark(e)) return;
+    if (this.hookTurns && this.hermesTextMark(e)) return;
     const message = typeof hookName === 'string' && hookName !== '' ? hookName : e.name;
     const extra: JsonObject = {
       ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject,
@@ -780,6 +783,50 @@ export class StepBuilder {
     turn.answered = true;
     turn.toolStep = undefined;
     return true;
+  }
+
+  /**
+   * With hook-turn-steps, a Hermes turn-text mark (fix `hermes-turn-text`). Hermes has no prompt hook:
+   * its turns open implicitly, so its pre_llm_call's user_message is the prompt of the turn it is
+   * under (held as a prompt hook's is: a user step at the turn's start unless a request of the turn
+   * holds it). Its post_llm_call's assistant_response is the text of the turn's last answer when that
+   * answer has none and calls no tool (a summary response), or, in a turn no LLM call answered, an
+   * agent step of its own; an answer with text is left as it is. A mark under no turn of this
+   * trajectory is a system step, as any mark; one its turn cannot use writes nothing.
+   */
+  private hermesTextMark(e: AtofEvent): boolean {
+    const said = hermesTurnTextMark(e);
+    if (said === undefined) return false;
+    const parent = e.parentUuid === undefined ? undefined : this.lookups.starts.get(e.parentUuid);
+    const turn = this.openTurn;
+    if (turn !== undefined && turn.start.uuid === e.parentUuid) {
+      if (said.kind === 'prompt' && turn.prompt === undefined && !turn.requested) [turn.prompt, turn.promptFix] = [said.text, 'hermes-turn-text'];
+      else if (said.kind === 'answer') this.hermesAnswer(e, turn, said.text);
+      return true;
+    }
+    if (parent === undefined || parent.category !== 'agent' || scopeRole(parent) !== 'turn') return false;
+    if (said.kind === 'answer') return false;
+    this.writeTurnPrompt();
+    this.openTurn = { start: parent, prompt: said.text, promptFix: 'hermes-turn-text', requested: false, answered: false, firstStep: this.steps.length };
+    return true;
+  }
+
+  private hermesAnswer(e: AtofEvent, turn: OpenTurn, text: string): void {
+    const last = turn.lastAnswer;
+    if (last !== undefined) {
+      if (last.message !== '' || (last.tool_calls?.length ?? 0) > 0) return;
+      last.message = text;
+      this.markFix(last, 'hermes-turn-text');
+      return;
+    }
+    this.writeTurnPrompt();
+    this.flush();
+    this.writeDeferred();
+    this.finalizeCurrent();
+    const step: Step = { extra: { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject }, message: text, source: 'agent', step_id: 0, timestamp: formatRfc3339(e.ts) };
+    this.push(step, { kind: 'turn-text', events: [e.uuid], fixes: ['hook-turn-steps', 'hermes-turn-text'] });
+    turn.answered = true;
+    turn.toolStep = undefined;
   }
 
   /** The turn's held Cursor thoughts as a step's reasoning_content (blank line between two). */

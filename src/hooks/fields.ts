@@ -37,6 +37,11 @@ export interface HookInput {
    * seed (the hint alone, which no event carries).
    */
   cursorAgentText?: boolean;
+  /**
+   * Fix `hermes-turn-text`: a Hermes `pre_llm_call` with a non-blank `user_message`, or `post_llm_call`
+   * with a non-blank `assistant_response`, is a `hook_mark` too (after its LLM hint). Absent, the seed.
+   */
+  hermesTurnText?: boolean;
 }
 
 export interface Sourced<T> {

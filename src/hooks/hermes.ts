@@ -5,7 +5,7 @@ import { buildSessionEvent } from './events.js';
 import { eventNameOf, type HookInput } from './fields.js';
 import { HOOK_HEADER, headerString, type HookHeaders } from './headers.js';
 import { buildHermesLlmEvent } from './hermes-llm.js';
-import { hermesStringAt, normalizeName } from './paths.js';
+import { hermesStringAt, hermesValueAt, normalizeName } from './paths.js';
 import type { ClassificationRule, NormalizedEvent } from './types.js';
 
 /** Hermes's hook names for the generic classifier (relay-cli.md §1.4; NeMo-Relay adapters/hermes.rs), normalized. */
@@ -64,7 +64,32 @@ export function adaptHermes(input: AdapterInput): AdapterResult {
     return { events: [event], response: {} };
   }
 
-  return { events: classifyHook(hook, HERMES_TABLE), response: {} };
+  const events = classifyHook(hook, HERMES_TABLE);
+  if (input.hermesTurnText && hermesTurnText(hook.payload) !== undefined) {
+    const reason = `${JSON.stringify(normalizedName)} carries the turn's text: with fix hermes-turn-text it is also a hook mark, so the text is in an event`;
+    events.push({ type: 'HookMark', ...buildSessionEvent(hook, { rule: 'hermes.turn_text', normalizedName, reason }) });
+  }
+  return { events, response: {} };
+}
+
+/** Hermes's per-turn LLM hooks and the key holding the turn's text (Hermes plugin hooks: pre_llm_call, post_llm_call). */
+const TURN_TEXT_KEYS: Readonly<Record<string, { kind: 'prompt' | 'answer'; key: string }>> = {
+  prellmcall: { kind: 'prompt', key: 'user_message' },
+  postllmcall: { kind: 'answer', key: 'assistant_response' },
+};
+
+/**
+ * Fix `hermes-turn-text`: what a Hermes `pre_llm_call` (once per turn, before the tool-calling loop:
+ * `user_message`) or `post_llm_call` (once per turn, after it: `assistant_response`) says, top level
+ * or under `extra` as Hermes's shell hooks send it, when non-blank. relay-0.3 makes both LLM hints,
+ * written to no event, so the turn's prompt and answer were only in the API hooks' bodies, which a
+ * Hermes that sends summaries (an older build, a request over its size limit) does not carry.
+ */
+export function hermesTurnText(payload: Json): { kind: 'prompt' | 'answer'; text: string } | undefined {
+  const which = TURN_TEXT_KEYS[normalizeName(eventNameOf(payload))];
+  if (which === undefined) return undefined;
+  const text = hermesValueAt(payload, which.key);
+  return typeof text === 'string' && text.trim() !== '' ? { kind: which.kind, text } : undefined;
 }
 
 /** What a `pre_tool_call` lacks to be routed to a real session and paired with its end. */

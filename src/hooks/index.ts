@@ -31,6 +31,8 @@ export interface HookContext {
   cursorShellTool?: boolean;
   /** Fix `cursor-agent-text`: Cursor's answer and thought hooks are marks too (see `HookInput`). */
   cursorAgentText?: boolean;
+  /** Fix `hermes-turn-text`: Hermes's per-turn LLM hooks are marks too when they carry the turn's text (see `HookInput`). */
+  hermesTurnText?: boolean;
 }
 
 const ADAPTERS: Readonly<Record<HookAgentKind, (input: AdapterInput) => AdapterResult>> = {
@@ -52,6 +54,7 @@ export function adaptHook(agent: HookAgentKind, payload: Json, context: HookCont
   if (context.cursorMcpResult) input.cursorMcpResult = true;
   if (context.cursorShellTool) input.cursorShellTool = true;
   if (context.cursorAgentText) input.cursorAgentText = true;
+  if (context.hermesTurnText) input.hermesTurnText = true;
   const result = ADAPTERS[agent](input);
   const outcome: HookOutcome = { agent, eventName, normalizedName: normalizeName(eventName), events: result.events, response: result.response };
   if (result.dropped !== undefined) outcome.dropped = result.dropped;

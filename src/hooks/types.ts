@@ -32,6 +32,8 @@ export type ClassificationRule =
   | 'stop.turn_end'
   /** Fix `cursor-agent-text`: a Cursor afterAgentResponse / afterAgentThought with text is also a mark. */
   | 'cursor.agent_text'
+  /** Fix `hermes-turn-text`: a Hermes pre_llm_call / post_llm_call with the turn's text is also a mark. */
+  | 'hermes.turn_text'
   /** Hermes special cases, checked before the generic classifier (§1.4, Hermes 1–5). */
   | 'hermes.pre_api_request'
   | 'hermes.post_api_request'

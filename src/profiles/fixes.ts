@@ -239,6 +239,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'hermes-turn-text',
+    summary: "a Hermes pre_llm_call with a non-blank user_message, or post_llm_call with a non-blank assistant_response, is, besides its LLM hint, a hook_mark carrying its payload; with hook-turn-steps the user_message is the turn's prompt (a user step at the turn's start unless a request of the turn holds it) and the assistant_response the text of the turn's last answer when that answer has none (its response was a summary) or, in a turn no LLM call answered, an agent step of its own",
+    origin: "relay-cli.md §1.4 (Hermes prellmcall / postllmcall are LLM hints, written to no event): Hermes fires them once per turn with the user's message and the final answer; a Hermes session whose API hooks sent summaries had neither in any step",
+    inDefault: true,
+  },
+  {
     name: 'null-request-user-step',
     summary: "an LLM request whose body was not read (null: not captured, undecodable, not JSON) writes no empty user step; with hook-turn-steps the prompt its turn's hook reported is the user step there instead",
     origin: 'atif-conversion.md (a user step for every LLM start, its message the latest user message of the request): a null request gave the user step "" and, under hook-turn-steps, counted as holding the turn\'s prompt, so the user\'s words in the prompt hook were written nowhere',

@@ -9,7 +9,7 @@ import type { AssembleOptions } from '../providers/sse/assemble.js';
  * look-ups. With no fixes every stage behaves as relay-0.3 (the seed).
  */
 export interface RawFixOptions {
-  hooks: { oneSyntheticSessionPerHook: boolean; cursorMcpResult: boolean; cursorShellTool: boolean; cursorAgentText: boolean };
+  hooks: { oneSyntheticSessionPerHook: boolean; cursorMcpResult: boolean; cursorShellTool: boolean; cursorAgentText: boolean; hermesTurnText: boolean };
   /** Which request paths are LLM routes (read by the record reader and the replay alike). */
   routes: RouteOptions;
   gateway: GatewayStartOptions;
@@ -20,7 +20,7 @@ export interface RawFixOptions {
 export function rawFixOptions(fixes: FixSet): RawFixOptions {
   const fallThrough = fixes.has('json-null-fallthrough');
   return {
-    hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id'), cursorMcpResult: fixes.has('cursor-mcp-result'), cursorShellTool: fixes.has('cursor-shell-tool'), cursorAgentText: fixes.has('cursor-agent-text') },
+    hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id'), cursorMcpResult: fixes.has('cursor-mcp-result'), cursorShellTool: fixes.has('cursor-shell-tool'), cursorAgentText: fixes.has('cursor-agent-text'), hermesTurnText: fixes.has('hermes-turn-text') },
     routes: { providerApiPaths: fixes.has('provider-api-paths') },
     gateway: {
       codexClientMetadataSession: fixes.has('codex-client-metadata-session'),
