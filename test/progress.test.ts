@@ -60,7 +60,7 @@ test('after reading, the bar stays (full) and says what the run does, the summar
   // The raw records' replay, then the trajectories still open, each a phase of the full bar.
   const replaying = text.indexOf('100% 0/0 MB, replaying 27 hook and gateway records');
   const finishing = text.indexOf('100% 0/0 MB, finishing', replaying);
-  const summary = text.indexOf('relay-atif: 41 lines, 70 events → 4 trajectories (stdout)');
+  const summary = text.indexOf('relay-atif: 41 lines, 71 events → 4 trajectories (stdout)');
   assert.ok(replaying >= 0 && finishing > replaying && summary > finishing, text);
   // The summary is whole lines written above the bar, which is drawn again below it…
   assert.match(text, /\(gateway_shutdown\)\nrelay-atif \|=+\| 100%/);
