@@ -50,6 +50,8 @@ describe(FIX, () => {
       ['agent', 'ls'],
     ]);
     assert.deepEqual(utility.final_metrics, { total_completion_tokens: 16, total_prompt_tokens: 158, total_steps: 4 }, 'the Haiku tokens are kept, in the child');
+    assert.ok(utility.steps.every((s) => s.extra?.utility === true), 'each step marked, as peers mark utility calls');
+    assert.ok(t.steps.every((s) => s.extra?.utility === undefined));
   });
 
   it('without the fix they are steps of the turn, breaking its conversation (as in relay-0.3)', async () => {

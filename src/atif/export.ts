@@ -152,6 +152,9 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     if (utility) {
       const child = sideTrajectory(`${agentUuid}${UTILITY_SUFFIX}`, sessionId, [...utility], 'claude-utility-calls');
       child.extra = { claude_code_utility_calls: true };
+      // Each step is marked too, as peers mark utility calls (atifact's extra.utility): a reader that
+      // flattens subagent trajectories can still leave them out.
+      for (const step of child.steps) step.extra = { ...step.extra, utility: true };
       kept.push(child);
     }
     return assemble(sessionId, trajectoryId, opts.agent, steps, opts.fixes, kept);

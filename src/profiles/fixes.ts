@@ -384,7 +384,7 @@ export const FIXES = [
   },
   {
     name: 'claude-utility-calls',
-    summary: "Claude Code's calls beside the conversation (topic detection, session titles, Bash command prefixes, file suggestions: an Anthropic request with no tools and a single user message, in a Claude Code turn or agent whose other calls carry tools) are a child trajectory of their own in subagent_trajectories (trajectory_id <agent uuid>-claude-code-utility, extra.claude_code_utility_calls true), with their steps and metrics, instead of user and agent steps among the conversation's",
+    summary: "Claude Code's calls beside the conversation (topic detection, session titles, Bash command prefixes, file suggestions: an Anthropic request with no tools and a single user message, in a Claude Code turn or agent whose other calls carry tools) are a child trajectory of their own in subagent_trajectories (trajectory_id <agent uuid>-claude-code-utility, extra.claude_code_utility_calls true, each step's extra.utility true, as peers mark them), with their steps and metrics, instead of user and agent steps among the conversation's",
     origin: "relay-0.3 and NeMo-Relay HEAD write them in the turn: a Claude Code turn seen by a gateway read user (its prompt), user (the prompt again, from the topic-detection call), agent '{\"isNewTopic\": true, …}', agent (the real answer)",
     inDefault: true,
   },
