@@ -718,8 +718,9 @@ export class StepBuilder {
     const data = e.data;
     if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;
     if (this.childPromptAsTurnPrompt(e)) return;
-    if (this.hookTurns && this.cursorTextMark(e)) return;
-    if (this.hookTurns && this.hermesTextMark(e)) return;
+    // Both halves of these fixes answer to their names: the replay writes the marks, the steps read them.
+    if (this.hookTurns && this.lookups.fixes.has('cursor-agent-text') && this.cursorTextMark(e)) return;
+    if (this.hookTurns && this.lookups.fixes.has('hermes-turn-text') && this.hermesTextMark(e)) return;
     const message = typeof hookName === 'string' && hookName !== '' ? hookName : e.name;
     const extra: JsonObject = {
       ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject,
