@@ -50,6 +50,11 @@ const gzipCutShort = 'H4sIAAAAAAAAA6tWKs7MS1eyUlAqSSxKSSxJVagFAA==';
 const chunk = (content: string) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] })}`;
 const streamed = { model: 'm', stream: true, messages: [] };
 const sse = { 'content-type': 'text/event-stream' };
+/** One server-sent event of a typed stream (Responses, Anthropic): `event:` its type, `data:` its JSON. */
+const frame = (event: Json) => `event: ${String((event as { type: string }).type)}\ndata: ${JSON.stringify(event)}\n\n`;
+/** A gateway capture of a streamed call to `path` answered 200 with the event stream `sseText`. */
+const streamCapture = (id: string, seconds: number, path: string, body: Json, sseText: string): Json =>
+  ({ ...(gatewayRecord(id, seconds, { path, body }) as Record<string, Json>), response: { status: 200, headers: sse, sse: sseText } }) as Json;
 
 describe('a gateway call whose response was not read in full', () => {
   it('counts a body that cannot be decoded, is not captured or breaks off, and a stream that breaks off; a response read in full does not count', async () => {
@@ -126,26 +131,26 @@ describe('a gateway call whose response was not read in full', () => {
   });
 
   it("counts a stream that carried the provider's own error event (HTTP 200, the answer cut there), converted as live", async () => {
-    const frame = (event: Json) => `data: ${JSON.stringify(event)}\n\n`;
+    const dataFrame = (event: Json) => `data: ${JSON.stringify(event)}\n\n`;
     const anthropic = (id: string, seconds: number, sseText: string) =>
       ({ ...(gatewayRecord(id, seconds, { path: '/v1/messages', body: { model: 'claude', stream: true, messages: [] } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: sseText } }) as Json;
-    const start = frame({ type: 'message_start', message: { id: 'msg', type: 'message', role: 'assistant', model: 'claude', content: [], usage: { input_tokens: 9, output_tokens: 1 } } });
-    const text = frame({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) + frame({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Part' } });
+    const start = dataFrame({ type: 'message_start', message: { id: 'msg', type: 'message', role: 'assistant', model: 'claude', content: [], usage: { input_tokens: 9, output_tokens: 1 } } });
+    const text = dataFrame({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) + dataFrame({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Part' } });
     const result = await replayLines([
       // Anthropic: "we may occasionally send errors in the event stream".
-      anthropic('overloaded', 0, `${start}${text}event: error\n${frame({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}`),
+      anthropic('overloaded', 0, `${start}${text}event: error\n${dataFrame({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}`),
       // OpenRouter / LiteLLM on a chat stream: a chunk with a top-level error object.
-      captureWithResponse('router', 2, { headers: sse, sse: `${chunk('a')}\n\n${frame({ object: 'chat.completion.chunk', error: { code: 502, message: 'provider returned error' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] })}data: [DONE]\n\n` }, streamed),
+      captureWithResponse('router', 2, { headers: sse, sse: `${chunk('a')}\n\n${dataFrame({ object: 'chat.completion.chunk', error: { code: 502, message: 'provider returned error' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] })}data: [DONE]\n\n` }, streamed),
       // Responses API: the failed response carries its error.
-      { ...(gatewayRecord('failed', 4, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: frame({ type: 'response.failed', response: { id: 'resp', status: 'failed', output: [], error: { code: 'server_error', message: 'The model failed' } } }) } },
+      { ...(gatewayRecord('failed', 4, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: dataFrame({ type: 'response.failed', response: { id: 'resp', status: 'failed', output: [], error: { code: 'server_error', message: 'The model failed' } } }) } },
       // Ordinary streams: no error event, `error: null` on a completed response.
-      anthropic('whole', 6, `${start}${text}${frame({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}${frame({ type: 'message_stop' })}`),
-      { ...(gatewayRecord('completed', 8, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: frame({ type: 'response.completed', response: { id: 'resp', status: 'completed', output: [], error: null } }) } },
+      anthropic('whole', 6, `${start}${text}${dataFrame({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}${dataFrame({ type: 'message_stop' })}`),
+      { ...(gatewayRecord('completed', 8, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: dataFrame({ type: 'response.completed', response: { id: 'resp', status: 'completed', output: [], error: null } }) } },
       captureWithResponse('chat', 10, { headers: sse, sse: `${chunk('a')}\n\ndata: [DONE]\n\n` }, streamed),
       // A chat chunk whose error is a bare message counts; one with an empty error member (some servers
       // send one on every chunk) is an ordinary stream.
       ...[['text', 'upstream timed out'], ['empty-string', ''], ['false', false], ['null', null]].map(([id, error], i) =>
-        captureWithResponse(`chat-error-${String(id)}`, 12 + 2 * i, { headers: sse, sse: `${frame({ object: 'chat.completion.chunk', error: error as Json, choices: [{ index: 0, delta: { content: 'a' } }] })}data: [DONE]\n\n` }, streamed),
+        captureWithResponse(`chat-error-${String(id)}`, 12 + 2 * i, { headers: sse, sse: `${dataFrame({ object: 'chat.completion.chunk', error: error as Json, choices: [{ index: 0, delta: { content: 'a' } }] })}data: [DONE]\n\n` }, streamed),
       ),
     ]);
     assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
@@ -203,9 +208,7 @@ describe('a gateway call whose response was not read in full', () => {
   });
 
   it('counts a Responses stream that ended before its answer did: events, but no response.completed, response.incomplete or response.failed', async () => {
-    const frame = (event: Json) => `event: ${String((event as { type: string }).type)}\ndata: ${JSON.stringify(event)}\n\n`;
-    const responses = (id: string, seconds: number, sseText: string) =>
-      ({ ...(gatewayRecord(id, seconds, { path: '/v1/responses', body: { model: 'gpt', stream: true, input: 'x' } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: sseText } }) as Json;
+    const responses = (id: string, seconds: number, sseText: string) => streamCapture(id, seconds, '/v1/responses', { model: 'gpt', stream: true, input: 'x' }, sseText);
     const created = frame({ type: 'response.created', response: { id: 'resp', status: 'in_progress', output: [] } });
     const item = { type: 'message', id: 'msg', role: 'assistant', content: [] };
     const partial = `${created}${frame({ type: 'response.output_item.added', output_index: 0, item })}${frame({ type: 'response.output_text.delta', output_index: 0, content_index: 0, delta: 'Hel' })}`;
@@ -232,9 +235,8 @@ describe('a gateway call whose response was not read in full', () => {
   });
 
   it('counts an Anthropic stream that ended before its answer did: events, but no message_stop (a Claude Code Esc)', async () => {
-    const frame = (event: Json) => `event: ${String((event as { type: string }).type)}\ndata: ${JSON.stringify(event)}\n\n`;
     const messages = (id: string, seconds: number, sseText: string) =>
-      ({ ...(gatewayRecord(id, seconds, { path: '/v1/messages', body: { model: 'claude-sonnet-4-5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: 'x' }] } }) as Record<string, Json>), response: { status: 200, headers: sse, sse: sseText } }) as Json;
+      streamCapture(id, seconds, '/v1/messages', { model: 'claude-sonnet-4-5', max_tokens: 1024, stream: true, messages: [{ role: 'user', content: 'x' }] }, sseText);
     const start = frame({ type: 'message_start', message: { id: 'msg', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } } });
     const partial = `${start}${frame({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}${frame({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Let me' } })}`;
     const ended = `${frame({ type: 'content_block_stop', index: 0 })}${frame({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } })}${frame({ type: 'message_stop' })}`;
