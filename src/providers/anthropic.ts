@@ -167,7 +167,7 @@ export function isClaudeUtilityRequest(body: Json): boolean {
  * Whether an LLM span is a call of Anthropic's token-counting endpoint (`POST /v1/messages/count_tokens`,
  * which the gateway, like NeMo-Relay's, records as LLM events named by its route,
  * `anthropic.count_tokens`). It answers `{"input_tokens": N}` for a request it does not run: no
- * inference, no answer, and no tokens billed. Claude Code sends one to measure its context.
+ * inference, no answer, and no tokens billed. NeMo-Relay routes it for Claude Code, which sends it.
  */
 export function isTokenCountCall(spanName: string): boolean {
   return spanName === 'anthropic.count_tokens';
