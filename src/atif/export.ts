@@ -140,8 +140,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     });
     const sessionId = isRoot ? opts.sessionId : (node.sessionId ?? opts.sessionId);
     runs.forEach((run, i) => {
-      const child = sideTrajectory(`${agentUuid}-compaction-${i + 1}`, sessionId, run.events, 'compaction-steps');
-      child.extra = { compaction_run: true };
+      const child = sideTrajectory(`${agentUuid}-compaction-${i + 1}`, sessionId, run.events, 'compaction-steps', { compaction_run: true });
       attachCompaction(finished.steps, builder.origins, run.mark, child);
       kept.push(child);
     });
@@ -149,9 +148,9 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     renumber(steps);
     const trajectoryId = isRoot ? opts.sessionId : agentUuid;
     conversions.push({ agentUuid, trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: finished.decisions, extraDropped: builder.extraDropped });
+    // The utility calls are referred to by no step, so their trajectory joins after the pruning of refs.
     if (utility) {
-      const child = sideTrajectory(`${agentUuid}${UTILITY_SUFFIX}`, sessionId, [...utility], 'claude-utility-calls');
-      child.extra = { claude_code_utility_calls: true };
+      const child = sideTrajectory(`${agentUuid}${UTILITY_SUFFIX}`, sessionId, [...utility], 'claude-utility-calls', { claude_code_utility_calls: true });
       // Each step is marked too, as peers mark utility calls (atifact's extra.utility): a reader that
       // flattens subagent trajectories can still leave them out.
       for (const step of child.steps) step.extra = { ...step.extra, utility: true };
@@ -159,15 +158,17 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     }
     return assemble(sessionId, trajectoryId, opts.agent, steps, opts.fixes, kept);
   };
-  /** Events a fix moved out of an agent's steps, converted on their own (explain finds them by the trajectory id). */
-  const sideTrajectory = (trajectoryId: string, sessionId: string, events: AtofEvent[], fix: FixName): Trajectory => {
+  /** Events a fix moved out of an agent's steps, converted on their own (explain finds them by the trajectory id); `extra` says what they are. */
+  const sideTrajectory = (trajectoryId: string, sessionId: string, events: AtofEvent[], fix: FixName, extra: JsonObject): Trajectory => {
     const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(events, readings) });
     for (const e of events) builder.handle(e);
     const { steps, decisions } = finishSteps(builder);
     // Every step here was moved by the fix: explain --step names it.
     for (const origin of builder.origins.values()) if (!origin.fixes?.includes(fix)) (origin.fixes ??= []).push(fix);
     conversions.push({ trajectoryId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: decisions, extraDropped: builder.extraDropped });
-    return assemble(sessionId, trajectoryId, opts.agent, steps, opts.fixes);
+    const t = assemble(sessionId, trajectoryId, opts.agent, steps, opts.fixes);
+    t.extra = extra;
+    return t;
   };
   // Children before parents (post-order), without recursion: agent nesting can be thousands deep.
   // A parent_uuid cycle can make an agent its own ancestor: each agent is entered once, and a child
