@@ -5,6 +5,7 @@ import { getOwn, isNumber, isObject, type Json, type JsonObject } from '../json/
 import { anthropicCitationTextApplies, anthropicServerToolResults, isTokenCountCall } from '../providers/anthropic.js';
 import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { requestToolResults, responsesOutputItems, type RequestToolResult, type ResponsesOutputItems } from '../providers/tool-results.js';
+import { splitCompactionContinuation } from '../providers/compaction-continuation.js';
 import { extractUserMessage, requestReasoningEffort, requestReasoningObjectEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
@@ -245,13 +246,40 @@ export class StepBuilder {
       this.stashedRequests.set(e.uuid, { body, why: 'hermes-summary' });
       return this.writeTurnPrompt();
     }
-    const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body };
-    const message = extractUserMessage(body).value;
-    const step: Step = { extra, message: this.closedMessage(message), source: 'user', step_id: 0, timestamp: formatRfc3339(e.ts) };
-    this.push(step, { kind: 'llm-start', events: [e.uuid] });
+    let message = extractUserMessage(body).value;
     // The request holds the turn's prompt (its latest user message): the hook's is not written again.
     if (this.openTurn) this.openTurn.prompt = undefined;
+    const split = this.lookups.fixes.has('compaction-continuation') ? splitCompactionContinuation(message) : undefined;
+    if (split !== undefined) {
+      this.copiedContinuation(e, split.continuation, split.rest === undefined ? body : undefined);
+      if (split.rest === undefined) return;
+      message = split.rest;
+    }
+    const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body };
+    this.userStep(e, message, extra);
+  }
+
+  private userStep(e: AtofEvent, message: Json, extra: JsonObject): Step {
+    const step: Step = { extra, message: this.closedMessage(message), source: 'user', step_id: 0, timestamp: formatRfc3339(e.ts) };
+    this.push(step, { kind: 'llm-start', events: [e.uuid] });
     if (step.message !== message) this.markFix(step, 'closed-content-parts');
+    return step;
+  }
+
+  /**
+   * Fix `compaction-continuation`: the summary Claude Code sends as the first user message after a
+   * compaction is its own, not the user's: relay-0.3 writes it in the user step beside the user's next
+   * prompt (or as the user step of a turn the user never spoke in, after an automatic compaction). It
+   * is a user step of its own marked `is_copied_context` (ATIF v1.5: earlier context carried across a
+   * summarisation boundary, left out of training data), before the user's. `request`: the request,
+   * kept on this step when nothing of the user's is beside it.
+   */
+  private copiedContinuation(e: AtofEvent, continuation: Json, request: Json | undefined): void {
+    const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject };
+    if (request !== undefined) extra.llm_request = request;
+    const step = this.userStep(e, continuation, extra);
+    step.is_copied_context = true;
+    this.markFix(step, 'compaction-continuation');
   }
 
   /**

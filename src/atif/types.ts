@@ -48,6 +48,8 @@ export interface Step {
   observation?: Observation;
   metrics?: StepMetrics;
   llm_call_count?: number;
+  /** ATIF v1.5: the step carries earlier context forward (after a compaction), not a new interaction. */
+  is_copied_context?: boolean;
   extra?: JsonObject;
 }
 

@@ -395,6 +395,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'compaction-continuation',
+    summary: "the summary Claude Code sends as the first user message after a compaction (\"This session is being continued from a previous conversation that ran out of context…\") is a user step of its own with is_copied_context true (ATIF v1.5: earlier context carried across a summarisation boundary, excluded from training data), before the user step of what the user typed, instead of a part of that step; after an automatic compaction mid-task, where the user typed nothing, it is the only step the request writes",
+    origin: "ATIF v1.5 is_copied_context; Claude Code writes the message itself (isCompactSummary in its transcript) and merges it with the user's next message; relay-0.3 writes both as one user step",
+    inDefault: true,
+  },
+  {
     name: 'claude-gateway-turn',
     summary: "an Anthropic Messages request in a Claude Code session with no turn open opens the turn itself, its input the user's task text ({\"prompt\": …}, turn_source gateway_request), and the prompt hook that follows joins it (a prompt_submitted mark) instead of superseding it: a request that reached the gateway before its UserPromptSubmit keeps its answer and its turn",
     origin: 'NeMo-Relay #224 (2fafd3ee6, sessions ensure_turn_started_for_gateway, alignment gateway_turn_input)',
