@@ -29,6 +29,11 @@ export function renderStep(r: StepReport, s: Styles): string {
     out.push(`  LLM span ${s.id(r.span.uuid)} ${r.span.name}: ${s.state(r.span.state)}${extra.length ? ` (${extra.join('; ')})` : ''}`);
     out.push(s.dim(`  (explain --span ${r.span.uuid} shows its pair decisions)`));
   }
+  if (r.gateway_call) {
+    const cut = r.gateway_call.response_not_read;
+    out.push(`  gateway capture ${s.id(r.gateway_call.capture_id)}${cut !== undefined ? s.warn(`: response not read in full (${cut}); the step holds what was read`) : ''}`);
+    out.push(s.dim(`  (explain --request ${r.gateway_call.capture_id} shows how it was attributed)`));
+  }
   if (r.fixes) out.push(`  changed by fix: ${r.fixes.join(', ')} (relay-atif profiles describes each)`);
   if (r.tool_step) out.push(`  projected tool-call cleanup: ${r.tool_step.rule}${r.tool_step.detail ? ` (${r.tool_step.detail})` : ''}`);
   if (r.tool_results.length > 0) {

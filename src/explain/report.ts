@@ -9,7 +9,7 @@ import { stylesOfLevel, type Styles } from './palette.js';
 import { NO_TRAJECTORIES, renderTrajectory } from './render-overview.js';
 import { renderSpan, renderTool } from './render-span.js';
 import { renderStep } from './render-step.js';
-import { stepReport } from './step-report.js';
+import { stepReport, type StepReport } from './step-report.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { pushTo } from '../util/group-by.js';
 import { joinInChunks } from '../util/text-chunks.js';
@@ -229,19 +229,20 @@ export class OverviewPrinter {
 }
 
 /**
- * One conversion's share of a `--step` lookup: its trajectory ids, and the step printed when the
+ * One conversion's share of a `--step` lookup: its trajectory ids, and the step's report when the
  * conversion holds the trajectory the lookup may settle on — the one asked for (`only`), or, when none
  * is, its only trajectory (the lookup then needs the input to hold just one). Made where the conversion
- * is, in this thread or on a worker.
+ * is, in this thread or on a worker; printed in the main thread, which holds the replay's record of
+ * each gateway call (see withGatewayCall).
  */
 export interface StepPart {
   sessionId: string;
   trajectoryIds: string[];
-  /** The trajectory looked in, and the step printed (undefined: that step is not in the output). */
-  report?: { trajectoryId: string; printed?: string };
+  /** The trajectory looked in, and the step's report (undefined: that step is not in the output). */
+  report?: { trajectoryId: string; step?: StepReport };
 }
 
-export function stepPart(c: ConvertedTrajectory, events: readonly AtofEvent[], stepId: number, only: string | undefined, format: OverviewFormat): StepPart {
+export function stepPart(c: ConvertedTrajectory, events: readonly AtofEvent[], stepId: number, only: string | undefined): StepPart {
   const ids = idsOf(c);
   const target = only !== undefined ? (producedTrajectory(c, only, ids) ? only : undefined) : ids.length === 1 ? ids[0] : undefined;
   if (target === undefined) return { sessionId: c.sessionId, trajectoryIds: ids };
@@ -249,9 +250,12 @@ export function stepPart(c: ConvertedTrajectory, events: readonly AtofEvent[], s
   for (const e of events) {
     pushTo(byUuid, e.uuid, e);
   }
-  const report = stepReport(c, target, stepId, byUuid);
-  const printed = report && (format.json ? [...jsonPieces(report as unknown as Json, 2)].join('') : renderStep(report, format.styles));
-  return { sessionId: c.sessionId, trajectoryIds: ids, report: { trajectoryId: target, printed } };
+  return { sessionId: c.sessionId, trajectoryIds: ids, report: { trajectoryId: target, step: stepReport(c, target, stepId, byUuid) } };
+}
+
+/** A step report as `explain --step` prints it: JSON (`--json`) or text in these styles. */
+export function printStep(report: StepReport, json: boolean, styles: Styles): string {
+  return json ? [...jsonPieces(report as unknown as Json, 2)].join('') : renderStep(report, styles);
 }
 
 /** Whether the conversion of `part` produced trajectory `id` (see producedTrajectory). */

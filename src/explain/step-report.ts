@@ -2,6 +2,7 @@ import type { StepOrigin } from '../atif/steps.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import type { AttributionLog } from '../sessions/attribution.js';
 import { producedSteps } from './produced.js';
 
 export interface EventJson {
@@ -29,6 +30,12 @@ export interface StepReport {
   tool_results: Array<{ tool: string; name: string; rule: string; source_call_id: string | null; placement: string | null }>;
   /** The fixes of the active profile that changed this step; absent when none did. */
   fixes?: string[];
+  /**
+   * For a step of an LLM call a gateway capture recorded (raw input): the capture, and why its
+   * response was not read in full when it was not (a stream cut short: the step holds only what was
+   * read). The replay's record of the call (see withGatewayCall); absent for any other step.
+   */
+  gateway_call?: { capture_id: string; response_not_read?: string };
 }
 
 /** Which of a uuid's events a step of this origin kind came from. */
@@ -109,4 +116,18 @@ export function stepReport(
     report.tool_results.push({ tool: link.toolUuid, name: link.name, rule: link.rule, source_call_id: link.sourceCallId ?? null, placement: link.placement ?? null });
   }
   return report;
+}
+
+/**
+ * The report with the gateway call its LLM span was, from the replay's record of each call (kept in
+ * the main thread, while the report may have been made on a worker): the step alone cannot say that
+ * the answer it holds was cut short.
+ */
+export function withGatewayCall(report: StepReport, attributions: AttributionLog | undefined): StepReport {
+  const span = report.span?.uuid;
+  const call = span === undefined ? undefined : attributions?.forLlmSpan(span);
+  if (!call) return report;
+  const gateway: NonNullable<StepReport['gateway_call']> = { capture_id: call.captureId };
+  if (call.responseNotRead !== undefined) gateway.response_not_read = call.responseNotRead;
+  return { ...report, gateway_call: gateway };
 }

@@ -1,6 +1,8 @@
 import { profileInEffect, type FixSet } from '../../profiles/fixes.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
-import { describeUuid, lookupSpan, OverviewPrinter, partProduced, SpanFinder, stepPart, type OverviewFormat, type StepPart } from '../../explain/report.js';
+import { describeUuid, lookupSpan, OverviewPrinter, partProduced, printStep, SpanFinder, stepPart, type OverviewFormat, type StepPart } from '../../explain/report.js';
+import { withGatewayCall } from '../../explain/step-report.js';
+import type { AttributionLog } from '../../sessions/attribution.js';
 import { HeldTexts } from '../held-texts.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
@@ -83,7 +85,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     return finishStreamed(read, flags, io);
   }
   if (flags.sessionId === undefined) {
-    if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, chalk.level);
+    if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, styles);
     if (flags.span === undefined) return explainOverview(inputs, flags, fixes, io, styles, chalk.level);
     return explainSpanStreamed(inputs, flags.span, flags, fixes, io, chalk.level);
   }
@@ -104,7 +106,7 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
     const all = converted.flatMap(trajectoryIds);
     const id = chooseTrajectory(all, flags);
     const c = converted.find((x) => producedTrajectory(x, id));
-    await showStep(id, stepId, c && stepPart(c, converting, stepId, id, flags.json ? { json: true } : { json: false, styles }), all, flags, io);
+    await showStep(id, stepId, c && stepPart(c, converting, stepId, id), all, flags, io, styles, replay?.attributions);
   } else {
     // --session-id: one trajectory of every event, which the exporter API sees whole.
     await showOverview(flags, fixes, io, styles, (printer) => converted.forEach((c) => printer.add(c)));
@@ -235,9 +237,9 @@ async function explainRequest(query: string, replay: Loaded['replay'], flags: Ex
  * which must be the only one). With --jobs, as in convert: workers convert trajectories and make their
  * shares of the lookup, taken in the order they closed.
  */
-async function explainStepStreamed(inputs: string[], stepId: number, flags: ExplainFlags, fixes: FixSet, io: CliIO, colorLevel: number): Promise<ExitCode> {
+async function explainStepStreamed(inputs: string[], stepId: number, flags: ExplainFlags, fixes: FixSet, io: CliIO, styles: Styles): Promise<ExitCode> {
   const convert = explainConversion(flags, fixes);
-  const task: StepTask = { kind: 'step', stepId, only: flags.trajectory, json: flags.json === true, colorLevel };
+  const task: StepTask = { kind: 'step', stepId, only: flags.trajectory };
   const all: string[] = [];
   let group: StepPart | undefined;
   const sink = reportSink(jobsOf(flags, io), io, convert, stepTaskRunner(task, convert), task);
@@ -246,7 +248,7 @@ async function explainStepStreamed(inputs: string[], stepId: number, flags: Expl
     for (const id of part.trajectoryIds) all.push(id);
     if (!group && (flags.trajectory === undefined || partProduced(part, flags.trajectory))) group = part;
   });
-  await showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io);
+  await showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io, styles, read.replay?.attributions);
   return finishStreamed(read, flags, io);
 }
 
@@ -257,11 +259,24 @@ function chooseTrajectory(all: readonly string[], flags: ExplainFlags): string {
   return id;
 }
 
-/** Step `stepId` of trajectory `trajectoryId`, as `group` printed it, or the usage error that says why there is none. */
-async function showStep(trajectoryId: string, stepId: number, group: StepPart | undefined, all: readonly string[], flags: ExplainFlags, io: CliIO): Promise<void> {
+/**
+ * Step `stepId` of trajectory `trajectoryId`, from `group`'s report and the replay's record of the
+ * gateway call behind it, printed; or the usage error that says why there is none.
+ */
+async function showStep(
+  trajectoryId: string,
+  stepId: number,
+  group: StepPart | undefined,
+  all: readonly string[],
+  flags: ExplainFlags,
+  io: CliIO,
+  styles: Styles,
+  attributions: AttributionLog | undefined,
+): Promise<void> {
   if (!group) throw unknownTrajectory(trajectoryId, all);
-  const printed = group.report?.trajectoryId === trajectoryId ? group.report.printed : undefined;
-  if (printed === undefined) throw usageError(`trajectory ${trajectoryId} has no step ${stepId} in the output`);
+  const report = group.report?.trajectoryId === trajectoryId ? group.report.step : undefined;
+  if (report === undefined) throw usageError(`trajectory ${trajectoryId} has no step ${stepId} in the output`);
+  const printed = printStep(withGatewayCall(report, attributions), flags.json === true, styles);
   await emitPieces(io, flags, () => [printed], () => printed);
 }
 
