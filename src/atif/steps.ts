@@ -6,6 +6,7 @@ import { anthropicCitationTextApplies, anthropicServerToolResults, isTokenCountC
 import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequest } from '../providers/content.js';
 import { requestToolResults, responsesOutputItems, type RequestToolResult, type ResponsesOutputItems } from '../providers/tool-results.js';
 import { splitCompactionContinuation } from '../providers/compaction-continuation.js';
+import { splitSystemReminders } from '../providers/system-reminders.js';
 import { extractUserMessage, requestReasoningEffort, requestReasoningObjectEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
@@ -26,6 +27,9 @@ import { UserTurns, type RepeatedTurn } from './user-turns.js';
 import { scopeRole, type AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
 
+
+/** The fixes that write a step of what Claude Code put in a user message. */
+type InjectedFix = 'compaction-continuation' | 'system-reminder-steps';
 /** Read-only facts a state machine consults (the reference's EventLookupMaps). */
 export interface Lookups {
   /** Scope uuid → its start event (the last one, when there are several). */
@@ -246,20 +250,29 @@ export class StepBuilder {
       this.stashedRequests.set(e.uuid, { body, why: 'hermes-summary' });
       return this.writeTurnPrompt();
     }
-    let message = extractUserMessage(body).value;
+    let rest: Json | undefined = extractUserMessage(body).value;
     // The request holds the turn's prompt (its latest user message): the hook's is not written again.
     if (this.openTurn) this.openTurn.prompt = undefined;
-    const split = this.lookups.fixes.has('compaction-continuation') ? splitCompactionContinuation(message) : undefined;
-    if (split !== undefined) {
-      this.copiedContinuation(e, split.continuation, split.rest === undefined ? body : undefined);
-      if (split.rest === undefined) return;
-      message = split.rest;
+    // What Claude Code put in the user's message for the model is a step of its own, before the user's.
+    const injected: Array<{ value: Json; fix: InjectedFix }> = [];
+    const continuation = this.lookups.fixes.has('compaction-continuation') ? splitCompactionContinuation(rest) : undefined;
+    if (continuation !== undefined) {
+      injected.push({ value: continuation.continuation, fix: 'compaction-continuation' });
+      rest = continuation.rest;
     }
-    const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body };
-    this.userStep(e, message, extra);
+    const reminders = rest !== undefined && this.lookups.fixes.has('system-reminder-steps') ? splitSystemReminders(rest) : undefined;
+    if (reminders !== undefined) {
+      injected.push({ value: reminders.reminders, fix: 'system-reminder-steps' });
+      rest = reminders.rest;
+    }
+    // The request goes on the user's step, or on the last injected one when nothing of the user's is left.
+    injected.forEach(({ value, fix }, i) => this.injectedStep(e, value, fix, rest === undefined && i === injected.length - 1 ? body : undefined));
+    if (rest === undefined) return;
+    this.requestStep(e, rest, { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body });
   }
 
-  private userStep(e: AtofEvent, message: Json, extra: JsonObject): Step {
+  /** A step of what an LLM request sent (a user step unless the caller makes it another). */
+  private requestStep(e: AtofEvent, message: Json, extra: JsonObject): Step {
     const step: Step = { extra, message: this.closedMessage(message), source: 'user', step_id: 0, timestamp: formatRfc3339(e.ts) };
     this.push(step, { kind: 'llm-start', events: [e.uuid] });
     if (step.message !== message) this.markFix(step, 'closed-content-parts');
@@ -267,19 +280,25 @@ export class StepBuilder {
   }
 
   /**
-   * Fix `compaction-continuation`: the summary Claude Code sends as the first user message after a
-   * compaction is its own, not the user's: relay-0.3 writes it in the user step beside the user's next
-   * prompt (or as the user step of a turn the user never spoke in, after an automatic compaction). It
-   * is a user step of its own marked `is_copied_context` (ATIF v1.5: earlier context carried across a
-   * summarisation boundary, left out of training data), before the user's. `request`: the request,
-   * kept on this step when nothing of the user's is beside it.
+   * A step of context Claude Code put in a user message, not typed by the user; `request`: the
+   * request, kept here when nothing of the user's is beside it.
+   * - Fix `compaction-continuation`: the summary it sends as the first user message after a compaction
+   *   (relay-0.3 writes it in the user step beside the user's next prompt, or as the user step of a turn
+   *   the user never spoke in, after an automatic compaction) is a user step marked `is_copied_context`
+   *   (ATIF v1.5: earlier context carried across a summarisation boundary, left out of training data).
+   * - Fix `system-reminder-steps`: its `<system-reminder>` parts (CLAUDE.md and the date before the
+   *   first prompt, todo nudges, file-change notices) are a system step of an ATIF v1.7 §VII context
+   *   injection (`extra.context_management {type: injection, boundary: append}`); relay-0.3 writes
+   *   them in the user's step, so its first prompt read as the project's whole CLAUDE.md.
    */
-  private copiedContinuation(e: AtofEvent, continuation: Json, request: Json | undefined): void {
+  private injectedStep(e: AtofEvent, value: Json, fix: InjectedFix, request: Json | undefined): void {
     const extra: JsonObject = { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject };
+    if (fix === 'system-reminder-steps') extra.context_management = { boundary: 'append', type: 'injection' };
     if (request !== undefined) extra.llm_request = request;
-    const step = this.userStep(e, continuation, extra);
-    step.is_copied_context = true;
-    this.markFix(step, 'compaction-continuation');
+    const step = this.requestStep(e, value, extra);
+    if (fix === 'compaction-continuation') step.is_copied_context = true;
+    else step.source = 'system';
+    this.markFix(step, fix);
   }
 
   /**

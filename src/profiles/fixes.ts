@@ -401,6 +401,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'system-reminder-steps',
+    summary: "the <system-reminder> text parts Claude Code adds to a user message for the model (CLAUDE.md, the date and the user's e-mail before the first prompt; todo nudges, file-change notices, hook output), each part's whole text reminder blocks, are a system step before the user's, marked as an ATIF v1.7 §VII context injection (extra.context_management {type: injection, boundary: append}), instead of parts of the user step; a message of reminders alone is that system step only",
+    origin: "ATIF v1.7 RFC §VII (context_management, type injection); Claude Code sends its reminders as user-role messages its API normaliser merges into the user's; relay-0.3 writes them in the user step, so a first prompt read as the project's CLAUDE.md and the date",
+    inDefault: true,
+  },
+  {
     name: 'claude-gateway-turn',
     summary: "an Anthropic Messages request in a Claude Code session with no turn open opens the turn itself, its input the user's task text ({\"prompt\": …}, turn_source gateway_request), and the prompt hook that follows joins it (a prompt_submitted mark) instead of superseding it: a request that reached the gateway before its UserPromptSubmit keeps its answer and its turn",
     origin: 'NeMo-Relay #224 (2fafd3ee6, sessions ensure_turn_started_for_gateway, alignment gateway_turn_input)',

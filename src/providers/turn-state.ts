@@ -1,4 +1,5 @@
 import { getOwn, hasOwn, isObject, type Json, type JsonObject } from '../json/value.js';
+import { isSystemReminderPart } from './system-reminders.js';
 
 /**
  * Whether an LLM request opens a user turn or continues one (a tool-result round), read from the
@@ -18,18 +19,6 @@ const partType = (part: Json): string | undefined => (isObject(part) && typeof p
 /** How a request is read: `reminderContinuation` is fix tool-result-reminder-continuation. */
 export interface TurnStateOptions {
   reminderContinuation?: boolean;
-}
-
-/**
- * A text part that Claude Code adds for the model, not typed by the user: its whole text is one
- * `<system-reminder>…</system-reminder>` (todo nudges, file-change notices, hook output). Claude Code
- * sends these as user-role messages that its API normaliser merges into the neighbouring user
- * message, so a tool-result message may carry them beside its `tool_result` blocks.
- */
-function isSystemReminderPart(part: Json): boolean {
-  if (!isObject(part) || part.type !== 'text' || typeof part.text !== 'string') return false;
-  const text = part.text.trim();
-  return text.startsWith('<system-reminder>') && text.endsWith('</system-reminder>');
 }
 
 /** User content opens a turn unless it is made only of tool parts (and, with the option, system reminders). */
