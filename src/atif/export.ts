@@ -14,11 +14,16 @@ import { attachCompaction, claudeUtilityEvents, compactionRuns, UTILITY_SUFFIX, 
 import { startModelName } from './step-model.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
 import { AgentTree, isStepEvent, type AgentNode } from './tree.js';
+import { sessionAgent, withSessionAgent, type AgentField } from './agent-identity.js';
+
+export type { AgentField };
 import type { AgentInfo, Step, Trajectory } from './types.js';
 
 export interface ExportOptions {
   sessionId: string;
   agent: AgentInfo;
+  /** The `agent` fields the user did not give, which fix `agent-identity` takes from the session. */
+  agentFromSession?: readonly AgentField[];
   fixes: FixSet;
   /** Overrides of the dedupe options; the options the active fixes imply apply underneath. */
   dedupe?: DedupeOptions;
@@ -57,6 +62,12 @@ export function sortEvents(events: readonly AtofEvent[]): AtofEvent[] {
   return [...events];
 }
 
+/** Fix agent-identity: the agent fields the user left unset, from the session's events (see withSessionAgent). */
+function identified(t: Trajectory, events: readonly AtofEvent[], opts: ExportOptions): Trajectory {
+  const fields = opts.agentFromSession ?? [];
+  return opts.fixes.has('agent-identity') && fields.length > 0 ? withSessionAgent(t, sessionAgent(events), fields) : t;
+}
+
 /** The reference exporter (`events_to_trajectory`): one trajectory from one event list. */
 export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOptions): ExportResult {
   const sorted = sortEvents(events);
@@ -91,7 +102,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     for (const e of sorted) builder.handle(e);
     const { steps, decisions } = finishSteps(builder);
     conversions.push({ trajectoryId: opts.sessionId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: decisions, extraDropped: builder.extraDropped });
-    const trajectory = assemble(opts.sessionId, opts.sessionId, opts.agent, steps, opts.fixes);
+    const trajectory = identified(assemble(opts.sessionId, opts.sessionId, opts.agent, steps, opts.fixes), sorted, opts);
     return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'flat', dedupe, conversions };
   }
 
@@ -193,7 +204,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     kids.forEach((c) => done.delete(c));
     done.set(top.uuid, convert(top.uuid, children));
   }
-  const trajectory = done.get(rootUuid)!;
+  const trajectory = identified(done.get(rootUuid)!, sorted, opts);
   const session = opts.fixes.has('agent-session-extra') ? agentSession(starts.get(rootUuid)) : undefined;
   if (session) trajectory.extra = withAgentSession(trajectory.extra, session);
   return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'tree', dedupe, conversions };

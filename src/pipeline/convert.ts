@@ -1,4 +1,4 @@
-import { eventsToTrajectory, type ExportResult } from '../atif/export.js';
+import { eventsToTrajectory, type AgentField, type ExportResult } from '../atif/export.js';
 import type { FixSet } from '../profiles/fixes.js';
 import type { AgentInfo, Trajectory } from '../atif/types.js';
 import type { AtofEvent } from '../ingest/atof.js';
@@ -8,6 +8,8 @@ export interface ConvertOptions {
   /** One trajectory of every event with this session id, instead of one per top-level agent. */
   sessionId?: string;
   agent: AgentInfo;
+  /** The `agent` fields the user did not give (fix agent-identity takes them from the session). */
+  agentFromSession?: readonly AgentField[];
   fixes: FixSet;
   observedEvents: boolean;
   /**
@@ -51,7 +53,7 @@ export const UNSCOPED_SESSION_ID = 'unscoped';
 
 /** One exporter run. `plugin` adds the root `extra.observed_events` the reference plugin writes. */
 export function convertGroup(events: readonly AtofEvent[], sessionId: string, opts: ConvertOptions, plugin: boolean): ConvertedTrajectory {
-  const result = eventsToTrajectory(events, { sessionId, agent: opts.agent, fixes: opts.fixes, dedupe: { enabled: opts.dedupe } });
+  const result = eventsToTrajectory(events, { sessionId, agent: opts.agent, agentFromSession: opts.agentFromSession, fixes: opts.fixes, dedupe: { enabled: opts.dedupe } });
   let trajectory = result.trajectory;
   if (trajectory && plugin && opts.observedEvents) {
     // For compact output, events read from NDJSON are written back as their input text, not re-serialised.

@@ -407,6 +407,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'agent-identity',
+    summary: "a trajectory's agent fields the command line does not give come from the session: agent.name is the agent that ran it (the agent_kind the session layer writes, claude-code, codex, cursor or hermes; else the agent a gateway request's User-Agent names), agent.version that agent's version from a request's User-Agent (claude-cli/<v>, codex_cli_rs/<v>, codex_exec/<v>; unknown when no request says), agent.model_name the model the trajectory's agent steps used most (each embedded trajectory its own); --agent-name, --agent-version and --model-name still set them",
+    origin: "ATIF v1.7 AgentInfo (name: the agent system, e.g. claude-code; version: its version; model_name: the run's default model, which a step without one stands for); relay-0.3 writes its plugin's configured defaults, \"NeMo Relay\", the converter's version and \"unknown\", whatever agent and model ran",
+    inDefault: true,
+  },
+  {
     name: 'claude-gateway-turn',
     summary: "an Anthropic Messages request in a Claude Code session with no turn open opens the turn itself, its input the user's task text ({\"prompt\": …}, turn_source gateway_request), and the prompt hook that follows joins it (a prompt_submitted mark) instead of superseding it: a request that reached the gateway before its UserPromptSubmit keeps its answer and its turn",
     origin: 'NeMo-Relay #224 (2fafd3ee6, sessions ensure_turn_started_for_gateway, alignment gateway_turn_input)',

@@ -6,9 +6,13 @@ import { runCli, runJson } from './cli.js';
 /** Helpers for test/fixes-*.test.ts: each fix has a fixture `test/fixtures/fixes/<fix name>.ndjson`. */
 export const fixture = (name: string) => `test/fixtures/fixes/${name}.ndjson`;
 
-/** The converter's stdout for a fixture (one trajectory, session id `s`, no observed events). */
+/**
+ * The converter's stdout for a fixture (one trajectory, session id `s`, no observed events), with the
+ * agent given on the command line (as the conformance runs give it), so that fix agent-identity, which
+ * names every session's agent, leaves each fixture to the fix it shows.
+ */
 export async function convertText(name: string, ...flags: string[]): Promise<string> {
-  const r = await runCli(['convert', fixture(name), '--session-id', 's', '--no-observed-events', '-o', '-', '-q', ...flags]);
+  const r = await runCli(['convert', fixture(name), '--session-id', 's', '--no-observed-events', '-o', '-', '-q', '--agent-name', 'NeMo Relay', '--model-name', 'unknown', ...flags]);
   assert.equal(r.code, 0, r.stderr);
   return r.stdout;
 }

@@ -1,5 +1,6 @@
 import { isFixName, profileInEffect, resolveFixes, type FixName, type ProfileName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
+import type { AgentField } from '../../atif/export.js';
 import { heldForConversion, keepsLineText, type ConvertOptions } from '../../pipeline/convert.js';
 import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';
 import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
@@ -25,9 +26,9 @@ import { wholeNumber } from '../whole-number.js';
 /** `--agent` (the agent of bare hook payloads) and `--read-transcripts` come from {@link ReplayFlags}. */
 export interface ExportFlags extends ReplayFlags {
   sessionId?: string;
-  agentName: string;
+  agentName?: string;
   agentVersion?: string;
-  modelName: string;
+  modelName?: string;
   profile: ProfileName;
   fix?: string[];
   noFix?: string[];
@@ -49,10 +50,16 @@ export interface ConvertFlags extends ExportFlags {
   jobs?: string;
 }
 
-export function agentInfo(flags: ExportFlags): AgentInfo {
-  const agent: AgentInfo = { name: flags.agentName, version: flags.agentVersion ?? VERSION };
-  if (flags.modelName !== '') agent.model_name = flags.modelName;
-  return agent;
+/**
+ * The `agent` of every trajectory as the flags give it, the reference's defaults for the rest; and
+ * the fields no flag gave, which fix agent-identity takes from each session instead.
+ */
+export function agentOptions(flags: ExportFlags): { agent: AgentInfo; agentFromSession: AgentField[] } {
+  const agent: AgentInfo = { name: flags.agentName ?? 'NeMo Relay', version: flags.agentVersion ?? VERSION };
+  const modelName = flags.modelName ?? 'unknown';
+  if (modelName !== '') agent.model_name = modelName;
+  const given: Record<AgentField, unknown> = { name: flags.agentName, version: flags.agentVersion, model_name: flags.modelName };
+  return { agent, agentFromSession: (Object.keys(given) as AgentField[]).filter((f) => given[f] === undefined) };
 }
 
 export function fixesOf(flags: Pick<ExportFlags, 'profile' | 'fix' | 'noFix'>) {
@@ -82,7 +89,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
 
 async function convertInto(writer: TrajectoryWriter, target: OutputTarget, reportPath: string | undefined, inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   const accounting = runAccounting(flags.strict);
-  const options = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, observedVerbatim: writer.format === 'ndjson', dedupe: flags.dedupe };
+  const options = { sessionId: flags.sessionId, ...agentOptions(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, observedVerbatim: writer.format === 'ndjson', dedupe: flags.dedupe };
   const jobs = jobsOf(flags, io);
   // Only counts are kept per trajectory: trajectories and decision data are freed once written.
   const converted: Array<{ sessionId: string; written: boolean; events: number; steps: number; suppressed_llm_spans: number }> = [];

@@ -25,7 +25,7 @@ import { dedupeDiffPartOf, dedupeDiffTaskRunner, type DedupeDiffTask } from '../
 import { isBlank, readTrajectoryDocuments, recordedTrajectoryDocuments, type OpeningTest, type TrajectoryDocument } from '../trajectory-documents.js';
 import { beginsLikeTrajectory } from '../trajectory-opening.js';
 import { resolveInputs, type InputSource } from '../../ingest/inputs.js';
-import { agentInfo, fixesOf, jobsOf, type ExportFlags } from './convert.js';
+import { agentOptions, fixesOf, jobsOf, type ExportFlags } from './convert.js';
 import { profileInEffect, profileLabel } from '../../profiles/fixes.js';
 import { emit, emitPieces, finishReport, finishStreamed, reportSink, type ReportFlags } from './explain.js';
 
@@ -78,7 +78,7 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   }
   const bad = inputs.find(isJsonName);
   if (bad !== undefined) throw usageError(`${bad} is not an ATIF trajectory (a JSON object with schema_version)`);
-  const common = { sessionId: flags.sessionId, agent: agentInfo(flags), fixes, observedEvents: false };
+  const common = { sessionId: flags.sessionId, ...agentOptions(flags), fixes, observedEvents: false };
   if (flags.sessionId === undefined) return diffStreamed(inputs, flags, { common, opened }, io, chalk.level);
   // One trajectory of every event (the exporter API), which needs them all.
   const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, readSettings(flags, fixes, opened));

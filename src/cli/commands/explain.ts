@@ -23,7 +23,7 @@ import { skipCounts, writeProblems } from '../problems.js';
 import { writeOut } from '../output.js';
 import { loadEventsAsConverted, readForReplay, readSettings, type Loaded, type StreamedInput } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
-import { agentInfo, fixesOf, jobsOf, parallelSettings, type ExportFlags } from './convert.js';
+import { agentOptions, fixesOf, jobsOf, parallelSettings, type ExportFlags } from './convert.js';
 import type { LineAccounting } from '../../ingest/accounting.js';
 import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
@@ -54,7 +54,7 @@ export interface ExplainFlags extends ExportFlags, ReportFlags {
 
 /** How explain converts: as convert does, with the dedupe pass and without the observed events it does not show. */
 function explainConversion(flags: ExplainFlags, fixes: FixSet): ConvertOptions {
-  return { agent: agentInfo(flags), fixes, observedEvents: false, dedupe: true };
+  return { ...agentOptions(flags), fixes, observedEvents: false, dedupe: true };
 }
 
 /** How many candidates an "unknown" or "ambiguous" error lists: a short prefix on a large log matches thousands. */

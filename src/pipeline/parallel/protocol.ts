@@ -1,5 +1,6 @@
 import type { FixName } from '../../profiles/fixes.js';
 import type { AgentInfo } from '../../atif/types.js';
+import type { AgentField } from '../../atif/export.js';
 import type { OutputFormat } from '../exported.js';
 import type { ExportSummary } from '../output-queue.js';
 
@@ -11,6 +12,7 @@ import type { ExportSummary } from '../output-queue.js';
 /** What every worker is started with (the conversion options, in a form that survives cloning). */
 export interface WorkerInit {
   agent: AgentInfo;
+  agentFromSession?: AgentField[];
   fixes: FixName[];
   observedEvents: boolean;
   dedupe: boolean;
