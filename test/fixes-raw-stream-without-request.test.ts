@@ -35,7 +35,10 @@ describe(FIX, () => {
     const [d, off] = [await convert(), await convert('--no-fix', FIX)];
     assert.deepEqual(d.t.steps[1].message, 'Two tests fail in math.test.ts.');
     assert.deepEqual([d.t.steps[1].metrics?.prompt_tokens, d.t.steps[1].metrics?.cached_tokens, d.t.steps[1].metrics?.completion_tokens], [2400, 2048, 9]);
-    assert.equal(off.t.steps[1].message, '{"body_bytes":1340}');
+    // Without the fix the answer is the gateway's stand-in for a body it did not read (its message
+    // "" under empty-answer-message, '{"body_bytes":1340}' under relay-0.3).
+    assert.deepEqual(off.t.steps[1].extra?.llm_response, { body_bytes: 1340 });
+    assert.equal(off.t.steps[1].message, '');
     assert.equal(off.t.steps[1].metrics, undefined);
     assert.match(off.stderr, /the request did not ask for a stream but the response \(HTTP 200\) was captured as an event stream/);
     assert.doesNotMatch(d.stderr, /could not be read in full/);

@@ -820,6 +820,38 @@ describe('responses-reasoning-only (atif-conversion.md §3.7)', () => {
   });
 });
 
+describe('empty-answer-message (atif-conversion.md §3.7, relay-cli.md §2.8)', () => {
+  const N = 'empty-answer-message';
+
+  it('an answer not read ({}, {"body_bytes": n}, a Responses stream cut before its first item) has the message ""; every other field is as without the fix', async () => {
+    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    assert.deepEqual([1, 3, 5].map((i) => off.steps[i].message), ['{}', '{"body_bytes":162}', '{"id":"resp_3","model":"gpt-5-codex","object":"response","output":[],"status":"in_progress"}'], 'relay-0.3 writes the stand-ins as the answers');
+    assert.deepEqual([1, 3, 5].map((i) => d.steps[i].message), ['', '', '']);
+    assert.deepEqual(d.steps[3].extra?.llm_response, { body_bytes: 162 }, 'the stand-in stays in extra.llm_response');
+    assert.equal(d.steps[7].message, 'add() no longer adds 1.', 'an answer read as before');
+    assert.deepEqual(without(d.steps, 'message'), without(off.steps, 'message'));
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+    assert.equal((await stepAt(N, 8)).fixes, undefined);
+  });
+
+  it('only answers that hold nothing: a failed response, an output with items and other bodies are read as before', () => {
+    const rules = { emptyAnswer: true, responsesReasoningOnly: true, responsesFunctionCalls: true };
+    const read = (data: Json, r: ProviderRules = rules) => extractResponseMessage(data, r);
+    assert.deepEqual(read({}), { value: '', branch: 'RESP_EMPTY_ANSWER' });
+    assert.deepEqual(read({ body_bytes: 0 }), { value: '', branch: 'RESP_EMPTY_ANSWER' });
+    assert.deepEqual(read({ object: 'response', status: 'incomplete', output: [] }), { value: '', branch: 'RESP_EMPTY_ANSWER' });
+    assert.deepEqual(read({ object: 'response', status: 'completed', output: [], error: null }), { value: '', branch: 'RESP_EMPTY_ANSWER' }, 'a successful Responses object has "error": null');
+    // A failed response's error is what it says (retry-after-error-answer reads it as a failed attempt).
+    assert.equal(read({ object: 'response', status: 'failed', output: [], error: { code: 'server_error', message: 'x' } }).branch, 'RESP_WHOLE_BODY');
+    assert.equal(read({ body_bytes: 162, status: 502 }).branch, 'RESP_WHOLE_BODY', 'body_bytes beside anything else is no stand-in');
+    assert.equal(read({ body_bytes: 'many' }).branch, 'RESP_WHOLE_BODY');
+    assert.equal(read({ output: [{ type: 'web_search_call', id: 'ws_1' }] }).branch, 'RESP_WHOLE_BODY', 'an output with an item is read as before');
+    assert.equal(read({ id: 'x' }).branch, 'RESP_WHOLE_BODY');
+    assert.equal(read([]).branch, 'RESP_WHOLE_BODY', 'not an object');
+    assert.equal(read({}, {}).branch, 'RESP_WHOLE_BODY', 'relay-0.3');
+  });
+});
+
 describe('responses-cached-tokens (#222)', () => {
   const N = 'responses-cached-tokens';
 

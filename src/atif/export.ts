@@ -258,6 +258,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     chatRefusal: fixes.has('chat-refusal-message'),
     responsesRefusal: fixes.has('responses-refusal-message'),
     responsesReasoningOnly: fixes.has('responses-reasoning-only'),
+    emptyAnswer: fixes.has('empty-answer-message'),
     anthropicRefusal: fixes.has('anthropic-refusal-message'),
     emptyToolArguments: fixes.has('empty-tool-arguments'),
   };

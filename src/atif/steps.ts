@@ -469,6 +469,7 @@ export class StepBuilder {
     if (message.branch === 'RESP_RESPONSES_REFUSAL') this.markFix(step, 'responses-refusal-message');
     if (message.branch === 'RESP_ANTHROPIC_REFUSAL') this.markFix(step, 'anthropic-refusal-message');
     if (message.branch === 'RESP_RESPONSES_REASONING_ONLY') this.markFix(step, 'responses-reasoning-only');
+    if (message.branch === 'RESP_EMPTY_ANSWER') this.markFix(step, 'empty-answer-message');
     if (this.lookups.rules.responsesCustomToolCalls && responsesCustomToolCallsApply(data)) this.markFix(step, 'responses-custom-tool-calls');
     if (this.lookups.rules.emptyToolArguments && emptyToolArgumentsApply(data, toolCalls, this.lookups.rules)) this.markFix(step, 'empty-tool-arguments');
     if (this.lookups.rules.anthropicTokenAccounting && anthropicTokenAccountingApplies(data)) this.markFix(step, 'anthropic-token-accounting');

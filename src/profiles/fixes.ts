@@ -227,6 +227,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'empty-answer-message',
+    summary: 'an LLM end that holds no answer, only the trace of one not read (the {} of a stream that held no event or whose body was not captured, the gateway\'s {"body_bytes": n} for a body that is not JSON or was not captured, an OpenAI Responses object with an empty output and no error: a stream cut before its first output item), has the message "" instead of that stand-in as JSON; the run summary counts the call as a response not read in full, as before',
+    origin: 'atif-conversion.md §3.7 rule 7 (the whole response as the message) and relay-cli.md §2.8 (the live codecs aggregate no event to {}, the buffered path writes {"body_bytes": n}): a Codex session captured without its response bodies (mitmproxy\'s null HAR text) read "{}" as every answer, and a turn interrupted before the model wrote anything read {"id":"resp_…","output":[],"status":"in_progress"}',
+    inDefault: true,
+  },
+  {
     name: 'anthropic-refusal-message',
     summary: 'an Anthropic answer refused by its classifiers (stop_reason refusal) with no text or call (content [] or a blank text block) has as its message the refusal\'s stop_details.explanation when Anthropic sends one, else "", not its content array ([] or [{"text": "", "type": "text"}])',
     origin: 'Anthropic "Handle streaming refusals": stop_reason refusal, "no additional refusal message is included", stop_details {type, category, explanation}; atif-conversion.md §3.7 (and #203) read an Anthropic content without text as the generic content, so a refusal was an empty part array, unlike every other answer without text ("")',

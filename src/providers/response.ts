@@ -1,4 +1,4 @@
-import { getOwn, isObject, type Json } from '../json/value.js';
+import { getOwn, isNumber, isObject, type Json } from '../json/value.js';
 import { anthropicMessageText, anthropicRefusalMessage } from './anthropic.js';
 import { atifContentValue, blockTexts, nonNullField } from './content.js';
 import { SEED_RULES, type ProviderRules } from './rules.js';
@@ -22,6 +22,8 @@ export type ResponseBranch =
   | 'RESP_ANTHROPIC_REFUSAL'
   /** Fix `responses-reasoning-only`: an OpenAI Responses answer whose output is reasoning items alone. */
   | 'RESP_RESPONSES_REASONING_ONLY'
+  /** Fix `empty-answer-message`: an LLM end that holds no answer (`{}`, `{"body_bytes": n}`, a Responses object with an empty output). */
+  | 'RESP_EMPTY_ANSWER'
   | 'RESP_WHOLE_BODY';
 
 /**
@@ -72,6 +74,7 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
     if (toolCallArray(data) !== undefined) return { value: '', branch: 'RESP_TOOL_CALLS_ONLY' };
     if (rules.responsesFunctionCalls && responsesFunctionCallItems(data, rules.responsesCustomToolCalls, rules.responsesWebSearchCalls) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
     if (rules.responsesReasoningOnly && responsesReasoningOnly(data)) return { value: '', branch: 'RESP_RESPONSES_REASONING_ONLY' };
+    if (rules.emptyAnswer && emptyAnswer(data)) return { value: '', branch: 'RESP_EMPTY_ANSWER' };
   }
   return { value: atifContentValue(data), branch: 'RESP_WHOLE_BODY' };
 }
@@ -126,4 +129,25 @@ function responsesRefusalText(data: Record<string, Json>): string | undefined {
 function responsesReasoningOnly(data: Record<string, Json>): boolean {
   const output = getOwn(data, 'output');
   return Array.isArray(output) && output.length > 0 && output.every((item) => isObject(item) && item.type === 'reasoning');
+}
+
+/**
+ * An LLM end that holds no answer, only the trace of one that was not read, which the message rules
+ * of atif-conversion.md §3.7 would write out as JSON for the model's words:
+ * - `{}`: the live stream codecs' aggregate of a stream that held no event (a recorder that kept no
+ *   body, mitmproxy's `null` HAR text, a 0-byte stream);
+ * - `{"body_bytes": n}` alone: what the gateway records for a buffered body that is not JSON or was
+ *   not captured (relay-cli.md §2.8.1), its size and nothing of its content;
+ * - an OpenAI Responses object whose `output` is empty and that carries no `error` (a stream cut after
+ *   `response.created` / `response.in_progress`, before its first output item: a Codex turn the user
+ *   interrupted while the model was still thinking). A failed response keeps its JSON: its error is
+ *   what it says.
+ * The run summary already counts each such call as a response not read in full.
+ */
+function emptyAnswer(data: Record<string, Json>): boolean {
+  const keys = Object.keys(data);
+  if (keys.length === 0) return true;
+  if (keys.length === 1 && keys[0] === 'body_bytes') return isNumber(data.body_bytes);
+  const output = getOwn(data, 'output');
+  return Array.isArray(output) && output.length === 0 && !isErrorAnswer(data);
 }

@@ -73,6 +73,12 @@ export interface ProviderRules {
    */
   responsesReasoningOnly?: boolean;
   /**
+   * An LLM end that holds no answer (`{}` from a stream with no event, the gateway's `{"body_bytes": n}`
+   * for a body not read, a Responses object with an empty output and no error) has the message "",
+   * not that stand-in as JSON.
+   */
+  emptyAnswer?: boolean;
+  /**
    * Anthropic refusals: an answer with `stop_reason: "refusal"` and no text or call has its
    * `stop_details.explanation` (else "") as its message, not its empty content array.
    */
