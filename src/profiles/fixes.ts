@@ -425,6 +425,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'idle-waits-for-tool-calls',
+    summary: "a turn whose last answer asked for tools (a gateway response with tool calls, Codex's function and custom tool calls, Claude's tool_use) is idle only after the tool-hint TTL (300 s) instead of the 30 s idle timeout: the agent is running those tools and its next request will carry their results, so a test run or build longer than 30 s seen by the gateway alone no longer closes the turn there; acts in the replay",
+    origin: "relay-cli.md §3.10 (a turn is idle when nothing is in flight for 30 s; no tool is active for a gateway without tool hooks, while the agent runs the tools its answer asked for) and §3.10's offline note (the idle rule may be changed if documented): a Codex session recorded by a gateway alone was split at every tool run over 30 s, the rest of the turn in a trajectory without the user's message, and the calls before the split without results",
+    inDefault: true,
+  },
+  {
     name: 'late-subagent-stop',
     summary: 'a Claude Code SubagentStop for a subagent never started, arriving when no turn is open (a background subagent finishing after its turn), is a counted hook drop instead of opening a turn of its own (a trajectory of one "SubagentStop" system step)',
     origin: 'NeMo-Relay #213 (8a852b241, session.rs end_subagent)',

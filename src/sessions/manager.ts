@@ -2,6 +2,7 @@ import type { AgentKind } from '../hooks/index.js';
 import { mergeMetadata } from '../hooks/index.js';
 import { gatewayLlmEvents, type GatewayLlmEvents } from '../gateway/llm-events.js';
 import type { LlmGatewayStart } from '../gateway/llm-start.js';
+import { TOOL_HINT_TTL_NS } from '../gateway/owner-resolution.js';
 import { aliasStep, applyStartAlias, selectGatewaySession, type SessionAlias } from '../gateway/session-selection.js';
 import { responseNotRead, type GatewayCallOutcome } from '../gateway/upstream-outcome.js';
 import type { LineRef } from '../ingest/accounting.js';
@@ -44,6 +45,8 @@ export interface ManagerOptions {
   codexChildPrompt?: boolean;
   /** Fix `claude-startup-probe` (see {@link SessionManager.beginGatewayCall}). */
   claudeStartupProbe?: boolean;
+  /** Fix `idle-waits-for-tool-calls` (see {@link SessionManager.closeIdleSessions}). */
+  idleWaitsForToolCalls?: boolean;
 }
 
 /** What the gateway knows about one exchange besides the start: for the attribution record. */
@@ -73,7 +76,15 @@ export interface GatewayCall {
 interface IdleClock {
   session: Session;
   since: Nanos;
+  /**
+   * Time added to the idle timeout before this clock runs out: 0, or (fix `idle-waits-for-tool-calls`)
+   * what lifts it to the tool-hint TTL when the activity it counts from left an answer calling tools.
+   */
+  graceNs: Nanos;
 }
+
+/** When the clock runs out with a timeout of 0. */
+const idleBase = (clock: IdleClock): Nanos => clock.since + clock.graceNs;
 
 export class SessionManager {
   readonly sessions = new Map<string, Session>();
@@ -85,7 +96,7 @@ export class SessionManager {
    * each time made a log of thousands of concurrent sessions quadratic. Clocks that no longer count are
    * dropped as they reach the top (see canGoIdle).
    */
-  private readonly idleClocks = new MinHeap<IdleClock>((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+  private readonly idleClocks = new MinHeap<IdleClock>((a, b) => (idleBase(a) < idleBase(b) ? -1 : idleBase(a) > idleBase(b) ? 1 : 0));
   /** Creation order, which is the map's order (sessions are only ever added by createSession). */
   private readonly createdAt = new WeakMap<Session, number>();
   private created = 0;
@@ -192,10 +203,17 @@ export class SessionManager {
     if (call.pruneEmptySession && session?.isEmpty() && session.activeGatewayCalls === 0) this.sessions.delete(call.sessionId);
   }
 
-  /** The idle sweeper at `nowNs` (§3.10): closes idle turns, in the map's order; returns how many it closed. */
+  /**
+   * The idle sweeper at `nowNs` (§3.10): closes idle turns, in the map's order; returns how many it
+   * closed. Under fix `idle-waits-for-tool-calls`, a turn whose last answer asked for tools is idle only
+   * after the tool-hint TTL (300 s), not the 30 s idle timeout: the agent is running the tools (a test
+   * suite, a build), and a gateway without tool hooks sees nothing of it until the request that sends
+   * their results. Closing the turn at 30 s split it there: the request and the rest of the turn went
+   * to a new trajectory without the user's message, and the calls of the first had no results.
+   */
   closeIdleSessions(nowNs: Nanos, timeoutNs: Nanos = IDLE_TIMEOUT_NS, reason = 'idle_timeout'): number {
     const due = new Set<Session>();
-    for (let next = this.idleClocks.peek(); next !== undefined && nowNs - next.since >= timeoutNs; next = this.idleClocks.peek()) {
+    for (let next = this.idleClocks.peek(); next !== undefined && nowNs - idleBase(next) >= timeoutNs; next = this.idleClocks.peek()) {
       this.idleClocks.pop();
       if (this.canGoIdle(next)) due.add(next.session);
     }
@@ -211,7 +229,7 @@ export class SessionManager {
   /** The earliest record time at which some session becomes idle, if any can. */
   nextIdleAtNs(timeoutNs: Nanos = IDLE_TIMEOUT_NS): Nanos | undefined {
     for (let next = this.idleClocks.peek(); next !== undefined; next = this.idleClocks.peek()) {
-      if (this.canGoIdle(next)) return next.since + timeoutNs;
+      if (this.canGoIdle(next)) return idleBase(next) + timeoutNs;
       this.idleClocks.pop();
     }
     return undefined;
@@ -234,7 +252,7 @@ export class SessionManager {
     });
     this.sessions.set(sessionId, session);
     this.createdAt.set(session, this.created++);
-    session.onActivity = (s) => this.idleClocks.push({ session: s, since: s.lastActivityNs });
+    session.onActivity = (s) => this.idleClocks.push({ session: s, since: s.lastActivityNs, graceNs: this.idleGraceNs(s) });
     return session;
   }
 
@@ -247,6 +265,12 @@ export class SessionManager {
   private canGoIdle(clock: IdleClock): boolean {
     const { session, since } = clock;
     return session.lastActivityNs === since && this.sessions.get(session.sessionId) === session && session.holdsQuietTurn();
+  }
+
+  /** Fix `idle-waits-for-tool-calls`: an answer calling tools lifts the idle timeout to the tool-hint TTL. */
+  private idleGraceNs(session: Session): Nanos {
+    if (this.options.idleWaitsForToolCalls !== true || !session.lastAnswerCalledTools) return 0n;
+    return TOOL_HINT_TTL_NS > IDLE_TIMEOUT_NS ? TOOL_HINT_TTL_NS - IDLE_TIMEOUT_NS : 0n;
   }
 
   private hasActivity(sessionId: string): boolean {

@@ -14,7 +14,7 @@ export interface RawFixOptions {
   routes: RouteOptions;
   gateway: GatewayStartOptions;
   answers: AssembleOptions;
-  sessions: { jsonStringFallThrough: boolean; toolEndByArguments: boolean; lateSubagentStop: boolean; claudeStartupProbe: boolean; claudeGatewayTurn: boolean; codexChildPrompt: boolean };
+  sessions: { jsonStringFallThrough: boolean; toolEndByArguments: boolean; lateSubagentStop: boolean; claudeStartupProbe: boolean; claudeGatewayTurn: boolean; codexChildPrompt: boolean; idleWaitsForToolCalls: boolean };
 }
 
 export function rawFixOptions(fixes: FixSet): RawFixOptions {
@@ -42,6 +42,6 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
       streamErrorBody: fixes.has('stream-error-body'),
       streamWithoutRequest: fixes.has('stream-without-request'),
     },
-    sessions: { jsonStringFallThrough: fallThrough, toolEndByArguments: fixes.has('tool-end-name-arguments'), lateSubagentStop: fixes.has('late-subagent-stop'), claudeStartupProbe: fixes.has('claude-startup-probe'), claudeGatewayTurn: fixes.has('claude-gateway-turn'), codexChildPrompt: fixes.has('codex-child-prompt') },
+    sessions: { jsonStringFallThrough: fallThrough, toolEndByArguments: fixes.has('tool-end-name-arguments'), lateSubagentStop: fixes.has('late-subagent-stop'), claudeStartupProbe: fixes.has('claude-startup-probe'), claudeGatewayTurn: fixes.has('claude-gateway-turn'), codexChildPrompt: fixes.has('codex-child-prompt'), idleWaitsForToolCalls: fixes.has('idle-waits-for-tool-calls') },
   };
 }

@@ -71,6 +71,12 @@ export class Session {
   // A new hint is appended in place (a copy per hint made a turn with thousands of them quadratic);
   // anything else replaces the list. Owner resolution hands back these arrays or new ones (see applyOwnerState).
   pendingLlmHints: PendingLlmHint[] = [];
+  /**
+   * Whether the last answer this session's turn got (a gateway response, a Hermes hook LLM end) asked
+   * for tools: the agent is running them and its next request will carry their results. Read by the
+   * idle sweep under fix `idle-waits-for-tool-calls`; cleared with the correlation state.
+   */
+  lastAnswerCalledTools = false;
   /** Pending tool hints, filed for matching (see ToolHintList); owner resolution reads them as `pendingToolHints`. */
   readonly toolHints = new ToolHintList();
   /** No pending hint was inserted before this (see OwnerState.oldestHintNs): kept by noteHintInserted and the cleanup. */
@@ -394,6 +400,7 @@ export class Session {
   }
 
   clearCorrelationState(): void {
+    this.lastAnswerCalledTools = false;
     this.pendingLlmHints = [];
     this.toolHints.clear();
     this.oldestHintNs = undefined;
@@ -410,6 +417,7 @@ export class Session {
   addToolHintsFromResponse(response: Json, ownerSubagentId: string | undefined): void {
     this.cleanupCorrelationState();
     const hints = toolHintsFromResponse(response, ownerSubagentId, this.jsonStringFallThrough);
+    this.lastAnswerCalledTools = hints.length > 0;
     if (hints.length === 0) return;
     this.noteHintInserted();
     for (const hint of hints) this.toolHints.push({ hint, insertedAtNs: this.nowNs });
