@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -267,6 +267,24 @@ test('exit codes: missing input 2, unreadable input 3, unwritable output 4, --st
   assert.match(lenient.stderr, /rejected invalid-atof: 1 line\(s\) \(first at bad\.ndjson:15/);
   const strict = run(['convert', 'bad.ndjson', '--strict']);
   assert.equal(strict.code, 1);
+});
+
+test('stdin that is a directory (`convert < logs/`) cannot be read: exit 3 saying so, in every command that reads stdin', () => {
+  // Node reads a directory on fd 0 as an empty stream: the run said "0 lines" and exited 0.
+  const dir = join(work, 'stdin-dir');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(SAMPLE, join(dir, 'a.ndjson'));
+  for (const args of [['convert'], ['convert', '-'], ['events'], ['explain'], ['diff'], ['validate']]) {
+    const fd = openSync(dir, 'r');
+    try {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(r.status, 3, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /cannot read.*EISDIR: standard input is a directory/, args.join(' '));
+      assert.equal(r.stdout, '', args.join(' '));
+    } finally {
+      closeSync(fd);
+    }
+  }
 });
 
 test('events --strict stops at the first problem line and names it, as convert does; lenient, it prints every event', () => {

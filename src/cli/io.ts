@@ -1,4 +1,6 @@
+import { fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { Readable } from 'node:stream';
 import { usageError } from './exit-codes.js';
 import type { StatusLine } from './status-line.js';
 import { wholeNumber } from './whole-number.js';
@@ -28,7 +30,7 @@ export function processIO(): CliIO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    stdin: standardInput(),
     stdinIsTTY: Boolean(process.stdin.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
@@ -36,6 +38,28 @@ export function processIO(): CliIO {
     cores: availableParallelism(),
     env: process.env,
   };
+}
+
+/**
+ * The process's standard input. Node reads a directory on fd 0 (`relay-atif convert < logs/`, a slip for
+ * `convert logs/`) as an empty stream, with no error, so the run converted nothing and exited 0. Such an
+ * input is read as what it is, a source that cannot be read: its stream fails as a file argument that is
+ * no file does (EISDIR), and the command says so with exit 3.
+ */
+function standardInput(): NodeJS.ReadableStream {
+  let directory = false;
+  try {
+    directory = fstatSync(0).isDirectory();
+  } catch {
+    // No fd 0 to inspect (closed): process.stdin says what there is to say when it is read.
+  }
+  if (!directory) return process.stdin;
+  const err = Object.assign(new Error('EISDIR: standard input is a directory, read'), { code: 'EISDIR', syscall: 'read' });
+  return new Readable({
+    read() {
+      this.destroy(err);
+    },
+  });
 }
 
 /** A size in bytes from the environment variable `name` when it is set, else `fallback` (tuning, and tests on small inputs). */
