@@ -11,7 +11,8 @@ import { runCli } from './support/cli.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'relay-atif.js');
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024 });
+// NO_COLOR: the findings are matched as text, and `node --test` on a terminal sets FORCE_COLOR for its children.
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
 const python = spawnSync('python3', ['--version']).status === 0;
 const cases = conformanceCases();
 

@@ -268,6 +268,16 @@ describe('explain: colours', () => {
     assert.match(await run({}), ANSI);
     for (const env of [{ NO_COLOR: '1' }, { FORCE_COLOR: '0' }, { TERM: 'dumb' }]) assert.doesNotMatch(await run(env), ANSI);
   });
+  it('FORCE_COLOR colours piped output (explain, validate), the text unchanged; NO_COLOR and --no-color win over it', async () => {
+    const forced = (await runCli(args, { stdoutIsTTY: false, env: { FORCE_COLOR: '1' } })).stdout;
+    assert.match(forced, ANSI);
+    assert.equal(forced.replace(/\x1b\[[0-9;]*m/g, ''), (await runCli(args)).stdout);
+    assert.doesNotMatch((await runCli(args, { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout, ANSI);
+    assert.doesNotMatch((await runCli([...args, '--no-color'], { env: { FORCE_COLOR: '1' } })).stdout, ANSI);
+    const bad = 'test/fixtures/explain/atif-a.json';
+    assert.match((await runCli(['validate', bad, '--require-version', 'ATIF-v1.0'], { env: { FORCE_COLOR: '1' } })).stdout, ANSI);
+    assert.doesNotMatch((await runCli([...args, '--json', '--span', u('a1')], { env: { FORCE_COLOR: '1' } })).stdout, ANSI);
+  });
   it('--json is never coloured', async () => {
     const r = await runCli([...args, '--json', '--span', u('a1')], { stdoutIsTTY: true });
     assert.doesNotMatch(r.stdout, ANSI);

@@ -92,6 +92,19 @@ describe('chalkFor', () => {
     // no-color.org: an empty NO_COLOR does not count.
     assert.ok(chalkFor({ env: { NO_COLOR: '' }, stdoutIsTTY: true }).level > 0);
   });
+  it('FORCE_COLOR with a level colours a piped stdout too; NO_COLOR and --no-color still win', () => {
+    // Ignored before: `FORCE_COLOR=1 relay-atif explain … | less -R` (or a CI log) had no colours.
+    for (const [value, level] of [['1', 1], ['true', 1], ['', 1], ['2', 2], ['3', 3]] as const) {
+      assert.equal(chalkFor({ env: { FORCE_COLOR: value }, stdoutIsTTY: false }).level, level, `FORCE_COLOR=${value}`);
+    }
+    assert.equal(chalkFor({ env: { FORCE_COLOR: '1', TERM: 'dumb' }, stdoutIsTTY: false }).level, 1);
+    assert.equal(chalkFor({ env: { FORCE_COLOR: '3', NO_COLOR: '1' }, stdoutIsTTY: true }).level, 0);
+    assert.equal(chalkFor({ env: { FORCE_COLOR: '3' }, stdoutIsTTY: true, color: false }).level, 0);
+    // Values that ask for no level: off (0, false) or as if unset (anything else).
+    assert.equal(chalkFor({ env: { FORCE_COLOR: '0' }, stdoutIsTTY: true }).level, 0);
+    assert.equal(chalkFor({ env: { FORCE_COLOR: 'false' }, stdoutIsTTY: true }).level, 0);
+    assert.equal(chalkFor({ env: { FORCE_COLOR: 'yes' }, stdoutIsTTY: false }).level, 0);
+  });
 });
 
 describe('renderTable', () => {

@@ -47,7 +47,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['convert', 'explain', 'diff', 'validate'] },
   { flags: '--no-progress', description: 'draw no progress bar (one is drawn on stderr while input files of 64 MiB or more are read, when stderr is a terminal)', commands: ['convert', 'explain', 'diff', 'events'] },
   { flags: '--verbose', description: 'print every kind of skipped or rejected line (not only the first five), each with its first line, on stderr', commands: ['convert', 'explain', 'diff', 'events'] },
-  { flags: '--no-color', description: 'no colours in human output (also off when NO_COLOR is set, FORCE_COLOR=0, TERM=dumb, or stdout is not a TTY)', commands: COLOURED },
+  { flags: '--no-color', description: 'no colours in human output (also off when NO_COLOR is set, FORCE_COLOR=0, TERM=dumb, or stdout is not a TTY; FORCE_COLOR=1, 2 or 3 turns them on when piped)', commands: COLOURED },
   { flags: '--jobs <n>', description: 'work on N threads: the main one and N-1 workers (default: the number of cores; 1: the main thread only); the output is the same for every N (explain: the overview, --span and --step; diff: of event logs)', commands: ['convert', 'explain', 'diff'] },
   { flags: '--validate', description: 'validate every written trajectory (default: exit 1 when one is invalid)', commands: ['convert'] },
   { flags: '--require-version <label>', description: 'fail documents whose schema_version is not this label (e.g. ATIF-v1.7)', commands: ['validate'] },

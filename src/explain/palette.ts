@@ -9,15 +9,30 @@ export interface ColorContext {
 
 /**
  * The chalk instance for human output: no colours under NO_COLOR (set and non-empty, per no-color.org),
- * FORCE_COLOR=0 or TERM=dumb, with --no-color, or when stdout is not a terminal. An instance, not the global, so tests and
- * concurrent commands never share a level.
+ * FORCE_COLOR=0 or TERM=dumb, with --no-color, or when stdout is not a terminal. FORCE_COLOR set to a
+ * level (1, 2, 3, true, or empty: 16 colours, as Node and chalk read it) asks for colours where they would
+ * be off, stdout piped included (`| less -R`, a CI log that renders them); it was ignored there. --no-color
+ * and NO_COLOR still win over it: they are the user's own "no", where FORCE_COLOR is often set by a tool
+ * for its children (`node --test` on a terminal does), and no-color.org's NO_COLOR is meant to hold
+ * whatever else asks. An instance, not the global, so tests and concurrent commands never share a level.
  */
 export function chalkFor(ctx: ColorContext): ChalkInstance {
   const noColorEnv = ctx.env.NO_COLOR !== undefined && ctx.env.NO_COLOR !== '';
+  if (noColorEnv || ctx.color === false) return new Chalk({ level: 0 });
+  const forced = forcedLevel(ctx.env.FORCE_COLOR);
+  if (forced !== undefined) return new Chalk({ level: forced });
   // The other conventions a terminal user may rely on: FORCE_COLOR=0 and a dumb terminal.
   const declined = ctx.env.FORCE_COLOR === '0' || ctx.env.FORCE_COLOR === 'false' || ctx.env.TERM === 'dumb';
-  const off = noColorEnv || declined || ctx.color === false || !ctx.stdoutIsTTY;
+  const off = declined || !ctx.stdoutIsTTY;
   return new Chalk({ level: off ? 0 : Math.max(chalk.level, 1) as 1 | 2 | 3 });
+}
+
+/** The level FORCE_COLOR asks for (Node's values: 1, true or empty 16 colours, 2 256, 3 16 million); else undefined. */
+function forcedLevel(value: string | undefined): 1 | 2 | 3 | undefined {
+  if (value === undefined) return undefined;
+  if (value === '' || value === '1' || value === 'true') return 1;
+  if (value === '2' || value === '3') return Number(value) as 2 | 3;
+  return undefined;
 }
 
 /** The styles of a chalk level (0: none), as a worker thread rebuilds those of the main thread. */
