@@ -376,7 +376,7 @@ describe('diff A B: a damaged trajectory is named as not JSON, whatever its name
   it('a truncated NDJSON line (.ndjson, .json, on stdin, alone, as line 1 of several) beside a trajectory: exit 2, not JSON, naming file and line', async () => {
     // The .ndjson one was "diff compares two trajectories … got the trajectory h.ndjson with trunc.ndjson".
     for (const [args, stdin, message] of [
-      [['h.ndjson', 'trunc.ndjson'], undefined, /^relay-atif: trunc\.ndjson is not a JSON document: Unterminated string in JSON at position 1000$/m],
+      [['h.ndjson', 'trunc.ndjson'], undefined, /^relay-atif: trunc\.ndjson is not a JSON document: Unterminated string in JSON at position 1000 \(line 1, column 1001\)$/m],
       [['trunc.ndjson', 'h.ndjson'], undefined, /^relay-atif: trunc\.ndjson is not a JSON document/m],
       [['h.ndjson', 'trunc.json'], undefined, /^relay-atif: trunc\.json is not a JSON document: Unterminated string/m],
       [['h.ndjson', '-'], line.slice(0, 1000), /^relay-atif: - is not a JSON document: Unterminated string/m],
@@ -401,6 +401,28 @@ describe('diff A B: a damaged trajectory is named as not JSON, whatever its name
       assert.match(events.stdout, /4 step\(s\) removed/);
       assert.match(events.stderr, /skipped not-json: 1 line\(s\) \(first at log-first-line-cut\.ndjson:1/);
     }
+  });
+
+  it('a damaged pretty file is named with the line and column of the damage; a byte-order mark by name', async () => {
+    // V8 names a character position only ("at position 3000"), which a person cannot find in a pretty
+    // file, and quoted a byte-order mark as an invisible "Unexpected token"; validate says both so.
+    const pretty = JSON.stringify(JSON.parse(line), null, 2);
+    await writeFile(join(dir, 'pretty.json'), pretty);
+    await writeFile(join(dir, 'pretty-cut.json'), pretty.slice(0, 3000));
+    await writeFile(join(dir, 'bom.json'), '\ufeff' + pretty);
+    await writeFile(join(dir, 'bom.ndjson'), '\ufeff' + line);
+    const at = pretty.slice(0, 3000).split('\n');
+    for (const [args, message] of [
+      [['pretty-cut.json', 'pretty.json'], new RegExp(`^relay-atif: pretty-cut\\.json is not a JSON document: .* at position 3000 \\(line ${at.length}, column \\d+\\)$`, 'm')],
+      [['pretty.json', 'bom.json'], /^relay-atif: bom\.json is not a JSON document: it starts with a UTF-8 byte-order mark$/m],
+      [['h.ndjson', 'bom.ndjson'], /^relay-atif: bom\.ndjson is not a JSON document: it starts with a UTF-8 byte-order mark$/m],
+    ] as const) {
+      const r = await runCli(['diff', ...args], { cwd: dir });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+    }
+    // validate names the same damage at the same place.
+    assert.match((await runCli(['validate', 'pretty-cut.json'], { cwd: dir })).stdout, new RegExp(`at position 3000 \\(line ${at.length}, column \\d+\\)`));
   });
 });
 

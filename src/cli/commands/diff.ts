@@ -6,6 +6,7 @@ import { dedupeDiffReport } from '../../diff/dedupe-diff.js';
 import { renderDedupeDiff, renderTrajectoryDiff } from '../../diff/render.js';
 import { NO_TRAJECTORIES } from '../../explain/render-overview.js';
 import { diffTrajectories } from '../../diff/trajectory-diff.js';
+import { errorLineColumn } from '../../json/error-position.js';
 import { parseJson } from '../../json/parse.js';
 import { error } from '../../atif/validate/finding.js';
 import { loadLargeJson, MAX_TEXT_BYTES, PIECE_BYTES } from '../../atif/validate/json-load-large.js';
@@ -205,8 +206,8 @@ async function trajectoriesOf(path: string, docs: AsyncIterator<TrajectoryDocume
  */
 function parseDocument({ bytes, scanned }: TrajectoryDocument): Json {
   // The text its reading decoded already, when it did (a one-line file: decoded once, not twice).
-  if (scanned) return parseJson(scanned.text);
-  if (bytes.byteLength <= MAX_TEXT_BYTES) return parseJson(Buffer.from(bytes).toString('utf8'));
+  if (scanned) return parseText(scanned.text);
+  if (bytes.byteLength <= MAX_TEXT_BYTES) return parseText(Buffer.from(bytes).toString('utf8'));
   const loaded = loadLargeJson(bytes, PIECE_BYTES, (text) => {
     try {
       return { ok: true, document: parseJson(text), findings: [] };
@@ -216,6 +217,22 @@ function parseDocument({ bytes, scanned }: TrajectoryDocument): Json {
   });
   if (!loaded.ok) throw new Error(loaded.findings[0].message);
   return loaded.document as Json;
+}
+
+/**
+ * A document's JSON, its failure said as `validate` says it: a byte-order mark by name (V8 quoted it as an
+ * invisible "Unexpected token"), and a character position also as the line and column a person can find
+ * in a pretty file (V8 names only "position 3000").
+ */
+function parseText(text: string): Json {
+  if (text.startsWith('\ufeff')) throw new Error('it starts with a UTF-8 byte-order mark');
+  try {
+    return parseJson(text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const at = errorLineColumn(message, text);
+    throw new Error(at ? `${message} (line ${at.line}, column ${at.column})` : message);
+  }
 }
 
 /** The one trajectory of a diffed file. */
