@@ -34,3 +34,26 @@ describe('options offered', () => {
     assert.doesNotMatch((await runCli(['profiles'], { stdoutIsTTY: true })).stdout, /\x1b\[/);
   });
 });
+
+describe('each command describes its own --strict and --json', () => {
+  // One line served explain and validate ("exit 1 when any input line was skipped … (validate: when any
+  // warning is found)"): validate reads no input lines, and explain's help spoke of validate. convert's
+  // --json is its summary on stderr, where a user reading "print a machine-readable JSON report" piped
+  // stdout to jq and got the trajectories.
+  const optionLine = async (command: string, flag: string) => {
+    const help = (await runCli([command, '--help'])).stdout.replace(/\n {10,}/g, ' ');
+    return help.split('\n').find((l) => l.trimStart().startsWith(flag)) ?? '';
+  };
+  it('validate --strict fails on warnings; explain --strict on skipped or rejected lines, naming no other command', async () => {
+    const validate = await optionLine('validate', '--strict');
+    assert.match(validate, /warning/);
+    assert.doesNotMatch(validate, /input line/);
+    const explain = await optionLine('explain', '--strict');
+    assert.match(explain, /skipped .* or rejected/);
+    assert.doesNotMatch(explain, /validate|warning/);
+  });
+  it("convert --json says the report goes to stderr; the other commands' --json is their report", async () => {
+    assert.match(await optionLine('convert', '--json'), /on stderr/);
+    for (const command of ['explain', 'diff', 'validate', 'profiles']) assert.doesNotMatch(await optionLine(command, '--json'), /stderr/, command);
+  });
+});
