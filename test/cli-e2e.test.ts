@@ -382,12 +382,13 @@ test('--report and -o never overwrite an output or an input (real paths compared
   assert.equal(existsSync(join(work, 'dash.json')), false);
 });
 
-test("an empty path (an unset shell variable) is a usage error naming its option or argument, before anything is read or written: never the current directory", () => {
+test("an empty path or session id (an unset shell variable) is a usage error naming its option or argument, before anything is read or written: never the current directory", () => {
   const cwd = join(work, 'empty-paths');
   mkdirSync(cwd);
   copyFileSync(SAMPLE, join(cwd, 'in.ndjson'));
   const output = /^error: option '-o, --output <path>' argument '' is invalid\. A path cannot be empty \(an unset shell variable\?\)\./;
   const report = /^error: option '--report <file>' argument '' is invalid\. A path cannot be empty \(an unset shell variable\?\)\./;
+  const sessionId = /^error: option '--session-id <id>' argument '' is invalid\. An id cannot be empty \(an unset shell variable\?\)\./;
   const input = /^relay-atif: an input argument is empty \(an unset shell variable\?\); name a file, a directory or '-' for stdin\n$/;
   for (const [args, message] of [
     [['convert', 'in.ndjson', '-o', ''], output],
@@ -401,6 +402,11 @@ test("an empty path (an unset shell variable) is a usage error naming its option
     [['events', ''], input],
     [['diff', ''], input],
     [['validate', ''], input],
+    // Not a path, but empty for the same reason: a trajectory with session_id '' (written to
+    // trajectory-_.json, over the one an earlier such run wrote) was no session anyone asked for.
+    [['convert', 'in.ndjson', '--session-id', '', '-o', 'out/'], sessionId],
+    [['explain', 'in.ndjson', '--session-id='], sessionId],
+    [['diff', 'in.ndjson', '--session-id', ''], sessionId],
   ] as const) {
     const r = run([...args], { cwd });
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

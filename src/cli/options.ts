@@ -20,6 +20,12 @@ export interface OptionSpec {
    * directory and wrote trajectories there; `--report ''` failed only after the whole run (EISDIR).
    */
   path?: true;
+  /**
+   * Its value is an id that cannot be empty: refused as it is parsed (a usage error naming the option).
+   * `--session-id "$RUN_ID"` with RUN_ID unset wrote a trajectory whose session_id was '' (in
+   * `trajectory-_.json`, which every such run then wrote over).
+   */
+  id?: true;
 }
 
 const EXPORT: CommandName[] = ['convert', 'explain', 'diff'];
@@ -31,7 +37,7 @@ const PROFILED: CommandName[] = [...EXPORT, 'events'];
 export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '-o, --output <path>', description: "'-' for NDJSON on stdout, a directory (existing, or ending in '/') for one file per trajectory, else one pretty JSON file", commands: ['convert'], default: '-', path: true },
   { flags: '--filename-template <template>', description: 'file name per trajectory in an output directory; must contain {session_id}', commands: ['convert'], default: 'trajectory-{session_id}.json' },
-  { flags: '--session-id <id>', description: 'export every event as one trajectory with this session id (the exporter API) instead of one per top-level agent', commands: EXPORT },
+  { flags: '--session-id <id>', description: 'export every event as one trajectory with this session id (the exporter API) instead of one per top-level agent', commands: EXPORT, id: true },
   { flags: '--agent-name <name>', description: "agent.name of every trajectory (default: the session's agent, e.g. claude-code, with fix agent-identity; else 'NeMo Relay')", commands: EXPORT },
   { flags: '--agent-version <version>', description: "agent.version of every trajectory (default: the agent's version a request's User-Agent names, with fix agent-identity; else this converter's)", commands: EXPORT },
   { flags: '--model-name <name>', description: "agent.model_name ('' leaves it unset; default: the model the trajectory's agent steps used most, with fix agent-identity; else 'unknown')", commands: EXPORT },
@@ -76,6 +82,7 @@ export function optionsFor(command: CommandName): Option[] {
       });
     }
     if (spec.path) opt.argParser(nonEmptyPath);
+    if (spec.id) opt.argParser(nonEmptyId);
     if (spec.attribute) {
       const attribute = spec.attribute;
       opt.negate = false;
@@ -89,5 +96,11 @@ export function optionsFor(command: CommandName): Option[] {
 /** The value of a path option, unless it is empty (commander's message then names the option). */
 function nonEmptyPath(value: string): string {
   if (value === '') throw new InvalidArgumentError('A path cannot be empty (an unset shell variable?).');
+  return value;
+}
+
+/** The value of an id option, unless it is empty (commander's message then names the option). */
+function nonEmptyId(value: string): string {
+  if (value === '') throw new InvalidArgumentError('An id cannot be empty (an unset shell variable?).');
   return value;
 }
