@@ -308,6 +308,24 @@ test('a --report whose directory does not exist is refused before anything is re
   assert.equal(JSON.parse(readFileSync(join(work, 'report-made-out', 'r.json'), 'utf8')).lines.total, 14);
 });
 
+test('-o FILE whose directory does not exist is refused before anything is read (exit 4), as --report is', async () => {
+  // It was found when the first trajectory was printed: at the end of a log of one session, after the
+  // whole input was read (here: never, stdin stays open), or not at all for input with no trajectory.
+  const child = spawn(process.execPath, [BIN, 'convert', '-', '-o', 'no-such-out-dir/run.json'], { cwd: work, env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise((done) => child.on('close', done));
+  clearTimeout(timer);
+  child.stdin.destroy();
+  assert.equal(code, 4, stderr);
+  assert.match(stderr, /^relay-atif: cannot write .*no-such-out-dir\/run\.json: the directory .*no-such-out-dir does not exist\n$/);
+  // With no trajectory to write, the same (it was exit 0).
+  const empty = run(['convert', '-', '-o', 'no-such-out-dir/run.json'], { input: '' });
+  assert.equal(empty.code, 4, empty.stderr);
+  assert.equal(existsSync(join(work, 'no-such-out-dir')), false);
+});
+
 test('--report writes the line accounting as JSON', () => {
   const r = run(['convert', SAMPLE, '--report', 'report.json', '-q']);
   assert.equal(r.code, 0);

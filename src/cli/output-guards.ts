@@ -20,6 +20,10 @@ export async function checkedOutputs(opts: { inputs: string[]; output: string; t
     if ((await stat(path).catch(() => undefined))?.isFile()) inputs.add(await realPath(path));
   }
   if (target.kind === 'file' && inputs.has(await realPath(target.path))) throw usageError(`-o ${opts.output} is one of the inputs; write the trajectory elsewhere`);
+  // The file of -o FILE, as the report below: a folder that is not there is known now. It was found
+  // when the first trajectory was printed, after its whole top-level scope had been read (at the end
+  // of input for a log of one session, a minute into a 1 GB one), and then exit 4 all the same.
+  if (target.kind === 'file') await checkFolder(target.path, false);
   if (report === undefined) return undefined;
   if (report === '-') throw usageError("--report takes a file name ('-' is not stdout here: --json prints the report on stderr)");
   const path = resolve(cwd, report);
@@ -31,11 +35,18 @@ export async function checkedOutputs(opts: { inputs: string[]; output: string; t
   }
   // A report that cannot be written is known now, not after a whole conversion that then exits 4 (its
   // folder may be the directory of -o DIR/, which the run makes).
-  const folder = dirname(path);
-  const made = target.kind === 'dir' && resolve(target.path) === folder;
-  const st = made ? undefined : await stat(folder).catch(() => undefined);
-  if (!made && !st?.isDirectory()) throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${whyNotWritten(path, Object.assign(new Error(), { code: st ? 'ENOTDIR' : 'ENOENT' }))}`);
+  await checkFolder(path, target.kind === 'dir' && resolve(target.path) === dirname(path));
   return path;
+}
+
+/**
+ * An output file whose folder is not a directory cannot be written: exit 4, named as a failed write
+ * names it. `made`: the folder is the directory of -o DIR/, which the run makes.
+ */
+async function checkFolder(path: string, made: boolean): Promise<void> {
+  if (made) return;
+  const st = await stat(dirname(path)).catch(() => undefined);
+  if (!st?.isDirectory()) throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${whyNotWritten(path, Object.assign(new Error(), { code: st ? 'ENOTDIR' : 'ENOENT' }))}`);
 }
 
 /**
