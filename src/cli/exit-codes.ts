@@ -19,6 +19,13 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * The status of a run that failed on a bug of its own (an exception no command turned into one of the
+ * codes above), its stack printed as "relay-atif: internal error: …": EX_SOFTWARE of sysexits.h. Kept
+ * out of EXIT on purpose: the fuzzer's "an exit code from the table" must not accept it.
+ */
+export const INTERNAL_ERROR = 70;
+
 /** An error that ends the command with a given exit code and a message for stderr. */
 export class CliError extends Error {
   constructor(

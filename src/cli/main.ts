@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { EXIT } from './exit-codes.js';
+import { EXIT, INTERNAL_ERROR } from './exit-codes.js';
 import { nodeFlagsGiven } from './heap-limit.js';
 import { fileStdout } from './file-stdout.js';
 import { processIO } from './io.js';
@@ -68,5 +68,5 @@ try {
   process.exitCode = await createProgram(io).run(process.argv.slice(2));
 } catch (err) {
   io.stderr.write(`relay-atif: internal error: ${printable((err as Error).stack ?? String(err), true)}\n`);
-  process.exitCode = 70;
+  process.exitCode = INTERNAL_ERROR;
 }
