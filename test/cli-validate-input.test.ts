@@ -164,3 +164,22 @@ test('an object line is told the same way read in place or cut out of its chunk:
   assert.equal((await documents('{"broken":\n\u00a0{"a":1}\n', 1 << 16)).length, 2); // NDJSON after all
   assert.equal((await documents('{"broken":\n{"a":1},\n', 1 << 16)).length, 1); // one broken document
 });
+
+test('a quoted glob pattern names the files it matches, sorted, as convert expands its inputs; one matching nothing is exit 2', async () => {
+  // validate took 'out/*.json' for a file name ("no such file", exit 2): a shell that expands no
+  // pattern (Windows, an npm script that quotes it) could not validate what `convert -o out/` wrote.
+  const dir = mkdtempSync(join(tmpdir(), 'relay-validate-glob-'));
+  const trajectory = (await runCli(['convert', 'samples/hermes-session.atof.ndjson', '-q'])).stdout;
+  writeFileSync(join(dir, 'b.json'), trajectory);
+  writeFileSync(join(dir, 'a.json'), trajectory);
+  writeFileSync(join(dir, 'notes.txt'), 'not matched');
+  const r = await runCli(['validate', '*.json', '--json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).documents.map((d: { file: string }) => d.file), ['a.json', 'b.json']);
+  const none = await runCli(['validate', '*.jsonl'], { cwd: dir });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no file matches \*\.jsonl/);
+  // A file whose name looks like a pattern is read as that file.
+  writeFileSync(join(dir, 'run[1].json'), trajectory);
+  assert.equal((await runCli(['validate', 'run[1].json', '--json'], { cwd: dir })).code, 0);
+});

@@ -241,6 +241,27 @@ async function resolveGlob(pattern: string, cwd: string): Promise<InputSource[]>
 }
 
 /**
+ * The files a list of trajectory-file arguments names (`validate`): an argument that exists, or that is
+ * `-` or no pattern, is taken as given (reading it says what is wrong with it); a quoted glob pattern
+ * (`'out/*.json'`: a shell that expands none, as on Windows, or an npm script) becomes the regular
+ * files it matches, sorted by path; a pattern that matches none is not-found. Convert and the other
+ * commands that read logs expand patterns in resolveInputs; validate read the pattern as a file name.
+ */
+export async function expandFilePatterns(args: readonly string[], cwd: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const arg of args) {
+    if (arg === STDIN_NAME || !isDynamicPattern(arg) || (await statOrUndefined(resolve(cwd, arg), arg))) {
+      out.push(arg);
+      continue;
+    }
+    const matches = await glob(arg, { cwd, absolute: isAbsolute(arg), onlyFiles: true, expandDirectories: false });
+    if (matches.length === 0) throw new InputError('not-found', arg, `no file matches ${arg}`);
+    out.push(...[...new Set(matches)].sort(comparePaths));
+  }
+  return out;
+}
+
+/**
  * Orders paths segment by segment by UTF-16 code unit: deterministic whatever the locale, and a
  * directory's files stay together (`a/x` sorts before `a-b/x`, which plain string order would invert).
  */

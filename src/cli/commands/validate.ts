@@ -5,6 +5,8 @@ import { printable } from '../printable.js';
 import type { CliIO } from '../io.js';
 import { writeOut } from '../output.js';
 import { readTrajectoryDocuments } from '../trajectory-documents.js';
+import { inputFailure } from '../load.js';
+import { expandFilePatterns } from '../../ingest/inputs.js';
 
 export interface ValidateFlags {
   strict?: boolean;
@@ -27,7 +29,8 @@ export async function validateCommand(files: string[], flags: ValidateFlags, io:
   if (flags.requireVersion !== undefined && !isAtifVersionLabel(flags.requireVersion)) {
     throw usageError(`--require-version must be one of ${ATIF_VERSION_LABELS.join(', ')} (got '${flags.requireVersion}')`);
   }
-  const inputs = files.length > 0 ? files : io.stdinIsTTY ? [] : ['-'];
+  // A quoted pattern is expanded here, as convert expands its inputs (see expandFilePatterns).
+  const inputs = files.length > 0 ? await expandFilePatterns(files, io.cwd).catch(inputFailure) : io.stdinIsTTY ? [] : ['-'];
   if (inputs.length === 0) throw usageError('give the trajectory files to validate (or pipe them on stdin)');
   // Text findings are written as each document is checked (a log of many trajectories is not held);
   // the JSON report opens with whether all are valid, so it waits for the last one.
