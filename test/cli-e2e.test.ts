@@ -308,22 +308,38 @@ test('a --report whose directory does not exist is refused before anything is re
   assert.equal(JSON.parse(readFileSync(join(work, 'report-made-out', 'r.json'), 'utf8')).lines.total, 14);
 });
 
-test('-o FILE whose directory does not exist is refused before anything is read (exit 4), as --report is', async () => {
-  // It was found when the first trajectory was printed: at the end of a log of one session, after the
-  // whole input was read (here: never, stdin stays open), or not at all for input with no trajectory.
-  const child = spawn(process.execPath, [BIN, 'convert', '-', '-o', 'no-such-out-dir/run.json'], { cwd: work, env: { ...process.env, NO_COLOR: '1' } });
+/** Runs the bin with stdin left open (nothing ever read): what it says and its status, or null when it had to be killed. */
+async function runOnOpenStdin(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const code = await new Promise((done) => child.on('close', done));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
   clearTimeout(timer);
   child.stdin.destroy();
+  return { code, stderr };
+}
+
+test('-o FILE whose directory does not exist is refused before anything is read (exit 4), as --report is', async () => {
+  // It was found when the first trajectory was printed: at the end of a log of one session, after the
+  // whole input was read (here: never, stdin stays open), or not at all for input with no trajectory.
+  const { code, stderr } = await runOnOpenStdin(['convert', '-', '-o', 'no-such-out-dir/run.json']);
   assert.equal(code, 4, stderr);
   assert.match(stderr, /^relay-atif: cannot write .*no-such-out-dir\/run\.json: the directory .*no-such-out-dir does not exist\n$/);
   // With no trajectory to write, the same (it was exit 0).
   const empty = run(['convert', '-', '-o', 'no-such-out-dir/run.json'], { input: '' });
   assert.equal(empty.code, 4, empty.stderr);
   assert.equal(existsSync(join(work, 'no-such-out-dir')), false);
+});
+
+test('a --report that names a directory is refused before anything is read (exit 4)', async () => {
+  // `--report out/` (meant: a report in out/) was EISDIR after the whole run.
+  mkdirSync(join(work, 'report-is-dir'), { recursive: true });
+  for (const report of ['report-is-dir', 'report-is-dir/']) {
+    const { code, stderr } = await runOnOpenStdin(['convert', '-', '--report', report]);
+    assert.equal(code, 4, stderr);
+    assert.match(stderr, /^relay-atif: cannot write .*report-is-dir: it is a directory\n$/);
+  }
 });
 
 test('--report writes the line accounting as JSON', () => {

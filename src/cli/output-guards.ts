@@ -44,6 +44,9 @@ export async function checkedOutputs(opts: { inputs: string[]; output: string; t
  * names it. `made`: the folder is the directory of -o DIR/, which the run makes.
  */
 async function checkFolder(path: string, made: boolean): Promise<void> {
+  // A directory where the file goes (`--report out/`, the output directory's name) is no file to
+  // write either; found after the whole run before (EISDIR, exit 4).
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) throw new CliError(EXIT.OUTPUT, `cannot write ${path}: it is a directory`);
   if (made) return;
   const st = await stat(dirname(path)).catch(() => undefined);
   if (!st?.isDirectory()) throw new CliError(EXIT.OUTPUT, `cannot write ${path}: ${whyNotWritten(path, Object.assign(new Error(), { code: st ? 'ENOTDIR' : 'ENOENT' }))}`);
