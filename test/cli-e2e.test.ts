@@ -610,3 +610,22 @@ test('control characters quoted from the input are shown escaped on stderr, neve
     assert.doesNotMatch(r.stderr, /\u001b/, args.join(' '));
   }
 });
+
+test('SIGHUP (a closed terminal, a dropped ssh session) removes the temp file of -o FILE, as SIGINT and SIGTERM do: exit 129', async () => {
+  // Node's default action for SIGHUP ended the run at once, leaving `.run.json.<hex>.tmp` (the
+  // trajectory printed so far) beside the output. Both ways a run goes: in the process the bin started
+  // with a heap limit (the signal passed on), and in the bin's own process (RELAY_ATIF_HEAP_MB=0).
+  for (const heap of ['512', '0']) {
+    const dir = join(work, `hup-${heap}`);
+    mkdirSync(dir);
+    const child = spawn(process.execPath, [BIN, 'convert', '-', '-o', join(dir, 'run.json'), '-q'], { env: { ...process.env, RELAY_ATIF_HEAP_MB: heap }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // The whole session: its trajectory is printed into the temp file; stdin stays open.
+    child.stdin.write(readFileSync(SAMPLE));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    for (let i = 0; i < 100 && readdirSync(dir).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.match(readdirSync(dir).join(), /^\.run\.json\.[0-9a-f]+\.tmp$/, 'the temp file is there before the signal');
+    child.kill('SIGHUP');
+    assert.equal(await exited, 129, heap);
+    assert.deepEqual(readdirSync(dir), [], heap);
+  }
+});

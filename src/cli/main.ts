@@ -33,9 +33,11 @@ function hasNodeFlag(name: string): boolean {
 // An interrupted run leaves no partial output (temp files are removed) and no progress bar (cleared,
 // the terminal's line wrapping restored) before exiting. The handlers stay (a second signal is
 // ignored, not fatal): a terminal's Ctrl-C comes twice to a run that heap-limit.ts started, once from
-// the terminal and once passed on by the process that started it.
+// the terminal and once passed on by the process that started it. SIGHUP too: a closed terminal or a
+// dropped ssh session ended the run by node's default action, which left the hidden temp file of
+// `-o FILE` (`.run.json.<hex>.tmp`, the trajectory so far) beside the output.
 let interrupted = false;
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [['SIGHUP', 129], ['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.on(signal, () => {
     if (interrupted) return;
     interrupted = true;
