@@ -198,7 +198,9 @@ export function runWithHeapLimit(script: string, args: readonly string[], heapMb
   });
   child.on('exit', (code, signal) => {
     if (signal === null) process.exit(code ?? 1);
-    if (signal === 'SIGABRT') {
+    // V8 ends a process whose heap is full by abort, or by a trap when that happens while it starts (a
+    // limit of 1–3 MB: RELAY_ATIF_HEAP_MB=2 meant as 2 GB); the trap ended with status 133 and no hint.
+    if (signal === 'SIGABRT' || signal === 'SIGTRAP') {
       process.stderr.write(
         `relay-atif: the run was aborted. If node said above that the JavaScript heap is out of memory: a trajectory is held\n` +
           `  in memory until its top-level scope ends (about five times its text); this run's limit was ${heapMb} MB.\n` +
