@@ -243,6 +243,15 @@ test('hostile session ids and templates never leave the output directory', async
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--filename-template must contain \{session_id\}/);
   assert.equal(existsSync(join(dir, 'o2')), false);
+  // Another placeholder is named, not written as it stands ("{agent}-….json", exit 0, before).
+  const unknown = await runCli(['convert', path, '-o', join(dir, 'o3') + '/', '--filename-template', '{agent}-{session_id}.json'], { cwd: dir });
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /--filename-template has the placeholder \{agent\}, which is not one; the only placeholder is \{session_id\}/);
+  assert.equal(existsSync(join(dir, 'o3')), false);
+  // Braces that are no placeholder stay part of the name.
+  const braces = await runCli(['convert', path, '-o', join(dir, 'o4') + '/', '--filename-template', 'run{1}-{session_id}.json', '-q'], { cwd: dir });
+  assert.equal(braces.code, 0, braces.stderr);
+  assert.match(readdirSync(join(dir, 'o4')).join(), /^run\{1\}-.+\.json$/);
 });
 
 test('a file name as long as the system allows (255 bytes) is written by -o DIR/, -o FILE and --report: the temp file beside it fits too', async () => {

@@ -31,6 +31,10 @@ export function safeNamePart(value: string): string {
 export function checkTemplate(template: string): void {
   if (!template.includes('{session_id}')) throw usageError(`--filename-template must contain {session_id} (got '${template}')`);
   if (template.includes('/') || template.includes('\\')) throw usageError('--filename-template must be a file name, not a path');
+  // Any other placeholder was written as it stands: `{agent}-{session_id}.json` made files named
+  // "{agent}-….json", a name the user did not ask for, with exit 0.
+  const other = /\{[A-Za-z_][A-Za-z0-9_]*\}/g.exec(template.replaceAll('{session_id}', ''));
+  if (other) throw usageError(`--filename-template has the placeholder ${other[0]}, which is not one; the only placeholder is {session_id} (got '${template}')`);
 }
 
 /** Temp files still being written; removed if the process is interrupted (see main.ts). */
