@@ -54,20 +54,20 @@ describe(FIX, () => {
 
   it('withSessionAgent: each embedded trajectory takes the model its own steps used most (the earliest on a tie); a named agent of no known version is unknown', () => {
     const step = (model: string): Step => ({ step_id: 1, source: 'agent', message: '', model_name: model });
+    const shared = { name: 'NeMo Relay', version: '0.1.0', model_name: 'unknown' };
     const doc = (trajectory_id: string, steps: Step[], children?: Trajectory[]): Trajectory => ({
       schema_version: 'ATIF-v1.7',
       session_id: 's',
       trajectory_id,
-      agent: { name: 'NeMo Relay', version: '0.1.0', model_name: 'unknown' },
+      agent: shared,
       steps,
       final_metrics: { total_steps: steps.length },
       ...(children ? { subagent_trajectories: children } : {}),
     });
-    const t = doc('root', [step('a'), step('b'), step('b')], [doc('child', [step('c'), step('d')])]);
-    const out = withSessionAgent(t, { name: 'claude-code' }, ['name', 'version', 'model_name']);
+    const out = withSessionAgent(doc('root', [step('a'), step('b'), step('b')], [doc('child', [step('c'), step('d')])]), { name: 'claude-code' }, ['name', 'version', 'model_name']);
     assert.deepEqual(out.agent, { name: 'claude-code', version: 'unknown', model_name: 'b' });
     assert.deepEqual(out.subagent_trajectories?.[0].agent, { name: 'claude-code', version: 'unknown', model_name: 'c' });
-    assert.deepEqual(withSessionAgent(t, {}, ['name', 'version']).agent, t.agent, 'no agent known: the defaults stay');
-    assert.equal(t.agent.name, 'NeMo Relay', 'the input is not changed');
+    assert.deepEqual(shared, { name: 'NeMo Relay', version: '0.1.0', model_name: 'unknown' }, 'the configured agent every trajectory shared is not changed');
+    assert.deepEqual(withSessionAgent(doc('root', [step('a')]), {}, ['name', 'version']).agent, shared, 'no agent known: the defaults stay');
   });
 });

@@ -55,19 +55,23 @@ function requestUserAgent(e: AtofEvent): { kind: string; version: string } | und
  * named agent whose version no request says is `unknown`, not the converter's own version), and the
  * model its agent steps used most (the earliest on a tie), which steps without a `model_name` of
  * their own then stand for. relay-0.3 writes `NeMo Relay`, the converter's version and `unknown`.
+ * Each trajectory of the tree gets an agent object of its own (they shared the configured one); the
+ * walk is a loop, as agents nest thousands deep.
  */
 export function withSessionAgent(t: Trajectory, session: SessionAgent, fields: readonly AgentField[]): Trajectory {
-  const agent: AgentInfo = { ...t.agent };
-  if (fields.includes('name') && session.name !== undefined) {
-    agent.name = session.name;
-    if (fields.includes('version')) agent.version = session.version ?? 'unknown';
+  const stack = [t];
+  for (let doc = stack.pop(); doc !== undefined; doc = stack.pop()) {
+    const agent: AgentInfo = { ...doc.agent };
+    if (fields.includes('name') && session.name !== undefined) {
+      agent.name = session.name;
+      if (fields.includes('version')) agent.version = session.version ?? 'unknown';
+    }
+    const model = fields.includes('model_name') ? mostUsedModel(doc) : undefined;
+    if (model !== undefined) agent.model_name = model;
+    doc.agent = agent;
+    for (const child of doc.subagent_trajectories ?? []) stack.push(child);
   }
-  const model = fields.includes('model_name') ? mostUsedModel(t) : undefined;
-  if (model !== undefined) agent.model_name = model;
-  const children = t.subagent_trajectories?.map((c) => withSessionAgent(c, session, fields));
-  const out: Trajectory = { ...t, agent };
-  if (children) out.subagent_trajectories = children;
-  return out;
+  return t;
 }
 
 function mostUsedModel(t: Trajectory): string | undefined {
