@@ -24,21 +24,26 @@ const AGENTS = new Set<string>(AGENT_KINDS.filter((k) => k !== 'gateway'));
  */
 export function sessionAgent(events: readonly AtofEvent[]): SessionAgent {
   let kind: string | undefined;
-  const fromUserAgent: Array<{ kind: string; version: string }> = [];
+  let firstNamed: string | undefined;
+  /** The first version each agent's User-Agent gave. */
+  const versions = new Map<string, string>();
   for (const e of events) {
     if (e.scopeCategory !== 'start') continue;
     if (kind === undefined && e.category === 'agent' && isObject(e.metadata)) {
       const k = getOwn(e.metadata, 'agent_kind');
       if (typeof k === 'string' && AGENTS.has(k)) kind = k;
     }
-    if (e.category === 'llm') {
-      const agent = requestUserAgent(e);
-      if (agent !== undefined) fromUserAgent.push(agent);
-    }
+    if (e.category !== 'llm') continue;
+    const agent = requestUserAgent(e);
+    if (agent === undefined) continue;
+    firstNamed ??= agent.kind;
+    if (!versions.has(agent.kind)) versions.set(agent.kind, agent.version);
+    // Read no further than needed: a long session's requests all say the same.
+    if (kind !== undefined && versions.has(kind)) break;
   }
-  const name = kind ?? fromUserAgent[0]?.kind;
+  const name = kind ?? firstNamed;
   if (name === undefined) return {};
-  const version = fromUserAgent.find((a) => a.kind === name)?.version;
+  const version = versions.get(name);
   return version === undefined ? { name } : { name, version };
 }
 
