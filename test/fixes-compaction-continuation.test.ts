@@ -10,16 +10,13 @@ import { describe, it } from 'node:test';
 import type { Step, Trajectory } from '../src/atif/types.js';
 import { splitCompactionContinuation } from '../src/providers/compaction-continuation.js';
 import { runCli, runJson } from './support/cli.js';
+import { convertAll } from './support/fixes.js';
 
 const FIX = 'compaction-continuation';
 const FIXTURE = 'test/fixtures/fixes/compaction-continuation.ndjson';
 const HEAD = 'This session is being continued from a previous conversation that ran out of context.';
 
-async function convert(...flags: string[]): Promise<Trajectory[]> {
-  const r = await runCli(['convert', FIXTURE, '-o', '-', '-q', '--no-observed-events', ...flags]);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim().split('\n').map((line) => JSON.parse(line) as Trajectory);
-}
+const convert = (...flags: string[]) => convertAll(FIXTURE, ...flags);
 
 const textOf = (m: unknown) => (typeof m === 'string' ? m : (m as Array<{ text?: string }>).map((p) => p.text ?? '').join('|'));
 /** Each step as [source, copied?, message text cut at 30 characters]. */
@@ -75,9 +72,9 @@ describe(FIX, () => {
     const cont = { type: 'text', text: `${HEAD} The conversation is summarized below:\n1. x` };
     const prompt = { type: 'text', text: 'Now count the lines' };
     const reminder = { type: 'text', text: '<system-reminder>\nx\n</system-reminder>' };
-    assert.deepEqual(splitCompactionContinuation([cont, reminder, prompt]), { continuation: [cont], rest: [reminder, prompt] });
-    assert.deepEqual(splitCompactionContinuation([cont]), { continuation: [cont], rest: undefined });
-    assert.deepEqual(splitCompactionContinuation(`\n${HEAD} Summary: y`), { continuation: `\n${HEAD} Summary: y`, rest: undefined });
+    assert.deepEqual(splitCompactionContinuation([cont, reminder, prompt]), { taken: [cont], rest: [reminder, prompt] });
+    assert.deepEqual(splitCompactionContinuation([cont]), { taken: [cont], rest: undefined });
+    assert.deepEqual(splitCompactionContinuation(`\n${HEAD} Summary: y`), { taken: `\n${HEAD} Summary: y`, rest: undefined });
     assert.equal(splitCompactionContinuation([prompt, reminder]), undefined);
     assert.equal(splitCompactionContinuation(`Why does Claude say "${HEAD}"?`), undefined, 'a user quoting it typed it');
     assert.equal(splitCompactionContinuation([{ type: 'text', text: `Quoting: ${HEAD}` }]), undefined);

@@ -10,19 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compactionRuns } from '../src/atif/side-runs.js';
-import type { Step, Trajectory } from '../src/atif/types.js';
+import type { Step } from '../src/atif/types.js';
 import { runCli, runJson } from './support/cli.js';
+import { convertAll } from './support/fixes.js';
 import { at, ev, uuid } from './support/events.js';
 
 const FIX = 'compaction-steps';
 const FIXTURE = 'test/fixtures/fixes/compaction-steps.ndjson';
 const SUMMARY = '<analysis>short</analysis>\n<summary>1. Primary Request: list TS files in src/. Found src/cli.ts and src/index.ts.</summary>';
 
-async function convert(input: string, ...flags: string[]): Promise<Trajectory[]> {
-  const r = await runCli(['convert', input, '-o', '-', '-q', '--no-observed-events', ...flags]);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim().split('\n').map((line) => JSON.parse(line) as Trajectory);
-}
+const convert = convertAll;
 
 /** Each step as [source, message text]: a text part array as its texts, cut at 40 characters. */
 const texts = (steps: Step[]) =>

@@ -7,18 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Step, Trajectory } from '../src/atif/types.js';
+import type { Step } from '../src/atif/types.js';
 import { isSystemReminderPart, splitSystemReminders } from '../src/providers/system-reminders.js';
 import { runCli, runJson } from './support/cli.js';
+import { convertAll } from './support/fixes.js';
 
 const FIX = 'system-reminder-steps';
 const FIXTURE = 'test/fixtures/fixes/system-reminder-steps.ndjson';
 
-async function convert(...flags: string[]): Promise<Trajectory[]> {
-  const r = await runCli(['convert', FIXTURE, '-o', '-', '-q', '--no-observed-events', ...flags]);
-  assert.equal(r.code, 0, r.stderr);
-  return r.stdout.trim().split('\n').map((line) => JSON.parse(line) as Trajectory);
-}
+const convert = (...flags: string[]) => convertAll(FIXTURE, ...flags);
 
 /** Each step as [source, its text parts' (or string's) first 24 characters each]. */
 const rows = (steps: Step[]) =>
@@ -68,8 +65,8 @@ describe(FIX, () => {
     assert.equal(isSystemReminderPart(text('<system-reminder>never closed')), false);
     assert.equal(isSystemReminderPart({ type: 'image', text: block }), false);
     const prompt = text('Fix it');
-    assert.deepEqual(splitSystemReminders([text(block), prompt]), { reminders: [text(block)], rest: [prompt] });
-    assert.deepEqual(splitSystemReminders([text(block)]), { reminders: [text(block)], rest: undefined });
+    assert.deepEqual(splitSystemReminders([text(block), prompt]), { taken: [text(block)], rest: [prompt] });
+    assert.deepEqual(splitSystemReminders([text(block)]), { taken: [text(block)], rest: undefined });
     assert.equal(splitSystemReminders([prompt]), undefined);
     assert.equal(splitSystemReminders(block), undefined, "a string message is the user's own");
   });

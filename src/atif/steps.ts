@@ -257,12 +257,12 @@ export class StepBuilder {
     const injected: Array<{ value: Json; fix: InjectedFix }> = [];
     const continuation = this.lookups.fixes.has('compaction-continuation') ? splitCompactionContinuation(rest) : undefined;
     if (continuation !== undefined) {
-      injected.push({ value: continuation.continuation, fix: 'compaction-continuation' });
+      injected.push({ value: continuation.taken, fix: 'compaction-continuation' });
       rest = continuation.rest;
     }
     const reminders = rest !== undefined && this.lookups.fixes.has('system-reminder-steps') ? splitSystemReminders(rest) : undefined;
     if (reminders !== undefined) {
-      injected.push({ value: reminders.reminders, fix: 'system-reminder-steps' });
+      injected.push({ value: reminders.taken, fix: 'system-reminder-steps' });
       rest = reminders.rest;
     }
     // The request goes on the user's step, or on the last injected one when nothing of the user's is left.

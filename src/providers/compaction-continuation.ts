@@ -1,4 +1,5 @@
 import { isObject, type Json } from '../json/value.js';
+import { splitParts, type PartsSplit } from './content.js';
 
 /**
  * How Claude Code opens the conversation after a compaction: a user-role message it writes itself
@@ -10,23 +11,14 @@ import { isObject, type Json } from '../json/value.js';
  */
 const CONTINUATION_HEAD = /^\s*This session is being continued from a previous conversation\b/;
 
-/** A user message's text Claude Code wrote after a compaction, and what the user's own is. */
-export interface ContinuationSplit {
-  /** The continuation text parts (or the whole string): the summary Claude Code carries forward. */
-  continuation: Json;
-  /** The rest of the message (the user's own prompt, reminders), or undefined when nothing else is there. */
-  rest: Json | undefined;
-}
-
 const isContinuationPart = (p: Json) => isObject(p) && p.type === 'text' && typeof p.text === 'string' && CONTINUATION_HEAD.test(p.text);
 
 /**
- * Fix `compaction-continuation`: splits a user message (an ATIF message value: a string or content
- * parts) into Claude Code's post-compaction continuation and the rest; undefined when it holds none.
+ * Fix `compaction-continuation`: a user message (an ATIF message value: a string or content parts)
+ * split into Claude Code's post-compaction continuation (`taken`: the text parts, or the whole string)
+ * and the rest (the user's own prompt, reminders); undefined when it holds none.
  */
-export function splitCompactionContinuation(message: Json): ContinuationSplit | undefined {
-  if (typeof message === 'string') return CONTINUATION_HEAD.test(message) ? { continuation: message, rest: undefined } : undefined;
-  if (!Array.isArray(message) || !message.some(isContinuationPart)) return undefined;
-  const rest = message.filter((p) => !isContinuationPart(p));
-  return { continuation: message.filter(isContinuationPart), rest: rest.length > 0 ? rest : undefined };
+export function splitCompactionContinuation(message: Json): PartsSplit | undefined {
+  if (typeof message === 'string') return CONTINUATION_HEAD.test(message) ? { taken: message, rest: undefined } : undefined;
+  return splitParts(message, isContinuationPart);
 }

@@ -81,3 +81,16 @@ export function blockTexts(content: Json[], type: string): string[] {
   }
   return out;
 }
+
+/** A message's parts that `taken` picks, and the rest (undefined when none is left). */
+export interface PartsSplit {
+  taken: Json;
+  rest: Json[] | undefined;
+}
+
+/** Splits a message that is a list of parts by `take`; undefined when it is no list or `take` picks none. */
+export function splitParts(message: Json, take: (part: Json) => boolean): PartsSplit | undefined {
+  if (!Array.isArray(message) || !message.some(take)) return undefined;
+  const rest = message.filter((p) => !take(p));
+  return { taken: message.filter(take), rest: rest.length > 0 ? rest : undefined };
+}

@@ -1,4 +1,5 @@
 import { isObject, type Json } from '../json/value.js';
+import { splitParts, type PartsSplit } from './content.js';
 
 /**
  * Claude Code's `<system-reminder>` blocks: context it adds for the model, not typed by the user (the
@@ -22,19 +23,10 @@ export function isSystemReminderPart(part: Json): boolean {
   return true;
 }
 
-/** A user message's reminder parts, and the rest of it. */
-export interface ReminderSplit {
-  reminders: Json[];
-  /** The other parts (the user's text, images, tool results), or undefined when the message is reminders alone. */
-  rest: Json[] | undefined;
-}
-
 /**
- * Fix `system-reminder-steps`: splits a user message (an ATIF message value) into its reminder parts
- * and the rest; undefined when it has none (or is no list of parts: a string is the user's own).
+ * Fix `system-reminder-steps`: a user message (an ATIF message value) split into its reminder parts
+ * (`taken`) and the rest; undefined when it has none (or is no list of parts: a string is the user's own).
  */
-export function splitSystemReminders(message: Json): ReminderSplit | undefined {
-  if (!Array.isArray(message) || !message.some(isSystemReminderPart)) return undefined;
-  const rest = message.filter((p) => !isSystemReminderPart(p));
-  return { reminders: message.filter(isSystemReminderPart), rest: rest.length > 0 ? rest : undefined };
+export function splitSystemReminders(message: Json): PartsSplit | undefined {
+  return splitParts(message, isSystemReminderPart);
 }

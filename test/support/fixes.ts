@@ -54,3 +54,10 @@ export interface OverviewJson {
 export const overview = (name: string, ...flags: string[]) => runJson<OverviewJson>(['explain', fixture(name), '--session-id', 's', ...flags]);
 
 export const span = (tail: string) => `01970000-0000-7000-8000-${tail.padStart(12, '0')}`;
+
+/** Every trajectory `convert` writes for the input file (one NDJSON line each), without observed events. */
+export async function convertAll(input: string, ...flags: string[]): Promise<Trajectory[]> {
+  const r = await runCli(['convert', input, '-o', '-', '-q', '--no-observed-events', ...flags]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim().split('\n').map((line) => JSON.parse(line) as Trajectory);
+}
