@@ -259,6 +259,6 @@ describe('convert with raw records', () => {
     assert.match(r.stderr, /\n {2}2 hooks produced no events, dropped as live: 2 for a session not open \(never opened, or already ended\); the first: -:1: PostToolUse \(session_not_open\)\n/);
     const replay = (JSON.parse(readFileSync(reportFile, 'utf8')) as { replay: { dropped_hooks: number; dropped_hooks_by_reason: Record<string, number> } }).replay;
     assert.equal(replay.dropped_hooks, 2);
-    assert.deepEqual(replay.dropped_hooks_by_reason, { session_not_open: 2, turn_not_open: 0, subagent_not_open: 0, subagent_stop_after_turn: 0, alias_refused: 0, uncorrelatable: 0 });
+    assert.deepEqual(replay.dropped_hooks_by_reason, { session_not_open: 2, turn_not_open: 0, subagent_not_open: 0, subagent_closed_by_child: 0, subagent_stop_after_turn: 0, alias_refused: 0, uncorrelatable: 0 });
   });
 });

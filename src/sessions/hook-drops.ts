@@ -16,6 +16,12 @@ export type HookDropReason =
   /** A subagent end for a subagent that is not open (already ended). */
   | 'subagent_not_open'
   /**
+   * The parent's stop of a Hermes delegation (`subagent_stop`) after the child session's own end
+   * (`on_session_end`) closed the subagent: Hermes reports both, and the second end is ignored as live
+   * (its `child_status` and `child_summary` are in no event). Expected once per delegation.
+   */
+  | 'subagent_closed_by_child'
+  /**
    * Fix `late-subagent-stop`: a Claude Code subagent stop with no turn open, for a subagent the
    * session never started (one run in the background that finished after its turn).
    */
@@ -26,13 +32,14 @@ export type HookDropReason =
   | 'uncorrelatable';
 
 /** Every reason, in the order the summary and `--report` list them. */
-export const HOOK_DROP_REASONS: readonly HookDropReason[] = ['session_not_open', 'turn_not_open', 'subagent_not_open', 'subagent_stop_after_turn', 'alias_refused', 'uncorrelatable'];
+export const HOOK_DROP_REASONS: readonly HookDropReason[] = ['session_not_open', 'turn_not_open', 'subagent_not_open', 'subagent_closed_by_child', 'subagent_stop_after_turn', 'alias_refused', 'uncorrelatable'];
 
 /** How the run summary says each reason, after "N hooks produced no events, dropped as live: k …". */
 export const HOOK_DROP_WORDING: Readonly<Record<HookDropReason, string>> = {
   session_not_open: 'for a session not open (never opened, or already ended)',
   turn_not_open: 'for a turn not open (already ended)',
   subagent_not_open: 'for a subagent not open (already ended)',
+  subagent_closed_by_child: "ending a Hermes subagent its child session's end had already closed (Hermes reports both; expected once per delegation)",
   subagent_stop_after_turn: 'for a Claude Code subagent never started, after its turn ended (fix late-subagent-stop)',
   alias_refused: 'naming a child session that already had work (its subagent start refused)',
   uncorrelatable: 'uncorrelatable (Hermes pre_tool_call)',

@@ -63,6 +63,8 @@ export class Session {
    */
   private readonly activeSubagents = new Map<string, ActiveSubagent>();
   readonly completedSubagents = new Set<string>();
+  /** Subagents an aliased child session's own end closed (Hermes `on_session_end`), whose parent's stop is still to come. */
+  private readonly closedByChild = new Set<string>();
   /** Hook-observed LLM calls (Hermes), by api_call_id. */
   readonly hookLlms = new Map<string, ScopeHandle>();
   readonly tools = new Map<string, ScopeHandle>();
@@ -254,7 +256,11 @@ export class Session {
   /** TurnEnded: closes the aliased child's subagent, else the turn (its output per §3.5.2). */
   endTurn(event: SessionInputOf<'TurnEnded'>): HookDropReason | undefined {
     const subagentId = aliasedTurnSubagentId(event.metadata, this.jsonStringFallThrough);
-    if (subagentId !== undefined) return this.closeSubagentScope(subagentId, event.payload) ? undefined : 'subagent_not_open';
+    if (subagentId !== undefined) {
+      if (!this.closeSubagentScope(subagentId, event.payload)) return 'subagent_not_open';
+      this.closedByChild.add(subagentId);
+      return undefined;
+    }
     if (!this.turnScope) return 'turn_not_open';
     this.closeTurn(event.payload, 'closed_by_turn_end');
     return undefined;
@@ -334,6 +340,7 @@ export class Session {
     // Each subagent runs on its own stack seeded with the turn, so its parent is the turn explicitly.
     const scope = this.emitter.startScope({ parentUuid: turn.uuid, name: `subagent:${event.subagentId}`, category: 'agent', data: event.payload, metadata });
     this.completedSubagents.delete(event.subagentId);
+    this.closedByChild.delete(event.subagentId);
     if (hasSibling) this.setStickyOwner(event.subagentId, 'subagent-start');
     this.subagents.set(event.subagentId, scope);
     this.activeSubagents.set(event.subagentId, { scopeUuid: scope.uuid, metadata: scope.metadata });
@@ -348,7 +355,9 @@ export class Session {
    * a Claude Code session, is dropped; with a turn open it is still the mark.
    */
   endSubagent(event: SessionInputOf<'SubagentEnded'>): HookDropReason | undefined {
-    if (this.completedSubagents.has(event.subagentId)) return 'subagent_not_open';
+    // The parent's stop of a Hermes delegation its child session's end already closed: the second end
+    // of one subagent, ignored as live (NeMo-Relay HEAD end_subagent), said apart from a stray stop.
+    if (this.completedSubagents.has(event.subagentId)) return this.closedByChild.delete(event.subagentId) ? 'subagent_closed_by_child' : 'subagent_not_open';
     if (this.lateSubagentStop && !this.turnScope && !this.subagents.has(event.subagentId) && this.agentKind === 'claude-code') return 'subagent_stop_after_turn';
     this.ensureTurnStarted(event.metadata);
     if (!this.subagents.has(event.subagentId)) {
