@@ -182,4 +182,7 @@ test('a quoted glob pattern names the files it matches, sorted, as convert expan
   // A file whose name looks like a pattern is read as that file.
   writeFileSync(join(dir, 'run[1].json'), trajectory);
   assert.equal((await runCli(['validate', 'run[1].json', '--json'], { cwd: dir })).code, 0);
+  // A file given twice, or named and matched, is checked once, where it first appears (as convert reads it).
+  const twice = await runCli(['validate', 'b.json', './b.json', '*.json', '--json'], { cwd: dir });
+  assert.deepEqual(JSON.parse(twice.stdout).documents.map((d: { file: string }) => d.file), ['b.json', 'a.json', 'run[1].json']);
 });

@@ -244,8 +244,8 @@ async function resolveGlob(pattern: string, cwd: string): Promise<InputSource[]>
  * The files a list of trajectory-file arguments names (`validate`): an argument that exists, or that is
  * `-` or no pattern, is taken as given (reading it says what is wrong with it); a quoted glob pattern
  * (`'out/*.json'`: a shell that expands none, as on Windows, or an npm script) becomes the regular
- * files it matches, sorted by path; a pattern that matches none is not-found. Convert and the other
- * commands that read logs expand patterns in resolveInputs; validate read the pattern as a file name.
+ * files it matches, sorted by path; a pattern that matches none is not-found; a file given twice is
+ * listed once. Convert and the other commands that read logs expand patterns in resolveInputs.
  */
 export async function expandFilePatterns(args: readonly string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
@@ -258,7 +258,11 @@ export async function expandFilePatterns(args: readonly string[], cwd: string): 
     if (matches.length === 0) throw new InputError('not-found', arg, `no file matches ${arg}`);
     out.push(...[...new Set(matches)].sort(comparePaths));
   }
-  return out;
+  // A file reached twice (named twice, or named and matched) is checked once, at its first position,
+  // as resolveInputs reads it once: `validate a.json a.json` said "2 of 2 valid".
+  const keys = await Promise.all(out.map((name) => (name === STDIN_NAME ? name : fileIdentity(resolve(cwd, name)))));
+  const seen = new Set<string>();
+  return out.filter((_, i) => !seen.has(keys[i]) && seen.add(keys[i]) !== undefined);
 }
 
 /**
