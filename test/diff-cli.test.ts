@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,6 +222,13 @@ describe('diff A B: the mode follows what the files hold, not their names', () =
     const r = await runCli(['diff', join(dir, 'bare.ndjson'), '--agent', 'claude-code']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /1 lines, 2 events; 0 skipped, 0 rejected/);
+  });
+
+  it("'-' given twice is a usage error saying stdin reads once (it said: got the trajectory - with -)", async () => {
+    const r = await runCli(['diff', '-', '-'], { stdin: readFileSync(A, 'utf8') });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, "relay-atif: standard input ('-') can be read only once: give at most one '-'\n");
   });
 
   it('convert names a trajectory given as input, and validate fails on stdin that holds no trajectory, as on an empty file', async () => {

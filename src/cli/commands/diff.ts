@@ -50,6 +50,8 @@ export async function diffCommand(inputs: string[], flags: DiffFlags, io: CliIO)
   // into too (a trajectory alone is a usage error, whatever its form), but only read as trajectories when
   // it opens like one: a lone event log, such as a HAR document of hundreds of megabytes, is read once.
   const alone = inputs.length === 1;
+  // Two trajectories cannot both come from one pipe: said before it is read, not as a trajectory beside '-'.
+  if (inputs.filter((p) => p === '-').length > 1) throw usageError("standard input ('-') can be read only once: give at most one '-'");
   const looked = await Promise.all(
     inputs.map((p): Promise<Looked> | Looked => (inputs.length <= 2 || isJsonName(p) ? lookInto(p, io, alone && !isJsonName(p) ? beginsLikeTrajectory : undefined) : {})),
   );
