@@ -27,9 +27,9 @@ import { UserTurns, type RepeatedTurn } from './user-turns.js';
 import { scopeRole, type AgentNode } from './tree.js';
 import type { Ancestry, Invocation, ObservationResult, Step, SubagentRef, ToolCall } from './types.js';
 
-
 /** The fixes that write a step of what Claude Code put in a user message. */
 type InjectedFix = 'compaction-continuation' | 'system-reminder-steps';
+
 /** Read-only facts a state machine consults (the reference's EventLookupMaps). */
 export interface Lookups {
   /** Scope uuid → its start event (the last one, when there are several). */
