@@ -56,6 +56,12 @@ const frame = (event: Json) => `event: ${String((event as { type: string }).type
 const streamCapture = (id: string, seconds: number, path: string, body: Json, sseText: string): Json =>
   ({ ...(gatewayRecord(id, seconds, { path, body }) as Record<string, Json>), response: { status: 200, headers: sse, sse: sseText } }) as Json;
 
+type Replayed = Awaited<ReturnType<typeof replayLines>>;
+/** Each gateway call's capture id, with why its response was not read in full (undefined: it was). */
+const notReadByCapture = (r: Replayed): Array<[string, string | undefined]> => r.attributions.all.map((a) => [a.captureId, a.responseNotRead]);
+/** The LLM end events the replay wrote, in timeline order. */
+const llmEnds = (r: Replayed) => r.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+
 describe('a gateway call whose response was not read in full', () => {
   it('counts a body that cannot be decoded, is not captured or breaks off, and a stream that breaks off; a response read in full does not count', async () => {
     const result = await replayLines([
@@ -69,7 +75,7 @@ describe('a gateway call whose response was not read in full', () => {
       captureWithResponse('cut', 11, { headers: sse, sse: `${chunk('a')}\n\n`, error: 'connection reset mid-stream' }, streamed),
       captureWithResponse('whole-stream', 13, { headers: sse, sse: `${chunk('a')}\n\ndata: [DONE]\n\n` }, streamed),
     ]);
-    const notRead = new Map(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]));
+    const notRead = new Map(notReadByCapture(result));
     assert.equal(notRead.get('fine'), undefined);
     assert.equal(notRead.get('whole-stream'), undefined);
     assert.match(notRead.get('gzip') ?? '', /^content-encoding "gzip" body failed to decode: /);
@@ -125,7 +131,7 @@ describe('a gateway call whose response was not read in full', () => {
     assert.equal(result.stats.responsesNotRead, 6);
     assert.deepEqual(result.stats.firstResponseNotRead, { origin: { file: 'in.ndjson', line: 1 }, reason: jsonForStream(200) });
     // Converted as live all the same: the JSON answer is not in the stream's (empty) aggregate, the stream is its size.
-    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    const ends = llmEnds(result);
     assert.deepEqual(ends[0]?.data, { choices: [] });
     assert.deepEqual(ends[4]?.data, { body_bytes: Buffer.byteLength(whole) });
   });
@@ -153,7 +159,7 @@ describe('a gateway call whose response was not read in full', () => {
         captureWithResponse(`chat-error-${String(id)}`, 12 + 2 * i, { headers: sse, sse: `${dataFrame({ object: 'chat.completion.chunk', error: error as Json, choices: [{ index: 0, delta: { content: 'a' } }] })}data: [DONE]\n\n` }, streamed),
       ),
     ]);
-    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+    assert.deepEqual(notReadByCapture(result), [
       ['overloaded', 'the stream carried an error event (chunk 4: overloaded_error: Overloaded): the answer ends there, as live'],
       ['router', 'the stream carried an error event (chunk 2: 502: provider returned error): the answer ends there, as live'],
       ['failed', 'the stream carried an error event (chunk 1: server_error: The model failed): the answer ends there, as live'],
@@ -167,7 +173,7 @@ describe('a gateway call whose response was not read in full', () => {
     ]);
     assert.equal(result.stats.responsesNotRead, 4);
     // Converted as live: the answer is what came before the error.
-    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    const ends = llmEnds(result);
     assert.deepEqual((ends[0]?.data as { content: Json }).content, [{ type: 'text', text: 'Part' }]);
   });
 
@@ -178,14 +184,14 @@ describe('a gateway call whose response was not read in full', () => {
       captureWithResponse('done-only', 4, { headers: sse, sse: 'data: [DONE]\n\n' }, streamed),
       captureWithResponse('one-event', 6, { headers: sse, sse: `${chunk('a')}\n\ndata: [DONE]\n\n` }, streamed),
     ]);
-    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+    assert.deepEqual(notReadByCapture(result), [
       ['empty', 'the streamed response (HTTP 200, text/event-stream, 0 bytes) holds no event: its answer is empty, as live'],
       ['pings', 'the streamed response (HTTP 200, text/event-stream, 20 bytes) holds no event: its answer is empty, as live'],
       ['done-only', 'the streamed response (HTTP 200, text/event-stream, 14 bytes) holds no event: its answer is empty, as live'],
       ['one-event', undefined],
     ]);
     // Converted as live: the empty aggregate.
-    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    const ends = llmEnds(result);
     assert.deepEqual(ends[0]?.data, { choices: [] });
   });
 
@@ -196,14 +202,14 @@ describe('a gateway call whose response was not read in full', () => {
       captureWithResponse('no-done', 2, { headers: sse, sse: `${chunk('Hi')}\n\n${finished}\n\n` }, streamed),
       captureWithResponse('no-finish', 4, { headers: sse, sse: `${chunk('Hi')}\n\ndata: [DONE]\n\n` }, streamed),
     ]);
-    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+    assert.deepEqual(notReadByCapture(result), [
       ['cut', 'the stream ended before its answer did (2 chunks, no finish_reason, no data: [DONE]): the answer is what came before, as live'],
       ['no-done', undefined],
       ['no-finish', undefined],
     ]);
     assert.equal(result.stats.responsesNotRead, 1);
     // Converted as live: the answer is what came.
-    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    const ends = llmEnds(result);
     assert.equal((ends[0]?.data as { choices: Array<{ message: { content: string } }> }).choices[0].message.content, 'Hello, wor');
   });
 
@@ -221,7 +227,7 @@ describe('a gateway call whose response was not read in full', () => {
       // A proxy that closes the stream with [DONE]: taken as ended.
       responses('done', 6, `${partial}data: [DONE]\n\n`),
     ]);
-    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+    assert.deepEqual(notReadByCapture(result), [
       ['cut', 'the stream ended before its answer did (3 events, no response.completed, response.incomplete or response.failed): the answer is what came before, as live'],
       ['completed', undefined],
       ['incomplete', undefined],
@@ -230,7 +236,7 @@ describe('a gateway call whose response was not read in full', () => {
     assert.equal(result.stats.responsesNotRead, 1);
     // Converted as live (this replay has no fixes; responses-stream-deltas would keep the text delta): the
     // created snapshot with the items that came.
-    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    const ends = llmEnds(result);
     assert.deepEqual(ends[0]?.data, { id: 'resp', status: 'in_progress', output: [item] });
   });
 
@@ -245,14 +251,14 @@ describe('a gateway call whose response was not read in full', () => {
       messages('whole', 2, `${partial}${ended}`),
       messages('done', 4, `${partial}data: [DONE]\n\n`),
     ]);
-    assert.deepEqual(result.attributions.all.map((a) => [a.captureId, a.responseNotRead]), [
+    assert.deepEqual(notReadByCapture(result), [
       ['esc', 'the stream ended before its answer did (3 events, no message_stop): the answer is what came before, as live'],
       ['whole', undefined],
       ['done', undefined],
     ]);
     assert.equal(result.stats.responsesNotRead, 1);
     // Converted as live: the text that came, no stop reason.
-    const ends = result.events.filter((e) => e.category === 'llm' && e.scopeCategory === 'end');
+    const ends = llmEnds(result);
     assert.deepEqual([(ends[0]?.data as { content: Json }).content, (ends[0]?.data as { stop_reason?: Json }).stop_reason], [[{ type: 'text', text: 'Let me' }], undefined]);
   });
 
