@@ -44,6 +44,29 @@ test('a directory input and -o DIR/ write one file per top-level agent', () => {
   assert.deepEqual(files, ['trajectory-01972d4e-8a00-7000-8000-000000000001.json']);
 });
 
+test('files a directory walk passes over are said, in the summary of every command and in --report; --strict does not fail on them', () => {
+  const dir = join(work, 'passed-dir');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(SAMPLE, join(dir, 'a.ndjson'));
+  writeFileSync(join(dir, 'events.json'), readFileSync(SAMPLE)); // NDJSON under a name a walk does not read
+  writeFileSync(join(dir, '.DS_Store'), ''); // hidden: not said
+  const r = run(['convert', dir, '--strict', '--report', 'passed-report.json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /\n {2}passed over 1 file in the directories given, not named as inputs \(\*\.ndjson, \*\.jsonl, \*\.har, optionally \.gz, or \*\.zhar\): .*passed-dir\/events\.json; name a file to read it whatever its name\n/);
+  const report = JSON.parse(readFileSync(join(work, 'passed-report.json'), 'utf8'));
+  assert.deepEqual(report.lines.passed_over_files, { count: 1, files: [join(dir, 'events.json')] });
+  assert.equal(report.lines.total, 14, 'no line of a file passed over is counted');
+  for (const command of [['events', dir], ['explain', dir]]) assert.match(run(command).stderr, /passed over 1 file .*events\.json/, command[0]);
+  const quiet = run(['convert', dir, '--quiet']);
+  assert.equal(quiet.stderr, '');
+  const only = join(work, 'only-json');
+  mkdirSync(only, { recursive: true });
+  writeFileSync(join(only, 'events.json'), readFileSync(SAMPLE));
+  const none = run(['convert', only]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no input files .* under .*only-json; it holds .*only-json\/events\.json, read only when named as inputs\n$/);
+});
+
 test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () => {
   writeFileSync(join(work, 'g1.jsonl.gz'), gzipSync(readFileSync(SAMPLE)));
   writeFileSync(join(work, 'g2.log'), gzipSync(readFileSync(SAMPLE)));

@@ -46,6 +46,18 @@ describe('resolveInputs: directories', () => {
     ]);
   });
 
+  it('tells of the files it passes over (not input names; hidden files are not told), sorted', async () => {
+    const passed: string[] = [];
+    await resolveInputs(['tree'], { ...env, passedOver: (name) => passed.push(name) });
+    assert.deepEqual(passed, ['tree/sub/notes.txt']);
+  });
+
+  it('tells of no file it read, nor of a file a glob matched by itself', async () => {
+    const passed: string[] = [];
+    assert.deepEqual(await namesOf(['tree/sub/*'], { ...env, passedOver: (name) => passed.push(name) }), ['tree/sub/deeper/e.har', 'tree/sub/notes.txt']);
+    assert.deepEqual(passed, []);
+  });
+
   it('opens files relative to cwd', async () => {
     const [source] = await resolveInputs(['tree/b.ndjson'], env);
     const chunks: Buffer[] = [];
@@ -74,8 +86,29 @@ describe('resolveInputs: temporary trees', () => {
     assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir }), ['logs/day1/x.ndjson.gz', 'logs/v.zhar', 'logs/y.JSONL', 'logs/z.har.gz']);
   });
 
-  it('throws not-found for a directory holding no inputs', async () => {
+  it('throws not-found for a directory holding no inputs, naming the files it holds', async () => {
     await rejectsWith(resolveInputs(['empty'], { ...env, cwd: dir }), 'not-found', 'empty');
+    await assert.rejects(resolveInputs(['empty'], { ...env, cwd: dir }), /under empty; it holds empty\/nested\/readme\.md, read only when named as inputs$/);
+  });
+
+  it('reads a file whose name is not UTF-8, found in a directory or by a glob, shown with its bytes escaped', async () => {
+    const odd = await mkdtemp(join(tmpdir(), 'relay-atif-latin1-'));
+    try {
+      await mkdir(join(odd, 'd'));
+      // "café.ndjson" in Latin-1: decoded as UTF-8 it named no file, and the run stopped (exit 3).
+      const raw = Buffer.concat([Buffer.from(join(odd, 'd') + '/'), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from('.ndjson')]);
+      await writeFile(raw, '{"n":1}\n');
+      for (const arg of ['d', 'd/*']) {
+        const [source, ...rest] = await resolveInputs([arg], { ...env, cwd: odd });
+        assert.equal(rest.length, 0);
+        assert.equal(source.name, 'd/caf\\xe9.ndjson');
+        const chunks: Buffer[] = [];
+        for await (const chunk of source.open()) chunks.push(chunk as Buffer);
+        assert.equal(Buffer.concat(chunks).toString('utf8'), '{"n":1}\n');
+      }
+    } finally {
+      await rm(odd, { recursive: true, force: true });
+    }
   });
 
   it('reads an existing file whose name looks like a glob as that file', async () => {

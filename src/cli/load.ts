@@ -115,7 +115,7 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
   const spill = new TextSpill(HELD_IN_MEMORY_BYTES);
   try {
     try {
-      const tracked = await resolveTracked(args, io, options);
+      const tracked = await resolveTracked(args, io, accounting, options);
       options.inputBytes?.(tracked.bytes);
       progress = tracked.progress;
       const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io, options.fixes);
@@ -179,12 +179,12 @@ export async function* streamEvents(...args: Parameters<typeof streamEventBatche
 }
 
 /**
- * The inputs resolved, with their total size (undefined when one is stdin) and the progress bar that
+ * The inputs resolved (the files a directory walk passed over noted in `accounting`), with their total size (undefined when one is stdin) and the progress bar that
  * their reading advances (see Progress: drawn only on a terminal, for large inputs, when asked for and
  * stdout is free; the command's end clears it).
  */
-async function resolveTracked(args: string[], io: CliIO, options: ReadSettings & Pick<StreamOptions, 'stdoutFree'>): Promise<{ sources: InputSource[]; bytes: number | undefined; progress: Progress }> {
-  const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened });
+async function resolveTracked(args: string[], io: CliIO, accounting: LineAccounting, options: ReadSettings & Pick<StreamOptions, 'stdoutFree'>): Promise<{ sources: InputSource[]; bytes: number | undefined; progress: Progress }> {
+  const sources = await resolveInputs(args, { stdinIsTTY: io.stdinIsTTY, cwd: io.cwd, stdin: io.stdin, opened: options.opened, passedOver: (name) => accounting.passOver(name) });
   const bytes = await totalSize(sources);
   const progress = Progress.start(bytes, io, { wanted: options.progress === true, stdoutFree: options.stdoutFree === true });
   return { sources: sources.map((s) => progress.track(s)), bytes, progress };
@@ -193,7 +193,7 @@ async function resolveTracked(args: string[], io: CliIO, options: ReadSettings &
 /** The summed size of file inputs; undefined when one is stdin (or cannot be inspected). */
 async function totalSize(sources: readonly InputSource[]): Promise<number | undefined> {
   if (sources.some((s) => s.name === '-')) return undefined;
-  const sizes = await Promise.all(sources.map((s) => stat(s.name).then((st) => st.size, () => undefined)));
+  const sizes = await Promise.all(sources.map((s) => stat(s.path ?? s.name).then((st) => st.size, () => undefined)));
   return sizes.some((n) => n === undefined) ? undefined : sizes.reduce((a: number, b) => a + b!, 0);
 }
 
@@ -258,7 +258,7 @@ export async function* streamTimelineEvents(args: string[], io: CliIO, accountin
   const spill = new TextSpill(HELD_IN_MEMORY_BYTES);
   try {
     try {
-      const tracked = await resolveTracked(args, io, options);
+      const tracked = await resolveTracked(args, io, accounting, options);
       progress = tracked.progress;
       const read = readerOptions({ ...options.read, holdRaw: true, keepDecodedChars: KEEP_DECODED_CHARS, spill }, io, options.fixes);
       for await (const batch of streamRecordBatches(tracked.sources, accounting, read)) {

@@ -1,4 +1,5 @@
 import { LineAccounting, type Problem } from '../ingest/accounting.js';
+import { INPUT_FILE_NAMES, namesSample } from '../ingest/inputs.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { printable } from './printable.js';
 import type { CliIO } from './io.js';
@@ -22,6 +23,17 @@ function describeProblem(p: Problem): string {
   const first = p.examples[0];
   const at = first ? ` (first at ${first.file}:${first.line}${first.path ? ` at ${first.path}` : ''}${first.message ? `: ${first.message}` : ''})` : '';
   return `${p.bucket} ${p.reason}: ${p.count} line(s)${at}`;
+}
+
+/**
+ * The summary line of the files directory walks passed over, when there were any: no line of theirs
+ * is counted, so without it a `logs/events.json` beside the logs would go unread unsaid.
+ */
+export function passedOverNotes(accounting: LineAccounting): string[] {
+  const files = accounting.passedOver();
+  if (files.length === 0) return [];
+  const which = files.length === 1 ? 'file' : 'files';
+  return [`passed over ${files.length} ${which} in the directories given, not named as inputs (${INPUT_FILE_NAMES}): ${namesSample(files)}; name a file to read it whatever its name`];
 }
 
 /** "N skipped, M rejected" for a run summary; blank lines, which no problem line lists, are said apart. */

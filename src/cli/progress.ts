@@ -45,7 +45,7 @@ export class Progress {
   track(source: InputSource): InputSource {
     if (!this.drawn) return source;
     return {
-      name: source.name,
+      ...source,
       open: () => {
         const input = source.open();
         // A file read at once is counted at once, and passed on as it is (its reader may use its bytes).

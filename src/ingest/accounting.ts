@@ -58,6 +58,8 @@ export interface AccountingReport {
   used: { total: number; by_kind: Partial<Record<RecordKind, number>> };
   skipped: { total: number; by_reason: Partial<Record<SkipReason, ReasonSummary>> };
   rejected: { total: number; by_reason: Partial<Record<RejectReason, ReasonSummary>> };
+  /** Files a directory walk did not read (their names are not input names): the first few, and how many. */
+  passed_over_files?: { count: number; files: string[] };
 }
 
 export const DEFAULT_EXAMPLES_PER_REASON = 20;
@@ -68,6 +70,8 @@ export class LineAccounting {
   private readonly rejected = new Map<RejectReason, ReasonSummary>();
   private readonly examplesPerReason: number;
   private readonly onProblem?: (problem: LineProblem) => void;
+  /** Files found in directories and not read (see passOver): no line of theirs is counted. */
+  private readonly passed: string[] = [];
 
   /**
    * With `onProblem` (a run that stops at its first problem line), the lines counted as read that
@@ -93,6 +97,20 @@ export class LineAccounting {
     this.note(this.skipped, reason, exampleOf(where, undefined, message));
     if (reason === 'blank') this.readAhead?.push(where, 'blank');
     else this.onProblem?.({ bucket: 'skipped', reason, ...exampleOf(where, undefined, message) });
+  }
+
+  /**
+   * A file a directory walk found and did not read, its name not being an input file's
+   * (`logs/events.json`): none of its lines is read, so none is counted; the run says it passed it
+   * over, not that it skipped lines (`--strict` does not fail on it: the file was never an input).
+   */
+  passOver(file: string): void {
+    this.passed.push(file);
+  }
+
+  /** The files passed over (see passOver), in the order the walks found them. */
+  passedOver(): readonly string[] {
+    return this.passed;
   }
 
   /** Every line counted so far has been through every stage: none can be taken back any more. */
@@ -164,6 +182,7 @@ export class LineAccounting {
       used: { total: this.usedCount(), by_kind: Object.fromEntries(sortedEntries(this.used)) },
       skipped: { total: this.skippedCount(), by_reason: summaries(this.skipped) },
       rejected: { total: this.rejectedCount(), by_reason: summaries(this.rejected) },
+      ...(this.passed.length > 0 ? { passed_over_files: { count: this.passed.length, files: this.passed.slice(0, this.examplesPerReason) } } : {}),
     };
   }
 

@@ -1,6 +1,6 @@
-import { constants, createReadStream, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { constants, createReadStream, readFileSync, statSync, type Dirent, type PathLike, type Stats } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
@@ -13,6 +13,11 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 export interface InputSource {
   name: string;
   open(): NodeJS.ReadableStream;
+  /**
+   * Where the file system finds the file, when its name cannot say: a file found in a directory whose
+   * name is not UTF-8 (`caf\xe9.ndjson`), opened by its bytes and shown with them escaped.
+   */
+  path?: PathLike;
 }
 
 /**
@@ -49,6 +54,12 @@ export interface InputEnv {
    * is read from where the caller left it, under the name the user gave.
    */
   opened?: ReadonlyMap<string, InputSource>;
+  /**
+   * Told of each file a directory walk passes over because its name is not an input file's
+   * (`logs/events.json`, `logs/run.log`; hidden files are not told), so a run can say what it did not
+   * read: a file named on the command line is read whatever its name.
+   */
+  passedOver?: (name: string) => void;
 }
 
 export const STDIN_NAME = '-';
@@ -77,9 +88,9 @@ export async function resolveInputs(args: string[], env: InputEnv): Promise<Inpu
   const seen = new Set<string>();
   for (const arg of args) {
     const given = env.opened?.get(arg);
-    const expanded = given ? [given] : arg === STDIN_NAME ? [stdinSource(env)] : await resolveArgument(arg, env.cwd);
+    const expanded = given ? [given] : arg === STDIN_NAME ? [stdinSource(env)] : await resolveArgument(arg, env.cwd, env.passedOver);
     // Looked up together, not one after another: a directory of 20,000 logs took a second in turn.
-    const keys = await Promise.all(expanded.map((source) => (source.name === STDIN_NAME || given ? resolve(env.cwd, source.name) : fileIdentity(resolve(env.cwd, source.name)))));
+    const keys = await Promise.all(expanded.map((source) => (source.name === STDIN_NAME || given ? resolve(env.cwd, source.name) : fileIdentity(source.path ?? resolve(env.cwd, source.name)))));
     for (const [i, source] of expanded.entries()) {
       const key = keys[i];
       if (seen.has(key)) continue;
@@ -95,12 +106,12 @@ export async function resolveInputs(args: string[], env: InputEnv): Promise<Inpu
  * `latest.ndjson` beside the log it points to), a hard link or another spelling of its path is read
  * once. A path that cannot be inspected keeps its own name (opening it will say why).
  */
-async function fileIdentity(absolute: string): Promise<string> {
+async function fileIdentity(absolute: PathLike): Promise<string> {
   try {
     const info = await stat(absolute);
     return `file:${info.dev}:${info.ino}`;
   } catch {
-    return absolute;
+    return String(absolute);
   }
 }
 
@@ -112,6 +123,13 @@ function stdinSource(env: InputEnv): InputSource {
 function fileSource(name: string, cwd: string): InputSource {
   const absolute = resolve(cwd, name);
   return { name, open: () => openFile(absolute) };
+}
+
+/** A file found by a directory walk: opened by its path's bytes when its name is not UTF-8. */
+function foundSource(found: FoundFile, cwd: string): InputSource {
+  if (typeof found.path === 'string') return fileSource(found.name, cwd);
+  const path = found.path;
+  return { name: found.name, path, open: () => openFile(path) };
 }
 
 /** A file read at once: a stream of its bytes, which a reader may also take as they are (see contentChunks). */
@@ -134,7 +152,7 @@ export const FILE_READ_BYTES = 1 << 20;
  * the same lines takes 0.9 s. Larger files, pipes and anything that cannot be inspected here are
  * streamed (opening them reports any error). `info`: the file's stat, when the caller has it.
  */
-export function openFile(absolute: string, info: Stats | undefined = statSync(absolute, { throwIfNoEntry: false })): NodeJS.ReadableStream {
+export function openFile(absolute: PathLike, info: Stats | undefined = statSync(absolute, { throwIfNoEntry: false })): NodeJS.ReadableStream {
   if (info?.isFile() && info.size < FILE_READ_BYTES) return new WholeFile(readFileSync(absolute));
   return createReadStream(absolute, { highWaterMark: FILE_READ_BYTES });
 }
@@ -143,55 +161,103 @@ export function openFile(absolute: string, info: Stats | undefined = statSync(ab
  * An existing path wins over glob syntax, so a file literally named `run[1].ndjson` is still readable;
  * only a path that does not exist is tried as a pattern.
  */
-async function resolveArgument(arg: string, cwd: string): Promise<InputSource[]> {
+async function resolveArgument(arg: string, cwd: string, passedOver?: (name: string) => void): Promise<InputSource[]> {
   const info = await statOrUndefined(resolve(cwd, arg), arg);
-  if (info) return info.isDirectory() ? resolveDirectory(arg, cwd) : [fileSource(arg, cwd)];
-  if (isDynamicPattern(arg)) return resolveGlob(arg, cwd);
+  if (info) return info.isDirectory() ? resolveDirectory(arg, cwd, passedOver) : [fileSource(arg, cwd)];
+  if (isDynamicPattern(arg)) return resolveGlob(arg, cwd, passedOver);
   throw new InputError('not-found', arg, `input not found: ${arg}`);
 }
 
-async function resolveDirectory(dir: string, cwd: string): Promise<InputSource[]> {
-  const names = await listInputFiles(dir, cwd);
-  if (names.length === 0) {
-    throw new InputError('not-found', dir, `no input files (*.ndjson, *.jsonl, *.har, optionally .gz, or *.zhar) under ${dir}`);
+/** What a directory walk reads, said where a walk passes files over and where one finds none. */
+export const INPUT_FILE_NAMES = '*.ndjson, *.jsonl, *.har, optionally .gz, or *.zhar';
+
+async function resolveDirectory(dir: string, cwd: string, passedOver?: (name: string) => void): Promise<InputSource[]> {
+  const listed = await listInputFiles(dir, cwd);
+  if (listed.found.length === 0) {
+    // The files it does hold are named: a user with `logs/events.json` learns that naming it reads it.
+    const others = listed.passedOver;
+    const holds = others.length === 0 ? '' : `; it holds ${namesSample(others)}, read only when named as inputs`;
+    throw new InputError('not-found', dir, `no input files (${INPUT_FILE_NAMES}) under ${dir}${holds}`);
   }
-  return names.map((name) => fileSource(name, cwd));
+  for (const name of listed.passedOver) passedOver?.(name);
+  return listed.found.map((found) => foundSource(found, cwd));
+}
+
+/** Up to three names, then how many more. */
+export function namesSample(names: readonly string[], shown = 3): string {
+  const listed = names.slice(0, shown).join(', ');
+  return names.length > shown ? `${listed} and ${names.length - shown} more` : listed;
+}
+
+/** A file a directory walk found: its name as shown, and the path it is opened by (bytes when the name is not UTF-8). */
+interface FoundFile {
+  name: string;
+  path: string | Buffer;
 }
 
 /**
- * Input files under `dir`, recursively, named relative to the directory as given, sorted by path.
- * Symlinks are followed, as a glob follows them: a link to a file is a file, a link to a directory is
- * walked, unless that directory was walked already (by device and inode: a link back up the tree, a
- * loop, or two links to one place are walked once). A link that leads nowhere (dangling, or a loop of
- * links) holds no input and is passed over.
+ * Input files under `dir`, recursively, named relative to the directory as given, sorted by path, and
+ * the other (not hidden) files the walk passed over, likewise. Symlinks are followed, as a glob follows
+ * them: a link to a file is a file, a link to a directory is walked, unless that directory was walked
+ * already (by device and inode: a link back up the tree, a loop, or two links to one place are walked
+ * once). A link that leads nowhere (dangling, or a loop of links) holds no input and is passed over.
+ * Names are read as bytes: one that is not UTF-8 is kept as its bytes to open the file, and shown with
+ * them escaped (decoded, it named no file, and the run stopped).
  */
-async function listInputFiles(dir: string, cwd: string): Promise<string[]> {
-  const found: string[] = [];
+async function listInputFiles(dir: string, cwd: string): Promise<{ found: FoundFile[]; passedOver: string[] }> {
+  const found: FoundFile[] = [];
+  const passedOver: string[] = [];
   const walked = new Set<string>();
-  const walk = async (relativeDir: string, info: Stats): Promise<void> => {
+  const walk = async (relativeDir: string, absoluteDir: string | Buffer, info: Stats): Promise<void> => {
     const identity = `${info.dev}:${info.ino}`;
     if (walked.has(identity)) return;
     walked.add(identity);
     // In name order: a directory reached by two paths is walked under the first of them, whatever
     // order the file system lists them in.
-    const entries = (await readDirectory(resolve(cwd, relativeDir), relativeDir)).sort((a, b) => comparePaths(a.name, b.name));
-    for (const entry of entries) {
-      const name = join(relativeDir, entry.name);
-      const target = entry.isSymbolicLink() ? await linkTarget(resolve(cwd, name), name, isInputFileName(entry.name)) : undefined;
+    const entries = (await readDirectory(absoluteDir, relativeDir))
+      .map((entry) => ({ entry, ...entryName(entry.name) }))
+      .sort((a, b) => comparePaths(a.name, b.name));
+    for (const { entry, name: entryText, raw } of entries) {
+      const name = join(relativeDir, entryText);
+      const path = childPath(absoluteDir, entryText, raw);
+      const inputName = isInputFileName(entryText);
+      const target = entry.isSymbolicLink() ? await linkTarget(path, name, inputName) : undefined;
       if (entry.isDirectory()) {
-        const info = await statOrUndefined(resolve(cwd, name), name);
-        if (info) await walk(name, info); // (gone since it was listed: nothing to read)
+        const info = await statOrUndefined(path, name);
+        if (info) await walk(name, path, info); // (gone since it was listed: nothing to read)
       } else if (target?.isDirectory()) {
         // A linked directory that cannot be listed holds nothing the walk was asked for (before links
         // were followed, it was not walked at all): passed over, not a reason to stop the run.
-        if (await canList(resolve(cwd, name))) await walk(name, target);
-      } else if (isInputFileName(entry.name) && (entry.isFile() || target?.isFile())) {
-        found.push(name);
+        if (await canList(path)) await walk(name, path, target);
+      } else if (entry.isFile() || target?.isFile()) {
+        if (inputName) found.push({ name, path });
+        else if (!entryText.startsWith('.')) passedOver.push(name);
       }
     }
   };
-  await walk(dir, await stat(resolve(cwd, dir)));
-  return found.sort(comparePaths);
+  const absolute = resolve(cwd, dir);
+  await walk(dir, absolute, await stat(absolute));
+  const byName = (a: { name: string } | string, b: { name: string } | string) => comparePaths(typeof a === 'string' ? a : a.name, typeof b === 'string' ? b : b.name);
+  return { found: found.sort(byName), passedOver: passedOver.sort(byName) };
+}
+
+/**
+ * A directory entry's name as text, and its bytes when that text cannot give them back (not UTF-8):
+ * invalid bytes are shown as `\xNN`, so the name printed is one a user can find.
+ */
+function entryName(raw: Buffer): { name: string; raw?: Buffer } {
+  const text = raw.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(raw)) return { name: text };
+  let shown = '';
+  for (const byte of raw) shown += byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
+  return { name: shown, raw };
+}
+
+/** A directory's child path: text while every name on the way is UTF-8, bytes from the first that is not. */
+function childPath(dir: string | Buffer, name: string, raw: Buffer | undefined): string | Buffer {
+  if (typeof dir === 'string' && raw === undefined) return join(dir, name);
+  const dirBytes = typeof dir === 'string' ? Buffer.from(dir, 'utf8') : dir;
+  return Buffer.concat([dirBytes, Buffer.from(sep, 'utf8'), raw ?? Buffer.from(name, 'utf8')]);
 }
 
 /**
@@ -199,7 +265,7 @@ async function listInputFiles(dir: string, cwd: string): Promise<string[]> {
  * links). A link that cannot be followed (permissions) stops the run only when its name is an input
  * file's (`inputName`): any other name was never going to be read.
  */
-async function linkTarget(absolute: string, name: string, inputName: boolean): Promise<Stats | undefined> {
+async function linkTarget(absolute: PathLike, name: string, inputName: boolean): Promise<Stats | undefined> {
   try {
     return await stat(absolute);
   } catch (error) {
@@ -208,7 +274,7 @@ async function linkTarget(absolute: string, name: string, inputName: boolean): P
   }
 }
 
-async function canList(absolute: string): Promise<boolean> {
+async function canList(absolute: PathLike): Promise<boolean> {
   try {
     await access(absolute, constants.R_OK | constants.X_OK);
     return true;
@@ -222,22 +288,46 @@ async function canList(absolute: string): Promise<boolean> {
  * the whole expansion is sorted by path. An absolute pattern yields absolute names, a relative one
  * names relative to `cwd`, so names read like what the user typed.
  */
-async function resolveGlob(pattern: string, cwd: string): Promise<InputSource[]> {
+async function resolveGlob(pattern: string, cwd: string, passedOver?: (name: string) => void): Promise<InputSource[]> {
   const matches = await glob(pattern, {
     cwd,
     absolute: isAbsolute(pattern),
     onlyFiles: false,
     expandDirectories: false,
   });
-  const names: string[] = [];
+  const files = new Map<string, FoundFile>();
+  const passed = new Set<string>();
   for (const match of matches) {
     const name = match.endsWith('/') && match.length > 1 ? match.slice(0, -1) : match;
     const info = await statOrUndefined(resolve(cwd, name), name);
-    if (info?.isDirectory()) for (const file of await listInputFiles(name, cwd)) names.push(file); // a directory may hold very many files
-    else if (info) names.push(name);
+    if (info?.isDirectory()) {
+      const listed = await listInputFiles(name, cwd);
+      for (const file of listed.found) files.set(file.name, file); // a directory may hold very many files
+      for (const other of listed.passedOver) passed.add(other);
+    } else if (info) files.set(name, { name, path: resolve(cwd, name) });
+    else for (const file of await notUtf8Files(name, cwd)) files.set(file.name, file);
   }
-  if (names.length === 0) throw new InputError('not-found', pattern, `no input matches ${pattern}`);
-  return [...new Set(names)].sort(comparePaths).map((name) => fileSource(name, cwd));
+  if (files.size === 0) throw new InputError('not-found', pattern, `no input matches ${pattern}`);
+  // A file a directory walk passed over that the pattern also matched by itself is read, not passed over.
+  for (const other of [...passed].sort(comparePaths)) if (!files.has(other)) passedOver?.(other);
+  return [...files.values()].sort((a, b) => comparePaths(a.name, b.name)).map((found) => foundSource(found, cwd));
+}
+
+/**
+ * The files a glob match that names no file stands for when its name is not UTF-8: the glob library
+ * decodes names, turning bytes that are not UTF-8 into U+FFFD, so the match names no file (it was
+ * dropped unsaid). Its directory, read as bytes, gives back the files whose names decode to it.
+ */
+async function notUtf8Files(match: string, cwd: string): Promise<FoundFile[]> {
+  if (!match.includes('\uFFFD')) return [];
+  const dir = dirname(match);
+  const entries = await readdir(resolve(cwd, dir), { withFileTypes: true, encoding: 'buffer' }).catch(() => []);
+  return entries
+    .filter((entry) => entry.name.toString('utf8') === basename(match) && (entry.isFile() || entry.isSymbolicLink()))
+    .map((entry) => {
+      const name = entryName(entry.name);
+      return { name: join(dir, name.name), path: childPath(resolve(cwd, dir), name.name, name.raw) };
+    });
 }
 
 /**
@@ -280,7 +370,7 @@ export function comparePaths(a: string, b: string): number {
 }
 
 /** `stat`, with a missing path as undefined; `name` is the path as the user would recognise it. */
-async function statOrUndefined(absolute: string, name: string) {
+async function statOrUndefined(absolute: PathLike, name: string) {
   try {
     return await stat(absolute);
   } catch (error) {
@@ -289,9 +379,9 @@ async function statOrUndefined(absolute: string, name: string) {
   }
 }
 
-async function readDirectory(absolute: string, name: string): Promise<Dirent[]> {
+async function readDirectory(absolute: PathLike, name: string): Promise<Array<Dirent<Buffer>>> {
   try {
-    return await readdir(absolute, { withFileTypes: true });
+    return await readdir(absolute, { withFileTypes: true, encoding: 'buffer' });
   } catch (error) {
     throw new InputError('unreadable', name, `cannot list ${name}: ${(error as Error).message}`, { cause: error });
   }

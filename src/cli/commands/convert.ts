@@ -10,7 +10,7 @@ import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { printable } from '../printable.js';
 import { sizeSetting, type CliIO } from '../io.js';
-import { runAccounting, skipCounts, writeProblems } from '../problems.js';
+import { passedOverNotes, runAccounting, skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs, inputFilePaths } from '../output-guards.js';
 import { recordOptions, streamEvents, transcriptReader, type Loaded, type ReplayFlags } from '../load.js';
 import { runGrouped } from '../grouped-run.js';
@@ -172,7 +172,8 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${skipCounts(accounting)}\n`,
     );
-    if (replay) for (const note of describeReplay(replay.stats, lateReconstructed, firstLate)) io.stderr.write(`  ${printable(note)}\n`);
+    const notes = [...(replay ? describeReplay(replay.stats, lateReconstructed, firstLate) : []), ...passedOverNotes(accounting)];
+    for (const note of notes) io.stderr.write(`  ${printable(note)}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: true }, io);
   }
   if (invalid > 0) return EXIT.PROBLEMS;

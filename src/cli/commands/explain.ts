@@ -19,7 +19,7 @@ import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { printable } from '../printable.js';
 import type { CliIO } from '../io.js';
-import { skipCounts, writeProblems } from '../problems.js';
+import { passedOverNotes, skipCounts, writeProblems } from '../problems.js';
 import { writeOut } from '../output.js';
 import { loadEventsAsConverted, readForReplay, readSettings, type Loaded, type StreamedInput } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
@@ -318,7 +318,7 @@ export function finishReport(accounting: LineAccounting, events: number, flags: 
   const problems = accounting.problems();
   if (!flags.quiet) {
     io.stderr.write(`relay-atif: ${accounting.total()} lines, ${events} events; ${skipCounts(accounting)}\n`);
-    for (const note of notes) io.stderr.write(`  ${printable(note)}\n`);
+    for (const note of [...notes, ...passedOverNotes(accounting)]) io.stderr.write(`  ${printable(note)}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: false }, io);
   }
   return flags.strict && problems.length > 0 ? EXIT.PROBLEMS : EXIT.OK;
