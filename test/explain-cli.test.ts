@@ -88,6 +88,39 @@ describe('explain: overview', () => {
     assert.doesNotMatch(human.stdout, /<</, 'no marker is left');
   });
 
+  it('--trajectory takes a prefix of one id (any case, hyphens optional), as --span does: for the overview and --step, in one thread or with workers', async () => {
+    const line = (o: Record<string, unknown>) => JSON.stringify({ kind: 'scope', atof_version: '0.1', attributes: [], category_profile: {}, metadata: null, data: null, ...o });
+    const trajectory = (root: string, prompt: string, t: number) => [
+      line({ uuid: root, parent_uuid: null, category: 'agent', name: 'agent', scope_category: 'start', timestamp: at(t), data: { prompt } }),
+      line({ uuid: root.replace("-8000-", "-9000-"), parent_uuid: root, category: 'llm', name: 'llm', scope_category: 'start', timestamp: at(t + 1), data: { messages: [{ role: 'user', content: prompt }] } }),
+      line({ uuid: root.replace("-8000-", "-9000-"), parent_uuid: root, category: 'llm', name: 'llm', scope_category: 'end', timestamp: at(t + 2), data: { choices: [{ message: { role: 'assistant', content: 'ok' } }] } }),
+      line({ uuid: root, parent_uuid: null, category: 'agent', name: 'agent', scope_category: 'end', timestamp: at(t + 3) }),
+    ];
+    const [a, b, c] = ['01950000-0000-7000-8000-0000000000a1', '01950000-0000-7000-8000-0000000000b1', '01950000-0000-7000-8000-0000000000b2'];
+    const input = join(mkdtempSync(join(tmpdir(), 'relay-explain-prefix-')), 'three.ndjson');
+    writeFileSync(input, [...trajectory(a, 'first', 0), ...trajectory(b, 'second', 10), ...trajectory(c, 'third', 20)].join('\n') + '\n');
+    // The env setting starts workers at once: the lookup is the same wherever the parts are made.
+    for (const jobs of ['1', '2']) {
+      const env = { RELAY_ATIF_JOBS_AFTER_BYTES: '1' };
+      const json = async (args: string[]) => {
+        const r = await runCli([...args, '--jobs', jobs, '--json', '-q'], { env });
+        assert.equal(r.code, 0, r.stderr);
+        return JSON.parse(r.stdout);
+      };
+      for (const query of ['01950000-0000-7000-8000-0000000000a', '019500000000700080000000000000A1']) {
+        const overview = await json(['explain', input, '--trajectory', query]);
+        assert.deepEqual(overview.trajectories.map((t: { session_id: string }) => t.session_id), [a], `${query}, --jobs ${jobs}`);
+        const step = await json(['explain', input, '--trajectory', query, '--step', '1']);
+        assert.deepEqual([step.trajectory_id, step.step_id, step.source], [a, 1, 'user']);
+      }
+      for (const args of [['--step', '1'], []]) {
+        const ambiguous = await runCli(['explain', input, '--trajectory', '01950000-0000-7000-8000-0000000000b', ...args, '--jobs', jobs, '-q'], { env });
+        assert.equal(ambiguous.code, 2);
+        assert.equal(ambiguous.stderr, `relay-atif: trajectory '01950000-0000-7000-8000-0000000000b' is ambiguous; it begins these trajectory ids:\n  ${b}\n  ${c}\n`);
+      }
+    }
+  });
+
   it('--trajectory limits the overview; an unknown one is exit 2 with the known ids', async () => {
     const ok = await runJson<{ trajectories: any[] }>(['explain', MERGE, '--trajectory', 'unscoped']);
     assert.equal(ok.trajectories.length, 1);

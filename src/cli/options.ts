@@ -62,7 +62,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--input', description: 'print the JSON Schema of the input record kinds instead', commands: ['schema'] },
   { flags: '--span <id>', description: 'explain one LLM or tool span: a full uuid or a unique prefix', commands: ['explain'] },
   { flags: '--step <n>', description: 'explain which events produced step N (with --trajectory)', commands: ['explain'] },
-  { flags: '--trajectory <id>', description: 'the trajectory (session id or subagent trajectory id) for --step; alone, limits the overview to it (not with --span or --request, which look in every trajectory)', commands: ['explain'] },
+  { flags: '--trajectory <id>', description: 'the trajectory (session id or subagent trajectory id, or a prefix of only one) for --step; alone, limits the overview to it (not with --span or --request, which look in every trajectory)', commands: ['explain'] },
   { flags: '--agent <name>', description: 'the agent of bare hook payloads (lines with hook_event_name and no "record"): claude-code, codex, cursor or hermes', commands: ['convert', 'explain', 'diff', 'events'] },
   { flags: '--read-transcripts', description: "read the first line of each Codex session's transcript_path file, as the live hook does, to link a child thread to its parent thread when its hook does not name it (the output then depends on those files; a missing one is counted)", commands: ['convert', 'explain', 'diff', 'events'] },
   { flags: '--request <id>', description: 'explain how one gateway call was attributed to a session: a capture id, or its LLM span uuid (or a unique prefix)', commands: ['explain'] },

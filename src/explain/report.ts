@@ -1,7 +1,7 @@
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
-import { compactId, matchSpanId, shortIds } from './ids.js';
+import { compactId, matchSpanId, shortIds, type IdMatch } from './ids.js';
 import { spanReport, type SpanReport } from './span-report.js';
-import { producedTrajectory, trajectoryIds as idsOf, trajectoryOverview } from './table-report.js';
+import { trajectoryIds as idsOf, trajectoryOverview } from './table-report.js';
 import { toolReport, type ToolReport } from './tool-report.js';
 import { jsonPieces, prettyItemPieces, prettyPiecesWithPrintedItems } from '../json/stringify.js';
 import type { Json, JsonObject } from '../json/value.js';
@@ -142,6 +142,8 @@ export interface OverviewPart {
   spans: string[];
   /** The part in chunks (one trajectory's may be longer than a string may be). */
   part?: string[];
+  /** With `only`: the trajectory of this conversion it names (see trajectoryIn). */
+  matched?: string;
 }
 
 /**
@@ -154,10 +156,27 @@ export function overviewPart(c: ConvertedTrajectory, format: OverviewFormat, pro
   const trajectoryIds = idsOf(c);
   const spans = c.result.dedupe.spans.map((o) => o.span.uuid);
   for (const conv of c.result.conversions) for (const link of conv.toolLinks) spans.push(link.toolUuid);
-  if (!print || (only !== undefined && !producedTrajectory(c, only, trajectoryIds))) return { trajectoryIds, spans };
+  const matched = only === undefined ? undefined : trajectoryIn(c, only, trajectoryIds);
+  if (!print || (only !== undefined && matched === undefined)) return { trajectoryIds, spans };
   const t = trajectoryOverview(c, (uuid) => marks.mark('id', uuid));
   const part = format.json ? joinInChunks(prettyItemPieces(t as unknown as Json)) : renderTrajectory(t, profile, format.styles, marks);
-  return { trajectoryIds, spans, part };
+  return { trajectoryIds, spans, part, ...(matched !== undefined ? { matched } : {}) };
+}
+
+/**
+ * The trajectory of `c` that `query` (`--trajectory`: an id, or a prefix of one in any case, hyphens
+ * optional, as `--span` takes) names: the one it equals, else the only one it begins; undefined when
+ * none or several do. Whether it names one in the whole input is known only once every conversion is
+ * (see {@link matchTrajectory}).
+ */
+function trajectoryIn(c: ConvertedTrajectory, query: string, ids: readonly string[]): string | undefined {
+  const m = matchSpanId(query, [c.sessionId, ...ids]);
+  return m.kind === 'one' ? m.uuid : undefined;
+}
+
+/** The trajectory `query` names among every trajectory id of the input (`known`), as trajectoryIn matches one. */
+export function matchTrajectory(query: string, known: Iterable<string>): IdMatch {
+  return matchSpanId(query, known);
 }
 
 /**
@@ -172,6 +191,8 @@ export class OverviewPrinter {
   /** The markers every part is printed with (`marks.prefix` for parts printed on a worker). */
   readonly marks = new ShortIdMarkers();
   private parts = 0;
+  /** With `only`: the trajectory each held part was printed for, in the order they were held. */
+  private readonly heldFor: string[] = [];
   /** Every trajectory id met (root first per conversion), for an unknown `only`. */
   readonly trajectoryIds: string[] = [];
 
@@ -188,38 +209,58 @@ export class OverviewPrinter {
   }
 
   add(c: ConvertedTrajectory): void {
-    // Past the first part of `only`, no other is printed.
-    this.addPart(overviewPart(c, this.format, this.profileLabel, this.marks, this.only, this.only === undefined || this.parts === 0));
+    // Past a part of `only`'s very trajectory, no other is printed.
+    this.addPart(overviewPart(c, this.format, this.profileLabel, this.marks, this.only, this.only === undefined || !this.heldFor.includes(this.only)));
   }
 
   /** A conversion's share, in closing order (printed here, or on a worker with this printer's markers). */
   addPart(p: OverviewPart): void {
     for (const id of p.trajectoryIds) this.trajectoryIds.push(id);
     for (const uuid of p.spans) this.spans.add(uuid);
-    if (p.part === undefined || (this.only !== undefined && this.parts > 0)) return;
+    if (p.part === undefined) return;
+    // With `only`, every part it may name is held (a prefix may begin several ids) until finish knows which.
+    if (this.only !== undefined) {
+      if (p.matched === undefined || this.heldFor.includes(p.matched)) return;
+      this.heldFor.push(p.matched);
+    }
     this.parts++;
     this.hold(p.part);
   }
 
+  /** The trajectory `only` names among every one met (see matchTrajectory); for the overview of everything, undefined. */
+  chosen(): IdMatch | undefined {
+    if (this.only === undefined) return undefined;
+    const m = matchTrajectory(this.only, this.trajectoryIds);
+    // An id that is a conversion's session id and no trajectory's (none printed it) names nothing.
+    return m.kind === 'one' && !this.heldFor.includes(m.uuid) ? { kind: 'unknown' } : m;
+  }
+
   /**
    * The overview's pieces (JSON without its final newline), its parts read back from `held` in the
-   * order they were held; undefined when `only` named no trajectory.
+   * order they were held (with `only`, the part of the trajectory it names); undefined when `only`
+   * named no trajectory, or several.
    */
   finish(held: Iterable<string[]>): Iterable<string> | undefined {
-    if (this.only !== undefined && this.parts === 0) return undefined;
+    const chosen = this.chosen();
+    if (chosen !== undefined && chosen.kind !== 'one') return undefined;
+    const heldFor = this.heldFor;
+    const kept = chosen === undefined ? held : (function* () {
+      let i = 0;
+      for (const part of held) if (heldFor[i++] === chosen.uuid) yield part;
+    })();
     const short = shortIds(this.spans);
     const marks = this.marks;
     const format = this.format;
     if (format.json) {
       const items = (function* () {
-        for (const part of held) yield marks.fillChunks(part, short);
+        for (const part of kept) yield marks.fillChunks(part, short);
       })();
       return prettyPiecesWithPrintedItems(this.profile as unknown as JsonObject, 'trajectories', items);
     }
     if (this.parts === 0) return [NO_TRAJECTORIES];
     return (function* () {
       let first = true;
-      for (const part of held) {
+      for (const part of kept) {
         if (!first) yield '\n';
         yield* marks.fillChunks(part, short, format.styles);
         first = false;
@@ -244,7 +285,7 @@ export interface StepPart {
 
 export function stepPart(c: ConvertedTrajectory, events: readonly AtofEvent[], stepId: number, only: string | undefined): StepPart {
   const ids = idsOf(c);
-  const target = only !== undefined ? (producedTrajectory(c, only, ids) ? only : undefined) : ids.length === 1 ? ids[0] : undefined;
+  const target = only !== undefined ? trajectoryIn(c, only, ids) : ids.length === 1 ? ids[0] : undefined;
   if (target === undefined) return { sessionId: c.sessionId, trajectoryIds: ids };
   const byUuid = new Map<string, AtofEvent[]>();
   for (const e of events) {
@@ -256,11 +297,6 @@ export function stepPart(c: ConvertedTrajectory, events: readonly AtofEvent[], s
 /** A step report as `explain --step` prints it: JSON (`--json`) or text in these styles. */
 export function printStep(report: StepReport, json: boolean, styles: Styles): string {
   return json ? [...jsonPieces(report as unknown as Json, 2)].join('') : renderStep(report, styles);
-}
-
-/** Whether the conversion of `part` produced trajectory `id` (see producedTrajectory). */
-export function partProduced(part: Pick<StepPart, 'sessionId' | 'trajectoryIds'>, id: string): boolean {
-  return part.sessionId === id || part.trajectoryIds.includes(id);
 }
 
 export type SpanLookup =

@@ -1,6 +1,7 @@
 import { profileInEffect, type FixSet } from '../../profiles/fixes.js';
 import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
-import { describeUuid, lookupSpan, OverviewPrinter, partProduced, printStep, SpanFinder, stepPart, type OverviewFormat, type StepPart } from '../../explain/report.js';
+import { describeUuid, lookupSpan, matchTrajectory, OverviewPrinter, printStep, SpanFinder, stepPart, type OverviewFormat, type StepPart } from '../../explain/report.js';
+import type { IdMatch } from '../../explain/ids.js';
 import { withGatewayCall } from '../../explain/step-report.js';
 import type { AttributionLog } from '../../sessions/attribution.js';
 import { HeldTexts } from '../held-texts.js';
@@ -191,8 +192,9 @@ async function showOverview<T>(flags: ExplainFlags, fixes: FixSet, io: CliIO, st
     const format: OverviewFormat = flags.json ? { json: true } : { json: false, styles };
     const printer = new OverviewPrinter(format, profileInEffect(flags.profile, fixes), (part) => parts.addChunks(part), flags.trajectory);
     const visited = await visit(printer);
-    const pieces = printer.finish(parts.chunks());
-    if (!pieces) throw unknownTrajectory(flags.trajectory!, printer.trajectoryIds);
+    const chosen = printer.chosen();
+    if (chosen !== undefined && chosen.kind !== 'one') throw trajectoryNotNamed(flags.trajectory!, chosen, printer.trajectoryIds);
+    const pieces = printer.finish(parts.chunks())!;
     await emitPieces(io, flags, () => pieces, () => pieces);
     return visited;
   } finally {
@@ -241,22 +243,41 @@ async function explainStepStreamed(inputs: string[], stepId: number, flags: Expl
   const convert = explainConversion(flags, fixes);
   const task: StepTask = { kind: 'step', stepId, only: flags.trajectory };
   const all: string[] = [];
-  let group: StepPart | undefined;
+  // Every conversion's report of the trajectory it holds that --trajectory may name (a prefix may begin
+  // ids of several): which one it names is known once every id is.
+  const reported: StepPart[] = [];
   const sink = reportSink(jobsOf(flags, io), io, convert, stepTaskRunner(task, convert), task);
   const read = await runGroupedReport(inputs, io, readSettings(flags, fixes), sink, async (item) => {
     const part = stepPartOf(await item.summary());
     for (const id of part.trajectoryIds) all.push(id);
-    if (!group && (flags.trajectory === undefined || partProduced(part, flags.trajectory))) group = part;
+    if (part.report) reported.push(part);
   });
-  await showStep(chooseTrajectory(all, flags), stepId, group, all, flags, io, styles, read.replay?.attributions);
+  const id = chooseTrajectory(all, flags);
+  await showStep(id, stepId, reported.find((part) => part.report?.trajectoryId === id), all, flags, io, styles, read.replay?.attributions);
   return finishStreamed(read, flags, io);
 }
 
-/** The trajectory `--step` is asked of: `--trajectory`, or the only one there is. */
+/**
+ * The trajectory `--step` is asked of: the one `--trajectory` names (its id, or a prefix of only one
+ * id), or the only one there is.
+ */
 function chooseTrajectory(all: readonly string[], flags: ExplainFlags): string {
-  const id = flags.trajectory ?? (all.length === 1 ? all[0] : undefined);
-  if (id === undefined) throw usageError(`--step needs --trajectory; the trajectories are:\n${all.map((t) => `  ${t}`).join('\n')}`);
-  return id;
+  if (flags.trajectory !== undefined) return namedTrajectory(flags.trajectory, all);
+  if (all.length === 1) return all[0];
+  throw usageError(`--step needs --trajectory; the trajectories are:\n${all.map((t) => `  ${t}`).join('\n')}`);
+}
+
+/** The trajectory `query` names among `all`: an id, or a prefix of only one (any case, hyphens optional), as --span takes. */
+function namedTrajectory(query: string, all: readonly string[]): string {
+  const m = matchTrajectory(query, all);
+  if (m.kind === 'one') return m.uuid;
+  throw trajectoryNotNamed(query, m, all);
+}
+
+/** The usage error of a --trajectory that names no trajectory, or begins the ids of several. */
+function trajectoryNotNamed(query: string, m: IdMatch, all: readonly string[]) {
+  if (m.kind === 'ambiguous') return usageError(`trajectory '${query}' is ambiguous; it begins these trajectory ids:\n${candidateLines(m.uuids)}`);
+  return unknownTrajectory(query, all);
 }
 
 /**
