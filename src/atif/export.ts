@@ -10,7 +10,7 @@ import { correlateToolCalls } from './correlation.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
 import { delegatedPrompts } from './hook-turns.js';
 import { finalMetrics } from './metrics.js';
-import { attachCompaction, claudeUtilityEvents, compactionRuns, UTILITY_SUFFIX, type CompactionRun } from './side-runs.js';
+import { attachCompaction, claudeUtilityEvents, compactCallRuns, compactionRuns, UTILITY_SUFFIX, type CompactionRun } from './side-runs.js';
 import { startModelName } from './step-model.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
 import { AgentTree, isStepEvent, type AgentNode } from './tree.js';
@@ -131,16 +131,21 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     // fix compaction-steps: so does each compaction run, which its compaction mark's step then refers to.
     const utility = opts.fixes.has('claude-utility-calls') ? claudeUtilityEvents(starts.get(agentUuid), bucketed.items) : undefined;
     const afterUtility = utility ? bucketed.items.filter((e) => !utility.has(e)) : bucketed.items;
+    // Fix responses-compact-calls: so does each call to OpenAI's compaction endpoint, whose start writes the boundary.
     const runs: CompactionRun[] = opts.fixes.has('compaction-steps') ? compactionRuns(starts.get(agentUuid), afterUtility, llmEnds) : [];
-    const moved = new Set(runs.flatMap((r) => r.events));
+    if (opts.fixes.has('responses-compact-calls')) runs.push(...compactCallRuns(afterUtility));
+    const runMarks = new Map(runs.map((r) => [r.mark, r]));
+    // A compaction call's start stays in the agent's timeline: it writes the boundary step there.
+    const moved = new Set(runs.flatMap((r) => r.events).filter((e) => !runMarks.has(e)));
     const items = moved.size > 0 ? afterUtility.filter((e) => !moved.has(e)) : afterUtility;
     const own = childStarts.size === 0 ? items : items.filter((e) => !childStarts.has(e));
     const builder = new StepBuilder({ ...base, prepass: correlateToolCalls(own, readings) }, agentUuid);
-    const runMarks = new Set(runs.map((r) => r.mark));
     for (const e of items) {
       const child = childStarts.get(e);
+      const run = runMarks.get(e);
       if (child) builder.subagentStart(child, e);
-      else if (runMarks.has(e)) builder.compactionMark(e);
+      else if (run?.call) builder.compactionCall(e);
+      else if (run) builder.compactionMark(e);
       else builder.handle(e);
     }
     const finished = finishSteps(builder);
@@ -151,8 +156,9 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     });
     const sessionId = isRoot ? opts.sessionId : (node.sessionId ?? opts.sessionId);
     runs.forEach((run, i) => {
-      const child = sideTrajectory(`${agentUuid}-compaction-${i + 1}`, sessionId, run.events, 'compaction-steps', { compaction_run: true });
-      attachCompaction(finished.steps, builder.origins, run.mark, child);
+      const fix = run.call ? 'responses-compact-calls' : 'compaction-steps';
+      const child = sideTrajectory(`${agentUuid}-compaction-${i + 1}`, sessionId, run.events, fix, { compaction_run: true });
+      attachCompaction(finished.steps, builder.origins, run.mark, child, fix);
       kept.push(child);
     });
     const steps = pruneSubagentRefs(finished.steps, new Set(kept.map((c) => c.trajectory_id)), opts.fixes.has('structured-tool-results'), opts.fixes.has('tool-result-annotation'));
@@ -261,6 +267,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     emptyAnswer: fixes.has('empty-answer-message'),
     anthropicRefusal: fixes.has('anthropic-refusal-message'),
     emptyToolArguments: fixes.has('empty-tool-arguments'),
+    responsesCompaction: fixes.has('responses-compact-calls'),
   };
 }
 

@@ -2,13 +2,15 @@ import type { AtofEvent } from '../ingest/atof.js';
 import { getOwn, isObject, type JsonObject } from '../json/value.js';
 import { carriesTools, isClaudeUtilityRequest } from '../providers/anthropic.js';
 import { unwrapLlmRequest } from '../providers/content.js';
+import { isResponsesCompactCall, isResponsesCompaction } from '../providers/responses-compaction.js';
+import type { FixName } from '../profiles/fixes.js';
 import type { StepOrigin } from './steps.js';
 import type { ObservationResult, Step, Trajectory } from './types.js';
 
 /**
  * LLM calls an agent makes that are not turns of its conversation, which fixes move out of its
- * steps into child trajectories of their own (tree mode): Claude Code's utility calls, and the
- * compaction run that follows a compaction mark.
+ * steps into child trajectories of their own (tree mode): Claude Code's utility calls, the
+ * compaction run that follows a compaction mark, and a call to OpenAI's compaction endpoint.
  */
 
 /** The trajectory id of an agent's utility calls: the agent's own id and this suffix. */
@@ -43,10 +45,15 @@ const isClaudeCodeAgent = (start: AtofEvent | undefined) => isObject(start?.meta
 
 const isMarkOf = (e: AtofEvent, spans: ReadonlySet<string>) => e.kind === 'mark' && e.parentUuid !== undefined && spans.has(e.parentUuid);
 
-/** A compaction mark and the events of the LLM call that made its summary. */
+/**
+ * A compaction mark and the events of the LLM call that made its summary; for a call to OpenAI's
+ * compaction endpoint (`call`), the call's own start stands where the mark would.
+ */
 export interface CompactionRun {
   mark: AtofEvent;
   events: AtofEvent[];
+  /** Fix `responses-compact-calls`: the run is a compaction endpoint call, `mark` its LLM start. */
+  call?: true;
 }
 
 /**
@@ -75,6 +82,23 @@ export function compactionRuns(agentStart: AtofEvent | undefined, items: readonl
   return runs;
 }
 
+/**
+ * Fix `responses-compact-calls`: each call to OpenAI's compaction endpoint answered with a compaction (Codex's remote
+ * compaction) in an agent's timeline, with its events. The call is itself the compaction: no mark
+ * comes before it (Codex has no compaction hook), and its answer is the compacted window, so whatever
+ * agent made it, it is a run of its own and its start is where the context was replaced.
+ */
+export function compactCallRuns(items: readonly AtofEvent[]): CompactionRun[] {
+  // Only a call answered with the compacted window compacted anything: an error answer (a 400 for an
+  // input too large, a 429) replaced no context, and stays an ordinary call of the agent.
+  const compacted = new Set(items.filter((e) => e.category === 'llm' && e.scopeCategory === 'end' && e.data !== undefined && isResponsesCompaction(e.data)).map((e) => e.uuid));
+  const starts = items.filter((e) => e.category === 'llm' && e.scopeCategory === 'start' && isResponsesCompactCall(e.name) && compacted.has(e.uuid));
+  return starts.map((start) => {
+    const spans = new Set([start.uuid]);
+    return { mark: start, events: items.filter((x) => (x.category === 'llm' && x.uuid === start.uuid) || isMarkOf(x, spans)), call: true };
+  });
+}
+
 /** A mark that says the agent's context is being compacted, and that the exporter writes as a system step. */
 function isCompactionMark(e: AtofEvent): boolean {
   if (e.kind !== 'mark') return false;
@@ -90,10 +114,12 @@ function isCompactionMark(e: AtofEvent): boolean {
  * summary alone), the summary as its observation's content (the run's last agent message) and a ref
  * to the run's trajectory, embedded beside the agent's subagents.
  */
-export function attachCompaction(steps: readonly Step[], origins: Map<Step, StepOrigin>, mark: AtofEvent, run: Trajectory): void {
+export function attachCompaction(steps: readonly Step[], origins: Map<Step, StepOrigin>, mark: AtofEvent, run: Trajectory, fix: FixName = 'compaction-steps'): void {
+  // A compaction call's step (responses-compact-calls) comes from its LLM start, a mark's from the mark.
+  const kind = fix === 'compaction-steps' ? 'mark' : 'llm-start';
   const step = steps.find((s) => {
     const origin = origins.get(s);
-    return origin?.kind === 'mark' && origin.events[0] === mark.uuid;
+    return origin?.kind === kind && origin.events[0] === mark.uuid;
   });
   if (!step) return;
   const management: JsonObject = { boundary: 'replace', type: 'compaction' };
@@ -103,5 +129,5 @@ export function attachCompaction(steps: readonly Step[], origins: Map<Step, Step
   if (summary !== undefined && summary !== '') result.content = summary;
   step.observation = { results: [result] };
   const origin = origins.get(step)!;
-  if (!origin.fixes?.includes('compaction-steps')) (origin.fixes ??= []).push('compaction-steps');
+  if (!origin.fixes?.includes(fix)) (origin.fixes ??= []).push(fix);
 }

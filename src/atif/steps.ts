@@ -7,6 +7,7 @@ import { atifContentValue, closedContentParts, isAtifContentParts, unwrapLlmRequ
 import { requestToolResults, responsesOutputItems, type RequestToolResult, type ResponsesOutputItems } from '../providers/tool-results.js';
 import { splitCompactionContinuation } from '../providers/compaction-continuation.js';
 import { splitSystemReminders } from '../providers/system-reminders.js';
+import { isResponsesCompactCall } from '../providers/responses-compaction.js';
 import { extractUserMessage, requestReasoningEffort, requestReasoningObjectEffort } from '../providers/request.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
@@ -114,8 +115,9 @@ interface Deferred {
 }
 
 /** The fix that kept a request's user step out of the trajectory, by why (explain --step names it). */
-const STASH_FIX: Record<RepeatedTurn | 'hermes-summary', FixName> = {
+const STASH_FIX: Record<RepeatedTurn | 'hermes-summary' | 'compaction', FixName> = {
   'hermes-summary': 'hermes-summary-messages',
+  compaction: 'responses-compact-calls',
   continuation: 'no-repeated-user-step',
   'reminder-continuation': 'tool-result-reminder-continuation',
   retry: 'no-repeated-user-step',
@@ -148,7 +150,7 @@ export class StepBuilder {
   private reasoningEffortFromObject = false;
   private current: PendingAgent = { toolAncestry: [], toolInvocations: [], knownIds: [] };
   /** Requests of LLM starts that wrote no user step, by span uuid, for that span's agent step. */
-  private readonly stashedRequests = new Map<string, { body: Json; why: RepeatedTurn | 'hermes-summary' }>();
+  private readonly stashedRequests = new Map<string, { body: Json; why: RepeatedTurn | 'hermes-summary' | 'compaction' }>();
   /** Tool results whose parts closed-content-parts closed: the step that takes one names the fix. */
   private readonly closedResults = new WeakSet<ObservationResult>();
   private readonly userTurns: UserTurns | undefined;
@@ -239,6 +241,12 @@ export class StepBuilder {
     this.reasoningEffortFromObject = objectEffort !== undefined;
     const scalar = typeof effort === 'string' || isNumber(effort);
     this.reasoningEffort = scalar || !this.lookups.fixes.has('scalar-reasoning-effort') ? effort : undefined;
+    // Fix responses-compact-calls: a compaction request sends the conversation so far to be compacted,
+    // which relay-0.3 would write again as what the user said (its latest user message).
+    if (this.lookups.rules.responsesCompaction && isResponsesCompactCall(e.name)) {
+      this.stashedRequests.set(e.uuid, { body, why: 'compaction' });
+      return;
+    }
     const repeated = this.userTurns?.atStart(e, body);
     if (repeated !== undefined) {
       this.stashedRequests.set(e.uuid, { body, why: repeated });
@@ -469,6 +477,7 @@ export class StepBuilder {
     if (message.branch === 'RESP_RESPONSES_REFUSAL') this.markFix(step, 'responses-refusal-message');
     if (message.branch === 'RESP_ANTHROPIC_REFUSAL') this.markFix(step, 'anthropic-refusal-message');
     if (message.branch === 'RESP_RESPONSES_REASONING_ONLY') this.markFix(step, 'responses-reasoning-only');
+    if (message.branch === 'RESP_RESPONSES_COMPACTION') this.markFix(step, 'responses-compact-calls');
     if (message.branch === 'RESP_EMPTY_ANSWER') this.markFix(step, 'empty-answer-message');
     if (this.lookups.rules.responsesCustomToolCalls && responsesCustomToolCallsApply(data)) this.markFix(step, 'responses-custom-tool-calls');
     if (this.lookups.rules.emptyToolArguments && emptyToolArgumentsApply(data, toolCalls, this.lookups.rules)) this.markFix(step, 'empty-tool-arguments');
@@ -802,6 +811,25 @@ export class StepBuilder {
   compactionMark(e: AtofEvent): void {
     this.writeTurnPrompt();
     this.handle(e);
+  }
+
+  /**
+   * Fix `responses-compact-calls`: the start of a call to OpenAI's compaction endpoint whose events
+   * were moved to a child trajectory is where the agent's context was compacted: a system step there
+   * (the compaction mark's step for Claude Code), which `attachCompaction` declares the boundary and
+   * refers to the run from. Its message names the endpoint as the call was made.
+   */
+  compactionCall(e: AtofEvent): void {
+    // The turn's held prompt stays held: Codex may compact before it sends the prompt, and the request
+    // that does holds it then (writing it here would write it twice).
+    this.flush();
+    const path = isObject(e.metadata) ? getOwn(e.metadata, 'gateway_path') : undefined;
+    const extra: JsonObject = {
+      ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject,
+      invocation: { framework: 'nemo_relay', invocation_id: e.uuid, status: 'completed' },
+    };
+    const message = `Context compacted (POST ${typeof path === 'string' ? path : '/v1/responses/compact'})`;
+    this.push({ extra, message, source: 'system', step_id: 0, timestamp: formatRfc3339(e.ts) }, { kind: 'llm-start', events: [e.uuid], fixes: ['responses-compact-calls'] });
   }
 
   /**

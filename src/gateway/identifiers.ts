@@ -2,7 +2,7 @@ import type { GatewayExchange } from '../ingest/records/exchange.js';
 import { getOwn, isObject, type Json } from '../json/value.js';
 import { headerString } from './headers.js';
 import { jsonStringAt, jsonStringAtAny } from './json-paths.js';
-import type { GatewayRouteKind } from './routes.js';
+import { isResponsesRoute, type GatewayRouteKind } from './routes.js';
 
 /**
  * Identifiers the gateway reads from a request besides the session id (relay-cli.md §2.4). They are
@@ -69,7 +69,7 @@ export function gatewaySubagent(
  * internal request kinds stay root activity.
  */
 export function codexThreadSubagentId(body: Json | undefined, route: GatewayRouteKind): string | undefined {
-  if (route !== 'OpenAiResponses') return undefined;
+  if (!isResponsesRoute(route)) return undefined;
   if (jsonStringAtAny(body, [['client_metadata', 'x-codex-installation-id']]) === undefined) return undefined;
   if (jsonStringAtAny(body, [['client_metadata', 'x-openai-subagent']]) !== 'collab_spawn') return undefined;
   return jsonStringAtAny(body, [['client_metadata', 'thread_id']]);

@@ -1,13 +1,14 @@
+import { RESPONSES_COMPACT_PROVIDER } from '../providers/responses-compaction.js';
 import type { SseWireFormat } from '../providers/sse/assemble.js';
 
 /**
  * The gateway's route taxonomy (relay-cli.md §2.1). Paths match exactly as sent (no trailing-slash
  * or prefix tolerance, query ignored), as the live router does.
  */
-export type GatewayRouteKind = 'OpenAiResponses' | 'OpenAiChatCompletions' | 'OpenAiModels' | 'AnthropicMessages' | 'AnthropicCountTokens';
+export type GatewayRouteKind = 'OpenAiResponses' | 'OpenAiResponsesCompact' | 'OpenAiChatCompletions' | 'OpenAiModels' | 'AnthropicMessages' | 'AnthropicCountTokens';
 
 /** The provider name, which is also the LLM event `name`. */
-export type GatewayProvider = 'openai.responses' | 'openai.chat_completions' | 'openai.models' | 'anthropic.messages' | 'anthropic.count_tokens';
+export type GatewayProvider = 'openai.responses' | typeof RESPONSES_COMPACT_PROVIDER | 'openai.chat_completions' | 'openai.models' | 'anthropic.messages' | 'anthropic.count_tokens';
 
 /** Agent kind given to a session that a gateway call creates (alignment `agent_kind_for_gateway_provider`). */
 export type GatewayAgentKind = 'codex' | 'claude-code' | 'gateway';
@@ -23,6 +24,13 @@ export interface GatewayRoute {
 }
 
 const RESPONSES: GatewayRoute = { kind: 'OpenAiResponses', provider: 'openai.responses', method: 'POST', emitsLlmEvents: true, streamFormat: 'openai-responses' };
+/**
+ * Fix `responses-compact-calls`: OpenAI's "Compact a response" (`POST /v1/responses/compact`), which
+ * Codex calls when its context fills up or on `/compact`. The endpoint answers with one JSON object
+ * (`response.compaction`), never a stream, so the route has no stream codec. Not a route of the live
+ * gateway (relay-0.3 answers it 404): only the fix's routing knows it.
+ */
+const RESPONSES_COMPACT: GatewayRoute = { kind: 'OpenAiResponsesCompact', provider: RESPONSES_COMPACT_PROVIDER, method: 'POST', emitsLlmEvents: true };
 const CHAT: GatewayRoute = { kind: 'OpenAiChatCompletions', provider: 'openai.chat_completions', method: 'POST', emitsLlmEvents: true, streamFormat: 'openai-chat' };
 const MODELS: GatewayRoute = { kind: 'OpenAiModels', provider: 'openai.models', method: 'GET', emitsLlmEvents: false };
 const MESSAGES: GatewayRoute = { kind: 'AnthropicMessages', provider: 'anthropic.messages', method: 'POST', emitsLlmEvents: true, streamFormat: 'anthropic-messages' };
@@ -53,18 +61,32 @@ const BY_SUFFIX: ReadonlyArray<readonly [string, GatewayRoute]> = [
   ['/responses', RESPONSES],
 ];
 
-export const GATEWAY_ROUTES: readonly GatewayRoute[] = [RESPONSES, CHAT, MODELS, MESSAGES, COUNT_TOKENS];
+/** Fix `responses-compact-calls`: the compaction endpoint's paths (and, with provider-api-paths, what ends with one). */
+const COMPACT_PATHS: ReadonlyMap<string, GatewayRoute> = new Map([
+  ['/responses/compact', RESPONSES_COMPACT],
+  ['/v1/responses/compact', RESPONSES_COMPACT],
+]);
+const COMPACT_SUFFIX = '/responses/compact';
+
+export const GATEWAY_ROUTES: readonly GatewayRoute[] = [RESPONSES, RESPONSES_COMPACT, CHAT, MODELS, MESSAGES, COUNT_TOKENS];
+
+/** The routes whose requests are OpenAI Responses requests (the compaction endpoint takes the same `input`, `prompt_cache_key`, …). */
+export const isResponsesRoute = (kind: GatewayRouteKind): boolean => kind === 'OpenAiResponses' || kind === 'OpenAiResponsesCompact';
 
 /** How paths are routed: as the live router does, unless a fix says otherwise. */
 export interface RouteOptions {
   /** Fix `provider-api-paths`: a path that ends with a route's path (after a prefix) takes that route. */
   providerApiPaths?: boolean;
+  /** Fix `responses-compact-calls`: `/v1/responses/compact` (and `/responses/compact`) is an LLM call. */
+  responsesCompact?: boolean;
 }
 
 /** `ProviderRoute::from_path`: the route of a URL path (without query), or undefined. */
 export function routeForPath(path: string, options: RouteOptions = {}): GatewayRoute | undefined {
-  const exact = BY_PATH.get(path);
+  const exact = BY_PATH.get(path) ?? (options.responsesCompact ? COMPACT_PATHS.get(path) : undefined);
   if (exact || !options.providerApiPaths) return exact;
+  // Codex signed in with ChatGPT compacts at /backend-api/codex/responses/compact.
+  if (options.responsesCompact && path.endsWith(COMPACT_SUFFIX)) return RESPONSES_COMPACT;
   return BY_SUFFIX.find(([suffix]) => path.endsWith(suffix))?.[1];
 }
 
@@ -94,6 +116,6 @@ export function routeRequest(method: string, path: string, options: RouteOptions
 /** Provider → agent kind of a session the call has to create (§2.5 step 4). */
 export function agentKindForProvider(provider: string): GatewayAgentKind {
   if (provider === 'anthropic.messages' || provider === 'anthropic.count_tokens') return 'claude-code';
-  if (provider === 'openai.responses') return 'codex';
+  if (provider === 'openai.responses' || provider === RESPONSES_COMPACT_PROVIDER) return 'codex';
   return 'gateway';
 }

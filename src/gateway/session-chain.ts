@@ -4,7 +4,7 @@ import { trimRust } from '../providers/sse/unicode-whitespace.js';
 import { readHeader } from './headers.js';
 import { stringLike } from '../json/serde-number.js';
 import { jsonTypeName, valueAtPath } from './json-paths.js';
-import type { GatewayRoute, GatewayRouteKind } from './routes.js';
+import { isResponsesRoute, type GatewayRoute, type GatewayRouteKind } from './routes.js';
 
 /**
  * The gateway's session-id chain (relay-cli.md §2.3, alignment `gateway_session_id` at the seed).
@@ -129,7 +129,8 @@ function headerLink(req: Request, name: string): LinkOutcome {
  * its body field is not then, for the detail.
  */
 function notCodexRequest(req: Request, route: GatewayRouteKind, routing: string, unread: string): LinkOutcome | undefined {
-  if (route !== 'OpenAiResponses') {
+  // The compaction route (fix responses-compact-calls) takes Responses requests too.
+  if (!isResponsesRoute(route)) {
     return { ok: false, reason: 'ROUTE_NOT_OPENAI_RESPONSES', detail: `Codex ${routing} routing applies to OpenAI Responses only, not ${route}` };
   }
   const installation = valueAtPath(req.body, ['client_metadata', 'x-codex-installation-id']);
@@ -168,7 +169,7 @@ function stringLikeAt(req: Request, path: string[], absent: LinkRejection, notSt
 
 /** PR #189: OpenAI-compatible clients (Hermes) put the session id in the body. Anthropic bodies never count. */
 function openAiBodySessionLink(req: Request, route: GatewayRouteKind): LinkOutcome {
-  if (route !== 'OpenAiChatCompletions' && route !== 'OpenAiResponses') {
+  if (route !== 'OpenAiChatCompletions' && !isResponsesRoute(route)) {
     return { ok: false, reason: 'ROUTE_NOT_OPENAI_COMPATIBLE', detail: `body session_id is read on OpenAI Chat Completions and Responses routes only, not ${route}` };
   }
   const value: Json | undefined = isObject(req.body) ? getOwn(req.body, 'session_id') : undefined;

@@ -401,6 +401,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'responses-compact-calls',
+    summary: "a capture of OpenAI's compaction endpoint (POST /v1/responses/compact, Codex's remote compaction when its context fills up or on /compact; a HAR entry too, and /backend-api/codex/responses/compact with provider-api-paths) is read as an LLM call of its session, not skipped; written as compaction-steps writes Claude Code's: a system step with extra.context_management {type: compaction, boundary: replace} where the call was made, referring to the call as a child trajectory of its own (trajectory_id <agent uuid>-compaction-<n>, extra.compaction_run true) whose one agent step has the model, the tokens and the response.compaction object (its summary is encrypted, so the message is \"\"), and no user step of the history the request re-sends",
+    origin: 'OpenAI API reference, "Compact a response" (POST /responses/compact → object response.compaction with output items and usage); relay-cli.md §2.1: the live router does not serve the path, so relay-0.3 skips the capture (unsupported-route) and the compaction and its tokens are in no trajectory',
+    inDefault: true,
+  },
+  {
     name: 'compaction-continuation',
     summary: "the summary Claude Code sends as the first user message after a compaction (\"This session is being continued from a previous conversation that ran out of context…\") is a user step of its own with is_copied_context true (ATIF v1.5: earlier context carried across a summarisation boundary, excluded from training data), before the user step of what the user typed, instead of a part of that step; after an automatic compaction mid-task, where the user typed nothing, it is the only step the request writes",
     origin: "ATIF v1.5 is_copied_context; Claude Code writes the message itself (isCompactSummary in its transcript) and merges it with the user's next message; relay-0.3 writes both as one user step",

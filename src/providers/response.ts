@@ -1,6 +1,7 @@
 import { getOwn, isNumber, isObject, type Json } from '../json/value.js';
 import { anthropicMessageText, anthropicRefusalMessage } from './anthropic.js';
 import { atifContentValue, blockTexts, nonNullField } from './content.js';
+import { isResponsesCompaction } from './responses-compaction.js';
 import { SEED_RULES, type ProviderRules } from './rules.js';
 import { choiceMessageField, responsesFunctionCallItems, toolCallArray } from './tool-calls.js';
 
@@ -22,6 +23,8 @@ export type ResponseBranch =
   | 'RESP_ANTHROPIC_REFUSAL'
   /** Fix `responses-reasoning-only`: an OpenAI Responses answer whose output is reasoning items alone. */
   | 'RESP_RESPONSES_REASONING_ONLY'
+  /** Fix `responses-compact-calls`: the answer of OpenAI's compaction endpoint (`response.compaction`), whose summary is encrypted. */
+  | 'RESP_RESPONSES_COMPACTION'
   /** Fix `empty-answer-message`: an LLM end that holds no answer (`{}`, `{"body_bytes": n}`, a Responses object with an empty output). */
   | 'RESP_EMPTY_ANSWER'
   | 'RESP_WHOLE_BODY';
@@ -43,7 +46,8 @@ export function isErrorAnswer(data: Json): boolean {
  * as its `refusal` text; with `rules.responsesRefusal` an OpenAI Responses output without output text
  * reads as the texts of its message items' `refusal` parts; with `rules.anthropicRefusal` an Anthropic
  * answer refused with no text reads as its refusal explanation, else ""; with `rules.responsesReasoningOnly` an
- * OpenAI Responses output of reasoning items alone has no message ("").
+ * OpenAI Responses output of reasoning items alone has no message (""); with `rules.responsesCompaction`
+ * neither has the answer of OpenAI's compaction endpoint ("").
  */
 export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_RULES): { value: Json; branch: ResponseBranch } {
   if (isObject(data)) {
@@ -71,6 +75,8 @@ export function extractResponseMessage(data: Json, rules: ProviderRules = SEED_R
       const refusal = responsesRefusalText(data);
       if (refusal !== undefined) return { value: refusal, branch: 'RESP_RESPONSES_REFUSAL' };
     }
+    // Its output is the kept user messages and the encrypted summary: nothing the model said in words.
+    if (rules.responsesCompaction && isResponsesCompaction(data)) return { value: '', branch: 'RESP_RESPONSES_COMPACTION' };
     if (toolCallArray(data) !== undefined) return { value: '', branch: 'RESP_TOOL_CALLS_ONLY' };
     if (rules.responsesFunctionCalls && responsesFunctionCallItems(data, rules.responsesCustomToolCalls, rules.responsesWebSearchCalls) !== undefined) return { value: '', branch: 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' };
     if (rules.responsesReasoningOnly && responsesReasoningOnly(data)) return { value: '', branch: 'RESP_RESPONSES_REASONING_ONLY' };

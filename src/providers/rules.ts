@@ -73,6 +73,12 @@ export interface ProviderRules {
    */
   responsesReasoningOnly?: boolean;
   /**
+   * OpenAI's compaction endpoint (fix `responses-compact-calls`): its answer (`response.compaction`)
+   * has the message "", not the whole object as JSON, and its request writes no user step (its input
+   * is the conversation so far, sent again).
+   */
+  responsesCompaction?: boolean;
+  /**
    * An LLM end that holds no answer (`{}` from a stream with no event, the gateway's `{"body_bytes": n}`
    * for a body not read, a Responses object with an empty output and no error) has the message "",
    * not that stand-in as JSON.

@@ -21,7 +21,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
   const fallThrough = fixes.has('json-null-fallthrough');
   return {
     hooks: { oneSyntheticSessionPerHook: fixes.has('single-synthetic-session-id'), cursorMcpResult: fixes.has('cursor-mcp-result'), cursorShellTool: fixes.has('cursor-shell-tool'), cursorAgentText: fixes.has('cursor-agent-text'), hermesTurnText: fixes.has('hermes-turn-text') },
-    routes: { providerApiPaths: fixes.has('provider-api-paths') },
+    routes: { providerApiPaths: fixes.has('provider-api-paths'), responsesCompact: fixes.has('responses-compact-calls') },
     gateway: {
       codexClientMetadataSession: fixes.has('codex-client-metadata-session'),
       jsonStringFallThrough: fallThrough,
