@@ -52,10 +52,14 @@ describe('resolveInputs: directories', () => {
     assert.deepEqual(passed, ['tree/sub/notes.txt']);
   });
 
-  it('tells of no file it read, nor of a file a glob matched by itself', async () => {
+  it('tells of no file it read: one a glob matched by itself, one another argument names, one walked twice is told once', async () => {
     const passed: string[] = [];
-    assert.deepEqual(await namesOf(['tree/sub/*'], { ...env, passedOver: (name) => passed.push(name) }), ['tree/sub/deeper/e.har', 'tree/sub/notes.txt']);
+    const telling = { ...env, passedOver: (name: string) => passed.push(name) };
+    assert.deepEqual(await namesOf(['tree/sub/*'], telling), ['tree/sub/deeper/e.har', 'tree/sub/notes.txt']);
+    assert.deepEqual(await namesOf(['tree', 'tree/sub/notes.txt'], telling), ['tree/a-b/d.ndjson', 'tree/a.jsonl', 'tree/b.ndjson', 'tree/sub/deeper/e.har', 'tree/sub/notes.txt']);
     assert.deepEqual(passed, []);
+    await namesOf(['tree', 'tree/sub'], telling);
+    assert.deepEqual(passed, ['tree/sub/notes.txt']);
   });
 
   it('opens files relative to cwd', async () => {

@@ -86,9 +86,10 @@ export async function resolveInputs(args: string[], env: InputEnv): Promise<Inpu
   }
   const sources: InputSource[] = [];
   const seen = new Set<string>();
+  const passedOver: string[] = [];
   for (const arg of args) {
     const given = env.opened?.get(arg);
-    const expanded = given ? [given] : arg === STDIN_NAME ? [stdinSource(env)] : await resolveArgument(arg, env.cwd, env.passedOver);
+    const expanded = given ? [given] : arg === STDIN_NAME ? [stdinSource(env)] : await resolveArgument(arg, env.cwd, (name) => passedOver.push(name));
     // Looked up together, not one after another: a directory of 20,000 logs took a second in turn.
     const keys = await Promise.all(expanded.map((source) => (source.name === STDIN_NAME || given ? resolve(env.cwd, source.name) : fileIdentity(source.path ?? resolve(env.cwd, source.name)))));
     for (const [i, source] of expanded.entries()) {
@@ -97,6 +98,11 @@ export async function resolveInputs(args: string[], env: InputEnv): Promise<Inpu
       seen.add(key);
       sources.push(source);
     }
+  }
+  // A file one walk passed over and another argument names (`logs/ logs/events.json`) is read: not told.
+  if (env.passedOver && passedOver.length > 0) {
+    const read = new Set(sources.map((source) => resolve(env.cwd, source.name)));
+    for (const name of new Set(passedOver)) if (!read.has(resolve(env.cwd, name))) env.passedOver(name);
   }
   return sources;
 }
