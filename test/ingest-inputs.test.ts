@@ -82,12 +82,16 @@ describe('resolveInputs: temporary trees', () => {
     await writeFile(join(dir, 'logs', 'w.txt.gz'), '');
     await writeFile(join(dir, 'logs', 'v.zhar'), '');
     await writeFile(join(dir, 'empty', 'nested', 'readme.md'), '');
+    await mkdir(join(dir, 'logs', '.git'), { recursive: true });
+    await writeFile(join(dir, 'logs', '.git', 'HEAD'), ''); // under a hidden directory: never said to be passed over
     await writeFile(join(dir, 'run[1].ndjson'), '');
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 
   it("includes .gz variants and mitmproxy's zlib .zhar, and matches extensions case-insensitively", async () => {
-    assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir }), ['logs/day1/x.ndjson.gz', 'logs/v.zhar', 'logs/y.JSONL', 'logs/z.har.gz']);
+    const passed: string[] = [];
+    assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir, passedOver: (name) => passed.push(name) }), ['logs/day1/x.ndjson.gz', 'logs/v.zhar', 'logs/y.JSONL', 'logs/z.har.gz']);
+    assert.deepEqual(passed, ['logs/w.txt.gz'], 'nothing under logs/.git');
   });
 
   it('throws not-found for a directory holding no inputs, naming the files it holds', async () => {

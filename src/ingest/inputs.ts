@@ -203,7 +203,8 @@ interface FoundFile {
 
 /**
  * Input files under `dir`, recursively, named relative to the directory as given, sorted by path, and
- * the other (not hidden) files the walk passed over, likewise. Symlinks are followed, as a glob follows
+ * the other files the walk passed over, likewise (not hidden ones, nor any under a hidden directory:
+ * `convert .` in a repository would list all of `.git`). Symlinks are followed, as a glob follows
  * them: a link to a file is a file, a link to a directory is walked, unless that directory was walked
  * already (by device and inode: a link back up the tree, a loop, or two links to one place are walked
  * once). A link that leads nowhere (dangling, or a loop of links) holds no input and is passed over.
@@ -214,7 +215,8 @@ async function listInputFiles(dir: string, cwd: string): Promise<{ found: FoundF
   const found: FoundFile[] = [];
   const passedOver: string[] = [];
   const walked = new Set<string>();
-  const walk = async (relativeDir: string, absoluteDir: string | Buffer, info: Stats): Promise<void> => {
+  // `hidden`: under a hidden directory (.git, .cache), whose other files are not told either.
+  const walk = async (relativeDir: string, absoluteDir: string | Buffer, info: Stats, hidden: boolean): Promise<void> => {
     const identity = `${info.dev}:${info.ino}`;
     if (walked.has(identity)) return;
     walked.add(identity);
@@ -230,19 +232,19 @@ async function listInputFiles(dir: string, cwd: string): Promise<{ found: FoundF
       const target = entry.isSymbolicLink() ? await linkTarget(path, name, inputName) : undefined;
       if (entry.isDirectory()) {
         const info = await statOrUndefined(path, name);
-        if (info) await walk(name, path, info); // (gone since it was listed: nothing to read)
+        if (info) await walk(name, path, info, hidden || entryText.startsWith('.')); // (gone since it was listed: nothing to read)
       } else if (target?.isDirectory()) {
         // A linked directory that cannot be listed holds nothing the walk was asked for (before links
         // were followed, it was not walked at all): passed over, not a reason to stop the run.
-        if (await canList(path)) await walk(name, path, target);
+        if (await canList(path)) await walk(name, path, target, hidden || entryText.startsWith('.'));
       } else if (entry.isFile() || target?.isFile()) {
         if (inputName) found.push({ name, path });
-        else if (!entryText.startsWith('.')) passedOver.push(name);
+        else if (!hidden && !entryText.startsWith('.')) passedOver.push(name);
       }
     }
   };
   const absolute = resolve(cwd, dir);
-  await walk(dir, absolute, await stat(absolute));
+  await walk(dir, absolute, await stat(absolute), false);
   const byName = (a: { name: string } | string, b: { name: string } | string) => comparePaths(typeof a === 'string' ? a : a.name, typeof b === 'string' ? b : b.name);
   return { found: found.sort(byName), passedOver: passedOver.sort(byName) };
 }
