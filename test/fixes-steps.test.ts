@@ -12,7 +12,7 @@ import { validateTrajectory } from '../src/atif/validate/index.js';
 import { finalMetrics } from '../src/atif/metrics.js';
 import type { Step } from '../src/atif/types.js';
 import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../src/providers/tool-calls.js';
-import { anthropicTokenAccountingApplies, extractMetrics, providerReportedCostApplies, responsesCachedTokensApply } from '../src/providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, type Metrics } from '../src/providers/usage.js';
 import { responseReasoning } from '../src/providers/reasoning.js';
 import { anthropicServerToolResults } from '../src/providers/anthropic.js';
 import type { ProviderRules } from '../src/providers/rules.js';
@@ -926,6 +926,42 @@ describe('provider-reported-cost (#206, #796)', () => {
     assert.equal(providerReportedCostApplies({ usage: { ...tokens, cost: 0.01 } }), true);
     assert.equal(providerReportedCostApplies({ usage: { ...tokens, cost_usd: 0.02, cost: 0.01 } }), false);
     assert.equal(providerReportedCostApplies({ usage: tokens }), false);
+  });
+});
+
+describe('annotated-response-cost (NeMo-Relay 0.8 model pricing)', () => {
+  const N = 'annotated-response-cost';
+
+  it("a 0.8 LLM end's annotated cost is the step's cost_usd when the body reports none; the body's own cost comes first; euros are none", async () => {
+    const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
+    const costs = (t: typeof d) => t.steps.filter((s) => s.source === 'agent').map((s) => s.metrics?.cost_usd);
+    // annotated model_pricing estimates: 0.00304 USD (no body cost), 0.00076 USD (body cost_usd 0.0009), 0.0007 EUR
+    assert.deepEqual(costs(s0), [undefined, 0.0009, undefined], 'relay-0.3 reads the body\'s usage only');
+    assert.deepEqual(costs(d), [0.00304, 0.0009, undefined]);
+    const cost = (d.steps[1].metrics?.extra?.nemo_relay as { cost?: Record<string, Json> } | undefined)?.cost;
+    assert.equal(cost?.source, 'model_pricing', 'the user can tell an estimate from a bill');
+    assert.equal(cost?.pricing_as_of, '2026-05-01');
+    assert.equal(d.steps[3].metrics?.extra?.nemo_relay, undefined, 'no annotation kept where it gave no cost');
+    assert.deepEqual(without(d.steps, 'metrics'), without(s0.steps, 'metrics'));
+    assert.deepEqual(d.final_metrics, { ...s0.final_metrics, total_cost_usd: 0.00394 });
+    assert.deepEqual(off.final_metrics, s0.final_metrics);
+    assert.deepEqual(validateTrajectory(d).filter((f) => f.level === 'error'), []);
+    assert.ok((await stepAt(N, 2)).fixes?.includes(N));
+    assert.ok(!(await stepAt(N, 4)).fixes?.includes(N), 'not named where the body gave the cost');
+  });
+
+  it('reads a USD total, a provider-reported cost\'s parts without one, and a cost alone as metrics', () => {
+    const profile = (cost: Json) => ({ annotated_response: { usage: { prompt_tokens: 1, cost } } });
+    const read = (cost: Json, metrics?: Metrics) => withAnnotatedCost(metrics, profile(cost)).metrics?.cost_usd;
+    assert.equal(read({ total: 0.5, source: 'model_pricing' }), 0.5, 'no currency is USD');
+    assert.equal(read({ total: 0.5, currency: 'usd', source: 'model_pricing' }), 0.5);
+    assert.equal(read({ total: 0.5, currency: 'EUR', source: 'model_pricing' }), undefined);
+    assert.equal(read({ input: 0.25, output: 0.5, currency: 'USD', source: 'provider_reported' }), 0.75);
+    assert.equal(read({ input: 0.25, output: 0.5, currency: 'USD', source: 'model_pricing' }), undefined, "an estimate's parts are not summed, as at HEAD");
+    assert.equal(read({ total: 0.5 }, { prompt_tokens: 3, cost_usd: 0.1 }), 0.1, "the response's cost first");
+    assert.equal(read('0.5'), undefined);
+    assert.deepEqual(withAnnotatedCost(undefined, profile({ total: 0.5 })), { metrics: { cost_usd: 0.5, extra: { nemo_relay: { cost: { total: 0.5 } } } }, applied: true });
+    assert.deepEqual(withAnnotatedCost({ prompt_tokens: 3 }, { annotated_response: { usage: { prompt_tokens: 3 } } }), { metrics: { prompt_tokens: 3 }, applied: false });
   });
 });
 

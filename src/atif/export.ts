@@ -259,6 +259,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     anthropicTokenAccounting: fixes.has('anthropic-token-accounting'),
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
     providerReportedCost: fixes.has('provider-reported-cost'),
+    annotatedResponseCost: fixes.has('annotated-response-cost'),
     tokenCountCalls: fixes.has('count-tokens-calls'),
     providerReasoning: fixes.has('provider-reasoning'),
     chatRefusal: fixes.has('chat-refusal-message'),

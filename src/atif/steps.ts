@@ -13,7 +13,7 @@ import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { responseReasoning } from '../providers/reasoning.js';
-import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, providerReportedCostApplies, responsesCachedTokensApply, type Metrics } from '../providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
@@ -462,7 +462,11 @@ export class StepBuilder {
     if (reasoning !== undefined) step.reasoning_content = reasoning;
     // A copy: a tool start may add a call to the step's list, and the readings are shared.
     if (toolCalls) step.tool_calls = [...toolCalls];
-    const metrics = mergedMetrics(extractMetrics(data, this.lookups.rules), this.lookups.supplemental.get(e.uuid));
+    let metrics = mergedMetrics(extractMetrics(data, this.lookups.rules), this.lookups.supplemental.get(e.uuid));
+    // Fix annotated-response-cost: after the response's own cost and a merged partner's, the cost
+    // NeMo-Relay 0.8 wrote on the end's codec annotation (its price-table estimate).
+    let annotatedCost = false;
+    if (this.lookups.rules.annotatedResponseCost) ({ metrics, applied: annotatedCost } = withAnnotatedCost(metrics, e.categoryProfile));
     if (metrics) step.metrics = metrics;
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
@@ -485,6 +489,7 @@ export class StepBuilder {
     // Only a step with a cached count can owe it to the fix: the comparison is skipped on every other LLM end.
     if (this.lookups.rules.responsesCachedTokens && step.metrics?.cached_tokens !== undefined && responsesCachedTokensApply(data)) this.markFix(step, 'responses-cached-tokens');
     if (this.lookups.rules.providerReportedCost && step.metrics?.cost_usd !== undefined && providerReportedCostApplies(data)) this.markFix(step, 'provider-reported-cost');
+    if (annotatedCost) this.markFix(step, 'annotated-response-cost');
     if (reasoning !== undefined && responseReasoning(data) === undefined) this.markFix(step, 'provider-reasoning');
     if (message.branch === 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' || (this.lookups.fixes.has('responses-function-calls') && responsesCallIdsDiffer(data))) {
       this.markFix(step, 'responses-function-calls');

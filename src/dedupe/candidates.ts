@@ -10,7 +10,7 @@ import { isErrorAnswer } from '../providers/response.js';
 import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
 import { ResponseReadings } from '../providers/readings.js';
 import type { PromotedToolCall } from '../providers/tool-calls.js';
-import { extractMetrics, type Metrics } from '../providers/usage.js';
+import { extractMetrics, withAnnotatedCost, type Metrics } from '../providers/usage.js';
 import { groupBy } from '../util/group-by.js';
 import { eventFidelity, gatewayMarker, hookMarker, nonExactMarker, type Fidelity } from './fidelity.js';
 import { collectKeys, type CorrelationKeys } from './keys.js';
@@ -152,7 +152,10 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
   const endModel = profileModelName(end);
   if (startModel !== undefined) [c.modelName, c.modelFrom] = [startModel, 'start'];
   else if (endModel !== undefined) [c.modelName, c.modelFrom] = [endModel, 'end'];
-  const metrics = extractMetrics(end.data!, readings.rules);
+  const read = extractMetrics(end.data!, readings.rules);
+  // Fix annotated-response-cost: the end's annotated cost is its metrics' too, so it is passed on to a
+  // merged partner's step as the response's own cost would be.
+  const metrics = readings.rules.annotatedResponseCost ? withAnnotatedCost(read, end.categoryProfile).metrics : read;
   if (metrics) c.endMetrics = metrics;
   const responseId = isObject(end.data) ? end.data.id : undefined;
   if (typeof responseId === 'string' && responseId !== '') c.responseId = responseId;

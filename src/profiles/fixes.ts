@@ -197,6 +197,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'annotated-response-cost',
+    summary: "the cost NeMo-Relay 0.8 writes on an LLM end's codec annotation (category_profile.annotated_response.usage.cost: its pricing plugin's estimate from the tokens and its price table, or a cost the provider reported) is the step's cost_usd when the response's own usage reports none: the USD total (a provider-reported cost's parts summed when it has no total; another currency is none); the cost object as written, with its source and price table, stays in metrics.extra.nemo_relay.cost",
+    origin: "NeMo-Relay 0.8 (crates/core/src/observability/atif.rs extract_metrics reads the normalized usage's cost, and model_pricing estimates it at the LLM end); relay-0.3 reads the cost of the response body's usage only, where the estimate never is, so every step of a 0.8 stream priced by Relay had no cost_usd and final_metrics no total_cost_usd",
+    inDefault: true,
+  },
+  {
     name: 'final-metrics-per-field',
     summary: 'each final_metrics total is written when at least one step has that field, as its sum, 0 included: no total_prompt_tokens or total_completion_tokens of 0 made up for steps that counted none (a usage that reported only a cost), and a total_cached_tokens or total_cost_usd of 0 that steps reported is kept',
     origin: 'NeMo-Relay #206 (final metrics per field); atif-conversion.md §3.19: relay-0.3 writes the prompt and completion totals whenever any step has metrics, and the cached and cost totals only when positive',

@@ -48,6 +48,12 @@ export interface ProviderRules {
    */
   providerReportedCost?: boolean;
   /**
+   * The cost NeMo-Relay 0.8 writes on an LLM end's `category_profile.annotated_response.usage.cost`
+   * (its pricing plugin's estimate, or a cost the provider reported) is the step's `cost_usd` when the
+   * response's usage reports none (fix `annotated-response-cost`).
+   */
+  annotatedResponseCost?: boolean;
+  /**
    * A call of Anthropic's token-counting endpoint is no inference: it is no dedupe candidate and
    * writes no step (fix count-tokens-calls).
    */

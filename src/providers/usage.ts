@@ -159,6 +159,61 @@ export function providerReportedCostApplies(data: Json): boolean {
   return extractMetrics(data, { providerReportedCost: true })?.cost_usd !== extractMetrics(data)?.cost_usd;
 }
 
+/**
+ * Fix `annotated-response-cost`: the cost NeMo-Relay 0.8 writes on an LLM end's codec annotation,
+ * `category_profile.annotated_response.usage.cost` (a `CostEstimate`: `total`, `currency` (USD when
+ * absent), the `input`/`output`/`cache_read`/`cache_write` parts, `source` `model_pricing` or
+ * `provider_reported`, and where a price came from). Its pricing plugin estimates it from the tokens
+ * and its price table; the response body carries no cost then. The USD `total`, else, for a
+ * provider-reported cost only, the sum of its parts (an estimate's parts without a total are not
+ * summed, as HEAD's `total_or_component_sum` does not); another currency is none.
+ */
+export function annotatedCost(categoryProfile: JsonObject | undefined): { usd: number; cost: JsonObject } | undefined {
+  const annotated = categoryProfile ? getOwn(categoryProfile, 'annotated_response') : undefined;
+  const usage = isObject(annotated) ? getOwn(annotated, 'usage') : undefined;
+  const cost = isObject(usage) ? getOwn(usage, 'cost') : undefined;
+  if (!isObject(cost)) return undefined;
+  const currency = getOwn(cost, 'currency');
+  if (currency !== undefined && !(typeof currency === 'string' && currency.toUpperCase() === 'USD')) return undefined;
+  const total = getOwn(cost, 'total');
+  if (isNumber(total)) return { usd: numberValue(total), cost };
+  if (getOwn(cost, 'source') !== 'provider_reported') return undefined;
+  let sum: number | undefined;
+  for (const part of COST_PARTS) {
+    const v = getOwn(cost, part);
+    if (isNumber(v)) sum = (sum ?? 0) + numberValue(v);
+  }
+  return sum === undefined ? undefined : { usd: sum, cost };
+}
+
+/**
+ * An LLM end's metrics with fix `annotated-response-cost`: when the response's own usage reports no
+ * cost (it comes first, as a provider's reported cost), the annotation's cost is the step's `cost_usd`,
+ * and the cost object as NeMo-Relay wrote it (whether it is an estimate, the price table's model and
+ * date) is kept in `extra.nemo_relay.cost`. A cost alone makes metrics. Returns the metrics given
+ * (changed in place) or new ones, and whether the annotation gave the cost.
+ */
+export function withAnnotatedCost(metrics: Metrics | undefined, categoryProfile: JsonObject | undefined): { metrics: Metrics | undefined; applied: boolean } {
+  if (metrics?.cost_usd !== undefined) return { metrics, applied: false };
+  const found = annotatedCost(categoryProfile);
+  if (!found) return { metrics, applied: false };
+  const m: Metrics = metrics ?? {};
+  const extra: JsonObject = { ...m.extra };
+  const relay = getOwn(extra, 'nemo_relay');
+  setOwn(extra, 'nemo_relay', { ...(isObject(relay) ? relay : {}), cost: found.cost });
+  // Rebuilt in sorted key order, as extractMetrics writes its fields.
+  const out: Metrics = {};
+  if (m.cached_tokens !== undefined) out.cached_tokens = m.cached_tokens;
+  if (m.completion_token_ids !== undefined) out.completion_token_ids = m.completion_token_ids;
+  if (m.completion_tokens !== undefined) out.completion_tokens = m.completion_tokens;
+  out.cost_usd = found.usd;
+  out.extra = extra;
+  if (m.logprobs !== undefined) out.logprobs = m.logprobs;
+  if (m.prompt_token_ids !== undefined) out.prompt_token_ids = m.prompt_token_ids;
+  if (m.prompt_tokens !== undefined) out.prompt_tokens = m.prompt_tokens;
+  return { metrics: out, applied: true };
+}
+
 /** The sum of the counts present (undefined when none is). */
 function sumU64(counts: Array<U64 | undefined>): U64 | undefined {
   let sum: U64 | undefined;
