@@ -12,7 +12,7 @@ import { validateTrajectory } from '../src/atif/validate/index.js';
 import { finalMetrics } from '../src/atif/metrics.js';
 import type { Step } from '../src/atif/types.js';
 import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../src/providers/tool-calls.js';
-import { anthropicTokenAccountingApplies, extractMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, type Metrics } from '../src/providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, withOptimizationSummary, isOptimizationContributionMark, type Metrics } from '../src/providers/usage.js';
 import { responseReasoning } from '../src/providers/reasoning.js';
 import { anthropicServerToolResults } from '../src/providers/anthropic.js';
 import type { ProviderRules } from '../src/providers/rules.js';
@@ -962,6 +962,51 @@ describe('annotated-response-cost (NeMo-Relay 0.8 model pricing)', () => {
     assert.equal(read('0.5'), undefined);
     assert.deepEqual(withAnnotatedCost(undefined, profile({ total: 0.5 })), { metrics: { cost_usd: 0.5, extra: { nemo_relay: { cost: { total: 0.5 } } } }, applied: true });
     assert.deepEqual(withAnnotatedCost({ prompt_tokens: 3 }, { annotated_response: { usage: { prompt_tokens: 3 } } }), { metrics: { prompt_tokens: 3 }, applied: false });
+  });
+});
+
+describe('llm-optimization-summary (NeMo-Relay 0.8 optimization accounting)', () => {
+  const N = 'llm-optimization-summary';
+  const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${String(s.message)}`);
+  const optimization = (s: Step) => (s.metrics?.extra?.nemo_relay as { optimization?: Record<string, Json> } | undefined)?.optimization;
+
+  it("a 0.8 LLM end's summary is its step's metrics.extra.nemo_relay.optimization and final_metrics totals it; its contribution mark writes no step", async () => {
+    const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
+    // call 1: a compressed prompt (400 tokens, 0.0008 USD saved); call 2: routed to gpt-4.1-mini
+    // (0.001568 USD saved); call 3: a contribution mark, its end without a summary.
+    assert.deepEqual(messages(s0), ['user: Summarise the README.', 'system: nemo_relay.llm.optimization', 'agent: It documents the CLI.', 'user: Is it current?', 'system: nemo_relay.llm.optimization', 'agent: Yes.', "user: Thanks!", 'system: nemo_relay.llm.optimization', "agent: You're welcome."]);
+    assert.deepEqual(messages(d), ['user: Summarise the README.', 'agent: It documents the CLI.', 'user: Is it current?', 'agent: Yes.', "user: Thanks!", 'system: nemo_relay.llm.optimization', "agent: You're welcome."]);
+    assert.deepEqual(s0.steps.map(optimization), s0.steps.map(() => undefined), 'relay-0.3 keeps no summary');
+    assert.deepEqual(optimization(d.steps[1])?.tokens_saved, { prompt_tokens: 400, total_tokens: 400 });
+    assert.deepEqual((optimization(d.steps[3])?.contributions as Json[] | undefined)?.length, 1, 'the contribution the mark carried is in the summary');
+    assert.equal(optimization(d.steps[6]), undefined);
+    assert.equal(d.steps[1].metrics?.extra?.total_tokens, 1240, 'the usage extra stays beside it');
+    assert.deepEqual(d.final_metrics, {
+      ...s0.final_metrics,
+      total_steps: 7,
+      extra: { nemo_relay: { optimization: { estimated_cost_saved_usd: 0.002368, llm_call_count: 2, prompt_tokens_saved: 400, total_tokens_saved: 400 } } },
+    });
+    assert.deepEqual(off.final_metrics, s0.final_metrics);
+    assert.deepEqual(validateTrajectory(d).filter((f) => f.level === 'error'), []);
+    assert.deepEqual((await stepAt(N, 2)).fixes, [N]);
+    assert.ok(!(await stepAt(N, 7)).fixes?.includes(N), 'not named where no summary was');
+  });
+
+  it('keeps the metrics it is given, makes metrics of a summary alone, and totals USD savings only', () => {
+    const profile = (summary: Json) => ({ annotated_response: { optimization_summary: summary } });
+    const summary = { tokens_saved: { prompt_tokens: 10 }, estimated_cost_saved: 0.5, currency: 'EUR' };
+    assert.deepEqual(withOptimizationSummary(undefined, profile(summary)), { metrics: { extra: { nemo_relay: { optimization: summary } } }, applied: true });
+    assert.deepEqual(withOptimizationSummary({ prompt_tokens: 3, extra: { nemo_relay: { cost: 1 } } }, profile(summary)).metrics, { prompt_tokens: 3, extra: { nemo_relay: { cost: 1, optimization: summary } } });
+    assert.equal(withOptimizationSummary({ prompt_tokens: 3 }, profile('x')).applied, false);
+    const step = (m: Metrics): Step => ({ step_id: 1, source: 'agent', message: '', metrics: m });
+    const with_ = (o: Json) => step(withOptimizationSummary({ prompt_tokens: 1 }, profile(o)).metrics!);
+    assert.deepEqual(finalMetrics([with_(summary), with_({ tokens_saved: {}, estimated_cost_saved: 0.25, currency: 'usd' }), step({ prompt_tokens: 1 })], true, true).extra, {
+      nemo_relay: { optimization: { estimated_cost_saved_usd: 0.25, llm_call_count: 2, prompt_tokens_saved: 10 } },
+    });
+    assert.equal(finalMetrics([with_(summary)], true, false).extra, undefined, 'not without the fix');
+    assert.equal(isOptimizationContributionMark('nemo_relay.llm.optimization', undefined), true);
+    assert.equal(isOptimizationContributionMark('x', { name: 'nemo.relay.llm_optimization_contribution', version: '1' }), true);
+    assert.equal(isOptimizationContributionMark('response_cache', undefined), false);
   });
 });
 

@@ -4,6 +4,7 @@ import { getOwn, isNumber, isObject, type JsonObject } from '../json/value.js';
 import { dedupeFixOptions } from '../dedupe/fix-options.js';
 import { runDedupe, type DedupeOptions, type DedupeResult } from '../dedupe/pass.js';
 import { ResponseReadings } from '../providers/readings.js';
+import { optimizationSummary } from '../providers/usage.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { removeProjectedDuplicates, pruneSubagentRefs, renumber, type ToolStepDecision } from './cleanup.js';
 import { correlateToolCalls } from './correlation.js';
@@ -79,7 +80,11 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   const starts = new Map<string, AtofEvent>();
   const llmEnds = new Map<string, boolean>();
   const llmStartModels = new Map<string, string>();
+  // Fix llm-optimization-summary: the LLM spans whose end carries an optimization summary (their
+  // contribution marks, which come before the end, are in it).
+  const optimizedLlms = new Set<string>();
   for (const e of sorted) {
+    if (rules.llmOptimizationSummary && e.category === 'llm' && e.scopeCategory === 'end' && optimizationSummary(e.categoryProfile)) optimizedLlms.add(e.uuid);
     // Whether any end of the span carries a response: a later end without one does not undo it.
     if (e.category === 'llm' && e.scopeCategory === 'end' && (e.data !== undefined || !llmEnds.has(e.uuid))) llmEnds.set(e.uuid, e.data !== undefined);
     if (e.scopeCategory !== 'start') continue;
@@ -87,7 +92,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const model = e.category === 'llm' ? startModelName(e) : undefined;
     if (model !== undefined) llmStartModels.set(e.uuid, model);
   }
-  const base: Omit<Lookups, 'prepass'> = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels };
+  const base: Omit<Lookups, 'prepass'> = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels, optimizedLlms };
   if (opts.fixes.has('hook-turn-steps')) base.delegatedPrompts = delegatedPrompts(sorted);
   const conversions: AgentConversion[] = [];
   const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
@@ -260,6 +265,7 @@ export function providerRules(fixes: FixSet): ProviderRules {
     responsesCachedTokens: fixes.has('responses-cached-tokens'),
     providerReportedCost: fixes.has('provider-reported-cost'),
     annotatedResponseCost: fixes.has('annotated-response-cost'),
+    llmOptimizationSummary: fixes.has('llm-optimization-summary'),
     tokenCountCalls: fixes.has('count-tokens-calls'),
     providerReasoning: fixes.has('provider-reasoning'),
     chatRefusal: fixes.has('chat-refusal-message'),
@@ -289,7 +295,7 @@ function assemble(sessionId: string, trajectoryId: string, agent: AgentInfo, ste
     trajectory_id: trajectoryId,
     agent: structuredClone(agent),
     steps,
-    final_metrics: finalMetrics(steps, fixes.has('final-metrics-per-field')),
+    final_metrics: finalMetrics(steps, fixes.has('final-metrics-per-field'), fixes.has('llm-optimization-summary')),
   };
   if (children.length > 0) t.subagent_trajectories = children;
   return t;

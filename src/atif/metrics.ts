@@ -1,4 +1,4 @@
-import { addU64, JsonNumber } from '../json/value.js';
+import { addU64, asU64, getOwn, isNumber, isObject, JsonNumber, numberValue, type JsonObject } from '../json/value.js';
 import type { U64 } from '../providers/usage.js';
 import type { FinalMetrics, Step } from './types.js';
 
@@ -11,10 +11,12 @@ const isPositive = (v: U64) => (typeof v === 'number' ? v > 0 : v instanceof Jso
  * With `perField` (fix final-metrics-per-field, NeMo-Relay #206): each total when at least one step
  * has that field, its sum as it is, 0 included (a free model's reported cost of 0 is a cost).
  */
-export function finalMetrics(steps: readonly Step[], perField = false): FinalMetrics {
+export function finalMetrics(steps: readonly Step[], perField = false, optimization = false): FinalMetrics {
   const withMetrics = steps.filter((s) => s.metrics);
   const fm: FinalMetrics = { total_steps: steps.length };
   if (withMetrics.length === 0) return fm;
+  const saved = optimization ? optimizationTotals(withMetrics) : undefined;
+  if (saved) fm.extra = { nemo_relay: { optimization: saved } };
   let prompt: U64 = 0;
   let completion: U64 = 0;
   let cached: U64 = 0;
@@ -39,4 +41,39 @@ export function finalMetrics(steps: readonly Step[], perField = false): FinalMet
   if (isPositive(cached)) fm.total_cached_tokens = cached;
   if (cost > 0) fm.total_cost_usd = cost;
   return fm;
+}
+
+/**
+ * Fix `llm-optimization-summary`: the totals NeMo-Relay 0.8's exporter writes in
+ * `final_metrics.extra.nemo_relay.optimization` over the steps whose metrics carry an optimization
+ * summary: how many (`llm_call_count`), the sums of their `tokens_saved.prompt_tokens` and
+ * `tokens_saved.total_tokens`, and of their `estimated_cost_saved` in USD. A sum no step gave is left
+ * out (HEAD writes it as null). None without any summary.
+ */
+function optimizationTotals(steps: readonly Step[]): JsonObject | undefined {
+  let calls = 0;
+  let prompt: U64 | undefined;
+  let total: U64 | undefined;
+  let usd: number | undefined;
+  for (const s of steps) {
+    const relay = s.metrics?.extra ? getOwn(s.metrics.extra, 'nemo_relay') : undefined;
+    const summary = isObject(relay) ? getOwn(relay, 'optimization') : undefined;
+    if (!isObject(summary)) continue;
+    calls++;
+    const tokens = getOwn(summary, 'tokens_saved');
+    const p = isObject(tokens) ? asU64(getOwn(tokens, 'prompt_tokens')) : undefined;
+    const t = isObject(tokens) ? asU64(getOwn(tokens, 'total_tokens')) : undefined;
+    if (p !== undefined) prompt = prompt === undefined ? p : addU64(prompt, p);
+    if (t !== undefined) total = total === undefined ? t : addU64(total, t);
+    const currency = getOwn(summary, 'currency');
+    const cost = getOwn(summary, 'estimated_cost_saved');
+    if (typeof currency === 'string' && currency.toUpperCase() === 'USD' && isNumber(cost)) usd = (usd ?? 0) + numberValue(cost);
+  }
+  if (calls === 0) return undefined;
+  const out: JsonObject = {};
+  if (usd !== undefined) out.estimated_cost_saved_usd = usd;
+  out.llm_call_count = calls;
+  if (prompt !== undefined) out.prompt_tokens_saved = prompt;
+  if (total !== undefined) out.total_tokens_saved = total;
+  return out;
 }

@@ -13,7 +13,7 @@ import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { responseReasoning } from '../providers/reasoning.js';
-import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, type Metrics } from '../providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, withOptimizationSummary, isOptimizationContributionMark, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
@@ -47,6 +47,8 @@ export interface Lookups {
   llmEnds: ReadonlyMap<string, boolean>;
   /** LLM span uuid → the model its start names (profile, else request). */
   llmStartModels: ReadonlyMap<string, string>;
+  /** Fix `llm-optimization-summary`: LLM span uuids whose end carries an optimization summary. */
+  optimizedLlms: ReadonlySet<string>;
   /** Fix `hook-turn-steps`: Claude Code subagent scope uuid → the task its Task/Agent call gave it. */
   delegatedPrompts?: ReadonlyMap<string, string>;
 }
@@ -467,6 +469,9 @@ export class StepBuilder {
     // NeMo-Relay 0.8 wrote on the end's codec annotation (its price-table estimate).
     let annotatedCost = false;
     if (this.lookups.rules.annotatedResponseCost) ({ metrics, applied: annotatedCost } = withAnnotatedCost(metrics, e.categoryProfile));
+    // Fix llm-optimization-summary: what a plugin's optimization saved on this call, as HEAD writes it.
+    let optimized = false;
+    if (this.lookups.rules.llmOptimizationSummary) ({ metrics, applied: optimized } = withOptimizationSummary(metrics, e.categoryProfile));
     if (metrics) step.metrics = metrics;
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
@@ -490,6 +495,7 @@ export class StepBuilder {
     if (this.lookups.rules.responsesCachedTokens && step.metrics?.cached_tokens !== undefined && responsesCachedTokensApply(data)) this.markFix(step, 'responses-cached-tokens');
     if (this.lookups.rules.providerReportedCost && step.metrics?.cost_usd !== undefined && providerReportedCostApplies(data)) this.markFix(step, 'provider-reported-cost');
     if (annotatedCost) this.markFix(step, 'annotated-response-cost');
+    if (optimized) this.markFix(step, 'llm-optimization-summary');
     if (reasoning !== undefined && responseReasoning(data) === undefined) this.markFix(step, 'provider-reasoning');
     if (message.branch === 'RESP_RESPONSES_FUNCTION_CALLS_ONLY' || (this.lookups.fixes.has('responses-function-calls') && responsesCallIdsDiffer(data))) {
       this.markFix(step, 'responses-function-calls');
@@ -776,6 +782,11 @@ export class StepBuilder {
   private mark(e: AtofEvent): void {
     const hookName = isObject(e.metadata) ? getOwn(e.metadata, 'hook_event_name') : undefined;
     if (e.name === 'llm.chunk' || hookName === 'llm.chunk') return;
+    // Fix llm-optimization-summary: a plugin's optimization contribution, recorded under its LLM call, is
+    // in the summary that call's end carries (its contributions), which the agent step keeps: no system
+    // step between the call's user and agent steps, and, like a chunk mark, no flush (HEAD's exporter
+    // reads no mark). A contribution whose call ended without a summary is still a step.
+    if (e.parentUuid !== undefined && this.lookups.optimizedLlms.has(e.parentUuid) && isOptimizationContributionMark(e.name, e.raw.data_schema)) return;
     this.flush();
     const data = e.data;
     if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;

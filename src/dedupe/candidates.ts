@@ -10,7 +10,7 @@ import { isErrorAnswer } from '../providers/response.js';
 import { SEED_RULES, type ProviderRules } from '../providers/rules.js';
 import { ResponseReadings } from '../providers/readings.js';
 import type { PromotedToolCall } from '../providers/tool-calls.js';
-import { extractMetrics, withAnnotatedCost, type Metrics } from '../providers/usage.js';
+import { extractMetrics, withAnnotatedCost, withOptimizationSummary, type Metrics } from '../providers/usage.js';
 import { groupBy } from '../util/group-by.js';
 import { eventFidelity, gatewayMarker, hookMarker, nonExactMarker, type Fidelity } from './fidelity.js';
 import { collectKeys, type CorrelationKeys } from './keys.js';
@@ -155,7 +155,9 @@ function buildCandidate(uuid: string, start: AtofEvent, end: AtofEvent, opts: Ca
   const read = extractMetrics(end.data!, readings.rules);
   // Fix annotated-response-cost: the end's annotated cost is its metrics' too, so it is passed on to a
   // merged partner's step as the response's own cost would be.
-  const metrics = readings.rules.annotatedResponseCost ? withAnnotatedCost(read, end.categoryProfile).metrics : read;
+  const costed = readings.rules.annotatedResponseCost ? withAnnotatedCost(read, end.categoryProfile).metrics : read;
+  // Fix llm-optimization-summary: likewise the end's optimization summary.
+  const metrics = readings.rules.llmOptimizationSummary ? withOptimizationSummary(costed, end.categoryProfile).metrics : costed;
   if (metrics) c.endMetrics = metrics;
   const responseId = isObject(end.data) ? end.data.id : undefined;
   if (typeof responseId === 'string' && responseId !== '') c.responseId = responseId;

@@ -203,6 +203,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'llm-optimization-summary',
+    summary: "the optimization summary NeMo-Relay 0.8 writes on an LLM end's codec annotation (category_profile.annotated_response.optimization_summary: the tokens and the estimated cost a plugin's prompt compression or model routing saved on the call, and the contributions it was computed from) is the step's metrics.extra.nemo_relay.optimization, and final_metrics.extra.nemo_relay.optimization totals the calls it was on, the prompt and total tokens saved and the USD cost saved; the nemo_relay.llm.optimization mark of each contribution, under a call whose end carries the summary, writes no system step",
+    origin: "NeMo-Relay 0.8 (crates/core/src/observability/atif.rs extract_metrics and FinalMetricsTotals; its exporter reads no mark); relay-0.3 reads no annotation summary, so what an optimization saved was in no step, and writes each contribution mark as a system step nemo_relay.llm.optimization between the call's user and agent steps",
+    inDefault: true,
+  },
+  {
     name: 'final-metrics-per-field',
     summary: 'each final_metrics total is written when at least one step has that field, as its sum, 0 included: no total_prompt_tokens or total_completion_tokens of 0 made up for steps that counted none (a usage that reported only a cost), and a total_cached_tokens or total_cost_usd of 0 that steps reported is kept',
     origin: 'NeMo-Relay #206 (final metrics per field); atif-conversion.md §3.19: relay-0.3 writes the prompt and completion totals whenever any step has metrics, and the cached and cost totals only when positive',

@@ -54,6 +54,11 @@ export interface ProviderRules {
    */
   annotatedResponseCost?: boolean;
   /**
+   * The optimization summary NeMo-Relay 0.8 writes on an LLM end's `annotated_response` is the step's
+   * `metrics.extra.nemo_relay.optimization` (fix `llm-optimization-summary`).
+   */
+  llmOptimizationSummary?: boolean;
+  /**
    * A call of Anthropic's token-counting endpoint is no inference: it is no dedupe candidate and
    * writes no step (fix count-tokens-calls).
    */

@@ -214,6 +214,48 @@ export function withAnnotatedCost(metrics: Metrics | undefined, categoryProfile:
   return { metrics: out, applied: true };
 }
 
+/**
+ * The optimization summary NeMo-Relay 0.8 writes on an LLM end's codec annotation,
+ * `category_profile.annotated_response.optimization_summary` (an `LlmOptimizationSummary`: what a
+ * plugin's prompt compression or model routing saved on this call, `tokens_saved`, the baseline and
+ * actual costs, `estimated_cost_saved` with its `currency`, and the contributions it was computed from).
+ */
+export function optimizationSummary(categoryProfile: JsonObject | undefined): JsonObject | undefined {
+  const annotated = categoryProfile ? getOwn(categoryProfile, 'annotated_response') : undefined;
+  const summary = isObject(annotated) ? getOwn(annotated, 'optimization_summary') : undefined;
+  return isObject(summary) ? summary : undefined;
+}
+
+/**
+ * Fix `llm-optimization-summary`: an LLM end's optimization summary is its step's
+ * `metrics.extra.nemo_relay.optimization`, as NeMo-Relay 0.8's exporter writes it (a summary alone makes
+ * metrics). Returns the metrics given (changed in place) or new ones, and whether a summary was added.
+ */
+export function withOptimizationSummary(metrics: Metrics | undefined, categoryProfile: JsonObject | undefined): { metrics: Metrics | undefined; applied: boolean } {
+  const summary = optimizationSummary(categoryProfile);
+  if (!summary) return { metrics, applied: false };
+  const m: Metrics = metrics ?? {};
+  const extra: JsonObject = { ...m.extra };
+  const relay = getOwn(extra, 'nemo_relay');
+  setOwn(extra, 'nemo_relay', { ...(isObject(relay) ? relay : {}), optimization: summary });
+  // Rebuilt in sorted key order, as extractMetrics writes its fields.
+  const out: Metrics = {};
+  if (m.cached_tokens !== undefined) out.cached_tokens = m.cached_tokens;
+  if (m.completion_token_ids !== undefined) out.completion_token_ids = m.completion_token_ids;
+  if (m.completion_tokens !== undefined) out.completion_tokens = m.completion_tokens;
+  if (m.cost_usd !== undefined) out.cost_usd = m.cost_usd;
+  out.extra = extra;
+  if (m.logprobs !== undefined) out.logprobs = m.logprobs;
+  if (m.prompt_token_ids !== undefined) out.prompt_token_ids = m.prompt_token_ids;
+  if (m.prompt_tokens !== undefined) out.prompt_tokens = m.prompt_tokens;
+  return { metrics: out, applied: true };
+}
+
+/** The mark NeMo-Relay 0.8 emits under an LLM span for each optimization contribution a plugin recorded. */
+export function isOptimizationContributionMark(name: string, dataSchema: Json | undefined): boolean {
+  return name === 'nemo_relay.llm.optimization' || (isObject(dataSchema) && getOwn(dataSchema, 'name') === 'nemo.relay.llm_optimization_contribution');
+}
+
 /** The sum of the counts present (undefined when none is). */
 function sumU64(counts: Array<U64 | undefined>): U64 | undefined {
   let sum: U64 | undefined;
