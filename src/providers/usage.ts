@@ -190,28 +190,14 @@ export function annotatedCost(categoryProfile: JsonObject | undefined): { usd: n
  * An LLM end's metrics with fix `annotated-response-cost`: when the response's own usage reports no
  * cost (it comes first, as a provider's reported cost), the annotation's cost is the step's `cost_usd`,
  * and the cost object as NeMo-Relay wrote it (whether it is an estimate, the price table's model and
- * date) is kept in `extra.nemo_relay.cost`. A cost alone makes metrics. Returns the metrics given
- * (changed in place) or new ones, and whether the annotation gave the cost.
+ * date) is kept in `extra.nemo_relay.cost`. A cost alone makes metrics. Returns the metrics given, or
+ * new ones with the cost, and whether the annotation gave the cost.
  */
 export function withAnnotatedCost(metrics: Metrics | undefined, categoryProfile: JsonObject | undefined): { metrics: Metrics | undefined; applied: boolean } {
   if (metrics?.cost_usd !== undefined) return { metrics, applied: false };
   const found = annotatedCost(categoryProfile);
   if (!found) return { metrics, applied: false };
-  const m: Metrics = metrics ?? {};
-  const extra: JsonObject = { ...m.extra };
-  const relay = getOwn(extra, 'nemo_relay');
-  setOwn(extra, 'nemo_relay', { ...(isObject(relay) ? relay : {}), cost: found.cost });
-  // Rebuilt in sorted key order, as extractMetrics writes its fields.
-  const out: Metrics = {};
-  if (m.cached_tokens !== undefined) out.cached_tokens = m.cached_tokens;
-  if (m.completion_token_ids !== undefined) out.completion_token_ids = m.completion_token_ids;
-  if (m.completion_tokens !== undefined) out.completion_tokens = m.completion_tokens;
-  out.cost_usd = found.usd;
-  out.extra = extra;
-  if (m.logprobs !== undefined) out.logprobs = m.logprobs;
-  if (m.prompt_token_ids !== undefined) out.prompt_token_ids = m.prompt_token_ids;
-  if (m.prompt_tokens !== undefined) out.prompt_tokens = m.prompt_tokens;
-  return { metrics: out, applied: true };
+  return { metrics: withRelayExtra(metrics, 'cost', found.cost, found.usd), applied: true };
 }
 
 /**
@@ -229,26 +215,35 @@ export function optimizationSummary(categoryProfile: JsonObject | undefined): Js
 /**
  * Fix `llm-optimization-summary`: an LLM end's optimization summary is its step's
  * `metrics.extra.nemo_relay.optimization`, as NeMo-Relay 0.8's exporter writes it (a summary alone makes
- * metrics). Returns the metrics given (changed in place) or new ones, and whether a summary was added.
+ * metrics). Returns the metrics given, or new ones with the summary, and whether a summary was added.
  */
 export function withOptimizationSummary(metrics: Metrics | undefined, categoryProfile: JsonObject | undefined): { metrics: Metrics | undefined; applied: boolean } {
   const summary = optimizationSummary(categoryProfile);
   if (!summary) return { metrics, applied: false };
+  return { metrics: withRelayExtra(metrics, 'optimization', summary), applied: true };
+}
+
+/**
+ * `metrics` (none: empty ones) with `extra.nemo_relay[key]` set to `value`, and `cost_usd` when given:
+ * a copy, its fields in sorted key order as extractMetrics sets them (the printer then writes it
+ * without copying it again).
+ */
+function withRelayExtra(metrics: Metrics | undefined, key: string, value: Json, costUsd?: number): Metrics {
   const m: Metrics = metrics ?? {};
   const extra: JsonObject = { ...m.extra };
   const relay = getOwn(extra, 'nemo_relay');
-  setOwn(extra, 'nemo_relay', { ...(isObject(relay) ? relay : {}), optimization: summary });
-  // Rebuilt in sorted key order, as extractMetrics writes its fields.
+  setOwn(extra, 'nemo_relay', { ...(isObject(relay) ? relay : {}), [key]: value });
   const out: Metrics = {};
   if (m.cached_tokens !== undefined) out.cached_tokens = m.cached_tokens;
   if (m.completion_token_ids !== undefined) out.completion_token_ids = m.completion_token_ids;
   if (m.completion_tokens !== undefined) out.completion_tokens = m.completion_tokens;
-  if (m.cost_usd !== undefined) out.cost_usd = m.cost_usd;
+  const cost = costUsd ?? m.cost_usd;
+  if (cost !== undefined) out.cost_usd = cost;
   out.extra = extra;
   if (m.logprobs !== undefined) out.logprobs = m.logprobs;
   if (m.prompt_token_ids !== undefined) out.prompt_token_ids = m.prompt_token_ids;
   if (m.prompt_tokens !== undefined) out.prompt_tokens = m.prompt_tokens;
-  return { metrics: out, applied: true };
+  return out;
 }
 
 /** The mark NeMo-Relay 0.8 emits under an LLM span for each optimization contribution a plugin recorded. */
