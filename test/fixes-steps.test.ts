@@ -30,7 +30,7 @@ const llm = (n: number, ms: number, phase: 'start' | 'end', data: Json | null, e
 const user = (content: Json) => ({ role: 'user', content });
 const chat = (...messages: Json[]) => ({ messages });
 const answer = (text: string) => ({ choices: [{ message: { role: 'assistant', content: text } }] });
-const stepAt = (name: string, step: number) => runJson<{ fixes?: string[] }>(['explain', fixture(name), '--session-id', 's', '--step', String(step)]);
+const stepAt = (name: string, step: number, ...flags: string[]) => runJson<{ fixes?: string[] }>(['explain', fixture(name), '--session-id', 's', '--step', String(step), ...flags]);
 
 describe('no-repeated-user-step (#545, #957)', () => {
   const N = 'no-repeated-user-step';
@@ -634,7 +634,8 @@ describe('request-tool-result-content (structured-tool-results, request-tool-res
   const N = 'request-tool-result-content';
 
   it("a hook result that is an object (Claude Code's Bash) has the text the model read as content; an image result stays without", async () => {
-    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    // Without image-parts, which reads the image the model got (fixes-image-parts.test.ts).
+    const [off, d] = [await convert(N, '--no-fix', N, '--no-fix', 'image-parts'), await convert(N, '--no-fix', 'image-parts')];
     const results = d.steps[1].observation?.results ?? [];
     assert.deepEqual(off.steps[1].observation?.results.map((r) => r.content), [undefined, undefined]);
     assert.deepEqual(results.map((r) => [r.source_call_id, r.content, r.extra?.content_source]), [['toolu_ls', 'a.txt\nshot.png', 'llm_request'], ['toolu_png', undefined, undefined]]);
@@ -642,7 +643,7 @@ describe('request-tool-result-content (structured-tool-results, request-tool-res
     assert.deepEqual(results[0].extra?.tool_result, { stdout: 'a.txt\nshot.png', stderr: '', interrupted: false, isImage: false });
     assert.deepEqual(results[1], off.steps[1].observation?.results[1]);
     assert.deepEqual(without(d.steps, 'observation'), without(off.steps, 'observation'));
-    assert.deepEqual((await stepAt(N, 2)).fixes, ['anthropic-tool-use', N]);
+    assert.deepEqual((await stepAt(N, 2, '--no-fix', 'image-parts')).fixes, ['anthropic-tool-use', N]);
   });
 
   it('never replaces a result with content, and fills nothing that the request does not answer', () => {
@@ -661,7 +662,8 @@ describe('responses-tool-output-items (request-tool-results, request-tool-result
   const N = 'responses-tool-output-items';
 
   it("a function_call_output of content items is its text; an image among them stays in extra.tool_result", async () => {
-    const [off, d] = [await convert(N, '--no-fix', N), await byDefault(N)];
+    // Without image-parts, which makes text and image items parts (fixes-image-parts.test.ts).
+    const [off, d] = [await convert(N, '--no-fix', N, '--no-fix', 'image-parts'), await convert(N, '--no-fix', 'image-parts')];
     // Without the fix the items' JSON was the content, base64 image data and all.
     assert.match(off.steps[1].observation?.results[0].content as string, /^\[\{"text":"shot.png \(640x480\):","type":"input_text"\},\{"detail":"auto","image_url":"data:image/);
     const results = d.steps[1].observation?.results ?? [];
@@ -669,7 +671,7 @@ describe('responses-tool-output-items (request-tool-results, request-tool-result
     assert.deepEqual((results[0].extra?.tool_result as Array<{ type: string }>).map((i) => i.type), ['input_text', 'input_image']);
     assert.equal(results[1].extra?.tool_result, undefined, 'text items alone: the text is all they say');
     assert.deepEqual(without(d.steps, 'observation'), without(off.steps, 'observation'));
-    assert.deepEqual((await stepAt(N, 2)).fixes, ['responses-function-calls', 'request-tool-results', N]);
+    assert.deepEqual((await stepAt(N, 2, '--no-fix', 'image-parts')).fixes, ['responses-function-calls', 'request-tool-results', N]);
   });
 
   it('reads only arrays of documented content items; an image alone is no content', () => {
@@ -684,7 +686,7 @@ describe('responses-tool-output-items (request-tool-results, request-tool-result
     const tool = (phase: 'start' | 'end', ms: number, data: Json) =>
       ev({ category: 'tool', scope_category: phase, uuid: uuid(9), parent_uuid: P, timestamp: at(ms), name: 'view_image', data, category_profile: { tool_call_id: 'c1' } });
     const events = [llm(1, 0, 'start', { input: 'q' }), llm(1, 1, 'end', calls), tool('start', 2, {}), tool('end', 3, { image: 'a.png' }), llm(2, 4, 'start', next)];
-    const result = (disable: FixName[]) => toAtif(events, 'default', disable).steps.find((s) => s.tool_calls)?.observation?.results[0];
+    const result = (disable: FixName[]) => toAtif(events, 'default', ['image-parts', ...disable]).steps.find((s) => s.tool_calls)?.observation?.results[0];
     assert.deepEqual([result([])?.content, result([])?.extra?.tool_result], ['a.png', { image: 'a.png' }]);
     assert.equal(result([N])?.content, undefined);
   });

@@ -16,6 +16,7 @@ import { startModelName } from './step-model.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
 import { AgentTree, isStepEvent, type AgentNode } from './tree.js';
 import { sessionAgent, withSessionAgent, type AgentField } from './agent-identity.js';
+import { ImageStore, type ImageOutcome } from './images.js';
 
 export type { AgentField };
 import type { AgentInfo, Step, Trajectory } from './types.js';
@@ -28,6 +29,11 @@ export interface ExportOptions {
   fixes: FixSet;
   /** Overrides of the dedupe options; the options the active fixes imply apply underneath. */
   dedupe?: DedupeOptions;
+  /**
+   * Fix `image-parts`: whether image files can be written beside the trajectory (`-o DIR/`, `-o FILE`);
+   * false on stdout, where an image of data is left out of its message. Default: true.
+   */
+  imageFiles?: boolean;
 }
 
 /** What one agent's state machine produced, kept for explain. */
@@ -47,6 +53,8 @@ export interface ExportResult {
   mode: 'tree' | 'flat';
   dedupe: DedupeResult;
   conversions: AgentConversion[];
+  /** Fix `image-parts`: the image files the trajectory refers to, and the images left out. */
+  images?: ImageOutcome;
 }
 
 /** An agent's events in timeline order; the starts of its direct children are among them, mapped to the child. */
@@ -94,6 +102,9 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   }
   const base: Omit<Lookups, 'prepass'> = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels, optimizedLlms };
   if (opts.fixes.has('hook-turn-steps')) base.delegatedPrompts = delegatedPrompts(sorted);
+  // One store for the whole conversion (subagents and side runs too): each image is one file.
+  const images = opts.fixes.has('image-parts') ? new ImageStore(opts.imageFiles !== false) : undefined;
+  if (images) base.images = images.place;
   const conversions: AgentConversion[] = [];
   const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
   // hook-turn-steps reads a turn's own start and end, which a turn nested in an agent does not own.
@@ -108,7 +119,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const { steps, decisions } = finishSteps(builder);
     conversions.push({ trajectoryId: opts.sessionId, origins: builder.origins, toolLinks: builder.toolLinks, toolSteps: decisions, extraDropped: builder.extraDropped });
     const trajectory = identified(assemble(opts.sessionId, opts.sessionId, opts.agent, steps, opts.fixes), sorted, opts);
-    return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'flat', dedupe, conversions };
+    return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'flat', dedupe, conversions, images: images?.outcome() };
   }
 
   // One pass buckets the timeline per agent: its own events, plus the starts of its direct children.
@@ -218,7 +229,7 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   const trajectory = identified(done.get(rootUuid)!, sorted, opts);
   const session = opts.fixes.has('agent-session-extra') ? agentSession(starts.get(rootUuid)) : undefined;
   if (session) trajectory.extra = withAgentSession(trajectory.extra, session);
-  return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'tree', dedupe, conversions };
+  return { trajectory: keepTrajectory(trajectory, opts.fixes), mode: 'tree', dedupe, conversions, images: images?.outcome() };
 }
 
 /**

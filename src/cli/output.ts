@@ -3,11 +3,24 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import type { OutputFormat } from '../pipeline/exported.js';
+import type { ImageFile } from '../atif/images.js';
 import { CliError, EXIT, usageError } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { makeDirectory } from './make-directory.js';
 
 export type OutputTarget = { kind: 'stdout' } | { kind: 'dir'; path: string } | { kind: 'file'; path: string };
+
+/**
+ * Where image files go (fix `image-parts`): the directory the trajectory files are in (`-o DIR/`, or
+ * the one holding `-o FILE`), their paths (`images/…`) relative to it. None on stdout, nor beside a
+ * device or pipe named as the file (`-o /dev/stdout`): no trajectory file is there to be beside.
+ */
+export function imageDirectory(target: OutputTarget): string | undefined {
+  if (target.kind === 'dir') return target.path;
+  if (target.kind === 'stdout') return undefined;
+  const st = statNow(target.path);
+  return st === undefined || st.isFile() ? dirname(target.path) : undefined;
+}
 
 /** `-` → stdout; an existing directory or a path ending in `/` → directory; anything else → one file. */
 export async function resolveOutput(output: string, cwd: string): Promise<OutputTarget> {
@@ -306,6 +319,11 @@ export class TrajectoryWriter {
   /** Files of `-o DIR/` being written (see `write`), oldest first, and the first that failed. */
   private readonly inFlight: Array<Promise<void>> = [];
   private failure?: { error: unknown };
+  /** Image files written (fix `image-parts`), by their path as the trajectories name them, and where. */
+  private readonly imagesDone = new Set<string>();
+  readonly imagesWritten: string[] = [];
+  private readonly imageDir: string | undefined;
+  private imageDirMade?: Promise<void>;
 
   constructor(
     private readonly target: OutputTarget,
@@ -315,6 +333,36 @@ export class TrajectoryWriter {
     private readonly inputs: ReadonlySet<string> = new Set(),
   ) {
     if (target.kind === 'dir') checkTemplate(template);
+    this.imageDir = imageDirectory(target);
+  }
+
+  /** Whether image files can be written beside the trajectories (see imageDirectory). */
+  get writesImages(): boolean {
+    return this.imageDir !== undefined;
+  }
+
+  /**
+   * Writes the image files a trajectory refers to, each through a temp file and a rename as every
+   * output file is, and each once in a run: they are named by their content, and trajectories of one
+   * session refer to the same ones. Never over an input file.
+   */
+  async writeImages(files: readonly ImageFile[]): Promise<void> {
+    const dir = this.imageDir;
+    if (dir === undefined) return;
+    for (const file of files) {
+      if (this.imagesDone.has(file.path)) continue;
+      this.imagesDone.add(file.path);
+      const path = join(dir, file.path);
+      if (this.inputs.size > 0 && this.inputs.has(realPathNow(path) ?? '')) {
+        throw usageError(`the image ${file.path} would be written over the input file ${path}; give another output directory`);
+      }
+      this.imageDirMade ??= makeDirectory(dirname(path)).catch((err: Error) => {
+        throw new CliError(EXIT.OUTPUT, `cannot create image directory ${dirname(path)}: ${whyNotMade(dirname(path), err as NodeJS.ErrnoException)}`);
+      });
+      await this.imageDirMade;
+      await writeAtomic(path, [file.bytes]);
+      this.imagesWritten.push(path);
+    }
   }
 
   /** Stdout gets one compact line per trajectory; files get pretty JSON. */

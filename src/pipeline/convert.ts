@@ -19,6 +19,8 @@ export interface ConvertOptions {
    */
   observedVerbatim?: boolean;
   dedupe: boolean;
+  /** Fix `image-parts`: whether image files can be written beside the trajectories (not on stdout); default true. */
+  imageFiles?: boolean;
 }
 
 export interface ConvertedTrajectory {
@@ -53,7 +55,7 @@ export const UNSCOPED_SESSION_ID = 'unscoped';
 
 /** One exporter run. `plugin` adds the root `extra.observed_events` the reference plugin writes. */
 export function convertGroup(events: readonly AtofEvent[], sessionId: string, opts: ConvertOptions, plugin: boolean): ConvertedTrajectory {
-  const result = eventsToTrajectory(events, { sessionId, agent: opts.agent, agentFromSession: opts.agentFromSession, fixes: opts.fixes, dedupe: { enabled: opts.dedupe } });
+  const result = eventsToTrajectory(events, { sessionId, agent: opts.agent, agentFromSession: opts.agentFromSession, fixes: opts.fixes, dedupe: { enabled: opts.dedupe }, imageFiles: opts.imageFiles });
   let trajectory = result.trajectory;
   if (trajectory && plugin && opts.observedEvents) {
     // For compact output, events read from NDJSON are written back as their input text, not re-serialised.

@@ -2,6 +2,7 @@ import { validateTrajectory, type Finding } from '../atif/validate/index.js';
 import { jsonPieces, utf8Chunks } from '../json/stringify.js';
 import type { Json } from '../json/value.js';
 import type { ConvertedTrajectory } from './convert.js';
+import type { ImageOutcome } from '../atif/images.js';
 
 /** How trajectories are written: one compact line each (NDJSON), or pretty JSON with sorted keys. */
 export type OutputFormat = 'ndjson' | 'pretty';
@@ -23,6 +24,11 @@ export interface ExportedTrajectory {
   /** With validation: the first error findings, and how many errors there were. */
   errors: Finding[];
   errorCount: number;
+  /**
+   * Fix `image-parts`: the image files the written trajectory refers to (their bytes travel from a
+   * worker with the counts) and the images it left out; absent when it had none.
+   */
+  images?: ImageOutcome;
   /** What a task other than export attaches to its result (carried across threads as it is). */
   attached?: unknown;
 }
@@ -49,6 +55,8 @@ export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, va
   };
   if (t) {
     out.text = documentText(t as unknown as Json, format);
+    const images = c.result.images;
+    if (images && (images.files.length > 0 || images.notWritten > 0 || images.notShown > 0)) out.images = images;
   }
   return out;
 }

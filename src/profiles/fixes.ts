@@ -293,6 +293,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'image-parts',
+    summary: "images the agent sends a model (Anthropic image blocks, base64 or URL; OpenAI Chat image_url and Responses input_image, data URL or URL) in the user's message or in a tool result sent back are ATIF v1.6 image parts beside the text parts, not the content's JSON: base64 data is written once as images/<sha256>.<ext> beside the trajectory (-o DIR/ or -o FILE) and referred to by that path, a URL of an image file is kept as the path; on stdout (no directory) an image of data is left out and counted; an uploaded file's id or a URL of no image type cannot be shown and is left out",
+    origin: 'atif-conversion.md §3.6 (atifContentValue keeps a content array only when it is ATIF parts already): a pasted screenshot made the user step the content array as a JSON string, megabytes of base64 around the user\'s words (Anthropic, Chat), or was lost (Responses: input_text only; an image-only message wrote the earlier prompt, or the whole request, instead); a Read of an image had its base64 as the result content (gateway logs). ATIF v1.6 ContentPart/ImageSource: images live in files, no base64',
+    inDefault: true,
+  },
+  {
     name: 'provider-api-paths',
     summary: "a capture of a provider's own API path is routed by the route path it ends with: a HAR file or proxy log of direct calls has OpenRouter's /api/v1/chat/completions, Azure's /openai/deployments/<name>/chat/completions, Gemini's /v1beta/openai/chat/completions, Groq's /openai/v1/chat/completions, Codex's /backend-api/codex/responses (signed in with ChatGPT) or DeepSeek's /anthropic/v1/messages, which the gateway's router does not serve",
     origin: 'relay-cli.md §2.1 (the live router matches its own paths exactly, as a proxy in front of the agent sees them): offline, captures of direct calls were unsupported-route skips, their calls in no trajectory',

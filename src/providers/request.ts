@@ -1,5 +1,6 @@
 import { getOwn, hasOwn, isObject, type Json } from '../json/value.js';
 import { atifContentValue, blockTexts, isAtifContentParts } from './content.js';
+import { imageContentParts, type ImagePlacer } from './images.js';
 
 /** Which request shape produced the user message (names used by `explain`). */
 export type RequestBranch = 'REQ_MESSAGES_LAST_USER' | 'REQ_RESPONSES_INPUT' | 'REQ_PROMPT' | 'REQ_WHOLE_BODY';
@@ -11,9 +12,11 @@ export interface Extracted {
 
 /**
  * The latest user-facing message of an (unwrapped) LLM request: OpenAI Chat / Anthropic `messages`,
- * then OpenAI Responses `input`, then `prompt`, else the whole body as ATIF content.
+ * then OpenAI Responses `input`, then `prompt`, else the whole body as ATIF content. With `images`
+ * (fix `image-parts`), a content holding images is read as ATIF text and image parts (see
+ * imageContentParts), not as its JSON (Anthropic, Chat) or its text alone (Responses).
  */
-export function extractUserMessage(body: Json): Extracted & { branch: RequestBranch } {
+export function extractUserMessage(body: Json, images?: ImagePlacer): Extracted & { branch: RequestBranch } {
   if (isObject(body)) {
     const messages = getOwn(body, 'messages');
     if (Array.isArray(messages)) {
@@ -23,12 +26,12 @@ export function extractUserMessage(body: Json): Extracted & { branch: RequestBra
         const role = getOwn(m, 'role');
         if (typeof role === 'string' && role !== 'user') continue;
         // The latest user-like message decides; without `content` the scan does not go further back.
-        if (hasOwn(m, 'content')) return { value: atifContentValue(getOwn(m, 'content') as Json), branch: 'REQ_MESSAGES_LAST_USER' };
+        if (hasOwn(m, 'content')) return { value: contentValue(getOwn(m, 'content') as Json, images), branch: 'REQ_MESSAGES_LAST_USER' };
         break;
       }
     }
     if (hasOwn(body, 'input')) {
-      const fromInput = responsesInputMessage(getOwn(body, 'input') as Json);
+      const fromInput = responsesInputMessage(getOwn(body, 'input') as Json, images);
       if (fromInput !== undefined) return { value: fromInput, branch: 'REQ_RESPONSES_INPUT' };
     }
     if (hasOwn(body, 'prompt')) return { value: atifContentValue(getOwn(body, 'prompt') as Json), branch: 'REQ_PROMPT' };
@@ -36,13 +39,28 @@ export function extractUserMessage(body: Json): Extracted & { branch: RequestBra
   return { value: atifContentValue(body), branch: 'REQ_WHOLE_BODY' };
 }
 
-function responsesInputMessage(input: Json): Json | undefined {
+/** A message's content as an ATIF message: its image parts when `images` reads them, else atifContentValue. */
+function contentValue(content: Json, images: ImagePlacer | undefined): Json {
+  return imageMessage(content, images) ?? atifContentValue(content);
+}
+
+/** A content holding images as ATIF parts ("" when every image was left out and it has no text); undefined otherwise. */
+function imageMessage(content: Json, images: ImagePlacer | undefined): Json | undefined {
+  const parts = images ? imageContentParts(content, images) : undefined;
+  if (parts === undefined) return undefined;
+  // Every image left out (stdout has no directory for them) and no text: nothing is left to show.
+  return parts.length > 0 ? parts : '';
+}
+
+function responsesInputMessage(input: Json, images: ImagePlacer | undefined): Json | undefined {
   if (typeof input === 'string') return input;
   if (!Array.isArray(input)) return undefined;
   for (let i = input.length - 1; i >= 0; i--) {
     const item = input[i];
     if (!isObject(item) || getOwn(item, 'role') !== 'user' || !hasOwn(item, 'content')) continue;
-    const msg = responsesContentMessage(getOwn(item, 'content') as Json);
+    const content = getOwn(item, 'content') as Json;
+    // An image-only message is the user's message too, which the text-only reading passed over.
+    const msg = imageMessage(content, images) ?? responsesContentMessage(content);
     if (msg !== undefined) return msg;
   }
   return undefined;

@@ -78,7 +78,8 @@ export function fixesOf(flags: Pick<ExportFlags, 'profile' | 'fix' | 'noFix'>) {
 export async function convertCommand(inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   const target = await resolveOutput(flags.output, io.cwd);
   const reportPath = await checkedOutputs({ inputs, output: flags.output, target, template: flags.filenameTemplate, report: flags.report, cwd: io.cwd });
-  const writer = new TrajectoryWriter(target, flags.filenameTemplate, io, target.kind === 'dir' ? await inputFilePaths(inputs, io) : undefined);
+  // Image files (fix image-parts) go beside `-o FILE` too, and never over an input either.
+  const writer = new TrajectoryWriter(target, flags.filenameTemplate, io, target.kind !== 'stdout' ? await inputFilePaths(inputs, io) : undefined);
   try {
     return await convertInto(writer, target, reportPath, inputs, flags, io);
   } finally {
@@ -89,7 +90,7 @@ export async function convertCommand(inputs: string[], flags: ConvertFlags, io: 
 
 async function convertInto(writer: TrajectoryWriter, target: OutputTarget, reportPath: string | undefined, inputs: string[], flags: ConvertFlags, io: CliIO): Promise<ExitCode> {
   const accounting = runAccounting(flags.strict);
-  const options = { sessionId: flags.sessionId, ...agentOptions(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, observedVerbatim: writer.format === 'ndjson', dedupe: flags.dedupe };
+  const options = { sessionId: flags.sessionId, ...agentOptions(flags), fixes: fixesOf(flags), observedEvents: flags.observedEvents, observedVerbatim: writer.format === 'ndjson', dedupe: flags.dedupe, imageFiles: writer.writesImages };
   const jobs = jobsOf(flags, io);
   // Only counts are kept per trajectory: trajectories and decision data are freed once written.
   const converted: Array<{ sessionId: string; written: boolean; events: number; steps: number; suppressed_llm_spans: number }> = [];
@@ -103,9 +104,16 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
   let firstLate: LateEventNote | undefined;
+  // Fix image-parts: images left out of the messages (no directory to write them to) and images no part can show.
+  const images = { notWritten: 0, notShown: 0 };
   const emit = async (item: OutputItem) => {
     await writer.write(item.sessionId, item.text(), item.ready);
     const x = await item.summary();
+    if (x.images) {
+      await writer.writeImages(x.images.files);
+      images.notWritten += x.images.notWritten;
+      images.notShown += x.images.notShown;
+    }
     if (x.errorCount > 0) invalid++;
     // With --json, stderr carries the JSON report only: the findings are in it.
     for (const f of x.errors) {
@@ -155,6 +163,9 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
     lines: accounting.toJSON(),
     trajectories: converted.map(({ sessionId, ...counts }) => ({ session_id: sessionId, ...counts })),
     outputs: writer.written,
+    ...(writer.imagesWritten.length > 0 || images.notWritten > 0 || images.notShown > 0
+      ? { images: { files: writer.imagesWritten, not_written: images.notWritten, not_shown: images.notShown } }
+      : {}),
     ...(replay ? { replay: replayReport(replay.stats, lateReconstructed) } : {}),
     ...(validationErrors.length > 0 ? { validation_errors: validationErrors } : {}),
     ...(stop ? { stopped: stop.message } : {}),
@@ -172,13 +183,23 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${skipCounts(accounting)}\n`,
     );
-    const notes = [...(replay ? describeReplay(replay.stats, lateReconstructed, firstLate) : []), ...passedOverNotes(accounting)];
+    const notes = [...(replay ? describeReplay(replay.stats, lateReconstructed, firstLate) : []), ...passedOverNotes(accounting), ...imageNotes(writer.imagesWritten.length, images)];
     for (const note of notes) io.stderr.write(`  ${printable(note)}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: true }, io);
   }
   if (invalid > 0) return EXIT.PROBLEMS;
   if (flags.strict && problems.length > 0) return EXIT.PROBLEMS;
   return EXIT.OK;
+}
+
+/** What fix image-parts did with the images, for the run summary (nothing when there were none). */
+export function imageNotes(written: number, images: { notWritten: number; notShown: number }): string[] {
+  const notes: string[] = [];
+  const n = (count: number) => `${count} ${count === 1 ? 'image' : 'images'}`;
+  if (written > 0) notes.push(`wrote ${n(written)} to images/ beside the trajectories, which their steps refer to`);
+  if (images.notWritten > 0) notes.push(`${n(images.notWritten)} left out of the messages: stdout has no directory to write image files to; -o DIR/ writes them to DIR/images/`);
+  if (images.notShown > 0) notes.push(`${n(images.notShown)} left out of the messages as no ATIF image can show them (an uploaded file's id, a URL of no image file type); each request keeps them in extra.llm_request`);
+  return notes;
 }
 
 /** What the replay did, in the report's snake_case like every other key of it. */

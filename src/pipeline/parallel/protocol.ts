@@ -16,6 +16,8 @@ export interface WorkerInit {
   fixes: FixName[];
   observedEvents: boolean;
   dedupe: boolean;
+  /** Fix `image-parts`: image files can be written (ConvertOptions.imageFiles). */
+  imageFiles?: boolean;
   format: OutputFormat;
   validate: boolean;
   /**

@@ -8,7 +8,7 @@ import { eventsOf } from './wire.js';
 
 /** The conversion options a worker is started with. */
 export function convertOptionsOf(init: WorkerInit): ConvertOptions {
-  return { agent: init.agent, agentFromSession: init.agentFromSession, fixes: new Set(init.fixes), observedEvents: init.observedEvents, observedVerbatim: init.format === 'ndjson', dedupe: init.dedupe };
+  return { agent: init.agent, agentFromSession: init.agentFromSession, fixes: new Set(init.fixes), observedEvents: init.observedEvents, observedVerbatim: init.format === 'ndjson', dedupe: init.dedupe, imageFiles: init.imageFiles };
 }
 
 /**

@@ -136,7 +136,7 @@ export class ParallelSink implements GroupSink<OutputItem> {
   private startPool(): void {
     if (this.pool) return;
     const { convert, format, validate, task } = this.opts;
-    this.pool = new WorkerPool(this.opts.jobs - 1, { agent: convert.agent, agentFromSession: convert.agentFromSession ? [...convert.agentFromSession] : undefined, fixes: [...convert.fixes], observedEvents: convert.observedEvents, dedupe: convert.dedupe, format, validate, task }, this.opts.worker);
+    this.pool = new WorkerPool(this.opts.jobs - 1, { agent: convert.agent, agentFromSession: convert.agentFromSession ? [...convert.agentFromSession] : undefined, fixes: [...convert.fixes], observedEvents: convert.observedEvents, dedupe: convert.dedupe, imageFiles: convert.imageFiles, format, validate, task }, this.opts.worker);
   }
 
   private send(p: Extract<Placement, { where: 'worker' }>, e: AtofEvent): void {
