@@ -19,9 +19,9 @@ const ISSUE_8 = [
   'dedupe-tie-break',
 ] as const;
 /** Later fixes whose ATOF fixture exercises them alone (anthropic-token-accounting's also takes anthropic-tool-use). */
-const LATER = ['responses-cached-tokens', 'provider-reported-cost', 'annotated-response-cost', 'llm-optimization-summary', 'final-metrics-per-field', 'provider-reasoning', 'chat-refusal-message', 'responses-refusal-message', 'anthropic-refusal-message', 'empty-tool-arguments', 'hook-turn-steps', 'responses-custom-tool-calls', 'responses-web-search-calls', 'null-request-user-step', 'responses-reasoning-effort', 'request-tool-results', 'agent-session-extra', 'tool-result-annotation', 'hermes-summary-messages', 'empty-answer-message', 'image-parts'] as const;
+const LATER = ['responses-cached-tokens', 'provider-reported-cost', 'annotated-response-cost', 'llm-optimization-summary', 'final-metrics-per-field', 'provider-reasoning', 'chat-refusal-message', 'responses-refusal-message', 'anthropic-refusal-message', 'empty-tool-arguments', 'hook-turn-steps', 'responses-custom-tool-calls', 'responses-web-search-calls', 'null-request-user-step', 'responses-reasoning-effort', 'request-tool-results', 'agent-session-extra', 'tool-result-annotation', 'hermes-summary-messages', 'empty-answer-message', 'image-parts', 'document-blocks'] as const;
 /** Fixes a fixture exercises besides its own once that one is off (its turn scope names the agent's session): off with it. */
-const ALSO_OFF: Partial<Record<string, string[]>> = { 'hook-turn-steps': ['agent-session-extra'], 'null-request-user-step': ['agent-session-extra'], 'hermes-summary-messages': ['agent-session-extra'], 'image-parts': ['anthropic-tool-use'] };
+const ALSO_OFF: Partial<Record<string, string[]>> = { 'hook-turn-steps': ['agent-session-extra'], 'null-request-user-step': ['agent-session-extra'], 'hermes-summary-messages': ['agent-session-extra'], 'image-parts': ['anthropic-tool-use'], 'document-blocks': ['anthropic-tool-use'] };
 
 describe('the fix registry', () => {
   it('lists every fix of issue 8 with its origin, in the default profile and not in relay-0.3', async () => {

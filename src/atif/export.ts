@@ -103,8 +103,9 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   const base: Omit<Lookups, 'prepass'> = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels, optimizedLlms };
   if (opts.fixes.has('hook-turn-steps')) base.delegatedPrompts = delegatedPrompts(sorted);
   // One store for the whole conversion (subagents and side runs too): each image is one file.
-  const images = opts.fixes.has('image-parts') ? new ImageStore(opts.imageFiles !== false) : undefined;
-  if (images) base.images = images.place;
+  const images = opts.fixes.has('image-parts') || opts.fixes.has('document-blocks') ? new ImageStore(opts.imageFiles !== false) : undefined;
+  if (images && opts.fixes.has('image-parts')) base.images = images.place;
+  if (images && opts.fixes.has('document-blocks')) base.documents = images.document;
   const conversions: AgentConversion[] = [];
   const rootUuid = tree.chooseRoot(parseUuid(opts.sessionId));
   // hook-turn-steps reads a turn's own start and end, which a turn nested in an agent does not own.

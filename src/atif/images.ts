@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../json/value.js';
-import { IMAGE_EXTENSIONS, sniffImageMediaType, type ProviderImage } from '../providers/images.js';
+import { IMAGE_EXTENSIONS, sniffImageMediaType, type ProviderDocument, type ProviderImage } from '../providers/images.js';
 
 /** The directory, beside the trajectory file, that image files go to (Harbor's convention: `images/<name>`). */
 export const IMAGE_DIR = 'images';
@@ -19,6 +19,8 @@ export interface ImageOutcome {
   notWritten: number;
   /** Distinct images no ATIF part can show: an uploaded file's id, a URL of no image file type. */
   notShown: number;
+  /** Fix `document-blocks`: distinct documents (a PDF, another file) left out of the messages: ATIF has no part for them. */
+  documentsLeftOut: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export class ImageStore {
   private readonly byData = new Map<string, Json | null>();
   private readonly byPath = new Set<string>();
   private readonly notShown = new Set<string>();
+  private readonly documents = new Set<string>();
   private notWritten = 0;
 
   constructor(private readonly writeFiles: boolean) {}
@@ -57,8 +60,15 @@ export class ImageStore {
     return part;
   };
 
+  /** Fix `document-blocks`: a document's text part (a plain-text source), else undefined to leave it out (counted). */
+  readonly document = (document: ProviderDocument): Json | undefined => {
+    if (document.text !== undefined) return { text: document.text, type: 'text' };
+    this.documents.add(document.key);
+    return undefined;
+  };
+
   outcome(): ImageOutcome {
-    return { files: this.files, notWritten: this.notWritten, notShown: this.notShown.size };
+    return { files: this.files, notWritten: this.notWritten, notShown: this.notShown.size, documentsLeftOut: this.documents.size };
   }
 
   private fromData(data: string, declared: string | undefined): Json | undefined {

@@ -9,7 +9,7 @@ import { splitCompactionContinuation } from '../providers/compaction-continuatio
 import { splitSystemReminders } from '../providers/system-reminders.js';
 import { isResponsesCompactCall } from '../providers/responses-compaction.js';
 import { extractUserMessage, requestReasoningEffort, requestReasoningObjectEffort } from '../providers/request.js';
-import { imageContentParts, imagesLeftOut, type ImagePlacer, type ProviderImage } from '../providers/images.js';
+import { blocksLeftOut, readContentParts, type ImagePlacer, type PartReader, type ProviderDocument, type ProviderImage } from '../providers/images.js';
 import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
@@ -54,6 +54,8 @@ export interface Lookups {
   delegatedPrompts?: ReadonlyMap<string, string>;
   /** Fix `image-parts`: makes the ATIF image part of an image a request sends (see atif/images.ts). */
   images?: ImagePlacer;
+  /** Fix `document-blocks`: makes the text part of a document a request sends, or leaves it out (counted). */
+  documents?: PartReader['document'];
 }
 
 /** How a tool end found (or failed to find) its tool call; explain renders these. */
@@ -173,9 +175,12 @@ export class StepBuilder {
    * comes: the next main request sends those results back, and a utility call may come before it.
    */
   private unanswered: Step[] = [];
-  /** Fix `image-parts`: the lookups' image placer, noting in `imageRead` that it was asked (the step it read for names the fix). */
-  private readonly images: ImagePlacer | undefined;
-  private imageRead = false;
+  /**
+   * Fixes `image-parts` and `document-blocks`: the lookups' readers of images and documents, noting in
+   * `partsRead` which fix read a block (the step it was read for names the fix).
+   */
+  private readonly parts: PartReader | undefined;
+  private readonly partsRead = new Set<'image-parts' | 'document-blocks'>();
 
   /** `agentUuid`: the agent whose steps these are, in tree mode (a subagent's own scope is then a turn of it). */
   constructor(
@@ -188,12 +193,11 @@ export class StepBuilder {
     this.hookTurns = lookups.fixes.has('hook-turn-steps');
     this.requestResults = lookups.fixes.has('request-tool-results') || lookups.fixes.has('request-tool-result-content');
     if (lookups.fixes.has('earlier-step-tool-events')) this.callSteps = new Map();
-    const place = lookups.images;
-    if (place) {
-      this.images = (image: ProviderImage) => {
-        this.imageRead = true;
-        return place(image);
-      };
+    const { images, documents } = lookups;
+    if (images || documents) {
+      this.parts = {};
+      if (images) this.parts.image = (image: ProviderImage) => (this.partsRead.add('image-parts'), images(image));
+      if (documents) this.parts.document = (document: ProviderDocument) => (this.partsRead.add('document-blocks'), documents(document));
     }
   }
 
@@ -273,9 +277,9 @@ export class StepBuilder {
       this.stashedRequests.set(e.uuid, { body, why: 'hermes-summary' });
       return this.writeTurnPrompt();
     }
-    this.imageRead = false;
-    let rest: Json | undefined = extractUserMessage(body, this.images).value;
-    const images = this.imageRead;
+    this.partsRead.clear();
+    let rest: Json | undefined = extractUserMessage(body, this.parts).value;
+    const partFixes = [...this.partsRead];
     // The request holds the turn's prompt (its latest user message): the hook's is not written again.
     if (this.openTurn) this.openTurn.prompt = undefined;
     // What Claude Code put in the user's message for the model is a step of its own, before the user's.
@@ -294,7 +298,7 @@ export class StepBuilder {
     injected.forEach(({ value, fix }, i) => this.injectedStep(e, value, fix, rest === undefined && i === injected.length - 1 ? body : undefined));
     if (rest === undefined) return;
     const step = this.requestStep(e, rest, { ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject, llm_request: body });
-    if (images) this.markFix(step, 'image-parts');
+    for (const fix of partFixes) this.markFix(step, fix);
   }
 
   /** A step of what an LLM request sent (a user step unless the caller makes it another). */
@@ -396,7 +400,8 @@ export class StepBuilder {
     const bare = this.lookups.fixes.has('request-tool-result-content') ? (step.observation?.results ?? []).filter((r) => r.content === undefined && !!r.source_call_id && callsById.has(calls, r.source_call_id)) : [];
     if (open.length === 0 && bare.length === 0) return false;
     const sent = read();
-    let [took, readItems, readImages] = [false, false, false];
+    let [took, readItems, readParts] = [false, false, false];
+    this.partsRead.clear();
     for (const call of open) {
       const result = sent.get(call.tool_call_id);
       if (!result) continue;
@@ -405,11 +410,12 @@ export class StepBuilder {
       const parts = this.imageParts(result.output);
       const items = parts === undefined ? this.outputItems(result.output) : undefined;
       if (parts !== undefined) {
-        // Fix image-parts: the text and images the tool returned, its images as files. An image left
-        // out (stdout: no directory for its file) stays in the output as sent, as responses-tool-output-items keeps it.
-        if (imagesLeftOut(result.output, parts)) extra.tool_result = result.output;
+        // Fixes image-parts, document-blocks: the text and images the tool returned, its images as
+        // files. An image left out (stdout: no directory for its file) or a document (no ATIF part)
+        // stays in the output as sent, as responses-tool-output-items keeps it.
+        if (blocksLeftOut(result.output, parts)) extra.tool_result = result.output;
         this.mergeResult(step, parts.length === 0 ? { extra, source_call_id: call.tool_call_id } : { content: this.closedMessage(parts), extra, source_call_id: call.tool_call_id });
-        readImages = true;
+        readParts = true;
       } else if (items) {
         // The text is the content; an image or file it leaves out stays in the items as sent.
         if (!items.onlyText) extra.tool_result = result.output;
@@ -427,12 +433,12 @@ export class StepBuilder {
       if (output === undefined) continue;
       const parts = this.imageParts(output);
       const items = parts === undefined ? this.outputItems(output) : undefined;
-      // Only text (or, fix image-parts, text and images as files): a result the model got as
+      // Only text (or, fixes image-parts and document-blocks, text and images as files): a result the model got as
       // JSON-less blocks (an image as base64 data) is no ATIF content, and the tool's own value is
       // in extra.tool_result already.
       const text = parts !== undefined ? (parts.length > 0 ? parts : undefined) : items ? items.text : typeof output === 'string' || isAtifContentParts(output) ? output : undefined;
       if (text === undefined) continue;
-      readImages ||= parts !== undefined;
+      readParts ||= parts !== undefined;
       r.content = this.closedMessage(text);
       r.extra = { ...(r.extra ?? {}), content_source: REQUEST_RESULT_SOURCE };
       filled = true;
@@ -440,17 +446,17 @@ export class StepBuilder {
     }
     if (filled) this.markFix(step, 'request-tool-result-content');
     if (readItems) this.markFix(step, 'responses-tool-output-items');
-    if (readImages) this.markFix(step, 'image-parts');
+    if (readParts) for (const fix of this.partsRead) this.markFix(step, fix);
     return took || filled;
   }
 
   /**
-   * Fix `image-parts`: a tool output sent back as text and image blocks (an Anthropic tool_result's
-   * content, a Responses output of input_text and input_image items) as ATIF parts; undefined when it
-   * holds no image (or blocks of other kinds).
+   * Fixes `image-parts`, `document-blocks`: a tool output sent back as text, image and document blocks
+   * (an Anthropic tool_result's content, a Responses output of input_text, input_image and input_file
+   * items) as ATIF parts; undefined when it holds none the active fixes read (or blocks of other kinds).
    */
   private imageParts(output: Json): Json[] | undefined {
-    return this.images ? imageContentParts(output, this.images) : undefined;
+    return this.parts ? readContentParts(output, this.parts) : undefined;
   }
 
   /**

@@ -56,7 +56,7 @@ export function exportConverted(c: ConvertedTrajectory, format: OutputFormat, va
   if (t) {
     out.text = documentText(t as unknown as Json, format);
     const images = c.result.images;
-    if (images && (images.files.length > 0 || images.notWritten > 0 || images.notShown > 0)) out.images = images;
+    if (images && (images.files.length > 0 || images.notWritten > 0 || images.notShown > 0 || images.documentsLeftOut > 0)) out.images = images;
   }
   return out;
 }

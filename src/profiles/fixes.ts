@@ -299,6 +299,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'document-blocks',
+    summary: "a document or file the agent sends a model (an Anthropic document block: a PDF Claude Code read or the user attached; an OpenAI Chat file part; a Responses input_file) in the user's message or in a tool result sent back is left out of the message, which keeps its text and images as ATIF parts, and counted; a plain-text document source is a text part: not the content's JSON with the file's base64",
+    origin: 'atif-conversion.md §3.6 (atifContentValue keeps a content array only when it is ATIF parts already); ATIF has no part for a PDF or another file (ContentPart is text or image): a prompt with a PDF was the content array as a JSON string, the base64 PDF included, and a gateway log\'s Read of a PDF had it as its result content',
+    inDefault: true,
+  },
+  {
     name: 'provider-api-paths',
     summary: "a capture of a provider's own API path is routed by the route path it ends with: a HAR file or proxy log of direct calls has OpenRouter's /api/v1/chat/completions, Azure's /openai/deployments/<name>/chat/completions, Gemini's /v1beta/openai/chat/completions, Groq's /openai/v1/chat/completions, Codex's /backend-api/codex/responses (signed in with ChatGPT) or DeepSeek's /anthropic/v1/messages, which the gateway's router does not serve",
     origin: 'relay-cli.md §2.1 (the live router matches its own paths exactly, as a proxy in front of the agent sees them): offline, captures of direct calls were unsupported-route skips, their calls in no trajectory',

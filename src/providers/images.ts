@@ -95,18 +95,75 @@ export function sniffImageMediaType(bytes: Uint8Array): string | undefined {
 export type ImagePlacer = (image: ProviderImage) => Json | undefined;
 
 /**
- * A content array holding images (Anthropic, Chat or Responses blocks) as ATIF content parts: each text
- * block (`text`, `input_text`) a text part, each image the part `place` makes of it (none when it
- * leaves the image out), in order. Undefined when the array holds no image, or a block that is neither
- * text nor image (a `tool_result`, a `document`): that content is read as before.
+ * A document or file the agent sends a model, for which ATIF has no part (fix `document-blocks`):
+ * - Anthropic `{"type": "document", "source": {"type": "base64", "media_type": "application/pdf",
+ *   "data"} | {"type": "text", "media_type": "text/plain", "data"} | {"type": "content", "content"} |
+ *   {"type": "url", "url"} | {"type": "file", "file_id"}, "title"?}` (Claude Code sends a PDF it reads so);
+ * - OpenAI Chat `{"type": "file", "file": {"file_data": "data:application/pdf;base64,…", "filename"} | {"file_id"}}`;
+ * - OpenAI Responses `{"type": "input_file", "file_data" | "file_url" | "file_id", "filename"?}`.
+ * `text`: what a plain-text source says (Anthropic's text source, or content given as a string), which
+ * a text part can hold; `key`: what tells this document from another (to count each once).
  */
-export function imageContentParts(content: Json, place: ImagePlacer): Json[] | undefined {
-  if (!holdsImage(content)) return undefined;
+export interface ProviderDocument {
+  text?: string;
+  key: string;
+}
+
+/** The document a content block carries, or undefined when the block is no document block of a provider. */
+export function providerDocument(block: Json): ProviderDocument | undefined {
+  if (!isObject(block)) return undefined;
+  if (block.type === 'document') {
+    const source = getOwn(block, 'source');
+    if (!isObject(source)) return undefined;
+    if (source.type === 'text' && typeof source.data === 'string') return { text: source.data, key: source.data };
+    if (source.type === 'content' && typeof source.content === 'string') return { text: source.content, key: source.content };
+    return { key: documentKey(source.data, source.url, source.file_id, source.content) };
+  }
+  if (block.type === 'file') {
+    const file = getOwn(block, 'file');
+    return isObject(file) ? { key: documentKey(file.file_data, file.file_id, file.filename) } : undefined;
+  }
+  if (block.type === 'input_file') return { key: documentKey(block.file_data, block.file_url, block.file_id, block.filename) };
+  return undefined;
+}
+
+function documentKey(...fields: Array<Json | undefined>): string {
+  const found = fields.find((f) => typeof f === 'string' && f !== '');
+  return typeof found === 'string' ? found : JSON.stringify(fields.find((f) => f !== undefined) ?? null);
+}
+
+/**
+ * How a content array's blocks that are not text are read (each undefined: such a block leaves the
+ * content to the other rules): `image` (fix `image-parts`) makes an image's part or leaves it out;
+ * `document` (fix `document-blocks`) makes a document's part (its text) or leaves it out.
+ */
+export interface PartReader {
+  image?: ImagePlacer;
+  document?: (document: ProviderDocument) => Json | undefined;
+}
+
+/**
+ * A content array holding images or documents (Anthropic, Chat or Responses blocks) as ATIF content
+ * parts: each text block (`text`, `input_text`) a text part, each image or document the part the
+ * reader makes of it (none when it leaves it out), in order. Undefined when the array holds no block
+ * the reader reads, or a block it cannot read (a `tool_result`; an image with no image reader): that
+ * content is read as before.
+ */
+export function readContentParts(content: Json, reader: PartReader): Json[] | undefined {
+  if (!Array.isArray(content)) return undefined;
+  const read = (b: Json) => (reader.image !== undefined && providerImage(b) !== undefined) || (reader.document !== undefined && providerDocument(b) !== undefined);
+  if (!content.some(read)) return undefined;
   const parts: Json[] = [];
   for (const block of content) {
     const image = providerImage(block);
+    const document = image === undefined ? providerDocument(block) : undefined;
     if (image !== undefined) {
-      const part = place(image);
+      if (reader.image === undefined) return undefined;
+      const part = reader.image(image);
+      if (part !== undefined) parts.push(part);
+    } else if (document !== undefined) {
+      if (reader.document === undefined) return undefined;
+      const part = reader.document(document);
       if (part !== undefined) parts.push(part);
     } else if (isObject(block) && (block.type === 'text' || block.type === 'input_text') && typeof block.text === 'string') {
       parts.push({ text: block.text, type: 'text' });
@@ -117,8 +174,15 @@ export function imageContentParts(content: Json, place: ImagePlacer): Json[] | u
   return parts;
 }
 
-/** Whether some image block of `content` has no image part among `parts` (imageContentParts' result): it was left out. */
-export function imagesLeftOut(content: Json, parts: readonly Json[]): boolean {
-  const sent = Array.isArray(content) ? content.filter((b) => providerImage(b) !== undefined).length : 0;
-  return parts.filter((p) => isObject(p) && p.type === 'image').length < sent;
+/** {@link readContentParts} with images alone (fix `image-parts`). */
+export function imageContentParts(content: Json, place: ImagePlacer): Json[] | undefined {
+  return readContentParts(content, { image: place });
+}
+
+/**
+ * Whether some image or document block of `content` is not among `parts` (readContentParts' result):
+ * it was left out. (A document's part is text, so the count compares all parts against all blocks.)
+ */
+export function blocksLeftOut(content: Json, parts: readonly Json[]): boolean {
+  return Array.isArray(content) && parts.length < content.length;
 }

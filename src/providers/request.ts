@@ -1,6 +1,6 @@
 import { getOwn, hasOwn, isObject, type Json } from '../json/value.js';
 import { atifContentValue, blockTexts, isAtifContentParts } from './content.js';
-import { imageContentParts, type ImagePlacer } from './images.js';
+import { readContentParts, type PartReader } from './images.js';
 
 /** Which request shape produced the user message (names used by `explain`). */
 export type RequestBranch = 'REQ_MESSAGES_LAST_USER' | 'REQ_RESPONSES_INPUT' | 'REQ_PROMPT' | 'REQ_WHOLE_BODY';
@@ -12,11 +12,11 @@ export interface Extracted {
 
 /**
  * The latest user-facing message of an (unwrapped) LLM request: OpenAI Chat / Anthropic `messages`,
- * then OpenAI Responses `input`, then `prompt`, else the whole body as ATIF content. With `images`
- * (fix `image-parts`), a content holding images is read as ATIF text and image parts (see
- * imageContentParts), not as its JSON (Anthropic, Chat) or its text alone (Responses).
+ * then OpenAI Responses `input`, then `prompt`, else the whole body as ATIF content. With `parts`
+ * (fixes `image-parts`, `document-blocks`), a content holding images or documents is read as ATIF
+ * parts (see readContentParts), not as its JSON (Anthropic, Chat) or its text alone (Responses).
  */
-export function extractUserMessage(body: Json, images?: ImagePlacer): Extracted & { branch: RequestBranch } {
+export function extractUserMessage(body: Json, parts?: PartReader): Extracted & { branch: RequestBranch } {
   if (isObject(body)) {
     const messages = getOwn(body, 'messages');
     if (Array.isArray(messages)) {
@@ -26,12 +26,12 @@ export function extractUserMessage(body: Json, images?: ImagePlacer): Extracted 
         const role = getOwn(m, 'role');
         if (typeof role === 'string' && role !== 'user') continue;
         // The latest user-like message decides; without `content` the scan does not go further back.
-        if (hasOwn(m, 'content')) return { value: contentValue(getOwn(m, 'content') as Json, images), branch: 'REQ_MESSAGES_LAST_USER' };
+        if (hasOwn(m, 'content')) return { value: contentValue(getOwn(m, 'content') as Json, parts), branch: 'REQ_MESSAGES_LAST_USER' };
         break;
       }
     }
     if (hasOwn(body, 'input')) {
-      const fromInput = responsesInputMessage(getOwn(body, 'input') as Json, images);
+      const fromInput = responsesInputMessage(getOwn(body, 'input') as Json, parts);
       if (fromInput !== undefined) return { value: fromInput, branch: 'REQ_RESPONSES_INPUT' };
     }
     if (hasOwn(body, 'prompt')) return { value: atifContentValue(getOwn(body, 'prompt') as Json), branch: 'REQ_PROMPT' };
@@ -39,20 +39,20 @@ export function extractUserMessage(body: Json, images?: ImagePlacer): Extracted 
   return { value: atifContentValue(body), branch: 'REQ_WHOLE_BODY' };
 }
 
-/** A message's content as an ATIF message: its image parts when `images` reads them, else atifContentValue. */
-function contentValue(content: Json, images: ImagePlacer | undefined): Json {
-  return imageMessage(content, images) ?? atifContentValue(content);
+/** A message's content as an ATIF message: its parts when `reader` reads them, else atifContentValue. */
+function contentValue(content: Json, reader: PartReader | undefined): Json {
+  return partsMessage(content, reader) ?? atifContentValue(content);
 }
 
-/** A content holding images as ATIF parts ("" when every image was left out and it has no text); undefined otherwise. */
-function imageMessage(content: Json, images: ImagePlacer | undefined): Json | undefined {
-  const parts = images ? imageContentParts(content, images) : undefined;
+/** A content holding images or documents as ATIF parts ("" when all were left out and it has no text); undefined otherwise. */
+function partsMessage(content: Json, reader: PartReader | undefined): Json | undefined {
+  const parts = reader ? readContentParts(content, reader) : undefined;
   if (parts === undefined) return undefined;
-  // Every image left out (stdout has no directory for them) and no text: nothing is left to show.
+  // Everything left out (stdout has no directory for images; ATIF has no part for a PDF) and no text: nothing is left to show.
   return parts.length > 0 ? parts : '';
 }
 
-function responsesInputMessage(input: Json, images: ImagePlacer | undefined): Json | undefined {
+function responsesInputMessage(input: Json, reader: PartReader | undefined): Json | undefined {
   if (typeof input === 'string') return input;
   if (!Array.isArray(input)) return undefined;
   for (let i = input.length - 1; i >= 0; i--) {
@@ -60,7 +60,7 @@ function responsesInputMessage(input: Json, images: ImagePlacer | undefined): Js
     if (!isObject(item) || getOwn(item, 'role') !== 'user' || !hasOwn(item, 'content')) continue;
     const content = getOwn(item, 'content') as Json;
     // An image-only message is the user's message too, which the text-only reading passed over.
-    const msg = imageMessage(content, images) ?? responsesContentMessage(content);
+    const msg = partsMessage(content, reader) ?? responsesContentMessage(content);
     if (msg !== undefined) return msg;
   }
   return undefined;

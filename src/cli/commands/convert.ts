@@ -105,7 +105,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   let lateReconstructed = 0;
   let firstLate: LateEventNote | undefined;
   // Fix image-parts: images left out of the messages (no directory to write them to) and images no part can show.
-  const images = { notWritten: 0, notShown: 0 };
+  const images = { notWritten: 0, notShown: 0, documentsLeftOut: 0 };
   const emit = async (item: OutputItem) => {
     await writer.write(item.sessionId, item.text(), item.ready);
     const x = await item.summary();
@@ -113,6 +113,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       await writer.writeImages(x.images.files);
       images.notWritten += x.images.notWritten;
       images.notShown += x.images.notShown;
+      images.documentsLeftOut += x.images.documentsLeftOut;
     }
     if (x.errorCount > 0) invalid++;
     // With --json, stderr carries the JSON report only: the findings are in it.
@@ -166,6 +167,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
     ...(writer.imagesWritten.length > 0 || images.notWritten > 0 || images.notShown > 0
       ? { images: { files: writer.imagesWritten, not_written: images.notWritten, not_shown: images.notShown } }
       : {}),
+    ...(images.documentsLeftOut > 0 ? { documents_left_out: images.documentsLeftOut } : {}),
     ...(replay ? { replay: replayReport(replay.stats, lateReconstructed) } : {}),
     ...(validationErrors.length > 0 ? { validation_errors: validationErrors } : {}),
     ...(stop ? { stopped: stop.message } : {}),
@@ -193,12 +195,16 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
 }
 
 /** What fix image-parts did with the images, for the run summary (nothing when there were none). */
-export function imageNotes(written: number, images: { notWritten: number; notShown: number }): string[] {
+export function imageNotes(written: number, images: { notWritten: number; notShown: number; documentsLeftOut: number }): string[] {
   const notes: string[] = [];
   const n = (count: number) => `${count} ${count === 1 ? 'image' : 'images'}`;
   if (written > 0) notes.push(`wrote ${n(written)} to images/ beside the trajectories, which their steps refer to`);
   if (images.notWritten > 0) notes.push(`${n(images.notWritten)} left out of the messages: stdout has no directory to write image files to; -o DIR/ writes them to DIR/images/`);
   if (images.notShown > 0) notes.push(`${n(images.notShown)} left out of the messages as no ATIF image can show them (an uploaded file's id, a URL of no image file type); each request keeps them in extra.llm_request`);
+  if (images.documentsLeftOut > 0) {
+    const d = images.documentsLeftOut;
+    notes.push(`${d} ${d === 1 ? 'document' : 'documents'} (a PDF or another file) left out of the messages: ATIF has no part for them; each request keeps them in extra.llm_request`);
+  }
   return notes;
 }
 
