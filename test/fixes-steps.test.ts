@@ -10,6 +10,7 @@ import * as requestModule from '../src/providers/request.js';
 import { requestReasoningObjectEffort } from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
 import { finalMetrics } from '../src/atif/metrics.js';
+import { isRelayTelemetryMark } from '../src/atif/relay-marks.js';
 import type { Step } from '../src/atif/types.js';
 import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, withOptimizationSummary, isOptimizationContributionMark, type Metrics } from '../src/providers/usage.js';
@@ -1009,6 +1010,32 @@ describe('llm-optimization-summary (NeMo-Relay 0.8 optimization accounting)', ()
     assert.equal(isOptimizationContributionMark('nemo_relay.llm.optimization', undefined), true);
     assert.equal(isOptimizationContributionMark('x', { name: 'nemo.relay.llm_optimization_contribution', version: '1' }), true);
     assert.equal(isOptimizationContributionMark('response_cache', undefined), false);
+  });
+});
+
+describe('relay-telemetry-marks (NeMo-Relay 0.8 metric and log marks)', () => {
+  const N = 'relay-telemetry-marks';
+  const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${typeof s.message === 'string' ? s.message : JSON.stringify(s.message)}`);
+
+  it('a metric mark and a log mark write no step; any other mark still does', async () => {
+    const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
+    // A log mark (severity warn, then info) at each LLM start + 1 µs, a tool.calls counter after the
+    // tool, and a user's own checkpoint mark.
+    assert.deepEqual(messages(s0), ['user: Read notes.txt', 'system: pii_redactor.redacted', 'agent: ', 'system: tool.calls', 'system: checkpoint', 'user: What does it say?', 'system: pii_redactor.redacted', 'agent: Buy milk.']);
+    assert.deepEqual(messages(d), ['user: Read notes.txt', 'agent: ', 'system: checkpoint', 'user: What does it say?', 'agent: Buy milk.']);
+    assert.deepEqual(off.steps.length, s0.steps.length);
+    // The tool's result still reaches the call that asked for it (the dropped marks flush nothing).
+    assert.deepEqual(d.steps[1].observation?.results.map((r) => r.content), ['buy milk']);
+    assert.deepEqual(d.final_metrics, { ...s0.final_metrics, total_steps: 5 });
+    assert.deepEqual(validateTrajectory(d).filter((f) => f.level === 'error'), []);
+  });
+
+  it('knows a metric mark by its data schema and a log mark by its severity metadata', () => {
+    const mark = (raw: Record<string, Json>) => ({ kind: 'mark', uuid: 'u', ts: 0n, name: 'm', seq: 0, raw, metadata: raw.metadata ?? undefined }) as unknown as AtofEvent;
+    assert.equal(isRelayTelemetryMark(mark({ data_schema: { name: 'nemo.relay.metric_measurements', version: '1' } })), true);
+    assert.equal(isRelayTelemetryMark(mark({ metadata: { 'nemo_relay.log.severity': 'error' } })), true);
+    assert.equal(isRelayTelemetryMark(mark({ metadata: { 'nemo_relay.log.severity': 3 } })), false, 'not a severity 0.8 writes');
+    assert.equal(isRelayTelemetryMark(mark({ data_schema: { name: 'nemo.relay.llm_optimization_contribution', version: '1' }, metadata: null })), false);
   });
 });
 

@@ -23,6 +23,7 @@ import { ListIndex } from './list-index.js';
 import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { ANNOTATION_KEY, mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
+import { isRelayTelemetryMark } from './relay-marks.js';
 import { isHermesRequestSummary, isHermesResponseSummary } from '../hooks/hermes-llm.js';
 import { cursorAgentText, hermesTurnTextMark, markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns, type RepeatedTurn } from './user-turns.js';
@@ -829,6 +830,9 @@ export class StepBuilder {
     // step between the call's user and agent steps, and, like a chunk mark, no flush (HEAD's exporter
     // reads no mark). A contribution whose call ended without a summary is still a step.
     if (e.parentUuid !== undefined && this.lookups.optimizedLlms.has(e.parentUuid) && isOptimizationContributionMark(e.name, e.raw.data_schema)) return;
+    // Fix relay-telemetry-marks: a metric mark or a log mark is a recording for NeMo-Relay's OTel
+    // exporters, not a step (0.8's ATIF exporter reads no mark); no flush either, as for a chunk mark.
+    if (hookName === undefined && this.lookups.fixes.has('relay-telemetry-marks') && isRelayTelemetryMark(e)) return;
     this.flush();
     const data = e.data;
     if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;

@@ -209,6 +209,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'relay-telemetry-marks',
+    summary: "a NeMo-Relay 0.8 metric mark (data_schema nemo.relay.metric_measurements: OpenTelemetry measurements such as a tool.calls counter) or log mark (metadata nemo_relay.log.severity, such as a middleware's pending-request marks at the LLM start + 1 µs) writes no system step: both are recordings for Relay's metrics and logs exporters",
+    origin: "NeMo-Relay 0.8 (crates/core/src/observability/atif.rs: its ATIF exporter reads no mark, \"point-in-time telemetry is not a step\"; crates/types/src/api/event.rs METRIC_DATA_SCHEMA_NAME and LOG_SEVERITY_METADATA_KEY); relay-0.3 writes every mark with data as a system step, so each recording was a step between the trajectory's user and agent steps",
+    inDefault: true,
+  },
+  {
     name: 'final-metrics-per-field',
     summary: 'each final_metrics total is written when at least one step has that field, as its sum, 0 included: no total_prompt_tokens or total_completion_tokens of 0 made up for steps that counted none (a usage that reported only a cost), and a total_cached_tokens or total_cost_usd of 0 that steps reported is kept',
     origin: 'NeMo-Relay #206 (final metrics per field); atif-conversion.md §3.19: relay-0.3 writes the prompt and completion totals whenever any step has metrics, and the cached and cost totals only when positive',
