@@ -1013,6 +1013,36 @@ describe('llm-optimization-summary (NeMo-Relay 0.8 optimization accounting)', ()
   });
 });
 
+describe('response-cache-marks (NeMo-Relay 0.8 response cache)', () => {
+  const N = 'response-cache-marks';
+  const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${String(s.message)}`);
+  const cache = (s: Step) => (s.metrics?.extra?.nemo_relay as { response_cache?: Record<string, Json> } | undefined)?.response_cache;
+
+  it('a miss and a bypass write no step; a hit is noted on its call\'s agent step and totalled', async () => {
+    const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
+    // call 1 missed (stored), call 2 (the same request) was served from the cache, call 3 bypassed it.
+    const q = 'user: What is the capital of France?';
+    assert.deepEqual(messages(s0), [q, 'system: response_cache', 'agent: Paris.', q, 'system: response_cache', 'agent: Paris.', 'user: Write a haiku about it.', 'system: response_cache', 'agent: Seine light at dusk']);
+    assert.deepEqual(messages(d), [q, 'agent: Paris.', q, 'agent: Paris.', 'user: Write a haiku about it.', 'agent: Seine light at dusk']);
+    assert.deepEqual(s0.steps.map(cache), s0.steps.map(() => undefined), 'relay-0.3 keeps none of the mark');
+    assert.deepEqual(d.steps.map(cache), [undefined, undefined, undefined, { age_ms: 59000, backend: 'memory', key_hash: '9f2c', saved_cost_usd: 0.000052, saved_tokens: 17, status: 'hit', surface: 'llm', ttl_ms: 3600000 }, undefined, undefined]);
+    // The hit's usage is the stored response's, as NeMo-Relay keeps it: the note tells it apart.
+    assert.deepEqual({ ...d.steps[3].metrics, extra: { total_tokens: 17 } }, s0.steps[5].metrics);
+    assert.deepEqual(d.final_metrics, { ...s0.final_metrics, total_steps: 6, extra: { nemo_relay: { response_cache: { hit_count: 1, saved_cost_usd: 0.000052, saved_tokens: 17 } } } });
+    assert.deepEqual(off.final_metrics, s0.final_metrics);
+    assert.deepEqual(validateTrajectory(d).filter((f) => f.level === 'error'), []);
+    assert.deepEqual((await stepAt(N, 4)).fixes, [N]);
+    assert.ok(!(await stepAt(N, 2)).fixes?.includes(N), 'not named where no hit was');
+  });
+
+  it('a hit not under an answered LLM call (a tool result from the cache) is still a system step', () => {
+    const hit = ev({ kind: 'mark', uuid: uuid(9), parent_uuid: uuid(3), timestamp: at(6), name: 'response_cache', data: { status: 'hit' }, metadata: { 'nemo_relay.response_cache.surface': 'tool', 'nemo_relay.response_cache.saved_invocations': 1 } });
+    const t = toAtif([llm(1, 0, 'start', chat(user('q'))), llm(1, 4, 'end', answer('a')), ev({ category: 'tool', scope_category: 'start', uuid: uuid(3), parent_uuid: P, timestamp: at(5), name: 'search', data: {} }), hit, ev({ category: 'tool', scope_category: 'end', uuid: uuid(3), parent_uuid: P, timestamp: at(7), name: 'search', data: 'r' })]);
+    assert.ok(t.steps.some((s) => s.source === 'system' && s.message === 'response_cache'));
+    assert.equal(t.final_metrics?.extra, undefined);
+  });
+});
+
 describe('relay-telemetry-marks (NeMo-Relay 0.8 metric and log marks)', () => {
   const N = 'relay-telemetry-marks';
   const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${typeof s.message === 'string' ? s.message : JSON.stringify(s.message)}`);

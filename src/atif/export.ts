@@ -13,6 +13,7 @@ import { delegatedPrompts } from './hook-turns.js';
 import { finalMetrics } from './metrics.js';
 import { attachCompaction, claudeUtilityEvents, compactCallRuns, compactionRuns, UTILITY_SUFFIX, type CompactionRun } from './side-runs.js';
 import { startModelName } from './step-model.js';
+import { RESPONSE_CACHE_MARK, responseCacheMark } from './relay-marks.js';
 import { StepBuilder, type Lookups, type StepOrigin, type ToolLink } from './steps.js';
 import { AgentTree, isStepEvent, type AgentNode } from './tree.js';
 import { sessionAgent, withSessionAgent, type AgentField } from './agent-identity.js';
@@ -91,7 +92,11 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
   // Fix llm-optimization-summary: the LLM spans whose end carries an optimization summary (their
   // contribution marks, which come before the end, are in it).
   const optimizedLlms = new Set<string>();
+  // Fix response-cache-marks: the cache marks, read once the LLM spans' ends are known.
+  const cacheMarks: AtofEvent[] = [];
+  const cacheFix = opts.fixes.has('response-cache-marks');
   for (const e of sorted) {
+    if (cacheFix && e.kind === 'mark' && e.name === RESPONSE_CACHE_MARK) cacheMarks.push(e);
     if (rules.llmOptimizationSummary && e.category === 'llm' && e.scopeCategory === 'end' && optimizationSummary(e.categoryProfile)) optimizedLlms.add(e.uuid);
     // Whether any end of the span carries a response: a later end without one does not undo it.
     if (e.category === 'llm' && e.scopeCategory === 'end' && (e.data !== undefined || !llmEnds.has(e.uuid))) llmEnds.set(e.uuid, e.data !== undefined);
@@ -100,7 +105,14 @@ export function eventsToTrajectory(events: readonly AtofEvent[], opts: ExportOpt
     const model = e.category === 'llm' ? startModelName(e) : undefined;
     if (model !== undefined) llmStartModels.set(e.uuid, model);
   }
-  const base: Omit<Lookups, 'prepass'> = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels, optimizedLlms };
+  // A hit under an LLM span whose answer writes an agent step is noted on that step (the mark is
+  // emitted inside the call, before its end); a hit anywhere else stays a system step.
+  const cacheHits = new Map<string, JsonObject>();
+  for (const e of cacheMarks) {
+    const mark = responseCacheMark(e);
+    if (mark?.status === 'hit' && e.parentUuid !== undefined && llmEnds.get(e.parentUuid) === true && !dedupe.suppressed.has(e.parentUuid)) cacheHits.set(e.parentUuid, mark.note);
+  }
+  const base: Omit<Lookups, 'prepass'> = { starts, suppressed: dedupe.suppressed, supplemental: dedupe.supplemental, fixes: opts.fixes, rules, readings, llmEnds, llmStartModels, optimizedLlms, cacheHits };
   if (opts.fixes.has('hook-turn-steps')) base.delegatedPrompts = delegatedPrompts(sorted);
   // One store for the whole conversion (subagents and side runs too): each image is one file.
   const images = opts.fixes.has('image-parts') || opts.fixes.has('document-blocks') ? new ImageStore(opts.imageFiles !== false) : undefined;
@@ -307,7 +319,7 @@ function assemble(sessionId: string, trajectoryId: string, agent: AgentInfo, ste
     trajectory_id: trajectoryId,
     agent: structuredClone(agent),
     steps,
-    final_metrics: finalMetrics(steps, fixes.has('final-metrics-per-field'), fixes.has('llm-optimization-summary')),
+    final_metrics: finalMetrics(steps, fixes.has('final-metrics-per-field'), fixes.has('llm-optimization-summary'), fixes.has('response-cache-marks')),
   };
   if (children.length > 0) t.subagent_trajectories = children;
   return t;

@@ -11,12 +11,13 @@ const isPositive = (v: U64) => (typeof v === 'number' ? v > 0 : v instanceof Jso
  * With `perField` (fix final-metrics-per-field, NeMo-Relay #206): each total when at least one step
  * has that field, its sum as it is, 0 included (a free model's reported cost of 0 is a cost).
  */
-export function finalMetrics(steps: readonly Step[], perField = false, optimization = false): FinalMetrics {
+export function finalMetrics(steps: readonly Step[], perField = false, optimization = false, cacheHits = false): FinalMetrics {
   const withMetrics = steps.filter((s) => s.metrics);
   const fm: FinalMetrics = { total_steps: steps.length };
   if (withMetrics.length === 0) return fm;
   const saved = optimization ? optimizationTotals(withMetrics) : undefined;
-  if (saved) fm.extra = { nemo_relay: { optimization: saved } };
+  const reused = cacheHits ? responseCacheTotals(withMetrics) : undefined;
+  if (saved || reused) fm.extra = { nemo_relay: { ...(saved && { optimization: saved }), ...(reused && { response_cache: reused }) } };
   let prompt: U64 = 0;
   let completion: U64 = 0;
   let cached: U64 = 0;
@@ -75,5 +76,33 @@ function optimizationTotals(steps: readonly Step[]): JsonObject | undefined {
   out.llm_call_count = calls;
   if (prompt !== undefined) out.prompt_tokens_saved = prompt;
   if (total !== undefined) out.total_tokens_saved = total;
+  return out;
+}
+
+/**
+ * Fix `response-cache-marks`: `final_metrics.extra.nemo_relay.response_cache` over the steps whose
+ * metrics note a cache hit: how many (`hit_count`), and the sums of the `saved_tokens` and
+ * `saved_cost_usd` NeMo-Relay's cache reported for them. The token and cost totals count those
+ * calls as their stored usage says (as the steps do): these sums are the part of them no provider
+ * was paid for. A sum no hit gave is left out; none without a hit.
+ */
+function responseCacheTotals(steps: readonly Step[]): JsonObject | undefined {
+  let hits = 0;
+  let tokens: U64 | undefined;
+  let usd: number | undefined;
+  for (const s of steps) {
+    const relay = s.metrics?.extra ? getOwn(s.metrics.extra, 'nemo_relay') : undefined;
+    const note = isObject(relay) ? getOwn(relay, 'response_cache') : undefined;
+    if (!isObject(note)) continue;
+    hits++;
+    const t = asU64(getOwn(note, 'saved_tokens'));
+    if (t !== undefined) tokens = tokens === undefined ? t : addU64(tokens, t);
+    const cost = getOwn(note, 'saved_cost_usd');
+    if (isNumber(cost)) usd = (usd ?? 0) + numberValue(cost);
+  }
+  if (hits === 0) return undefined;
+  const out: JsonObject = { hit_count: hits };
+  if (usd !== undefined) out.saved_cost_usd = usd;
+  if (tokens !== undefined) out.saved_tokens = tokens;
   return out;
 }

@@ -5,7 +5,7 @@
  * every mark with data as a system step.
  */
 import type { AtofEvent } from '../ingest/atof.js';
-import { getOwn, isObject } from '../json/value.js';
+import { getOwn, isObject, setOwn, type JsonObject } from '../json/value.js';
 
 /** The data schema of a metric mark (crates/types api/event.rs METRIC_DATA_SCHEMA_NAME). */
 export const METRIC_DATA_SCHEMA_NAME = 'nemo.relay.metric_measurements';
@@ -22,4 +22,27 @@ export function isRelayTelemetryMark(e: AtofEvent): boolean {
   const schema = e.raw.data_schema;
   if (isObject(schema) && getOwn(schema, 'name') === METRIC_DATA_SCHEMA_NAME) return true;
   return isObject(e.metadata) && typeof getOwn(e.metadata, LOG_SEVERITY_METADATA_KEY) === 'string';
+}
+
+/** The mark NeMo-Relay 0.8's response cache emits on every decision (crates/adaptive response_cache/mark.rs). */
+export const RESPONSE_CACHE_MARK = 'response_cache';
+const RESPONSE_CACHE_PREFIX = 'nemo_relay.response_cache.';
+
+/**
+ * Fix `response-cache-marks`: a response-cache decision mark, `{"status": "hit" | "miss" | "bypass"}`,
+ * with what its metadata says about it (`nemo_relay.response_cache.surface`, `backend`, `reason`,
+ * `key_hash`, `age_ms`, `ttl_ms`, `saved_tokens`, `saved_cost_usd`, `saved_invocations`) under their
+ * short names beside the status, in sorted key order. None for any other mark.
+ */
+export function responseCacheMark(e: AtofEvent): { status: string; note: JsonObject } | undefined {
+  if (e.name !== RESPONSE_CACHE_MARK || !isObject(e.data)) return undefined;
+  const status = getOwn(e.data, 'status');
+  if (typeof status !== 'string') return undefined;
+  const note: JsonObject = { status };
+  if (isObject(e.metadata)) {
+    for (const [k, v] of Object.entries(e.metadata)) if (k.startsWith(RESPONSE_CACHE_PREFIX) && k.length > RESPONSE_CACHE_PREFIX.length) setOwn(note, k.slice(RESPONSE_CACHE_PREFIX.length), v);
+  }
+  const sorted: JsonObject = {};
+  for (const k of Object.keys(note).sort()) setOwn(sorted, k, note[k]);
+  return { status, note: sorted };
 }

@@ -14,7 +14,7 @@ import type { ResponseReadings } from '../providers/readings.js';
 import { emptyToolArgumentsApply, normalizeToolArguments, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../providers/tool-calls.js';
 import type { ProviderRules } from '../providers/rules.js';
 import { responseReasoning } from '../providers/reasoning.js';
-import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, withOptimizationSummary, isOptimizationContributionMark, type Metrics } from '../providers/usage.js';
+import { anthropicTokenAccountingApplies, extractMetrics, fillMissingMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, withOptimizationSummary, withRelayExtra, isOptimizationContributionMark, type Metrics } from '../providers/usage.js';
 import type { PrepassLink } from './correlation.js';
 import { buildAncestry, buildInvocation, delegationToolCallId, eventExtra } from './extras.js';
 import type { FixName, FixSet } from '../profiles/fixes.js';
@@ -23,7 +23,7 @@ import { ListIndex } from './list-index.js';
 import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { ANNOTATION_KEY, mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
-import { isRelayTelemetryMark } from './relay-marks.js';
+import { isRelayTelemetryMark, responseCacheMark } from './relay-marks.js';
 import { isHermesRequestSummary, isHermesResponseSummary } from '../hooks/hermes-llm.js';
 import { cursorAgentText, hermesTurnTextMark, markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns, type RepeatedTurn } from './user-turns.js';
@@ -51,6 +51,8 @@ export interface Lookups {
   llmStartModels: ReadonlyMap<string, string>;
   /** Fix `llm-optimization-summary`: LLM span uuids whose end carries an optimization summary. */
   optimizedLlms: ReadonlySet<string>;
+  /** Fix `response-cache-marks`: LLM span uuid → the cache hit noted on its agent step (relay-marks.ts responseCacheMark). */
+  cacheHits: ReadonlyMap<string, JsonObject>;
   /** Fix `hook-turn-steps`: Claude Code subagent scope uuid → the task its Task/Agent call gave it. */
   delegatedPrompts?: ReadonlyMap<string, string>;
   /** Fix `image-parts`: makes the ATIF image part of an image a request sends (see atif/images.ts). */
@@ -515,9 +517,15 @@ export class StepBuilder {
     // Fix llm-optimization-summary: what a plugin's optimization saved on this call, as HEAD writes it.
     let optimized = false;
     if (this.lookups.rules.llmOptimizationSummary) ({ metrics, applied: optimized } = withOptimizationSummary(metrics, e.categoryProfile));
+    // Fix response-cache-marks: the call was served from NeMo-Relay's cache. Its usage is the stored
+    // response's, as NeMo-Relay keeps it (a reuse is shape-identical to a live call); the note says so,
+    // with the tokens and cost the hit saved, so a reader can tell them from tokens spent.
+    const cacheHit = this.lookups.cacheHits.get(e.uuid);
+    if (cacheHit !== undefined) metrics = withRelayExtra(metrics, 'response_cache', cacheHit);
     if (metrics) step.metrics = metrics;
     step.llm_call_count = 1;
     this.push(step, { kind: 'llm-end', events: [e.uuid] });
+    if (cacheHit !== undefined) this.markFix(step, 'response-cache-marks');
     if (this.openTurn) [this.openTurn.answered, this.openTurn.lastAnswer] = [true, step];
     if (this.lookups.rules.anthropicServerTools && step.tool_calls) this.attachServerToolResults(step, data);
     if (this.lookups.rules.responsesWebSearchCalls && step.tool_calls && responsesWebSearchCallsApply(data)) this.attachWebSearchResults(step, data);
@@ -833,6 +841,12 @@ export class StepBuilder {
     // Fix relay-telemetry-marks: a metric mark or a log mark is a recording for NeMo-Relay's OTel
     // exporters, not a step (0.8's ATIF exporter reads no mark); no flush either, as for a chunk mark.
     if (hookName === undefined && this.lookups.fixes.has('relay-telemetry-marks') && isRelayTelemetryMark(e)) return;
+    // Fix response-cache-marks: a miss or a bypass is the cache's telemetry (the call ran as without a
+    // cache); a hit is noted on its call's agent step. Neither is a step, nor flushes.
+    if (hookName === undefined && this.lookups.fixes.has('response-cache-marks')) {
+      const cache = responseCacheMark(e);
+      if (cache && (cache.status !== 'hit' || (e.parentUuid !== undefined && this.lookups.cacheHits.has(e.parentUuid)))) return;
+    }
     this.flush();
     const data = e.data;
     if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return;

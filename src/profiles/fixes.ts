@@ -209,6 +209,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'response-cache-marks',
+    summary: "a NeMo-Relay 0.8 response-cache mark (response_cache, data {status}) writes no system step: a miss or a bypass is the cache's telemetry; a hit under an LLM call is noted on that call's agent step as metrics.extra.nemo_relay.response_cache {status, saved_tokens, saved_cost_usd, age_ms, ttl_ms, backend, key_hash, surface} (the mark's nemo_relay.response_cache.* metadata), since the step's usage is the stored response's; final_metrics.extra.nemo_relay.response_cache totals the hits and what they saved",
+    origin: "NeMo-Relay 0.8 (crates/adaptive/src/response_cache/mark.rs and intercept.rs: a hit returns the stored body, usage intact, and reports its savings on the mark only; observability/atif.rs reads no mark and keeps the optimization savings it knows of in metrics.extra.nemo_relay); relay-0.3 writes every cache decision as a system step response_cache and drops the mark's metadata, so a hit's step counted the stored tokens as spent with nothing to tell it apart",
+    inDefault: true,
+  },
+  {
     name: 'relay-telemetry-marks',
     summary: "a NeMo-Relay 0.8 metric mark (data_schema nemo.relay.metric_measurements: OpenTelemetry measurements such as a tool.calls counter) or log mark (metadata nemo_relay.log.severity, such as a middleware's pending-request marks at the LLM start + 1 µs) writes no system step: both are recordings for Relay's metrics and logs exporters",
     origin: "NeMo-Relay 0.8 (crates/core/src/observability/atif.rs: its ATIF exporter reads no mark, \"point-in-time telemetry is not a step\"; crates/types/src/api/event.rs METRIC_DATA_SCHEMA_NAME and LOG_SEVERITY_METADATA_KEY); relay-0.3 writes every mark with data as a system step, so each recording was a step between the trajectory's user and agent steps",

@@ -228,7 +228,7 @@ export function withOptimizationSummary(metrics: Metrics | undefined, categoryPr
  * a copy, its fields in sorted key order as extractMetrics sets them (the printer then writes it
  * without copying it again).
  */
-function withRelayExtra(metrics: Metrics | undefined, key: string, value: Json, costUsd?: number): Metrics {
+export function withRelayExtra(metrics: Metrics | undefined, key: string, value: Json, costUsd?: number): Metrics {
   const m: Metrics = metrics ?? {};
   const extra: JsonObject = { ...m.extra };
   const relay = getOwn(extra, 'nemo_relay');
