@@ -10,7 +10,7 @@ import * as requestModule from '../src/providers/request.js';
 import { requestReasoningObjectEffort } from '../src/providers/request.js';
 import { validateTrajectory } from '../src/atif/validate/index.js';
 import { finalMetrics } from '../src/atif/metrics.js';
-import { isRelayTelemetryMark } from '../src/atif/relay-marks.js';
+import { guardrailBlock, isRelayTelemetryMark } from '../src/atif/relay-marks.js';
 import type { Step } from '../src/atif/types.js';
 import { emptyToolArgumentsApply, extractToolCalls, responsesCallIdsDiffer, responsesCustomToolCallsApply, responsesWebSearchCallsApply, responsesWebSearchSources } from '../src/providers/tool-calls.js';
 import { anthropicTokenAccountingApplies, extractMetrics, providerReportedCostApplies, responsesCachedTokensApply, withAnnotatedCost, withOptimizationSummary, isOptimizationContributionMark, type Metrics } from '../src/providers/usage.js';
@@ -1040,6 +1040,40 @@ describe('response-cache-marks (NeMo-Relay 0.8 response cache)', () => {
     const t = toAtif([llm(1, 0, 'start', chat(user('q'))), llm(1, 4, 'end', answer('a')), ev({ category: 'tool', scope_category: 'start', uuid: uuid(3), parent_uuid: P, timestamp: at(5), name: 'search', data: {} }), hit, ev({ category: 'tool', scope_category: 'end', uuid: uuid(3), parent_uuid: P, timestamp: at(7), name: 'search', data: 'r' })]);
     assert.ok(t.steps.some((s) => s.source === 'system' && s.message === 'response_cache'));
     assert.equal(t.final_metrics?.extra, undefined);
+  });
+});
+
+describe('guardrail-rejection-step (a call a NeMo-Relay guardrail stopped)', () => {
+  const N = 'guardrail-rejection-step';
+  const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${String(s.message)}`);
+
+  it('a rejection or a failed guardrail is a system step saying so and why; the rejection mark is in it', async () => {
+    const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
+    // An allowed check, an answered call, a call rejected by llm_call_execute (guardrail scope, then
+    // the mark named after the call), and a call stopped by a guardrail that failed (scope only).
+    assert.deepEqual(messages(s0), ['user: Hello', 'agent: Hi! How can I help?', 'system: openai']);
+    assert.deepEqual(messages(d), [
+      'user: Hello',
+      'agent: Hi! How can I help?',
+      'system: Guardrail jailbreak_detector blocked the LLM call: prompt matches a jailbreak pattern',
+      'system: Guardrail topic_filter failed, so the LLM call was not made: internal error: classifier endpoint timed out',
+    ]);
+    assert.deepEqual(d.steps[2].extra?.guardrail, { allowed: false, kind: 'llm_conditional_execution', name: 'jailbreak_detector', rejected: true, rejection_reason: 'prompt matches a jailbreak pattern' });
+    assert.equal(d.steps[3].timestamp, '2026-06-01T10:00:05.250+00:00', 'where the guardrail ended');
+    assert.deepEqual(off.steps, s0.steps);
+    assert.deepEqual(validateTrajectory(d).filter((f) => f.level === 'error'), []);
+    assert.deepEqual((await stepAt(N, 3)).fixes, [N]);
+  });
+
+  it('a stream of a blocked call alone gives a trajectory; a rejection mark without its guardrail stays a step', () => {
+    const scope = (ms: number, phase: 'start' | 'end', data: Json) => ev({ category: 'guardrail', scope_category: phase, uuid: uuid(5), parent_uuid: P, timestamp: at(ms), name: 'pii', data });
+    const blocked = [scope(0, 'start', { kind: 'llm_conditional_execution' }), scope(2, 'end', { allowed: false, rejected: true, rejection_reason: 'contains an SSN' })];
+    assert.deepEqual(toAtif(blocked).steps.map((s) => s.message), ['Guardrail pii blocked the LLM call: contains an SSN']);
+    assert.equal(toAtif(blocked, 'relay-0.3').steps.length, 0);
+    const mark = ev({ kind: 'mark', uuid: uuid(6), parent_uuid: P, timestamp: at(3), name: 'llm', data: { rejected: true, rejection_reason: 'other' } });
+    assert.deepEqual(toAtif([...blocked, mark]).steps.map((s) => s.message), ['Guardrail pii blocked the LLM call: contains an SSN', 'llm']);
+    assert.deepEqual(guardrailBlock(scope(2, 'end', { allowed: true, rejected: false }), undefined), undefined);
+    assert.equal(guardrailBlock(scope(2, 'end', { allowed: false, rejected: true, rejection_reason: 'no' }), scope(0, 'start', { kind: 'tool_conditional_execution' }))?.message, 'Guardrail pii blocked the tool call: no');
   });
 });
 

@@ -46,3 +46,30 @@ export function responseCacheMark(e: AtofEvent): { status: string; note: JsonObj
   for (const k of Object.keys(note).sort()) setOwn(sorted, k, note[k]);
   return { status, note: sorted };
 }
+
+/**
+ * Fix `guardrail-rejection-step`: what a NeMo-Relay conditional-execution guardrail scope's end says
+ * when it stopped the call (api/runtime/state.rs llm_/tool_conditional_execution_snapshot_chain: end
+ * data `{"allowed": false, "rejected": true, "rejection_reason": …}`, or `{"allowed": false, "error":
+ * …}` when the guardrail failed or was cancelled, which stops the call too). `kind` is the start's
+ * `data.kind` (`llm_conditional_execution`, `tool_conditional_execution`). None for a guardrail that
+ * allowed the call, or for any other event.
+ */
+export function guardrailBlock(end: AtofEvent, start: AtofEvent | undefined): { message: string; reason?: string; detail: JsonObject } | undefined {
+  if (end.category !== 'guardrail' || end.scopeCategory !== 'end' || !isObject(end.data) || getOwn(end.data, 'allowed') !== false) return undefined;
+  const kind = isObject(start?.data) ? getOwn(start.data, 'kind') : undefined;
+  const what = kind === 'llm_conditional_execution' ? 'LLM call' : kind === 'tool_conditional_execution' ? 'tool call' : 'call';
+  const rejection = getOwn(end.data, 'rejection_reason');
+  const error = getOwn(end.data, 'error');
+  const rejected = getOwn(end.data, 'rejected') === true;
+  const reason = rejected && typeof rejection === 'string' ? rejection : typeof error === 'string' ? error : undefined;
+  const message = rejected
+    ? `Guardrail ${end.name} blocked the ${what}${reason !== undefined ? `: ${reason}` : ''}`
+    : `Guardrail ${end.name} failed, so the ${what} was not made${reason !== undefined ? `: ${reason}` : ''}`;
+  const detail: JsonObject = { name: end.name };
+  if (typeof kind === 'string') detail.kind = kind;
+  for (const [k, v] of Object.entries(end.data)) setOwn(detail, k, v);
+  const sorted: JsonObject = {};
+  for (const k of Object.keys(detail).sort()) setOwn(sorted, k, detail[k]);
+  return { message, reason: rejected ? reason : undefined, detail: sorted };
+}

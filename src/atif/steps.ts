@@ -23,7 +23,7 @@ import { ListIndex } from './list-index.js';
 import { REQUEST_RESULT_SOURCE } from './cleanup.js';
 import { ANNOTATION_KEY, mergeObservationResult, resultsByCallId } from './observations.js';
 import { stepModelName } from './step-model.js';
-import { isRelayTelemetryMark, responseCacheMark } from './relay-marks.js';
+import { guardrailBlock, isRelayTelemetryMark, responseCacheMark } from './relay-marks.js';
 import { isHermesRequestSummary, isHermesResponseSummary } from '../hooks/hermes-llm.js';
 import { cursorAgentText, hermesTurnTextMark, markPrompt, turnAnswer, turnModel, turnPrompt } from './hook-turns.js';
 import { UserTurns, type RepeatedTurn } from './user-turns.js';
@@ -184,6 +184,8 @@ export class StepBuilder {
    */
   private readonly parts: PartReader | undefined;
   private readonly partsRead = new Set<'image-parts' | 'document-blocks'>();
+  /** Fix guardrail-rejection-step: the last rejection written, whose mark from llm_call_execute follows it. */
+  private guardrailRejection: { parent: string | undefined; reason: string } | undefined;
 
   /** `agentUuid`: the agent whose steps these are, in tree mode (a subagent's own scope is then a turn of it). */
   constructor(
@@ -236,6 +238,29 @@ export class StepBuilder {
     if (e.kind === 'mark') return this.mark(e);
     if (e.category === 'llm') return e.scopeCategory === 'start' ? this.llmStart(e) : this.llmEnd(e);
     if (e.category === 'tool') return e.scopeCategory === 'start' ? this.toolStart(e) : this.toolEnd(e);
+    if (e.category === 'guardrail' && e.scopeCategory === 'end' && this.lookups.fixes.has('guardrail-rejection-step')) return this.guardrailEnd(e);
+  }
+
+  /**
+   * Fix `guardrail-rejection-step`: a conditional-execution guardrail that stopped a call is a system
+   * step saying so and why, where it happened. relay-0.3 reads no guardrail scope; NeMo-Relay's
+   * llm_call_execute then emits a mark named after the call with `{rejected, rejection_reason}`
+   * (which relay-0.3 writes as a system step named after the call), but its preflight
+   * llm_conditional_execution and a failed guardrail emit none: the blocked request left no trace.
+   */
+  private guardrailEnd(e: AtofEvent): void {
+    const block = guardrailBlock(e, this.lookups.starts.get(e.uuid));
+    if (!block) return; // a guardrail that let the call through is no step, as before
+    this.flush();
+    const extra: JsonObject = {
+      ancestry: buildAncestry(e, this.lookups.starts) as unknown as JsonObject,
+      guardrail: block.detail,
+      invocation: buildInvocation(this.lookups.starts.get(e.uuid)?.ts, e.ts, e.uuid) as unknown as JsonObject,
+    };
+    const step: Step = { extra, message: block.message, source: 'system', step_id: 0, timestamp: formatRfc3339(e.ts) };
+    this.push(step, { kind: 'mark', events: [e.uuid] });
+    this.markFix(step, 'guardrail-rejection-step');
+    if (block.reason !== undefined) this.guardrailRejection = { parent: e.parentUuid, reason: block.reason };
   }
 
   private push(step: Step, origin: StepOrigin): void {
@@ -841,6 +866,13 @@ export class StepBuilder {
     // Fix relay-telemetry-marks: a metric mark or a log mark is a recording for NeMo-Relay's OTel
     // exporters, not a step (0.8's ATIF exporter reads no mark); no flush either, as for a chunk mark.
     if (hookName === undefined && this.lookups.fixes.has('relay-telemetry-marks') && isRelayTelemetryMark(e)) return;
+    // Fix guardrail-rejection-step: the mark llm_call_execute emits right after the guardrail that
+    // rejected the call (named after the call, `{rejected: true, rejection_reason}`) says what that
+    // guardrail's step says already.
+    if (this.guardrailRejection && e.parentUuid === this.guardrailRejection.parent && isObject(e.data) && getOwn(e.data, 'rejected') === true && getOwn(e.data, 'rejection_reason') === this.guardrailRejection.reason) {
+      this.guardrailRejection = undefined;
+      return;
+    }
     // Fix response-cache-marks: a miss or a bypass is the cache's telemetry (the call ran as without a
     // cache); a hit is noted on its call's agent step. Neither is a step, nor flushes.
     if (hookName === undefined && this.lookups.fixes.has('response-cache-marks')) {

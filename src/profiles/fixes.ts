@@ -221,6 +221,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'guardrail-rejection-step',
+    summary: "a NeMo-Relay conditional-execution guardrail that stopped a call (a guardrail scope whose end has allowed: false: rejected with its rejection_reason, or failed with an error) is a system step where it happened, \"Guardrail <name> blocked the LLM call: <reason>\" (or the tool call), the guardrail's name, kind and end data in extra.guardrail; the {rejected, rejection_reason} mark llm_call_execute emits right after it, named after the call, is in that step",
+    origin: "beyond NeMo-Relay 0.8 (crates/core/src/api/runtime/state.rs llm_conditional_execution_snapshot_chain; its ATIF exporter skips guardrail scopes and marks): relay-0.3 reads no guardrail scope, so a call blocked before it started (the preflight llm_conditional_execution, or a guardrail that failed) left no step (a stream of it alone: 0 trajectories), and llm_call_execute's rejection was a system step named after the call (\"openai\") with the reason only in its event_payload",
+    inDefault: true,
+  },
+  {
     name: 'final-metrics-per-field',
     summary: 'each final_metrics total is written when at least one step has that field, as its sum, 0 included: no total_prompt_tokens or total_completion_tokens of 0 made up for steps that counted none (a usage that reported only a cost), and a total_cached_tokens or total_cost_usd of 0 that steps reported is kept',
     origin: 'NeMo-Relay #206 (final metrics per field); atif-conversion.md §3.19: relay-0.3 writes the prompt and completion totals whenever any step has metrics, and the cached and cost totals only when positive',
