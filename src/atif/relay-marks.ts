@@ -32,7 +32,7 @@ const RESPONSE_CACHE_PREFIX = 'nemo_relay.response_cache.';
  * Fix `response-cache-marks`: a response-cache decision mark, `{"status": "hit" | "miss" | "bypass"}`,
  * with what its metadata says about it (`nemo_relay.response_cache.surface`, `backend`, `reason`,
  * `key_hash`, `age_ms`, `ttl_ms`, `saved_tokens`, `saved_cost_usd`, `saved_invocations`) under their
- * short names beside the status, in sorted key order. None for any other mark.
+ * short names beside the status (printed, as every object, with its keys sorted). None for any other mark.
  */
 export function responseCacheMark(e: AtofEvent): { status: string; note: JsonObject } | undefined {
   if (e.name !== RESPONSE_CACHE_MARK || !isObject(e.data)) return undefined;
@@ -42,9 +42,7 @@ export function responseCacheMark(e: AtofEvent): { status: string; note: JsonObj
   if (isObject(e.metadata)) {
     for (const [k, v] of Object.entries(e.metadata)) if (k.startsWith(RESPONSE_CACHE_PREFIX) && k.length > RESPONSE_CACHE_PREFIX.length) setOwn(note, k.slice(RESPONSE_CACHE_PREFIX.length), v);
   }
-  const sorted: JsonObject = {};
-  for (const k of Object.keys(note).sort()) setOwn(sorted, k, note[k]);
-  return { status, note: sorted };
+  return { status, note };
 }
 
 /**
@@ -69,7 +67,5 @@ export function guardrailBlock(end: AtofEvent, start: AtofEvent | undefined): { 
   const detail: JsonObject = { name: end.name };
   if (typeof kind === 'string') detail.kind = kind;
   for (const [k, v] of Object.entries(end.data)) setOwn(detail, k, v);
-  const sorted: JsonObject = {};
-  for (const k of Object.keys(detail).sort()) setOwn(sorted, k, detail[k]);
-  return { message, reason: rejected ? reason : undefined, detail: sorted };
+  return { message, reason: rejected ? reason : undefined, detail };
 }
