@@ -52,28 +52,22 @@ export function finalMetrics(steps: readonly Step[], perField = false, optimizat
  * out (HEAD writes it as null). None without any summary.
  */
 function optimizationTotals(steps: readonly Step[]): JsonObject | undefined {
-  let calls = 0;
+  const summaries = relayNotes(steps, 'optimization');
+  if (summaries.length === 0) return undefined;
   let prompt: U64 | undefined;
   let total: U64 | undefined;
   let usd: number | undefined;
-  for (const s of steps) {
-    const relay = s.metrics?.extra ? getOwn(s.metrics.extra, 'nemo_relay') : undefined;
-    const summary = isObject(relay) ? getOwn(relay, 'optimization') : undefined;
-    if (!isObject(summary)) continue;
-    calls++;
+  for (const summary of summaries) {
     const tokens = getOwn(summary, 'tokens_saved');
-    const p = isObject(tokens) ? asU64(getOwn(tokens, 'prompt_tokens')) : undefined;
-    const t = isObject(tokens) ? asU64(getOwn(tokens, 'total_tokens')) : undefined;
-    if (p !== undefined) prompt = prompt === undefined ? p : addU64(prompt, p);
-    if (t !== undefined) total = total === undefined ? t : addU64(total, t);
+    prompt = addKnown(prompt, isObject(tokens) ? asU64(getOwn(tokens, 'prompt_tokens')) : undefined);
+    total = addKnown(total, isObject(tokens) ? asU64(getOwn(tokens, 'total_tokens')) : undefined);
     const currency = getOwn(summary, 'currency');
     const cost = getOwn(summary, 'estimated_cost_saved');
     if (typeof currency === 'string' && currency.toUpperCase() === 'USD' && isNumber(cost)) usd = (usd ?? 0) + numberValue(cost);
   }
-  if (calls === 0) return undefined;
   const out: JsonObject = {};
   if (usd !== undefined) out.estimated_cost_saved_usd = usd;
-  out.llm_call_count = calls;
+  out.llm_call_count = summaries.length;
   if (prompt !== undefined) out.prompt_tokens_saved = prompt;
   if (total !== undefined) out.total_tokens_saved = total;
   return out;
@@ -87,22 +81,34 @@ function optimizationTotals(steps: readonly Step[]): JsonObject | undefined {
  * was paid for. A sum no hit gave is left out; none without a hit.
  */
 function responseCacheTotals(steps: readonly Step[]): JsonObject | undefined {
-  let hits = 0;
+  const hits = relayNotes(steps, 'response_cache');
+  if (hits.length === 0) return undefined;
   let tokens: U64 | undefined;
   let usd: number | undefined;
-  for (const s of steps) {
-    const relay = s.metrics?.extra ? getOwn(s.metrics.extra, 'nemo_relay') : undefined;
-    const note = isObject(relay) ? getOwn(relay, 'response_cache') : undefined;
-    if (!isObject(note)) continue;
-    hits++;
-    const t = asU64(getOwn(note, 'saved_tokens'));
-    if (t !== undefined) tokens = tokens === undefined ? t : addU64(tokens, t);
+  for (const note of hits) {
+    tokens = addKnown(tokens, asU64(getOwn(note, 'saved_tokens')));
     const cost = getOwn(note, 'saved_cost_usd');
     if (isNumber(cost)) usd = (usd ?? 0) + numberValue(cost);
   }
-  if (hits === 0) return undefined;
-  const out: JsonObject = { hit_count: hits };
+  const out: JsonObject = { hit_count: hits.length };
   if (usd !== undefined) out.saved_cost_usd = usd;
   if (tokens !== undefined) out.saved_tokens = tokens;
   return out;
+}
+
+/** The objects the steps' metrics hold at `extra.nemo_relay[key]` (what a fix noted on a call), in step order. */
+function relayNotes(steps: readonly Step[], key: string): JsonObject[] {
+  const notes: JsonObject[] = [];
+  for (const s of steps) {
+    const relay = s.metrics?.extra ? getOwn(s.metrics.extra, 'nemo_relay') : undefined;
+    const note = isObject(relay) ? getOwn(relay, key) : undefined;
+    if (isObject(note)) notes.push(note);
+  }
+  return notes;
+}
+
+/** `sum` plus `n`, where either may be unknown: a sum of the counts known, none while none is. */
+function addKnown(sum: U64 | undefined, n: U64 | undefined): U64 | undefined {
+  if (n === undefined) return sum;
+  return sum === undefined ? n : addU64(sum, n);
 }
