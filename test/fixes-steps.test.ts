@@ -932,6 +932,12 @@ describe('provider-reported-cost (#206, #796)', () => {
   });
 });
 
+/** Each step as `source: message`, for the NeMo-Relay 0.8 fixes below. */
+const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${String(s.message)}`);
+
+/** What a fix noted on a step's metrics at `extra.nemo_relay[key]`. */
+const relayNote = (s: Step, key: string) => (s.metrics?.extra?.nemo_relay as Record<string, Record<string, Json> | undefined> | undefined)?.[key];
+
 describe('annotated-response-cost (NeMo-Relay 0.8 model pricing)', () => {
   const N = 'annotated-response-cost';
 
@@ -941,7 +947,7 @@ describe('annotated-response-cost (NeMo-Relay 0.8 model pricing)', () => {
     // annotated model_pricing estimates: 0.00304 USD (no body cost), 0.00076 USD (body cost_usd 0.0009), 0.0007 EUR
     assert.deepEqual(costs(s0), [undefined, 0.0009, undefined], 'relay-0.3 reads the body\'s usage only');
     assert.deepEqual(costs(d), [0.00304, 0.0009, undefined]);
-    const cost = (d.steps[1].metrics?.extra?.nemo_relay as { cost?: Record<string, Json> } | undefined)?.cost;
+    const cost = relayNote(d.steps[1], 'cost');
     assert.equal(cost?.source, 'model_pricing', 'the user can tell an estimate from a bill');
     assert.equal(cost?.pricing_as_of, '2026-05-01');
     assert.equal(d.steps[3].metrics?.extra?.nemo_relay, undefined, 'no annotation kept where it gave no cost');
@@ -970,8 +976,7 @@ describe('annotated-response-cost (NeMo-Relay 0.8 model pricing)', () => {
 
 describe('llm-optimization-summary (NeMo-Relay 0.8 optimization accounting)', () => {
   const N = 'llm-optimization-summary';
-  const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${String(s.message)}`);
-  const optimization = (s: Step) => (s.metrics?.extra?.nemo_relay as { optimization?: Record<string, Json> } | undefined)?.optimization;
+  const optimization = (s: Step) => relayNote(s, 'optimization');
 
   it("a 0.8 LLM end's summary is its step's metrics.extra.nemo_relay.optimization and final_metrics totals it; its contribution mark writes no step", async () => {
     const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
@@ -1015,8 +1020,7 @@ describe('llm-optimization-summary (NeMo-Relay 0.8 optimization accounting)', ()
 
 describe('response-cache-marks (NeMo-Relay 0.8 response cache)', () => {
   const N = 'response-cache-marks';
-  const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${String(s.message)}`);
-  const cache = (s: Step) => (s.metrics?.extra?.nemo_relay as { response_cache?: Record<string, Json> } | undefined)?.response_cache;
+  const cache = (s: Step) => relayNote(s, 'response_cache');
 
   it('a miss and a bypass write no step; a hit is noted on its call\'s agent step and totalled', async () => {
     const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
@@ -1045,7 +1049,6 @@ describe('response-cache-marks (NeMo-Relay 0.8 response cache)', () => {
 
 describe('guardrail-rejection-step (a call a NeMo-Relay guardrail stopped)', () => {
   const N = 'guardrail-rejection-step';
-  const messages = (t: { steps: Step[] }) => t.steps.map((s) => `${s.source}: ${String(s.message)}`);
 
   it('a rejection or a failed guardrail is a system step saying so and why; the rejection mark is in it', async () => {
     const [off, s0, d] = [await convert(N, '--no-fix', N), await seed(N), await byDefault(N)];
