@@ -454,31 +454,39 @@ describe('explain --request: every link of the session chain, in order, each wit
       '2 HEADER_CLAUDE_CODE_SESSION_ID no: no x-claude-code-session-id header [HEADER_ABSENT]',
       '3 CODEX_CLIENT_METADATA_SESSION_ID no: body.client_metadata["x-codex-installation-id"] is not a non-empty string, so client_metadata.session_id is not a Codex session id [CODEX_INSTALLATION_ID_MISSING]',
       '4 CODEX_PROMPT_CACHE_KEY no: body.client_metadata["x-codex-installation-id"] is not a non-empty string, so prompt_cache_key is not a Codex thread id [CODEX_INSTALLATION_ID_MISSING]',
-      '5 OPENAI_BODY_SESSION_ID chose "S-body"',
+      "5 CODEX_COMPACT_SESSION_HEADER no: Codex's session_id header is read on its compaction requests only, not OpenAiResponses [ROUTE_NOT_RESPONSES_COMPACT]",
+      '6 OPENAI_BODY_SESSION_ID chose "S-body"',
     ]);
-    assert.deepEqual((await rows('chat')).slice(2, 5), [
+    assert.deepEqual((await rows('chat')).slice(2, 6), [
       '3 CODEX_CLIENT_METADATA_SESSION_ID no: Codex client-metadata session routing applies to OpenAI Responses only, not OpenAiChatCompletions [ROUTE_NOT_OPENAI_RESPONSES]',
       '4 CODEX_PROMPT_CACHE_KEY no: Codex prompt-cache routing applies to OpenAI Responses only, not OpenAiChatCompletions [ROUTE_NOT_OPENAI_RESPONSES]',
-      '5 OPENAI_BODY_SESSION_ID chose "S-body"',
+      "5 CODEX_COMPACT_SESSION_HEADER no: Codex's session_id header is read on its compaction requests only, not OpenAiChatCompletions [ROUTE_NOT_RESPONSES_COMPACT]",
+      '6 OPENAI_BODY_SESSION_ID chose "S-body"',
     ]);
   });
 
   it('the link keeps its place when it chose, and when a header decided before it', async () => {
-    assert.deepEqual((await rows('cm')).slice(2), ['3 CODEX_CLIENT_METADATA_SESSION_ID chose "S-cm"', '4 CODEX_PROMPT_CACHE_KEY not reached', '5 OPENAI_BODY_SESSION_ID not reached']);
+    assert.deepEqual((await rows('cm')).slice(2), [
+      '3 CODEX_CLIENT_METADATA_SESSION_ID chose "S-cm"',
+      '4 CODEX_PROMPT_CACHE_KEY not reached',
+      '5 CODEX_COMPACT_SESSION_HEADER not reached',
+      '6 OPENAI_BODY_SESSION_ID not reached',
+    ]);
     assert.deepEqual((await rows('header')).map((r) => r.split(' ').slice(0, 2).join(' ')), [
       '1 HEADER_RELAY_SESSION_ID',
       '2 HEADER_CLAUDE_CODE_SESSION_ID',
       '3 CODEX_CLIENT_METADATA_SESSION_ID',
       '4 CODEX_PROMPT_CACHE_KEY',
-      '5 OPENAI_BODY_SESSION_ID',
+      '5 CODEX_COMPACT_SESSION_HEADER',
+      '6 OPENAI_BODY_SESSION_ID',
     ]);
   });
 
-  it('--json lists the links of the chain and every rejection before the winner; relay-0.3 has no client-metadata link', async () => {
+  it('--json lists the links of the chain and every rejection before the winner; relay-0.3 has neither fix link', async () => {
     type Chain = { link: string; links: string[]; rejected: Array<{ link: string; reason: string }> };
     const [a] = (await runJson<{ requests: Array<{ chain: Chain }> }>(['explain', CHAIN_CALLS, '--request', 'cm-noinst'])).requests;
-    assert.deepEqual(a.chain.links, ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_CLIENT_METADATA_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY', 'OPENAI_BODY_SESSION_ID']);
-    assert.deepEqual(a.chain.rejected.map((r) => r.link), a.chain.links.slice(0, 4));
+    assert.deepEqual(a.chain.links, ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_CLIENT_METADATA_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY', 'CODEX_COMPACT_SESSION_HEADER', 'OPENAI_BODY_SESSION_ID']);
+    assert.deepEqual(a.chain.rejected.map((r) => r.link), a.chain.links.slice(0, 5));
     const [seed] = (await runJson<{ requests: Array<{ chain: Chain }> }>(['explain', CHAIN_CALLS, '--request', 'cm-noinst', '--profile', 'relay-0.3'])).requests;
     assert.deepEqual(seed.chain.links, ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY', 'OPENAI_BODY_SESSION_ID']);
     assert.deepEqual(await rows('header', '--profile', 'relay-0.3').then((r) => r.length), 4);

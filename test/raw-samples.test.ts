@@ -82,15 +82,15 @@ describe('explain on the raw samples', () => {
       const keys = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap(keys) : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => [k, ...keys(x)]) : []);
       assert.deepEqual(keys(report).filter((k) => /[A-Z]/.test(k)), [], 'snake_case keys, as every JSON document of the CLI');
       assert.deepEqual([a.chain.link, a.chain.session_id, a.selection.rule], ['OPENAI_BODY_SESSION_ID', 'hermes-7f3a', 'SESSION_ID']);
-      // Every link before the winner, each under its own name: both Codex links are Responses-only.
+      // Every link before the winner, each under its own name: the Codex links read Responses requests only.
       assert.deepEqual(
         a.chain.rejected.map((r) => `${r.link}:${r.reason}`),
-        ['HEADER_RELAY_SESSION_ID:HEADER_ABSENT', 'HEADER_CLAUDE_CODE_SESSION_ID:HEADER_ABSENT', 'CODEX_CLIENT_METADATA_SESSION_ID:ROUTE_NOT_OPENAI_RESPONSES', 'CODEX_PROMPT_CACHE_KEY:ROUTE_NOT_OPENAI_RESPONSES'],
+        ['HEADER_RELAY_SESSION_ID:HEADER_ABSENT', 'HEADER_CLAUDE_CODE_SESSION_ID:HEADER_ABSENT', 'CODEX_CLIENT_METADATA_SESSION_ID:ROUTE_NOT_OPENAI_RESPONSES', 'CODEX_PROMPT_CACHE_KEY:ROUTE_NOT_OPENAI_RESPONSES', 'CODEX_COMPACT_SESSION_HEADER:ROUTE_NOT_RESPONSES_COMPACT'],
       );
     }
     const human = run(['explain', HERMES, '--request', 'cap-h1', '-q']).stdout;
     assert.match(human, /3 CODEX_CLIENT_METADATA_SESSION_ID\s+no: Codex client-metadata session routing applies to OpenAI Responses only, not OpenAiChatCompletions \[ROUTE_NOT_OPENAI_RESPONSES\]/);
-    assert.match(human, /5 OPENAI_BODY_SESSION_ID\s+chose "hermes-7f3a"/);
+    assert.match(human, /6 OPENAI_BODY_SESSION_ID\s+chose "hermes-7f3a"/);
     assert.match(human, /owner\s+SINGLE_HINT → llm_correlation_status single_hint, source pre_llm_call/);
   });
 

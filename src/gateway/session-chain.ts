@@ -23,6 +23,11 @@ import { isResponsesRoute, type GatewayRoute, type GatewayRouteKind } from './ro
  * share 3's preconditions (HEAD's `responses_session_id` checks the route and the installation id
  * once, then reads both fields): a request that is no Codex request is rejected by both links, each
  * under its own name with the same reason, so every link of the chain is accounted for.
+ *
+ * Fix `codex-compact-session-header` inserts a link before 4, for Codex's remote compaction (a route
+ * of fix `responses-compact-calls`): the compaction body carries no client metadata, so neither Codex
+ * link reads it, but Codex sends its thread id in a `session_id` header there (codex-api
+ * `build_conversation_headers`), the id its other requests give as `prompt_cache_key`.
  */
 
 /** Link names are a CLI contract (`explain` prints them). */
@@ -32,6 +37,8 @@ export type SessionLink =
   /** Only in the chain of fix `codex-client-metadata-session`. */
   | 'CODEX_CLIENT_METADATA_SESSION_ID'
   | 'CODEX_PROMPT_CACHE_KEY'
+  /** Only in the chain of fix `codex-compact-session-header`. */
+  | 'CODEX_COMPACT_SESSION_HEADER'
   | 'OPENAI_BODY_SESSION_ID';
 
 export type LinkRejection =
@@ -44,6 +51,7 @@ export type LinkRejection =
   | 'CLIENT_METADATA_SESSION_ID_NOT_STRING_LIKE'
   | 'PROMPT_CACHE_KEY_ABSENT'
   | 'PROMPT_CACHE_KEY_NOT_STRING_LIKE'
+  | 'ROUTE_NOT_RESPONSES_COMPACT'
   | 'ROUTE_NOT_OPENAI_COMPATIBLE'
   | 'SESSION_ID_ABSENT'
   | 'SESSION_ID_NOT_STRING'
@@ -64,16 +72,20 @@ export interface GatewaySessionResolution {
   /** Why each link before the chosen one (all of them when none applied) did not apply, in chain order. */
   rejected: RejectedLink[];
   /** Set when a fix's link chose the id (the relay-0.3 chain would have decided otherwise). */
-  fix?: 'codex-client-metadata-session';
+  fix?: 'codex-client-metadata-session' | 'codex-compact-session-header';
 }
 
 export interface SessionChainOptions {
   /** Fix `codex-client-metadata-session`: read `client_metadata.session_id` before `prompt_cache_key`. */
   codexClientMetadataSession?: boolean;
+  /** Fix `codex-compact-session-header`: on a compaction request, read Codex's `session_id` header. */
+  codexCompactSessionHeader?: boolean;
 }
 
 export const RELAY_SESSION_HEADER = 'x-nemo-relay-session-id';
 export const CLAUDE_CODE_SESSION_HEADER = 'x-claude-code-session-id';
+/** The header Codex names its thread in (codex-api `build_conversation_headers`). */
+export const CODEX_CONVERSATION_HEADER = 'session_id';
 
 type LinkOutcome = { ok: true; sessionId: string } | { ok: false; reason: LinkRejection; detail: string };
 
@@ -86,14 +98,22 @@ const LINK_RULES: Readonly<Record<SessionLink, LinkRule>> = {
   HEADER_CLAUDE_CODE_SESSION_ID: (req) => headerLink(req, CLAUDE_CODE_SESSION_HEADER),
   CODEX_CLIENT_METADATA_SESSION_ID: codexClientMetadataSessionLink,
   CODEX_PROMPT_CACHE_KEY: codexPromptCacheLink,
+  CODEX_COMPACT_SESSION_HEADER: codexCompactHeaderLink,
   OPENAI_BODY_SESSION_ID: openAiBodySessionLink,
 };
 
 /** The links in the order they are tried. */
 export function sessionChainLinks(options: SessionChainOptions = {}): SessionLink[] {
   const codex: SessionLink[] = options.codexClientMetadataSession ? ['CODEX_CLIENT_METADATA_SESSION_ID', 'CODEX_PROMPT_CACHE_KEY'] : ['CODEX_PROMPT_CACHE_KEY'];
+  if (options.codexCompactSessionHeader) codex.push('CODEX_COMPACT_SESSION_HEADER');
   return ['HEADER_RELAY_SESSION_ID', 'HEADER_CLAUDE_CODE_SESSION_ID', ...codex, 'OPENAI_BODY_SESSION_ID'];
 }
+
+/** The links only a fix puts in the chain. */
+const FIX_OF_LINK: Partial<Record<SessionLink, NonNullable<GatewaySessionResolution['fix']>>> = {
+  CODEX_CLIENT_METADATA_SESSION_ID: 'codex-client-metadata-session',
+  CODEX_COMPACT_SESSION_HEADER: 'codex-compact-session-header',
+};
 
 export function resolveGatewaySession(request: Request, route: GatewayRouteKind | GatewayRoute, options: SessionChainOptions = {}): GatewaySessionResolution {
   const kind = typeof route === 'string' ? route : route.kind;
@@ -106,7 +126,8 @@ export function resolveGatewaySession(request: Request, route: GatewayRouteKind 
       continue;
     }
     const resolution: GatewaySessionResolution = { sessionId: outcome.sessionId, link, links, rejected };
-    if (link === 'CODEX_CLIENT_METADATA_SESSION_ID') resolution.fix = 'codex-client-metadata-session';
+    const fix = FIX_OF_LINK[link];
+    if (fix !== undefined) resolution.fix = fix;
     return resolution;
   }
   return { link: undefined, links, rejected };
@@ -155,6 +176,18 @@ function codexClientMetadataSessionLink(req: Request, route: GatewayRouteKind): 
 /** Codex sends no session header; with its client metadata present the prompt-cache key is the thread id. */
 function codexPromptCacheLink(req: Request, route: GatewayRouteKind): LinkOutcome {
   return notCodexRequest(req, route, 'prompt-cache', 'prompt_cache_key is not a Codex thread id') ?? stringLikeAt(req, ['prompt_cache_key'], 'PROMPT_CACHE_KEY_ABSENT', 'PROMPT_CACHE_KEY_NOT_STRING_LIKE');
+}
+
+/**
+ * Fix `codex-compact-session-header`: a compaction request names no session in its body, but Codex
+ * sends its thread id in a `session_id` header. Only on that route: elsewhere a `session_id` header is
+ * no known client's convention, and Codex's other requests say the same in their body.
+ */
+function codexCompactHeaderLink(req: Request, route: GatewayRouteKind): LinkOutcome {
+  if (route !== 'OpenAiResponsesCompact') {
+    return { ok: false, reason: 'ROUTE_NOT_RESPONSES_COMPACT', detail: `Codex's session_id header is read on its compaction requests only, not ${route}` };
+  }
+  return headerLink(req, CODEX_CONVERSATION_HEADER);
 }
 
 /** The session id a Codex link reads from a body path: a non-empty string, number or boolean. */

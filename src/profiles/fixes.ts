@@ -449,6 +449,12 @@ export const FIXES = [
     inDefault: true,
   },
   {
+    name: 'codex-compact-session-header',
+    summary: "a capture of Codex's remote compaction (route of responses-compact-calls), whose body has no client metadata, is attributed to the thread its session_id header names (link CODEX_COMPACT_SESSION_HEADER, after the Codex body links), the id Codex's other requests give as prompt_cache_key; it went to the shared gateway-gateway session whenever more than one session was open",
+    origin: 'Codex codex-api build_conversation_headers: the compact request carries the conversation (thread) id in a session_id header and a CompactionInput body of model, input, instructions, tools, reasoning and text only; the NeMo-Relay chain (relay-cli.md §2.3) reads neither',
+    inDefault: true,
+  },
+  {
     name: 'compaction-continuation',
     summary: "the summary Claude Code sends as the first user message after a compaction (\"This session is being continued from a previous conversation that ran out of context…\") is a user step of its own with is_copied_context true (ATIF v1.5: earlier context carried across a summarisation boundary, excluded from training data), before the user step of what the user typed, instead of a part of that step; after an automatic compaction mid-task, where the user typed nothing, it is the only step the request writes",
     origin: "ATIF v1.5 is_copied_context; Claude Code writes the message itself (isCompactSummary in its transcript) and merges it with the user's next message; relay-0.3 writes both as one user step",

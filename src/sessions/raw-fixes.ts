@@ -24,6 +24,7 @@ export function rawFixOptions(fixes: FixSet): RawFixOptions {
     routes: { providerApiPaths: fixes.has('provider-api-paths'), responsesCompact: fixes.has('responses-compact-calls') },
     gateway: {
       codexClientMetadataSession: fixes.has('codex-client-metadata-session'),
+      codexCompactSessionHeader: fixes.has('codex-compact-session-header'),
       jsonStringFallThrough: fallThrough,
       claudeCodeAgentHeader: fixes.has('claude-code-agent-header'),
       streamWithoutRequest: fixes.has('stream-without-request'),
