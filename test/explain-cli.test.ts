@@ -275,6 +275,25 @@ describe('explain --step', () => {
     assert.deepEqual(r.origin.events.map((e: any) => e.uuid), [u('d2')]);
   });
 
+  it("a guardrail's step names the guardrail scope and the rejection mark it absorbed (it named no event)", async () => {
+    // guardrail-rejection-step: step 3 is the rejection by jailbreak_detector (scope b2, then the
+    // call's mark d1, absorbed), step 4 the guardrail that failed (scope b3, no mark).
+    const file = join(ROOT, 'test', 'fixtures', 'fixes', 'guardrail-rejection-step.ndjson');
+    const events = async (n: number) =>
+      (await runJson<any>(['explain', file, '--step', String(n)])).origin.events.map((e: any) => [e.uuid, e.kind, e.scope_category, e.line]);
+    assert.deepEqual(await events(3), [
+      [u('b2'), 'scope', 'start', 5],
+      [u('b2'), 'scope', 'end', 6],
+      [u('d1'), 'mark', null, 7],
+    ]);
+    assert.deepEqual(await events(4), [
+      [u('b3'), 'scope', 'start', 8],
+      [u('b3'), 'scope', 'end', 9],
+    ]);
+    const text = await runCli(['explain', file, '--step', '3', '--no-color', '-q']);
+    assert.match(text.stdout, /produced by guardrail from 3 event\(s\)/);
+  });
+
   it('rejects a bad step number, a missing step and --span with --step (exit 2)', async () => {
     for (const args of [['--step', '0'], ['--step', 'x'], ['--step', '0x2'], ['--step', '1e0'], ['--step', '99'], ['--step', '1', '--span', u('a1')]]) {
       const r = await runCli(['explain', MERGE, ...args, '-q']);

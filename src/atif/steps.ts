@@ -79,7 +79,8 @@ export interface ToolLink {
 
 /** Which events produced a step (for `explain --step`). */
 export interface StepOrigin {
-  kind: 'llm-start' | 'llm-end' | 'mark' | 'dispatch' | 'standalone-observations' | 'deferred-observations' | 'turn-prompt' | 'turn-tools' | 'turn-answer' | 'turn-text';
+  kind: 'llm-start' | 'llm-end' | 'mark' | 'guardrail' | 'dispatch' | 'standalone-observations' | 'deferred-observations' | 'turn-prompt' | 'turn-tools' | 'turn-answer' | 'turn-text';
+  /** The uuids of those events (a guardrail step: the guardrail scope's, then the rejection mark's it absorbed). */
   events: string[];
   /** The fixes of the active profile that changed this step (explain names them). */
   fixes?: FixName[];
@@ -185,7 +186,7 @@ export class StepBuilder {
   private readonly parts: PartReader | undefined;
   private readonly partsRead = new Set<'image-parts' | 'document-blocks'>();
   /** Fix guardrail-rejection-step: the last rejection written, whose mark from llm_call_execute follows it. */
-  private guardrailRejection: { parent: string | undefined; reason: string } | undefined;
+  private guardrailRejection: { parent: string | undefined; reason: string; step: Step } | undefined;
 
   /** `agentUuid`: the agent whose steps these are, in tree mode (a subagent's own scope is then a turn of it). */
   constructor(
@@ -259,9 +260,9 @@ export class StepBuilder {
       invocation: buildInvocation(this.lookups.starts.get(e.uuid)?.ts, e.ts, e.uuid) as unknown as JsonObject,
     };
     const step: Step = { extra, message: block.message, source: 'system', step_id: 0, timestamp: formatRfc3339(e.ts) };
-    this.push(step, { kind: 'mark', events: [e.uuid] });
+    this.push(step, { kind: 'guardrail', events: [e.uuid] });
     this.markFix(step, 'guardrail-rejection-step');
-    if (block.reason !== undefined) this.guardrailRejection = { parent: e.parentUuid, reason: block.reason };
+    if (block.reason !== undefined) this.guardrailRejection = { parent: e.parentUuid, reason: block.reason, step };
   }
 
   private push(step: Step, origin: StepOrigin): void {
@@ -871,6 +872,8 @@ export class StepBuilder {
     // rejected the call (named after the call, `{rejected: true, rejection_reason}`) says what that
     // guardrail's step says already.
     if (this.guardrailRejection && e.parentUuid === this.guardrailRejection.parent && isObject(e.data) && getOwn(e.data, 'rejected') === true && getOwn(e.data, 'rejection_reason') === this.guardrailRejection.reason) {
+      // explain --step names it among the events of the guardrail's step, which stands for it.
+      this.origins.get(this.guardrailRejection.step)?.events.push(e.uuid);
       this.guardrailRejection = undefined;
       return;
     }

@@ -48,6 +48,9 @@ function producedBy(kind: StepOrigin['kind'], e: AtofEvent): boolean {
     case 'mark':
     case 'turn-text':
       return e.kind === 'mark';
+    case 'guardrail':
+      // The guardrail scope (its start says what was checked, its end that it blocked) and the rejection mark it absorbed.
+      return e.kind === 'mark' || e.category === 'guardrail';
     case 'dispatch':
     case 'turn-prompt':
     case 'turn-tools':
