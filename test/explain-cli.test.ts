@@ -257,6 +257,35 @@ describe('explain --span', () => {
   });
 });
 
+describe('explain --span: a step the projected tool-call cleanup removed', () => {
+  // g1 and g2 overlap (two requests), both answer with call_dup and no text; the tool result lands on
+  // g2's agent step, so g1's agent step is projection-shaped and all its calls are observed later:
+  // the cleanup removes it, with the 15 tokens it held (atif-dedupe.md §2.8, E15). g3 asks call_x,
+  // which nothing observes; g4 answers with text.
+  const FILE = 'test/fixtures/explain/projected-duplicate.ndjson';
+
+  it('says so and names the metrics lost, where it listed only the user step', async () => {
+    const converted = await runCli(['convert', FILE, '-o', '-', '-q']);
+    const t = JSON.parse(converted.stdout);
+    assert.deepEqual(t.steps.map((s: any) => [s.source, s.extra.ancestry.function_id.slice(-2)]).slice(0, 3), [['user', 'a1'], ['user', 'a2'], ['agent', 'a2']]);
+    assert.equal(t.final_metrics.total_prompt_tokens, undefined, 'the removed step took its tokens with it');
+    const r = await runJson<any>(['explain', FILE, '--span', u('a1')]);
+    assert.deepEqual(r.steps, [{ trajectory_id: 'unscoped', step_id: 1, source: 'user' }]);
+    assert.deepEqual(r.removed_steps, [{ trajectory_id: 'unscoped', source: 'agent', rule: 'TOOLSTEP_REMOVED_PROJECTED_DUPLICATE', metrics: { completion_tokens: 5, prompt_tokens: 10 } }]);
+    const text = (await runCli(['explain', FILE, '--span', u('a1'), '--no-color', '-q'])).stdout;
+    assert.match(text, /its agent step \(trajectory unscoped\) was removed by the projected tool-call cleanup, TOOLSTEP_REMOVED_PROJECTED_DUPLICATE/);
+    assert.match(text, /its metrics \{"completion_tokens":5,"prompt_tokens":10\} reach no step and no total/);
+    // A span whose steps all stayed has no such key.
+    assert.equal((await runJson<any>(['explain', FILE, '--span', u('a2')])).removed_steps, undefined);
+  });
+
+  it('--step names the cleanup rule of each kept agent step', async () => {
+    const rule = async (n: number) => (await runJson<any>(['explain', FILE, '--step', String(n)])).tool_step;
+    assert.deepEqual(await rule(3), { rule: 'TOOLSTEP_KEPT_NOT_PROJECTION_SHAPED', detail: 'HAS_OBSERVATION' });
+    assert.deepEqual(await rule(5), { rule: 'TOOLSTEP_KEPT_NOT_ALL_OBSERVED_LATER', detail: 'call_x' });
+  });
+});
+
 describe('explain --step', () => {
   it('names the events that produced the step and the decisions on it', async () => {
     const r = await runJson<any>(['explain', MERGE, '--step', '2', '--trajectory', 'unscoped']);

@@ -68,6 +68,10 @@ export function renderSpan(r: SpanReport, s: Styles): string {
   out.push('', s.head('Steps in the output'));
   if (r.steps.length === 0) out.push(`  none${r.state === 'SPAN_SUPPRESSED' ? ': both events of a suppressed span are skipped' : ''}`);
   else for (const line of renderTable(r.steps.map((st) => [cell(`step ${st.step_id}`), cell(st.source), cell(`trajectory ${st.trajectory_id}`, s.dim)]))) out.push(line);
+  for (const st of r.removed_steps ?? []) {
+    out.push(`  its ${st.source} step (trajectory ${st.trajectory_id}) was removed by the projected tool-call cleanup, ${s.rule(st.rule)}: content-less, its tool calls all observed in a later agent step`);
+    if (st.metrics !== null) out.push(`    its metrics ${metricsText(st.metrics)} reach no step and no total`);
+  }
   if (r.warnings.length > 0) {
     out.push('', s.head('Warnings'));
     for (const line of r.warnings.map((w) => `  ${s.warn(w)}`)) out.push(line);

@@ -44,6 +44,25 @@ export interface SpanReport {
   };
   warnings: string[];
   steps: Array<{ trajectory_id: string; step_id: number; source: string }>;
+  /**
+   * Its steps that the projected tool-call cleanup took out of the output (TOOLSTEP_REMOVED_PROJECTED_DUPLICATE),
+   * with the metrics they held, which reach no step and no total (atif-dedupe.md §2.8, E15); absent when none.
+   */
+  removed_steps?: Array<{ trajectory_id: string; source: string; rule: string; metrics: Json | null }>;
+}
+
+/** The steps of an LLM span that the projected tool-call cleanup removed (the origin map still holds them). */
+function removedByCleanup(c: ConvertedTrajectory, uuid: string): NonNullable<SpanReport['removed_steps']> {
+  const out: NonNullable<SpanReport['removed_steps']> = [];
+  for (const conversion of c.result.conversions) {
+    for (const d of conversion.toolSteps) {
+      if (d.rule !== 'TOOLSTEP_REMOVED_PROJECTED_DUPLICATE') continue;
+      const origin = conversion.origins.get(d.step);
+      if (origin?.kind !== 'llm-end' || !origin.events.includes(uuid)) continue;
+      out.push({ trajectory_id: conversion.trajectoryId, source: d.step.source, rule: d.rule, metrics: metricsJson(d.step.metrics) });
+    }
+  }
+  return out;
 }
 
 export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: ReadonlyMap<string, string>): SpanReport {
@@ -66,7 +85,8 @@ export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: 
   const steps = stepsOfSpan(produced, span.uuid);
   const warnings: string[] = [...outcome.warnings];
   if (extraDroppedSpans(c).has(span.uuid)) warnings.push(EXTRA_DROPPED);
-  return {
+  const removed = removedByCleanup(c, span.uuid);
+  const report: SpanReport = {
     kind: 'llm',
     span: span.uuid,
     short: short.get(span.uuid) ?? span.uuid,
@@ -90,4 +110,6 @@ export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: 
     warnings,
     steps: steps.map((s) => ({ trajectory_id: s.trajectoryId, step_id: s.step.step_id, source: s.step.source })),
   };
+  if (removed.length > 0) report.removed_steps = removed;
+  return report;
 }
