@@ -177,6 +177,15 @@ describe(`${FIX}: what changes`, () => {
     assert.ok((await warnings(...SEED))?.includes('W_DUPLICATE_EVENT'));
     assert.ok(!(await warnings())?.includes('W_DUPLICATE_EVENT'));
   });
+
+  it('explain --step under relay-0.3 names each repeated step with its own line, not every repeat', async () => {
+    // Each repeat made a step of its own: the LLM start's two user steps (lines 2 and 3), the mark's
+    // two system steps. Both steps used to list both lines, as if each came from the two.
+    const lines = async (name: string, step: number) =>
+      (await runJson<any>(['explain', fixture(name), '--step', String(step), '--trajectory', uuid(0xaa), ...SEED])).origin.events.map((e: any) => e.line);
+    assert.deepEqual([await lines(FIX, 1), await lines(FIX, 2)], [[2], [3]]);
+    assert.deepEqual([await lines(`${FIX}-mark`, 3), await lines(`${FIX}-mark`, 4)], [[4], [5]]);
+  });
 });
 
 describe(`${FIX}: the grouper`, () => {

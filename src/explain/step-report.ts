@@ -1,4 +1,5 @@
 import type { StepOrigin } from '../atif/steps.js';
+import type { Step } from '../atif/types.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
@@ -74,6 +75,25 @@ const eventJson = (e: AtofEvent): EventJson => ({
   line: e.origin?.line ?? null,
 });
 
+/**
+ * The events a step came from: of its origin's uuids, the events of the kind that origin produces. A
+ * uuid whose start (or end, or mark) was read more than once (W_DUPLICATE_EVENT: relay-0.3 converts
+ * every repeat, fix skip-duplicate-events skips them) made one step per event, in order: the k-th
+ * such step of the uuid is named with its k-th event, not with all of them.
+ */
+function originEvents(origins: ReadonlyMap<Step, StepOrigin>, step: Step, origin: StepOrigin, eventsByUuid: ReadonlyMap<string, readonly AtofEvent[]>): AtofEvent[] {
+  const events = origin.events.flatMap((u) => (eventsByUuid.get(u) ?? []).filter((e) => producedBy(origin.kind, e)));
+  if (origin.events.length !== 1 || events.length < 2) return events;
+  let [index, count] = [-1, 0];
+  for (const [s, o] of origins) {
+    if (o.kind !== origin.kind || o.events.length !== 1 || o.events[0] !== origin.events[0]) continue;
+    if (s === step) index = count;
+    count++;
+  }
+  // One step per event, as the state machine read them (both in time order); else the events as they are.
+  return count === events.length && index >= 0 ? [events[index]] : events;
+}
+
 /** Step `stepId` of trajectory `trajectoryId`, or undefined when that step is not in the output. */
 export function stepReport(
   c: ConvertedTrajectory,
@@ -91,9 +111,7 @@ export function stepReport(
     step_id: step.step_id,
     source: step.source,
     timestamp: step.timestamp ?? null,
-    origin: origin
-      ? { kind: origin.kind, events: origin.events.flatMap((u) => (eventsByUuid.get(u) ?? []).filter((e) => producedBy(origin.kind, e)).map(eventJson)) }
-      : null,
+    origin: origin ? { kind: origin.kind, events: originEvents(conversion.origins, step, origin, eventsByUuid).map(eventJson) } : null,
     span: null,
     tool_step: null,
     tool_results: [],
