@@ -56,6 +56,25 @@ describe('diff [inputs...]: with vs without the dedupe pass', () => {
     assert.doesNotMatch(text, /kept \S+d1 hook\.exact \(itself removed/);
   });
 
+  it('a moved metric names the spans it came from, not every span the survivor absorbed', async () => {
+    // d1 takes d2's usage (12 / 2) and, through d2 (fix dedupe-chain-metrics), d3's (12 / 2 and
+    // cached 8): the cached tokens are d3's alone, the other two values are in both spans' usage.
+    const chain = 'test/fixtures/fixes/dedupe-chain-metrics.ndjson';
+    const moved = async (...flags: string[]) =>
+      JSON.parse((await runCli(['diff', chain, '--json', '-q', ...flags])).stdout).trajectories[0].moved_metrics.map((m: any) => [m.path, m.with, m.from.map((u: string) => u.slice(-2))]);
+    assert.deepEqual(await moved(), [
+      ['metrics.cached_tokens', 8, ['d3']],
+      ['metrics.completion_tokens', 2, ['d2', 'd3']],
+      ['metrics.prompt_tokens', 12, ['d2', 'd3']],
+    ]);
+    // relay-0.3: d3's metrics stop at d2 (W_METRICS_LOST), nothing of d3 reaches d1.
+    assert.deepEqual(await moved('--profile', 'relay-0.3'), [
+      ['metrics.completion_tokens', 2, ['d2']],
+      ['metrics.prompt_tokens', 12, ['d2']],
+    ]);
+    assert.match((await runCli(['diff', chain, '-q', '--no-color'])).stdout, /metrics\.cached_tokens {6}none → 8 {3}from \S+d3\n/);
+  });
+
   it('names the fix behind a decision, as explain does: [fix NAME] in the text, "fix" in the JSON', async () => {
     const tie = ['test/fixtures/fixes/dedupe-tie-break.ndjson', '--session-id', 's', '-q'];
     const rules = (r: { stdout: string }) => JSON.parse(r.stdout).trajectories[0].removed_steps.flatMap((s: any) => s.decisions.map((d: any) => [d.rule, d.fix]));

@@ -12,6 +12,8 @@ import { keyedSteps, scalarFields, within, withoutStepId } from '../src/diff/run
 import { agentStepsBySpan, EXTRA_DROPPED, producedSteps, type ProducedStep } from '../src/explain/produced.js';
 import { decodeAtof, type AtofEvent } from '../src/ingest/atof.js';
 import { parseJson } from '../src/json/parse.js';
+import { canonicalJson } from '../src/json/stringify.js';
+import { fillMissingMetrics } from '../src/providers/usage.js';
 import type { Json, JsonObject } from '../src/json/value.js';
 import type { ConvertedTrajectory } from '../src/pipeline/convert.js';
 import { convertEvents } from '../src/pipeline/stream.js';
@@ -124,7 +126,22 @@ function naiveDedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTraj
     const found: Difference[] = [];
     diffJson((before.step.metrics ?? {}) as unknown as Json, (after.step.metrics ?? {}) as unknown as Json, 'metrics', found);
     survivorPaths.add(childPath(pathsWithout.get(before.step)!, 'metrics'));
-    for (const d of found) moved.push({ trajectory_id: after.trajectoryId, step_id: after.step.step_id, span: o.span.uuid, path: d.path, without: d.a ?? null, with: d.b ?? null, from: [...o.absorbed] });
+    // Naive: a span gave a value when its end metrics alone, filled into the survivor's own, give it.
+    const gives = (uuid: string, path: string, exact: boolean, value: Json | undefined) => {
+      const given = dedupe.spans.find((x) => x.span.uuid === uuid)?.span.candidate?.endMetrics;
+      if (!given) return false;
+      const filled = JSON.parse(JSON.stringify(before.step.metrics ?? {}));
+      fillMissingMetrics(filled, given);
+      const mine: Difference[] = [];
+      diffJson((before.step.metrics ?? {}) as unknown as Json, filled, 'metrics', mine);
+      return mine.some((m) => m.path === path && (!exact || canonicalJson(m.b!) === canonicalJson(value!)));
+    };
+    for (const d of found) {
+      const exact = o.absorbed.filter((u) => gives(u, d.path, true, d.b));
+      const some = o.absorbed.filter((u) => gives(u, d.path, false, d.b));
+      const from = exact.length > 0 ? exact : some.length > 0 ? some : [...o.absorbed];
+      moved.push({ trajectory_id: after.trajectoryId, step_id: after.step.step_id, span: o.span.uuid, path: d.path, without: d.a ?? null, with: d.b ?? null, from });
+    }
   }
   const { finals, other } = naiveOther(withDedupe, without, removedPaths, survivorPaths);
   return { session_id: withDedupe.sessionId, removed_steps: removed, moved_metrics: moved, final_metrics: finals, other_differences: other };

@@ -1,7 +1,9 @@
 import { agentStepsBySpan, producedSteps } from '../explain/produced.js';
 import type { PairDecision } from '../dedupe/pair.js';
 import type { Step } from '../atif/types.js';
+import { canonicalJson } from '../json/stringify.js';
 import type { Json } from '../json/value.js';
+import { fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
 import type { ProfileInEffect } from '../profiles/fixes.js';
 import { pushTo } from '../util/group-by.js';
@@ -34,7 +36,11 @@ export interface MovedMetric {
   path: string;
   without: Json | null;
   with: Json | null;
-  /** The suppressed spans whose end metrics were folded in (fill-missing). */
+  /**
+   * The suppressed spans this value came from: those whose end metrics, filled into the survivor's
+   * own (fill-missing), give this path this value. When none gives it alone (an `extra` object
+   * filled from several), those that fill the path at all; else every span the survivor absorbed.
+   */
   from: string[];
 }
 
@@ -62,6 +68,7 @@ export interface DedupeDiffReport extends ProfileInEffect {
 export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTrajectory): DedupeDiff {
   const dedupe = withDedupe.result.dedupe;
   const names = new Map(dedupe.spans.map((o) => [o.span.uuid, o.span.name]));
+  const endMetricsOf = new Map(dedupe.spans.map((o) => [o.span.uuid, o.span.candidate?.endMetrics]));
   const [producedWith, producedWithout] = [producedSteps(withDedupe), producedSteps(without)];
   const positionsWithout = stepPositions(without.trajectory);
   // Steps (of the trajectory without dedupe) whose differences the first two lists already explain,
@@ -109,13 +116,33 @@ export function dedupeDiff(withDedupe: ConvertedTrajectory, without: ConvertedTr
     const found: Difference[] = [];
     diffJson((before.step.metrics ?? {}) as unknown as Json, (after.step.metrics ?? {}) as unknown as Json, 'metrics', found);
     survivorSteps.add(before.step);
+    const supplied = o.absorbed.map((uuid) => ({ uuid, fills: wouldFill(before.step.metrics, endMetricsOf.get(uuid)) }));
     for (const d of found) {
-      moved.push({ trajectory_id: after.trajectoryId, step_id: after.step.step_id, span: o.span.uuid, path: d.path, without: d.a ?? null, with: d.b ?? null, from: [...o.absorbed] });
+      const value = d.b === undefined ? undefined : canonicalJson(d.b);
+      const exact = supplied.filter((x) => x.fills.get(d.path) === value).map((x) => x.uuid);
+      const some = supplied.filter((x) => x.fills.has(d.path)).map((x) => x.uuid);
+      const from = exact.length > 0 ? exact : some.length > 0 ? some : [...o.absorbed];
+      moved.push({ trajectory_id: after.trajectoryId, step_id: after.step.step_id, span: o.span.uuid, path: d.path, without: d.a ?? null, with: d.b ?? null, from });
     }
   }
 
   const { finals, other } = otherDifferences(withDedupe, without, { removedSteps, survivorSteps });
   return { session_id: withDedupe.sessionId, removed_steps: removed, moved_metrics: moved, final_metrics: finals, other_differences: other };
+}
+
+/**
+ * What a suppressed span's end metrics would add to a survivor's own metrics by themselves (the
+ * fill-missing rule of the pass): each path `diffJson` reports, with its value printed canonically.
+ */
+function wouldFill(own: Metrics | undefined, given: Metrics | undefined): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  if (!given) return out;
+  const filled: Metrics = structuredClone(own ?? {});
+  fillMissingMetrics(filled, given);
+  const found: Difference[] = [];
+  diffJson((own ?? {}) as unknown as Json, filled as unknown as Json, 'metrics', found);
+  for (const d of found) out.set(d.path, d.b === undefined ? undefined : canonicalJson(d.b));
+  return out;
 }
 
 /**
