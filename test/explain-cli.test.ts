@@ -169,6 +169,20 @@ describe('explain --span', () => {
     assert.deepEqual(chained.steps, []);
   });
 
+  it('a span whose metrics went to a span suppressed in its turn says where they ended: lost, or passed on', async () => {
+    // e3 gives its usage to e2, which e1 suppresses: relay-0.3 loses it at e2 (W_METRICS_LOST), the
+    // default passes it on to e1 (dedupe-chain-metrics). e3's report said "went to e2" either way.
+    const given = async (...flags: string[]) => (await runJson<any>(['explain', CHAIN, '--span', u('e3'), ...flags])).metrics;
+    const seed = await given('--profile', 'relay-0.3');
+    assert.deepEqual([seed.given_to, seed.given_on], [[u('e2')], [{ via: u('e2'), to: [] }]]);
+    const fixed = await given();
+    assert.deepEqual([fixed.given_to, fixed.given_on], [[u('e2')], [{ via: u('e2'), to: [u('e1')], fix: 'dedupe-chain-metrics' }]]);
+    const text = (await runCli(['explain', CHAIN, '--span', u('e3'), '--profile', 'relay-0.3', '--no-color', '-q'])).stdout;
+    assert.match(text, /\S+e2 is suppressed itself: they reach no step \(W_METRICS_LOST on it\)/);
+    // A span given to a survivor has no such note.
+    assert.equal((await runJson<any>(['explain', CHAIN, '--span', u('e2')])).metrics.given_on, undefined);
+  });
+
   it('names overlapping candidates under another parent, which are never merged (KEPT_PARENT_MISMATCH)', async () => {
     const input = join(CASES, 'gen-dd-g07-identical-across-subagents', 'input.ndjson');
     const r = await runJson<SpanJson & { other_parents: SpanJson['pairs'] }>(['explain', input, '--span', '019ebbf7-d1bb-707f']);

@@ -60,6 +60,10 @@ export function renderSpan(r: SpanReport, s: Styles): string {
   const metricLines: Array<[string, string]> = [];
   if (m.supplemental !== null) metricLines.push(['absorbed', `${metricsText(m.supplemental)} from ${m.absorbed_from.join(', ')} (fill-missing: its own values win)`]);
   if (m.given_to.length > 0) metricLines.push(['given', `its end metrics went to ${m.given_to.join(', ')} (fill-missing)`]);
+  // A span it gave them to was suppressed in its turn: say where they ended, as that span's report does.
+  for (const g of m.given_on ?? []) {
+    metricLines.push(['', g.to.length > 0 ? `${g.via} is suppressed itself: they went on to ${g.to.join(', ')} (fix ${g.fix})` : `${g.via} is suppressed itself: they reach no step (W_METRICS_LOST on it)`]);
+  }
   if (m.passed_on !== null) metricLines.push(['passed on', `metrics absorbed from ${m.absorbed_from.join(', ')} went on to ${m.passed_on.to.join(', ')} (fix ${m.passed_on.fix})`]);
   if (m.lost !== null) metricLines.push(['lost', `${metricsText(m.lost)} absorbed from ${m.absorbed_from.join(', ')} reach no step: this span is suppressed`]);
   if (metricLines.length === 0) metricLines.push(['moved', 'nothing']);

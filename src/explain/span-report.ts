@@ -41,6 +41,12 @@ export interface SpanReport {
     lost: Json | null;
     /** Metrics it absorbed although it was suppressed itself, passed on to its suppressors by dedupe-chain-metrics. */
     passed_on: { fix: string; to: string[] } | null;
+    /**
+     * Of `given_to`, the spans suppressed in their turn (a chain), and what became of what they took:
+     * passed on (`to`, by dedupe-chain-metrics) or lost there (`to` empty: W_METRICS_LOST on `via`).
+     * Absent when every span it gave its metrics to is in the output.
+     */
+    given_on?: Array<{ via: string; to: string[]; fix?: string }>;
   };
   warnings: string[];
   steps: Array<{ trajectory_id: string; step_id: number; source: string }>;
@@ -86,6 +92,13 @@ export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: 
   const warnings: string[] = [...outcome.warnings];
   if (extraDroppedSpans(c).has(span.uuid)) warnings.push(EXTRA_DROPPED);
   const removed = removedByCleanup(c, span.uuid);
+  const outcomes = new Map(dedupe.spans.map((o) => [o.span.uuid, o]));
+  const givenTo = cand?.endMetrics && suppressed ? [...outcome.suppressedBy] : [];
+  const givenOn = givenTo.flatMap((via) => {
+    const o = outcomes.get(via);
+    if (o?.state !== 'SPAN_SUPPRESSED') return [];
+    return [o.metricsPassedOn ? { via, to: [...o.metricsPassedOn.to], fix: o.metricsPassedOn.fix } : { via, to: [] }];
+  });
   const report: SpanReport = {
     kind: 'llm',
     span: span.uuid,
@@ -103,7 +116,7 @@ export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: 
       end: metricsJson(cand?.endMetrics),
       supplemental: suppressed ? null : metricsJson(supplemental),
       absorbed_from: [...outcome.absorbed],
-      given_to: cand?.endMetrics && suppressed ? [...outcome.suppressedBy] : [],
+      given_to: givenTo,
       lost: suppressed ? metricsJson(supplemental) : null,
       passed_on: outcome.metricsPassedOn ? metricsPassedOnJson(outcome.metricsPassedOn) : null,
     },
@@ -111,5 +124,6 @@ export function spanReport(c: ConvertedTrajectory, outcome: SpanOutcome, short: 
     steps: steps.map((s) => ({ trajectory_id: s.trajectoryId, step_id: s.step.step_id, source: s.step.source })),
   };
   if (removed.length > 0) report.removed_steps = removed;
+  if (givenOn.length > 0) report.metrics.given_on = givenOn;
   return report;
 }
