@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { providerRules, sortEvents } from '../src/atif/export.js';
@@ -328,6 +330,34 @@ describe('explain tags a pair [fix NAME] only when the fix changed its verdict (
       }
     }
     assert.ok(tagged >= 3, `the fixtures do tag pairs (${tagged})`);
+  });
+});
+
+describe('explain --step names the dedupe fix that changed a survivor\'s metrics', () => {
+  const fixesOf = async (input: string, step: number, ...flags: string[]) => (await runJson<{ fixes?: string[] }>(['explain', input, '--step', String(step), ...flags])).fixes;
+
+  it('dedupe-chain-metrics: the cached tokens the chain passed on', async () => {
+    // d1's agent step has d3's 8 cached tokens only through d2 (the fix); d2's own 12 / 2 are the seed's merge.
+    const chain = fixture('dedupe-chain-metrics');
+    assert.deepEqual(await fixesOf(chain, 2), ['dedupe-chain-metrics']);
+    assert.equal(await fixesOf(chain, 2, '--no-fix', 'dedupe-chain-metrics'), undefined);
+    assert.equal(await fixesOf(chain, 2, '--profile', 'relay-0.3'), undefined);
+  });
+
+  it('dedupe-tie-break: the usage of the tied twin it suppressed', async () => {
+    // Two identical gateway captures of one call (a tie, 50 / 50); only the later one has usage. The
+    // fix keeps the earlier and gives it the later one's usage; relay-0.3 keeps both, the usage on its own step.
+    const line = (u: string, phase: string, ms: number, data: Json) =>
+      JSON.stringify({ kind: 'scope', atof_version: '0.1', uuid: span(u), parent_uuid: P, timestamp: `2026-01-01T00:00:00.00${ms}Z`, name: `gw-${u}`, scope_category: phase, category: 'llm', attributes: [], data, metadata: GATEWAY });
+    const dir = mkdtempSync(join(tmpdir(), 'relay-tie-metrics-'));
+    const input = join(dir, 'tie.ndjson');
+    writeFileSync(input, [line('f1', 'start', 0, chat('tie')), line('f2', 'start', 1, chat('tie')), line('f2', 'end', 2, withUsage(answer('same'), { prompt_tokens: 4, completion_tokens: 1 })), line('f1', 'end', 3, answer('same'))].join('\n') + '\n');
+    try {
+      assert.deepEqual(await fixesOf(input, 2), ['dedupe-tie-break']);
+      assert.equal(await fixesOf(input, 2, '--no-fix', 'dedupe-tie-break'), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,9 @@
 import type { StepOrigin } from '../atif/steps.js';
+import type { DedupeResult } from '../dedupe/pass.js';
+import { canonicalJson } from '../json/stringify.js';
+import type { Json } from '../json/value.js';
+import { isFixName, type FixName } from '../profiles/fixes.js';
+import { fillMissingMetrics, type Metrics } from '../providers/usage.js';
 import type { Step } from '../atif/types.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { formatRfc3339 } from '../ingest/time.js';
@@ -94,6 +99,34 @@ function originEvents(origins: ReadonlyMap<Step, StepOrigin>, step: Step, origin
   return count === events.length && index >= 0 ? [events[index]] : events;
 }
 
+/**
+ * The dedupe fixes that changed a surviving span's agent step, which they change only through the
+ * metrics it takes over (fill-missing): those of a pair a fix decided (dedupe-tie-break breaking a tie,
+ * …) and those dedupe-chain-metrics passed on from spans suppressed in their turn. Each is named when
+ * adding its share, after the seed's own merges, fills a field the span's metrics lacked.
+ */
+function dedupeFixesOnMetrics(dedupe: DedupeResult, uuid: string | undefined): FixName[] {
+  const supplemental = uuid === undefined ? undefined : dedupe.supplemental.get(uuid);
+  if (uuid === undefined || !supplemental) return [];
+  const endMetrics = (u: string) => dedupe.spans.find((o) => o.span.uuid === u)?.span.candidate?.endMetrics;
+  const merges = dedupe.pairs.filter((p) => p.canonical === uuid && p.suppressed !== undefined);
+  const metrics: Metrics = structuredClone(endMetrics(uuid) ?? {});
+  for (const p of merges) if (p.fix === undefined) fillMissingMetrics(metrics, endMetrics(p.suppressed!) ?? {});
+  const out: FixName[] = [];
+  const fillChanges = (from: Metrics) => {
+    const before = canonicalJson(metrics as unknown as Json);
+    fillMissingMetrics(metrics, from);
+    return canonicalJson(metrics as unknown as Json) !== before;
+  };
+  for (const p of merges) {
+    if (p.fix === undefined || !fillChanges(endMetrics(p.suppressed!) ?? {})) continue;
+    for (const f of p.fix.split(', ')) if (isFixName(f) && !out.includes(f)) out.push(f);
+  }
+  // What is left of the supplemental metrics came through the chain.
+  if (fillChanges(supplemental)) out.push('dedupe-chain-metrics');
+  return out;
+}
+
 /** Step `stepId` of trajectory `trajectoryId`, or undefined when that step is not in the output. */
 export function stepReport(
   c: ConvertedTrajectory,
@@ -128,7 +161,9 @@ export function stepReport(
       };
     }
   }
-  if (origin?.fixes?.length) report.fixes = [...origin.fixes];
+  const fixes = [...(origin?.fixes ?? [])];
+  if (origin?.kind === 'llm-end') for (const f of dedupeFixesOnMetrics(c.result.dedupe, origin.events[0])) if (!fixes.includes(f)) fixes.push(f);
+  if (fixes.length > 0) report.fixes = fixes;
   const decision = conversion.toolSteps.find((d) => d.step === step);
   if (decision) report.tool_step = { rule: decision.rule, detail: decision.detail ?? null };
   for (const link of conversion.toolLinks) {
