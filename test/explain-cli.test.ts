@@ -298,6 +298,13 @@ describe('explain --span: a step the projected tool-call cleanup removed', () =>
     assert.deepEqual(await rule(3), { rule: 'TOOLSTEP_KEPT_NOT_PROJECTION_SHAPED', detail: 'HAS_OBSERVATION' });
     assert.deepEqual(await rule(5), { rule: 'TOOLSTEP_KEPT_NOT_ALL_OBSERVED_LATER', detail: 'call_x' });
   });
+
+  it('--step names a user or system step a TOOLSTEP_BOUNDARY, which no report showed', async () => {
+    // g3's user step (4) ends the run g1/g2 belong to: call_x (g3) is checked against no step before it.
+    const r = await runJson<any>(['explain', FILE, '--step', '4']);
+    assert.deepEqual([r.source, r.tool_step], ['user', { rule: 'TOOLSTEP_BOUNDARY', detail: null }]);
+    assert.match((await runCli(['explain', FILE, '--step', '4', '--no-color', '-q'])).stdout, /projected tool-call cleanup: TOOLSTEP_BOUNDARY \(not an agent step/);
+  });
 });
 
 describe('explain --step', () => {

@@ -35,7 +35,8 @@ export function renderStep(r: StepReport, s: Styles): string {
     out.push(s.dim(`  (explain --request ${r.gateway_call.capture_id} shows how it was attributed)`));
   }
   if (r.fixes) out.push(`  changed by fix: ${r.fixes.join(', ')} (relay-atif profiles describes each)`);
-  if (r.tool_step) out.push(`  projected tool-call cleanup: ${r.tool_step.rule}${r.tool_step.detail ? ` (${r.tool_step.detail})` : ''}`);
+  if (r.tool_step?.rule === 'TOOLSTEP_BOUNDARY') out.push(`  projected tool-call cleanup: ${r.tool_step.rule} (not an agent step: it ends the run of agent steps the cleanup compares)`);
+  else if (r.tool_step) out.push(`  projected tool-call cleanup: ${r.tool_step.rule}${r.tool_step.detail ? ` (${r.tool_step.detail})` : ''}`);
   if (r.tool_results.length > 0) {
     out.push('  tool results in this step:');
     out.push(
