@@ -57,6 +57,19 @@ describe('diffTrajectories', () => {
     assert.deepEqual(summary(diffTrajectories(a, b)), ['removed $.steps[2]']);
   });
 
+  it('root extra.observed_events: an event inserted is one difference, not every later event changed into its neighbour', () => {
+    // convert writes every raw event there; a mark added between two calls shifted all later indexes,
+    // and each was reported as changed (uuid, name, timestamp …) into the event after it.
+    const event = (uuid: string, phase: string | null, name: string, data: object = {}) => ({ kind: phase ? 'scope' : 'mark', uuid, ...(phase ? { scope_category: phase } : {}), name, data });
+    const events = [event('a', 'start', 'c1'), event('a', 'end', 'c1'), event('b', 'start', 'c2'), event('b', 'end', 'c2', { n: 1 })];
+    const a = traj([user(1, 'a')], { extra: { observed_events: events, other: 1 } });
+    const inserted = [...events.slice(0, 2), event('m', null, 'note'), ...events.slice(2)];
+    inserted[4] = event('b', 'end', 'c2', { n: 2 });
+    const b = traj([user(1, 'a')], { extra: { observed_events: inserted, other: 2 } });
+    assert.deepEqual(summary(diffTrajectories(a, b)), ['changed $.extra.other', 'added $.extra.observed_events[2]', 'changed $.extra.observed_events[3].data.n $.extra.observed_events[4].data.n']);
+    assert.deepEqual(diffTrajectories(a, structuredClone(a)), []);
+  });
+
   it('a changed step is reported at both paths when alignment shifted it', () => {
     const a = traj([user(1, 'X'), agent(2, 'X', 'old')], { final_metrics: { total_steps: 3 } });
     const b = traj(renumber([user(1, 'X'), user(0, 'G'), agent(2, 'X', 'new')]));

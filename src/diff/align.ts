@@ -3,22 +3,39 @@ import { getOwn, isObject, type Json } from '../json/value.js';
 /** A pairing of A's and B's steps: [index in A, index in B]; an index alone means only that side has it. */
 export type Aligned = { a: number; b: number; moved?: boolean } | { a: number; b?: undefined } | { a?: undefined; b: number };
 
+/** Keys of the items that have an identity (`base` undefined: none), each with its occurrence count for repeats. */
+function keysOf(items: readonly Json[], base: (item: Json) => string | undefined): Array<string | undefined> {
+  const seen = new Map<string, number>();
+  return items.map((item) => {
+    const b = base(item);
+    if (b === undefined) return undefined;
+    const n = seen.get(b) ?? 0;
+    seen.set(b, n + 1);
+    return `${b}\u0000${n}`;
+  });
+}
+
 /**
  * The identity of a step, when it has one: its LLM span (`extra.ancestry.function_id`) with its
- * source — a span gives a user and an agent step — and the occurrence count for repeats.
+ * source — a span gives a user and an agent step.
  */
-function stepKeys(steps: readonly Json[]): Array<string | undefined> {
-  const seen = new Map<string, number>();
-  return steps.map((s) => {
-    const ancestry = isObject(s) ? getOwn(s, 'extra') : undefined;
-    const id = isObject(ancestry) ? getOwn(ancestry, 'ancestry') : undefined;
-    const fid = isObject(id) ? getOwn(id, 'function_id') : undefined;
-    if (typeof fid !== 'string') return undefined;
-    const base = `${String(isObject(s) ? getOwn(s, 'source') : '')}\u0000${fid}`;
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    return `${base}\u0000${n}`;
-  });
+function stepKey(s: Json): string | undefined {
+  const ancestry = isObject(s) ? getOwn(s, 'extra') : undefined;
+  const id = isObject(ancestry) ? getOwn(ancestry, 'ancestry') : undefined;
+  const fid = isObject(id) ? getOwn(id, 'function_id') : undefined;
+  if (typeof fid !== 'string') return undefined;
+  return `${String(isObject(s) ? getOwn(s, 'source') : '')}\u0000${fid}`;
+}
+
+/**
+ * The identity of a raw ATOF event (root `extra.observed_events`): its uuid with its kind and phase —
+ * a scope has a start and an end under one uuid.
+ */
+function eventKey(e: Json): string | undefined {
+  const uuid = isObject(e) ? getOwn(e, 'uuid') : undefined;
+  if (typeof uuid !== 'string') return undefined;
+  const field = (k: string) => JSON.stringify(getOwn(e as Record<string, Json>, k) ?? null);
+  return `${field('kind')}\u0000${uuid}\u0000${field('scope_category')}`;
 }
 
 /**
@@ -27,8 +44,18 @@ function stepKeys(steps: readonly Json[]): Array<string | undefined> {
  * position. A keyed match that would cross an anchor is still a match, flagged as moved.
  */
 export function alignSteps(a: readonly Json[], b: readonly Json[]): Aligned[] {
-  const ka = stepKeys(a);
-  const kb = stepKeys(b);
+  return alignByKeys(a, b, keysOf(a, stepKey), keysOf(b, stepKey));
+}
+
+/**
+ * Event alignment for root `extra.observed_events`, as steps are aligned: an event inserted or left
+ * out is one difference, not every later event reported as changed into its neighbour.
+ */
+export function alignEvents(a: readonly Json[], b: readonly Json[]): Aligned[] {
+  return alignByKeys(a, b, keysOf(a, eventKey), keysOf(b, eventKey));
+}
+
+function alignByKeys(a: readonly Json[], b: readonly Json[], ka: Array<string | undefined>, kb: Array<string | undefined>): Aligned[] {
   const bByKey = new Map<string, number>();
   kb.forEach((k, j) => k !== undefined && bByKey.set(k, j));
   const keyed: Array<[number, number]> = [];

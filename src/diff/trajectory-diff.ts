@@ -1,6 +1,6 @@
 import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
 import { pushTo } from '../util/group-by.js';
-import { alignSteps } from './align.js';
+import { alignEvents, alignSteps } from './align.js';
 import { childPath, diffJson, type Difference } from './json-diff.js';
 
 /** Keys diffed by their own rules rather than as plain JSON. */
@@ -43,7 +43,12 @@ function at(w: Where, key: string | number, bKey = key): Where {
 /** One trajectory's own differences; its subagents' are returned as work still to do. */
 function diffTrajectory(a: JsonObject, b: JsonObject, where: Where, out: Difference[]): Work[] | void {
   const rest = (o: JsonObject) => Object.fromEntries(Object.entries(o).filter(([k]) => !STRUCTURED.includes(k))) as JsonObject;
-  diffJson(rest(a), rest(b), where.path, out, bPathOf(where));
+  const [ra, rb] = [rest(a), rest(b)];
+  // Root extra.observed_events (every raw event, in input order) is aligned by event, as steps are.
+  const [ea, eb] = [observedEvents(ra), observedEvents(rb)];
+  if (ea && eb) [ra.extra, rb.extra] = [withoutEvents(ra.extra as JsonObject), withoutEvents(rb.extra as JsonObject)];
+  diffJson(ra, rb, where.path, out, bPathOf(where));
+  if (ea && eb) diffEvents(ea, eb, at(at(where, 'extra'), 'observed_events'), out);
   let children: Work[] | undefined;
   for (const key of STRUCTURED) {
     const [va, vb] = [getOwn(a, key), getOwn(b, key)];
@@ -60,6 +65,30 @@ function diffTrajectory(a: JsonObject, b: JsonObject, where: Where, out: Differe
     }
   }
   return children;
+}
+
+/** `extra.observed_events` when it is an array. */
+function observedEvents(t: JsonObject): Json[] | undefined {
+  const extra = getOwn(t, 'extra');
+  const events = isObject(extra) ? getOwn(extra, 'observed_events') : undefined;
+  return Array.isArray(events) ? events : undefined;
+}
+
+function withoutEvents(extra: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(extra).filter(([k]) => k !== 'observed_events')) as JsonObject;
+}
+
+/** The raw events' differences: events matched by uuid, kind and phase (see alignEvents). */
+function diffEvents(a: Json[], b: Json[], where: Where, out: Difference[]): void {
+  for (const m of alignEvents(a, b)) {
+    if (m.b === undefined) out.push({ path: childPath(where.path, m.a), kind: 'removed', a: a[m.a] });
+    else if (m.a === undefined) out.push({ path: childPath(bPathOf(where), m.b), kind: 'added', b: b[m.b] });
+    else {
+      const w = at(where, m.a, m.b);
+      if (m.moved) out.push({ path: w.path, b_path: bPathOf(w), kind: 'moved' });
+      diffJson(a[m.a], b[m.b], w.path, out, bPathOf(w));
+    }
+  }
 }
 
 /** Adds `b_path` only when the value sits elsewhere in B. */
