@@ -307,6 +307,23 @@ describe('explain --span: a step the projected tool-call cleanup removed', () =>
   });
 });
 
+describe('explain --span of a tool whose end came while the next LLM call was open', () => {
+  // g1 calls ls (c1, explicit on the tool start); g2 starts; the tool end (no id of its own) comes
+  // while g2 is still open, and g2 answers after it.
+  const FILE = 'test/fixtures/explain/tool-end-after-next-call.ndjson';
+
+  it('names the pre-pass id and the earlier step, and does not say another call answered in between', async () => {
+    const r = await runJson<any>(['explain', FILE, '--span', u('d1')]);
+    assert.deepEqual(r.links.map((l: any) => [l.rule, l.source_call_id, l.placement, l.step?.step_id]), [['PREPASS_EXPLICIT_ID', 'c1', 'ATTACHED_EARLIER', 2]]);
+    const text = (await runCli(['explain', FILE, '--span', u('d1'), '--no-color', '-q'])).stdout;
+    assert.match(text, /ATTACHED_EARLIER: attached to the earlier agent step that lists that tool call: another LLM call started after that step \(answered or still open\)/);
+    assert.doesNotMatch(text, /answered in between/, 'g2 had not answered when the tool ended');
+    // relay-0.3: the result waits for an LLM end listing c1, none comes: a trailing standalone step.
+    const seed = await runJson<any>(['explain', FILE, '--span', u('d1'), '--profile', 'relay-0.3']);
+    assert.deepEqual(seed.links.map((l: any) => [l.rule, l.placement, l.step?.step_id, l.step?.source]), [['PREPASS_EXPLICIT_ID', 'DEFERRED_STANDALONE', 5, 'system']]);
+  });
+});
+
 describe('explain --step', () => {
   it('names the events that produced the step and the decisions on it', async () => {
     const r = await runJson<any>(['explain', MERGE, '--step', '2', '--trajectory', 'unscoped']);

@@ -16,7 +16,7 @@ export type Placement = NonNullable<ToolLink['placement']>;
 
 export const PLACEMENT_TEXT: Record<Placement, string> = {
   ATTACHED: 'attached to the current agent step, which lists that tool call',
-  ATTACHED_EARLIER: 'attached to the earlier agent step that lists that tool call (another LLM call answered in between; fix earlier-step-tool-events)',
+  ATTACHED_EARLIER: 'attached to the earlier agent step that lists that tool call: another LLM call started after that step (answered or still open), so it was not the current step (fix earlier-step-tool-events)',
   DEFERRED_THEN_ATTACHED: 'deferred, then attached when a later LLM end listed the id',
   STANDALONE: 'no id: put in a standalone system step with the other uncorrelated results of its batch',
   DEFERRED_STANDALONE: 'deferred, and no later LLM end listed the id: trailing standalone system step, source_call_id removed',
