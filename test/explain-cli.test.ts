@@ -361,6 +361,19 @@ describe('explain --step', () => {
     assert.match(text.stdout, /produced by guardrail from 3 event\(s\)/);
   });
 
+  it('an agent step that holds its request (no user step, no-repeated-user-step) names the LLM start as well as the end', async () => {
+    // a2 continues the turn after a tool round: its request goes to its agent step's extra.llm_request.
+    const file = 'test/fixtures/fixes/no-repeated-user-step.ndjson';
+    const r = await runJson<any>(['explain', file, '--step', '3']);
+    assert.equal(r.source, 'agent');
+    assert.deepEqual(r.origin.events.map((e: any) => [e.uuid, e.scope_category, e.line]), [[u('a2'), 'start', 5], [u('a2'), 'end', 6]]);
+    assert.ok(r.fixes.includes('no-repeated-user-step'));
+    // An agent step after its own user step names the end alone; so does relay-0.3's a2 (its user step is written).
+    assert.deepEqual((await runJson<any>(['explain', file, '--step', '2'])).origin.events.map((e: any) => e.scope_category), ['end']);
+    const seed = await runJson<any>(['explain', file, '--step', '4', '--profile', 'relay-0.3']);
+    assert.deepEqual([seed.source, seed.origin.events.map((e: any) => [e.uuid, e.scope_category])], ['agent', [[u('a2'), 'end']]]);
+  });
+
   it('rejects a bad step number, a missing step and --span with --step (exit 2)', async () => {
     for (const args of [['--step', '0'], ['--step', 'x'], ['--step', '0x2'], ['--step', '1e0'], ['--step', '99'], ['--step', '1', '--span', u('a1')]]) {
       const r = await runCli(['explain', MERGE, ...args, '-q']);

@@ -84,6 +84,8 @@ export interface StepOrigin {
   events: string[];
   /** The fixes of the active profile that changed this step (explain names them). */
   fixes?: FixName[];
+  /** An agent step that holds its span's request (no user step was written for it): the LLM start produced it too. */
+  request?: boolean;
 }
 
 interface PendingAgent {
@@ -584,7 +586,12 @@ export class StepBuilder {
     const stashed = this.stashedRequests.get(e.uuid);
     this.stashedRequests.delete(e.uuid);
     const request = stashed?.body;
-    if (stashed !== undefined) this.markFix(step, STASH_FIX[stashed.why]);
+    if (stashed !== undefined) {
+      this.markFix(step, STASH_FIX[stashed.why]);
+      // Its request (extra.llm_request) is the span's start's, which wrote no user step: explain --step names that event too.
+      const origin = this.origins.get(step);
+      if (origin) origin.request = true;
+    }
     this.retire(this.current.step);
     // A new round of calls: the results of earlier rounds were sent with the request it answers, or never.
     if (step.tool_calls && step.tool_calls.length > 0) this.unanswered = [];

@@ -44,13 +44,14 @@ export interface StepReport {
   gateway_call?: { capture_id: string; response_not_read?: string };
 }
 
-/** Which of a uuid's events a step of this origin kind came from. */
-function producedBy(kind: StepOrigin['kind'], e: AtofEvent): boolean {
-  switch (kind) {
+/** Which of a uuid's events a step of this origin came from. */
+function producedBy(origin: StepOrigin, e: AtofEvent): boolean {
+  switch (origin.kind) {
     case 'llm-start':
       return e.category === 'llm' && e.scopeCategory === 'start';
     case 'llm-end':
-      return e.category === 'llm' && e.scopeCategory === 'end';
+      // An agent step that holds its span's request (no-repeated-user-step …) took it from the start.
+      return e.category === 'llm' && (e.scopeCategory === 'end' || (origin.request === true && e.scopeCategory === 'start'));
     case 'mark':
     case 'turn-text':
       return e.kind === 'mark';
@@ -87,7 +88,7 @@ const eventJson = (e: AtofEvent): EventJson => ({
  * such step of the uuid is named with its k-th event, not with all of them.
  */
 function originEvents(origins: ReadonlyMap<Step, StepOrigin>, step: Step, origin: StepOrigin, eventsByUuid: ReadonlyMap<string, readonly AtofEvent[]>): AtofEvent[] {
-  const events = origin.events.flatMap((u) => (eventsByUuid.get(u) ?? []).filter((e) => producedBy(origin.kind, e)));
+  const events = origin.events.flatMap((u) => (eventsByUuid.get(u) ?? []).filter((e) => producedBy(origin, e)));
   if (origin.events.length !== 1 || events.length < 2) return events;
   let [index, count] = [-1, 0];
   for (const [s, o] of origins) {
