@@ -374,6 +374,20 @@ describe('explain --step', () => {
     assert.deepEqual([seed.source, seed.origin.events.map((e: any) => [e.uuid, e.scope_category])], ['agent', [[u('a2'), 'end']]]);
   });
 
+  it('--step on an input without trajectories says so, not that it needs --trajectory (exit 2)', async () => {
+    // An empty input: "the trajectories are:" was followed by nothing. (With --session-id the input is
+    // trajectory s, which has no step 1: that is said as for any step not in the output.)
+    const dir = mkdtempSync(join(tmpdir(), 'relay-step-empty-'));
+    writeFileSync(join(dir, 'empty.ndjson'), '');
+    writeFileSync(join(dir, 'no-event.ndjson'), '{"kind":"scope"}\n');
+    for (const file of ['empty.ndjson', 'no-event.ndjson']) {
+      const r = await runCli(['explain', join(dir, file), '--step', '1', '-q']);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--step: the input holds no trajectory, so no step to explain/);
+      assert.doesNotMatch(r.stderr, /needs --trajectory/);
+    }
+  });
+
   it('rejects a bad step number, a missing step and --span with --step (exit 2)', async () => {
     for (const args of [['--step', '0'], ['--step', 'x'], ['--step', '0x2'], ['--step', '1e0'], ['--step', '99'], ['--step', '1', '--span', u('a1')]]) {
       const r = await runCli(['explain', MERGE, ...args, '-q']);

@@ -264,6 +264,8 @@ async function explainStepStreamed(inputs: string[], stepId: number, flags: Expl
 function chooseTrajectory(all: readonly string[], flags: ExplainFlags): string {
   if (flags.trajectory !== undefined) return namedTrajectory(flags.trajectory, all);
   if (all.length === 1) return all[0];
+  // Not "needs --trajectory" over an empty list: no --trajectory could help.
+  if (all.length === 0) throw usageError('--step: the input holds no trajectory, so no step to explain');
   throw usageError(`--step needs --trajectory; the trajectories are:\n${all.map((t) => `  ${t}`).join('\n')}`);
 }
 
