@@ -35,7 +35,8 @@ function notProjectionShaped(s: Step): string | undefined {
 /**
  * Removes "projected" agent steps: content-less, observation-less steps whose keyed tool calls all
  * reappear, observed, in a later agent step of the same run of agent steps. Walks backwards; any
- * non-agent step ends the run. Returns the kept steps and a decision per agent step.
+ * non-agent step ends the run (its decision: TOOLSTEP_BOUNDARY). Returns the kept steps and a decision
+ * per step, for `explain --step`.
  */
 export function removeProjectedDuplicates(steps: Step[]): { steps: Step[]; decisions: ToolStepDecision[] } {
   const observedLater = new ObservedCalls();
@@ -44,6 +45,7 @@ export function removeProjectedDuplicates(steps: Step[]): { steps: Step[]; decis
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i];
     if (s.source !== 'agent') {
+      decisions.push({ step: s, rule: 'TOOLSTEP_BOUNDARY' });
       observedLater.clear();
       continue;
     }

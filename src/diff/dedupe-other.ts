@@ -103,7 +103,8 @@ function removalRules(run: ConvertedTrajectory): Map<string, string> {
   rules = new Map();
   for (const conversion of run.result.conversions) {
     const firstDecision = new Map<ProducedStep['step'], string>();
-    for (const d of conversion.toolSteps) if (!firstDecision.has(d.step)) firstDecision.set(d.step, d.rule);
+    // A boundary is no removal: a user or system step the other run lacks is explained elsewhere or not at all.
+    for (const d of conversion.toolSteps) if (d.rule !== 'TOOLSTEP_BOUNDARY' && !firstDecision.has(d.step)) firstDecision.set(d.step, d.rule);
     const all: ProducedStep[] = [...conversion.origins].map(([step, origin]) => ({ trajectoryId: conversion.trajectoryId, step, origin, conversion }));
     for (const [key, twin] of keyedSteps(all)) {
       const rule = firstDecision.get(twin.step);

@@ -31,7 +31,7 @@ export interface StepReport {
   origin: { kind: StepOrigin['kind']; events: EventJson[] } | null;
   /** For a step of an LLM span: the dedupe outcome of that span. */
   span: { uuid: string; name: string; state: string; suppressed_by: string[]; absorbed_from: string[] } | null;
-  /** What the projected duplicate tool-call cleanup decided: for an agent step, its rule; a user or system step is a TOOLSTEP_BOUNDARY. */
+  /** What the projected duplicate tool-call cleanup decided (a user or system step: TOOLSTEP_BOUNDARY, the end of a run of agent steps). */
   tool_step: { rule: string; detail: string | null } | null;
   tool_results: Array<{ tool: string; name: string; rule: string; source_call_id: string | null; placement: string | null }>;
   /** The fixes of the active profile that changed this step; absent when none did. */
@@ -166,10 +166,8 @@ export function stepReport(
   if (origin?.kind === 'llm-end') for (const f of dedupeFixesOnMetrics(c.result.dedupe, origin.events[0])) if (!fixes.includes(f)) fixes.push(f);
   if (fixes.length > 0) report.fixes = fixes;
   const decision = conversion.toolSteps.find((d) => d.step === step);
+  // Every written step went through the cleanup (atif-dedupe.md §2.8), a user or system step as a boundary.
   if (decision) report.tool_step = { rule: decision.rule, detail: decision.detail ?? null };
-  // Every written step went through the cleanup (atif-dedupe.md §2.8); a user or system step is no
-  // candidate but ends a run of agent steps: one before it is never removed for a call observed after it.
-  else if (step.source !== 'agent') report.tool_step = { rule: 'TOOLSTEP_BOUNDARY', detail: null };
   for (const link of conversion.toolLinks) {
     // The step is this trajectory's (found above), so a link naming it is a link to it: no search per link.
     if (link.step !== step) continue;
