@@ -67,7 +67,7 @@ function readerOptions(options: ReaderFlags, io: CliIO, fixes: FixSet = new Set(
   const n = sizeSetting(io, 'RELAY_ATIF_MAX_LINE_BYTES', 0, 1);
   // The reader asks the gateway stage which captures are LLM calls, routed as the replay will route them.
   const routes = rawFixOptions(fixes).routes;
-  const composed: ReadRecordsOptions = { ...options, routeCapture: (exchange) => routeCapture(exchange, routes) };
+  const composed: ReadRecordsOptions = { ...options, routeCapture: (exchange) => routeCapture(exchange, routes), skipDuplicateRecords: fixes.has('skip-duplicate-records') };
   return n > 0 ? { maxLineBytes: n, ...composed } : composed;
 }
 

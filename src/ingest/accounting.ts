@@ -16,6 +16,7 @@ export type SkipReason =
   | 'unknown-record'
   | 'unsupported-route'
   | 'duplicate-event'
+  | 'duplicate-record'
   | 'late-event';
 
 /** A rejection names the kind the line was recognised as and failed to be. */

@@ -106,6 +106,14 @@ export interface ReadRecordsOptions extends ReadLinesOptions {
    * elsewhere (the worker threads of --jobs, once started).
    */
   envelopeOnly?: () => boolean;
+  /**
+   * Fix `skip-duplicate-records`: a hook record, a bare hook payload with a timestamp of its own, or a
+   * gateway or HAR capture whose text is that of one read before (the same log given twice, a copy
+   * taken mid-run read beside the final log) is a `duplicate-record` skip naming the first copy,
+   * instead of being replayed a second time. An untimed bare payload may repeat for real (the same
+   * notification twice), and ATOF lines have their own rule (skip-duplicate-events).
+   */
+  skipDuplicateRecords?: boolean;
 }
 
 /**
@@ -215,7 +223,8 @@ function bareTimeProblem(own: Json | undefined): string | undefined {
 
 class RecordReader {
   private order = 0;
-  private readonly seen = new Map<string, number>();
+  /** Per digest of a raw record's text: how often it was read, and where first. */
+  private readonly seen = new Map<string, { count: number; first: LineRef }>();
   /** The last timestamp met in the current source: where an untimed bare payload is placed. */
   private lastNs: Nanos = 0n;
   /**
@@ -438,6 +447,8 @@ class RecordReader {
     if (!decoded.ok) return this.acct.reject('invalid-hook', where, { path: decoded.path, message: decoded.message });
     const { agent, atNs, headers } = decoded.envelope;
     this.timedAt(atNs);
+    const seed = this.seedOf(text, where);
+    if (this.skipsRepeat(seed, 'hook record', where)) return;
     this.acct.use('hook', where);
     const record: Omit<HookRecord, 'payload'> = {
       kind: 'hook',
@@ -446,7 +457,7 @@ class RecordReader {
       atNs,
       timed: true,
       bare: false,
-      seed: this.seedOf(text),
+      seed,
       order: this.order++,
       origin: where,
     };
@@ -464,8 +475,11 @@ class RecordReader {
     const own = getOwn(value, 'timestamp');
     const ownNs = typeof own === 'string' ? parseRfc3339(own) : undefined;
     if (ownNs !== undefined) this.timedAt(ownNs);
+    const seed = this.seedOf(text, where);
+    // Only a payload timed by itself is a copy when repeated: untimed, the same notification may come twice.
+    if (ownNs !== undefined && this.skipsRepeat(seed, 'bare hook payload', where)) return;
     this.acct.use('hook', where);
-    const record: Omit<HookRecord, 'payload'> = { kind: 'hook', agent, headers: {}, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed: this.seedOf(text), order: this.order++, origin: where };
+    const record: Omit<HookRecord, 'payload'> = { kind: 'hook', agent, headers: {}, atNs: ownNs ?? this.lastNs, timed: ownNs !== undefined, bare: true, seed, order: this.order++, origin: where };
     // A timestamp that is there but cannot be used is said, not taken for none (the payload is still used).
     const problem = ownNs === undefined ? bareTimeProblem(own) : undefined;
     if (problem !== undefined) record.timeProblem = problem;
@@ -489,8 +503,10 @@ class RecordReader {
     const overNs = route.llm ? route.completionNs : exchange.endedNs;
     if (overNs !== undefined && overNs > exchange.startedNs) this.lastNs = overNs;
     if (!route.llm) return this.acct.skip('unsupported-route', where, route.reason);
+    const seed = this.seedOf(text, where);
+    if (this.skipsRepeat(seed, kind === 'har' ? 'HAR entry' : 'gateway capture', where)) return;
     this.acct.use(kind, where);
-    const place = { seed: this.seedOf(text), order: this.order++, origin: where, arrivalNs: exchange.startedNs };
+    const place = { seed, order: this.order++, origin: where, arrivalNs: exchange.startedNs };
     const placed = route.completionNs === undefined ? place : { ...place, completionNs: route.completionNs };
     yield this.holds(text) ? heldGateway(placed, text, kind, fallbackId, this.options.spill) : { kind: 'gateway', exchange, ...placed };
   }
@@ -522,11 +538,25 @@ class RecordReader {
   }
 
   /** A digest of the record text, numbered when the same text occurs again (a duplicated hook still gets its own ids). */
-  private seedOf(text: string): string {
+  private seedOf(text: string, where: LineRef): string {
     const digest = hash('sha256', text, 'hex').slice(0, 32);
-    const occurrence = this.seen.get(digest) ?? 0;
-    this.seen.set(digest, occurrence + 1);
+    const seen = this.seen.get(digest);
+    if (seen === undefined) this.seen.set(digest, { count: 1, first: where });
+    const occurrence = seen === undefined ? 0 : seen.count++;
     return `${digest}#${occurrence}`;
+  }
+
+  /**
+   * Fix skip-duplicate-records: whether the record just given `seed` repeats the text of one read
+   * before, and is then counted as a `duplicate-record` skip naming where that one was. Replayed
+   * again, a copy is a second prompt, tool call or answer: a turn of its own, never closed by its
+   * answer (which the first copy's turn took), or a trajectory apart.
+   */
+  private skipsRepeat(seed: string, what: string, where: LineRef): boolean {
+    if (!this.options.skipDuplicateRecords || seed.endsWith('#0')) return false;
+    const first = this.seen.get(seed.slice(0, seed.indexOf('#')))!.first;
+    this.acct.skip('duplicate-record', where, `the same ${what} as ${first.file}:${first.line}: a copy, not replayed again (fix skip-duplicate-records)`);
+    return true;
   }
 }
 

@@ -514,6 +514,12 @@ export const FIXES = [
     origin: "input-records.md §5 ('duplicate event' is a skip reason); atif-dedupe.md §5 E17: the reference converts every duplicate start/end (W_DUPLICATE_EVENT)",
     inDefault: true,
   },
+  {
+    name: 'skip-duplicate-records',
+    summary: 'a hook record, a bare hook payload with its own timestamp, or a gateway or HAR capture whose text repeats one read before (the same log given twice, a copy taken mid-run beside the final log) is not replayed again but a counted duplicate-record skip naming the first copy',
+    origin: "input-records.md §5 (duplicates are skips); the live gateway receives each hook and call once, so a second copy in the input is no second event: relay-0.3 replayed it, opening a second turn with the same prompt that got no answer (a trajectory apart, for Claude Code)",
+    inDefault: true,
+  },
 ] as const satisfies readonly FixInfo[];
 
 export type FixName = (typeof FIXES)[number]['name'];
