@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { zstdFrame } from './support/zstd.js';
 
 // End to end: spawn the real bin (built by `npm test` before the tests run) the way a shell would.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -52,7 +53,7 @@ test('files a directory walk passes over are said, in the summary of every comma
   writeFileSync(join(dir, '.DS_Store'), ''); // hidden: not said
   const r = run(['convert', dir, '--strict', '--report', 'passed-report.json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /\n {2}passed over 1 file in the directories given, not named as inputs \(\*\.ndjson, \*\.jsonl, \*\.har, optionally \.gz, or \*\.zhar\): .*passed-dir\/events\.json; name a file to read it whatever its name\n/);
+  assert.match(r.stderr, /\n {2}passed over 1 file in the directories given, not named as inputs \(\*\.ndjson, \*\.jsonl, \*\.har, optionally \.gz or \.zst, or \*\.zhar\): .*passed-dir\/events\.json; name a file to read it whatever its name\n/);
   const report = JSON.parse(readFileSync(join(work, 'passed-report.json'), 'utf8'));
   assert.deepEqual(report.lines.passed_over_files, { count: 1, files: [join(dir, 'events.json')] });
   assert.equal(report.lines.total, 14, 'no line of a file passed over is counted');
@@ -65,6 +66,20 @@ test('files a directory walk passes over are said, in the summary of every comma
   const none = run(['convert', only]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no input files .* under .*only-json; it holds .*only-json\/events\.json, read only when named as inputs\n$/);
+});
+
+test('a rotated log directory whose older part logrotate compressed with zstd (events.1.ndjson.zst) converts as the whole log; it was passed over', () => {
+  const dir = join(work, 'rotated-zst');
+  mkdirSync(dir);
+  const lines = readFileSync(SAMPLE, 'utf8').split('\n');
+  writeFileSync(join(dir, 'events.1.ndjson.zst'), zstdFrame(lines.slice(0, 7).join('\n') + '\n'));
+  writeFileSync(join(dir, 'events.ndjson'), lines.slice(7).join('\n'));
+  const rotated = run(['convert', dir]);
+  assert.equal(rotated.code, 0, rotated.stderr);
+  assert.equal(rotated.stdout, run(['convert', SAMPLE]).stdout);
+  assert.match(rotated.stderr, /14 lines, 14 events → 1 trajectory \(stdout\); 0 skipped, 0 rejected\n$/);
+  // Named, or through stdin (`zstdcat` not needed), it reads the same.
+  assert.equal(run(['convert', '-'], { input: zstdFrame(readFileSync(SAMPLE)) }).stdout, rotated.stdout);
 });
 
 test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () => {

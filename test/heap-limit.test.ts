@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { COMMANDS_READING_INPUT, INPUT_MEMORY_FACTOR, inputArguments, OPTIONS_WITH_VALUE, plainInputBytes, wantedHeapMb, type HeapFacts, type InputProbe } from '../src/cli/heap-limit.js';
+import { COMMANDS_READING_INPUT, fileProbe, INPUT_MEMORY_FACTOR, inputArguments, OPTIONS_WITH_VALUE, plainInputBytes, wantedHeapMb, type HeapFacts, type InputProbe } from '../src/cli/heap-limit.js';
 import { OPTION_TABLE } from '../src/cli/options.js';
 import type { CliIO } from '../src/cli/io.js';
 import { createProgram } from '../src/cli/program.js';
@@ -103,6 +103,21 @@ test('a small plain file runs in one process; a compressed one gets the limit (a
   assert.equal(spawned(plain), false);
   const machine = { execArgv: [], env: {}, totalMemory: totalmem(), constrainedMemory: process.constrainedMemory?.(), currentLimit: getHeapStatistics().heap_size_limit };
   assert.equal(spawned(gz), wantedHeapMb({ ...machine, args: ['convert', gz] }) !== undefined);
+});
+
+test('the file probe knows every compression the reader decodes by its magic: gzip, zlib and zstd (a .zst may be ten times its size read)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-heap-'));
+  const cases: Array<[string, Buffer, boolean]> = [
+    ['plain.ndjson', Buffer.from('{"a":1}\n'), false],
+    ['a.ndjson.gz', gzipSync('{"a":1}\n'), true],
+    ['a.zhar', Buffer.from([0x78, 0xda, 0x01]), true],
+    ['a.ndjson.zst', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38]), true],
+    ['short.ndjson', Buffer.from('('), false],
+  ];
+  for (const [name, bytes, compressed] of cases) {
+    writeFileSync(join(dir, name), bytes);
+    assert.equal(fileProbe.isCompressed(join(dir, name)), compressed, name);
+  }
 });
 
 test('a command that reads no input runs in one process: RELAY_ATIF_HEAP_MB has no say in it', () => {

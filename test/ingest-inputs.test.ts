@@ -81,6 +81,7 @@ describe('resolveInputs: temporary trees', () => {
     await writeFile(join(dir, 'logs', 'z.har.gz'), '');
     await writeFile(join(dir, 'logs', 'w.txt.gz'), '');
     await writeFile(join(dir, 'logs', 'v.zhar'), '');
+    await writeFile(join(dir, 'logs', 'u.ndjson.zst'), '');
     await writeFile(join(dir, 'empty', 'nested', 'readme.md'), '');
     await mkdir(join(dir, 'logs', '.git'), { recursive: true });
     await writeFile(join(dir, 'logs', '.git', 'HEAD'), ''); // under a hidden directory: never said to be passed over
@@ -88,9 +89,9 @@ describe('resolveInputs: temporary trees', () => {
   });
   after(async () => rm(dir, { recursive: true, force: true }));
 
-  it("includes .gz variants and mitmproxy's zlib .zhar, and matches extensions case-insensitively", async () => {
+  it("includes .gz and .zst variants and mitmproxy's zlib .zhar, and matches extensions case-insensitively", async () => {
     const passed: string[] = [];
-    assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir, passedOver: (name) => passed.push(name) }), ['logs/day1/x.ndjson.gz', 'logs/v.zhar', 'logs/y.JSONL', 'logs/z.har.gz']);
+    assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir, passedOver: (name) => passed.push(name) }), ['logs/day1/x.ndjson.gz', 'logs/u.ndjson.zst', 'logs/v.zhar', 'logs/y.JSONL', 'logs/z.har.gz']);
     assert.deepEqual(passed, ['logs/w.txt.gz'], 'nothing under logs/.git');
   });
 

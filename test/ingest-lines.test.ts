@@ -10,6 +10,7 @@ import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { FILE_READ_BYTES, InputError, openFile, type InputSource } from '../src/ingest/inputs.js';
 import { MAX_LINE_BYTES, readLines, type Line, type ReadLinesOptions } from '../src/ingest/lines.js';
+import { zstdFrame } from './support/zstd.js';
 
 /** A source delivering exactly the given chunks, so tests control where chunk boundaries fall. */
 function chunked(name: string, ...chunks: (string | Buffer | number[])[]): InputSource {
@@ -195,6 +196,30 @@ describe('readLines: gzip and files', () => {
       await writeFile(join(dir, name), bytes);
       await assert.rejects(collect(fileSource(join(dir, name), name)), new RegExp(`^InputError: ${name.replace('.', '\\.')}: corrupt or truncated zlib data: `));
     }
+  });
+
+  it('decodes zstd by its magic bytes, as logrotate or `zstd` writes a .zst: from a file, byte by byte, and across frames and blocks', async () => {
+    const path = join(dir, 'events.ndjson.zst');
+    await writeFile(path, zstdFrame(content));
+    assert.deepEqual(await texts(fileSource(path)), expected, 'from a file');
+    assert.deepEqual(await texts(chunked('-', ...[...zstdFrame(content)].map((b) => [b]))), expected, 'byte by byte (stdin)');
+    assert.deepEqual(await texts(chunked('-', Buffer.concat([zstdFrame('a\nb'), zstdFrame('c\n')]))), ['a', 'bc'], 'two frames, one text');
+    const long = Array.from({ length: 20_000 }, (_, i) => `{"n":${i}}`).join('\n');
+    assert.deepEqual(await texts(chunked('-', zstdFrame(long))), long.split('\n'), 'several blocks');
+  });
+
+  it('names a truncated zstd stream as such, after the lines decoded before the cut', async () => {
+    const whole = zstdFrame(Array.from({ length: 20_000 }, (_, i) => `{"n":${i}}`).join('\n'));
+    const path = join(dir, 'cut.ndjson.zst');
+    await writeFile(path, whole.subarray(0, whole.length - 10));
+    const seen: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const line of readLines(fileSource(path, 'cut.ndjson.zst'))) if ('text' in line) seen.push(line.text);
+      })(),
+      /^InputError: cut\.ndjson\.zst: corrupt or truncated zstd data: /,
+    );
+    assert.equal(seen[0], '{"n":0}', 'the blocks before the cut are read');
   });
 
   it('reads text beginning with "x" as text: only a zlib header of a level written to files is taken', async () => {

@@ -97,13 +97,13 @@ export function inputArguments(args: readonly string[]): string[] {
 export interface InputProbe {
   /** undefined when the path is not a regular file (missing, a directory, a device or pipe). */
   fileSize(path: string): number | undefined;
-  /** Whether the file starts with the gzip or zlib magic (read inflated, it takes more memory than its size). */
+  /** Whether the file starts with the gzip, zlib or zstd magic (read decompressed, it takes more memory than its size). */
   isCompressed(path: string): boolean;
 }
 
 /**
  * The summed size of the inputs when each is a plain, uncompressed regular file; undefined when the
- * size that matters cannot be known: stdin (`-`, or no input at all), a directory, a glob, a gzip or zlib file,
+ * size that matters cannot be known: stdin (`-`, or no input at all), a directory, a glob, a gzip, zlib or zstd file,
  * a name that is not there (the run will say so).
  */
 export function plainInputBytes(args: readonly string[], probe: InputProbe): number | undefined {
@@ -129,12 +129,14 @@ export const fileProbe: InputProbe = {
     }
   },
   isCompressed(path) {
-    const head = Buffer.alloc(2);
+    const head = Buffer.alloc(4);
     try {
       const fd = openSync(path, 'r');
       try {
         // The magic bytes of ingest/lines.ts compressionOf, not imported: this module stays built-ins only.
-        return readSync(fd, head, 0, 2, 0) === 2 && ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0x78 && [0x01, 0x9c, 0xda].includes(head[1])));
+        const read = readSync(fd, head, 0, 4, 0);
+        const zstd = read === 4 && head.readUInt32LE(0) === 0xfd2fb528;
+        return zstd || (read >= 2 && ((head[0] === 0x1f && head[1] === 0x8b) || (head[0] === 0x78 && [0x01, 0x9c, 0xda].includes(head[1]))));
       } finally {
         closeSync(fd);
       }

@@ -65,7 +65,7 @@ export interface InputEnv {
 export const STDIN_NAME = '-';
 
 /** File names a directory walk picks up; explicit file arguments and glob matches are taken whatever their name. */
-const INPUT_FILE_NAME = /\.((ndjson|jsonl|har)(\.gz)?|zhar)$/i;
+const INPUT_FILE_NAME = /\.((ndjson|jsonl|har)(\.gz|\.zst)?|zhar)$/i;
 
 export function isInputFileName(name: string): boolean {
   return INPUT_FILE_NAME.test(name);
@@ -175,7 +175,7 @@ async function resolveArgument(arg: string, cwd: string, passedOver?: (name: str
 }
 
 /** What a directory walk reads, said where a walk passes files over and where one finds none. */
-export const INPUT_FILE_NAMES = '*.ndjson, *.jsonl, *.har, optionally .gz, or *.zhar';
+export const INPUT_FILE_NAMES = '*.ndjson, *.jsonl, *.har, optionally .gz or .zst, or *.zhar';
 
 async function resolveDirectory(dir: string, cwd: string, passedOver?: (name: string) => void): Promise<InputSource[]> {
   const listed = await listInputFiles(dir, cwd);

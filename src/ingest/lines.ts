@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip, createInflate, gunzipSync, inflateSync } from 'node:zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
 import { InputError, WholeFile, type InputSource } from './inputs.js';
 
 /**
@@ -38,13 +39,19 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  */
 const ZLIB_CMF = 0x78;
 const ZLIB_FLG: readonly number[] = [0x01, 0x9c, 0xda];
+/**
+ * A zstd frame (RFC 8878 §3.1.1), as `zstd` and logrotate's `compresscmd zstd` write a `.zst`: its magic
+ * number 0xFD2FB528, little-endian. `(` then 0xB5 is no UTF-8 text, so no log line begins so.
+ */
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd] as const;
 
-/** What an input's first bytes say it is compressed with: gzip and zlib are read inflated, whatever the name. */
-export type Compression = 'gzip' | 'zlib';
+/** What an input's first bytes say it is compressed with: gzip, zlib and zstd are read decompressed, whatever the name. */
+export type Compression = 'gzip' | 'zlib' | 'zstd';
 
 export function compressionOf(head: Uint8Array): Compression | undefined {
   if (head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) return 'gzip';
   if (head[0] === ZLIB_CMF && head[1] !== undefined && ZLIB_FLG.includes(head[1])) return 'zlib';
+  if (ZSTD_MAGIC.every((b, i) => head[i] === b)) return 'zstd';
   return undefined;
 }
 
@@ -116,14 +123,15 @@ export async function* contentChunks(stream: NodeJS.ReadableStream): AsyncGenera
   const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   // A stream may deliver a single byte first (a pipe), so gather enough to see the magic number.
   let head = Buffer.alloc(0);
-  while (head.length < GZIP_MAGIC.length) {
+  while (head.length < ZSTD_MAGIC.length) {
     const next = await chunks.next();
     if (next.done) break;
     head = Buffer.concat([head, toBuffer(next.value)]);
   }
   const rest = followedBy(head, chunks);
   const compression = compressionOf(head);
-  if (compression) yield* inflate(rest, compression);
+  if (compression === 'zstd') yield* unzstd(rest);
+  else if (compression) yield* inflate(rest, compression);
   else yield* rest;
 }
 
@@ -138,7 +146,8 @@ const INFLATED_AT_ONCE_BYTES = 16 * 1024 * 1024;
  */
 function inflatedAtOnce(bytes: Buffer): Buffer | undefined {
   const compression = compressionOf(bytes);
-  if (!compression) return undefined;
+  // zstd is always streamed: fzstd's one-call decoder takes no output limit.
+  if (!compression || compression === 'zstd') return undefined;
   try {
     const options = { maxOutputLength: INFLATED_AT_ONCE_BYTES };
     return compression === 'gzip' ? gunzipSync(bytes, options) : inflateSync(bytes, options);
@@ -204,6 +213,38 @@ async function* inflate(compressed: AsyncGenerator<Buffer>, compression: Compres
     source.destroy();
     inflater.destroy();
   }
+}
+
+/**
+ * A zstd stream's bytes, decoded by fzstd (pure JS: Node 20's zlib has no zstd) as the compressed
+ * chunks arrive, so that memory holds a chunk's output and the decoder's window, not the file. As with
+ * gzip, what precedes damage is given before the error; a stream that stops inside a frame (a log
+ * compressed while it was written, a copy cut short) is corrupt or truncated data, exit 3.
+ */
+async function* unzstd(compressed: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const ready: Buffer[] = [];
+  // fzstd may hand out views of its own window, which later data overwrites: each chunk is copied.
+  const decoder = new ZstdDecompress((data) => ready.push(Buffer.from(data)));
+  const decode = (chunk: Uint8Array, final: boolean) => {
+    try {
+      decoder.push(chunk, final);
+    } catch (error) {
+      throw new CorruptCompressedData('zstd', error as Error);
+    }
+  };
+  for await (const chunk of compressed) {
+    decode(chunk, false);
+    while (ready.length > 0) yield ready.shift()!;
+  }
+  let failure: Error | undefined;
+  try {
+    decode(new Uint8Array(0), true);
+  } catch (error) {
+    failure = error as Error;
+  }
+  // What was decoded before a truncated end is read, then the error stops the run.
+  while (ready.length > 0) yield ready.shift()!;
+  if (failure) throw failure;
 }
 
 /** Inflated chunks (of up to 16 KiB) held ahead of the consumer at most. */
