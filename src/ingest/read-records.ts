@@ -4,6 +4,7 @@ import { canonicalJson } from '../json/stringify.js';
 import { getOwn, isObject, type Json, type JsonObject } from '../json/value.js';
 import type { LineAccounting, LineRef, RecordKind } from './accounting.js';
 import { decodeAtof, looksLikeAtof, type AtofEvent } from './atof.js';
+import { cutLineMessage, recordAfterCut } from './cut-lines.js';
 import { documentEnd } from './document-end.js';
 import type { InputSource } from './inputs.js';
 import { readLineBatches, type Line, type ReadLinesOptions } from './lines.js';
@@ -256,9 +257,22 @@ class RecordReader {
       const record = this.readEnvelope(line.text, { file: line.file, line: line.line });
       if (record) return yield record;
     }
-    const value = parseLine(line, this.acct);
-    if (value === undefined || !('text' in line)) return;
-    yield* this.readValue(value, { file: line.file, line: line.line }, line.text.trim());
+    if ('text' in line && !isBlank(line.text)) {
+      const where = { file: line.file, line: line.line };
+      let value: Json;
+      try {
+        value = parseJson(line.text);
+      } catch (error) {
+        // A complete record after a cut is said, not read: the line is one unit of the accounting, in one bucket.
+        const message = (error as Error).message;
+        const after = recordAfterCut(line.text, message);
+        this.acct.skip('not-json', where, after ? cutLineMessage(message, after) : message);
+        return;
+      }
+      return yield* this.readValue(value, where, line.text.trim());
+    }
+    // A blank or undecodable line: its skip.
+    parseLine(line, this.acct);
   }
 
   /**
