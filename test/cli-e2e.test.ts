@@ -82,6 +82,27 @@ test('a rotated log directory whose older part logrotate compressed with zstd (e
   assert.equal(run(['convert', '-'], { input: zstdFrame(readFileSync(SAMPLE)) }).stdout, rotated.stdout);
 });
 
+test('a session whose start is in a file read after its turn (rotated files, newest first) is said: its turn is a trajectory of its own', () => {
+  const dir = join(work, 'rotated-newest-first');
+  mkdirSync(dir);
+  const lines = readFileSync(SAMPLE, 'utf8').trimEnd().split('\n');
+  // events.1.ndjson is read first: the turn and the session's end; events.2.ndjson holds the session's start.
+  writeFileSync(join(dir, 'events.1.ndjson'), lines.slice(1).join('\n') + '\n');
+  writeFileSync(join(dir, 'events.2.ndjson'), lines[0] + '\n');
+  const r = run(['convert', dir, '--report', join(work, 'rotated-report.json')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 1, 'the turn alone: its session has no step of its own');
+  assert.match(r.stderr, /\n {2}1 top-level agent scope was read before its parent scope \(input out of order: rotated files given newest first\?\): it was written as a trajectory of its own, not in its parent's; the first: .*events\.1\.ndjson:1: hermes-turn 01972d4e-8a00-7000-8000-000000000002, whose parent hermes 01972d4e-8a00-7000-8000-000000000001 comes at .*events\.1\.ndjson:13; give the files oldest first\n/);
+  const report = JSON.parse(readFileSync(join(work, 'rotated-report.json'), 'utf8'));
+  assert.equal(report.scopes_before_parent.count, 1);
+  assert.deepEqual(report.scopes_before_parent.first.parent, { uuid: '01972d4e-8a00-7000-8000-000000000001', name: 'hermes', file: join(dir, 'events.1.ndjson'), line: 13 });
+  // In order, nothing is said.
+  const ordered = run(['convert', join(dir, 'events.2.ndjson'), join(dir, 'events.1.ndjson'), '--json', '-o', '/dev/null']);
+  assert.equal(JSON.parse(ordered.stderr).scopes_before_parent, undefined);
+  assert.doesNotMatch(run(['explain', join(dir, 'events.2.ndjson'), join(dir, 'events.1.ndjson')]).stderr, /before its parent/);
+  assert.match(run(['explain', dir]).stderr, /1 top-level agent scope was read before its parent scope/);
+});
+
 test('a quoted glob, a .gz file detected by magic bytes, and -o FILE.json', () => {
   writeFileSync(join(work, 'g1.jsonl.gz'), gzipSync(readFileSync(SAMPLE)));
   writeFileSync(join(work, 'g2.log'), gzipSync(readFileSync(SAMPLE)));

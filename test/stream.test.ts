@@ -99,6 +99,23 @@ test('children that arrive before their parent wait for it, then join its scope'
   assert.equal(done[0].trajectory?.steps[0].message, 'early');
 });
 
+test('a top-level scope read before its parent is a trajectory of its own; the first event of the parent says how many were', () => {
+  const session = uuid(1);
+  const agent = (id: string, phase: string, ms: number, parent: string) => ev({ category: 'agent', scope_category: phase, uuid: id, timestamp: at(ms), name: id === session ? 'session' : 'turn', parent_uuid: parent });
+  const turn = (n: number, ms: number) => [agent(uuid(n), 'start', ms, session), agent(uuid(n), 'end', ms + 1, session)];
+  // In order: no note. Out of order (two turns, then their session, as rotated files newest first give them): one note, at the session's first event.
+  const inOrder = new StreamingConverter(options);
+  const notes = [agent(session, 'start', 0, uuid(999)), ...turn(2, 1), ...turn(3, 3), agent(session, 'end', 9, uuid(999))].map((e) => inOrder.push(e).scopesBeforeParent);
+  assert.deepEqual(notes.filter((n) => n !== undefined), []);
+  const s = new StreamingConverter(options);
+  const early = [...turn(2, 1), ...turn(3, 3)].map((e) => s.push(e));
+  assert.equal(early.filter((p) => p.done.length > 0).length, 2, 'each turn was written as its own trajectory');
+  assert.deepEqual(early.map((p) => p.scopesBeforeParent).filter((n) => n !== undefined), []);
+  const first = agent(session, 'end', 9, uuid(999));
+  assert.deepEqual(s.push(first).scopesBeforeParent, { count: 2, first: { uuid: uuid(2), name: 'turn' }, parent: { uuid: session, name: 'session' } });
+  assert.equal(s.push(agent(session, 'start', 0, uuid(999))).scopesBeforeParent, undefined, 'said once');
+});
+
 test('a top-level end read before its start: the scope gathers its events to the end of input, as the same events sorted by time', () => {
   // The input is out of order around this scope; its events may come anywhere after, so it is not
   // closed at its start (which would make them late) but at the end of input.

@@ -2,7 +2,7 @@ import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import type { ParallelSink } from '../pipeline/parallel/sink.js';
 import { OrderedQueue, type OutputItem } from '../pipeline/output-queue.js';
-import { TopLevelGrouper, type GroupSink } from '../pipeline/stream.js';
+import { TopLevelGrouper, type GroupSink, type ScopesBeforeParentTally } from '../pipeline/stream.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { skipsDuplicates } from '../pipeline/duplicates.js';
@@ -16,6 +16,8 @@ export interface GroupedRun {
   lateReconstructed: number;
   /** The first of those, which the run summary names. */
   firstLateReconstructed?: LateEventNote;
+  /** Top-level scopes read before their parent (input out of order): each a trajectory of its own. */
+  scopesBeforeParent: ScopesBeforeParentTally;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function runGrouped(
   } finally {
     await parallel?.shutdown();
   }
-  return { events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first };
+  return { events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first, scopesBeforeParent: count.scopesBeforeParent };
 }
 
 /** How the events of a read are grouped: the fixes decide whether repeated events are skipped. */
@@ -80,6 +82,7 @@ class EventCount {
   lateReconstructed = 0;
   /** The first late reconstructed event, named by the run summary. */
   readonly late: LateTally = {};
+  readonly scopesBeforeParent: ScopesBeforeParentTally = { count: 0 };
 
   constructor(
     private readonly accounting: LineAccounting,
@@ -88,7 +91,11 @@ class EventCount {
 
   /** Files `e`; returns what the groups it completed became. */
   file<R>(grouper: TopLevelGrouper<R>, e: AtofEvent): R[] {
-    const { done, late, duplicate } = grouper.push(e);
+    const { done, late, duplicate, scopesBeforeParent } = grouper.push(e);
+    if (scopesBeforeParent) {
+      this.scopesBeforeParent.count += scopesBeforeParent.count;
+      this.scopesBeforeParent.first ??= scopesBeforeParent;
+    }
     if (duplicate) {
       accountDuplicateEvents(this.accounting, [e]);
       return done;
@@ -123,7 +130,7 @@ export async function readGroupedForReplay(
   const count = new EventCount(accounting, onLate);
   // The end of input makes no event late (the scopes still open are written then): no finish() needed.
   for await (const batch of streamEventBatches(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) })) for (const e of batch) count.file(grouper, e);
-  return { accounting, replay, events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first };
+  return { accounting, replay, events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first, scopesBeforeParent: count.scopesBeforeParent };
 }
 
 /**
@@ -139,8 +146,8 @@ export async function runGroupedReport(
 ): Promise<StreamedInput> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
-  const { events, lateReconstructed, firstLateReconstructed } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write);
-  return { accounting, replay, events, lateReconstructed, firstLateReconstructed };
+  const { events, lateReconstructed, firstLateReconstructed, scopesBeforeParent } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write);
+  return { accounting, replay, events, lateReconstructed, firstLateReconstructed, scopesBeforeParent };
 }
 
 /**

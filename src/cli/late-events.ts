@@ -2,6 +2,7 @@ import type { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { phaseOf } from '../pipeline/duplicates.js';
 import { isReconstructed, type LateEventNote } from '../pipeline/raw.js';
+import type { ScopeRef, ScopesBeforeParentTally } from '../pipeline/stream.js';
 
 /**
  * Accounts for events that arrived after their top-level scope had closed (they are in no
@@ -43,3 +44,31 @@ export function accountDuplicateEvents(accounting: LineAccounting, duplicates: r
 export function duplicateMessage(e: AtofEvent): string {
   return `event ${e.uuid} (${phaseOf(e)}) was already read in its trajectory: this repeat is not converted (fix skip-duplicate-events)`;
 }
+
+/**
+ * The run summary's note of top-level scopes read before their parent (nothing when there were none):
+ * grouping streams, so such a scope was a trajectory of its own by the time its parent was read. Not a
+ * problem of a line (each was read and converted), but the output differs from that of the same events
+ * in order, so the run says it, and how to avoid it.
+ */
+export function scopesBeforeParentNote(tally: ScopesBeforeParentTally | undefined): string[] {
+  const first = tally?.first;
+  if (!tally || tally.count === 0 || !first) return [];
+  const scopes = tally.count === 1 ? '1 top-level agent scope was read before its parent scope' : `${tally.count} top-level agent scopes were read before their parent scope`;
+  const each = tally.count === 1 ? 'it was' : 'each was';
+  const at = (ref: ScopeRef) => (ref.origin ? `${ref.origin.file}:${ref.origin.line}` : 'the replay');
+  return [
+    `${scopes} (input out of order: rotated files given newest first?): ${each} written as a trajectory of its own, not in its parent's; ` +
+      `the first: ${at(first.first)}: ${first.first.name} ${first.first.uuid}, whose parent ${first.parent.name} ${first.parent.uuid} comes at ${at(first.parent)}; give the files oldest first`,
+  ];
+}
+
+/** The same for --report and --json (snake_case), or nothing. */
+export function scopesBeforeParentReport(tally: ScopesBeforeParentTally | undefined): { scopes_before_parent?: { count: number; first: { scope: ScopeRefJson; parent: ScopeRefJson } } } {
+  const first = tally?.first;
+  if (!tally || tally.count === 0 || !first) return {};
+  return { scopes_before_parent: { count: tally.count, first: { scope: refJson(first.first), parent: refJson(first.parent) } } };
+}
+
+type ScopeRefJson = { uuid: string; name: string; file?: string; line?: number };
+const refJson = (ref: ScopeRef): ScopeRefJson => ({ uuid: ref.uuid, name: ref.name, ...(ref.origin ?? {}) });

@@ -13,6 +13,7 @@ import type { TranscriptReader } from '../sessions/index.js';
 import { transcriptFirstLines } from './transcripts.js';
 import { replayInTimeOrder, replayRecordsInBatches, type LateEventNote } from '../pipeline/raw.js';
 import { heldForConversion } from '../pipeline/convert.js';
+import type { ScopesBeforeParentTally } from '../pipeline/stream.js';
 import { RepeatTracker, skipsDuplicates } from '../pipeline/duplicates.js';
 import { accountDuplicateEvents } from './late-events.js';
 import type { AttributionLog } from '../sessions/attribution.js';
@@ -241,6 +242,8 @@ export interface StreamedInput {
   lateReconstructed: number;
   /** The first of them, which the run summary names. */
   firstLateReconstructed?: LateEventNote;
+  /** Top-level scopes read before their parent (input out of order); absent where nothing is grouped (--session-id). */
+  scopesBeforeParent?: ScopesBeforeParentTally;
 }
 
 /**

@@ -34,7 +34,38 @@ export interface Pushed<R> {
    * scope_category) and was not filed (fix skip-duplicate-events): its line is a `duplicate-event` skip.
    */
   duplicate?: true;
+  /**
+   * Set when the event is the first read of a uuid that top-level scopes already read name as their
+   * parent: those scopes were read before their parent (input out of order, such as rotated files
+   * given newest first), so each became a trajectory of its own instead of a part of the parent's.
+   */
+  scopesBeforeParent?: ScopesBeforeParent;
 }
+
+/** Top-level scopes whose parent came later in the input (see Pushed.scopesBeforeParent). */
+export interface ScopesBeforeParent {
+  /** How many top-level scopes name this parent. */
+  count: number;
+  /** The first of them. */
+  first: ScopeRef;
+  /** The parent's first event read. */
+  parent: ScopeRef;
+}
+
+/** How many top-level scopes a run read before their parent, and the first such parent (see scopesBeforeParentNote in cli/). */
+export interface ScopesBeforeParentTally {
+  count: number;
+  first?: ScopesBeforeParent;
+}
+
+/** An event as the run summary names it: its uuid and name, and its line when it was read from one. */
+export interface ScopeRef {
+  uuid: string;
+  name: string;
+  origin?: { file: string; line: number };
+}
+
+const scopeRef = (e: AtofEvent): ScopeRef => (e.origin ? { uuid: e.uuid, name: e.name, origin: { file: e.origin.file, line: e.origin.line } } : { uuid: e.uuid, name: e.name });
 
 export interface GrouperOptions {
   /** Skip input events that repeat one already read in their trajectory (fix skip-duplicate-events). */
@@ -72,6 +103,12 @@ export class TopLevelGrouper<R> {
   private unscoped: AtofEvent[] = [];
   /** Events whose parent chain ends at a uuid not seen yet, keyed by that uuid. */
   private waiting = new Map<string, AtofEvent[]>();
+  /**
+   * The parents, never seen, of the top-level scopes opened so far (one entry per such parent: scopes
+   * of a run usually share it), with the first scope naming it: a parent read later means the input
+   * was out of order around it. An entry goes once its parent is read.
+   */
+  private readonly unseenParents = new Map<string, { count: number; first: ScopeRef }>();
 
   private readonly skipDuplicates: boolean;
 
@@ -104,9 +141,22 @@ export class TopLevelGrouper<R> {
     if (!node) this.nodes.set(e.uuid, (node = { parent: e.parentUuid, seen: phaseBit(e) }));
     else if (node.parent === undefined) node.parent = e.parentUuid;
     const isTop = e.kind === 'scope' && e.scopeCategory === 'start' && e.category === 'agent' && node.root === undefined && !parentSeen;
+    // The first event of a uuid that earlier top-level scopes named as their parent: they were read too early.
+    if (!existed && this.unseenParents.size > 0) {
+      const named = this.unseenParents.get(e.uuid);
+      if (named !== undefined) {
+        this.unseenParents.delete(e.uuid);
+        out.scopesBeforeParent = { ...named, parent: scopeRef(e) };
+      }
+    }
     if (isTop) {
       node.root = e.uuid;
       this.open.set(e.uuid, { members: [e.uuid], lastSeq: e.seq, outOfOrder: false });
+      if (e.parentUuid !== undefined && e.parentUuid !== e.uuid) {
+        const named = this.unseenParents.get(e.parentUuid);
+        if (named === undefined) this.unseenParents.set(e.parentUuid, { count: 1, first: scopeRef(e) });
+        else named.count++;
+      }
     }
     this.place(e, out);
     // Events that were waiting for this uuid can now follow their chain further. A top-level start

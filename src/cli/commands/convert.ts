@@ -5,7 +5,7 @@ import { heldForConversion, keepsLineText, type ConvertOptions } from '../../pip
 import { exportConverted, type OutputFormat } from '../../pipeline/exported.js';
 import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
-import { convertEvents, ConvertingSink, type GroupSink } from '../../pipeline/stream.js';
+import { convertEvents, ConvertingSink, type GroupSink, type ScopesBeforeParentTally } from '../../pipeline/stream.js';
 import type { AtofEvent } from '../../ingest/atof.js';
 import { CliError, EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { printable } from '../printable.js';
@@ -14,7 +14,7 @@ import { passedOverNotes, runAccounting, skipCounts, writeProblems } from '../pr
 import { checkedOutputs, inputFilePaths } from '../output-guards.js';
 import { recordOptions, streamEvents, transcriptReader, type Loaded, type ReplayFlags } from '../load.js';
 import { runGrouped } from '../grouped-run.js';
-import { accountDuplicateEvents } from '../late-events.js';
+import { accountDuplicateEvents, scopesBeforeParentNote, scopesBeforeParentReport } from '../late-events.js';
 import { RepeatTracker, skipsDuplicates } from '../../pipeline/duplicates.js';
 import { WORKER_ENTRY } from '../worker-entry.js';
 import { describeReplay, type LateEventNote } from '../../pipeline/raw.js';
@@ -104,6 +104,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
   let firstLate: LateEventNote | undefined;
+  let scopesBeforeParent: ScopesBeforeParentTally | undefined;
   // Fix image-parts: images left out of the messages (no directory to write them to) and images no part can show.
   const images = { notWritten: 0, notShown: 0, documentsLeftOut: 0 };
   const emit = async (item: OutputItem) => {
@@ -150,6 +151,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       eventCount = read.events;
       lateReconstructed = read.lateReconstructed;
       firstLate = read.firstLateReconstructed;
+      scopesBeforeParent = read.scopesBeforeParent;
     }
   } catch (err) {
     // With --report or --json, such a stop is reported like any run (`stopped` says why).
@@ -169,6 +171,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       : {}),
     ...(images.documentsLeftOut > 0 ? { documents_left_out: images.documentsLeftOut } : {}),
     ...(replay ? { replay: replayReport(replay.stats, lateReconstructed) } : {}),
+    ...scopesBeforeParentReport(scopesBeforeParent),
     ...(validationErrors.length > 0 ? { validation_errors: validationErrors } : {}),
     ...(stop ? { stopped: stop.message } : {}),
   };
@@ -185,7 +188,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${skipCounts(accounting)}\n`,
     );
-    const notes = [...(replay ? describeReplay(replay.stats, lateReconstructed, firstLate) : []), ...passedOverNotes(accounting), ...imageNotes(writer.imagesWritten.length, images)];
+    const notes = [...(replay ? describeReplay(replay.stats, lateReconstructed, firstLate) : []), ...scopesBeforeParentNote(scopesBeforeParent), ...passedOverNotes(accounting), ...imageNotes(writer.imagesWritten.length, images)];
     for (const note of notes) io.stderr.write(`  ${printable(note)}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: true }, io);
   }

@@ -15,7 +15,7 @@ import { spanPartOf, spanTaskFormat, spanTaskRunner, type SpanTask } from '../sp
 import { stepPartOf, stepTaskRunner, type StepTask } from '../step-task.js';
 import { ShortIdMarkers } from '../../explain/short-id-markers.js';
 import { convertEvents } from '../../pipeline/stream.js';
-import { accountDuplicateEvents, accountLateEvents } from '../late-events.js';
+import { accountDuplicateEvents, accountLateEvents, scopesBeforeParentNote } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
 import { printable } from '../printable.js';
@@ -137,7 +137,7 @@ function spanTask(query: string, flags: ExplainFlags, colorLevel: number): SpanT
 
 /** The run summary of a streamed read. */
 export function finishStreamed(read: StreamedInput, flags: ReportFlags, io: CliIO): ExitCode {
-  return finishReport(read.accounting, read.events, flags, io, read.replay ? describeReplay(read.replay.stats, read.lateReconstructed, read.firstLateReconstructed) : []);
+  return finishReport(read.accounting, read.events, flags, io, [...(read.replay ? describeReplay(read.replay.stats, read.lateReconstructed, read.firstLateReconstructed) : []), ...scopesBeforeParentNote(read.scopesBeforeParent)]);
 }
 
 /** The report of the span `query` names, or the usage error that says why there is none. */
