@@ -53,7 +53,7 @@ test('files a directory walk passes over are said, in the summary of every comma
   writeFileSync(join(dir, '.DS_Store'), ''); // hidden: not said
   const r = run(['convert', dir, '--strict', '--report', 'passed-report.json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /\n {2}passed over 1 file in the directories given, not named as inputs \(\*\.ndjson, \*\.jsonl, \*\.har, optionally \.gz or \.zst, or \*\.zhar\): .*passed-dir\/events\.json; name a file to read it whatever its name\n/);
+  assert.match(r.stderr, /\n {2}passed over 1 file in the directories given, not named as inputs \(\*\.ndjson, \*\.jsonl, \*\.har, optionally \.gz or \.zst, rotated copies such as \*\.ndjson\.1, or \*\.zhar\): .*passed-dir\/events\.json; name a file to read it whatever its name\n/);
   const report = JSON.parse(readFileSync(join(work, 'passed-report.json'), 'utf8'));
   assert.deepEqual(report.lines.passed_over_files, { count: 1, files: [join(dir, 'events.json')] });
   assert.equal(report.lines.total, 14, 'no line of a file passed over is counted');
@@ -80,6 +80,20 @@ test('a rotated log directory whose older part logrotate compressed with zstd (e
   assert.match(rotated.stderr, /14 lines, 14 events → 1 trajectory \(stdout\); 0 skipped, 0 rejected\n$/);
   // Named, or through stdin (`zstdcat` not needed), it reads the same.
   assert.equal(run(['convert', '-'], { input: zstdFrame(readFileSync(SAMPLE)) }).stdout, rotated.stdout);
+});
+
+test("a directory logrotate rotated (events.ndjson.2.gz, events.ndjson.1, events.ndjson) converts as the whole log: read oldest first, none passed over", () => {
+  const dir = join(work, 'logrotate');
+  mkdirSync(dir);
+  const lines = readFileSync(SAMPLE, 'utf8').trimEnd().split('\n');
+  const part = (from: number, to: number) => lines.slice(from, to).join('\n') + '\n';
+  writeFileSync(join(dir, 'events.ndjson.2.gz'), gzipSync(part(0, 5)));
+  writeFileSync(join(dir, 'events.ndjson.1'), part(5, 10));
+  writeFileSync(join(dir, 'events.ndjson'), part(10, 14));
+  const r = run(['convert', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, run(['convert', SAMPLE]).stdout);
+  assert.equal(r.stderr, 'relay-atif: 14 lines, 14 events → 1 trajectory (stdout); 0 skipped, 0 rejected\n', 'nothing passed over, nothing out of order');
 });
 
 test('a session whose start is in a file read after its turn (rotated files, newest first) is said: its turn is a trajectory of its own', () => {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { comparePaths, InputError, resolveInputs, type InputEnv } from '../src/ingest/inputs.js';
+import { compareInputOrder, comparePaths, InputError, resolveInputs, type InputEnv } from '../src/ingest/inputs.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'ingest');
 const env: InputEnv = { stdinIsTTY: true, cwd: FIXTURES };
@@ -93,6 +93,25 @@ describe('resolveInputs: temporary trees', () => {
     const passed: string[] = [];
     assert.deepEqual(await namesOf(['logs'], { ...env, cwd: dir, passedOver: (name) => passed.push(name) }), ['logs/day1/x.ndjson.gz', 'logs/u.ndjson.zst', 'logs/v.zhar', 'logs/y.JSONL', 'logs/z.har.gz']);
     assert.deepEqual(passed, ['logs/w.txt.gz'], 'nothing under logs/.git');
+  });
+
+  it('reads a log and its rotated copies (logrotate names) oldest first, in a walk and in a glob: not by path, which puts the live log first and .10 before .2', async () => {
+    const rotated = join(dir, 'rotated');
+    await mkdir(rotated);
+    for (const name of ['events.ndjson', 'events.ndjson.1', 'events.ndjson.2.gz', 'events.ndjson.10.zst', 'events.ndjson-notes.ndjson', 'zz.ndjson', 'events.ndjson.old']) await writeFile(join(rotated, name), '');
+    const passed: string[] = [];
+    const oldestFirst = ['rotated/events.ndjson.10.zst', 'rotated/events.ndjson.2.gz', 'rotated/events.ndjson.1', 'rotated/events.ndjson', 'rotated/events.ndjson-notes.ndjson', 'rotated/zz.ndjson'];
+    assert.deepEqual(await namesOf(['rotated'], { ...env, cwd: dir, passedOver: (name) => passed.push(name) }), oldestFirst);
+    assert.deepEqual(passed, ['rotated/events.ndjson.old']);
+    // A glob takes every file it matches, whatever its name: events.ndjson.old too, in path order.
+    assert.deepEqual(await namesOf(['rotated/events.ndjson*'], { ...env, cwd: dir }), [...oldestFirst.slice(0, 5), 'rotated/events.ndjson.old']);
+  });
+
+  it('compareInputOrder is path order but for rotated copies of one log, and a total order', () => {
+    const names = ['b.ndjson', 'a/x.jsonl.3', 'a/x.jsonl', 'a/x.jsonl.12.gz', 'a-b/x.ndjson', 'a/x.jsonl.3.gz', 'a.ndjson.1'];
+    const sorted = [...names].sort(compareInputOrder);
+    assert.deepEqual(sorted, ['a/x.jsonl.12.gz', 'a/x.jsonl.3', 'a/x.jsonl.3.gz', 'a/x.jsonl', 'a-b/x.ndjson', 'a.ndjson.1', 'b.ndjson']);
+    for (const x of names) for (const y of names) assert.equal(Math.sign(compareInputOrder(x, y)) + Math.sign(compareInputOrder(y, x)), 0, `${x} ${y}`);
   });
 
   it('throws not-found for a directory holding no inputs, naming the files it holds', async () => {

@@ -64,8 +64,14 @@ export interface InputEnv {
 
 export const STDIN_NAME = '-';
 
-/** File names a directory walk picks up; explicit file arguments and glob matches are taken whatever their name. */
-const INPUT_FILE_NAME = /\.((ndjson|jsonl|har)(\.gz|\.zst)?|zhar)$/i;
+/**
+ * File names a directory walk picks up; explicit file arguments and glob matches are taken whatever
+ * their name. A log rotated by logrotate (or Python's RotatingFileHandler, log4j) is one too: its name
+ * with a number after it, the higher the older, compressed or not (`events.ndjson.1`, `events.ndjson.2.gz`).
+ */
+const INPUT_FILE_NAME = /\.((ndjson|jsonl|har)(\.\d+)?(\.gz|\.zst)?|zhar)$/i;
+/** A rotated log's name: the live log's name, and its number (see INPUT_FILE_NAME). */
+const ROTATED_NAME = /^(.*\.(?:ndjson|jsonl|har))\.(\d+)(?:\.gz|\.zst)?$/i;
 
 export function isInputFileName(name: string): boolean {
   return INPUT_FILE_NAME.test(name);
@@ -175,7 +181,7 @@ async function resolveArgument(arg: string, cwd: string, passedOver?: (name: str
 }
 
 /** What a directory walk reads, said where a walk passes files over and where one finds none. */
-export const INPUT_FILE_NAMES = '*.ndjson, *.jsonl, *.har, optionally .gz or .zst, or *.zhar';
+export const INPUT_FILE_NAMES = '*.ndjson, *.jsonl, *.har, optionally .gz or .zst, rotated copies such as *.ndjson.1, or *.zhar';
 
 async function resolveDirectory(dir: string, cwd: string, passedOver?: (name: string) => void): Promise<InputSource[]> {
   const listed = await listInputFiles(dir, cwd);
@@ -245,8 +251,7 @@ async function listInputFiles(dir: string, cwd: string): Promise<{ found: FoundF
   };
   const absolute = resolve(cwd, dir);
   await walk(dir, absolute, await stat(absolute), false);
-  const byName = (a: { name: string } | string, b: { name: string } | string) => comparePaths(typeof a === 'string' ? a : a.name, typeof b === 'string' ? b : b.name);
-  return { found: found.sort(byName), passedOver: passedOver.sort(byName) };
+  return { found: found.sort((a, b) => compareInputOrder(a.name, b.name)), passedOver: passedOver.sort(comparePaths) };
 }
 
 /**
@@ -318,7 +323,7 @@ async function resolveGlob(pattern: string, cwd: string, passedOver?: (name: str
   if (files.size === 0) throw new InputError('not-found', pattern, `no input matches ${pattern}`);
   // A file a directory walk passed over that the pattern also matched by itself is read, not passed over.
   for (const other of [...passed].sort(comparePaths)) if (!files.has(other)) passedOver?.(other);
-  return [...files.values()].sort((a, b) => comparePaths(a.name, b.name)).map((found) => foundSource(found, cwd));
+  return [...files.values()].sort((a, b) => compareInputOrder(a.name, b.name)).map((found) => foundSource(found, cwd));
 }
 
 /**
@@ -375,6 +380,24 @@ export function comparePaths(a: string, b: string): number {
     if (as[i] !== bs[i]) return as[i] < bs[i] ? -1 : 1;
   }
   return as.length - bs.length;
+}
+
+/**
+ * The order a directory walk or a glob reads input files in: by path, except that a log and its
+ * rotated copies are read oldest first, as they were written (`events.ndjson.10`, …, `events.ndjson.2.gz`,
+ * `events.ndjson.1`, then `events.ndjson`): by path alone the live log would come first and `.10`
+ * before `.2`, and a session spanning a rotation would be read out of order (its turns before its
+ * start: trajectories of their own).
+ */
+export function compareInputOrder(a: string, b: string): number {
+  const ra = ROTATED_NAME.exec(a);
+  const rb = ROTATED_NAME.exec(b);
+  if (!ra && !rb) return comparePaths(a, b);
+  // The live log counts as number 0; higher numbers are older, so they come first.
+  const byLog = comparePaths(ra ? ra[1] : a, rb ? rb[1] : b);
+  if (byLog !== 0) return byLog;
+  const age = (r: RegExpExecArray | null) => (r ? Number(r[2]) : 0);
+  return age(rb) - age(ra) || comparePaths(a, b);
 }
 
 /** `stat`, with a missing path as undefined; `name` is the path as the user would recognise it. */
