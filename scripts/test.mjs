@@ -7,8 +7,12 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+// The files that take minutes start first, so that the short ones fill the other lane around them
+// rather than one of these running alone at the end.
+const SLOW_FIRST = ['test/parallel.test.ts', 'test/fuzz-slice.test.ts'];
 const named = process.argv.slice(2);
-const files = named.length > 0 ? named : readdirSync('test').filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));
+const all = readdirSync('test').filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));
+const files = named.length > 0 ? named : [...SLOW_FIRST.filter((f) => all.includes(f)), ...all.filter((f) => !SLOW_FIRST.includes(f))];
 const root = mkdtempSync(join(tmpdir(), 'relay-atif-tests-'));
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
