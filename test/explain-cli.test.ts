@@ -622,3 +622,53 @@ describe('explain --step names closed-content-parts on a tool result it trimmed'
     assert.equal(seed.fixes, undefined);
   });
 });
+
+describe('explain --request: what the conversion did with the call (dedupe state, steps, or why none)', () => {
+  const HERMES = 'samples/hermes-gateway-session.ndjson';
+  interface Conversion {
+    trajectory_id: string;
+    state: string;
+    eligibility: string;
+    suppressed_by: Array<{ span: string; name: string; rule?: string; steps: Array<{ step_id: number; source: string }> }>;
+    steps: Array<{ step_id: number; source: string }>;
+    removed_steps: unknown[];
+  }
+  const conversionOf = async (file: string, query: string, ...flags: string[]) => (await runJson<{ requests: Array<{ conversion?: Conversion }> }>(['explain', file, '--request', query, ...flags])).requests[0].conversion;
+
+  it('a call whose span the dedupe pass suppressed says so: by which span and rule, and where that span\'s steps are', async () => {
+    // cap-h1 is Hermes' own capture of the call Ollama's hook also saw: the hook's span (fidelity 100) wins.
+    const text = (await runCli(['explain', HERMES, '--request', '019e78c1-667e', '--no-color', '-q'])).stdout;
+    assert.match(text, /\n {2}dedupe {6}SPAN_SUPPRESSED\n {14}suppressed by 019e78c1-664c-7663-8aa8-01d5e5889364 \(ollama\), rule MERGED_SAME_PAYLOAD; that span wrote step 1 \(user\), step 2 \(agent\)\n/);
+    assert.match(text, /\n {2}steps {7}none: a suppressed span writes no step/);
+    const c = (await conversionOf(HERMES, 'cap-h1'))!;
+    assert.deepEqual([c.state, c.steps, c.suppressed_by.map((b) => [b.span, b.rule, b.steps.map((s) => s.step_id)])], ['SPAN_SUPPRESSED', [], [['019e78c1-664c-7663-8aa8-01d5e5889364', 'MERGED_SAME_PAYLOAD', [1, 2]]]]);
+    // The surviving call names its own step.
+    const kept = (await conversionOf(HERMES, 'cap-h2'))!;
+    assert.deepEqual([kept.state, kept.steps], ['SPAN_SURVIVOR', [{ trajectory_id: kept.trajectory_id, step_id: 3, source: 'agent' }]]);
+  });
+
+  it('a token-counting call says it wrote no step and why (fix count-tokens-calls); relay-0.3 wrote two', async () => {
+    const FILE = 'test/fixtures/explain/request-count-tokens.ndjson';
+    const c = (await conversionOf(FILE, 'count-1'))!;
+    assert.deepEqual([c.state, c.eligibility, c.steps], ['SPAN_NOT_CANDIDATE', 'NOT_CANDIDATE_TOKEN_COUNT', []]);
+    assert.match((await runCli(['explain', FILE, '--request', 'count-1', '--no-color', '-q'])).stdout, /steps {7}none: a token count is no inference and writes no step \(fix count-tokens-calls\)\n/);
+    const seed = (await conversionOf(FILE, 'count-1', '--profile', 'relay-0.3'))!;
+    assert.deepEqual(seed.steps.map((s) => s.source), ['user', 'agent']);
+  });
+
+  it('is the same with --session-id and with --jobs 1 or 2 (workers carry each span\'s conversion back)', async () => {
+    const whole = (await conversionOf(HERMES, 'cap-h1', '--session-id', 's'))!;
+    assert.deepEqual([whole.trajectory_id, whole.state, whole.suppressed_by[0].rule], ['s', 'SPAN_SUPPRESSED', 'MERGED_SAME_PAYLOAD']);
+    const env = { RELAY_ATIF_JOBS_AFTER_BYTES: '1' };
+    const outputs = [];
+    for (const jobs of ['1', '2']) {
+      for (const format of ['--json', '--no-color']) {
+        const r = await runCli(['explain', HERMES, '--request', 'cap-h1', '--jobs', jobs, format], { env });
+        assert.equal(r.code, 0, r.stderr);
+        outputs.push([format, r.stdout, r.stderr]);
+      }
+    }
+    assert.deepEqual(outputs.slice(2), outputs.slice(0, 2));
+    assert.match(outputs[0][1], /"state": "SPAN_SUPPRESSED"/);
+  });
+});

@@ -245,11 +245,11 @@ describe('explain --request: the LLM events that came too late for the output', 
     assert.equal(a.lateEvents, undefined);
     log.noteLate('span-1', 'end');
     assert.deepEqual(a.lateEvents, ['end']);
-    assert.match(renderRequest(a, plain), /\n {2}its LLM end came after its top-level scope was written, as live: the response is not in the output\n/);
+    assert.match(renderRequest(a, undefined, plain), /\n {2}its LLM end came after its top-level scope was written, as live: the response is not in the output\n/);
     log.noteLate('span-1', 'start');
     log.noteLate('span-1', 'end');
     assert.deepEqual(a.lateEvents, ['start', 'end']);
-    assert.match(renderRequest(a, plain), /its LLM start and end came after its top-level scope was written, as live: the call is not in the output/);
-    assert.doesNotMatch(renderRequest(attribution(), plain), /top-level scope/);
+    assert.match(renderRequest(a, undefined, plain), /its LLM start and end came after its top-level scope was written, as live: the call is not in the output/);
+    assert.doesNotMatch(renderRequest(attribution(), undefined, plain), /top-level scope/);
   });
 });

@@ -24,8 +24,9 @@ export interface GroupedRun {
  * The inputs grouped per top-level scope as they are read (raw records replayed at the end), each
  * completed group made into an item by `sink` — `parallel` when workers may take groups (this thread
  * then reads only the envelopes of what it routes to them) — and the items handed to `write` in the
- * order their scopes closed, whatever thread made them. Shared by `convert`, the `explain` overview and `--span`,
- * and the dedupe `diff` of event logs.
+ * order their scopes closed, whatever thread made them. Shared by `convert`, the `explain` overview,
+ * `--span`, `--step` and `--request`, and the dedupe `diff` of event logs. `onLate` receives the events that
+ * came after their top-level scope was written (in no group, so not in the output).
  */
 export async function runGrouped(
   inputs: string[],
@@ -34,11 +35,12 @@ export async function runGrouped(
   stream: Omit<StreamOptions, 'inputBytes'>,
   sink: { parallel: ParallelSink; jobs: number } | GroupSink<OutputItem>,
   write: (item: OutputItem) => Promise<void>,
+  onLate?: (late: readonly AtofEvent[]) => void,
 ): Promise<GroupedRun> {
   const parallel = 'parallel' in sink ? sink.parallel : undefined;
   const grouper = new TopLevelGrouper<OutputItem>(parallel ?? (sink as GroupSink<OutputItem>), grouperOptions(stream));
   const queue = new OrderedQueue(write, RESULTS_AHEAD * ('jobs' in sink ? sink.jobs : 1));
-  const count = new EventCount(accounting);
+  const count = new EventCount(accounting, onLate);
   try {
     const batches = streamEventBatches(inputs, io, accounting, {
       ...stream,
@@ -109,30 +111,6 @@ class EventCount {
   }
 }
 
-/** A sink that keeps nothing: grouping only tells which events come too late. */
-const NO_GROUPS: GroupSink<void> = { add() {}, close() {}, unscoped() {} };
-
-/**
- * The inputs read through to the replay's records and filed per top-level scope as {@link runGrouped}
- * files them, with nothing converted and no event kept: for what needs only the session attribution
- * (`explain --request`) and `convert`'s event accounting (late events are skips, or counted apart).
- * `onLate` receives the events that came after their top-level scope was written (not in the output).
- */
-export async function readGroupedForReplay(
-  inputs: string[],
-  io: CliIO,
-  stream: Omit<StreamOptions, 'inputBytes' | 'replay'>,
-  onLate: (late: readonly AtofEvent[]) => void,
-): Promise<StreamedInput> {
-  const accounting = new LineAccounting();
-  let replay: Loaded['replay'];
-  const grouper = new TopLevelGrouper<void>(NO_GROUPS, grouperOptions(stream));
-  const count = new EventCount(accounting, onLate);
-  // The end of input makes no event late (the scopes still open are written then): no finish() needed.
-  for await (const batch of streamEventBatches(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) })) for (const e of batch) count.file(grouper, e);
-  return { accounting, replay, events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first, scopesBeforeParent: count.scopesBeforeParent };
-}
-
 /**
  * {@link runGrouped} for a report (the `explain` overview and `--span`, the dedupe `diff`): with its own
  * line accounting, and what the replay did — what the report's run summary says.
@@ -143,10 +121,11 @@ export async function runGroupedReport(
   stream: Omit<StreamOptions, 'inputBytes' | 'replay'>,
   sink: Parameters<typeof runGrouped>[4],
   write: (item: OutputItem) => Promise<void>,
+  onLate?: (late: readonly AtofEvent[]) => void,
 ): Promise<StreamedInput> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
-  const { events, lateReconstructed, firstLateReconstructed, scopesBeforeParent } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write);
+  const { events, lateReconstructed, firstLateReconstructed, scopesBeforeParent } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write, onLate);
   return { accounting, replay, events, lateReconstructed, firstLateReconstructed, scopesBeforeParent };
 }
 

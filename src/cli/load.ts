@@ -14,8 +14,6 @@ import { transcriptFirstLines } from './transcripts.js';
 import { replayInTimeOrder, replayRecordsInBatches, type LateEventNote } from '../pipeline/raw.js';
 import { heldForConversion } from '../pipeline/convert.js';
 import type { ScopesBeforeParentTally } from '../pipeline/stream.js';
-import { RepeatTracker, skipsDuplicates } from '../pipeline/duplicates.js';
-import { accountDuplicateEvents } from './late-events.js';
 import type { AttributionLog } from '../sessions/attribution.js';
 import type { ReplayStats } from '../sessions/replay.js';
 import { FINISHING, Progress } from './progress.js';
@@ -210,26 +208,6 @@ export async function loadEventsAsConverted(args: string[], io: CliIO, settings:
   let replay: Loaded['replay'];
   for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) for (const e of batch) events.push(heldForConversion(e, false));
   return { events, accounting, replay };
-}
-
-/**
- * The inputs read through to the replay's records, keeping no event: for what needs only the session
- * attribution and no grouping (`explain --request --session-id`, where every event is in the one
- * trajectory). Counts every event read but repeats (fix skip-duplicate-events), which are skips as in
- * convert --session-id. Without --session-id, see readGroupedForReplay (grouped-run.ts).
- */
-export async function readForReplay(args: string[], io: CliIO, settings: ReadSettings): Promise<Omit<Loaded, 'events'> & { events: number }> {
-  const accounting = new LineAccounting();
-  let replay: Loaded['replay'];
-  let events = 0;
-  const repeats = settings.fixes !== undefined && skipsDuplicates(settings.fixes) ? new RepeatTracker() : undefined;
-  for await (const batch of streamEventBatches(args, io, accounting, { ...settings, replay: (r) => (replay = r) })) {
-    for (const e of batch) {
-      if (repeats?.repeats(e)) accountDuplicateEvents(accounting, [e]);
-      else events++;
-    }
-  }
-  return { accounting, replay, events };
 }
 
 /** What a grouped read of a report (see runGroupedReport) read, once every group has been handed on. */

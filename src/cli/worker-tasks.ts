@@ -6,13 +6,15 @@ import { dedupeDiffTaskRunner, type DedupeDiffTask } from './dedupe-diff-task.js
 import { overviewTaskRunner, type OverviewTask } from './overview-task.js';
 import { spanTaskRunner, type SpanTask } from './span-task.js';
 import { stepTaskRunner, type StepTask } from './step-task.js';
+import { requestTaskRunner, type RequestTask } from './request-task.js';
 
 /** What a command other than `convert` asks of the `--jobs` workers for each group. */
-export type WorkerTask = OverviewTask | SpanTask | StepTask | DedupeDiffTask;
+export type WorkerTask = OverviewTask | SpanTask | StepTask | RequestTask | DedupeDiffTask;
 
 /**
  * What a worker makes of each group routed to it: for `convert` (no task) its trajectory, printed;
- * for `explain` its overview part or its share of a `--span` or `--step` lookup; for `diff` its dedupe diff.
+ * for `explain` its overview part, its share of a `--span` or `--step` lookup, or what it did with its LLM
+ * spans (`--request`); for `diff` its dedupe diff.
  */
 export function groupTaskOf(init: WorkerInit): GroupTask<ExportedTrajectory> {
   const options = convertOptionsOf(init);
@@ -26,6 +28,8 @@ export function groupTaskOf(init: WorkerInit): GroupTask<ExportedTrajectory> {
       return afterConversion(options, spanTaskRunner(task));
     case 'step':
       return stepTaskRunner(task, options);
+    case 'request':
+      return afterConversion(options, requestTaskRunner());
     case undefined:
       return afterConversion(options, (c) => exportConverted(c, init.format, init.validate));
   }

@@ -1,10 +1,12 @@
 import type { Styles } from './palette.js';
 import type { AliasDecision, AttributionLog, GatewayAttribution } from '../sessions/attribution.js';
 import { isObject, type Json, type JsonObject } from '../json/value.js';
+import type { SpanConversion, WrittenStep } from './request-outcome.js';
 
 /**
- * `explain --request`: the recorded attribution of one gateway call, rendered for people. The JSON
- * form is the {@link GatewayAttribution} records themselves, keys in snake_case ({@link attributionsJson}).
+ * `explain --request`: the recorded attribution of one gateway call, and what the conversion did with
+ * its LLM span, rendered for people. The JSON form is the {@link GatewayAttribution} records themselves
+ * with a `conversion` ({@link SpanConversion}), keys in snake_case ({@link attributionsJson}).
  */
 
 export type RequestLookup =
@@ -26,7 +28,11 @@ export function lookupRequest(log: AttributionLog, query: string): RequestLookup
   return { kind: 'unknown', captureIds };
 }
 
-export function renderRequest(a: GatewayAttribution, s: Styles): string {
+/**
+ * `conversion`: what the conversion did with the call's LLM span (absent when it has none, or when
+ * its events came too late for any trajectory).
+ */
+export function renderRequest(a: GatewayAttribution, conversion: SpanConversion | undefined, s: Styles): string {
   const out: string[] = [];
   const where = a.origin ? `  (${a.origin.file}:${a.origin.line})` : '';
   out.push(`${s.head('request')} ${s.id(a.captureId)}  ${a.method} ${a.path} → ${a.provider}${s.dim(where)}`);
@@ -55,7 +61,44 @@ export function renderRequest(a: GatewayAttribution, s: Styles): string {
   for (const skip of o.skipped) out.push(`           ${s.dim(`${skip.rule}: ${skip.reason}`)}`);
   const noSpan = o.rule === 'STARTUP_PROBE' ? 'none (the probe is forwarded without LLM events: no turn, no step)' : 'none (an unmanaged stream emits no LLM events)';
   out.push(`${s.head('LLM span')} ${a.llmSpan ? s.id(a.llmSpan) : s.dim(noSpan)}`);
+  if (a.llmSpan !== undefined) out.push(...renderConversion(conversion, a, s));
   return out.join('\n') + '\n';
+}
+
+/**
+ * What became of the call in the output, as the conversion recorded it: its dedupe state (by which
+ * span and rule it was suppressed, and where that span's steps are) and the steps it wrote, or why
+ * there are none. A call that wrote nothing must say so: its answer is not in the output.
+ */
+function renderConversion(c: SpanConversion | undefined, a: GatewayAttribution, s: Styles): string[] {
+  if (c === undefined) {
+    // Said above when its events came too late; else its group was never converted (a stopped run).
+    return a.lateEvents?.includes('start') ? [] : [`  ${s.warn('in no trajectory of the output')}`];
+  }
+  const out = [`  ${s.dim('trajectory')}  ${s.id(c.trajectoryId)}`];
+  out.push(`  ${s.dim('dedupe')}      ${s.state(c.state)}${c.eligibility === 'CANDIDATE' ? '' : ` (${c.eligibility})`}`);
+  for (const by of c.suppressedBy) {
+    const rule = by.rule !== undefined ? `, rule ${s.rule(by.rule)}${by.fix !== undefined ? ` (fix ${by.fix})` : ''}` : '';
+    const where = by.steps.length > 0 ? `; that span wrote ${by.steps.map((st) => stepText(st, c)).join(', ')}` : '; that span wrote no step either';
+    out.push(`              suppressed by ${s.id(by.span)} (${by.name})${rule}${where}`);
+  }
+  if (c.steps.length > 0) out.push(`  ${s.dim('steps')}       ${c.steps.map((st) => stepText(st, c)).join(', ')}`);
+  else out.push(`  ${s.dim('steps')}       ${s.warn('none')}: ${noStepReason(c)}`);
+  for (const r of c.removedSteps) out.push(`              its ${r.source} step was removed by the projected tool-call cleanup (${s.rule(r.rule)}): its tool calls are all in a later agent step`);
+  return out;
+}
+
+/** A written step, with its trajectory when it is a subagent's (not the top-level one named above). */
+function stepText(st: WrittenStep, c: SpanConversion): string {
+  return `step ${st.stepId} (${st.source})${st.trajectoryId === c.trajectoryId ? '' : ` of trajectory ${st.trajectoryId}`}`;
+}
+
+/** Why a span wrote no step, from its recorded dedupe state and eligibility and the cleanup's decisions. */
+function noStepReason(c: SpanConversion): string {
+  if (c.state === 'SPAN_SUPPRESSED') return 'a suppressed span writes no step (both its events are skipped): this call\'s answer is not in the output as its own';
+  if (c.eligibility === 'NOT_CANDIDATE_TOKEN_COUNT') return 'a token count is no inference and writes no step (fix count-tokens-calls)';
+  if (c.removedSteps.length > 0) return 'the step it wrote was removed (below)';
+  return `no step holds its events (dedupe ${c.state}, ${c.eligibility})`;
 }
 
 /** What each fix that can change an owner decision did, as the report says it. */
@@ -103,8 +146,8 @@ function describeSelection(a: GatewayAttribution): string {
  * the CLI (the recorded data is camelCase, as the code is). Every key of an attribution is a field
  * name of ours, never input data, so the conversion cannot touch what was read.
  */
-export function attributionsJson(attributions: readonly GatewayAttribution[]): Json {
-  return snakeKeys(attributions as unknown as Json);
+export function attributionsJson(attributions: readonly GatewayAttribution[], conversionOf: (a: GatewayAttribution) => SpanConversion | undefined = () => undefined): Json {
+  return snakeKeys(attributions.map((a) => ({ ...a, conversion: conversionOf(a) })) as unknown as Json);
 }
 
 function snakeKeys(v: Json): Json {

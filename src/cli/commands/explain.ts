@@ -3,7 +3,9 @@ import { chalkFor, stylesFor, type Styles } from '../../explain/palette.js';
 import { describeUuid, lookupSpan, matchTrajectory, OverviewPrinter, printStep, SpanFinder, stepPart, type OverviewFormat, type StepPart } from '../../explain/report.js';
 import type { IdMatch } from '../../explain/ids.js';
 import { withGatewayCall } from '../../explain/step-report.js';
-import type { AttributionLog } from '../../sessions/attribution.js';
+import type { AttributionLog, GatewayAttribution } from '../../sessions/attribution.js';
+import { spanConversions, type SpanConversion } from '../../explain/request-outcome.js';
+import { requestPartOf, requestTaskRunner } from '../request-task.js';
 import { HeldTexts } from '../held-texts.js';
 import { producedTrajectory, trajectoryIds } from '../../explain/table-report.js';
 import { jsonPieces, utf8Chunks } from '../../json/stringify.js';
@@ -22,14 +24,14 @@ import { printable } from '../printable.js';
 import type { CliIO } from '../io.js';
 import { passedOverNotes, skipCounts, writeProblems } from '../problems.js';
 import { writeOut } from '../output.js';
-import { loadEventsAsConverted, readForReplay, readSettings, type Loaded, type StreamedInput } from '../load.js';
+import { loadEventsAsConverted, readSettings, type Loaded, type StreamedInput } from '../load.js';
 import { attributionsJson, lookupRequest, renderRequest } from '../../explain/request-report.js';
 import { agentOptions, fixesOf, jobsOf, parallelSettings, type ExportFlags } from './convert.js';
 import type { LineAccounting } from '../../ingest/accounting.js';
 import { localOutput, type OutputItem } from '../../pipeline/output-queue.js';
 import { ParallelSink } from '../../pipeline/parallel/sink.js';
 import { CompletingSink } from '../../pipeline/stream.js';
-import { readGroupedForReplay, runGroupedReport } from '../grouped-run.js';
+import { runGroupedReport } from '../grouped-run.js';
 import { overviewPartOf, overviewTaskRunner, type OverviewTask } from '../overview-task.js';
 import { wholeNumber } from '../whole-number.js';
 
@@ -82,8 +84,8 @@ export async function explainCommand(inputs: string[], flags: ExplainFlags, io: 
   const styles = stylesFor(chalk);
   if (flags.request !== undefined) {
     const read = await readForRequest(inputs, flags, fixes, io);
-    await explainRequest(flags.request, read.replay, flags, io);
-    return finishStreamed(read, flags, io);
+    await explainRequest(flags.request, read.replay, read.conversions, flags, io);
+    return read.finish();
   }
   if (flags.sessionId === undefined) {
     if (stepId !== undefined) return explainStepStreamed(inputs, stepId, flags, fixes, io, styles);
@@ -202,26 +204,62 @@ async function showOverview<T>(flags: ExplainFlags, fixes: FixSet, io: CliIO, st
   }
 }
 
+/** What `--request` read: the replay's attributions, what the conversion did with each LLM span, and the run summary to print. */
+interface RequestInput {
+  replay: Loaded['replay'];
+  conversions: ReadonlyMap<string, SpanConversion>;
+  finish: () => ExitCode;
+}
+
 /**
- * The input of `--request`. The attribution is the replay's record: no event needs keeping. Events
- * are still filed per top-level scope as `convert` files them (with --session-id all go to one
- * trajectory, so none is late), to count them as convert does and to note on the attributions which
- * LLM events came after their top-level scope was written, and so are not in the output.
+ * The input of `--request`, converted as `convert` converts it (with the dedupe pass): the
+ * attribution is the replay's record, and what became of the call's LLM span (suppressed by which
+ * span and rule, the steps it wrote or why none) is the conversion's, carried back from each group as
+ * data (see SpanConversion), made here or on `--jobs` workers. Events are filed per top-level scope as
+ * `convert` files them (with --session-id all go to one trajectory, so none is late), to count them
+ * as convert does and to note on the attributions which LLM events came after their top-level scope
+ * was written, and so are not in the output.
  */
-async function readForRequest(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO): Promise<StreamedInput> {
-  const settings = readSettings(flags, fixes);
-  if (flags.sessionId !== undefined) return { ...(await readForReplay(inputs, io, settings)), lateReconstructed: 0 };
+async function readForRequest(inputs: string[], flags: ExplainFlags, fixes: FixSet, io: CliIO): Promise<RequestInput> {
+  const convert = explainConversion(flags, fixes);
+  const conversions = new Map<string, SpanConversion>();
+  if (flags.sessionId !== undefined) {
+    const { events, accounting, replay } = await loadEventsAsConverted(inputs, io, readSettings(flags, fixes));
+    const { trajectories, late, duplicates } = convertEvents(events, { ...convert, sessionId: flags.sessionId });
+    const lateReconstructed = accountLateEvents(accounting, late);
+    accountDuplicateEvents(accounting, duplicates);
+    const called = (uuid: string) => replay?.attributions.forLlmSpan(uuid) !== undefined;
+    for (const c of trajectories) for (const [uuid, conversion] of spanConversions(c, called)) conversions.set(uuid, conversion);
+    const read = events.length - duplicates.length - late.length;
+    return { replay, conversions, finish: () => finishReport(accounting, read, flags, io, replay ? describeReplay(replay.stats, lateReconstructed) : []) };
+  }
   const late: Array<{ uuid: string; scopeCategory: 'start' | 'end' }> = [];
-  const read = await readGroupedForReplay(inputs, io, settings, (events) => {
-    for (const e of events) if (e.kind === 'scope' && e.category === 'llm' && e.scopeCategory) late.push({ uuid: e.uuid, scopeCategory: e.scopeCategory });
-  });
-  // The replay's attributions exist once the input has ended, the late events are known by then.
+  // Every LLM span's conversion is kept until the end: the replay's attributions (which spans are
+  // gateway calls) are known once the input has ended. A few fields per span.
+  const spans = new Map<string, SpanConversion>();
+  const sink = reportSink(jobsOf(flags, io), io, convert, afterConversion(convert, requestTaskRunner()), { kind: 'request' });
+  const read = await runGroupedReport(
+    inputs,
+    io,
+    readSettings(flags, fixes),
+    sink,
+    async (item) => {
+      for (const [uuid, conversion] of requestPartOf(await item.summary())) spans.set(uuid, conversion);
+    },
+    (events) => {
+      for (const e of events) if (e.kind === 'scope' && e.category === 'llm' && e.scopeCategory) late.push({ uuid: e.uuid, scopeCategory: e.scopeCategory });
+    },
+  );
   for (const l of late) read.replay?.attributions.noteLate(l.uuid, l.scopeCategory);
-  return read;
+  for (const uuid of read.replay?.attributions.llmSpans() ?? []) {
+    const conversion = spans.get(uuid);
+    if (conversion) conversions.set(uuid, conversion);
+  }
+  return { replay: read.replay, conversions, finish: () => finishStreamed(read, flags, io) };
 }
 
 /** The recorded session attribution of one gateway call (or of each call sharing a capture id). */
-async function explainRequest(query: string, replay: Loaded['replay'], flags: ExplainFlags, io: CliIO): Promise<void> {
+async function explainRequest(query: string, replay: Loaded['replay'], conversions: ReadonlyMap<string, SpanConversion>, flags: ExplainFlags, io: CliIO): Promise<void> {
   // An LLM span that only a hook saw is no gateway call: it has no attribution, only its dedupe (--span).
   const hookOnly = "an LLM span seen only by a hook has no gateway call to attribute; 'explain --span' tells what the dedupe pass did with it";
   if (!replay || replay.attributions.all.length === 0) throw usageError(`--request needs gateway captures in the input (it holds none); ${hookOnly}`);
@@ -230,7 +268,8 @@ async function explainRequest(query: string, replay: Loaded['replay'], flags: Ex
   if (found.kind === 'ambiguous') throw usageError(`request '${query}' is ambiguous; it matches these captures and LLM spans:\n${candidateLines(found.candidates)}`);
   if (found.kind === 'unknown') throw usageError(`no gateway capture or LLM span of one matches '${query}' (${hookOnly}); the capture ids are:\n${candidateLines(found.captureIds)}`);
   const styles = stylesFor(chalkFor({ env: io.env, stdoutIsTTY: io.stdoutIsTTY, color: flags.color }));
-  await emit(io, flags, { query, requests: attributionsJson(found.attributions) }, () => found.attributions.map((a) => renderRequest(a, styles)).join('\n'));
+  const conversionOf = (a: GatewayAttribution) => (a.llmSpan === undefined ? undefined : conversions.get(a.llmSpan));
+  await emit(io, flags, { query, requests: attributionsJson(found.attributions, conversionOf) }, () => found.attributions.map((a) => renderRequest(a, conversionOf(a), styles)).join('\n'));
 }
 
 /**
