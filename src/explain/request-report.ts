@@ -61,6 +61,7 @@ export function renderRequest(a: GatewayAttribution, conversion: SpanConversion 
   for (const skip of o.skipped) out.push(`           ${s.dim(`${skip.rule}: ${skip.reason}`)}`);
   const noSpan = o.rule === 'STARTUP_PROBE' ? 'none (the probe is forwarded without LLM events: no turn, no step)' : 'none (an unmanaged stream emits no LLM events)';
   out.push(`${s.head('LLM span')} ${a.llmSpan ? s.id(a.llmSpan) : s.dim(noSpan)}`);
+  if (a.answerFixes !== undefined) out.push(`  ${s.dim('answer')}      read with fix: ${a.answerFixes.join(', ')} (each changed the answer; relay-atif profiles describes each)`);
   if (a.llmSpan !== undefined) out.push(...renderConversion(conversion, a, s));
   return out.join('\n') + '\n';
 }

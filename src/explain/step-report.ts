@@ -182,10 +182,26 @@ export function stepReport(
  * the answer it holds was cut short.
  */
 export function withGatewayCall(report: StepReport, attributions: AttributionLog | undefined): StepReport {
+  const withFixes = withAnswerFixes(report, attributions);
   const span = report.span?.uuid;
   const call = span === undefined ? undefined : attributions?.forLlmSpan(span);
-  if (!call) return report;
+  if (!call) return withFixes;
   const gateway: NonNullable<StepReport['gateway_call']> = { capture_id: call.captureId };
   if (call.responseNotRead !== undefined) gateway.response_not_read = call.responseNotRead;
-  return { ...report, gateway_call: gateway };
+  return { ...withFixes, gateway_call: gateway };
+}
+
+/**
+ * The report with the fixes that changed how the answers it holds were read (recorded by the replay
+ * on each gateway call: see GatewayAttribution.answerFixes) added to the exporter's own. Only an
+ * LLM end's answer reaches a step, so only the LLM ends the step came from count.
+ */
+function withAnswerFixes(report: StepReport, attributions: AttributionLog | undefined): StepReport {
+  if (!attributions || report.origin === null) return report;
+  const fixes = [...(report.fixes ?? [])];
+  for (const e of report.origin.events) {
+    if (e.category !== 'llm' || e.scope_category !== 'end') continue;
+    for (const f of attributions.forLlmSpan(e.uuid)?.answerFixes ?? []) if (!fixes.includes(f)) fixes.push(f);
+  }
+  return fixes.length === (report.fixes?.length ?? 0) ? report : { ...report, fixes };
 }

@@ -1,7 +1,7 @@
 import type { GatewayExchange, GatewayResponse } from '../ingest/records/exchange.js';
 import { isObject, type Json, type JsonObject } from '../json/value.js';
 import { isErrorAnswer } from '../providers/response.js';
-import { assembleSseStream, type AssembleOptions } from '../providers/sse/assemble.js';
+import { assembleSseStream, type AssembleOptions, type AssemblyFix } from '../providers/sse/assemble.js';
 import { anthropicStreamCutShort, chatStreamCutShort, responsesStreamCutShort } from '../providers/sse/stream-end.js';
 import { streamedWithoutRequest, type LlmGatewayStart } from './llm-start.js';
 
@@ -26,7 +26,13 @@ export type GatewayCallOutcome =
    * `streamError`: where and why the stream broke off (the chunks after it are not read).
    * `notes`: why the body could not be read (undecodable, not captured, a JSON body), when it could not.
    */
-  | { kind: 'streamed'; status: number; chunkMarks: JsonObject[]; response: JsonObject; streamError?: string; notes: string[] };
+  | { kind: 'streamed'; status: number; chunkMarks: JsonObject[]; response: JsonObject; streamError?: string; notes: string[]; fixes?: AnswerFix[] };
+
+/**
+ * A fix that changed how a streamed answer was read, recorded on the outcome when its branch changed
+ * the answer (the assembly's, or stream-error-body's here): `explain --step` names it on the step.
+ */
+export type AnswerFix = AssemblyFix | 'stream-error-body';
 
 /** `answers`: the fixes that change how an answer is read (relay-0.3: none). */
 export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayStart, answers: AssembleOptions = {}): GatewayCallOutcome {
@@ -43,7 +49,7 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     // HTTP 529 overloaded_error, a 429 or 500 error object): that body is the answer, as it is for a
     // buffered call, so the attempt reads as failed. The live codec found no event in it.
     const errorBody = answers.streamErrorBody ? streamErrorBody(response) : undefined;
-    if (errorBody) return { kind: 'streamed', status: response.status, chunkMarks: [], response: errorBody, notes };
+    if (errorBody) return { kind: 'streamed', status: response.status, chunkMarks: [], response: errorBody, notes, fixes: ['stream-error-body'] };
     // Whatever the status, the body goes through the SSE decoder: a JSON error body has no `data:`
     // line, so a non-2xx stream yields no chunks and an empty aggregate (seed behaviour). Its answer
     // is lost as live, and said to be.
@@ -66,6 +72,7 @@ export function gatewayCallOutcome(exchange: GatewayExchange, start: LlmGatewayS
     else if (format === 'anthropic-messages' && notes.length === 0 && !streamError && anthropicStreamCutShort(assembled.chunks, assembled.done)) notes.push(anthropicCutShort(assembled.chunks.length));
     const outcome: GatewayCallOutcome = { kind: 'streamed', status: response.status, chunkMarks: assembled.chunkMarks, response: assembled.response, notes };
     if (streamError) outcome.streamError = streamError;
+    if (assembled.fixes) outcome.fixes = assembled.fixes;
     return outcome;
   }
   // A body that broke off mid-read is a transport failure for a buffered call.

@@ -4,6 +4,7 @@ import type { SessionSelectionRule } from '../gateway/session-selection.js';
 import type { GatewayCallOutcome } from '../gateway/upstream-outcome.js';
 import type { LineRef } from '../ingest/accounting.js';
 import { pushTo } from '../util/group-by.js';
+import type { FixName } from '../profiles/fixes.js';
 
 /**
  * How a gateway call was attributed, recorded as data while the replay runs (like the dedupe
@@ -64,6 +65,12 @@ export interface GatewayAttribution {
   outcome: GatewayCallOutcome['kind'];
   /** Why the response was not read in full, when it was not (see `responseNotRead`): the output alone does not say. */
   responseNotRead?: string;
+  /**
+   * The fixes whose branches changed the streamed answer as it was read (the SSE assembly's, and
+   * stream-error-body), in the order they first did; absent when none did. `explain --step` names
+   * them on the agent step of this call's LLM end (the step alone cannot tell).
+   */
+  answerFixes?: FixName[];
   /** The LLM span uuid; absent for an unmanaged stream, which emits no LLM events. */
   llmSpan?: string;
   /**

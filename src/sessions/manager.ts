@@ -390,6 +390,7 @@ export class SessionManager {
     if (llm) attribution.llmSpan = llm.uuid;
     const notRead = responseNotRead(outcome);
     if (notRead !== undefined) attribution.responseNotRead = notRead;
+    if (outcome.kind === 'streamed' && outcome.fixes) attribution.answerFixes = [...outcome.fixes];
     return attribution;
   }
 }

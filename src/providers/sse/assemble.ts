@@ -49,14 +49,35 @@ export interface AssembleOptions {
   streamWithoutRequest?: boolean;
 }
 
-const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions) => JsonObject> = {
-  'openai-chat': (events, options) =>
-    assembleOpenAiChat(events, {
-      reasoning: options.chatStreamReasoning,
-      toolIdentity: options.chatStreamToolIdentity,
-      refusal: options.chatStreamRefusal,
-      parallelToolCalls: options.chatStreamParallelToolCalls,
-    }),
+/**
+ * The fixes of the assembly that can change an answer, by name (the profile's fix names). An assembler
+ * adds one to its `fired` set when that fix's branch changed the answer, so `explain --step` can name
+ * it on the step (a fix that was on but changed nothing is not named).
+ */
+export type AssemblyFix =
+  | 'chat-stream-reasoning'
+  | 'chat-stream-tool-identity'
+  | 'chat-stream-refusal'
+  | 'chat-stream-parallel-tool-calls'
+  | 'responses-stream-deltas'
+  | 'anthropic-stream-usage'
+  | 'anthropic-stream-thinking'
+  | 'anthropic-stream-empty-tool-input'
+  | 'anthropic-stream-stop-details'
+  | 'stream-error-answer';
+
+const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: AssembleOptions, fired: Set<AssemblyFix>) => JsonObject> = {
+  'openai-chat': (events, options, fired) =>
+    assembleOpenAiChat(
+      events,
+      {
+        reasoning: options.chatStreamReasoning,
+        toolIdentity: options.chatStreamToolIdentity,
+        refusal: options.chatStreamRefusal,
+        parallelToolCalls: options.chatStreamParallelToolCalls,
+      },
+      fired,
+    ),
   'openai-responses': (events, options) => assembleOpenAiResponses(events, { deltas: options.responsesStreamDeltas }),
   'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking, emptyToolInput: options.anthropicStreamEmptyToolInput, stopDetails: options.anthropicStreamStopDetails }),
 };
@@ -74,23 +95,30 @@ export interface AssembledStream {
   done: boolean;
   /** The provider's first error event among the chunks (read once: the replay's notes and stream-error-answer both use it). */
   providerError?: StreamErrorEvent;
+  /** The fixes whose branches changed the response, in the order they first did; absent when none did. */
+  fixes?: AssemblyFix[];
 }
 
 /** Decodes a captured event stream and assembles it the way the route's live streaming codec does. */
 export function assembleSseStream(format: SseWireFormat, sseText: string, options: AssembleOptions = {}): AssembledStream {
   const { events, error, done } = decodeSseStream(sseText);
+  const fired = new Set<AssemblyFix>();
   const assembled: AssembledStream = {
     chunks: events,
     done,
     chunkMarks: events.map((chunk, index) => chunkMarkData(index, chunk)),
-    response: ASSEMBLERS[format](events, options),
+    response: ASSEMBLERS[format](events, options, fired),
   };
   if (error) assembled.error = error;
   const failed = firstStreamError(events);
   if (failed) {
     assembled.providerError = failed;
     // What came before the error stays (the live codec keeps it); an `error` the answer already has wins.
-    if (options.streamErrorAnswer && !isObject(assembled.response.error)) assembled.response.error = streamErrorObject(events[failed.chunkIndex]);
+    if (options.streamErrorAnswer && !isObject(assembled.response.error)) {
+      assembled.response.error = streamErrorObject(events[failed.chunkIndex]);
+      fired.add('stream-error-answer');
+    }
   }
+  if (fired.size > 0) assembled.fixes = [...fired];
   return assembled;
 }

@@ -1,6 +1,7 @@
 import { asU64, type Json, type JsonNumber, type JsonObject } from '../../json/value.js';
 import { member, stringMember } from './json-access.js';
 import { indexOrZero, U64KeyedMap } from './u64-keys.js';
+import type { AssemblyFix } from './assemble.js';
 
 /**
  * OpenAI Chat Completions stream → the `chat.completion` object a non-streamed call returns, as the
@@ -9,8 +10,8 @@ import { indexOrZero, U64KeyedMap } from './u64-keys.js';
  * reason and tool calls (per tool-call index: last id/type/name, empty strings included, concatenated argument text). Other
  * delta fields are dropped; `options` are what the fixes change.
  */
-export function assembleOpenAiChat(chunks: readonly Json[], options: ChatAssembly = {}): JsonObject {
-  const state = new ChatState(options);
+export function assembleOpenAiChat(chunks: readonly Json[], options: ChatAssembly = {}, fired?: Set<AssemblyFix>): JsonObject {
+  const state = new ChatState(options, fired);
   for (const chunk of chunks) state.observe(chunk);
   return state.finalize();
 }
@@ -75,7 +76,11 @@ class ChatState {
   private usage?: Json;
   private readonly choices = new U64KeyedMap<ChoiceState>();
 
-  constructor(private readonly options: ChatAssembly) {}
+  /** `fired`: receives each fix whose branch changed the answer (explain --step names them). */
+  constructor(
+    private readonly options: ChatAssembly,
+    private readonly fired?: Set<AssemblyFix>,
+  ) {}
 
   observe(chunk: Json): void {
     // Repeated on every chunk: the first value is canonical.
@@ -114,20 +119,32 @@ class ChatState {
       const index = indexOrZero(member(call, 'index'));
       let tc = state.toolCalls.getOrInsert(index, () => ({ arguments: '' }));
       if (this.options.parallelToolCalls && startsAnotherCall(tc, call)) {
+        this.fired?.add('chat-stream-parallel-tool-calls');
         const { earlier = [], ...previous } = tc;
         tc = { arguments: '', earlier: [...earlier, previous] };
         state.toolCalls.set(index, tc);
       }
-      const identity = this.options.toolIdentity ? nonEmptyStringMember : stringMember;
-      tc.id = identity(call, 'id') ?? tc.id;
-      tc.type = identity(call, 'type') ?? tc.type;
+      const identity: (value: Json, key: string, before: string | undefined) => string | undefined = this.options.toolIdentity ? this.keptIdentity : stringMember;
+      tc.id = identity(call, 'id', tc.id) ?? tc.id;
+      tc.type = identity(call, 'type', tc.type) ?? tc.type;
       const fn = member(call, 'function');
       if (fn === undefined) continue;
-      tc.name = identity(fn, 'name') ?? tc.name;
+      tc.name = identity(fn, 'name', tc.name) ?? tc.name;
       const args = stringMember(fn, 'arguments');
       if (args !== undefined) tc.arguments += args;
     }
   }
+
+  /**
+   * Fix `chat-stream-tool-identity`: an empty id, type or name keeps `before`. It changed the answer
+   * when there was a value before, which the empty one would have overwritten.
+   */
+  private readonly keptIdentity = (value: Json, key: string, before: string | undefined): string | undefined => {
+    const text = stringMember(value, key);
+    if (text !== '') return text;
+    if (before !== undefined && before !== '') this.fired?.add('chat-stream-tool-identity');
+    return undefined;
+  };
 
   finalize(): JsonObject {
     const out: JsonObject = {};
@@ -136,7 +153,12 @@ class ChatState {
     if (this.object !== undefined) out.object = this.object.endsWith('.chunk') ? this.object.slice(0, -'.chunk'.length) : this.object;
     if (this.created !== undefined) out.created = this.created;
     if (this.model !== undefined) out.model = this.model;
-    out.choices = this.choices.sorted().map(([index, choice]) => finalizeChoice(index, choice));
+    out.choices = this.choices.sorted().map(([index, choice]) => {
+      // What only the fixes assemble, present in the answer: they changed it.
+      if (choice.reasoning !== undefined) this.fired?.add('chat-stream-reasoning');
+      if (choice.refusal !== undefined) this.fired?.add('chat-stream-refusal');
+      return finalizeChoice(index, choice);
+    });
     if (this.usage !== undefined) out.usage = this.usage;
     return out;
   }
@@ -151,11 +173,6 @@ function startsAnotherCall(tc: ToolCallState, call: Json): boolean {
   const id = stringMember(call, 'id');
   const name = stringMember(member(call, 'function'), 'name');
   return id !== undefined && id !== '' && name !== undefined && name !== '' && tc.id !== undefined && tc.id !== '' && id !== tc.id;
-}
-
-function nonEmptyStringMember(value: Json, key: string): string | undefined {
-  const text = stringMember(value, key);
-  return text === '' ? undefined : text;
 }
 
 function observeRefusal(state: ChoiceState, delta: Json): void {
