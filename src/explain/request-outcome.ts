@@ -1,6 +1,8 @@
 import type { Eligibility } from '../dedupe/candidates.js';
+import type { PairDecision } from '../dedupe/pair.js';
 import type { SpanState } from '../dedupe/pass.js';
 import type { ConvertedTrajectory } from '../pipeline/convert.js';
+import { pushTo } from '../util/group-by.js';
 import { producedSteps, type ProducedStep } from './produced.js';
 
 /**
@@ -37,6 +39,9 @@ export function spanConversions(c: ConvertedTrajectory, wanted: (uuid: string) =
   const asked = dedupe.spans.filter((o) => wanted(o.span.uuid));
   if (asked.length === 0) return [];
   const names = new Map(dedupe.spans.map((o) => [o.span.uuid, o.span.name]));
+  // Indexed once: searching every pair for each suppressed span was quadratic on a long session.
+  const dropping = new Map<string, PairDecision[]>();
+  for (const p of dedupe.pairs) if (p.suppressed !== undefined && p.canonical !== undefined) pushTo(dropping, p.suppressed, p);
   const written = stepsBySpan(producedSteps(c));
   const removed = new Map<string, SpanConversion['removedSteps']>();
   for (const conversion of c.result.conversions) {
@@ -51,7 +56,7 @@ export function spanConversions(c: ConvertedTrajectory, wanted: (uuid: string) =
     const uuid = o.span.uuid;
     // The recorded decision that dropped this span for each suppressor (a chain may hold several).
     const suppressedBy = o.suppressedBy.map((by) => {
-      const pair = dedupe.pairs.find((p) => p.suppressed === uuid && p.canonical === by);
+      const pair = dropping.get(uuid)?.find((p) => p.canonical === by);
       return { span: by, name: names.get(by) ?? '', rule: pair?.rule, fix: pair?.fix, steps: written.get(by) ?? [] };
     });
     return [uuid, { trajectoryId: c.sessionId, state: o.state, eligibility: o.span.eligibility, suppressedBy, steps: written.get(uuid) ?? [], removedSteps: removed.get(uuid) ?? [] }];
