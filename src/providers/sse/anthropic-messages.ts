@@ -3,6 +3,7 @@ import { parseJson } from '../../json/parse.js';
 import { copyObject, member, stringMember } from './json-access.js';
 import { trimRust } from './unicode-whitespace.js';
 import { U64KeyedMap } from './u64-keys.js';
+import type { AssemblyFix } from './assemble.js';
 
 /**
  * Anthropic Messages stream → the message object, as the live `AnthropicMessagesStreamingCodec`
@@ -11,8 +12,8 @@ import { U64KeyedMap } from './u64-keys.js';
  * `message_delta` sets stop reason/sequence and replaces usage. Thinking and signature deltas are
  * not accumulated (the skeleton is kept as it started). `options` are what the fixes change.
  */
-export function assembleAnthropicMessages(events: readonly Json[], options: AnthropicAssembly = {}): JsonObject {
-  const state = new MessageState(options);
+export function assembleAnthropicMessages(events: readonly Json[], options: AnthropicAssembly = {}, fired?: Set<AssemblyFix>): JsonObject {
+  const state = new MessageState(options, fired);
   for (const event of events) state.observe(event);
   return state.finalize();
 }
@@ -70,7 +71,11 @@ class MessageState {
   private stopDetails?: Json;
   private readonly blocks = new U64KeyedMap<BlockState>();
 
-  constructor(private readonly options: AnthropicAssembly) {}
+  /** `fired`: receives each fix whose branch changed the answer (explain --step names them). */
+  constructor(
+    private readonly options: AnthropicAssembly,
+    private readonly fired?: Set<AssemblyFix>,
+  ) {}
 
   observe(event: Json): void {
     switch (stringMember(event, 'type') ?? '') {
@@ -125,12 +130,18 @@ class MessageState {
       }
       case 'thinking_delta': {
         const thinking = stringMember(delta, 'thinking');
-        if (this.options.thinking && thinking !== undefined && block.skeleton.type === 'thinking') block.thinking = (block.thinking ?? '') + thinking;
+        if (this.options.thinking && thinking !== undefined && block.skeleton.type === 'thinking') {
+          block.thinking = (block.thinking ?? '') + thinking;
+          this.fired?.add('anthropic-stream-thinking');
+        }
         return;
       }
       case 'signature_delta': {
         const signature = stringMember(delta, 'signature');
-        if (this.options.thinking && signature !== undefined && block.skeleton.type === 'thinking') block.signature = signature;
+        if (this.options.thinking && signature !== undefined && block.skeleton.type === 'thinking') {
+          block.signature = signature;
+          this.fired?.add('anthropic-stream-thinking');
+        }
         return;
       }
       case 'citations_delta': {
@@ -150,11 +161,19 @@ class MessageState {
       const seq = member(delta, 'stop_sequence');
       if (seq !== undefined) this.stopSequence = seq;
       const details = this.options.stopDetails ? member(delta, 'stop_details') : undefined;
-      if (details !== undefined) this.stopDetails = details;
+      if (details !== undefined) {
+        this.stopDetails = details;
+        this.fired?.add('anthropic-stream-stop-details');
+      }
     }
     const usage = member(event, 'usage');
     if (usage === undefined) return;
-    this.usage = this.options.mergeUsage && isObject(this.usage) && isObject(usage) ? updated(this.usage, usage) : usage;
+    if (this.options.mergeUsage && isObject(this.usage) && isObject(usage)) {
+      // Replaced, a count the update leaves out or nulls would have been lost: then the fix changed the usage.
+      const before = this.usage;
+      if (Object.keys(before).some((k) => usage[k] === undefined || usage[k] === null)) this.fired?.add('anthropic-stream-usage');
+      this.usage = updated(before, usage);
+    } else this.usage = usage;
   }
 
   finalize(): JsonObject {
@@ -163,7 +182,7 @@ class MessageState {
     if (this.type !== undefined) out.type = this.type;
     if (this.role !== undefined) out.role = this.role;
     if (this.model !== undefined) out.model = this.model;
-    out.content = this.blocks.sorted().map(([, block]) => finalizeBlock(block, this.options.emptyToolInput === true));
+    out.content = this.blocks.sorted().map(([, block]) => finalizeBlock(block, this.options.emptyToolInput === true, this.fired));
     if (this.stopReason !== undefined) out.stop_reason = this.stopReason;
     if (this.stopSequence !== undefined) out.stop_sequence = this.stopSequence;
     if (this.stopDetails !== undefined) out.stop_details = this.stopDetails;
@@ -184,14 +203,15 @@ function updated(base: JsonObject, update: JsonObject): JsonObject {
   return out;
 }
 
-function finalizeBlock(block: BlockState, emptyToolInput: boolean): JsonObject {
+function finalizeBlock(block: BlockState, emptyToolInput: boolean, fired: Set<AssemblyFix> | undefined): JsonObject {
   const out = copyObject(block.skeleton);
   if (block.text !== undefined) out.text = block.text;
   if (block.thinking !== undefined) out.thinking = (typeof out.thinking === 'string' ? out.thinking : '') + block.thinking;
   if (block.signature !== undefined) out.signature = block.signature;
   if (block.partialJson !== undefined && emptyToolInput && trimRust(block.partialJson) === '') {
-    // Nothing streamed: the start's input stands ({} from Anthropic; {} if it sent none).
+    // Nothing streamed: the start's input stands ({} from Anthropic; {} if it sent none), not the text "".
     if (!isObject(out.input)) out.input = {};
+    fired?.add('anthropic-stream-empty-tool-input');
   } else if (block.partialJson !== undefined) {
     // A truncated or malformed tool input is kept as the raw concatenation rather than dropped.
     let input: Json;

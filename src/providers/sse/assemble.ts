@@ -78,8 +78,13 @@ const ASSEMBLERS: Record<SseWireFormat, (events: readonly Json[], options: Assem
       },
       fired,
     ),
-  'openai-responses': (events, options) => assembleOpenAiResponses(events, { deltas: options.responsesStreamDeltas }),
-  'anthropic-messages': (events, options) => assembleAnthropicMessages(events, { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking, emptyToolInput: options.anthropicStreamEmptyToolInput, stopDetails: options.anthropicStreamStopDetails }),
+  'openai-responses': (events, options, fired) => assembleOpenAiResponses(events, { deltas: options.responsesStreamDeltas }, fired),
+  'anthropic-messages': (events, options, fired) =>
+    assembleAnthropicMessages(
+      events,
+      { mergeUsage: options.anthropicStreamUsage, thinking: options.anthropicStreamThinking, emptyToolInput: options.anthropicStreamEmptyToolInput, stopDetails: options.anthropicStreamStopDetails },
+      fired,
+    ),
 };
 
 export interface AssembledStream {

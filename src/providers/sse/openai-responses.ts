@@ -1,6 +1,7 @@
 import { asU64, isObject, type Json, type JsonNumber, type JsonObject } from '../../json/value.js';
 import { copyObject, member, stringMember } from './json-access.js';
 import { U64KeyedMap } from './u64-keys.js';
+import type { AssemblyFix } from './assemble.js';
 
 /** Events whose `response` member is a full snapshot of the response object so far. */
 const SNAPSHOT_EVENTS = new Set([
@@ -29,7 +30,7 @@ export interface OpenAiResponsesAssembleOptions {
  * argument deltas are not accumulated: the items and the terminal snapshot redeliver them (with
  * `options.deltas`, an item that was never done takes what its deltas sent).
  */
-export function assembleOpenAiResponses(events: readonly Json[], options: OpenAiResponsesAssembleOptions = {}): JsonObject {
+export function assembleOpenAiResponses(events: readonly Json[], options: OpenAiResponsesAssembleOptions = {}, fired?: Set<AssemblyFix>): JsonObject {
   let snapshot: JsonObject | undefined;
   const items = new U64KeyedMap<Json>();
   const streamed = options.deltas ? new StreamedParts() : undefined;
@@ -51,7 +52,14 @@ export function assembleOpenAiResponses(events: readonly Json[], options: OpenAi
   const out = snapshot ? copyObject(snapshot) : {};
   const output = member(out, 'output');
   const outputEmpty = !Array.isArray(output) || output.length === 0;
-  if (outputEmpty && items.size > 0) out.output = items.sorted().map(([index, item]) => streamed?.complete(index, item) ?? item);
+  if (outputEmpty && items.size > 0) {
+    out.output = items.sorted().map(([index, item]) => {
+      const completed = streamed?.complete(index, item);
+      // An item never done took what its deltas sent: the fix changed the answer.
+      if (completed !== undefined) fired?.add('responses-stream-deltas');
+      return completed ?? item;
+    });
+  }
   return out;
 }
 
