@@ -182,7 +182,7 @@ export function stepReport(
  * the answer it holds was cut short.
  */
 export function withGatewayCall(report: StepReport, attributions: AttributionLog | undefined): StepReport {
-  const withFixes = withAnswerFixes(report, attributions);
+  const withFixes = withReplayFixes(report, attributions);
   const span = report.span?.uuid;
   const call = span === undefined ? undefined : attributions?.forLlmSpan(span);
   if (!call) return withFixes;
@@ -192,16 +192,24 @@ export function withGatewayCall(report: StepReport, attributions: AttributionLog
 }
 
 /**
- * The report with the fixes that changed how the answers it holds were read (recorded by the replay
- * on each gateway call: see GatewayAttribution.answerFixes) added to the exporter's own. Only an
- * LLM end's answer reaches a step, so only the LLM ends the step came from count.
+ * The report with the replay's fixes that changed the step added to the exporter's own, as the replay
+ * recorded them on each gateway call the step came from: the link of the session chain and the owner
+ * rule a fix decided (where the call's steps are), and, for an LLM end, the fixes that changed how its
+ * answer was read (GatewayAttribution.answerFixes: only an end's answer reaches a step).
  */
-function withAnswerFixes(report: StepReport, attributions: AttributionLog | undefined): StepReport {
+function withReplayFixes(report: StepReport, attributions: AttributionLog | undefined): StepReport {
   if (!attributions || report.origin === null) return report;
   const fixes = [...(report.fixes ?? [])];
+  const add = (f: FixName | undefined) => {
+    if (f !== undefined && !fixes.includes(f)) fixes.push(f);
+  };
   for (const e of report.origin.events) {
-    if (e.category !== 'llm' || e.scope_category !== 'end') continue;
-    for (const f of attributions.forLlmSpan(e.uuid)?.answerFixes ?? []) if (!fixes.includes(f)) fixes.push(f);
+    if (e.category !== 'llm') continue;
+    const call = attributions.forLlmSpan(e.uuid);
+    if (!call) continue;
+    add(call.chain.fix);
+    add(call.owner.fix);
+    if (e.scope_category === 'end') for (const f of call.answerFixes ?? []) add(f);
   }
   return fixes.length === (report.fixes?.length ?? 0) ? report : { ...report, fixes };
 }
