@@ -5,6 +5,7 @@ import { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { InputError, resolveInputs, type InputSource } from '../ingest/inputs.js';
 import { TextSpill } from '../ingest/spill.js';
+import type { Nanos } from '../ingest/time.js';
 import { routeCapture } from '../gateway/capture-route.js';
 import { rawFixOptions } from '../sessions/raw-fixes.js';
 import { printedEvent } from '../ingest/held-records.js';
@@ -44,13 +45,31 @@ export function recordOptions(flags: { agent?: string }): ReaderFlags {
  * inputs: see Progress).
  */
 export function readSettings(flags: ReplayFlags & { quiet?: boolean; progress?: boolean }, fixes: FixSet, opened?: ReadonlyMap<string, InputSource>): ReadSettings {
-  return { read: recordOptions(flags), fixes, opened, progress: !flags.quiet && flags.progress !== false, readTranscript: transcriptReader(flags) };
+  return { read: recordOptions(flags), fixes, opened, progress: !flags.quiet && flags.progress !== false, readTranscript: transcriptReader(flags), hookClockOffsetNs: hookClockOffsetOf(flags) };
 }
 
-/** The flags of how raw records are read and replayed: `--agent`, `--read-transcripts`. */
+/** The flags of how raw records are read and replayed: `--agent`, `--read-transcripts`, `--hook-clock-offset`. */
 export interface ReplayFlags {
   agent?: string;
   readTranscripts?: boolean;
+  hookClockOffset?: string;
+}
+
+/** The largest `--hook-clock-offset` taken: a day; clocks further apart are no skew to correct. */
+const MAX_HOOK_CLOCK_OFFSET_SECONDS = 86_400;
+
+/**
+ * `--hook-clock-offset SECONDS`: what is added to every hook record's time before the replay (negative
+ * for hooks stamped later than the gateway's calls), to the millisecond. Undefined without the option.
+ */
+export function hookClockOffsetOf(flags: ReplayFlags): Nanos | undefined {
+  const text = flags.hookClockOffset;
+  if (text === undefined) return undefined;
+  const seconds = /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text.trim()) ? Number(text) : NaN;
+  if (!Number.isFinite(seconds) || Math.abs(seconds) > MAX_HOOK_CLOCK_OFFSET_SECONDS) {
+    throw usageError(`--hook-clock-offset must be a number of seconds from -${MAX_HOOK_CLOCK_OFFSET_SECONDS} to ${MAX_HOOK_CLOCK_OFFSET_SECONDS}, e.g. -3 or 2.5 (got '${text}')`);
+  }
+  return BigInt(Math.round(seconds * 1000)) * 1_000_000n;
 }
 
 /** `--read-transcripts`: the replay reads Codex transcripts from this machine's files. */
@@ -95,10 +114,12 @@ export interface StreamOptions {
   opened?: ReadonlyMap<string, InputSource>;
   /** `--read-transcripts`: how the replay reads a Codex transcript's first line (none: it does not). */
   readTranscript?: TranscriptReader;
+  /** `--hook-clock-offset`: added to every hook record's time before the replay. */
+  hookClockOffsetNs?: Nanos;
 }
 
 /** How a command reads its inputs, whatever it makes of them. */
-export type ReadSettings = Pick<StreamOptions, 'read' | 'fixes' | 'opened' | 'progress' | 'readTranscript'>;
+export type ReadSettings = Pick<StreamOptions, 'read' | 'fixes' | 'opened' | 'progress' | 'readTranscript' | 'hookClockOffsetNs'>;
 
 /**
  * Events in batches (a batch per chunk of input read): ATOF events as the inputs are read (memory
@@ -135,7 +156,7 @@ export async function* streamEventBatches(args: string[], io: CliIO, accounting:
     }
     if (raw.length === 0) return;
     // Replayed events go on as they are emitted: a trajectory is written when its scope closes, not after the whole replay.
-    const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes, readTranscript: options.readTranscript, onProgress: progress && replayProgress(progress, raw.length) });
+    const replay = replayRecordsInBatches(raw, { firstSeq: records, fixes: options.fixes, readTranscript: options.readTranscript, hookClockOffsetNs: options.hookClockOffsetNs, onProgress: progress && replayProgress(progress, raw.length) });
     for (let step = replay.next(); ; step = replay.next()) {
       if (step.done) {
         progress?.phase(FINISHING);
@@ -260,7 +281,7 @@ export async function* streamTimelineEvents(args: string[], io: CliIO, accountin
       for (let at = 0; at < records.length; at += PRINT_BATCH) yield records.slice(at, at + PRINT_BATCH).map((r) => (r as AtofRecord).event);
       return;
     }
-    const replay = replayInTimeOrder(records, { fixes: options.fixes, readTranscript: options.readTranscript, onProgress: progress && replayProgress(progress, raw) });
+    const replay = replayInTimeOrder(records, { fixes: options.fixes, readTranscript: options.readTranscript, hookClockOffsetNs: options.hookClockOffsetNs, onProgress: progress && replayProgress(progress, raw) });
     for (let step = replay.next(); ; step = replay.next()) {
       if (step.done) return options.replay?.(step.value);
       yield step.value;

@@ -65,6 +65,7 @@ export const OPTION_TABLE: readonly OptionSpec[] = [
   { flags: '--trajectory <id>', description: 'the trajectory (session id or subagent trajectory id, or a prefix of only one) for --step; alone, limits the overview to it (not with --span or --request, which look in every trajectory)', commands: ['explain'] },
   { flags: '--agent <name>', description: 'the agent of bare hook payloads (lines with hook_event_name and no "record"): claude-code, codex, cursor or hermes', commands: ['convert', 'explain', 'diff', 'events'] },
   { flags: '--read-transcripts', description: "read the first line of each Codex session's transcript_path file, as the live hook does, to link a child thread to its parent thread when its hook does not name it (the output then depends on those files; a missing one is counted)", commands: ['convert', 'explain', 'diff', 'events'] },
+  { flags: '--hook-clock-offset <seconds>', description: "add SECONDS (e.g. -3 or 2.5) to every hook record's time before the replay: for hooks logged on a host whose clock is apart from the gateway's, which the run summary says when calls contradict the hook times", commands: ['convert', 'explain', 'diff', 'events'] },
   { flags: '--request <id>', description: 'explain how one gateway call was attributed to a session: a capture id, or its LLM span uuid (or a unique prefix)', commands: ['explain'] },
   { flags: '-q, --quiet', description: 'print no run summary on stderr', commands: ['events'] },
 ];

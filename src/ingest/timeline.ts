@@ -19,7 +19,7 @@ export type TimelinePoint =
  * before it and stop being late (convert, which files ATOF events as it reads them, finds it late), and
  * `events`' output would no longer convert as its input does.
  */
-export function buildTimeline(records: Iterable<InputRecord>): TimelinePoint[] {
+export function buildTimeline(records: Iterable<InputRecord>, hookOffsetNs: Nanos = 0n): TimelinePoint[] {
   const points: TimelinePoint[] = [];
   const atofPoints: TimelinePoint[] = [];
   for (const record of records) {
@@ -29,7 +29,8 @@ export function buildTimeline(records: Iterable<InputRecord>): TimelinePoint[] {
         atofPoints.push({ kind: 'atof', atNs: record.event.ts, order, record });
         break;
       case 'hook':
-        points.push({ kind: 'hook', atNs: record.atNs, order, record });
+        // `--hook-clock-offset`: hooks logged by a clock apart from the gateway's are moved onto its time.
+        points.push({ kind: 'hook', atNs: record.atNs + hookOffsetNs, order, record });
         break;
       case 'gateway':
         points.push({ kind: 'gateway-arrival', atNs: record.arrivalNs, order, record });

@@ -42,7 +42,7 @@ export function* replayRecordsInBatches(records: InputRecord[], options: ReplayO
  * {@link isReconstructed}): `records` is emptied, and each record let go of once replayed.
  */
 export function replayInTimeOrder(records: InputRecord[], options: ReplayOptions = {}): Generator<AtofEvent[], Omit<ReplayResult, 'events'>> {
-  const points = buildTimeline(records);
+  const points = buildTimeline(records, options.hookClockOffsetNs);
   records.length = 0;
   return replayInBatches(points, { ...options, release: true });
 }
@@ -124,6 +124,8 @@ export function describeReplay(
         `the first: ${firstDrop.origin.file}:${firstDrop.origin.line}: ${firstDrop.eventName || '(no event name)'} (${firstDrop.reason})`,
     );
   }
+  const skewNote = clockSkewNote(stats);
+  if (skewNote !== undefined) notes.push(skewNote);
   if (lateEvents > 0) {
     // Named as every note of a loss names its first: the record it was rebuilt from (an end the replay
     // made at the end of input has none), and which event it was, for `explain --request` or `--span`.
@@ -133,6 +135,45 @@ export function describeReplay(
     notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output${first}`);
   }
   return notes;
+}
+
+/**
+ * The hook and gateway clocks disagree (see clock-skew.ts): said with the first call that shows it and
+ * how far apart the clocks seem, as the split, repeated or unanswered turns it causes say nothing of
+ * it; and what `--hook-clock-offset` does about it, or did.
+ */
+function clockSkewNote(stats: ReplayStats): string | undefined {
+  const offset = stats.hookClockOffsetNs !== 0n ? `hook times were moved by ${signedSeconds(stats.hookClockOffsetNs)} (--hook-clock-offset)` : undefined;
+  const skew = stats.clockSkew;
+  const first = skew.first;
+  if (skew.calls === 0 || first === undefined) return offset === undefined ? undefined : `${offset}; no gateway call contradicts the hook times`;
+  const sides = [
+    skew.maxLateNs > 0n ? `stamped at least ${seconds(skew.maxLateNs)} later than the gateway's calls` : undefined,
+    skew.maxEarlyNs > 0n ? `at least ${seconds(skew.maxEarlyNs)} earlier` : undefined,
+  ].filter((s) => s !== undefined);
+  const firstSaid =
+    first.direction === 'hooks-late'
+      ? `its request carried ${first.evidence}, which the hooks of session ${first.sessionId} delivered ${seconds(first.gapNs)} later`
+      : `it carried ${first.evidence} of session ${first.sessionId} and completed ${seconds(first.gapNs)} after that turn's end hook`;
+  // The offset that undoes the larger skew: a lower bound of it, as each gap is.
+  const hint =
+    skew.maxLateNs > 0n && skew.maxEarlyNs > 0n
+      ? 'the gaps go both ways: no one offset moves the hooks onto the gateway clock'
+      : `--hook-clock-offset ${skew.maxLateNs > 0n ? signedSeconds(-skew.maxLateNs) : signedSeconds(skew.maxEarlyNs)} (or a little more) moves the hook times onto the gateway clock`;
+  return (
+    `${offset ? `${offset}; yet ` : ''}${skew.calls} gateway call${plural(skew.calls)} of ${skew.sessions} session${plural(skew.sessions)} show${skew.calls === 1 ? 's' : ''} the hook clock apart from the gateway's (hooks ${sides.join(' and ')}): ` +
+    `the replay orders hooks and calls by these times, so a turn's calls may fall outside it (a turn split into trajectories, repeated or without its answer); ` +
+    `the first: ${first.origin.file}:${first.origin.line}: capture ${first.captureId}: ${firstSaid}; ${hint}`
+  );
+}
+
+function seconds(ns: bigint): string {
+  return `${(Number(ns / 1_000_000n) / 1000).toFixed(3).replace(/\.?0+$/, '')} s`;
+}
+
+function signedSeconds(ns: bigint): string {
+  const s = (Number(ns / 1_000_000n) / 1000).toFixed(3).replace(/\.?0+$/, '');
+  return ns > 0n ? `+${s} s` : `${s} s`;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { TimelinePoint } from '../ingest/timeline.js';
 import type { Nanos } from '../ingest/time.js';
 import type { TranscriptReader } from './alignment/codex-child.js';
 import type { AttributionLog } from './attribution.js';
+import { ClockSkewDetector, type ClockSkewStats } from './clock-skew.js';
 import { AtofEmitter, type Moment } from './emitter.js';
 import { HOOK_DROP_REASONS, type HookDropReason } from './hook-drops.js';
 import { SessionManager, type GatewayCall } from './manager.js';
@@ -38,6 +39,11 @@ export interface ReplayOptions {
    * else to show for it.
    */
   onProgress?: (replayed: number, points: number) => void;
+  /**
+   * `--hook-clock-offset`: added to every hook record's time before the timeline is built, for hooks
+   * logged on a host whose clock differs from the gateway's (see clock-skew.ts). None: as read.
+   */
+  hookClockOffsetNs?: Nanos;
 }
 
 /** How often `onProgress` is told (a short replay never is). */
@@ -99,6 +105,14 @@ export interface ReplayStats {
   idleClosures: number;
   /** Sessions still open at the end of input, closed by the emulated gateway shutdown. */
   shutdownSessions: number;
+  /**
+   * Gateway calls whose timing contradicts their session's hooks (a request carrying a prompt or tool
+   * result the hooks deliver only later, a call of a turn that completes after the turn's end hook): the
+   * hook and gateway clocks disagree, and the replay's order of the two is not the order things happened.
+   */
+  clockSkew: ClockSkewStats;
+  /** What `--hook-clock-offset` added to the hook times (0 without it). */
+  hookClockOffsetNs: Nanos;
 }
 
 export interface ReplayResult {
@@ -146,7 +160,8 @@ export function* replayInBatches(
   let events: AtofEvent[] = [];
   const emitter = new AtofEmitter((e) => events.push(e), momentAt(points[0]?.atNs ?? 0n, 'start'), options.firstSeq ?? 0);
   const fixes = rawFixOptions(options.fixes ?? new Set());
-  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, fallbackSessionCalls: 0, startupProbes: 0, transcriptsNotRead: 0, idleClosures: 0, shutdownSessions: 0 };
+  const stats: ReplayStats = { hooks: 0, untimedHooks: 0, unreadableHookTimes: 0, timelessFileHooks: 0, droppedHooks: 0, droppedHooksByReason: noDrops(), gatewayCalls: 0, requestBodiesNotJson: 0, responsesNotRead: 0, fallbackSessionCalls: 0, startupProbes: 0, transcriptsNotRead: 0, idleClosures: 0, shutdownSessions: 0, clockSkew: { calls: 0, maxLateNs: 0n, maxEarlyNs: 0n, sessions: 0 }, hookClockOffsetNs: options.hookClockOffsetNs ?? 0n };
+  const skew = new ClockSkewDetector();
   // The hook being replayed: a transcript the session layer asks for is that hook's.
   let hookOrigin: LineRef | undefined;
   const readTranscript = options.readTranscript && countingMisses(options.readTranscript, stats, () => hookOrigin);
@@ -170,6 +185,7 @@ export function* replayInBatches(
         hookOrigin = record.origin;
         const outcome = adaptHook(record.agent, record.payload, { headers: record.headers, ids: seededUuids(`${record.seed}:adapter`, unixMs(point.atNs)), ...fixes.hooks });
         const sessionDrop = manager.applyHookEvents(outcome.events, (name) => hookHeader(record.headers, name));
+        skew.hook(outcome.events, point.atNs);
         stats.hooks++;
         if (!record.timed) stats.untimedHooks++;
         if (record.timeProblem !== undefined) {
@@ -199,6 +215,7 @@ export function* replayInBatches(
         const call = manager.beginGatewayCall(start, outcome, (name) => gatewayHeader(exchange.headers, name), info);
         // Kept for the completion only when there is one (a call that never completes holds nothing).
         if (point.record.completionNs !== undefined) calls.set(point.record, call);
+        skew.request(point.record, exchange.body ?? null, point.atNs, point.record.completionNs, origin, exchange.id);
         stats.gatewayCalls++;
         if (exchange.bodyError !== undefined) {
           stats.requestBodiesNotJson++;
@@ -225,6 +242,7 @@ export function* replayInBatches(
         emitter.moment = { ...momentAt(point.atNs, `${point.record.seed}:completion`), origin: point.record.origin };
         manager.finishGatewayCall(call);
         calls.delete(point.record);
+        skew.completed(point.record);
         break;
       }
     }
@@ -239,6 +257,7 @@ export function* replayInBatches(
   emitter.moment = momentAt(lastNs, 'shutdown');
   stats.shutdownSessions = [...manager.sessions.values()].filter((s) => s.agentScope || s.turnScope).length;
   manager.closeAll('gateway_shutdown');
+  stats.clockSkew = skew.result();
   if (events.length > 0) yield events;
   return { attributions: manager.attributions, stats };
 }

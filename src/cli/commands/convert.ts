@@ -12,7 +12,7 @@ import { printable } from '../printable.js';
 import { sizeSetting, type CliIO } from '../io.js';
 import { passedOverNotes, runAccounting, skipCounts, writeProblems } from '../problems.js';
 import { checkedOutputs, inputFilePaths } from '../output-guards.js';
-import { recordOptions, streamEvents, transcriptReader, type Loaded, type ReplayFlags } from '../load.js';
+import { hookClockOffsetOf, recordOptions, streamEvents, transcriptReader, type Loaded, type ReplayFlags } from '../load.js';
 import { runGrouped } from '../grouped-run.js';
 import { accountDuplicateEvents, scopesBeforeParentNote, scopesBeforeParentReport } from '../late-events.js';
 import { RepeatTracker, skipsDuplicates } from '../../pipeline/duplicates.js';
@@ -100,6 +100,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   // Raw records are replayed at the end of input; the replay reports here what it did.
   const readOptions = recordOptions(flags);
   const readTranscript = transcriptReader(flags);
+  const hookClockOffsetNs = hookClockOffsetOf(flags);
   let replay: Loaded['replay'];
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
@@ -137,7 +138,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       const keepText = keepsLineText(options);
       // A repeat is a skip as it is read, as in a streamed run (so --strict stops at it).
       const repeats = skipsDuplicates(options.fixes) ? new RepeatTracker() : undefined;
-      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes, readTranscript })) {
+      for await (const e of streamEvents(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes, readTranscript, hookClockOffsetNs })) {
         if (repeats?.repeats(e)) accountDuplicateEvents(accounting, [e]);
         else events.push(heldForConversion(e, keepText));
       }
@@ -147,7 +148,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       // With workers, this thread only routes events (their payloads are read again where they are
       // converted); results are written in the order their scopes closed, whatever thread made them.
       const parallel = jobs > 1 ? new ParallelSink({ convert: options, format: writer.format, validate, jobs, ...parallelSettings(io) }) : undefined;
-      const read = await runGrouped(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes, readTranscript }, parallel ? { parallel, jobs } : inThread(options, writer.format, validate), emit);
+      const read = await runGrouped(inputs, io, accounting, { read: readOptions, replay: replayed, progress, stdoutFree, fixes: options.fixes, readTranscript, hookClockOffsetNs }, parallel ? { parallel, jobs } : inThread(options, writer.format, validate), emit);
       eventCount = read.events;
       lateReconstructed = read.lateReconstructed;
       firstLate = read.firstLateReconstructed;
@@ -229,6 +230,22 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     idle_closures: stats.idleClosures,
     shutdown_sessions: stats.shutdownSessions,
     late_reconstructed_events: lateReconstructed,
+    // Seconds, as the option takes them; the first call named as every first of the report is.
+    hook_clock_offset_seconds: Number(stats.hookClockOffsetNs / 1_000_000n) / 1000,
+    clock_skew_calls: stats.clockSkew.calls,
+    clock_skew_sessions: stats.clockSkew.sessions,
+    clock_skew_hooks_late_seconds: Number(stats.clockSkew.maxLateNs / 1_000_000n) / 1000,
+    clock_skew_hooks_early_seconds: Number(stats.clockSkew.maxEarlyNs / 1_000_000n) / 1000,
+    ...(stats.clockSkew.first && {
+      first_clock_skew_call: {
+        line: `${stats.clockSkew.first.origin.file}:${stats.clockSkew.first.origin.line}`,
+        capture_id: stats.clockSkew.first.captureId,
+        session_id: stats.clockSkew.first.sessionId,
+        direction: stats.clockSkew.first.direction,
+        gap_seconds: Number(stats.clockSkew.first.gapNs / 1_000_000n) / 1000,
+        evidence: stats.clockSkew.first.evidence,
+      },
+    }),
   };
 }
 
