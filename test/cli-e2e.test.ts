@@ -446,7 +446,7 @@ test('--strict --report: a stop found after reading (a late event, a repeated on
     const r = run(['convert', 'twice-a.ndjson', 'twice-b.ndjson', '--strict', '--json', '-o', '/dev/null', '--jobs', jobs]);
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stderr);
-    assert.match(report.stopped, /twice-b\.ndjson:1: skipped \(late-event\)/);
+    assert.match(report.stopped, /twice-b\.ndjson:1: skipped \(event-copy\)/);
     // The 14 lines of the first file, and the stop line: the 13 lines after it were read, never converted.
     assert.deepEqual([report.lines.total, report.lines.used.total, report.lines.skipped.total], [15, 14, 1], `--jobs ${jobs}`);
   }

@@ -47,3 +47,19 @@ test('UuidSet: the nil uuid and uuids differing in one bit are told apart; a spe
   assert.equal(set.has('0198A000-0000-7000-8000-000000004E20'), false);
   assert.equal(set.size, 20_001);
 });
+
+test('UuidSet: the bits added with a uuid are or-ed together and survive the table growing (canonical and other spellings)', () => {
+  const set = new UuidSet();
+  const id = (i: number) => `0198b000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`;
+  set.add(id(0), 2);
+  set.add(id(0), 4);
+  set.add('not-a-uuid', 1);
+  set.add('not-a-uuid');
+  // Enough neighbours to grow the table several times.
+  for (let i = 1; i <= 5000; i++) set.add(id(i), i % 8);
+  assert.equal(set.marksOf(id(0)), 6);
+  assert.equal(set.marksOf('not-a-uuid'), 1);
+  for (let i = 1; i <= 5000; i++) assert.equal(set.marksOf(id(i)), i % 8, id(i));
+  assert.equal(set.marksOf(id(5001)), 0, 'absent: no bits');
+  assert.equal(set.has(id(8)), true, 'added without bits, still there');
+});

@@ -7,7 +7,7 @@ import { CliError, EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import { skipsDuplicates } from '../pipeline/duplicates.js';
 import { accountDuplicateEvents, accountLateEvents, type LateTally } from './late-events.js';
-import type { LateEventNote } from '../pipeline/raw.js';
+import type { CopiesTally, LateEventNote } from '../pipeline/raw.js';
 import { streamEventBatches, type Loaded, type StreamedInput, type StreamOptions } from './load.js';
 
 /** What a grouped run read: the events filed into groups, and the rebuilt events that came too late for theirs. */
@@ -16,6 +16,8 @@ export interface GroupedRun {
   lateReconstructed: number;
   /** The first of those, which the run summary names. */
   firstLateReconstructed?: LateEventNote;
+  /** Rebuilt events that repeat events already read after their scope was written: copies, said apart. */
+  reconstructedCopies: CopiesTally;
   /** Top-level scopes read before their parent (input out of order): each a trajectory of its own. */
   scopesBeforeParent: ScopesBeforeParentTally;
 }
@@ -67,7 +69,7 @@ export async function runGrouped(
   } finally {
     await parallel?.shutdown();
   }
-  return { events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first, scopesBeforeParent: count.scopesBeforeParent };
+  return { events: count.events, lateReconstructed: count.lateReconstructed, firstLateReconstructed: count.late.first, reconstructedCopies: { count: count.late.copies ?? 0, first: count.late.firstCopy }, scopesBeforeParent: count.scopesBeforeParent };
 }
 
 /** How the events of a read are grouped: the fixes decide whether repeated events are skipped. */
@@ -125,8 +127,8 @@ export async function runGroupedReport(
 ): Promise<StreamedInput> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];
-  const { events, lateReconstructed, firstLateReconstructed, scopesBeforeParent } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write, onLate);
-  return { accounting, replay, events, lateReconstructed, firstLateReconstructed, scopesBeforeParent };
+  const { events, lateReconstructed, firstLateReconstructed, reconstructedCopies, scopesBeforeParent } = await runGrouped(inputs, io, accounting, { ...stream, replay: (r) => (replay = r) }, sink, write, onLate);
+  return { accounting, replay, events, lateReconstructed, firstLateReconstructed, reconstructedCopies, scopesBeforeParent };
 }
 
 /**

@@ -2,30 +2,51 @@ import type { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { phaseOf } from '../pipeline/duplicates.js';
 import { isReconstructed, type LateEventNote } from '../pipeline/raw.js';
-import type { ScopeRef, ScopesBeforeParentTally } from '../pipeline/stream.js';
+import { isCopyOfWrittenEvent, type ScopeRef, type ScopesBeforeParentTally } from '../pipeline/stream.js';
 
 /**
  * Accounts for events that arrived after their top-level scope had closed (they are in no
  * trajectory): an input line becomes a `late-event` skip; an event the replay rebuilt has no line,
- * and is only counted. Returns how many of those there were.
+ * and is only counted. Returns how many of those there were. A late event that repeats one read
+ * before its scope was written (the same uuid and phase: the input given twice, a session given as
+ * ATOF and as raw records) is a copy, not a loss: an `event-copy` skip, or counted in `tally.copies`.
  */
 export function accountLateEvents(accounting: LineAccounting, late: readonly AtofEvent[], tally?: LateTally): number {
   let reconstructed = 0;
   for (const e of late) {
+    const copy = isCopyOfWrittenEvent(e);
     if (isReconstructed(e)) {
+      if (copy) {
+        if (tally) {
+          tally.copies = (tally.copies ?? 0) + 1;
+          tally.firstCopy ??= lateEventOf(e);
+        }
+        continue;
+      }
       reconstructed++;
       if (tally && tally.first === undefined) tally.first = lateEventOf(e);
     } else {
       const where = e.origin ?? { file: '?', line: 0 };
-      accounting.reclassifyAsSkipped('atof', 'late-event', where, `event ${e.uuid} arrived after its top-level agent scope ended; the trajectory was already written`);
+      if (copy) accounting.reclassifyAsSkipped('atof', 'event-copy', where, copyMessage(e));
+      else accounting.reclassifyAsSkipped('atof', 'late-event', where, `event ${e.uuid} arrived after its top-level agent scope ended; the trajectory was already written`);
     }
   }
   return reconstructed;
 }
 
-/** The late reconstructed events of a run: how many, and the first (its note names it, as every note of a loss does). */
+/** What an `event-copy` skip says: the event was read before, and converted then. */
+export function copyMessage(e: AtofEvent): string {
+  return `event ${e.uuid} (${phaseOf(e)}) repeats one already read and written in its trajectory (the same input given twice?): a copy, not converted again`;
+}
+
+/**
+ * The late reconstructed events of a run: the first (its note names it, as every note of a loss does),
+ * and those that were copies of events read before (`copies`, the first named).
+ */
 export interface LateTally {
   first?: LateEventNote;
+  copies?: number;
+  firstCopy?: LateEventNote;
 }
 
 function lateEventOf(e: AtofEvent): LateEventNote {

@@ -12,7 +12,7 @@ import { printedEvent } from '../ingest/held-records.js';
 import { streamRecordBatches, type AtofRecord, type InputRecord, type ReadRecordsOptions } from '../ingest/read-records.js';
 import type { TranscriptReader } from '../sessions/index.js';
 import { transcriptFirstLines } from './transcripts.js';
-import { replayInTimeOrder, replayRecordsInBatches, type LateEventNote } from '../pipeline/raw.js';
+import { replayInTimeOrder, replayRecordsInBatches, type CopiesTally, type LateEventNote } from '../pipeline/raw.js';
 import { heldForConversion } from '../pipeline/convert.js';
 import type { ScopesBeforeParentTally } from '../pipeline/stream.js';
 import type { AttributionLog } from '../sessions/attribution.js';
@@ -241,6 +241,8 @@ export interface StreamedInput {
   lateReconstructed: number;
   /** The first of them, which the run summary names. */
   firstLateReconstructed?: LateEventNote;
+  /** Rebuilt events that repeat events already read after their scope was written: copies, said apart. */
+  reconstructedCopies?: CopiesTally;
   /** Top-level scopes read before their parent (input out of order); absent where nothing is grouped (--session-id). */
   scopesBeforeParent?: ScopesBeforeParentTally;
 }

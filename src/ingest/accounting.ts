@@ -17,6 +17,7 @@ export type SkipReason =
   | 'unsupported-route'
   | 'duplicate-event'
   | 'duplicate-record'
+  | 'event-copy'
   | 'late-event';
 
 /** A rejection names the kind the line was recognised as and failed to be. */

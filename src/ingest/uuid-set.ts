@@ -10,8 +10,10 @@ export class UuidSet {
   private words = new Uint32Array(4 * INITIAL_SLOTS);
   /** 1 where a slot holds a uuid (the nil uuid is a valid entry, so all-zero words cannot mean empty). */
   private filled = new Uint8Array(INITIAL_SLOTS);
+  /** A few bits the owner keeps with each uuid (see {@link add}); one byte a slot. */
+  private marks = new Uint8Array(INITIAL_SLOTS);
   private packed = 0;
-  private readonly others = new Set<string>();
+  private readonly others = new Map<string, number>();
   /** Scratch words of the uuid being looked up (no allocation per call). */
   private readonly key = new Uint32Array(4);
 
@@ -19,20 +21,32 @@ export class UuidSet {
     return this.packed + this.others.size;
   }
 
-  add(uuid: string): void {
+  /** Adds `uuid`, with `mark` (8 bits) or-ed into the bits it already carries. */
+  add(uuid: string, mark = 0): void {
     // Room first (at most three quarters full): growing reuses `key`, so it comes before the packing.
     if ((this.packed + 1) * 4 > this.filled.length * 3) this.grow();
     if (!this.pack(uuid)) {
-      this.others.add(uuid);
+      this.others.set(uuid, (this.others.get(uuid) ?? 0) | mark);
       return;
     }
-    if (this.slotOf() >= 0) return;
-    this.insert();
+    const at = this.slotOf();
+    if (at >= 0) {
+      this.marks[at] |= mark;
+      return;
+    }
+    this.marks[this.insert()] = mark;
     this.packed++;
   }
 
   has(uuid: string): boolean {
     return this.pack(uuid) ? this.slotOf() >= 0 : this.others.has(uuid);
+  }
+
+  /** The bits added with `uuid` (0 when it is absent, or was added without any). */
+  marksOf(uuid: string): number {
+    if (!this.pack(uuid)) return this.others.get(uuid) ?? 0;
+    const at = this.slotOf();
+    return at >= 0 ? this.marks[at] : 0;
   }
 
   /** Reads canonical uuid text into `key`; false for any other string. */
@@ -79,24 +93,26 @@ export class UuidSet {
     return -1;
   }
 
-  /** Puts `key` in its first free slot (it is known to be absent). */
-  private insert(): void {
+  /** Puts `key` in its first free slot (it is known to be absent); returns the slot. */
+  private insert(): number {
     const mask = this.filled.length - 1;
     let s = this.home();
     while (this.filled[s] === 1) s = (s + 1) & mask;
     this.filled[s] = 1;
     this.words.set(this.key, s * 4);
+    return s;
   }
 
   /** Doubles the table (through `key`). */
   private grow(): void {
-    const { words, filled } = this;
+    const { words, filled, marks } = this;
     this.words = new Uint32Array(words.length * 2);
     this.filled = new Uint8Array(filled.length * 2);
+    this.marks = new Uint8Array(marks.length * 2);
     for (let s = 0; s < filled.length; s++) {
       if (filled[s] !== 1) continue;
       this.key.set(words.subarray(s * 4, s * 4 + 4));
-      this.insert();
+      this.marks[this.insert()] = marks[s];
     }
   }
 }

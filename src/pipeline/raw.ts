@@ -63,11 +63,18 @@ export interface LateEventNote {
   origin?: Origin;
 }
 
+/** Rebuilt events that came after their top-level scope was written but repeat events read before it: copies. */
+export interface CopiesTally {
+  count: number;
+  first?: LateEventNote;
+}
+
 /** Lines for the run summary: what the replay did that the line counts do not show. */
 export function describeReplay(
   stats: ReplayStats,
   lateEvents = 0,
   firstLate?: LateEventNote,
+  copies?: CopiesTally,
 ): string[] {
   const notes = [
     `replayed ${stats.hooks} hook${plural(stats.hooks)} and ${stats.gatewayCalls} gateway call${plural(stats.gatewayCalls)}` +
@@ -130,11 +137,23 @@ export function describeReplay(
     // Named as every note of a loss names its first: the record it was rebuilt from (an end the replay
     // made at the end of input has none), and which event it was, for `explain --request` or `--span`.
     const first = firstLate
-      ? `; the first: ${firstLate.origin ? `${firstLate.origin.file}:${firstLate.origin.line}: ` : ''}the ${firstLate.phase === 'mark' ? 'mark' : `${firstLate.category ?? 'scope'} ${firstLate.phase}`} of ${firstLate.name} ${firstLate.uuid}`
+      ? `; the first: ${firstLate.origin ? `${firstLate.origin.file}:${firstLate.origin.line}: ` : ''}${eventWords(firstLate)}`
       : '';
     notes.push(`${lateEvents} reconstructed event${plural(lateEvents)} came after their top-level scope was written, as live; they are not in the output${first}`);
   }
+  if (copies !== undefined && copies.count > 0) {
+    // Not a loss: each repeats an event already read, and converted, in its trajectory.
+    const at = copies.first ? `; the first: ${copies.first.origin ? `${copies.first.origin.file}:${copies.first.origin.line}: ` : ''}${eventWords(copies.first)}` : '';
+    notes.push(
+      `${copies.count} reconstructed event${plural(copies.count)} repeat${copies.count === 1 ? 's' : ''} events already read and written in their trajectory (the same uuid and phase: the same session given twice, as ATOF and as raw records?): copies, not converted again${at}`,
+    );
+  }
   return notes;
+}
+
+/** `the agent start of NAME UUID`: one event as the notes name it. */
+function eventWords(e: LateEventNote): string {
+  return `the ${e.phase === 'mark' ? 'mark' : `${e.category ?? 'scope'} ${e.phase}`} of ${e.name} ${e.uuid}`;
 }
 
 /**

@@ -82,6 +82,18 @@ export interface GrouperOptions {
  * an input event that repeats one of a uuid still known here (open, waiting or unscoped) is returned
  * as a duplicate and not filed; a repeat after its scope closed is late, as any event of it is.
  */
+/**
+ * Late events that repeat an event already read (the same uuid and phase) after its top-level scope was
+ * written: copies (`cat a a |`, a session given as ATOF and as its raw records), not events that came late.
+ * Still in no trajectory; said apart (see late-events.ts).
+ */
+const copies = new WeakSet<AtofEvent>();
+
+/** Whether a late event is a copy of one read before its scope was written (see {@link TopLevelGrouper}). */
+export function isCopyOfWrittenEvent(e: AtofEvent): boolean {
+  return copies.has(e);
+}
+
 export class TopLevelGrouper<R> {
   /**
    * The uuids of open scopes, of waiting and of unscoped events: each one's parent (from the first of
@@ -125,6 +137,10 @@ export class TopLevelGrouper<R> {
     let node = this.nodes.get(e.uuid);
     // A uuid of a closed scope (no longer a node) is late; nothing waits for a uuid already seen.
     if (!node && this.gone.has(e.uuid)) {
+      // The same uuid and phase as an event already read: a copy (the same input given twice), not news.
+      const bit = phaseBit(e);
+      if ((this.gone.marksOf(e.uuid) & bit) !== 0) copies.add(e);
+      else this.gone.add(e.uuid, bit);
       out.late.push(e);
       return out;
     }
@@ -223,8 +239,9 @@ export class TopLevelGrouper<R> {
     const { members } = this.open.get(root)!;
     this.open.delete(root);
     for (const uuid of members) {
+      // With the phases read of it, so that a later copy of one of its events is known for one.
+      if (remember) this.gone.add(uuid, this.nodes.get(uuid)?.seen ?? 0);
       this.nodes.delete(uuid);
-      if (remember) this.gone.add(uuid);
     }
     return this.sink.close(root, resort);
   }
@@ -261,8 +278,8 @@ export class TopLevelGrouper<R> {
       if (!this.nodes.has(at.parent)) {
         if (!this.gone.has(at.parent)) return { missing: at.parent };
         for (const u of path) {
+          this.gone.add(u, this.nodes.get(u)?.seen ?? 0);
           this.nodes.delete(u);
-          this.gone.add(u);
         }
         return { late: true };
       }

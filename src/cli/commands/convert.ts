@@ -17,7 +17,7 @@ import { runGrouped } from '../grouped-run.js';
 import { accountDuplicateEvents, scopesBeforeParentNote, scopesBeforeParentReport } from '../late-events.js';
 import { RepeatTracker, skipsDuplicates } from '../../pipeline/duplicates.js';
 import { WORKER_ENTRY } from '../worker-entry.js';
-import { describeReplay, type LateEventNote } from '../../pipeline/raw.js';
+import { describeReplay, type CopiesTally, type LateEventNote } from '../../pipeline/raw.js';
 import type { ReplayStats } from '../../sessions/replay.js';
 import { resolveOutput, TrajectoryWriter, writeAtomic, type OutputTarget } from '../output.js';
 import { VERSION } from '../version.js';
@@ -105,6 +105,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
   const replayed = (outcome: NonNullable<Loaded['replay']>) => (replay = outcome);
   let lateReconstructed = 0;
   let firstLate: LateEventNote | undefined;
+  let copies: CopiesTally | undefined;
   let scopesBeforeParent: ScopesBeforeParentTally | undefined;
   // Fix image-parts: images left out of the messages (no directory to write them to) and images no part can show.
   const images = { notWritten: 0, notShown: 0, documentsLeftOut: 0 };
@@ -152,6 +153,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       eventCount = read.events;
       lateReconstructed = read.lateReconstructed;
       firstLate = read.firstLateReconstructed;
+      copies = read.reconstructedCopies;
       scopesBeforeParent = read.scopesBeforeParent;
     }
   } catch (err) {
@@ -171,7 +173,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       ? { images: { files: writer.imagesWritten, not_written: images.notWritten, not_shown: images.notShown } }
       : {}),
     ...(images.documentsLeftOut > 0 ? { documents_left_out: images.documentsLeftOut } : {}),
-    ...(replay ? { replay: replayReport(replay.stats, lateReconstructed) } : {}),
+    ...(replay ? { replay: replayReport(replay.stats, lateReconstructed, copies?.count ?? 0) } : {}),
     ...scopesBeforeParentReport(scopesBeforeParent),
     ...(validationErrors.length > 0 ? { validation_errors: validationErrors } : {}),
     ...(stop ? { stopped: stop.message } : {}),
@@ -189,7 +191,7 @@ async function convertInto(writer: TrajectoryWriter, target: OutputTarget, repor
       `relay-atif: ${accounting.total()} lines, ${eventCount} events → ${trajectories.length} ${trajectories.length === 1 ? 'trajectory' : 'trajectories'} (${where})` +
         `${empty > 0 ? `, ${empty} empty not written` : ''}; ${skipCounts(accounting)}\n`,
     );
-    const notes = [...(replay ? describeReplay(replay.stats, lateReconstructed, firstLate) : []), ...scopesBeforeParentNote(scopesBeforeParent), ...passedOverNotes(accounting), ...imageNotes(writer.imagesWritten.length, images)];
+    const notes = [...(replay ? describeReplay(replay.stats, lateReconstructed, firstLate, copies) : []), ...scopesBeforeParentNote(scopesBeforeParent), ...passedOverNotes(accounting), ...imageNotes(writer.imagesWritten.length, images)];
     for (const note of notes) io.stderr.write(`  ${printable(note)}\n`);
     writeProblems(problems, { verbose: flags.verbose, hasReport: true }, io);
   }
@@ -213,7 +215,7 @@ export function imageNotes(written: number, images: { notWritten: number; notSho
 }
 
 /** What the replay did, in the report's snake_case like every other key of it. */
-function replayReport(stats: ReplayStats, lateReconstructed: number) {
+function replayReport(stats: ReplayStats, lateReconstructed: number, reconstructedCopies: number) {
   return {
     hooks: stats.hooks,
     untimed_hooks: stats.untimedHooks,
@@ -230,6 +232,8 @@ function replayReport(stats: ReplayStats, lateReconstructed: number) {
     idle_closures: stats.idleClosures,
     shutdown_sessions: stats.shutdownSessions,
     late_reconstructed_events: lateReconstructed,
+    // Rebuilt events repeating events already read and written (the same session given twice): not a loss.
+    reconstructed_event_copies: reconstructedCopies,
     // Seconds, as the option takes them; the first call named as every first of the report is.
     hook_clock_offset_seconds: Number(stats.hookClockOffsetNs / 1_000_000n) / 1000,
     clock_skew_calls: stats.clockSkew.calls,

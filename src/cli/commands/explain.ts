@@ -139,7 +139,7 @@ function spanTask(query: string, flags: ExplainFlags, colorLevel: number): SpanT
 
 /** The run summary of a streamed read. */
 export function finishStreamed(read: StreamedInput, flags: ReportFlags, io: CliIO): ExitCode {
-  return finishReport(read.accounting, read.events, flags, io, [...(read.replay ? describeReplay(read.replay.stats, read.lateReconstructed, read.firstLateReconstructed) : []), ...scopesBeforeParentNote(read.scopesBeforeParent)]);
+  return finishReport(read.accounting, read.events, flags, io, [...(read.replay ? describeReplay(read.replay.stats, read.lateReconstructed, read.firstLateReconstructed, read.reconstructedCopies) : []), ...scopesBeforeParentNote(read.scopesBeforeParent)]);
 }
 
 /** The report of the span `query` names, or the usage error that says why there is none. */
