@@ -66,4 +66,13 @@ describe('copies of events already written', () => {
     const json = JSON.parse((await runCli(['convert', atof, RAW, '-o', '-', '--json'])).stderr) as Report;
     assert.deepEqual([json.replay?.late_reconstructed_events, json.replay?.reconstructed_event_copies], [0, 24]);
   });
+
+  it('explain --request on that input: the call is in the output (its rebuilt events are copies), not "came after its top-level scope"', async () => {
+    const atof = join(dir, 'cc-request.atof.ndjson');
+    writeFileSync(atof, (await runCli(['events', RAW])).stdout);
+    const r = await runCli(['explain', '--request', 'cap-c1', atof, RAW, '-q', '--no-color']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /came after its top-level scope was written/);
+    assert.match(r.stdout, /steps {7}step 1 \(user\), step 2 \(agent\)/);
+  });
 });
