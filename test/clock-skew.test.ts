@@ -33,7 +33,7 @@ interface SkewReport {
     clock_skew_sessions: number;
     clock_skew_hooks_late_seconds: number;
     clock_skew_hooks_early_seconds: number;
-    first_clock_skew_call?: { line: string; capture_id: string; session_id: string; direction: string; gap_seconds: number; evidence: string };
+    first_clock_skew_call?: { file: string; line: number; capture_id: string; session_id: string; direction: string; gap_seconds: number; evidence: string };
   };
 }
 
@@ -55,7 +55,7 @@ describe('hook clock skew', () => {
     assert.equal(json.clock_skew_hooks_late_seconds, 2.8);
     assert.equal(json.clock_skew_hooks_early_seconds, 0);
     assert.deepEqual(json.first_clock_skew_call, {
-      line: `${LATE}:3`, capture_id: 'cap-c1', session_id: '5b8f1c2e-claude-demo', direction: 'hooks-late', gap_seconds: 2.8, evidence: 'the prompt "List the TypeScript files in src/"',
+      file: LATE, line: 3, capture_id: 'cap-c1', session_id: '5b8f1c2e-claude-demo', direction: 'hooks-late', gap_seconds: 2.8, evidence: 'the prompt "List the TypeScript files in src/"',
     });
   });
 

@@ -242,7 +242,9 @@ function replayReport(stats: ReplayStats, lateReconstructed: number, reconstruct
     clock_skew_hooks_early_seconds: Number(stats.clockSkew.maxEarlyNs / 1_000_000n) / 1000,
     ...(stats.clockSkew.first && {
       first_clock_skew_call: {
-        line: `${stats.clockSkew.first.origin.file}:${stats.clockSkew.first.origin.line}`,
+        // Its record's place as scopes_before_parent names one: file and line apart.
+        file: stats.clockSkew.first.origin.file,
+        line: stats.clockSkew.first.origin.line,
         capture_id: stats.clockSkew.first.captureId,
         session_id: stats.clockSkew.first.sessionId,
         direction: stats.clockSkew.first.direction,
