@@ -65,7 +65,7 @@ export const INPUT_MEMORY_FACTOR = 16;
  */
 export const OPTIONS_WITH_VALUE: ReadonlySet<string> = new Set([
   '-o', '--output', '--filename-template', '--session-id', '--agent-name', '--agent-version', '--model-name', '--profile', '--fix', '--no-fix',
-  '--report', '--jobs', '--require-version', '--span', '--step', '--trajectory', '--agent', '--request',
+  '--report', '--jobs', '--require-version', '--span', '--step', '--trajectory', '--agent', '--request', '--hook-clock-offset',
 ]);
 
 /**
