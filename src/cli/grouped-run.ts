@@ -28,7 +28,8 @@ export interface GroupedRun {
  * then reads only the envelopes of what it routes to them) — and the items handed to `write` in the
  * order their scopes closed, whatever thread made them. Shared by `convert`, the `explain` overview,
  * `--span`, `--step` and `--request`, and the dedupe `diff` of event logs. `onLate` receives the events that
- * came after their top-level scope was written (in no group, so not in the output).
+ * came after their top-level scope was written (in no group, so not in the output), and whether they
+ * are a copy of an event read before (Pushed.copy).
  */
 export async function runGrouped(
   inputs: string[],
@@ -37,7 +38,7 @@ export async function runGrouped(
   stream: Omit<StreamOptions, 'inputBytes'>,
   sink: { parallel: ParallelSink; jobs: number } | GroupSink<OutputItem>,
   write: (item: OutputItem) => Promise<void>,
-  onLate?: (late: readonly AtofEvent[]) => void,
+  onLate?: (late: readonly AtofEvent[], copy: boolean) => void,
 ): Promise<GroupedRun> {
   const parallel = 'parallel' in sink ? sink.parallel : undefined;
   const grouper = new TopLevelGrouper<OutputItem>(parallel ?? (sink as GroupSink<OutputItem>), grouperOptions(stream));
@@ -90,12 +91,12 @@ class EventCount {
 
   constructor(
     private readonly accounting: LineAccounting,
-    private readonly onLate?: (late: readonly AtofEvent[]) => void,
+    private readonly onLate?: (late: readonly AtofEvent[], copy: boolean) => void,
   ) {}
 
   /** Files `e`; returns what the groups it completed became. */
   file<R>(grouper: TopLevelGrouper<R>, e: AtofEvent): R[] {
-    const { done, late, duplicate, scopesBeforeParent } = grouper.push(e);
+    const { done, late, duplicate, copy, scopesBeforeParent } = grouper.push(e);
     if (scopesBeforeParent) {
       this.scopesBeforeParent.count += scopesBeforeParent.count;
       this.scopesBeforeParent.first ??= scopesBeforeParent;
@@ -106,8 +107,8 @@ class EventCount {
     }
     this.events += 1 - late.length;
     if (late.length > 0) {
-      this.lateReconstructed += accountLateEvents(this.accounting, late, this.late);
-      this.onLate?.(late);
+      this.lateReconstructed += accountLateEvents(this.accounting, late, this.late, copy === true);
+      this.onLate?.(late, copy === true);
     }
     return done;
   }
@@ -123,7 +124,7 @@ export async function runGroupedReport(
   stream: Omit<StreamOptions, 'inputBytes' | 'replay'>,
   sink: Parameters<typeof runGrouped>[4],
   write: (item: OutputItem) => Promise<void>,
-  onLate?: (late: readonly AtofEvent[]) => void,
+  onLate?: (late: readonly AtofEvent[], copy: boolean) => void,
 ): Promise<StreamedInput> {
   const accounting = new LineAccounting();
   let replay: Loaded['replay'];

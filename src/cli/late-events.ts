@@ -2,7 +2,7 @@ import type { LineAccounting } from '../ingest/accounting.js';
 import type { AtofEvent } from '../ingest/atof.js';
 import { phaseOf } from '../pipeline/duplicates.js';
 import { isReconstructed, type LateEventNote } from '../pipeline/raw.js';
-import { isCopyOfWrittenEvent, type ScopeRef, type ScopesBeforeParentTally } from '../pipeline/stream.js';
+import { type ScopeRef, type ScopesBeforeParentTally } from '../pipeline/stream.js';
 
 /**
  * Accounts for events that arrived after their top-level scope had closed (they are in no
@@ -10,11 +10,11 @@ import { isCopyOfWrittenEvent, type ScopeRef, type ScopesBeforeParentTally } fro
  * and is only counted. Returns how many of those there were. A late event that repeats one read
  * before its scope was written (the same uuid and phase: the input given twice, a session given as
  * ATOF and as raw records) is a copy, not a loss: an `event-copy` skip, or counted in `tally.copies`.
+ * `copy`: the grouper found `late` to be such a copy (Pushed.copy).
  */
-export function accountLateEvents(accounting: LineAccounting, late: readonly AtofEvent[], tally?: LateTally): number {
+export function accountLateEvents(accounting: LineAccounting, late: readonly AtofEvent[], tally?: LateTally, copy = false): number {
   let reconstructed = 0;
   for (const e of late) {
-    const copy = isCopyOfWrittenEvent(e);
     if (isReconstructed(e)) {
       if (copy) {
         if (tally) {

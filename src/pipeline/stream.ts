@@ -35,6 +35,12 @@ export interface Pushed<R> {
    */
   duplicate?: true;
   /**
+   * Set when the event came after its top-level scope was written (it is `late`, alone) and repeats an
+   * event read before it, by uuid and phase: a copy (`cat a a |`, a session given as ATOF and as its raw
+   * records), not an event that came late. Still in no trajectory; said apart (see late-events.ts).
+   */
+  copy?: true;
+  /**
    * Set when the event is the first read of a uuid that top-level scopes already read name as their
    * parent: those scopes were read before their parent (input out of order, such as rotated files
    * given newest first), so each became a trajectory of its own instead of a part of the parent's.
@@ -82,18 +88,6 @@ export interface GrouperOptions {
  * an input event that repeats one of a uuid still known here (open, waiting or unscoped) is returned
  * as a duplicate and not filed; a repeat after its scope closed is late, as any event of it is.
  */
-/**
- * Late events that repeat an event already read (the same uuid and phase) after its top-level scope was
- * written: copies (`cat a a |`, a session given as ATOF and as its raw records), not events that came late.
- * Still in no trajectory; said apart (see late-events.ts).
- */
-const copies = new WeakSet<AtofEvent>();
-
-/** Whether a late event is a copy of one read before its scope was written (see {@link TopLevelGrouper}). */
-export function isCopyOfWrittenEvent(e: AtofEvent): boolean {
-  return copies.has(e);
-}
-
 export class TopLevelGrouper<R> {
   /**
    * The uuids of open scopes, of waiting and of unscoped events: each one's parent (from the first of
@@ -139,7 +133,7 @@ export class TopLevelGrouper<R> {
     if (!node && this.gone.has(e.uuid)) {
       // The same uuid and phase as an event already read: a copy (the same input given twice), not news.
       const bit = phaseBit(e);
-      if ((this.gone.marksOf(e.uuid) & bit) !== 0) copies.add(e);
+      if ((this.gone.marksOf(e.uuid) & bit) !== 0) out.copy = true;
       else this.gone.add(e.uuid, bit);
       out.late.push(e);
       return out;

@@ -16,7 +16,7 @@ import type { WorkerTask } from '../worker-tasks.js';
 import { spanPartOf, spanTaskFormat, spanTaskRunner, type SpanTask } from '../span-task.js';
 import { stepPartOf, stepTaskRunner, type StepTask } from '../step-task.js';
 import { ShortIdMarkers } from '../../explain/short-id-markers.js';
-import { convertEvents, isCopyOfWrittenEvent } from '../../pipeline/stream.js';
+import { convertEvents } from '../../pipeline/stream.js';
 import { accountDuplicateEvents, accountLateEvents, scopesBeforeParentNote } from '../late-events.js';
 import { describeReplay } from '../../pipeline/raw.js';
 import { EXIT, usageError, type ExitCode } from '../exit-codes.js';
@@ -246,9 +246,10 @@ async function readForRequest(inputs: string[], flags: ExplainFlags, fixes: FixS
     async (item) => {
       for (const [uuid, conversion] of requestPartOf(await item.summary())) spans.set(uuid, conversion);
     },
-    (events) => {
+    (events, copy) => {
       // A copy of an event already written (the same session given as ATOF and as raw records) is not late: the first is in the output.
-      for (const e of events) if (e.kind === 'scope' && e.category === 'llm' && e.scopeCategory && !isCopyOfWrittenEvent(e)) late.push({ uuid: e.uuid, scopeCategory: e.scopeCategory });
+      if (copy) return;
+      for (const e of events) if (e.kind === 'scope' && e.category === 'llm' && e.scopeCategory) late.push({ uuid: e.uuid, scopeCategory: e.scopeCategory });
     },
   );
   for (const l of late) read.replay?.attributions.noteLate(l.uuid, l.scopeCategory);
