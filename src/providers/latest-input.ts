@@ -1,4 +1,5 @@
 import { getOwn, isObject, type Json } from '../json/value.js';
+import { isResponsesOutputItem, responsesOutputCallId } from './tool-results.js';
 
 /**
  * What a request newly hands the model: the input after the last thing the model said. The user's new
@@ -19,7 +20,6 @@ export interface LatestInput {
   toolResultIds: string[];
 }
 
-const OUTPUT_ITEM_TYPES = new Set(['function_call_output', 'custom_tool_call_output', 'local_shell_call_output']);
 /** How many trailing items are looked at: a parallel tool round sends one result each; past this it is not a tail. */
 const MAX_TAIL = 64;
 
@@ -40,13 +40,13 @@ function readTail(items: Json[], found: LatestInput): void {
     const item = items[i];
     if (!isObject(item)) return;
     const role = getOwn(item, 'role');
-    const type = getOwn(item, 'type');
     if (role === 'tool' && typeof item.tool_call_id === 'string') {
       found.toolResultIds.push(item.tool_call_id);
       continue;
     }
-    if (typeof type === 'string' && OUTPUT_ITEM_TYPES.has(type)) {
-      const id = typeof item.call_id === 'string' ? item.call_id : typeof item.id === 'string' ? item.id : undefined;
+    if (isResponsesOutputItem(item)) {
+      // The call it answers, read as the request's tool results read it (request-tool-results).
+      const id = responsesOutputCallId(item);
       if (id !== undefined) found.toolResultIds.push(id);
       continue;
     }

@@ -12,6 +12,9 @@ export interface RequestToolResult {
 /** Responses input items that answer a call, by the call's `call_id`. */
 const RESPONSES_OUTPUT_TYPES = new Set(['function_call_output', 'custom_tool_call_output', 'local_shell_call_output']);
 
+/** Whether a Responses input item answers a call (a function, custom tool or local shell call's output). */
+export const isResponsesOutputItem = (item: Record<string, Json>): boolean => typeof item.type === 'string' && RESPONSES_OUTPUT_TYPES.has(item.type);
+
 /**
  * The tool results a request carries, by the id of the call each answers (fix `request-tool-results`).
  * Every provider sends the results of the previous answer's calls back in the next request: OpenAI Chat
@@ -41,7 +44,7 @@ export function requestToolResults(body: Json): Map<string, RequestToolResult> {
   const input = getOwn(body, 'input');
   if (Array.isArray(input)) {
     for (const item of input) {
-      if (!isObject(item) || !RESPONSES_OUTPUT_TYPES.has(item.type as string)) continue;
+      if (!isObject(item) || !isResponsesOutputItem(item)) continue;
       const callId = responsesOutputCallId(item);
       if (callId !== undefined) results.set(callId, { output: getOwn(item, 'output') ?? null });
     }
@@ -55,7 +58,7 @@ export function requestToolResults(body: Json): Map<string, RequestToolResult> {
  * by the model", the call's `call_id`), so its `id` is read when it has no `call_id`. The other output
  * items' `id` is their own item id, never the call's.
  */
-function responsesOutputCallId(item: Record<string, Json>): string | undefined {
+export function responsesOutputCallId(item: Record<string, Json>): string | undefined {
   if (typeof item.call_id === 'string') return item.call_id;
   if (item.type === 'local_shell_call_output' && typeof item.id === 'string') return item.id;
   return undefined;
